@@ -1,0 +1,122 @@
+package xv6j.machine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A block disk backed by an image file: 1024-byte blocks, numbered from 0.
+ *
+ * <p>{@link #write} hands the block to the host's file system; {@link #force} returns only
+ * when every write before it is on stable storage. A kernel calls force before it reports
+ * a write durable (xv6's log does so at each commit point), so a crash of the host or of
+ * the JVM loses nothing that was acknowledged.
+ *
+ * <p>Thread-safe: positional reads and writes on one channel.
+ */
+public final class Disk implements AutoCloseable {
+    public static final int BLOCK_SIZE = 1024;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final int blocks;
+    private final boolean readOnly;
+    private long reads;
+    private long writes;
+
+    private Disk(Path path, FileChannel channel, int blocks, boolean readOnly) {
+        this.path = path;
+        this.channel = channel;
+        this.blocks = blocks;
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * Opens an existing image. Fails with a one-line message (an IOException) if the file
+     * is missing, unreadable, or not a whole number of blocks.
+     */
+    public static Disk open(Path path, boolean readOnly) throws IOException {
+        if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "no such disk image");
+        if (!Files.isRegularFile(path)) throw new IOException(path + ": not a regular file");
+        FileChannel ch = readOnly
+                ? FileChannel.open(path, StandardOpenOption.READ)
+                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        long size = ch.size();
+        if (size == 0 || size % BLOCK_SIZE != 0 || size / BLOCK_SIZE > Integer.MAX_VALUE) {
+            ch.close();
+            throw new IOException(path + ": size " + size + " is not a whole number of " + BLOCK_SIZE + "-byte blocks");
+        }
+        return new Disk(path, ch, (int) (size / BLOCK_SIZE), readOnly);
+    }
+
+    /** Creates (or truncates) an image of the given number of zeroed blocks. */
+    public static Disk create(Path path, int blocks) throws IOException {
+        if (blocks <= 0) throw new IOException("a disk needs at least one block, not " + blocks);
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        ch.write(ByteBuffer.wrap(new byte[1]), (long) blocks * BLOCK_SIZE - 1);
+        return new Disk(path, ch, blocks, false);
+    }
+
+    public Path path() { return path; }
+    public int blocks() { return blocks; }
+    public boolean readOnly() { return readOnly; }
+    public synchronized long reads() { return reads; }
+    public synchronized long writes() { return writes; }
+
+    /** Reads block blockno into buf[0..1024). */
+    public void read(int blockno, byte[] buf) {
+        checkBlock(blockno, buf);
+        ByteBuffer b = ByteBuffer.wrap(buf, 0, BLOCK_SIZE);
+        long pos = (long) blockno * BLOCK_SIZE;
+        try {
+            while (b.hasRemaining()) {
+                int n = channel.read(b, pos + b.position());
+                if (n < 0) throw new IOException("unexpected end of image");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": read of block " + blockno + " failed: " + e.getMessage(), e);
+        }
+        synchronized (this) { reads++; }
+    }
+
+    /** Writes buf[0..1024) to block blockno. Durable only after {@link #force}. */
+    public void write(int blockno, byte[] buf) {
+        checkBlock(blockno, buf);
+        if (readOnly) throw new IllegalStateException(path + " is open read-only");
+        ByteBuffer b = ByteBuffer.wrap(buf, 0, BLOCK_SIZE);
+        long pos = (long) blockno * BLOCK_SIZE;
+        try {
+            while (b.hasRemaining()) channel.write(b, pos + b.position());
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": write of block " + blockno + " failed: " + e.getMessage(), e);
+        }
+        synchronized (this) { writes++; }
+    }
+
+    /** Returns when every earlier write is on stable storage. */
+    public void force() {
+        if (readOnly) return;
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(path + ": flush failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void checkBlock(int blockno, byte[] buf) {
+        if (blockno < 0 || blockno >= blocks)
+            throw new IllegalArgumentException("block " + blockno + " is outside the disk (0.." + (blocks - 1) + ")");
+        if (buf.length < BLOCK_SIZE) throw new IllegalArgumentException("buffer smaller than a block");
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

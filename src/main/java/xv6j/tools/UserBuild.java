@@ -1,0 +1,239 @@
+package xv6j.tools;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * Builds the C side of xv6j: every program under user/ becomes a RISC-V ELF executable,
+ * compiled by clang and linked by lld at address 0 with user/user.ld. Run by Maven
+ * (process-classes), so `make` and `make test` always see fresh binaries.
+ *
+ * <pre>
+ *   user/*.c         programs of both kernels     -> target/user/kernel/bin, target/user/exo/bin
+ *   user/libos/      the LibOS (kernel-exo only)
+ *   user/exo/*.c     exokernel test programs       -> target/user/exo/bin
+ *   user/test/*.c    machine tests (test harness)  -> target/user/test/bin
+ *   user/bench/*.c   CPU benchmark workloads       -> target/user/bench/bin
+ * </pre>
+ *
+ * Only what changed is rebuilt: an object is recompiled when its source or any header
+ * clang listed in its dependency file is newer; an executable is relinked when any of its
+ * objects is newer.
+ */
+public final class UserBuild {
+    /** Flags every C file is compiled with (DESIGN.md decision 2). */
+    static final List<String> CFLAGS = List.of(
+            "--target=riscv64-unknown-elf", "-march=rv64gc", "-mabi=lp64d", "-mcmodel=medany",
+            "-ffreestanding", "-nostdlib", "-fno-common", "-fno-builtin", "-fno-stack-protector",
+            "-ffunction-sections", "-fdata-sections",
+            "-O2", "-g", "-Wall", "-Werror", "-Wno-unused-function");
+
+    /** Library sources of user/ that are not programs (xv6's ULIB). */
+    static final Set<String> ULIB = Set.of("ulib.c", "printf.c", "umalloc.c");
+
+    private final Toolchain tc;
+    private final Path src;
+    private final Path out;
+    private final ExecutorService pool;
+
+    private UserBuild(Toolchain tc, Path src, Path out, ExecutorService pool) {
+        this.tc = tc;
+        this.src = src;
+        this.out = out;
+        this.pool = pool;
+    }
+
+    /** One kind of executable: its own output folder, runtime objects and program sources. */
+    private record Flavour(String name, List<Path> runtime, List<Path> programs, List<String> defines, Path script) {}
+
+    public static void main(String[] args) {
+        if (args.length != 2) {
+            System.err.println("usage: UserBuild USER-SOURCE-DIR OUTPUT-DIR");
+            System.exit(2);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        try {
+            Path src = Path.of(args[0]).toAbsolutePath();
+            Path out = Path.of(args[1]).toAbsolutePath();
+            new UserBuild(Toolchain.load(), src, out, pool).buildAll();
+        } catch (BuildFailure | IOException e) {
+            System.err.println("user build failed: " + e.getMessage());
+            System.exit(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A compile or link error; the tool's own output has already been printed. */
+    static final class BuildFailure extends Exception {
+        BuildFailure(String message) { super(message); }
+    }
+
+    private void buildAll() throws IOException, BuildFailure {
+        Path script = src.resolve("user.ld");
+        List<Flavour> flavours = new ArrayList<>();
+
+        List<Path> ulib = new ArrayList<>();
+        for (String f : List.of("ulib.c", "printf.c", "umalloc.c")) if (Files.exists(src.resolve(f))) ulib.add(src.resolve(f));
+        List<Path> programs = cFiles(src).stream().filter(p -> !ULIB.contains(p.getFileName().toString())).toList();
+
+        List<Path> kernelRt = new ArrayList<>(ulib);
+        if (Files.exists(src.resolve("usys.S"))) kernelRt.add(src.resolve("usys.S"));
+        flavours.add(new Flavour("kernel", kernelRt, programs, List.of("-DXV6J_KERNEL"), script));
+
+        Path libos = src.resolve("libos");
+        if (Files.isDirectory(libos)) {
+            List<Path> exoRt = new ArrayList<>(ulib);
+            exoRt.addAll(sources(libos));
+            List<Path> exoProgs = new ArrayList<>(programs);
+            exoProgs.addAll(cFiles(src.resolve("exo")));
+            flavours.add(new Flavour("exo", exoRt, exoProgs, List.of("-DXV6J_EXO"), script));
+        }
+
+        Path test = src.resolve("test");
+        if (Files.isDirectory(test)) {
+            List<Path> rt = sources(test.resolve("runtime"));
+            flavours.add(new Flavour("test", rt, cFiles(test), List.of("-DXV6J_HARNESS"), script));
+        }
+        Path bench = src.resolve("bench");
+        if (Files.isDirectory(bench)) {
+            List<Path> rt = sources(test.resolve("runtime"));
+            flavours.add(new Flavour("bench", rt, cFiles(bench), List.of("-DXV6J_HARNESS"), script));
+        }
+
+        int linked = 0;
+        for (Flavour f : flavours) linked += build(f);
+        System.out.println("user build: " + linked + " executable(s) relinked under " + out);
+    }
+
+    private int build(Flavour f) throws IOException, BuildFailure {
+        Path objDir = out.resolve(f.name()).resolve("obj");
+        Path binDir = out.resolve(f.name()).resolve("bin");
+        Files.createDirectories(objDir);
+        Files.createDirectories(binDir);
+
+        List<Path> all = new ArrayList<>(f.runtime());
+        all.addAll(f.programs());
+        List<Future<String>> jobs = new ArrayList<>();
+        for (Path s : all) jobs.add(pool.submit(() -> compile(s, objectFor(objDir, s), f.defines())));
+        collect(jobs);
+
+        List<Path> rtObjs = f.runtime().stream().map(s -> objectFor(objDir, s)).toList();
+        List<Future<String>> links = new ArrayList<>();
+        for (Path p : f.programs()) {
+            String name = stripExtension(p.getFileName().toString());
+            List<Path> objs = new ArrayList<>(rtObjs);
+            objs.add(objectFor(objDir, p));
+            links.add(pool.submit(() -> link(objs, binDir.resolve(name), f.script())));
+        }
+        return (int) collect(links).stream().filter(s -> !s.isEmpty()).count();
+    }
+
+    private List<String> collect(List<Future<String>> jobs) throws BuildFailure, IOException {
+        List<String> done = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (Future<String> j : jobs) {
+            try {
+                done.add(j.get());
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof UncheckedIOException u) throw u.getCause();
+                errors.add(c.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BuildFailure("interrupted");
+            }
+        }
+        if (!errors.isEmpty()) throw new BuildFailure(String.join("\n", errors));
+        return done;
+    }
+
+    private static Path objectFor(Path objDir, Path source) {
+        String rel = source.getParent().getFileName() + "_" + source.getFileName();
+        return objDir.resolve(stripExtension(rel) + ".o");
+    }
+
+    private String compile(Path source, Path object, List<String> defines) throws Exception {
+        Path dep = object.resolveSibling(object.getFileName() + ".d");
+        if (upToDate(object, dependencies(source, dep))) return "";
+        List<String> cmd = new ArrayList<>();
+        cmd.add(tc.clang().toString());
+        cmd.addAll(CFLAGS);
+        cmd.addAll(defines);
+        cmd.add("-I" + src);
+        cmd.addAll(List.of("-MD", "-MF", dep.toString(), "-c", source.toString(), "-o", object.toString()));
+        run(cmd, "compile " + src.getParent().relativize(source));
+        return object.toString();
+    }
+
+    private String link(List<Path> objects, Path exe, Path script) throws Exception {
+        List<Path> inputs = new ArrayList<>(objects);
+        inputs.add(script);
+        if (upToDate(exe, inputs)) return "";
+        List<String> cmd = new ArrayList<>(List.of(tc.lld().toString(), "-flavor", "gnu",
+                "-T", script.toString(), "--gc-sections", "--strip-debug", "-z", "noexecstack", "-o", exe.toString()));
+        for (Path o : objects) cmd.add(o.toString());
+        run(cmd, "link " + exe.getFileName());
+        return exe.toString();
+    }
+
+    private static void run(List<String> cmd, String what) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new Exception(what + " failed:\n" + text.strip());
+        if (!text.isBlank()) System.out.print(text);
+    }
+
+    /** The source plus every header clang recorded in the dependency file of its last compile. */
+    private static List<Path> dependencies(Path source, Path depFile) throws IOException {
+        List<Path> deps = new ArrayList<>(List.of(source));
+        if (!Files.exists(depFile)) return deps;
+        String text = Files.readString(depFile).replace("\\\n", " ");
+        int colon = text.indexOf(": ");
+        if (colon < 0) return deps;
+        for (String tok : text.substring(colon + 2).trim().split("\\s+")) {
+            if (!tok.isEmpty()) deps.add(Path.of(tok.replace("\\ ", " ")));
+        }
+        return deps;
+    }
+
+    private static boolean upToDate(Path target, List<Path> inputs) throws IOException {
+        if (!Files.exists(target)) return false;
+        FileTime t = Files.getLastModifiedTime(target);
+        for (Path in : inputs) {
+            if (!Files.exists(in) || Files.getLastModifiedTime(in).compareTo(t) > 0) return false;
+        }
+        return true;
+    }
+
+    private static List<Path> cFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".c")).sorted().toList();
+        }
+    }
+
+    private static List<Path> sources(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".c") || p.toString().endsWith(".S")).sorted().toList();
+        }
+    }
+
+    private static String stripExtension(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? name : name.substring(0, dot);
+    }
+}
