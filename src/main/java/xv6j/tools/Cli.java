@@ -17,7 +17,7 @@ final class Cli {
             case NoSuchFileException f -> f.getFile() + ": no such file";
             case AccessDeniedException f -> f.getFile() + ": permission denied";
             case NotDirectoryException f -> f.getFile() + ": not a directory";
-            case FileSystemException f when f.getReason() != null -> f.getFile() + ": " + f.getReason();
+            case FileSystemException f -> f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "cannot be used");
             default -> e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         };
     }

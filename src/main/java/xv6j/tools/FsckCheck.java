@@ -151,7 +151,7 @@ final class FsckCheck {
         if (size > max) error("inode " + inum + ": size " + size + " exceeds MAXFILE*BSIZE (" + max + ")");
         int needed = (int) ((Math.min(size, max) + Fs.BSIZE - 1) / Fs.BSIZE);
 
-        // File block i -> its address as stored (0: absent), and whether it may be read.
+        // File block i -> its address as stored (0: absent); fileBlocks keeps the valid ones.
         int[] addr = new int[Fs.MAXFILE];
         int[] fileBlocks = new int[Fs.MAXFILE];
         int beyond = 0;

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -85,7 +86,7 @@ public final class Mkfs {
 
         Path target = out.toAbsolutePath();
         if (!Files.isDirectory(target.getParent())) throw new IOException(target.getParent() + ": no such directory");
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
+        Path tmp = partFile(target);
         boolean done = false;
         try {
             Built built;
@@ -104,6 +105,23 @@ public final class Mkfs {
             return built;
         } finally {
             if (!done) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * A new empty file beside target to build the image in. Not Files.createTempFile:
+     * that makes it owner-only, and the image should get the permissions any new file
+     * gets.
+     */
+    private static Path partFile(Path target) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                    + attempt + ".part");
+            try {
+                return Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) throw e;
+            }
         }
     }
 

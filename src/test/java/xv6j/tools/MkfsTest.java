@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -142,6 +143,14 @@ class MkfsTest {
         FsckReport report = Fsck.check(dir.resolve("fs.img"));
         assertEquals(List.of(), report.findings());
         assertTrue(read().isMarked(Fs.BPB + 100));
+    }
+
+    @Test
+    void imageGetsThePermissionsOfAnyNewFile() throws IOException {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        assertEquals(0, mkfs(img()).status());
+        Path plain = Files.createFile(dir.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(dir.resolve("fs.img")));
     }
 
     @Test
