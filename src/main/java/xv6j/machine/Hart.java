@@ -22,10 +22,18 @@ public final class Hart {
     /** Instructions retired (the instret and cycle CSRs). */
     public long instret;
 
+    public final Mmu mmu;
+    private java.util.function.LongSupplier time = () -> 0;
+
     public Hart(int id, PhysicalMemory mem) {
         this.id = id;
         this.mem = mem;
+        this.mmu = new Mmu(mem);
     }
+
+    public void setTimeSource(java.util.function.LongSupplier time) { this.time = time; }
+    public void requestInterrupt() {}
+    public void clearReservation() {}
 
     /** Runs user code for at most budget instructions; returns why it stopped. */
     public Trap run(long budget) {
