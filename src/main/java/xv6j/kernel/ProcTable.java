@@ -419,8 +419,8 @@ public final class ProcTable {
                 lock.lock();
             }
         } finally {
+            work.signalAll(); // the other CPUs stop too
             lock.unlock();
-            work.signalAll();
         }
     }
 

@@ -260,7 +260,7 @@ public final class Vm {
             long pa = pa0 + (srcva - va0);
             int chunk = (int) Math.min(PGSIZE - (srcva - va0), max - n);
             for (int i = 0; i < chunk; i++) {
-                byte c = mem.ram[(int) (pa + i - PhysicalMemory.BASE)];
+                byte c = mem.load8(pa + i);
                 if (c == 0) return new String(buf, 0, n, StandardCharsets.ISO_8859_1);
                 buf[n++] = c;
             }
