@@ -88,16 +88,13 @@ public final class PhysicalMemory {
     /** Atomic 64-bit compare-and-set at an 8-aligned address (page-table A/D updates, AMOs). */
     public boolean cas64(long pa, long expect, long update) {
         int i = index(pa, 8);
-        synchronized (this) { // TEMP integ hack: byte[] views lost atomic modes in JDK 22
-            if ((long) I64.get(ram, i) != expect) return false;
-            I64.set(ram, i, update);
-        }
-        invalidateCode(i, 8);
-        return true;
+        boolean ok = I64.compareAndSet(ram, i, expect, update);
+        if (ok) invalidateCode(i, 8);
+        return ok;
     }
 
     /** Volatile 64-bit read at an 8-aligned address. */
-    public long loadVolatile64(long pa) { return (long) I64.get(ram, index(pa, 8)); }
+    public long loadVolatile64(long pa) { return (long) I64.getVolatile(ram, index(pa, 8)); }
 
     public void read(long pa, byte[] dst, int off, int len) {
         System.arraycopy(ram, index(pa, len), dst, off, len);
