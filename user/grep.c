@@ -6,6 +6,7 @@
 #include "user.h"
 
 #define MAXATOMS 256
+#define MAXSTARS 24
 
 // A pattern is compiled to a sequence of atoms, each one character position.
 struct atom {
@@ -19,6 +20,7 @@ static int natoms;
 static int anchor_start, anchor_end;
 
 static void compile(const char *re) {
+    int stars = 0;
     if (*re == '^') {
         anchor_start = 1;
         re++;
@@ -43,6 +45,11 @@ static void compile(const char *re) {
         }
         re++;
         if (*re == '*') {
+            // Each starred atom is a level of matchhere's recursion, on a one-page stack.
+            if (++stars > MAXSTARS) {
+                fprintf(2, "grep: more than %d * in the pattern\n", MAXSTARS);
+                exit(1);
+            }
             a->star = 1;
             re++;
         }

@@ -4,11 +4,6 @@
 // so a line from one process is not interleaved byte by byte with another's.
 #include "user.h"
 
-typedef __builtin_va_list va_list;
-#define va_start(ap, last) __builtin_va_start(ap, last)
-#define va_arg(ap, type) __builtin_va_arg(ap, type)
-#define va_end(ap) __builtin_va_end(ap)
-
 struct out {
     int fd;
     int n;
@@ -100,6 +95,10 @@ static void vformat(int fd, const char *fmt, va_list ap) {
         if (*f == 0) break;
     }
     flush(&o);
+}
+
+void vfprintf(int fd, const char *fmt, va_list ap) {
+    vformat(fd, fmt, ap);
 }
 
 void fprintf(int fd, const char *fmt, ...) {

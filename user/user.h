@@ -14,6 +14,12 @@ typedef long int64;
 
 #define NULL ((void *)0)
 
+// Variable arguments, from the compiler (there is no libc to bring stdarg.h).
+typedef __builtin_va_list va_list;
+#define va_start(ap, last) __builtin_va_start(ap, last)
+#define va_arg(ap, type) __builtin_va_arg(ap, type)
+#define va_end(ap) __builtin_va_end(ap)
+
 // ---- Limits of the kernel (xv6-riscv's param.h and fs.h) ---------------------------
 #define NPROC 64        // processes, init and the shell included
 #define NOFILE 16       // open files per process
@@ -101,6 +107,7 @@ char *gets(char *buf, int max);
 // %d %u %x %p %s %c %%, with l for long (%ld %lu %lx; xv6's %l alone means %ld).
 void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vfprintf(int fd, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 // ---- umalloc.c ---------------------------------------------------------------------
 void *malloc(uint n);

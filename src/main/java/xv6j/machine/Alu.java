@@ -1,7 +1,9 @@
 package xv6j.machine;
 
-import static xv6j.machine.Hart.I32;
-import static xv6j.machine.Hart.I64;
+import static xv6j.machine.PhysicalMemory.I32;
+import static xv6j.machine.PhysicalMemory.I64;
+
+import java.nio.ByteBuffer;
 
 /**
  * The less frequent integer operations, out of the interpreter's hot loop: the M
@@ -36,7 +38,7 @@ final class Alu {
     }
 
     /** An AMO*.W on the naturally aligned word at ram[a]; returns the old value, sign-extended. */
-    static long amo32(int funct5, byte[] ram, int a, int v) {
+    static long amo32(int funct5, ByteBuffer ram, int a, int v) {
         return switch (funct5) {
             case 0b00001 -> (int) I32.getAndSet(ram, a, v);
             case 0b00000 -> (int) I32.getAndAdd(ram, a, v);
@@ -59,7 +61,7 @@ final class Alu {
     }
 
     /** An AMO*.D on the naturally aligned doubleword at ram[a]; returns the old value. */
-    static long amo64(int funct5, byte[] ram, int a, long v) {
+    static long amo64(int funct5, ByteBuffer ram, int a, long v) {
         return switch (funct5) {
             case 0b00001 -> (long) I64.getAndSet(ram, a, v);
             case 0b00000 -> (long) I64.getAndAdd(ram, a, v);

@@ -2,6 +2,8 @@ package xv6j.machine;
 
 import static xv6j.machine.Decoded.pack;
 
+import java.nio.ByteBuffer;
+
 /**
  * Decodes RV64GC instructions into the {@link Decoded} form. Every 16-bit instruction is
  * expanded to the operation of its 32-bit equivalent; reserved encodings decode to
@@ -17,11 +19,11 @@ public final class Decoder {
      * last halfword of its page, its upper half is on another page (perhaps not mapped):
      * the result is {@link Op#CROSS} and the interpreter fetches the rest itself.
      */
-    static long decodeAt(byte[] ram, int i, boolean lastSlotOfPage) {
-        int low = (ram[i] & 0xff) | (ram[i + 1] & 0xff) << 8;
+    static long decodeAt(ByteBuffer ram, int i, boolean lastSlotOfPage) {
+        int low = (short) PhysicalMemory.I16.get(ram, i) & 0xffff;
         if ((low & 3) != 3) return decode16(low);
         if (lastSlotOfPage) return pack(Op.CROSS, 2, 0, 0, 0, low);
-        return decode32(low | (ram[i + 2] & 0xff) << 16 | (ram[i + 3] & 0xff) << 24);
+        return decode32((int) PhysicalMemory.I32.get(ram, i));
     }
 
     /** Decodes one instruction given its bits (16 or 32 by its two low bits). */

@@ -1,8 +1,11 @@
 package xv6j.machine;
 
-import java.lang.invoke.MethodHandles;
+import static xv6j.machine.PhysicalMemory.I16;
+import static xv6j.machine.PhysicalMemory.I32;
+import static xv6j.machine.PhysicalMemory.I64;
+
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
 
@@ -23,10 +26,6 @@ import java.util.function.LongSupplier;
  * JIT to compile. Traps are returned values; nothing is thrown.
  */
 public final class Hart {
-    static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
     /** CSR numbers (Zicsr, Zicntr, F). */
     public static final int CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003,
             CSR_CYCLE = 0xC00, CSR_TIME = 0xC01, CSR_INSTRET = 0xC02;
@@ -95,7 +94,7 @@ public final class Hart {
      */
     public Trap run(long budget) {
         final long[] x = this.x, f = this.f;
-        final byte[] ram = mem.ram;
+        final ByteBuffer ram = mem.ram;
         final Object[] decoded = mem.decoded;
         final Mmu mmu = this.mmu;
         final long[] fetchTag = mmu.fetchTag, loadTag = mmu.loadTag, storeTag = mmu.storeTag;
@@ -193,7 +192,7 @@ public final class Hart {
                             long va = x[rs1] + imm;
                             int i = (int) (va >>> 12) & Mmu.TLB_MASK;
                             long v;
-                            if (loadTag[i] == ((va & ~0xfffL) | ctx)) v = ram[(int) (va + loadAdd[i])];
+                            if (loadTag[i] == ((va & ~0xfffL) | ctx)) v = ram.get((int) (va + loadAdd[i]));
                             else {
                                 v = load(va, 1);
                                 if (faultCause != null) { pc = pageVa + ((long) s << 1); trap = fault(pc); break block; }
@@ -239,7 +238,7 @@ public final class Hart {
                             if (storeTag[i] == ((va & ~(0xfffL & -size)) | ctx)) {
                                 int a = (int) (va + storeAdd[i]);
                                 switch (size) {
-                                    case 1 -> ram[a] = (byte) x[rs2];
+                                    case 1 -> ram.put(a, (byte) x[rs2]);
                                     case 2 -> I16.set(ram, a, (short) x[rs2]);
                                     case 4 -> I32.set(ram, a, (int) x[rs2]);
                                     default -> I64.set(ram, a, x[rs2]);
@@ -423,12 +422,12 @@ public final class Hart {
             setFault(pa, Mmu.Access.LOAD, va);
             return 0;
         }
-        byte[] ram = mem.ram;
+        ByteBuffer ram = mem.ram;
         int a = (int) (pa - PhysicalMemory.BASE);
         int inPage = PhysicalMemory.PAGE_SIZE - (int) (va & 0xfff);
         if (inPage >= size) {
             return switch (size) {
-                case 1 -> ram[a] & 0xffL;
+                case 1 -> ram.get(a) & 0xffL;
                 case 2 -> (short) I16.get(ram, a) & 0xffffL;
                 case 4 -> (int) I32.get(ram, a) & 0xffffffffL;
                 default -> (long) I64.get(ram, a);
@@ -442,7 +441,7 @@ public final class Hart {
         }
         int a2 = (int) (pa2 - PhysicalMemory.BASE);
         long v = 0;
-        for (int k = size - 1; k >= 0; k--) v = v << 8 | (ram[k < inPage ? a + k : a2 + k - inPage] & 0xff);
+        for (int k = size - 1; k >= 0; k--) v = v << 8 | (ram.get(k < inPage ? a + k : a2 + k - inPage) & 0xff);
         return v;
     }
 
@@ -458,12 +457,12 @@ public final class Hart {
             setFault(pa, Mmu.Access.STORE, va);
             return false;
         }
-        byte[] ram = mem.ram;
+        ByteBuffer ram = mem.ram;
         int a = (int) (pa - PhysicalMemory.BASE);
         int inPage = PhysicalMemory.PAGE_SIZE - (int) (va & 0xfff);
         if (inPage >= size) {
             switch (size) {
-                case 1 -> ram[a] = (byte) v;
+                case 1 -> ram.put(a, (byte) v);
                 case 2 -> I16.set(ram, a, (short) v);
                 case 4 -> I32.set(ram, a, (int) v);
                 default -> I64.set(ram, a, v);
@@ -478,7 +477,7 @@ public final class Hart {
             return false;
         }
         int a2 = (int) (pa2 - PhysicalMemory.BASE);
-        for (int k = 0; k < size; k++, v >>>= 8) ram[k < inPage ? a + k : a2 + k - inPage] = (byte) v;
+        for (int k = 0; k < size; k++, v >>>= 8) ram.put(k < inPage ? a + k : a2 + k - inPage, (byte) v);
         wrote(a, inPage);
         wrote(a2, size - inPage);
         return true;
@@ -522,7 +521,7 @@ public final class Hart {
             faultTval = va;
             return false;
         }
-        byte[] ram = mem.ram;
+        ByteBuffer ram = mem.ram;
         int a = (int) (pa - PhysicalMemory.BASE);
         long src = x[rs2];
         long result;
