@@ -120,7 +120,11 @@ public final class Hart {
             long pageVa = pc & ~0xfffL;
             final int base = (int) (pageVa + fetchAdd[ti]);
             long[] code = (long[]) decoded[base >>> 12];
-            if (code == null) decoded[base >>> 12] = code = Decoded.newPage();
+            if (code == null) {
+                code = Decoded.newPage();
+                VarHandle.releaseFence(); // another hart must not see the page before its END words
+                decoded[base >>> 12] = code;
+            }
             int s = (int) (pc & 0xfff) >>> 1;
 
             inner:
