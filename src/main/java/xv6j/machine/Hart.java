@@ -120,7 +120,11 @@ public final class Hart {
             long pageVa = pc & ~0xfffL;
             final int base = (int) (pageVa + fetchAdd[ti]);
             long[] code = (long[]) decoded[base >>> 12];
-            if (code == null) decoded[base >>> 12] = code = Decoded.newPage();
+            if (code == null) {
+                code = Decoded.newPage();
+                VarHandle.releaseFence(); // another hart must not see the page before its END words
+                decoded[base >>> 12] = code;
+            }
             int s = (int) (pc & 0xfff) >>> 1;
 
             inner:
@@ -231,18 +235,40 @@ public final class Hart {
                                 x[rd] = v;
                             }
                         }
-                        case Op.SB, Op.SH, Op.SW, Op.SD -> {
+                        case Op.SD -> {
+                            long va = x[rs1] + imm;
+                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
+                            if (storeTag[i] == ((va & ~0xff8L) | ctx)) {
+                                int a = (int) (va + storeAdd[i]);
+                                I64.set(ram, a, x[rs2]);
+                                if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
+                            } else if (!store(va, 8, x[rs2])) {
+                                pc = pageVa + ((long) s << 1);
+                                trap = fault(pc);
+                                break block;
+                            }
+                        }
+                        case Op.SW -> {
+                            long va = x[rs1] + imm;
+                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
+                            if (storeTag[i] == ((va & ~0xffcL) | ctx)) {
+                                int a = (int) (va + storeAdd[i]);
+                                I32.set(ram, a, (int) x[rs2]);
+                                if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
+                            } else if (!store(va, 4, x[rs2])) {
+                                pc = pageVa + ((long) s << 1);
+                                trap = fault(pc);
+                                break block;
+                            }
+                        }
+                        case Op.SB, Op.SH -> {
                             long va = x[rs1] + imm;
                             int i = (int) (va >>> 12) & Mmu.TLB_MASK;
                             int size = 1 << (((int) d & 0xff) - Op.SB);
                             if (storeTag[i] == ((va & ~(0xfffL & -size)) | ctx)) {
                                 int a = (int) (va + storeAdd[i]);
-                                switch (size) {
-                                    case 1 -> ram.put(a, (byte) x[rs2]);
-                                    case 2 -> I16.set(ram, a, (short) x[rs2]);
-                                    case 4 -> I32.set(ram, a, (int) x[rs2]);
-                                    default -> I64.set(ram, a, x[rs2]);
-                                }
+                                if (size == 1) ram.put(a, (byte) x[rs2]);
+                                else I16.set(ram, a, (short) x[rs2]);
                                 if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
                             } else if (!store(va, size, x[rs2])) {
                                 pc = pageVa + ((long) s << 1);

@@ -142,4 +142,14 @@ class CompressedInstructionTest {
         m.exec(c_li(x0, 5), c_addi(x0, 3), c_mv(x0, x5), c_add(x0, x5), c_slli(x0, 3), c_lui(x0, 1), c_addi(x9, 0));
         assertEquals(0L, m.x[0]);
     }
+
+    @Test
+    void everyHalfwordDecodesToACompressedOperationOrIllegal() {
+        for (int h = 0; h < 0x10000; h++) {
+            if ((h & 3) == 3) continue;
+            long d = Decoder.decode(h);
+            assertEquals(1, Decoded.halfwords(d), String.format("0x%04x", h));
+            if (Decoded.op(d) == Op.ILLEGAL) assertEquals(h, Decoded.imm(d));
+        }
+    }
 }

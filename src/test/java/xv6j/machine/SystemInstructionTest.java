@@ -169,4 +169,28 @@ class SystemInstructionTest {
         m.hart.pc = 0x1000;
         assertEquals(new Trap(Trap.Cause.INSTRUCTION_ACCESS_FAULT, 0x1000, 0x1000), m.hart.run(10));
     }
+
+    @Test
+    void storeToDecodedCodeOnAnotherPageIsSeenEvenWithoutFenceI() {
+        long t = C + 0x2000; // a routine on its own page, run once so it is decoded
+        m.x[5] = t;
+        m.x[6] = addi(x10, x0, 2);
+        m.loadAt(t, addi(x10, x0, 1), jalr(x0, x1, 0));
+        m.load(jalr(x1, x5, 0), addi(x11, x10, 0), sw(x6, x5, 0), jalr(x1, x5, 0), ecall());
+        assertEquals(Trap.Cause.ECALL, m.run().cause());
+        assertEquals(1L, m.x[11]);
+        assertEquals(2L, m.x[10]);
+    }
+
+    @Test
+    void flwNanBoxesAndFswStoresTheLow32Bits() {
+        m.mem.store32(TestMachine.DATA, Float.floatToRawIntBits(1.5f));
+        m.x[1] = TestMachine.DATA;
+        m.hart.f[3] = 0x1234_5678_3fc0_0000L; // not a boxed single: fsw stores the low word anyway
+        m.exec(flw(x2, x1, 0), fsw(x3, x1, 8), fld(x4, x1, 0), fsd(x4, x1, 16));
+        assertEquals(0xffff_ffff_3fc0_0000L, m.hart.f[2]);
+        assertEquals(0x3fc0_0000, m.mem.load32(TestMachine.DATA + 8));
+        assertEquals(0, m.mem.load32(TestMachine.DATA + 12));
+        assertEquals(m.mem.load64(TestMachine.DATA), m.mem.load64(TestMachine.DATA + 16));
+    }
 }
