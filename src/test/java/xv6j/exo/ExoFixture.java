@@ -53,6 +53,7 @@ final class ExoFixture implements AutoCloseable {
         k.messages = new java.util.ArrayList<>();
         k.startAudit();
         boot = k.createBootEnv();
+        k.invoke(boot, SYS_env_ctl, EXO_SELF, ENV_START, 0); // as the boot loader does
         check();
     }
 
