@@ -13,6 +13,13 @@ package xv6j.machine;
  * operation is done exactly (128 bits where a product needs them), or, for quotients and
  * roots, to a few bits past the precision with the remainder kept as a "sticky" 1 in bit
  * 0; {@link #roundPack} then rounds once and packs.
+ *
+ * <p>Round to nearest even, the mode compiled code runs in, has a fast path for add, sub,
+ * mul, div, sqrt, the fused multiply-adds and integer conversions: the JVM's float and
+ * double arithmetic is IEEE 754 in that mode, so where the result is finite and provably
+ * neither tiny nor overflowed its bits are ours, and an error-free transformation
+ * (TwoSum, or an exact residual by Math.fma) tells whether it was inexact. Each fast
+ * path states the bound that makes it exact; anything outside takes the integer path.
  */
 final class SoftFloat {
     /** The fflags bits: invalid, divide by zero, overflow, underflow, inexact. */
@@ -29,6 +36,29 @@ final class SoftFloat {
     // ---- arithmetic ----
 
     long add(FloatFormat f, long a, long b) {
+        if (rounding == Rounding.RNE) {
+            // A finite sum of finite operands, rounded by the JVM. Sums are never inexact
+            // and tiny (a sum below 2^emin is exact), and TwoSum's error term is exact.
+            if (f == FloatFormat.DOUBLE) {
+                double x = Double.longBitsToDouble(a), y = Double.longBitsToDouble(b), r = x + y;
+                if (Math.abs(r) <= Double.MAX_VALUE) {
+                    double yPart = r - x;
+                    if ((x - (r - yPart)) + (y - yPart) != 0) flags |= NX;
+                    return Double.doubleToRawLongBits(r);
+                }
+            } else {
+                float x = Float.intBitsToFloat((int) a), y = Float.intBitsToFloat((int) b), r = x + y;
+                if (Math.abs(r) <= Float.MAX_VALUE) {
+                    float yPart = r - x;
+                    if ((x - (r - yPart)) + (y - yPart) != 0) flags |= NX;
+                    return Float.floatToRawIntBits(r) & 0xFFFF_FFFFL;
+                }
+            }
+        }
+        return addRounded(f, a, b);
+    }
+
+    private long addRounded(FloatFormat f, long a, long b) {
         if (f.isNaN(a) || f.isNaN(b)) return nanResult(f, a, b);
         boolean negA = f.isNegative(a), negB = f.isNegative(b);
         if (f.isInfinite(a)) return f.isInfinite(b) && negA != negB ? invalid(f) : a;
@@ -60,6 +90,31 @@ final class SoftFloat {
     }
 
     long mul(FloatFormat f, long a, long b) {
+        if (rounding == Rounding.RNE) {
+            if (f == FloatFormat.DOUBLE) {
+                // From 2^-969 up the residual x·y - r is a multiple of 2^-1074 with at
+                // most 53 bits, so Math.fma gives it exactly: zero iff r is exact.
+                double x = Double.longBitsToDouble(a), y = Double.longBitsToDouble(b), r = x * y;
+                double m = Math.abs(r);
+                if (m >= 0x1p-969 && m <= Double.MAX_VALUE) {
+                    if (Math.fma(x, y, -r) != 0) flags |= NX;
+                    return Double.doubleToRawLongBits(r);
+                }
+            } else {
+                // The product of two singles is exact in a double; from 2^-126 up it is
+                // not tiny, and rounding it to a single is the only rounding.
+                double p = (double) Float.intBitsToFloat((int) a) * Float.intBitsToFloat((int) b);
+                float r = (float) p;
+                if (Math.abs(p) >= 0x1p-126 && Math.abs(r) <= Float.MAX_VALUE) {
+                    if (r != p) flags |= NX;
+                    return Float.floatToRawIntBits(r) & 0xFFFF_FFFFL;
+                }
+            }
+        }
+        return mulRounded(f, a, b);
+    }
+
+    private long mulRounded(FloatFormat f, long a, long b) {
         if (f.isNaN(a) || f.isNaN(b)) return nanResult(f, a, b);
         boolean neg = f.isNegative(a) != f.isNegative(b);
         if (f.isInfinite(a) || f.isInfinite(b))
@@ -70,6 +125,32 @@ final class SoftFloat {
     }
 
     long div(FloatFormat f, long a, long b) {
+        if (rounding == Rounding.RNE) {
+            if (f == FloatFormat.DOUBLE) {
+                // With the dividend and the quotient both at least 2^-969, the remainder
+                // x - r·y of the correctly rounded quotient r is representable and lies
+                // on the 2^-1074 grid, so Math.fma gives it exactly: zero iff r is exact.
+                double x = Double.longBitsToDouble(a), y = Double.longBitsToDouble(b), r = x / y;
+                double m = Math.abs(r);
+                if (m >= 0x1p-969 && m <= Double.MAX_VALUE && Math.abs(x) >= 0x1p-969) {
+                    if (Math.fma(-r, y, x) != 0) flags |= NX;
+                    return Double.doubleToRawLongBits(r);
+                }
+            } else {
+                // A double quotient rounded to a single is correctly rounded (53 >= 2·24 + 2),
+                // and r·y is exact in a double.
+                double x = Float.intBitsToFloat((int) a), y = Float.intBitsToFloat((int) b), q = x / y;
+                float r = (float) q;
+                if (Math.abs(q) >= 0x1p-126 && Math.abs(r) <= Float.MAX_VALUE) {
+                    if ((double) r * y != x) flags |= NX;
+                    return Float.floatToRawIntBits(r) & 0xFFFF_FFFFL;
+                }
+            }
+        }
+        return divRounded(f, a, b);
+    }
+
+    private long divRounded(FloatFormat f, long a, long b) {
         if (f.isNaN(a) || f.isNaN(b)) return nanResult(f, a, b);
         boolean neg = f.isNegative(a) != f.isNegative(b);
         if (f.isInfinite(a)) return f.isInfinite(b) ? invalid(f) : f.infinity(neg);
@@ -95,6 +176,29 @@ final class SoftFloat {
     }
 
     long sqrt(FloatFormat f, long a) {
+        if (rounding == Rounding.RNE) {
+            if (f == FloatFormat.DOUBLE) {
+                // From 2^-969 up, r² - x is on the 2^-1074 grid and representable.
+                double x = Double.longBitsToDouble(a);
+                if (x >= 0x1p-969 && x <= Double.MAX_VALUE) {
+                    double r = Math.sqrt(x);
+                    if (Math.fma(r, r, -x) != 0) flags |= NX;
+                    return Double.doubleToRawLongBits(r);
+                }
+            } else {
+                // A double root rounded to a single is correctly rounded; r² is exact in a double.
+                double x = Float.intBitsToFloat((int) a);
+                if (x > 0 && x <= Float.MAX_VALUE) {
+                    float r = (float) Math.sqrt(x);
+                    if ((double) r * r != x) flags |= NX;
+                    return Float.floatToRawIntBits(r) & 0xFFFF_FFFFL;
+                }
+            }
+        }
+        return sqrtRounded(f, a);
+    }
+
+    private long sqrtRounded(FloatFormat f, long a) {
         if (f.isNaN(a)) return nanResult(f, a, a);
         if (f.isZero(a)) return a;                      // sqrt(-0) is -0
         if (f.isNegative(a)) return invalid(f);
@@ -121,6 +225,37 @@ final class SoftFloat {
      * false) and FNMADD (true, true).
      */
     long fma(FloatFormat f, long a, long b, long c, boolean negateProduct, boolean negateAddend) {
+        if (rounding == Rounding.RNE) {
+            long na = negateProduct ? a ^ f.signBit : a, nc = negateAddend ? c ^ f.signBit : c;
+            if (f == FloatFormat.DOUBLE) {
+                // r = RN(x·y + z) by Math.fma. If z - r is exact (its TwoSum error is 0),
+                // then RN(x·y + (z - r)) is the rounded residual, which lies on the 2^-1074
+                // grid when x·y and r are at least 2^-968: zero iff r was exact.
+                double x = Double.longBitsToDouble(na), y = Double.longBitsToDouble(b), z = Double.longBitsToDouble(nc);
+                double r = Math.fma(x, y, z), m = Math.abs(r), mp = Math.abs(x * y);
+                if (m >= 0x1p-968 && m <= Double.MAX_VALUE && mp >= 0x1p-968 && mp <= Double.MAX_VALUE) {
+                    double d = z - r, zPart = d + r;
+                    if ((z - zPart) + (-r - (d - zPart)) == 0) {
+                        if (Math.fma(x, y, d) != 0) flags |= NX;
+                        return Double.doubleToRawLongBits(r);
+                    }
+                }
+            } else {
+                // x·y is exact in a double; if x·y + z is too (TwoSum error 0), rounding
+                // it to a single is the one rounding.
+                double p = (double) Float.intBitsToFloat((int) na) * Float.intBitsToFloat((int) b);
+                double z = Float.intBitsToFloat((int) nc), sum = p + z, zPart = sum - p;
+                float r = (float) sum;
+                if (Math.abs(sum) >= 0x1p-126 && Math.abs(r) <= Float.MAX_VALUE && (p - (sum - zPart)) + (z - zPart) == 0) {
+                    if (r != sum) flags |= NX;
+                    return Float.floatToRawIntBits(r) & 0xFFFF_FFFFL;
+                }
+            }
+        }
+        return fmaRounded(f, a, b, c, negateProduct, negateAddend);
+    }
+
+    private long fmaRounded(FloatFormat f, long a, long b, long c, boolean negateProduct, boolean negateAddend) {
         boolean zeroTimesInf = f.isInfinite(a) && f.isZero(b) || f.isZero(a) && f.isInfinite(b);
         if (f.isNaN(a) || f.isNaN(b) || f.isNaN(c)) {
             // RISC-V: ∞ × 0 is invalid even when the addend is a quiet NaN.
@@ -240,6 +375,16 @@ final class SoftFloat {
         if (v == 0) return 0;
         boolean neg = t.signed && v < 0;
         long mag = neg ? -v : v;                         // unsigned; may be 2^63 or more
+        if (mag > 0) {
+            // v fits a long. With at most p significant bits it converts exactly in any
+            // mode; otherwise the JVM's cast rounds to nearest even.
+            boolean exact = 64 - Long.numberOfLeadingZeros(mag) - Long.numberOfTrailingZeros(mag) <= f.precision;
+            if (exact || rounding == Rounding.RNE) {
+                if (!exact) flags |= NX;
+                return f == FloatFormat.DOUBLE ? Double.doubleToRawLongBits((double) v)
+                        : Float.floatToRawIntBits((float) v) & 0xFFFF_FFFFL;
+            }
+        }
         if (mag < 0) return roundPack(f, neg, (mag >>> 1) | (mag & 1), 1);
         return roundPack(f, neg, mag, 0);
     }

@@ -166,6 +166,16 @@ class SoftFloatArithmeticTest {
         assertEquals(result(expected, flags), run(rm, sf -> sf.fma(f, hex(a), hex(b), 0, false, false)));
     }
 
+    @Test
+    void halvingTheLargestValueBelowTwiceTheSmallestNormalIsTinyThoughItRoundsUpToIt() {
+        // 0x00ffffff / 2 = (1 - 2^-24) × 2^-126: 24 bits, so tiny after rounding; as a
+        // subnormal it is a tie, which goes to the even neighbour 2^-126.
+        assertEquals(result(0x0080_0000L, UF | NX), run(RNE, sf -> sf.div(SINGLE, 0x00ff_ffffL, s(2))));
+        assertEquals(result(0x0080_0000L, UF | NX), run(RNE, sf -> sf.mul(SINGLE, 0x00ff_ffffL, s(0.5f))));
+        assertEquals(result(D_MIN_NORMAL, UF | NX), run(RNE, sf -> sf.div(DOUBLE, 0x001f_ffff_ffff_ffffL, d(2))));
+        assertEquals(result(0x007f_ffffL, UF | NX), run(RTZ, sf -> sf.div(SINGLE, 0x00ff_ffffL, s(2))));
+    }
+
     @ParameterizedTest
     @CsvSource({
         "RNE, 0x0000000000000000, 0x8000000000000000",
