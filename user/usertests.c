@@ -1867,12 +1867,14 @@ static void execout(char *s) {
             }
             sbrk(-avail * PGSIZE);
             close(1);
+            if (open("execout1", O_CREATE | O_WRONLY | O_TRUNC) != 1) exit(1);
             char *argv[] = {"echo", "x", 0};
             exec("/echo", argv);
             exit(0);
         }
         waitok(pid);
     }
+    unlink("execout1");
 }
 
 // ---- Time ------------------------------------------------------------------------------
