@@ -1,0 +1,21 @@
+package xv6j.kernel;
+
+import java.util.concurrent.Semaphore;
+import xv6j.machine.Hart;
+
+/** Per-CPU state, as xv6's struct cpu: the hart, and who runs on it. */
+final class Cpu {
+    final int id;
+    final Hart hart;
+    /** The process running on this CPU, or null. */
+    volatile Proc proc;
+    /** Released by a process giving the CPU back to the scheduler (swtch back). */
+    final Semaphore baton = new Semaphore(0);
+    /** Address space whose translations the hart's TLB may hold. */
+    long loadedAddressSpace = -1;
+
+    Cpu(int id, Hart hart) {
+        this.id = id;
+        this.hart = hart;
+    }
+}

@@ -1,0 +1,83 @@
+package xv6j.kernel;
+
+import xv6j.fs.Fs;
+import xv6j.fs.SuperBlock;
+
+/**
+ * The file system's bottom: the superblock and the block allocator (xv6's fs.c, first
+ * part). Inodes are in {@link Itable}, directories in {@link Dir}, paths in {@link Namei}.
+ */
+final class FileSystem {
+    private final Kernel k;
+    private SuperBlock sb;
+
+    FileSystem(Kernel k) {
+        this.k = k;
+    }
+
+    SuperBlock sb() {
+        return sb;
+    }
+
+    /** Reads and checks the superblock, then recovers the log. Runs in the first process. */
+    void init() {
+        Proc p = k.procs.myProc();
+        Buf b = k.bio.bread(p, Param.ROOTDEV, 1);
+        SuperBlock s = SuperBlock.decode(b.data);
+        k.bio.brelse(p, b);
+        String bad = check(s, k.disk().blocks());
+        if (bad != null) throw new KernelPanic("fsinit: " + bad);
+        sb = s;
+        k.log.init(p, Param.ROOTDEV, sb);
+    }
+
+    /** Why a superblock cannot be used with a disk of diskBlocks blocks, or null if it can. */
+    static String check(SuperBlock s, int diskBlocks) {
+        if (s.magic() != Fs.FSMAGIC) return String.format("bad superblock magic 0x%x (not an xv6 image?)", s.magic());
+        if (s.size() <= 0 || s.size() > diskBlocks) return "superblock size " + s.size() + " does not fit the disk of " + diskBlocks + " blocks";
+        if (s.logstart() != 2 || s.nlog() < 2 || s.inodestart() != s.logstart() + s.nlog()
+                || s.ninodes() < 2 || s.bmapstart() < s.inodestart() + (s.ninodes() + Fs.IPB - 1) / Fs.IPB
+                || s.datastart() < s.bmapstart() + (s.size() + Fs.BPB - 1) / Fs.BPB || s.nblocks() <= 0)
+            return "superblock regions are inconsistent: " + s;
+        return null;
+    }
+
+    /** Zeroes a block (in the log). */
+    private void bzero(Proc p, int dev, int bno) {
+        Buf b = k.bio.bread(p, dev, bno);
+        java.util.Arrays.fill(b.data, (byte) 0);
+        k.log.logWrite(b);
+        k.bio.brelse(p, b);
+    }
+
+    /** Allocates a zeroed disk block; returns 0 if the disk is full. */
+    int balloc(Proc p, int dev) {
+        for (int b = 0; b < sb.size(); b += Fs.BPB) {
+            Buf bp = k.bio.bread(p, dev, Fs.bblock(b, sb));
+            for (int bi = 0; bi < Fs.BPB && b + bi < sb.size(); bi++) {
+                int m = 1 << (bi % 8);
+                if ((bp.data[bi / 8] & m) == 0) {
+                    bp.data[bi / 8] |= (byte) m;
+                    k.log.logWrite(bp);
+                    k.bio.brelse(p, bp);
+                    bzero(p, dev, b + bi);
+                    return b + bi;
+                }
+            }
+            k.bio.brelse(p, bp);
+        }
+        return 0;
+    }
+
+    /** Frees a disk block. */
+    void bfree(Proc p, int dev, int b) {
+        if (b < sb.datastart() || b >= sb.size()) throw new KernelPanic("bfree: block " + b + " is not a data block");
+        Buf bp = k.bio.bread(p, dev, Fs.bblock(b, sb));
+        int bi = b % Fs.BPB;
+        int m = 1 << (bi % 8);
+        if ((bp.data[bi / 8] & m) == 0) throw new KernelPanic("freeing free block " + b);
+        bp.data[bi / 8] &= (byte) ~m;
+        k.log.logWrite(bp);
+        k.bio.brelse(p, bp);
+    }
+}

@@ -1,0 +1,56 @@
+package xv6j.kernel;
+
+import java.util.concurrent.Semaphore;
+
+/**
+ * Per-process state, as xv6's struct proc. Its kernel side runs on a thread of its own
+ * (xv6's kernel stack), which holds a hart only between being scheduled and giving it
+ * back: {@link #baton} is how the scheduler hands it the CPU (xv6's swtch).
+ *
+ * <p>state, chan, killed, xstate, pid and parent are protected by the process table's lock.
+ */
+public final class Proc {
+    final int slot;
+
+    ProcState state = ProcState.UNUSED;
+    /** What it sleeps on, if SLEEPING. */
+    Object chan;
+    boolean killed;
+    /** Exit status for the parent's wait. */
+    int xstate;
+    int pid;
+    Proc parent;
+
+    // Private to the process; no lock needed.
+    /** Size of process memory in bytes: [0, sz) is mapped. */
+    long sz;
+    /** Physical address of the root page-table page. */
+    long pagetable;
+    /** Identity of the address space in pagetable, unique across reuse of its pages (TLB tags). */
+    long addressSpace;
+    /** Set when mappings were removed or changed, so this hart's TLB must be flushed. */
+    boolean tlbStale;
+    final TrapFrame trapframe = new TrapFrame();
+    final File[] ofile = new File[Param.NOFILE];
+    Inode cwd;
+    String name = "";
+
+    /** The process's kernel thread. */
+    Thread thread;
+    /** Released by a scheduler to run this process (swtch into it). */
+    final Semaphore baton = new Semaphore(0);
+    /** The CPU running this process, while RUNNING. */
+    Cpu cpu;
+    /** Ticks when this process last got a CPU (wall-clock time slices). */
+    long sliceStart;
+
+    Proc(int slot) {
+        this.slot = slot;
+    }
+
+    public int pid() { return pid; }
+    public String name() { return name; }
+    public ProcState state() { return state; }
+    public long sz() { return sz; }
+    public long pagetable() { return pagetable; }
+}

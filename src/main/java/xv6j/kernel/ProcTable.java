@@ -1,0 +1,546 @@
+package xv6j.kernel;
+
+import static xv6j.kernel.ProcState.RUNNABLE;
+import static xv6j.kernel.ProcState.RUNNING;
+import static xv6j.kernel.ProcState.SLEEPING;
+import static xv6j.kernel.ProcState.UNUSED;
+import static xv6j.kernel.ProcState.USED;
+import static xv6j.kernel.ProcState.ZOMBIE;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The process table and the scheduler, as xv6's proc.c.
+ *
+ * <p>One lock protects every process's state, chan, killed, xstate, pid and parent (as
+ * xv6-x86's ptable.lock did). A scheduler thread per CPU picks RUNNABLE processes in
+ * round-robin order and hands each its CPU; a process gives the CPU back by {@link #sched}
+ * (from {@link #yield}, {@link #sleep} or {@link #exit}). Handing over is a pair of
+ * semaphores, so exactly one thread runs per CPU, and with one CPU the whole kernel
+ * runs one step at a time in a fixed order: that is what makes deterministic mode
+ * deterministic.
+ */
+public final class ProcTable {
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a process becomes RUNNABLE or the machine should stop: wakes idle CPUs. */
+    private final Condition work = lock.newCondition();
+
+    private final Kernel k;
+    final Proc[] proc = new Proc[Param.NPROC];
+    private final ThreadLocal<Proc> current = new ThreadLocal<>();
+    private int nextPid = 1;
+    private Proc initProc;
+    /** CPUs that found nothing to run. */
+    private int idleCpus;
+
+    ProcTable(Kernel k) {
+        this.k = k;
+        for (int i = 0; i < proc.length; i++) proc[i] = new Proc(i);
+    }
+
+    /** The process whose kernel thread is running this code, or null (scheduler, boot). */
+    public Proc myProc() {
+        return current.get();
+    }
+
+    /**
+     * Finds an UNUSED slot and makes it USED with a fresh pid and an empty page table.
+     * Returns null if there is no free slot or no memory.
+     */
+    private Proc allocProc() {
+        Proc p = null;
+        lock.lock();
+        try {
+            for (Proc q : proc) {
+                if (q.state == UNUSED) {
+                    p = q;
+                    break;
+                }
+            }
+            if (p == null) return null;
+            p.pid = nextPid++;
+            p.state = USED;
+        } finally {
+            lock.unlock();
+        }
+        p.pagetable = k.vm.uvmCreate();
+        if (p.pagetable == 0) {
+            freeProc(p);
+            return null;
+        }
+        p.addressSpace = k.newAddressSpace();
+        p.trapframe.clear();
+        return p;
+    }
+
+    /** Frees a process slot and everything it holds in memory. */
+    private void freeProc(Proc p) {
+        if (p.pagetable != 0) k.vm.uvmFree(p.pagetable, p.sz);
+        p.pagetable = 0;
+        p.sz = 0;
+        p.pid = 0;
+        p.parent = null;
+        p.name = "";
+        p.chan = null;
+        p.killed = false;
+        p.xstate = 0;
+        p.thread = null;
+        p.cpu = null;
+        p.baton.drainPermits();
+        p.state = UNUSED;
+    }
+
+    /** Starts a RUNNABLE process's kernel thread, which waits to be scheduled. */
+    private void startThread(Proc p, boolean first) {
+        p.thread = Thread.ofVirtual().name("pid " + p.pid).unstarted(() -> procMain(p, first));
+        p.thread.start();
+    }
+
+    /** The first process: runs /init (exec'd by the kernel in its first moment, see forkRet). */
+    void userInit() {
+        Proc p = allocProc();
+        if (p == null) throw new KernelPanic("userinit: no memory");
+        initProc = p;
+        p.name = "initcode";
+        lock.lock();
+        try {
+            p.state = RUNNABLE;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        startThread(p, true);
+    }
+
+    /** The body of every process's kernel thread. */
+    private void procMain(Proc p, boolean first) {
+        current.set(p);
+        p.baton.acquireUninterruptibly(); // wait for a scheduler to pick us
+        try {
+            forkRet(p, first);
+            k.trap.userLoop(p);
+        } catch (ProcExited e) {
+            // exit() gave the CPU back; this thread has nothing left to do.
+        } catch (Throwable t) {
+            k.panic(t);
+            // Give the CPU back, so its scheduler sees the machine has halted.
+            while (lock.isHeldByCurrentThread()) lock.unlock();
+            if (p.cpu != null) p.cpu.baton.release();
+        }
+    }
+
+    /** A new process's first moment in the kernel (xv6's forkret). */
+    private void forkRet(Proc p, boolean first) {
+        if (first) {
+            // File-system initialisation sleeps (it takes sleep-locks), so it must run in a
+            // process, as in xv6.
+            k.fs.init();
+            p.cwd = k.namei.namei(p, "/");
+            int argc = k.exec.exec(p, "/init", new String[] {"init"});
+            if (argc < 0) throw new KernelPanic("init: exec /init failed");
+            p.trapframe.x[TrapFrame.A0] = argc;
+        }
+    }
+
+    /** Grows or shrinks user memory by n bytes (sbrk). Returns false if out of memory. */
+    boolean growProc(Proc p, long n) {
+        long sz = p.sz;
+        if (n > 0) {
+            if (sz + n > Riscv.MAXVA || sz + n < sz) return false;
+            sz = k.vm.uvmAlloc(p.pagetable, sz, sz + n, Riscv.PTE_W);
+            if (sz == 0) return false;
+        } else if (n < 0) {
+            if (sz + n < 0) return false;
+            sz = k.vm.uvmDealloc(p.pagetable, sz, sz + n);
+            p.tlbStale = true;
+        }
+        p.sz = sz;
+        return true;
+    }
+
+    /** Creates a child copying p. Returns the child's pid, or -1. */
+    int fork(Proc p) {
+        Proc np = allocProc();
+        if (np == null) return -1;
+        if (!k.vm.uvmCopy(p.pagetable, np.pagetable, p.sz)) {
+            lock.lock();
+            try {
+                freeProc(np);
+            } finally {
+                lock.unlock();
+            }
+            return -1;
+        }
+        np.sz = p.sz;
+        np.trapframe.copyFrom(p.trapframe);
+        np.trapframe.x[TrapFrame.A0] = 0; // fork returns 0 in the child
+        for (int i = 0; i < Param.NOFILE; i++) {
+            if (p.ofile[i] != null) np.ofile[i] = k.files.fileDup(p.ofile[i]);
+        }
+        np.cwd = k.itable.idup(p.cwd);
+        np.name = p.name;
+        int pid = np.pid;
+        lock.lock();
+        try {
+            np.parent = p;
+            np.state = RUNNABLE;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        startThread(np, false);
+        return pid;
+    }
+
+    /** Gives p's children to init. Caller holds lock. */
+    private void reparent(Proc p) {
+        for (Proc pp : proc) {
+            if (pp.parent == p) {
+                pp.parent = initProc;
+                wakeup1(initProc);
+            }
+        }
+    }
+
+    /**
+     * Ends the current process: it stays a ZOMBIE until its parent waits. Does not return:
+     * the thread unwinds with {@link ProcExited} once the CPU is given back.
+     */
+    void exit(Proc p, int status) {
+        if (p == initProc) throw new KernelPanic("init exiting");
+        for (int fd = 0; fd < Param.NOFILE; fd++) {
+            if (p.ofile[fd] != null) {
+                File f = p.ofile[fd];
+                p.ofile[fd] = null;
+                k.files.fileClose(p, f);
+            }
+        }
+        k.log.beginOp(p);
+        k.itable.iput(p, p.cwd);
+        k.log.endOp(p);
+        p.cwd = null;
+
+        lock.lock();
+        reparent(p);
+        wakeup1(p.parent); // the parent might be sleeping in wait()
+        p.xstate = status;
+        p.state = ZOMBIE;
+        Cpu c = p.cpu;
+        c.proc = null;
+        lock.unlock();
+        c.baton.release(); // back to the scheduler, for good
+        throw new ProcExited();
+    }
+
+    /** Thrown through a process's kernel thread after exit() has given up its CPU. */
+    static final class ProcExited extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ProcExited() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Waits for a child to exit; copies its status to user address addr unless addr is 0.
+     * Returns its pid, or -1 if p has no children, was killed, or addr is bad.
+     */
+    int waitChild(Proc p, long addr) {
+        lock.lock();
+        try {
+            for (;;) {
+                boolean haveKids = false;
+                for (Proc pp : proc) {
+                    if (pp.parent != p) continue;
+                    haveKids = true;
+                    if (pp.state == ZOMBIE) {
+                        int pid = pp.pid;
+                        if (addr != 0 && !copyOutInt(p, addr, pp.xstate)) return -1;
+                        freeProc(pp);
+                        return pid;
+                    }
+                }
+                if (!haveKids || p.killed) return -1;
+                sleep(p, p, lock);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean copyOutInt(Proc p, long addr, int v) {
+        byte[] b = {(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)};
+        return k.vm.copyOut(p.pagetable, addr, b, 0, 4);
+    }
+
+    /** Marks the process with this pid killed; it exits at its next kernel entry or exit. */
+    int kill(int pid) {
+        lock.lock();
+        try {
+            for (Proc p : proc) {
+                if (p.pid == pid && p.state != UNUSED) {
+                    p.killed = true;
+                    if (p.state == SLEEPING) {
+                        p.state = RUNNABLE;
+                        work.signalAll();
+                    } else if (p.state == RUNNING && p.cpu != null) {
+                        p.cpu.hart.requestInterrupt(); // make it notice now, not at the next tick
+                    }
+                    return 0;
+                }
+            }
+            return -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void setKilled(Proc p) {
+        lock.lock();
+        try {
+            p.killed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean killed(Proc p) {
+        lock.lock();
+        try {
+            return p.killed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- giving up the CPU ----
+
+    /**
+     * Switches from the current process back to its CPU's scheduler. The caller holds lock
+     * and has already changed p.state; lock is held again on return, when a scheduler has
+     * picked p again (perhaps on another CPU).
+     */
+    private void sched(Proc p) {
+        if (!lock.isHeldByCurrentThread()) throw new KernelPanic("sched: lock not held");
+        if (lock.getHoldCount() != 1) throw new KernelPanic("sched: locks");
+        if (p.state == RUNNING) throw new KernelPanic("sched: running");
+        Cpu c = p.cpu;
+        c.proc = null;
+        lock.unlock();
+        c.baton.release();
+        p.baton.acquireUninterruptibly();
+        lock.lock();
+    }
+
+    /** Gives up the CPU for one scheduling round. */
+    void yield(Proc p) {
+        lock.lock();
+        try {
+            p.state = RUNNABLE;
+            work.signalAll();
+            sched(p);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Atomically releases lk and sleeps on chan; reacquires lk when woken. lk may be the
+     * process table's own lock.
+     */
+    public void sleep(Proc p, Object chan, ReentrantLock lk) {
+        if (p == null) throw new KernelPanic("sleep outside a process");
+        if (lk != lock) {
+            lock.lock();
+            lk.unlock();
+        }
+        p.chan = chan;
+        p.state = SLEEPING;
+        sched(p);
+        p.chan = null;
+        if (lk != lock) {
+            lock.unlock();
+            lk.lock();
+        }
+    }
+
+    /** Wakes every process sleeping on chan. Must not be called with lock held by a sleeper-to-be. */
+    public void wakeup(Object chan) {
+        lock.lock();
+        try {
+            wakeup1(chan);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** wakeup with lock held. */
+    private void wakeup1(Object chan) {
+        boolean any = false;
+        for (Proc p : proc) {
+            if (p.state == SLEEPING && p.chan == chan) {
+                p.state = RUNNABLE;
+                any = true;
+            }
+        }
+        if (any) work.signalAll();
+    }
+
+    // ---- the scheduler ----
+
+    /**
+     * Each CPU's scheduler loop (xv6's scheduler()): run RUNNABLE processes in turn until
+     * the machine halts. An idle CPU asks the kernel for the next event (input, a tick).
+     */
+    void scheduler(Cpu c) {
+        int next = 0;
+        lock.lock();
+        try {
+            while (!k.halted()) {
+                Proc p = null;
+                for (int i = 0; i < proc.length; i++) {
+                    Proc q = proc[(next + i) % proc.length];
+                    if (q.state == RUNNABLE) {
+                        p = q;
+                        break;
+                    }
+                }
+                if (p == null) {
+                    idle(c);
+                    continue;
+                }
+                next = (p.slot + 1) % proc.length;
+                p.state = RUNNING;
+                p.cpu = c;
+                c.proc = p;
+                p.sliceStart = k.ticks();
+                lock.unlock();
+                p.baton.release();          // swtch to p ...
+                c.baton.acquireUninterruptibly(); // ... until it gives the CPU back
+                lock.lock();
+            }
+        } finally {
+            work.signalAll(); // the other CPUs stop too
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Nothing to run on this CPU. When no CPU runs anything, the machine is idle and CPU 0
+     * brings the next event; other CPUs wait for work. Called and returns with lock held.
+     */
+    private void idle(Cpu c) {
+        idleCpus++;
+        try {
+            if (c.id == 0 && idleCpus == k.ncpu() && noneRunnable()) {
+                machineIdle();
+            } else {
+                work.await(20, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            k.halt(0);
+        } finally {
+            idleCpus--;
+        }
+    }
+
+    private boolean noneRunnable() {
+        for (Proc p : proc) if (p.state == RUNNING || p.state == RUNNABLE) return false;
+        return true;
+    }
+
+    /**
+     * Every process sleeps. What can wake one: console input, or time passing. With a batch
+     * console, a line of the script is "typed" when a process waits to read one; otherwise
+     * time moves to the next tick if a process waits for time; otherwise nothing can ever
+     * happen again, and the machine halts (the script is done). With a terminal, wait for
+     * a key or the next tick. Lock held.
+     */
+    private void machineIdle() throws InterruptedException {
+        boolean reader = false;
+        boolean timer = false;
+        for (Proc p : proc) {
+            if (p.state != SLEEPING) continue;
+            if (p.chan == k.consoleDevice.readChannel()) reader = true;
+            if (p.chan == k.ticksChannel()) timer = true;
+        }
+        if (!k.console().interactive() && (reader || !timer)) {
+            byte[] line;
+            lock.unlock();
+            try {
+                line = k.console().nextLine();
+                if (line != null) k.consoleDevice.intr(line);
+            } finally {
+                lock.lock();
+            }
+            if (line != null) return;
+            if (!timer) {
+                k.halt(0);
+                return;
+            }
+        }
+        if (timer) {
+            long target = k.ticks() + 1;
+            long nanos = k.clock().advanceTo(target);
+            if (nanos > 0) {
+                work.awaitNanos(nanos);
+                return;
+            }
+            lock.unlock();
+            try {
+                k.clockIntr();
+            } finally {
+                lock.lock();
+            }
+            return;
+        }
+        work.await(100, TimeUnit.MILLISECONDS); // a terminal: wait for a key
+    }
+
+    /** Wakes idle CPUs (a process became runnable outside the table, or the machine halts). */
+    void kick() {
+        lock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Prints a process listing to the console (^P), as xv6's procdump. */
+    void procDump(StringBuilder out) {
+        lock.lock();
+        try {
+            out.append('\n');
+            for (Proc p : proc) {
+                if (p.state == UNUSED) continue;
+                String st = switch (p.state) {
+                    case USED -> "used";
+                    case SLEEPING -> "sleep ";
+                    case RUNNABLE -> "runble";
+                    case RUNNING -> "run   ";
+                    case ZOMBIE -> "zombie";
+                    case UNUSED -> "unused";
+                };
+                out.append(p.pid).append(' ').append(st).append(' ').append(p.name).append('\n');
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Number of processes not UNUSED (tests, leak checks). */
+    int countUsed() {
+        lock.lock();
+        try {
+            int n = 0;
+            for (Proc p : proc) if (p.state != UNUSED) n++;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

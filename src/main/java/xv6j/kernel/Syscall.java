@@ -1,0 +1,87 @@
+package xv6j.kernel;
+
+/**
+ * System-call dispatch, as xv6's syscall.c: the number is in a7, arguments in a0..a5, the
+ * result goes back in a0. The numbers are xv6-riscv's, so its binaries run unchanged.
+ */
+final class Syscall {
+    static final int SYS_FORK = 1;
+    static final int SYS_EXIT = 2;
+    static final int SYS_WAIT = 3;
+    static final int SYS_PIPE = 4;
+    static final int SYS_READ = 5;
+    static final int SYS_KILL = 6;
+    static final int SYS_EXEC = 7;
+    static final int SYS_FSTAT = 8;
+    static final int SYS_CHDIR = 9;
+    static final int SYS_DUP = 10;
+    static final int SYS_GETPID = 11;
+    static final int SYS_SBRK = 12;
+    static final int SYS_SLEEP = 13;
+    static final int SYS_UPTIME = 14;
+    static final int SYS_OPEN = 15;
+    static final int SYS_WRITE = 16;
+    static final int SYS_MKNOD = 17;
+    static final int SYS_UNLINK = 18;
+    static final int SYS_LINK = 19;
+    static final int SYS_MKDIR = 20;
+    static final int SYS_CLOSE = 21;
+
+    private final Kernel k;
+    private final SysProc sysProc;
+    private final SysFile sysFile;
+
+    Syscall(Kernel k) {
+        this.k = k;
+        this.sysProc = new SysProc(k);
+        this.sysFile = new SysFile(k);
+    }
+
+    void syscall(Proc p) {
+        int num = (int) p.trapframe.x[TrapFrame.A7];
+        long r = switch (num) {
+            case SYS_FORK -> sysProc.fork(p);
+            case SYS_EXIT -> sysProc.exit(p);
+            case SYS_WAIT -> sysProc.waitChild(p);
+            case SYS_PIPE -> sysFile.pipe(p);
+            case SYS_READ -> sysFile.read(p);
+            case SYS_KILL -> sysProc.kill(p);
+            case SYS_EXEC -> sysFile.exec(p);
+            case SYS_FSTAT -> sysFile.fstat(p);
+            case SYS_CHDIR -> sysFile.chdir(p);
+            case SYS_DUP -> sysFile.dup(p);
+            case SYS_GETPID -> p.pid;
+            case SYS_SBRK -> sysProc.sbrk(p);
+            case SYS_SLEEP -> sysProc.sleep(p);
+            case SYS_UPTIME -> k.ticks();
+            case SYS_OPEN -> sysFile.open(p);
+            case SYS_WRITE -> sysFile.write(p);
+            case SYS_MKNOD -> sysFile.mknod(p);
+            case SYS_UNLINK -> sysFile.unlink(p);
+            case SYS_LINK -> sysFile.link(p);
+            case SYS_MKDIR -> sysFile.mkdir(p);
+            case SYS_CLOSE -> sysFile.close(p);
+            default -> unknown(p, num);
+        };
+        p.trapframe.x[TrapFrame.A0] = r;
+    }
+
+    private long unknown(Proc p, int num) {
+        if (num >= 0x100 && num < 0x200) {
+            k.printf("%d %s: system call %d is kernel-exo's: this program was built for the exokernel%n", p.pid, p.name, num);
+        } else {
+            k.printf("%d %s: unknown sys call %d%n", p.pid, p.name, num);
+        }
+        return -1;
+    }
+
+    // Argument fetching: the raw registers, as xv6's argint/argaddr/argstr.
+
+    static int argInt(Proc p, int n) {
+        return (int) p.trapframe.x[TrapFrame.A0 + n];
+    }
+
+    static long argAddr(Proc p, int n) {
+        return p.trapframe.x[TrapFrame.A0 + n];
+    }
+}

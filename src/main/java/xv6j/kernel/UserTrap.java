@@ -1,0 +1,70 @@
+package xv6j.kernel;
+
+import xv6j.machine.Hart;
+import xv6j.machine.Trap;
+
+/**
+ * The boundary between user and kernel, as xv6's trap.c: {@link #userTrapRet} puts a
+ * process's registers and address space on its CPU's hart and runs it; the hart returns a
+ * {@link Trap}, which {@link #userTrap} handles: a system call, a fault (the process is
+ * killed), or the timer (the process yields).
+ */
+final class UserTrap {
+    private final Kernel k;
+
+    UserTrap(Kernel k) {
+        this.k = k;
+    }
+
+    /** A process's life in user mode: return to user, take a trap, handle it, repeat. */
+    void userLoop(Proc p) {
+        for (;;) {
+            Trap t = userTrapRet(p);
+            userTrap(p, t);
+        }
+    }
+
+    /** Runs p on its CPU's hart until the next trap, with the registers saved back. */
+    private Trap userTrapRet(Proc p) {
+        Cpu c = p.cpu;
+        Hart h = c.hart;
+        // The TLB is tagged by nothing but its hart: when the hart changes address space, or
+        // this one lost mappings, forget what it cached (xv6 does sfence.vma on every return).
+        if (c.loadedAddressSpace != p.addressSpace || p.tlbStale) {
+            h.mmu.setSatp(Riscv.makeSatp(p.pagetable));
+            h.mmu.flush();
+            c.loadedAddressSpace = p.addressSpace;
+            p.tlbStale = false;
+        }
+        p.trapframe.restore(h);
+        h.clearReservation();
+        long before = h.instret;
+        Trap t = h.run(k.clock().budget());
+        k.clock().retired(h.instret - before);
+        p.trapframe.save(h);
+        return t;
+    }
+
+    /** Handles a trap from user mode (xv6's usertrap). */
+    private void userTrap(Proc p, Trap t) {
+        boolean timer = false;
+        switch (t.cause()) {
+            case ECALL -> {
+                if (k.procs.killed(p)) k.procs.exit(p, -1);
+                p.trapframe.pc += 4; // return to the instruction after ecall
+                k.syscalls.syscall(p);
+            }
+            case TIMER_INTERRUPT -> timer = true;
+            default -> {
+                k.printf("pid %d %s: %s at pc 0x%x, address 0x%x: killed%n",
+                        p.pid, p.name, t.cause().describe(), t.pc(), t.tval());
+                k.procs.setKilled(p);
+            }
+        }
+        if (k.procs.killed(p)) k.procs.exit(p, -1);
+        if (timer) {
+            k.clockIntr();
+            if (k.ticks() != p.sliceStart || k.halting()) k.procs.yield(p); // the time slice is over
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package xv6j.kernel;
+
+import static xv6j.kernel.Riscv.MAXVA;
+import static xv6j.kernel.Riscv.PGSIZE;
+import static xv6j.kernel.Riscv.PTE_R;
+import static xv6j.kernel.Riscv.PTE_U;
+import static xv6j.kernel.Riscv.PTE_V;
+import static xv6j.kernel.Riscv.PTE_W;
+import static xv6j.kernel.Riscv.PTE_X;
+import static xv6j.kernel.Riscv.pa2pte;
+import static xv6j.kernel.Riscv.pgRoundDown;
+import static xv6j.kernel.Riscv.pgRoundUp;
+import static xv6j.kernel.Riscv.pte2pa;
+import static xv6j.kernel.Riscv.pteFlags;
+import static xv6j.kernel.Riscv.px;
+
+import java.nio.charset.StandardCharsets;
+import xv6j.machine.PhysicalMemory;
+
+/**
+ * User virtual memory, as xv6's vm.c: Sv39 page tables built in physical memory, which
+ * the machine's MMU walks. A page table is named by the physical address of its root
+ * page. Every copy to or from user memory goes through {@link #walkAddr}, so a bad user
+ * pointer makes the call fail instead of touching the wrong page.
+ */
+public final class Vm {
+    private final PhysicalMemory mem;
+    private final KAlloc kalloc;
+
+    Vm(PhysicalMemory mem, KAlloc kalloc) {
+        this.mem = mem;
+        this.kalloc = kalloc;
+    }
+
+    public PhysicalMemory mem() { return mem; }
+
+    /**
+     * The physical address of the PTE for va, allocating page-table pages on the way if
+     * alloc. Returns 0 if a page-table page is missing (or could not be allocated).
+     */
+    public long walk(long pagetable, long va, boolean alloc) {
+        if (va >= MAXVA || va < 0) throw new KernelPanic(String.format("walk: va 0x%x beyond MAXVA", va));
+        for (int level = 2; level > 0; level--) {
+            long ptePa = pagetable + 8L * px(level, va);
+            long pte = mem.load64(ptePa);
+            if ((pte & PTE_V) != 0) {
+                pagetable = pte2pa(pte);
+            } else {
+                if (!alloc) return 0;
+                long page = kalloc.kalloc();
+                if (page == 0) return 0;
+                mem.store64(ptePa, pa2pte(page) | PTE_V);
+                pagetable = page;
+            }
+        }
+        return pagetable + 8L * px(0, va);
+    }
+
+    /** The physical address va maps to for user access, or 0 if it is not a valid user page. */
+    public long walkAddr(long pagetable, long va) {
+        if (va >= MAXVA || va < 0) return 0;
+        long ptePa = walk(pagetable, va, false);
+        if (ptePa == 0) return 0;
+        long pte = mem.load64(ptePa);
+        if ((pte & PTE_V) == 0 || (pte & PTE_U) == 0) return 0;
+        return pte2pa(pte);
+    }
+
+    /** Flags of the leaf PTE for va, or 0 if unmapped. */
+    public long pteOf(long pagetable, long va) {
+        if (va >= MAXVA || va < 0) return 0;
+        long ptePa = walk(pagetable, va, false);
+        return ptePa == 0 ? 0 : mem.load64(ptePa);
+    }
+
+    /**
+     * Maps [va, va+size) to physical pages starting at pa. va and size page-aligned.
+     * Returns false if a page-table page could not be allocated.
+     */
+    public boolean mapPages(long pagetable, long va, long size, long pa, long perm) {
+        if (va % PGSIZE != 0) throw new KernelPanic("mappages: va not aligned");
+        if (size % PGSIZE != 0) throw new KernelPanic("mappages: size not aligned");
+        if (size == 0) throw new KernelPanic("mappages: size");
+        long last = va + size - PGSIZE;
+        for (long a = va; ; a += PGSIZE, pa += PGSIZE) {
+            long ptePa = walk(pagetable, a, true);
+            if (ptePa == 0) return false;
+            if ((mem.load64(ptePa) & PTE_V) != 0) throw new KernelPanic(String.format("mappages: remap 0x%x", a));
+            mem.store64(ptePa, pa2pte(pa) | perm | PTE_V);
+            if (a == last) return true;
+        }
+    }
+
+    /** Removes npages of mappings from va (page-aligned; they must exist), freeing the pages if doFree. */
+    public void uvmUnmap(long pagetable, long va, long npages, boolean doFree) {
+        if (va % PGSIZE != 0) throw new KernelPanic("uvmunmap: not aligned");
+        for (long a = va; a < va + npages * PGSIZE; a += PGSIZE) {
+            long ptePa = walk(pagetable, a, false);
+            if (ptePa == 0) throw new KernelPanic("uvmunmap: walk");
+            long pte = mem.load64(ptePa);
+            if ((pte & PTE_V) == 0) throw new KernelPanic(String.format("uvmunmap: not mapped 0x%x", a));
+            if (pteFlags(pte) == PTE_V) throw new KernelPanic("uvmunmap: not a leaf");
+            if (doFree) kalloc.kfree(pte2pa(pte));
+            mem.store64(ptePa, 0);
+        }
+    }
+
+    /** An empty user page table, or 0 if out of memory. */
+    public long uvmCreate() {
+        return kalloc.kalloc();
+    }
+
+    /**
+     * Grows a process from oldsz to newsz bytes, with fresh zeroed pages mapped R|U plus
+     * xperm. Returns the new size, or 0 on failure (nothing of the new range is kept).
+     */
+    public long uvmAlloc(long pagetable, long oldsz, long newsz, long xperm) {
+        if (newsz < oldsz) return oldsz;
+        if (newsz > MAXVA) return 0;
+        oldsz = pgRoundUp(oldsz);
+        for (long a = oldsz; a < newsz; a += PGSIZE) {
+            long page = kalloc.kalloc();
+            if (page == 0) {
+                uvmDealloc(pagetable, a, oldsz);
+                return 0;
+            }
+            if (!mapPages(pagetable, a, PGSIZE, page, PTE_R | PTE_U | xperm)) {
+                kalloc.kfree(page);
+                uvmDealloc(pagetable, a, oldsz);
+                return 0;
+            }
+        }
+        return newsz;
+    }
+
+    /** Shrinks a process from oldsz to newsz, freeing pages. Returns the new size. */
+    public long uvmDealloc(long pagetable, long oldsz, long newsz) {
+        if (newsz >= oldsz) return oldsz;
+        if (pgRoundUp(newsz) < pgRoundUp(oldsz)) {
+            long npages = (pgRoundUp(oldsz) - pgRoundUp(newsz)) / PGSIZE;
+            uvmUnmap(pagetable, pgRoundUp(newsz), npages, true);
+        }
+        return newsz;
+    }
+
+    /** Frees the page-table pages; every leaf must already be unmapped. */
+    private void freeWalk(long pagetable) {
+        for (int i = 0; i < 512; i++) {
+            long pte = mem.load64(pagetable + 8L * i);
+            if ((pte & PTE_V) != 0 && (pte & (PTE_R | PTE_W | PTE_X)) == 0) {
+                freeWalk(pte2pa(pte));
+                mem.store64(pagetable + 8L * i, 0);
+            } else if ((pte & PTE_V) != 0) {
+                throw new KernelPanic("freewalk: leaf");
+            }
+        }
+        kalloc.kfree(pagetable);
+    }
+
+    /** Frees user memory [0, sz) and then the page-table pages. */
+    public void uvmFree(long pagetable, long sz) {
+        if (sz > 0) uvmUnmap(pagetable, 0, pgRoundUp(sz) / PGSIZE, true);
+        freeWalk(pagetable);
+    }
+
+    /**
+     * Copies a parent's memory [0, sz) into a child's page table (fork), page contents and
+     * flags. Returns false (having freed what it allocated) if memory ran out.
+     */
+    public boolean uvmCopy(long old, long nu, long sz) {
+        for (long i = 0; i < sz; i += PGSIZE) {
+            long ptePa = walk(old, i, false);
+            if (ptePa == 0) throw new KernelPanic("uvmcopy: pte should exist");
+            long pte = mem.load64(ptePa);
+            if ((pte & PTE_V) == 0) throw new KernelPanic("uvmcopy: page not present");
+            long page = kalloc.kalloc();
+            if (page == 0) {
+                uvmUnmap(nu, 0, i / PGSIZE, true);
+                return false;
+            }
+            mem.copy(page, pte2pa(pte), PGSIZE);
+            // The hardware's accessed/dirty bits belong to the parent's history, not the child's.
+            long flags = pteFlags(pte) & (PTE_R | PTE_W | PTE_X | PTE_U);
+            if (!mapPages(nu, i, PGSIZE, page, flags)) {
+                kalloc.kfree(page);
+                uvmUnmap(nu, 0, i / PGSIZE, true);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Makes a page inaccessible to user mode (exec's stack guard page). */
+    public void uvmClear(long pagetable, long va) {
+        long ptePa = walk(pagetable, va, false);
+        if (ptePa == 0) throw new KernelPanic("uvmclear");
+        mem.store64(ptePa, mem.load64(ptePa) & ~PTE_U);
+    }
+
+    /** Copies len bytes from src[off..] to user address dstva. Returns false on a bad address. */
+    public boolean copyOut(long pagetable, long dstva, byte[] src, int off, int len) {
+        while (len > 0) {
+            long va0 = pgRoundDown(dstva);
+            if (va0 < 0 || va0 >= MAXVA) return false;
+            long ptePa = walk(pagetable, va0, false);
+            if (ptePa == 0) return false;
+            long pte = mem.load64(ptePa);
+            if ((pte & PTE_V) == 0 || (pte & PTE_U) == 0 || (pte & PTE_W) == 0) return false;
+            int n = (int) Math.min(PGSIZE - (dstva - va0), len);
+            mem.write(pte2pa(pte) + (dstva - va0), src, off, n);
+            len -= n;
+            off += n;
+            dstva = va0 + PGSIZE;
+        }
+        return true;
+    }
+
+    /** Copies len bytes from user address srcva into dst[off..]. Returns false on a bad address. */
+    public boolean copyIn(long pagetable, byte[] dst, int off, long srcva, int len) {
+        while (len > 0) {
+            long va0 = pgRoundDown(srcva);
+            long pa0 = walkAddr(pagetable, va0);
+            if (pa0 == 0) return false;
+            int n = (int) Math.min(PGSIZE - (srcva - va0), len);
+            mem.read(pa0 + (srcva - va0), dst, off, n);
+            len -= n;
+            off += n;
+            srcva = va0 + PGSIZE;
+        }
+        return true;
+    }
+
+    /** Reads a 64-bit value from user memory; null if the address is bad. */
+    public Long copyIn64(long pagetable, long va) {
+        byte[] b = new byte[8];
+        if (!copyIn(pagetable, b, 0, va, 8)) return null;
+        long v = 0;
+        for (int i = 7; i >= 0; i--) v = (v << 8) | (b[i] & 0xff);
+        return v;
+    }
+
+    /** Writes a 64-bit value to user memory; false if the address is bad. */
+    public boolean copyOut64(long pagetable, long va, long v) {
+        byte[] b = new byte[8];
+        for (int i = 0; i < 8; i++) b[i] = (byte) (v >>> (8 * i));
+        return copyOut(pagetable, va, b, 0, 8);
+    }
+
+    /**
+     * Copies a NUL-terminated string of at most max bytes (the NUL included) from user
+     * memory. Returns null if the address is bad or no NUL is found within max bytes.
+     */
+    public String copyInStr(long pagetable, long srcva, int max) {
+        byte[] buf = new byte[max];
+        int n = 0;
+        while (n < max) {
+            long va0 = pgRoundDown(srcva);
+            long pa0 = walkAddr(pagetable, va0);
+            if (pa0 == 0) return null;
+            long pa = pa0 + (srcva - va0);
+            int chunk = (int) Math.min(PGSIZE - (srcva - va0), max - n);
+            for (int i = 0; i < chunk; i++) {
+                byte c = mem.load8(pa + i);
+                if (c == 0) return new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+                buf[n++] = c;
+            }
+            srcva = va0 + PGSIZE;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,176 @@
+package xv6j.machine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The console device: bytes out to the host's terminal (or any output stream), bytes in
+ * from the host's keyboard (or any input stream), like a UART.
+ *
+ * <p>Input comes in one of two ways, which the kernel chooses by asking {@link #interactive()}:
+ * <ul>
+ * <li>Interactive (a terminal in raw mode): each key is handed to the kernel's interrupt
+ * handler as soon as it is typed ({@link #startInterrupts}).</li>
+ * <li>Batch (a pipe, a file, a test): the input is a script. The kernel takes one line at a
+ * time ({@link #nextLine}) when the machine is idle, as if a user typed each line when the
+ * shell asked for it. This keeps runs deterministic.</li>
+ * </ul>
+ *
+ * <p>Ctrl-A then x asks the machine to stop, as in QEMU; Ctrl-A Ctrl-A sends one Ctrl-A.
+ */
+public final class Console implements AutoCloseable {
+    private static final int CTRL_A = 0x01;
+
+    private final InputStream in;
+    private final OutputStream out;
+    private final boolean interactive;
+    private final Runnable onClose;
+    /** Lines (batch) read ahead by the reader thread; an empty array marks the end. */
+    private final BlockingQueue<byte[]> lines = new LinkedBlockingQueue<>();
+    private volatile boolean ended;
+    private volatile Runnable quitHandler = () -> {};
+    private Thread reader;
+
+    /**
+     * @param in          where typed bytes come from
+     * @param out         where output goes
+     * @param interactive true for a terminal in raw mode: keys are delivered as typed
+     * @param onClose     run by {@link #close} (e.g. restore the terminal's mode)
+     */
+    public Console(InputStream in, OutputStream out, boolean interactive, Runnable onClose) {
+        this.in = in;
+        this.out = out;
+        this.interactive = interactive;
+        this.onClose = onClose;
+    }
+
+    /** A batch console reading a script and writing to out (tests, pipes). */
+    public static Console batch(InputStream in, OutputStream out) {
+        return new Console(in, out, false, () -> {});
+    }
+
+    public boolean interactive() {
+        return interactive;
+    }
+
+    /** Called (from the reader thread) when the user types Ctrl-A x. */
+    public void onQuit(Runnable handler) {
+        this.quitHandler = handler;
+    }
+
+    // ---- output ----
+
+    public void write(byte[] b, int off, int len) {
+        try {
+            synchronized (out) {
+                out.write(b, off, len);
+            }
+        } catch (IOException e) {
+            // The host terminal went away; output has nowhere to go. Keep running.
+        }
+    }
+
+    public void putc(int c) {
+        write(new byte[] {(byte) c}, 0, 1);
+    }
+
+    public void flush() {
+        try {
+            synchronized (out) {
+                out.flush();
+            }
+        } catch (IOException e) {
+            // as above
+        }
+    }
+
+    // ---- interactive input ----
+
+    /** Interrupt handler for typed bytes: gets each byte, or -1 once at end of input. */
+    public interface Interrupt {
+        void input(int c);
+    }
+
+    /** Starts delivering typed bytes to the handler on a daemon thread (interactive mode). */
+    public synchronized void startInterrupts(Interrupt handler) {
+        if (reader != null) throw new IllegalStateException("console input already started");
+        reader = Thread.ofPlatform().daemon().name("console-input").start(() -> {
+            boolean sawCtrlA = false;
+            try {
+                int c;
+                while ((c = in.read()) >= 0) {
+                    if (sawCtrlA) {
+                        sawCtrlA = false;
+                        if (c == 'x' || c == 'X') {
+                            quitHandler.run();
+                            continue;
+                        }
+                        if (c != CTRL_A) handler.input(CTRL_A);
+                        handler.input(c);
+                    } else if (c == CTRL_A) {
+                        sawCtrlA = true;
+                    } else {
+                        handler.input(c);
+                    }
+                }
+            } catch (IOException e) {
+                // input closed
+            }
+            ended = true;
+            handler.input(-1);
+        });
+    }
+
+    // ---- batch input ----
+
+    /** Starts reading the script ahead on a daemon thread (batch mode). */
+    public synchronized void startLines() {
+        if (reader != null) throw new IllegalStateException("console input already started");
+        reader = Thread.ofPlatform().daemon().name("console-input").start(() -> {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            try {
+                int c;
+                while ((c = in.read()) >= 0) {
+                    line.write(c);
+                    if (c == '\n') {
+                        lines.add(line.toByteArray());
+                        line.reset();
+                    }
+                }
+            } catch (IOException e) {
+                // treat as end of input
+            }
+            if (line.size() > 0) lines.add(line.toByteArray());
+            lines.add(new byte[0]);
+        });
+    }
+
+    /**
+     * The next line of the script, with its newline; waits for the host to provide it.
+     * Returns null once the script is used up.
+     */
+    public byte[] nextLine() throws InterruptedException {
+        if (ended) return null;
+        byte[] l = lines.take();
+        if (l.length == 0) {
+            ended = true;
+            return null;
+        }
+        return l;
+    }
+
+    /** True once all input has been delivered. */
+    public boolean ended() {
+        return ended;
+    }
+
+    @Override
+    public void close() {
+        flush();
+        onClose.run();
+    }
+}

@@ -1,0 +1,78 @@
+package xv6j.machine;
+
+import java.nio.file.Path;
+
+/**
+ * The command line shared by both kernels' launchers:
+ * {@code [-m MIB] [-c HARTS] [-d] IMAGE}.
+ */
+public record MachineOptions(long memoryMiB, int harts, boolean deterministic, Path image) {
+
+    public static final long DEFAULT_MEMORY_MIB = 128;
+
+    /** A command-line mistake, reported as one line plus the usage. */
+    public static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public UsageException(String message) {
+            super(message);
+        }
+    }
+
+    public static String usage(String program) {
+        return "usage: java -jar " + program + " [options] IMAGE\n"
+                + "  -m, --memory MIB      RAM in MiB (default " + DEFAULT_MEMORY_MIB + ")\n"
+                + "  -c, --cpus N          number of harts (default 1)\n"
+                + "  -d, --deterministic   virtual time: the same input gives the same output\n"
+                + "                        and instruction counts (needs one hart)\n"
+                + "  -h, --help            this text\n"
+                + "Ctrl-A then x quits.";
+    }
+
+    /** Parses args; null means help was asked for. */
+    public static MachineOptions parse(String[] args) throws UsageException {
+        long mem = DEFAULT_MEMORY_MIB;
+        int harts = 1;
+        boolean det = false;
+        Path image = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "-h", "--help" -> {
+                    return null;
+                }
+                case "-m", "--memory" -> mem = number(a, value(args, ++i, a), 1, PhysicalMemory.MAX_SIZE >> 20);
+                case "-c", "--cpus" -> harts = (int) number(a, value(args, ++i, a), 1, 64);
+                case "-d", "--deterministic" -> det = true;
+                default -> {
+                    if (a.startsWith("-")) throw new UsageException("unknown option " + a);
+                    if (image != null) throw new UsageException("more than one image: " + image + " and " + a);
+                    image = Path.of(a);
+                }
+            }
+        }
+        if (image == null) throw new UsageException("no disk image given");
+        if (det && harts != 1) throw new UsageException("deterministic mode needs exactly one hart (-c 1)");
+        return new MachineOptions(mem, harts, det, image);
+    }
+
+    private static String value(String[] args, int i, String opt) throws UsageException {
+        if (i >= args.length) throw new UsageException(opt + " needs a value");
+        return args[i];
+    }
+
+    private static long number(String opt, String v, long min, long max) throws UsageException {
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException(opt + ": not a number: " + v);
+        }
+        if (n < min || n > max) throw new UsageException(opt + " must be between " + min + " and " + max + ", not " + n);
+        return n;
+    }
+
+    public Clock clock() {
+        return deterministic ? new Clock.Virtual() : new Clock.Wall();
+    }
+}

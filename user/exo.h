@@ -1,0 +1,284 @@
+// The exokernel's system calls: everything kernel-exo offers, one function per call.
+//
+// kernel-exo protects and multiplexes the machine and implements no policy: no files,
+// no processes, no pids, no paths. It names resources by capabilities: physical pages,
+// ranges of physical memory to allocate pages from, ranges of disk blocks, environments
+// (protection domains), CPU time, the console and the clock. A library OS (user/libos)
+// builds xv6's processes, files and memory management out of these calls.
+//
+// Conventions
+// - A handle is a small integer naming a capability in the calling environment's own
+//   capability table, which only the kernel writes. A number that is not a live handle
+//   of the caller is an error (E_BADCAP), never someone else's resource.
+// - Every call checks the type and rights of every handle it is given, on every use.
+// - Results >= 0 mean success; errors are the negative E_* values below.
+// - EXO_SELF in place of an environment handle means the caller itself.
+// - System-call numbers are 0x100 and up (a7), so a binary built for the xv6 kernel
+//   (numbers 1..21) that is started here dies with a message saying so.
+#pragma once
+
+typedef unsigned long exo_u64;
+
+// ---- errors ----
+#define E_INVAL    -1   // a bad argument: negative, out of range, misaligned, unknown op
+#define E_BADCAP   -2   // not a live handle in the caller's table
+#define E_TYPE     -3   // the handle names a capability of the wrong type
+#define E_RIGHTS   -4   // the capability lacks a right the call needs, or more rights were asked for
+#define E_NOMEM    -5   // no free physical page, or no memory for the kernel's records
+#define E_RANGE    -6   // an address, page or block outside what the capability covers
+#define E_FULL     -7   // the target capability table is full
+#define E_BUSY     -8   // the resource is in use (a hinted page or block range already taken)
+#define E_REFUSED  -9   // a protected control transfer the callee does not accept
+#define E_DEAD     -10  // the environment has exited
+#define E_FAULT    -11  // a user pointer argument is not mapped (with the needed rights)
+#define E_AGAIN    -12  // nothing available now (non-blocking console read)
+
+// ---- capability types ----
+#define CAP_PAGE    1   // one physical page
+#define CAP_MEMORY  2   // a range of physical pages that pages may be allocated from
+#define CAP_BLOCKS  3   // a range of disk blocks
+#define CAP_ENV     4   // an environment
+#define CAP_CPU     5   // CPU time: an environment runs only while it holds one
+#define CAP_CONSOLE 6   // the console device
+#define CAP_CLOCK   7   // the clock device
+
+// ---- rights (a capability's rights only shrink along a derivation) ----
+#define CAP_R      0x01  // PAGE: map readable. BLOCKS: read. ENV: read its state. CONSOLE: read. CLOCK: read. MEMORY: allocate
+#define CAP_W      0x02  // PAGE: map writable. BLOCKS: write. ENV: control (map into, registers, start, stop, destroy). CONSOLE: write
+#define CAP_X      0x04  // PAGE: map executable. ENV: call it (protected control transfer). CPU: run on it
+#define CAP_GRANT  0x08  // may derive capabilities for other environments (capgrant)
+#define CAP_REVOKE 0x10  // may revoke what was derived from it (caprevoke)
+#define CAP_ALL    0x1f
+
+// ---- what the first environment receives ----
+// The boot loader starts the first environment (/init of fs-exo.img) with these handles,
+// each with CAP_ALL: all free memory, the whole disk, the console, the clock, the CPU.
+#define EXO_BOOT_MEMORY  0
+#define EXO_BOOT_DISK    1
+#define EXO_BOOT_CONSOLE 2
+#define EXO_BOOT_CLOCK   3
+#define EXO_BOOT_CPU     4
+
+#define EXO_SELF (-1)
+
+// ---- the address space ----
+// User virtual addresses run from 0 to EXO_UTOP; the top of the Sv39 space above it is
+// reserved for the kernel, and nothing can be mapped there.
+#define EXO_PGSIZE 4096
+#define EXO_MAXVA  (1UL << 38)
+#define EXO_UTOP   (EXO_MAXVA - (1UL << 30))
+#define EXO_BSIZE  1024     // disk block size
+
+// What a capability names (capinfo).
+struct exo_capinfo {
+    int type;          // CAP_*
+    int rights;        // CAP_R | CAP_W ...
+    exo_u64 first;     // PAGE: physical page number; MEMORY: first page number;
+                       // BLOCKS: first block; ENV: environment id; others: 0
+    exo_u64 count;     // MEMORY: pages; BLOCKS: blocks; PAGE, ENV, others: 1
+};
+
+// ---- capabilities ----
+
+// Allocates a resource and returns a handle to a new capability for it (all rights).
+//   CAP_PAGE:  src = a CAP_MEMORY handle with CAP_R; hint = the physical page number
+//              wanted, or -1 for any free page in src's range. The page is zeroed.
+//              E_BUSY if the hinted page is taken, E_NOMEM if src's range has no free page.
+//   CAP_BLOCKS: src = a CAP_BLOCKS handle; hint = first block, count = blocks: a new
+//              capability for that sub-range of src, with src's rights, derived from src
+//              (so revoking src revokes it). Blocks are not exclusive: exclusivity is
+//              the policy of whoever grants ranges.
+//   CAP_ENV:   creates an environment: an empty address space, an empty capability table,
+//              stopped, and without CPU: it does not run until it is given a CAP_CPU
+//              capability (capgrant) and started (env_ctl ENV_START). The caller is its
+//              parent and gets EV_CHILD when it exits. hint, src and count are ignored.
+long capalloc(int type, long hint, int src, long count);
+
+// Releases the caller's capability. Mappings and bindings made through it are removed.
+// Capabilities derived from it stay, now derived from its parent, so a revocation of an
+// ancestor still reaches them. A page returns to the free pool only when no capability
+// for it remains anywhere.
+long capfree(int handle);
+
+// Derives a capability for environment env (a CAP_ENV handle of the caller, or EXO_SELF)
+// with the given rights, which must be a subset of the source's (else E_RIGHTS); needs
+// CAP_GRANT on the source. For CAP_BLOCKS and CAP_MEMORY, [first, first+count) must lie
+// inside the source's range and becomes the new capability's range (count 0: the whole
+// range). Returns the new handle, in env's table.
+long capgrant(int handle, int env, int rights, long first, long count);
+
+// Removes every capability derived from this one, transitively, in every environment,
+// and every mapping, binding and pending protected control transfer made through them.
+// The capability itself stays. Needs CAP_REVOKE. Every environment that lost a handle
+// gets a notice naming it (EV_NOTICE; exo_notices reads them; an upcall if registered).
+// Returns the number of capabilities removed.
+long caprevoke(int handle);
+
+// Fills *info with what the handle names.
+long capinfo(int handle, struct exo_capinfo *info);
+
+// ---- the CPU ----
+#define EXOSCHED_YIELD    0  // give up the rest of the slice
+#define EXOSCHED_YIELD_TO 1  // a = CAP_ENV handle: run that environment next with the rest of this slice
+#define EXOSCHED_SLICE    2  // a = slice length in ticks (1..100): the caller's time slice
+#define EXOSCHED_BLOCK    3  // a = event mask (EV_*): sleep until one happens; returns the events seen
+#define EXOSCHED_WAIT     4  // a = user address of an int, b = value: if *a == b, sleep until
+                             //     EXOSCHED_WAKE on the same physical word (in any address
+                             //     space) or the next tick; returns 0 (a futex on physical names)
+#define EXOSCHED_WAKE     5  // a = user address: wake every environment waiting on that
+                             //     physical word; returns how many
+
+// Events an environment can block on. Each is remembered until it is consumed by a
+// BLOCK that includes it, so none is lost between checking and blocking.
+#define EV_PCT     0x01  // a protected control transfer into us has completed (a call runs at
+                         // once whatever we were doing; this lets a server do deferred work)
+#define EV_CHILD   0x02  // an environment the caller created has exited
+#define EV_CONSOLE 0x04  // console input is available
+#define EV_TICK    0x08  // the clock ticked
+#define EV_NOTICE  0x10  // a revocation notice arrived
+
+long exosched(int op, long a, long b);
+
+// ---- environments ----
+#define ENV_START   0   // let it run (when it holds CPU)
+#define ENV_STOP    1   // stop running it
+#define ENV_DESTROY 2   // arg = exit status: destroy it; everything only it held is freed
+#define ENV_GETREGS 3   // arg = struct exo_regs *: read its saved registers
+#define ENV_SETREGS 4   // arg = struct exo_regs *: set them
+#define ENV_INFO    5   // arg = struct exo_envinfo *
+
+// ENV_START/STOP/DESTROY/GETREGS/SETREGS need CAP_W on the environment's capability,
+// ENV_INFO needs CAP_R. EXO_SELF works for all (ENV_DESTROY on EXO_SELF is exit).
+struct exo_regs {
+    exo_u64 x[32];   // x[0] is ignored
+    exo_u64 f[32];   // raw floating-point registers
+    exo_u64 pc;
+    exo_u64 fcsr;
+};
+
+#define ENV_STATE_STOPPED 0
+#define ENV_STATE_RUNNABLE 1
+#define ENV_STATE_BLOCKED 2
+#define ENV_STATE_EXITED 3
+
+struct exo_envinfo {
+    int id;          // the environment's id (unique for the boot)
+    int parent;      // its creator's id
+    int state;       // ENV_STATE_*
+    int status;      // exit status, once EXITED
+};
+
+long env_ctl(int env, int op, void *arg);
+
+// ---- secure bindings ----
+#define MAP_R 0x1
+#define MAP_W 0x2
+#define MAP_X 0x4
+
+// Maps page (a CAP_PAGE handle) at va (page-aligned, below EXO_UTOP) in env's address
+// space (EXO_SELF, or a CAP_ENV handle with CAP_W), user-accessible, with perm a non-empty
+// subset of MAP_R|MAP_W|MAP_X allowed by the page capability's rights (MAP_W needs MAP_R).
+// Replaces any earlier mapping at va. The mapping lives as long as the capability it was
+// made through.
+long exo_map(int env, exo_u64 va, int page, int perm);
+
+// Removes the mapping at va (no error if there is none).
+long exo_unmap(int env, exo_u64 va);
+
+// Reads (write = 0) or writes (write = 1) disk block blockno, which must lie in the
+// CAP_BLOCKS capability's range (CAP_R / CAP_W), from or to the page (CAP_PAGE, needs
+// CAP_W to read into it, CAP_R to write from it) at byte offset off (a multiple of
+// EXO_BSIZE, below EXO_PGSIZE). Synchronous: when a write returns, the block is on the disk.
+long exo_disk(int blocks, long blockno, int page, long off, int write);
+
+// How many mappings of the page exist, in all environments (the LibOS tells a shared
+// page's last user by this, e.g. for the ends of a pipe).
+long exo_pagerefs(int page);
+
+// ---- devices ----
+// Writes n bytes from buf to the console (CAP_CONSOLE with CAP_W).
+long exo_cons_write(int console, const void *buf, long n);
+// Reads up to n bytes of input (CAP_CONSOLE with CAP_R); E_AGAIN if none is waiting
+// (block with EXOSCHED_BLOCK EV_CONSOLE). Input is raw: no echo, no line editing.
+long exo_cons_read(int console, void *buf, long n);
+// Ticks since boot (CAP_CLOCK with CAP_R): 10 a second.
+long exo_ticks(int clock);
+
+// ---- upcalls ----
+// Faults, illegal instructions and breakpoints of the environment, the end of its time
+// slice and revocation notices can be delivered to a handler in the environment itself.
+#define UPCALL_FAULT  0x1   // page faults, access faults, misaligned, illegal instruction, breakpoint
+#define UPCALL_SLICE  0x2   // the time slice ended (the handler should yield soon)
+#define UPCALL_NOTICE 0x4   // a capability was revoked
+
+// What the kernel pushes on the upcall stack; a0 points at it when the handler starts.
+struct exo_frame {
+    struct exo_regs regs;    // the interrupted state; regs.pc is the faulting instruction
+    exo_u64 kind;            // UPCALL_FAULT / UPCALL_SLICE / UPCALL_NOTICE
+    exo_u64 cause;           // the RISC-V scause (12/13/15: fetch/load/store page fault ...)
+    exo_u64 tval;            // faulting address, instruction bits, or the revoked handle
+};
+
+// Registers handler (its entry point) and the top of its stack for the kinds in mask.
+// The stack must be mapped writable. While a handler runs, a second fault destroys the
+// environment (status -1). Kinds without a handler: a fault destroys the environment
+// (status -1, with a one-line message); the end of a slice preempts it transparently;
+// a notice is only queued.
+long exo_upcall(void (*handler)(struct exo_frame *), exo_u64 stack_top, int mask);
+
+// Returns from a handler: restores every register from frame (which may have been
+// changed, e.g. to skip an instruction) and continues there.
+long exo_resume(struct exo_frame *frame);
+
+// Reads up to max pending revocation notices (the handles lost) into handles; returns
+// how many.
+long exo_notices(int *handles, long max);
+
+// ---- protected control transfer ----
+#define PCT_ANY     0   // accept calls from any environment that holds a capability with CAP_X for us
+#define PCT_KNOWN   1   // also require that we hold a CAP_ENV capability for the caller
+
+// Registers the entry point of calls into this environment and the stack it runs on.
+// The entry runs with a0 = the caller's environment id, a1..a6 = the caller's six
+// arguments, sp = stack_top; it must end with pct_return.
+//
+// Registers, for those writing the stubs: the caller's ecall has a0 = env handle and
+// a1..a6 = arguments; it returns a0 = 0 (or an error) and a1..a6 = the callee's results,
+// which pct_return passes in its a1..a6. Nothing is copied through memory.
+long pct_register(void (*entry)(void), exo_u64 stack_top, int policy);
+
+// Calls into env (CAP_ENV with CAP_X) with six arguments; returns when the callee calls
+// pct_return, with its six results in out[0..5] (and out[0] as the return value).
+// The call runs at once on the caller's CPU and time slice; the callee's own state is
+// saved and restored around it. A callee already serving a call makes the caller wait.
+// E_REFUSED if the callee has no entry or its policy refuses the caller.
+long pct_call(int env, const exo_u64 args[6], exo_u64 out[6]);
+
+// Ends a call: results r[0..5] go to the caller. Does not return.
+void pct_return(const exo_u64 r[6]) __attribute__((noreturn));
+
+// The caller's own environment id.
+long exo_envid(void);
+
+// ---- system-call numbers (a7) ----
+#define SYS_capalloc     0x100
+#define SYS_capfree      0x101
+#define SYS_capgrant     0x102
+#define SYS_caprevoke    0x103
+#define SYS_exosched     0x104
+#define SYS_capinfo      0x105
+#define SYS_env_ctl      0x106
+#define SYS_exo_map      0x107
+#define SYS_exo_unmap    0x108
+#define SYS_exo_disk     0x109
+#define SYS_exo_pagerefs 0x10a
+#define SYS_exo_cons_write 0x10b
+#define SYS_exo_cons_read  0x10c
+#define SYS_exo_ticks    0x10d
+#define SYS_exo_upcall   0x10e
+#define SYS_exo_resume   0x10f
+#define SYS_exo_notices  0x110
+#define SYS_pct_register 0x111
+#define SYS_pct_call     0x112
+#define SYS_pct_return   0x113
+#define SYS_exo_envid    0x114
