@@ -591,21 +591,26 @@ static void stackguard(char *s) {
     mustdie(writebyte, guard_page() + 8, "write to the guard page");
 }
 
-static int deep(int n) {
+// Recursion the compiler cannot turn into a loop: each frame's address goes to the
+// callee, which writes into it, so every level keeps its 512 bytes while it recurses.
+static int deep(int n, volatile char *parent) {
     volatile char frame[512];
     frame[0] = n;
-    if (n == 0) return frame[0];
-    return deep(n - 1) + frame[0];
+    frame[1] = 0;
+    if (parent) parent[1] = 1;
+    if (n == 0) return 0;
+    int r = deep(n - 1, frame);
+    return r + frame[0] + frame[1];
 }
 
 static void recurse(uint64 n) {
-    int r = deep((int)n);
+    int r = deep((int)n, 0);
     printf("%s: %ld-deep recursion returned %d\n", testname, n, r);
 }
 
 static void stackoverflow(char *s) {
     // Shallow recursion is fine; recursing through 50 KB of frames reaches the guard.
-    check(deep(2) == 3, "deep(2) returned the wrong value");
+    check(deep(2, 0) == 5, "deep(2) returned the wrong value");
     mustdie(recurse, 100, "deep recursion");
 }
 
