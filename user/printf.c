@@ -39,7 +39,9 @@ static void putnum(struct out *o, uint64 v, int base, int negative) {
 }
 
 static void vformat(int fd, const char *fmt, va_list ap) {
-    struct out o = {.fd = fd, .n = 0};
+    struct out o;   // buf is filled as we go: no need to clear it
+    o.fd = fd;
+    o.n = 0;
     for (const char *f = fmt; *f; f++) {
         if (*f != '%') {
             put(&o, *f);

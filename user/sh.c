@@ -19,6 +19,7 @@
 
 #define MAXLINE 512         // bytes of one input line
 #define ARENA 32768         // bytes of parse tree and words per line
+#define MAXNEST 10          // parentheses within parentheses (each level costs stack)
 
 // ---- The command tree --------------------------------------------------------------------
 
@@ -65,6 +66,7 @@ struct parser {
     enum token tok;         // the current token
     char *word;             // its text when it is a WORD
     char *error;            // the first error, if any
+    int depth;              // parentheses open around the current token
 };
 
 static const char *tokname(enum token t) {
@@ -186,10 +188,15 @@ static struct cmd *parse_list(struct parser *p);
 static struct cmd *parse_command(struct parser *p) {
     struct redir **tail;
     if (p->tok == LPAREN) {
+        if (++p->depth > MAXNEST) {
+            fail(p, "parentheses nested too deeply");
+            return 0;
+        }
         advance(p);
         struct cmd *c = newcmd(p, SUBSHELL);
         if (c == 0) return 0;
         c->inner = parse_list(p);
+        p->depth--;
         if (p->error) return 0;
         if (c->inner == 0) {
             unexpected(p);
@@ -348,10 +355,10 @@ static int cd(struct cmd *c) {
     return 0;
 }
 
-// Runs a pipeline's commands side by side, each reading what the previous one writes.
+// Runs a pipeline's commands side by side, each reading what the previous one writes,
+// and exits with the last one's status once all have ended.
 static void runpipeline(struct cmd *pl) {
-    static int pids[MAXLINE / 2];   // a pipeline fits on one line: "a|a|...|a"
-    int n = 0, in = -1;
+    int started = 0, last = -1, in = -1;
     for (struct cmd *c = pl->first; c != 0; c = c->next) {
         int p[2] = {-1, -1};
         if (c->next != 0 && pipe(p) < 0) {
@@ -377,12 +384,32 @@ static void runpipeline(struct cmd *pl) {
         if (c->next != 0) close(p[1]);
         in = p[0];
         if (pid < 0) break;
-        pids[n++] = pid;
+        started++;
+        last = pid;
     }
     if (in >= 0) close(in);
-    int status = 0;
-    for (int i = 0; i < n; i++) status = waitfor(pids[i]);
+    int status = 0, st;
+    for (int i = 0; i < started; i++) {
+        if (wait(&st) == last) status = st;
+    }
     exit(status);
+}
+
+// Replaces this process with the program argv[0]. Kept out of run() so its path buffer
+// is not on the stack of every level of nested parentheses (the stack is one page).
+static __attribute__((noinline, noreturn)) void execute(char **argv) {
+    exec(argv[0], argv);
+    if (strchr(argv[0], '/') == 0) {
+        // Not here: the programs live in the root directory, so look there too.
+        char path[MAXPATH];
+        if (strlen(argv[0]) + 2 <= sizeof path) {
+            path[0] = '/';
+            strcpy(path + 1, argv[0]);
+            exec(path, argv);
+        }
+    }
+    fprintf(2, "exec %s failed\n", argv[0]);
+    exit(1);
 }
 
 // Runs c in this process, which is a child of the shell; never returns.
@@ -391,18 +418,7 @@ static void run(struct cmd *c) {
     case EXEC:
         apply_redirects(c->redirs);
         if (iscd(c)) exit(cd(c));
-        exec(c->argv[0], c->argv);
-        if (strchr(c->argv[0], '/') == 0) {
-            // Not here: the programs live in the root directory, so look there too.
-            char path[MAXPATH];
-            if (strlen(c->argv[0]) + 2 <= sizeof path) {
-                path[0] = '/';
-                strcpy(path + 1, c->argv[0]);
-                exec(path, c->argv);
-            }
-        }
-        fprintf(2, "exec %s failed\n", c->argv[0]);
-        exit(1);
+        execute(c->argv);
     case SUBSHELL:
         apply_redirects(c->redirs);
         runlist(c->inner);
