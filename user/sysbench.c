@@ -135,8 +135,8 @@ static const struct bench {
     int count;
 } benches[] = {
     {"getpid", getpid_loop, 200000},
-    {"fork_exit_wait", fork_exit_wait, 2000},
-    {"fork_exec_wait", fork_exec_wait, 2000},
+    {"fork_exit_wait", fork_exit_wait, 1000},
+    {"fork_exec_wait", fork_exec_wait, 500},
     {"pipe_roundtrip", pipe_roundtrip, 20000},
     {"file", file_cycle, 100},
     {"sbrk_page", sbrk_page, 20000},

@@ -33,7 +33,7 @@ import xv6j.harness.Harness;
 public final class Bench {
     static final int CPU_ROUNDS = 4, CPU_WARMUPS = 3, CPU_RUNS = 5;
     static final int QEMU_WARMUPS = 1, QEMU_RUNS = 5;
-    static final int KERNEL_RUNS = 3;
+    static final int KERNEL_RUNS = 5;
     static final int FSYNC_TRIES = 50;
 
     /** A row of the kernel table: a figure's short name and what it means. */

@@ -18,7 +18,8 @@ import xv6j.tools.Mkfs;
  * and which benchmark programs only it has: each prints lines in sysbench's format
  * under its own name ({@link BenchLines}), shown in a table of their own.
  *
- * <p>Adding a kernel is adding one of these to {@link #all}.
+ * <p>Adding a kernel is adding one of these to {@link #all}; its figures then appear in a
+ * column of their own, with their ratio to the first kernel's.
  *
  * @param name        the prefix of its figures in bench.json and the heading of its column
  *                    (also the name of its program folder under target/user)
@@ -38,9 +39,18 @@ record KernelUnderTest(String name, Path programs, Booter booter, List<String> o
         return new KernelUnderTest("kernel", userDir.resolve("kernel").resolve("bin"), m -> new Kernel(m).run(), List.of());
     }
 
-    /** Every kernel make bench knows, in column order. */
+    /**
+     * kernel-exo (kernel-exo.jar): the exokernel of xv6j.exo, booting /init of the image (the
+     * LibOS's file server) on the programs of target/user/exo/bin, linked with the LibOS.
+     * Its exokernel-only benchmark programs go in the last argument when they exist.
+     */
+    static KernelUnderTest exo(Path userDir) {
+        return new KernelUnderTest("exo", userDir.resolve("exo").resolve("bin"), m -> xv6j.exo.Boot.boot(m, System.err), List.of());
+    }
+
+    /** Every kernel make bench knows, in column order; it measures those the build made. */
     static List<KernelUnderTest> all(Path userDir) {
-        return List.of(xv6(userDir));
+        return List.of(xv6(userDir), exo(userDir));
     }
 
     /** True if the build made this kernel's programs, sysbench among them. */
