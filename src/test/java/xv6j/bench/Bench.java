@@ -134,10 +134,10 @@ public final class Bench {
         var qemu = QemuUser.find();
         String ratioLine;
         if (qemu.isEmpty()) {
-            t.row("wall time", String.format(Locale.ROOT, "%.3f s", r.seconds()), "-");
-            t.row("MIPS", String.format(Locale.ROOT, "%.1f", r.mips()), "-");
-            t.row("CPU time", String.format(Locale.ROOT, "%.3f s", r.cpuSeconds()), "-");
-            t.row("MIPS per CPU second", String.format(Locale.ROOT, "%.1f", r.cpuMips()), "-");
+            t.row("wall time", seconds(r.seconds()), "-");
+            t.row("MIPS", mips(r.mips()), "-");
+            t.row("CPU time", seconds(r.cpuSeconds()), "-");
+            t.row("MIPS per CPU second", mips(r.cpuMips()), "-");
             ratioLine = QemuUser.NAME + " is not on the PATH: no comparison with QEMU.";
         } else {
             Path hello = Harness.userBin("test").resolve("hello");
@@ -155,8 +155,8 @@ public final class Bench {
                     "make bench: " + QemuUser.NAME + " target/user/test/bin/hello, median of " + QEMU_RUNS + " runs");
             figure("cpu.qemu_mips", qmips, "MIPS", qhow);
             Figure ratio = figure("cpu.qemu_ratio", r.mips() / qmips, "x", qhow + "; xv6j's MIPS over QEMU's");
-            t.row("wall time", String.format(Locale.ROOT, "%.3f s", r.seconds()), String.format(Locale.ROOT, "%.3f s", q.programSeconds()));
-            t.row("MIPS", String.format(Locale.ROOT, "%.1f", r.mips()), String.format(Locale.ROOT, "%.1f", qmips));
+            t.row("wall time", seconds(r.seconds()), seconds(q.programSeconds()));
+            t.row("MIPS", mips(r.mips()), mips(qmips));
             ratioLine = String.format(Locale.ROOT, "xv6j runs at %.3f of %s's speed", ratio.value(), QemuUser.NAME);
             OptionalDouble qcpu = q.cpuSeconds(), scpu = q.startupCpuSeconds();
             if (qcpu.isPresent() && scpu.isPresent() && qcpu.getAsDouble() > scpu.getAsDouble()) {
@@ -166,12 +166,12 @@ public final class Bench {
                 figure("cpu.qemu_cpu_seconds", cpuSeconds, "s", chow);
                 figure("cpu.qemu_mips_cpu", qmipsCpu, "MIPS", chow);
                 Figure cratio = figure("cpu.qemu_ratio_cpu", r.cpuMips() / qmipsCpu, "x", chow + "; xv6j's MIPS per CPU second over QEMU's");
-                t.row("CPU time", String.format(Locale.ROOT, "%.3f s", r.cpuSeconds()), String.format(Locale.ROOT, "%.3f s", cpuSeconds));
-                t.row("MIPS per CPU second", String.format(Locale.ROOT, "%.1f", r.cpuMips()), String.format(Locale.ROOT, "%.1f", qmipsCpu));
+                t.row("CPU time", seconds(r.cpuSeconds()), seconds(cpuSeconds));
+                t.row("MIPS per CPU second", mips(r.cpuMips()), mips(qmipsCpu));
                 ratioLine += String.format(Locale.ROOT, " (%.3f by CPU time)", cratio.value());
             } else {
-                t.row("CPU time", String.format(Locale.ROOT, "%.3f s", r.cpuSeconds()), "-");
-                t.row("MIPS per CPU second", String.format(Locale.ROOT, "%.1f", r.cpuMips()), "-");
+                t.row("CPU time", seconds(r.cpuSeconds()), "-");
+                t.row("MIPS per CPU second", mips(r.cpuMips()), "-");
             }
             ratioLine += ".";
         }
@@ -252,6 +252,14 @@ public final class Bench {
             out.print(own);
         }
         out.println();
+    }
+
+    private static String seconds(double s) {
+        return String.format(Locale.ROOT, "%.3f s", s);
+    }
+
+    private static String mips(double m) {
+        return String.format(Locale.ROOT, "%.1f", m);
     }
 
     /** "getpid" for "kernel.getpid". */
