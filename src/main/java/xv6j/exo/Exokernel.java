@@ -47,7 +47,7 @@ public final class Exokernel {
     final Machine machine;
     final PhysicalMemory mem;
     final Pages pages;
-    final ReentrantLock lock = new ReentrantLock();
+    final ReentrantLock lock = new ReentrantLock(true);
     /** Signalled when something may have become runnable, or the machine halts. */
     private final Condition work = lock.newCondition();
     final TreeMap<Integer, Env> envs = new TreeMap<>();
@@ -66,6 +66,8 @@ public final class Exokernel {
     long auditBase;
     /** Messages to the console are also kept here when not null (tests). */
     List<String> messages;
+    /** Run {@link Invariants} after every kernel entry, and panic if one is broken (tests). */
+    private boolean checkEveryStep;
     private int idleCpus;
     private volatile boolean halted;
     private int status;
@@ -607,6 +609,24 @@ public final class Exokernel {
         }
     }
 
+    /**
+     * Makes every kernel entry (system call, fault, timer) end with a check of every
+     * invariant; a broken one panics the machine with the list. Slow: for tests.
+     */
+    public void checkInvariantsAfterEveryStep(boolean on) {
+        lock.lock();
+        try {
+            checkEveryStep = on;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void check() {
+        List<String> bad = Invariants.checkLocked(this);
+        if (!bad.isEmpty()) throw new IllegalStateException("invariants broken:\n  " + String.join("\n  ", bad));
+    }
+
     // ---- the test-facing system-call entry ----
 
     /**
@@ -790,6 +810,7 @@ public final class Exokernel {
                     default -> fault(e, t);
                 }
                 shootdown();
+                if (checkEveryStep) check();
             }
         } finally {
             c.root = null;
