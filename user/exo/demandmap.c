@@ -8,17 +8,34 @@
 #define TOUCHED 48
 #define STACK 0x31000000UL
 
-static volatile long faults, skipped, last_cause, last_tval;
+static volatile long faults, skipped, last_cause, last_tval, notices, notices_in_handler;
+static volatile int in_handler;
+
+#define REVOKE_HERE 0x7100000UL // a fault here makes the handler revoke a page of ours
 
 static int in_region(exo_u64 va) {
     return va >= REGION && va < REGION + (exo_u64)REGION_PAGES * EXO_PGSIZE;
 }
 
 static void on_fault(struct exo_frame *f) {
+    if (f->kind == UPCALL_NOTICE) {
+        notices++;
+        notices_in_handler += in_handler; // a notice must wait until the fault handler resumes
+        exo_resume(f);
+    }
+    in_handler = 1;
     exo_u64 page = f->tval & ~(exo_u64)(EXO_PGSIZE - 1);
+    if (f->tval == REVOKE_HERE) {
+        // Lose a handle while in this handler: the notice upcall comes after exo_resume.
+        long p = page_alloc();
+        capgrant((int)p, EXO_SELF, CAP_R, 0, 0);
+        caprevoke((int)p);
+        capfree((int)p);
+    }
     if (f->kind == UPCALL_FAULT && (f->cause == 13 || f->cause == 15) && in_region(f->tval)) {
         faults++;
         if (page_map(page) < 0) panic("no page for 0x%lx", page);
+        in_handler = 0;
         exo_resume(f); // the faulting instruction runs again, and now finds its page
     }
     // Anything else: note it and skip the instruction (2 or 4 bytes, by its low bits).
@@ -26,6 +43,7 @@ static void on_fault(struct exo_frame *f) {
     last_cause = (long)f->cause;
     last_tval = (long)f->tval;
     f->regs.pc += (*(unsigned short *)f->regs.pc & 3) == 3 ? 4 : 2;
+    in_handler = 0;
     exo_resume(f);
 }
 
@@ -80,6 +98,14 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     asm volatile("ebreak");
     EXPECT(last_cause, 3);
     EXPECT(skipped, 3);
+
+    // A notice that arrives while the fault handler runs is delivered once it resumes.
+    EXPECT(exo_upcall(on_fault, STACK + EXO_PGSIZE, UPCALL_FAULT | UPCALL_NOTICE), 0);
+    (void)*(volatile long *)REVOKE_HERE;
+    EXPECT(notices, 1);
+    EXPECT(notices_in_handler, 0);
+    int lost[2];
+    EXPECT(exo_notices(lost, 2), 1);
 
     // Without a handler, in the handler, or with its upcall stack gone: the fault ends the environment.
     long (*victims[])(long) = {no_handler, bad_handler, lost_stack};

@@ -791,9 +791,9 @@ public final class Exokernel {
                     c.root = root;
                 }
                 Env e = root.innermost();
-                if (e.noticeUpcallDue) {
+                if (e.noticeUpcallDue && !e.cur.inHandler) { // (in a handler, it waits for exo_resume)
                     e.noticeUpcallDue = false;
-                    if ((e.upcallMask & UPCALL_NOTICE) != 0 && !e.cur.inHandler && !e.notices.isEmpty()) {
+                    if ((e.upcallMask & UPCALL_NOTICE) != 0 && !e.notices.isEmpty()) {
                         upcall(e, UPCALL_NOTICE, 0, e.notices.peek());
                         shootdown();
                         continue;
