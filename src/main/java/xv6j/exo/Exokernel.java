@@ -52,6 +52,8 @@ public final class Exokernel {
     private final Condition work = lock.newCondition();
     final TreeMap<Integer, Env> envs = new TreeMap<>();
     private int nextId = 1;
+    /** ASIDs of live environments (Sv39 has 16 bits of them; at most MAX_ENVS live). */
+    final java.util.BitSet asids = new java.util.BitSet();
     /** Ticks the environments have seen. */
     long ticks;
     final ConsoleInput input = new ConsoleInput();
@@ -94,7 +96,9 @@ public final class Exokernel {
         long root = pages.allocTable(id);
         if (root == 0) return null;
         nextId++;
-        Env e = new Env(id, parentId, root);
+        int asid = asids.nextClearBit(0);
+        asids.set(asid);
+        Env e = new Env(id, parentId, root, asid, cpus.length);
         e.pt = new PageTable(mem, () -> {
             long pa = pages.allocTable(e.id);
             if (pa != 0) e.ptPages++;
@@ -161,6 +165,7 @@ public final class Exokernel {
         for (long pa : tables) pages.freeTable(pa);
         e.ptPages = 0;
         e.gen++;
+        asids.clear(e.asid); // it never runs again; the next holder flushes it on each CPU
         e.exited = true;
         e.status = status;
         e.cur = new Activation();
@@ -328,8 +333,17 @@ public final class Exokernel {
         mem.store64(ptePa, 0);
         e.mappings.remove(m.va());
         pages.mapRefs[pages.index(m.cap().first)]--;
+        long before = e.gen;
         e.gen++;
         shot.add(e);
+        // This CPU's own hart (idle now: we hold the lock on its thread) drops just the one
+        // entry (sfence.vma va, asid), so a space that unmaps its own pages does not lose
+        // its whole TLB; other CPUs flush the space when they next run it.
+        Cpu me = currentCpu.get();
+        if (me != null) {
+            me.hart.mmu.flush(m.va(), e.asid);
+            if (e.tlbGen[me.id] == before) e.tlbGen[me.id] = e.gen;
+        }
     }
 
     /**
@@ -845,13 +859,17 @@ public final class Exokernel {
         lock.unlock();
         Trap t;
         try {
-            // A TLB holds one address space at a time here: on a switch, or when this one lost
-            // translations since the TLB was filled, flush (sfence.vma).
+            // The TLB keeps each address space's entries under its ASID. Those of e go
+            // (sfence.vma x0, asid) when e lost translations since they were made, or when
+            // this CPU has not run e yet (they would be a previous holder's of the ASID).
             if (c.tlbEnv != e || c.tlbGen != e.gen) {
-                c.tlbEnv = e;
+                c.tlbEnv = e; // (a volatile write before reading gen: see shootdown)
                 long g = e.gen;
-                h.mmu.setSatp(PageTable.satp(e.pagetable));
-                h.mmu.flush();
+                h.mmu.setSatp(e.satp());
+                if (e.tlbGen[c.id] != g) {
+                    h.mmu.flushAsid(e.asid);
+                    e.tlbGen[c.id] = g;
+                }
                 c.tlbGen = g;
             }
             h.clearReservation();

@@ -19,6 +19,7 @@ import xv6j.machine.PageTable;
  * and every reference count matches what the walk finds.</li>
  * <li>Every page-table page belongs to exactly one environment's tree, and every page
  * recorded as a page-table page is in one.</li>
+ * <li>Live environments have distinct ASIDs, and only they hold one.</li>
  * <li>Every block transfer was allowed by a block capability with the right right, and
  * none bypassed the audit.</li>
  * </ul>
@@ -43,6 +44,15 @@ public final class Invariants {
         int[] ptSeen = new int[n];
         int[] mapSeen = new int[n];
         int[] capSeen = new int[n];
+
+        java.util.BitSet liveAsids = new java.util.BitSet();
+        for (Env e : k.envs.values()) {
+            if (!e.exited) {
+                if (liveAsids.get(e.asid)) bad.add(e + ": shares ASID " + e.asid + " with another live environment");
+                liveAsids.set(e.asid);
+            }
+        }
+        if (!liveAsids.equals(k.asids)) bad.add("ASIDs in use " + k.asids + " are not those of the live environments " + liveAsids);
 
         for (Env e : k.envs.values()) {
             if (e.exited) {

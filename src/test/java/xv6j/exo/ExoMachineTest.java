@@ -53,6 +53,17 @@ class ExoMachineTest {
     }
 
     @Test
+    void aRevokedPageIsOutOfReachOfAReaderRunningOnAnotherHartWhenCaprevokeReturns() throws Exception {
+        // The reader spins on the page on the other hart, on translations its TLB holds.
+        for (int run = 0; run < 3; run++) {
+            ExoRun.Result r = ExoRun.run(Files.createDirectories(dir.resolve("run" + run)), "shootdown", "",
+                    ExoRun.Options.defaults().harts(2));
+            assertEquals(0, r.status(), r.toString());
+            assertTrue(r.output().contains("shootdown: 10 rounds, the reader faulted in 10, saw the new value 0 times\n"), r.toString());
+        }
+    }
+
+    @Test
     void ctrlAThenXStopsAMachineThatWaitsForInput() throws Exception {
         PipedOutputStream keys = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(keys);

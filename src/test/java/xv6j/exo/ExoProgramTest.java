@@ -117,6 +117,12 @@ class ExoProgramTest {
     }
 
     @Test
+    void aRevokedPageFaultsAtTheReadersNextAccess() throws Exception {
+        ExoRun.Result r = run("shootdown", "");
+        assertLine(r, "shootdown: 10 rounds, the reader faulted in 10, saw the new value 0 times");
+    }
+
+    @Test
     void anXv6BinaryIsToldItWasBuiltForTheXv6Kernel() throws Exception {
         Path img = ExoRun.image(dir, ExoRun.program("kernel", "echo"));
         ExoRun.Result r = ExoRun.boot(img, "", ExoRun.Options.defaults());
