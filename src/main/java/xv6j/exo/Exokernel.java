@@ -810,6 +810,7 @@ public final class Exokernel {
                     if ((e.upcallMask & UPCALL_NOTICE) != 0 && !e.notices.isEmpty()) {
                         upcall(e, UPCALL_NOTICE, 0, e.notices.peek());
                         shootdown();
+                        if (checkEveryStep) check();
                         continue;
                     }
                 }
