@@ -56,8 +56,12 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     EXPECT(give_page((int)page, (int)sp, SHARED, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
     env_ctl((int)sp, ENV_START, 0);
 
-    long t0 = exo_ticks(EXO_BOOT_CLOCK), s0 = s->spins, moves;
-    busy(WORK, &moves);
+    // Busy until the spinner has moved twice while we were (a slice or two with one hart).
+    long t0 = exo_ticks(EXO_BOOT_CLOCK), s0 = s->spins, moves = 0, m;
+    for (int i = 0; i < 1000 && moves < 2; i++) {
+        busy(WORK, &m);
+        moves += m;
+    }
     long t1 = exo_ticks(EXO_BOOT_CLOCK), s1 = s->spins;
     EXPECT(s1 > s0, 1); // the spinner ran while we were busy
     printf("preempt: busy for %ld ticks, spinner moved %ld times\n", t1 - t0, moves);
