@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * <pre>
  *   user/*.c         programs of both kernels     -> target/user/kernel/bin, target/user/exo/bin
  *   user/libos/      the LibOS (kernel-exo only)
- *   user/exo/*.c     exokernel test programs       -> target/user/exo/bin
+ *   user/exo/*.c     exokernel test programs, without a LibOS: user/exosys.S (the
+ *                    exokernel's call stubs) and user/exo/runtime/ -> target/user/exo/bin
  *   user/test/*.c    machine tests (test harness)  -> target/user/test/bin
  *   user/bench/*.c   CPU benchmark workloads       -> target/user/bench/bin
  * </pre>
@@ -98,8 +99,15 @@ public final class UserBuild {
             List<Path> exoRt = new ArrayList<>(ulib);
             exoRt.addAll(sources(libos));
             List<Path> exoProgs = new ArrayList<>(programs);
-            exoProgs.addAll(cFiles(src.resolve("exo")));
             flavours.add(new Flavour("exo", exoRt, exoProgs, List.of("-DXV6J_EXO"), script));
+        }
+
+        Path exo = src.resolve("exo");
+        if (Files.isDirectory(exo)) {
+            Path rtDir = exo.resolve("runtime");
+            List<Path> rt = new ArrayList<>(sources(rtDir));
+            rt.add(src.resolve("exosys.S"));
+            flavours.add(new Flavour("exo", rt, cFiles(exo), List.of("-DXV6J_EXO", "-I" + rtDir), rtDir.resolve("exo.ld")));
         }
 
         Path test = src.resolve("test");
@@ -183,7 +191,7 @@ public final class UserBuild {
         inputs.add(script);
         if (upToDate(exe, inputs)) return "";
         List<String> cmd = new ArrayList<>(List.of(tc.lld().toString(), "-flavor", "gnu",
-                "-T", script.toString(), "--gc-sections", "--strip-debug", "--discard-locals", "-z", "noexecstack", "-o", exe.toString()));
+                "-L", src.toString(), "-T", script.toString(), "--gc-sections", "--strip-debug", "--discard-locals", "-z", "noexecstack", "-o", exe.toString()));
         for (Path o : objects) cmd.add(o.toString());
         run(cmd, "link " + exe.getFileName());
         return exe.toString();
