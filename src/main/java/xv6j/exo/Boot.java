@@ -6,11 +6,9 @@ import java.util.OptionalInt;
 import xv6j.fs.CorruptImageException;
 import xv6j.fs.Fs;
 import xv6j.fs.FsImage;
-import xv6j.machine.Console;
 import xv6j.machine.Disk;
-import xv6j.machine.HostTerminal;
+import xv6j.machine.Launcher;
 import xv6j.machine.Machine;
-import xv6j.machine.MachineOptions;
 
 /**
  * {@code java -jar kernel-exo.jar [options] fs-exo.img}: builds the machine, loads /init
@@ -27,38 +25,7 @@ public final class Boot {
     }
 
     static int run(String[] args, PrintStream err) {
-        MachineOptions opts;
-        try {
-            opts = MachineOptions.parse(args);
-        } catch (MachineOptions.UsageException e) {
-            err.println("kernel-exo: " + e.getMessage());
-            err.println(MachineOptions.usage("kernel-exo.jar"));
-            return 2;
-        }
-        if (opts == null) {
-            err.println(MachineOptions.usage("kernel-exo.jar"));
-            return 0;
-        }
-        Disk disk;
-        try {
-            disk = Disk.open(opts.image(), false);
-        } catch (IOException e) {
-            err.println("kernel-exo: " + opts.image() + ": " + describe(e));
-            return 1;
-        }
-        try (disk; Console console = HostTerminal.open()) {
-            Machine m = Machine.create(opts.memoryMiB() << 20, opts.harts(), disk, console, opts.clock());
-            return boot(m, err);
-        } catch (IllegalArgumentException e) {
-            err.println("kernel-exo: " + e.getMessage());
-            return 1;
-        } catch (IOException e) {
-            err.println("kernel-exo: " + describe(e));
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        }
+        return Launcher.run("kernel-exo", "kernel-exo.jar", args, err, Boot::boot);
     }
 
     /** Loads /init from the machine's disk into a new exokernel and runs it; returns the halt status. */
@@ -108,11 +75,5 @@ public final class Boot {
         } catch (CorruptImageException e) {
             throw new BootException("not an xv6 file-system image: " + e.getMessage());
         }
-    }
-
-    static String describe(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) return "no such disk image";
-        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
-        return e.getMessage();
     }
 }

@@ -855,7 +855,7 @@ public final class Exokernel {
         e.cpu = c;
         long epoch = e.epoch;
         c.userPhase = true;
-        e.cur.regs.load(h);
+        e.cur.regs.restore(h);
         Regs regs = e.cur.regs;
         lock.unlock();
         Trap t;
