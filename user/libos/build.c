@@ -1,0 +1,97 @@
+// Building a new environment: what fork and exec (and the file server, starting init)
+// have in common. The builder allocates the newcomer's uproc region and software page
+// table, maps them in its own address space to fill them in (CHILD_UPROC_VA,
+// CHILD_VPT_VA), grants the newcomer a capability for each and the handles every LibOS
+// process holds, and finally maps them into the newcomer through its own capabilities so
+// that the newcomer's start-up code can run and adopt them (see uproc.h). Once the
+// newcomer has adopted everything, build_release lets go of the builder's side.
+#include "libos.h"
+
+static void release_uproc(void) {
+    struct build *b = BUILD;
+    for (int i = 0; i < UPROC_PAGES; i++) {
+        if (b->own_uproc[i] < 0) continue;
+        exo_unmap(EXO_SELF, CHILD_UPROC_VA + i * PG);
+        capfree(b->own_uproc[i]);
+        b->own_uproc[i] = -1;
+    }
+}
+
+void build_release(void) {
+    struct build *b = BUILD;
+    release_uproc();
+    for (int i = 0; i < VPT_PAGES; i++) {
+        if (b->own_vpt[i] == 0) continue;
+        exo_unmap(EXO_SELF, CHILD_VPT_VA + (uint64)i * PG);
+        capfree(b->own_vpt[i] - 1);
+        b->own_vpt[i] = 0;
+    }
+}
+
+int build_begin(int env, const struct creator *c, int pid) {
+    struct build *b = BUILD;
+    for (int i = 0; i < UPROC_PAGES; i++) b->own_uproc[i] = -1;
+    for (int i = 0; i < VPT_PAGES; i++) b->own_vpt[i] = b->own_own[i] = 0;
+    for (int i = 0; i < UPROC_PAGES; i++) {
+        long h = page_private(CHILD_UPROC_VA + i * PG);
+        if (h < 0) goto bad;
+        b->own_uproc[i] = (int)h;
+    }
+    struct uproc *u = CHILD;
+    for (int i = 0; i < UPROC_PAGES; i++) {
+        u->h_uproc[i] = (int)capgrant(b->own_uproc[i], env, CAP_R | CAP_W | CAP_GRANT, 0, 0);
+        if (u->h_uproc[i] < 0) goto bad;
+    }
+    struct exo_capinfo mem;
+    if (capinfo(c->h_mem, &mem) < 0) goto bad;
+    u->h_mem = (int)capgrant(c->h_mem, env, CAP_R | CAP_GRANT, (long)mem.first, (long)mem.count);
+    u->h_srv = (int)capgrant(c->h_srv, env, CAP_X | CAP_GRANT, 0, 0);
+    u->h_cons = (int)capgrant(c->h_cons, env, CAP_R | CAP_W | CAP_GRANT, 0, 0);
+    u->h_clock = (int)capgrant(c->h_clock, env, CAP_R | CAP_GRANT, 0, 0);
+    u->h_cpu = -1;  // last: build_finish
+    if (u->h_mem < 0 || u->h_srv < 0 || u->h_cons < 0 || u->h_clock < 0) goto bad;
+    u->magic = UPROC_MAGIC;
+    u->pid = pid;
+    u->adopted = 0;
+    return 0;
+bad:
+    build_release();
+    return -1;
+}
+
+int build_vpt(int env, uint64 va) {
+    struct build *b = BUILD;
+    if (va >= USERTOP) return -1;
+    int i = (int)(va / PG / VPT_PER_PAGE);
+    if (b->own_vpt[i] != 0) return 0;
+    long h = page_private(CHILD_VPT_VA + (uint64)i * PG);
+    if (h < 0) return -1;
+    b->own_vpt[i] = (int)h + 1;
+    long hc = capgrant((int)h, env, CAP_R | CAP_W | CAP_GRANT, 0, 0);
+    if (hc < 0) return -1;
+    CHILD->vptdir[i] = (int)hc + 1;
+    return 0;
+}
+
+int build_finish(int env, const struct creator *c) {
+    struct build *b = BUILD;
+    for (int i = 0; i < UPROC_PAGES; i++) {
+        if (exo_map(env, UPROC_VA + i * PG, b->own_uproc[i], MAP_R | MAP_W) < 0) return -1;
+    }
+    for (int i = 0; i < VPT_PAGES; i++) {
+        if (b->own_vpt[i] == 0) continue;
+        if (exo_map(env, VPT_VA + (uint64)i * PG, b->own_vpt[i] - 1, MAP_R | MAP_W) < 0) return -1;
+    }
+    CHILD->h_cpu = (int)capgrant(c->h_cpu, env, CAP_X | CAP_GRANT, 0, 0);
+    return CHILD->h_cpu < 0 ? -1 : 0;
+}
+
+int build_wait(int env) {
+    for (;;) {
+        int a = CHILD->adopted;
+        if (a != 0) return a;
+        struct exo_envinfo info;
+        if (env_ctl(env, ENV_INFO, &info) < 0 || info.state == ENV_STATE_EXITED) return 3;
+        exosched(EXOSCHED_WAIT, (long)&CHILD->adopted, 0);
+    }
+}
