@@ -46,7 +46,7 @@ int build_begin(int env, const struct creator *c, int pid) {
     if (capinfo(c->h_mem, &mem) < 0) goto bad;
     u->h_mem = (int)capgrant(c->h_mem, env, CAP_R | CAP_GRANT, (long)mem.first, (long)mem.count);
     u->h_srv = (int)capgrant(c->h_srv, env, CAP_X | CAP_GRANT, 0, 0);
-    u->h_cons = (int)capgrant(c->h_cons, env, CAP_R | CAP_W | CAP_GRANT, 0, 0);
+    u->h_cons = (int)capgrant(c->h_cons, env, CAP_W | CAP_GRANT, 0, 0);   // output only: input is the server's
     u->h_clock = (int)capgrant(c->h_clock, env, CAP_R | CAP_GRANT, 0, 0);
     u->h_cpu = -1;  // last: build_finish
     if (u->h_mem < 0 || u->h_srv < 0 || u->h_cons < 0 || u->h_clock < 0) goto bad;
