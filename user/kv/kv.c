@@ -176,10 +176,22 @@ static int check(void) {
     return bad != 0;
 }
 
+static char value[VALMAX + 2];
+
 static int run(int argc, char **argv) {
     if (argc == 0) return 0;
     const char *cmd = argv[0];
-    if (lo_strcmp(cmd, "put") == 0 && argc == 3) return put(argv[1], argv[2]);
+    if (lo_strcmp(cmd, "put") == 0 && argc >= 3) {
+        // The value is the rest of the words, as typed: "kv put k hello world".
+        value[0] = 0;
+        int n = 0;
+        for (int i = 2; i < argc; i++) {
+            for (const char *s = argv[i]; *s && n < VALMAX + 1; s++) value[n++] = *s;
+            if (i + 1 < argc && n < VALMAX + 1) value[n++] = ' ';
+        }
+        value[n] = 0;
+        return put(argv[1], value);
+    }
     if (lo_strcmp(cmd, "get") == 0 && argc == 2) return get(argv[1]);
     if (lo_strcmp(cmd, "del") == 0 && argc == 2) return del(argv[1]);
     if (lo_strcmp(cmd, "list") == 0 && argc == 1) {
