@@ -84,14 +84,10 @@ void libos_upcall(struct exo_frame *f) {
     }
     if (f->kind != UPCALL_FAULT) exo_resume(f);     // a revocation notice: nothing of ours
 
-    u->in_fault = 1;
     uint64 pc = f->regs.pc;
     if (f->cause == 15) {
         int r = cow(f->tval);
-        if (r == 0) {
-            u->in_fault = 0;
-            exo_resume(f);
-        }
+        if (r == 0) exo_resume(f);
         if (r == -2) {
             libos_say("pid %d %s: out of memory for a copy-on-write page at 0x%lx: killed\n", u->pid, u->name,
                       f->tval);
@@ -100,7 +96,6 @@ void libos_upcall(struct exo_frame *f) {
     }
     if (pc >= (uint64)copy_checked_begin && pc < (uint64)copy_checked_end) {
         f->regs.pc = (uint64)copy_checked_fault;
-        u->in_fault = 0;
         exo_resume(f);
     }
     libos_say("pid %d %s: %s at pc 0x%lx, address 0x%lx: killed\n", u->pid, u->name, cause_name(f->cause), pc,

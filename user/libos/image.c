@@ -55,10 +55,11 @@ static int push_args(uint64 stack, char **argv, uint64 *spp) {
     uint64 sp = stack + PG;
     int argc = 0;
     for (;; argc++) {
+        // As xv6: the terminating 0 must be among the first MAXARG entries.
+        if (argc >= LIBOS_MAXARG) return -1;
         char *arg;
         if (copy_checked(&arg, &argv[argc], sizeof arg) < 0) return -1;
         if (arg == 0) break;
-        if (argc >= LIBOS_MAXARG) return -1;
         // Copy it to the bottom of the page to learn its length, then up under the others.
         long room = (long)(sp - stack);
         long len = strcopy_checked(base, arg, room);

@@ -71,7 +71,7 @@ struct build {
     int own_vpt[VPT_PAGES];     // our handle + 1 on each page of the child's software page table
     int own_own[VPT_PAGES];     // our handle + 1 on each page of OWN_VPT
     int own_uproc[UPROC_PAGES]; // our handles on the child's uproc region (-1: none)
-    uint64 argv[LIBOS_MAXARG + 1];
+    uint64 argv[LIBOS_MAXARG];
     struct exo_regs regs;
 };
 #define BUILD ((struct build *)BUILD_VA)

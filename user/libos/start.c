@@ -94,7 +94,6 @@ void libos_start(void) {
     }
     UPROC->depth = 0;
     UPROC->exiting = 0;
-    UPROC->in_fault = 0;
     libos_upcalls();
     exosched(EXOSCHED_WAKE, (long)&UPROC->adopted, 0);
 }

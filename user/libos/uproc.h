@@ -73,7 +73,6 @@ struct uproc {
     // ---- this environment's own run-time state ----
     int depth;                      // nesting of LibOS calls: a kill waits until it is 0
     int exiting;                    // exit has begun: a kill has nothing left to do
-    int in_fault;                   // the fault handler is running (a fault now is fatal)
 };
 
 #define UPROC ((struct uproc *)UPROC_VA)
