@@ -77,12 +77,13 @@ void fs_pipe_closed(int i, int writable) {
     }
 }
 
-void pipe_map_all(int slot, int env) {
+int pipe_map_all(int slot, int env) {
     struct sproc *p = &procs[slot];
     for (int fd = 0; fd < NOFILE; fd++) {
         struct file *f = p->fs.ofile[fd];
-        if (f && f->type == F_PIPE) map_into(env, f->pipe);
+        if (f && f->type == F_PIPE && map_into(env, f->pipe) < 0) return -1;
     }
+    return 0;
 }
 
 void pipe_unmap_unused(int slot, int i) {

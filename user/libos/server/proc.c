@@ -8,15 +8,15 @@
 // a program that is not a LibOS program), the server finds it dead (proc_reap_dead) and
 // ends the process for it, with the status the exokernel recorded.
 #include "sproc.h"
-#include "../uproc.h"
 
 struct sproc procs[NPROC];
 static int nextpid = 1;
 static int initslot = -1;
 
 // Environments that no longer run a process (left behind by exec) but may not have
-// finished destroying themselves: their handles are freed once they have.
-#define NRETIRED 16
+// finished destroying themselves: their handles are freed once they have. Each is
+// waiting for its successor to adopt its pages, so there are at most a few per process.
+#define NRETIRED (2 * NPROC)
 static int retired[NRETIRED];
 static int nretired;
 static int seen_child_events;
@@ -56,10 +56,11 @@ static void env_drop(int h) {
 }
 
 static void retire(int h) {
+    if (nretired == NRETIRED) proc_reap_dead();
     if (nretired < NRETIRED) {
         retired[nretired++] = h;
     } else {
-        env_drop(h);    // too many at once: do not wait for it to go by itself
+        capfree(h);     // cannot happen with NRETIRED > NPROC; it goes by itself anyway
     }
 }
 
@@ -145,7 +146,12 @@ long proc_fork(int slot, exo_u64 *out) {
     p->env = (int)h;
     p->envid = (int)envid_of((int)h);
     fs_procfork(&parent->fs, &p->fs);
-    pipe_map_all(c, p->env);
+    if (pipe_map_all(c, p->env) < 0) {
+        caprevoke((int)h);      // the parent's capability: it never learns of it
+        fs_procexit(&p->fs);
+        proc_free(c);
+        return -1;
+    }
     lo_strlcpy(p->name, parent->name, sizeof p->name);
     out[1] = mine;
     return p->pid;
@@ -219,8 +225,7 @@ int proc_exec_commit(int slot, const char *name) {
     struct sproc *p = &procs[slot];
     if (p->exec_ip == 0 || p->next_env < 0) return -1;
     int h = p->next_env;
-    pipe_map_all(slot, h);
-    if (env_ctl(h, ENV_START, 0) < 0) return -1;
+    if (pipe_map_all(slot, h) < 0 || env_ctl(h, ENV_START, 0) < 0) return -1;
     if (p->env >= 0) retire(p->env);
     p->env = h;
     p->envid = (int)envid_of(h);
@@ -254,13 +259,18 @@ void proc_exit(int slot, int status) {
     if (slot == initslot) srv_say("fsserver: init exited (status %d)\n", status);
     fs_procexit(&p->fs);
     proc_exec_abort(slot);
-    // Orphans go to init, which waits for them.
+    // Orphans go to init, which waits for them. A child still being built (its parent
+    // died in the middle of fork) never ran: it goes with its parent.
     int wake_init = 0;
     for (int i = 0; i < NPROC; i++) {
-        if (procs[i].state != P_FREE && procs[i].parent == slot) {
-            procs[i].parent = initslot;
-            wake_init |= procs[i].state == P_ZOMBIE;
+        if (procs[i].state == P_FREE || procs[i].parent != slot) continue;
+        if (procs[i].state == P_EMBRYO) {
+            fs_procexit(&procs[i].fs);
+            proc_free(i);
+            continue;
         }
+        procs[i].parent = initslot;
+        wake_init |= procs[i].state == P_ZOMBIE;
     }
     p->xstatus = status;
     p->state = P_ZOMBIE;

@@ -52,7 +52,8 @@ void proc_dump(void);
 
 // pipe.c
 int pipe_create(int slot, exo_u64 *out);
-void pipe_map_all(int slot, int env);
+// Maps every pipe slot's process holds into env (at fork and exec). 0, or -1.
+int pipe_map_all(int slot, int env);
 void pipe_unmap_unused(int slot, int pipe);
 void pipe_wake(int pipe);
 
