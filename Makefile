@@ -1,50 +1,66 @@
-# xv6j's front door. Make only finds a JDK and calls Maven and java; the real
-# build lives in pom.xml and the Java tools.
+# xv6j's front door. Make only finds a JDK and calls Maven and java; the real build
+# lives in pom.xml and the Java tools.
 #
 #   make qemu          build, then boot the xv6 kernel on fs.img (Ctrl-A x quits)
 #   make EXO=1 qemu    build, then boot the exokernel on fs-exo.img
 #   make test          every test (what CI runs)
-#   make bench         the benchmark tables (target/bench.json)
-#   make fs.img / fs-exo.img / fsck / clean
+#   make bench         the benchmark tables (also written to target/bench.json)
+#   make fs.img        (re)build the disk image; make fsck checks it; make clean
+#
+# Options for qemu: MEM=128 (MiB)  CPUS=1 (harts)  DET=1 (deterministic virtual time)
 
 JDK := $(shell scripts/find-jdk)
 ifeq ($(JDK),)
-$(error no JDK 21 or newer found; set JAVA_HOME)
+$(error no JDK 21 or newer found; set JAVA_HOME to one)
 endif
 export JAVA_HOME := $(JDK)
 JAVA := "$(JDK)/bin/java"
+JDK_MAJOR := $(shell $(JAVA) -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
+# Maven 3.8's own libraries use sun.misc.Unsafe, which JDK 24+ warns about on every run.
+ifeq ($(shell [ "$(JDK_MAJOR)" -ge 24 ] 2>/dev/null && echo new),new)
+export MAVEN_OPTS += --sun-misc-unsafe-memory-access=allow
+endif
 MVN ?= mvn
-MVNFLAGS ?= -q -B
-MAVEN = $(MVN) $(MVNFLAGS)
+MAVEN = $(MVN) -q -B -Dstyle.color=never
 
-# Machine options for qemu: memory in MiB, harts, deterministic mode (1 = on).
 MEM ?= 128
 CPUS ?= 1
 DET ?= 0
 
 ifeq ($(EXO),1)
-KERNEL = kernel-exo.jar
+KERNEL = target/kernel-exo.jar
 IMG = fs-exo.img
+UBIN = target/user/exo/bin
 else
-KERNEL = kernel.jar
+KERNEL = target/kernel.jar
 IMG = fs.img
+UBIN = target/user/kernel/bin
 endif
+QEMUFLAGS = -m $(MEM) -c $(CPUS) $(if $(filter 1,$(DET)),-d)
 
-.PHONY: all build qemu test bench fsck clean
+.PHONY: all build qemu test bench fsck clean $(IMG)
 
 all: build
 
 build:
 	$(MAVEN) -DskipTests package
 
+# The image is made again only when a program or the README is newer than it, so
+# what you write in one session is still there in the next, as with xv6's fs.img.
+$(IMG): build
+	@if [ ! -f $@ ] || [ -n "$$(find $(UBIN) README.md -newer $@ 2>/dev/null)" ]; then \
+		$(JAVA) -jar target/mkfs.jar $@ README.md $(UBIN)/*; fi
+
+qemu: $(IMG)
+	$(JAVA) -jar $(KERNEL) $(QEMUFLAGS) $(IMG)
+
+fsck:
+	$(JAVA) -jar target/fsck.jar $(IMG)
+
 test:
 	$(MAVEN) verify
+	@scripts/test-summary target/surefire-reports
 
 clean:
 	$(MAVEN) clean
 	rm -f fs.img fs-exo.img
-
-# The jars are built into target/ and copied here, beside their images, as xv6
-# keeps its kernel beside fs.img.
-kernel.jar kernel-exo.jar: build
-	cp target/$@ $@

@@ -44,6 +44,8 @@ typedef unsigned long exo_u64;
 
 // ---- rights (a capability's rights only shrink along a derivation) ----
 #define CAP_R      0x01  // PAGE: map readable. BLOCKS: read. ENV: read its state. CONSOLE: read. CLOCK: read. MEMORY: allocate
+                         // (a page allocated from MEMORY gets the MEMORY capability's rights, so its W and X
+                         // say whether its pages may be mapped writable and executable)
 #define CAP_W      0x02  // PAGE: map writable. BLOCKS: write. ENV: control (map into, registers, start, stop, destroy). CONSOLE: write
 #define CAP_X      0x04  // PAGE: map executable. ENV: call it (protected control transfer). CPU: run on it
 #define CAP_GRANT  0x08  // may derive capabilities for other environments (capgrant)
@@ -61,6 +63,9 @@ typedef unsigned long exo_u64;
 
 #define EXO_SELF (-1)
 
+// Handles per environment: 0 .. EXO_NCAP-1. New handles take the lowest free number.
+#define EXO_NCAP 65536
+
 // ---- the address space ----
 // User virtual addresses run from 0 to EXO_UTOP; the top of the Sv39 space above it is
 // reserved for the kernel, and nothing can be mapped there.
@@ -73,7 +78,7 @@ typedef unsigned long exo_u64;
 struct exo_capinfo {
     int type;          // CAP_*
     int rights;        // CAP_R | CAP_W ...
-    exo_u64 first;     // PAGE: physical page number; MEMORY: first page number;
+    exo_u64 first;     // PAGE: physical page number (physical address / EXO_PGSIZE); MEMORY: first page number;
                        // BLOCKS: first block; ENV: environment id; others: 0
     exo_u64 count;     // MEMORY: pages; BLOCKS: blocks; PAGE, ENV, others: 1
 };
@@ -82,7 +87,9 @@ struct exo_capinfo {
 
 // Allocates a resource and returns a handle to a new capability for it (all rights).
 //   CAP_PAGE:  src = a CAP_MEMORY handle with CAP_R; hint = the physical page number
-//              wanted, or -1 for any free page in src's range. The page is zeroed.
+//              wanted, or -1 for any free page in src's range (the lowest). The page is zeroed.
+//              The new capability has src's rights and is derived from src (revoking src, or
+//              an ancestor of it, takes the page back).
 //              E_BUSY if the hinted page is taken, E_NOMEM if src's range has no free page.
 //   CAP_BLOCKS: src = a CAP_BLOCKS handle; hint = first block, count = blocks: a new
 //              capability for that sub-range of src, with src's rights, derived from src
@@ -92,6 +99,9 @@ struct exo_capinfo {
 //              stopped, and without CPU: it does not run until it is given a CAP_CPU
 //              capability (capgrant) and started (env_ctl ENV_START). The caller is its
 //              parent and gets EV_CHILD when it exits. hint, src and count are ignored.
+//              The capability is a root (CAP_ALL). E_NOMEM when RAM or environment
+//              records (1024 at a time) run out.
+//   Other types: E_INVAL (use capgrant to derive MEMORY ranges and the rest).
 long capalloc(int type, long hint, int src, long count);
 
 // Releases the caller's capability. Mappings and bindings made through it are removed.
@@ -100,17 +110,21 @@ long capalloc(int type, long hint, int src, long count);
 // for it remains anywhere.
 long capfree(int handle);
 
-// Derives a capability for environment env (a CAP_ENV handle of the caller, or EXO_SELF)
-// with the given rights, which must be a subset of the source's (else E_RIGHTS); needs
-// CAP_GRANT on the source. For CAP_BLOCKS and CAP_MEMORY, [first, first+count) must lie
-// inside the source's range and becomes the new capability's range (count 0: the whole
-// range). Returns the new handle, in env's table.
+// Derives a capability for environment env (EXO_SELF, or a CAP_ENV handle of the caller
+// with CAP_W or CAP_X: its controller, or one that may call it) with the given rights,
+// which must be a subset of the source's (else E_RIGHTS); needs CAP_GRANT on the source.
+// For CAP_BLOCKS and CAP_MEMORY, [first, first+count) must lie inside the source's range
+// and becomes the new capability's range (count 0: the whole range); first and count are
+// ignored for other types. Returns the new handle, in env's table (E_FULL if it is full,
+// E_DEAD if env has exited).
 long capgrant(int handle, int env, int rights, long first, long count);
 
 // Removes every capability derived from this one, transitively, in every environment,
-// and every mapping, binding and pending protected control transfer made through them.
-// The capability itself stays. Needs CAP_REVOKE. Every environment that lost a handle
-// gets a notice naming it (EV_NOTICE; exo_notices reads them; an upcall if registered).
+// and every mapping, binding and pending protected control transfer made through them
+// (a caller waiting to call through a revoked CAP_ENV gets E_BADCAP; a call already
+// running completes). The capability itself stays. Needs CAP_REVOKE. Every environment
+// that lost a handle gets a notice naming it (EV_NOTICE; exo_notices reads them; an
+// upcall if registered). Revoking a CAP_CPU stops its holders from running.
 // Returns the number of capabilities removed.
 long caprevoke(int handle);
 
@@ -119,17 +133,22 @@ long capinfo(int handle, struct exo_capinfo *info);
 
 // ---- the CPU ----
 #define EXOSCHED_YIELD    0  // give up the rest of the slice
-#define EXOSCHED_YIELD_TO 1  // a = CAP_ENV handle: run that environment next with the rest of this slice
+#define EXOSCHED_YIELD_TO 1  // a = CAP_ENV handle (CAP_W or CAP_X): run that environment next with the
+                             //     rest of this slice; E_AGAIN (and no yield) if it cannot run now
 #define EXOSCHED_SLICE    2  // a = slice length in ticks (1..100): the caller's time slice
 #define EXOSCHED_BLOCK    3  // a = event mask (EV_*): sleep until one happens; returns the events seen
 #define EXOSCHED_WAIT     4  // a = user address of an int, b = value: if *a == b, sleep until
                              //     EXOSCHED_WAKE on the same physical word (in any address
-                             //     space) or the next tick; returns 0 (a futex on physical names)
+                             //     space) or the next tick; returns 0 (a futex on physical names).
+                             //     Waiting here does not keep an idle machine going: only
+                             //     EXOSCHED_BLOCK on EV_TICK does
 #define EXOSCHED_WAKE     5  // a = user address: wake every environment waiting on that
                              //     physical word; returns how many
 
 // Events an environment can block on. Each is remembered until it is consumed by a
-// BLOCK that includes it, so none is lost between checking and blocking.
+// BLOCK that includes it, so none is lost between checking and blocking; BLOCK returns
+// the events it consumed. EV_CONSOLE is the exception: it is pending exactly while
+// console input waits to be read.
 #define EV_PCT     0x01  // a protected control transfer into us has completed (a call runs at
                          // once whatever we were doing; this lets a server do deferred work)
 #define EV_CHILD   0x02  // an environment the caller created has exited
@@ -148,7 +167,10 @@ long exosched(int op, long a, long b);
 #define ENV_INFO    5   // arg = struct exo_envinfo *
 
 // ENV_START/STOP/DESTROY/GETREGS/SETREGS need CAP_W on the environment's capability,
-// ENV_INFO needs CAP_R. EXO_SELF works for all (ENV_DESTROY on EXO_SELF is exit).
+// ENV_INFO needs CAP_R. EXO_SELF works for all (ENV_DESTROY on EXO_SELF is exit;
+// ENV_SETREGS on EXO_SELF continues from the new registers). E_DEAD for an exited
+// environment, except ENV_INFO, which still reports its status. The registers of an
+// environment serving a protected control transfer are those of the call.
 struct exo_regs {
     exo_u64 x[32];   // x[0] is ignored
     exo_u64 f[32];   // raw floating-point registers
@@ -175,20 +197,24 @@ long env_ctl(int env, int op, void *arg);
 #define MAP_W 0x2
 #define MAP_X 0x4
 
-// Maps page (a CAP_PAGE handle) at va (page-aligned, below EXO_UTOP) in env's address
-// space (EXO_SELF, or a CAP_ENV handle with CAP_W), user-accessible, with perm a non-empty
+// Maps page at va (page-aligned, below EXO_UTOP, else E_INVAL) in env's address space
+// (EXO_SELF, or a CAP_ENV handle with CAP_W), user-accessible, with perm a non-empty
 // subset of MAP_R|MAP_W|MAP_X allowed by the page capability's rights (MAP_W needs MAP_R).
-// Replaces any earlier mapping at va. The mapping lives as long as the capability it was
-// made through.
+// page is a CAP_PAGE handle in env's own table (for EXO_SELF, the caller's): every
+// mapping is made through a capability of the address space's owner, so it lives as
+// long as that capability, whoever made it (a parent capgrants a page to its child,
+// then maps the child's new handle). Replaces any earlier mapping at va. E_NOMEM if a
+// page-table page cannot be had.
 long exo_map(int env, exo_u64 va, int page, int perm);
 
 // Removes the mapping at va (no error if there is none).
 long exo_unmap(int env, exo_u64 va);
 
 // Reads (write = 0) or writes (write = 1) disk block blockno, which must lie in the
-// CAP_BLOCKS capability's range (CAP_R / CAP_W), from or to the page (CAP_PAGE, needs
-// CAP_W to read into it, CAP_R to write from it) at byte offset off (a multiple of
-// EXO_BSIZE, below EXO_PGSIZE). Synchronous: when a write returns, the block is on the disk.
+// CAP_BLOCKS capability's range (CAP_R / CAP_W; else E_RANGE), from or to the page
+// (CAP_PAGE, needs CAP_W to read into it, CAP_R to write from it) at byte offset off (a
+// multiple of EXO_BSIZE, below EXO_PGSIZE). Synchronous: when a write returns, the block
+// is on the disk (on the host's stable storage).
 long exo_disk(int blocks, long blockno, int page, long off, int write);
 
 // How many mappings of the page exist, in all environments (the LibOS tells a shared
@@ -219,11 +245,16 @@ struct exo_frame {
     exo_u64 tval;            // faulting address, instruction bits, or the revoked handle
 };
 
-// Registers handler (its entry point) and the top of its stack for the kinds in mask.
-// The stack must be mapped writable. While a handler runs, a second fault destroys the
-// environment (status -1). Kinds without a handler: a fault destroys the environment
-// (status -1, with a one-line message); the end of a slice preempts it transparently;
-// a notice is only queued.
+// Registers handler (its entry point) and the top of its stack for exactly the kinds in
+// mask (replacing any earlier registration; mask 0 removes it). The frame goes just below
+// stack_top, 16-byte aligned; that much of the stack must be mapped writable now (else
+// E_FAULT) and when an upcall comes (else the environment is destroyed). The handler
+// starts with a0 = sp = the frame; other registers are as interrupted. While a handler
+// runs (until exo_resume), a fault destroys the environment (status -1), and slice ends
+// and notices wait. Kinds without a handler: a fault destroys the environment (status -1,
+// with a one-line message); the end of a slice preempts it transparently; a notice is only
+// queued. After a slice upcall the environment keeps the CPU for one more tick at most.
+// A notice upcall has tval = the first handle lost; all stay queued for exo_notices.
 long exo_upcall(void (*handler)(struct exo_frame *), exo_u64 stack_top, int mask);
 
 // Returns from a handler: restores every register from frame (which may have been
@@ -231,16 +262,17 @@ long exo_upcall(void (*handler)(struct exo_frame *), exo_u64 stack_top, int mask
 long exo_resume(struct exo_frame *frame);
 
 // Reads up to max pending revocation notices (the handles lost) into handles; returns
-// how many.
+// how many. At most 64 wait; when more come, the last one is -1: "some were lost".
 long exo_notices(int *handles, long max);
 
 // ---- protected control transfer ----
 #define PCT_ANY     0   // accept calls from any environment that holds a capability with CAP_X for us
 #define PCT_KNOWN   1   // also require that we hold a CAP_ENV capability for the caller
 
-// Registers the entry point of calls into this environment and the stack it runs on.
-// The entry runs with a0 = the caller's environment id, a1..a6 = the caller's six
-// arguments, sp = stack_top; it must end with pct_return.
+// Registers the entry point of calls into this environment and the stack it runs on
+// (entry 0: accept no calls). The entry runs with a0 = the caller's environment id,
+// a1..a6 = the caller's six arguments, sp = stack_top (16-byte aligned down), the other
+// registers as the callee's own; it must end with pct_return.
 //
 // Registers, for those writing the stubs: the caller's ecall has a0 = env handle and
 // a1..a6 = arguments; it returns a0 = 0 (or an error) and a1..a6 = the callee's results,
@@ -251,7 +283,9 @@ long pct_register(void (*entry)(void), exo_u64 stack_top, int policy);
 // pct_return, with its six results in out[0..5] (and out[0] as the return value).
 // The call runs at once on the caller's CPU and time slice; the callee's own state is
 // saved and restored around it. A callee already serving a call makes the caller wait.
-// E_REFUSED if the callee has no entry or its policy refuses the caller.
+// E_REFUSED if the callee has no entry or its policy refuses the caller; E_BUSY if the
+// callee is the caller or one of its callers (it would wait for itself); E_DEAD if the
+// callee has exited or dies during the call.
 long pct_call(int env, const exo_u64 args[6], exo_u64 out[6]);
 
 // Ends a call: results r[0..5] go to the caller. Does not return.
@@ -259,6 +293,25 @@ void pct_return(const exo_u64 r[6]) __attribute__((noreturn));
 
 // The caller's own environment id.
 long exo_envid(void);
+
+// ---- how the first environment starts ----
+// The boot loader maps /init's PT_LOAD segments at their addresses with their R/W/X rights
+// and EXO_BOOT_STACK_PAGES pages of stack (R/W) ending at EXO_UTOP, nothing else. Each page
+// is mapped through a CAP_PAGE capability (CAP_ALL) of its own in /init's table, handles
+// EXO_BOOT_PAGES and up in address order, after the boot handles above. /init starts at
+// its entry point with a0 = argc (1), a1 = argv ({"init", 0}; the strings and the array at
+// the top of the stack), a2 = sp = a struct exo_bootinfo listing those pages.
+#define EXO_BOOT_PAGES       5
+#define EXO_BOOT_STACK_PAGES 4
+
+struct exo_bootpage {
+    exo_u64 va;       // where the page is mapped
+    exo_u64 handle;   // its CAP_PAGE handle
+};
+struct exo_bootinfo {
+    exo_u64 npages;
+    struct exo_bootpage page[];
+};
 
 // ---- system-call numbers (a7) ----
 #define SYS_capalloc     0x100

@@ -52,6 +52,8 @@ public final class Fs {
     public static final int FSSIZE = 2000;
     /** Default number of inodes mkfs makes. */
     public static final int NINODES = 200;
+    /** Device major numbers are below this (xv6's devsw table size). */
+    public static final int NDEV = 10;
 
     /** Block of inode inum. */
     public static int iblock(int inum, SuperBlock sb) {

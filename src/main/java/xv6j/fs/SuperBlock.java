@@ -2,6 +2,8 @@ package xv6j.fs;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The superblock (block 1): the sizes and start blocks of each region of the image.
@@ -43,5 +45,57 @@ public record SuperBlock(int magic, int size, int nblocks, int ninodes, int nlog
     /** First data block: everything before it is metadata. */
     public int datastart() {
         return size - nblocks;
+    }
+
+    /** Inode blocks a kernel reaches: inode ninodes-1 is the last one ialloc hands out. */
+    public int inodeBlocksNeeded() {
+        return (ninodes - 1) / Fs.IPB + 1;
+    }
+
+    /** Bitmap blocks a kernel reaches: balloc reads the bit of every block below size. */
+    public int bitmapBlocksNeeded() {
+        return (size - 1) / Fs.BPB + 1;
+    }
+
+    /**
+     * What makes this superblock unusable on an image of {@code imageBlocks} blocks: a bad
+     * magic, sizes that do not fit the image or each other, regions out of order or
+     * overlapping. Empty when a reader can rely on every region. Gaps between regions are
+     * not listed here: a kernel copes with them (xv6's mkfs leaves none).
+     */
+    public List<String> problems(long imageBlocks) {
+        List<String> p = new ArrayList<>();
+        if (magic != Fs.FSMAGIC) {
+            // Nothing else in a block without the magic is worth reading as a superblock.
+            p.add(String.format("superblock: bad magic 0x%08x (expected 0x%08x)", magic, Fs.FSMAGIC));
+            return p;
+        }
+        if (size <= 0) p.add("superblock: size " + size + " is not positive");
+        else if (size > imageBlocks)
+            p.add("superblock: size " + size + " blocks is larger than the image (" + imageBlocks + " blocks)");
+        if (ninodes <= Fs.ROOTINO)
+            p.add("superblock: ninodes " + ninodes + " leaves no room for the root inode " + Fs.ROOTINO);
+        else if (ninodes > 0x10000)
+            p.add("superblock: ninodes " + ninodes + " is more than a 16-bit directory entry can name");
+        if (nlog < 2) p.add("superblock: nlog " + nlog + " is too small for a log header and one log block");
+        if (nblocks <= 0) p.add("superblock: nblocks " + nblocks + " leaves no data blocks");
+        if (!p.isEmpty()) return p;
+
+        // Every field is plausible on its own; now the regions must follow one another.
+        // long arithmetic: the fields are untrusted and their sums may overflow an int.
+        if (logstart < 2) p.add("superblock: log starts at block " + logstart + ", over the boot or super block");
+        long logEnd = (long) logstart + nlog;
+        if (inodestart < logEnd)
+            p.add("superblock: inode blocks start at " + inodestart + ", inside the log (blocks "
+                    + logstart + ".." + (logEnd - 1) + ")");
+        long inodeEnd = (long) inodestart + inodeBlocksNeeded();
+        if (bmapstart < inodeEnd)
+            p.add("superblock: bitmap starts at " + bmapstart + ", inside the " + ninodes + " inodes (blocks "
+                    + inodestart + ".." + (inodeEnd - 1) + ")");
+        long bmapEnd = (long) bmapstart + bitmapBlocksNeeded();
+        if (datastart() < bmapEnd)
+            p.add("superblock: data starts at " + datastart() + " (size " + size + " - nblocks " + nblocks
+                    + "), inside the bitmap (blocks " + bmapstart + ".." + (bmapEnd - 1) + ")");
+        return p;
     }
 }

@@ -75,7 +75,7 @@ public final class Kernel {
         procs.userInit();
         Thread[] schedulers = new Thread[cpus.length];
         for (Cpu c : cpus) {
-            schedulers[c.id] = Thread.ofPlatform().name("cpu" + c.id).start(() -> {
+            schedulers[c.id] = Thread.ofPlatform().name("cpu" + c.id).daemon().start(() -> {
                 try {
                     procs.scheduler(c);
                 } catch (Throwable t) {

@@ -125,6 +125,9 @@ public final class ProcTable {
             // exit() gave the CPU back; this thread has nothing left to do.
         } catch (Throwable t) {
             k.panic(t);
+            // Give the CPU back, so its scheduler sees the machine has halted.
+            while (lock.isHeldByCurrentThread()) lock.unlock();
+            if (p.cpu != null) p.cpu.baton.release();
         }
     }
 
@@ -419,8 +422,8 @@ public final class ProcTable {
                 lock.lock();
             }
         } finally {
+            work.signalAll(); // the other CPUs stop too
             lock.unlock();
-            work.signalAll();
         }
     }
 

@@ -12,9 +12,9 @@ import static xv6j.kernel.Riscv.pgRoundDown;
 import static xv6j.kernel.Riscv.pgRoundUp;
 import static xv6j.kernel.Riscv.pte2pa;
 import static xv6j.kernel.Riscv.pteFlags;
-import static xv6j.kernel.Riscv.px;
 
 import java.nio.charset.StandardCharsets;
+import xv6j.machine.PageTable;
 import xv6j.machine.PhysicalMemory;
 
 /**
@@ -26,10 +26,13 @@ import xv6j.machine.PhysicalMemory;
 public final class Vm {
     private final PhysicalMemory mem;
     private final KAlloc kalloc;
+    /** The Sv39 walk, shared with the exokernel; page-table pages come from kalloc. */
+    private final PageTable pt;
 
     Vm(PhysicalMemory mem, KAlloc kalloc) {
         this.mem = mem;
         this.kalloc = kalloc;
+        this.pt = new PageTable(mem, kalloc::kalloc);
     }
 
     public PhysicalMemory mem() { return mem; }
@@ -40,20 +43,7 @@ public final class Vm {
      */
     public long walk(long pagetable, long va, boolean alloc) {
         if (va >= MAXVA || va < 0) throw new KernelPanic(String.format("walk: va 0x%x beyond MAXVA", va));
-        for (int level = 2; level > 0; level--) {
-            long ptePa = pagetable + 8L * px(level, va);
-            long pte = mem.load64(ptePa);
-            if ((pte & PTE_V) != 0) {
-                pagetable = pte2pa(pte);
-            } else {
-                if (!alloc) return 0;
-                long page = kalloc.kalloc();
-                if (page == 0) return 0;
-                mem.store64(ptePa, pa2pte(page) | PTE_V);
-                pagetable = page;
-            }
-        }
-        return pagetable + 8L * px(0, va);
+        return pt.walk(pagetable, va, alloc);
     }
 
     /** The physical address va maps to for user access, or 0 if it is not a valid user page. */
@@ -260,7 +250,7 @@ public final class Vm {
             long pa = pa0 + (srcva - va0);
             int chunk = (int) Math.min(PGSIZE - (srcva - va0), max - n);
             for (int i = 0; i < chunk; i++) {
-                byte c = mem.ram[(int) (pa + i - PhysicalMemory.BASE)];
+                byte c = mem.load8(pa + i);
                 if (c == 0) return new String(buf, 0, n, StandardCharsets.ISO_8859_1);
                 buf[n++] = c;
             }

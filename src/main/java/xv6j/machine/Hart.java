@@ -1,5 +1,14 @@
 package xv6j.machine;
 
+import static xv6j.machine.PhysicalMemory.I16;
+import static xv6j.machine.PhysicalMemory.I32;
+import static xv6j.machine.PhysicalMemory.I64;
+
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+
 /**
  * A RISC-V RV64GC hart running user-mode code. The kernel (Java) plays supervisor mode:
  * it loads a process's registers into the hart, calls {@link #run}, and gets back a
@@ -7,10 +16,23 @@ package xv6j.machine;
  *
  * <p>State is in plain fields and arrays so a kernel can save and restore it by copying
  * and generated code can use it directly.
+ *
+ * <p>How it runs: instructions are decoded once per physical page into {@link Decoded}
+ * words kept in {@link PhysicalMemory#decoded}, and {@link #run} executes a page's words
+ * straight through until a taken jump leaves the page, the page ends, or something traps.
+ * Loads, stores and fetches go through the {@link Mmu}'s TLBs inline; a miss, a
+ * misaligned or page-crossing access and every rare instruction (atomics, CSRs, floating
+ * point arithmetic) go to separate methods, which keeps {@code run} small enough for the
+ * JIT to compile. Traps are returned values; nothing is thrown.
  */
 public final class Hart {
+    /** CSR numbers (Zicsr, Zicntr, F). */
+    public static final int CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003,
+            CSR_CYCLE = 0xC00, CSR_TIME = 0xC01, CSR_INSTRET = 0xC02;
+
     public final int id;
     public final PhysicalMemory mem;
+    public final Mmu mmu;
 
     /** Integer registers; x[0] is always 0. */
     public final long[] x = new long[32];
@@ -22,21 +44,572 @@ public final class Hart {
     /** Instructions retired (the instret and cycle CSRs). */
     public long instret;
 
-    public final Mmu mmu;
-    private java.util.function.LongSupplier time = () -> 0;
+    private volatile boolean interruptRequested;
+    private LongSupplier time = () -> System.nanoTime() / 100; // 10 MHz, as QEMU's virt board
+
+    // The LR reservation: ram index, size and the value LR read (SC compares and swaps it).
+    private boolean reserved;
+    private int reservedIndex;
+    private int reservedSize;
+    private long reservedValue;
+
+    // A fault found by a slow path, for run to turn into a Trap.
+    private Trap.Cause faultCause;
+    private long faultTval;
+
+    /**
+     * Where a page-crossing instruction runs: its decoded word in slot 0 and END elsewhere,
+     * so whatever slot it jumps to (relative to its own pc) leaves to the right pc.
+     */
+    private final long[] crossPage = new long[Decoded.PAGE_WORDS];
 
     public Hart(int id, PhysicalMemory mem) {
         this.id = id;
         this.mem = mem;
         this.mmu = new Mmu(mem);
+        Arrays.fill(crossPage, Decoded.pack(Op.END, 0, 0, 0, 0, 0));
     }
 
-    public void setTimeSource(java.util.function.LongSupplier time) { this.time = time; }
-    public void requestInterrupt() {}
-    public void clearReservation() {}
+    /** Thread-safe: makes a running {@link #run} return TIMER_INTERRUPT soon (at its next taken jump). */
+    public void requestInterrupt() { interruptRequested = true; }
 
-    /** Runs user code for at most budget instructions; returns why it stopped. */
+    /** Drops the LR/SC reservation (a kernel does this on every context switch). */
+    public void clearReservation() {
+        if (reserved) {
+            reserved = false;
+            mmu.excludeFromStoreTlb(-1);
+        }
+    }
+
+    /** Sets what the time CSR (rdtime) reads. */
+    public void setTimeSource(LongSupplier time) { this.time = time; }
+
+    private static final long END_WORD = Decoded.pack(Op.END, 0, 0, 0, 0, 0);
+
+    /**
+     * Runs user code from pc for at most budget instructions and returns why it stopped:
+     * a synchronous exception (pc = the instruction, which has not retired and wrote
+     * nothing), or TIMER_INTERRUPT (pc = the next instruction) when the budget is used up
+     * or {@link #requestInterrupt} was called. Every trap drops the LR reservation.
+     */
     public Trap run(long budget) {
-        throw new UnsupportedOperationException("the interpreter is being written (issue 2)");
+        final long[] x = this.x, f = this.f;
+        final ByteBuffer ram = mem.ram;
+        final Object[] decoded = mem.decoded;
+        final Mmu mmu = this.mmu;
+        final long[] fetchTag = mmu.fetchTag, loadTag = mmu.loadTag, storeTag = mmu.storeTag;
+        final long[] fetchAdd = mmu.fetchAdd, loadAdd = mmu.loadAdd, storeAdd = mmu.storeAdd;
+        final long ctx = mmu.ctxKey;
+        x[0] = 0;
+        long pc = this.pc;
+        long n = 0;
+        Trap trap;
+
+        block:
+        while (true) {
+            if (n >= budget || interruptRequested) {
+                trap = new Trap(Trap.Cause.TIMER_INTERRUPT, pc, 0);
+                interruptRequested = false;
+                break;
+            }
+            int ti = (int) (pc >>> 12) & Mmu.TLB_MASK;
+            if (fetchTag[ti] != ((pc & ~0xffeL) | ctx) && !fetchMiss(pc)) { // odd pc: always a miss
+                trap = fault(pc);
+                break;
+            }
+            long pageVa = pc & ~0xfffL;
+            final int base = (int) (pageVa + fetchAdd[ti]);
+            long[] code = (long[]) decoded[base >>> 12];
+            if (code == null) {
+                code = Decoded.newPage();
+                VarHandle.releaseFence(); // another hart must not see the page before its END words
+                decoded[base >>> 12] = code;
+            }
+            int s = (int) (pc & 0xfff) >>> 1;
+
+            inner:
+            while (true) {
+                final long d = code[s];
+                final int rd = (int) (d >>> 10) & 31, rs1 = (int) (d >>> 15) & 31, rs2 = (int) (d >>> 20) & 31;
+                final long imm = d >> 32;
+                jump:
+                {
+                    switch ((int) d & 0xff) {
+                        case Op.DECODE -> {
+                            code[s] = Decoder.decodeAt(ram, base + (s << 1), s == Decoded.PAGE_WORDS - 3);
+                            continue inner;
+                        }
+                        case Op.END -> {
+                            pc = pageVa + ((long) s << 1);
+                            continue block;
+                        }
+                        case Op.CROSS -> {
+                            long ipc = pageVa + ((long) s << 1);
+                            long whole = crossFetch(ipc, (int) imm);
+                            if (whole < 0) {
+                                pc = ipc;
+                                trap = fault(ipc);
+                                break block;
+                            }
+                            crossPage[0] = Decoder.decode32((int) whole);
+                            code = crossPage;
+                            pageVa = ipc;
+                            s = 0;
+                            continue inner;
+                        }
+                        case Op.ILLEGAL -> {
+                            pc = pageVa + ((long) s << 1);
+                            trap = new Trap(Trap.Cause.ILLEGAL_INSTRUCTION, pc, imm & 0xffffffffL);
+                            break block;
+                        }
+                        case Op.NOP -> { }
+                        case Op.LI -> x[rd] = imm;
+                        case Op.LUI -> x[rd] = imm;
+                        case Op.AUIPC -> x[rd] = pageVa + ((long) s << 1) + imm;
+                        case Op.JAL -> {
+                            x[rd] = pageVa + ((long) s << 1) + 4;
+                            s += (int) (imm >> 1);
+                            break jump;
+                        }
+                        case Op.J -> {
+                            s += (int) (imm >> 1);
+                            break jump;
+                        }
+                        case Op.JALR, Op.JR -> {
+                            long target = (x[rs1] + imm) & ~1L;
+                            if (rd != 0) x[rd] = pageVa + ((long) s << 1) + ((d >>> 7) & 6);
+                            if ((target & ~0xfffL) == pageVa) {
+                                s = (int) (target & 0xfff) >>> 1;
+                                break jump;
+                            }
+                            n++;
+                            pc = target;
+                            continue block;
+                        }
+                        case Op.BEQ -> { if (x[rs1] == x[rs2]) { s += (int) (imm >> 1); break jump; } }
+                        case Op.BNE -> { if (x[rs1] != x[rs2]) { s += (int) (imm >> 1); break jump; } }
+                        case Op.BLT -> { if (x[rs1] < x[rs2]) { s += (int) (imm >> 1); break jump; } }
+                        case Op.BGE -> { if (x[rs1] >= x[rs2]) { s += (int) (imm >> 1); break jump; } }
+                        case Op.BLTU -> { if (x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE) { s += (int) (imm >> 1); break jump; } }
+                        case Op.BGEU -> { if (x[rs1] + Long.MIN_VALUE >= x[rs2] + Long.MIN_VALUE) { s += (int) (imm >> 1); break jump; } }
+                        case Op.LB, Op.LBU -> {
+                            long va = x[rs1] + imm;
+                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
+                            long v;
+                            if (loadTag[i] == ((va & ~0xfffL) | ctx)) v = ram.get((int) (va + loadAdd[i]));
+                            else {
+                                v = load(va, 1);
+                                if (faultCause != null) { pc = pageVa + ((long) s << 1); trap = fault(pc); break block; }
+                            }
+                            x[rd] = ((int) d & 0xff) == Op.LB ? (byte) v : v & 0xff;
+                        }
+                        case Op.LH, Op.LHU -> {
+                            long va = x[rs1] + imm;
+                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
+                            long v;
+                            if (loadTag[i] == ((va & ~0xffeL) | ctx)) v = (short) I16.get(ram, (int) (va + loadAdd[i]));
+                            else {
+                                v = load(va, 2);
+                                if (faultCause != null) { pc = pageVa + ((long) s << 1); trap = fault(pc); break block; }
+                            }
+                            x[rd] = ((int) d & 0xff) == Op.LH ? (short) v : v & 0xffff;
+                        }
+                        case Op.LW, Op.LWU -> {
+                            long va = x[rs1] + imm;
+                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
+                            long v;
+                            if (loadTag[i] == ((va & ~0xffcL) | ctx)) v = (int) I32.get(ram, (int) (va + loadAdd[i]));
+                            else {
+                                v = load(va, 4);
+                                if (faultCause != null) { pc = pageVa + ((long) s << 1); trap = fault(pc); break block; }
+                            }
+                            x[rd] = ((int) d & 0xff) == Op.LW ? (int) v : v & 0xffffffffL;
+                        }
+                        case Op.LD -> {
+                            long va = x[rs1] + imm;
+                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
+                            if (loadTag[i] == ((va & ~0xff8L) | ctx)) x[rd] = (long) I64.get(ram, (int) (va + loadAdd[i]));
+                            else {
+                                long v = load(va, 8);
+                                if (faultCause != null) { pc = pageVa + ((long) s << 1); trap = fault(pc); break block; }
+                                x[rd] = v;
+                            }
+                        }
+                        case Op.SD -> {
+                            long va = x[rs1] + imm;
+                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
+                            if (storeTag[i] == ((va & ~0xff8L) | ctx)) {
+                                int a = (int) (va + storeAdd[i]);
+                                I64.set(ram, a, x[rs2]);
+                                if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
+                            } else if (!store(va, 8, x[rs2])) {
+                                pc = pageVa + ((long) s << 1);
+                                trap = fault(pc);
+                                break block;
+                            }
+                        }
+                        case Op.SW -> {
+                            long va = x[rs1] + imm;
+                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
+                            if (storeTag[i] == ((va & ~0xffcL) | ctx)) {
+                                int a = (int) (va + storeAdd[i]);
+                                I32.set(ram, a, (int) x[rs2]);
+                                if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
+                            } else if (!store(va, 4, x[rs2])) {
+                                pc = pageVa + ((long) s << 1);
+                                trap = fault(pc);
+                                break block;
+                            }
+                        }
+                        case Op.SB, Op.SH -> {
+                            long va = x[rs1] + imm;
+                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
+                            int size = 1 << (((int) d & 0xff) - Op.SB);
+                            if (storeTag[i] == ((va & ~(0xfffL & -size)) | ctx)) {
+                                int a = (int) (va + storeAdd[i]);
+                                if (size == 1) ram.put(a, (byte) x[rs2]);
+                                else I16.set(ram, a, (short) x[rs2]);
+                                if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
+                            } else if (!store(va, size, x[rs2])) {
+                                pc = pageVa + ((long) s << 1);
+                                trap = fault(pc);
+                                break block;
+                            }
+                        }
+                        case Op.ADDI -> x[rd] = x[rs1] + imm;
+                        case Op.SLTI -> x[rd] = x[rs1] < imm ? 1 : 0;
+                        case Op.SLTIU -> x[rd] = Long.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0;
+                        case Op.XORI -> x[rd] = x[rs1] ^ imm;
+                        case Op.ORI -> x[rd] = x[rs1] | imm;
+                        case Op.ANDI -> x[rd] = x[rs1] & imm;
+                        case Op.SLLI -> x[rd] = x[rs1] << imm;
+                        case Op.SRLI -> x[rd] = x[rs1] >>> imm;
+                        case Op.SRAI -> x[rd] = x[rs1] >> imm;
+                        case Op.ADDIW -> x[rd] = (int) (x[rs1] + imm);
+                        case Op.SLLIW -> x[rd] = (int) x[rs1] << imm;
+                        case Op.SRLIW -> x[rd] = (int) x[rs1] >>> imm;
+                        case Op.SRAIW -> x[rd] = (int) x[rs1] >> imm;
+                        case Op.ADD -> x[rd] = x[rs1] + x[rs2];
+                        case Op.SUB -> x[rd] = x[rs1] - x[rs2];
+                        case Op.SLL -> x[rd] = x[rs1] << x[rs2];
+                        case Op.SLT -> x[rd] = x[rs1] < x[rs2] ? 1 : 0;
+                        case Op.SLTU -> x[rd] = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0;
+                        case Op.XOR -> x[rd] = x[rs1] ^ x[rs2];
+                        case Op.SRL -> x[rd] = x[rs1] >>> x[rs2];
+                        case Op.SRA -> x[rd] = x[rs1] >> x[rs2];
+                        case Op.OR -> x[rd] = x[rs1] | x[rs2];
+                        case Op.AND -> x[rd] = x[rs1] & x[rs2];
+                        case Op.ADDW -> x[rd] = (int) (x[rs1] + x[rs2]);
+                        case Op.SUBW -> x[rd] = (int) (x[rs1] - x[rs2]);
+                        case Op.SLLW -> x[rd] = (int) x[rs1] << x[rs2];
+                        case Op.SRLW -> x[rd] = (int) x[rs1] >>> x[rs2];
+                        case Op.SRAW -> x[rd] = (int) x[rs1] >> x[rs2];
+                        case Op.MUL -> x[rd] = x[rs1] * x[rs2];
+                        case Op.MULW -> x[rd] = (int) x[rs1] * (int) x[rs2];
+                        case Op.MULH, Op.MULHSU, Op.MULHU, Op.DIV, Op.DIVU, Op.REM, Op.REMU,
+                             Op.DIVW, Op.DIVUW, Op.REMW, Op.REMUW ->
+                                x[rd] = Alu.muldiv((int) d & 0xff, x[rs1], x[rs2]);
+                        case Op.FLW, Op.FLD -> {
+                            long va = x[rs1] + imm;
+                            int size = ((int) d & 0xff) == Op.FLW ? 4 : 8;
+                            long v = load(va, size);
+                            if (faultCause != null) { pc = pageVa + ((long) s << 1); trap = fault(pc); break block; }
+                            f[rd] = size == 4 ? v | 0xffffffff00000000L : v; // NaN-box a single
+                        }
+                        case Op.FSW, Op.FSD -> {
+                            int size = ((int) d & 0xff) == Op.FSW ? 4 : 8;
+                            if (!store(x[rs1] + imm, size, f[rs2])) {
+                                pc = pageVa + ((long) s << 1);
+                                trap = fault(pc);
+                                break block;
+                            }
+                        }
+                        case Op.FP -> {
+                            if (!FloatUnit.execute(this, (int) imm)) {
+                                pc = pageVa + ((long) s << 1);
+                                trap = new Trap(Trap.Cause.ILLEGAL_INSTRUCTION, pc, imm & 0xffffffffL);
+                                break block;
+                            }
+                        }
+                        case Op.AMO -> {
+                            if (!atomic((int) imm)) {
+                                pc = pageVa + ((long) s << 1);
+                                trap = fault(pc);
+                                break block;
+                            }
+                        }
+                        case Op.CSR -> {
+                            if (!csr((int) imm, n)) {
+                                pc = pageVa + ((long) s << 1);
+                                trap = new Trap(Trap.Cause.ILLEGAL_INSTRUCTION, pc, imm & 0xffffffffL);
+                                break block;
+                            }
+                        }
+                        case Op.LOAD_X0 -> {
+                            load(x[rs1] + imm, 1 << (rs2 & 3));
+                            if (faultCause != null) { pc = pageVa + ((long) s << 1); trap = fault(pc); break block; }
+                        }
+                        case Op.FENCE -> VarHandle.fullFence();
+                        case Op.FENCE_I -> {
+                            // Forget every decoded page (the one running too), then fetch afresh.
+                            Arrays.fill(decoded, null);
+                            n++;
+                            pc = pageVa + ((long) s << 1) + 4;
+                            continue block;
+                        }
+                        case Op.ECALL -> {
+                            pc = pageVa + ((long) s << 1);
+                            trap = new Trap(Trap.Cause.ECALL, pc, 0);
+                            break block;
+                        }
+                        case Op.EBREAK -> {
+                            pc = pageVa + ((long) s << 1);
+                            trap = new Trap(Trap.Cause.BREAKPOINT, pc, pc);
+                            break block;
+                        }
+                        default -> throw new IllegalStateException("bad decoded word " + Decoded.toString(d));
+                    }
+                    // Fell through: the next instruction in sequence.
+                    s += (int) (d >>> 8) & 3;
+                    if (++n >= budget) {
+                        pc = pageVa + ((long) s << 1);
+                        continue block;
+                    }
+                    continue inner;
+                }
+                // A taken branch or jump to slot s (relative to pageVa).
+                if (++n >= budget || (s & ~(Decoded.PAGE_WORDS - 3)) != 0 || interruptRequested) {
+                    pc = pageVa + ((long) s << 1);
+                    continue block;
+                }
+            }
+        }
+        this.pc = pc;
+        this.instret += n;
+        clearReservation();
+        return trap;
+    }
+
+    /** Turns the recorded fault into a Trap at pc and clears it. */
+    private Trap fault(long pc) {
+        Trap t = new Trap(faultCause, pc, faultTval);
+        faultCause = null;
+        return t;
+    }
+
+    private void setFault(long result, Mmu.Access access, long va) {
+        boolean page = result == Mmu.PAGE_FAULT;
+        faultCause = switch (access) {
+            case FETCH -> page ? Trap.Cause.INSTRUCTION_PAGE_FAULT : Trap.Cause.INSTRUCTION_ACCESS_FAULT;
+            case LOAD -> page ? Trap.Cause.LOAD_PAGE_FAULT : Trap.Cause.LOAD_ACCESS_FAULT;
+            case STORE -> page ? Trap.Cause.STORE_PAGE_FAULT : Trap.Cause.STORE_ACCESS_FAULT;
+        };
+        faultTval = va;
+    }
+
+    /** Fills the fetch TLB for pc, or records the fault. */
+    private boolean fetchMiss(long pc) {
+        if ((pc & 1) != 0) { // only the kernel can set an odd pc; jumps clear bit 0
+            faultCause = Trap.Cause.INSTRUCTION_MISALIGNED;
+            faultTval = pc;
+            return false;
+        }
+        long pa = mmu.translate(pc, Mmu.Access.FETCH);
+        if (pa < 0) {
+            setFault(pa, Mmu.Access.FETCH, pc);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * The whole 32-bit instruction at pc, whose upper half starts the next page, or -1
+     * with the fault recorded (tval = the address of the half that faulted).
+     */
+    private long crossFetch(long pc, int low) {
+        long pa = mmu.translate(pc + 2, Mmu.Access.FETCH);
+        if (pa < 0) {
+            setFault(pa, Mmu.Access.FETCH, pc + 2);
+            return -1;
+        }
+        int high = (short) I16.get(mem.ram, (int) (pa - PhysicalMemory.BASE)) & 0xffff;
+        return ((long) high << 16 | low) & 0xffffffffL;
+    }
+
+    /**
+     * Loads size bytes at va, zero-extended, when the fast path missed: a TLB miss, a
+     * misaligned access, or one that crosses into the next page (both pages are
+     * translated; the fault, if any, names the part that faulted). On a fault, records it
+     * and returns 0.
+     */
+    long load(long va, int size) {
+        long pa = mmu.translate(va, Mmu.Access.LOAD);
+        if (pa < 0) {
+            setFault(pa, Mmu.Access.LOAD, va);
+            return 0;
+        }
+        ByteBuffer ram = mem.ram;
+        int a = (int) (pa - PhysicalMemory.BASE);
+        int inPage = PhysicalMemory.PAGE_SIZE - (int) (va & 0xfff);
+        if (inPage >= size) {
+            return switch (size) {
+                case 1 -> ram.get(a) & 0xffL;
+                case 2 -> (short) I16.get(ram, a) & 0xffffL;
+                case 4 -> (int) I32.get(ram, a) & 0xffffffffL;
+                default -> (long) I64.get(ram, a);
+            };
+        }
+        long va2 = va + inPage;
+        long pa2 = mmu.translate(va2, Mmu.Access.LOAD);
+        if (pa2 < 0) {
+            setFault(pa2, Mmu.Access.LOAD, va2);
+            return 0;
+        }
+        int a2 = (int) (pa2 - PhysicalMemory.BASE);
+        long v = 0;
+        for (int k = size - 1; k >= 0; k--) v = v << 8 | (ram.get(k < inPage ? a + k : a2 + k - inPage) & 0xff);
+        return v;
+    }
+
+    /**
+     * Stores the low size bytes of v at va when the fast path missed. A store that crosses
+     * into the next page translates both pages before writing a byte, so a fault on
+     * either leaves memory untouched. Drops decoded code of the pages written and the
+     * reservation if the store touches it.
+     */
+    boolean store(long va, int size, long v) {
+        long pa = mmu.translate(va, Mmu.Access.STORE);
+        if (pa < 0) {
+            setFault(pa, Mmu.Access.STORE, va);
+            return false;
+        }
+        ByteBuffer ram = mem.ram;
+        int a = (int) (pa - PhysicalMemory.BASE);
+        int inPage = PhysicalMemory.PAGE_SIZE - (int) (va & 0xfff);
+        if (inPage >= size) {
+            switch (size) {
+                case 1 -> ram.put(a, (byte) v);
+                case 2 -> I16.set(ram, a, (short) v);
+                case 4 -> I32.set(ram, a, (int) v);
+                default -> I64.set(ram, a, v);
+            }
+            wrote(a, size);
+            return true;
+        }
+        long va2 = va + inPage;
+        long pa2 = mmu.translate(va2, Mmu.Access.STORE);
+        if (pa2 < 0) {
+            setFault(pa2, Mmu.Access.STORE, va2);
+            return false;
+        }
+        int a2 = (int) (pa2 - PhysicalMemory.BASE);
+        for (int k = 0; k < size; k++, v >>>= 8) ram.put(k < inPage ? a + k : a2 + k - inPage, (byte) v);
+        wrote(a, inPage);
+        wrote(a2, size - inPage);
+        return true;
+    }
+
+    /** After this hart wrote ram[a, a+len) within one page: stale code and reservation go. */
+    private void wrote(int a, int len) {
+        mem.decoded[a >>> PhysicalMemory.PAGE_SHIFT] = null;
+        if (reserved && a < reservedIndex + reservedSize && reservedIndex < a + len) clearReservation();
+    }
+
+    /**
+     * LR, SC and the AMOs (word and doubleword; aq and rl accepted: every atomic here is
+     * sequentially consistent). Atomic across harts: AMOs are VarHandle read-modify-writes
+     * on the shared ram, and SC is a compare-and-set of the value LR read.
+     *
+     * <p>Known limit of that SC: it cannot see a store by another hart that wrote the
+     * same value back (A to B to A) between the LR and the SC, and succeeds where hardware
+     * would fail. Lock-free code that relies on LR/SC to avoid ABA (rather than on the
+     * value) could misbehave; locks, counters and compare-and-swap loops cannot.
+     *
+     * <p>Misaligned addresses: the A chapter says a misaligned LR/SC/AMO raises an
+     * address-misaligned or an access-fault exception, the access fault being for "a
+     * memory access that would otherwise be able to complete except for the misalignment,
+     * if the misaligned access should not be emulated". These are not emulated, so: the
+     * address is translated first (page faults take priority), then a misaligned LR raises
+     * a load access fault and a misaligned SC or AMO a store/AMO access fault.
+     */
+    private boolean atomic(int insn) {
+        int rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31, f5 = insn >>> 27;
+        int size = ((insn >>> 12) & 7) == 2 ? 4 : 8;
+        long va = x[rs1];
+        Mmu.Access access = f5 == 0b00010 ? Mmu.Access.LOAD : Mmu.Access.STORE;
+        long pa = mmu.translate(va, access);
+        if (pa < 0) {
+            setFault(pa, access, va);
+            return false;
+        }
+        if ((va & (size - 1)) != 0) {
+            faultCause = access == Mmu.Access.LOAD ? Trap.Cause.LOAD_ACCESS_FAULT : Trap.Cause.STORE_ACCESS_FAULT;
+            faultTval = va;
+            return false;
+        }
+        ByteBuffer ram = mem.ram;
+        int a = (int) (pa - PhysicalMemory.BASE);
+        long src = x[rs2];
+        long result;
+        if (f5 == 0b00010) { // LR
+            long v = size == 4 ? (int) I32.getVolatile(ram, a) : (long) I64.getVolatile(ram, a);
+            reserved = true;
+            reservedIndex = a;
+            reservedSize = size;
+            reservedValue = v;
+            mmu.excludeFromStoreTlb(a >>> PhysicalMemory.PAGE_SHIFT);
+            result = v;
+        } else if (f5 == 0b00011) { // SC
+            boolean ok = reserved && reservedIndex == a && reservedSize == size
+                    && (size == 4 ? I32.compareAndSet(ram, a, (int) reservedValue, (int) src)
+                                  : I64.compareAndSet(ram, a, reservedValue, src));
+            clearReservation(); // SC ends the reservation, success or not
+            if (ok) mem.decoded[a >>> PhysicalMemory.PAGE_SHIFT] = null;
+            result = ok ? 0 : 1;
+        } else {
+            result = size == 4 ? Alu.amo32(f5, ram, a, (int) src) : Alu.amo64(f5, ram, a, src);
+            wrote(a, size);
+        }
+        if (rd != 0) x[rd] = result;
+        return true;
+    }
+
+    /**
+     * The Zicsr instructions on the CSRs a user-mode hart has: fflags, frm, fcsr
+     * (read-write) and cycle, time, instret (read-only). csrrw/csrrwi always write;
+     * csrrs/csrrc with rs1 = x0 and csrrsi/csrrci with uimm = 0 do not, so they may read a
+     * read-only CSR. Writing a read-only CSR or naming any other CSR is illegal.
+     *
+     * @param retired instructions retired so far in this run (instret reads exclude this one)
+     * @return false for an illegal instruction, with nothing written
+     */
+    private boolean csr(int insn, long retired) {
+        int rd = (insn >>> 7) & 31, f3 = (insn >>> 12) & 7, rs1 = (insn >>> 15) & 31, csr = insn >>> 20;
+        long src = f3 >= 5 ? rs1 : x[rs1];
+        boolean write = (f3 & 3) == 1 || rs1 != 0;
+        long old;
+        switch (csr) {
+            case CSR_FFLAGS -> old = fcsr & 0x1f;
+            case CSR_FRM -> old = (fcsr >>> 5) & 7;
+            case CSR_FCSR -> old = fcsr & 0xff;
+            case CSR_CYCLE, CSR_INSTRET -> old = instret + retired;
+            case CSR_TIME -> old = write ? 0 : time.getAsLong();
+            default -> { return false; }
+        }
+        if (write) {
+            long v = switch (f3 & 3) {
+                case 1 -> src;
+                case 2 -> old | src;
+                default -> old & ~src;
+            };
+            switch (csr) {
+                case CSR_FFLAGS -> fcsr = (fcsr & ~0x1f) | (int) (v & 0x1f);
+                case CSR_FRM -> fcsr = (fcsr & 0x1f) | (int) (v & 7) << 5;
+                case CSR_FCSR -> fcsr = (int) (v & 0xff);
+                default -> { return false; } // read-only
+            }
+        }
+        if (rd != 0) x[rd] = old;
+        return true;
     }
 }

@@ -1,8 +1,237 @@
 package xv6j.machine;
 
-/** Placeholder until the interpreter branch lands (issue 2). */
+import java.util.Arrays;
+
+/**
+ * A hart's memory-management unit: Sv39 translation of user virtual addresses by walking
+ * page tables that live in {@link PhysicalMemory}, exactly as the RISC-V privileged
+ * specification describes (section "Sv39: Page-Based 39-bit Virtual-Memory System"), with
+ * software TLBs in front. Every access is a user-mode access: a leaf PTE must have U set.
+ *
+ * <p>Three direct-mapped TLBs (fetch, load, store) of {@value #TLB_SIZE} entries each
+ * cache translations of 4 KiB pages. An entry holds what the interpreter's fast path needs
+ * and nothing more: a tag (the page's virtual address ORed with an address-space context
+ * number in bits 3..11) and the addend that turns a virtual address into an index of
+ * {@code mem.ram}. A load or store of n bytes hits when
+ * {@code tag == (va & ~(0xfff & ~(n-1))) | ctxKey}; that one comparison checks the page,
+ * the address space and natural alignment together. Entries are filled only by walks for
+ * their own kind of access, so a page read but never written has no store entry until a
+ * store walk has set its D bit.
+ *
+ * <p>Like hardware, the Mmu never flushes by itself when page tables or satp change: the
+ * kernel calls the flush methods where it would execute {@code sfence.vma}. (A TLB may
+ * drop entries at any time, and this one does when it runs out of context numbers.)
+ */
 public final class Mmu {
-    public Mmu(PhysicalMemory mem) {}
-    public void setSatp(long satp) {}
-    public void flush() {}
+    public static final long PAGE_FAULT = -1, ACCESS_FAULT = -2;
+
+    public enum Access { FETCH, LOAD, STORE }
+
+    static final int TLB_BITS = 10;
+    static final int TLB_SIZE = 1 << TLB_BITS;
+    static final int TLB_MASK = TLB_SIZE - 1;
+    /** A tag no lookup key can equal: keys never have all of bits 3..11 set. */
+    static final long INVALID = -1L;
+
+    // Page-table entry bits.
+    public static final long PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_G = 32,
+            PTE_A = 64, PTE_D = 128;
+    static final long PPN_MASK = (1L << 44) - 1;
+    public static final long SATP_MODE_BARE = 0, SATP_MODE_SV39 = 8;
+
+    private static final int BARE_SPACE = 1 << 16;
+    private static final int MAX_CTX = 510;
+
+    final long[] fetchTag = new long[TLB_SIZE], loadTag = new long[TLB_SIZE], storeTag = new long[TLB_SIZE];
+    /** ram index = va + add; kept per TLB so each fast path touches two arrays. */
+    final long[] fetchAdd = new long[TLB_SIZE], loadAdd = new long[TLB_SIZE], storeAdd = new long[TLB_SIZE];
+    /** Per entry: bits 0-1 = page-table level of the leaf (0 = 4 KiB), bit 2 = global. */
+    private final byte[] fetchInfo = new byte[TLB_SIZE], loadInfo = new byte[TLB_SIZE], storeInfo = new byte[TLB_SIZE];
+
+    private final PhysicalMemory mem;
+    private long satp;
+    /** The current context number shifted into tag bits 3..11. */
+    long ctxKey;
+    /** Context number of each address space (ASID, or BARE_SPACE), 0 if none yet. */
+    private final int[] ctxOfSpace = new int[BARE_SPACE + 1];
+    private final int[] spaceOfCtx = new int[MAX_CTX + 1];
+    private int nextCtx = 1;
+    /** True while some TLB entry came from a superpage (flush by va must then search). */
+    private boolean superpages;
+    /**
+     * A physical page (ram index >> 12) the store TLB must not map, or -1: the hart keeps
+     * its LR reservation's page here so every store to it takes the slow path, which
+     * checks the reservation; the fast path stays free of that test.
+     */
+    private int storeExcludedPage = -1;
+
+    // Results of the last walk besides the address.
+    private int walkLevel;
+    private boolean walkGlobal;
+
+    public Mmu(PhysicalMemory mem) {
+        this.mem = mem;
+        flush();
+        setSatp(0);
+    }
+
+    /**
+     * Sets satp: MODE in bits 63:60 (0 = Bare, 8 = Sv39), ASID in 59:44, root page-table
+     * PPN in 43:0. Does not flush the TLBs.
+     *
+     * @throws IllegalArgumentException for a MODE other than Bare or Sv39 (a kernel bug)
+     */
+    public void setSatp(long satp) {
+        long mode = satp >>> 60;
+        if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39)
+            throw new IllegalArgumentException(String.format("satp mode %d is not supported (0 = Bare, 8 = Sv39)", mode));
+        this.satp = satp;
+        int space = mode == SATP_MODE_BARE ? BARE_SPACE : (int) (satp >>> 44) & 0xffff;
+        int ctx = ctxOfSpace[space];
+        if (ctx == 0) {
+            if (nextCtx > MAX_CTX) { // out of context numbers: start over with empty TLBs
+                flush();
+                Arrays.fill(ctxOfSpace, 0);
+                nextCtx = 1;
+            }
+            ctx = nextCtx++;
+            ctxOfSpace[space] = ctx;
+            spaceOfCtx[ctx] = space;
+        }
+        ctxKey = (long) ctx << 3;
+    }
+
+    public long satp() { return satp; }
+
+    /** sfence.vma x0, x0: forget every translation. */
+    public void flush() {
+        Arrays.fill(fetchTag, INVALID);
+        Arrays.fill(loadTag, INVALID);
+        Arrays.fill(storeTag, INVALID);
+        superpages = false;
+    }
+
+    /** sfence.vma va, x0: forget translations of va in every address space, global ones too. */
+    public void flush(long va) { flushMatching(va, -1); }
+
+    /** sfence.vma x0, asid: forget the address space's translations, except global ones. */
+    public void flushAsid(int asid) { flushMatching(0, asid & 0xffff); }
+
+    /** sfence.vma va, asid: forget the address space's translations of va, except global ones. */
+    public void flush(long va, int asid) { flushMatching(va, asid & 0xffff | 1 << 17); }
+
+    /** who: -1 = va in all spaces; an ASID = all of that space; ASID | 1<<17 = va in that space. */
+    private void flushMatching(long va, int who) {
+        flushMatching(fetchTag, fetchInfo, va, who);
+        flushMatching(loadTag, loadInfo, va, who);
+        flushMatching(storeTag, storeInfo, va, who);
+    }
+
+    private void flushMatching(long[] tag, byte[] info, long va, int who) {
+        boolean byVa = who < 0 || (who >>> 17) != 0;
+        int asid = who & 0xffff;
+        if (byVa && !superpages) { // only the one slot can hold va
+            int i = (int) (va >>> 12) & TLB_MASK;
+            if (tag[i] != INVALID && ((tag[i] ^ va) & ~0xfffL) == 0 && (who < 0 || spaceMatches(tag[i], info[i], asid)))
+                tag[i] = INVALID;
+            return;
+        }
+        for (int i = 0; i < TLB_SIZE; i++) {
+            long t = tag[i];
+            if (t == INVALID) continue;
+            if (byVa) {
+                int shift = 12 + 9 * (info[i] & 3); // an entry from a superpage stands for all of it
+                if (((t & ~0xfffL) >> shift) != (va >> shift)) continue;
+            }
+            if (who < 0 || spaceMatches(t, info[i], asid)) tag[i] = INVALID;
+        }
+    }
+
+    private boolean spaceMatches(long tag, byte info, int asid) {
+        return (info & 4) == 0 && spaceOfCtx[(int) (tag >>> 3) & 0x1ff] == asid;
+    }
+
+    /**
+     * Translates a user virtual address for an access, setting the PTE's A (and for a
+     * store D) bit as hardware does, and caches the translation.
+     *
+     * @return the physical address, or {@link #PAGE_FAULT} or {@link #ACCESS_FAULT}
+     */
+    public long translate(long va, Access access) {
+        long[] tag, add;
+        byte[] info;
+        switch (access) {
+            case FETCH -> { tag = fetchTag; add = fetchAdd; info = fetchInfo; }
+            case LOAD -> { tag = loadTag; add = loadAdd; info = loadInfo; }
+            default -> { tag = storeTag; add = storeAdd; info = storeInfo; }
+        }
+        int i = (int) (va >>> 12) & TLB_MASK;
+        long pageVa = va & ~0xfffL;
+        if (tag[i] == (pageVa | ctxKey)) return PhysicalMemory.BASE + va + add[i];
+        long pa = walk(va, access);
+        if (pa < 0) return pa;
+        long ramPage = (pa & ~0xfffL) - PhysicalMemory.BASE;
+        if (access != Access.STORE || (int) (ramPage >>> 12) != storeExcludedPage) {
+            tag[i] = pageVa | ctxKey;
+            add[i] = ramPage - pageVa;
+            info[i] = (byte) (walkLevel | (walkGlobal ? 4 : 0));
+            if (walkLevel > 0) superpages = true;
+        }
+        return pa;
+    }
+
+    /** Keeps physical page (ram index >> 12) out of the store TLB; -1 for none. */
+    void excludeFromStoreTlb(int page) {
+        storeExcludedPage = page;
+        if (page < 0) return;
+        for (int i = 0; i < TLB_SIZE; i++) {
+            long t = storeTag[i];
+            if (t != INVALID && (int) (((t & ~0xfffL) + storeAdd[i]) >>> 12) == page) storeTag[i] = INVALID;
+        }
+    }
+
+    /** The page-table walk of the privileged specification, for a user-mode access. */
+    private long walk(long va, Access access) {
+        if ((satp >>> 60) == SATP_MODE_BARE) {
+            walkLevel = 0;
+            walkGlobal = false;
+            return mem.contains(va & ~0xfffL, PhysicalMemory.PAGE_SIZE) ? va : ACCESS_FAULT;
+        }
+        // Sv39 addresses are 39 bits, sign-extended: bits 63:39 must all equal bit 38.
+        if ((va << 25) >> 25 != va) return PAGE_FAULT;
+        retry:
+        while (true) {
+            long table = (satp & PPN_MASK) << 12;
+            boolean global = false;
+            for (int level = 2; level >= 0; level--) {
+                long pteAddr = table + (((va >>> (12 + 9 * level)) & 511) << 3);
+                if (!mem.contains(pteAddr, 8)) return ACCESS_FAULT;
+                long pte = mem.loadVolatile64(pteAddr);
+                // Invalid; W without R (reserved); bits 63:54 set (reserved: no Svnapot, Svpbmt).
+                if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W || (pte >>> 54) != 0) return PAGE_FAULT;
+                global |= (pte & PTE_G) != 0; // a global pointer makes the whole subtree global
+                long ppn = (pte >>> 10) & PPN_MASK;
+                if ((pte & (PTE_R | PTE_X)) == 0) { // pointer to the next level
+                    // A, D and U are reserved in non-leaf PTEs.
+                    if ((pte & (PTE_A | PTE_D | PTE_U)) != 0) return PAGE_FAULT;
+                    table = ppn << 12;
+                    continue;
+                }
+                if ((pte & PTE_U) == 0) return PAGE_FAULT;
+                long need = switch (access) { case FETCH -> PTE_X; case LOAD -> PTE_R; case STORE -> PTE_W; };
+                if ((pte & need) == 0) return PAGE_FAULT;
+                long offsetMask = (1L << (12 + 9 * level)) - 1;
+                if (((ppn << 12) & offsetMask) != 0) return PAGE_FAULT; // misaligned superpage
+                long pa = ((ppn << 12) & ~offsetMask) | (va & offsetMask);
+                if (!mem.contains(pa & ~0xfffL, PhysicalMemory.PAGE_SIZE)) return ACCESS_FAULT;
+                long ad = PTE_A | (access == Access.STORE ? PTE_D : 0);
+                // Hardware A/D update: atomic, and only if the PTE is still what we checked.
+                if ((pte & ad) != ad && !mem.cas64(pteAddr, pte, pte | ad)) continue retry;
+                walkLevel = level;
+                walkGlobal = global;
+                return pa;
+            }
+            return PAGE_FAULT; // a pointer at level 0
+        }
+    }
 }

@@ -2,6 +2,7 @@ package xv6j.machine;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
@@ -12,6 +13,12 @@ import java.nio.ByteOrder;
  * <p>Accesses by physical address check bounds and fail with {@link #BAD_ADDRESS} handling
  * left to the caller ({@link #contains}); a hart checks before it touches memory, so an
  * access fault is a trap, never an exception.
+ *
+ * <p>The bytes are a direct (off-heap) ByteBuffer rather than a byte[]: since JDK 22 a
+ * byte[] allows no atomic access through a VarHandle (JDK-8318966), and a RISC-V machine
+ * needs 32- and 64-bit compare-and-set and atomic read-modify-write on the very memory
+ * that plain loads and stores use (AMOs, SC, and the MMU's A/D updates). A direct buffer
+ * allows both, at aligned indices, on every JDK from 21 on.
  *
  * <p>Decoded instructions are cached per physical page (see {@link #decoded}); every write
  * made through this class drops the decoded form of the page it touches, so a kernel that
@@ -26,12 +33,16 @@ public final class PhysicalMemory {
     /** Largest memory one Java array can hold. */
     public static final long MAX_SIZE = 1L << 30;
 
-    static final VarHandle I16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
-    static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Little-endian views of {@link #ram}; plain get/set at any index, atomics at aligned ones. */
+    static final VarHandle I16 = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle I32 = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle I64 = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** The bytes; index = physical address - BASE. Harts use it directly on their fast path. */
-    public final byte[] ram;
+    /**
+     * The bytes, little-endian; index = physical address - BASE. Harts use it directly on
+     * their fast path. Use only absolute get/put (the buffer's position is shared).
+     */
+    public final ByteBuffer ram;
     /**
      * Per physical page, the hart's decoded instructions for it, or null. Owned by the
      * hart's decoder; cleared here on every write to the page.
@@ -45,7 +56,7 @@ public final class PhysicalMemory {
                     "memory size must be a multiple of 4 KiB between %d MiB and %d MiB, not %d bytes",
                     MIN_SIZE >> 20, MAX_SIZE >> 20, size));
         this.size = size;
-        this.ram = new byte[(int) size];
+        this.ram = ByteBuffer.allocateDirect((int) size).order(ByteOrder.LITTLE_ENDIAN);
         this.decoded = new Object[(int) (size >>> PAGE_SHIFT)];
     }
 
@@ -75,12 +86,12 @@ public final class PhysicalMemory {
         for (int p = first; p <= last; p++) decoded[p] = null;
     }
 
-    public byte load8(long pa) { return ram[index(pa, 1)]; }
+    public byte load8(long pa) { return ram.get(index(pa, 1)); }
     public short load16(long pa) { return (short) I16.get(ram, index(pa, 2)); }
     public int load32(long pa) { return (int) I32.get(ram, index(pa, 4)); }
     public long load64(long pa) { return (long) I64.get(ram, index(pa, 8)); }
 
-    public void store8(long pa, byte v) { int i = index(pa, 1); ram[i] = v; invalidateCode(i, 1); }
+    public void store8(long pa, byte v) { int i = index(pa, 1); ram.put(i, v); invalidateCode(i, 1); }
     public void store16(long pa, short v) { int i = index(pa, 2); I16.set(ram, i, v); invalidateCode(i, 2); }
     public void store32(long pa, int v) { int i = index(pa, 4); I32.set(ram, i, v); invalidateCode(i, 4); }
     public void store64(long pa, long v) { int i = index(pa, 8); I64.set(ram, i, v); invalidateCode(i, 8); }
@@ -97,18 +108,21 @@ public final class PhysicalMemory {
     public long loadVolatile64(long pa) { return (long) I64.getVolatile(ram, index(pa, 8)); }
 
     public void read(long pa, byte[] dst, int off, int len) {
-        System.arraycopy(ram, index(pa, len), dst, off, len);
+        ram.get(index(pa, len), dst, off, len);
     }
 
     public void write(long pa, byte[] src, int off, int len) {
         int i = index(pa, len);
-        System.arraycopy(src, off, ram, i, len);
+        ram.put(i, src, off, len);
         invalidateCode(i, len);
     }
 
     public void fill(long pa, int len, byte value) {
         int i = index(pa, len);
-        java.util.Arrays.fill(ram, i, i + len, value);
+        byte[] chunk = new byte[Math.min(len, PAGE_SIZE)];
+        java.util.Arrays.fill(chunk, value);
+        for (int done = 0; done < len; done += chunk.length)
+            ram.put(i + done, chunk, 0, Math.min(chunk.length, len - done));
         invalidateCode(i, len);
     }
 
@@ -116,7 +130,7 @@ public final class PhysicalMemory {
     public void copy(long dstPa, long srcPa, int len) {
         int s = index(srcPa, len);
         int d = index(dstPa, len);
-        System.arraycopy(ram, s, ram, d, len);
+        ram.put(d, ram, s, len);
         invalidateCode(d, len);
     }
 }

@@ -233,8 +233,7 @@ public final class UserBuild {
         inputs.add(script);
         if (upToDate(exe, inputs)) return "";
         List<String> cmd = new ArrayList<>(List.of(tc.lld().toString(), "-flavor", "gnu",
-                "-T", script.toString(), "--gc-sections", "--strip-debug", "--discard-locals", "-z", "noexecstack",
-                "-o", exe.toString()));
+                "-T", script.toString(), "--gc-sections", "--strip-debug", "--discard-locals", "-z", "noexecstack", "-o", exe.toString()));
         for (Path o : objects) cmd.add(o.toString());
         run(cmd, "link " + exe.getFileName());
         return exe.toString();

@@ -1,6 +1,9 @@
 package xv6j.fs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,5 +28,32 @@ class SuperBlockTest {
         sb.encode(block);
         assertEquals(sb, SuperBlock.decode(block));
         assertEquals(0x40, block[0] & 0xff, "magic is little-endian");
+    }
+
+    @Test
+    void everyStandardLayoutWithDataBlocksHasNoProblems() {
+        for (int size : new int[] {47, 100, 2000, 8191, 8192, 8193, 20000, 1 << 20})
+            for (int ninodes : new int[] {2, 16, 17, 200, 1000, 65536}) {
+                SuperBlock sb = SuperBlock.layout(size, ninodes, Fs.LOGSIZE);
+                if (sb.nblocks() > 0) assertEquals(List.of(), sb.problems(size), sb.toString());
+            }
+    }
+
+    @Test
+    void eachBrokenFieldIsNamed() {
+        SuperBlock ok = SuperBlock.layout(Fs.FSSIZE, Fs.NINODES, Fs.LOGSIZE);
+        assertTrue(new SuperBlock(0, 1, 1, 1, 1, 1, 1, 1).problems(2000).get(0).contains("bad magic"));
+        assertTrue(new SuperBlock(Fs.FSMAGIC, -5, 1, 200, 30, 2, 32, 45).problems(2000).get(0)
+                .contains("size -5 is not positive"));
+        assertTrue(new SuperBlock(Fs.FSMAGIC, 2000, 1954, 1, 30, 2, 32, 45).problems(2000).get(0)
+                .contains("no room for the root inode"));
+        assertTrue(new SuperBlock(Fs.FSMAGIC, 2000, 1954, 200, 1, 2, 32, 45).problems(2000).get(0)
+                .contains("nlog 1 is too small"));
+        assertTrue(new SuperBlock(Fs.FSMAGIC, 2000, 0, 200, 30, 2, 32, 45).problems(2000).get(0)
+                .contains("leaves no data blocks"));
+        assertTrue(new SuperBlock(Fs.FSMAGIC, 2000, 1954, 200, 30, 1, 32, 45).problems(2000).get(0)
+                .contains("over the boot or super block"));
+        assertEquals(List.of(), ok.problems(2000));
+        assertEquals(List.of(), ok.problems(3000), "an image may be larger than its file system");
     }
 }

@@ -1,0 +1,21 @@
+package xv6j.exo;
+
+/**
+ * One thread of control inside an environment: its registers and what it waits for. An
+ * environment normally has one; while it serves a protected control transfer it has two,
+ * the call's (current) and its own interrupted one (saved), which comes back when the
+ * call returns, still blocked if it was.
+ */
+final class Activation {
+    final Regs regs = new Regs();
+    /** Events this activation sleeps for (EXOSCHED_BLOCK), or 0. */
+    int blockMask;
+    /** Physical address of the word it sleeps on (EXOSCHED_WAIT), or -1. */
+    long waitPa = -1;
+    /** True between an upcall and exo_resume: a fault now destroys the environment. */
+    boolean inHandler;
+
+    boolean blocked() {
+        return blockMask != 0 || waitPa != -1;
+    }
+}

@@ -1,0 +1,78 @@
+package xv6j.exo;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import xv6j.machine.Console;
+import xv6j.machine.Disk;
+import xv6j.machine.HostTerminal;
+import xv6j.machine.Machine;
+import xv6j.machine.MachineOptions;
+
+/**
+ * {@code java -jar kernel-exo.jar [options] fs-exo.img}: builds the machine, loads /init
+ * of the image as the first environment and runs the exokernel, with the console on this
+ * terminal (or standard input and output when they are not one). This launcher is the
+ * only part that knows about files: the exokernel proper knows none. Exits 0 after a
+ * clean halt, 1 after a panic or a boot failure, 2 for a usage error.
+ */
+public final class Boot {
+    private Boot() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.err));
+    }
+
+    static int run(String[] args, PrintStream err) {
+        MachineOptions opts;
+        try {
+            opts = MachineOptions.parse(args);
+        } catch (MachineOptions.UsageException e) {
+            err.println("kernel-exo: " + e.getMessage());
+            err.println(MachineOptions.usage("kernel-exo.jar"));
+            return 2;
+        }
+        if (opts == null) {
+            err.println(MachineOptions.usage("kernel-exo.jar"));
+            return 0;
+        }
+        Disk disk;
+        try {
+            disk = Disk.open(opts.image(), false);
+        } catch (IOException e) {
+            err.println("kernel-exo: " + opts.image() + ": " + describe(e));
+            return 1;
+        }
+        try (disk; Console console = HostTerminal.open()) {
+            Machine m = Machine.create(opts.memoryMiB() << 20, opts.harts(), disk, console, opts.clock());
+            return boot(m, err);
+        } catch (IllegalArgumentException e) {
+            err.println("kernel-exo: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("kernel-exo: " + describe(e));
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    /** Loads /init from the machine's disk into a new exokernel and runs it; returns the halt status. */
+    public static int boot(Machine m, PrintStream err) throws InterruptedException {
+        Exokernel k = new Exokernel(m);
+        try {
+            byte[] init = BootFs.readFile(m.disk(), "/init");
+            BootLoader.load(k, k.createBootEnv(), init, new String[] {"init"});
+        } catch (IOException | BootLoader.LoadException e) {
+            err.println("kernel-exo: cannot boot /init: " + e.getMessage());
+            return 1;
+        }
+        return k.run();
+    }
+
+    static String describe(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such disk image";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        return e.getMessage();
+    }
+}

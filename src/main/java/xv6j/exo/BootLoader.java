@@ -1,0 +1,144 @@
+package xv6j.exo;
+
+import static xv6j.exo.ExoAbi.*;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads the first environment's program, as exo.h's "how the first environment starts"
+ * describes: each PT_LOAD segment at its virtual address with its R/W/X rights, a stack of
+ * EXO_BOOT_STACK_PAGES pages ending at EXO_UTOP, every page through a CAP_PAGE capability
+ * (CAP_ALL, a root of the derivation tree) of the environment's own, handles from
+ * EXO_BOOT_PAGES on in address order. On the stack: the argv strings, the argv array, and
+ * a struct exo_bootinfo listing (va, handle) of every page; a0 = argc, a1 = argv,
+ * a2 = sp = the bootinfo.
+ */
+final class BootLoader {
+    private static final int PT_LOAD = 1;
+    private static final int PF_X = 1, PF_W = 2, PF_R = 4;
+    private static final int EM_RISCV = 0xF3;
+
+    private BootLoader() {}
+
+    /** A program that cannot be loaded; the message is one line for the user. */
+    static final class LoadException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LoadException(String message) {
+            super(message);
+        }
+    }
+
+    private record Segment(long vaddr, long memsz, long offset, long filesz, int perm) {}
+
+    /** Loads elf into e (fresh, from createBootEnv) with argv, and lets it run. */
+    static void load(Exokernel k, Env e, byte[] elf, String[] argv) throws LoadException {
+        ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+        if (elf.length < 64 || b.getInt(0) != 0x464C457F) throw new LoadException("not an ELF file");
+        if (elf[4] != 2 || elf[5] != 1) throw new LoadException("not a 64-bit little-endian ELF file");
+        if ((b.getShort(18) & 0xffff) != EM_RISCV) throw new LoadException("not a RISC-V program");
+        long entry = b.getLong(24);
+        long phoff = b.getLong(32);
+        int phentsize = b.getShort(54) & 0xffff;
+        int phnum = b.getShort(56) & 0xffff;
+        long stackBase = EXO_UTOP - (long) EXO_BOOT_STACK_PAGES * EXO_PGSIZE;
+        List<Segment> segs = new ArrayList<>();
+        for (int i = 0; i < phnum; i++) {
+            long off = phoff + (long) i * phentsize;
+            if (phoff < 0 || phentsize < 56 || off < 0 || off + 56 > elf.length) throw new LoadException("program header outside the file");
+            if (b.getInt((int) off) != PT_LOAD) continue;
+            int flags = b.getInt((int) off + 4);
+            Segment s = new Segment(b.getLong((int) off + 16), b.getLong((int) off + 40), b.getLong((int) off + 8),
+                    b.getLong((int) off + 32), perm(flags));
+            if (s.memsz == 0) continue;
+            if (s.vaddr % EXO_PGSIZE != 0) throw new LoadException(String.format("segment at 0x%x is not page-aligned", s.vaddr));
+            if (s.memsz < s.filesz || s.vaddr < 0 || s.vaddr + s.memsz < s.vaddr || s.vaddr + s.memsz > stackBase)
+                throw new LoadException(String.format("segment at 0x%x of %d bytes does not fit below the stack", s.vaddr, s.memsz));
+            if (s.offset < 0 || s.offset + s.filesz > elf.length || s.offset + s.filesz < s.offset)
+                throw new LoadException("segment data outside the file");
+            if (s.perm == 0) throw new LoadException(String.format("segment at 0x%x is not readable", s.vaddr));
+            segs.add(s);
+        }
+        segs.sort((x, y) -> Long.compare(x.vaddr, y.vaddr));
+        if (segs.isEmpty()) throw new LoadException("no loadable segment");
+
+        k.lock.lock();
+        try {
+            List<long[]> bootPages = new ArrayList<>(); // {va, handle}
+            long prevEnd = 0;
+            for (Segment s : segs) {
+                if (s.vaddr < prevEnd) throw new LoadException(String.format("segments overlap at 0x%x", s.vaddr));
+                for (long va = s.vaddr; va < s.vaddr + s.memsz; va += EXO_PGSIZE) {
+                    Cap c = newPage(k, e, va, s.perm);
+                    bootPages.add(new long[] {va, c.handle});
+                    long from = Math.max(0, va - s.vaddr);
+                    long n = Math.min(EXO_PGSIZE, s.filesz - from);
+                    if (n > 0) k.mem.write(Pages.pa(c.first), elf, (int) (s.offset + from), (int) n);
+                }
+                prevEnd = s.vaddr + (s.memsz + EXO_PGSIZE - 1) / EXO_PGSIZE * EXO_PGSIZE;
+            }
+            for (long va = stackBase; va < EXO_UTOP; va += EXO_PGSIZE) {
+                Cap c = newPage(k, e, va, MAP_R | MAP_W);
+                bootPages.add(new long[] {va, c.handle});
+            }
+
+            // The stack, from the top: argv strings, the argv array, the boot info.
+            long sp = EXO_UTOP;
+            long[] ptrs = new long[argv.length + 1];
+            for (int i = 0; i < argv.length; i++) {
+                byte[] s = (argv[i] + "\0").getBytes(StandardCharsets.ISO_8859_1);
+                sp = (sp - s.length) & -16L;
+                put(k, e, sp, s);
+                ptrs[i] = sp;
+            }
+            ByteBuffer arr = ByteBuffer.allocate(8 * ptrs.length).order(ByteOrder.LITTLE_ENDIAN);
+            for (long p : ptrs) arr.putLong(p);
+            sp = (sp - arr.capacity()) & -16L;
+            long argvVa = sp;
+            put(k, e, sp, arr.array());
+            ByteBuffer info = ByteBuffer.allocate(8 + 16 * bootPages.size()).order(ByteOrder.LITTLE_ENDIAN);
+            info.putLong(bootPages.size());
+            for (long[] p : bootPages) info.putLong(p[0]).putLong(p[1]);
+            sp = (sp - info.capacity()) & -16L;
+            if (sp < stackBase + EXO_PGSIZE) throw new LoadException("arguments and boot info do not fit on the stack");
+            put(k, e, sp, info.array());
+
+            Regs r = e.cur.regs;
+            r.pc = entry;
+            r.x[SP] = sp;
+            r.x[A0] = argv.length;
+            r.x[A1] = argvVa;
+            r.x[A2] = sp;
+            e.stopped = false;
+            k.kick();
+        } finally {
+            k.lock.unlock();
+        }
+    }
+
+    private static int perm(int flags) {
+        int p = 0;
+        if ((flags & PF_R) != 0) p |= MAP_R;
+        if ((flags & PF_W) != 0) p |= MAP_R | MAP_W;
+        if ((flags & PF_X) != 0) p |= MAP_X;
+        return p;
+    }
+
+    /** A fresh zeroed page, a root CAP_PAGE (CAP_ALL) in e's table, mapped at va with perm. */
+    private static Cap newPage(Exokernel k, Env e, long va, int perm) throws LoadException {
+        long ppn = k.pages.findFree(k.pages.basePpn, k.pages.npages);
+        if (ppn < 0 || e.caps.full()) throw new LoadException("out of memory loading the program");
+        k.pages.take(ppn);
+        Cap c = k.insertCap(e, CAP_PAGE, CAP_ALL, ppn, 1, null, null);
+        if (k.map(e, va, c, perm) != 0) throw new LoadException("out of memory loading the program");
+        return c;
+    }
+
+    private static void put(Exokernel k, Env e, long va, byte[] b) {
+        if (!k.copyOut(e, va, b)) throw new IllegalStateException("boot stack not writable at 0x" + Long.toHexString(va));
+    }
+}

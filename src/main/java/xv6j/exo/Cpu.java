@@ -1,0 +1,31 @@
+package xv6j.exo;
+
+import xv6j.machine.Hart;
+
+/**
+ * A hart and the exokernel's bookkeeping for it: which thread of control it runs, and what
+ * its TLB may hold. userPhase and tlbEnv are read by other CPUs without the lock (to shoot
+ * down translations or take an environment off this hart), hence volatile.
+ */
+final class Cpu {
+    final int id;
+    final Hart hart;
+    /** True from loading an environment's registers onto the hart until they are saved back. */
+    volatile boolean userPhase;
+    /** The address space whose translations the TLB may hold, and its generation then. */
+    volatile Env tlbEnv;
+    long tlbGen;
+
+    /** The root of the thread of control it runs, or null; guarded by the lock. */
+    Env root;
+    /** Set by a call of the running thread: give up the rest of the slice (to next, if set). */
+    boolean yield;
+    Env next;
+    /** Id of the last root picked here, where the round-robin scan resumes. */
+    int lastPicked;
+
+    Cpu(int id, Hart hart) {
+        this.id = id;
+        this.hart = hart;
+    }
+}

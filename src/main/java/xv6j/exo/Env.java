@@ -1,0 +1,117 @@
+package xv6j.exo;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An environment (Aegis/XOK's protection domain): an address space, a capability table,
+ * register state, and the entry points of its upcalls and protected control transfers.
+ * It implements nothing of a process: that is the library OS's business.
+ *
+ * <p>Threads of control: an environment that calls another (protected control transfer)
+ * lends it its CPU and slice; the callee then runs on the caller's "thread", whose root is
+ * the environment at the bottom of the call chain. The scheduler schedules roots and runs
+ * the innermost callee of each. All fields are guarded by the exokernel's lock, except
+ * that the registers of the activation on a hart belong to that hart until it saves them.
+ */
+final class Env {
+    /** Its identity: never reused during a boot. */
+    final int id;
+    final int parentId;
+    /** Physical address of the root page-table page. */
+    final long pagetable;
+    /** Walks and grows its page table; new table pages are counted in ptPages. */
+    xv6j.machine.PageTable pt;
+    final CapTable caps = new CapTable();
+    /** The mappings of its address space, by virtual address. */
+    final TreeMap<Long, Mapping> mappings = new TreeMap<>();
+    /** Page-table pages of its address space (the root included). */
+    int ptPages = 1;
+    /**
+     * Address-space generation: bumped whenever a translation is removed or weakened, so a
+     * hart whose TLB was filled at an older generation flushes before running it again.
+     */
+    volatile long gen;
+
+    Activation cur = new Activation();
+    /** Its own activation, saved while it serves a call; null otherwise. */
+    Activation own;
+    /** The environment whose call it serves, and the one it calls. */
+    Env caller;
+    Env callee;
+    /** The callee whose queue it waits in to call (with the capability it calls through). */
+    Env waitingOn;
+    Cap waitCap;
+    /** Callers waiting for it to finish its current call, first come first served. */
+    final ArrayDeque<Env> waiters = new ArrayDeque<>();
+
+    boolean stopped = true;
+    boolean exited;
+    int status;
+    /** Pending events (EV_*), kept until a BLOCK consumes them. EV_CONSOLE is not kept here: it is level-triggered. */
+    int events;
+
+    /** CAP_ENV capabilities (anywhere) naming it: it is forgotten when it has exited and this is 0. */
+    int refs;
+    /** Its CAP_CPU capabilities with CAP_X: it runs only while it has one. */
+    int cpuCaps;
+    /** How many of its CAP_ENV capabilities name each environment (PCT_KNOWN asks). */
+    final Map<Env, Integer> envCaps = new HashMap<>();
+
+    long upcallHandler;
+    long upcallStack;
+    int upcallMask;
+    /** A notice arrived and the notice upcall has not yet been delivered. */
+    boolean noticeUpcallDue;
+    final ArrayDeque<Integer> notices = new ArrayDeque<>();
+
+    long pctEntry;
+    long pctStack;
+    int pctPolicy;
+
+    /** Time-slice length in ticks, and (for a root on a hart) the tick its slice ends. */
+    int sliceTicks = 1;
+    long sliceEnd;
+    /** A slice upcall was delivered: at the end of this grace tick it is preempted regardless. */
+    boolean sliceGrace;
+
+    /** The CPU whose hart holds this environment's registers now, or null. */
+    Cpu cpu;
+    /** Bumped when another CPU takes it off its hart: that hart then discards its trap. */
+    long epoch;
+
+    Env(int id, int parentId, long pagetable) {
+        this.id = id;
+        this.parentId = parentId;
+        this.pagetable = pagetable;
+    }
+
+    /** The environment at the bottom of this one's call chain. */
+    Env root() {
+        Env e = this;
+        while (e.caller != null) e = e.caller;
+        return e;
+    }
+
+    /** The environment that executes for this chain: the innermost callee. */
+    Env innermost() {
+        Env e = this;
+        while (e.callee != null) e = e.callee;
+        return e;
+    }
+
+    /** ENV_STATE_* as ENV_INFO reports it. */
+    int state() {
+        if (exited) return ExoAbi.ENV_STATE_EXITED;
+        if (stopped) return ExoAbi.ENV_STATE_STOPPED;
+        if (cur.blocked() || waitingOn != null) return ExoAbi.ENV_STATE_BLOCKED;
+        return ExoAbi.ENV_STATE_RUNNABLE;
+    }
+
+    @Override
+    public String toString() {
+        return "env " + id;
+    }
+}

@@ -1,0 +1,438 @@
+package xv6j.exo;
+
+import static xv6j.exo.ExoAbi.*;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import xv6j.machine.PageTable;
+
+/**
+ * The exokernel's system calls, one method each, as user/exo.h documents them. Every
+ * call checks the type and rights of every handle it is given, and every argument, before
+ * it changes anything: a failing call leaves everything as it was.
+ *
+ * <p>The ecall ABI: a7 = number, a0..a6 = arguments, result in a0 (pct_call also returns
+ * a1..a6). Calls that set the registers themselves (they switch activations, or block
+ * until an event supplies the result) return {@link #NO_RESULT}.
+ */
+final class Syscalls {
+    /** A call's registers are already set (or will be when it wakes). */
+    static final long NO_RESULT = Long.MIN_VALUE;
+
+    /** A call's error, thrown by argument checks deep in a call; one stackless instance per code. */
+    static final class Fail extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private static final Fail[] BY_CODE = new Fail[13];
+        final long code;
+
+        private Fail(long code) {
+            super(null, null, false, false);
+            this.code = code;
+        }
+
+        static Fail of(long code) {
+            return BY_CODE[(int) -code];
+        }
+
+        static {
+            for (int i = 1; i < BY_CODE.length; i++) BY_CODE[i] = new Fail(-i);
+        }
+    }
+
+    private final Exokernel k;
+
+    Syscalls(Exokernel k) {
+        this.k = k;
+    }
+
+    private static Fail fail(long code) {
+        return Fail.of(code);
+    }
+
+    /** Handles e's ecall: e's registers are at the ecall instruction. Lock held. */
+    void dispatch(Env e) {
+        Regs r = e.cur.regs;
+        long num = r.x[A7];
+        long[] x = r.x;
+        r.pc += 4;
+        if (num < SYS_FIRST || num > SYS_LAST) {
+            String why = num >= 0 && num < SYS_FIRST
+                    ? String.format("system call %d is the xv6 kernel's: this program was built for the xv6 kernel, not kernel-exo", num)
+                    : String.format("unknown system call 0x%x", num);
+            k.destroy(e, -1, String.format("exo: env %d: %s (pc 0x%x): destroyed", e.id, why, r.pc - 4));
+            return;
+        }
+        long a0 = x[A0], a1 = x[A1], a2 = x[A2], a3 = x[A0 + 3], a4 = x[A0 + 4];
+        long result;
+        try {
+            result = switch ((int) num) {
+                case SYS_capalloc -> capalloc(e, a0, a1, a2, a3);
+                case SYS_capfree -> capfree(e, a0);
+                case SYS_capgrant -> capgrant(e, a0, a1, a2, a3, a4);
+                case SYS_caprevoke -> caprevoke(e, a0);
+                case SYS_exosched -> exosched(e, a0, a1, a2);
+                case SYS_capinfo -> capinfo(e, a0, a1);
+                case SYS_env_ctl -> envCtl(e, a0, a1, a2);
+                case SYS_exo_map -> exoMap(e, a0, a1, a2, a3);
+                case SYS_exo_unmap -> exoUnmap(e, a0, a1);
+                case SYS_exo_disk -> exoDisk(e, a0, a1, a2, a3, a4);
+                case SYS_exo_pagerefs -> k.pages.mapRefs[k.pages.index(cap(e, a0, CAP_PAGE, 0).first)];
+                case SYS_exo_cons_write -> consWrite(e, a0, a1, a2);
+                case SYS_exo_cons_read -> consRead(e, a0, a1, a2);
+                case SYS_exo_ticks -> {
+                    cap(e, a0, CAP_CLOCK, CAP_R);
+                    yield k.ticks;
+                }
+                case SYS_exo_upcall -> exoUpcall(e, a0, a1, a2);
+                case SYS_exo_resume -> exoResume(e, a0);
+                case SYS_exo_notices -> exoNotices(e, a0, a1);
+                case SYS_pct_register -> pctRegister(e, a0, a1, a2);
+                case SYS_pct_call -> pctCall(e, a0);
+                case SYS_pct_return -> pctReturn(e);
+                case SYS_exo_envid -> e.id;
+                default -> throw new IllegalStateException("unreachable");
+            };
+        } catch (Fail f) {
+            result = f.code;
+        }
+        if (result != NO_RESULT) r.x[A0] = result;
+    }
+
+    // ---- argument checks ----
+
+    /** The live capability under handle h in e's table, of the type (0: any) and with the rights. */
+    static Cap cap(Env e, long h, int type, int rights) {
+        Cap c = e.caps.get(h);
+        if (c == null) throw fail(E_BADCAP);
+        if (type != 0 && c.type != type) throw fail(E_TYPE);
+        if (!c.has(rights)) throw fail(E_RIGHTS);
+        return c;
+    }
+
+    /** The environment h names for e (EXO_SELF: e itself), through a CAP_ENV with all of rights. */
+    static Env env(Env e, long h, int rights) {
+        if (h == EXO_SELF) return e;
+        return cap(e, h, CAP_ENV, rights).target;
+    }
+
+    /** As env(), but a capability with any one of the rights in anyOf will do. */
+    static Env envAny(Env e, long h, int anyOf) {
+        if (h == EXO_SELF) return e;
+        Cap c = cap(e, h, CAP_ENV, 0);
+        if ((c.rights & anyOf) == 0) throw fail(E_RIGHTS);
+        return c.target;
+    }
+
+    private static Env live(Env t) {
+        if (t.exited) throw fail(E_DEAD);
+        return t;
+    }
+
+    private static void userVa(long va) {
+        if (va < 0 || va >= EXO_UTOP || (va & (EXO_PGSIZE - 1)) != 0) throw fail(E_INVAL);
+    }
+
+    /** True if s accepts a protected control transfer from c. */
+    static boolean accepts(Env s, Env c) {
+        return s.pctEntry != 0 && (s.pctPolicy != PCT_KNOWN || s.envCaps.containsKey(c));
+    }
+
+    // ---- capabilities ----
+
+    private long capalloc(Env e, long type, long hint, long src, long count) {
+        if (type == CAP_PAGE) {
+            Cap m = cap(e, src, CAP_MEMORY, CAP_R);
+            long ppn;
+            if (hint == -1) {
+                ppn = k.pages.findFree(m.first, m.count);
+                if (e.caps.full()) throw fail(E_FULL);
+                if (ppn < 0) throw fail(E_NOMEM);
+            } else {
+                if (hint < 0) throw fail(E_INVAL);
+                if (!m.covers(hint, 1) || !k.pages.inRam(hint)) throw fail(E_RANGE);
+                if (e.caps.full()) throw fail(E_FULL);
+                if (!k.pages.isFree(hint)) throw fail(E_BUSY);
+                ppn = hint;
+            }
+            k.pages.take(ppn);
+            return k.insertCap(e, CAP_PAGE, m.rights, ppn, 1, null, m).handle;
+        }
+        if (type == CAP_BLOCKS) {
+            Cap b = cap(e, src, CAP_BLOCKS, 0);
+            if (hint < 0 || count <= 0) throw fail(E_INVAL);
+            if (!b.covers(hint, count)) throw fail(E_RANGE);
+            if (e.caps.full()) throw fail(E_FULL);
+            return k.insertCap(e, CAP_BLOCKS, b.rights, hint, count, null, b).handle;
+        }
+        if (type == CAP_ENV) {
+            if (e.caps.full()) throw fail(E_FULL);
+            Env n = k.createEnv(e.id);
+            if (n == null) throw fail(E_NOMEM);
+            return k.insertCap(e, CAP_ENV, CAP_ALL, n.id, 1, n, null).handle;
+        }
+        throw fail(E_INVAL);
+    }
+
+    private long capfree(Env e, long h) {
+        k.freeCap(cap(e, h, 0, 0));
+        return 0;
+    }
+
+    private long capgrant(Env e, long h, long envh, long rights, long first, long count) {
+        Cap s = cap(e, h, 0, CAP_GRANT);
+        Env t = live(envAny(e, envh, CAP_W | CAP_X));
+        if ((rights & ~CAP_ALL) != 0) throw fail(E_INVAL);
+        if ((rights & ~s.rights) != 0) throw fail(E_RIGHTS);
+        long f = s.first;
+        long n = s.count;
+        if (s.type == CAP_MEMORY || s.type == CAP_BLOCKS) {
+            if (first < 0 || count < 0) throw fail(E_INVAL);
+            if (count != 0) {
+                if (!s.covers(first, count)) throw fail(E_RANGE);
+                f = first;
+                n = count;
+            }
+        }
+        if (t.caps.full()) throw fail(E_FULL);
+        return k.insertCap(t, s.type, (int) rights, f, n, s.target, s).handle;
+    }
+
+    private long caprevoke(Env e, long h) {
+        return k.revoke(cap(e, h, 0, CAP_REVOKE));
+    }
+
+    private long capinfo(Env e, long h, long ptr) {
+        Cap c = cap(e, h, 0, 0);
+        ByteBuffer b = ByteBuffer.allocate(CAPINFO_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(c.type).putInt(c.rights).putLong(c.first).putLong(c.count);
+        if (!k.copyOut(e, ptr, b.array())) throw fail(E_FAULT);
+        return 0;
+    }
+
+    // ---- the CPU ----
+
+    private long exosched(Env e, long op, long a, long b) {
+        Cpu c = k.currentCpu();
+        switch ((int) op == op ? (int) op : -1) {
+            case EXOSCHED_YIELD -> {
+                if (c != null) c.yield = true;
+                return 0;
+            }
+            case EXOSCHED_YIELD_TO -> {
+                Env t = live(envAny(e, a, CAP_W | CAP_X));
+                if (t == e) {
+                    if (c != null) c.yield = true;
+                    return 0;
+                }
+                if (!k.runnable(t)) throw fail(E_AGAIN);
+                if (c != null) {
+                    c.yield = true;
+                    c.next = t;
+                }
+                return 0;
+            }
+            case EXOSCHED_SLICE -> {
+                if (a < 1 || a > SLICE_MAX) throw fail(E_INVAL);
+                e.sliceTicks = (int) a;
+                return 0;
+            }
+            case EXOSCHED_BLOCK -> {
+                if (a == 0 || (a & ~EV_ALL) != 0) throw fail(E_INVAL);
+                e.cur.blockMask = (int) a;
+                k.tryWake(e, e.cur); // pending events end it at once
+                return NO_RESULT;
+            }
+            case EXOSCHED_WAIT -> {
+                if ((a & 3) != 0) throw fail(E_INVAL);
+                long pa = k.translate(e, a, PageTable.PTE_R);
+                if (pa < 0 || a >= EXO_UTOP) throw fail(E_FAULT);
+                if (k.mem.load32(pa) == (int) b) e.cur.waitPa = pa;
+                return 0;
+            }
+            case EXOSCHED_WAKE -> {
+                if ((a & 3) != 0) throw fail(E_INVAL);
+                long pa = k.translate(e, a, 0);
+                if (pa < 0 || a >= EXO_UTOP) throw fail(E_FAULT);
+                return k.wake(pa);
+            }
+            default -> throw fail(E_INVAL);
+        }
+    }
+
+    // ---- environments ----
+
+    private long envCtl(Env e, long envh, long op, long arg) {
+        if (op < ENV_START || op > ENV_INFO) throw fail(E_INVAL);
+        Env t = env(e, envh, op == ENV_INFO ? CAP_R : CAP_W);
+        if (op == ENV_INFO) {
+            ByteBuffer b = ByteBuffer.allocate(ENVINFO_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+            b.putInt(t.id).putInt(t.parentId).putInt(t.state()).putInt(t.status);
+            if (!k.copyOut(e, arg, b.array())) throw fail(E_FAULT);
+            return 0;
+        }
+        live(t);
+        switch ((int) op) {
+            case ENV_START -> {
+                t.stopped = false;
+                k.kick();
+                return 0;
+            }
+            case ENV_STOP -> {
+                t.stopped = true;
+                Env x = t.root().innermost();
+                if (x.cpu != null) x.cpu.hart.requestInterrupt();
+                return 0;
+            }
+            case ENV_DESTROY -> {
+                k.destroy(t, (int) arg, null);
+                return t == e ? NO_RESULT : 0;
+            }
+            case ENV_GETREGS -> {
+                k.steal(t);
+                if (!k.copyOut(e, arg, t.cur.regs.encode())) throw fail(E_FAULT);
+                return 0;
+            }
+            default -> { // ENV_SETREGS
+                byte[] b = k.copyIn(e, arg, REGS_SIZE);
+                if (b == null) throw fail(E_FAULT);
+                k.steal(t);
+                t.cur.regs.decode(b, 0);
+                return t == e ? NO_RESULT : 0;
+            }
+        }
+    }
+
+    // ---- secure bindings ----
+
+    private long exoMap(Env e, long envh, long va, long page, long perm) {
+        Env t = live(env(e, envh, CAP_W));
+        userVa(va);
+        if (perm <= 0 || (perm & ~(MAP_R | MAP_W | MAP_X)) != 0 || (perm & (MAP_R | MAP_W)) == MAP_W)
+            throw fail(E_INVAL);
+        Cap p = cap(t, page, CAP_PAGE, (int) perm); // MAP_R/W/X are CAP_R/W/X
+        return k.map(t, va, p, (int) perm);
+    }
+
+    private long exoUnmap(Env e, long envh, long va) {
+        Env t = live(env(e, envh, CAP_W));
+        userVa(va);
+        k.unmap(t, va);
+        return 0;
+    }
+
+    private long exoDisk(Env e, long blocks, long blockno, long page, long off, long write) {
+        if (write != 0 && write != 1) throw fail(E_INVAL);
+        boolean w = write == 1;
+        Cap b = cap(e, blocks, CAP_BLOCKS, w ? CAP_W : CAP_R);
+        if (!b.covers(blockno, 1)) throw fail(E_RANGE);
+        Cap p = cap(e, page, CAP_PAGE, w ? CAP_R : CAP_W);
+        if (off < 0 || off >= EXO_PGSIZE || off % EXO_BSIZE != 0) throw fail(E_INVAL);
+        k.blockIo(e, b, blockno, p, off, w);
+        return 0;
+    }
+
+    // ---- devices ----
+
+    private long consWrite(Env e, long h, long buf, long n) {
+        cap(e, h, CAP_CONSOLE, CAP_W);
+        if (n < 0) throw fail(E_INVAL);
+        if (!k.accessible(e, buf, n, PageTable.PTE_R)) throw fail(E_FAULT);
+        xv6j.machine.Console con = k.machine.console();
+        for (long done = 0; done < n; ) {
+            int m = (int) Math.min(n - done, EXO_PGSIZE);
+            byte[] b = k.copyIn(e, buf + done, m);
+            con.write(b, 0, m);
+            done += m;
+        }
+        con.flush();
+        return n;
+    }
+
+    private long consRead(Env e, long h, long buf, long n) {
+        cap(e, h, CAP_CONSOLE, CAP_R);
+        if (n < 0) throw fail(E_INVAL);
+        if (n == 0) return 0;
+        if (k.input.available() == 0) throw fail(E_AGAIN);
+        byte[] b = k.input.peek((int) Math.min(n, ConsoleInput.SIZE));
+        if (!k.copyOut(e, buf, b)) throw fail(E_FAULT);
+        k.input.consume(b.length);
+        return b.length;
+    }
+
+    // ---- upcalls ----
+
+    private long exoUpcall(Env e, long handler, long stackTop, long mask) {
+        if ((mask & ~UPCALL_ALL) != 0) throw fail(E_INVAL);
+        if (mask != 0) {
+            if (handler <= 0 || handler >= EXO_UTOP || stackTop <= 0 || stackTop > EXO_UTOP) throw fail(E_INVAL);
+            long frame = (stackTop - FRAME_SIZE) & -16L;
+            if (!k.accessible(e, frame, FRAME_SIZE, PageTable.PTE_W)) throw fail(E_FAULT);
+        }
+        e.upcallHandler = handler;
+        e.upcallStack = stackTop;
+        e.upcallMask = (int) mask;
+        return 0;
+    }
+
+    private long exoResume(Env e, long frame) {
+        byte[] b = k.copyIn(e, frame, REGS_SIZE);
+        if (b == null) throw fail(E_FAULT);
+        e.cur.regs.decode(b, 0);
+        e.cur.inHandler = false;
+        return NO_RESULT;
+    }
+
+    private long exoNotices(Env e, long ptr, long max) {
+        if (max < 0) throw fail(E_INVAL);
+        int n = (int) Math.min(max, e.notices.size());
+        if (n == 0) return 0;
+        ByteBuffer b = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+        int i = 0;
+        for (int h : e.notices) {
+            if (i++ == n) break;
+            b.putInt(h);
+        }
+        if (!k.copyOut(e, ptr, b.array())) throw fail(E_FAULT);
+        for (int j = 0; j < n; j++) e.notices.poll();
+        return n;
+    }
+
+    // ---- protected control transfer ----
+
+    private long pctRegister(Env e, long entry, long stackTop, long policy) {
+        if (policy != PCT_ANY && policy != PCT_KNOWN) throw fail(E_INVAL);
+        if (entry != 0 && (entry < 0 || entry >= EXO_UTOP || stackTop <= 0 || stackTop > EXO_UTOP)) throw fail(E_INVAL);
+        e.pctEntry = entry;
+        e.pctStack = entry == 0 ? 0 : stackTop;
+        e.pctPolicy = (int) policy;
+        return 0;
+    }
+
+    private long pctCall(Env e, long h) {
+        Env s;
+        Cap through = null;
+        if (h == EXO_SELF) {
+            s = e;
+        } else {
+            through = cap(e, h, CAP_ENV, CAP_X);
+            s = through.target;
+        }
+        live(s);
+        if (!accepts(s, e)) throw fail(E_REFUSED);
+        for (Env x = e; x != null; x = x.caller) if (x == s) throw fail(E_BUSY); // it would wait for itself
+        if (Exokernel.busy(s) || !s.waiters.isEmpty()) {
+            e.waitingOn = s;
+            e.waitCap = through;
+            s.waiters.add(e);
+            return NO_RESULT;
+        }
+        k.startCall(e, s);
+        return NO_RESULT;
+    }
+
+    private long pctReturn(Env e) {
+        if (e.caller == null) throw fail(E_INVAL);
+        k.endCall(e);
+        return NO_RESULT;
+    }
+}

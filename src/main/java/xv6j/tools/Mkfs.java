@@ -1,0 +1,338 @@
+package xv6j.tools;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import xv6j.fs.DInode;
+import xv6j.fs.DirEnt;
+import xv6j.fs.Fs;
+import xv6j.fs.SuperBlock;
+import xv6j.machine.Disk;
+
+/**
+ * Makes a fresh xv6 file-system image, as xv6's mkfs does:
+ *
+ * <pre>
+ *   java -jar mkfs.jar [--size BLOCKS] [--inodes N] OUT.img FILE...
+ * </pre>
+ *
+ * The image has the standard layout ({@link SuperBlock#layout}) with a log of
+ * {@link Fs#LOGSIZE} blocks, a root directory (inode 1) holding "." and "..", and every
+ * FILE copied into the root under its last path component, less a leading '_' (xv6's
+ * Makefile names its programs _cat, _ls, ...). Data blocks are handed out in order from
+ * the first data block; the bitmap marks every block below the first free one, metadata
+ * included. Link counts follow xv6: 1 for each file, and 1 for the root (its own "." is
+ * not counted, its ".." is). The root's size is rounded up to whole blocks, as xv6's
+ * mkfs leaves it.
+ *
+ * <p>Everything is checked before a block is written, and the image is written to a
+ * temporary file moved over OUT only when complete: a failed mkfs leaves no image
+ * behind (and an older OUT untouched).
+ */
+public final class Mkfs {
+    private Mkfs() {}
+
+    /** What a successful build made. */
+    public record Built(SuperBlock superBlock, int usedBlocks, int usedInodes) {}
+
+    /** A file to copy in: its name in the root and its contents. */
+    private record Input(String name, byte[] data) {}
+
+    /** Builds an image of the default size ({@link Fs#FSSIZE} blocks, {@link Fs#NINODES} inodes). */
+    public static Built build(Path out, List<Path> files) throws IOException {
+        return build(out, files, Fs.FSSIZE, Fs.NINODES);
+    }
+
+    /**
+     * Builds an image of {@code size} blocks with {@code ninodes} inodes at {@code out}.
+     * Fails with an IOException whose message is one line for a user: a missing or
+     * unreadable file, a bad name, a duplicate name, a file over MAXFILE blocks, or an
+     * image too small for the files or with too few inodes.
+     */
+    public static Built build(Path out, List<Path> files, int size, int ninodes) throws IOException {
+        if (ninodes < 2 || ninodes > 0x10000)
+            throw new IOException("inodes must be 2..65536 (a directory entry names an inode in 16 bits), not " + ninodes);
+        if (size <= 0) throw new IOException("size must be a positive number of blocks, not " + size);
+        SuperBlock sb = SuperBlock.layout(size, ninodes, Fs.LOGSIZE);
+        if (sb.nblocks() <= 0)
+            throw new IOException("image too small: " + size + " blocks hold only the " + sb.datastart()
+                    + " metadata blocks");
+
+        List<Input> inputs = readInputs(files);
+        if (inputs.size() + 1 > ninodes - 1)
+            throw new IOException("too many files: " + inputs.size() + " files and the root need " + (inputs.size() + 1)
+                    + " inodes, the image has " + (ninodes - 1) + " (use --inodes)");
+        long rootBytes = (long) (inputs.size() + 2) * Fs.DIRENT_SIZE;
+        if (rootBytes > (long) Fs.MAXFILE * Fs.BSIZE)
+            throw new IOException("too many files: the root directory would exceed MAXFILE blocks");
+        long needed = blocksFor(rootBytes);
+        for (Input in : inputs) needed += blocksFor(in.data().length);
+        if (needed > sb.nblocks())
+            throw new IOException("image too small: the files need " + needed + " data blocks, " + size
+                    + " blocks leave " + sb.nblocks() + " (use --size)");
+
+        Path target = out.toAbsolutePath();
+        if (!Files.isDirectory(target.getParent())) throw new IOException(target.getParent() + ": no such directory");
+        Path tmp = partFile(target);
+        boolean done = false;
+        try {
+            Built built;
+            try (Disk disk = Disk.create(tmp, size)) {
+                built = write(disk, sb, inputs);
+                disk.force();
+            } catch (UncheckedIOException e) {
+                throw new IOException(e.getMessage(), e.getCause());
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+            return built;
+        } finally {
+            if (!done) Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * A new empty file beside target to build the image in. Not Files.createTempFile:
+     * that makes it owner-only, and the image should get the permissions any new file
+     * gets.
+     */
+    private static Path partFile(Path target) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                    + attempt + ".part");
+            try {
+                return Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) throw e;
+            }
+        }
+    }
+
+    /** Data blocks a file of n bytes takes: its blocks, and the indirect block if used. */
+    private static long blocksFor(long n) {
+        long blocks = (n + Fs.BSIZE - 1) / Fs.BSIZE;
+        return blocks + (blocks > Fs.NDIRECT ? 1 : 0);
+    }
+
+    private static List<Input> readInputs(List<Path> files) throws IOException {
+        List<Input> inputs = new ArrayList<>();
+        Map<String, Path> seen = new HashMap<>();
+        for (Path f : files) {
+            if (!Files.exists(f)) throw new IOException(f + ": no such file");
+            if (!Files.isRegularFile(f)) throw new IOException(f + ": not a regular file");
+            String name = entryName(f);
+            Path other = seen.putIfAbsent(name, f);
+            if (other != null) throw new IOException(f + ": name '" + name + "' is already taken by " + other);
+            long max = (long) Fs.MAXFILE * Fs.BSIZE;
+            if (Files.size(f) > max)
+                throw new IOException(f + ": " + Files.size(f) + " bytes is more than the largest file, " + max
+                        + " bytes (MAXFILE " + Fs.MAXFILE + " blocks)");
+            byte[] data = Files.readAllBytes(f);
+            if (data.length > max) throw new IOException(f + ": grew past " + max + " bytes while mkfs read it");
+            inputs.add(new Input(name, data));
+        }
+        return inputs;
+    }
+
+    /**
+     * The root-directory name of a host file: its last path component without one leading
+     * '_', as UTF-8 bytes (one char per byte, as {@link DirEnt} stores names). Fails if the
+     * name is empty, "." or "..", or longer than DIRSIZ bytes.
+     */
+    public static String entryName(Path file) throws IOException {
+        Path last = file.getFileName();
+        String name = last == null ? "" : last.toString();
+        if (name.startsWith("_")) name = name.substring(1);
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == 0 || name.equals(".") || name.equals(".."))
+            throw new IOException(file + ": '" + name + "' cannot name a file in xv6");
+        if (bytes.length > Fs.DIRSIZ)
+            throw new IOException(file + ": name '" + name + "' is " + bytes.length + " bytes, longer than DIRSIZ ("
+                    + Fs.DIRSIZ + ")");
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    // ---- writing ---------------------------------------------------------------------
+
+    /** Writes the whole file system onto a zeroed disk; the inputs are known to fit. */
+    private static Built write(Disk disk, SuperBlock sb, List<Input> inputs) {
+        Allocator a = new Allocator(disk, sb);
+
+        int root = a.ialloc(Fs.T_DIR);
+        if (root != Fs.ROOTINO) throw new IllegalStateException("root got inode " + root);
+        byte[] dir = new byte[(int) ((inputs.size() + 2) * (long) Fs.DIRENT_SIZE)];
+        new DirEnt(root, ".").encode(dir, 0);
+        new DirEnt(root, "..").encode(dir, Fs.DIRENT_SIZE);
+        for (int i = 0; i < inputs.size(); i++)
+            new DirEnt(root + 1 + i, inputs.get(i).name()).encode(dir, (i + 2) * Fs.DIRENT_SIZE);
+        int dirSize = (dir.length + Fs.BSIZE - 1) / Fs.BSIZE * Fs.BSIZE;
+        a.append(root, dir, dirSize);
+
+        for (Input in : inputs) {
+            int inum = a.ialloc(Fs.T_FILE);
+            a.append(inum, in.data(), in.data().length);
+        }
+        a.finish();
+        return new Built(sb, a.freeblock, a.freeinode - 1);
+    }
+
+    /** xv6 mkfs's ialloc/balloc/iappend, over a disk that starts out zeroed. */
+    private static final class Allocator {
+        private final Disk disk;
+        private final SuperBlock sb;
+        private final DInode[] inodes;
+        private int freeinode = 1;
+        private int freeblock;
+
+        Allocator(Disk disk, SuperBlock sb) {
+            this.disk = disk;
+            this.sb = sb;
+            this.inodes = new DInode[sb.ninodes()];
+            this.freeblock = sb.datastart();
+        }
+
+        /** A new inode of the given type with nlink 1 and nothing in it. */
+        int ialloc(short type) {
+            int inum = freeinode++;
+            inodes[inum] = new DInode(type, (short) 0, (short) 0, (short) 1, 0, new int[Fs.NDIRECT + 1]);
+            return inum;
+        }
+
+        int balloc() {
+            if (freeblock >= sb.size()) throw new IllegalStateException("out of data blocks after the size check");
+            return freeblock++;
+        }
+
+        /** Gives inode inum the contents data and the size size (data padded with zeros). */
+        void append(int inum, byte[] data, int size) {
+            int n = (size + Fs.BSIZE - 1) / Fs.BSIZE;
+            int[] addrs = new int[Fs.NDIRECT + 1];
+            ByteBuffer indirect = ByteBuffer.allocate(Fs.BSIZE).order(ByteOrder.LITTLE_ENDIAN);
+            byte[] buf = new byte[Fs.BSIZE];
+            for (int i = 0; i < n; i++) {
+                if (i == Fs.NDIRECT) addrs[Fs.NDIRECT] = balloc();
+                int b = balloc();
+                if (i < Fs.NDIRECT) addrs[i] = b;
+                else indirect.putInt(4 * (i - Fs.NDIRECT), b);
+                int off = i * Fs.BSIZE;
+                Arrays.fill(buf, (byte) 0);
+                if (off < data.length) System.arraycopy(data, off, buf, 0, Math.min(Fs.BSIZE, data.length - off));
+                disk.write(b, buf);
+            }
+            if (n > Fs.NDIRECT) disk.write(addrs[Fs.NDIRECT], indirect.array());
+            DInode d = inodes[inum];
+            inodes[inum] = new DInode(d.type(), d.major(), d.minor(), d.nlink(), size, addrs);
+        }
+
+        /** Writes the superblock, the inode blocks and the bitmap. */
+        void finish() {
+            byte[] buf = new byte[Fs.BSIZE];
+            sb.encode(buf);
+            disk.write(1, buf);
+
+            for (int blk = sb.inodestart(); blk < sb.bmapstart(); blk++) {
+                Arrays.fill(buf, (byte) 0);
+                for (int j = 0; j < Fs.IPB; j++) {
+                    int inum = (blk - sb.inodestart()) * Fs.IPB + j;
+                    if (inum < inodes.length && inodes[inum] != null) inodes[inum].encode(buf, j * Fs.DINODE_SIZE);
+                }
+                disk.write(blk, buf);
+            }
+
+            // Blocks 0 .. freeblock-1 are in use; the bitmap's bits beyond stay zero.
+            for (int blk = 0; blk * Fs.BPB < freeblock; blk++) {
+                Arrays.fill(buf, (byte) 0);
+                for (int b = blk * Fs.BPB; b < Math.min(freeblock, (blk + 1) * Fs.BPB); b++) {
+                    int bi = b % Fs.BPB;
+                    buf[bi / 8] |= (byte) (1 << (bi % 8));
+                }
+                disk.write(sb.bmapstart() + blk, buf);
+            }
+        }
+    }
+
+    // ---- command line ------------------------------------------------------------------
+
+    static final String USAGE = "usage: mkfs [--size BLOCKS] [--inodes N] OUT.img FILE...";
+
+    /**
+     * Runs mkfs on command-line arguments. Returns the exit status: 0 when the image was
+     * made, 1 when it could not be (one line on err), 2 for bad usage.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        int size = Fs.FSSIZE;
+        int ninodes = Fs.NINODES;
+        List<String> positional = new ArrayList<>();
+        boolean options = true;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (options && a.equals("--")) {
+                options = false;
+            } else if (options && (a.equals("-h") || a.equals("--help"))) {
+                out.println(USAGE);
+                return 0;
+            } else if (options && (a.equals("--size") || a.equals("--inodes"))) {
+                if (i + 1 == args.length) return usage(err, a + " needs a number");
+                Integer v = parsePositive(args[++i]);
+                if (v == null) return usage(err, a + " needs a positive number, not '" + args[i] + "'");
+                if (a.equals("--size")) size = v;
+                else ninodes = v;
+            } else if (options && a.startsWith("-") && a.length() > 1) {
+                return usage(err, "unknown option " + a);
+            } else {
+                positional.add(a);
+            }
+        }
+        if (positional.isEmpty()) return usage(err, "no output image named");
+
+        Path image = Path.of(positional.get(0));
+        List<Path> files = positional.subList(1, positional.size()).stream().map(Path::of).toList();
+        try {
+            Built b = build(image, files, size, ninodes);
+            SuperBlock sb = b.superBlock();
+            out.println(image + ": " + sb.size() + " blocks (" + sb.datastart() + " metadata, " + sb.nblocks()
+                    + " data, " + b.usedBlocks() + " in use), " + sb.ninodes() + " inodes (" + b.usedInodes()
+                    + " in use), " + files.size() + " files");
+            return 0;
+        } catch (IOException e) {
+            err.println("mkfs: " + Cli.describe(e));
+            return 1;
+        }
+    }
+
+    private static Integer parsePositive(String s) {
+        try {
+            int v = Integer.parseInt(s);
+            return v > 0 ? v : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static int usage(PrintStream err, String why) {
+        err.println("mkfs: " + why);
+        err.println(USAGE);
+        return 2;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+}

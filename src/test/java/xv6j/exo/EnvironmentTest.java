@@ -1,0 +1,276 @@
+package xv6j.exo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static xv6j.exo.ExoAbi.*;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import xv6j.machine.Trap;
+
+/** Environments, events, protected control transfer and upcalls, driven from Java. */
+class EnvironmentTest {
+    ExoFixture f;
+    Env boot;
+
+    @BeforeEach
+    void setUp() {
+        f = new ExoFixture("typed\n");
+        boot = f.boot;
+        f.mapPage(boot, EXO_BOOT_MEMORY, ExoFixture.SCRATCH);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        f.close();
+    }
+
+    Env childWithScratch(long[] h) {
+        Env e = f.child(boot, h);
+        long mem = f.giveMemory(boot, h[0]);
+        f.mapPage(e, mem, ExoFixture.SCRATCH);
+        return e;
+    }
+
+    @Test
+    void newEnvironmentIsStoppedAndRunsOnlyWithCpuOnceStarted() {
+        long[] h = new long[1];
+        Env c = f.child(boot, h);
+        assertArrayEquals(new int[] {c.id, boot.id, ENV_STATE_STOPPED, 0}, f.envinfo(boot, h[0]));
+        assertEquals(0, f.call(boot, SYS_env_ctl, h[0], ENV_START, 0));
+        assertEquals(ENV_STATE_RUNNABLE, f.envinfo(boot, h[0])[2]);
+        assertTrue(!f.k.runnable(c), "no CPU yet");
+        long cpu = f.call(boot, SYS_capgrant, EXO_BOOT_CPU, h[0], CAP_X, 0, 0);
+        assertTrue(f.k.runnable(c));
+        assertEquals(1, f.call(boot, SYS_caprevoke, EXO_BOOT_CPU));
+        assertTrue(!f.k.runnable(c), "CPU revoked");
+        assertNull(c.caps.get(cpu));
+    }
+
+    @Test
+    void destroyedChildLingersWithItsStatusUntilItsLastCapabilityGoes() {
+        long[] h = new long[1];
+        Env c = childWithScratch(h);
+        int free0 = f.k.freePages();
+        int id = c.id;
+        assertEquals(0, f.call(boot, SYS_env_ctl, h[0], ENV_DESTROY, 42));
+        assertArrayEquals(new int[] {id, boot.id, ENV_STATE_EXITED, 42}, f.envinfo(boot, h[0]));
+        assertTrue(f.k.freePages() > free0, "its page and page tables are free");
+        assertEquals(EV_CHILD, f.call(boot, SYS_exosched, EXOSCHED_BLOCK, EV_CHILD | EV_CONSOLE, 0) & EV_CHILD);
+        assertEquals(E_DEAD, f.call(boot, SYS_env_ctl, h[0], ENV_START, 0));
+        assertEquals(0, f.call(boot, SYS_capfree, h[0]));
+        assertNull(f.k.env(id), "forgotten");
+        long again = f.call(boot, SYS_capalloc, CAP_ENV, 0, 0, 0);
+        assertTrue(boot.caps.get(again).target.id > id, "ids are never reused");
+    }
+
+    @Test
+    void exitOnSelfEndsTheEnvironment() {
+        long[] h = new long[1];
+        Env c = childWithScratch(h);
+        f.call(c, SYS_env_ctl, EXO_SELF, ENV_DESTROY, 7);
+        assertTrue(c.exited);
+        assertEquals(7, c.status);
+    }
+
+    @Test
+    void registersRoundTripThroughGetregsAndSetregs() {
+        long[] h = new long[1];
+        Env c = f.child(boot, h);
+        c.cur.regs.x[5] = 0x1234;
+        c.cur.regs.pc = 0x4000;
+        assertEquals(0, f.call(boot, SYS_env_ctl, h[0], ENV_GETREGS, ExoFixture.SCRATCH));
+        assertEquals(0x1234, f.readLong(boot, ExoFixture.SCRATCH + 8 * 5));
+        assertEquals(0x4000, f.readLong(boot, ExoFixture.SCRATCH + 512));
+        byte[] regs = new byte[REGS_SIZE];
+        regs[8 * 7] = 99;              // x7
+        regs[0] = 1;                   // x0: ignored
+        regs[512] = 0x10;              // pc 0x10
+        regs[520] = (byte) 0xff;       // fcsr
+        regs[521] = 1;                 // fcsr bit 8 does not exist
+        f.write(boot, ExoFixture.SCRATCH, regs);
+        assertEquals(0, f.call(boot, SYS_env_ctl, h[0], ENV_SETREGS, ExoFixture.SCRATCH));
+        assertEquals(99, c.cur.regs.x[7]);
+        assertEquals(0, c.cur.regs.x[0]);
+        assertEquals(0x10, c.cur.regs.pc);
+        assertEquals(0xff, c.cur.regs.fcsr);
+        assertEquals(E_FAULT, f.call(boot, SYS_env_ctl, h[0], ENV_SETREGS, 0x900000));
+    }
+
+    @Test
+    void blockReturnsPendingEventsAtOnceAndSleepsOtherwise() {
+        long[] h = new long[1];
+        Env c = f.child(boot, h);
+        assertEquals(E_INVAL, f.call(boot, SYS_exosched, EXOSCHED_BLOCK, 0, 0));
+        assertEquals(E_INVAL, f.call(boot, SYS_exosched, EXOSCHED_BLOCK, 0x20, 0));
+        f.call(boot, SYS_exosched, EXOSCHED_BLOCK, EV_CHILD, 0);
+        assertEquals(ENV_STATE_BLOCKED, boot.state());
+        f.k.lock.lock();
+        try {
+            f.k.destroy(c, 0, null); // as another environment's call would
+        } finally {
+            f.k.lock.unlock();
+        }
+        assertEquals(ENV_STATE_RUNNABLE, boot.state());
+        assertEquals(EV_CHILD, boot.cur.regs.x[A0]);
+    }
+
+    @Test
+    void consoleInputIsRawAndAgainWhenNoneWaits() {
+        assertEquals(E_AGAIN, f.call(boot, SYS_exo_cons_read, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH, 10));
+        f.k.lock.lock();
+        try {
+            f.k.consoleInput("ab\b\n".getBytes());
+        } finally {
+            f.k.lock.unlock();
+        }
+        assertEquals(EV_CONSOLE, f.call(boot, SYS_exosched, EXOSCHED_BLOCK, EV_CONSOLE, 0), "input waits: no sleep");
+        assertEquals(2, f.call(boot, SYS_exo_cons_read, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH, 2));
+        assertEquals(2, f.call(boot, SYS_exo_cons_read, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH + 2, 10));
+        assertEquals("ab\b\n", new String(f.read(boot, ExoFixture.SCRATCH, 4)), "no line editing");
+        f.write(boot, ExoFixture.SCRATCH, "hello".getBytes());
+        assertEquals(5, f.call(boot, SYS_exo_cons_write, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH, 5));
+        assertTrue(f.console().endsWith("hello"));
+        assertEquals(E_FAULT, f.call(boot, SYS_exo_cons_write, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH, 8192));
+        assertEquals(E_INVAL, f.call(boot, SYS_exo_cons_write, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH, -1));
+    }
+
+    @Test
+    void waitAndWakeMeetOnTheSamePhysicalWordInDifferentAddressSpaces() {
+        long[] h = new long[1];
+        Env c = childWithScratch(h);
+        long shared = f.page(boot, EXO_BOOT_MEMORY);
+        long inChild = f.call(boot, SYS_capgrant, shared, h[0], CAP_R | CAP_W, 0, 0);
+        assertEquals(0, f.call(boot, SYS_exo_map, EXO_SELF, 0x30000, shared, MAP_R | MAP_W));
+        assertEquals(0, f.call(boot, SYS_exo_map, h[0], 0x70000, inChild, MAP_R | MAP_W), "the parent maps the child's capability");
+        assertEquals(0, f.call(c, SYS_exosched, EXOSCHED_WAIT, 0x70008, 5), "value differs: no sleep");
+        assertTrue(!c.cur.blocked());
+        assertEquals(0, f.call(c, SYS_exosched, EXOSCHED_WAIT, 0x70008, 0));
+        assertTrue(c.cur.blocked());
+        assertEquals(0, f.call(boot, SYS_exosched, EXOSCHED_WAKE, 0x30004, 0), "another word");
+        assertEquals(1, f.call(boot, SYS_exosched, EXOSCHED_WAKE, 0x30008, 0));
+        assertTrue(!c.cur.blocked());
+        assertEquals(E_INVAL, f.call(boot, SYS_exosched, EXOSCHED_WAIT, 0x30002, 0));
+        assertEquals(E_FAULT, f.call(boot, SYS_exosched, EXOSCHED_WAKE, 0x50000000, 0));
+    }
+
+    @Test
+    void protectedControlTransferPassesSixArgumentsAndResultsInRegisters() {
+        long[] hs = new long[1], hc = new long[1];
+        Env server = childWithScratch(hs);
+        Env client = childWithScratch(hc);
+        assertEquals(0, f.call(server, SYS_pct_register, 0x2000, 0x8008, PCT_KNOWN));
+        server.cur.regs.pc = 0x777;
+        server.cur.regs.x[9] = 0x5e5e;
+        long toServer = f.call(boot, SYS_capgrant, hs[0], hc[0], CAP_X, 0, 0);
+        assertEquals(E_REFUSED, f.call(client, SYS_pct_call, toServer, 1, 2, 3, 4, 5, 6), "server knows no client");
+        f.call(boot, SYS_capgrant, hc[0], hs[0], CAP_R, 0, 0);
+        f.call(client, SYS_pct_call, toServer, 11, 12, 13, 14, 15, 16);
+        Regs s = server.cur.regs;
+        assertEquals(0x2000, s.pc);
+        assertEquals(0x8000, s.x[SP], "stack top, 16-byte aligned");
+        assertEquals(client.id, s.x[A0]);
+        for (int i = 1; i <= 6; i++) assertEquals(10 + i, s.x[A0 + i]);
+        assertTrue(client.callee == server && server.caller == client);
+        for (int i = 1; i <= 6; i++) s.x[A0 + i] = 100 + i;
+        f.call(server, SYS_pct_return);
+        Regs c = client.cur.regs;
+        assertEquals(0, c.x[A0]);
+        for (int i = 1; i <= 6; i++) assertEquals(100 + i, c.x[A0 + i]);
+        assertEquals(0x777, server.cur.regs.pc, "the server's own activation is back");
+        assertEquals(0x5e5e, server.cur.regs.x[9]);
+        assertEquals(EV_PCT, f.call(server, SYS_exosched, EXOSCHED_BLOCK, EV_PCT, 0));
+        assertEquals(E_INVAL, f.call(server, SYS_pct_return), "no call to return from");
+    }
+
+    @Test
+    void callersWaitInOrderAndACalleesDeathFailsTheCallWithDead() {
+        long[] hs = new long[1], h1 = new long[1], h2 = new long[1];
+        Env server = f.child(boot, hs);
+        Env c1 = f.child(boot, h1);
+        Env c2 = f.child(boot, h2);
+        f.call(server, SYS_pct_register, 0x2000, 0x8000, PCT_ANY);
+        long x1 = f.call(boot, SYS_capgrant, hs[0], h1[0], CAP_X, 0, 0);
+        long x2 = f.call(boot, SYS_capgrant, hs[0], h2[0], CAP_X, 0, 0);
+        f.call(boot, SYS_env_ctl, h2[0], ENV_START, 0);
+        f.call(c1, SYS_pct_call, x1, 1, 0, 0, 0, 0, 0);
+        f.call(c2, SYS_pct_call, x2, 2, 0, 0, 0, 0, 0);
+        assertTrue(server.caller == c1 && c2.waitingOn == server);
+        assertEquals(ENV_STATE_BLOCKED, c2.state());
+        f.call(server, SYS_pct_return);
+        assertTrue(server.caller == c2, "the waiting caller's call starts when the first ends");
+        assertEquals(2, server.cur.regs.x[A1]);
+        f.call(boot, SYS_env_ctl, hs[0], ENV_DESTROY, -1);
+        assertEquals(E_DEAD, c2.cur.regs.x[A0]);
+        assertNull(c2.callee);
+        assertEquals(E_DEAD, f.call(c1, SYS_pct_call, x1, 0, 0, 0, 0, 0, 0));
+        f.call(c1, SYS_pct_register, 0x2000, 0x8000, PCT_ANY);
+        assertEquals(E_BUSY, f.call(c1, SYS_pct_call, EXO_SELF, 0, 0, 0, 0, 0, 0), "a call into itself would wait forever");
+    }
+
+    @Test
+    void aFaultWithoutAHandlerDestroysWithAOneLineMessage() {
+        long[] h = new long[1];
+        Env c = f.child(boot, h);
+        f.k.lock.lock();
+        try {
+            f.k.fault(c, new Trap(Trap.Cause.STORE_PAGE_FAULT, 0x1234, 0xdead0));
+        } finally {
+            f.k.lock.unlock();
+        }
+        assertTrue(c.exited);
+        assertEquals(-1, c.status);
+        assertTrue(f.console().contains("exo: env " + c.id + ": store page fault at pc 0x1234, address 0xdead0: destroyed"), f.console());
+    }
+
+    @Test
+    void aFaultUpcallPushesTheFrameAndResumeRestoresIt() {
+        long[] h = new long[1];
+        Env c = childWithScratch(h);
+        assertEquals(E_FAULT, f.call(c, SYS_exo_upcall, 0x3000, 0x900000, UPCALL_FAULT), "stack not mapped");
+        assertEquals(E_INVAL, f.call(c, SYS_exo_upcall, 0x3000, ExoFixture.SCRATCH + 4096, 8));
+        assertEquals(0, f.call(c, SYS_exo_upcall, 0x3000, ExoFixture.SCRATCH + 4096, UPCALL_FAULT));
+        c.cur.regs.x[8] = 88;
+        c.cur.regs.pc = 0x1230;
+        f.k.lock.lock();
+        try {
+            f.k.fault(c, new Trap(Trap.Cause.LOAD_PAGE_FAULT, 0x1230, 0xbad000));
+        } finally {
+            f.k.lock.unlock();
+        }
+        long frame = ExoFixture.SCRATCH + 4096 - FRAME_SIZE & -16L;
+        assertEquals(frame, c.cur.regs.x[A0]);
+        assertEquals(0x3000, c.cur.regs.pc);
+        assertEquals(88, f.readLong(c, frame + 8 * 8));
+        assertEquals(0x1230, f.readLong(c, frame + 512));
+        assertEquals(UPCALL_FAULT, f.readLong(c, frame + REGS_SIZE));
+        assertEquals(13, f.readLong(c, frame + REGS_SIZE + 8));
+        assertEquals(0xbad000, f.readLong(c, frame + REGS_SIZE + 16));
+        // A second fault in the handler is fatal.
+        f.write(c, frame + 512, new byte[] {0x34, 0x12, 0, 0, 0, 0, 0, 0}); // skip to 0x1234
+        f.call(c, SYS_exo_resume, frame);
+        assertEquals(0x1234, c.cur.regs.pc);
+        assertEquals(88, c.cur.regs.x[8]);
+        assertTrue(!c.cur.inHandler);
+    }
+
+    @Test
+    void anUnwritableUpcallStackDestroysTheEnvironment() {
+        long[] h = new long[1];
+        Env c = childWithScratch(h);
+        assertEquals(0, f.call(c, SYS_exo_upcall, 0x3000, ExoFixture.SCRATCH + 4096, UPCALL_FAULT));
+        assertEquals(0, f.call(c, SYS_exo_unmap, EXO_SELF, ExoFixture.SCRATCH));
+        f.k.lock.lock();
+        try {
+            f.k.fault(c, new Trap(Trap.Cause.ILLEGAL_INSTRUCTION, 0x40, 0x0));
+        } finally {
+            f.k.lock.unlock();
+        }
+        assertTrue(c.exited);
+        assertTrue(f.console().contains("upcall stack"), f.console());
+        f.check();
+    }
+}

@@ -1,0 +1,68 @@
+package xv6j.kernel;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import xv6j.machine.Clock;
+import xv6j.machine.Console;
+import xv6j.machine.Disk;
+import xv6j.machine.Hart;
+import xv6j.machine.Machine;
+import xv6j.tools.Mkfs;
+
+/**
+ * Boots the xv6 kernel in this JVM the way a user would run it with a script on standard
+ * input ({@code printf '...' | make qemu}): a fresh image, a batch console, and by
+ * default deterministic time. Returns what the console printed.
+ */
+final class XvRun {
+    /** What one boot printed and did. */
+    record Result(int status, String output, long instructions) {}
+
+    private XvRun() {}
+
+    /** The xv6 programs the build made (target/user/kernel/bin). */
+    static List<Path> programs() {
+        Path bin = Path.of(System.getProperty("xv6j.user", "target/user"), "kernel", "bin");
+        try (Stream<Path> s = Files.list(bin)) {
+            return s.sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no user programs at " + bin + " (run the build first)", e);
+        }
+    }
+
+    /** A fresh fs.img in dir with every program and a README, as `make fs.img` builds it. */
+    static Path freshImage(Path dir) throws IOException {
+        Path readme = dir.resolve("README");
+        Files.writeString(readme, "xv6j test image\n");
+        List<Path> files = new ArrayList<>(programs());
+        files.add(readme);
+        Path img = dir.resolve("fs.img");
+        Mkfs.build(img, files);
+        return img;
+    }
+
+    static Result boot(Path image, String script) throws Exception {
+        return boot(image, script, 1, true, 128);
+    }
+
+    static Result boot(Path image, String script, int harts, boolean deterministic, int memMiB) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Console console = Console.batch(new ByteArrayInputStream(script.getBytes(StandardCharsets.ISO_8859_1)), out);
+        try (Disk disk = Disk.open(image, false)) {
+            Clock clock = deterministic ? new Clock.Virtual() : new Clock.Wall();
+            Machine m = Machine.create((long) memMiB << 20, harts, disk, console, clock);
+            int status = new Kernel(m).run();
+            long instret = 0;
+            for (Hart h : m.harts()) instret += h.instret;
+            return new Result(status, out.toString(StandardCharsets.ISO_8859_1), instret);
+        }
+    }
+}
