@@ -1,10 +1,9 @@
-// Building a new environment: what fork and exec (and the file server, starting init)
-// have in common. The builder allocates the newcomer's uproc region and software page
-// table, maps them in its own address space to fill them in (CHILD_UPROC_VA,
-// CHILD_VPT_VA), grants the newcomer a capability for each and the handles every LibOS
-// process holds, and finally maps them into the newcomer through its own capabilities so
-// that the newcomer's start-up code can run and adopt them (see uproc.h). Once the
-// newcomer has adopted everything, build_release lets go of the builder's side.
+// Building a new environment: what fork and exec (and the file server's start, and the
+// server starting init) have in common. The builder allocates the newcomer's uproc region
+// and software page table, maps them in its own address space to fill them in
+// (CHILD_UPROC_VA, CHILD_VPT_VA), grants the newcomer a capability for each and the
+// handles every LibOS process holds, and maps them into the newcomer through those
+// handles (see uproc.h). build_release then lets go of the builder's side.
 #include "libos.h"
 
 static void release_uproc(void) {
@@ -42,9 +41,9 @@ int build_begin(int env, const struct creator *c, int pid) {
         u->h_uproc[i] = (int)capgrant(b->own_uproc[i], env, CAP_R | CAP_W | CAP_GRANT, 0, 0);
         if (u->h_uproc[i] < 0) goto bad;
     }
-    struct exo_capinfo mem;
-    if (capinfo(c->h_mem, &mem) < 0) goto bad;
-    u->h_mem = (int)capgrant(c->h_mem, env, CAP_R | CAP_GRANT, (long)mem.first, (long)mem.count);
+    // A page allocated from a memory capability gets its rights: W and X let the newcomer
+    // map its pages writable and executable.
+    u->h_mem = (int)capgrant(c->h_mem, env, CAP_R | CAP_W | CAP_X | CAP_GRANT, 0, 0);
     u->h_srv = (int)capgrant(c->h_srv, env, CAP_X | CAP_GRANT, 0, 0);
     u->h_cons = (int)capgrant(c->h_cons, env, CAP_W | CAP_GRANT, 0, 0);   // output only: input is the server's
     u->h_clock = (int)capgrant(c->h_clock, env, CAP_R | CAP_GRANT, 0, 0);
@@ -52,7 +51,6 @@ int build_begin(int env, const struct creator *c, int pid) {
     if (u->h_mem < 0 || u->h_srv < 0 || u->h_cons < 0 || u->h_clock < 0) goto bad;
     u->magic = UPROC_MAGIC;
     u->pid = pid;
-    u->adopted = 0;
     return 0;
 bad:
     build_release();
@@ -74,24 +72,14 @@ int build_vpt(int env, uint64 va) {
 }
 
 int build_finish(int env, const struct creator *c) {
-    struct build *b = BUILD;
+    struct uproc *u = CHILD;
     for (int i = 0; i < UPROC_PAGES; i++) {
-        if (exo_map(env, UPROC_VA + i * PG, b->own_uproc[i], MAP_R | MAP_W) < 0) return -1;
+        if (exo_map(env, UPROC_VA + i * PG, u->h_uproc[i], MAP_R | MAP_W) < 0) return -1;
     }
     for (int i = 0; i < VPT_PAGES; i++) {
-        if (b->own_vpt[i] == 0) continue;
-        if (exo_map(env, VPT_VA + (uint64)i * PG, b->own_vpt[i] - 1, MAP_R | MAP_W) < 0) return -1;
+        if (u->vptdir[i] == 0) continue;
+        if (exo_map(env, VPT_VA + (uint64)i * PG, u->vptdir[i] - 1, MAP_R | MAP_W) < 0) return -1;
     }
-    CHILD->h_cpu = (int)capgrant(c->h_cpu, env, CAP_X | CAP_GRANT, 0, 0);
-    return CHILD->h_cpu < 0 ? -1 : 0;
-}
-
-int build_wait(int env) {
-    for (;;) {
-        int a = CHILD->adopted;
-        if (a != 0) return a;
-        struct exo_envinfo info;
-        if (env_ctl(env, ENV_INFO, &info) < 0 || info.state == ENV_STATE_EXITED) return 3;
-        exosched(EXOSCHED_WAIT, (long)&CHILD->adopted, 0);
-    }
+    u->h_cpu = (int)capgrant(c->h_cpu, env, CAP_X | CAP_GRANT, 0, 0);
+    return u->h_cpu < 0 ? -1 : 0;
 }

@@ -1,8 +1,8 @@
 // The console, the client's side. Output goes straight to the console capability. Input
 // is line-edited by the file server, which holds the one line buffer every process reads
 // from (as the xv6 kernel's console driver does): a read asks it for a line, and while
-// there is none, waits for the bulletin's console counter, which the server bumps when a
-// key arrives.
+// there is none, blocks until keys arrive (EV_CONSOLE, pending while input waits) or a
+// revocation notice says the process was killed.
 #include "libos.h"
 
 int console_write(const char *buf, int n) {
@@ -24,13 +24,14 @@ int console_read(int fd, char *buf, int n) {
     if (UPROC->h_srv < 0) return bare_read(buf, n);
     if (n > IPC_DATA_SIZE) n = IPC_DATA_SIZE;
     for (;;) {
-        int seen = BULLETIN->console;
         long r = srv(SRV_CONSREAD, fd, n, 0, 0);
         if (r != SRV_AGAIN) {
             if (r > 0 && copy_checked(buf, IPC_DATA, r) < 0) return -1;
             return (int)r;
         }
         if (IPC->killed) return -1;
-        exosched(EXOSCHED_WAIT, (long)&BULLETIN->console, seen);
+        // The server has taken every key that was there: EV_CONSOLE is now pending only
+        // if more came since, so this cannot sleep through a key.
+        exosched(EXOSCHED_BLOCK, EV_CONSOLE | EV_NOTICE, 0);
     }
 }

@@ -5,9 +5,8 @@
 // (exec fails by returning -1). So exec builds a fresh environment beside this one (the
 // file server makes it), loads the program into it (image.c), and asks the server to
 // commit: the process, with its pid, parent, descriptors and current directory, is from
-// then on the new environment, which the server starts. This environment waits until
-// the new one owns its pages (they are mapped through our capabilities until then),
-// then destroys itself.
+// then on the new environment, which the server starts. This environment then destroys
+// itself: the new one holds its own capabilities for all it needs.
 #include "libos.h"
 
 static long exec_read(void *ctx, uint64 off, void *dst, long n) {
@@ -37,14 +36,11 @@ int exec(const char *path, char **argv) {
     struct creator c = {UPROC->h_mem, UPROC->h_srv, UPROC->h_cons, UPROC->h_clock, UPROC->h_cpu};
     struct image_src src = {exec_read, 0};
     if (image_build(env, &c, &src, argv, UPROC->pid, UPROC->fd, name) < 0) goto fail;
+    image_release();
+    build_release();
     lo_strlcpy(IPC->path[0], name, SRV_MAXPATH);
-    if (srv(SRV_EXEC_COMMIT, 0, 0, 0, 0) < 0) {
-        image_release();
-        build_release();
-        goto fail;
-    }
+    if (srv(SRV_EXEC_COMMIT, 0, 0, 0, 0) < 0) goto fail;
     // The point of no return: we are no longer the process.
-    build_wait(env);
     UPROC->exiting = 1;
     for (;;) env_ctl(EXO_SELF, ENV_DESTROY, 0);
 fail:

@@ -1,15 +1,15 @@
 // fork: a new environment with a copy-on-write view of this one's memory.
 //
 // The file server makes the process (pid, a copy of the descriptor table and current
-// directory, the IPC pages, the pipe pages mapped) and its environment, and hands us a
-// capability to build it. We give the child a capability for each of our pages: writable
-// pages are shared copy-on-write (we lose our own write access to them too, until the
-// fault handler copies or takes back the page), read-only pages are simply shared. The
-// page we are running fork on is copied at once: we write it again the moment fork
-// returns, so sharing it would only cost a fault, and copying it now means fork, not a
-// later write, is what fails when memory is short. The child starts at fork_child_entry
-// with our callee-saved registers, adopts its pages and returns 0 from fork on our stack
-// as it was when fork was called.
+// directory, its IPC pages and pipe pages mapped) and its environment, and hands us a
+// capability to build it. We give the child a capability for each of our pages and map
+// the page into it through that capability: writable pages are shared copy-on-write (we
+// lose our own write access to them too, until the fault handler copies or takes back
+// the page), read-only pages are simply shared. The page we are running fork on is copied
+// at once: we write it again the moment fork returns, so sharing it would only cost a
+// fault, and copying it now means fork, not a later write, is what fails when memory is
+// short. The child starts at fork_child_entry with our callee-saved registers, registers
+// its upcalls and returns 0 from fork on our stack as it was when fork was called.
 #include "libos.h"
 
 void fork_child_entry(void);
@@ -83,9 +83,7 @@ static int give_page(int env, uint64 va, vpte_t e, int copy) {
         capfree((int)nh);   // the child's capability keeps the page alive
         if (hc < 0) return -1;
         CHILD_VPT[va / PG] = VP_MAKE(hc, (f & ~VP_COW) | VP_CAPW);
-        return 0;
-    }
-    if (f & VP_W) {
+    } else if (f & VP_W) {
         if (!(f & VP_COW)) {
             vpte_t ne = VP_MAKE(h, f | VP_COW);
             if (exo_map(EXO_SELF, va, h, vp_perm(ne)) < 0) return -1;
@@ -94,13 +92,13 @@ static int give_page(int env, uint64 va, vpte_t e, int copy) {
         hc = capgrant(h, env, CAP_R | CAP_X | CAP_GRANT, 0, 0);
         if (hc < 0) return -1;
         CHILD_VPT[va / PG] = VP_MAKE(hc, (f | VP_COW) & ~VP_CAPW);
-        return 0;
+    } else {
+        hc = capgrant(h, env, CAP_R | CAP_X | CAP_GRANT, 0, 0);
+        if (hc < 0) return -1;
+        CHILD_VPT[va / PG] = VP_MAKE(hc, f & ~VP_CAPW);
     }
-    hc = capgrant(h, env, CAP_R | CAP_X | CAP_GRANT, 0, 0);
-    if (hc < 0) return -1;
-    CHILD_VPT[va / PG] = VP_MAKE(hc, f & ~VP_CAPW);
-    // Text and read-only data: the child's start-up code runs from them before it adopts.
-    return exo_map(env, va, h, vp_perm(e)) < 0 ? -1 : 0;
+    vpte_t ce = CHILD_VPT[va / PG];
+    return exo_map(env, va, (int)hc, vp_perm(ce)) < 0 ? -1 : 0;
 }
 
 static int fork_build(int env, const struct creator *c, int pid, const struct forkregs *r) {
@@ -146,13 +144,11 @@ int fork_c(struct forkregs *r) {
     if (pid < 0) return libos_leave(-1);
     int env = (int)out[1];
     struct creator c = {UPROC->h_mem, UPROC->h_srv, UPROC->h_cons, UPROC->h_clock, UPROC->h_cpu};
-    int adopted = 0;
-    if (fork_build(env, &c, (int)pid, r) == 0 && srv(SRV_FORK_START, pid, 0, 0, 0) == 0)
-        adopted = build_wait(env);
-    // The child owns its pages now (or failed to and is gone): our side of it can go.
+    int ok = fork_build(env, &c, (int)pid, r) == 0 && srv(SRV_FORK_START, pid, 0, 0, 0) == 0;
+    // The child holds its own capabilities for everything it maps: our side can go.
     build_release();
     capfree(env);
-    if (adopted != 1) {
+    if (!ok) {
         srv(SRV_FORK_ABORT, pid, 0, 0, 0);
         return libos_leave(-1);
     }

@@ -4,9 +4,10 @@
 // program starts at its entry with a0 = argc, a1 = sp = argv, and (the LibOS's addition)
 // a2 = EXEC_MAGIC, a3 = UPROC_VA, where its uproc says who it is.
 //
-// The builder allocates every page itself and grants the newcomer all rights on it (the
-// page is the newcomer's alone). Its own handles are kept in OWN_VPT until the newcomer
-// owns its pages; the newcomer's are in its software page table (CHILD_VPT).
+// The builder allocates every page itself, fills it through its own handle (kept in
+// OWN_VPT until image_release), and grants the newcomer all rights on it: the page is the
+// newcomer's alone. The newcomer's handles are in its software page table (CHILD_VPT),
+// and its pages are mapped through them.
 #include "libos.h"
 #include "lib/elf.h"
 
@@ -135,10 +136,9 @@ int image_build(int env, const struct creator *c, struct image_src *src, char **
     for (int i = 0; i < LIBOS_NOFILE; i++) u->fd[i] = fd[i];
     lo_strlcpy(u->name, name, LIBOS_NAMELEN);
     if (build_finish(env, c) < 0) goto bad;
-    // The newcomer's first steps need its text: map the whole image through our handles.
     for (uint64 va = 0; va < u->sz; va += PG) {
         if (BUILD->own_own[va / PG / VPT_PER_PAGE] == 0) continue;
-        vpte_t e = OWN_VPT[va / PG];
+        vpte_t e = CHILD_VPT[va / PG];
         if (e != 0 && exo_map(env, va, VP_HANDLE(e), vp_perm(e)) < 0) goto bad;
     }
     struct exo_regs *r = &BUILD->regs;

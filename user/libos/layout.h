@@ -15,7 +15,6 @@
 //                       upcall stack (fault and time-slice handlers): the LibOS never
 //                       runs anything big on the program's one-page stack
 //     IPC_VA            two pages shared with the file server: arguments, results, data
-//     BULLETIN_VA       the file server's bulletin, read-only: the console event counter
 //     SCRATCH_FAULT     a window where the fault handler copies a copy-on-write page
 //     SCRATCH_WORK      a window where fork, exec and the loader fill pages
 //     CHILD_UPROC_VA    a new environment's struct uproc while fork or exec builds it
@@ -44,7 +43,6 @@
 #define UPCALL_STACK_TOP (UPROC_VA + UPROC_PAGES * PG)  // three pages
 #define IPC_VA (LIBOS_BASE + 0x10000UL)
 #define IPC_PAGES 2
-#define BULLETIN_VA (LIBOS_BASE + 0x20000UL)
 #define SCRATCH_FAULT (LIBOS_BASE + 0x30000UL)
 #define SCRATCH_WORK (LIBOS_BASE + 0x31000UL)
 #define CHILD_UPROC_VA (LIBOS_BASE + 0x40000UL)
@@ -58,7 +56,6 @@
 #define VPT_PAGES (USERPAGES / VPT_PER_PAGE)        // 256 pages cover USERTOP
 
 #define SRV_BASE 0x3F80000000UL
-#define SRV_BULLETIN (SRV_BASE)
 #define SRV_PCT_STACK (SRV_BASE + 0x10000UL)        // SRV_STACK_PAGES pages
 #define SRV_MAIN_STACK (SRV_BASE + 0x30000UL)       // SRV_STACK_PAGES pages
 #define SRV_STACK_PAGES 8

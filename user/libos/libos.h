@@ -83,25 +83,25 @@ struct build {
 int build_begin(int env, const struct creator *c, int pid);
 // A page of the child's software page table covering va, in CHILD_VPT. 0 or -1.
 int build_vpt(int env, uint64 va);
-// Maps the child's uproc region and software page table into it through our capabilities,
-// so that its start-up code can run; grants it a CPU. 0 or -1.
+// Maps the child's uproc region and software page table into it, through its handles;
+// grants it a CPU. 0 or -1.
 int build_finish(int env, const struct creator *c);
 // Releases what build_* gave us: the windows on the child's pages and our handles.
 void build_release(void);
-// Waits until the child has adopted its pages (1), failed to (2) or died (3).
-int build_wait(int env);
 
 // Loads the program at src into env, as exec: segments, the stack with argv (a user
 // pointer, read with checked copies), the uproc with pid, descriptors and name. 0 or -1.
 int image_build(int env, const struct creator *c, struct image_src *src, char **argv, int pid,
                 const struct fdinfo *fd, const char *name);
-// Our handles on the image's pages: freed once the child owns them (or on failure).
+// Our handles on the image's pages (the child holds its own): freed after image_build.
 void image_release(void);
 
 // ---- start-up (start.c) ----
-void adopt(void);
-// The file server's boot, linked into init only; the weak default runs a program bare.
-void libos_boot(int argc, char **argv);
+// The first environment's start, linked into init only (server/boot.c); the weak default
+// runs a program bare.
+void libos_boot(int argc, char **argv, struct exo_bootinfo *bi);
+// The file server's start (pid 0), linked into init only; the weak default refuses.
+void libos_server(void);
 
 // ---- descriptors (fd.c, pipe.c, console.c) ----
 struct fdinfo *fdget(int fd);

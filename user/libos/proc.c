@@ -52,7 +52,7 @@ int sleep(int n) {
     long t0 = exo_ticks(UPROC->h_clock);
     while (exo_ticks(UPROC->h_clock) - t0 < n) {
         if (IPC->killed) return libos_leave(-1);
-        exosched(EXOSCHED_BLOCK, EV_TICK, 0);
+        exosched(EXOSCHED_BLOCK, EV_TICK | EV_NOTICE, 0);
     }
     return libos_leave(0);
 }

@@ -54,7 +54,9 @@ enum srv_op {
 struct ipc {
     volatile int killed;        // server -> client: this process has been killed
     volatile int wake;          // futex word: bumped and woken by the server when a child
-                                // exits or the process is killed
+                                // exits or the process is killed (a process blocked in
+                                // EXOSCHED_BLOCK learns of a kill from a revocation notice:
+                                // the server revokes the token it gave the process)
     volatile int wait_pipe;     // client -> server: 1 + the pipe this process waits on, or 0,
                                 // so that kill can wake it
     int pad;
@@ -64,13 +66,5 @@ struct ipc {
 
 #define IPC ((struct ipc *)IPC_VA)
 #define IPC_DATA ((uchar *)(IPC_VA + PG))
-
-// The bulletin: one page the server writes and every process maps read-only.
-struct bulletin {
-    volatile int console;       // bumped when console input arrives (a futex word)
-    volatile int child;         // bumped when an environment the server made has exited
-};
-
-#define BULLETIN ((struct bulletin *)BULLETIN_VA)
 
 _Static_assert(sizeof(struct ipc) <= PG, "struct ipc must fit its page");

@@ -1,14 +1,14 @@
 // How a LibOS environment starts. There are three ways in:
 //
-//  - exec'd by a LibOS (a2 = EXEC_MAGIC, a3 = UPROC_VA): the creator has mapped just
-//    enough for this code to run through its own capabilities; adopt() maps every page
-//    again through ours (see uproc.h), we register our upcall handlers, tell the creator,
-//    and call main(argc, argv) on the program's stack as xv6's exec would.
-//  - forked (fork_child_entry): the same adoption, then fork returns 0 on the stack the
-//    parent called it on, with the parent's callee-saved registers.
-//  - started by the boot loader (the first environment, anything else in a2): there is no
-//    file server yet. init carries one and becomes it (server/boot.c defines libos_boot);
-//    any other program runs bare (below).
+//  - exec'd by a LibOS (a2 = EXEC_MAGIC, a3 = UPROC_VA): the creator has left everything
+//    mapped through our own capabilities (see uproc.h); we register our upcall handlers
+//    and call main(argc, argv) on the program's stack as xv6's exec would. The file server
+//    is exec'd this way too, from /init, as pid 0 (server/boot.c).
+//  - forked (fork_child_entry): the same, then fork returns 0 on the stack the parent
+//    called it on, with the parent's callee-saved registers.
+//  - started by the boot loader (the first environment; a2 = sp = struct exo_bootinfo):
+//    there is no file server yet. init carries one and starts it (server/boot.c defines
+//    libos_boot); any other program runs bare (below).
 #include "libos.h"
 
 int main(int argc, char **argv);
@@ -28,7 +28,7 @@ __asm__(".section .text.start,\"ax\",@progbits\n"
         "  mv s1, a0\n"                 // argc and argv survive libos_start (callee-saved)
         "  mv s2, a1\n"
         "  li sp, " STR(START_STACK_TOP) "\n"
-        "  call libos_start\n"
+        "  call libos_start\n"         // returns only in a process, not in the server
         "  mv a0, s1\n"
         "  mv a1, s2\n"
         "  mv sp, s2\n"                 // the program's stack: argv is at its bottom
@@ -57,45 +57,18 @@ uint64 fork_child_sp(void) {
     return UPROC->fork_sp;
 }
 
-// Maps every page we were handed through our own capabilities. Runs before anything else,
-// on pages the creator mapped for us (text, this region, the software page table), so it
-// touches nothing else: no globals, no program memory.
-void adopt(void) {
-    struct uproc *u = UPROC;
-    int ok = 1;
-    for (int i = 0; i < UPROC_PAGES; i++) {
-        if (exo_map(EXO_SELF, UPROC_VA + i * PG, u->h_uproc[i], MAP_R | MAP_W) < 0) ok = 0;
-    }
-    for (int i = 0; i < VPT_PAGES; i++) {
-        if (u->vptdir[i] == 0) continue;
-        if (exo_map(EXO_SELF, VPT_VA + i * PG, u->vptdir[i] - 1, MAP_R | MAP_W) < 0) {
-            ok = 0;
-            continue;
-        }
-        for (int j = 0; j < VPT_PER_PAGE; j++) {
-            vpte_t e = VPT[i * VPT_PER_PAGE + j];
-            if (e == 0) continue;
-            uint64 va = ((uint64)i * VPT_PER_PAGE + j) * PG;
-            if (exo_map(EXO_SELF, va, VP_HANDLE(e), vp_perm(e)) < 0) ok = 0;
-        }
-    }
-    u->adopted = ok ? 1 : 2;
-}
-
-// The first steps of an exec'd or forked environment.
+// The first steps of an exec'd or forked environment, on the start-up stack.
 void libos_start(void);
 void libos_start(void) {
-    adopt();
-    if (UPROC->adopted != 1) {
-        // Out of memory for our own page tables: we cannot run. Our creator sees it and
-        // undoes what it did.
-        exosched(EXOSCHED_WAKE, (long)&UPROC->adopted, 0);
-        env_ctl(EXO_SELF, ENV_DESTROY, (void *)-1L);
-    }
     UPROC->depth = 0;
     UPROC->exiting = 0;
+    if (UPROC->pid == 0) libos_server();    // does not return
     libos_upcalls();
-    exosched(EXOSCHED_WAKE, (long)&UPROC->adopted, 0);
+}
+
+__attribute__((weak)) void libos_server(void) {
+    libos_say("%s: only init can be the file server\n", UPROC->name);
+    env_ctl(EXO_SELF, ENV_DESTROY, (void *)1L);
 }
 
 // ---- bare: a program the boot loader started that is not init ----
@@ -109,14 +82,13 @@ static void bare_page(uint64 va) {
     if (page_private(va) < 0) env_ctl(EXO_SELF, ENV_DESTROY, (void *)-1L);
 }
 
-__attribute__((weak)) void libos_boot(int argc, char **argv) {
+__attribute__((weak)) void libos_boot(int argc, char **argv, struct exo_bootinfo *bi) {
     long h[UPROC_PAGES];
     for (int i = 0; i < UPROC_PAGES; i++) {
         h[i] = page_private(UPROC_VA + i * PG);
         if (h[i] < 0) env_ctl(EXO_SELF, ENV_DESTROY, (void *)-1L);
     }
     for (int i = 0; i < IPC_PAGES; i++) bare_page(IPC_VA + i * PG);
-    bare_page(BULLETIN_VA);
     struct uproc *u = UPROC;
     u->magic = UPROC_MAGIC;
     u->pid = 1;
@@ -133,7 +105,6 @@ __attribute__((weak)) void libos_boot(int argc, char **argv) {
         u->fd[fd].major = CONSOLE;
     }
     lo_strlcpy(u->name, argc > 0 ? argv[0] : "bare", LIBOS_NAMELEN);
-    u->adopted = 1;
     libos_upcalls();
     exit(main(argc, argv));
 }

@@ -1,20 +1,16 @@
 // struct uproc: one environment's LibOS state, at UPROC_VA in its own page. It is never
-// shared and never copy-on-write: whoever creates an environment (fork, exec, the file
-// server starting init) fills in a fresh one, and the new environment's start-up code
-// reads it. So it is also the hand-off record between a LibOS and the program it starts,
-// and the fields up to `adopted` are an ABI every LibOS started by this one must read
-// (user/kv's does).
+// shared and never copy-on-write: whoever creates an environment (fork, exec, the boot
+// environment starting the file server, the server starting init) fills in a fresh one,
+// and the new environment's start-up code reads it. So it is also the hand-off record
+// between a LibOS and the program it starts, and the fields before the run-time state are
+// an ABI every LibOS started by this one reads (user/kv's does).
 //
-// How a new environment comes to own its memory ("adoption"): its creator allocates or
-// shares the pages, grants the new environment its own capability for each (capgrant
-// into the new environment's table) and records those handles here and in the software
-// page table (struct vpt entries). A mapping made by exo_map lives only as long as the
-// capability it was made through, so the creator also maps, through its own
-// capabilities, just what the newcomer needs to run its start-up code: the read-only
-// pages (text), this page and its stack, the software page table. The newcomer's first
-// act is to map every page again through its own handles, after which the creator's
-// capabilities no longer matter; it then sets `adopted` and wakes the creator, who may
-// now free its own handles, or exit.
+// How a new environment gets its memory: its creator allocates or shares the pages, grants
+// the new environment a capability for each (capgrant into its table), records the new
+// handles here and in the software page table, and maps each page into the new
+// environment through the new environment's own handle (kernel-exo maps only through a
+// capability of the address space's owner). So every page the newcomer sees is held by
+// the newcomer alone, and the creator may let go of its side, or exit, at once.
 #pragma once
 
 #include "lib/types.h"
@@ -62,13 +58,12 @@ struct uproc {
     int h_cons;                     // CAP_CONSOLE
     int h_clock;                    // CAP_CLOCK
     int h_cpu;                      // CAP_CPU
-    int h_uproc[UPROC_PAGES];       // this region's pages: the struct and the LibOS stack
+    int h_uproc[UPROC_PAGES];       // this region's pages: the struct, the builder's page, the stacks
     int vptdir[VPT_PAGES];          // handle + 1 of each page of the software page table
     uint64 sz;                      // the program break: memory is [0, sz)
     uint64 fork_sp;                 // fork's child: the stack pointer fork returns on
     struct fdinfo fd[LIBOS_NOFILE];
     char name[LIBOS_NAMELEN];
-    volatile int adopted;           // set by the newcomer (a futex word the creator waits on)
 
     // ---- this environment's own run-time state ----
     int depth;                      // nesting of LibOS calls: a kill waits until it is 0

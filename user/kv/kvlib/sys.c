@@ -57,14 +57,13 @@ static int pipe_io(int pipe, char *buf, int n, int writing) {
 static int console_read(int fd, char *buf, int n) {
     if (n > IPC_DATA_SIZE) n = IPC_DATA_SIZE;
     for (;;) {
-        int seen = BULLETIN->console;
         long r = kv_srv(SRV_CONSREAD, fd, n, 0);
         if (r != SRV_AGAIN) {
             if (r > 0) lo_memmove(buf, IPC_DATA, r);
             return (int)r;
         }
         if (IPC->killed) kv_exit(-1);
-        exosched(EXOSCHED_WAIT, (long)&BULLETIN->console, seen);
+        exosched(EXOSCHED_BLOCK, EV_CONSOLE | EV_NOTICE, 0);
     }
 }
 

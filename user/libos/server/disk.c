@@ -18,7 +18,7 @@ void fs_panic(const char *msg) {
     srv_halt("fs: panic: %s\n", msg);
 }
 
-int srv_disk_init(const char **why) {
+int srv_disk_init(int carve, const char **why) {
     struct exo_capinfo disk;
     if (capinfo(EXO_BOOT_DISK, &disk) < 0 || disk.type != CAP_BLOCKS) {
         *why = "no disk capability";
@@ -34,6 +34,7 @@ int srv_disk_init(const char **why) {
     }
     binit((uchar *)SRV_BCACHE);
     if (fs_mount((uint)disk.count, why) < 0) return -1;
+    if (!carve) return 0;
 
     long fs = capalloc(CAP_BLOCKS, disk.first, EXO_BOOT_DISK, sb.size);
     if (fs < 0) {
@@ -47,4 +48,21 @@ int srv_disk_init(const char **why) {
     }
     capfree(EXO_BOOT_DISK);
     return 0;
+}
+
+static struct inode *bootfile;
+
+int srv_file_open(const char *path) {
+    begin_op();
+    bootfile = namei(0, path);      // an absolute path: no current directory needed
+    end_op();
+    return bootfile ? 0 : -1;
+}
+
+long srv_file_read(void *ctx, uint64 off, void *dst, long n) {
+    if (bootfile == 0 || off > 0xffffffffUL || n < 0) return -1;
+    ilock(bootfile);
+    int r = readi(bootfile, dst, (uint)off, (uint)n);
+    iunlock(bootfile);
+    return r;
 }

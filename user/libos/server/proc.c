@@ -36,6 +36,15 @@ void proc_wake(int slot) {
     exosched(EXOSCHED_WAKE, (long)&ipc->wake, 0);
 }
 
+// From the server's own thread, beside calls: a hint to every live process that it may
+// have news. Reading a slot's state racily is harmless: a parent waiting for a child is
+// live and stays so, and a spurious wake-up only makes a waiter ask again.
+void proc_wake_waiters(void) {
+    for (int i = 0; i < NPROC; i++) {
+        if (procs[i].state == P_LIVE) exosched(EXOSCHED_WAKE, (long)&proc_ipc(i)->wake, 0);
+    }
+}
+
 static long envid_of(int h) {
     struct exo_capinfo ci;
     if (capinfo(h, &ci) < 0) return -1;
@@ -64,13 +73,21 @@ static void retire(int h) {
     }
 }
 
-// A new environment for slot's process, with its IPC pages and the bulletin mapped.
+// Gives env capability h (ours) with rights, and maps it at va if perm is not 0.
+static int give(int env, int h, int rights, uint64 va, int perm) {
+    long g = capgrant(h, env, rights, 0, 0);
+    if (g < 0) return -1;
+    return perm == 0 || exo_map(env, va, (int)g, perm) >= 0 ? 0 : -1;
+}
+
+// A new environment for slot's process, holding its IPC pages (mapped) and its kill token.
 static long env_new(int slot) {
     long h = capalloc(CAP_ENV, 0, 0, 0);
     if (h < 0) return -1;
     struct sproc *p = &procs[slot];
-    int ok = exo_map((int)h, BULLETIN_VA, srv_bulletin, MAP_R) >= 0;
-    for (int i = 0; i < IPC_PAGES && ok; i++) ok = exo_map((int)h, IPC_VA + i * PG, p->ipc[i], MAP_R | MAP_W) >= 0;
+    int ok = give((int)h, p->token, CAP_R, 0, 0) == 0;
+    for (int i = 0; i < IPC_PAGES && ok; i++)
+        ok = give((int)h, p->ipc[i], CAP_R | CAP_W, IPC_VA + i * PG, MAP_R | MAP_W) == 0;
     if (!ok) {
         env_drop((int)h);
         return -1;
@@ -82,6 +99,9 @@ static void proc_free(int slot) {
     struct sproc *p = &procs[slot];
     if (p->env >= 0) env_drop(p->env);
     if (p->next_env >= 0) env_drop(p->next_env);
+    pipe_forget(slot);
+    if (p->token >= 0) capfree(p->token);
+    p->token = -1;
     for (int i = 0; i < IPC_PAGES; i++) {
         if (p->ipc[i] < 0) continue;
         exo_unmap(EXO_SELF, (uint64)proc_ipc(slot) + i * PG);
@@ -107,7 +127,15 @@ static int proc_alloc(int parent) {
     p->parent = parent;
     p->exe_inum = 0;
     p->name[0] = 0;
+    for (int i = 0; i < NPIPE; i++) p->pipevia[i] = -1;
     for (int i = 0; i < IPC_PAGES; i++) p->ipc[i] = -1;
+    // The kill token: revoking it sends the process a notice, which ends any EXOSCHED_BLOCK.
+    long t = capgrant(srv_token, EXO_SELF, CAP_R | CAP_GRANT | CAP_REVOKE, 0, 0);
+    p->token = (int)t;
+    if (t < 0) {
+        proc_free(slot);
+        return -1;
+    }
     for (int i = 0; i < IPC_PAGES; i++) {
         long h = srv_page((uint64)proc_ipc(slot) + i * PG);
         if (h < 0) {
@@ -122,6 +150,14 @@ static int proc_alloc(int parent) {
 }
 
 int proc_first(void) {
+    // Handles are small integers and 0 is a real one (memory): an unused slot holds none.
+    for (int i = 0; i < NPROC; i++) {
+        struct sproc *p = &procs[i];
+        p->state = P_FREE;
+        p->env = p->next_env = p->token = -1;
+        for (int k = 0; k < IPC_PAGES; k++) p->ipc[k] = -1;
+        for (int k = 0; k < NPIPE; k++) p->pipevia[k] = -1;
+    }
     int slot = proc_alloc(-1);
     if (slot < 0) return -1;
     fs_procinit(&procs[slot].fs);
@@ -302,11 +338,11 @@ int proc_kill(int pid) {
         p->killed = 1;
         struct ipc *ipc = proc_ipc(i);
         ipc->killed = 1;
-        // Wake it wherever it waits: for a child, a pipe, a line of input.
+        // Wake it wherever it waits: for a child, a pipe, a line of input or time.
         proc_wake(i);
         int pipe = ipc->wait_pipe - 1;
         if (pipe >= 0 && pipe < NPIPE) pipe_wake(pipe);
-        exosched(EXOSCHED_WAKE, (long)&SRV_BULLETIN_P->console, 0);
+        caprevoke(p->token);
         return 0;
     }
     return -1;
@@ -323,7 +359,7 @@ void proc_reap_dead(void) {
             i++;
         }
     }
-    int events = SRV_BULLETIN_P->child;
+    int events = srv_child_events;
     if (events == seen_child_events) return;
     seen_child_events = events;
     for (int i = 0; i < NPROC; i++) {

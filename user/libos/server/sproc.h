@@ -25,6 +25,8 @@ struct sproc {
     struct inode *exec_ip;  // exec: the program being loaded, or 0
     uint exe_inum;          // the inode of the program it runs
     int ipc[IPC_PAGES];     // the server's handles on the IPC pages (-1: none)
+    int token;              // ours, derived from srv_token; the process holds one from it
+    int pipevia[NPIPE];     // per pipe: ours, derived for this process's mappings of it (-1)
     char name[16];
     struct fsproc fs;
 };
@@ -41,6 +43,7 @@ static inline uchar *proc_data(int slot) {
 
 int proc_by_envid(int envid);
 void proc_wake(int slot);
+void proc_wake_waiters(void);
 void proc_reap_dead(void);
 long proc_fork(int slot, exo_u64 *out);
 int proc_fork_start(int slot, int pid);
@@ -52,6 +55,7 @@ void proc_dump(void);
 
 // pipe.c
 int pipe_create(int slot, exo_u64 *out);
+void pipe_forget(int slot);     // the slot is being freed: let go of its pipe capabilities
 // Maps every pipe slot's process holds into env (at fork and exec). 0, or -1.
 int pipe_map_all(int slot, int env);
 void pipe_unmap_unused(int slot, int pipe);
