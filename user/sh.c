@@ -355,10 +355,10 @@ static int cd(struct cmd *c) {
     return 0;
 }
 
-// Runs a pipeline's commands side by side, each reading what the previous one writes.
+// Runs a pipeline's commands side by side, each reading what the previous one writes,
+// and exits with the last one's status once all have ended.
 static void runpipeline(struct cmd *pl) {
-    static int pids[MAXLINE / 2];   // a pipeline fits on one line: "a|a|...|a"
-    int n = 0, in = -1;
+    int started = 0, last = -1, in = -1;
     for (struct cmd *c = pl->first; c != 0; c = c->next) {
         int p[2] = {-1, -1};
         if (c->next != 0 && pipe(p) < 0) {
@@ -384,11 +384,14 @@ static void runpipeline(struct cmd *pl) {
         if (c->next != 0) close(p[1]);
         in = p[0];
         if (pid < 0) break;
-        pids[n++] = pid;
+        started++;
+        last = pid;
     }
     if (in >= 0) close(in);
-    int status = 0;
-    for (int i = 0; i < n; i++) status = waitfor(pids[i]);
+    int status = 0, st;
+    for (int i = 0; i < started; i++) {
+        if (wait(&st) == last) status = st;
+    }
     exit(status);
 }
 

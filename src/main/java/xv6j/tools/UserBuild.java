@@ -223,11 +223,6 @@ public final class UserBuild {
         return object.toString();
     }
 
-    /**
-     * Links with the named symbols kept (for disassembly) but not the assembler's temporary
-     * .L labels, which RISC-V objects keep for relaxation: they made up four fifths of
-     * usertests, on a disk of 2000 blocks.
-     */
     private String link(List<Path> objects, Path exe, Path script) throws Exception {
         List<Path> inputs = new ArrayList<>(objects);
         inputs.add(script);
