@@ -119,6 +119,7 @@ static void start_init(void) {
     if (image_build((int)env, &c, &src, argv, 1, nofd, "init") < 0) srv_halt("fsserver: cannot load /init\n");
     image_release();
     build_release();
+    // The last thing this thread changes: once init runs, calls may come at any moment.
     if (proc_exec_commit(slot, "init") < 0) srv_halt("fsserver: cannot start init\n");
 }
 

@@ -203,8 +203,12 @@ static int child_slot(int slot, int pid) {
 int proc_fork_start(int slot, int pid) {
     int c = child_slot(slot, pid);
     if (c < 0 || procs[c].state != P_EMBRYO) return -1;
-    if (env_ctl(procs[c].env, ENV_START, 0) < 0) return -1;
+    // Live first: on another hart the child may call us the moment it starts.
     procs[c].state = P_LIVE;
+    if (env_ctl(procs[c].env, ENV_START, 0) < 0) {
+        procs[c].state = P_EMBRYO;
+        return -1;
+    }
     return 0;
 }
 
@@ -261,18 +265,23 @@ int proc_exec_commit(int slot, const char *name) {
     struct sproc *p = &procs[slot];
     if (p->exec_ip == 0 || p->next_env < 0) return -1;
     int h = p->next_env;
-    if (pipe_map_all(slot, h) < 0 || env_ctl(h, ENV_START, 0) < 0) return -1;
+    if (pipe_map_all(slot, h) < 0) return -1;
+    // Everything changes before the new environment starts: on another hart it may call us
+    // the moment it does, and when the server's own thread runs this (starting init), a
+    // call may run between any two of its steps.
     if (p->env >= 0) retire(p->env);
     p->env = h;
     p->envid = (int)envid_of(h);
     p->next_env = -1;
+    p->state = P_LIVE;
     p->exe_inum = p->exec_ip->inum;
     begin_op();
     iput(p->exec_ip);
     end_op();
     p->exec_ip = 0;
     lo_strlcpy(p->name, name, sizeof p->name);
-    p->state = P_LIVE;
+    // If it cannot start, it is dead already: proc_reap_dead will find it so.
+    env_ctl(h, ENV_START, 0);
     return 0;
 }
 
