@@ -14,8 +14,8 @@ static int nextpid = 1;
 static int initslot = -1;
 
 // Environments that no longer run a process (left behind by exec) but may not have
-// finished destroying themselves: their handles are freed once they have. Each is
-// waiting for its successor to adopt its pages, so there are at most a few per process.
+// finished destroying themselves: their handles are freed once they have. Each destroys
+// itself right after its exec commits, so there are rarely more than a few.
 #define NRETIRED (2 * NPROC)
 static int retired[NRETIRED];
 static int nretired;
@@ -212,8 +212,7 @@ int proc_fork_start(int slot, int pid) {
     return 0;
 }
 
-// The parent could not finish the child (or it could not adopt its pages): it never ran
-// the program, so it leaves no zombie.
+// The parent could not finish the child: it never ran the program, so it leaves no zombie.
 int proc_fork_abort(int slot, int pid) {
     int c = child_slot(slot, pid);
     if (c < 0 || procs[c].state == P_ZOMBIE) return -1;
