@@ -66,6 +66,12 @@ class LibosShellTest {
     }
 
     @Test
+    void killEndsAProcessBlockedReadingTheConsoleAtOnce() throws Exception {
+        String out = session("killread\n");
+        assertTrue(out.matches("(?s).*killread: child \\d+ exited with -1, \\d ticks after the kill: passed\\n.*"), out);
+    }
+
+    @Test
     void aProgramBuiltForTheXv6KernelDiesWithTheExokernelsMessage() throws Exception {
         Path img = LibosRun.freshImage(dir);
         // Replace echo with the xv6 kernel's build of it.
