@@ -61,6 +61,10 @@ test:
 	$(MAVEN) verify
 	@scripts/test-summary target/surefire-reports
 
+# Compiles what the benchmarks need (never runs the tests), then runs xv6j.bench.Bench.
+bench:
+	$(MAVEN) test-compile exec:exec@bench
+
 clean:
 	$(MAVEN) clean
 	rm -f fs.img fs-exo.img

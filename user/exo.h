@@ -280,7 +280,9 @@ long exo_notices(int *handles, long max);
 long pct_register(void (*entry)(void), exo_u64 stack_top, int policy);
 
 // Calls into env (CAP_ENV with CAP_X) with six arguments; returns when the callee calls
-// pct_return, with its six results in out[0..5] (and out[0] as the return value).
+// pct_return, with 0 and the callee's six results in out[0..5], or with an error of the
+// transfer (below; out is then untouched). The return value is only the transfer's, so a
+// callee's result can never be mistaken for an exokernel error.
 // The call runs at once on the caller's CPU and time slice; the callee's own state is
 // saved and restored around it. A callee already serving a call makes the caller wait.
 // E_REFUSED if the callee has no entry or its policy refuses the caller; E_BUSY if the
@@ -288,7 +290,8 @@ long pct_register(void (*entry)(void), exo_u64 stack_top, int policy);
 // callee has exited or dies during the call.
 long pct_call(int env, const exo_u64 args[6], exo_u64 out[6]);
 
-// Ends a call: results r[0..5] go to the caller. Does not return.
+// Ends a call: results r[0..5] go to the caller. Does not return: called while not
+// serving a call, the stub stops at a breakpoint (a fault, to the fault upcall if any).
 void pct_return(const exo_u64 r[6]) __attribute__((noreturn));
 
 // The caller's own environment id.
@@ -314,24 +317,5 @@ struct exo_bootinfo {
 };
 
 // ---- system-call numbers (a7) ----
-#define SYS_capalloc     0x100
-#define SYS_capfree      0x101
-#define SYS_capgrant     0x102
-#define SYS_caprevoke    0x103
-#define SYS_exosched     0x104
-#define SYS_capinfo      0x105
-#define SYS_env_ctl      0x106
-#define SYS_exo_map      0x107
-#define SYS_exo_unmap    0x108
-#define SYS_exo_disk     0x109
-#define SYS_exo_pagerefs 0x10a
-#define SYS_exo_cons_write 0x10b
-#define SYS_exo_cons_read  0x10c
-#define SYS_exo_ticks    0x10d
-#define SYS_exo_upcall   0x10e
-#define SYS_exo_resume   0x10f
-#define SYS_exo_notices  0x110
-#define SYS_pct_register 0x111
-#define SYS_pct_call     0x112
-#define SYS_pct_return   0x113
-#define SYS_exo_envid    0x114
+// In a header of their own, so that the assembly stubs (user/exosys.S) can include them.
+#include "exo_sysnum.h"

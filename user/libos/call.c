@@ -18,7 +18,7 @@ long srv(int op, long a1, long a2, long a3, exo_u64 *out) {
     exo_u64 tmp[6];
     if (out == 0) out = tmp;
     if (UPROC->h_srv < 0) return -1;    // running bare: there is no server
-    long r = pct_call_raw(UPROC->h_srv, args, out);
+    long r = pct_call(UPROC->h_srv, args, out);     // the transfer's status; the result is out[0]
     if (r != 0) {
         // The server is gone or refuses us: nothing the LibOS can do but say so.
         libos_say("libos: pid %d: the file server refused call %d (error %ld)\n", UPROC->pid, op, r);

@@ -13,9 +13,6 @@
 void libos_enter(void);
 long libos_leave(long r);
 
-// exocall.c: pct_call, returning only the transfer's own status (0 or an E_* error).
-long pct_call_raw(int env, const exo_u64 args[6], exo_u64 out[6]);
-
 // One call to the file server (srvproto.h). out may be 0.
 long srv(int op, long a1, long a2, long a3, exo_u64 *out);
 

@@ -8,8 +8,7 @@ long kv_srv(int op, long a1, long a2, exo_u64 *out) {
     exo_u64 args[6] = {(exo_u64)op, (exo_u64)a1, (exo_u64)a2, 0, 0, 0};
     exo_u64 tmp[6];
     if (out == 0) out = tmp;
-    extern long pct_call_raw(int env, const exo_u64 args[6], exo_u64 out[6]);
-    if (pct_call_raw(UPROC->h_srv, args, out) != 0) return -1;
+    if (pct_call(UPROC->h_srv, args, out) != 0) return -1;     // the transfer failed
     return (long)out[0];
 }
 

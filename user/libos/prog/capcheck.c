@@ -11,8 +11,6 @@
 #include "libos/uproc.h"
 #include "libos/srvproto.h"
 
-long pct_call_raw(int env, const exo_u64 args[6], exo_u64 out[6]);
-
 static const char *err(long e) {
     switch (e) {
     case E_BADCAP: return "E_BADCAP";
@@ -46,7 +44,7 @@ int main(void) {
     printf("capcheck: %d reads of disk blocks with every handle of this process: %d not refused\n", tries, bad);
 
     exo_u64 args[6] = {SRV_KVDISK, 0, 0, 0, 0, 0}, out[6];
-    long r = pct_call_raw(UPROC->h_srv, args, out);
+    long r = pct_call(UPROC->h_srv, args, out);
     int granted = r == 0 && (long)out[0] == 0;
     printf("capcheck: the file server %s kv's block range to a program that is not /kv\n",
            granted ? "GAVE" : "refuses");

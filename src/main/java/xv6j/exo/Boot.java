@@ -2,6 +2,10 @@ package xv6j.exo;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.OptionalInt;
+import xv6j.fs.CorruptImageException;
+import xv6j.fs.Fs;
+import xv6j.fs.FsImage;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
 import xv6j.machine.HostTerminal;
@@ -59,15 +63,51 @@ public final class Boot {
 
     /** Loads /init from the machine's disk into a new exokernel and runs it; returns the halt status. */
     public static int boot(Machine m, PrintStream err) throws InterruptedException {
-        Exokernel k = new Exokernel(m);
+        Exokernel k;
         try {
-            byte[] init = BootFs.readFile(m.disk(), "/init");
-            BootLoader.load(k, k.createBootEnv(), init, new String[] {"init"});
-        } catch (IOException | BootLoader.LoadException e) {
-            err.println("kernel-exo: cannot boot /init: " + e.getMessage());
+            k = load(m);
+        } catch (BootException e) {
+            err.println("kernel-exo: " + e.getMessage());
             return 1;
         }
         return k.run();
+    }
+
+    /** Why the first environment cannot start; the message is one line for the user. */
+    public static final class BootException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BootException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A new exokernel on m with /init of m's disk loaded as its first environment, ready to
+     * {@link Exokernel#run}. The image is read as a kernel would see it after log recovery;
+     * the disk is not written.
+     */
+    public static Exokernel load(Machine m) throws BootException {
+        byte[] init = readInit(m.disk());
+        Exokernel k = new Exokernel(m);
+        try {
+            BootLoader.load(k, k.createBootEnv(), init, new String[] {"init"});
+        } catch (BootLoader.LoadException e) {
+            throw new BootException("cannot boot /init: " + e.getMessage());
+        }
+        return k;
+    }
+
+    private static byte[] readInit(Disk disk) throws BootException {
+        try {
+            FsImage fs = FsImage.open(disk).replayed();
+            OptionalInt inum = fs.lookup("/init");
+            if (inum.isEmpty()) throw new BootException("the image has no /init");
+            if (fs.inode(inum.getAsInt()).type() != Fs.T_FILE) throw new BootException("/init is not a file");
+            return fs.readFile(inum.getAsInt());
+        } catch (CorruptImageException e) {
+            throw new BootException("not an xv6 file-system image: " + e.getMessage());
+        }
     }
 
     static String describe(IOException e) {

@@ -12,7 +12,11 @@ final class Cpu {
     final Hart hart;
     /** True from loading an environment's registers onto the hart until they are saved back. */
     volatile boolean userPhase;
-    /** The address space whose translations the TLB may hold, and its generation then. */
+    /**
+     * The address space the hart runs (its satp), and that space's generation when this CPU
+     * last checked its TLB entries. The TLB may also hold other spaces' entries, under
+     * their ASIDs (see Env.tlbGen).
+     */
     volatile Env tlbEnv;
     long tlbGen;
 

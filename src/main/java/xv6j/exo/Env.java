@@ -34,6 +34,16 @@ final class Env {
      * hart whose TLB was filled at an older generation flushes before running it again.
      */
     volatile long gen;
+    /**
+     * Its address-space identifier, exclusive while it lives (the satp ASID), so a hart
+     * keeps its translations in the TLB while it runs others.
+     */
+    final int asid;
+    /**
+     * Per CPU, the generation its TLB entries under asid were made at, or -1: the first run
+     * on a CPU flushes the ASID, which clears what a previous holder of it left there.
+     */
+    final long[] tlbGen;
 
     Activation cur = new Activation();
     /** Its own activation, saved while it serves a call; null otherwise. */
@@ -82,10 +92,18 @@ final class Env {
     /** Bumped when another CPU takes it off its hart: that hart then discards its trap. */
     long epoch;
 
-    Env(int id, int parentId, long pagetable) {
+    Env(int id, int parentId, long pagetable, int asid, int cpus) {
         this.id = id;
         this.parentId = parentId;
         this.pagetable = pagetable;
+        this.asid = asid;
+        this.tlbGen = new long[cpus];
+        java.util.Arrays.fill(tlbGen, -1);
+    }
+
+    /** satp for its address space: Sv39, its ASID, its root table. */
+    long satp() {
+        return xv6j.machine.PageTable.satp(pagetable) | (long) asid << 44;
     }
 
     /** The environment at the bottom of this one's call chain. */

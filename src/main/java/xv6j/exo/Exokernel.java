@@ -47,11 +47,13 @@ public final class Exokernel {
     final Machine machine;
     final PhysicalMemory mem;
     final Pages pages;
-    final ReentrantLock lock = new ReentrantLock();
+    final ReentrantLock lock = new ReentrantLock(true);
     /** Signalled when something may have become runnable, or the machine halts. */
     private final Condition work = lock.newCondition();
     final TreeMap<Integer, Env> envs = new TreeMap<>();
     private int nextId = 1;
+    /** ASIDs of live environments (Sv39 has 16 bits of them; at most MAX_ENVS live). */
+    final java.util.BitSet asids = new java.util.BitSet();
     /** Ticks the environments have seen. */
     long ticks;
     final ConsoleInput input = new ConsoleInput();
@@ -66,6 +68,8 @@ public final class Exokernel {
     long auditBase;
     /** Messages to the console are also kept here when not null (tests). */
     List<String> messages;
+    /** Run {@link Invariants} after every kernel entry, and panic if one is broken (tests). */
+    private boolean checkEveryStep;
     private int idleCpus;
     private volatile boolean halted;
     private int status;
@@ -92,7 +96,9 @@ public final class Exokernel {
         long root = pages.allocTable(id);
         if (root == 0) return null;
         nextId++;
-        Env e = new Env(id, parentId, root);
+        int asid = asids.nextClearBit(0);
+        asids.set(asid);
+        Env e = new Env(id, parentId, root, asid, cpus.length);
         e.pt = new PageTable(mem, () -> {
             long pa = pages.allocTable(e.id);
             if (pa != 0) e.ptPages++;
@@ -159,6 +165,7 @@ public final class Exokernel {
         for (long pa : tables) pages.freeTable(pa);
         e.ptPages = 0;
         e.gen++;
+        asids.clear(e.asid); // it never runs again; the next holder flushes it on each CPU
         e.exited = true;
         e.status = status;
         e.cur = new Activation();
@@ -326,8 +333,17 @@ public final class Exokernel {
         mem.store64(ptePa, 0);
         e.mappings.remove(m.va());
         pages.mapRefs[pages.index(m.cap().first)]--;
+        long before = e.gen;
         e.gen++;
         shot.add(e);
+        // This CPU's own hart (idle now: we hold the lock on its thread) drops just the one
+        // entry (sfence.vma va, asid), so a space that unmaps its own pages does not lose
+        // its whole TLB; other CPUs flush the space when they next run it.
+        Cpu me = currentCpu.get();
+        if (me != null) {
+            me.hart.mmu.flush(m.va(), e.asid);
+            if (e.tlbGen[me.id] == before) e.tlbGen[me.id] = e.gen;
+        }
     }
 
     /**
@@ -607,6 +623,24 @@ public final class Exokernel {
         }
     }
 
+    /**
+     * Makes every kernel entry (system call, fault, timer) end with a check of every
+     * invariant; a broken one panics the machine with the list. Slow: for tests.
+     */
+    public void checkInvariantsAfterEveryStep(boolean on) {
+        lock.lock();
+        try {
+            checkEveryStep = on;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void check() {
+        List<String> bad = Invariants.checkLocked(this);
+        if (!bad.isEmpty()) throw new IllegalStateException("invariants broken:\n  " + String.join("\n  ", bad));
+    }
+
     // ---- the test-facing system-call entry ----
 
     /**
@@ -771,11 +805,12 @@ public final class Exokernel {
                     c.root = root;
                 }
                 Env e = root.innermost();
-                if (e.noticeUpcallDue) {
+                if (e.noticeUpcallDue && !e.cur.inHandler) { // (in a handler, it waits for exo_resume)
                     e.noticeUpcallDue = false;
-                    if ((e.upcallMask & UPCALL_NOTICE) != 0 && !e.cur.inHandler && !e.notices.isEmpty()) {
+                    if ((e.upcallMask & UPCALL_NOTICE) != 0 && !e.notices.isEmpty()) {
                         upcall(e, UPCALL_NOTICE, 0, e.notices.peek());
                         shootdown();
+                        if (checkEveryStep) check();
                         continue;
                     }
                 }
@@ -790,6 +825,7 @@ public final class Exokernel {
                     default -> fault(e, t);
                 }
                 shootdown();
+                if (checkEveryStep) check();
             }
         } finally {
             c.root = null;
@@ -824,13 +860,17 @@ public final class Exokernel {
         lock.unlock();
         Trap t;
         try {
-            // A TLB holds one address space at a time here: on a switch, or when this one lost
-            // translations since the TLB was filled, flush (sfence.vma).
+            // The TLB keeps each address space's entries under its ASID. Those of e go
+            // (sfence.vma x0, asid) when e lost translations since they were made, or when
+            // this CPU has not run e yet (they would be a previous holder's of the ASID).
             if (c.tlbEnv != e || c.tlbGen != e.gen) {
-                c.tlbEnv = e;
+                c.tlbEnv = e; // (a volatile write before reading gen: see shootdown)
                 long g = e.gen;
-                h.mmu.setSatp(PageTable.satp(e.pagetable));
-                h.mmu.flush();
+                h.mmu.setSatp(e.satp());
+                if (e.tlbGen[c.id] != g) {
+                    h.mmu.flushAsid(e.asid);
+                    e.tlbGen[c.id] = g;
+                }
                 c.tlbGen = g;
             }
             h.clearReservation();

@@ -19,6 +19,7 @@ import xv6j.machine.PageTable;
  * and every reference count matches what the walk finds.</li>
  * <li>Every page-table page belongs to exactly one environment's tree, and every page
  * recorded as a page-table page is in one.</li>
+ * <li>Live environments have distinct ASIDs, and only they hold one.</li>
  * <li>Every block transfer was allowed by a block capability with the right right, and
  * none bypassed the audit.</li>
  * </ul>
@@ -44,6 +45,15 @@ public final class Invariants {
         int[] mapSeen = new int[n];
         int[] capSeen = new int[n];
 
+        java.util.BitSet liveAsids = new java.util.BitSet();
+        for (Env e : k.envs.values()) {
+            if (!e.exited) {
+                if (liveAsids.get(e.asid)) bad.add(e + ": shares ASID " + e.asid + " with another live environment");
+                liveAsids.set(e.asid);
+            }
+        }
+        if (!liveAsids.equals(k.asids)) bad.add("ASIDs in use " + k.asids + " are not those of the live environments " + liveAsids);
+
         for (Env e : k.envs.values()) {
             if (e.exited) {
                 if (e.caps.size() != 0 || !e.mappings.isEmpty() || e.ptPages != 0)
@@ -63,61 +73,61 @@ public final class Invariants {
             e.pt.forEachLeaf(e.pagetable, (va, ptePa, pte) -> {
                 leaves[0]++;
                 long ppn = pte >>> 10;
-                String where = String.format("%s va 0x%x", e, va);
-                if (va >= EXO_UTOP) bad.add(where + ": mapped at or above EXO_UTOP");
-                if ((pte & PageTable.PTE_U) == 0) bad.add(where + ": leaf without U");
+                java.util.function.Supplier<String> at = () -> String.format("%s va 0x%x", e, va);
+                if (va >= EXO_UTOP) bad.add(at.get() + ": mapped at or above EXO_UTOP");
+                if ((pte & PageTable.PTE_U) == 0) bad.add(at.get() + ": leaf without U");
                 if (!pages.inRam(ppn)) {
-                    bad.add(where + ": maps outside RAM");
+                    bad.add(at.get() + ": maps outside RAM");
                     return;
                 }
                 mapSeen[pages.index(ppn)]++;
                 Mapping m = e.mappings.get(va);
                 if (m == null) {
-                    bad.add(where + ": mapped without a recorded mapping");
+                    bad.add(at.get() + ": mapped without a recorded mapping");
                     return;
                 }
                 Cap c = m.cap();
-                if (!c.live || c.owner != e || e.caps.get(c.handle) != c) bad.add(where + ": its capability is not one of its own live ones");
-                if (c.type != CAP_PAGE || c.first != ppn) bad.add(where + ": its capability does not name the mapped page");
-                if (!c.mappings.contains(m)) bad.add(where + ": its capability does not list the mapping");
+                if (!c.live || c.owner != e || e.caps.get(c.handle) != c) bad.add(at.get() + ": its capability is not one of its own live ones");
+                if (c.type != CAP_PAGE || c.first != ppn) bad.add(at.get() + ": its capability does not name the mapped page");
+                if (!c.mappings.contains(m)) bad.add(at.get() + ": its capability does not list the mapping");
                 if ((pte & PageTable.PTE_R) != 0 && !c.has(CAP_R) || (pte & PageTable.PTE_W) != 0 && !c.has(CAP_W)
                         || (pte & PageTable.PTE_X) != 0 && !c.has(CAP_X))
-                    bad.add(where + ": entry grants rights its capability lacks");
-                if (pages.isFree(ppn)) bad.add(where + ": maps a free page");
-                if (pages.ptOwner[pages.index(ppn)] != 0) bad.add(where + ": maps a page-table page");
+                    bad.add(at.get() + ": entry grants rights its capability lacks");
+                if (pages.isFree(ppn)) bad.add(at.get() + ": maps a free page");
+                if (pages.ptOwner[pages.index(ppn)] != 0) bad.add(at.get() + ": maps a page-table page");
             });
             if (leaves[0] != e.mappings.size()) bad.add(e + ": " + leaves[0] + " leaves but " + e.mappings.size() + " mapping records");
 
             int cpu = 0;
             java.util.Map<Env, Integer> envCaps = new java.util.HashMap<>();
             for (Cap c : e.caps.all()) {
-                String where = e + " handle " + c.handle;
-                if (!c.live || c.owner != e) bad.add(where + ": dead or foreign capability in the table");
-                if ((c.rights & ~CAP_ALL) != 0) bad.add(where + ": unknown rights");
+                java.util.function.Supplier<String> at = () -> e + " handle " + c.handle;
+                if (!c.live || c.owner != e) bad.add(at.get() + ": dead or foreign capability in the table");
+                if ((c.rights & ~CAP_ALL) != 0) bad.add(at.get() + ": unknown rights");
                 Cap p = c.parent;
                 if (p != null) {
-                    if (!p.live) bad.add(where + ": derived from a dead capability");
-                    if (!p.children.contains(c)) bad.add(where + ": parent does not list it");
-                    if ((c.rights & ~p.rights) != 0) bad.add(where + ": more rights than its parent");
+                    if (!p.live) bad.add(at.get() + ": derived from a dead capability");
+                    if (!p.children.contains(c)) bad.add(at.get() + ": parent does not list it");
+                    if ((c.rights & ~p.rights) != 0) bad.add(at.get() + ": more rights than its parent");
                     boolean typeOk = c.type == p.type || c.type == CAP_PAGE && p.type == CAP_MEMORY;
-                    if (!typeOk) bad.add(where + ": derived from a capability of type " + p.type);
+                    if (!typeOk) bad.add(at.get() + ": derived from a capability of type " + p.type);
                     if ((p.type == CAP_MEMORY || p.type == CAP_BLOCKS) && !p.covers(c.first, c.count))
-                        bad.add(where + ": range outside its parent's");
+                        bad.add(at.get() + ": range outside its parent's");
                     if (c.type == p.type && (c.type == CAP_PAGE || c.type == CAP_ENV) && (c.first != p.first || c.target != p.target))
-                        bad.add(where + ": names something else than its parent");
+                        bad.add(at.get() + ": names something else than its parent");
                 }
-                for (Cap ch : c.children) if (ch.parent != c) bad.add(where + ": child does not point back");
+                for (Cap ch : c.children) if (ch.parent != c) bad.add(at.get() + ": child does not point back");
                 switch (c.type) {
                     case CAP_PAGE -> {
                         int i = pages.index(c.first);
                         capSeen[i]++;
                         for (Mapping m : c.mappings) {
                             if (m.cap() != c || m.env() != e || e.mappings.get(m.va()) != m)
-                                bad.add(where + ": lists a mapping that is not in force");
+                                bad.add(at.get() + ": lists a mapping that is not in force");
                         }
                     }
                     case CAP_ENV -> {
-                        if (k.envs.get(c.target.id) != c.target) bad.add(where + ": names a forgotten environment");
+                        if (k.envs.get(c.target.id) != c.target) bad.add(at.get() + ": names a forgotten environment");
                         envCaps.merge(c.target, 1, Integer::sum);
                     }
                     case CAP_CPU -> {
@@ -139,6 +149,10 @@ public final class Invariants {
         for (int i = 0; i < n; i++) {
             long ppn = pages.basePpn + i;
             boolean free = pages.isFree(ppn);
+            boolean ok = pages.capRefs[i] == capSeen[i] && pages.mapRefs[i] == mapSeen[i] && ptSeen[i] <= 1
+                    && (pages.ptOwner[i] != 0) == (ptSeen[i] == 1) && (free ? capSeen[i] + mapSeen[i] + ptSeen[i] == 0
+                    : capSeen[i] + ptSeen[i] > 0) && (ptSeen[i] == 0 || capSeen[i] == 0);
+            if (ok) continue; // the common case, without building messages
             String where = String.format("page 0x%x", ppn);
             if (pages.capRefs[i] != capSeen[i]) bad.add(where + ": " + capSeen[i] + " capabilities, " + pages.capRefs[i] + " counted");
             if (pages.mapRefs[i] != mapSeen[i]) bad.add(where + ": " + mapSeen[i] + " mappings, " + pages.mapRefs[i] + " counted");

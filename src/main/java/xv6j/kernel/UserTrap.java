@@ -62,9 +62,10 @@ final class UserTrap {
             }
         }
         if (k.procs.killed(p)) k.procs.exit(p, -1);
-        if (timer) {
-            k.clockIntr();
-            if (k.ticks() != p.sliceStart || k.halting()) k.procs.yield(p); // the time slice is over
-        }
+        // The clock may have passed a tick during this run even when the run ended for
+        // another reason: a process making system calls in a tight loop never uses up a
+        // whole budget, so the timer alone would never preempt it.
+        k.clockIntr();
+        if (k.ticks() != p.sliceStart || (timer && k.halting())) k.procs.yield(p); // the slice is over
     }
 }

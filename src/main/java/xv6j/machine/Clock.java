@@ -25,7 +25,15 @@ public abstract sealed class Clock permits Clock.Virtual, Clock.Wall {
     public abstract long ticks();
 
     /** Value of the `time` CSR. */
-    public abstract long time();
+    public long time() {
+        return time(0);
+    }
+
+    /**
+     * Value of the `time` CSR read by a hart that has retired {@code inRun} instructions in
+     * its current run, not yet accounted for with {@link #retired}.
+     */
+    public abstract long time(long inRun);
 
     /** Instructions a hart may run before it must return for the timer. */
     public abstract long budget();
@@ -51,8 +59,8 @@ public abstract sealed class Clock permits Clock.Virtual, Clock.Wall {
 
         @Override public long ticks() { return instructions.get() / INSTRUCTIONS_PER_TICK; }
 
-        @Override public long time() {
-            return instructions.get() * (TIME_HZ / TICKS_PER_SECOND) / INSTRUCTIONS_PER_TICK;
+        @Override public long time(long inRun) {
+            return (instructions.get() + inRun) * (TIME_HZ / TICKS_PER_SECOND) / INSTRUCTIONS_PER_TICK;
         }
 
         @Override public long budget() {
@@ -78,7 +86,7 @@ public abstract sealed class Clock permits Clock.Virtual, Clock.Wall {
 
         @Override public long ticks() { return (System.nanoTime() - start) / NANOS_PER_TICK; }
 
-        @Override public long time() { return (System.nanoTime() - start) / (1_000_000_000L / TIME_HZ); }
+        @Override public long time(long inRun) { return (System.nanoTime() - start) / (1_000_000_000L / TIME_HZ); }
 
         @Override public long budget() { return SLICE; }
 

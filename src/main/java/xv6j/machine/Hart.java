@@ -7,7 +7,7 @@ import static xv6j.machine.PhysicalMemory.I64;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
 
 /**
  * A RISC-V RV64GC hart running user-mode code. The kernel (Java) plays supervisor mode:
@@ -45,7 +45,8 @@ public final class Hart {
     public long instret;
 
     private volatile boolean interruptRequested;
-    private LongSupplier time = () -> System.nanoTime() / 100; // 10 MHz, as QEMU's virt board
+    /** The time CSR, given the instructions retired so far in the current run. */
+    private LongUnaryOperator time = inRun -> System.nanoTime() / 100; // 10 MHz, as QEMU's virt board
 
     // The LR reservation: ram index, size and the value LR read (SC compares and swaps it).
     private boolean reserved;
@@ -81,8 +82,12 @@ public final class Hart {
         }
     }
 
-    /** Sets what the time CSR (rdtime) reads. */
-    public void setTimeSource(LongSupplier time) { this.time = time; }
+    /**
+     * Sets what the time CSR (rdtime) reads. The function gets the instructions this hart
+     * has retired in the current run, so a clock that counts instructions (deterministic
+     * mode) can advance within a run, before the kernel accounts for it.
+     */
+    public void setTimeSource(LongUnaryOperator time) { this.time = time; }
 
     private static final long END_WORD = Decoded.pack(Op.END, 0, 0, 0, 0, 0);
 
@@ -593,7 +598,7 @@ public final class Hart {
             case CSR_FRM -> old = (fcsr >>> 5) & 7;
             case CSR_FCSR -> old = fcsr & 0xff;
             case CSR_CYCLE, CSR_INSTRET -> old = instret + retired;
-            case CSR_TIME -> old = write ? 0 : time.getAsLong();
+            case CSR_TIME -> old = write ? 0 : time.applyAsLong(retired);
             default -> { return false; }
         }
         if (write) {

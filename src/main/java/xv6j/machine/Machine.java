@@ -13,7 +13,7 @@ public record Machine(PhysicalMemory mem, Hart[] harts, Disk disk, Console conso
         Hart[] harts = new Hart[nharts];
         for (int i = 0; i < nharts; i++) {
             harts[i] = new Hart(i, mem);
-            harts[i].setTimeSource(clock::time);
+            harts[i].setTimeSource(clock::time); // time(inRun)
         }
         return new Machine(mem, harts, disk, console, clock);
     }

@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  *     test/*.c            unit tests of its pure parts   -> target/user/test/bin
  *     test/support/*.c    what those tests share (a RAM disk, an fsck)
  *   user/kv/            the second LibOS (kvlib/) and its one program, kv -> target/user/exo/bin
- *   user/exo/*.c        exokernel test programs       -> target/user/exo/bin
+ *   user/exo/*.c        exokernel test programs, without a LibOS: user/exosys.S (the
+ *                       exokernel's call stubs) and user/exo/runtime/ -> target/user/exo/bin
  *   user/test/*.c       machine tests (test harness)  -> target/user/test/bin
  *   user/bench/*.c      CPU benchmark workloads       -> target/user/bench/bin
  * </pre>
@@ -115,9 +116,10 @@ public final class UserBuild {
             exoRt.addAll(sources(libos));
             exoRt.addAll(sources(libos.resolve("lib")));
             List<Path> exoProgs = new ArrayList<>(programs);
-            exoProgs.addAll(cFiles(src.resolve("exo")));
             exoProgs.addAll(cFiles(libos.resolve("prog")));
-            // The first environment (/init) becomes the file server, so only init carries it.
+            exoRt.add(src.resolve("exosys.S"));
+            // The first environment (/init) starts the file server from its own image, so
+            // only init carries it.
             List<Path> server = new ArrayList<>(sources(libos.resolve("fs")));
             server.addAll(sources(libos.resolve("server")));
             flavours.add(new Flavour("exo", exoRt, exoProgs, List.of("-DXV6J_EXO"), script, Map.of("init", server)));
@@ -126,10 +128,18 @@ public final class UserBuild {
             Path kv = src.resolve("kv");
             if (Files.isDirectory(kv)) {
                 List<Path> kvRt = new ArrayList<>(sources(kv.resolve("kvlib")));
-                kvRt.add(libos.resolve("exocall.c"));
+                kvRt.add(src.resolve("exosys.S"));
                 kvRt.addAll(sources(libos.resolve("lib")));
                 flavours.add(new Flavour("exo", kvRt, cFiles(kv), List.of("-DXV6J_EXO"), script));
             }
+        }
+
+        Path exo = src.resolve("exo");
+        if (Files.isDirectory(exo)) {
+            Path rtDir = exo.resolve("runtime");
+            List<Path> rt = new ArrayList<>(sources(rtDir));
+            rt.add(src.resolve("exosys.S"));
+            flavours.add(new Flavour("exo", rt, cFiles(exo), List.of("-DXV6J_EXO", "-I" + rtDir), rtDir.resolve("exo.ld")));
         }
 
         Path test = src.resolve("test");
@@ -228,7 +238,7 @@ public final class UserBuild {
         inputs.add(script);
         if (upToDate(exe, inputs)) return "";
         List<String> cmd = new ArrayList<>(List.of(tc.lld().toString(), "-flavor", "gnu",
-                "-T", script.toString(), "--gc-sections", "--strip-debug", "--discard-locals", "-z", "noexecstack", "-o", exe.toString()));
+                "-L", src.toString(), "-T", script.toString(), "--gc-sections", "--strip-debug", "--discard-locals", "-z", "noexecstack", "-o", exe.toString()));
         for (Path o : objects) cmd.add(o.toString());
         run(cmd, "link " + exe.getFileName());
         return exe.toString();

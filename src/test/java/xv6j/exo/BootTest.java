@@ -8,14 +8,7 @@ import static xv6j.exo.ExoAbi.*;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import xv6j.fs.DInode;
-import xv6j.fs.DirEnt;
-import xv6j.fs.Fs;
-import xv6j.fs.SuperBlock;
-import xv6j.machine.Disk;
 import xv6j.machine.PageTable;
 
 class BootTest {
@@ -94,47 +87,6 @@ class BootTest {
             x86[18] = 0x3e;
             var ex = assertThrows(BootLoader.LoadException.class, () -> BootLoader.load(k, e, x86, new String[] {"init"}));
             assertEquals("not a RISC-V program", ex.getMessage());
-        }
-    }
-
-    @Test
-    void bootFsReadsInitFromTheRootDirectoryOfAnXv6Image() throws Exception {
-        Path img = Files.createTempFile("fs-exo", ".img");
-        try (Disk d = Disk.create(img, 200)) {
-            SuperBlock sb = SuperBlock.layout(200, 32, Fs.LOGSIZE);
-            byte[] blk = new byte[Fs.BSIZE];
-            sb.encode(blk);
-            d.write(1, blk);
-            int data = sb.datastart();
-            byte[] content = new byte[Fs.BSIZE * 14 + 7]; // uses the indirect block
-            for (int i = 0; i < content.length; i++) content[i] = (byte) (i * 7);
-            int[] addrs = new int[Fs.NDIRECT + 1];
-            int next = data + 1;
-            for (int i = 0; i < Fs.NDIRECT; i++) addrs[i] = next++;
-            addrs[Fs.NDIRECT] = next++;
-            ByteBuffer ind = ByteBuffer.allocate(Fs.BSIZE).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < 3; i++) ind.putInt(next + i);
-            d.write(addrs[Fs.NDIRECT], ind.array());
-            for (int i = 0; i < 15; i++) {
-                byte[] b = new byte[Fs.BSIZE];
-                System.arraycopy(content, i * Fs.BSIZE, b, 0, Math.min(Fs.BSIZE, content.length - i * Fs.BSIZE));
-                d.write(i < Fs.NDIRECT ? addrs[i] : next + i - Fs.NDIRECT, b);
-            }
-            byte[] dir = new byte[Fs.BSIZE];
-            new DirEnt(1, ".").encode(dir, 0);
-            new DirEnt(2, "init").encode(dir, 16);
-            d.write(data, dir);
-            byte[] inodes = new byte[Fs.BSIZE];
-            int[] rootAddrs = new int[Fs.NDIRECT + 1];
-            rootAddrs[0] = data;
-            new DInode(Fs.T_DIR, (short) 0, (short) 0, (short) 1, 32, rootAddrs).encode(inodes, Fs.DINODE_SIZE);
-            new DInode(Fs.T_FILE, (short) 0, (short) 0, (short) 1, content.length, addrs).encode(inodes, 2 * Fs.DINODE_SIZE);
-            d.write(sb.inodestart(), inodes);
-            assertArrayEquals(content, BootFs.readFile(d, "/init"));
-            var missing = assertThrows(java.io.IOException.class, () -> BootFs.readFile(d, "/sh"));
-            assertTrue(missing.getMessage().contains("no such file"));
-        } finally {
-            Files.deleteIfExists(img);
         }
     }
 }

@@ -21,6 +21,13 @@ class ClockTest {
     }
 
     @Test
+    void virtualTimeAdvancesWithinARunBeforeTheKernelAccountsForIt() {
+        Clock c = new Clock.Virtual();
+        c.retired(T);
+        assertEquals(c.time(0) + 100, c.time(T / 10_000), "10 MHz: 100 time units per 1/100 of a tick");
+    }
+
+    @Test
     void anIdleVirtualMachineJumpsToTheTargetTickAtOnce() {
         Clock c = new Clock.Virtual();
         c.retired(T / 2);

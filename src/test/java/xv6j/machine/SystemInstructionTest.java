@@ -80,7 +80,7 @@ class SystemInstructionTest {
 
     @Test
     void countersAreReadOnlyAndCountRetiredInstructions() {
-        m.hart.setTimeSource(() -> 12345);
+        m.hart.setTimeSource(inRun -> 12345);
         m.exec(addi(x0, x0, 0), csrrs(x10, Hart.CSR_INSTRET, x0), csrrs(x11, Hart.CSR_CYCLE, x0),
                 csrrs(x12, Hart.CSR_TIME, x0), csrrsi(x13, Hart.CSR_INSTRET, 0), csrrc(x14, Hart.CSR_INSTRET, x0));
         assertEquals(1L, m.x[10]);

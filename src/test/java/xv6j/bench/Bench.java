@@ -1,0 +1,289 @@
+package xv6j.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import xv6j.harness.Harness;
+
+/**
+ * {@code make bench}: measures the machine and the kernels, prints a table of each for
+ * people and writes every figure to target/bench.json.
+ *
+ * <pre>
+ *   mvn test-compile exec:exec@bench       (what make bench runs)
+ *   java -cp target/classes:target/test-classes xv6j.bench.Bench [--json FILE] [cpu] [kernels]
+ * </pre>
+ *
+ * <ul>
+ * <li>cpu: user/bench/cpu.c on the machine's test harness (instructions, seconds, MIPS),
+ * and the same binary under qemu-riscv64 when it is on the PATH.</li>
+ * <li>kernels: user/sysbench.c, boot time and usertests -q on each kernel of
+ * {@link KernelUnderTest#all} that the build made.</li>
+ * </ul>
+ */
+public final class Bench {
+    static final int CPU_ROUNDS = 4, CPU_WARMUPS = 3, CPU_RUNS = 5;
+    static final int QEMU_WARMUPS = 1, QEMU_RUNS = 5;
+    static final int KERNEL_RUNS = 5;
+    static final int FSYNC_TRIES = 50;
+
+    /** A row of the kernel table: a figure's short name and what it means. */
+    private record Row(String name, String label) {}
+
+    private static final List<Row> KERNEL_ROWS = List.of(
+            new Row("boot", "boot to the first $ prompt"),
+            new Row("getpid", "null system call (getpid)"),
+            new Row("fork_exit_wait", "fork + exit + wait"),
+            new Row("fork_exec_wait", "fork + exec + wait"),
+            new Row("pipe_roundtrip", "pipe round trip, 1 byte each way"),
+            new Row("file_create_write", "create + write 4 KiB + close"),
+            new Row("file_read", "open + read 4 KiB + close"),
+            new Row("file_unlink", "unlink the 4 KiB file"),
+            new Row("sbrk_page", "sbrk(4096) + sbrk(-4096)"),
+            new Row("usertests_q", "usertests -q, virtual time"),
+            new Row("usertests_q_instructions", "  its user instructions"));
+
+    private final PrintStream out;
+    private final Consumer<String> log;
+    private final Path userDir;
+    private final List<Figure> figures = new ArrayList<>();
+
+    private Bench(PrintStream out, PrintStream err, Path userDir) {
+        this.out = out;
+        this.log = s -> err.println("bench: " + s);
+        this.userDir = userDir;
+    }
+
+    public static void main(String[] args) {
+        Path json = Path.of("target", "bench.json");
+        boolean cpu = false, kernels = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--json" -> {
+                    if (++i == args.length) usage("--json needs a file");
+                    json = Path.of(args[i]);
+                }
+                case "cpu" -> cpu = true;
+                case "kernels" -> kernels = true;
+                default -> usage("unknown argument " + args[i]);
+            }
+        }
+        if (!cpu && !kernels) cpu = kernels = true;
+        // Kernel processes run on virtual threads: give each hart a carrier (as kernel.jar does).
+        System.setProperty("jdk.virtualThreadScheduler.parallelism",
+                String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+
+        Path userDir = Path.of(System.getProperty("xv6j.user", "target/user"));
+        Bench b = new Bench(System.out, System.err, userDir);
+        try {
+            Files.deleteIfExists(json); // never leave an older run's figures looking like this one's
+            if (cpu) b.cpu();
+            if (kernels) b.kernels();
+            Host host = Host.current();
+            BenchJson.write(json, "make bench", host, b.figures);
+            System.out.println("Measured on " + host.describe() + ".");
+            System.out.println(b.figures.size() + " figures written to " + json + ".");
+        } catch (BenchException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(1);
+        } catch (IOException e) {
+            System.err.println("bench: " + json + ": " + e.getMessage());
+            System.exit(1);
+        }
+        System.exit(0); // kernels' daemon threads may linger
+    }
+
+    private static void usage(String problem) {
+        System.err.println("bench: " + problem + "\nusage: Bench [--json FILE] [cpu] [kernels]");
+        System.exit(2);
+    }
+
+    private Figure figure(String name, double value, String unit, String command) {
+        Figure f = new Figure(name, value, unit, command);
+        figures.add(f);
+        return f;
+    }
+
+    // ---- the machine -----------------------------------------------------------------
+
+    private void cpu() throws BenchException {
+        Path program = Harness.userBin("bench").resolve("cpu");
+        List<String> args = List.of(String.valueOf(CPU_ROUNDS));
+        String shown = "target/user/bench/bin/cpu " + CPU_ROUNDS;
+        log.accept("cpu: " + shown + " on the test harness, " + CPU_WARMUPS + " warm-ups and " + CPU_RUNS + " runs");
+        CpuBench.Result r = CpuBench.measure(program, args, CPU_WARMUPS, CPU_RUNS, log);
+        String how = "make bench: " + shown + " on the test harness (xv6j.bench.CpuBench), median of "
+                + CPU_RUNS + " runs after " + CPU_WARMUPS + " warm-ups";
+        figure("cpu.instructions", r.instructions(), "instructions", how);
+        figure("cpu.seconds", r.seconds(), "s", how);
+        figure("cpu.mips", r.mips(), "MIPS", how);
+        figure("cpu.cpu_seconds", r.cpuSeconds(), "s", how + "; CPU time of the hart's thread");
+        figure("cpu.mips_cpu", r.cpuMips(), "MIPS", how + "; per CPU second of the hart's thread");
+
+        Table t = new Table(String.format(Locale.ROOT, "The machine: user/bench/cpu.c, %d rounds, %,d instructions", CPU_ROUNDS, r.instructions()),
+                "", "xv6j", QemuUser.NAME);
+        var qemu = QemuUser.find();
+        String ratioLine;
+        if (qemu.isEmpty()) {
+            t.row("wall time", seconds(r.seconds()), "-");
+            t.row("MIPS", mips(r.mips()), "-");
+            t.row("CPU time", seconds(r.cpuSeconds()), "-");
+            t.row("MIPS per CPU second", mips(r.cpuMips()), "-");
+            ratioLine = QemuUser.NAME + " is not on the PATH: no comparison with QEMU.";
+        } else {
+            Path hello = Harness.userBin("test").resolve("hello");
+            log.accept("cpu: the same under " + qemu.get() + ", less its start-up (" + QEMU_RUNS + " runs of target/user/test/bin/hello)");
+            QemuUser.Result q = QemuUser.measure(qemu.get(), program, args, hello, QEMU_WARMUPS, QEMU_RUNS, log);
+            if (!q.output().equals(r.output()))
+                throw new BenchException(QemuUser.NAME + " printed something else than xv6j for the same program:\n  xv6j: "
+                        + r.output().strip() + "\n  qemu: " + q.output().strip());
+            if (q.programSeconds() <= 0) throw new BenchException(QemuUser.NAME + " ran the workload faster than its own start-up; cannot time it");
+            String qhow = "make bench: " + QemuUser.NAME + " " + shown + " less " + QemuUser.NAME
+                    + " target/user/test/bin/hello, medians of " + QEMU_RUNS + " runs; instructions counted by xv6j";
+            double qmips = r.instructions() / q.programSeconds() / 1e6;
+            figure("cpu.qemu_seconds", q.programSeconds(), "s", qhow);
+            figure("cpu.qemu_startup_seconds", q.startupSeconds(), "s",
+                    "make bench: " + QemuUser.NAME + " target/user/test/bin/hello, median of " + QEMU_RUNS + " runs");
+            figure("cpu.qemu_mips", qmips, "MIPS", qhow);
+            Figure ratio = figure("cpu.qemu_ratio", r.mips() / qmips, "x", qhow + "; xv6j's MIPS over QEMU's");
+            t.row("wall time", seconds(r.seconds()), seconds(q.programSeconds()));
+            t.row("MIPS", mips(r.mips()), mips(qmips));
+            ratioLine = String.format(Locale.ROOT, "xv6j runs at %.3f of %s's speed", ratio.value(), QemuUser.NAME);
+            OptionalDouble qcpu = q.cpuSeconds(), scpu = q.startupCpuSeconds();
+            if (qcpu.isPresent() && scpu.isPresent() && qcpu.getAsDouble() > scpu.getAsDouble()) {
+                double cpuSeconds = qcpu.getAsDouble() - scpu.getAsDouble();
+                double qmipsCpu = r.instructions() / cpuSeconds / 1e6;
+                String chow = qhow + "; CPU time of the child processes (/proc/self/stat), mean of " + QEMU_RUNS + " runs";
+                figure("cpu.qemu_cpu_seconds", cpuSeconds, "s", chow);
+                figure("cpu.qemu_mips_cpu", qmipsCpu, "MIPS", chow);
+                Figure cratio = figure("cpu.qemu_ratio_cpu", r.cpuMips() / qmipsCpu, "x", chow + "; xv6j's MIPS per CPU second over QEMU's");
+                t.row("CPU time", seconds(r.cpuSeconds()), seconds(cpuSeconds));
+                t.row("MIPS per CPU second", mips(r.cpuMips()), mips(qmipsCpu));
+                ratioLine += String.format(Locale.ROOT, " (%.3f by CPU time)", cratio.value());
+            } else {
+                t.row("CPU time", seconds(r.cpuSeconds()), "-");
+                t.row("MIPS per CPU second", mips(r.cpuMips()), "-");
+            }
+            ratioLine += ".";
+        }
+        out.println();
+        out.print(t);
+        out.println("  " + ratioLine);
+        out.println();
+    }
+
+    // ---- the kernels -----------------------------------------------------------------
+
+    private void kernels() throws BenchException {
+        List<KernelUnderTest> kernels = KernelUnderTest.all(userDir).stream().filter(KernelUnderTest::built).toList();
+        if (kernels.isEmpty()) throw new BenchException("no kernel's programs under " + userDir + " (run `make build` first)");
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("xv6j-bench");
+        } catch (IOException e) {
+            throw new BenchException("cannot make a temporary folder: " + e.getMessage());
+        }
+        try {
+            List<KernelBench.Measured> measured = new ArrayList<>();
+            for (KernelUnderTest k : kernels) measured.add(KernelBench.measure(k, KERNEL_RUNS, dir, log));
+            double fsync = HostDisk.forceNanos(dir, FSYNC_TRIES);
+            KernelBench.Measured first = measured.get(0);
+            for (KernelBench.Measured m : measured) {
+                figures.addAll(m.shared().values());
+                figures.addAll(m.own().values());
+                if (m == first) continue;
+                // Each further kernel beside the first: its figure over the first's.
+                for (Figure f : m.shared().values()) {
+                    Figure base = first.shared().get(shortName(f));
+                    if (base != null && base.value() != 0 && !f.unit().equals("passed"))
+                        figure(f.name() + ".vs_" + first.kernel().name(), f.value() / base.value(), "x", f.command() + "; over " + base.name());
+                }
+            }
+            figure("host.fsync", fsync / 1e3, "us", "make bench: write 1 KiB to a file in " + dir.getParent()
+                    + " and force it, median of " + FSYNC_TRIES);
+            printKernels(measured, fsync);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private void printKernels(List<KernelBench.Measured> measured, double fsyncNanos) {
+        KernelBench.Measured first = measured.get(0);
+        List<String> header = new ArrayList<>(List.of(""));
+        for (KernelBench.Measured m : measured) header.add(m.kernel().name());
+        for (KernelBench.Measured m : measured.subList(1, measured.size())) header.add(m.kernel().name() + " ÷ " + first.kernel().name());
+        Table t = new Table(String.format(Locale.ROOT, "The kernels: wall clock, 1 hart, %d MiB; median of %d boots after a warm-up boot",
+                KernelBench.MEMORY_MIB, KERNEL_RUNS), header.toArray(String[]::new));
+        for (Row row : KERNEL_ROWS) {
+            List<String> cells = new ArrayList<>(List.of(row.label()));
+            for (KernelBench.Measured m : measured) {
+                Figure f = m.shared().get(row.name());
+                String s = f == null ? "-" : show(f);
+                if (row.name().equals("usertests_q") && !m.usertestsPassed()) s += " (FAILED)";
+                cells.add(s);
+            }
+            Figure base = first.shared().get(row.name());
+            for (KernelBench.Measured m : measured.subList(1, measured.size())) {
+                Figure f = m.shared().get(row.name());
+                cells.add(f == null || base == null || base.value() == 0 ? "-" : String.format(Locale.ROOT, "%.2f", f.value() / base.value()));
+            }
+            t.row(cells.toArray(String[]::new));
+        }
+        out.print(t);
+        out.printf(Locale.ROOT, "  The host's disk: write 1 KiB + force, %s (every log commit forces the image three times).%n",
+                Table.nanos(fsyncNanos));
+        for (KernelBench.Measured m : measured) {
+            if (!m.usertestsPassed()) out.println("  usertests -q did not print ALL TESTS PASSED on " + m.kernel().name() + ".");
+        }
+        for (KernelBench.Measured m : measured) {
+            if (m.own().isEmpty()) continue;
+            Table own = new Table("Only on " + m.kernel().name(), "", m.kernel().name());
+            for (Map.Entry<String, Figure> e : m.own().entrySet()) own.row(e.getKey(), show(e.getValue()));
+            out.println();
+            out.print(own);
+        }
+        out.println();
+    }
+
+    private static String seconds(double s) {
+        return String.format(Locale.ROOT, "%.3f s", s);
+    }
+
+    private static String mips(double m) {
+        return String.format(Locale.ROOT, "%.1f", m);
+    }
+
+    /** "getpid" for "kernel.getpid". */
+    private static String shortName(Figure f) {
+        return f.name().substring(f.name().indexOf('.') + 1);
+    }
+
+    /** A figure's value in a unit that suits people. */
+    static String show(Figure f) {
+        return switch (f.unit()) {
+            case "ns/op" -> Table.nanos(f.value());
+            case "ms" -> String.format(Locale.ROOT, "%.1f ms", f.value());
+            case "s" -> String.format(Locale.ROOT, "%.1f s", f.value());
+            case "instructions" -> String.format(Locale.ROOT, "%,.0f", f.value());
+            case "passed" -> f.value() == 1 ? "yes" : "no";
+            default -> BenchJson.number(f.value()) + " " + f.unit();
+        };
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a temporary folder left behind
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package xv6j.exo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import xv6j.machine.Console;
+
+/** kernel-exo as a machine: deterministic runs, several harts, Ctrl-A x. */
+@Timeout(120)
+class ExoMachineTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoRunsOfTheSameProgramPrintTheSameBytesAndRetireTheSameInstructions() throws Exception {
+        // Preemption, slice upcalls and console input: everything that depends on time.
+        for (String program : new String[] {"preempt", "block"}) {
+            Path a = Files.createDirectories(dir.resolve(program + "-a"));
+            Path b = Files.createDirectories(dir.resolve(program + "-b"));
+            ExoRun.Options o = ExoRun.Options.defaults().unchecked();
+            ExoRun.Result r1 = ExoRun.run(a, program, "one\ntwo\n", o);
+            ExoRun.Result r2 = ExoRun.run(b, program, "one\ntwo\n", o);
+            assertTrue(r1.output().contains(program + ": ok\n"), r1.toString());
+            assertEquals(r1.output(), r2.output());
+            assertEquals(r1.instructions(), r2.instructions(), program);
+        }
+    }
+
+    @Test
+    void twoHartsRunPingPongPreemptionCallsCopyOnWriteAndRevocationToTheEnd() throws Exception {
+        ExoRun.Options two = ExoRun.Options.defaults().harts(2);
+        for (String program : new String[] {"pingpong", "preempt", "pct", "cow", "revoke3"}) {
+            // pingpong's players spin on yields while the other runs on the other hart: tens
+            // of thousands of kernel entries, too many to check the invariants after each.
+            ExoRun.Options o = program.equals("pingpong") ? two.unchecked() : two;
+            ExoRun.Result r = ExoRun.run(Files.createDirectories(dir.resolve(program)), program, "", o);
+            assertEquals(0, r.status(), r.toString());
+            assertFalse(r.output().contains("FAIL"), r.toString());
+            assertTrue(r.output().matches("(?s).*(: ok|all passed)\n"), r.toString());
+        }
+    }
+
+    @Test
+    void aRevokedPageIsOutOfReachOfAReaderRunningOnAnotherHartWhenCaprevokeReturns() throws Exception {
+        // The reader spins on the page on the other hart, on translations its TLB holds.
+        for (int run = 0; run < 3; run++) {
+            ExoRun.Result r = ExoRun.run(Files.createDirectories(dir.resolve("run" + run)), "shootdown", "",
+                    ExoRun.Options.defaults().harts(2));
+            assertEquals(0, r.status(), r.toString());
+            assertTrue(r.output().contains("shootdown: 10 rounds, the reader faulted in 10, saw the new value 0 times\n"), r.toString());
+        }
+    }
+
+    @Test
+    void ctrlAThenXStopsAMachineThatWaitsForInput() throws Exception {
+        PipedOutputStream keys = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(keys);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Console console = new Console(in, out, true, () -> {});
+        Path img = ExoRun.image(dir, ExoRun.exoProgram("block"));
+        CompletableFuture<ExoRun.Result> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ExoRun.boot(img, console, out, ExoRun.Options.defaults());
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        // Each line is typed when block waits for it; then it waits for input that never comes.
+        awaitOutput(out, "block: waiting for input\n");
+        type(keys, "typed\n");
+        awaitOutput(out, "block: read typed\n");
+        type(keys, "again\n");
+        awaitOutput(out, "block: ok\n");
+        type(keys, "\u0001x");
+        ExoRun.Result r = run.get(60, TimeUnit.SECONDS);
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.output().contains("block: read typed\nblock: read again\nblock: ok\n"), r.toString());
+        keys.close();
+    }
+
+    private static void type(PipedOutputStream keys, String s) throws Exception {
+        keys.write(s.getBytes(StandardCharsets.ISO_8859_1));
+        keys.flush();
+    }
+
+    private static void awaitOutput(ByteArrayOutputStream out, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!out.toString(StandardCharsets.ISO_8859_1).contains(text) && System.nanoTime() < deadline) Thread.sleep(5);
+    }
+}

@@ -1,0 +1,121 @@
+package xv6j.exo;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import xv6j.machine.Clock;
+import xv6j.machine.Console;
+import xv6j.machine.Disk;
+import xv6j.machine.Hart;
+import xv6j.machine.Machine;
+import xv6j.tools.Mkfs;
+
+/**
+ * Boots kernel-exo in this JVM on a fresh image whose /init is a chosen program, the way
+ * {@code printf '...' | java -jar kernel-exo.jar fs-exo.img} would: a batch console, and
+ * by default one hart, deterministic time and the invariant checker after every kernel
+ * entry. Returns what the console printed. A run that does not halt within its time limit
+ * is stopped and reported with status {@link #TIMED_OUT}.
+ */
+final class ExoRun {
+    static final int TIMED_OUT = -99;
+
+    /** What one boot printed and did. */
+    record Result(int status, String output, long instructions) {
+        @Override
+        public String toString() {
+            return "status " + status + ", " + instructions + " instructions, output:\n" + output;
+        }
+    }
+
+    /** How to boot. */
+    record Options(int harts, boolean deterministic, int memMiB, boolean checkInvariants, long timeoutMillis) {
+        static Options defaults() {
+            return new Options(1, true, 8, true, 60_000);
+        }
+
+        Options harts(int n) {
+            return new Options(n, n == 1 && deterministic, memMiB, checkInvariants, timeoutMillis);
+        }
+
+        Options unchecked() {
+            return new Options(harts, deterministic, memMiB, false, timeoutMillis);
+        }
+
+        Options wallClock() {
+            return new Options(harts, false, memMiB, checkInvariants, timeoutMillis);
+        }
+    }
+
+    private ExoRun() {}
+
+    /** A program the build made for kernel-exo (target/user/exo/bin) or the xv6 kernel (kernel/bin). */
+    static Path program(String flavour, String name) {
+        Path p = Path.of(System.getProperty("xv6j.user", "target/user"), flavour, "bin", name);
+        if (!Files.isRegularFile(p)) throw new IllegalStateException("no program " + p + " (run the build first)");
+        return p;
+    }
+
+    static Path exoProgram(String name) {
+        return program("exo", name);
+    }
+
+    /** A fresh image in dir with init as /init and the others under their own names. */
+    static Path image(Path dir, Path init, Path... others) throws IOException {
+        Path files = Files.createDirectories(dir.resolve("files"));
+        List<Path> all = new ArrayList<>();
+        all.add(Files.copy(init, files.resolve("init")));
+        for (Path o : others) all.add(o);
+        Path img = dir.resolve("fs-exo.img");
+        Mkfs.build(img, all);
+        return img;
+    }
+
+    /** Boots program user/exo/name as /init on a fresh image in dir. */
+    static Result run(Path dir, String name, String script) throws Exception {
+        return run(dir, name, script, Options.defaults());
+    }
+
+    static Result run(Path dir, String name, String script, Options o) throws Exception {
+        return boot(image(dir, exoProgram(name)), script, o);
+    }
+
+    static Result boot(Path image, String script, Options o) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Console console = Console.batch(new ByteArrayInputStream(script.getBytes(StandardCharsets.ISO_8859_1)), out);
+        return boot(image, console, out, o);
+    }
+
+    /** Boots on a console of the caller's (e.g. an interactive one fed from a pipe) that writes to out. */
+    static Result boot(Path image, Console console, ByteArrayOutputStream out, Options o) throws Exception {
+        try (Disk disk = Disk.open(image, false)) {
+            Clock clock = o.deterministic() ? new Clock.Virtual() : new Clock.Wall();
+            Machine m = Machine.create((long) o.memMiB() << 20, o.harts(), disk, console, clock);
+            Exokernel k;
+            try {
+                k = Boot.load(m);
+            } catch (Boot.BootException e) {
+                return new Result(1, "kernel-exo: " + e.getMessage() + "\n", 0);
+            }
+            k.checkInvariantsAfterEveryStep(o.checkInvariants());
+            Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    Thread.sleep(o.timeoutMillis());
+                    k.halt(TIMED_OUT);
+                } catch (InterruptedException e) {
+                    // the run ended first
+                }
+            });
+            int status = k.run();
+            watchdog.interrupt();
+            long instret = 0;
+            for (Hart h : m.harts()) instret += h.instret;
+            return new Result(status, out.toString(StandardCharsets.ISO_8859_1), instret);
+        }
+    }
+}
