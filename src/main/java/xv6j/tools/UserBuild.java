@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -21,12 +22,19 @@ import java.util.stream.Stream;
  * (process-classes), so `make` and `make test` always see fresh binaries.
  *
  * <pre>
- *   user/*.c         programs of both kernels     -> target/user/kernel/bin, target/user/exo/bin
- *   user/libos/      the LibOS (kernel-exo only)
- *   user/exo/*.c     exokernel test programs, without a LibOS: user/exosys.S (the
- *                    exokernel's call stubs) and user/exo/runtime/ -> target/user/exo/bin
- *   user/test/*.c    machine tests (test harness)  -> target/user/test/bin
- *   user/bench/*.c   CPU benchmark workloads       -> target/user/bench/bin
+ *   user/*.c            programs of both kernels     -> target/user/kernel/bin, target/user/exo/bin
+ *   user/libos/         the standard LibOS (kernel-exo only), linked into every exo program:
+ *     *.c lib/*.c         the LibOS each process carries
+ *     fs/*.c server/*.c   the file server, linked into init only (the boot loader starts
+ *                         /init as the first environment, and it becomes the file server)
+ *     prog/*.c            programs of the standard LibOS that only kernel-exo has
+ *     test/*.c            unit tests of its pure parts   -> target/user/test/bin
+ *     test/support/*.c    what those tests share (a RAM disk, an fsck)
+ *   user/kv/            the second LibOS (kvlib/) and its one program, kv -> target/user/exo/bin
+ *   user/exo/*.c        exokernel test programs, without a LibOS: user/exosys.S (the
+ *                       exokernel's call stubs) and user/exo/runtime/ -> target/user/exo/bin
+ *   user/test/*.c       machine tests (test harness)  -> target/user/test/bin
+ *   user/bench/*.c      CPU benchmark workloads       -> target/user/bench/bin
  * </pre>
  *
  * Only what changed is rebuilt: an object is recompiled when its source or any header
@@ -56,8 +64,16 @@ public final class UserBuild {
         this.pool = pool;
     }
 
-    /** One kind of executable: its own output folder, runtime objects and program sources. */
-    private record Flavour(String name, List<Path> runtime, List<Path> programs, List<String> defines, Path script) {}
+    /**
+     * One kind of executable: its output folder, runtime objects and program sources, and
+     * sources that only some programs link (by program name).
+     */
+    private record Flavour(String name, List<Path> runtime, List<Path> programs, List<String> defines, Path script,
+                           Map<String, List<Path>> extras) {
+        Flavour(String name, List<Path> runtime, List<Path> programs, List<String> defines, Path script) {
+            this(name, runtime, programs, defines, script, Map.of());
+        }
+    }
 
     public static void main(String[] args) {
         if (args.length != 2) {
@@ -98,8 +114,24 @@ public final class UserBuild {
         if (Files.isDirectory(libos)) {
             List<Path> exoRt = new ArrayList<>(ulib);
             exoRt.addAll(sources(libos));
+            exoRt.addAll(sources(libos.resolve("lib")));
             List<Path> exoProgs = new ArrayList<>(programs);
-            flavours.add(new Flavour("exo", exoRt, exoProgs, List.of("-DXV6J_EXO"), script));
+            exoProgs.addAll(cFiles(libos.resolve("prog")));
+            exoRt.add(src.resolve("exosys.S"));
+            // The first environment (/init) starts the file server from its own image, so
+            // only init carries it.
+            List<Path> server = new ArrayList<>(sources(libos.resolve("fs")));
+            server.addAll(sources(libos.resolve("server")));
+            flavours.add(new Flavour("exo", exoRt, exoProgs, List.of("-DXV6J_EXO"), script, Map.of("init", server)));
+
+            // The second LibOS: its own run-time, the exokernel's call stubs and the pure helpers.
+            Path kv = src.resolve("kv");
+            if (Files.isDirectory(kv)) {
+                List<Path> kvRt = new ArrayList<>(sources(kv.resolve("kvlib")));
+                kvRt.add(src.resolve("exosys.S"));
+                kvRt.addAll(sources(libos.resolve("lib")));
+                flavours.add(new Flavour("exo", kvRt, cFiles(kv), List.of("-DXV6J_EXO"), script));
+            }
         }
 
         Path exo = src.resolve("exo");
@@ -114,6 +146,14 @@ public final class UserBuild {
         if (Files.isDirectory(test)) {
             List<Path> rt = sources(test.resolve("runtime"));
             flavours.add(new Flavour("test", rt, cFiles(test), List.of("-DXV6J_HARNESS"), script));
+            // The LibOS's pure parts (its file system over a RAM disk, ...), run on the harness.
+            if (Files.isDirectory(libos.resolve("test"))) {
+                List<Path> lrt = new ArrayList<>(rt);
+                lrt.addAll(sources(libos.resolve("lib")));
+                lrt.addAll(sources(libos.resolve("fs")));
+                lrt.addAll(sources(libos.resolve("test").resolve("support")));
+                flavours.add(new Flavour("test", lrt, cFiles(libos.resolve("test")), List.of("-DXV6J_HARNESS"), script));
+            }
         }
         Path bench = src.resolve("bench");
         if (Files.isDirectory(bench)) {
@@ -140,9 +180,15 @@ public final class UserBuild {
 
         List<Path> rtObjs = f.runtime().stream().map(s -> objectFor(objDir, s)).toList();
         List<Future<String>> links = new ArrayList<>();
+        List<Future<String>> extraJobs = new ArrayList<>();
+        for (List<Path> extra : f.extras().values()) {
+            for (Path s : extra) extraJobs.add(pool.submit(() -> compile(s, objectFor(objDir, s), f.defines())));
+        }
+        collect(extraJobs);
         for (Path p : f.programs()) {
             String name = stripExtension(p.getFileName().toString());
             List<Path> objs = new ArrayList<>(rtObjs);
+            for (Path s : f.extras().getOrDefault(name, List.of())) objs.add(objectFor(objDir, s));
             objs.add(objectFor(objDir, p));
             links.add(pool.submit(() -> link(objs, binDir.resolve(name), f.script())));
         }
@@ -168,8 +214,9 @@ public final class UserBuild {
         return done;
     }
 
-    private static Path objectFor(Path objDir, Path source) {
-        String rel = source.getParent().getFileName() + "_" + source.getFileName();
+    /** The object of a source: its path under user/, with '_' for '/', so no two collide. */
+    private Path objectFor(Path objDir, Path source) {
+        String rel = src.relativize(source).toString().replace(java.io.File.separatorChar, '_');
         return objDir.resolve(stripExtension(rel) + ".o");
     }
 

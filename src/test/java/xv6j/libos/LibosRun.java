@@ -1,0 +1,74 @@
+package xv6j.libos;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import xv6j.exo.Boot;
+import xv6j.fs.Fs;
+import xv6j.machine.Clock;
+import xv6j.machine.Console;
+import xv6j.machine.Disk;
+import xv6j.machine.Hart;
+import xv6j.machine.Machine;
+import xv6j.tools.Mkfs;
+
+/**
+ * Boots kernel-exo in this JVM with the standard LibOS's programs on a fresh fs-exo.img,
+ * the way a user would run a script through {@code make EXO=1 qemu}: a batch console,
+ * deterministic time by default. Returns what the console printed.
+ */
+final class LibosRun {
+    /** Blocks after the file system, for kv (the second LibOS). */
+    static final int KV_BLOCKS = 1000;
+
+    record Result(int status, String output, long instructions) {}
+
+    private LibosRun() {}
+
+    /** The exo programs the build made (target/user/exo/bin). */
+    static List<Path> programs() {
+        Path bin = Path.of(System.getProperty("xv6j.user", "target/user"), "exo", "bin");
+        try (Stream<Path> s = Files.list(bin)) {
+            return s.sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no exo programs at " + bin + " (run the build first)", e);
+        }
+    }
+
+    /** A fresh fs-exo.img in dir: every program, then KV_BLOCKS free blocks after the file system. */
+    static Path freshImage(Path dir) throws IOException {
+        Path img = dir.resolve("fs-exo.img");
+        Mkfs.build(img, programs());
+        try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
+            f.setLength((long) (Fs.FSSIZE + KV_BLOCKS) * Fs.BSIZE);
+        }
+        return img;
+    }
+
+    static Result boot(Path image, String script) throws Exception {
+        return boot(image, script, 1, true);
+    }
+
+    static Result boot(Path image, String script, int harts, boolean deterministic) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Console console = Console.batch(new ByteArrayInputStream(script.getBytes(StandardCharsets.ISO_8859_1)), out);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (Disk disk = Disk.open(image, false)) {
+            Clock clock = deterministic ? new Clock.Virtual() : new Clock.Wall();
+            Machine m = Machine.create(128L << 20, harts, disk, console, clock);
+            int status = Boot.boot(m, new PrintStream(err, true, StandardCharsets.UTF_8));
+            long instret = 0;
+            for (Hart h : m.harts()) instret += h.instret;
+            String text = out.toString(StandardCharsets.ISO_8859_1) + err.toString(StandardCharsets.UTF_8);
+            return new Result(status, text, instret);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+// exec: the program at path, with argv, in a new environment that becomes this process.
+//
+// kernel-exo cannot empty an environment and refill it while it runs, and the LibOS would
+// not want it to: until the new program is complete, the old one must be able to go on
+// (exec fails by returning -1). So exec builds a fresh environment beside this one (the
+// file server makes it), loads the program into it (image.c), and asks the server to
+// commit: the process, with its pid, parent, descriptors and current directory, is from
+// then on the new environment, which the server starts. This environment then destroys
+// itself: the new one holds its own capabilities for all it needs.
+#include "libos.h"
+
+static long exec_read(void *ctx, uint64 off, void *dst, long n) {
+    long r = srv(SRV_EXEC_READ, (long)off, n, 0, 0);
+    if (r > 0) lo_memmove(dst, IPC_DATA, r);
+    return r;
+}
+
+int exec(const char *path, char **argv) {
+    libos_enter();
+    if (strcopy_checked(IPC->path[0], path, SRV_MAXPATH) < 0) return libos_leave(-1);
+    // The process's new name: the last element of the path.
+    char name[LIBOS_NAMELEN];
+    const char *last = IPC->path[0];
+    for (const char *s = last; *s; s++) {
+        if (*s == '/') last = s + 1;
+    }
+    lo_strlcpy(name, last, sizeof name);
+
+    if (srv(SRV_EXEC_OPEN, 0, 0, 0, 0) < 0) return libos_leave(-1);
+    exo_u64 out[6];
+    if (srv(SRV_EXEC_ENV, 0, 0, 0, out) < 0) {
+        srv(SRV_EXEC_ABORT, 0, 0, 0, 0);
+        return libos_leave(-1);
+    }
+    int env = (int)out[1];
+    struct creator c = {UPROC->h_mem, UPROC->h_srv, UPROC->h_cons, UPROC->h_clock, UPROC->h_cpu};
+    struct image_src src = {exec_read, 0};
+    if (image_build(env, &c, &src, argv, UPROC->pid, UPROC->fd, name) < 0) goto fail;
+    image_release();
+    build_release();
+    lo_strlcpy(IPC->path[0], name, SRV_MAXPATH);
+    if (srv(SRV_EXEC_COMMIT, 0, 0, 0, 0) < 0) goto fail;
+    // The point of no return: we are no longer the process.
+    UPROC->exiting = 1;
+    for (;;) env_ctl(EXO_SELF, ENV_DESTROY, 0);
+fail:
+    srv(SRV_EXEC_ABORT, 0, 0, 0, 0);
+    capfree(env);
+    return libos_leave(-1);
+}

@@ -1,0 +1,104 @@
+// Upcalls: what kernel-exo hands back to the environment itself. A fault may be a write
+// to a page shared copy-on-write since a fork (copy it, or take it back if nobody else
+// maps it any more), a bad address inside a checked copy (that copy returns -1), or a
+// real fault: then the process dies with status -1 and a one-line message, as on xv6.
+// The end of a time slice is where a kill reaches a process that never enters the
+// LibOS (a loop that only computes).
+//
+// Handlers run on the upcall stack at the top of the uproc region and touch nothing that
+// could itself fault: the uproc region, the IPC page, the software page table and the
+// fault window. A second fault inside a handler would destroy the environment outright.
+#include "libos.h"
+
+void upcall_entry(struct exo_frame *f);
+void libos_upcall(struct exo_frame *f);
+
+// kernel-exo sets a0 = the frame and sp just below it; make sure sp is aligned for C.
+__asm__(".section .text.upcall_entry,\"ax\",@progbits\n"
+        ".globl upcall_entry\n"
+        "upcall_entry:\n"
+        "  andi sp, sp, -16\n"
+        "  call libos_upcall\n"
+        "1: j 1b\n");
+
+void libos_upcalls(void) {
+    exo_upcall(upcall_entry, UPCALL_STACK_TOP, UPCALL_FAULT | UPCALL_SLICE);
+}
+
+// A write to a copy-on-write page at va. Returns 0 if the page is ours now, -1 if va is
+// not such a page, -2 if there is no memory for the copy.
+static int cow(uint64 va) {
+    va = PGROUNDDOWN(va);
+    vpte_t e = vpt_get(va);
+    if (e == 0 || !(VP_FLAGS(e) & VP_COW)) return -1;
+    int h = VP_HANDLE(e);
+    int flags = VP_FLAGS(e) & ~VP_COW;
+    // Nobody else maps it any more (the others wrote, exited or exec'd): take it back.
+    if ((flags & VP_CAPW) && exo_pagerefs(h) == 1) {
+        vpte_t ne = VP_MAKE(h, flags);
+        if (exo_map(EXO_SELF, va, h, vp_perm(ne)) < 0) return -2;
+        vpt_set(va, ne);
+        return 0;
+    }
+    long nh = capalloc(CAP_PAGE, -1, UPROC->h_mem, 0);
+    if (nh < 0) return -2;
+    if (exo_map(EXO_SELF, SCRATCH_FAULT, (int)nh, MAP_R | MAP_W) < 0) {
+        capfree((int)nh);
+        return -2;
+    }
+    lo_memmove((void *)SCRATCH_FAULT, (void *)va, PG);
+    exo_unmap(EXO_SELF, SCRATCH_FAULT);
+    vpte_t ne = VP_MAKE(nh, flags | VP_CAPW);
+    if (exo_map(EXO_SELF, va, (int)nh, vp_perm(ne)) < 0) {
+        capfree((int)nh);
+        return -2;
+    }
+    vpt_set(va, ne);
+    capfree(h);
+    return 0;
+}
+
+static const char *cause_name(uint64 cause) {
+    switch (cause) {
+    case 0: return "instruction misaligned";
+    case 1: return "instruction access fault";
+    case 2: return "illegal instruction";
+    case 3: return "breakpoint";
+    case 4: return "load misaligned";
+    case 5: return "load access fault";
+    case 6: return "store misaligned";
+    case 7: return "store access fault";
+    case 12: return "instruction page fault";
+    case 13: return "load page fault";
+    case 15: return "store page fault";
+    default: return "fault";
+    }
+}
+
+void libos_upcall(struct exo_frame *f) {
+    struct uproc *u = UPROC;
+    if (f->kind == UPCALL_SLICE) {
+        if (IPC->killed && u->depth == 0 && !u->exiting) exit(-1);
+        exosched(EXOSCHED_YIELD, 0, 0);
+        exo_resume(f);
+    }
+    if (f->kind != UPCALL_FAULT) exo_resume(f);     // a revocation notice: nothing of ours
+
+    uint64 pc = f->regs.pc;
+    if (f->cause == 15) {
+        int r = cow(f->tval);
+        if (r == 0) exo_resume(f);
+        if (r == -2) {
+            libos_say("pid %d %s: out of memory for a copy-on-write page at 0x%lx: killed\n", u->pid, u->name,
+                      f->tval);
+            exit(-1);
+        }
+    }
+    if (pc >= (uint64)copy_checked_begin && pc < (uint64)copy_checked_end) {
+        f->regs.pc = (uint64)copy_checked_fault;
+        exo_resume(f);
+    }
+    libos_say("pid %d %s: %s at pc 0x%lx, address 0x%lx: killed\n", u->pid, u->name, cause_name(f->cause), pc,
+              f->tval);
+    exit(-1);
+}

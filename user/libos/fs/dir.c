@@ -1,0 +1,113 @@
+// Directories (files of struct dirent) and path names.
+#include "fs.h"
+
+// Names compare on their first DIRSIZ bytes: a longer name means its first DIRSIZ.
+int namecmp(const char *a, const char *b) {
+    for (int i = 0; i < DIRSIZ; i++) {
+        if (a[i] != b[i]) return (uchar)a[i] - (uchar)b[i];
+        if (a[i] == 0) return 0;
+    }
+    return 0;
+}
+
+// Looks name up in directory dp (locked). Returns its inode, referenced and unlocked,
+// and the entry's offset in *poff if poff is not 0; or 0 if there is no such entry.
+struct inode *dirlookup(struct inode *dp, const char *name, uint *poff) {
+    if (dp->type != T_DIR) fs_panic("dirlookup: not a directory");
+    struct dirent de;
+    for (uint off = 0; off < dp->size; off += sizeof de) {
+        if (readi(dp, (uchar *)&de, off, sizeof de) != sizeof de) fs_panic("dirlookup: short read");
+        if (de.inum == 0) continue;
+        if (namecmp(name, de.name) == 0) {
+            if (poff) *poff = off;
+            return iget(de.inum);
+        }
+    }
+    return 0;
+}
+
+// Adds the entry (name, inum) to directory dp (locked), in the first free slot or at the
+// end. Returns 0, or -1 if the name is there already or the directory cannot grow.
+int dirlink(struct inode *dp, const char *name, uint inum) {
+    struct inode *ip = dirlookup(dp, name, 0);
+    if (ip != 0) {
+        iput(ip);
+        return -1;
+    }
+    struct dirent de;
+    uint off;
+    for (off = 0; off < dp->size; off += sizeof de) {
+        if (readi(dp, (uchar *)&de, off, sizeof de) != sizeof de) fs_panic("dirlink: short read");
+        if (de.inum == 0) break;
+    }
+    int i = 0;
+    for (; i < DIRSIZ && name[i]; i++) de.name[i] = name[i];
+    for (; i < DIRSIZ; i++) de.name[i] = 0;
+    de.inum = (ushort)inum;
+    if (writei(dp, (uchar *)&de, off, sizeof de) != sizeof de) return -1;
+    return 0;
+}
+
+// Is directory dp (locked) empty but for "." and ".."?
+int isdirempty(struct inode *dp) {
+    struct dirent de;
+    for (uint off = 2 * sizeof de; off < dp->size; off += sizeof de) {
+        if (readi(dp, (uchar *)&de, off, sizeof de) != sizeof de) fs_panic("isdirempty: short read");
+        if (de.inum != 0) return 0;
+    }
+    return 1;
+}
+
+// Copies the next element of path into name (at most DIRSIZ bytes, NUL-terminated when
+// shorter) and returns what follows it, leading slashes skipped; 0 if there is no element.
+//   skipelem("a/bb/c", name) = "bb/c", name "a";  skipelem("///a//bb", name) = "bb";
+//   skipelem("a", name) = "";  skipelem("", name) = skipelem("////", name) = 0.
+static const char *skipelem(const char *path, char *name) {
+    while (*path == '/') path++;
+    if (*path == 0) return 0;
+    const char *s = path;
+    while (*path != '/' && *path != 0) path++;
+    long len = path - s;
+    if (len > DIRSIZ) len = DIRSIZ;
+    for (long i = 0; i < len; i++) name[i] = s[i];
+    if (len < DIRSIZ) name[len] = 0;
+    while (*path == '/') path++;
+    return path;
+}
+
+// Walks path from the root (if it starts with '/') or from cwd. With parent, stops one
+// element early and leaves the last element in name (DIRSIZ+1 bytes).
+static struct inode *namex(struct inode *cwd, const char *path, int parent, char *name) {
+    struct inode *ip = *path == '/' ? iget(ROOTINO) : idup(cwd);
+    char elem[DIRSIZ + 1];
+    if (name == 0) name = elem;
+    while ((path = skipelem(path, name)) != 0) {
+        name[DIRSIZ] = 0;
+        ilock(ip);
+        if (ip->type != T_DIR) {
+            iunlockput(ip);
+            return 0;
+        }
+        if (parent && *path == 0) {
+            iunlock(ip);    // stop one level early
+            return ip;
+        }
+        struct inode *next = dirlookup(ip, name, 0);
+        iunlockput(ip);
+        if (next == 0) return 0;
+        ip = next;
+    }
+    if (parent) {
+        iput(ip);
+        return 0;
+    }
+    return ip;
+}
+
+struct inode *namei(struct inode *cwd, const char *path) {
+    return namex(cwd, path, 0, 0);
+}
+
+struct inode *nameiparent(struct inode *cwd, const char *path, char *name) {
+    return namex(cwd, path, 1, name);
+}

@@ -1,0 +1,158 @@
+// Loading a program into a new environment, as xv6's exec lays it out: the PT_LOAD
+// segments from address 0 with their rights, then an unmapped guard page and a one-page
+// stack holding the argument strings and the argv array, each 16-byte aligned; the
+// program starts at its entry with a0 = argc, a1 = sp = argv, and (the LibOS's addition)
+// a2 = EXEC_MAGIC, a3 = UPROC_VA, where its uproc says who it is.
+//
+// The builder allocates every page itself, fills it through its own handle (kept in
+// OWN_VPT until image_release), and grants the newcomer all rights on it: the page is the
+// newcomer's alone. The newcomer's handles are in its software page table (CHILD_VPT),
+// and its pages are mapped through them.
+#include "libos.h"
+#include "lib/elf.h"
+
+// A fresh page of the image at va, with the flags of its segment.
+static int image_page(int env, const struct creator *c, uint64 va, int flags) {
+    struct build *b = BUILD;
+    if (build_vpt(env, va) < 0) return -1;
+    int i = (int)(va / PG / VPT_PER_PAGE);
+    if (b->own_own[i] == 0) {
+        long h = page_private(OWN_VPT_VA + (uint64)i * PG);
+        if (h < 0) return -1;
+        b->own_own[i] = (int)h + 1;
+    }
+    long h = capalloc(CAP_PAGE, -1, c->h_mem, 0);
+    if (h < 0) return -1;
+    OWN_VPT[va / PG] = VP_MAKE(h, flags);
+    long hc = capgrant((int)h, env, CAP_R | CAP_W | CAP_X | CAP_GRANT, 0, 0);
+    if (hc < 0) return -1;
+    CHILD_VPT[va / PG] = VP_MAKE(hc, flags | VP_CAPW);
+    return 0;
+}
+
+// Maps our handle on the image's page at va into the work window.
+static int window(uint64 va) {
+    vpte_t e = OWN_VPT[va / PG];
+    return exo_map(EXO_SELF, SCRATCH_WORK, VP_HANDLE(e), MAP_R | MAP_W) < 0 ? -1 : 0;
+}
+
+// Reads a segment's file bytes into its pages.
+static int load(struct image_src *src, const struct elf_seg *s) {
+    for (uint64 done = 0; done < s->filesz; done += PG) {
+        long n = s->filesz - done < PG ? (long)(s->filesz - done) : (long)PG;
+        if (window(s->vaddr + done) < 0) return -1;
+        long r = src->read(src->ctx, s->off + done, (void *)SCRATCH_WORK, n);
+        exo_unmap(EXO_SELF, SCRATCH_WORK);
+        if (r != n) return -1;
+    }
+    return 0;
+}
+
+// Copies argv (the caller's array, maybe a bad pointer) onto the stack page at stack.
+// Returns argc and sets *spp, or -1.
+static int push_args(uint64 stack, char **argv, uint64 *spp) {
+    struct build *b = BUILD;
+    char *base = (char *)SCRATCH_WORK;      // the stack page, in our window
+    uint64 sp = stack + PG;
+    int argc = 0;
+    for (;; argc++) {
+        // As xv6: the terminating 0 must be among the first MAXARG entries.
+        if (argc >= LIBOS_MAXARG) return -1;
+        char *arg;
+        if (copy_checked(&arg, &argv[argc], sizeof arg) < 0) return -1;
+        if (arg == 0) break;
+        // Copy it to the bottom of the page to learn its length, then up under the others.
+        long room = (long)(sp - stack);
+        long len = strcopy_checked(base, arg, room);
+        if (len < 0) return -1;
+        sp -= len + 1;
+        sp -= sp % 16;
+        if (sp < stack) return -1;
+        lo_memmove(base + (sp - stack), base, len + 1);
+        b->argv[argc] = sp;
+    }
+    b->argv[argc] = 0;
+    sp -= (uint64)(argc + 1) * sizeof(uint64);
+    sp -= sp % 16;
+    if (sp < stack) return -1;
+    lo_memmove(base + (sp - stack), b->argv, (argc + 1) * sizeof(uint64));
+    *spp = sp;
+    return argc;
+}
+
+void image_release(void) {
+    struct build *b = BUILD;
+    for (int i = 0; i < VPT_PAGES; i++) {
+        if (b->own_own[i] == 0) continue;
+        for (int j = 0; j < VPT_PER_PAGE; j++) {
+            vpte_t e = OWN_VPT[i * VPT_PER_PAGE + j];
+            if (e != 0) capfree(VP_HANDLE(e));
+        }
+        exo_unmap(EXO_SELF, OWN_VPT_VA + (uint64)i * PG);
+        capfree(b->own_own[i] - 1);
+        b->own_own[i] = 0;
+    }
+}
+
+int image_build(int env, const struct creator *c, struct image_src *src, char **argv, int pid,
+                const struct fdinfo *fd, const char *name) {
+    if (build_begin(env, c, pid) < 0) return -1;
+    struct elf_info info;
+    uchar buf[ELF_EHDR_SIZE];
+    if (src->read(src->ctx, 0, buf, ELF_EHDR_SIZE) != ELF_EHDR_SIZE || elf_header(buf, ELF_EHDR_SIZE, &info) < 0)
+        goto bad;
+
+    // The segments. The guard and stack pages must fit above them.
+    uint64 sz = 0;
+    for (int i = 0; i < info.phnum; i++) {
+        struct elf_seg seg;
+        if (src->read(src->ctx, info.phoff + (uint64)i * ELF_PHDR_SIZE, buf, ELF_PHDR_SIZE) != ELF_PHDR_SIZE) goto bad;
+        int k = elf_phdr(buf, USERTOP - 2 * PG, &seg);
+        if (k < 0) goto bad;
+        if (k == 0) continue;
+        int flags = VP_R;
+        if (seg.flags & ELF_PF_W) flags |= VP_W;
+        if (seg.flags & ELF_PF_X) flags |= VP_X;
+        // As xv6: the pages from the end of what is there up to the segment's end get the
+        // segment's rights; the segment must not start below what is there.
+        if (seg.vaddr < PGROUNDDOWN(sz)) goto bad;
+        for (uint64 va = PGROUNDUP(sz); va < seg.vaddr + seg.memsz; va += PG) {
+            if (image_page(env, c, va, flags) < 0) goto bad;
+        }
+        if (load(src, &seg) < 0) goto bad;
+        if (seg.vaddr + seg.memsz > sz) sz = seg.vaddr + seg.memsz;
+    }
+
+    // The guard page (left unmapped) and the stack.
+    uint64 stack = PGROUNDUP(sz) + PG;
+    if (image_page(env, c, stack, VP_R | VP_W) < 0 || window(stack) < 0) goto bad;
+    uint64 sp = 0;
+    int argc = push_args(stack, argv, &sp);
+    exo_unmap(EXO_SELF, SCRATCH_WORK);
+    if (argc < 0) goto bad;
+
+    struct uproc *u = CHILD;
+    u->sz = stack + PG;
+    for (int i = 0; i < LIBOS_NOFILE; i++) u->fd[i] = fd[i];
+    lo_strlcpy(u->name, name, LIBOS_NAMELEN);
+    if (build_finish(env, c) < 0) goto bad;
+    for (uint64 va = 0; va < u->sz; va += PG) {
+        if (BUILD->own_own[va / PG / VPT_PER_PAGE] == 0) continue;
+        vpte_t e = CHILD_VPT[va / PG];
+        if (e != 0 && exo_map(env, va, VP_HANDLE(e), vp_perm(e)) < 0) goto bad;
+    }
+    struct exo_regs *r = &BUILD->regs;
+    lo_memset(r, 0, sizeof *r);
+    r->pc = info.entry;
+    r->x[2] = sp;
+    r->x[10] = argc;
+    r->x[11] = sp;
+    r->x[12] = EXEC_MAGIC;
+    r->x[13] = UPROC_VA;
+    if (env_ctl(env, ENV_SETREGS, r) < 0) goto bad;
+    return 0;
+bad:
+    image_release();
+    build_release();
+    return -1;
+}

@@ -1,0 +1,109 @@
+// The standard LibOS's own header: what its files share. Programs see only user.h.
+#pragma once
+
+#include "user.h"
+#include "exo.h"
+#include "uproc.h"
+#include "srvproto.h"
+#include "lib/lib.h"
+
+// ---- every call of the xv6 API (call.c) ----
+// A killed process exits at its next entry into the LibOS, or on the way out of the call
+// it was in; depth tells the time-slice handler whether it may end the process at once.
+void libos_enter(void);
+long libos_leave(long r);
+
+// One call to the file server (srvproto.h). out may be 0.
+long srv(int op, long a1, long a2, long a3, exo_u64 *out);
+
+// Says what went wrong, on the console, and ends the process with status -1.
+void libos_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+// Writes a message to the console, whatever the descriptors say.
+void libos_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+// ---- memory the program gave us (copy.c) ----
+// Copies n bytes; returns 0, or -1 if an address was bad (the fault handler turns the
+// fault into this return). Copy-on-write pages are copied on the way, as for any write.
+long copy_checked(void *dst, const void *src, uint64 n);
+// Copies a NUL-terminated string of at most max bytes, NUL included. Returns its length,
+// -1 for a bad address, -2 if there is no NUL within max bytes.
+long strcopy_checked(char *dst, const char *src, long max);
+// Where the fault handler sends a fault inside the two functions above.
+extern char copy_checked_begin[], copy_checked_end[], copy_checked_fault[];
+
+// ---- pages (mem.c) ----
+int vpt_present(uint64 va);
+vpte_t vpt_get(uint64 va);
+void vpt_set(uint64 va, vpte_t e);
+// Makes sure the page of the software page table covering va exists. 0 or -1.
+int vpt_make(uint64 va);
+// The mapping permissions (MAP_*) of an entry.
+int vp_perm(vpte_t e);
+// A fresh zeroed page at va in our address space, recorded in the software page table.
+int page_new(uint64 va, int flags);
+// Unmaps the page at va and releases our capability for it.
+void page_drop(uint64 va);
+// Allocates a page and maps it at va, outside the software page table (LibOS areas).
+// Returns the handle, or a negative error.
+long page_private(uint64 va);
+
+// ---- faults and time slices (fault.c) ----
+void libos_upcalls(void);
+
+// ---- building a new environment (image.c) ----
+// Who builds: the capabilities a new environment's are derived from.
+struct creator {
+    int h_mem, h_srv, h_cons, h_clock, h_cpu;
+};
+
+// Where a program's bytes come from: read(ctx, off, dst, n) reads n <= PG bytes at off.
+struct image_src {
+    long (*read)(void *ctx, uint64 off, void *dst, long n);
+    void *ctx;
+};
+
+// The builder's page: what fork and exec keep while they prepare a child.
+#define LIBOS_MAXARG 32
+struct build {
+    int own_vpt[VPT_PAGES];     // our handle + 1 on each page of the child's software page table
+    int own_own[VPT_PAGES];     // our handle + 1 on each page of OWN_VPT
+    int own_uproc[UPROC_PAGES]; // our handles on the child's uproc region (-1: none)
+    uint64 argv[LIBOS_MAXARG];
+    struct exo_regs regs;
+};
+#define BUILD ((struct build *)BUILD_VA)
+#define CHILD ((struct uproc *)CHILD_UPROC_VA)
+#define CHILD_VPT ((volatile vpte_t *)CHILD_VPT_VA)
+#define OWN_VPT ((volatile vpte_t *)OWN_VPT_VA)
+
+// The child's uproc region and the handles every environment gets, granted into env.
+int build_begin(int env, const struct creator *c, int pid);
+// A page of the child's software page table covering va, in CHILD_VPT. 0 or -1.
+int build_vpt(int env, uint64 va);
+// Maps the child's uproc region and software page table into it, through its handles;
+// grants it a CPU. 0 or -1.
+int build_finish(int env, const struct creator *c);
+// Releases what build_* gave us: the windows on the child's pages and our handles.
+void build_release(void);
+
+// Loads the program at src into env, as exec: segments, the stack with argv (a user
+// pointer, read with checked copies), the uproc with pid, descriptors and name. 0 or -1.
+int image_build(int env, const struct creator *c, struct image_src *src, char **argv, int pid,
+                const struct fdinfo *fd, const char *name);
+// Our handles on the image's pages (the child holds its own): freed after image_build.
+void image_release(void);
+
+// ---- start-up (start.c) ----
+// The first environment's start, linked into init only (server/boot.c); the weak default
+// runs a program bare.
+void libos_boot(int argc, char **argv, struct exo_bootinfo *bi);
+// The file server's start (pid 0), linked into init only; the weak default refuses.
+void libos_server(void);
+
+// ---- descriptors (fd.c, pipe.c, console.c) ----
+struct fdinfo *fdget(int fd);
+void fdinfo_set(int fd, const exo_u64 *out);
+int pipe_read(int pipe, char *buf, int n);
+int pipe_write(int pipe, const char *buf, int n);
+int console_read(int fd, char *buf, int n);
+int console_write(const char *buf, int n);

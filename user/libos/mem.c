@@ -1,0 +1,97 @@
+// Memory: the software page table and sbrk.
+//
+// kernel-exo keeps the hardware page tables; the LibOS keeps its own record of what it
+// mapped where, because it must know which capability backs each page (to grant it to a
+// child, to free it) and what the page is (writable? shared copy-on-write?). That record
+// is the software page table: one 32-bit entry per page below USERTOP, at VPT_VA, its
+// pages made as they are needed (uproc->vptdir lists them).
+//
+// sbrk is xv6's: eager (pages are allocated and zeroed now, so a later touch cannot fail),
+// returns the old break, shrinks for a negative argument, and fails, leaving everything as
+// it was, when memory runs out.
+#include "libos.h"
+
+int vpt_present(uint64 va) {
+    return va < USERTOP && UPROC->vptdir[va / PG / VPT_PER_PAGE] != 0;
+}
+
+vpte_t vpt_get(uint64 va) {
+    return vpt_present(va) ? VPT[va / PG] : 0;
+}
+
+void vpt_set(uint64 va, vpte_t e) {
+    VPT[va / PG] = e;
+}
+
+long page_private(uint64 va) {
+    long h = capalloc(CAP_PAGE, -1, UPROC->h_mem, 0);
+    if (h < 0) return h;
+    long r = exo_map(EXO_SELF, va, (int)h, MAP_R | MAP_W);
+    if (r < 0) {
+        capfree((int)h);
+        return r;
+    }
+    return h;
+}
+
+int vpt_make(uint64 va) {
+    if (va >= USERTOP) return -1;
+    int i = (int)(va / PG / VPT_PER_PAGE);
+    if (UPROC->vptdir[i] != 0) return 0;
+    long h = page_private(VPT_VA + (uint64)i * PG);
+    if (h < 0) return -1;
+    UPROC->vptdir[i] = (int)h + 1;
+    return 0;
+}
+
+int vp_perm(vpte_t e) {
+    int f = VP_FLAGS(e);
+    int perm = MAP_R;
+    if ((f & VP_W) && !(f & VP_COW)) perm |= MAP_W;
+    if (f & VP_X) perm |= MAP_X;
+    return perm;
+}
+
+int page_new(uint64 va, int flags) {
+    if (vpt_make(va) < 0) return -1;
+    long h = capalloc(CAP_PAGE, -1, UPROC->h_mem, 0);
+    if (h < 0) return -1;
+    vpte_t e = VP_MAKE(h, flags | VP_CAPW);
+    if (exo_map(EXO_SELF, va, (int)h, vp_perm(e)) < 0) {
+        capfree((int)h);
+        return -1;
+    }
+    vpt_set(va, e);
+    return 0;
+}
+
+void page_drop(uint64 va) {
+    vpte_t e = vpt_get(va);
+    if (e == 0) return;
+    exo_unmap(EXO_SELF, va);
+    capfree(VP_HANDLE(e));
+    vpt_set(va, 0);
+}
+
+char *sbrk(int n) {
+    libos_enter();
+    uint64 old = UPROC->sz;
+    uint64 sz = old + (long)n;
+    if (n > 0) {
+        if (sz > USERTOP || sz < old) return (char *)libos_leave(-1);
+        for (uint64 va = PGROUNDUP(old); va < sz; va += PG) {
+            if (page_new(va, VP_R | VP_W) < 0) {
+                // Out of memory: give back what this call took.
+                for (uint64 a = PGROUNDUP(old); a < va; a += PG) page_drop(a);
+                return (char *)libos_leave(-1);
+            }
+        }
+    } else if (n < 0) {
+        if ((uint64)-(long)n > old) return (char *)libos_leave(-1);
+        // This may release the very code running here (a program can give back all its
+        // memory): then the next instruction faults, and the process dies, as on xv6.
+        for (uint64 va = PGROUNDUP(sz); va < PGROUNDUP(old); va += PG) page_drop(va);
+    }
+    UPROC->sz = sz;
+    return (char *)libos_leave((long)old);
+}

@@ -1,0 +1,170 @@
+// How the file server comes to be, and its own thread of control.
+//
+// kernel-exo's boot loader starts /init as the first environment, with the boot
+// capabilities (all memory, the disk, the console, the clock, the CPU). init's LibOS
+// finds itself started that way (a2 is not EXEC_MAGIC, see start.c) and calls libos_boot,
+// which this file defines for init alone. The file server must be an environment that
+// others can call, i.e. one some environment holds a CAP_ENV for; the first environment
+// has none for itself. So libos_boot makes a new environment and loads /init into it with
+// the ordinary loader (image.c), as pid 0, after granting it the boot capabilities at
+// the same handles (0..4): loading through the file system (mounted here, its log
+// recovered) gives every segment its rights, and the loader gives the new environment a
+// CAP_ENV naming itself (its uproc's h_srv), which is what it grants to every process so
+// they can call it. Then the first environment exits; the server holds everything.
+//
+// The server (libos_server, pid 0) mounts the file system for good, keeps the file
+// system's blocks and kv's and gives up the rest of the disk, opens for calls, and starts
+// /init once more, as the process with pid 1. Its own thread then only counts the deaths
+// of environments it made (EV_CHILD), which calls check for (proc_reap_dead), and wakes
+// every process waiting for news: the one whose child died calls again, and that call
+// reaps the dead. (The thread may not touch the process table: a call may be running.)
+#include "../libos.h"
+#include "server.h"
+
+void proc_wake_waiters(void);   // sproc.h, which this file cannot include (fs.h and user.h clash)
+
+int srv_self = -1;
+int srv_token = -1;
+volatile int srv_child_events;
+
+long srv_page(uint64 va) {
+    long h = capalloc(CAP_PAGE, -1, SRV_MEM, 0);
+    if (h < 0) return h;
+    long r = exo_map(EXO_SELF, va, (int)h, MAP_R | MAP_W);
+    if (r < 0) {
+        capfree((int)h);
+        return r;
+    }
+    return h;
+}
+
+static void vsay(const char *fmt, lo_va_list ap) {
+    char buf[200];
+    int n = lo_vsnprintf(buf, sizeof buf, fmt, ap);
+    exo_cons_write(SRV_CONS, buf, n);
+}
+
+void srv_say(const char *fmt, ...) {
+    lo_va_list ap;
+    lo_va_start(ap, fmt);
+    vsay(fmt, ap);
+    lo_va_end(ap);
+}
+
+void srv_halt(const char *fmt, ...) {
+    lo_va_list ap;
+    lo_va_start(ap, fmt);
+    vsay(fmt, ap);
+    lo_va_end(ap);
+    for (;;) env_ctl(EXO_SELF, ENV_DESTROY, (void *)-1L);
+}
+
+static struct fdinfo nofd[LIBOS_NOFILE];
+
+// ---- the first environment ----
+
+void libos_boot(int argc, char **argv, struct exo_bootinfo *bi) {
+    // Our LibOS region: the loader works in its builder's page.
+    for (int i = 0; i < UPROC_PAGES; i++) {
+        if (srv_page(UPROC_VA + i * PG) < 0) srv_halt("boot: no memory\n");
+    }
+    struct uproc *u = UPROC;
+    u->magic = UPROC_MAGIC;
+    u->h_mem = SRV_MEM;
+    u->h_cons = SRV_CONS;
+    u->h_clock = SRV_CLOCK;
+    u->h_cpu = SRV_CPU;
+    lo_strlcpy(u->name, "boot", LIBOS_NAMELEN);
+
+    const char *why = 0;
+    if (srv_disk_init(0, &why) < 0) srv_halt("boot: cannot mount the file system: %s\n", why);
+    if (srv_file_open("/init") < 0) srv_halt("boot: /init is not in the file system\n");
+
+    long s = capalloc(CAP_ENV, 0, 0, 0);
+    if (s < 0) srv_halt("boot: cannot make the server's environment (error %ld)\n", s);
+    // The boot capabilities, whole, at the same handles: its table is empty, and new
+    // handles take the lowest free number.
+    for (int h = 0; h <= EXO_BOOT_CPU; h++) {
+        long g = capgrant(h, (int)s, CAP_ALL, 0, 0);
+        if (g != h) srv_halt("boot: cannot give the server boot capability %d (%ld)\n", h, g);
+    }
+    u->h_srv = (int)s;  // the loader gives the server CAP_X on itself from this
+    struct creator c = {SRV_MEM, (int)s, SRV_CONS, SRV_CLOCK, SRV_CPU};
+    struct image_src src = {srv_file_read, 0};
+    static char *sargv[] = {"fsserver", 0};
+    if (image_build((int)s, &c, &src, sargv, 0, nofd, "fsserver") < 0) srv_halt("boot: cannot load the server\n");
+    image_release();
+    build_release();
+    long r = env_ctl((int)s, ENV_START, 0);
+    if (r < 0) srv_halt("boot: cannot start the server (error %ld)\n", r);
+    // Everything the server needs, it holds itself.
+    for (;;) env_ctl(EXO_SELF, ENV_DESTROY, 0);
+}
+
+// ---- the server ----
+
+static long read_init(void *ctx, uint64 off, void *dst, long n) {
+    return proc_exec_read((int)(long)ctx, off, dst, n);
+}
+
+static void start_init(void) {
+    int slot = proc_first();
+    if (slot < 0) srv_halt("fsserver: no memory for init\n");
+    if (proc_exec_open(slot, "/init") < 0) srv_halt("fsserver: /init is not in the file system\n");
+    long env = proc_exec_env(slot);
+    if (env < 0) srv_halt("fsserver: cannot make init's environment (error %ld)\n", env);
+    struct creator c = {SRV_MEM, srv_self, SRV_CONS, SRV_CLOCK, SRV_CPU};
+    struct image_src src = {read_init, (void *)(long)slot};
+    static char *argv[] = {"init", 0};
+    if (image_build((int)env, &c, &src, argv, 1, nofd, "init") < 0) srv_halt("fsserver: cannot load /init\n");
+    image_release();
+    build_release();
+    // The last thing this thread changes: once init runs, calls may come at any moment.
+    if (proc_exec_commit(slot, "init") < 0) srv_halt("fsserver: cannot start init\n");
+}
+
+static void serve(void) __attribute__((noreturn));
+static void serve(void) {
+    srv_self = UPROC->h_srv;
+    const char *why = 0;
+    if (srv_disk_init(1, &why) < 0) srv_halt("fsserver: cannot mount the file system: %s\n", why);
+    long t = capalloc(CAP_PAGE, -1, SRV_MEM, 0);
+    if (t < 0) srv_halt("fsserver: no memory\n");
+    srv_token = (int)t;
+    for (int i = 0; i < SRV_STACK_PAGES; i++) {
+        if (srv_page(SRV_PCT_STACK + i * PG) < 0) srv_halt("fsserver: no memory\n");
+    }
+    long r = pct_register(srv_entry, SRV_PCT_STACK + SRV_STACK_PAGES * PG, PCT_KNOWN);
+    if (r < 0) srv_halt("fsserver: pct_register failed (error %ld)\n", r);
+
+    start_init();
+
+    // Calls are served on their callers' time; this thread only counts deaths.
+    for (;;) {
+        long ev = exosched(EXOSCHED_BLOCK, EV_CHILD, 0);
+        if (ev < 0) {
+            exosched(EXOSCHED_YIELD, 0, 0);
+            continue;
+        }
+        if (ev & EV_CHILD) {
+            __atomic_add_fetch(&srv_child_events, 1, __ATOMIC_SEQ_CST);
+            proc_wake_waiters();
+        }
+    }
+}
+
+// Runs fn on the stack below top. fn does not return.
+void srv_on_stack(void (*fn)(void), uint64 top) __attribute__((noreturn));
+__asm__(".section .text.srv_on_stack,\"ax\",@progbits\n"
+        ".globl srv_on_stack\n"
+        "srv_on_stack:\n"
+        "  mv sp, a1\n"
+        "  jr a0\n");
+
+void libos_server(void) {
+    // We start on the one-page start-up stack; the server's work wants more.
+    for (int i = 0; i < SRV_STACK_PAGES; i++) {
+        if (srv_page(SRV_MAIN_STACK + i * PG) < 0) srv_halt("fsserver: no memory\n");
+    }
+    srv_on_stack(serve, SRV_MAIN_STACK + SRV_STACK_PAGES * PG);
+}

@@ -1,0 +1,68 @@
+// The server's disk: the buffer cache's pages, block I/O through the exokernel, and
+// the carving of the disk at boot. kernel-exo gives the first environment the whole
+// disk; the server keeps two ranges derived from it — the file system's blocks, which
+// only it ever uses, and the blocks after the file system, kept for kv (the second
+// LibOS) — and gives up the whole.
+#include "sproc.h"
+
+int srv_kvdisk = -1;
+static int fsdisk = EXO_BOOT_DISK;      // until the file system's range is carved out
+static int cachepages[NBUF / 4];        // four 1 KiB buffers to a page
+
+void disk_rw(uint blockno, struct buf *b, int write) {
+    long r = exo_disk(fsdisk, blockno, cachepages[b->index / 4], (b->index % 4) * BSIZE, write);
+    if (r < 0) srv_halt("fs: disk %s of block %u failed (error %ld)\n", write ? "write" : "read", blockno, r);
+}
+
+void fs_panic(const char *msg) {
+    srv_halt("fs: panic: %s\n", msg);
+}
+
+int srv_disk_init(int carve, const char **why) {
+    struct exo_capinfo disk;
+    if (capinfo(EXO_BOOT_DISK, &disk) < 0 || disk.type != CAP_BLOCKS) {
+        *why = "no disk capability";
+        return -1;
+    }
+    for (int i = 0; i < NBUF / 4; i++) {
+        long h = srv_page(SRV_BCACHE + (uint64)i * PG);
+        if (h < 0) {
+            *why = "no memory for the buffer cache";
+            return -1;
+        }
+        cachepages[i] = (int)h;
+    }
+    binit((uchar *)SRV_BCACHE);
+    if (fs_mount((uint)disk.count, why) < 0) return -1;
+    if (!carve) return 0;
+
+    long fs = capalloc(CAP_BLOCKS, disk.first, EXO_BOOT_DISK, sb.size);
+    if (fs < 0) {
+        *why = "cannot derive a capability for the file system's blocks";
+        return -1;
+    }
+    fsdisk = (int)fs;
+    if (disk.count > sb.size) {
+        long kv = capalloc(CAP_BLOCKS, disk.first + sb.size, EXO_BOOT_DISK, disk.count - sb.size);
+        if (kv >= 0) srv_kvdisk = (int)kv;
+    }
+    capfree(EXO_BOOT_DISK);
+    return 0;
+}
+
+static struct inode *bootfile;
+
+int srv_file_open(const char *path) {
+    begin_op();
+    bootfile = namei(0, path);      // an absolute path: no current directory needed
+    end_op();
+    return bootfile ? 0 : -1;
+}
+
+long srv_file_read(void *ctx, uint64 off, void *dst, long n) {
+    if (bootfile == 0 || off > 0xffffffffUL || n < 0) return -1;
+    ilock(bootfile);
+    int r = readi(bootfile, dst, (uint)off, (uint)n);
+    iunlock(bootfile);
+    return r;
+}

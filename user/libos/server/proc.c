@@ -1,0 +1,395 @@
+// The process table: fork, exec's commit, exit, wait, kill — xv6's semantics, kept here
+// because they outlive every process (a zombie's status, an orphan's new parent).
+//
+// The server makes every process's environment (capalloc CAP_ENV), so it is their
+// exokernel parent: it gets EV_CHILD whenever one ends, however it ended, and can check
+// an environment's state. A process normally ends by calling SRV_EXIT and destroying its
+// own environment; if its environment dies without that (a fault inside a fault handler,
+// a program that is not a LibOS program), the server finds it dead (proc_reap_dead) and
+// ends the process for it, with the status the exokernel recorded.
+#include "sproc.h"
+
+struct sproc procs[NPROC];
+static int nextpid = 1;
+static int initslot = -1;
+
+// Environments that no longer run a process (left behind by exec) but may not have
+// finished destroying themselves: their handles are freed once they have. Each destroys
+// itself right after its exec commits, so there are rarely more than a few.
+#define NRETIRED (2 * NPROC)
+static int retired[NRETIRED];
+static int nretired;
+static int seen_child_events;
+
+int proc_by_envid(int envid) {
+    for (int i = 0; i < NPROC; i++) {
+        struct sproc *p = &procs[i];
+        if ((p->state == P_LIVE || p->state == P_EMBRYO) && p->env >= 0 && p->envid == envid) return i;
+    }
+    return -1;
+}
+
+// Tells the process's environment there is news (a child exited, it was killed).
+void proc_wake(int slot) {
+    struct ipc *ipc = proc_ipc(slot);
+    __atomic_add_fetch(&ipc->wake, 1, __ATOMIC_SEQ_CST);
+    exosched(EXOSCHED_WAKE, (long)&ipc->wake, 0);
+}
+
+// From the server's own thread, beside calls: a hint to every live process that it may
+// have news. Reading a slot's state racily is harmless: a parent waiting for a child is
+// live and stays so, and a spurious wake-up only makes a waiter ask again.
+void proc_wake_waiters(void) {
+    for (int i = 0; i < NPROC; i++) {
+        if (procs[i].state == P_LIVE) exosched(EXOSCHED_WAKE, (long)&proc_ipc(i)->wake, 0);
+    }
+}
+
+static long envid_of(int h) {
+    struct exo_capinfo ci;
+    if (capinfo(h, &ci) < 0) return -1;
+    return (long)ci.first;
+}
+
+static int env_exited(int h, int *status) {
+    struct exo_envinfo info;
+    if (env_ctl(h, ENV_INFO, &info) < 0) return 1;
+    if (status) *status = info.status;
+    return info.state == ENV_STATE_EXITED;
+}
+
+// Destroys an environment we made and lets go of it.
+static void env_drop(int h) {
+    if (!env_exited(h, 0)) env_ctl(h, ENV_DESTROY, (void *)-1L);
+    capfree(h);
+}
+
+static void retire(int h) {
+    if (nretired == NRETIRED) proc_reap_dead();
+    if (nretired < NRETIRED) {
+        retired[nretired++] = h;
+    } else {
+        capfree(h);     // cannot happen with NRETIRED > NPROC; it goes by itself anyway
+    }
+}
+
+// Gives env capability h (ours) with rights, and maps it at va if perm is not 0.
+static int give(int env, int h, int rights, uint64 va, int perm) {
+    long g = capgrant(h, env, rights, 0, 0);
+    if (g < 0) return -1;
+    return perm == 0 || exo_map(env, va, (int)g, perm) >= 0 ? 0 : -1;
+}
+
+// A new environment for slot's process, holding its IPC pages (mapped) and its kill token.
+static long env_new(int slot) {
+    long h = capalloc(CAP_ENV, 0, 0, 0);
+    if (h < 0) return -1;
+    struct sproc *p = &procs[slot];
+    int ok = give((int)h, p->token, CAP_R, 0, 0) == 0;
+    for (int i = 0; i < IPC_PAGES && ok; i++)
+        ok = give((int)h, p->ipc[i], CAP_R | CAP_W, IPC_VA + i * PG, MAP_R | MAP_W) == 0;
+    if (!ok) {
+        env_drop((int)h);
+        return -1;
+    }
+    return h;
+}
+
+static void proc_free(int slot) {
+    struct sproc *p = &procs[slot];
+    if (p->env >= 0) env_drop(p->env);
+    if (p->next_env >= 0) env_drop(p->next_env);
+    pipe_forget(slot);
+    if (p->token >= 0) capfree(p->token);
+    p->token = -1;
+    for (int i = 0; i < IPC_PAGES; i++) {
+        if (p->ipc[i] < 0) continue;
+        exo_unmap(EXO_SELF, (uint64)proc_ipc(slot) + i * PG);
+        capfree(p->ipc[i]);
+        p->ipc[i] = -1;
+    }
+    p->env = p->next_env = -1;
+    p->state = P_FREE;
+}
+
+// A free slot with a pid, its IPC pages made and mapped here. -1 if none.
+static int proc_alloc(int parent) {
+    int slot = -1;
+    for (int i = 0; i < NPROC && slot < 0; i++) {
+        if (procs[i].state == P_FREE) slot = i;
+    }
+    if (slot < 0) return -1;
+    struct sproc *p = &procs[slot];
+    p->env = p->next_env = -1;
+    p->exec_ip = 0;
+    p->killed = 0;
+    p->xstatus = 0;
+    p->parent = parent;
+    p->exe_inum = 0;
+    p->name[0] = 0;
+    for (int i = 0; i < NPIPE; i++) p->pipevia[i] = -1;
+    for (int i = 0; i < IPC_PAGES; i++) p->ipc[i] = -1;
+    // The kill token: revoking it sends the process a notice, which ends any EXOSCHED_BLOCK.
+    long t = capgrant(srv_token, EXO_SELF, CAP_R | CAP_GRANT | CAP_REVOKE, 0, 0);
+    p->token = (int)t;
+    if (t < 0) {
+        proc_free(slot);
+        return -1;
+    }
+    for (int i = 0; i < IPC_PAGES; i++) {
+        long h = srv_page((uint64)proc_ipc(slot) + i * PG);
+        if (h < 0) {
+            proc_free(slot);
+            return -1;
+        }
+        p->ipc[i] = (int)h;
+    }
+    p->pid = nextpid++;
+    p->state = P_EMBRYO;
+    return slot;
+}
+
+int proc_first(void) {
+    // Handles are small integers and 0 is a real one (memory): an unused slot holds none.
+    for (int i = 0; i < NPROC; i++) {
+        struct sproc *p = &procs[i];
+        p->state = P_FREE;
+        p->env = p->next_env = p->token = -1;
+        for (int k = 0; k < IPC_PAGES; k++) p->ipc[k] = -1;
+        for (int k = 0; k < NPIPE; k++) p->pipevia[k] = -1;
+    }
+    int slot = proc_alloc(-1);
+    if (slot < 0) return -1;
+    fs_procinit(&procs[slot].fs);
+    initslot = slot;
+    return slot;
+}
+
+// ---- fork ----
+
+long proc_fork(int slot, exo_u64 *out) {
+    struct sproc *parent = &procs[slot];
+    int c = proc_alloc(slot);
+    if (c < 0) return -1;
+    struct sproc *p = &procs[c];
+    long h = env_new(c);
+    long mine = h < 0 ? -1 : capgrant((int)h, parent->env, CAP_R | CAP_W | CAP_GRANT, 0, 0);
+    if (mine < 0) {
+        if (h >= 0) env_drop((int)h);
+        proc_free(c);
+        return -1;
+    }
+    p->env = (int)h;
+    p->envid = (int)envid_of((int)h);
+    fs_procfork(&parent->fs, &p->fs);
+    if (pipe_map_all(c, p->env) < 0) {
+        caprevoke((int)h);      // the parent's capability: it never learns of it
+        fs_procexit(&p->fs);
+        proc_free(c);
+        return -1;
+    }
+    lo_strlcpy(p->name, parent->name, sizeof p->name);
+    out[1] = mine;
+    return p->pid;
+}
+
+static int child_slot(int slot, int pid) {
+    for (int i = 0; i < NPROC; i++) {
+        if (procs[i].state != P_FREE && procs[i].pid == pid && procs[i].parent == slot) return i;
+    }
+    return -1;
+}
+
+int proc_fork_start(int slot, int pid) {
+    int c = child_slot(slot, pid);
+    if (c < 0 || procs[c].state != P_EMBRYO) return -1;
+    // Live first: on another hart the child may call us the moment it starts.
+    procs[c].state = P_LIVE;
+    if (env_ctl(procs[c].env, ENV_START, 0) < 0) {
+        procs[c].state = P_EMBRYO;
+        return -1;
+    }
+    return 0;
+}
+
+// The parent could not finish the child: it never ran the program, so it leaves no zombie.
+int proc_fork_abort(int slot, int pid) {
+    int c = child_slot(slot, pid);
+    if (c < 0 || procs[c].state == P_ZOMBIE) return -1;
+    fs_procexit(&procs[c].fs);
+    proc_free(c);
+    return 0;
+}
+
+// ---- exec ----
+
+int proc_exec_open(int slot, const char *path) {
+    struct sproc *p = &procs[slot];
+    proc_exec_abort(slot);
+    begin_op();
+    struct inode *ip = namei(p->fs.cwd, path);
+    if (ip != 0) {
+        ilock(ip);
+        int ok = ip->type == T_FILE;
+        iunlock(ip);
+        if (!ok) {
+            iput(ip);
+            ip = 0;
+        }
+    }
+    end_op();
+    p->exec_ip = ip;
+    return ip != 0 ? 0 : -1;
+}
+
+long proc_exec_read(int slot, uint64 off, void *dst, long n) {
+    struct sproc *p = &procs[slot];
+    if (p->exec_ip == 0 || n < 0 || n > IPC_DATA_SIZE || off > 0xffffffffUL) return -1;
+    ilock(p->exec_ip);
+    int r = readi(p->exec_ip, dst, (uint)off, (uint)n);
+    iunlock(p->exec_ip);
+    return r;
+}
+
+long proc_exec_env(int slot) {
+    struct sproc *p = &procs[slot];
+    if (p->exec_ip == 0) return -1;
+    if (p->next_env >= 0) env_drop(p->next_env);
+    long h = env_new(slot);
+    p->next_env = h < 0 ? -1 : (int)h;
+    return h;
+}
+
+int proc_exec_commit(int slot, const char *name) {
+    struct sproc *p = &procs[slot];
+    if (p->exec_ip == 0 || p->next_env < 0) return -1;
+    int h = p->next_env;
+    if (pipe_map_all(slot, h) < 0) return -1;
+    // Everything changes before the new environment starts: on another hart it may call us
+    // the moment it does, and when the server's own thread runs this (starting init), a
+    // call may run between any two of its steps.
+    if (p->env >= 0) retire(p->env);
+    p->env = h;
+    p->envid = (int)envid_of(h);
+    p->next_env = -1;
+    p->state = P_LIVE;
+    p->exe_inum = p->exec_ip->inum;
+    begin_op();
+    iput(p->exec_ip);
+    end_op();
+    p->exec_ip = 0;
+    lo_strlcpy(p->name, name, sizeof p->name);
+    // If it cannot start, it is dead already: proc_reap_dead will find it so.
+    env_ctl(h, ENV_START, 0);
+    return 0;
+}
+
+void proc_exec_abort(int slot) {
+    struct sproc *p = &procs[slot];
+    if (p->next_env >= 0) env_drop(p->next_env);
+    p->next_env = -1;
+    if (p->exec_ip != 0) {
+        begin_op();
+        iput(p->exec_ip);
+        end_op();
+        p->exec_ip = 0;
+    }
+}
+
+// ---- exit and wait ----
+
+void proc_exit(int slot, int status) {
+    struct sproc *p = &procs[slot];
+    if (slot == initslot) srv_say("fsserver: init exited (status %d)\n", status);
+    fs_procexit(&p->fs);
+    proc_exec_abort(slot);
+    // Orphans go to init, which waits for them. A child still being built (its parent
+    // died in the middle of fork) never ran: it goes with its parent.
+    int wake_init = 0;
+    for (int i = 0; i < NPROC; i++) {
+        if (procs[i].state == P_FREE || procs[i].parent != slot) continue;
+        if (procs[i].state == P_EMBRYO) {
+            fs_procexit(&procs[i].fs);
+            proc_free(i);
+            continue;
+        }
+        procs[i].parent = initslot;
+        wake_init |= procs[i].state == P_ZOMBIE;
+    }
+    p->xstatus = status;
+    p->state = P_ZOMBIE;
+    if (p->parent >= 0) proc_wake(p->parent);
+    if (wake_init && initslot >= 0) proc_wake(initslot);
+}
+
+long proc_wait(int slot, exo_u64 *out) {
+    int kids = 0;
+    for (int i = 0; i < NPROC; i++) {
+        struct sproc *c = &procs[i];
+        if (c->state == P_FREE || c->state == P_EMBRYO || c->parent != slot) continue;
+        kids = 1;
+        if (c->state == P_ZOMBIE) {
+            int pid = c->pid;
+            out[1] = (exo_u64)(long)c->xstatus;
+            proc_free(i);       // its environment goes now, so its memory is free when wait returns
+            return pid;
+        }
+    }
+    return kids ? SRV_AGAIN : -1;
+}
+
+int proc_kill(int pid) {
+    if (pid <= 0) return -1;
+    for (int i = 0; i < NPROC; i++) {
+        struct sproc *p = &procs[i];
+        if (p->state == P_FREE || p->pid != pid) continue;
+        p->killed = 1;
+        struct ipc *ipc = proc_ipc(i);
+        ipc->killed = 1;
+        // Wake it wherever it waits: for a child, a pipe, a line of input or time.
+        proc_wake(i);
+        int pipe = ipc->wait_pipe - 1;
+        if (pipe >= 0 && pipe < NPIPE) pipe_wake(pipe);
+        caprevoke(p->token);
+        return 0;
+    }
+    return -1;
+}
+
+// Processes whose environment died without telling us, and retired environments that
+// are gone: checked when the server's own thread has seen an environment end.
+void proc_reap_dead(void) {
+    for (int i = 0; i < nretired;) {
+        if (env_exited(retired[i], 0)) {
+            capfree(retired[i]);
+            retired[i] = retired[--nretired];
+        } else {
+            i++;
+        }
+    }
+    int events = srv_child_events;
+    if (events == seen_child_events) return;
+    seen_child_events = events;
+    for (int i = 0; i < NPROC; i++) {
+        int status;
+        if (procs[i].state == P_LIVE && env_exited(procs[i].env, &status)) proc_exit(i, status);
+    }
+}
+
+// ^P: a listing of the processes, as xv6's procdump.
+void proc_dump(void) {
+    srv_say("\n");
+    for (int i = 0; i < NPROC; i++) {
+        struct sproc *p = &procs[i];
+        if (p->state == P_FREE) continue;
+        const char *st = "used  ";
+        if (p->state == P_ZOMBIE) {
+            st = "zombie";
+        } else if (p->state == P_LIVE) {
+            struct exo_envinfo info;
+            if (env_ctl(p->env, ENV_INFO, &info) >= 0)
+                st = info.state == ENV_STATE_BLOCKED ? "sleep " : info.state == ENV_STATE_RUNNABLE ? "runble" : "used  ";
+        }
+        srv_say("%d %s %s\n", p->pid, st, p->name);
+    }
+}

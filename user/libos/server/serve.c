@@ -1,0 +1,131 @@
+// The server's entry: every protected control transfer from a process lands here, on the
+// server's call stack, with the caller's environment id in a0 and its six arguments in
+// a1..a6. The caller is named by its environment id, which the exokernel vouches for:
+// a process cannot pass for another. Paths and data come from the caller's IPC pages,
+// which only it and the server map; everything in them is checked before use.
+//
+// Every reply comes after log_sync: what a call changed on the disk is committed before
+// the caller learns of it.
+#include "sproc.h"
+#include "../uproc.h"
+
+void srv_dispatch(long envid, long op, long a1, long a2, long a3, long a4, long a5, exo_u64 *out);
+
+__asm__(".section .text.srv_entry,\"ax\",@progbits\n"
+        ".globl srv_entry\n"
+        "srv_entry:\n"
+        "  addi sp, sp, -64\n"
+        "  mv a7, sp\n"                 // out[6], on this stack
+        "  call srv_dispatch\n"
+        "  mv a0, sp\n"
+        "  call pct_return\n"
+        "1: j 1b\n");
+
+// The client's view of a descriptor (struct fdinfo), in out[1..3].
+void fd_reply(struct file *f, exo_u64 *out) {
+    int type = f->type == F_PIPE ? FD_PIPE : f->type == F_DEVICE ? FD_DEVICE : FD_INODE;
+    out[1] = (exo_u64)type | (exo_u64)(f->readable != 0) << 8 | (exo_u64)(f->writable != 0) << 16;
+    out[2] = (exo_u64)f->major;
+    out[3] = (exo_u64)f->pipe;
+}
+
+// A path from the caller's IPC page, NUL-terminated here whatever the caller left there.
+static char *path_arg(int slot, int i, char *buf) {
+    struct ipc *ipc = proc_ipc(slot);
+    for (int k = 0; k < SRV_MAXPATH; k++) buf[k] = ipc->path[i][k];
+    buf[SRV_MAXPATH - 1] = 0;
+    return buf;
+}
+
+static long kvdisk(int slot, exo_u64 *out) {
+    // The range after the file system is kv's: only a process running /kv gets it, and
+    // only one at a time (the grant to an earlier holder is revoked).
+    static int holder = -1;
+    struct sproc *p = &procs[slot];
+    if (srv_kvdisk < 0) return -1;
+    begin_op();
+    struct inode *kv = namei(procs[slot].fs.cwd, "/kv");
+    uint inum = kv ? kv->inum : 0;
+    if (kv) iput(kv);
+    end_op();
+    if (inum == 0 || p->exe_inum != inum) return -1;
+    if (holder >= 0 && holder != slot && procs[holder].state == P_LIVE && procs[holder].exe_inum == inum) return -1;
+    caprevoke(srv_kvdisk);
+    struct exo_capinfo ci;
+    if (capinfo(srv_kvdisk, &ci) < 0) return -1;
+    long h = capgrant(srv_kvdisk, p->env, CAP_R | CAP_W, (long)ci.first, (long)ci.count);
+    if (h < 0) return -1;
+    holder = slot;
+    out[1] = h;
+    return 0;
+}
+
+static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
+    struct sproc *p = &procs[slot];
+    struct ipc *ipc = proc_ipc(slot);
+    uchar *data = proc_data(slot);
+    char path[SRV_MAXPATH], path2[SRV_MAXPATH];
+    switch (op) {
+    case SRV_FORK: return proc_fork(slot, out);
+    case SRV_FORK_START: return proc_fork_start(slot, (int)a1);
+    case SRV_FORK_ABORT: return proc_fork_abort(slot, (int)a1);
+    case SRV_EXEC_OPEN: return proc_exec_open(slot, path_arg(slot, 0, path));
+    case SRV_EXEC_READ: return proc_exec_read(slot, (uint64)a1, data, a2);
+    case SRV_EXEC_ENV: {
+        long h = proc_exec_env(slot);
+        long mine = h < 0 ? -1 : capgrant((int)h, p->env, CAP_R | CAP_W | CAP_GRANT, 0, 0);
+        if (mine < 0) return -1;
+        out[1] = mine;
+        return 0;
+    }
+    case SRV_EXEC_COMMIT: return proc_exec_commit(slot, path_arg(slot, 0, path));
+    case SRV_EXEC_ABORT: proc_exec_abort(slot); return 0;
+    case SRV_EXIT: proc_exit(slot, (int)a1); return 0;
+    case SRV_WAIT: return proc_wait(slot, out);
+    case SRV_KILL: return proc_kill((int)a1);
+
+    case SRV_OPEN: {
+        int fd = fs_open(&p->fs, path_arg(slot, 0, path), (int)a1);
+        if (fd >= 0) fd_reply(p->fs.ofile[fd], out);
+        return fd;
+    }
+    case SRV_CLOSE: {
+        struct file *f = fdfile(&p->fs, (int)a1);
+        if (f == 0) return -1;
+        int pipe = f->type == F_PIPE ? f->pipe : -1;
+        fs_close(&p->fs, (int)a1);
+        if (pipe >= 0) pipe_unmap_unused(slot, pipe);
+        return 0;
+    }
+    case SRV_DUP: return fs_dup(&p->fs, (int)a1);
+    case SRV_READ:
+        if (a2 < 0 || a2 > IPC_DATA_SIZE) return -1;
+        return fs_read(&p->fs, (int)a1, data, (int)a2);
+    case SRV_WRITE:
+        if (a2 < 0 || a2 > IPC_DATA_SIZE) return -1;
+        return fs_write(&p->fs, (int)a1, data, (int)a2);
+    case SRV_FSTAT: {
+        struct stat st;
+        if (fs_fstat(&p->fs, (int)a1, &st) < 0) return -1;
+        lo_memmove(ipc->st, &st, sizeof st);
+        return 0;
+    }
+    case SRV_PIPE: return pipe_create(slot, out);
+    case SRV_LINK: return fs_link(&p->fs, path_arg(slot, 0, path), path_arg(slot, 1, path2));
+    case SRV_UNLINK: return fs_unlink(&p->fs, path_arg(slot, 0, path));
+    case SRV_MKDIR: return fs_mkdir(&p->fs, path_arg(slot, 0, path));
+    case SRV_MKNOD: return fs_mknod(&p->fs, path_arg(slot, 0, path), (short)a1, (short)a2);
+    case SRV_CHDIR: return fs_chdir(&p->fs, path_arg(slot, 0, path));
+    case SRV_CONSREAD: return cons_read(slot, (int)a1, (int)a2);
+    case SRV_KVDISK: return kvdisk(slot, out);
+    default: return -1;
+    }
+}
+
+void srv_dispatch(long envid, long op, long a1, long a2, long a3, long a4, long a5, exo_u64 *out) {
+    for (int i = 0; i < 6; i++) out[i] = 0;
+    proc_reap_dead();
+    int slot = proc_by_envid((int)envid);
+    out[0] = slot < 0 ? (exo_u64)-1L : (exo_u64)serve(slot, op, a1, a2, a3, out);
+    log_sync();
+}

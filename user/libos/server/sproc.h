@@ -1,0 +1,68 @@
+// The file server's process table. A process is a pid with a parent, an exit status, a
+// killed flag, its file-system state (current directory and descriptors), its IPC pages,
+// and the environment that runs it — which changes at every exec.
+#pragma once
+
+#include "server.h"
+#include "../fs/fs.h"
+
+#define NPROC 64
+
+#define P_FREE 0
+#define P_EMBRYO 1      // fork has made it; its parent is still building its environment
+#define P_LIVE 2
+#define P_ZOMBIE 3      // exited; its parent has not yet waited for it
+
+struct sproc {
+    int state;
+    int pid;
+    int parent;             // slot of the parent; -1 for init
+    int xstatus;
+    int killed;
+    int env;                // the server's CAP_ENV on the process's environment, or -1
+    int envid;
+    int next_env;           // exec: the environment being built, or -1
+    struct inode *exec_ip;  // exec: the program being loaded, or 0
+    uint exe_inum;          // the inode of the program it runs
+    int ipc[IPC_PAGES];     // the server's handles on the IPC pages (-1: none)
+    int token;              // ours, derived from srv_token; the process holds one from it
+    int pipevia[NPIPE];     // per pipe: ours, derived for this process's mappings of it (-1)
+    char name[16];
+    struct fsproc fs;
+};
+
+extern struct sproc procs[NPROC];
+
+static inline struct ipc *proc_ipc(int slot) {
+    return (struct ipc *)(SRV_IPC + (uint64)slot * IPC_PAGES * PG);
+}
+
+static inline uchar *proc_data(int slot) {
+    return (uchar *)(SRV_IPC + (uint64)slot * IPC_PAGES * PG + PG);
+}
+
+int proc_by_envid(int envid);
+void proc_wake(int slot);
+void proc_wake_waiters(void);
+void proc_reap_dead(void);
+long proc_fork(int slot, exo_u64 *out);
+int proc_fork_start(int slot, int pid);
+int proc_fork_abort(int slot, int pid);
+void proc_exit(int slot, int status);
+long proc_wait(int slot, exo_u64 *out);
+int proc_kill(int pid);
+void proc_dump(void);
+
+// pipe.c
+int pipe_create(int slot, exo_u64 *out);
+void pipe_forget(int slot);     // the slot is being freed: let go of its pipe capabilities
+// Maps every pipe slot's process holds into env (at fork and exec). 0, or -1.
+int pipe_map_all(int slot, int env);
+void pipe_unmap_unused(int slot, int pipe);
+void pipe_wake(int pipe);
+
+// cons.c
+long cons_read(int slot, int fd, int n);
+
+// The client's view of a descriptor, in a reply: out[1..3].
+void fd_reply(struct file *f, exo_u64 *out);

@@ -1,0 +1,70 @@
+// The protocol between a LibOS process and the file server (user/libos/server), over
+// protected control transfer: pct_call(server, args, out) runs the server's entry on
+// the caller's CPU and returns its results, six registers each way. args[0] is the
+// operation, args[1..5] its integer arguments; out[0] is the result (as the xv6 system
+// call returns it), out[1..5] further results.
+//
+// Bulk data travels through the caller's IPC window: two pages at IPC_VA that the server
+// allocated when it made the process, mapped in the process and in the server, and
+// never anywhere else. Page 0 (struct ipc) holds paths and small results; page 1 holds
+// the data of read and write. The server treats both as untrusted: it bounds every length
+// and terminates every string itself.
+#pragma once
+
+#include "lib/types.h"
+#include "layout.h"
+
+#define SRV_MAXPATH 128
+#define IPC_DATA_SIZE 4096
+#define SRV_AGAIN (-2)      // out[0] of WAIT and CONSREAD: nothing yet, block and ask again
+
+enum srv_op {
+    // processes
+    SRV_FORK = 1,       // -> out[0] child pid or -1, out[1] CAP_ENV handle (R|W|GRANT) in the caller's table
+    SRV_FORK_START,     // a1 = child pid: the child is complete; start it
+    SRV_FORK_ABORT,     // a1 = child pid: undo SRV_FORK
+    SRV_EXEC_OPEN,      // path[0]: opens the program file for exec -> 0 or -1
+    SRV_EXEC_READ,      // a1 = offset, a2 = n: reads the program file into data -> bytes
+    SRV_EXEC_ENV,       // -> out[0] 0 or -1, out[1] CAP_ENV handle of the new environment
+    SRV_EXEC_COMMIT,    // path[0] = program name: the new environment becomes the process and starts
+    SRV_EXEC_ABORT,     // undo SRV_EXEC_OPEN and SRV_EXEC_ENV
+    SRV_EXIT,           // a1 = status
+    SRV_WAIT,           // -> out[0] pid, -1 (no children) or SRV_AGAIN; out[1] status
+    SRV_KILL,           // a1 = pid
+    // files
+    SRV_OPEN,           // path[0], a1 = flags -> fd; out[1..3] = struct fdinfo fields
+    SRV_CLOSE,          // a1 = fd
+    SRV_DUP,            // a1 = fd -> fd
+    SRV_READ,           // a1 = fd, a2 = n <= IPC_DATA_SIZE -> bytes, in data
+    SRV_WRITE,          // a1 = fd, a2 = n <= IPC_DATA_SIZE, data -> bytes
+    SRV_FSTAT,          // a1 = fd -> 0 or -1, stat in ipc->st
+    SRV_PIPE,           // -> 0 or -1; out[1] = read fd, out[2] = write fd, out[3] = pipe index
+    SRV_LINK,           // path[0] -> path[1]
+    SRV_UNLINK,         // path[0]
+    SRV_MKDIR,          // path[0]
+    SRV_MKNOD,          // path[0], a1 = major, a2 = minor
+    SRV_CHDIR,          // path[0]
+    SRV_CONSREAD,       // a1 = fd, a2 = n: one line (at most n bytes) of console input, in data -> bytes or SRV_AGAIN
+    SRV_KVDISK,         // -> out[0] 0 or -1, out[1] CAP_BLOCKS handle (R|W) of the block range kept for kv
+    SRV_NOPS
+};
+
+// An fdinfo travels as out[1] = type | readable << 8 | writable << 16, out[2] = major, out[3] = pipe.
+
+struct ipc {
+    volatile int killed;        // server -> client: this process has been killed
+    volatile int wake;          // futex word: bumped and woken by the server when a child
+                                // exits or the process is killed (a process blocked in
+                                // EXOSCHED_BLOCK learns of a kill from a revocation notice:
+                                // the server revokes the token it gave the process)
+    volatile int wait_pipe;     // client -> server: 1 + the pipe this process waits on, or 0,
+                                // so that kill can wake it
+    int pad;
+    char path[2][SRV_MAXPATH];  // client -> server
+    uchar st[24];               // server -> client: a struct stat, xv6's layout
+};
+
+#define IPC ((struct ipc *)IPC_VA)
+#define IPC_DATA ((uchar *)(IPC_VA + PG))
+
+_Static_assert(sizeof(struct ipc) <= PG, "struct ipc must fit its page");
