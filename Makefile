@@ -31,10 +31,13 @@ ifeq ($(EXO),1)
 KERNEL = target/kernel-exo.jar
 IMG = fs-exo.img
 UBIN = target/user/exo/bin
+# After the file system, blocks of its own for kv, the second LibOS's key-value store.
+MKFSFLAGS = --extra 1000
 else
 KERNEL = target/kernel.jar
 IMG = fs.img
 UBIN = target/user/kernel/bin
+MKFSFLAGS =
 endif
 QEMUFLAGS = -m $(MEM) -c $(CPUS) $(if $(filter 1,$(DET)),-d)
 
@@ -49,7 +52,7 @@ build:
 # what you write in one session is still there in the next, as with xv6's fs.img.
 $(IMG): build
 	@if [ ! -f $@ ] || [ -n "$$(find $(UBIN) README.md -newer $@ 2>/dev/null)" ]; then \
-		$(JAVA) -jar target/mkfs.jar $@ README.md $(UBIN)/*; fi
+		$(JAVA) -jar target/mkfs.jar $(MKFSFLAGS) $@ README.md $(UBIN)/*; fi
 
 qemu: $(IMG)
 	$(JAVA) -jar $(KERNEL) $(QEMUFLAGS) $(IMG)

@@ -63,6 +63,17 @@ public final class Mkfs {
      * image too small for the files or with too few inodes.
      */
     public static Built build(Path out, List<Path> files, int size, int ninodes) throws IOException {
+        return build(out, files, size, ninodes, 0);
+    }
+
+    /**
+     * As {@link #build(Path, List, int, int)}, with {@code extra} zeroed blocks after the
+     * file system, outside it: room a library OS can own by itself (kernel-exo's kv keeps
+     * its store there).
+     */
+    public static Built build(Path out, List<Path> files, int size, int ninodes, int extra) throws IOException {
+        if (extra < 0 || (long) size + extra > Integer.MAX_VALUE)
+            throw new IOException("extra blocks must be 0.." + (Integer.MAX_VALUE - size) + ", not " + extra);
         if (ninodes < 2 || ninodes > 0x10000)
             throw new IOException("inodes must be 2..65536 (a directory entry names an inode in 16 bits), not " + ninodes);
         if (size <= 0) throw new IOException("size must be a positive number of blocks, not " + size);
@@ -90,7 +101,7 @@ public final class Mkfs {
         boolean done = false;
         try {
             Built built;
-            try (Disk disk = Disk.create(tmp, size)) {
+            try (Disk disk = Disk.create(tmp, size + extra)) {
                 built = write(disk, sb, inputs);
                 disk.force();
             } catch (UncheckedIOException e) {
@@ -270,7 +281,7 @@ public final class Mkfs {
 
     // ---- command line ------------------------------------------------------------------
 
-    static final String USAGE = "usage: mkfs [--size BLOCKS] [--inodes N] OUT.img FILE...";
+    static final String USAGE = "usage: mkfs [--size BLOCKS] [--inodes N] [--extra BLOCKS] OUT.img FILE...";
 
     /**
      * Runs mkfs on command-line arguments. Returns the exit status: 0 when the image was
@@ -279,6 +290,7 @@ public final class Mkfs {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         int size = Fs.FSSIZE;
         int ninodes = Fs.NINODES;
+        int extra = 0;
         List<String> positional = new ArrayList<>();
         boolean options = true;
         for (int i = 0; i < args.length; i++) {
@@ -288,12 +300,15 @@ public final class Mkfs {
             } else if (options && (a.equals("-h") || a.equals("--help"))) {
                 out.println(USAGE);
                 return 0;
-            } else if (options && (a.equals("--size") || a.equals("--inodes"))) {
+            } else if (options && (a.equals("--size") || a.equals("--inodes") || a.equals("--extra"))) {
                 if (i + 1 == args.length) return usage(err, a + " needs a number");
                 Integer v = parsePositive(args[++i]);
                 if (v == null) return usage(err, a + " needs a positive number, not '" + args[i] + "'");
-                if (a.equals("--size")) size = v;
-                else ninodes = v;
+                switch (a) {
+                    case "--size" -> size = v;
+                    case "--inodes" -> ninodes = v;
+                    default -> extra = v;
+                }
             } else if (options && a.startsWith("-") && a.length() > 1) {
                 return usage(err, "unknown option " + a);
             } else {
@@ -305,11 +320,11 @@ public final class Mkfs {
         Path image = Path.of(positional.get(0));
         List<Path> files = positional.subList(1, positional.size()).stream().map(Path::of).toList();
         try {
-            Built b = build(image, files, size, ninodes);
+            Built b = build(image, files, size, ninodes, extra);
             SuperBlock sb = b.superBlock();
             out.println(image + ": " + sb.size() + " blocks (" + sb.datastart() + " metadata, " + sb.nblocks()
                     + " data, " + b.usedBlocks() + " in use), " + sb.ninodes() + " inodes (" + b.usedInodes()
-                    + " in use), " + files.size() + " files");
+                    + " in use), " + files.size() + " files" + (extra > 0 ? ", then " + extra + " blocks outside it" : ""));
             return 0;
         } catch (IOException e) {
             err.println("mkfs: " + Cli.describe(e));

@@ -139,7 +139,7 @@ public final class UserBuild {
             Path rtDir = exo.resolve("runtime");
             List<Path> rt = new ArrayList<>(sources(rtDir));
             rt.add(src.resolve("exosys.S"));
-            flavours.add(new Flavour("exo", rt, cFiles(exo), List.of("-DXV6J_EXO", "-I" + rtDir), rtDir.resolve("exo.ld")));
+            flavours.add(new Flavour("exotest", rt, cFiles(exo), List.of("-DXV6J_EXO", "-I" + rtDir), rtDir.resolve("exo.ld")));
         }
 
         Path test = src.resolve("test");

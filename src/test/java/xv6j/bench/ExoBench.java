@@ -50,7 +50,7 @@ public final class ExoBench {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int warmups = 2;
-        Path program = Path.of(System.getProperty("xv6j.user", "target/user"), "exo", "bin", "exobench");
+        Path program = Path.of(System.getProperty("xv6j.user", "target/user"), "exotest", "bin", "exobench");
         if (!Files.isRegularFile(program)) {
             System.err.println("exobench: no program at " + program + " (run `make build` first)");
             System.exit(2);

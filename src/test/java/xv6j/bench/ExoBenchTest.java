@@ -20,7 +20,7 @@ class ExoBenchTest {
 
     @Test
     void exobenchReportsEveryOperationWithItsInstructionCount() throws Exception {
-        Path init = Files.copy(Path.of(System.getProperty("xv6j.user", "target/user"), "exo", "bin", "exobench"),
+        Path init = Files.copy(Path.of(System.getProperty("xv6j.user", "target/user"), "exotest", "bin", "exobench"),
                 Files.createDirectories(dir.resolve("files")).resolve("init"));
         Path img = dir.resolve("fs-exo.img");
         Mkfs.build(img, List.of(init));

@@ -54,7 +54,7 @@ final class ExoRun {
 
     private ExoRun() {}
 
-    /** A program the build made for kernel-exo (target/user/exo/bin) or the xv6 kernel (kernel/bin). */
+    /** A program the build made: an exokernel test (target/user/exotest/bin), a LibOS program (exo/bin) or an xv6 one (kernel/bin). */
     static Path program(String flavour, String name) {
         Path p = Path.of(System.getProperty("xv6j.user", "target/user"), flavour, "bin", name);
         if (!Files.isRegularFile(p)) throw new IllegalStateException("no program " + p + " (run the build first)");
@@ -62,7 +62,7 @@ final class ExoRun {
     }
 
     static Path exoProgram(String name) {
-        return program("exo", name);
+        return program("exotest", name);
     }
 
     /** A fresh image in dir with init as /init and the others under their own names. */

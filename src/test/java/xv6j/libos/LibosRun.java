@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,10 +45,7 @@ final class LibosRun {
     /** A fresh fs-exo.img in dir: every program, then KV_BLOCKS free blocks after the file system. */
     static Path freshImage(Path dir) throws IOException {
         Path img = dir.resolve("fs-exo.img");
-        Mkfs.build(img, programs());
-        try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
-            f.setLength((long) (Fs.FSSIZE + KV_BLOCKS) * Fs.BSIZE);
-        }
+        Mkfs.build(img, programs(), Fs.FSSIZE, Fs.NINODES, KV_BLOCKS);
         return img;
     }
 

@@ -22,6 +22,7 @@ import xv6j.fs.DInode;
 import xv6j.fs.DirEnt;
 import xv6j.fs.Fs;
 import xv6j.fs.FsImage;
+import xv6j.fs.FsImage;
 import xv6j.fs.SuperBlock;
 
 class MkfsTest {
@@ -270,5 +271,18 @@ class MkfsTest {
         Result r = mkfs("--help");
         assertEquals(0, r.status());
         assertTrue(r.out().startsWith("usage: mkfs"), r.out());
+    }
+
+    @Test
+    void extraBlocksFollowTheFileSystemOutsideItAndTheImageIsStillClean() throws IOException {
+        Path f = dir.resolve("a");
+        Files.writeString(f, "x");
+        Result r = mkfs("--extra", "1000", img(), f.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("then 1000 blocks outside it"), r.out());
+        assertEquals((long) (Fs.FSSIZE + 1000) * Fs.BSIZE, Files.size(Path.of(img())));
+        assertTrue(Fsck.check(Path.of(img())).clean());
+        assertEquals(Fs.FSSIZE, FsImage.of(Files.readAllBytes(Path.of(img()))).superBlock().size(),
+                "the file system itself keeps its size");
     }
 }
