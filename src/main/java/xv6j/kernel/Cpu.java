@@ -11,6 +11,8 @@ final class Cpu {
     volatile Proc proc;
     /** Released by a process giving the CPU back to the scheduler (swtch back). */
     final Semaphore baton = new Semaphore(0);
+    /** Where the round-robin search for the next process starts. Protected by the process table's lock. */
+    int nextSlot;
     /** Address space whose translations the hart's TLB may hold. */
     long loadedAddressSpace = -1;
 

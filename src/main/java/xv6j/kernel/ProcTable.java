@@ -227,10 +227,7 @@ public final class ProcTable {
         wakeup1(p.parent); // the parent might be sleeping in wait()
         p.xstate = status;
         p.state = ZOMBIE;
-        Cpu c = p.cpu;
-        c.proc = null;
-        lock.unlock();
-        c.baton.release(); // back to the scheduler, for good
+        switchAway(p); // for good
         throw new ProcExited();
     }
 
@@ -318,20 +315,55 @@ public final class ProcTable {
     // ---- giving up the CPU ----
 
     /**
-     * Switches from the current process back to its CPU's scheduler. The caller holds lock
-     * and has already changed p.state; lock is held again on return, when a scheduler has
-     * picked p again (perhaps on another CPU).
+     * Gives up the CPU (xv6's sched). The caller holds lock and has already changed
+     * p.state; lock is held again on return, when a scheduler has picked p again (perhaps
+     * on another CPU).
      */
     private void sched(Proc p) {
         if (!lock.isHeldByCurrentThread()) throw new KernelPanic("sched: lock not held");
         if (lock.getHoldCount() != 1) throw new KernelPanic("sched: locks");
         if (p.state == RUNNING) throw new KernelPanic("sched: running");
-        Cpu c = p.cpu;
-        c.proc = null;
-        lock.unlock();
-        c.baton.release();
+        switchAway(p);
         p.baton.acquireUninterruptibly();
         lock.lock();
+    }
+
+    /**
+     * Hands p's CPU to the next RUNNABLE process, chosen as the CPU's scheduler would
+     * choose it, or back to the scheduler when there is none. xv6 always switches to the
+     * scheduler, which then switches to the next process; switching straight to it saves
+     * a thread hand-over per context switch and decides exactly the same. Releases lock.
+     */
+    private void switchAway(Proc p) {
+        Cpu c = p.cpu;
+        Proc next = k.halting() ? null : pickRunnable(c);
+        if (next != null) {
+            run(c, next);
+            lock.unlock();
+            next.baton.release();
+        } else {
+            c.proc = null;
+            lock.unlock();
+            c.baton.release();
+        }
+    }
+
+    /** The next RUNNABLE process in round-robin order after the last one c ran, or null. Lock held. */
+    private Proc pickRunnable(Cpu c) {
+        for (int i = 0; i < proc.length; i++) {
+            Proc q = proc[(c.nextSlot + i) % proc.length];
+            if (q.state == RUNNABLE) return q;
+        }
+        return null;
+    }
+
+    /** Makes p the process running on c. Lock held. */
+    private void run(Cpu c, Proc p) {
+        c.nextSlot = (p.slot + 1) % proc.length;
+        p.state = RUNNING;
+        p.cpu = c;
+        c.proc = p;
+        p.sliceStart = k.ticks();
     }
 
     /** Gives up the CPU for one scheduling round. */
@@ -393,32 +425,22 @@ public final class ProcTable {
     /**
      * Each CPU's scheduler loop (xv6's scheduler()): run RUNNABLE processes in turn until
      * the machine halts. An idle CPU asks the kernel for the next event (input, a tick).
+     * Processes pass the CPU among themselves ({@link #switchAway}); the CPU comes back
+     * here when none is runnable.
      */
     void scheduler(Cpu c) {
-        int next = 0;
         lock.lock();
         try {
             while (!k.halted()) {
-                Proc p = null;
-                for (int i = 0; i < proc.length; i++) {
-                    Proc q = proc[(next + i) % proc.length];
-                    if (q.state == RUNNABLE) {
-                        p = q;
-                        break;
-                    }
-                }
+                Proc p = pickRunnable(c);
                 if (p == null) {
                     idle(c);
                     continue;
                 }
-                next = (p.slot + 1) % proc.length;
-                p.state = RUNNING;
-                p.cpu = c;
-                c.proc = p;
-                p.sliceStart = k.ticks();
+                run(c, p);
                 lock.unlock();
                 p.baton.release();          // swtch to p ...
-                c.baton.acquireUninterruptibly(); // ... until it gives the CPU back
+                c.baton.acquireUninterruptibly(); // ... until no process wants this CPU
                 lock.lock();
             }
         } finally {
