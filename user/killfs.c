@@ -3,7 +3,7 @@
 // victims left behind is half made. Run it, then check the image with fsck.
 #include "user.h"
 
-#define ROUNDS 12
+#define ROUNDS 6
 #define VICTIMS 3
 
 static char buf[8 * BSIZE];
@@ -39,7 +39,7 @@ int main(void) {
             }
             if (pids[v] == 0) victim(v);
         }
-        sleep(1 + r % 3);
+        sleep(1);
         for (int v = 0; v < VICTIMS; v++) kill(pids[v]);
         for (int v = 0; v < VICTIMS; v++) {
             int status;

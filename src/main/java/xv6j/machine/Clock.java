@@ -52,6 +52,12 @@ public abstract sealed class Clock permits Clock.Virtual, Clock.Wall {
 
     public abstract boolean deterministic();
 
+    /**
+     * The hardware spent time the harts did not: a disk flush. Virtual time moves on by
+     * the given number of instructions' worth; wall time has moved by itself.
+     */
+    public abstract void charge(long instructions);
+
     /** Instruction-count time. */
     public static final class Virtual extends Clock {
         public static final long INSTRUCTIONS_PER_TICK = 1_000_000L;
@@ -75,6 +81,8 @@ public abstract sealed class Clock permits Clock.Virtual, Clock.Wall {
         }
 
         @Override public boolean deterministic() { return true; }
+
+        @Override public void charge(long n) { instructions.addAndGet(n); }
     }
 
     /** Host time. */
@@ -97,5 +105,7 @@ public abstract sealed class Clock permits Clock.Virtual, Clock.Wall {
         }
 
         @Override public boolean deterministic() { return false; }
+
+        @Override public void charge(long n) {}
     }
 }

@@ -28,6 +28,7 @@ public final class Disk implements AutoCloseable {
     private final boolean readOnly;
     private long reads;
     private long writes;
+    private volatile Runnable onForce = () -> {};
 
     private Disk(Path path, FileChannel channel, int blocks, boolean readOnly) {
         this.path = path;
@@ -99,9 +100,15 @@ public final class Disk implements AutoCloseable {
         synchronized (this) { writes++; }
     }
 
+    /** Called after every force: the machine charges a flush's time to its clock. */
+    public void onForce(Runnable r) {
+        this.onForce = r;
+    }
+
     /** Returns when every earlier write is on stable storage. */
     public void force() {
         if (readOnly) return;
+        onForce.run();
         try {
             channel.force(false);
         } catch (IOException e) {

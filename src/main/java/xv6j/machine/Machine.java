@@ -6,6 +6,9 @@ package xv6j.machine;
  */
 public record Machine(PhysicalMemory mem, Hart[] harts, Disk disk, Console console, Clock clock) {
 
+    /** Virtual time one disk flush takes: 2 ms at the virtual clock's 10 million instructions a second. */
+    public static final long DISK_FLUSH_INSTRUCTIONS = 20_000;
+
     /** Builds a machine with the given memory size (bytes) and number of harts. */
     public static Machine create(long memBytes, int nharts, Disk disk, Console console, Clock clock) {
         if (nharts < 1 || nharts > 64) throw new IllegalArgumentException("harts must be between 1 and 64, not " + nharts);
@@ -15,6 +18,9 @@ public record Machine(PhysicalMemory mem, Hart[] harts, Disk disk, Console conso
             harts[i] = new Hart(i, mem);
             harts[i].setTimeSource(clock::time); // time(inRun)
         }
+        // A flush takes a real disk a couple of milliseconds; in virtual time, say so, or a
+        // program that commits in a loop would get unbounded disk work per tick.
+        disk.onForce(() -> clock.charge(DISK_FLUSH_INSTRUCTIONS));
         return new Machine(mem, harts, disk, console, clock);
     }
 }
