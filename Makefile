@@ -20,6 +20,10 @@ JDK_MAJOR := $(shell $(JAVA) -XshowSettings:properties -version 2>&1 | sed -n 's
 ifeq ($(shell [ "$(JDK_MAJOR)" -ge 24 ] 2>/dev/null && echo new),new)
 export MAVEN_OPTS += --sun-misc-unsafe-memory-access=allow
 endif
+# The build's JavaCPP loads clang's libraries (JDK 22+ asks that such access be allowed).
+ifeq ($(shell [ "$(JDK_MAJOR)" -ge 22 ] 2>/dev/null && echo new),new)
+export MAVEN_OPTS += --enable-native-access=ALL-UNNAMED
+endif
 MVN ?= mvn
 MAVEN = $(MVN) -q -B -Dstyle.color=never
 

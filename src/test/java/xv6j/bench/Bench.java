@@ -34,6 +34,7 @@ public final class Bench {
     static final int CPU_ROUNDS = 4, CPU_WARMUPS = 3, CPU_RUNS = 5;
     static final int QEMU_WARMUPS = 1, QEMU_RUNS = 5;
     static final int KERNEL_RUNS = 5;
+    static final int EXO_RUNS = 5;
     static final int FSYNC_TRIES = 50;
 
     /** A row of the kernel table: a figure's short name and what it means. */
@@ -88,6 +89,7 @@ public final class Bench {
             Files.deleteIfExists(json); // never leave an older run's figures looking like this one's
             if (cpu) b.cpu();
             if (kernels) b.kernels();
+            if (kernels) b.exoPrimitives();
             Host host = Host.current();
             BenchJson.write(json, "make bench", host, b.figures);
             System.out.println("Measured on " + host.describe() + ".");
@@ -214,6 +216,42 @@ public final class Bench {
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /**
+     * kernel-exo's own operations (user/exo/exobench.c), each beside the xv6 kernel's
+     * closest equivalent measured earlier in this run.
+     */
+    private void exoPrimitives() throws BenchException {
+        Path program = ExoBench.program();
+        if (!Files.isRegularFile(program)) {
+            log.accept("exo primitives: no " + program + "; skipped");
+            return;
+        }
+        log.accept("exo primitives: " + program + " as /init, 2 warm-ups and " + EXO_RUNS + " runs");
+        List<ExoBench.Op> ops;
+        try {
+            ops = ExoBench.measure(program, 2, EXO_RUNS);
+        } catch (Exception e) {
+            throw new BenchException("exobench: " + e.getMessage());
+        }
+        String cmd = "make bench: user/exo/exobench.c booted as /init of kernel-exo (deterministic time, 1 hart), median of "
+                + EXO_RUNS + " boots";
+        Map<String, String> closest = Map.of(
+                "null_call", "getpid", "pct_roundtrip", "pipe_roundtrip", "yield_pingpong", "pipe_roundtrip",
+                "map_unmap", "sbrk_page");
+        Table t = new Table("The exokernel's own operations, beside the xv6 kernel's closest equivalent from this run",
+                "", "exo", "instr/op", "kernel", "");
+        for (ExoBench.Op op : ops) {
+            figure("exo." + op.name(), op.nanos(), "ns/op", cmd);
+            figure("exo." + op.name() + "_instructions", op.instructions(), "instructions/op", cmd + "; user instructions, both sides");
+            String k = closest.get(op.name());
+            Figure base = k == null ? null : figures.stream().filter(f -> f.name().equals("kernel." + k)).findFirst().orElse(null);
+            t.row(op.name(), Table.nanos(op.nanos()), String.format(Locale.ROOT, "%.0f", op.instructions()),
+                    base == null ? "-" : Table.nanos(base.value()), base == null ? "" : k);
+        }
+        out.print(t);
+        out.println();
     }
 
     private void printKernels(List<KernelBench.Measured> measured, double fsyncNanos) {

@@ -47,34 +47,52 @@ public final class ExoBench {
     /** One operation's loop: iterations, instructions, and nanoseconds between its lines. */
     record Loop(long iterations, long instructions, long nanos) {}
 
+    /** An operation's figures: median nanoseconds per iteration and user instructions per iteration. */
+    record Op(String name, String what, double nanos, double instructions) {}
+
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int warmups = 2;
-        Path program = Path.of(System.getProperty("xv6j.user", "target/user"), "exotest", "bin", "exobench");
-        if (!Files.isRegularFile(program)) {
-            System.err.println("exobench: no program at " + program + " (run `make build` first)");
-            System.exit(2);
-        }
-        Path dir = Files.createTempDirectory("exobench");
-        Path init = Files.copy(program, Files.createDirectories(dir.resolve("files")).resolve("init"));
-        Map<String, List<Loop>> measured = new LinkedHashMap<>();
-        for (int i = 0; i < warmups + runs; i++) {
-            Path img = dir.resolve("fs-exo.img");
-            Mkfs.build(img, List.of(init));
-            Map<String, Loop> loops = boot(img);
-            if (i >= warmups) loops.forEach((op, l) -> measured.computeIfAbsent(op, o -> new ArrayList<>()).add(l));
-        }
         System.out.printf("kernel-exo, one hart, deterministic time: median of %d runs (%d warm-up)%n", runs, warmups);
         System.out.printf("%-16s %10s %14s  %s%n", "operation", "ns/op", "instr/op", "what one iteration does");
-        for (Map.Entry<String, String> op : OPS.entrySet()) {
-            List<Loop> ls = measured.get(op.getKey());
-            if (ls == null) throw new IllegalStateException("exobench printed no figure for " + op.getKey());
-            List<Double> ns = new ArrayList<>();
-            for (Loop l : ls) ns.add((double) l.nanos() / l.iterations());
-            ns.sort(null);
-            Loop any = ls.get(0);
-            System.out.printf("%-16s %10.0f %14.1f  %s%n", op.getKey(), ns.get(ns.size() / 2),
-                    (double) any.instructions() / any.iterations(), op.getValue());
+        for (Op op : measure(program(), warmups, runs)) {
+            System.out.printf("%-16s %10.0f %14.1f  %s%n", op.name(), op.nanos(), op.instructions(), op.what());
+        }
+    }
+
+    /** user/exo/exobench.c as the build made it. */
+    static Path program() {
+        return Path.of(System.getProperty("xv6j.user", "target/user"), "exotest", "bin", "exobench");
+    }
+
+    /** Boots exobench warmups + runs times and keeps the median of the measured runs, per operation. */
+    static List<Op> measure(Path program, int warmups, int runs) throws Exception {
+        if (!Files.isRegularFile(program)) throw new IllegalStateException("no program at " + program + " (run `make build` first)");
+        Path dir = Files.createTempDirectory("exobench");
+        try {
+            Path init = Files.copy(program, Files.createDirectories(dir.resolve("files")).resolve("init"));
+            Map<String, List<Loop>> measured = new LinkedHashMap<>();
+            for (int i = 0; i < warmups + runs; i++) {
+                Path img = dir.resolve("fs-exo.img");
+                Mkfs.build(img, List.of(init));
+                Map<String, Loop> loops = boot(img);
+                if (i >= warmups) loops.forEach((op, l) -> measured.computeIfAbsent(op, o -> new ArrayList<>()).add(l));
+            }
+            List<Op> ops = new ArrayList<>();
+            for (Map.Entry<String, String> op : OPS.entrySet()) {
+                List<Loop> ls = measured.get(op.getKey());
+                if (ls == null) throw new IllegalStateException("exobench printed no figure for " + op.getKey());
+                List<Double> ns = new ArrayList<>();
+                for (Loop l : ls) ns.add((double) l.nanos() / l.iterations());
+                ns.sort(null);
+                Loop any = ls.get(0);
+                ops.add(new Op(op.getKey(), op.getValue(), ns.get(ns.size() / 2), (double) any.instructions() / any.iterations()));
+            }
+            return ops;
+        } finally {
+            try (var s = Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
         }
     }
 
