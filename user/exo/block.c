@@ -69,8 +69,9 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
 
     // Console input: none yet (a script is typed only when the machine waits for it), so a
     // read says E_AGAIN; block until a line comes.
-    printf("block: waiting for input\n");
+    // (Said after the read, so a test typing on seeing it cannot beat the read.)
     EXPECT(exo_cons_read(EXO_BOOT_CONSOLE, buf, sizeof buf), E_AGAIN);
+    printf("block: waiting for input\n");
     for (int line = 0; line < 2; line++) {
         long n = readline(buf, sizeof buf - 1);
         EXPECT(n > 0, 1);

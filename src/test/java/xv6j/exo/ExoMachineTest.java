@@ -96,7 +96,8 @@ class ExoMachineTest {
     }
 
     private static void awaitOutput(ByteArrayOutputStream out, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!out.toString(StandardCharsets.ISO_8859_1).contains(text) && System.nanoTime() < deadline) Thread.sleep(5);
+        assertTrue(out.toString(StandardCharsets.ISO_8859_1).contains(text), "waited for \"" + text + "\" in:\n" + out);
     }
 }
