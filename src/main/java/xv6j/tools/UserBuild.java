@@ -222,26 +222,44 @@ public final class UserBuild {
 
     private String compile(Path source, Path object, List<String> defines) throws Exception {
         Path dep = object.resolveSibling(object.getFileName() + ".d");
-        if (upToDate(object, dependencies(source, dep))) return "";
         List<String> cmd = new ArrayList<>();
         cmd.add(tc.clang().toString());
         cmd.addAll(CFLAGS);
         cmd.addAll(defines);
         cmd.add("-I" + src);
         cmd.addAll(List.of("-MD", "-MF", dep.toString(), "-c", source.toString(), "-o", object.toString()));
+        if (upToDate(object, dependencies(source, dep)) && sameCommand(object, cmd)) return "";
         run(cmd, "compile " + src.getParent().relativize(source));
+        recordCommand(object, cmd);
         return object.toString();
     }
 
     private String link(List<Path> objects, Path exe, Path script) throws Exception {
         List<Path> inputs = new ArrayList<>(objects);
         inputs.add(script);
-        if (upToDate(exe, inputs)) return "";
         List<String> cmd = new ArrayList<>(List.of(tc.lld().toString(), "-flavor", "gnu",
                 "-L", src.toString(), "-T", script.toString(), "--gc-sections", "--strip-debug", "--discard-locals", "-z", "noexecstack", "-o", exe.toString()));
         for (Path o : objects) cmd.add(o.toString());
+        // The recorded command catches what mtimes cannot: an input removed or added.
+        Path record = objects.get(objects.size() - 1).resolveSibling(exe.getFileName() + ".link");
+        if (upToDate(exe, inputs) && sameCommand(record, cmd)) return "";
         run(cmd, "link " + exe.getFileName());
+        recordCommand(record, cmd);
         return exe.toString();
+    }
+
+    /** The command last used to make target, kept beside it (for objects: OBJECT.cmd). */
+    private static Path commandFile(Path target) {
+        return target.getFileName().toString().endsWith(".link") ? target : target.resolveSibling(target.getFileName() + ".cmd");
+    }
+
+    private static boolean sameCommand(Path target, List<String> cmd) throws IOException {
+        Path f = commandFile(target);
+        return Files.exists(f) && Files.readString(f).equals(String.join("\n", cmd));
+    }
+
+    private static void recordCommand(Path target, List<String> cmd) throws IOException {
+        Files.writeString(commandFile(target), String.join("\n", cmd));
     }
 
     private static void run(List<String> cmd, String what) throws Exception {
