@@ -7,6 +7,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import xv6j.elf.Elf;
+import xv6j.elf.ElfFormatException;
+import xv6j.elf.ProgramHeader;
 
 /**
  * Loads the first environment's program, as exo.h's "how the first environment starts"
@@ -18,10 +21,6 @@ import java.util.List;
  * a2 = sp = the bootinfo.
  */
 final class BootLoader {
-    private static final int PT_LOAD = 1;
-    private static final int PF_X = 1, PF_W = 2, PF_R = 4;
-    private static final int EM_RISCV = 0xF3;
-
     private BootLoader() {}
 
     /** A program that cannot be loaded; the message is one line for the user. */
@@ -37,29 +36,21 @@ final class BootLoader {
 
     /** Loads elf into e (fresh, from createBootEnv) with argv, and lets it run. */
     static void load(Exokernel k, Env e, byte[] elf, String[] argv) throws LoadException {
-        ByteBuffer b = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
-        if (elf.length < 64 || b.getInt(0) != 0x464C457F) throw new LoadException("not an ELF file");
-        if (elf[4] != 2 || elf[5] != 1) throw new LoadException("not a 64-bit little-endian ELF file");
-        if ((b.getShort(18) & 0xffff) != EM_RISCV) throw new LoadException("not a RISC-V program");
-        long entry = b.getLong(24);
-        long phoff = b.getLong(32);
-        int phentsize = b.getShort(54) & 0xffff;
-        int phnum = b.getShort(56) & 0xffff;
+        Elf program;
+        try {
+            program = Elf.parse(elf);
+        } catch (ElfFormatException ex) {
+            throw new LoadException(ex.getMessage());
+        }
+        long entry = program.header().entry();
         long stackBase = EXO_UTOP - (long) EXO_BOOT_STACK_PAGES * EXO_PGSIZE;
         List<Segment> segs = new ArrayList<>();
-        for (int i = 0; i < phnum; i++) {
-            long off = phoff + (long) i * phentsize;
-            if (phoff < 0 || phentsize < 56 || off < 0 || off + 56 > elf.length) throw new LoadException("program header outside the file");
-            if (b.getInt((int) off) != PT_LOAD) continue;
-            int flags = b.getInt((int) off + 4);
-            Segment s = new Segment(b.getLong((int) off + 16), b.getLong((int) off + 40), b.getLong((int) off + 8),
-                    b.getLong((int) off + 32), perm(flags));
+        for (ProgramHeader ph : program.loadSegments()) {
+            Segment s = new Segment(ph.vaddr(), ph.memsz(), ph.offset(), ph.filesz(), perm(ph));
             if (s.memsz == 0) continue;
             if (s.vaddr % EXO_PGSIZE != 0) throw new LoadException(String.format("segment at 0x%x is not page-aligned", s.vaddr));
             if (s.memsz < s.filesz || s.vaddr < 0 || s.vaddr + s.memsz < s.vaddr || s.vaddr + s.memsz > stackBase)
                 throw new LoadException(String.format("segment at 0x%x of %d bytes does not fit below the stack", s.vaddr, s.memsz));
-            if (s.offset < 0 || s.offset + s.filesz > elf.length || s.offset + s.filesz < s.offset)
-                throw new LoadException("segment data outside the file");
             if (s.perm == 0) throw new LoadException(String.format("segment at 0x%x is not readable", s.vaddr));
             segs.add(s);
         }
@@ -120,11 +111,12 @@ final class BootLoader {
         }
     }
 
-    private static int perm(int flags) {
+    /** The mapping rights a segment's flags ask for (writable implies readable: Sv39 has no write-only pages). */
+    private static int perm(ProgramHeader ph) {
         int p = 0;
-        if ((flags & PF_R) != 0) p |= MAP_R;
-        if ((flags & PF_W) != 0) p |= MAP_R | MAP_W;
-        if ((flags & PF_X) != 0) p |= MAP_X;
+        if (ph.readable()) p |= MAP_R;
+        if (ph.writable()) p |= MAP_R | MAP_W;
+        if (ph.executable()) p |= MAP_X;
         return p;
     }
 

@@ -86,7 +86,7 @@ class BootTest {
             byte[] x86 = elf();
             x86[18] = 0x3e;
             var ex = assertThrows(BootLoader.LoadException.class, () -> BootLoader.load(k, e, x86, new String[] {"init"}));
-            assertEquals("not a RISC-V program", ex.getMessage());
+            assertEquals("not a RISC-V executable (machine 62)", ex.getMessage());
         }
     }
 }

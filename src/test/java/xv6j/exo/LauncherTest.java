@@ -49,7 +49,7 @@ class LauncherTest {
     void anInitThatIsNotAnElfFileSaysSo() throws Exception {
         Path init = Files.writeString(dir.resolve("init"), "#!/bin/sh\necho not a program\n");
         Mkfs.build(dir.resolve("fs-exo.img"), List.of(init));
-        assertOneLine(boot(dir.resolve("fs-exo.img").toString()), "cannot boot /init: not an ELF file");
+        assertOneLine(boot(dir.resolve("fs-exo.img").toString()), "cannot boot /init: not an ELF file (bad magic)");
     }
 
     @Test
