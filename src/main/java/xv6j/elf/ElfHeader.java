@@ -26,8 +26,10 @@ public record ElfHeader(int type, int machine, long entry, long phoff, int phent
 
     /** Decodes the header from the first {@link #SIZE} bytes of b. */
     public static ElfHeader decode(byte[] b) throws ElfFormatException {
+        // The magic first: a short file that is not ELF at all should say so, not "truncated".
+        if (b.length < 4 || b[0] != 0x7f || b[1] != 'E' || b[2] != 'L' || b[3] != 'F')
+            throw new ElfFormatException("not an ELF file (bad magic)");
         if (b.length < SIZE) throw new ElfFormatException("truncated ELF header (" + b.length + " bytes)");
-        if (b[0] != 0x7f || b[1] != 'E' || b[2] != 'L' || b[3] != 'F') throw new ElfFormatException("not an ELF file (bad magic)");
         if (b[4] != 2) throw new ElfFormatException("not a 64-bit ELF file (class " + b[4] + ")");
         if (b[5] != 1) throw new ElfFormatException("not a little-endian ELF file");
         if (b[6] != 1) throw new ElfFormatException("unknown ELF version " + b[6]);
