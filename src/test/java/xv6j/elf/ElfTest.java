@@ -60,7 +60,8 @@ class ElfTest {
 
     @Test
     void rejectsMalformedFilesWithOneLine() {
-        assertMalformed("truncated ELF header (3 bytes)", new byte[3]);
+        assertMalformed("not an ELF file (bad magic)", new byte[3]);
+        assertMalformed("truncated ELF header (10 bytes)", java.util.Arrays.copyOf(minimal(), 10));
         assertMalformed("not an ELF file (bad magic)", with(b -> b.put(1, (byte) 'e')));
         assertMalformed("not a 64-bit ELF file (class 1)", with(b -> b.put(4, (byte) 1)));
         assertMalformed("not a little-endian ELF file", with(b -> b.put(5, (byte) 2)));
