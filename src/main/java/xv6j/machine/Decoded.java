@@ -21,8 +21,10 @@ package xv6j.machine;
 public final class Decoded {
     private Decoded() {}
 
+    /** Slots of a page that hold instructions: one per halfword. */
+    public static final int PAGE_SLOTS = PhysicalMemory.PAGE_SIZE / 2;
     /** Words in a decoded page: one per halfword, then two END sentinels. */
-    public static final int PAGE_WORDS = PhysicalMemory.PAGE_SIZE / 2 + 2;
+    public static final int PAGE_WORDS = PAGE_SLOTS + 2;
 
     public static long pack(int op, int halfwords, int rd, int rs1, int rs2, int imm) {
         return (op & 0xffL) | ((long) halfwords << 8) | ((long) rd << 10) | ((long) rs1 << 15)
