@@ -116,9 +116,15 @@ public final class Hart {
 
     /** What executePage returns when a jump left the page for {@link #jumpTarget}. */
     private static final int LEFT_PAGE = Integer.MIN_VALUE;
-    /** Set by executePage: the instructions it retired, and where a jump out of the page went. */
-    private int pageRetired;
+    /** Set by executePage when it returns: the budget it left, and where a jump off the page went. */
+    private int pageLeft;
     private long jumpTarget;
+    /**
+     * The virtual address of the page (of slot 0) executePage runs. A field rather than a
+     * local: the few instructions that need pc read it, and the loop's registers are left
+     * to the values every instruction uses.
+     */
+    private long pageVa;
 
     /**
      * Runs user code from pc for at most budget instructions and returns why it stopped:
@@ -161,13 +167,13 @@ public final class Hart {
             }
             int chunk = (int) Math.min(budget - n, CHUNK);
             int stop = executePage(code, (int) (pc & 0xfff) >>> 1, pageVa, chunk);
-            n += pageRetired;
+            n += chunk - pageLeft;
             if (stop == LEFT_PAGE) {
                 pc = jumpTarget;
                 continue;
             }
             pc = pageVa + ((long) stop << 1);
-            if (pageRetired == chunk || (stop & ~(Decoded.PAGE_SLOTS - 1)) != 0) continue; // out of budget, or off the page
+            if (pageLeft == 0 || (stop & ~(Decoded.PAGE_SLOTS - 1)) != 0) continue; // out of budget, or off the page
             // The instruction at pc is one executePage leaves to us.
             long d = code[stop];
             switch (Decoded.op(d)) {
@@ -181,9 +187,9 @@ public final class Hart {
                     // Run it alone, from a page of its own whose slot 0 is at pc (see crossPage).
                     crossPage[0] = d = Decoder.decode32((int) whole);
                     stop = executePage(crossPage, 0, pc, 1);
-                    n += pageRetired;
+                    n += 1 - pageLeft;
                     if (stop == LEFT_PAGE) pc = jumpTarget;
-                    else if (pageRetired == 1) pc += (long) stop << 1;
+                    else if (pageLeft == 0) pc += (long) stop << 1;
                     else if ((trap = step(d, pc, n)) != null) break loop;
                     else {
                         n++;
@@ -212,9 +218,10 @@ public final class Hart {
      *
      * @return the slot (relative to pageVa, perhaps off the page) of the next instruction,
      *         not yet run; or LEFT_PAGE after a jump elsewhere, to {@link #jumpTarget}.
-     *         {@link #pageRetired} says how many instructions retired.
+     *         {@link #pageLeft} says how much of the budget is left.
      */
     private int executePage(long[] code, int s, long pageVa, int budget) {
+        this.pageVa = pageVa;
         int left = budget;
         stop:
         for (; left > 0; left--) {
@@ -226,9 +233,9 @@ public final class Hart {
                 switch ((int) d & 0xff) {
                     case Op.NOP -> { }
                     case Op.LI, Op.LUI -> x[rd] = imm;
-                    case Op.AUIPC -> x[rd] = pageVa + ((long) s << 1) + imm;
+                    case Op.AUIPC -> x[rd] = this.pageVa + ((long) s << 1) + imm;
                     case Op.JAL -> {
-                        x[rd] = pageVa + ((long) s << 1) + 4;
+                        x[rd] = this.pageVa + ((long) s << 1) + 4;
                         s += (int) (imm >> 1);
                         break jump;
                     }
@@ -238,13 +245,13 @@ public final class Hart {
                     }
                     case Op.JALR, Op.JR -> {
                         long target = (x[rs1] + imm) & ~1L;
-                        if (rd != 0) x[rd] = pageVa + ((long) s << 1) + ((d >>> 7) & 6);
-                        if ((target & ~0xfffL) == pageVa) {
+                        if (rd != 0) x[rd] = this.pageVa + ((long) s << 1) + ((d >>> 7) & 6);
+                        if ((target & ~0xfffL) == this.pageVa) {
                             s = (int) (target & 0xfff) >>> 1;
                             break jump;
                         }
                         jumpTarget = target;
-                        pageRetired = budget - left + 1;
+                        pageLeft = left - 1;
                         return LEFT_PAGE;
                     }
                     case Op.BEQ -> { if (x[rs1] == x[rs2]) { s += (int) (imm >> 1); break jump; } }
@@ -358,8 +365,11 @@ public final class Hart {
                             x[rd] = Alu.muldiv((int) d & 0xff, x[rs1], x[rs2]);
                     default -> { break stop; } // for run to do
                 }
-                // Fell through: the next instruction in sequence.
-                s += (int) (d >>> 8) & 3;
+                // Fell through: the next instruction in sequence. A branch on the length,
+                // not s += length: the processor predicts the branch and fetches the next
+                // word at once, instead of waiting for this word's load to know where it is.
+                if (Decoded.halfwords(d) == 2) s += 2;
+                else s += 1;
                 continue;
             }
             // A taken branch or jump, to slot s.
@@ -368,7 +378,7 @@ public final class Hart {
                 break;
             }
         }
-        pageRetired = budget - left;
+        pageLeft = left;
         return s;
     }
 
