@@ -266,28 +266,29 @@ public final class Hart {
                         long va = x[rs1] + imm;
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (loadTlb[i] != ((va & ~0xfffL) | mmu.ctxKey)) break stop;
-                        byte v = ram.get((int) (va + loadTlb[i + 1]));
+                        int a = (int) (va + loadTlb[i + 1]);
+                        byte v = (byte) ((short) I16.get(ram, a & ~1) >> ((a & 1) << 3)); // the byte in its halfword
                         x[rd] = ((int) d & 0xff) == Op.LB ? v : v & 0xffL;
                     }
                     case Op.LH, Op.LHU -> {
                         long va = x[rs1] + imm;
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (loadTlb[i] != ((va & ~0xffeL) | mmu.ctxKey)) break stop;
-                        short v = ram.getShort((int) (va + loadTlb[i + 1]));
+                        short v = (short) I16.get(ram, (int) (va + loadTlb[i + 1]));
                         x[rd] = ((int) d & 0xff) == Op.LH ? v : v & 0xffffL;
                     }
                     case Op.LW, Op.LWU -> {
                         long va = x[rs1] + imm;
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (loadTlb[i] != ((va & ~0xffcL) | mmu.ctxKey)) break stop;
-                        int v = ram.getInt((int) (va + loadTlb[i + 1]));
+                        int v = (int) I32.get(ram, (int) (va + loadTlb[i + 1]));
                         x[rd] = ((int) d & 0xff) == Op.LW ? v : v & 0xffffffffL;
                     }
                     case Op.LD -> {
                         long va = x[rs1] + imm;
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (loadTlb[i] != ((va & ~0xff8L) | mmu.ctxKey)) break stop;
-                        x[rd] = ram.getLong((int) (va + loadTlb[i + 1]));
+                        x[rd] = (long) I64.get(ram, (int) (va + loadTlb[i + 1]));
                     }
                     case Op.FLW, Op.FLD -> {
                         long va = x[rs1] + imm;
@@ -295,7 +296,7 @@ public final class Hart {
                         boolean single = ((int) d & 0xff) == Op.FLW;
                         if (loadTlb[i] != ((va & (single ? ~0xffcL : ~0xff8L)) | mmu.ctxKey)) break stop;
                         int a = (int) (va + loadTlb[i + 1]);
-                        f[rd] = single ? ram.getInt(a) | 0xffffffff00000000L : ram.getLong(a); // NaN-box a single
+                        f[rd] = single ? (int) I32.get(ram, a) | 0xffffffff00000000L : (long) I64.get(ram, a); // NaN-box a single
                     }
                     // A store also drops the decoded code of the page it writes.
                     case Op.SB -> {
@@ -303,7 +304,7 @@ public final class Hart {
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (storeTlb[i] != ((va & ~0xfffL) | mmu.ctxKey)) break stop;
                         int a = (int) (va + storeTlb[i + 1]);
-                        ram.put(a, (byte) x[rs2]);
+                        put8(ram, a, (byte) x[rs2]);
                         if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
                     }
                     case Op.SH -> {
@@ -311,7 +312,7 @@ public final class Hart {
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (storeTlb[i] != ((va & ~0xffeL) | mmu.ctxKey)) break stop;
                         int a = (int) (va + storeTlb[i + 1]);
-                        ram.putShort(a, (short) x[rs2]);
+                        I16.set(ram, a, (short) x[rs2]);
                         if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
                     }
                     case Op.SW, Op.FSW -> {
@@ -319,7 +320,7 @@ public final class Hart {
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (storeTlb[i] != ((va & ~0xffcL) | mmu.ctxKey)) break stop;
                         int a = (int) (va + storeTlb[i + 1]);
-                        ram.putInt(a, (int) (((int) d & 0xff) == Op.SW ? x[rs2] : f[rs2]));
+                        I32.set(ram, a, (int) (((int) d & 0xff) == Op.SW ? x[rs2] : f[rs2]));
                         if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
                     }
                     case Op.SD, Op.FSD -> {
@@ -327,7 +328,7 @@ public final class Hart {
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (storeTlb[i] != ((va & ~0xff8L) | mmu.ctxKey)) break stop;
                         int a = (int) (va + storeTlb[i + 1]);
-                        ram.putLong(a, ((int) d & 0xff) == Op.SD ? x[rs2] : f[rs2]);
+                        I64.set(ram, a, ((int) d & 0xff) == Op.SD ? x[rs2] : f[rs2]);
                         if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
                     }
                     case Op.ADDI -> x[rd] = x[rs1] + imm;
@@ -541,7 +542,7 @@ public final class Hart {
         int inPage = PhysicalMemory.PAGE_SIZE - (int) (va & 0xfff);
         if (inPage >= size) {
             switch (size) {
-                case 1 -> ram.put(a, (byte) v);
+                case 1 -> put8(ram, a, (byte) v);
                 case 2 -> I16.set(ram, a, (short) v);
                 case 4 -> I32.set(ram, a, (int) v);
                 default -> I64.set(ram, a, v);
@@ -561,6 +562,14 @@ public final class Hart {
         wrote(a2, size - inPage);
         return true;
     }
+
+    /**
+     * A byte store (there is no byte view VarHandle for a ByteBuffer, so this is the
+     * buffer's own put, a virtual call the JIT inlines for the class it has seen here).
+     * The fast and slow paths share this one call site: a store TLB miss runs it first,
+     * so the JIT has seen the buffer's class before it compiles the fast path.
+     */
+    private static void put8(ByteBuffer ram, int a, byte v) { ram.put(a, v); }
 
     /** After this hart wrote ram[a, a+len) within one page: stale code and reservation go. */
     private void wrote(int a, int len) {
