@@ -24,7 +24,7 @@ import java.util.function.LongUnaryOperator;
  * makes no calls and raises no traps, so the JIT can keep its state in registers. It
  * stops before anything else: a jump off the page, an instruction not yet decoded, a
  * TLB miss (or a misaligned or page-crossing access), a rare instruction (atomics, CSRs,
- * floating-point arithmetic, fences, ecall) or the end of its budget. The outer one,
+ * floating point, halfword stores, fences, ecall) or the end of its budget. The outer one,
  * {@link #run}, translates pc, finds the decoded page, and does what the inner loop left
  * ({@link #step}), where calls cost nothing that matters. Traps are returned values;
  * nothing is thrown.
@@ -262,41 +262,27 @@ public final class Hart {
                     case Op.BGEU -> { if (x[rs1] + Long.MIN_VALUE >= x[rs2] + Long.MIN_VALUE) { s += (int) (imm >> 1); break jump; } }
                     // Loads and stores hit their TLB or leave the loop: tag == page | context,
                     // with the low bits of the address that must be 0 for alignment kept in.
-                    case Op.LB, Op.LBU -> {
+                    // Each memory access here is one call site the JIT must inline: one that
+                    // had not run when it compiled this loop would stay a call, and a call in
+                    // the loop costs every instruction. So the narrow loads share one access
+                    // (and rare widths, halfword stores and floating point, go to step).
+                    case Op.LB, Op.LH, Op.LW, Op.LBU, Op.LHU, Op.LWU -> {
                         long va = x[rs1] + imm;
+                        int f3 = ((int) d & 0xff) - Op.LB; // the load's funct3: size 1 << (f3 & 3), unsigned if f3 >= 4
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
-                        if (loadTlb[i] != ((va & ~0xfffL) | mmu.ctxKey)) break stop;
-                        int a = (int) (va + loadTlb[i + 1]);
-                        byte v = (byte) ((short) I16.get(ram, a & ~1) >> ((a & 1) << 3)); // the byte in its halfword
-                        x[rd] = ((int) d & 0xff) == Op.LB ? v : v & 0xffL;
-                    }
-                    case Op.LH, Op.LHU -> {
-                        long va = x[rs1] + imm;
-                        int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
-                        if (loadTlb[i] != ((va & ~0xffeL) | mmu.ctxKey)) break stop;
-                        short v = (short) I16.get(ram, (int) (va + loadTlb[i + 1]));
-                        x[rd] = ((int) d & 0xff) == Op.LH ? v : v & 0xffffL;
-                    }
-                    case Op.LW, Op.LWU -> {
-                        long va = x[rs1] + imm;
-                        int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
-                        if (loadTlb[i] != ((va & ~0xffcL) | mmu.ctxKey)) break stop;
-                        int v = (int) I32.get(ram, (int) (va + loadTlb[i + 1]));
-                        x[rd] = ((int) d & 0xff) == Op.LW ? v : v & 0xffffffffL;
+                        if (loadTlb[i] != ((va & ~(0xfffL & (-1L << (f3 & 3)))) | mmu.ctxKey)) break stop;
+                        // The 8 bytes from va (the buffer has room past RAM's end), of which the
+                        // low ones are the value: an aligned value is all in one cache line, so
+                        // it is read atomically.
+                        long v = (long) I64.get(ram, (int) (va + loadTlb[i + 1]));
+                        int unused = 64 - (8 << (f3 & 3));
+                        x[rd] = f3 < 4 ? v << unused >> unused : v << unused >>> unused;
                     }
                     case Op.LD -> {
                         long va = x[rs1] + imm;
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (loadTlb[i] != ((va & ~0xff8L) | mmu.ctxKey)) break stop;
                         x[rd] = (long) I64.get(ram, (int) (va + loadTlb[i + 1]));
-                    }
-                    case Op.FLW, Op.FLD -> {
-                        long va = x[rs1] + imm;
-                        int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
-                        boolean single = ((int) d & 0xff) == Op.FLW;
-                        if (loadTlb[i] != ((va & (single ? ~0xffcL : ~0xff8L)) | mmu.ctxKey)) break stop;
-                        int a = (int) (va + loadTlb[i + 1]);
-                        f[rd] = single ? (int) I32.get(ram, a) | 0xffffffff00000000L : (long) I64.get(ram, a); // NaN-box a single
                     }
                     // A store also drops the decoded code of the page it writes.
                     case Op.SB -> {
@@ -307,33 +293,25 @@ public final class Hart {
                         put8(ram, a, (byte) x[rs2]);
                         if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
                     }
-                    case Op.SH -> {
-                        long va = x[rs1] + imm;
-                        int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
-                        if (storeTlb[i] != ((va & ~0xffeL) | mmu.ctxKey)) break stop;
-                        int a = (int) (va + storeTlb[i + 1]);
-                        I16.set(ram, a, (short) x[rs2]);
-                        if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
-                    }
-                    case Op.SW, Op.FSW -> {
+                    case Op.SW -> {
                         long va = x[rs1] + imm;
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (storeTlb[i] != ((va & ~0xffcL) | mmu.ctxKey)) break stop;
                         int a = (int) (va + storeTlb[i + 1]);
-                        I32.set(ram, a, (int) (((int) d & 0xff) == Op.SW ? x[rs2] : f[rs2]));
+                        I32.set(ram, a, (int) x[rs2]);
                         if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
                     }
-                    case Op.SD, Op.FSD -> {
+                    case Op.SD -> {
                         long va = x[rs1] + imm;
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (storeTlb[i] != ((va & ~0xff8L) | mmu.ctxKey)) break stop;
                         int a = (int) (va + storeTlb[i + 1]);
-                        I64.set(ram, a, ((int) d & 0xff) == Op.SD ? x[rs2] : f[rs2]);
+                        I64.set(ram, a, x[rs2]);
                         if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
                     }
                     case Op.ADDI -> x[rd] = x[rs1] + imm;
                     case Op.SLTI -> x[rd] = x[rs1] < imm ? 1 : 0;
-                    case Op.SLTIU -> x[rd] = Long.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0;
+                    case Op.SLTIU -> x[rd] = x[rs1] + Long.MIN_VALUE < imm + Long.MIN_VALUE ? 1 : 0;
                     case Op.XORI -> x[rd] = x[rs1] ^ imm;
                     case Op.ORI -> x[rd] = x[rs1] | imm;
                     case Op.ANDI -> x[rd] = x[rs1] & imm;
@@ -348,7 +326,7 @@ public final class Hart {
                     case Op.SUB -> x[rd] = x[rs1] - x[rs2];
                     case Op.SLL -> x[rd] = x[rs1] << x[rs2];
                     case Op.SLT -> x[rd] = x[rs1] < x[rs2] ? 1 : 0;
-                    case Op.SLTU -> x[rd] = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0;
+                    case Op.SLTU -> x[rd] = x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE ? 1 : 0;
                     case Op.XOR -> x[rd] = x[rs1] ^ x[rs2];
                     case Op.SRL -> x[rd] = x[rs1] >>> x[rs2];
                     case Op.SRA -> x[rd] = x[rs1] >> x[rs2];
@@ -361,9 +339,22 @@ public final class Hart {
                     case Op.SRAW -> x[rd] = (int) x[rs1] >> x[rs2];
                     case Op.MUL -> x[rd] = x[rs1] * x[rs2];
                     case Op.MULW -> x[rd] = (int) x[rs1] * (int) x[rs2];
-                    case Op.MULH, Op.MULHSU, Op.MULHU, Op.DIV, Op.DIVU, Op.REM, Op.REMU,
-                         Op.DIVW, Op.DIVUW, Op.REMW, Op.REMUW ->
-                            x[rd] = Alu.muldiv((int) d & 0xff, x[rs1], x[rs2]);
+                    // The rest of M inline too (the library methods used are JIT intrinsics, never
+                    // calls). Division by zero gives all ones and a remainder equal to the
+                    // dividend; MIN / -1 gives MIN and remainder 0, as Java's / and % do.
+                    // W forms work on the low 32 bits and sign-extend the 32-bit result.
+                    case Op.MULH -> x[rd] = Math.multiplyHigh(x[rs1], x[rs2]);
+                    case Op.MULHU -> x[rd] = Math.unsignedMultiplyHigh(x[rs1], x[rs2]);
+                    // a signed * b unsigned: b's unsigned value is b + 2^64 when b < 0.
+                    case Op.MULHSU -> x[rd] = Math.multiplyHigh(x[rs1], x[rs2]) + ((x[rs2] >> 63) & x[rs1]);
+                    case Op.DIV -> x[rd] = x[rs2] == 0 ? -1 : x[rs1] / x[rs2];
+                    case Op.DIVU -> x[rd] = x[rs2] == 0 ? -1 : Long.divideUnsigned(x[rs1], x[rs2]);
+                    case Op.REM -> x[rd] = x[rs2] == 0 ? x[rs1] : x[rs1] % x[rs2];
+                    case Op.REMU -> x[rd] = x[rs2] == 0 ? x[rs1] : Long.remainderUnsigned(x[rs1], x[rs2]);
+                    case Op.DIVW -> x[rd] = (int) x[rs2] == 0 ? -1 : (int) x[rs1] / (int) x[rs2];
+                    case Op.DIVUW -> x[rd] = (int) x[rs2] == 0 ? -1 : Integer.divideUnsigned((int) x[rs1], (int) x[rs2]);
+                    case Op.REMW -> x[rd] = (int) x[rs2] == 0 ? (int) x[rs1] : (int) x[rs1] % (int) x[rs2];
+                    case Op.REMUW -> x[rd] = (int) x[rs2] == 0 ? (int) x[rs1] : Integer.remainderUnsigned((int) x[rs1], (int) x[rs2]);
                     default -> { break stop; } // for run to do
                 }
                 // Fell through: the next instruction in sequence. A branch on the length,
@@ -386,8 +377,8 @@ public final class Hart {
     /**
      * Executes one instruction that {@link #executePage} leaves out, at pc, but does not
      * move pc: the loads and stores that missed their TLB (or cross a page, or are
-     * misaligned), floating-point arithmetic, atomics, CSRs, fences and the trapping
-     * instructions.
+     * misaligned), halfword stores and every floating-point load, store and operation,
+     * atomics, CSRs, fences and the trapping instructions.
      *
      * @param retired instructions retired so far in this run (for the counter CSRs)
      * @return null when it retired, else the trap it raised (and nothing was written)
@@ -629,7 +620,7 @@ public final class Hart {
             if (ok) mem.decoded[a >>> PhysicalMemory.PAGE_SHIFT] = null;
             result = ok ? 0 : 1;
         } else {
-            result = size == 4 ? Alu.amo32(f5, ram, a, (int) src) : Alu.amo64(f5, ram, a, src);
+            result = size == 4 ? Amo.word(f5, ram, a, (int) src) : Amo.doubleword(f5, ram, a, src);
             wrote(a, size);
         }
         if (rd != 0) x[rd] = result;
