@@ -33,6 +33,8 @@ public final class Decoded {
 
     public static int op(long d) { return (int) d & 0xff; }
     public static int halfwords(long d) { return (int) (d >>> 8) & 3; }
+    /** halfwords(d) == 2, as one bit test. */
+    public static boolean is32Bit(long d) { return (d & 0x200) != 0; }
     public static int rd(long d) { return (int) (d >>> 10) & 31; }
     public static int rs1(long d) { return (int) (d >>> 15) & 31; }
     public static int rs2(long d) { return (int) (d >>> 20) & 31; }

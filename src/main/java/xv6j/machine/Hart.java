@@ -360,7 +360,7 @@ public final class Hart {
                 // Fell through: the next instruction in sequence. A branch on the length,
                 // not s += length: the processor predicts the branch and fetches the next
                 // word at once, instead of waiting for this word's load to know where it is.
-                if (Decoded.halfwords(d) == 2) s += 2;
+                if (Decoded.is32Bit(d)) s += 2;
                 else s += 1;
                 continue;
             }
