@@ -24,7 +24,7 @@ import java.util.function.LongUnaryOperator;
  * makes no calls and raises no traps, so the JIT can keep its state in registers. It
  * stops before anything else: a jump off the page, an instruction not yet decoded, a
  * TLB miss (or a misaligned or page-crossing access), a rare instruction (atomics, CSRs,
- * floating point, halfword stores, fences, ecall) or the end of its budget. The outer one,
+ * floating-point arithmetic, halfword stores, fences, ecall) or the end of its budget. The outer one,
  * {@link #run}, translates pc, finds the decoded page, and does what the inner loop left
  * ({@link #step}), where calls cost nothing that matters. Traps are returned values;
  * nothing is thrown.
@@ -264,11 +264,14 @@ public final class Hart {
                     // with the low bits of the address that must be 0 for alignment kept in.
                     // Each memory access here is one call site the JIT must inline: one that
                     // had not run when it compiled this loop would stay a call, and a call in
-                    // the loop costs every instruction. So the narrow loads share one access
-                    // (and rare widths, halfword stores and floating point, go to step).
-                    case Op.LB, Op.LH, Op.LW, Op.LBU, Op.LHU, Op.LWU -> {
+                    // the loop costs every instruction. So the narrow and floating-point loads
+                    // share one access, and the floating-point stores share the integer ones'
+                    // (halfword stores, rare, go to step).
+                    case Op.LB, Op.LH, Op.LW, Op.LBU, Op.LHU, Op.LWU, Op.FLW, Op.FLD -> {
                         long va = x[rs1] + imm;
-                        int f3 = ((int) d & 0xff) - Op.LB; // the load's funct3: size 1 << (f3 & 3), unsigned if f3 >= 4
+                        int op = (int) d & 0xff;
+                        // The load's funct3: size 1 << (f3 & 3), unsigned if f3 >= 4 (FLW: as LWU).
+                        int f3 = op < Op.FLW ? op - Op.LB : op == Op.FLW ? 6 : 3;
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (loadTlb[i] != ((va & ~(0xfffL & (-1L << (f3 & 3)))) | mmu.ctxKey)) break stop;
                         // The 8 bytes from va (the buffer has room past RAM's end), of which the
@@ -276,7 +279,9 @@ public final class Hart {
                         // it is read atomically.
                         long v = (long) I64.get(ram, (int) (va + loadTlb[i + 1]));
                         int unused = 64 - (8 << (f3 & 3));
-                        x[rd] = f3 < 4 ? v << unused >> unused : v << unused >>> unused;
+                        v = f3 < 4 ? v << unused >> unused : v << unused >>> unused;
+                        if (op < Op.FLW) x[rd] = v;
+                        else f[rd] = op == Op.FLW ? v | 0xffffffff00000000L : v; // NaN-box a single
                     }
                     case Op.LD -> {
                         long va = x[rs1] + imm;
@@ -293,20 +298,20 @@ public final class Hart {
                         put8(ram, a, (byte) x[rs2]);
                         if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
                     }
-                    case Op.SW -> {
+                    case Op.SW, Op.FSW -> {
                         long va = x[rs1] + imm;
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (storeTlb[i] != ((va & ~0xffcL) | mmu.ctxKey)) break stop;
                         int a = (int) (va + storeTlb[i + 1]);
-                        I32.set(ram, a, (int) x[rs2]);
+                        I32.set(ram, a, (int) (((int) d & 0xff) == Op.SW ? x[rs2] : f[rs2]));
                         if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
                     }
-                    case Op.SD -> {
+                    case Op.SD, Op.FSD -> {
                         long va = x[rs1] + imm;
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (storeTlb[i] != ((va & ~0xff8L) | mmu.ctxKey)) break stop;
                         int a = (int) (va + storeTlb[i + 1]);
-                        I64.set(ram, a, x[rs2]);
+                        I64.set(ram, a, ((int) d & 0xff) == Op.SD ? x[rs2] : f[rs2]);
                         if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
                     }
                     case Op.ADDI -> x[rd] = x[rs1] + imm;
@@ -377,8 +382,8 @@ public final class Hart {
     /**
      * Executes one instruction that {@link #executePage} leaves out, at pc, but does not
      * move pc: the loads and stores that missed their TLB (or cross a page, or are
-     * misaligned), halfword stores and every floating-point load, store and operation,
-     * atomics, CSRs, fences and the trapping instructions.
+     * misaligned), halfword stores, floating-point arithmetic, atomics, CSRs, fences and
+     * the trapping instructions.
      *
      * @param retired instructions retired so far in this run (for the counter CSRs)
      * @return null when it retired, else the trap it raised (and nothing was written)
