@@ -21,8 +21,10 @@ package xv6j.machine;
 public final class Decoded {
     private Decoded() {}
 
+    /** Slots of a page that hold instructions: one per halfword. */
+    public static final int PAGE_SLOTS = PhysicalMemory.PAGE_SIZE / 2;
     /** Words in a decoded page: one per halfword, then two END sentinels. */
-    public static final int PAGE_WORDS = PhysicalMemory.PAGE_SIZE / 2 + 2;
+    public static final int PAGE_WORDS = PAGE_SLOTS + 2;
 
     public static long pack(int op, int halfwords, int rd, int rs1, int rs2, int imm) {
         return (op & 0xffL) | ((long) halfwords << 8) | ((long) rd << 10) | ((long) rs1 << 15)
@@ -31,6 +33,8 @@ public final class Decoded {
 
     public static int op(long d) { return (int) d & 0xff; }
     public static int halfwords(long d) { return (int) (d >>> 8) & 3; }
+    /** halfwords(d) == 2, as one bit test. */
+    public static boolean is32Bit(long d) { return (d & 0x200) != 0; }
     public static int rd(long d) { return (int) (d >>> 10) & 31; }
     public static int rs1(long d) { return (int) (d >>> 15) & 31; }
     public static int rs2(long d) { return (int) (d >>> 20) & 31; }

@@ -18,12 +18,16 @@ import java.util.function.LongUnaryOperator;
  * and generated code can use it directly.
  *
  * <p>How it runs: instructions are decoded once per physical page into {@link Decoded}
- * words kept in {@link PhysicalMemory#decoded}, and {@link #run} executes a page's words
- * straight through until a taken jump leaves the page, the page ends, or something traps.
- * Loads, stores and fetches go through the {@link Mmu}'s TLBs inline; a miss, a
- * misaligned or page-crossing access and every rare instruction (atomics, CSRs, floating
- * point arithmetic) go to separate methods, which keeps {@code run} small enough for the
- * JIT to compile. Traps are returned values; nothing is thrown.
+ * words kept in {@link PhysicalMemory#decoded}. Two loops execute them. The inner one,
+ * {@link #executePage}, runs a page's words straight through, following branches that
+ * stay on the page, with loads and stores that hit the {@link Mmu}'s TLBs inline; it
+ * makes no calls and raises no traps, so the JIT can keep its state in registers. It
+ * stops before anything else: a jump off the page, an instruction not yet decoded, a
+ * TLB miss (or a misaligned or page-crossing access), a rare instruction (atomics, CSRs,
+ * floating-point arithmetic, halfword stores, fences, ecall) or the end of its budget. The outer one,
+ * {@link #run}, translates pc, finds the decoded page, and does what the inner loop left
+ * ({@link #step}), where calls cost nothing that matters. Traps are returned values;
+ * nothing is thrown.
  */
 public final class Hart {
     /** CSR numbers (Zicsr, Zicntr, F). */
@@ -60,18 +64,32 @@ public final class Hart {
 
     /**
      * Where a page-crossing instruction runs: its decoded word in slot 0 and END elsewhere,
-     * so whatever slot it jumps to (relative to its own pc) leaves to the right pc.
+     * as if a page started at its pc, so whatever slot it jumps or falls through to
+     * (relative to its own pc) leaves to the right pc.
      */
     private final long[] crossPage = new long[Decoded.PAGE_WORDS];
+
+    // What executePage reads, as fields rather than locals: a deoptimization point then
+    // needs only this, not a copy of each, which leaves the JIT registers to spare.
+    private final ByteBuffer ram;
+    private final Object[] decoded;
+    private final long[] loadTlb, storeTlb;
 
     public Hart(int id, PhysicalMemory mem) {
         this.id = id;
         this.mem = mem;
         this.mmu = new Mmu(mem);
+        this.ram = mem.ram;
+        this.decoded = mem.decoded;
+        this.loadTlb = mmu.loadTlb;
+        this.storeTlb = mmu.storeTlb;
         Arrays.fill(crossPage, Decoded.pack(Op.END, 0, 0, 0, 0, 0));
     }
 
-    /** Thread-safe: makes a running {@link #run} return TIMER_INTERRUPT soon (at its next taken jump). */
+    /**
+     * Thread-safe: makes a running {@link #run} return TIMER_INTERRUPT soon (within
+     * {@link #CHUNK} instructions).
+     */
     public void requestInterrupt() { interruptRequested = true; }
 
     /** Drops the LR/SC reservation (a kernel does this on every context switch). */
@@ -89,303 +107,99 @@ public final class Hart {
      */
     public void setTimeSource(LongUnaryOperator time) { this.time = time; }
 
-    private static final long END_WORD = Decoded.pack(Op.END, 0, 0, 0, 0, 0);
+    /**
+     * Instructions {@link #executePage} may run before {@link #run} looks again for an
+     * interrupt request: bounds how long {@link #requestInterrupt} waits, while the inner
+     * loop itself reads no volatile field.
+     */
+    static final int CHUNK = 1024;
+
+    /** What executePage returns when a jump left the page for {@link #jumpTarget}. */
+    private static final int LEFT_PAGE = Integer.MIN_VALUE;
+    /** Set by executePage when it returns: the budget it left, and where a jump off the page went. */
+    private int pageLeft;
+    private long jumpTarget;
+    /**
+     * The virtual address of the page (of slot 0) executePage runs. A field rather than a
+     * local: the few instructions that need pc read it, and the loop's registers are left
+     * to the values every instruction uses.
+     */
+    private long pageVa;
 
     /**
      * Runs user code from pc for at most budget instructions and returns why it stopped:
      * a synchronous exception (pc = the instruction, which has not retired and wrote
      * nothing), or TIMER_INTERRUPT (pc = the next instruction) when the budget is used up
      * or {@link #requestInterrupt} was called. Every trap drops the LR reservation.
+     *
+     * <p>This is the outer loop: it translates pc, finds the page's decoded words and lets
+     * {@link #executePage} run them; what that leaves out (a first execution to decode, a
+     * TLB miss, the rare instructions, every trap) is done here, where calls are cheap to
+     * make because the hot loop is elsewhere.
      */
     public Trap run(long budget) {
-        final long[] x = this.x, f = this.f;
-        final ByteBuffer ram = mem.ram;
         final Object[] decoded = mem.decoded;
-        final Mmu mmu = this.mmu;
-        final long[] fetchTag = mmu.fetchTag, loadTag = mmu.loadTag, storeTag = mmu.storeTag;
-        final long[] fetchAdd = mmu.fetchAdd, loadAdd = mmu.loadAdd, storeAdd = mmu.storeAdd;
+        final long[] fetchTlb = mmu.fetchTlb;
         final long ctx = mmu.ctxKey;
         x[0] = 0;
         long pc = this.pc;
         long n = 0;
         Trap trap;
-
-        block:
+        loop:
         while (true) {
             if (n >= budget || interruptRequested) {
-                trap = new Trap(Trap.Cause.TIMER_INTERRUPT, pc, 0);
                 interruptRequested = false;
+                trap = new Trap(Trap.Cause.TIMER_INTERRUPT, pc, 0);
                 break;
             }
-            int ti = (int) (pc >>> 12) & Mmu.TLB_MASK;
-            if (fetchTag[ti] != ((pc & ~0xffeL) | ctx) && !fetchMiss(pc)) { // odd pc: always a miss
+            int ti = ((int) (pc >>> 12) & Mmu.TLB_MASK) << 1;
+            if (fetchTlb[ti] != ((pc & ~0xffeL) | ctx) && !fetchMiss(pc)) { // odd pc: always a miss
                 trap = fault(pc);
                 break;
             }
-            long pageVa = pc & ~0xfffL;
-            final int base = (int) (pageVa + fetchAdd[ti]);
+            final long pageVa = pc & ~0xfffL;
+            final int base = (int) (pageVa + fetchTlb[ti + 1]);
             long[] code = (long[]) decoded[base >>> 12];
             if (code == null) {
                 code = Decoded.newPage();
                 VarHandle.releaseFence(); // another hart must not see the page before its END words
                 decoded[base >>> 12] = code;
             }
-            int s = (int) (pc & 0xfff) >>> 1;
-
-            inner:
-            while (true) {
-                final long d = code[s];
-                final int rd = (int) (d >>> 10) & 31, rs1 = (int) (d >>> 15) & 31, rs2 = (int) (d >>> 20) & 31;
-                final long imm = d >> 32;
-                jump:
-                {
-                    switch ((int) d & 0xff) {
-                        case Op.DECODE -> {
-                            code[s] = Decoder.decodeAt(ram, base + (s << 1), s == Decoded.PAGE_WORDS - 3);
-                            continue inner;
-                        }
-                        case Op.END -> {
-                            pc = pageVa + ((long) s << 1);
-                            continue block;
-                        }
-                        case Op.CROSS -> {
-                            long ipc = pageVa + ((long) s << 1);
-                            long whole = crossFetch(ipc, (int) imm);
-                            if (whole < 0) {
-                                pc = ipc;
-                                trap = fault(ipc);
-                                break block;
-                            }
-                            crossPage[0] = Decoder.decode32((int) whole);
-                            code = crossPage;
-                            pageVa = ipc;
-                            s = 0;
-                            continue inner;
-                        }
-                        case Op.ILLEGAL -> {
-                            pc = pageVa + ((long) s << 1);
-                            trap = new Trap(Trap.Cause.ILLEGAL_INSTRUCTION, pc, imm & 0xffffffffL);
-                            break block;
-                        }
-                        case Op.NOP -> { }
-                        case Op.LI -> x[rd] = imm;
-                        case Op.LUI -> x[rd] = imm;
-                        case Op.AUIPC -> x[rd] = pageVa + ((long) s << 1) + imm;
-                        case Op.JAL -> {
-                            x[rd] = pageVa + ((long) s << 1) + 4;
-                            s += (int) (imm >> 1);
-                            break jump;
-                        }
-                        case Op.J -> {
-                            s += (int) (imm >> 1);
-                            break jump;
-                        }
-                        case Op.JALR, Op.JR -> {
-                            long target = (x[rs1] + imm) & ~1L;
-                            if (rd != 0) x[rd] = pageVa + ((long) s << 1) + ((d >>> 7) & 6);
-                            if ((target & ~0xfffL) == pageVa) {
-                                s = (int) (target & 0xfff) >>> 1;
-                                break jump;
-                            }
-                            n++;
-                            pc = target;
-                            continue block;
-                        }
-                        case Op.BEQ -> { if (x[rs1] == x[rs2]) { s += (int) (imm >> 1); break jump; } }
-                        case Op.BNE -> { if (x[rs1] != x[rs2]) { s += (int) (imm >> 1); break jump; } }
-                        case Op.BLT -> { if (x[rs1] < x[rs2]) { s += (int) (imm >> 1); break jump; } }
-                        case Op.BGE -> { if (x[rs1] >= x[rs2]) { s += (int) (imm >> 1); break jump; } }
-                        case Op.BLTU -> { if (x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE) { s += (int) (imm >> 1); break jump; } }
-                        case Op.BGEU -> { if (x[rs1] + Long.MIN_VALUE >= x[rs2] + Long.MIN_VALUE) { s += (int) (imm >> 1); break jump; } }
-                        case Op.LB, Op.LBU -> {
-                            long va = x[rs1] + imm;
-                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
-                            long v;
-                            if (loadTag[i] == ((va & ~0xfffL) | ctx)) v = ram.get((int) (va + loadAdd[i]));
-                            else {
-                                v = load(va, 1);
-                                if (faultCause != null) { pc = pageVa + ((long) s << 1); trap = fault(pc); break block; }
-                            }
-                            x[rd] = ((int) d & 0xff) == Op.LB ? (byte) v : v & 0xff;
-                        }
-                        case Op.LH, Op.LHU -> {
-                            long va = x[rs1] + imm;
-                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
-                            long v;
-                            if (loadTag[i] == ((va & ~0xffeL) | ctx)) v = (short) I16.get(ram, (int) (va + loadAdd[i]));
-                            else {
-                                v = load(va, 2);
-                                if (faultCause != null) { pc = pageVa + ((long) s << 1); trap = fault(pc); break block; }
-                            }
-                            x[rd] = ((int) d & 0xff) == Op.LH ? (short) v : v & 0xffff;
-                        }
-                        case Op.LW, Op.LWU -> {
-                            long va = x[rs1] + imm;
-                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
-                            long v;
-                            if (loadTag[i] == ((va & ~0xffcL) | ctx)) v = (int) I32.get(ram, (int) (va + loadAdd[i]));
-                            else {
-                                v = load(va, 4);
-                                if (faultCause != null) { pc = pageVa + ((long) s << 1); trap = fault(pc); break block; }
-                            }
-                            x[rd] = ((int) d & 0xff) == Op.LW ? (int) v : v & 0xffffffffL;
-                        }
-                        case Op.LD -> {
-                            long va = x[rs1] + imm;
-                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
-                            if (loadTag[i] == ((va & ~0xff8L) | ctx)) x[rd] = (long) I64.get(ram, (int) (va + loadAdd[i]));
-                            else {
-                                long v = load(va, 8);
-                                if (faultCause != null) { pc = pageVa + ((long) s << 1); trap = fault(pc); break block; }
-                                x[rd] = v;
-                            }
-                        }
-                        case Op.SD -> {
-                            long va = x[rs1] + imm;
-                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
-                            if (storeTag[i] == ((va & ~0xff8L) | ctx)) {
-                                int a = (int) (va + storeAdd[i]);
-                                I64.set(ram, a, x[rs2]);
-                                if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
-                            } else if (!store(va, 8, x[rs2])) {
-                                pc = pageVa + ((long) s << 1);
-                                trap = fault(pc);
-                                break block;
-                            }
-                        }
-                        case Op.SW -> {
-                            long va = x[rs1] + imm;
-                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
-                            if (storeTag[i] == ((va & ~0xffcL) | ctx)) {
-                                int a = (int) (va + storeAdd[i]);
-                                I32.set(ram, a, (int) x[rs2]);
-                                if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
-                            } else if (!store(va, 4, x[rs2])) {
-                                pc = pageVa + ((long) s << 1);
-                                trap = fault(pc);
-                                break block;
-                            }
-                        }
-                        case Op.SB, Op.SH -> {
-                            long va = x[rs1] + imm;
-                            int i = (int) (va >>> 12) & Mmu.TLB_MASK;
-                            int size = 1 << (((int) d & 0xff) - Op.SB);
-                            if (storeTag[i] == ((va & ~(0xfffL & -size)) | ctx)) {
-                                int a = (int) (va + storeAdd[i]);
-                                if (size == 1) ram.put(a, (byte) x[rs2]);
-                                else I16.set(ram, a, (short) x[rs2]);
-                                if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
-                            } else if (!store(va, size, x[rs2])) {
-                                pc = pageVa + ((long) s << 1);
-                                trap = fault(pc);
-                                break block;
-                            }
-                        }
-                        case Op.ADDI -> x[rd] = x[rs1] + imm;
-                        case Op.SLTI -> x[rd] = x[rs1] < imm ? 1 : 0;
-                        case Op.SLTIU -> x[rd] = Long.compareUnsigned(x[rs1], imm) < 0 ? 1 : 0;
-                        case Op.XORI -> x[rd] = x[rs1] ^ imm;
-                        case Op.ORI -> x[rd] = x[rs1] | imm;
-                        case Op.ANDI -> x[rd] = x[rs1] & imm;
-                        case Op.SLLI -> x[rd] = x[rs1] << imm;
-                        case Op.SRLI -> x[rd] = x[rs1] >>> imm;
-                        case Op.SRAI -> x[rd] = x[rs1] >> imm;
-                        case Op.ADDIW -> x[rd] = (int) (x[rs1] + imm);
-                        case Op.SLLIW -> x[rd] = (int) x[rs1] << imm;
-                        case Op.SRLIW -> x[rd] = (int) x[rs1] >>> imm;
-                        case Op.SRAIW -> x[rd] = (int) x[rs1] >> imm;
-                        case Op.ADD -> x[rd] = x[rs1] + x[rs2];
-                        case Op.SUB -> x[rd] = x[rs1] - x[rs2];
-                        case Op.SLL -> x[rd] = x[rs1] << x[rs2];
-                        case Op.SLT -> x[rd] = x[rs1] < x[rs2] ? 1 : 0;
-                        case Op.SLTU -> x[rd] = Long.compareUnsigned(x[rs1], x[rs2]) < 0 ? 1 : 0;
-                        case Op.XOR -> x[rd] = x[rs1] ^ x[rs2];
-                        case Op.SRL -> x[rd] = x[rs1] >>> x[rs2];
-                        case Op.SRA -> x[rd] = x[rs1] >> x[rs2];
-                        case Op.OR -> x[rd] = x[rs1] | x[rs2];
-                        case Op.AND -> x[rd] = x[rs1] & x[rs2];
-                        case Op.ADDW -> x[rd] = (int) (x[rs1] + x[rs2]);
-                        case Op.SUBW -> x[rd] = (int) (x[rs1] - x[rs2]);
-                        case Op.SLLW -> x[rd] = (int) x[rs1] << x[rs2];
-                        case Op.SRLW -> x[rd] = (int) x[rs1] >>> x[rs2];
-                        case Op.SRAW -> x[rd] = (int) x[rs1] >> x[rs2];
-                        case Op.MUL -> x[rd] = x[rs1] * x[rs2];
-                        case Op.MULW -> x[rd] = (int) x[rs1] * (int) x[rs2];
-                        case Op.MULH, Op.MULHSU, Op.MULHU, Op.DIV, Op.DIVU, Op.REM, Op.REMU,
-                             Op.DIVW, Op.DIVUW, Op.REMW, Op.REMUW ->
-                                x[rd] = Alu.muldiv((int) d & 0xff, x[rs1], x[rs2]);
-                        case Op.FLW, Op.FLD -> {
-                            long va = x[rs1] + imm;
-                            int size = ((int) d & 0xff) == Op.FLW ? 4 : 8;
-                            long v = load(va, size);
-                            if (faultCause != null) { pc = pageVa + ((long) s << 1); trap = fault(pc); break block; }
-                            f[rd] = size == 4 ? v | 0xffffffff00000000L : v; // NaN-box a single
-                        }
-                        case Op.FSW, Op.FSD -> {
-                            int size = ((int) d & 0xff) == Op.FSW ? 4 : 8;
-                            if (!store(x[rs1] + imm, size, f[rs2])) {
-                                pc = pageVa + ((long) s << 1);
-                                trap = fault(pc);
-                                break block;
-                            }
-                        }
-                        case Op.FP -> {
-                            if (!FloatUnit.execute(this, (int) imm)) {
-                                pc = pageVa + ((long) s << 1);
-                                trap = new Trap(Trap.Cause.ILLEGAL_INSTRUCTION, pc, imm & 0xffffffffL);
-                                break block;
-                            }
-                        }
-                        case Op.AMO -> {
-                            if (!atomic((int) imm)) {
-                                pc = pageVa + ((long) s << 1);
-                                trap = fault(pc);
-                                break block;
-                            }
-                        }
-                        case Op.CSR -> {
-                            if (!csr((int) imm, n)) {
-                                pc = pageVa + ((long) s << 1);
-                                trap = new Trap(Trap.Cause.ILLEGAL_INSTRUCTION, pc, imm & 0xffffffffL);
-                                break block;
-                            }
-                        }
-                        case Op.LOAD_X0 -> {
-                            load(x[rs1] + imm, 1 << (rs2 & 3));
-                            if (faultCause != null) { pc = pageVa + ((long) s << 1); trap = fault(pc); break block; }
-                        }
-                        case Op.FENCE -> VarHandle.fullFence();
-                        case Op.FENCE_I -> {
-                            // Forget every decoded page (the one running too), then fetch afresh.
-                            Arrays.fill(decoded, null);
-                            n++;
-                            pc = pageVa + ((long) s << 1) + 4;
-                            continue block;
-                        }
-                        case Op.ECALL -> {
-                            pc = pageVa + ((long) s << 1);
-                            trap = new Trap(Trap.Cause.ECALL, pc, 0);
-                            break block;
-                        }
-                        case Op.EBREAK -> {
-                            pc = pageVa + ((long) s << 1);
-                            trap = new Trap(Trap.Cause.BREAKPOINT, pc, pc);
-                            break block;
-                        }
-                        default -> throw new IllegalStateException("bad decoded word " + Decoded.toString(d));
+            int chunk = (int) Math.min(budget - n, CHUNK);
+            int stop = executePage(code, (int) (pc & 0xfff) >>> 1, pageVa, chunk);
+            n += chunk - pageLeft;
+            if (stop == LEFT_PAGE) {
+                pc = jumpTarget;
+                continue;
+            }
+            pc = pageVa + ((long) stop << 1);
+            if (pageLeft == 0 || (stop & ~(Decoded.PAGE_SLOTS - 1)) != 0) continue; // out of budget, or off the page
+            // The instruction at pc is one executePage leaves to us.
+            long d = code[stop];
+            switch (Decoded.op(d)) {
+                case Op.DECODE -> code[stop] = Decoder.decodeAt(mem.ram, base + (stop << 1), stop == Decoded.PAGE_SLOTS - 1);
+                case Op.CROSS -> {
+                    long whole = crossFetch(pc, Decoded.imm(d));
+                    if (whole < 0) {
+                        trap = fault(pc);
+                        break loop;
                     }
-                    // Fell through: the next instruction in sequence.
-                    s += (int) (d >>> 8) & 3;
-                    if (++n >= budget) {
-                        pc = pageVa + ((long) s << 1);
-                        continue block;
+                    // Run it alone, from a page of its own whose slot 0 is at pc (see crossPage).
+                    crossPage[0] = d = Decoder.decode32((int) whole);
+                    stop = executePage(crossPage, 0, pc, 1);
+                    n += 1 - pageLeft;
+                    if (stop == LEFT_PAGE) pc = jumpTarget;
+                    else if (pageLeft == 0) pc += (long) stop << 1;
+                    else if ((trap = step(d, pc, n)) != null) break loop;
+                    else {
+                        n++;
+                        pc += 4;
                     }
-                    continue inner;
                 }
-                // A taken branch or jump to slot s (relative to pageVa).
-                if (++n >= budget || (s & ~(Decoded.PAGE_WORDS - 3)) != 0 || interruptRequested) {
-                    pc = pageVa + ((long) s << 1);
-                    continue block;
+                default -> {
+                    if ((trap = step(d, pc, n)) != null) break loop;
+                    n++;
+                    pc += 2L * Decoded.halfwords(d);
                 }
             }
         }
@@ -393,6 +207,237 @@ public final class Hart {
         this.instret += n;
         clearReservation();
         return trap;
+    }
+
+    /**
+     * The interpreter's hot loop: executes the decoded words of one page from slot s on,
+     * for at most budget instructions, following branches and jumps that stay on the page.
+     * It makes no calls and raises no traps: an instruction it cannot finish alone (not yet
+     * decoded, a TLB miss, anything rare) ends the loop before it runs, for {@link #run}
+     * to do. That keeps this method small and its values in machine registers.
+     *
+     * @return the slot (relative to pageVa, perhaps off the page) of the next instruction,
+     *         not yet run; or LEFT_PAGE after a jump elsewhere, to {@link #jumpTarget}.
+     *         {@link #pageLeft} says how much of the budget is left.
+     */
+    private int executePage(long[] code, int s, long pageVa, int budget) {
+        this.pageVa = pageVa;
+        int left = budget;
+        stop:
+        for (; left > 0; left--) {
+            final long d = code[s];
+            final int rd = (int) (d >>> 10) & 31, rs1 = (int) (d >>> 15) & 31, rs2 = (int) (d >>> 20) & 31;
+            final long imm = d >> 32;
+            jump:
+            {
+                switch ((int) d & 0xff) {
+                    case Op.NOP -> { }
+                    case Op.LI, Op.LUI -> x[rd] = imm;
+                    case Op.AUIPC -> x[rd] = this.pageVa + ((long) s << 1) + imm;
+                    case Op.JAL -> {
+                        x[rd] = this.pageVa + ((long) s << 1) + 4;
+                        s += (int) (imm >> 1);
+                        break jump;
+                    }
+                    case Op.J -> {
+                        s += (int) (imm >> 1);
+                        break jump;
+                    }
+                    case Op.JALR, Op.JR -> {
+                        long target = (x[rs1] + imm) & ~1L;
+                        if (rd != 0) x[rd] = this.pageVa + ((long) s << 1) + ((d >>> 7) & 6);
+                        if ((target & ~0xfffL) == this.pageVa) {
+                            s = (int) (target & 0xfff) >>> 1;
+                            break jump;
+                        }
+                        jumpTarget = target;
+                        pageLeft = left - 1;
+                        return LEFT_PAGE;
+                    }
+                    case Op.BEQ -> { if (x[rs1] == x[rs2]) { s += (int) (imm >> 1); break jump; } }
+                    case Op.BNE -> { if (x[rs1] != x[rs2]) { s += (int) (imm >> 1); break jump; } }
+                    case Op.BLT -> { if (x[rs1] < x[rs2]) { s += (int) (imm >> 1); break jump; } }
+                    case Op.BGE -> { if (x[rs1] >= x[rs2]) { s += (int) (imm >> 1); break jump; } }
+                    case Op.BLTU -> { if (x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE) { s += (int) (imm >> 1); break jump; } }
+                    case Op.BGEU -> { if (x[rs1] + Long.MIN_VALUE >= x[rs2] + Long.MIN_VALUE) { s += (int) (imm >> 1); break jump; } }
+                    // Loads and stores hit their TLB or leave the loop: tag == page | context,
+                    // with the low bits of the address that must be 0 for alignment kept in.
+                    // Each memory access here is one call site the JIT must inline: one that
+                    // had not run when it compiled this loop would stay a call, and a call in
+                    // the loop costs every instruction. So the narrow and floating-point loads
+                    // share one access, and the floating-point stores share the integer ones'
+                    // (halfword stores, rare, go to step).
+                    case Op.LB, Op.LH, Op.LW, Op.LBU, Op.LHU, Op.LWU, Op.FLW, Op.FLD -> {
+                        long va = x[rs1] + imm;
+                        int op = (int) d & 0xff;
+                        // The load's funct3: size 1 << (f3 & 3), unsigned if f3 >= 4 (FLW: as LWU).
+                        int f3 = op < Op.FLW ? op - Op.LB : op == Op.FLW ? 6 : 3;
+                        int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
+                        if (loadTlb[i] != ((va & ~(0xfffL & (-1L << (f3 & 3)))) | mmu.ctxKey)) break stop;
+                        // The 8 bytes from va (the buffer has room past RAM's end), of which the
+                        // low ones are the value: an aligned value is all in one cache line, so
+                        // it is read atomically.
+                        long v = (long) I64.get(ram, (int) (va + loadTlb[i + 1]));
+                        int unused = 64 - (8 << (f3 & 3));
+                        v = f3 < 4 ? v << unused >> unused : v << unused >>> unused;
+                        if (op < Op.FLW) x[rd] = v;
+                        else f[rd] = op == Op.FLW ? v | 0xffffffff00000000L : v; // NaN-box a single
+                    }
+                    case Op.LD -> {
+                        long va = x[rs1] + imm;
+                        int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
+                        if (loadTlb[i] != ((va & ~0xff8L) | mmu.ctxKey)) break stop;
+                        x[rd] = (long) I64.get(ram, (int) (va + loadTlb[i + 1]));
+                    }
+                    // A store also drops the decoded code of the page it writes.
+                    case Op.SB -> {
+                        long va = x[rs1] + imm;
+                        int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
+                        if (storeTlb[i] != ((va & ~0xfffL) | mmu.ctxKey)) break stop;
+                        int a = (int) (va + storeTlb[i + 1]);
+                        put8(ram, a, (byte) x[rs2]);
+                        if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
+                    }
+                    case Op.SW, Op.FSW -> {
+                        long va = x[rs1] + imm;
+                        int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
+                        if (storeTlb[i] != ((va & ~0xffcL) | mmu.ctxKey)) break stop;
+                        int a = (int) (va + storeTlb[i + 1]);
+                        I32.set(ram, a, (int) (((int) d & 0xff) == Op.SW ? x[rs2] : f[rs2]));
+                        if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
+                    }
+                    case Op.SD, Op.FSD -> {
+                        long va = x[rs1] + imm;
+                        int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
+                        if (storeTlb[i] != ((va & ~0xff8L) | mmu.ctxKey)) break stop;
+                        int a = (int) (va + storeTlb[i + 1]);
+                        I64.set(ram, a, ((int) d & 0xff) == Op.SD ? x[rs2] : f[rs2]);
+                        if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
+                    }
+                    case Op.ADDI -> x[rd] = x[rs1] + imm;
+                    case Op.SLTI -> x[rd] = x[rs1] < imm ? 1 : 0;
+                    case Op.SLTIU -> x[rd] = x[rs1] + Long.MIN_VALUE < imm + Long.MIN_VALUE ? 1 : 0;
+                    case Op.XORI -> x[rd] = x[rs1] ^ imm;
+                    case Op.ORI -> x[rd] = x[rs1] | imm;
+                    case Op.ANDI -> x[rd] = x[rs1] & imm;
+                    case Op.SLLI -> x[rd] = x[rs1] << imm;
+                    case Op.SRLI -> x[rd] = x[rs1] >>> imm;
+                    case Op.SRAI -> x[rd] = x[rs1] >> imm;
+                    case Op.ADDIW -> x[rd] = (int) (x[rs1] + imm);
+                    case Op.SLLIW -> x[rd] = (int) x[rs1] << imm;
+                    case Op.SRLIW -> x[rd] = (int) x[rs1] >>> imm;
+                    case Op.SRAIW -> x[rd] = (int) x[rs1] >> imm;
+                    case Op.ADD -> x[rd] = x[rs1] + x[rs2];
+                    case Op.SUB -> x[rd] = x[rs1] - x[rs2];
+                    case Op.SLL -> x[rd] = x[rs1] << x[rs2];
+                    case Op.SLT -> x[rd] = x[rs1] < x[rs2] ? 1 : 0;
+                    case Op.SLTU -> x[rd] = x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE ? 1 : 0;
+                    case Op.XOR -> x[rd] = x[rs1] ^ x[rs2];
+                    case Op.SRL -> x[rd] = x[rs1] >>> x[rs2];
+                    case Op.SRA -> x[rd] = x[rs1] >> x[rs2];
+                    case Op.OR -> x[rd] = x[rs1] | x[rs2];
+                    case Op.AND -> x[rd] = x[rs1] & x[rs2];
+                    case Op.ADDW -> x[rd] = (int) (x[rs1] + x[rs2]);
+                    case Op.SUBW -> x[rd] = (int) (x[rs1] - x[rs2]);
+                    case Op.SLLW -> x[rd] = (int) x[rs1] << x[rs2];
+                    case Op.SRLW -> x[rd] = (int) x[rs1] >>> x[rs2];
+                    case Op.SRAW -> x[rd] = (int) x[rs1] >> x[rs2];
+                    case Op.MUL -> x[rd] = x[rs1] * x[rs2];
+                    case Op.MULW -> x[rd] = (int) x[rs1] * (int) x[rs2];
+                    // The rest of M inline too (the library methods used are JIT intrinsics, never
+                    // calls). Division by zero gives all ones and a remainder equal to the
+                    // dividend; MIN / -1 gives MIN and remainder 0, as Java's / and % do.
+                    // W forms work on the low 32 bits and sign-extend the 32-bit result.
+                    case Op.MULH -> x[rd] = Math.multiplyHigh(x[rs1], x[rs2]);
+                    case Op.MULHU -> x[rd] = Math.unsignedMultiplyHigh(x[rs1], x[rs2]);
+                    // a signed * b unsigned: b's unsigned value is b + 2^64 when b < 0.
+                    case Op.MULHSU -> x[rd] = Math.multiplyHigh(x[rs1], x[rs2]) + ((x[rs2] >> 63) & x[rs1]);
+                    case Op.DIV -> x[rd] = x[rs2] == 0 ? -1 : x[rs1] / x[rs2];
+                    case Op.DIVU -> x[rd] = x[rs2] == 0 ? -1 : Long.divideUnsigned(x[rs1], x[rs2]);
+                    case Op.REM -> x[rd] = x[rs2] == 0 ? x[rs1] : x[rs1] % x[rs2];
+                    case Op.REMU -> x[rd] = x[rs2] == 0 ? x[rs1] : Long.remainderUnsigned(x[rs1], x[rs2]);
+                    case Op.DIVW -> x[rd] = (int) x[rs2] == 0 ? -1 : (int) x[rs1] / (int) x[rs2];
+                    case Op.DIVUW -> x[rd] = (int) x[rs2] == 0 ? -1 : Integer.divideUnsigned((int) x[rs1], (int) x[rs2]);
+                    case Op.REMW -> x[rd] = (int) x[rs2] == 0 ? (int) x[rs1] : (int) x[rs1] % (int) x[rs2];
+                    case Op.REMUW -> x[rd] = (int) x[rs2] == 0 ? (int) x[rs1] : Integer.remainderUnsigned((int) x[rs1], (int) x[rs2]);
+                    default -> { break stop; } // for run to do
+                }
+                // Fell through: the next instruction in sequence. A branch on the length,
+                // not s += length: the processor predicts the branch and fetches the next
+                // word at once, instead of waiting for this word's load to know where it is.
+                if (Decoded.is32Bit(d)) s += 2;
+                else s += 1;
+                continue;
+            }
+            // A taken branch or jump, to slot s.
+            if ((s & ~(Decoded.PAGE_SLOTS - 1)) != 0) {
+                left--;
+                break;
+            }
+        }
+        pageLeft = left;
+        return s;
+    }
+
+    /**
+     * Executes one instruction that {@link #executePage} leaves out, at pc, but does not
+     * move pc: the loads and stores that missed their TLB (or cross a page, or are
+     * misaligned), halfword stores, floating-point arithmetic, atomics, CSRs, fences and
+     * the trapping instructions.
+     *
+     * @param retired instructions retired so far in this run (for the counter CSRs)
+     * @return null when it retired, else the trap it raised (and nothing was written)
+     */
+    private Trap step(long d, long pc, long retired) {
+        final int op = Decoded.op(d), rd = Decoded.rd(d), rs1 = Decoded.rs1(d), rs2 = Decoded.rs2(d);
+        final long imm = d >> 32;
+        switch (op) {
+            case Op.LB, Op.LBU, Op.LH, Op.LHU, Op.LW, Op.LWU, Op.LD, Op.FLW, Op.FLD, Op.LOAD_X0 -> {
+                int size = switch (op) {
+                    case Op.LB, Op.LBU -> 1;
+                    case Op.LH, Op.LHU -> 2;
+                    case Op.LW, Op.LWU, Op.FLW -> 4;
+                    case Op.LOAD_X0 -> 1 << (rs2 & 3);
+                    default -> 8;
+                };
+                long v = load(x[rs1] + imm, size);
+                if (faultCause != null) return fault(pc);
+                switch (op) {
+                    case Op.LB -> x[rd] = (byte) v;
+                    case Op.LH -> x[rd] = (short) v;
+                    case Op.LW -> x[rd] = (int) v;
+                    case Op.LD, Op.LBU, Op.LHU, Op.LWU -> x[rd] = v;
+                    case Op.FLW -> f[rd] = v | 0xffffffff00000000L; // NaN-box a single
+                    case Op.FLD -> f[rd] = v;
+                    default -> { } // LOAD_X0: the access was all
+                }
+            }
+            case Op.SB, Op.SH, Op.SW, Op.SD, Op.FSW, Op.FSD -> {
+                int size = switch (op) {
+                    case Op.SB -> 1;
+                    case Op.SH -> 2;
+                    case Op.SW, Op.FSW -> 4;
+                    default -> 8;
+                };
+                if (!store(x[rs1] + imm, size, op == Op.FSW || op == Op.FSD ? f[rs2] : x[rs2])) return fault(pc);
+            }
+            case Op.FP -> {
+                if (!FloatUnit.execute(this, (int) imm)) return new Trap(Trap.Cause.ILLEGAL_INSTRUCTION, pc, imm & 0xffffffffL);
+            }
+            case Op.AMO -> {
+                if (!atomic((int) imm)) return fault(pc);
+            }
+            case Op.CSR -> {
+                if (!csr((int) imm, retired)) return new Trap(Trap.Cause.ILLEGAL_INSTRUCTION, pc, imm & 0xffffffffL);
+            }
+            case Op.FENCE -> VarHandle.fullFence();
+            case Op.FENCE_I -> Arrays.fill(mem.decoded, null); // forget every decoded page, this one too
+            case Op.ECALL -> { return new Trap(Trap.Cause.ECALL, pc, 0); }
+            case Op.EBREAK -> { return new Trap(Trap.Cause.BREAKPOINT, pc, pc); }
+            case Op.ILLEGAL -> { return new Trap(Trap.Cause.ILLEGAL_INSTRUCTION, pc, imm & 0xffffffffL); }
+            default -> throw new IllegalStateException("bad decoded word " + Decoded.toString(d));
+        }
+        return null;
     }
 
     /** Turns the recorded fault into a Trap at pc and clears it. */
@@ -493,7 +538,7 @@ public final class Hart {
         int inPage = PhysicalMemory.PAGE_SIZE - (int) (va & 0xfff);
         if (inPage >= size) {
             switch (size) {
-                case 1 -> ram.put(a, (byte) v);
+                case 1 -> put8(ram, a, (byte) v);
                 case 2 -> I16.set(ram, a, (short) v);
                 case 4 -> I32.set(ram, a, (int) v);
                 default -> I64.set(ram, a, v);
@@ -513,6 +558,14 @@ public final class Hart {
         wrote(a2, size - inPage);
         return true;
     }
+
+    /**
+     * A byte store (there is no byte view VarHandle for a ByteBuffer, so this is the
+     * buffer's own put, a virtual call the JIT inlines for the class it has seen here).
+     * The fast and slow paths share this one call site: a store TLB miss runs it first,
+     * so the JIT has seen the buffer's class before it compiles the fast path.
+     */
+    private static void put8(ByteBuffer ram, int a, byte v) { ram.put(a, v); }
 
     /** After this hart wrote ram[a, a+len) within one page: stale code and reservation go. */
     private void wrote(int a, int len) {
@@ -572,7 +625,7 @@ public final class Hart {
             if (ok) mem.decoded[a >>> PhysicalMemory.PAGE_SHIFT] = null;
             result = ok ? 0 : 1;
         } else {
-            result = size == 4 ? Alu.amo32(f5, ram, a, (int) src) : Alu.amo64(f5, ram, a, src);
+            result = size == 4 ? Amo.word(f5, ram, a, (int) src) : Amo.doubleword(f5, ram, a, src);
             wrote(a, size);
         }
         if (rd != 0) x[rd] = result;

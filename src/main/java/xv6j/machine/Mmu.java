@@ -42,9 +42,12 @@ public final class Mmu {
     private static final int BARE_SPACE = 1 << 16;
     private static final int MAX_CTX = 510;
 
-    final long[] fetchTag = new long[TLB_SIZE], loadTag = new long[TLB_SIZE], storeTag = new long[TLB_SIZE];
-    /** ram index = va + add; kept per TLB so each fast path touches two arrays. */
-    final long[] fetchAdd = new long[TLB_SIZE], loadAdd = new long[TLB_SIZE], storeAdd = new long[TLB_SIZE];
+    /**
+     * The TLBs. Entry i is two longs: at [2i] its tag, at [2i+1] the addend that makes
+     * a virtual address of the page an index of ram (ram index = va + addend). Both
+     * halves in one array: a lookup reads one cache line and one array reference.
+     */
+    final long[] fetchTlb = new long[2 * TLB_SIZE], loadTlb = new long[2 * TLB_SIZE], storeTlb = new long[2 * TLB_SIZE];
     /** Per entry: bits 0-1 = page-table level of the leaf (0 = 4 KiB), bit 2 = global. */
     private final byte[] fetchInfo = new byte[TLB_SIZE], loadInfo = new byte[TLB_SIZE], storeInfo = new byte[TLB_SIZE];
 
@@ -105,9 +108,9 @@ public final class Mmu {
 
     /** sfence.vma x0, x0: forget every translation. */
     public void flush() {
-        Arrays.fill(fetchTag, INVALID);
-        Arrays.fill(loadTag, INVALID);
-        Arrays.fill(storeTag, INVALID);
+        Arrays.fill(fetchTlb, INVALID);
+        Arrays.fill(loadTlb, INVALID);
+        Arrays.fill(storeTlb, INVALID);
         superpages = false;
     }
 
@@ -122,28 +125,29 @@ public final class Mmu {
 
     /** who: -1 = va in all spaces; an ASID = all of that space; ASID | 1<<17 = va in that space. */
     private void flushMatching(long va, int who) {
-        flushMatching(fetchTag, fetchInfo, va, who);
-        flushMatching(loadTag, loadInfo, va, who);
-        flushMatching(storeTag, storeInfo, va, who);
+        flushMatching(fetchTlb, fetchInfo, va, who);
+        flushMatching(loadTlb, loadInfo, va, who);
+        flushMatching(storeTlb, storeInfo, va, who);
     }
 
-    private void flushMatching(long[] tag, byte[] info, long va, int who) {
+    private void flushMatching(long[] tlb, byte[] info, long va, int who) {
         boolean byVa = who < 0 || (who >>> 17) != 0;
         int asid = who & 0xffff;
         if (byVa && !superpages) { // only the one slot can hold va
             int i = (int) (va >>> 12) & TLB_MASK;
-            if (tag[i] != INVALID && ((tag[i] ^ va) & ~0xfffL) == 0 && (who < 0 || spaceMatches(tag[i], info[i], asid)))
-                tag[i] = INVALID;
+            long t = tlb[2 * i];
+            if (t != INVALID && ((t ^ va) & ~0xfffL) == 0 && (who < 0 || spaceMatches(t, info[i], asid)))
+                tlb[2 * i] = INVALID;
             return;
         }
         for (int i = 0; i < TLB_SIZE; i++) {
-            long t = tag[i];
+            long t = tlb[2 * i];
             if (t == INVALID) continue;
             if (byVa) {
                 int shift = 12 + 9 * (info[i] & 3); // an entry from a superpage stands for all of it
                 if (((t & ~0xfffL) >> shift) != (va >> shift)) continue;
             }
-            if (who < 0 || spaceMatches(t, info[i], asid)) tag[i] = INVALID;
+            if (who < 0 || spaceMatches(t, info[i], asid)) tlb[2 * i] = INVALID;
         }
     }
 
@@ -158,22 +162,22 @@ public final class Mmu {
      * @return the physical address, or {@link #PAGE_FAULT} or {@link #ACCESS_FAULT}
      */
     public long translate(long va, Access access) {
-        long[] tag, add;
+        long[] tlb;
         byte[] info;
         switch (access) {
-            case FETCH -> { tag = fetchTag; add = fetchAdd; info = fetchInfo; }
-            case LOAD -> { tag = loadTag; add = loadAdd; info = loadInfo; }
-            default -> { tag = storeTag; add = storeAdd; info = storeInfo; }
+            case FETCH -> { tlb = fetchTlb; info = fetchInfo; }
+            case LOAD -> { tlb = loadTlb; info = loadInfo; }
+            default -> { tlb = storeTlb; info = storeInfo; }
         }
         int i = (int) (va >>> 12) & TLB_MASK;
         long pageVa = va & ~0xfffL;
-        if (tag[i] == (pageVa | ctxKey)) return PhysicalMemory.BASE + va + add[i];
+        if (tlb[2 * i] == (pageVa | ctxKey)) return PhysicalMemory.BASE + va + tlb[2 * i + 1];
         long pa = walk(va, access);
         if (pa < 0) return pa;
         long ramPage = (pa & ~0xfffL) - PhysicalMemory.BASE;
         if (access != Access.STORE || (int) (ramPage >>> 12) != storeExcludedPage) {
-            tag[i] = pageVa | ctxKey;
-            add[i] = ramPage - pageVa;
+            tlb[2 * i] = pageVa | ctxKey;
+            tlb[2 * i + 1] = ramPage - pageVa;
             info[i] = (byte) (walkLevel | (walkGlobal ? 4 : 0));
             if (walkLevel > 0) superpages = true;
         }
@@ -185,8 +189,8 @@ public final class Mmu {
         storeExcludedPage = page;
         if (page < 0) return;
         for (int i = 0; i < TLB_SIZE; i++) {
-            long t = storeTag[i];
-            if (t != INVALID && (int) (((t & ~0xfffL) + storeAdd[i]) >>> 12) == page) storeTag[i] = INVALID;
+            long t = storeTlb[2 * i];
+            if (t != INVALID && (int) (((t & ~0xfffL) + storeTlb[2 * i + 1]) >>> 12) == page) storeTlb[2 * i] = INVALID;
         }
     }
 

@@ -40,9 +40,15 @@ public final class PhysicalMemory {
 
     /**
      * The bytes, little-endian; index = physical address - BASE. Harts use it directly on
-     * their fast path. Use only absolute get/put (the buffer's position is shared).
+     * their fast path. Use only absolute get/put (the buffer's position is shared). The
+     * buffer is {@link #SLACK} bytes longer than RAM.
      */
     public final ByteBuffer ram;
+    /**
+     * Bytes the buffer has past the end of RAM, never part of it: a hart reads a narrow
+     * load as the 8 bytes at its address, which may run past the last byte of RAM.
+     */
+    static final int SLACK = 8;
     /**
      * Per physical page, the hart's decoded instructions for it, or null. Owned by the
      * hart's decoder; cleared here on every write to the page.
@@ -56,7 +62,7 @@ public final class PhysicalMemory {
                     "memory size must be a multiple of 4 KiB between %d MiB and %d MiB, not %d bytes",
                     MIN_SIZE >> 20, MAX_SIZE >> 20, size));
         this.size = size;
-        this.ram = ByteBuffer.allocateDirect((int) size).order(ByteOrder.LITTLE_ENDIAN);
+        this.ram = ByteBuffer.allocateDirect((int) size + SLACK).order(ByteOrder.LITTLE_ENDIAN);
         this.decoded = new Object[(int) (size >>> PAGE_SHIFT)];
     }
 

@@ -174,6 +174,20 @@ class IntegerInstructionTest {
     }
 
     @Test
+    void narrowLoadsOfTheLastBytesOfRamWork() {
+        long last = m.mem.end() - 8; // the fast path reads 8 bytes from the address: past RAM's end here
+        m.mem.store64(last, 0x8182_8384_8586_8788L);
+        m.x[1] = last;
+        // The first load fills the TLB; the others hit it.
+        m.exec(ld(x9, x1, 0), lbu(x10, x1, 7), lb(x11, x1, 7), lhu(x12, x1, 6), lw(x13, x1, 4), lwu(x14, x1, 4));
+        assertEquals(0x81L, m.x[10]);
+        assertEquals(0xffff_ffff_ffff_ff81L, m.x[11]);
+        assertEquals(0x8182L, m.x[12]);
+        assertEquals(0xffff_ffff_8182_8384L, m.x[13]);
+        assertEquals(0x8182_8384L, m.x[14]);
+    }
+
+    @Test
     void storesWriteOnlyTheirWidth() {
         m.x[1] = TestMachine.DATA;
         m.x[2] = 0x1122_3344_5566_7788L;

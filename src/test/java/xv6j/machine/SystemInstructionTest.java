@@ -159,6 +159,39 @@ class SystemInstructionTest {
     }
 
     @Test
+    void loadInAPageCrossingInstructionMissesTheTlbAndStillRuns() {
+        long at = C + 0x1000 - 2; // nothing has touched DATA yet: the load takes the slow path
+        m.mem.store64(TestMachine.DATA, 0x1122_3344_5566_7788L);
+        m.x[5] = TestMachine.DATA;
+        m.loadAt(at, ld(x10, x5, 0), ecall());
+        assertEquals(new Trap(Trap.Cause.ECALL, at + 4, 0), m.run());
+        assertEquals(0x1122_3344_5566_7788L, m.x[10]);
+        assertEquals(1L, m.hart.instret);
+    }
+
+    @Test
+    void jalrInAPageCrossingInstructionLinksAndLeaves() {
+        long at = C + 0x1000 - 2;
+        m.x[5] = C + 0x40;
+        m.loadAt(C + 0x40, ecall());
+        m.loadAt(at, jalr(x1, x5, 0));
+        assertEquals(new Trap(Trap.Cause.ECALL, C + 0x40, 0), m.run());
+        assertEquals(at + 4, m.x[1]);
+    }
+
+    @Test
+    void budgetCountsInstructionsThatTakeTheSlowPath() {
+        // ld misses the TLB the first time; fence and csrr always leave the fast loop.
+        m.x[5] = TestMachine.DATA;
+        m.load(ld(x10, x5, 0), fence(), addi(x1, x1, 1), csrrs(x11, Hart.CSR_INSTRET, x0), jal(x0, -16));
+        Trap t = m.hart.run(11);
+        assertEquals(new Trap(Trap.Cause.TIMER_INTERRUPT, C + 4, 0), t);
+        assertEquals(11L, m.hart.instret);
+        assertEquals(2L, m.x[1]);
+        assertEquals(8L, m.x[11], "the second csrr reads instret: eight instructions before it");
+    }
+
+    @Test
     void oddPcIsAMisalignedFetch() {
         m.hart.pc = C + 1;
         assertEquals(new Trap(Trap.Cause.INSTRUCTION_MISALIGNED, C + 1, C + 1), m.hart.run(10));

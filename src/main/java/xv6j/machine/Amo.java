@@ -6,39 +6,15 @@ import static xv6j.machine.PhysicalMemory.I64;
 import java.nio.ByteBuffer;
 
 /**
- * The less frequent integer operations, out of the interpreter's hot loop: the M
- * extension's high multiplies, divisions and remainders, and the A extension's
- * read-modify-write operations.
+ * The A extension's read-modify-write operations (AMOs) on the shared RAM, each one
+ * atomic across harts: a VarHandle read-modify-write, or a compare-and-set loop for min
+ * and max.
  */
-final class Alu {
-    private Alu() {}
-
-    /**
-     * MULH[S][U], DIV[U], REM[U] and their W forms. Division by zero gives a quotient of
-     * all ones and a remainder equal to the dividend; the overflowing MIN / -1 gives MIN
-     * and remainder 0 (Java's / and % already do that; only zero needs care). W forms
-     * work on the low 32 bits and sign-extend the 32-bit result.
-     */
-    static long muldiv(int op, long a, long b) {
-        return switch (op) {
-            case Op.MULH -> Math.multiplyHigh(a, b);
-            case Op.MULHU -> Math.unsignedMultiplyHigh(a, b);
-            // a signed * b unsigned: b's unsigned value is b + 2^64 when b < 0.
-            case Op.MULHSU -> Math.multiplyHigh(a, b) + ((b >> 63) & a);
-            case Op.DIV -> b == 0 ? -1 : a / b;
-            case Op.DIVU -> b == 0 ? -1 : Long.divideUnsigned(a, b);
-            case Op.REM -> b == 0 ? a : a % b;
-            case Op.REMU -> b == 0 ? a : Long.remainderUnsigned(a, b);
-            case Op.DIVW -> (int) b == 0 ? -1 : (int) a / (int) b;
-            case Op.DIVUW -> (int) b == 0 ? -1 : Integer.divideUnsigned((int) a, (int) b);
-            case Op.REMW -> (int) b == 0 ? (int) a : (int) a % (int) b;
-            case Op.REMUW -> (int) b == 0 ? (int) a : Integer.remainderUnsigned((int) a, (int) b);
-            default -> throw new IllegalArgumentException("not an M operation: " + Op.name(op));
-        };
-    }
+final class Amo {
+    private Amo() {}
 
     /** An AMO*.W on the naturally aligned word at ram[a]; returns the old value, sign-extended. */
-    static long amo32(int funct5, ByteBuffer ram, int a, int v) {
+    static long word(int funct5, ByteBuffer ram, int a, int v) {
         return switch (funct5) {
             case 0b00001 -> (int) I32.getAndSet(ram, a, v);
             case 0b00000 -> (int) I32.getAndAdd(ram, a, v);
@@ -61,7 +37,7 @@ final class Alu {
     }
 
     /** An AMO*.D on the naturally aligned doubleword at ram[a]; returns the old value. */
-    static long amo64(int funct5, ByteBuffer ram, int a, long v) {
+    static long doubleword(int funct5, ByteBuffer ram, int a, long v) {
         return switch (funct5) {
             case 0b00001 -> (long) I64.getAndSet(ram, a, v);
             case 0b00000 -> (long) I64.getAndAdd(ram, a, v);
