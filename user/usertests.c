@@ -660,6 +660,56 @@ static void bssdata(char *s) {
     check(initialized[1] == 5 && zeroes[999] == 1, "data is not writable");
 }
 
+// Hands the CPU to the parent and back rounds times, through two pipes: fds >> 32 is
+// the read end of the parent's, fds & 0xffffffff the write end of ours.
+static void pingpong(uint64 fds, int rounds) {
+    char c = 'x';
+    for (int i = 0; i < rounds; i++) {
+        if (write(fds & 0xffffffff, &c, 1) != 1 || read(fds >> 32, &c, 1) != 1) exit(3);
+    }
+}
+
+static uint64 shrinkfds;
+
+// Uses a page, moves about, gives the page back, moves about, reads the page: dies.
+static void shrinkread(uint64 unused) {
+    pagealign();
+    volatile char *a = sbrk(PGSIZE);
+    if (a == (char *)-1) exit(4);
+    a[0] = 1;
+    pingpong(shrinkfds, 3);
+    sbrk(-PGSIZE);
+    pingpong(shrinkfds, 3);
+    printf("%s: read %d from a page given back\n", testname, a[0]);
+}
+
+// Memory a process gave back is gone wherever it runs next. With several harts a
+// process moves from hart to hart, and a hart that ran it before it gave the page back
+// must not still hold the page's translation when it runs it again.
+static void sbrkmigrate(char *s) {
+    int down[2], up[2];
+    check(pipe(down) == 0 && pipe(up) == 0, "pipe failed");
+    shrinkfds = (uint64)down[0] << 32 | up[1];
+    for (int i = 0; i < 10; i++) {
+        int pid = xfork();
+        if (pid == 0) {
+            shrinkread(0);
+            exit(0);
+        }
+        char c;
+        for (int r = 0; r < 6; r++) {
+            check(read(up[0], &c, 1) == 1, "the child stopped answering");
+            xwrite(down[1], "y", 1);
+        }
+        int status = waitpid(pid);
+        check(status == -1, "a child that read a page it gave back exited with %d, not -1", status);
+    }
+    close(down[0]);
+    close(down[1]);
+    close(up[0]);
+    close(up[1]);
+}
+
 // ---- Processes ----------------------------------------------------------------------------
 
 static void exitstatus(char *s) {
@@ -2128,6 +2178,7 @@ static struct test tests[] = {
     {kernmem, "kernmem", 0},
     {maxva, "maxva", 0},
     {bssdata, "bssdata", 0},
+    {sbrkmigrate, "sbrkmigrate", 0},
     // processes
     {exitstatus, "exitstatus", 0},
     {exitwait, "exitwait", 0},

@@ -154,7 +154,10 @@ public final class ProcTable {
         } else if (n < 0) {
             if (sz + n < 0) return false;
             sz = k.vm.uvmDealloc(p.pagetable, sz, sz + n);
-            p.tlbStale = true;
+            // Mappings are gone: every hart that ran p may still hold them in its TLB, not
+            // only this one, so p's page table becomes a new address space, which every
+            // hart flushes for before running it.
+            p.addressSpace = k.newAddressSpace();
         }
         p.sz = sz;
         return true;
