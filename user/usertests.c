@@ -1713,6 +1713,44 @@ static void irefs(char *s) {
     check(!exists("irefd"), "irefd was left behind");
 }
 
+// A directory removed while a process sits in it, and then its parent too: the process
+// finds nothing there. Not "..", whose inode may be gone or be some other file by now;
+// not room for new names, which would be lost with the directory (their inodes leaked).
+static void deadcwd(char *s) {
+    xmkdir("deadcwd1");
+    xmkdir("deadcwd1/d");
+    mkfile("deadcwd2", "", 0);
+    int ready[2], done[2];
+    check(pipe(ready) == 0 && pipe(done) == 0, "pipe failed");
+    int pid = xfork();
+    if (pid == 0) {
+        xchdir("deadcwd1/d");
+        close(done[1]);
+        xwrite(ready[1], "r", 1);
+        char c;
+        check(read(done[0], &c, 1) == 1, "the parent did not say go");
+        check(chdir("..") == -1, "chdir .. from a removed directory succeeded");
+        check(open("..", O_RDONLY) == -1, "open .. in a removed directory succeeded");
+        check(open("f", O_CREATE | O_RDWR) == -1, "create in a removed directory succeeded");
+        check(mkdir("sub") == -1, "mkdir in a removed directory succeeded");
+        check(mknod("dev", CONSOLE, 0) == -1, "mknod in a removed directory succeeded");
+        check(link("/deadcwd2", "l") == -1, "link into a removed directory succeeded");
+        check(open("f", O_RDONLY) == -1, "a name appeared in a removed directory");
+        exit(0);
+    }
+    char c;
+    check(read(ready[0], &c, 1) == 1, "the child did not get into the directory");
+    xunlink("deadcwd1/d");
+    xunlink("deadcwd1");
+    xwrite(done[1], "g", 1);
+    waitok(pid);
+    close(ready[0]);
+    close(ready[1]);
+    close(done[0]);
+    close(done[1]);
+    xunlink("deadcwd2");
+}
+
 // ---- Concurrent file-system use ----------------------------------------------------------
 
 // Two processes create, link and unlink the same names in one directory at once; the
@@ -2147,6 +2185,97 @@ static void bigdir(char *s) {
     xunlink("bigdir1");
 }
 
+#define ITAB_KIDS 5
+#define ITAB_FILES 12
+
+// The files children of inodetable hold open: itabK/fNN.
+static void itabname(char *name, int k, int i) {
+    strcpy(name, "itab0/f00");
+    name[4] = '0' + k;
+    name[7] = '0' + i / 10;
+    name[8] = '0' + i % 10;
+}
+
+// More inodes in use at once, by several processes, than the kernel keeps in memory
+// (open files and current directories each hold one): the calls that need one more
+// fail, nothing breaks, and every call works again once the holders are gone.
+static void inodetable(char *s) {
+    char name[16];
+    for (int k = 0; k < ITAB_KIDS; k++) {
+        itabname(name, k, 0);
+        name[5] = 0;
+        xmkdir(name);
+        for (int i = 0; i < ITAB_FILES; i++) {
+            itabname(name, k, i);
+            mkfile(name, "i", 1);
+        }
+    }
+    int report[2], go[2];
+    check(pipe(report) == 0 && pipe(go) == 0, "pipe failed");
+    for (int k = 0; k < ITAB_KIDS; k++) {
+        int pid = xfork();
+        if (pid == 0) {
+            // Keep fds 1 and 2 (messages) and the two pipe ends this child needs.
+            close(0);
+            close(report[0]);
+            close(go[1]);
+            itabname(name, k, 0);
+            name[5] = 0;
+            int held = chdir(name) == 0;
+            for (int i = 0; i < ITAB_FILES; i++) {
+                itabname(name, k, i);
+                held += open(name + 6, O_RDONLY) >= 0;
+            }
+            char c = held;
+            write(report[1], &c, 1);
+            read(go[0], &c, 1);     // returns 0 when the parent closes go
+            exit(0);
+        }
+    }
+    close(report[1]);
+    close(go[0]);
+    int held = 0;
+    char c;
+    for (int k = 0; k < ITAB_KIDS; k++) {
+        check(read(report[0], &c, 1) == 1, "a holder did not report");
+        held += c;
+    }
+    // With the table full or nearly, all of these either work or fail cleanly; a
+    // create that fails must not leave an inode allocated on the disk.
+    int made = 0;
+    char fresh[] = "itabnew0";
+    for (int i = 0; i < 5; i++) {
+        fresh[7] = '0' + i;
+        int fd = open(fresh, O_CREATE | O_RDWR);
+        if (fd >= 0) {
+            made |= 1 << i;
+            close(fd);
+        }
+        mkdir("itabdir");
+        unlink("itabdir");
+        chdir(".");
+    }
+    close(go[1]);
+    waitallok(ITAB_KIDS);
+    close(report[0]);
+    check(held > 0, "the holders got no inodes at all");
+    for (int i = 0; i < 5; i++) {
+        fresh[7] = '0' + i;
+        if (made & (1 << i)) xunlink(fresh);
+        else check(!exists(fresh), "a failed create left %s behind", fresh);
+    }
+    // Every name opens again.
+    for (int k = 0; k < ITAB_KIDS; k++) {
+        for (int i = 0; i < ITAB_FILES; i++) {
+            itabname(name, k, i);
+            xclose(xopen(name, O_RDONLY));
+            xunlink(name);
+        }
+        name[5] = 0;
+        xunlink(name);
+    }
+}
+
 // ---- Running the tests ------------------------------------------------------------------
 
 struct test {
@@ -2218,6 +2347,7 @@ static struct test tests[] = {
     {notdir, "notdir", 0},
     {cwdremoved, "cwdremoved", 0},
     {irefs, "irefs", 0},
+    {deadcwd, "deadcwd", 0},
     // concurrent file-system use
     {concreate, "concreate", 0},
     {createdelete, "createdelete", 0},
@@ -2234,6 +2364,7 @@ static struct test tests[] = {
     {diskfull, "diskfull", 1},
     {outofinodes, "outofinodes", 1},
     {bigdir, "bigdir", 1},
+    {inodetable, "inodetable", 0},
 };
 #define NTESTS (int)(sizeof tests / sizeof tests[0])
 

@@ -133,7 +133,7 @@ final class SysFile {
                 return -1;
             }
             Dir.Found found = k.dir.dirLookup(p, dp, name[0]);
-            if (found == null) {
+            if (found == null || found.ip() == null) {
                 k.itable.iunlockput(p, dp);
                 return -1;
             }
@@ -175,6 +175,7 @@ final class SysFile {
         if (found != null) {
             Inode ip = found.ip();
             k.itable.iunlockput(p, dp);
+            if (ip == null) return null; // no room in the inode table
             k.itable.ilock(p, ip);
             if (type == Fs.T_FILE && (ip.type == Fs.T_FILE || ip.type == Fs.T_DEVICE)) return ip;
             k.itable.iunlockput(p, ip);
