@@ -1005,6 +1005,21 @@ static void reparent2(char *s) {
     }
 }
 
+// init cannot be killed: it is the parent of every orphan, and the system cannot do
+// without it.
+static void killinit(char *s) {
+    check(kill(1) == -1, "kill(1) succeeded");
+    sleep(1);
+    // Orphans still get reaped: the system goes on.
+    int pid = xfork();
+    if (pid == 0) {
+        if (fork() == 0) exit(0);
+        exit(0);
+    }
+    waitok(pid);
+    check(kill(1) == -1, "kill(1) succeeded the second time");
+}
+
 // ---- Pipes -----------------------------------------------------------------------------
 
 // The byte at offset i of a long pipe transfer.
@@ -2316,6 +2331,7 @@ static struct test tests[] = {
     {forkfail, "forkfail", 0},
     {reparent, "reparent", 0},
     {preempt, "preempt", 0},
+    {killinit, "killinit", 0},
     {forkstorm, "forkstorm", 1},
     {forkforkfork, "forkforkfork", 1},
     {reparent2, "reparent2", 1},

@@ -275,12 +275,16 @@ public final class ProcTable {
         return k.vm.copyOut(p.pagetable, addr, b, 0, 4);
     }
 
-    /** Marks the process with this pid killed; it exits at its next kernel entry or exit. */
+    /**
+     * Marks the process with this pid killed; it exits at its next kernel entry or exit.
+     * init cannot be killed (-1): it must outlive every orphan, and its exit is a panic.
+     */
     int kill(int pid) {
         lock.lock();
         try {
             for (Proc p : proc) {
                 if (p.pid == pid && p.state != UNUSED) {
+                    if (p == initProc) return -1;
                     p.killed = true;
                     if (p.state == SLEEPING) {
                         p.state = RUNNABLE;
