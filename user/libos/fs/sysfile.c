@@ -90,7 +90,9 @@ int fs_link(struct fsproc *p, const char *old, const char *new) {
         return -1;
     }
     ilock(ip);
-    if (ip->type == T_DIR) {
+    // nlink is 16 bits on the disk: one link more than it holds would wrap it negative,
+    // and the next unlink would find an inode with no links.
+    if (ip->type == T_DIR || ip->nlink == 32767) {
         iunlockput(ip);
         end_op();
         return -1;

@@ -89,7 +89,9 @@ final class SysFile {
             Inode ip = k.namei.namei(p, old);
             if (ip == null) return -1;
             k.itable.ilock(p, ip);
-            if (ip.type == Fs.T_DIR) {
+            // nlink is 16 bits on the disk: one link more than it holds would wrap it
+            // negative, and the next unlink would find an inode with no links.
+            if (ip.type == Fs.T_DIR || ip.nlink == Short.MAX_VALUE) {
                 k.itable.iunlockput(p, ip);
                 return -1;
             }
