@@ -366,6 +366,29 @@ static void badwrite(char *s) {
     xunlink("badwrite1");
 }
 
+// A write whose buffer runs off the end of memory changes the file only as far as it
+// says it wrote: the bytes before the bad address must not reach the file (nor its
+// cached blocks) when the write reports that it did not write them.
+static void partialwrite(char *s) {
+    pagealign();
+    memset(buf, 'A', 2 * BSIZE);
+    mkfile("partialwrite1", buf, 2 * BSIZE);
+    char *top = sbrk(PGSIZE);
+    check(top != (char *)-1, "sbrk failed");
+    memset(top, 'B', PGSIZE);
+    int fd = xopen("partialwrite1", O_RDWR);
+    int r = write(fd, top + PGSIZE - 100, 200);
+    check(r == -1 || (r >= 0 && r <= 100), "write running off the heap returned %d", r);
+    xclose(fd);
+    int wrote = r < 0 ? 0 : r;
+    check(slurp("partialwrite1", buf, BUFSZ) == 2 * BSIZE, "the file's size changed");
+    for (int i = 0; i < 2 * BSIZE; i++) {
+        char want = i < wrote ? 'B' : 'A';
+        check(buf[i] == want, "byte %d is '%c', not '%c', after a write that returned %d", i, buf[i], want, r);
+    }
+    xunlink("partialwrite1");
+}
+
 // ---- Memory ----------------------------------------------------------------------------
 
 static void sbrkbasic(char *s) {
@@ -2307,6 +2330,7 @@ static struct test tests[] = {
     {ptrargs, "ptrargs", 0},
     {hugelen, "hugelen", 0},
     {badwrite, "badwrite", 0},
+    {partialwrite, "partialwrite", 0},
     // memory
     {sbrkbasic, "sbrkbasic", 0},
     {sbrkshrink, "sbrkshrink", 0},

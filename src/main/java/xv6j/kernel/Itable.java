@@ -242,17 +242,19 @@ final class Itable {
     int writei(Proc p, Inode ip, IoBuf src, long off, int n) {
         if (off > (ip.size & 0xffffffffL) || off + n < off || n < 0) return -1;
         if (off + n > (long) Fs.MAXFILE * Fs.BSIZE) return -1;
+        // Each piece is copied in whole before the block is touched: a source that goes bad
+        // part way through a piece would otherwise leave bytes in the cached block that no
+        // transaction logged, bytes that reads would see though the write says it did not
+        // write them, and that a later transaction on the block would carry to the disk.
+        byte[] piece = new byte[Fs.BSIZE];
         int tot = 0;
         while (tot < n) {
+            int m = (int) Math.min(n - tot, Fs.BSIZE - off % Fs.BSIZE);
+            if (!src.copyIn(k.vm, tot, piece, 0, m)) break;
             int addr = bmap(p, ip, (int) (off / Fs.BSIZE));
             if (addr == 0) break;
             Buf bp = k.bio.bread(p, ip.dev, addr);
-            int m = (int) Math.min(n - tot, Fs.BSIZE - off % Fs.BSIZE);
-            boolean ok = src.copyIn(k.vm, tot, bp.data, (int) (off % Fs.BSIZE), m);
-            if (!ok) {
-                k.bio.brelse(p, bp);
-                break;
-            }
+            System.arraycopy(piece, 0, bp.data, (int) (off % Fs.BSIZE), m);
             k.log.logWrite(bp);
             k.bio.brelse(p, bp);
             tot += m;
