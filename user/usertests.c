@@ -1440,6 +1440,13 @@ static void mknods(char *s) {
     check(st.type == T_DEVICE, "the node's type is %d", st.type);
     check(mknod("mknod1", CONSOLE, 0) == -1, "mknod over an existing name succeeded");
     check(mknod("nosuchdir/mknod", CONSOLE, 0) == -1, "mknod in a missing directory succeeded");
+    // Majors no device can have (the kernel's devsw has 10 entries, 0 unused) and
+    // negative minors make no device: refused, so no image ever holds one.
+    static const short badmajors[] = {0, 10, 1000, -1, -32768};
+    for (int i = 0; i < (int)(sizeof badmajors / sizeof badmajors[0]); i++)
+        check(mknod("mknod3", badmajors[i], 0) == -1, "mknod with major %d succeeded", badmajors[i]);
+    check(mknod("mknod3", CONSOLE, -1) == -1, "mknod with minor -1 succeeded");
+    check(!exists("mknod3"), "a refused node exists");
     // It is the console: writing to it works (nothing printed: zero bytes).
     int fd = xopen("mknod1", O_WRONLY);
     check(write(fd, "", 0) == 0, "write of nothing to the console failed");

@@ -273,6 +273,9 @@ int fs_mkdir(struct fsproc *p, const char *path) {
 }
 
 int fs_mknod(struct fsproc *p, const char *path, short major, short minor) {
+    // A node for a major no driver can have, or a negative minor, is no device: open
+    // would refuse it, and fsck rightly calls an image holding one broken.
+    if (major < 1 || major >= NDEV || minor < 0) return -1;
     begin_op();
     struct inode *ip = create(p, path, T_DEVICE, major, minor);
     if (ip == 0) {

@@ -283,6 +283,9 @@ final class SysFile {
         if (path == null) return -1;
         short major = (short) Syscall.argInt(p, 1);
         short minor = (short) Syscall.argInt(p, 2);
+        // A node for a major no driver can have, or a negative minor, is no device: open
+        // would refuse it, and fsck rightly calls an image holding one broken.
+        if (major < 1 || major >= Param.NDEV || minor < 0) return -1;
         k.log.beginOp(p);
         try {
             Inode ip = create(p, path, Fs.T_DEVICE, major, minor);
