@@ -1796,6 +1796,44 @@ static void deadcwd(char *s) {
     xunlink("deadcwd2");
 }
 
+// One process makes and removes a directory over and over while others create names
+// in it, link into it and remove them: a name must never land in a directory that is
+// being removed (it would be lost with it, its inode leaked). The image is checked by
+// fsck after usertests.
+static void dirrace(char *s) {
+    mkfile("dirrace0", "", 0);
+    int pids[3];
+    for (int k = 0; k < 3; k++) {
+        pids[k] = xfork();
+        if (pids[k] == 0) {
+            for (int i = 0; i < 300; i++) {
+                if (k == 0) {
+                    mkdir("dirraced");
+                    unlink("dirraced");
+                } else if (k == 1) {
+                    int fd = open("dirraced/f", O_CREATE | O_RDWR);
+                    if (fd >= 0) close(fd);
+                    mkdir("dirraced/d");
+                    unlink("dirraced/f");
+                    unlink("dirraced/d");
+                } else {
+                    link("dirrace0", "dirraced/l");
+                    unlink("dirraced/l");
+                }
+            }
+            exit(0);
+        }
+    }
+    waitallok(3);
+    unlink("dirraced/f");
+    unlink("dirraced/d");
+    unlink("dirraced/l");
+    unlink("dirraced");
+    check(!exists("dirraced"), "dirraced is still there");
+    check(xstat("dirrace0").nlink == 1, "dirrace0 has %d links, not 1", xstat("dirrace0").nlink);
+    xunlink("dirrace0");
+}
+
 // ---- Concurrent file-system use ----------------------------------------------------------
 
 // Two processes create, link and unlink the same names in one directory at once; the
@@ -2395,6 +2433,7 @@ static struct test tests[] = {
     {cwdremoved, "cwdremoved", 0},
     {irefs, "irefs", 0},
     {deadcwd, "deadcwd", 0},
+    {dirrace, "dirrace", 0},
     // concurrent file-system use
     {concreate, "concreate", 0},
     {createdelete, "createdelete", 0},

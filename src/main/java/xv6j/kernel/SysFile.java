@@ -103,7 +103,8 @@ final class SysFile {
             Inode dp = k.namei.nameiParent(p, nu, name);
             if (dp != null) {
                 k.itable.ilock(p, dp);
-                if (dp.dev == ip.dev && k.dir.dirLink(p, dp, name[0], ip.inum)) {
+                // dp may have been removed since nameiParent let go of it (see create).
+                if (dp.nlink > 0 && dp.dev == ip.dev && k.dir.dirLink(p, dp, name[0], ip.inum)) {
                     k.itable.iunlockput(p, dp);
                     k.itable.iput(p, ip);
                     return 0;
@@ -173,6 +174,13 @@ final class SysFile {
         Inode dp = k.namei.nameiParent(p, path, name);
         if (dp == null) return null;
         k.itable.ilock(p, dp);
+        // nameiParent refuses a removed directory, but it let go of dp's lock before this
+        // took it: another process may have removed dp in between. A name added to it
+        // would be lost with it, its inode leaked.
+        if (dp.nlink == 0) {
+            k.itable.iunlockput(p, dp);
+            return null;
+        }
         Dir.Found found = k.dir.dirLookup(p, dp, name[0]);
         if (found != null) {
             Inode ip = found.ip();
