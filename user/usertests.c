@@ -2359,6 +2359,88 @@ static void inodetable(char *s) {
     }
 }
 
+// More files open at once, in several processes, than the kernel's file table holds:
+// open and pipe fail cleanly (a pipe that got one of its two files gives it back, and
+// no descriptor), and everything works again once the holders are gone.
+static void filetable(char *s) {
+    const int kids = 10;
+    mkfile("filetable1", "f", 1);
+    int report[2], go[2];
+    check(pipe(report) == 0 && pipe(go) == 0, "pipe failed");
+    for (int k = 0; k < kids; k++) {
+        int pid = xfork();
+        if (pid == 0) {
+            close(0);
+            close(report[0]);
+            close(go[1]);
+            char held = 0;
+            while (open("filetable1", O_RDONLY) >= 0) held++;
+            write(report[1], &held, 1);
+            read(go[0], &held, 1);      // returns 0 when the parent closes go
+            exit(0);
+        }
+    }
+    close(report[1]);
+    close(go[0]);
+    int held = 0;
+    char c;
+    for (int k = 0; k < kids; k++) {
+        check(read(report[0], &c, 1) == 1, "a holder did not report");
+        held += c;
+    }
+    check(held > 0, "the holders opened nothing");
+    // With the table full or nearly: pipes and opens work or fail, and a failure leaves
+    // no descriptor behind.
+    int before = freefds();
+    for (int i = 0; i < 5; i++) {
+        int p[2];
+        if (pipe(p) == 0) {
+            close(p[0]);
+            close(p[1]);
+        }
+        int fd = open("filetable1", O_RDONLY);
+        if (fd >= 0) close(fd);
+    }
+    check(freefds() == before, "failed pipes or opens left descriptors in use");
+    close(go[1]);
+    waitallok(kids);
+    close(report[0]);
+    int p[2];
+    check(pipe(p) == 0, "pipe fails after the holders are gone");
+    close(p[0]);
+    close(p[1]);
+    xclose(xopen("filetable1", O_RDONLY));
+    xunlink("filetable1");
+}
+
+// Several processes at once make the calls that write the most blocks in one
+// transaction: writes crossing into the indirect block at an odd offset (the indirect
+// block, four data blocks, the bitmap, the inode), mkdir, unlinks that free big files.
+// The log must never overflow nor the buffer cache run dry ("too big a transaction",
+// "bget: no buffers").
+static void logfill(char *s) {
+    const int kids = 6;
+    for (int k = 0; k < kids; k++) {
+        int pid = xfork();
+        if (pid == 0) {
+            char name[] = "logfill0", dir[] = "logfilld0";
+            name[7] += k;
+            dir[8] += k;
+            for (int round = 0; round < 4; round++) {
+                int fd = xopen(name, O_CREATE | O_RDWR | O_TRUNC);
+                xwrite(fd, buf, (NDIRECT - 1) * BSIZE + 1);
+                xwrite(fd, buf, 8 * BSIZE);
+                xclose(fd);
+                xmkdir(dir);
+                xunlink(dir);
+                xunlink(name);
+            }
+            exit(0);
+        }
+    }
+    waitallok(kids);
+}
+
 // ---- Running the tests ------------------------------------------------------------------
 
 struct test {
@@ -2451,6 +2533,8 @@ static struct test tests[] = {
     {outofinodes, "outofinodes", 1},
     {bigdir, "bigdir", 1},
     {inodetable, "inodetable", 0},
+    {filetable, "filetable", 0},
+    {logfill, "logfill", 0},
 };
 #define NTESTS (int)(sizeof tests / sizeof tests[0])
 
