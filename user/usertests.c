@@ -366,6 +366,29 @@ static void badwrite(char *s) {
     xunlink("badwrite1");
 }
 
+// A write whose buffer runs off the end of memory changes the file only as far as it
+// says it wrote: the bytes before the bad address must not reach the file (nor its
+// cached blocks) when the write reports that it did not write them.
+static void partialwrite(char *s) {
+    pagealign();
+    memset(buf, 'A', 2 * BSIZE);
+    mkfile("partialwrite1", buf, 2 * BSIZE);
+    char *top = sbrk(PGSIZE);
+    check(top != (char *)-1, "sbrk failed");
+    memset(top, 'B', PGSIZE);
+    int fd = xopen("partialwrite1", O_RDWR);
+    int r = write(fd, top + PGSIZE - 100, 200);
+    check(r == -1 || (r >= 0 && r <= 100), "write running off the heap returned %d", r);
+    xclose(fd);
+    int wrote = r < 0 ? 0 : r;
+    check(slurp("partialwrite1", buf, BUFSZ) == 2 * BSIZE, "the file's size changed");
+    for (int i = 0; i < 2 * BSIZE; i++) {
+        char want = i < wrote ? 'B' : 'A';
+        check(buf[i] == want, "byte %d is '%c', not '%c', after a write that returned %d", i, buf[i], want, r);
+    }
+    xunlink("partialwrite1");
+}
+
 // ---- Memory ----------------------------------------------------------------------------
 
 static void sbrkbasic(char *s) {
@@ -658,6 +681,56 @@ static void bssdata(char *s) {
     initialized[1] = 5;
     zeroes[999] = 1;
     check(initialized[1] == 5 && zeroes[999] == 1, "data is not writable");
+}
+
+// Hands the CPU to the parent and back rounds times, through two pipes: fds >> 32 is
+// the read end of the parent's, fds & 0xffffffff the write end of ours.
+static void pingpong(uint64 fds, int rounds) {
+    char c = 'x';
+    for (int i = 0; i < rounds; i++) {
+        if (write(fds & 0xffffffff, &c, 1) != 1 || read(fds >> 32, &c, 1) != 1) exit(3);
+    }
+}
+
+static uint64 shrinkfds;
+
+// Uses a page, moves about, gives the page back, moves about, reads the page: dies.
+static void shrinkread(uint64 unused) {
+    pagealign();
+    volatile char *a = sbrk(PGSIZE);
+    if (a == (char *)-1) exit(4);
+    a[0] = 1;
+    pingpong(shrinkfds, 3);
+    sbrk(-PGSIZE);
+    pingpong(shrinkfds, 3);
+    printf("%s: read %d from a page given back\n", testname, a[0]);
+}
+
+// Memory a process gave back is gone wherever it runs next. With several harts a
+// process moves from hart to hart, and a hart that ran it before it gave the page back
+// must not still hold the page's translation when it runs it again.
+static void sbrkmigrate(char *s) {
+    int down[2], up[2];
+    check(pipe(down) == 0 && pipe(up) == 0, "pipe failed");
+    shrinkfds = (uint64)down[0] << 32 | up[1];
+    for (int i = 0; i < 10; i++) {
+        int pid = xfork();
+        if (pid == 0) {
+            shrinkread(0);
+            exit(0);
+        }
+        char c;
+        for (int r = 0; r < 6; r++) {
+            check(read(up[0], &c, 1) == 1, "the child stopped answering");
+            xwrite(down[1], "y", 1);
+        }
+        int status = waitpid(pid);
+        check(status == -1, "a child that read a page it gave back exited with %d, not -1", status);
+    }
+    close(down[0]);
+    close(down[1]);
+    close(up[0]);
+    close(up[1]);
 }
 
 // ---- Processes ----------------------------------------------------------------------------
@@ -953,6 +1026,21 @@ static void reparent2(char *s) {
         }
         waitok(pid);
     }
+}
+
+// init cannot be killed: it is the parent of every orphan, and the system cannot do
+// without it.
+static void killinit(char *s) {
+    check(kill(1) == -1, "kill(1) succeeded");
+    sleep(1);
+    // Orphans still get reaped: the system goes on.
+    int pid = xfork();
+    if (pid == 0) {
+        if (fork() == 0) exit(0);
+        exit(0);
+    }
+    waitok(pid);
+    check(kill(1) == -1, "kill(1) succeeded the second time");
 }
 
 // ---- Pipes -----------------------------------------------------------------------------
@@ -1352,6 +1440,13 @@ static void mknods(char *s) {
     check(st.type == T_DEVICE, "the node's type is %d", st.type);
     check(mknod("mknod1", CONSOLE, 0) == -1, "mknod over an existing name succeeded");
     check(mknod("nosuchdir/mknod", CONSOLE, 0) == -1, "mknod in a missing directory succeeded");
+    // Majors no device can have (the kernel's devsw has 10 entries, 0 unused) and
+    // negative minors make no device: refused, so no image ever holds one.
+    static const short badmajors[] = {0, 10, 1000, -1, -32768};
+    for (int i = 0; i < (int)(sizeof badmajors / sizeof badmajors[0]); i++)
+        check(mknod("mknod3", badmajors[i], 0) == -1, "mknod with major %d succeeded", badmajors[i]);
+    check(mknod("mknod3", CONSOLE, -1) == -1, "mknod with minor -1 succeeded");
+    check(!exists("mknod3"), "a refused node exists");
     // It is the console: writing to it works (nothing printed: zero bytes).
     int fd = xopen("mknod1", O_WRONLY);
     check(write(fd, "", 0) == 0, "write of nothing to the console failed");
@@ -1661,6 +1756,82 @@ static void irefs(char *s) {
         xunlink("irefd");
     }
     check(!exists("irefd"), "irefd was left behind");
+}
+
+// A directory removed while a process sits in it, and then its parent too: the process
+// finds nothing there. Not "..", whose inode may be gone or be some other file by now;
+// not room for new names, which would be lost with the directory (their inodes leaked).
+static void deadcwd(char *s) {
+    xmkdir("deadcwd1");
+    xmkdir("deadcwd1/d");
+    mkfile("deadcwd2", "", 0);
+    int ready[2], done[2];
+    check(pipe(ready) == 0 && pipe(done) == 0, "pipe failed");
+    int pid = xfork();
+    if (pid == 0) {
+        xchdir("deadcwd1/d");
+        close(done[1]);
+        xwrite(ready[1], "r", 1);
+        char c;
+        check(read(done[0], &c, 1) == 1, "the parent did not say go");
+        check(chdir("..") == -1, "chdir .. from a removed directory succeeded");
+        check(open("..", O_RDONLY) == -1, "open .. in a removed directory succeeded");
+        check(open("f", O_CREATE | O_RDWR) == -1, "create in a removed directory succeeded");
+        check(mkdir("sub") == -1, "mkdir in a removed directory succeeded");
+        check(mknod("dev", CONSOLE, 0) == -1, "mknod in a removed directory succeeded");
+        check(link("/deadcwd2", "l") == -1, "link into a removed directory succeeded");
+        check(open("f", O_RDONLY) == -1, "a name appeared in a removed directory");
+        exit(0);
+    }
+    char c;
+    check(read(ready[0], &c, 1) == 1, "the child did not get into the directory");
+    xunlink("deadcwd1/d");
+    xunlink("deadcwd1");
+    xwrite(done[1], "g", 1);
+    waitok(pid);
+    close(ready[0]);
+    close(ready[1]);
+    close(done[0]);
+    close(done[1]);
+    xunlink("deadcwd2");
+}
+
+// One process makes and removes a directory over and over while others create names
+// in it, link into it and remove them: a name must never land in a directory that is
+// being removed (it would be lost with it, its inode leaked). The image is checked by
+// fsck after usertests.
+static void dirrace(char *s) {
+    mkfile("dirrace0", "", 0);
+    int pids[3];
+    for (int k = 0; k < 3; k++) {
+        pids[k] = xfork();
+        if (pids[k] == 0) {
+            for (int i = 0; i < 300; i++) {
+                if (k == 0) {
+                    mkdir("dirraced");
+                    unlink("dirraced");
+                } else if (k == 1) {
+                    int fd = open("dirraced/f", O_CREATE | O_RDWR);
+                    if (fd >= 0) close(fd);
+                    mkdir("dirraced/d");
+                    unlink("dirraced/f");
+                    unlink("dirraced/d");
+                } else {
+                    link("dirrace0", "dirraced/l");
+                    unlink("dirraced/l");
+                }
+            }
+            exit(0);
+        }
+    }
+    waitallok(3);
+    unlink("dirraced/f");
+    unlink("dirraced/d");
+    unlink("dirraced/l");
+    unlink("dirraced");
+    check(!exists("dirraced"), "dirraced is still there");
+    check(xstat("dirrace0").nlink == 1, "dirrace0 has %d links, not 1", xstat("dirrace0").nlink);
+    xunlink("dirrace0");
 }
 
 // ---- Concurrent file-system use ----------------------------------------------------------
@@ -2097,6 +2268,179 @@ static void bigdir(char *s) {
     xunlink("bigdir1");
 }
 
+#define ITAB_KIDS 5
+#define ITAB_FILES 12
+
+// The files children of inodetable hold open: itabK/fNN.
+static void itabname(char *name, int k, int i) {
+    strcpy(name, "itab0/f00");
+    name[4] = '0' + k;
+    name[7] = '0' + i / 10;
+    name[8] = '0' + i % 10;
+}
+
+// More inodes in use at once, by several processes, than the kernel keeps in memory
+// (open files and current directories each hold one): the calls that need one more
+// fail, nothing breaks, and every call works again once the holders are gone.
+static void inodetable(char *s) {
+    char name[16];
+    for (int k = 0; k < ITAB_KIDS; k++) {
+        itabname(name, k, 0);
+        name[5] = 0;
+        xmkdir(name);
+        for (int i = 0; i < ITAB_FILES; i++) {
+            itabname(name, k, i);
+            mkfile(name, "i", 1);
+        }
+    }
+    int report[2], go[2];
+    check(pipe(report) == 0 && pipe(go) == 0, "pipe failed");
+    for (int k = 0; k < ITAB_KIDS; k++) {
+        int pid = xfork();
+        if (pid == 0) {
+            // Keep fds 1 and 2 (messages) and the two pipe ends this child needs.
+            close(0);
+            close(report[0]);
+            close(go[1]);
+            itabname(name, k, 0);
+            name[5] = 0;
+            int held = chdir(name) == 0;
+            for (int i = 0; i < ITAB_FILES; i++) {
+                itabname(name, k, i);
+                held += open(name + 6, O_RDONLY) >= 0;
+            }
+            char c = held;
+            write(report[1], &c, 1);
+            read(go[0], &c, 1);     // returns 0 when the parent closes go
+            exit(0);
+        }
+    }
+    close(report[1]);
+    close(go[0]);
+    int held = 0;
+    char c;
+    for (int k = 0; k < ITAB_KIDS; k++) {
+        check(read(report[0], &c, 1) == 1, "a holder did not report");
+        held += c;
+    }
+    // With the table full or nearly, all of these either work or fail cleanly; a
+    // create that fails must not leave an inode allocated on the disk.
+    int made = 0;
+    char fresh[] = "itabnew0";
+    for (int i = 0; i < 5; i++) {
+        fresh[7] = '0' + i;
+        int fd = open(fresh, O_CREATE | O_RDWR);
+        if (fd >= 0) {
+            made |= 1 << i;
+            close(fd);
+        }
+        mkdir("itabdir");
+        unlink("itabdir");
+        chdir(".");
+    }
+    close(go[1]);
+    waitallok(ITAB_KIDS);
+    close(report[0]);
+    check(held > 0, "the holders got no inodes at all");
+    for (int i = 0; i < 5; i++) {
+        fresh[7] = '0' + i;
+        if (made & (1 << i)) xunlink(fresh);
+        else check(!exists(fresh), "a failed create left %s behind", fresh);
+    }
+    // Every name opens again.
+    for (int k = 0; k < ITAB_KIDS; k++) {
+        for (int i = 0; i < ITAB_FILES; i++) {
+            itabname(name, k, i);
+            xclose(xopen(name, O_RDONLY));
+            xunlink(name);
+        }
+        name[5] = 0;
+        xunlink(name);
+    }
+}
+
+// More files open at once, in several processes, than the kernel's file table holds:
+// open and pipe fail cleanly (a pipe that got one of its two files gives it back, and
+// no descriptor), and everything works again once the holders are gone.
+static void filetable(char *s) {
+    const int kids = 10;
+    mkfile("filetable1", "f", 1);
+    int report[2], go[2];
+    check(pipe(report) == 0 && pipe(go) == 0, "pipe failed");
+    for (int k = 0; k < kids; k++) {
+        int pid = xfork();
+        if (pid == 0) {
+            close(0);
+            close(report[0]);
+            close(go[1]);
+            char held = 0;
+            while (open("filetable1", O_RDONLY) >= 0) held++;
+            write(report[1], &held, 1);
+            read(go[0], &held, 1);      // returns 0 when the parent closes go
+            exit(0);
+        }
+    }
+    close(report[1]);
+    close(go[0]);
+    int held = 0;
+    char c;
+    for (int k = 0; k < kids; k++) {
+        check(read(report[0], &c, 1) == 1, "a holder did not report");
+        held += c;
+    }
+    check(held > 0, "the holders opened nothing");
+    // With the table full or nearly: pipes and opens work or fail, and a failure leaves
+    // no descriptor behind.
+    int before = freefds();
+    for (int i = 0; i < 5; i++) {
+        int p[2];
+        if (pipe(p) == 0) {
+            close(p[0]);
+            close(p[1]);
+        }
+        int fd = open("filetable1", O_RDONLY);
+        if (fd >= 0) close(fd);
+    }
+    check(freefds() == before, "failed pipes or opens left descriptors in use");
+    close(go[1]);
+    waitallok(kids);
+    close(report[0]);
+    int p[2];
+    check(pipe(p) == 0, "pipe fails after the holders are gone");
+    close(p[0]);
+    close(p[1]);
+    xclose(xopen("filetable1", O_RDONLY));
+    xunlink("filetable1");
+}
+
+// Several processes at once make the calls that write the most blocks in one
+// transaction: writes crossing into the indirect block at an odd offset (the indirect
+// block, four data blocks, the bitmap, the inode), mkdir, unlinks that free big files.
+// The log must never overflow nor the buffer cache run dry ("too big a transaction",
+// "bget: no buffers").
+static void logfill(char *s) {
+    const int kids = 6;
+    for (int k = 0; k < kids; k++) {
+        int pid = xfork();
+        if (pid == 0) {
+            char name[] = "logfill0", dir[] = "logfilld0";
+            name[7] += k;
+            dir[8] += k;
+            for (int round = 0; round < 4; round++) {
+                int fd = xopen(name, O_CREATE | O_RDWR | O_TRUNC);
+                xwrite(fd, buf, (NDIRECT - 1) * BSIZE + 1);
+                xwrite(fd, buf, 8 * BSIZE);
+                xclose(fd);
+                xmkdir(dir);
+                xunlink(dir);
+                xunlink(name);
+            }
+            exit(0);
+        }
+    }
+    waitallok(kids);
+}
+
 // ---- Running the tests ------------------------------------------------------------------
 
 struct test {
@@ -2113,6 +2457,7 @@ static struct test tests[] = {
     {ptrargs, "ptrargs", 0},
     {hugelen, "hugelen", 0},
     {badwrite, "badwrite", 0},
+    {partialwrite, "partialwrite", 0},
     // memory
     {sbrkbasic, "sbrkbasic", 0},
     {sbrkshrink, "sbrkshrink", 0},
@@ -2128,6 +2473,7 @@ static struct test tests[] = {
     {kernmem, "kernmem", 0},
     {maxva, "maxva", 0},
     {bssdata, "bssdata", 0},
+    {sbrkmigrate, "sbrkmigrate", 0},
     // processes
     {exitstatus, "exitstatus", 0},
     {exitwait, "exitwait", 0},
@@ -2136,6 +2482,7 @@ static struct test tests[] = {
     {forkfail, "forkfail", 0},
     {reparent, "reparent", 0},
     {preempt, "preempt", 0},
+    {killinit, "killinit", 0},
     {forkstorm, "forkstorm", 1},
     {forkforkfork, "forkforkfork", 1},
     {reparent2, "reparent2", 1},
@@ -2167,6 +2514,8 @@ static struct test tests[] = {
     {notdir, "notdir", 0},
     {cwdremoved, "cwdremoved", 0},
     {irefs, "irefs", 0},
+    {deadcwd, "deadcwd", 0},
+    {dirrace, "dirrace", 0},
     // concurrent file-system use
     {concreate, "concreate", 0},
     {createdelete, "createdelete", 0},
@@ -2183,6 +2532,9 @@ static struct test tests[] = {
     {diskfull, "diskfull", 1},
     {outofinodes, "outofinodes", 1},
     {bigdir, "bigdir", 1},
+    {inodetable, "inodetable", 0},
+    {filetable, "filetable", 0},
+    {logfill, "logfill", 0},
 };
 #define NTESTS (int)(sizeof tests / sizeof tests[0])
 

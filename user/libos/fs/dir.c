@@ -10,9 +10,9 @@ int namecmp(const char *a, const char *b) {
     return 0;
 }
 
-// Looks name up in directory dp (locked). Returns its inode, referenced and unlocked,
-// and the entry's offset in *poff if poff is not 0; or 0 if there is no such entry.
-struct inode *dirlookup(struct inode *dp, const char *name, uint *poff) {
+// The inode number name has in directory dp (locked), and the entry's offset in *poff if
+// poff is not 0; or 0 if there is no such entry.
+static uint dirfind(struct inode *dp, const char *name, uint *poff) {
     if (dp->type != T_DIR) fs_panic("dirlookup: not a directory");
     struct dirent de;
     for (uint off = 0; off < dp->size; off += sizeof de) {
@@ -20,20 +20,26 @@ struct inode *dirlookup(struct inode *dp, const char *name, uint *poff) {
         if (de.inum == 0) continue;
         if (namecmp(name, de.name) == 0) {
             if (poff) *poff = off;
-            return iget(de.inum);
+            return de.inum;
         }
     }
     return 0;
 }
 
+// Looks name up in directory dp (locked). Returns its inode, referenced and unlocked,
+// and the entry's offset in *poff if poff is not 0; or 0 if there is no such entry, or
+// no free in-memory inode to hold it.
+struct inode *dirlookup(struct inode *dp, const char *name, uint *poff) {
+    uint inum = dirfind(dp, name, poff);
+    return inum ? iget(inum) : 0;
+}
+
 // Adds the entry (name, inum) to directory dp (locked), in the first free slot or at the
 // end. Returns 0, or -1 if the name is there already or the directory cannot grow.
 int dirlink(struct inode *dp, const char *name, uint inum) {
-    struct inode *ip = dirlookup(dp, name, 0);
-    if (ip != 0) {
-        iput(ip);
-        return -1;
-    }
+    // dirfind, not dirlookup: whether the name exists must not depend on room in the
+    // inode table, or a full table would let a name in twice.
+    if (dirfind(dp, name, 0) != 0) return -1;
     struct dirent de;
     uint off;
     for (off = 0; off < dp->size; off += sizeof de) {
@@ -79,12 +85,16 @@ static const char *skipelem(const char *path, char *name) {
 // element early and leaves the last element in name (DIRSIZ+1 bytes).
 static struct inode *namex(struct inode *cwd, const char *path, int parent, char *name) {
     struct inode *ip = *path == '/' ? iget(ROOTINO) : idup(cwd);
+    if (ip == 0) return 0;      // the inode table is full
     char elem[DIRSIZ + 1];
     if (name == 0) name = elem;
     while ((path = skipelem(path, name)) != 0) {
         name[DIRSIZ] = 0;
         ilock(ip);
-        if (ip->type != T_DIR) {
+        // A removed directory (a process's cwd can be one) has no entries any more: its
+        // ".." may name an inode since freed or reused, and a name added to it would be
+        // lost with it, its inode leaked.
+        if (ip->type != T_DIR || ip->nlink == 0) {
             iunlockput(ip);
             return 0;
         }

@@ -84,18 +84,26 @@ static struct dinode *dinode_of(struct buf *bp, uint inum) {
     return (struct dinode *)bp->data + inum % IPB;
 }
 
-// Allocates a free on-disk inode of the given type; returns it unlocked, or 0 if none is free.
+// Allocates a free on-disk inode of the given type; returns it unlocked, or 0 if none is
+// free or the in-memory table is full.
 struct inode *ialloc(short type) {
     for (uint inum = 1; inum < sb.ninodes; inum++) {
         struct buf *bp = bread(IBLOCK(inum, sb));
         struct dinode *dip = dinode_of(bp, inum);
         if (dip->type == 0) {
+            // A table entry first: with none free, the dinode must stay free too, or it
+            // would be allocated on the disk with nothing naming it.
+            struct inode *ip = iget(inum);
+            if (ip == 0) {
+                brelse(bp);
+                return 0;
+            }
             char *p = (char *)dip;
             for (uint i = 0; i < sizeof *dip; i++) p[i] = 0;
             dip->type = type;
             log_write(bp);      // marks it allocated on the disk
             brelse(bp);
-            return iget(inum);
+            return ip;
         }
         brelse(bp);
     }
@@ -116,6 +124,9 @@ void iupdate(struct inode *ip) {
     brelse(bp);
 }
 
+// The table entry for inum, without reading the disk; 0 if every entry is in use (open
+// files and current directories hold entries as long as they like, so a full table fails
+// the call that needed one more).
 struct inode *iget(uint inum) {
     struct inode *empty = 0;
     for (int i = 0; i < NINODE; i++) {
@@ -126,7 +137,7 @@ struct inode *iget(uint inum) {
         }
         if (empty == 0 && ip->ref == 0) empty = ip;
     }
-    if (empty == 0) fs_panic("iget: no free in-memory inode");
+    if (empty == 0) return 0;
     empty->inum = inum;
     empty->ref = 1;
     empty->valid = 0;

@@ -90,7 +90,9 @@ int fs_link(struct fsproc *p, const char *old, const char *new) {
         return -1;
     }
     ilock(ip);
-    if (ip->type == T_DIR) {
+    // nlink is 16 bits on the disk: one link more than it holds would wrap it negative,
+    // and the next unlink would find an inode with no links.
+    if (ip->type == T_DIR || ip->nlink == 32767) {
         iunlockput(ip);
         end_op();
         return -1;
@@ -271,6 +273,9 @@ int fs_mkdir(struct fsproc *p, const char *path) {
 }
 
 int fs_mknod(struct fsproc *p, const char *path, short major, short minor) {
+    // A node for a major no driver can have, or a negative minor, is no device: open
+    // would refuse it, and fsck rightly calls an image holding one broken.
+    if (major < 1 || major >= NDEV || minor < 0) return -1;
     begin_op();
     struct inode *ip = create(p, path, T_DEVICE, major, minor);
     if (ip == 0) {

@@ -338,11 +338,14 @@ long proc_wait(int slot, exo_u64 *out) {
     return kids ? SRV_AGAIN : -1;
 }
 
+// Marks the process killed and wakes it wherever it waits. init cannot be killed (-1): it
+// must outlive every orphan.
 int proc_kill(int pid) {
     if (pid <= 0) return -1;
     for (int i = 0; i < NPROC; i++) {
         struct sproc *p = &procs[i];
         if (p->state == P_FREE || p->pid != pid) continue;
+        if (i == initslot) return -1;
         p->killed = 1;
         struct ipc *ipc = proc_ipc(i);
         ipc->killed = 1;

@@ -195,9 +195,12 @@ static void links(void) {
     CHECK(fd >= 0 && proc.ofile[fd]->type == F_DEVICE && proc.ofile[fd]->major == CONSOLE);
     CHECK(fs_fstat(&proc, fd, &st) == 0 && st.type == T_DEVICE);
     fs_close(&proc, fd);
-    CHECK(fs_mknod(&proc, "baddev", 42, 0) == 0);
+    // No node for a major no device can have, or a negative minor.
+    CHECK(fs_mknod(&proc, "baddev", 42, 0) == -1);
+    CHECK(fs_mknod(&proc, "baddev", 0, 0) == -1);
+    CHECK(fs_mknod(&proc, "baddev", CONSOLE, -1) == -1);
     CHECK(fs_open(&proc, "baddev", O_RDWR) == -1);
-    CHECK(fs_unlink(&proc, "baddev") == 0 && fs_unlink(&proc, "console") == 0);
+    CHECK(fs_unlink(&proc, "baddev") == -1 && fs_unlink(&proc, "console") == 0);
     done();
 }
 

@@ -20,4 +20,19 @@ final class Cpu {
         this.id = id;
         this.hart = hart;
     }
+
+    /**
+     * Puts p's page table on this CPU's hart before it returns to user mode. The TLB is
+     * tagged by nothing but its hart, so when the hart changes address space it forgets
+     * what it cached (xv6 does sfence.vma on every return). Removing mappings from a page
+     * table makes it a new address space ({@link Proc#addressSpace}), so this also covers
+     * a hart that ran p before p lost pages on another hart.
+     */
+    void loadAddressSpace(Proc p) {
+        if (loadedAddressSpace != p.addressSpace) {
+            hart.mmu.setSatp(Riscv.makeSatp(p.pagetable));
+            hart.mmu.flush();
+            loadedAddressSpace = p.addressSpace;
+        }
+    }
 }

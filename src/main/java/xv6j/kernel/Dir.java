@@ -20,7 +20,10 @@ final class Dir {
         return name.length() > Fs.DIRSIZ ? name.substring(0, Fs.DIRSIZ) : name;
     }
 
-    /** A found entry: the inode (unlocked, referenced) and the entry's byte offset. */
+    /**
+     * A found entry: the inode (unlocked, referenced) and the entry's byte offset. ip is
+     * null when the entry exists but the inode table has no free entry to hold it.
+     */
     record Found(Inode ip, int off) {}
 
     /** Looks name up in directory dp (locked). Returns null if absent. */
@@ -41,7 +44,7 @@ final class Dir {
     boolean dirLink(Proc p, Inode dp, String name, int inum) {
         Found f = dirLookup(p, dp, name);
         if (f != null) {
-            k.itable.iput(p, f.ip());
+            if (f.ip() != null) k.itable.iput(p, f.ip());
             return false;
         }
         byte[] de = new byte[Fs.DIRENT_SIZE];

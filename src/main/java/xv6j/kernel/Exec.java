@@ -78,6 +78,12 @@ final class Exec {
                 if (Long.compareUnsigned(memsz, filesz) < 0) return fail(p, ip, pagetable, sz);
                 if (vaddr + memsz < vaddr || vaddr < 0 || vaddr + memsz > Riscv.MAXVA) return fail(p, ip, pagetable, sz);
                 if (vaddr % PGSIZE != 0) return fail(p, ip, pagetable, sz);
+                // Segments go up, as the ELF specification orders them (the LibOS's loader
+                // checks the same): one starting below the pages already there would load
+                // over them, and a file of thousands of such segments, each loading the
+                // whole file again, would keep exec copying for seconds while it holds the
+                // CPU and the log. Going up, exec loads no more than the image it builds.
+                if (vaddr < Riscv.pgRoundDown(sz)) return fail(p, ip, pagetable, sz);
                 long sz1 = k.vm.uvmAlloc(pagetable, sz, vaddr + memsz, flags2perm(flags));
                 if (sz1 == 0) return fail(p, ip, pagetable, sz);
                 sz = sz1;

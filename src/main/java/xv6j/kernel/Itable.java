@@ -19,18 +19,28 @@ final class Itable {
         for (int i = 0; i < inode.length; i++) inode[i] = new Inode(new SleepLock(k.procs, "inode"));
     }
 
-    /** Allocates a free on-disk inode of the given type; returns it unlocked, or null if none is free. */
+    /**
+     * Allocates a free on-disk inode of the given type; returns it unlocked, or null if no
+     * dinode is free or the inode table is full.
+     */
     Inode ialloc(Proc p, int dev, short type) {
         var sb = k.fs.sb();
         for (int inum = 1; inum < sb.ninodes(); inum++) {
             Buf bp = k.bio.bread(p, dev, Fs.iblock(inum, sb));
             int off = (inum % Fs.IPB) * Fs.DINODE_SIZE;
             if (bp.data[off] == 0 && bp.data[off + 1] == 0) { // a free inode
+                // A table entry first: with none free, the dinode must stay free too, or
+                // it would be allocated on the disk with nothing naming it.
+                Inode ip = iget(dev, inum);
+                if (ip == null) {
+                    k.bio.brelse(p, bp);
+                    return null;
+                }
                 DInode d = new DInode(type, (short) 0, (short) 0, (short) 0, 0, new int[Fs.NDIRECT + 1]);
                 d.encode(bp.data, off);
                 k.log.logWrite(bp); // marks it allocated on the disk
                 k.bio.brelse(p, bp);
-                return iget(dev, inum);
+                return ip;
             }
             k.bio.brelse(p, bp);
         }
@@ -46,7 +56,11 @@ final class Itable {
         k.bio.brelse(p, bp);
     }
 
-    /** The table entry for (dev, inum), unlocked, without reading the disk. */
+    /**
+     * The table entry for (dev, inum), unlocked, without reading the disk; null if every
+     * entry is in use. Open files and current directories hold entries as long as they
+     * like, so a full table is resource exhaustion that fails the call, not a panic.
+     */
     Inode iget(int dev, int inum) {
         lock.lock();
         try {
@@ -58,7 +72,7 @@ final class Itable {
                 }
                 if (empty == null && ip.ref == 0) empty = ip;
             }
-            if (empty == null) throw new KernelPanic("iget: no inodes");
+            if (empty == null) return null;
             empty.dev = dev;
             empty.inum = inum;
             empty.ref = 1;
@@ -126,6 +140,18 @@ final class Itable {
                 }
             }
             ip.ref--;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Table entries referenced now (tests' leak checks). */
+    int inUse() {
+        lock.lock();
+        try {
+            int n = 0;
+            for (Inode ip : inode) if (ip.ref > 0) n++;
+            return n;
         } finally {
             lock.unlock();
         }
@@ -228,17 +254,19 @@ final class Itable {
     int writei(Proc p, Inode ip, IoBuf src, long off, int n) {
         if (off > (ip.size & 0xffffffffL) || off + n < off || n < 0) return -1;
         if (off + n > (long) Fs.MAXFILE * Fs.BSIZE) return -1;
+        // Each piece is copied in whole before the block is touched: a source that goes bad
+        // part way through a piece would otherwise leave bytes in the cached block that no
+        // transaction logged, bytes that reads would see though the write says it did not
+        // write them, and that a later transaction on the block would carry to the disk.
+        byte[] piece = new byte[Fs.BSIZE];
         int tot = 0;
         while (tot < n) {
+            int m = (int) Math.min(n - tot, Fs.BSIZE - off % Fs.BSIZE);
+            if (!src.copyIn(k.vm, tot, piece, 0, m)) break;
             int addr = bmap(p, ip, (int) (off / Fs.BSIZE));
             if (addr == 0) break;
             Buf bp = k.bio.bread(p, ip.dev, addr);
-            int m = (int) Math.min(n - tot, Fs.BSIZE - off % Fs.BSIZE);
-            boolean ok = src.copyIn(k.vm, tot, bp.data, (int) (off % Fs.BSIZE), m);
-            if (!ok) {
-                k.bio.brelse(p, bp);
-                break;
-            }
+            System.arraycopy(piece, 0, bp.data, (int) (off % Fs.BSIZE), m);
             k.log.logWrite(bp);
             k.bio.brelse(p, bp);
             tot += m;

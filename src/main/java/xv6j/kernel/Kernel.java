@@ -195,6 +195,10 @@ public final class Kernel {
         return cpus.length;
     }
 
+    Cpu cpu(int id) {
+        return cpus[id];
+    }
+
     long newAddressSpace() {
         return addressSpaces.incrementAndGet();
     }

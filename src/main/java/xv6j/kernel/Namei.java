@@ -22,6 +22,7 @@ final class Namei {
 
     private Inode namex(Proc p, String path, boolean parent, String[] lastName) {
         Inode ip = path.startsWith("/") ? k.itable.iget(Param.ROOTDEV, Fs.ROOTINO) : k.itable.idup(p.cwd);
+        if (ip == null) return null; // the inode table is full
         int i = 0;
         int n = path.length();
         for (;;) {
@@ -34,7 +35,10 @@ final class Namei {
             while (i < n && path.charAt(i) == '/') i++;
 
             k.itable.ilock(p, ip);
-            if (ip.type != Fs.T_DIR) {
+            // A removed directory (a process's cwd can be one) has no entries any more: its
+            // ".." may name an inode since freed or reused, and a name added to it would be
+            // lost with it, its inode leaked.
+            if (ip.type != Fs.T_DIR || ip.nlink == 0) {
                 k.itable.iunlockput(p, ip);
                 return null;
             }
@@ -45,7 +49,7 @@ final class Namei {
                 return ip;
             }
             Dir.Found next = k.dir.dirLookup(p, ip, name);
-            if (next == null) {
+            if (next == null || next.ip() == null) {
                 k.itable.iunlockput(p, ip);
                 return null;
             }

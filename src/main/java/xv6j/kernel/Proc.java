@@ -26,10 +26,11 @@ public final class Proc {
     long sz;
     /** Physical address of the root page-table page. */
     long pagetable;
-    /** Identity of the address space in pagetable, unique across reuse of its pages (TLB tags). */
+    /**
+     * Identity of the address space in pagetable (what a hart's TLB may hold): unique
+     * across reuse of its pages, and renewed whenever mappings are removed.
+     */
     long addressSpace;
-    /** Set when mappings were removed or changed, so this hart's TLB must be flushed. */
-    boolean tlbStale;
     final TrapFrame trapframe = new TrapFrame();
     final File[] ofile = new File[Param.NOFILE];
     Inode cwd;

@@ -154,7 +154,10 @@ public final class ProcTable {
         } else if (n < 0) {
             if (sz + n < 0) return false;
             sz = k.vm.uvmDealloc(p.pagetable, sz, sz + n);
-            p.tlbStale = true;
+            // Mappings are gone: every hart that ran p may still hold them in its TLB, not
+            // only this one, so p's page table becomes a new address space, which every
+            // hart flushes for before running it.
+            p.addressSpace = k.newAddressSpace();
         }
         p.sz = sz;
         return true;
@@ -272,12 +275,16 @@ public final class ProcTable {
         return k.vm.copyOut(p.pagetable, addr, b, 0, 4);
     }
 
-    /** Marks the process with this pid killed; it exits at its next kernel entry or exit. */
+    /**
+     * Marks the process with this pid killed; it exits at its next kernel entry or exit.
+     * init cannot be killed (-1): it must outlive every orphan, and its exit is a panic.
+     */
     int kill(int pid) {
         lock.lock();
         try {
             for (Proc p : proc) {
                 if (p.pid == pid && p.state != UNUSED) {
+                    if (p == initProc) return -1;
                     p.killed = true;
                     if (p.state == SLEEPING) {
                         p.state = RUNNABLE;

@@ -89,7 +89,9 @@ final class SysFile {
             Inode ip = k.namei.namei(p, old);
             if (ip == null) return -1;
             k.itable.ilock(p, ip);
-            if (ip.type == Fs.T_DIR) {
+            // nlink is 16 bits on the disk: one link more than it holds would wrap it
+            // negative, and the next unlink would find an inode with no links.
+            if (ip.type == Fs.T_DIR || ip.nlink == Short.MAX_VALUE) {
                 k.itable.iunlockput(p, ip);
                 return -1;
             }
@@ -101,7 +103,8 @@ final class SysFile {
             Inode dp = k.namei.nameiParent(p, nu, name);
             if (dp != null) {
                 k.itable.ilock(p, dp);
-                if (dp.dev == ip.dev && k.dir.dirLink(p, dp, name[0], ip.inum)) {
+                // dp may have been removed since nameiParent let go of it (see create).
+                if (dp.nlink > 0 && dp.dev == ip.dev && k.dir.dirLink(p, dp, name[0], ip.inum)) {
                     k.itable.iunlockput(p, dp);
                     k.itable.iput(p, ip);
                     return 0;
@@ -133,7 +136,7 @@ final class SysFile {
                 return -1;
             }
             Dir.Found found = k.dir.dirLookup(p, dp, name[0]);
-            if (found == null) {
+            if (found == null || found.ip() == null) {
                 k.itable.iunlockput(p, dp);
                 return -1;
             }
@@ -171,10 +174,18 @@ final class SysFile {
         Inode dp = k.namei.nameiParent(p, path, name);
         if (dp == null) return null;
         k.itable.ilock(p, dp);
+        // nameiParent refuses a removed directory, but it let go of dp's lock before this
+        // took it: another process may have removed dp in between. A name added to it
+        // would be lost with it, its inode leaked.
+        if (dp.nlink == 0) {
+            k.itable.iunlockput(p, dp);
+            return null;
+        }
         Dir.Found found = k.dir.dirLookup(p, dp, name[0]);
         if (found != null) {
             Inode ip = found.ip();
             k.itable.iunlockput(p, dp);
+            if (ip == null) return null; // no room in the inode table
             k.itable.ilock(p, ip);
             if (type == Fs.T_FILE && (ip.type == Fs.T_FILE || ip.type == Fs.T_DEVICE)) return ip;
             k.itable.iunlockput(p, ip);
@@ -280,6 +291,9 @@ final class SysFile {
         if (path == null) return -1;
         short major = (short) Syscall.argInt(p, 1);
         short minor = (short) Syscall.argInt(p, 2);
+        // A node for a major no driver can have, or a negative minor, is no device: open
+        // would refuse it, and fsck rightly calls an image holding one broken.
+        if (major < 1 || major >= Param.NDEV || minor < 0) return -1;
         k.log.beginOp(p);
         try {
             Inode ip = create(p, path, Fs.T_DEVICE, major, minor);

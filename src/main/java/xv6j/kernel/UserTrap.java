@@ -28,14 +28,7 @@ final class UserTrap {
     private Trap userTrapRet(Proc p) {
         Cpu c = p.cpu;
         Hart h = c.hart;
-        // The TLB is tagged by nothing but its hart: when the hart changes address space, or
-        // this one lost mappings, forget what it cached (xv6 does sfence.vma on every return).
-        if (c.loadedAddressSpace != p.addressSpace || p.tlbStale) {
-            h.mmu.setSatp(Riscv.makeSatp(p.pagetable));
-            h.mmu.flush();
-            c.loadedAddressSpace = p.addressSpace;
-            p.tlbStale = false;
-        }
+        c.loadAddressSpace(p);
         p.trapframe.restore(h);
         h.clearReservation();
         long before = h.instret;

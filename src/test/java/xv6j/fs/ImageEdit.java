@@ -234,6 +234,25 @@ public final class ImageEdit {
     }
 
     /**
+     * A file in the root with {@code links} names, as that many calls of link would leave
+     * it: {@code name}, and x0000, x0001 ... in new directories l00, l01 ... of the root,
+     * perDir names each. Returns the file's inode number.
+     */
+    public int createWithLinks(String name, byte[] data, int links, int perDir) {
+        int f = create(Fs.ROOTINO, name, data);
+        int more = links - 1;
+        for (int d = 0; d * perDir < more; d++) {
+            int sub = mkdir(Fs.ROOTINO, String.format("l%02d", d));
+            int n = Math.min(perDir, more - d * perDir);
+            byte[] entries = new byte[n * Fs.DIRENT_SIZE];
+            for (int i = 0; i < n; i++) new DirEnt(f, String.format("x%04d", i)).encode(entries, i * Fs.DIRENT_SIZE);
+            append(sub, entries);
+        }
+        setNlink(f, links);
+        return f;
+    }
+
+    /**
      * unlink as xv6 does it while the file is still open: the entry cleared, nlink
      * decremented (and the parent's for a directory), the inode and its blocks kept.
      */

@@ -23,8 +23,14 @@ import xv6j.tools.Mkfs;
  * default deterministic time. Returns what the console printed.
  */
 final class XvRun {
-    /** What one boot printed and did. */
-    record Result(int status, String output, long instructions) {}
+    /**
+     * What one boot printed and did, and what the kernel held when it halted: free pages,
+     * and processes, in-memory inodes and open files in use (leak checks).
+     */
+    record Result(int status, String output, long instructions, Held held) {}
+
+    /** What a halted kernel still holds. */
+    record Held(int freePages, int procs, int inodes, int files) {}
 
     private XvRun() {}
 
@@ -59,10 +65,12 @@ final class XvRun {
         try (Disk disk = Disk.open(image, false)) {
             Clock clock = deterministic ? new Clock.Virtual() : new Clock.Wall();
             Machine m = Machine.create((long) memMiB << 20, harts, disk, console, clock);
-            int status = new Kernel(m).run();
+            Kernel k = new Kernel(m);
+            int status = k.run();
             long instret = 0;
             for (Hart h : m.harts()) instret += h.instret;
-            return new Result(status, out.toString(StandardCharsets.ISO_8859_1), instret);
+            Held held = new Held(k.freePages(), k.procs.countUsed(), k.itable.inUse(), k.files.inUse());
+            return new Result(status, out.toString(StandardCharsets.ISO_8859_1), instret, held);
         }
     }
 }

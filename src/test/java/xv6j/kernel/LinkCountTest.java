@@ -1,0 +1,45 @@
+package xv6j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import xv6j.fs.ImageEdit;
+import xv6j.tools.Fsck;
+
+/**
+ * A file's link count is 16 bits on the disk. 32,767 names for one file is as far as it
+ * goes: a program that makes one more must be refused, or the count wraps negative and
+ * the next unlink finds an inode with no links (a panic, then a corrupt image).
+ */
+@Timeout(120)
+class LinkCountTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aLinkBeyondTheLargestLinkCountIsRefusedAndTheFileSystemStaysWhole() throws Exception {
+        // "f" with 32,767 names, as 32,766 calls of link would leave it (which would take
+        // minutes to make through the kernel).
+        Path img = XvRun.freshImage(dir);
+        ImageEdit e = new ImageEdit(Files.readAllBytes(img));
+        e.createWithLinks("f", "linked\n".getBytes(), Short.MAX_VALUE, 1024);
+        Files.write(img, e.img);
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+
+        XvRun.Result r = XvRun.boot(img, "ln f g\nrm l00/x0000\nln f g\ncat g\nrm g l01/x0000 f\nls f\n");
+        String out = r.output();
+        assertEquals(0, r.status(), out);
+        assertFalse(out.contains("panic"), out);
+        assertTrue(out.contains("$ ln f g\nlink f g: failed\n"), out);
+        // With one name fewer, one more fits; the file and its count stay right.
+        assertTrue(out.contains("$ ln f g\n$ cat g\nlinked\n"), out);
+        assertTrue(out.contains("$ ls f\nls: cannot open f"), out);
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
+}
