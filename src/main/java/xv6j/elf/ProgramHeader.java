@@ -4,8 +4,10 @@ import static xv6j.elf.Bytes.u32;
 import static xv6j.elf.Bytes.u64;
 
 /**
- * One ELF64 program header. Decoding rejects a segment whose file size exceeds its memory
- * size and any range (offset + filesz, vaddr + memsz) that overflows 64 bits unsigned.
+ * One ELF64 program header. Decoding rejects a PT_LOAD segment whose file size exceeds its
+ * memory size or any of whose ranges (offset + filesz, vaddr + memsz) overflows 64 bits
+ * unsigned. Other segments (notes, say) are never loaded, so their sizes are not checked:
+ * linkers write notes with a memory size of 0.
  *
  * @param type   p_type ({@link #PT_LOAD} for a segment exec maps)
  * @param flags  p_flags: {@link #PF_X}, {@link #PF_W}, {@link #PF_R}
@@ -26,6 +28,7 @@ public record ProgramHeader(int type, int flags, long offset, long vaddr, long f
         int type = (int) u32(b, off), flags = (int) u32(b, off + 4);
         long offset = u64(b, off + 8), vaddr = u64(b, off + 16);
         long filesz = u64(b, off + 32), memsz = u64(b, off + 40), align = u64(b, off + 48);
+        if (type != PT_LOAD) return new ProgramHeader(type, flags, offset, vaddr, filesz, memsz, align);
         if (Long.compareUnsigned(filesz, memsz) > 0)
             throw new ElfFormatException(String.format("segment at 0x%x has file size 0x%x > memory size 0x%x", vaddr, filesz, memsz));
         if (Long.compareUnsigned(offset + filesz, offset) < 0)

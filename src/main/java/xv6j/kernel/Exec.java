@@ -5,6 +5,9 @@ import static xv6j.kernel.Riscv.PGSIZE;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import xv6j.elf.ElfFormatException;
+import xv6j.elf.ElfHeader;
+import xv6j.elf.ProgramHeader;
 
 /**
  * exec, as xv6's exec.c: replace a process's memory with a program from an ELF file.
@@ -17,23 +20,16 @@ import java.nio.charset.StandardCharsets;
  * a1 = sp = argv.
  */
 final class Exec {
-    private static final int ELF_MAGIC = 0x464C457F; // "\x7FELF" little-endian
-    private static final int EHDR_SIZE = 64;
-    private static final int PHDR_SIZE = 56;
-    private static final int PT_LOAD = 1;
-    private static final int PF_X = 1;
-    private static final int PF_W = 2;
-
     private final Kernel k;
 
     Exec(Kernel k) {
         this.k = k;
     }
 
-    private static long flags2perm(int flags) {
+    private static long flags2perm(ProgramHeader ph) {
         long perm = 0;
-        if ((flags & PF_X) != 0) perm = Riscv.PTE_X;
-        if ((flags & PF_W) != 0) perm |= Riscv.PTE_W;
+        if (ph.executable()) perm = Riscv.PTE_X;
+        if (ph.writable()) perm |= Riscv.PTE_W;
         return perm;
     }
 
@@ -51,32 +47,36 @@ final class Exec {
         }
         k.itable.ilock(p, ip);
         try {
-            byte[] eh = new byte[EHDR_SIZE];
-            if (k.itable.readi(p, ip, new IoBuf.Kernel(eh, 0), 0, EHDR_SIZE) != EHDR_SIZE) return fail(p, ip, pagetable, sz);
-            ByteBuffer elf = ByteBuffer.wrap(eh).order(ByteOrder.LITTLE_ENDIAN);
-            if (elf.getInt(0) != ELF_MAGIC) return fail(p, ip, pagetable, sz);
-            long entry = elf.getLong(24);
-            long phoff = elf.getLong(32);
-            int phnum = elf.getShort(56) & 0xffff;
+            // The file is read piecewise, as xv6 does, so a big program is never held whole;
+            // xv6j.elf decodes and checks each piece (the same decoder the exokernel's boot
+            // loader uses).
+            byte[] eh = new byte[ElfHeader.SIZE];
+            if (k.itable.readi(p, ip, new IoBuf.Kernel(eh, 0), 0, eh.length) != eh.length) return fail(p, ip, pagetable, sz);
+            ElfHeader elf;
+            try {
+                elf = ElfHeader.decode(eh);
+            } catch (ElfFormatException e) {
+                return fail(p, ip, pagetable, sz);
+            }
 
             pagetable = k.vm.uvmCreate();
             if (pagetable == 0) return fail(p, ip, pagetable, sz);
 
-            byte[] ph = new byte[PHDR_SIZE];
-            for (int i = 0; i < phnum; i++) {
-                long off = phoff + (long) i * PHDR_SIZE;
-                if (off < 0 || off > Integer.MAX_VALUE
-                        || k.itable.readi(p, ip, new IoBuf.Kernel(ph, 0), off, PHDR_SIZE) != PHDR_SIZE)
+            byte[] phb = new byte[ProgramHeader.SIZE];
+            for (int i = 0; i < elf.phnum(); i++) {
+                long off = elf.programHeaderOffset(i);
+                if (off > Integer.MAX_VALUE
+                        || k.itable.readi(p, ip, new IoBuf.Kernel(phb, 0), off, phb.length) != phb.length)
                     return fail(p, ip, pagetable, sz);
-                ByteBuffer h = ByteBuffer.wrap(ph).order(ByteOrder.LITTLE_ENDIAN);
-                if (h.getInt(0) != PT_LOAD) continue;
-                int flags = h.getInt(4);
-                long offset = h.getLong(8);
-                long vaddr = h.getLong(16);
-                long filesz = h.getLong(32);
-                long memsz = h.getLong(40);
-                if (Long.compareUnsigned(memsz, filesz) < 0) return fail(p, ip, pagetable, sz);
-                if (vaddr + memsz < vaddr || vaddr < 0 || vaddr + memsz > Riscv.MAXVA) return fail(p, ip, pagetable, sz);
+                ProgramHeader ph;
+                try {
+                    ph = ProgramHeader.decode(phb, 0);
+                } catch (ElfFormatException e) {
+                    return fail(p, ip, pagetable, sz);
+                }
+                if (!ph.isLoad()) continue;
+                long vaddr = ph.vaddr(), memsz = ph.memsz();
+                if (vaddr < 0 || vaddr + memsz > Riscv.MAXVA) return fail(p, ip, pagetable, sz);
                 if (vaddr % PGSIZE != 0) return fail(p, ip, pagetable, sz);
                 // Segments go up, as the ELF specification orders them (the LibOS's loader
                 // checks the same): one starting below the pages already there would load
@@ -84,10 +84,10 @@ final class Exec {
                 // whole file again, would keep exec copying for seconds while it holds the
                 // CPU and the log. Going up, exec loads no more than the image it builds.
                 if (vaddr < Riscv.pgRoundDown(sz)) return fail(p, ip, pagetable, sz);
-                long sz1 = k.vm.uvmAlloc(pagetable, sz, vaddr + memsz, flags2perm(flags));
+                long sz1 = k.vm.uvmAlloc(pagetable, sz, vaddr + memsz, flags2perm(ph));
                 if (sz1 == 0) return fail(p, ip, pagetable, sz);
                 sz = sz1;
-                if (!loadSeg(p, pagetable, vaddr, ip, offset, filesz)) return fail(p, ip, pagetable, sz);
+                if (!loadSeg(p, pagetable, vaddr, ip, ph.offset(), ph.filesz())) return fail(p, ip, pagetable, sz);
             }
             k.itable.iunlockput(p, ip);
             k.log.endOp(p);
@@ -137,7 +137,7 @@ final class Exec {
             p.pagetable = pagetable;
             p.addressSpace = k.newAddressSpace();
             p.sz = sz;
-            p.trapframe.pc = entry;
+            p.trapframe.pc = elf.entry();
             p.trapframe.x[TrapFrame.SP] = sp;
             java.util.Arrays.fill(p.trapframe.f, 0);
             p.trapframe.fcsr = 0;

@@ -77,6 +77,14 @@ class ElfTest {
     }
 
     @Test
+    void aNoteSegmentsSizesAreNotCheckedSinceItIsNeverLoaded() throws Exception {
+        // A note as linkers write it: file bytes, no memory; as a PT_LOAD this is refused.
+        Elf elf = Elf.parse(with(b -> b.putInt(64, 4).putLong(96, 0x2000).putLong(104, 0)));
+        assertEquals(4, elf.programHeaders().get(0).type());
+        assertTrue(elf.loadSegments().isEmpty());
+    }
+
+    @Test
     void truncatedProgramHeaderIsAnError() {
         ElfFormatException e = assertThrows(ElfFormatException.class, () -> ProgramHeader.decode(new byte[60], 10));
         assertEquals("truncated program header", e.getMessage());
