@@ -10,6 +10,7 @@
 //
 // Prints one line per failing case and "badexec: N cases OK" when all pass.
 #include "user.h"
+#include "countfree.h"
 
 // ---- The ELF64 fields the cases change ----------------------------------------------
 
@@ -328,29 +329,6 @@ static void runcase(struct test *t, int variant) {
         if (status == 76 || status == -2) fail(t->name, variant, "the child went wrong (status %d)", status);
         break;
     }
-}
-
-// Free memory, as usertests counts it: what a child can sbrk before it fails.
-static uint64 countfree(void) {
-    int p[2];
-    if (pipe(p) < 0) return 0;
-    int pid = fork();
-    if (pid < 0) return 0;
-    if (pid == 0) {
-        close(p[0]);
-        uint64 total = 0;
-        for (int step = 1 << 26; step >= PGSIZE; step /= 2) {
-            while (sbrk(step) != (char *)-1) total += step;
-        }
-        write(p[1], &total, sizeof total);
-        exit(0);
-    }
-    close(p[1]);
-    uint64 total = 0;
-    if (read(p[0], &total, sizeof total) != sizeof total) total = 0;
-    close(p[0]);
-    wait(0);
-    return total;
 }
 
 int main(int argc, char **argv) {

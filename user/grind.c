@@ -8,21 +8,10 @@
 // hold, or a worker itself dies, grind says what and exits 1. The point is that
 // nothing a process can do brings the kernel down.
 #include "user.h"
+#include "xorshift.h"
 
 #define WORKERS 3
 #define OPS 1500
-
-static uint64 seed;
-
-static uint64 rnd(void) {
-    // xorshift64*
-    seed ^= seed >> 12;
-    seed ^= seed << 25;
-    seed ^= seed >> 27;
-    return seed * 2685821657736338717UL;
-}
-
-static int pick(int n) { return (int)(rnd() % n); }
 
 static void fail(const char *what) {
     printf("grind: pid %d: %s\n", getpid(), what);

@@ -16,6 +16,8 @@
 // The same seed makes the same calls; with one hart and virtual time (make qemu DET=1),
 // the same run. Ends with "sysfuzz SEED: ... the system works" or says what failed.
 #include "user.h"
+#include "xorshift.h"
+#include "countfree.h"
 
 #define MAXCHAINS 8
 #define WORKEROPS 250       // calls one worker makes
@@ -25,18 +27,6 @@
 #define DEADLINE 20000      // ticks before everything still there is killed
 
 int main(int argc, char **argv);
-
-static uint64 seed;
-
-static uint64 rnd(void) {
-    // xorshift64*
-    seed ^= seed >> 12;
-    seed ^= seed << 25;
-    seed ^= seed >> 27;
-    return seed * 2685821657736338717UL;
-}
-
-static int pick(int n) { return (int)(rnd() % (uint64)n); }
 
 // ---- Where failures are reported ------------------------------------------------------
 
@@ -522,29 +512,6 @@ static int failures;
 static void fail(const char *what) {
     printf("sysfuzz: %s\n", what);
     failures++;
-}
-
-// Free memory, as usertests counts it: what a child can sbrk before it fails.
-static uint64 countfree(void) {
-    int p[2];
-    if (pipe(p) < 0) return 0;
-    int pid = fork();
-    if (pid < 0) return 0;
-    if (pid == 0) {
-        close(p[0]);
-        uint64 total = 0;
-        for (int step = 1 << 26; step >= PGSIZE; step /= 2) {
-            while (sbrk(step) != (char *)-1) total += step;
-        }
-        write(p[1], &total, sizeof total);
-        exit(0);
-    }
-    close(p[1]);
-    uint64 total = 0;
-    if (read(p[0], &total, sizeof total) != sizeof total) total = 0;
-    close(p[0]);
-    wait(0);
-    return total;
 }
 
 // The file system still does what it should.

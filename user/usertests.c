@@ -13,6 +13,7 @@
 // The tests assume xv6's layout: programs (echo) in the root directory, the console at
 // major 1, and the ABI of DESIGN.md (decision 4).
 #include "user.h"
+#include "countfree.h"
 
 // ---- Framework ---------------------------------------------------------------------
 
@@ -511,30 +512,6 @@ static void sbrkarg(char *s) {
     check(pipe(fds) == 0, "pipe() into sbrk'd memory failed");
     close(fds[0]);
     close(fds[1]);
-}
-
-// How much memory a process can get: grows a child until sbrk fails, in shrinking
-// steps, and reports the total through a pipe. The child frees it all on exit.
-static uint64 countfree(void) {
-    int p[2];
-    if (pipe(p) < 0) return 0;
-    int pid = fork();
-    if (pid < 0) return 0;
-    if (pid == 0) {
-        close(p[0]);
-        uint64 total = 0;
-        for (int step = 1 << 26; step >= PGSIZE; step /= 2) {
-            while (sbrk(step) != (char *)-1) total += step;
-        }
-        write(p[1], &total, sizeof total);
-        exit(0);
-    }
-    close(p[1]);
-    uint64 total = 0;
-    if (read(p[0], &total, sizeof total) != sizeof total) total = 0;
-    close(p[0]);
-    wait(0);
-    return total;
 }
 
 static void memgrab(uint64 fd) {

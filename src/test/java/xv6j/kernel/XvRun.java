@@ -22,20 +22,20 @@ import xv6j.tools.Mkfs;
  * input ({@code printf '...' | make qemu}): a fresh image, a batch console, and by
  * default deterministic time. Returns what the console printed.
  */
-final class XvRun {
+public final class XvRun {
     /**
      * What one boot printed and did, and what the kernel held when it halted: free pages,
      * and processes, in-memory inodes and open files in use (leak checks).
      */
-    record Result(int status, String output, long instructions, Held held) {}
+    public record Result(int status, String output, long instructions, Held held) {}
 
     /** What a halted kernel still holds. */
-    record Held(int freePages, int procs, int inodes, int files) {}
+    public record Held(int freePages, int procs, int inodes, int files) {}
 
     private XvRun() {}
 
     /** The xv6 programs the build made (target/user/kernel/bin). */
-    static List<Path> programs() {
+    public static List<Path> programs() {
         Path bin = Path.of(System.getProperty("xv6j.user", "target/user"), "kernel", "bin");
         try (Stream<Path> s = Files.list(bin)) {
             return s.sorted().toList();
@@ -45,7 +45,7 @@ final class XvRun {
     }
 
     /** A fresh fs.img in dir with every program and a README, as `make fs.img` builds it. */
-    static Path freshImage(Path dir) throws IOException {
+    public static Path freshImage(Path dir) throws IOException {
         Path readme = dir.resolve("README");
         Files.writeString(readme, "xv6j test image\n");
         List<Path> files = new ArrayList<>(programs());
@@ -55,11 +55,11 @@ final class XvRun {
         return img;
     }
 
-    static Result boot(Path image, String script) throws Exception {
+    public static Result boot(Path image, String script) throws Exception {
         return boot(image, script, 1, true, 128);
     }
 
-    static Result boot(Path image, String script, int harts, boolean deterministic, int memMiB) throws Exception {
+    public static Result boot(Path image, String script, int harts, boolean deterministic, int memMiB) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Console console = Console.batch(new ByteArrayInputStream(script.getBytes(StandardCharsets.ISO_8859_1)), out);
         try (Disk disk = Disk.open(image, false)) {

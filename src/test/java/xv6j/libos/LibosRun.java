@@ -24,16 +24,16 @@ import xv6j.tools.Mkfs;
  * the way a user would run a script through {@code make EXO=1 qemu}: a batch console,
  * deterministic time by default. Returns what the console printed.
  */
-final class LibosRun {
+public final class LibosRun {
     /** Blocks after the file system, for kv (the second LibOS). */
     static final int KV_BLOCKS = 1000;
 
-    record Result(int status, String output, long instructions) {}
+    public record Result(int status, String output, long instructions) {}
 
     private LibosRun() {}
 
     /** The exo programs the build made (target/user/exo/bin). */
-    static List<Path> programs() {
+    public static List<Path> programs() {
         Path bin = Path.of(System.getProperty("xv6j.user", "target/user"), "exo", "bin");
         try (Stream<Path> s = Files.list(bin)) {
             return s.sorted().toList();
@@ -43,17 +43,17 @@ final class LibosRun {
     }
 
     /** A fresh fs-exo.img in dir: every program, then KV_BLOCKS free blocks after the file system. */
-    static Path freshImage(Path dir) throws IOException {
+    public static Path freshImage(Path dir) throws IOException {
         Path img = dir.resolve("fs-exo.img");
         Mkfs.build(img, programs(), Fs.FSSIZE, Fs.NINODES, KV_BLOCKS);
         return img;
     }
 
-    static Result boot(Path image, String script) throws Exception {
+    public static Result boot(Path image, String script) throws Exception {
         return boot(image, script, 1, true);
     }
 
-    static Result boot(Path image, String script, int harts, boolean deterministic) throws Exception {
+    public static Result boot(Path image, String script, int harts, boolean deterministic) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Console console = Console.batch(new ByteArrayInputStream(script.getBytes(StandardCharsets.ISO_8859_1)), out);
         ByteArrayOutputStream err = new ByteArrayOutputStream();

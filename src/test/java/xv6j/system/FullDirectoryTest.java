@@ -1,4 +1,4 @@
-package xv6j.kernel;
+package xv6j.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import xv6j.fs.Fs;
 import xv6j.fs.ImageEdit;
 import xv6j.tools.Fsck;
@@ -16,24 +17,26 @@ import xv6j.tools.Fsck;
 /**
  * A directory is a file, at most MAXFILE blocks of entries. In a full one, link, create
  * and mkdir fail, undoing what they did before they found no room (a new inode, a new
- * directory's blocks, a link count), and the image stays clean.
+ * directory's blocks, a link count), and the image stays clean: in xv6's kernel and in
+ * the LibOS's file server alike.
  */
 @Timeout(120)
 class FullDirectoryTest {
     @TempDir
     Path dir;
 
-    @Test
-    void namesThatDoNotFitAFullDirectoryAreRefusedAndLeaveNothingBehind() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void namesThatDoNotFitAFullDirectoryAreRefusedAndLeaveNothingBehind(Flavour system) throws Exception {
         // l00 full: ".", "..", and the rest names for one file f (17,150 link calls' worth).
-        Path img = XvRun.freshImage(dir);
+        Path img = system.freshImage(dir);
         int full = Fs.MAXFILE * Fs.BSIZE / Fs.DIRENT_SIZE;
         ImageEdit e = new ImageEdit(Files.readAllBytes(img));
         e.createWithLinks("f", "f\n".getBytes(), full - 1, full - 2);
         Files.write(img, e.img);
         assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
 
-        XvRun.Result r = XvRun.boot(img,
+        Flavour.Run r = system.boot(img,
                 "ln f l00/g\nmkdir l00/d\necho hi > l00/e\nls l00/g\nrm l00/x0000\nln f l00/g\ncat l00/g\n");
         String out = r.output();
         assertEquals(0, r.status(), out);
