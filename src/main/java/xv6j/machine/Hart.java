@@ -197,6 +197,9 @@ public final class Hart {
                     }
                 }
                 default -> {
+                    // executePage stopped here at a slot it found undecoded, and another hart
+                    // has decoded it since: an instruction of the hot loop's, for it to run.
+                    if (!stepped(Decoded.op(d))) continue;
                     if ((trap = step(d, pc, n)) != null) break loop;
                     n++;
                     pc += 2L * Decoded.halfwords(d);
@@ -377,6 +380,20 @@ public final class Hart {
         }
         pageLeft = left;
         return s;
+    }
+
+    /**
+     * Whether {@link #step} executes op: every operation {@link #executePage} may stop at,
+     * other than DECODE, END and CROSS, which {@link #run} handles. The rest (branches, the
+     * ALU, M) only the hot loop runs.
+     */
+    private static boolean stepped(int op) {
+        return switch (op) {
+            case Op.LB, Op.LBU, Op.LH, Op.LHU, Op.LW, Op.LWU, Op.LD, Op.FLW, Op.FLD, Op.LOAD_X0,
+                    Op.SB, Op.SH, Op.SW, Op.SD, Op.FSW, Op.FSD, Op.FP, Op.AMO, Op.CSR,
+                    Op.FENCE, Op.FENCE_I, Op.ECALL, Op.EBREAK, Op.ILLEGAL -> true;
+            default -> false;
+        };
     }
 
     /**
