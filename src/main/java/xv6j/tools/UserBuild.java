@@ -163,6 +163,13 @@ public final class UserBuild {
 
         int linked = 0;
         for (Flavour f : flavours) linked += build(f);
+        // Several flavours may share an output folder (exo: the LibOS's programs and kv).
+        Map<String, Set<String>> built = new java.util.TreeMap<>();
+        for (Flavour f : flavours) {
+            for (Path p : f.programs())
+                built.computeIfAbsent(f.name(), n -> new java.util.HashSet<>()).add(stripExtension(p.getFileName().toString()));
+        }
+        for (var e : built.entrySet()) removeStale(out.resolve(e.getKey()).resolve("bin"), e.getValue());
         System.out.println("user build: " + linked + " executable(s) relinked under " + out);
     }
 
@@ -193,6 +200,18 @@ public final class UserBuild {
             links.add(pool.submit(() -> link(objs, binDir.resolve(name), f.script())));
         }
         return (int) collect(links).stream().filter(s -> !s.isEmpty()).count();
+    }
+
+    /**
+     * Deletes what binDir holds beside the programs just built: the executable of a source
+     * since deleted or renamed would otherwise go on into every image made from binDir.
+     */
+    static void removeStale(Path binDir, Set<String> programs) throws IOException {
+        try (var files = Files.list(binDir)) {
+            for (Path f : files.toList()) {
+                if (!programs.contains(f.getFileName().toString())) Files.delete(f);
+            }
+        }
     }
 
     private List<String> collect(List<Future<String>> jobs) throws BuildFailure, IOException {
