@@ -8,6 +8,7 @@
 // stay readable while open. Changes reach the disk through the log, so every caller that
 // may change an inode (iput included) runs inside an operation.
 #include "fs.h"
+#include "../lib/lib.h"
 
 struct superblock sb;
 
@@ -263,7 +264,7 @@ int readi(struct inode *ip, uchar *dst, uint off, uint n) {
         struct buf *bp = bread(addr);
         uint m = n - tot;
         if (m > BSIZE - off % BSIZE) m = BSIZE - off % BSIZE;
-        for (uint i = 0; i < m; i++) dst[tot + i] = bp->data[off % BSIZE + i];
+        lo_memmove(dst + tot, bp->data + off % BSIZE, m);
         brelse(bp);
         tot += m;
         off += m;
@@ -284,7 +285,7 @@ int writei(struct inode *ip, const uchar *src, uint off, uint n) {
         struct buf *bp = bread(addr);
         uint m = n - tot;
         if (m > BSIZE - off % BSIZE) m = BSIZE - off % BSIZE;
-        for (uint i = 0; i < m; i++) bp->data[off % BSIZE + i] = src[tot + i];
+        lo_memmove(bp->data + off % BSIZE, src + tot, m);
         log_write(bp);
         brelse(bp);
         tot += m;
