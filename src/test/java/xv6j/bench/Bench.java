@@ -51,7 +51,7 @@ public final class Bench {
             new Row("file_unlink", "unlink the 4 KiB file"),
             new Row("sbrk_page", "sbrk(4096) + sbrk(-4096)"),
             new Row("usertests_q_wall", "usertests -q, wall clock"),
-            new Row("usertests_q", "usertests -q, virtual time"),
+            new Row("usertests_q", "usertests -q, virtual clock"),
             new Row("usertests_q_instructions", "  its user instructions"));
 
     private final PrintStream out;
