@@ -12,8 +12,9 @@ import xv6j.fs.SuperBlock;
  *
  * <p>Several calls may be in one transaction (group commit): the log commits when the
  * last outstanding call ends. Disk order is enforced with {@link Bio#force}: the logged
- * blocks are on disk before the header that commits them, and the home blocks before the
- * header is cleared.
+ * blocks are on disk before the header that commits them, the home blocks before the
+ * header is cleared, and the cleared header before the log region is written again: four
+ * forces a commit, since within one force the disk may write blocks in any order.
  */
 final class Log {
     private final Kernel k;
@@ -165,6 +166,10 @@ final class Log {
             k.bio.force();        // the home blocks are on disk before the header is erased
             n = 0;
             writeHead(p);
+            k.bio.force();        // ... and the erased header before the next transaction's
+                                  // blocks overwrite the log: a crash must not replay the old
+                                  // header over the new blocks (a force lets writes land in
+                                  // any order)
             commits++;
         }
     }

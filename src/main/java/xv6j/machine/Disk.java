@@ -29,6 +29,19 @@ public final class Disk implements AutoCloseable {
     private long reads;
     private long writes;
     private volatile Runnable onForce = () -> {};
+    private volatile Observer observer;
+
+    /**
+     * Sees every write and force, in order: what a crash at any moment could leave on the
+     * platter (the writes forced so far, and any of those since) can be rebuilt from it.
+     */
+    public interface Observer {
+        /** Block blockno was written with data (the caller's buffer: copy what is kept). */
+        void wrote(int blockno, byte[] data);
+
+        /** Every write before this is durable. */
+        void forced();
+    }
 
     private Disk(Path path, FileChannel channel, int blocks, boolean readOnly) {
         this.path = path;
@@ -98,6 +111,13 @@ public final class Disk implements AutoCloseable {
             throw new UncheckedIOException(path + ": write of block " + blockno + " failed: " + e.getMessage(), e);
         }
         synchronized (this) { writes++; }
+        Observer o = observer;
+        if (o != null) o.wrote(blockno, buf);
+    }
+
+    /** Watches the writes and forces from now on (one observer; null for none). */
+    public void observe(Observer o) {
+        this.observer = o;
     }
 
     /** Called after every force: the machine charges a flush's time to its clock. */
@@ -114,6 +134,8 @@ public final class Disk implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": flush failed: " + e.getMessage(), e);
         }
+        Observer o = observer;
+        if (o != null) o.forced();
     }
 
     private void checkBlock(int blockno, byte[] buf) {

@@ -278,7 +278,7 @@ public final class Bench {
             t.row(cells.toArray(String[]::new));
         }
         out.print(t);
-        out.printf(Locale.ROOT, "  The host's disk: write 1 KiB + force, %s (every log commit forces the image three times).%n",
+        out.printf(Locale.ROOT, "  The host's disk: write 1 KiB + force, %s (every log commit forces the image four times).%n",
                 Table.nanos(fsyncNanos));
         for (KernelBench.Measured m : measured) {
             if (!m.usertestsPassed()) out.println("  usertests -q did not print ALL TESTS PASSED on " + m.kernel().name() + ".");

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the host's disk charges for durability. Every xv6 log commit forces the image
- * file to stable storage three times (Disk.force), so the file-system figures are mostly
- * this figure: without it they cannot be compared across machines.
+ * What the host's disk charges for durability. Every log commit, on both kernels, forces
+ * the image file to stable storage four times (Disk.force), so the file-system figures
+ * are mostly this figure: without it they cannot be compared across machines.
  */
 final class HostDisk {
     private HostDisk() {}

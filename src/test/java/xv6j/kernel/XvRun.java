@@ -60,9 +60,20 @@ public final class XvRun {
     }
 
     public static Result boot(Path image, String script, int harts, boolean deterministic, int memMiB) throws Exception {
+        return boot(image, script, harts, deterministic, memMiB, null);
+    }
+
+    /** As {@link #boot(Path, String)}, with observer watching the disk's writes and forces. */
+    public static Result boot(Path image, String script, Disk.Observer observer) throws Exception {
+        return boot(image, script, 1, true, 128, observer);
+    }
+
+    private static Result boot(Path image, String script, int harts, boolean deterministic, int memMiB,
+                               Disk.Observer observer) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Console console = Console.batch(new ByteArrayInputStream(script.getBytes(StandardCharsets.ISO_8859_1)), out);
         try (Disk disk = Disk.open(image, false)) {
+            if (observer != null) disk.observe(observer);
             Clock clock = deterministic ? new Clock.Virtual() : new Clock.Wall();
             Machine m = Machine.create((long) memMiB << 20, harts, disk, console, clock);
             Kernel k = new Kernel(m);

@@ -54,10 +54,21 @@ public final class LibosRun {
     }
 
     public static Result boot(Path image, String script, int harts, boolean deterministic) throws Exception {
+        return boot(image, script, harts, deterministic, null);
+    }
+
+    /** As {@link #boot(Path, String)}, with observer watching the disk's writes and forces. */
+    public static Result boot(Path image, String script, Disk.Observer observer) throws Exception {
+        return boot(image, script, 1, true, observer);
+    }
+
+    private static Result boot(Path image, String script, int harts, boolean deterministic, Disk.Observer observer)
+            throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Console console = Console.batch(new ByteArrayInputStream(script.getBytes(StandardCharsets.ISO_8859_1)), out);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (Disk disk = Disk.open(image, false)) {
+            if (observer != null) disk.observe(observer);
             Clock clock = deterministic ? new Clock.Virtual() : new Clock.Wall();
             Machine m = Machine.create(128L << 20, harts, disk, console, clock);
             int status = Boot.boot(m, new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -1,6 +1,7 @@
 package xv6j.system;
 
 import java.nio.file.Path;
+import xv6j.machine.Disk;
 import xv6j.kernel.XvRun;
 import xv6j.libos.LibosRun;
 
@@ -18,8 +19,8 @@ public enum Flavour {
         public Path freshImage(Path dir) throws Exception { return XvRun.freshImage(dir); }
 
         @Override
-        public Run boot(Path image, String script) throws Exception {
-            XvRun.Result r = XvRun.boot(image, script);
+        public Run boot(Path image, String script, Disk.Observer observer) throws Exception {
+            XvRun.Result r = XvRun.boot(image, script, observer);
             return new Run(r.status(), r.output());
         }
     },
@@ -28,8 +29,8 @@ public enum Flavour {
         public Path freshImage(Path dir) throws Exception { return LibosRun.freshImage(dir); }
 
         @Override
-        public Run boot(Path image, String script) throws Exception {
-            LibosRun.Result r = LibosRun.boot(image, script);
+        public Run boot(Path image, String script, Disk.Observer observer) throws Exception {
+            LibosRun.Result r = LibosRun.boot(image, script, observer);
             return new Run(r.status(), r.output());
         }
     };
@@ -41,5 +42,10 @@ public enum Flavour {
     public abstract Path freshImage(Path dir) throws Exception;
 
     /** Boots the image in deterministic time and types script into the shell; returns at shutdown. */
-    public abstract Run boot(Path image, String script) throws Exception;
+    public Run boot(Path image, String script) throws Exception {
+        return boot(image, script, null);
+    }
+
+    /** As {@link #boot(Path, String)}, with observer (or null) watching the disk's writes and forces. */
+    public abstract Run boot(Path image, String script, Disk.Observer observer) throws Exception;
 }
