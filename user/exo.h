@@ -210,12 +210,20 @@ long exo_map(int env, exo_u64 va, int page, int perm);
 // Removes the mapping at va (no error if there is none).
 long exo_unmap(int env, exo_u64 va);
 
-// Reads (write = 0) or writes (write = 1) disk block blockno, which must lie in the
-// CAP_BLOCKS capability's range (CAP_R / CAP_W; else E_RANGE), from or to the page
-// (CAP_PAGE, needs CAP_W to read into it, CAP_R to write from it) at byte offset off (a
-// multiple of EXO_BSIZE, below EXO_PGSIZE). Synchronous: when a write returns, the block
-// is on the disk (on the host's stable storage).
-long exo_disk(int blocks, long blockno, int page, long off, int write);
+// Disk I/O, one block: op EXO_DISK_READ reads block blockno, which must lie in the
+// CAP_BLOCKS capability's range (CAP_R; else E_RANGE), into the page (CAP_PAGE, needs
+// CAP_W) at byte offset off (a multiple of EXO_BSIZE, below EXO_PGSIZE). EXO_DISK_WRITE
+// writes it from the page (CAP_W on the blocks, CAP_R on the page) and returns when the
+// block is on stable storage, and so is every write before it. EXO_DISK_WRITE_CACHED
+// writes it into the disk's write cache: readable at once, but a crash may lose it until
+// a later EXO_DISK_FLUSH or EXO_DISK_WRITE has returned, and cached writes reach stable
+// storage in no promised order. EXO_DISK_FLUSH (blocks: any CAP_BLOCKS with CAP_W; the
+// other arguments unused) returns when every earlier write is on stable storage.
+#define EXO_DISK_READ         0
+#define EXO_DISK_WRITE        1
+#define EXO_DISK_WRITE_CACHED 2
+#define EXO_DISK_FLUSH        3
+long exo_disk(int blocks, long blockno, int page, long off, int op);
 
 // How many mappings of the page exist, in all environments (the LibOS tells a shared
 // page's last user by this, e.g. for the ends of a pipe).

@@ -203,7 +203,12 @@ static long attack(long unused) {
     EXPECT(exo_disk((int)blocks, 100, (int)p, 512, 0), E_INVAL);
     EXPECT(exo_disk((int)blocks, 100, (int)p, EXO_PGSIZE, 0), E_INVAL);
     EXPECT(exo_disk((int)blocks, 100, (int)p, -EXO_BSIZE, 0), E_INVAL);
-    EXPECT(exo_disk((int)blocks, 100, (int)p, 0, 2), E_INVAL);
+    EXPECT(exo_disk((int)blocks, 100, (int)p, 0, 4), E_INVAL);
+    EXPECT(exo_disk((int)blocks, 100, (int)p, 0, -1), E_INVAL);
+    EXPECT(exo_disk((int)ro, 100, (int)p, 0, EXO_DISK_WRITE_CACHED), E_RIGHTS);
+    EXPECT(exo_disk((int)blocks, 110, (int)p, 0, EXO_DISK_WRITE_CACHED), E_RANGE);
+    EXPECT(exo_disk((int)ro, 0, 0, 0, EXO_DISK_FLUSH), E_RIGHTS);   // a flush needs a writer
+    EXPECT(exo_disk((int)p, 0, 0, 0, EXO_DISK_FLUSH), E_TYPE);
     EXPECT(exo_disk((int)blocks, 100, EXO_BOOT_CONSOLE, 0, 0), E_TYPE);
     EXPECT(capalloc(CAP_BLOCKS, 95, (int)blocks, 10), E_RANGE);
     EXPECT(capalloc(CAP_BLOCKS, 100, (int)blocks, 11), E_RANGE);

@@ -73,6 +73,10 @@ void bwrite_at(struct buf *b, uint blockno) {
     disk_rw(blockno, b, 1);
 }
 
+void bflush(void) {
+    disk_flush();
+}
+
 void brelse(struct buf *b) {
     if (b->refcnt < 1) fs_panic("brelse: buffer not held");
     if (--b->refcnt == 0) {

@@ -11,7 +11,7 @@
 //
 // The code is single-threaded: the file server serves one protected control transfer at
 // a time, so no lock is needed anywhere, and nothing here ever waits for anything but
-// the disk. It makes no system call: the disk (disk_rw), a pipe end's closing
+// the disk. It makes no system call: the disk (disk_rw, disk_flush), a pipe end's closing
 // (fs_pipe_closed) and a fatal error (fs_panic) are provided by whoever links it — the
 // file server, or a unit test with a RAM disk.
 #pragma once
@@ -105,6 +105,8 @@ struct buf *bread(uint blockno);
 void bwrite(struct buf *b);
 // Writes b's data to another block (the log's copy of it).
 void bwrite_at(struct buf *b, uint blockno);
+// Returns when every block written so far is on stable storage.
+void bflush(void);
 void brelse(struct buf *b);
 void bpin(struct buf *b);
 void bunpin(struct buf *b);
@@ -213,9 +215,12 @@ int fs_mknod(struct fsproc *p, const char *path, short major, short minor);
 int fs_chdir(struct fsproc *p, const char *path);
 
 // ---- provided by whoever links the file system ----
-// Reads (write = 0) disk block blockno into b->data, or writes b->data to it; returns
-// when the transfer is done (a write is then on the disk).
+// Reads (write = 0) disk block blockno into b->data, or writes b->data to it. A write
+// may sit in the disk's write cache (later reads see it, but a crash may lose it) until
+// disk_flush, which returns when every earlier write is on stable storage; writes between
+// two flushes may reach it in any order.
 void disk_rw(uint blockno, struct buf *b, int write);
+void disk_flush(void);
 // The last file of a pipe's end (writable: its write end) has been closed.
 void fs_pipe_closed(int pipe, int writable);
 void fs_panic(const char *msg) __attribute__((noreturn));

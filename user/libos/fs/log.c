@@ -14,6 +14,11 @@
 // also happens early when the next operation might not fit: begin_op reserves
 // MAXOPBLOCKS blocks for every operation in progress.
 //
+// The disk may keep writes in its cache and write them out in any order (disk_rw), so
+// each step is flushed before the next: four flushes a commit. The last matters as much
+// as the others: a header still naming the old transaction must not meet the next
+// transaction's blocks in the log region after a crash.
+//
 // On the disk: block logstart is the header (int n; int block[LOGSIZE]), and block
 // logstart+1+i holds the new contents of home block block[i].
 #include "fs.h"
@@ -83,8 +88,10 @@ static int recover(const char **why) {
     log.n = (int)n;
     brelse(b);
     install(1);
+    bflush();
     log.n = 0;
     write_head();
+    bflush();
     return 0;
 }
 
@@ -107,10 +114,14 @@ static void commit(void) {
         bwrite_at(b, log.start + 1 + i);
         brelse(b);
     }
-    write_head();       // the commit point
+    bflush();           // the logged blocks are on the disk ...
+    write_head();       // ... before the header commits them
+    bflush();           // the commit point: from here on the change will happen
     install(0);
+    bflush();           // the home blocks are on the disk ...
     log.n = 0;
-    write_head();       // the transaction is home: forget it
+    write_head();       // ... before the header forgets the transaction
+    bflush();           // and it is forgotten before the next one reuses the log
     log.commits++;
 }
 

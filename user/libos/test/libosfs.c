@@ -278,8 +278,9 @@ static void maxfile(void) {
     done();
 }
 
-// A crash at every point of an operation leaves a file system that fsck finds clean,
-// and the operation either entirely done or not at all.
+// A crash at every point of an operation, keeping any of several choices of the writes
+// still in the disk's cache, leaves a file system that fsck finds clean, and the
+// operation either entirely done or not at all.
 static uchar before[RAMBLOCKS][BSIZE];
 
 static void crashes(void) {
@@ -289,35 +290,47 @@ static void crashes(void) {
     done();
     lo_memmove(before, ramdisk, sizeof ramdisk);
 
-    // How many writes the operation takes, uninterrupted.
+    // How many writes the operation takes, uninterrupted: two files, two commits, so
+    // that a crash can also fall where the second commit reuses the log.
     long w0 = ram_writes;
     CHECK(mkfile("cd/new", buf, 7 * BSIZE) == 7 * BSIZE);
+    CHECK(mkfile("cd/two", buf + BSIZE, 2 * BSIZE) == 2 * BSIZE);
     long writes = ram_writes - w0;
-    CHECK(writes > 10);
+    CHECK(writes > 20);
 
     int done_seen = 0, undone_seen = 0;
-    for (long k = 0; k <= writes; k++) {
-        lo_memmove(ramdisk, before, sizeof ramdisk);
-        CHECK(ram_boot() == 0);
-        fs_procinit(&proc);
-        crash_after = k;
-        mkfile("cd/new", buf, 7 * BSIZE);
-        crash_after = -1;
-        // Reboot on what reached the disk.
-        CHECK(ram_boot() == 0);
-        fs_procinit(&proc);
-        CHECK(ram_fsck() == 0);
-        int n = slurp("cd/new", back, sizeof back);
-        if (n < 0) {
-            undone_seen++;
-        } else {
-            // The file's creation and its whole write are separate transactions
-            // (open, then writes of 3 KB): each piece is all or nothing.
-            CHECK(n % (3 * BSIZE) == 0 || n == 7 * BSIZE);
-            CHECK(lo_memcmp(back, buf, n) == 0);
-            if (n == 7 * BSIZE) done_seen++;
+    for (int keeps = 0; keeps < KEEP_MODES; keeps++) {
+        for (long k = 0; k <= writes; k++) {
+            lo_memmove(ramdisk, before, sizeof ramdisk);
+            CHECK(ram_boot() == 0);
+            fs_procinit(&proc);
+            crash_after = k;
+            crash_keeps = keeps;
+            mkfile("cd/new", buf, 7 * BSIZE);
+            mkfile("cd/two", buf + BSIZE, 2 * BSIZE);
+            ram_crash();
+            // Reboot on what reached the disk.
+            CHECK(ram_boot() == 0);
+            fs_procinit(&proc);
+            CHECK(ram_fsck() == 0);
+            int n = slurp("cd/new", back, sizeof back);
+            if (n < 0) {
+                undone_seen++;
+            } else {
+                // The file's creation and its whole write are separate transactions
+                // (open, then writes of 3 KB): each piece is all or nothing.
+                CHECK(n % (3 * BSIZE) == 0 || n == 7 * BSIZE);
+                CHECK(lo_memcmp(back, buf, n) == 0);
+                if (n == 7 * BSIZE) done_seen++;
+            }
+            // The second file, if there at all, is whole, and the first with it.
+            int two = slurp("cd/two", back, sizeof back);
+            if (two >= 0) {
+                CHECK(two == 2 * BSIZE && lo_memcmp(back, buf + BSIZE, two) == 0);
+                CHECK(n == 7 * BSIZE);
+            }
+            CHECK(slurp("keep", back, sizeof back) == 3 * BSIZE && lo_memcmp(back, buf, 3 * BSIZE) == 0);
         }
-        CHECK(slurp("keep", back, sizeof back) == 3 * BSIZE && lo_memcmp(back, buf, 3 * BSIZE) == 0);
     }
     CHECK(undone_seen > 0 && done_seen > 0);
 }

@@ -6,8 +6,19 @@
 uchar ramdisk[RAMBLOCKS][BSIZE];
 long ram_writes;
 long crash_after = -1;
+int crash_keeps = KEEP_NONE;
 
 static uchar cachemem[NBUF * BSIZE];
+
+// The disk's write cache: the writes since the last flush, each with what the block held
+// before it, so that a crash can lose any of them. (The data itself is in ramdisk at once:
+// reads see cached writes, as on a real disk.)
+#define MAXUNFLUSHED (4 * LOGSIZE)
+static struct {
+    uint blockno;
+    uchar old[BSIZE];
+} unflushed[MAXUNFLUSHED];
+static int nunflushed;
 
 void disk_rw(uint blockno, struct buf *b, int write) {
     if (blockno >= RAMBLOCKS) fs_panic("ramdisk: block out of range");
@@ -15,10 +26,45 @@ void disk_rw(uint blockno, struct buf *b, int write) {
         ram_writes++;
         if (crash_after == 0) return;   // the power is off: the write is lost
         if (crash_after > 0) crash_after--;
+        // More writes than a commit makes between two flushes: the log forgot one.
+        if (nunflushed == MAXUNFLUSHED) fs_panic("ramdisk: too many writes without a flush");
+        unflushed[nunflushed].blockno = blockno;
+        lo_memmove(unflushed[nunflushed].old, ramdisk[blockno], BSIZE);
+        nunflushed++;
         lo_memmove(ramdisk[blockno], b->data, BSIZE);
     } else {
         lo_memmove(b->data, ramdisk[blockno], BSIZE);
     }
+}
+
+void disk_flush(void) {
+    if (crash_after == 0) return;       // no power, no flush
+    nunflushed = 0;
+}
+
+// Which of the unflushed writes a crash keeps (i: 0 the oldest, of n).
+static int kept(int i, int n) {
+    switch (crash_keeps) {
+    case KEEP_ALL: return 1;
+    case KEEP_NEWEST: return i == n - 1;
+    case KEEP_ALL_BUT_OLDEST: return i != 0;
+    case KEEP_ODD: return i % 2 == 1;
+    default: return 0;
+    }
+}
+
+void ram_crash(void) {
+    // Undo the lost writes, newest first, so each block ends as the newest kept write
+    // (or the flushed contents) left it.
+    static uchar decided[RAMBLOCKS];
+    lo_memset(decided, 0, sizeof decided);
+    for (int i = nunflushed - 1; i >= 0; i--) {
+        uint b = unflushed[i].blockno;
+        if (kept(i, nunflushed)) decided[b] = 1;
+        else if (!decided[b]) lo_memmove(ramdisk[b], unflushed[i].old, BSIZE);
+    }
+    nunflushed = 0;
+    crash_after = -1;
 }
 
 void fs_panic(const char *msg) {

@@ -1,5 +1,8 @@
-// A RAM disk for the file-system tests, with a power switch: after crash_after more
-// block writes, writes are lost, as if the machine had stopped there.
+// A RAM disk for the file-system tests, with a write cache and a power switch: after
+// crash_after more block writes, writes are lost, as if the machine had stopped there;
+// then ram_crash decides which of the writes still in the cache (those since the last
+// disk_flush) reached the disk, as crash_keeps says. A real disk may keep any of them, in
+// any order; the modes cover the orders a careless log could not survive.
 #pragma once
 
 #include "libos/fs/fs.h"
@@ -9,6 +12,13 @@
 extern uchar ramdisk[RAMBLOCKS][BSIZE];
 extern long ram_writes;         // block writes so far
 extern long crash_after;        // writes still allowed before the "crash"; -1: never
+extern int crash_keeps;         // KEEP_*: which cached writes a crash keeps
+
+enum { KEEP_NONE, KEEP_ALL, KEEP_NEWEST, KEEP_ALL_BUT_OLDEST, KEEP_ODD, KEEP_MODES };
+
+// The power comes back: the cached writes crash_keeps does not keep are undone, and the
+// disk runs normally again (crash_after = -1).
+void ram_crash(void);
 
 // Makes an empty xv6 file system of nblocks blocks and ninodes inodes on the RAM disk:
 // the layout of mkfs (SuperBlock.layout), a root directory holding "." and "..".

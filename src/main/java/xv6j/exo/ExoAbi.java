@@ -30,6 +30,14 @@ public final class ExoAbi {
     public static final long EXO_MAXVA = 1L << 38;
     public static final long EXO_UTOP = EXO_MAXVA - (1L << 30);
     public static final int EXO_BSIZE = 1024;
+    /**
+     * exo_disk's operations. The disk has a write cache, as real disks do: a cached write is
+     * on the disk, but a crash may lose it until a later flush or synchronous write has
+     * returned, and cached writes reach stable storage in no promised order. A LibOS orders
+     * its writes with flushes as its own crash safety needs (a log: its blocks, flush, the
+     * header, flush, ...), and pays for no more flushes than that.
+     */
+    public static final int EXO_DISK_READ = 0, EXO_DISK_WRITE = 1, EXO_DISK_WRITE_CACHED = 2, EXO_DISK_FLUSH = 3;
     /** Handles per environment: 0 .. EXO_NCAP-1. */
     public static final int EXO_NCAP = 1 << 16;
 

@@ -553,8 +553,11 @@ public final class Exokernel {
 
     // ---- devices ----
 
-    /** Moves one block between the disk and a page, recording it when auditing. */
-    void blockIo(Env e, Cap blocks, long blockno, Cap page, long off, boolean write) {
+    /**
+     * Moves one block between the disk and a page, recording it when auditing. A write
+     * with force is durable when this returns; without, at the disk's next force.
+     */
+    void blockIo(Env e, Cap blocks, long blockno, Cap page, long off, boolean write, boolean force) {
         Disk d = machine.disk();
         byte[] buf = new byte[EXO_BSIZE];
         long pa = Pages.pa(page.first) + off;
@@ -563,7 +566,7 @@ public final class Exokernel {
         if (write) {
             mem.read(pa, buf, 0, EXO_BSIZE);
             d.write((int) blockno, buf);
-            d.force();
+            if (force) d.force();
         } else {
             d.read((int) blockno, buf);
             mem.write(pa, buf, 0, EXO_BSIZE);

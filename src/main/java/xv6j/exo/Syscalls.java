@@ -320,14 +320,20 @@ final class Syscalls {
         return 0;
     }
 
-    private long exoDisk(Env e, long blocks, long blockno, long page, long off, long write) {
-        if (write != 0 && write != 1) throw fail(E_INVAL);
-        boolean w = write == 1;
+    private long exoDisk(Env e, long blocks, long blockno, long page, long off, long op) {
+        if (op == EXO_DISK_FLUSH) {
+            // Durability of what was written, by anyone: harmless to grant to any writer.
+            cap(e, blocks, CAP_BLOCKS, CAP_W);
+            k.machine.disk().force();
+            return 0;
+        }
+        if (op != EXO_DISK_READ && op != EXO_DISK_WRITE && op != EXO_DISK_WRITE_CACHED) throw fail(E_INVAL);
+        boolean w = op != EXO_DISK_READ;
         Cap b = cap(e, blocks, CAP_BLOCKS, w ? CAP_W : CAP_R);
         if (!b.covers(blockno, 1)) throw fail(E_RANGE);
         Cap p = cap(e, page, CAP_PAGE, w ? CAP_R : CAP_W);
         if (off < 0 || off >= EXO_PGSIZE || off % EXO_BSIZE != 0) throw fail(E_INVAL);
-        k.blockIo(e, b, blockno, p, off, w);
+        k.blockIo(e, b, blockno, p, off, w, op == EXO_DISK_WRITE);
         return 0;
     }
 

@@ -86,7 +86,9 @@ class HostileTest {
         assertEquals(E_RIGHTS, f.call(hostile, SYS_exo_disk, blocks, 10, page, 0, 1), "no CAP_W");
         for (long off : new long[] {1, 512, -1024, 4096, 1L << 40})
             assertEquals(E_INVAL, f.call(hostile, SYS_exo_disk, blocks, 10, page, off, 0), "off " + off);
-        assertEquals(E_INVAL, f.call(hostile, SYS_exo_disk, blocks, 10, page, 0, 2));
+        assertEquals(E_INVAL, f.call(hostile, SYS_exo_disk, blocks, 10, page, 0, 4));
+        assertEquals(E_RIGHTS, f.call(hostile, SYS_exo_disk, blocks, 10, page, 0, EXO_DISK_WRITE_CACHED), "no CAP_W");
+        assertEquals(E_RIGHTS, f.call(hostile, SYS_exo_disk, blocks, 0, 0, 0, EXO_DISK_FLUSH), "a flush needs CAP_W");
         assertEquals(0, f.call(hostile, SYS_exo_disk, blocks, 13, page, 3072, 0));
         long ro = f.call(hostile, SYS_capgrant, page, EXO_SELF, CAP_R, 0, 0);
         assertEquals(E_RIGHTS, f.call(hostile, SYS_exo_disk, blocks, 13, ro, 0, 0), "reading into a page needs CAP_W");
