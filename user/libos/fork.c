@@ -111,10 +111,10 @@ static int fork_build(int env, const struct creator *c, int pid, const struct fo
     uint64 stackpage = PGROUNDDOWN(r->sp);
     for (int i = 0; i < VPT_PAGES; i++) {
         if (UPROC->vptdir[i] == 0) continue;
-        for (int j = 0; j < VPT_PER_PAGE; j++) {
+        const volatile vpte_t *page = &VPT[i * VPT_PER_PAGE];
+        for (int j = vpt_next(page, 0); j < VPT_PER_PAGE; j = vpt_next(page, j + 1)) {
             uint64 va = ((uint64)i * VPT_PER_PAGE + j) * PG;
-            vpte_t e = VPT[va / PG];
-            if (e == 0) continue;
+            vpte_t e = page[j];
             if (build_vpt(env, va) < 0 || give_page(env, va, e, va == stackpage) < 0) return -1;
         }
     }

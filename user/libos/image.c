@@ -84,10 +84,8 @@ void image_release(void) {
     struct build *b = BUILD;
     for (int i = 0; i < VPT_PAGES; i++) {
         if (b->own_own[i] == 0) continue;
-        for (int j = 0; j < VPT_PER_PAGE; j++) {
-            vpte_t e = OWN_VPT[i * VPT_PER_PAGE + j];
-            if (e != 0) capfree(VP_HANDLE(e));
-        }
+        const volatile vpte_t *page = &OWN_VPT[i * VPT_PER_PAGE];
+        for (int j = vpt_next(page, 0); j < VPT_PER_PAGE; j = vpt_next(page, j + 1)) capfree(VP_HANDLE(page[j]));
         exo_unmap(EXO_SELF, OWN_VPT_VA + (uint64)i * PG);
         capfree(b->own_own[i] - 1);
         b->own_own[i] = 0;
