@@ -165,7 +165,7 @@ final class Itable {
     /** The disk block holding the bn'th block of ip, allocated if absent; 0 if the disk is full. */
     private int bmap(Proc p, Inode ip, int bn) {
         if (bn < Fs.NDIRECT) {
-            int addr = ip.addrs[bn];
+            int addr = inData(ip, ip.addrs[bn]);
             if (addr == 0) {
                 addr = k.fs.balloc(p, ip.dev);
                 if (addr == 0) return 0;
@@ -175,7 +175,7 @@ final class Itable {
         }
         bn -= Fs.NDIRECT;
         if (bn < Fs.NINDIRECT) {
-            int ind = ip.addrs[Fs.NDIRECT];
+            int ind = inData(ip, ip.addrs[Fs.NDIRECT]);
             if (ind == 0) {
                 ind = k.fs.balloc(p, ip.dev);
                 if (ind == 0) return 0;
@@ -183,6 +183,10 @@ final class Itable {
             }
             Buf bp = k.bio.bread(p, ip.dev, ind);
             int addr = bp.getInt(4 * bn);
+            if (addr != 0 && outsideData(addr)) {
+                k.bio.brelse(p, bp);
+                inData(ip, addr); // panics
+            }
             if (addr == 0) {
                 addr = k.fs.balloc(p, ip.dev);
                 if (addr != 0) {
@@ -194,6 +198,25 @@ final class Itable {
             return addr;
         }
         throw new KernelPanic("bmap: out of range");
+    }
+
+    private boolean outsideData(int addr) {
+        var sb = k.fs.sb();
+        return addr < sb.datastart() || addr >= sb.size();
+    }
+
+    /**
+     * addr, a block address read from ip or its indirect block, if it is 0 or a data block;
+     * a corrupt image's address elsewhere (the log, the inodes, past the disk) panics with
+     * a message that says so, as xv6 would panic, rather than read or overwrite that block.
+     */
+    private int inData(Inode ip, int addr) {
+        if (addr != 0 && outsideData(addr)) {
+            var sb = k.fs.sb();
+            throw new KernelPanic(String.format("inode %d: block address %d is outside the data blocks (%d..%d):"
+                    + " the file system is corrupt (run fsck)", ip.inum, addr, sb.datastart(), sb.size() - 1));
+        }
+        return addr;
     }
 
     /** Frees all of ip's blocks. Caller holds ip's lock, in a transaction. */

@@ -1,0 +1,44 @@
+package xv6j.system;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import xv6j.fs.Fs;
+import xv6j.fs.SuperBlock;
+
+/**
+ * An image whose root directory names a block past the end of the disk: the system stops
+ * with one line that says the file system is corrupt and where, never a Java stack trace
+ * (xv6's kernel panics; kernel-exo's boot step refuses the image).
+ */
+@Timeout(60)
+class CorruptImageTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aBlockAddressPastTheDiskStopsTheSystemWithOneClearLine(Flavour system) throws Exception {
+        Path img = system.freshImage(dir);
+        byte[] bytes = Files.readAllBytes(img);
+        SuperBlock sb = SuperBlock.decode(Arrays.copyOfRange(bytes, Fs.BSIZE, 2 * Fs.BSIZE));
+        int rootAddrs = sb.inodestart() * Fs.BSIZE + Fs.ROOTINO * Fs.DINODE_SIZE + 12;
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(rootAddrs, 999_999);
+        Files.write(img, bytes);
+
+        Flavour.Run r = system.boot(img, "ls\n");
+        assertNotEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("999999") && r.output().contains("outside the data"), r.output());
+        assertFalse(r.output().contains("at xv6j.") || r.output().contains("Exception"), r.output());
+    }
+}
