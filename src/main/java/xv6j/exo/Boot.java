@@ -6,6 +6,7 @@ import java.util.OptionalInt;
 import xv6j.fs.CorruptImageException;
 import xv6j.fs.Fs;
 import xv6j.fs.FsImage;
+import xv6j.tools.Fsck;
 import xv6j.machine.Disk;
 import xv6j.machine.Launcher;
 import xv6j.machine.Machine;
@@ -25,7 +26,11 @@ public final class Boot {
     }
 
     static int run(String[] args, PrintStream err) {
-        return Launcher.run("kernel-exo", "kernel-exo.jar", args, err, Boot::boot);
+        return Launcher.run("kernel-exo", "kernel-exo.jar", args, err, (m, e) -> {
+            String warning = Fsck.bootWarning(m.disk());
+            if (warning != null) e.println("kernel-exo: " + warning);
+            return boot(m, e);
+        });
     }
 
     /** Loads /init from the machine's disk into a new exokernel and runs it; returns the halt status. */

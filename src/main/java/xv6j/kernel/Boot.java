@@ -2,6 +2,7 @@ package xv6j.kernel;
 
 import java.io.PrintStream;
 import xv6j.machine.Launcher;
+import xv6j.tools.Fsck;
 
 /**
  * {@code java -jar kernel.jar [options] fs.img}: builds the machine and boots xv6 on it,
@@ -16,6 +17,10 @@ public final class Boot {
     }
 
     static int run(String[] args, PrintStream err) {
-        return Launcher.run("kernel", "kernel.jar", args, err, (m, e) -> new Kernel(m).run());
+        return Launcher.run("kernel", "kernel.jar", args, err, (m, e) -> {
+            String warning = Fsck.bootWarning(m.disk());
+            if (warning != null) e.println("kernel: " + warning);
+            return new Kernel(m).run();
+        });
     }
 }

@@ -1,14 +1,19 @@
 package xv6j.system;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,19 +31,46 @@ class CorruptImageTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest
-    @EnumSource(Flavour.class)
-    void aBlockAddressPastTheDiskStopsTheSystemWithOneClearLine(Flavour system) throws Exception {
+    /** A fresh image whose root directory's first block address is 999999. */
+    private Path corruptImage(Flavour system) throws Exception {
         Path img = system.freshImage(dir);
         byte[] bytes = Files.readAllBytes(img);
         SuperBlock sb = SuperBlock.decode(Arrays.copyOfRange(bytes, Fs.BSIZE, 2 * Fs.BSIZE));
         int rootAddrs = sb.inodestart() * Fs.BSIZE + Fs.ROOTINO * Fs.DINODE_SIZE + 12;
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(rootAddrs, 999_999);
         Files.write(img, bytes);
+        return img;
+    }
 
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aBlockAddressPastTheDiskStopsTheSystemWithOneClearLine(Flavour system) throws Exception {
+        Path img = corruptImage(system);
         Flavour.Run r = system.boot(img, "ls\n");
         assertNotEquals(0, r.status(), r.output());
         assertTrue(r.output().contains("999999") && r.output().contains("outside the data"), r.output());
         assertFalse(r.output().contains("at xv6j.") || r.output().contains("Exception"), r.output());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void theJarWarnsOfACorruptImageBeforeItBoots(Flavour system) throws Exception {
+        Path img = corruptImage(system);
+        String main = system == Flavour.KERNEL ? "xv6j.kernel.Boot" : "xv6j.exo.Boot";
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), main, img.toString()))
+                .redirectErrorStream(true)
+                .start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write("ls\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+        assertEquals(1, p.exitValue(), out);
+        // The first line the launcher prints (a JVM may print its own warnings before).
+        String first = out.lines().filter(l -> l.startsWith("kernel")).findFirst().orElse("");
+        assertTrue(first.matches("kernel(-exo)?: warning: .* is corrupt: inode 1: addrs\\[0\\] = 999999 is outside the data region"
+                + " \\(\\d+\\.\\.\\d+\\)( \\(and \\d+ more errors?\\))?; java -jar fsck.jar .* lists them"), out);
+        assertFalse(out.contains("at xv6j.") || out.contains("Exception"), out);
     }
 }
