@@ -7,6 +7,8 @@ import static xv6j.kernel.ProcState.UNUSED;
 import static xv6j.kernel.ProcState.USED;
 import static xv6j.kernel.ProcState.ZOMBIE;
 
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,6 +36,14 @@ public final class ProcTable {
     private Proc initProc;
     /** CPUs that found nothing to run. */
     private int idleCpus;
+    /**
+     * Starts the processes' kernel threads (virtual threads). A thread started on its own
+     * is tracked by the JVM for as long as it lives, and a process still asleep when the
+     * machine halts never ends: it would keep this kernel, and the machine's memory, from
+     * being collected. Threads of an executor are tracked by the executor, which goes
+     * with the kernel. (Never closed: close waits for its threads.)
+     */
+    private final Executor threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory());
 
     ProcTable(Kernel k) {
         this.k = k;
@@ -94,8 +104,11 @@ public final class ProcTable {
 
     /** Starts a RUNNABLE process's kernel thread, which waits to be scheduled. */
     private void startThread(Proc p, boolean first) {
-        p.thread = Thread.ofVirtual().name("pid " + p.pid).unstarted(() -> procMain(p, first));
-        p.thread.start();
+        threads.execute(() -> {
+            p.thread = Thread.currentThread();
+            p.thread.setName("pid " + p.pid);
+            procMain(p, first);
+        });
     }
 
     /** The first process: runs /init (exec'd by the kernel in its first moment, see forkRet). */
