@@ -3,40 +3,18 @@
 // multiply-add, min/max and signed zeros. Each expected bit pattern was worked out by
 // hand from the RISC-V and IEEE 754 texts. Exits with the number of failed checks.
 #include "runtime/harness.h"
+#include "float.h"
 
-typedef unsigned long u64;
-
-enum { NX = 1, UF = 2, OF = 4, DZ = 8, NV = 16 };
 enum { RNE, RTZ, RDN, RUP, RMM };
 
-#define ONE     0x3ff0000000000000UL
 #define THREE   0x4008000000000000UL
 #define ONE_5   0x3ff8000000000000UL
 #define HALF    0x3fe0000000000000UL
-#define MINUS   0x8000000000000000UL
 #define D_MAX   0x7fefffffffffffffUL
-#define D_INF   0x7ff0000000000000UL
-#define D_QNAN  0x7ff8000000000000UL
-#define D_SNAN  0x7ff0000000000001UL
-#define BOX     0xffffffff00000000UL
 
 static void set_frm(u64 rm) { asm volatile("csrw frm, %0" : : "r"(rm) : "memory"); }
 static u64 get_frm(void) { u64 v; asm volatile("csrr %0, frm" : "=r"(v) : : "memory"); return v; }
 static u64 get_fcsr(void) { u64 v; asm volatile("csrr %0, fcsr" : "=r"(v) : : "memory"); return v; }
-static void clear_flags(void) { asm volatile("csrw fflags, zero" : : : "memory"); }
-static u64 flags(void) { u64 v; asm volatile("csrr %0, fflags" : "=r"(v) : : "memory"); return v; }
-
-static void expect(u64 got, u64 want, const char *what, long line) {
-    check(got == want, what, line);
-    if (got != want) {
-        puts("  got ");
-        puthex(got);
-        puts(", want ");
-        puthex(want);
-        puts("\n");
-    }
-}
-#define EXPECT(got, want) expect((got), (want), #got, __LINE__)
 
 // Double operations on raw bits; rm is the instruction's rounding-mode token (rne ... dyn).
 #define D1(op, rm, a) ({ u64 r_; asm volatile( \

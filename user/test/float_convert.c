@@ -4,32 +4,7 @@
 // registers, quiet and signaling compares, FCLASS. Each expected bit pattern was worked
 // out by hand from the RISC-V and IEEE 754 texts. Exits with the number of failed checks.
 #include "runtime/harness.h"
-
-typedef unsigned long u64;
-
-enum { NX = 1, UF = 2, OF = 4, DZ = 8, NV = 16 };
-
-#define ONE     0x3ff0000000000000UL
-#define MINUS   0x8000000000000000UL
-#define D_INF   0x7ff0000000000000UL
-#define D_QNAN  0x7ff8000000000000UL
-#define D_SNAN  0x7ff0000000000001UL
-#define BOX     0xffffffff00000000UL
-
-static void clear_flags(void) { asm volatile("csrw fflags, zero" : : : "memory"); }
-static u64 flags(void) { u64 v; asm volatile("csrr %0, fflags" : "=r"(v) : : "memory"); return v; }
-
-static void expect(u64 got, u64 want, const char *what, long line) {
-    check(got == want, what, line);
-    if (got != want) {
-        puts("  got ");
-        puthex(got);
-        puts(", want ");
-        puthex(want);
-        puts("\n");
-    }
-}
-#define EXPECT(got, want) expect((got), (want), #got, __LINE__)
+#include "float.h"
 
 // A conversion of the raw 64-bit f-register value a to an integer register.
 #define TO_INT(op, rm, a) ({ u64 r_; asm volatile( \

@@ -83,4 +83,15 @@ void check(int ok, const char *what, long line) {
     }
 }
 
+void expect(unsigned long got, unsigned long want, const char *what, long line) {
+    check(got == want, what, line);
+    if (got != want) {
+        puts("  got ");
+        puthex(got);
+        puts(", want ");
+        puthex(want);
+        puts("\n");
+    }
+}
+
 int check_failures(void) { return failures; }

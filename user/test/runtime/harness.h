@@ -19,3 +19,6 @@ void puthex(unsigned long v);
 void check(int ok, const char *what, long line);
 int check_failures(void);
 #define CHECK(c) check((c) != 0, #c, __LINE__)
+// EXPECT(got, want): the same for two 64-bit values, printing both in hex on a failure.
+void expect(unsigned long got, unsigned long want, const char *what, long line);
+#define EXPECT(got, want) expect((got), (want), #got, __LINE__)
