@@ -49,6 +49,8 @@ void page_drop(uint64 va);
 // Allocates a page and maps it at va, outside the software page table (LibOS areas).
 // Returns the handle, or a negative error.
 long page_private(uint64 va);
+// The same, from the memory capability mem (the file server's, before it has a uproc).
+long page_from(int mem, uint64 va);
 
 // ---- faults and time slices (fault.c) ----
 void libos_upcalls(void);

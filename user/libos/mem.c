@@ -38,7 +38,11 @@ int vpt_next(const volatile vpte_t *page, int j) {
 }
 
 long page_private(uint64 va) {
-    long h = capalloc(CAP_PAGE, -1, UPROC->h_mem, 0);
+    return page_from(UPROC->h_mem, va);
+}
+
+long page_from(int mem, uint64 va) {
+    long h = capalloc(CAP_PAGE, -1, mem, 0);
     if (h < 0) return h;
     long r = exo_map(EXO_SELF, va, (int)h, MAP_R | MAP_W);
     if (r < 0) {

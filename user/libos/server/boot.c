@@ -28,14 +28,7 @@ int srv_token = -1;
 volatile int srv_child_events;
 
 long srv_page(uint64 va) {
-    long h = capalloc(CAP_PAGE, -1, SRV_MEM, 0);
-    if (h < 0) return h;
-    long r = exo_map(EXO_SELF, va, (int)h, MAP_R | MAP_W);
-    if (r < 0) {
-        capfree((int)h);
-        return r;
-    }
-    return h;
+    return page_from(SRV_MEM, va);
 }
 
 static void vsay(const char *fmt, lo_va_list ap) {
