@@ -183,10 +183,6 @@ final class Itable {
             }
             Buf bp = k.bio.bread(p, ip.dev, ind);
             int addr = bp.getInt(4 * bn);
-            if (addr != 0 && outsideData(addr)) {
-                k.bio.brelse(p, bp);
-                inData(ip, addr); // panics
-            }
             if (addr == 0) {
                 addr = k.fs.balloc(p, ip.dev);
                 if (addr != 0) {
@@ -195,14 +191,9 @@ final class Itable {
                 }
             }
             k.bio.brelse(p, bp);
-            return addr;
+            return inData(ip, addr);
         }
         throw new KernelPanic("bmap: out of range");
-    }
-
-    private boolean outsideData(int addr) {
-        var sb = k.fs.sb();
-        return addr < sb.datastart() || addr >= sb.size();
     }
 
     /**
@@ -211,8 +202,8 @@ final class Itable {
      * a message that says so, as xv6 would panic, rather than read or overwrite that block.
      */
     private int inData(Inode ip, int addr) {
-        if (addr != 0 && outsideData(addr)) {
-            var sb = k.fs.sb();
+        var sb = k.fs.sb();
+        if (addr != 0 && (addr < sb.datastart() || addr >= sb.size())) {
             throw new KernelPanic(String.format("inode %d: block address %d is outside the data blocks (%d..%d):"
                     + " the file system is corrupt (run fsck)", ip.inum, addr, sb.datastart(), sb.size() - 1));
         }
