@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,17 +52,9 @@ class CorruptImageTest {
     @EnumSource(Flavour.class)
     void theJarWarnsOfACorruptImageBeforeItBoots(Flavour system) throws Exception {
         Path img = corruptImage(system);
-        String main = system == Flavour.KERNEL ? "xv6j.kernel.Boot" : "xv6j.exo.Boot";
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), main, img.toString()))
-                .redirectErrorStream(true)
-                .start();
-        try (OutputStream in = p.getOutputStream()) {
-            in.write("ls\n".getBytes(StandardCharsets.ISO_8859_1));
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
-        assertEquals(1, p.exitValue(), out);
+        Flavour.Run r = system.runJar(img, "ls\n");
+        String out = r.output();
+        assertEquals(1, r.status(), out);
         // The first line the launcher prints (a JVM may print its own warnings before).
         String first = out.lines().filter(l -> l.startsWith("kernel")).findFirst().orElse("");
         assertTrue(first.matches("kernel(-exo)?: warning: .* is corrupt: inode 1: addrs\\[0\\] = 999999 is outside the data region"

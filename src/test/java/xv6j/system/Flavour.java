@@ -1,6 +1,9 @@
 package xv6j.system;
 
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import xv6j.machine.Disk;
 import xv6j.kernel.XvRun;
 import xv6j.libos.LibosRun;
@@ -14,7 +17,7 @@ import xv6j.libos.LibosRun;
  * {@link LibosRun} directly.
  */
 public enum Flavour {
-    KERNEL {
+    KERNEL("xv6j.kernel.Boot") {
         @Override
         public Path freshImage(Path dir) throws Exception { return XvRun.freshImage(dir); }
 
@@ -24,7 +27,7 @@ public enum Flavour {
             return new Run(r.status(), r.output());
         }
     },
-    EXO {
+    EXO("xv6j.exo.Boot") {
         @Override
         public Path freshImage(Path dir) throws Exception { return LibosRun.freshImage(dir); }
 
@@ -35,8 +38,33 @@ public enum Flavour {
         }
     };
 
+    /** The main class of the system's jar (kernel.jar, kernel-exo.jar). */
+    private final String main;
+
+    Flavour(String main) {
+        this.main = main;
+    }
+
     /** What one boot printed on the console, and the machine's halt status (0: clean shutdown). */
     public record Run(int status, String output) {}
+
+    /**
+     * Runs the system's jar on image in a process of its own, as {@code printf script |
+     * java -jar kernel.jar image} would: standard input a pipe holding script, standard
+     * output and error together in the result. Returns when the process ends (a test's
+     * {@code @Timeout} bounds the wait).
+     */
+    public Run runJar(Path image, String script) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), main, image.toString()))
+                .redirectErrorStream(true)
+                .start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(script.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        return new Run(p.waitFor(), out);
+    }
 
     /** A fresh image in dir with every program built for this system, as make builds it. */
     public abstract Path freshImage(Path dir) throws Exception;
