@@ -22,7 +22,7 @@ final class CodeCache {
 
     /** A region's instructions: its entry slot, then (slot, decoded word) pairs in slot order. */
     static final class Key {
-        private final long[] code;
+        final long[] code;
         private final int hash;
 
         Key(long[] code) {

@@ -24,6 +24,8 @@ final class PageCode {
     private final ByteBuffer ram;
     /** By index; replaced whole (under the translator's lock) when a region is added. */
     private volatile Region[] regions = new Region[0];
+    /** By index: how often the region left for elsewhere on this page (racy: a hint). */
+    private volatile int[] hops = new int[0];
 
     PageCode(int page, long[] words, ByteBuffer ram) {
         this.page = page;
@@ -38,10 +40,31 @@ final class PageCode {
 
     int count() { return regions.length; }
 
+    /** Per slot, how often a region jumped there from elsewhere on the page; made on the first hop. */
+    private int[] hopsTo;
+
+    /** Counts a hop of region index to slot target; returns the region's count. */
+    int hop(int index, int target) {
+        int[] to = hopsTo;
+        if (to == null) hopsTo = to = new int[Decoded.PAGE_SLOTS];
+        to[target]++;
+        int[] h = hops;
+        return index < h.length ? ++h[index] : 0;
+    }
+
+    /** The slots regions jumped to on this page, the most frequent first, without but. */
+    int[] hopTargets(int but) {
+        int[] to = hopsTo;
+        if (to == null) return new int[0];
+        return java.util.stream.IntStream.range(0, to.length).filter(s -> to[s] > 0 && s != but).boxed()
+                .sorted((a, b) -> Integer.compare(to[b], to[a])).mapToInt(Integer::intValue).toArray();
+    }
+
     /** Adds r (its fields set) and returns its index. Called under the translator's lock. */
     int add(Region r) {
         Region[] now = Arrays.copyOf(regions, regions.length + 1);
         now[now.length - 1] = r;
+        hops = Arrays.copyOf(hops, now.length);
         regions = now; // volatile: r is complete before another hart can find it
         return now.length - 1;
     }
@@ -55,7 +78,7 @@ final class PageCode {
         int op = Decoded.op(d);
         if (op == Op.ENTER) {
             Region r = region(Decoded.imm(d));
-            if (r != null) return r.original;
+            if (r != null) return r.original(slot);
             op = Op.DECODE; // a mark not of this version: decode again
         }
         if (op == Op.DECODE) {

@@ -24,20 +24,28 @@ public abstract class Region {
             /** The budget does not cover the next block: the interpreter runs what is left of it, exactly. */
             BUDGET = 2;
 
-    /** The decoded word of the region's first instruction, which its mark replaced. */
-    long original;
+    /** What it compiles, as its code cache key: the entry, then (slot, with 1 << 16 for a block's start; word) pairs in slot order. */
+    long[] code;
     /** Where it starts: the slot on its page. */
     int entry;
 
+
     protected Region() {}
+
+    /** The decoded word of the instruction at slot, which a mark for this region replaced. */
+    long original(int slot) {
+        for (int i = 1; i < code.length; i += 2) if ((code[i] & 0xffff) == slot) return code[i + 1];
+        throw new IllegalStateException("slot " + slot + " is not in the region");
+    }
 
     /**
      * Runs from the region's entry for at most budget instructions.
      *
      * @param pageVa the virtual address of the page (the same physical code may be mapped anywhere)
      * @param page   the physical page (ram index >> 12): a store to it ends the region
+     * @param slot   where to start: the entry, or another root of the region (a slot marked for it)
      * @return the pc of the next instruction; the hart's pageLeft says how much of the
      *         budget is left and its jitExit why it stopped
      */
-    public abstract long run(Hart h, long pageVa, int page, int budget);
+    public abstract long run(Hart h, long pageVa, int page, int slot, int budget);
 }

@@ -14,7 +14,7 @@ import xv6j.machine.jit.RegionPlan.Kind;
 
 /**
  * Writes a {@link RegionPlan} as the JVM class of a {@link Region}: one method,
- * {@code run(Hart h, long pageVa, int page, int budget)}, in which
+ * {@code run(Hart h, long pageVa, int page, int slot, int budget)}, in which
  * <ul>
  * <li>each guest register the region uses is a JVM local (x0 is the constant 0), loaded
  * from {@code h.x} on entry and stored back on exit, so HotSpot's C2 keeps them in
@@ -40,11 +40,11 @@ final class RegionCompiler {
     private static final String HART = "xv6j/machine/Hart", REGION = "xv6j/machine/jit/Region",
             MMU = "xv6j/machine/Mmu", PHYS = "xv6j/machine/PhysicalMemory", FLOAT_UNIT = "xv6j/machine/FloatUnit",
             ALU = "xv6j/machine/jit/Alu", VARHANDLE = "java/lang/invoke/VarHandle", BUFFER = "java/nio/ByteBuffer";
-    private static final String RUN_DESC = "(L" + HART + ";JII)J";
+    private static final String RUN_DESC = "(L" + HART + ";JIII)J";
 
     // Locals of run.
-    private static final int THIS = 0, H = 1, PAGE_VA = 2, PAGE = 4, LEFT = 5, X = 6, RAM = 7, LOAD_TLB = 8, STORE_TLB = 9,
-            DECODED = 10, CTX = 11, EXIT_PC = 13, VA = 15, TI = 17, A = 18, TMP = 19, F = 21, FIRST_REG = 22;
+    private static final int THIS = 0, H = 1, PAGE_VA = 2, PAGE = 4, SLOT = 5, LEFT = 6, X = 7, RAM = 8, LOAD_TLB = 9,
+            STORE_TLB = 10, DECODED = 11, CTX = 12, EXIT_PC = 14, VA = 16, TI = 18, A = 19, TMP = 20, F = 22, FIRST_REG = 23;
 
     private final RegionPlan plan;
     private final MethodVisitor mv;
@@ -52,7 +52,8 @@ final class RegionCompiler {
     private final int[] local = new int[32];
     private final boolean[] written = new boolean[32];
     private final List<Runnable> outOfLine = new ArrayList<>();
-    private final Label exitJump = new Label(), exitStep = new Label(), exitBudget = new Label(), exit = new Label();
+    private final Label exitJump = new Label(), exitStep = new Label(), exitBudget = new Label(), exit = new Label(),
+            dispatch = new Label();
 
     // The block being emitted: its length, and how many of its instructions come before the current one.
     private int blockLength, inBlock;
@@ -92,7 +93,20 @@ final class RegionCompiler {
         prologue();
         int first = -1;
         for (int s = 0; s < Decoded.PAGE_SLOTS; s++) if (plan.contains(s)) { first = s; break; }
-        if (first != plan.entry) mv.visitJumpInsn(GOTO, label(plan.entry));
+        // Entered at its entry, or (a region that took in other regions' code) at another root.
+        mv.visitVarInsn(ILOAD, SLOT);
+        push(plan.entry);
+        if (first == plan.entry) {
+            Label other = new Label();
+            mv.visitJumpInsn(IF_ICMPNE, other);
+            outOfLine.add(() -> {
+                mv.visitLabel(other);
+                enterAt();
+            });
+        } else {
+            mv.visitJumpInsn(IF_ICMPEQ, label(plan.entry));
+            enterAt();
+        }
         int[] order = includedSlots();
         for (int i = 0; i < order.length; i++) {
             int s = order[i];
@@ -108,6 +122,18 @@ final class RegionCompiler {
         }
         for (int i = 0; i < outOfLine.size(); i++) outOfLine.get(i).run(); // may add more
         epilogue();
+    }
+
+    /** exitPc = the entry's pc, then to its block by the indirect jumps' dispatch. */
+    private void enterAt() {
+        mv.visitVarInsn(LLOAD, PAGE_VA);
+        mv.visitVarInsn(ILOAD, SLOT);
+        mv.visitInsn(I2L);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(LSHL);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LSTORE, EXIT_PC);
+        mv.visitJumpInsn(GOTO, dispatch);
     }
 
     private int[] includedSlots() {
@@ -195,6 +221,7 @@ final class RegionCompiler {
 
     /** The three ways out set the hart's jitExit; then the registers written go back to h.x. */
     private void epilogue() {
+        indirectJumps();
         exitStub(exitJump, Region.JUMP);
         exitStub(exitStep, Region.STEP);
         exitStub(exitBudget, Region.BUDGET);
@@ -211,6 +238,39 @@ final class RegionCompiler {
         mv.visitFieldInsn(PUTFIELD, HART, "pageLeft", "I");
         mv.visitVarInsn(LLOAD, EXIT_PC);
         mv.visitInsn(LRETURN);
+    }
+
+    /**
+     * Where every jalr and jr goes with its target in exitPc: to the target's block if it
+     * is on this page and starts one of the region's blocks, else out.
+     */
+    private void indirectJumps() {
+        mv.visitLabel(dispatch);
+        mv.visitVarInsn(LLOAD, EXIT_PC);
+        mv.visitVarInsn(LLOAD, PAGE_VA);
+        mv.visitInsn(LSUB);
+        mv.visitVarInsn(LSTORE, VA);
+        mv.visitVarInsn(LLOAD, VA);
+        push(12);
+        mv.visitInsn(LUSHR);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFNE, exitJump);
+        int n = 0;
+        for (int s = 0; s < Decoded.PAGE_SLOTS; s++) if (plan.contains(s) && plan.leader[s]) n++;
+        int[] keys = new int[n];
+        Label[] targets = new Label[n];
+        n = 0;
+        for (int s = 0; s < Decoded.PAGE_SLOTS; s++) {
+            if (!plan.contains(s) || !plan.leader[s]) continue;
+            keys[n] = s;
+            targets[n++] = label(s);
+        }
+        mv.visitVarInsn(LLOAD, VA);
+        mv.visitInsn(L2I);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(IUSHR);
+        mv.visitLookupSwitchInsn(exitJump, keys, targets);
     }
 
     private void exitStub(Label l, int reason) {
@@ -285,7 +345,7 @@ final class RegionCompiler {
                 mv.visitInsn(LAND);
                 mv.visitVarInsn(LSTORE, EXIT_PC);
                 if (op == Op.JALR) pcPlus(s, 2L * Decoded.halfwords(d), rd);
-                mv.visitJumpInsn(GOTO, exitJump);
+                mv.visitJumpInsn(GOTO, dispatch);
                 return;
             }
             case PLAIN -> plain(s, d, op, rd, rs1, rs2, imm, next);

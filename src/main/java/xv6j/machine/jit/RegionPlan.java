@@ -65,7 +65,7 @@ final class RegionPlan {
         this.size = size;
     }
 
-    /** What the region compiles, as the code cache's key. */
+    /** What the region compiles (and where its blocks start), as the code cache's key. */
     CodeCache.Key key() {
         int n = 0;
         for (int s = 0; s < Decoded.PAGE_SLOTS; s++) if (words[s] != 0) n++;
@@ -74,7 +74,7 @@ final class RegionPlan {
         int i = 1;
         for (int s = 0; s < Decoded.PAGE_SLOTS; s++) {
             if (words[s] == 0) continue;
-            k[i++] = s;
+            k[i++] = leader[s] ? s | 1 << 16 : s;
             k[i++] = words[s];
         }
         return new CodeCache.Key(k);
@@ -92,13 +92,25 @@ final class RegionPlan {
      * The plan for a region entered at slot entry of page, of at most max instructions;
      * null if the instruction there is one compiled code leaves to the interpreter.
      */
-    static RegionPlan of(PageCode page, int entry, int max) {
+    static RegionPlan of(PageCode page, int entry, int max) { return of(page, entry, new int[0], max); }
+
+    /**
+     * The same, taking in as well the code reachable from other roots on the page (the
+     * entries of other regions, places indirect jumps went), after the entry's, so an
+     * indirect jump within the page can reach them without leaving.
+     */
+    static RegionPlan of(PageCode page, int entry, int[] roots, int max) {
         if (entry >= Decoded.PAGE_SLOTS || kind(Decoded.op(page.word(entry))) == Kind.STEP) return null;
         long[] words = new long[Decoded.PAGE_WORDS];
         ArrayDeque<Integer> todo = new ArrayDeque<>();
         todo.add(entry);
+        int nextRoot = 0;
         int size = 0;
-        while (!todo.isEmpty() && size < max) {
+        while (size < max) {
+            if (todo.isEmpty()) {
+                if (nextRoot == roots.length) break;
+                todo.add(roots[nextRoot++]);
+            }
             int s = todo.poll();
             if (s < 0 || s >= Decoded.PAGE_SLOTS || words[s] != 0) continue;
             long d = page.word(s);
@@ -117,6 +129,7 @@ final class RegionPlan {
         }
         RegionPlan p = new RegionPlan(entry, size);
         System.arraycopy(words, 0, p.words, 0, words.length);
+        for (int r : roots) if (p.contains(r)) p.leader[r] = true; // where the indirect jumps go
         p.findBlocks();
         return p;
     }
@@ -140,7 +153,7 @@ final class RegionPlan {
             long d = words[s];
             if (d == 0) continue;
             Kind k = kind(Decoded.op(d));
-            if (s == entry || target[s] || s != prevNext || k == Kind.STEP) {
+            if (s == entry || leader[s] || target[s] || s != prevNext || k == Kind.STEP) {
                 leader[s] = true;
                 lead = s;
             }

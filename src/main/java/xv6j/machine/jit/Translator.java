@@ -29,6 +29,10 @@ public final class Translator {
     static final int HOT = 2000;
     /** Instructions in one region at most (fewer if its method would be too large). */
     static final int MAX_INSTRUCTIONS = 400;
+    /** Jumps from a region to elsewhere on its page before it is compiled again to take them in. */
+    static final int MERGE_HOPS = 1000;
+    /** The same in {@link Engine#EAGER} mode, which is there to test the translator: soon. */
+    static final int EAGER_MERGE_HOPS = 3;
     /** Regions on one version of a page at most. */
     static final int MAX_PAGE_REGIONS = 64;
     /** Regions marked on pages at most: past it every mark goes (with the decoded words). */
@@ -75,7 +79,7 @@ public final class Translator {
     public long original(int page, long[] words, int slot) {
         PageCode p = pages[page];
         Region r = p != null && p.words == words ? p.region(Decoded.imm(words[slot])) : null;
-        return r != null ? r.original : new PageCode(page, words, ram).word(slot);
+        return r != null ? r.original(slot) : new PageCode(page, words, ram).word(slot);
     }
 
     /** Whether the interpreter, about to run on page, should first compile where it is. */
@@ -100,21 +104,47 @@ public final class Translator {
         if (Decoded.op(words[slot]) == Op.ENTER) return true; // another hart was first
         PageCode p = pages[page];
         if (p == null || p.words != words) pages[page] = p = new PageCode(page, words, ram);
+        return install(p, slot, new int[0]);
+    }
+
+    /**
+     * The region marked (by mark) at entry left for target, another place on its own page. A region that does so
+     * often (an indirect jump through a switch's table, a return to a caller on the
+     * page) is compiled again with the places regions jumped to on the page as roots
+     * too, the most frequent first, so its indirect jumps reach them without leaving.
+     */
+    public void hopped(int page, long[] words, long mark, int entry, int target, boolean eager) {
+        PageCode p = pages[page];
+        if (p != null && p.words == words && p.hop(Decoded.imm(mark), target) == (eager ? EAGER_MERGE_HOPS : MERGE_HOPS)) merge(p, entry);
+    }
+
+    private synchronized void merge(PageCode p, int entry) {
+        if (decoded[p.page] != p.words || pages[p.page] != p || live >= MAX_REGIONS) return;
+        install(p, entry, p.hopTargets(entry));
+    }
+
+    /** Compiles the region at slot (with the code from roots), adds it to p and marks it. */
+    private boolean install(PageCode p, int slot, int[] roots) {
         if (p.count() >= MAX_PAGE_REGIONS) return false;
         long t0 = System.nanoTime();
         Region r = null;
         RegionPlan plan = null;
         for (int max = MAX_INSTRUCTIONS; r == null && max >= 4; max /= 2) {
-            plan = RegionPlan.of(p, slot, max);
+            plan = RegionPlan.of(p, slot, roots, max);
             if (plan == null) return false;
             RegionPlan planned = plan;
-            r = CodeCache.get(plan.key(), k -> build(planned)); // null: too large a method, try fewer
+            r = CodeCache.get(plan.key(), k -> build(planned, k)); // null: too large a method, try fewer
         }
         if (r == null) return false;
         int index = p.add(r);
         live++;
         VarHandle.releaseFence();
-        words[slot] = Decoded.pack(Op.ENTER, Decoded.halfwords(r.original), 0, 0, 0, index);
+        p.words[slot] = Decoded.pack(Op.ENTER, Decoded.halfwords(plan.words[slot]), 0, 0, 0, index);
+        // The other roots it took in lead to it too (their marks, if any, now to this region).
+        for (int root : roots) {
+            if (!plan.contains(root) || !plan.leader[root] || RegionPlan.kind(Decoded.op(plan.words[root])) == RegionPlan.Kind.STEP) continue;
+            p.words[root] = Decoded.pack(Op.ENTER, Decoded.halfwords(plan.words[root]), 0, 0, 0, index);
+        }
         long t1 = System.nanoTime();
         stats.regions++;
         stats.instructions += plan.size;
@@ -124,11 +154,11 @@ public final class Translator {
     }
 
     /** Compiles and defines a region no machine has yet; null if its method would be too large. */
-    private Region build(RegionPlan plan) {
+    private Region build(RegionPlan plan, CodeCache.Key key) {
         RegionCompiler.Result c = RegionCompiler.compile(plan);
         if (c == null) return null;
         Region r = define(c.classFile());
-        r.original = plan.words[plan.entry];
+        r.code = key.code;
         r.entry = plan.entry;
         stats.classes++;
         stats.bytecodeBytes += c.classFile().length;
