@@ -174,8 +174,6 @@ public final class Hart {
      * TLB miss, the rare instructions, every trap) is done here, where calls are cheap to
      * make because the hot loop is elsewhere.
      */
-    public static final long[] STATS = new long[8];
-    public static final java.util.HashMap<String,Integer> HIST = new java.util.HashMap<>();
     public Trap run(long budget) {
         final Object[] decoded = mem.decoded;
         final long[] fetchTlb = mmu.fetchTlb;
@@ -218,9 +216,7 @@ public final class Hart {
                     Region r = jit.region(page, code, slot);
                     if (r != null) {
                         int chunk = (int) Math.min(budget - n, JIT_CHUNK);
-                        String pc0 = Long.toHexString(pc);
                         pc = r.run(this, pageVa, page, slot, chunk);
-                        STATS[jitExit]++; STATS[3] += chunk - pageLeft; HIST.merge(pc0 + "->" + Long.toHexString(pc), 1, Integer::sum);
                         n += chunk - pageLeft;
                         if (jitExit == Region.JUMP && (pc & ~0xfffL) == pageVa) jit.hopped(page, code, d, slot, (int) (pc & 0xfff) >>> 1, eager);
                         // The interpreter does what compiled code left: the instruction at
@@ -235,7 +231,6 @@ public final class Hart {
             }
             int chunk = (int) Math.min(Math.min(budget - n, CHUNK), interpretTo > n ? interpretTo - n : CHUNK);
             int stop = executePage(code, slot, pageVa, chunk);
-            STATS[4]++; STATS[5] += chunk - pageLeft;
             n += chunk - pageLeft;
             if (jit != null) jit.interpreted(page, chunk - pageLeft);
             if (stop == LEFT_PAGE) {

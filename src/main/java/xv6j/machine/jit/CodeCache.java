@@ -46,4 +46,8 @@ final class CodeCache {
     }
 
     static int size() { return regions.size(); }
+
+    static long bytes() { return regions.values().stream().mapToLong(r -> r.classBytes).sum(); }
+
+    static void clear() { regions.clear(); }
 }

@@ -26,6 +26,8 @@ public abstract class Region {
 
     /** What it compiles, as its code cache key: the entry, then (slot, with 1 << 16 for a block's start; word) pairs in slot order. */
     long[] code;
+    /** The size of its class file. */
+    int classBytes;
     /** Where it starts: the slot on its page. */
     int entry;
 

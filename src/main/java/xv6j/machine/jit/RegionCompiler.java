@@ -23,28 +23,35 @@ import xv6j.machine.jit.RegionPlan.Kind;
  * loop;</li>
  * <li>each block checks the budget once ({@code left < length}: leave for the interpreter
  * to finish it exactly) and takes its length off it;</li>
- * <li>loads and stores probe the hart's TLB inline, exactly as the interpreter's fast
- * path does, and on a miss call the hart's own slow path (a fault leaves the region
- * before the instruction, for the interpreter to raise); a store to a page with decoded
- * code drops it, and leaves the region if that is the region's own page;</li>
+ * <li>loads and stores call a small helper of {@code xv6j.machine.CompiledAccess} that
+ * HotSpot inlines: the interpreter's TLB probe and access, with the hart's own slow path
+ * behind it; a fault it throws is caught at that access and leaves the region before it,
+ * for the interpreter to raise; a store that drops the region's own page's code leaves
+ * after it;</li>
  * <li>everything a region does not compile ({@link Kind#STEP}) is an exit before it.</li>
  * </ul>
  * The slow paths are emitted after the main line, so the hot code is straight.
  */
 final class RegionCompiler {
-    /** Past this many bytes of bytecode HotSpot never compiles a method (HugeMethodLimit is 8000). */
-    static final int MAX_CODE_BYTES = 7900;
+    /**
+     * Bytecode a region's method may have. HotSpot never compiles a method past 8000 bytes
+     * (HugeMethodLimit); C1 runs out of virtual registers on ours past about 5000; and C2
+     * stops inlining (the access helpers too) when a method and what it inlines pass 8000.
+     * See docs/design.md for the measurements behind this figure.
+     */
+    static final int MAX_CODE_BYTES = 3500;
 
     record Result(byte[] classFile) {}
 
     private static final String HART = "xv6j/machine/Hart", REGION = "xv6j/machine/jit/Region",
             MMU = "xv6j/machine/Mmu", PHYS = "xv6j/machine/PhysicalMemory", FLOAT_UNIT = "xv6j/machine/FloatUnit",
-            ALU = "xv6j/machine/jit/Alu", VARHANDLE = "java/lang/invoke/VarHandle", BUFFER = "java/nio/ByteBuffer";
+            ALU = "xv6j/machine/jit/Alu", ACCESS = "xv6j/machine/CompiledAccess",
+            FAULT = "xv6j/machine/CompiledAccess$Fault", VARHANDLE = "java/lang/invoke/VarHandle", BUFFER = "java/nio/ByteBuffer";
     private static final String RUN_DESC = "(L" + HART + ";JIII)J";
 
     // Locals of run.
     private static final int THIS = 0, H = 1, PAGE_VA = 2, PAGE = 4, SLOT = 5, LEFT = 6, X = 7, RAM = 8, LOAD_TLB = 9,
-            STORE_TLB = 10, DECODED = 11, CTX = 12, EXIT_PC = 14, VA = 16, TI = 18, A = 19, TMP = 20, F = 22, FIRST_REG = 23;
+            STORE_TLB = 10, DECODED = 11, CTX = 12, EXIT_PC = 14, VA = 16, EXIT_SLOT = 18, TMP = 20, F = 22, FIRST_REG = 23;
 
     private final RegionPlan plan;
     private final MethodVisitor mv;
@@ -53,7 +60,7 @@ final class RegionCompiler {
     private final boolean[] written = new boolean[32];
     private final List<Runnable> outOfLine = new ArrayList<>();
     private final Label exitJump = new Label(), exitStep = new Label(), exitBudget = new Label(), exit = new Label(),
-            dispatch = new Label();
+            dispatch = new Label(), slotJump = new Label(), slotStep = new Label(), slotBudget = new Label();
 
     // The block being emitted: its length, and how many of its instructions come before the current one.
     private int blockLength, inBlock;
@@ -207,9 +214,7 @@ final class RegionCompiler {
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, TMP);
         mv.visitInsn(ICONST_0);
-        mv.visitVarInsn(ISTORE, TI);
-        mv.visitInsn(ICONST_0);
-        mv.visitVarInsn(ISTORE, A);
+        mv.visitVarInsn(ISTORE, EXIT_SLOT);
         for (int r = 1; r < 32; r++) {
             if (local[r] == 0) continue;
             mv.visitVarInsn(ALOAD, X);
@@ -222,6 +227,9 @@ final class RegionCompiler {
     /** The three ways out set the hart's jitExit; then the registers written go back to h.x. */
     private void epilogue() {
         indirectJumps();
+        slotToPc(slotJump, exitJump);
+        slotToPc(slotStep, exitStep);
+        slotToPc(slotBudget, exitBudget);
         exitStub(exitJump, Region.JUMP);
         exitStub(exitStep, Region.STEP);
         exitStub(exitBudget, Region.BUDGET);
@@ -273,6 +281,19 @@ final class RegionCompiler {
         mv.visitLookupSwitchInsn(exitJump, keys, targets);
     }
 
+    /** exitPc = pageVa + 2 * exitSlot, then on to the exit. */
+    private void slotToPc(Label l, Label then) {
+        mv.visitLabel(l);
+        mv.visitVarInsn(LLOAD, PAGE_VA);
+        mv.visitVarInsn(ILOAD, EXIT_SLOT);
+        mv.visitInsn(I2L);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(LSHL);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LSTORE, EXIT_PC);
+        mv.visitJumpInsn(GOTO, then);
+    }
+
     private void exitStub(Label l, int reason) {
         mv.visitLabel(l);
         mv.visitVarInsn(ALOAD, H);
@@ -281,14 +302,15 @@ final class RegionCompiler {
         mv.visitJumpInsn(GOTO, exit);
     }
 
-    /** Leaves with pc = the page's slot, giving back the budget of the block's instructions from the k-th on. */
+    /**
+     * Leaves with pc = the page's slot, giving back the budget of the block's instructions
+     * from the k-th on. The exits named by a slot turn it into pc in one place.
+     */
     private void leave(int slot, int giveBack, Label how) {
-        mv.visitVarInsn(LLOAD, PAGE_VA);
-        push((long) slot << 1);
-        mv.visitInsn(LADD);
-        mv.visitVarInsn(LSTORE, EXIT_PC);
+        push(slot);
+        mv.visitVarInsn(ISTORE, EXIT_SLOT);
         if (giveBack != 0) mv.visitIincInsn(LEFT, giveBack);
-        mv.visitJumpInsn(GOTO, how);
+        mv.visitJumpInsn(GOTO, how == exitJump ? slotJump : how == exitStep ? slotStep : slotBudget);
     }
 
     /** Leaves before the current instruction at slot, which has not run. */
@@ -478,172 +500,82 @@ final class RegionCompiler {
         };
     }
 
-    /** va = rs1 + imm; ti = its TLB entry; jumps to miss unless tlb's tag is va's page (with its low bits for alignment). */
-    private void probe(int tlb, int rs1, long imm, int size, Label miss) {
-        get(rs1);
-        if (imm != 0) { push(imm); mv.visitInsn(LADD); }
-        mv.visitVarInsn(LSTORE, VA);
-        mv.visitVarInsn(LLOAD, VA);
-        push(12);
-        mv.visitInsn(LUSHR);
-        mv.visitInsn(L2I);
-        push(Mmu.TLB_MASK);
-        mv.visitInsn(IAND);
-        mv.visitInsn(ICONST_1);
-        mv.visitInsn(ISHL);
-        mv.visitVarInsn(ISTORE, TI);
-        mv.visitVarInsn(ALOAD, tlb);
-        mv.visitVarInsn(ILOAD, TI);
-        mv.visitInsn(LALOAD);
-        mv.visitVarInsn(LLOAD, VA);
-        push(~(0xfffL & ~(size - 1L)));
-        mv.visitInsn(LAND);
-        mv.visitVarInsn(LLOAD, CTX);
-        mv.visitInsn(LOR);
-        mv.visitInsn(LCMP);
-        mv.visitJumpInsn(IFNE, miss);
-        // The ram index: va + the entry's addend.
-        mv.visitVarInsn(LLOAD, VA);
-        mv.visitVarInsn(ALOAD, tlb);
-        mv.visitVarInsn(ILOAD, TI);
-        mv.visitInsn(ICONST_1);
-        mv.visitInsn(IADD);
-        mv.visitInsn(LALOAD);
-        mv.visitInsn(LADD);
-        mv.visitInsn(L2I);
-        mv.visitVarInsn(ISTORE, A);
-    }
-
     private void load(int s, int op, int rd, int rs1, int rs2, long imm) {
-        int size = loadSize(op, rs2);
-        Label miss = new Label(), done = new Label();
-        probe(LOAD_TLB, rs1, imm, size, miss);
-        // The value, as the access's exact size (a byte is read as the halfword at its address:
-        // the buffer has slack past the end of RAM).
-        String handle = size == 8 ? "I64" : size == 4 ? "I32" : "I16";
-        String type = size == 8 ? "J" : size == 4 ? "I" : "S";
-        mv.visitFieldInsn(GETSTATIC, PHYS, handle, "L" + VARHANDLE + ";");
-        mv.visitVarInsn(ALOAD, RAM);
-        mv.visitVarInsn(ILOAD, A);
-        mv.visitMethodInsn(INVOKEVIRTUAL, VARHANDLE, "get", "(L" + BUFFER + ";I)" + type, false);
-        switch (op) {
-            case Op.LB -> { mv.visitInsn(I2B); mv.visitInsn(I2L); }
-            case Op.LBU -> { push(0xff); mv.visitInsn(IAND); mv.visitInsn(I2L); }
-            case Op.LH -> mv.visitInsn(I2L);
-            case Op.LHU -> { push(0xffff); mv.visitInsn(IAND); mv.visitInsn(I2L); }
-            case Op.LW -> mv.visitInsn(I2L);
-            case Op.LWU, Op.FLW -> { mv.visitInsn(I2L); push(0xffffffffL); mv.visitInsn(LAND); }
-            case Op.LOAD_X0 -> { if (size < 8) mv.visitInsn(I2L); }
-            default -> { }
-        }
-        mv.visitVarInsn(LSTORE, TMP);
-        mv.visitLabel(done);
+        String helper = switch (op) {
+            case Op.LB -> "lb";
+            case Op.LBU -> "lbu";
+            case Op.LH -> "lh";
+            case Op.LHU -> "lhu";
+            case Op.LW -> "lw";
+            case Op.LWU, Op.FLW -> "lwu";
+            case Op.LD, Op.FLD -> "ld";
+            default -> new String[] {"lbu", "lhu", "lwu", "ld"}[rs2 & 3]; // LOAD_X0: rs2 = funct3
+        };
         if (op == Op.FLW || op == Op.FLD) {
             mv.visitVarInsn(ALOAD, F);
             push(rd);
-            mv.visitVarInsn(LLOAD, TMP);
-            if (op == Op.FLW) { push(0xffffffff00000000L); mv.visitInsn(LOR); } // NaN-box a single
-            mv.visitInsn(LASTORE);
-        } else if (op != Op.LOAD_X0) {
-            mv.visitVarInsn(LLOAD, TMP);
-            set(rd);
         }
-        int k = inBlock, len = blockLength;
-        outOfLine.add(() -> {
-            mv.visitLabel(miss);
-            mv.visitVarInsn(ALOAD, H);
-            mv.visitVarInsn(LLOAD, VA);
-            push(size);
-            mv.visitMethodInsn(INVOKEVIRTUAL, HART, "load", "(JI)J", false);
-            mv.visitVarInsn(LSTORE, TMP);
-            mv.visitVarInsn(ALOAD, H);
-            mv.visitMethodInsn(INVOKEVIRTUAL, HART, "takeFault", "()Z", false);
-            Label ok = new Label();
-            mv.visitJumpInsn(IFEQ, ok);
-            leave(s, len - k, exitStep);
-            mv.visitLabel(ok);
-            // The slow path's value is zero-extended.
-            switch (op) {
-                case Op.LB -> { mv.visitVarInsn(LLOAD, TMP); mv.visitInsn(L2I); mv.visitInsn(I2B); mv.visitInsn(I2L); mv.visitVarInsn(LSTORE, TMP); }
-                case Op.LH -> { mv.visitVarInsn(LLOAD, TMP); mv.visitInsn(L2I); mv.visitInsn(I2S); mv.visitInsn(I2L); mv.visitVarInsn(LSTORE, TMP); }
-                case Op.LW -> { mv.visitVarInsn(LLOAD, TMP); mv.visitInsn(L2I); mv.visitInsn(I2L); mv.visitVarInsn(LSTORE, TMP); }
-                default -> { }
-            }
-            mv.visitJumpInsn(GOTO, done);
-        });
+        mv.visitVarInsn(ALOAD, LOAD_TLB);
+        mv.visitVarInsn(ALOAD, RAM);
+        mv.visitVarInsn(LLOAD, CTX);
+        mv.visitVarInsn(ALOAD, H);
+        address(rs1, imm);
+        access(s, helper, "([JL" + BUFFER + ";JL" + HART + ";J)J");
+        switch (op) {
+            case Op.FLW -> { push(0xffffffff00000000L); mv.visitInsn(LOR); mv.visitInsn(LASTORE); } // NaN-box a single
+            case Op.FLD -> mv.visitInsn(LASTORE);
+            case Op.LOAD_X0 -> mv.visitInsn(POP2);
+            default -> set(rd);
+        }
     }
 
     private void store(int s, int op, int rs1, int rs2, long imm, int next) {
-        int size = switch (op) {
-            case Op.SB -> 1;
-            case Op.SH -> 2;
-            case Op.SW, Op.FSW -> 4;
-            default -> 8;
+        String helper = switch (op) {
+            case Op.SB -> "sb";
+            case Op.SH -> "sh";
+            case Op.SW, Op.FSW -> "sw";
+            default -> "sd";
         };
-        boolean fp = op == Op.FSW || op == Op.FSD;
-        Label miss = new Label(), done = new Label(), code = new Label();
-        probe(STORE_TLB, rs1, imm, size, miss);
-        if (size == 1) {
-            mv.visitVarInsn(ALOAD, RAM);
-            mv.visitVarInsn(ILOAD, A);
-            storeValue(fp, rs2);
-            mv.visitInsn(L2I);
-            mv.visitInsn(I2B);
-            mv.visitMethodInsn(INVOKEVIRTUAL, BUFFER, "put", "(IB)L" + BUFFER + ";", false);
-            mv.visitInsn(POP);
-        } else {
-            String handle = size == 8 ? "I64" : size == 4 ? "I32" : "I16";
-            mv.visitFieldInsn(GETSTATIC, PHYS, handle, "L" + VARHANDLE + ";");
-            mv.visitVarInsn(ALOAD, RAM);
-            mv.visitVarInsn(ILOAD, A);
-            storeValue(fp, rs2);
-            if (size == 4) mv.visitInsn(L2I);
-            if (size == 2) { mv.visitInsn(L2I); mv.visitInsn(I2S); }
-            String type = size == 8 ? "J" : size == 4 ? "I" : "S";
-            mv.visitMethodInsn(INVOKEVIRTUAL, VARHANDLE, "set", "(L" + BUFFER + ";I" + type + ")V", false);
-        }
-        // A page with decoded code loses it.
+        mv.visitVarInsn(ALOAD, STORE_TLB);
+        mv.visitVarInsn(ALOAD, RAM);
+        mv.visitVarInsn(LLOAD, CTX);
         mv.visitVarInsn(ALOAD, DECODED);
-        mv.visitVarInsn(ILOAD, A);
-        push(12);
-        mv.visitInsn(IUSHR);
-        mv.visitInsn(AALOAD);
-        mv.visitJumpInsn(IFNONNULL, code);
-        mv.visitLabel(done);
+        mv.visitVarInsn(ILOAD, PAGE);
+        mv.visitVarInsn(ALOAD, H);
+        address(rs1, imm);
+        storeValue(op == Op.FSW || op == Op.FSD, rs2);
+        access(s, helper, "([JL" + BUFFER + ";J[Ljava/lang/Object;IL" + HART + ";JJ)I");
+        // It wrote this region's own page: its code may have changed.
+        Label own = new Label();
+        mv.visitJumpInsn(IFNE, own);
         int k = inBlock, len = blockLength;
         outOfLine.add(() -> {
-            mv.visitLabel(code);
-            mv.visitVarInsn(ALOAD, DECODED);
-            mv.visitVarInsn(ILOAD, A);
-            push(12);
-            mv.visitInsn(IUSHR);
-            mv.visitInsn(ACONST_NULL);
-            mv.visitInsn(AASTORE);
-            mv.visitVarInsn(ILOAD, A);
-            push(12);
-            mv.visitInsn(IUSHR);
-            mv.visitVarInsn(ILOAD, PAGE);
-            mv.visitJumpInsn(IF_ICMPNE, done);
-            leave(next, len - k - 1, exitJump); // this region's own page: its code may have changed
+            mv.visitLabel(own);
+            leave(next, len - k - 1, exitJump);
+        });
+    }
 
-            mv.visitLabel(miss);
-            mv.visitVarInsn(ALOAD, H);
-            mv.visitVarInsn(LLOAD, VA);
-            push(size);
-            storeValue(fp, rs2);
-            mv.visitMethodInsn(INVOKEVIRTUAL, HART, "store", "(JIJ)Z", false);
-            Label ok = new Label();
-            mv.visitJumpInsn(IFNE, ok);
-            mv.visitVarInsn(ALOAD, H);
-            mv.visitMethodInsn(INVOKEVIRTUAL, HART, "takeFault", "()Z", false);
+    /** Pushes rs1 + imm. */
+    private void address(int rs1, long imm) {
+        get(rs1);
+        if (imm != 0) { push(imm); mv.visitInsn(LADD); }
+    }
+
+    /**
+     * Calls the access helper; a fault it throws leaves the region before this
+     * instruction, for the interpreter to raise.
+     */
+    private void access(int s, String helper, String desc) {
+        Label start = new Label(), end = new Label(), fault = new Label();
+        mv.visitTryCatchBlock(start, end, fault, FAULT);
+        mv.visitLabel(start);
+        mv.visitMethodInsn(INVOKESTATIC, ACCESS, helper, desc, false);
+        mv.visitLabel(end);
+        int k = inBlock, len = blockLength;
+        outOfLine.add(() -> {
+            mv.visitLabel(fault);
             mv.visitInsn(POP);
             leave(s, len - k, exitStep);
-            mv.visitLabel(ok);
-            mv.visitVarInsn(ALOAD, DECODED);
-            mv.visitVarInsn(ILOAD, PAGE);
-            mv.visitInsn(AALOAD);
-            mv.visitJumpInsn(IFNONNULL, done);
-            leave(next, len - k - 1, exitJump);
         });
     }
 

@@ -28,7 +28,7 @@ public final class Translator {
     /** Instructions interpreted on a page before the translator compiles where the interpreter enters it. */
     static final int HOT = 2000;
     /** Instructions in one region at most (fewer if its method would be too large). */
-    static final int MAX_INSTRUCTIONS = 400;
+    static final int MAX_INSTRUCTIONS = 150;
     /** Jumps from a region to elsewhere on its page before it is compiled again to take them in. */
     static final int MERGE_HOPS = 1000;
     /** The same in {@link Engine#EAGER} mode, which is there to test the translator: soon. */
@@ -159,6 +159,7 @@ public final class Translator {
         if (c == null) return null;
         Region r = define(c.classFile());
         r.code = key.code;
+        r.classBytes = c.classFile().length;
         r.entry = plan.entry;
         stats.classes++;
         stats.bytecodeBytes += c.classFile().length;
@@ -181,6 +182,15 @@ public final class Translator {
             throw new IllegalStateException("the translator made a class the JVM refused", e);
         }
     }
+
+    /**
+     * Empties the JVM-wide cache of compiled regions ({@link CodeCache}), so the next
+     * machine compiles everything itself: for measuring what compiling costs.
+     */
+    public static void emptyCodeCache() { CodeCache.clear(); }
+
+    /** Regions in the JVM-wide cache, and the bytes of their class files. */
+    public static long[] codeCacheSize() { return new long[] {CodeCache.size(), CodeCache.bytes()}; }
 
     /** A copy of the figures so far. */
     public synchronized Stats stats() {
