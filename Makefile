@@ -8,6 +8,7 @@
 #   make fs.img        (re)build the disk image; make fsck checks it; make clean
 #
 # Options for qemu: MEM=128 (MiB)  CPUS=1 (harts)  DET=1 (deterministic virtual time)
+#                  ENGINE=translator|interpreter|eager (how harts run code)
 
 JDK := $(shell scripts/find-jdk)
 ifeq ($(JDK),)
@@ -43,7 +44,7 @@ IMG = fs.img
 UBIN = target/user/kernel/bin
 MKFSFLAGS =
 endif
-QEMUFLAGS = -m $(MEM) -c $(CPUS) $(if $(filter 1,$(DET)),-d)
+QEMUFLAGS = -m $(MEM) -c $(CPUS) $(if $(filter 1,$(DET)),-d) $(if $(ENGINE),-e $(ENGINE))
 
 .PHONY: all build qemu test bench fsck clean $(IMG)
 
