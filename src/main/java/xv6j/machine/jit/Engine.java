@@ -18,7 +18,7 @@ public enum Engine {
     public static final String PROPERTY = "xv6j.engine";
 
     /** The engine when no property says otherwise. */
-    public static final Engine DEFAULT = INTERPRETER;
+    public static final Engine DEFAULT = TRANSLATOR;
 
     /** The engine a new hart gets: the {@value #PROPERTY} property, else {@link #DEFAULT}. */
     public static Engine fromSystemProperty() {
