@@ -5,8 +5,10 @@
 // (exec fails by returning -1). So exec builds a fresh environment beside this one (the
 // file server makes it), loads the program into it (image.c), and asks the server to
 // commit: the process, with its pid, parent, descriptors and current directory, is from
-// then on the new environment, which the server starts. This environment then destroys
-// itself: the new one holds its own capabilities for all it needs.
+// then on the new environment, which the server starts; and the server destroys this one,
+// in the middle of the commit call (a call survives its caller). The new one holds its
+// own capabilities for all it needs; this one's hold on it was taken back before it
+// started.
 #include "libos.h"
 
 static long exec_read(void *ctx, uint64 off, void *dst, long n) {
@@ -33,15 +35,18 @@ int exec(const char *path, char **argv) {
         return libos_leave(-1);
     }
     int env = (int)out[1];
-    struct creator c = {UPROC->h_mem, UPROC->h_srv, UPROC->h_cons, UPROC->h_clock, UPROC->h_cpu};
     struct image_src src = {exec_read, 0};
-    if (image_build(env, &c, &src, argv, UPROC->pid, UPROC->fd, name) < 0) goto fail;
+    if (image_build(env, UPROC->h_mem, &process_handles, &src, argv, UPROC->pid, UPROC->fd, name) < 0) goto fail;
     image_release();
     build_release();
     lo_strlcpy(IPC->path[0], name, SRV_MAXPATH);
-    if (srv(SRV_EXEC_COMMIT, 0, 0, 0, 0) < 0) goto fail;
-    // The point of no return: we are no longer the process.
     UPROC->exiting = 1;
+    // If the commit succeeds, the server destroys this environment during the call: the
+    // new one is the process. It does not return then.
+    if (srv(SRV_EXEC_COMMIT, 0, 0, 0, 0) < 0) {
+        UPROC->exiting = 0;
+        goto fail;
+    }
     for (;;) env_ctl(EXO_SELF, ENV_DESTROY, 0);
 fail:
     srv(SRV_EXEC_ABORT, 0, 0, 0, 0);

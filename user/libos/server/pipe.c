@@ -29,11 +29,11 @@ void pipe_wake(int i) {
 static int map_into(int slot, int env, int i) {
     struct sproc *p = &procs[slot];
     if (p->pipevia[i] < 0) {
-        long via = capgrant(pipecap[i], EXO_SELF, CAP_R | CAP_W | CAP_GRANT | CAP_REVOKE, 0, 0);
+        long via = capgrant(pipecap[i], EXO_SELF, CAP_R | CAP_W | CAP_GRANT | CAP_REVOKE, 0, 0, 0);
         if (via < 0) return -1;
         p->pipevia[i] = (int)via;
     }
-    long h = capgrant(p->pipevia[i], env, CAP_R | CAP_W, 0, 0);
+    long h = capgrant(p->pipevia[i], env, CAP_R | CAP_W, 0, 0, 0);
     if (h < 0) return -1;
     return exo_map(env, PIPE_VA(i), (int)h, MAP_R | MAP_W) < 0 ? -1 : 0;
 }

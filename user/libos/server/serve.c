@@ -53,7 +53,7 @@ static long kvdisk(int slot, exo_u64 *out) {
     caprevoke(srv_kvdisk);
     struct exo_capinfo ci;
     if (capinfo(srv_kvdisk, &ci) < 0) return -1;
-    long h = capgrant(srv_kvdisk, p->env, CAP_R | CAP_W, (long)ci.first, (long)ci.count);
+    long h = capgrant(srv_kvdisk, p->env, CAP_R | CAP_W, (long)ci.first, (long)ci.count, 0);
     if (h < 0) return -1;
     holder = slot;
     out[1] = h;
@@ -73,7 +73,8 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
     case SRV_EXEC_READ: return proc_exec_read(slot, (uint64)a1, data, a2);
     case SRV_EXEC_ENV: {
         long h = proc_exec_env(slot);
-        long mine = h < 0 ? -1 : capgrant((int)h, p->env, CAP_R | CAP_W | CAP_GRANT, 0, 0);
+        // We build it through this, until EXEC_COMMIT takes it back.
+        long mine = h < 0 ? -1 : capgrant((int)h, p->env, CAP_R | CAP_W, 0, 0, 0);
         if (mine < 0) return -1;
         out[1] = mine;
         return 0;

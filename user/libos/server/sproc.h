@@ -18,7 +18,9 @@ struct sproc {
     int pid;
     int parent;             // slot of the parent; -1 for init
     int xstatus;
-    int killed;
+    int killed;             // 0, or the tick it was killed at + 1
+    int mem;                // ours: the process's memory, with its quota; it pays for its environments
+    int cpu;                // ours: the process's share of time
     int env;                // the server's CAP_ENV on the process's environment, or -1
     int envid;
     int next_env;           // exec: the environment being built, or -1
