@@ -50,6 +50,7 @@ int build_begin(int env, int mem, const struct handles *h, int pid) {
     u->h_cons = h->cons;
     u->h_clock = h->clock;
     u->h_cpu = h->cpu;
+    u->h_storage = -1;  // (the file server gives it, when it builds a program with storage)
     u->magic = UPROC_MAGIC;
     u->pid = pid;
     return 0;

@@ -17,6 +17,32 @@ static long exec_read(void *ctx, uint64 off, void *dst, long n) {
     return r;
 }
 
+// A program with disk storage: the server loads it itself (so that the code it gives the
+// storage to is the program's own); we pass the arguments, packed into the data page:
+// argc, then the strings one after another.
+static int exec_sealed(char **argv, const char *name) {
+    uchar *d = IPC_DATA;
+    long off = sizeof(int);
+    int argc = 0;
+    for (;; argc++) {
+        char *arg;
+        if (argc >= LIBOS_MAXARG || copy_checked(&arg, &argv[argc], sizeof arg) < 0) goto fail;
+        if (arg == 0) break;
+        long len = strcopy_checked((char *)d + off, arg, IPC_DATA_SIZE - off);
+        if (len < 0) goto fail;
+        off += len + 1;
+    }
+    *(int *)d = argc;
+    lo_strlcpy(IPC->path[0], name, SRV_MAXPATH);
+    UPROC->exiting = 1;
+    // If it succeeds, the server destroys this environment during the call: no return.
+    srv(SRV_EXEC_SEALED, 0, 0, 0, 0);
+    UPROC->exiting = 0;
+fail:
+    srv(SRV_EXEC_ABORT, 0, 0, 0, 0);
+    return -1;
+}
+
 int exec(const char *path, char **argv) {
     libos_enter();
     if (strcopy_checked(IPC->path[0], path, SRV_MAXPATH) < 0) return libos_leave(-1);
@@ -28,7 +54,9 @@ int exec(const char *path, char **argv) {
     }
     lo_strlcpy(name, last, sizeof name);
 
-    if (srv(SRV_EXEC_OPEN, 0, 0, 0, 0) < 0) return libos_leave(-1);
+    long how = srv(SRV_EXEC_OPEN, 0, 0, 0, 0);
+    if (how < 0) return libos_leave(-1);
+    if (how == 1) return libos_leave(exec_sealed(argv, name));
     exo_u64 out[6];
     if (srv(SRV_EXEC_ENV, 0, 0, 0, out) < 0) {
         srv(SRV_EXEC_ABORT, 0, 0, 0, 0);

@@ -97,6 +97,7 @@ __attribute__((weak)) void libos_boot(int argc, char **argv, struct exo_bootinfo
     u->h_cons = EXO_BOOT_CONSOLE;
     u->h_clock = EXO_BOOT_CLOCK;
     u->h_cpu = EXO_BOOT_CPU;
+    u->h_storage = -1;
     for (int i = 0; i < UPROC_PAGES; i++) u->h_uproc[i] = (int)h[i];
     u->sz = BARE_HEAP;
     for (int fd = 0; fd < 3; fd++) {

@@ -72,6 +72,7 @@ struct uproc {
     int h_cons;                     // CAP_CONSOLE
     int h_clock;                    // CAP_CLOCK
     int h_cpu;                      // CAP_CPU
+    int h_storage;                  // CAP_BLOCKS (R|W): the program's disk storage (/storage), or -1
     int h_uproc[UPROC_PAGES];       // this region's pages: the struct, the builder's page, the stacks
     int vptdir[VPT_PAGES];          // handle + 1 of each page of the software page table
     uint64 sz;                      // the program break: memory is [0, sz)

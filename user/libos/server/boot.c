@@ -129,6 +129,7 @@ static void serve(void) {
     srv_self = UPROC->h_srv;
     const char *why = 0;
     if (srv_disk_init(1, &why) < 0) srv_halt("fsserver: cannot mount the file system: %s\n", why);
+    storage_init();
     long t = capalloc(CAP_PAGE, -1, SRV_MEM, 0);
     if (t < 0) srv_halt("fsserver: no memory\n");
     srv_token = (int)t;

@@ -151,6 +151,7 @@ static int proc_alloc(int parent) {
     struct sproc *p = &procs[slot];
     p->env = p->next_env = p->mem = p->cpu = p->token = -1;
     p->exec_ip = 0;
+    p->exec_storage = -1;
     p->killed = 0;
     p->xstatus = 0;
     p->parent = parent;
@@ -278,7 +279,9 @@ int proc_exec_open(int slot, const char *path) {
     }
     end_op();
     p->exec_ip = ip;
-    return ip != 0 ? 0 : -1;
+    p->exec_storage = ip != 0 ? storage_of(ip->inum) : -1;
+    if (ip == 0) return -1;
+    return p->exec_storage >= 0 ? 1 : 0;
 }
 
 long proc_exec_read(int slot, uint64 off, void *dst, long n) {
@@ -292,7 +295,8 @@ long proc_exec_read(int slot, uint64 off, void *dst, long n) {
 
 long proc_exec_env(int slot) {
     struct sproc *p = &procs[slot];
-    if (p->exec_ip == 0) return -1;
+    // A program with storage is loaded by us alone: a process could load any code under its name.
+    if (p->exec_ip == 0 || p->exec_storage >= 0) return -1;
     if (p->next_env >= 0) env_drop(p->next_env);
     long h = env_new(slot);
     p->next_env = h < 0 ? -1 : (int)h;
@@ -319,11 +323,65 @@ int proc_exec_commit(int slot, const char *name) {
     iput(p->exec_ip);
     end_op();
     p->exec_ip = 0;
+    p->exec_storage = -1;
     lo_strlcpy(p->name, name, sizeof p->name);
     if (old >= 0) env_drop(old);
     // If it cannot start, it is dead already: proc_reap_dead will find it so.
     env_ctl(h, ENV_START, 0);
     return 0;
+}
+
+static long read_exec(void *ctx, uint64 off, void *dst, long n) {
+    return proc_exec_read((int)(long)ctx, off, dst, n);
+}
+
+// The client's view of its descriptors, for the uproc of an environment we build.
+static void fdinfos(struct sproc *p, struct fdinfo *fd) {
+    for (int i = 0; i < LIBOS_NOFILE; i++) {
+        lo_memset(&fd[i], 0, sizeof fd[i]);
+        struct file *f = i < NOFILE ? p->fs.ofile[i] : 0;
+        if (f == 0) continue;
+        exo_u64 out[6];
+        fd_reply(f, out);
+        fd[i].type = (uchar)out[1];
+        fd[i].readable = (uchar)(out[1] >> 8);
+        fd[i].writable = (uchar)(out[1] >> 16);
+        fd[i].major = (short)out[2];
+        fd[i].pipe = (short)out[3];
+    }
+}
+
+// exec of a program with storage: we build its environment from the file, as for init,
+// with the arguments the client packed into args (argc, then the strings), give it the
+// program's blocks, and commit.
+int proc_exec_sealed(int slot, const uchar *args, const char *name) {
+    struct sproc *p = &procs[slot];
+    if (p->exec_ip == 0 || p->exec_storage < 0) return -1;
+    static char strings[IPC_DATA_SIZE];
+    static char *argv[LIBOS_MAXARG + 1];
+    lo_memmove(strings, args, IPC_DATA_SIZE);
+    int argc = *(int *)strings;
+    if (argc < 0 || argc > LIBOS_MAXARG) return -1;
+    uint off = sizeof(int);
+    for (int i = 0; i < argc; i++) {
+        argv[i] = strings + off;
+        while (off < IPC_DATA_SIZE && strings[off] != 0) off++;
+        if (off++ >= IPC_DATA_SIZE) return -1;     // not terminated inside the page
+    }
+    argv[argc] = 0;
+    if (p->next_env >= 0) env_drop(p->next_env);
+    long env = env_new(slot);
+    if (env < 0) return -1;
+    p->next_env = (int)env;
+    static struct fdinfo fd[LIBOS_NOFILE];
+    fdinfos(p, fd);
+    struct image_src src = {read_exec, (void *)(long)slot};
+    if (image_build((int)env, p->mem, &process_handles, &src, argv, p->pid, fd, name) < 0) return -1;
+    long storage = storage_grant(p->exec_storage, (int)env);
+    CHILD->h_storage = storage < 0 ? -1 : (int)storage;
+    image_release();
+    build_release();
+    return proc_exec_commit(slot, name);
 }
 
 void proc_exec_abort(int slot) {
@@ -336,6 +394,7 @@ void proc_exec_abort(int slot) {
         end_op();
         p->exec_ip = 0;
     }
+    p->exec_storage = -1;
 }
 
 // ---- exit and wait ----

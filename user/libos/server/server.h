@@ -19,6 +19,7 @@
 #include "../layout.h"
 #include "../srvproto.h"
 #include "../lib/lib.h"
+#include "../build.h"
 
 // Memory the server keeps for itself (pages), which no process can take: its pipes, its
 // records of every process's capabilities. And what init and each shell keep from their
@@ -30,7 +31,7 @@
 // The server's capabilities (boot.c, disk.c).
 extern int srv_self;        // a CAP_ENV naming the server, with CAP_X: clients call through it
 extern int srv_user;        // memory for all processes: the server's, less SRV_RESERVE
-extern int srv_kvdisk;      // the block range after the file system, kept for kv (-1: none)
+extern int srv_extra;       // the blocks after the file system, which /storage deals out (-1: none)
 extern int srv_token;       // a page no one maps: each process's kill token derives from it
 extern volatile int srv_child_events;   // environments the server made that have ended
 
@@ -60,7 +61,13 @@ int proc_exec_open(int slot, const char *path);
 long proc_exec_read(int slot, uint64 off, void *dst, long n);
 long proc_exec_env(int slot);               // the server's handle on the new environment
 int proc_exec_commit(int slot, const char *name);
+int proc_exec_sealed(int slot, const uchar *args, const char *name);
 void proc_exec_abort(int slot);
+
+// storage.c: disk storage for programs of other LibOSes, as /storage configures it.
+void storage_init(void);
+int storage_of(unsigned int inum);          // the program's entry, or -1
+long storage_grant(int entry, int env);     // its range, R|W, into env (taken from the last holder)
 
 // serve.c: the entry point of protected control transfers.
 void srv_entry(void);

@@ -25,6 +25,7 @@ struct sproc {
     int envid;
     int next_env;           // exec: the environment being built, or -1
     struct inode *exec_ip;  // exec: the program being loaded, or 0
+    int exec_storage;       // exec: its entry in /storage (the server loads it), or -1
     uint exe_inum;          // the inode of the program it runs
     int ipc[IPC_PAGES];     // the server's handles on the IPC pages (-1: none)
     int token;              // ours, derived from srv_token; the process holds one from it

@@ -28,6 +28,8 @@ import java.util.stream.Stream;
  *     fs/*.c server/*.c   the file server, linked into init only (the boot loader starts
  *                         /init as the first environment, and it becomes the file server)
  *     prog/*.c            programs of the standard LibOS that only kernel-exo has
+ *     root/*              files its image carries besides programs (the file server's
+ *                         /storage), copied beside them -> target/user/exo/bin
  *     test/*.c            unit tests of its pure parts   -> target/user/test/bin
  *     test/support/*.c    what those tests share (a RAM disk, an fsck)
  *   user/kv/            the second LibOS (kvlib/) and its one program, kv -> target/user/exo/bin
@@ -168,6 +170,18 @@ public final class UserBuild {
         for (Flavour f : flavours) {
             for (Path p : f.programs())
                 built.computeIfAbsent(f.name(), n -> new java.util.HashSet<>()).add(stripExtension(p.getFileName().toString()));
+        }
+        // Files the standard LibOS's image carries besides its programs.
+        if (Files.isDirectory(libos.resolve("root"))) {
+            Path bin = out.resolve("exo").resolve("bin");
+            try (var files = Files.list(libos.resolve("root"))) {
+                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                    Path to = bin.resolve(f.getFileName());
+                    if (!Files.exists(to) || Files.getLastModifiedTime(f).compareTo(Files.getLastModifiedTime(to)) > 0)
+                        Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    built.computeIfAbsent("exo", n -> new java.util.HashSet<>()).add(f.getFileName().toString());
+                }
+            }
         }
         for (var e : built.entrySet()) removeStale(out.resolve(e.getKey()).resolve("bin"), e.getValue());
         System.out.println("user build: " + linked + " executable(s) relinked under " + out);
