@@ -81,6 +81,7 @@ struct uproc {
     char name[LIBOS_NAMELEN];
 
     // ---- this environment's own run-time state ----
+    int envid;                      // this environment's id (exo_envid)
     int depth;                      // nesting of LibOS calls: a kill waits until it is 0
     int exiting;                    // exit has begun: a kill has nothing left to do
 };

@@ -133,6 +133,7 @@ int fs_seal(uint inum) {
 }
 
 int fs_sealed(uint inum) {
+    if (nsealed < 0 || nsealed > NSEALED) fs_panic("nsealed clobbered");
     for (int i = 0; i < nsealed; i++) {
         if (sealed[i] == inum) return 1;
     }

@@ -30,6 +30,7 @@ int srv_self = -1;
 int srv_user = -1;
 int srv_token = -1;
 volatile int srv_child_events;
+volatile int srv_kills_pending;
 
 long srv_page(uint64 va) {
     return page_from(SRV_MEM, va);
@@ -149,17 +150,17 @@ static void serve(void) {
 
     start_init();
 
-    // Calls are served on their callers' time; this thread only counts deaths.
+    // Calls are served on their callers' time; this thread only counts deaths, and while a
+    // killed process has yet to end, wakes waiters every tick, so that calls come and one
+    // of them ends it (proc_force_kills).
     for (;;) {
-        long ev = exosched(EXOSCHED_BLOCK, EV_CHILD, 0);
+        long ev = exosched(EXOSCHED_BLOCK, EV_CHILD | (srv_kills_pending ? EV_TICK : 0), 0);
         if (ev < 0) {
             exosched(EXOSCHED_YIELD, 0, 0);
             continue;
         }
-        if (ev & EV_CHILD) {
-            __atomic_add_fetch(&srv_child_events, 1, __ATOMIC_SEQ_CST);
-            proc_wake_waiters();
-        }
+        if (ev & EV_CHILD) __atomic_add_fetch(&srv_child_events, 1, __ATOMIC_SEQ_CST);
+        if (ev & (EV_CHILD | EV_TICK)) proc_wake_waiters();
     }
 }
 

@@ -25,6 +25,15 @@ void pipe_wake(int i) {
     exosched(EXOSCHED_WAKE, (long)&pp->event, 0);
 }
 
+void pipe_release(int envid) {
+    for (int i = 0; i < NPIPE; i++) {
+        if (!pipeused[i]) continue;
+        struct pipepage *pp = pipe_page(i);
+        int held = envid;
+        if (__atomic_compare_exchange_n(&pp->lock, &held, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) pipe_wake(i);
+    }
+}
+
 // Maps pipe i into env, one of slot's environments.
 static int map_into(int slot, int env, int i) {
     struct sproc *p = &procs[slot];

@@ -401,6 +401,7 @@ void proc_exec_abort(int slot) {
 
 void proc_exit(int slot, int status) {
     struct sproc *p = &procs[slot];
+    pipe_release(p->envid);     // a pipe lock it held when it died
     fs_procexit(&p->fs);
     if (slot == initslot) {
         // Nothing can start a process again: every process ends, and so does the server
@@ -449,15 +450,19 @@ long proc_wait(int slot, exo_u64 *out) {
     return kids ? SRV_AGAIN : -1;
 }
 
-// Marks the process killed and wakes it wherever it waits. init cannot be killed (-1): it
-// must outlive every orphan.
+// Marks the process killed and wakes it wherever it waits: it exits at its next entry into
+// the LibOS, or at the end of its time slice. One that does not within KILL_GRACE ticks (it
+// turned its upcalls off, say) is destroyed by force (proc_force_kills), wherever it is:
+// in the middle of a call to us, too (a call survives its caller). init cannot be killed
+// (-1): it must outlive every orphan.
 int proc_kill(int pid) {
     if (pid <= 0) return -1;
     for (int i = 0; i < NPROC; i++) {
         struct sproc *p = &procs[i];
         if (p->state == P_FREE || p->pid != pid) continue;
         if (i == initslot) return -1;
-        p->killed = 1;
+        if (!p->killed) p->killed = (int)exo_ticks(SRV_CLOCK) + 1;
+        srv_kills_pending = 1;
         struct ipc *ipc = proc_ipc(i);
         ipc->killed = 1;
         // Wake it wherever it waits: for a child, a pipe, a line of input or time.
@@ -468,6 +473,25 @@ int proc_kill(int pid) {
         return 0;
     }
     return -1;
+}
+
+// Killed processes still running KILL_GRACE ticks after their kill: destroyed now. Checked
+// after every call (the server's own thread wakes waiters every tick while kills are
+// pending, so calls come).
+void proc_force_kills(void) {
+    long now = exo_ticks(SRV_CLOCK);
+    int pending = 0;
+    for (int i = 0; i < NPROC; i++) {
+        struct sproc *p = &procs[i];
+        if (p->state != P_LIVE || !p->killed) continue;
+        if (now - (p->killed - 1) < KILL_GRACE) {
+            pending = 1;
+            continue;
+        }
+        if (p->env >= 0) env_ctl(p->env, ENV_DESTROY, (void *)-1L);
+        proc_exit(i, -1);
+    }
+    srv_kills_pending = pending;
 }
 
 // Processes whose environment died without telling us: checked when the server's own

@@ -105,5 +105,6 @@ void srv_dispatch(long envid, long op, long a1, long a2, long a3, long a4, long 
     proc_reap_dead();
     int slot = proc_by_envid((int)envid);
     out[0] = slot < 0 ? (exo_u64)-1L : (exo_u64)serve(slot, op, a1, a2, a3, out);
+    if (srv_kills_pending) proc_force_kills();
     log_sync();
 }

@@ -34,6 +34,7 @@ extern int srv_user;        // memory for all processes: the server's, less SRV_
 extern int srv_extra;       // the blocks after the file system, which /storage deals out (-1: none)
 extern int srv_token;       // a page no one maps: each process's kill token derives from it
 extern volatile int srv_child_events;   // environments the server made that have ended
+extern volatile int srv_kills_pending;  // a killed process has not ended yet (proc.c)
 
 #define SRV_MEM EXO_BOOT_MEMORY
 #define SRV_CONS EXO_BOOT_CONSOLE

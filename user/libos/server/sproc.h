@@ -55,6 +55,8 @@ void proc_exit(int slot, int status);
 long proc_wait(int slot, exo_u64 *out);
 int proc_kill(int pid);
 void proc_dump(void);
+void proc_force_kills(void);
+#define KILL_GRACE 5            // ticks a killed process has to exit by itself
 
 // pipe.c
 int pipe_create(int slot, exo_u64 *out);
@@ -63,6 +65,7 @@ void pipe_forget(int slot);     // the slot is being freed: let go of its pipe c
 int pipe_map_all(int slot, int env);
 void pipe_unmap_unused(int slot, int pipe);
 void pipe_wake(int pipe);
+void pipe_release(int envid);   // lets go of the pipe locks a dead environment held
 
 // cons.c
 long cons_read(int slot, int fd, int n);
