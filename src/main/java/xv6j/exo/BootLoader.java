@@ -105,7 +105,7 @@ final class BootLoader {
             r.x[A1] = argvVa;
             r.x[A2] = sp;
             e.stopped = false;
-            k.kick();
+            k.sched.kick();
         } finally {
             k.lock.unlock();
         }
@@ -125,12 +125,12 @@ final class BootLoader {
         long ppn = k.pages.findFree(k.pages.basePpn, k.pages.npages);
         if (ppn < 0 || e.caps.full()) throw new LoadException("out of memory loading the program");
         k.pages.take(ppn);
-        Cap c = k.insertCap(e, CAP_PAGE, CAP_ALL, ppn, 1, null, null);
-        if (k.map(e, va, c, perm) != 0) throw new LoadException("out of memory loading the program");
+        Cap c = k.caps.insert(e, CAP_PAGE, CAP_ALL, ppn, 1, null, null);
+        if (k.bindings.map(e, va, c, perm) != 0) throw new LoadException("out of memory loading the program");
         return c;
     }
 
     private static void put(Exokernel k, Env e, long va, byte[] b) {
-        if (!k.copyOut(e, va, b)) throw new IllegalStateException("boot stack not writable at 0x" + Long.toHexString(va));
+        if (!k.umem.copyOut(e, va, b)) throw new IllegalStateException("boot stack not writable at 0x" + Long.toHexString(va));
     }
 }

@@ -52,7 +52,7 @@ public final class Invariants {
                 liveAsids.set(e.asid);
             }
         }
-        if (!liveAsids.equals(k.asids)) bad.add("ASIDs in use " + k.asids + " are not those of the live environments " + liveAsids);
+        if (!liveAsids.equals(k.envs.asids)) bad.add("ASIDs in use " + k.envs.asids + " are not those of the live environments " + liveAsids);
 
         for (Env e : k.envs.values()) {
             if (e.exited) {
@@ -163,16 +163,16 @@ public final class Invariants {
             if (ptSeen[i] > 0 && capSeen[i] > 0) bad.add(where + ": both a page table and a capability's page");
         }
 
-        if (k.audit != null) {
-            for (Exokernel.DiskAccess a : k.audit) {
+        if (k.devices.audit != null) {
+            for (Devices.DiskAccess a : k.devices.audit) {
                 Cap c = a.cap();
                 String where = String.format("disk %s of block %d by env %d", a.write() ? "write" : "read", a.block(), a.envId());
                 if (c.type != CAP_BLOCKS || !a.heldThen() || c.owner.id != a.envId()) bad.add(where + ": not through a block capability of its own");
                 else if (!c.covers(a.block(), 1)) bad.add(where + ": outside the capability's range");
                 else if (!c.has(a.write() ? CAP_W : CAP_R)) bad.add(where + ": capability lacks the right");
             }
-            long io = k.machine.disk().reads() + k.machine.disk().writes() - k.auditBase;
-            if (io != k.audit.size()) bad.add(io + " disk transfers but " + k.audit.size() + " audited");
+            long io = k.machine.disk().reads() + k.machine.disk().writes() - k.devices.auditBase;
+            if (io != k.devices.audit.size()) bad.add(io + " disk transfers but " + k.devices.audit.size() + " audited");
         }
         return bad;
     }

@@ -60,9 +60,9 @@ class FuzzTest {
                 if (ready.isEmpty()) {
                     f.k.lock.lock();
                     try {
-                        f.machine.clock().advanceTo(f.k.ticks + 1);
-                        f.k.clockIntr();
-                        f.k.consoleInput(new byte[] {'x'});
+                        f.machine.clock().advanceTo(f.k.sched.ticks + 1);
+                        f.k.sched.clockIntr();
+                        f.k.devices.consoleInput(new byte[] {'x'});
                     } finally {
                         f.k.lock.unlock();
                     }
@@ -94,7 +94,7 @@ class FuzzTest {
                 trace.append(e.id).append(' ').append(Integer.toHexString(num)).append(' ').append(r).append('\n');
             }
             assertTrue(successes > STEPS / 10, "enough calls succeed to exercise the kernel: " + successes);
-            assertTrue(f.k.audit.size() > 0, "some disk transfers happened");
+            assertTrue(f.k.devices.audit.size() > 0, "some disk transfers happened");
         }
         return trace.toString();
     }

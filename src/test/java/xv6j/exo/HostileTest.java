@@ -65,7 +65,7 @@ class HostileTest {
         assertEquals(E_INVAL, f.call(hostile, SYS_exo_map, EXO_SELF, 0x7000, ro, 0));
         assertEquals(E_INVAL, f.call(hostile, SYS_exo_map, EXO_SELF, 0x7000, ro, 8));
         assertEquals(0, f.call(hostile, SYS_exo_map, EXO_SELF, 0x7000, ro, MAP_R));
-        assertEquals(-1, f.k.translate(hostile, 0x7000, xv6j.machine.PageTable.PTE_W));
+        assertEquals(-1, f.k.umem.translate(hostile, 0x7000, xv6j.machine.PageTable.PTE_W));
     }
 
     @Test

@@ -94,7 +94,7 @@ class RevocationTest {
         assertEquals(4, n, "the child's memory, its two pages, and boot's scratch page");
         assertNull(e.caps.get(p1));
         assertNull(e.caps.get(p2));
-        assertEquals(-1, f.k.translate(e, 0x1000, 0));
+        assertEquals(-1, f.k.umem.translate(e, 0x1000, 0));
         assertEquals(free0 - 4 + 3, f.k.freePages(), "the three pages are free; the child's page-table pages stay");
     }
 
