@@ -144,6 +144,20 @@ class ConsoleTest {
     }
 
     @Test
+    void closeEndsAnUnfinishedLineSoTheHostPromptStartsOnItsOwn() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Console c = new Console(in(""), out, true, () -> {});
+        c.write("$ ".getBytes(), 0, 2);
+        c.close();
+        assertEquals("$ \n", out.toString(StandardCharsets.ISO_8859_1));
+        ByteArrayOutputStream out2 = new ByteArrayOutputStream();
+        Console done = Console.batch(in(""), out2);
+        done.write("ok\n".getBytes(), 0, 3);
+        done.close();
+        assertEquals("ok\n", out2.toString(StandardCharsets.ISO_8859_1), "a finished line gets no blank one");
+    }
+
+    @Test
     void closeRunsTheTerminalRestorer() {
         boolean[] restored = {false};
         Console c = new Console(in(""), new ByteArrayOutputStream(), true, () -> restored[0] = true);
