@@ -34,6 +34,8 @@ public final class Console implements AutoCloseable {
     private volatile boolean ended;
     private volatile Runnable quitHandler = () -> {};
     private Thread reader;
+    /** The last byte written ('\n' before any): close ends an unfinished line. */
+    private int lastOut = '\n';
 
     /**
      * @param in          where typed bytes come from
@@ -68,6 +70,7 @@ public final class Console implements AutoCloseable {
         try {
             synchronized (out) {
                 out.write(b, off, len);
+                if (len > 0) lastOut = b[off + len - 1];
             }
         } catch (IOException e) {
             // The host terminal went away; output has nowhere to go. Keep running.
@@ -168,8 +171,15 @@ public final class Console implements AutoCloseable {
         return ended;
     }
 
+    /**
+     * Ends the session: an unfinished last line (the shell's "$ ", say) is ended, so the
+     * host's prompt starts on a line of its own; then the terminal is given back.
+     */
     @Override
     public void close() {
+        synchronized (out) {
+            if (lastOut != '\n') putc('\n');
+        }
         flush();
         onClose.run();
     }
