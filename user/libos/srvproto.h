@@ -50,6 +50,7 @@ enum srv_op {
     SRV_MKNOD,          // path[0], a1 = major, a2 = minor
     SRV_CHDIR,          // path[0]
     SRV_CONSREAD,       // a1 = fd, a2 = n: one line (at most n bytes) of console input, in data -> bytes or SRV_AGAIN
+    SRV_INTERACTIVE,    // the caller reads commands from the console: ^C kills what it waits for
     SRV_NOPS
 };
 

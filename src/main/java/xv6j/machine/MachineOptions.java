@@ -19,14 +19,15 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, P
         }
     }
 
-    public static String usage(String program) {
-        return "usage: java -jar " + program + " [options] IMAGE\n"
+    /** The help text of a machine's launcher, scripts/NAME (make qemu runs scripts/kernel). */
+    public static String usage(String name) {
+        return "usage: scripts/" + name + " [options] IMAGE\n"
                 + "  -m, --memory MIB      RAM in MiB (default " + DEFAULT_MEMORY_MIB + ")\n"
                 + "  -c, --cpus N          number of harts (default 1)\n"
                 + "  -d, --deterministic   virtual time: the same input gives the same output\n"
                 + "                        and instruction counts (needs one hart)\n"
                 + "  -h, --help            this text\n"
-                + "Ctrl-A then x quits.";
+                + "Ctrl-A then x quits; Ctrl-A then h lists the console's other keys.";
     }
 
     /** Parses args; null means help was asked for. */
