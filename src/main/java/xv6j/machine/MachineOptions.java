@@ -20,8 +20,9 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, E
         }
     }
 
-    public static String usage(String program) {
-        return "usage: java -jar " + program + " [options] IMAGE\n"
+    /** The help text of a machine's launcher, scripts/NAME (make qemu runs scripts/kernel). */
+    public static String usage(String name) {
+        return "usage: scripts/" + name + " [options] IMAGE\n"
                 + "  -m, --memory MIB      RAM in MiB (default " + DEFAULT_MEMORY_MIB + ")\n"
                 + "  -c, --cpus N          number of harts (default 1)\n"
                 + "  -d, --deterministic   virtual time: the same input gives the same output\n"
@@ -30,7 +31,7 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, E
                 + "                        bytecode), interpreter, or eager (compile at once);\n"
                 + "                        default " + Engine.DEFAULT.flag() + "\n"
                 + "  -h, --help            this text\n"
-                + "Ctrl-A then x quits.";
+                + "Ctrl-A then x quits; Ctrl-A then h lists the console's other keys.";
     }
 
     /** Parses args; null means help was asked for. */

@@ -41,9 +41,13 @@ final class MachineSuite {
 
     /** One workload's figures; qemu is empty without qemu-riscv64. */
     record Measured(Workload workload, CpuBench.Result interpreter, CpuBench.Result translator, Optional<QemuUser.Result> qemu) {
-        Optional<Double> qemuMips() { return qemu.map(q -> translator.instructions() / q.programSeconds() / 1e6); }
-        Optional<Double> ratio() { return qemuMips().map(m -> translator.mips() / m); }
-        Optional<Double> interpreterRatio() { return qemuMips().map(m -> interpreter.mips() / m); }
+        long instructions() { return translator.instructions(); }
+        Sample interpreterMips() { return interpreter.wall().inverse(instructions() / 1e6); }
+        Sample translatorMips() { return translator.wall().inverse(instructions() / 1e6); }
+        Sample translatorMipsCpu() { return translator.cpu().inverse(instructions() / 1e6); }
+        Optional<Sample> qemuMips() { return qemu.map(q -> q.program().inverse(instructions() / 1e6)); }
+        Optional<Sample> ratio() { return qemuMips().map(m -> translatorMips().over(m)); }
+        Optional<Sample> interpreterRatio() { return qemuMips().map(m -> interpreterMips().over(m)); }
     }
 
     private MachineSuite() {}
@@ -81,12 +85,12 @@ final class MachineSuite {
             String n = "cpu." + m.workload().name() + ".";
             String how = "make bench: target/user/bench/bin/" + m.workload().name() + " " + m.workload().rounds()
                     + " on the test harness (xv6j.bench.MachineSuite)";
-            f.add(new Figure(n + "instructions", m.translator().instructions(), "instructions", how));
-            f.add(new Figure(n + "interpreter_mips", m.interpreter().mips(), "MIPS",
+            f.add(new Figure(n + "instructions", m.instructions(), "instructions", how));
+            f.add(new Figure(n + "interpreter_mips", m.interpreterMips(), "MIPS",
                     how + ", interpreter, median of " + INTERPRETER_RUNS + " runs after " + INTERPRETER_WARMUPS + " warm-up"));
-            f.add(new Figure(n + "translator_mips", m.translator().mips(), "MIPS",
+            f.add(new Figure(n + "translator_mips", m.translatorMips(), "MIPS",
                     how + ", translator, median of " + TRANSLATOR_RUNS + " runs after " + TRANSLATOR_WARMUPS + " warm-ups"));
-            f.add(new Figure(n + "translator_mips_cpu", m.translator().cpuMips(), "MIPS", how + ", translator, per CPU second of the hart's thread"));
+            f.add(new Figure(n + "translator_mips_cpu", m.translatorMipsCpu(), "MIPS", how + ", translator, per CPU second of the hart's thread"));
             if (m.qemu().isPresent()) {
                 String q = how + "; " + QemuUser.NAME + " less its start-up (user/test/hello), median of " + QEMU_RUNS + " runs";
                 f.add(new Figure(n + "qemu_mips", m.qemuMips().orElseThrow(), "MIPS", q));
@@ -96,11 +100,11 @@ final class MachineSuite {
         }
         if (ms.stream().allMatch(m -> m.qemu().isPresent())) {
             String how = "make bench: geometric mean over the " + ms.size() + " workloads of user/bench";
-            f.add(new Figure("cpu.qemu_ratio", geomean(ms.stream().map(m -> m.ratio().orElseThrow()).toList()), "x",
+            f.add(new Figure("cpu.qemu_ratio", geomean(ms.stream().map(m -> m.ratio().orElseThrow().median()).toList()), "x",
                     how + " of the translator's MIPS over qemu-riscv64's"));
-            f.add(new Figure("cpu.qemu_ratio_min", ms.stream().mapToDouble(m -> m.ratio().orElseThrow()).min().orElseThrow(), "x",
+            f.add(new Figure("cpu.qemu_ratio_min", ms.stream().mapToDouble(m -> m.ratio().orElseThrow().median()).min().orElseThrow(), "x",
                     "make bench: the lowest workload's ratio of the translator's MIPS over qemu-riscv64's"));
-            f.add(new Figure("cpu.qemu_ratio_interpreter", geomean(ms.stream().map(m -> m.interpreterRatio().orElseThrow()).toList()), "x",
+            f.add(new Figure("cpu.qemu_ratio_interpreter", geomean(ms.stream().map(m -> m.interpreterRatio().orElseThrow().median()).toList()), "x",
                     how + " of the interpreter's MIPS over qemu-riscv64's"));
         }
         return f;
@@ -110,14 +114,14 @@ final class MachineSuite {
         Table t = new Table("The machine: user/bench on the test harness, in millions of instructions a second (wall clock)",
                 "", "instructions", "interpreter", "translator", QemuUser.NAME, "ratio");
         for (Measured m : ms) {
-            t.row(m.workload().name(), String.format(Locale.ROOT, "%,d", m.translator().instructions()),
-                    mips(m.interpreter().mips()), mips(m.translator().mips()),
+            t.row(m.workload().name(), String.format(Locale.ROOT, "%,d", m.instructions()),
+                    mips(m.interpreterMips()), mips(m.translatorMips()),
                     m.qemuMips().map(MachineSuite::mips).orElse("-"),
-                    m.ratio().map(r -> String.format(Locale.ROOT, "%.2f", r)).orElse("-"));
+                    m.ratio().map(Bench::ratio).orElse("-"));
         }
         if (ms.stream().allMatch(m -> m.qemu().isPresent())) {
-            double g = geomean(ms.stream().map(m -> m.ratio().orElseThrow()).toList());
-            double gi = geomean(ms.stream().map(m -> m.interpreterRatio().orElseThrow()).toList());
+            double g = geomean(ms.stream().map(m -> m.ratio().orElseThrow().median()).toList());
+            double gi = geomean(ms.stream().map(m -> m.interpreterRatio().orElseThrow().median()).toList());
             t.row("geometric mean of ratios", "", String.format(Locale.ROOT, "(%.2f)", gi), "", "", String.format(Locale.ROOT, "%.2f", g));
         }
         return t;
@@ -127,7 +131,7 @@ final class MachineSuite {
         return Math.exp(xs.stream().mapToDouble(Math::log).average().orElse(Double.NaN));
     }
 
-    private static String mips(double m) {
-        return String.format(Locale.ROOT, "%.0f", m);
+    private static String mips(Sample m) {
+        return String.format(Locale.ROOT, "%.0f", m.median()) + m.shown();
     }
 }
