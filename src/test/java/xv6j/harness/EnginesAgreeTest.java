@@ -61,6 +61,7 @@ class EnginesAgreeTest {
                 h.hart().setEngine(e);
                 Harness.Result r = h.run(p, List.of(p.getFileName().toString()), LIMIT);
                 assertTrue(r.exited(), p.getFileName() + " under " + e.flag() + ": " + r.lastTrap());
+                assertEquals(0, h.hart().mem.translator.stats().failures, p.getFileName() + " under " + e.flag() + ": regions not compiled");
                 if (want == null) {
                     want = r;
                     continue;

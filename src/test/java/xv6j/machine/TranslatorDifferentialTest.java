@@ -85,6 +85,8 @@ class TranslatorDifferentialTest {
             if (want.cause() == Trap.Cause.ECALL) for (Machine m : ms) m.hart.pc += 4;
             else if (want.cause() != Trap.Cause.TIMER_INTERRUPT) break;
         }
+        for (int e = 1; e < engines.length; e++)
+            assertEquals(0, ms[e].mem.translator.stats().failures, "seed " + seed + ": the translator failed to compile a region");
         return ms[1].mem.translator.stats().regions;
     }
 
