@@ -14,32 +14,27 @@ import xv6j.machine.jit.Tlb;
  * A region's method must stay small for HotSpot to compile it at all, so an access
  * costs the region one call's worth of bytecode.
  *
- * <p>A fault (which the slow path finds) is thrown as {@link #FAULT}, a preallocated
- * exception without a stack trace: the region catches it at the access that faulted and
- * leaves before it, for the interpreter to run again and raise as a trap. Nothing else
- * is ever thrown, and no fault reaches the hart's caller this way.
- *
- * <p>A store returns whether the region must leave after it: it wrote the page of the
- * region's own code (whose decoded words, and so the region, are then stale).
+ * <p>A fault (which only the slow path finds) sets the hart's {@code jitFault}: a load
+ * then returns 0 and the region, which tests the flag after each load, leaves before the
+ * access for the interpreter to run it again and raise the trap. A store returns its
+ * outcome: {@link #FAULT}, {@link #OWN_PAGE} (it wrote the page of the region's own
+ * code, whose decoded words, and so the region, are then stale: leave after it) or 0.
+ * (Throwing the fault to a handler at each access was tried: HotSpot then gave up
+ * compiling large regions, "too many stack slots used", and ran them in its bytecode
+ * interpreter.)
  */
 final class CompiledAccess {
     private CompiledAccess() {}
 
-    /** The fault a slow path found, thrown to the region; preallocated, with no stack trace. */
-    static final class Fault extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        private Fault() { super("guest fault", null, false, false); }
-    }
-
-    static final Fault FAULT = new Fault();
+    /** What a store returns besides 0. */
+    static final int FAULT = -1, OWN_PAGE = 1;
 
     // Tag masks: the page, with the low bits that must be 0 for an aligned access.
     private static final long ANY = ~0xfffL, HALF = ~0xffeL, WORD = ~0xffcL, DOUBLE = ~0xff8L;
 
     private static long slowLoad(Hart h, long va, int size) {
         long v = h.load(va, size);
-        if (h.takeFault()) throw FAULT;
+        if (h.takeFault()) h.jitFault = true;
         return v;
     }
 
@@ -78,19 +73,19 @@ final class CompiledAccess {
         return i >= 0 ? (long) I64.get(ram, i) : slowLoad(h, va, 8);
     }
 
-    /** After a store to ram index a: a page with decoded code loses it; 1 if that was the region's own page. */
+    /** After a store to ram index a: a page with decoded code loses it; OWN_PAGE if that was the region's own page. */
     private static int wrote(Object[] decoded, int page, int a) {
         if (decoded[a >>> 12] == null) return 0;
         decoded[a >>> 12] = null;
-        return a >>> 12 == page ? 1 : 0;
+        return a >>> 12 == page ? OWN_PAGE : 0;
     }
 
     private static int slowStore(Object[] decoded, int page, Hart h, long va, int size, long v) {
         if (!h.store(va, size, v)) {
             h.takeFault();
-            throw FAULT;
+            return FAULT;
         }
-        return decoded[page] == null ? 1 : 0;
+        return decoded[page] == null ? OWN_PAGE : 0;
     }
 
     static int sb(long[] tlb, ByteBuffer ram, long ctx, Object[] decoded, int page, Hart h, long va, long v) {

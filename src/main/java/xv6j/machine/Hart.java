@@ -69,6 +69,8 @@ public final class Hart {
 
     // A fault found by a slow path, for run to turn into a Trap.
     Trap.Cause faultCause;
+    /** Set by a compiled load's slow path when it faulted (see CompiledAccess); the region clears it. */
+    boolean jitFault;
     private long faultTval;
 
     /**

@@ -25,9 +25,9 @@ import xv6j.machine.jit.RegionPlan.Kind;
  * to finish it exactly) and takes its length off it;</li>
  * <li>loads and stores call a small helper of {@code xv6j.machine.CompiledAccess} that
  * HotSpot inlines: the interpreter's TLB probe and access, with the hart's own slow path
- * behind it; a fault it throws is caught at that access and leaves the region before it,
- * for the interpreter to raise; a store that drops the region's own page's code leaves
- * after it;</li>
+ * behind it; a fault (a flag after a load, a result of a store) leaves the region before
+ * the access, for the interpreter to raise; a store that drops the region's own page's
+ * code leaves after it;</li>
  * <li>everything a region does not compile ({@link Kind#STEP}) is an exit before it.</li>
  * </ul>
  * The slow paths are emitted after the main line, so the hot code is straight.
@@ -39,14 +39,13 @@ final class RegionCompiler {
      * stops inlining (the access helpers too) when a method and what it inlines pass 8000.
      * See docs/design.md for the measurements behind this figure.
      */
-    static final int MAX_CODE_BYTES = 3500;
+    static final int MAX_CODE_BYTES = 2500;
 
     record Result(byte[] classFile) {}
 
     private static final String HART = "xv6j/machine/Hart", REGION = "xv6j/machine/jit/Region",
             MMU = "xv6j/machine/Mmu", PHYS = "xv6j/machine/PhysicalMemory", FLOAT_UNIT = "xv6j/machine/FloatUnit",
-            ALU = "xv6j/machine/jit/Alu", ACCESS = "xv6j/machine/CompiledAccess",
-            FAULT = "xv6j/machine/CompiledAccess$Fault", VARHANDLE = "java/lang/invoke/VarHandle", BUFFER = "java/nio/ByteBuffer";
+            ALU = "xv6j/machine/jit/Alu", ACCESS = "xv6j/machine/CompiledAccess", VARHANDLE = "java/lang/invoke/VarHandle", BUFFER = "java/nio/ByteBuffer";
     private static final String RUN_DESC = "(L" + HART + ";JIII)J";
 
     // Locals of run.
@@ -511,21 +510,39 @@ final class RegionCompiler {
             case Op.LD, Op.FLD -> "ld";
             default -> new String[] {"lbu", "lhu", "lwu", "ld"}[rs2 & 3]; // LOAD_X0: rs2 = funct3
         };
-        if (op == Op.FLW || op == Op.FLD) {
-            mv.visitVarInsn(ALOAD, F);
-            push(rd);
-        }
         mv.visitVarInsn(ALOAD, LOAD_TLB);
         mv.visitVarInsn(ALOAD, RAM);
         mv.visitVarInsn(LLOAD, CTX);
         mv.visitVarInsn(ALOAD, H);
         address(rs1, imm);
-        access(s, helper, "([JL" + BUFFER + ";JL" + HART + ";J)J");
+        mv.visitMethodInsn(INVOKESTATIC, ACCESS, helper, "([JL" + BUFFER + ";JL" + HART + ";J)J", false);
+        mv.visitVarInsn(LSTORE, TMP);
+        // A fault leaves before this instruction, for the interpreter to raise.
+        Label fault = new Label();
+        mv.visitVarInsn(ALOAD, H);
+        mv.visitFieldInsn(GETFIELD, HART, "jitFault", "Z");
+        mv.visitJumpInsn(IFNE, fault);
+        int k = inBlock, len = blockLength;
+        outOfLine.add(() -> {
+            mv.visitLabel(fault);
+            mv.visitVarInsn(ALOAD, H);
+            mv.visitInsn(ICONST_0);
+            mv.visitFieldInsn(PUTFIELD, HART, "jitFault", "Z");
+            leave(s, len - k, exitStep);
+        });
         switch (op) {
-            case Op.FLW -> { push(0xffffffff00000000L); mv.visitInsn(LOR); mv.visitInsn(LASTORE); } // NaN-box a single
-            case Op.FLD -> mv.visitInsn(LASTORE);
-            case Op.LOAD_X0 -> mv.visitInsn(POP2);
-            default -> set(rd);
+            case Op.FLW, Op.FLD -> {
+                mv.visitVarInsn(ALOAD, F);
+                push(rd);
+                mv.visitVarInsn(LLOAD, TMP);
+                if (op == Op.FLW) { push(0xffffffff00000000L); mv.visitInsn(LOR); } // NaN-box a single
+                mv.visitInsn(LASTORE);
+            }
+            case Op.LOAD_X0 -> { }
+            default -> {
+                mv.visitVarInsn(LLOAD, TMP);
+                set(rd);
+            }
         }
     }
 
@@ -544,14 +561,20 @@ final class RegionCompiler {
         mv.visitVarInsn(ALOAD, H);
         address(rs1, imm);
         storeValue(op == Op.FSW || op == Op.FSD, rs2);
-        access(s, helper, "([JL" + BUFFER + ";J[Ljava/lang/Object;IL" + HART + ";JJ)I");
-        // It wrote this region's own page: its code may have changed.
-        Label own = new Label();
-        mv.visitJumpInsn(IFNE, own);
+        mv.visitMethodInsn(INVOKESTATIC, ACCESS, helper, "([JL" + BUFFER + ";J[Ljava/lang/Object;IL" + HART + ";JJ)I", false);
+        // Not 0: it faulted (leave before it), or wrote this region's own page (leave after it).
+        Label special = new Label();
+        mv.visitInsn(DUP);
+        mv.visitJumpInsn(IFNE, special);
+        mv.visitInsn(POP);
         int k = inBlock, len = blockLength;
         outOfLine.add(() -> {
-            mv.visitLabel(own);
+            mv.visitLabel(special);
+            Label fault = new Label();
+            mv.visitJumpInsn(IFLT, fault);
             leave(next, len - k - 1, exitJump);
+            mv.visitLabel(fault);
+            leave(s, len - k, exitStep);
         });
     }
 
@@ -559,24 +582,6 @@ final class RegionCompiler {
     private void address(int rs1, long imm) {
         get(rs1);
         if (imm != 0) { push(imm); mv.visitInsn(LADD); }
-    }
-
-    /**
-     * Calls the access helper; a fault it throws leaves the region before this
-     * instruction, for the interpreter to raise.
-     */
-    private void access(int s, String helper, String desc) {
-        Label start = new Label(), end = new Label(), fault = new Label();
-        mv.visitTryCatchBlock(start, end, fault, FAULT);
-        mv.visitLabel(start);
-        mv.visitMethodInsn(INVOKESTATIC, ACCESS, helper, desc, false);
-        mv.visitLabel(end);
-        int k = inBlock, len = blockLength;
-        outOfLine.add(() -> {
-            mv.visitLabel(fault);
-            mv.visitInsn(POP);
-            leave(s, len - k, exitStep);
-        });
     }
 
     private void storeValue(boolean fp, int rs2) {

@@ -28,7 +28,7 @@ public final class Translator {
     /** Instructions interpreted on a page before the translator compiles where the interpreter enters it. */
     static final int HOT = 2000;
     /** Instructions in one region at most (fewer if its method would be too large). */
-    static final int MAX_INSTRUCTIONS = 150;
+    static final int MAX_INSTRUCTIONS = 100;
     /** Jumps from a region to elsewhere on its page before it is compiled again to take them in. */
     static final int MERGE_HOPS = 1000;
     /** The same in {@link Engine#EAGER} mode, which is there to test the translator: soon. */
