@@ -35,9 +35,10 @@ import xv6j.machine.jit.RegionPlan.Kind;
 final class RegionCompiler {
     /**
      * Bytecode a region's method may have. HotSpot never compiles a method past 8000 bytes
-     * (HugeMethodLimit); C1 runs out of virtual registers on ours past about 5000; and C2
-     * stops inlining (the access helpers too) when a method and what it inlines pass 8000.
-     * See docs/design.md for the measurements behind this figure.
+     * (HugeMethodLimit); C1 runs out of virtual registers on ours past about 5000; C1 and
+     * C2 bail out of some past 3000 ("too many stack slots used"), leaving them to the
+     * bytecode interpreter; and C2 stops inlining (the access helpers too) when a method
+     * and what it inlines pass 8000. See docs/design.md for the measurements.
      */
     static final int MAX_CODE_BYTES = 2500;
 
