@@ -49,7 +49,7 @@ public final class Launcher {
             return 1;
         }
         try (disk; Console console = HostTerminal.open()) {
-            Machine m = Machine.create(opts.memoryMiB() << 20, opts.harts(), disk, console, opts.clock());
+            Machine m = Machine.create(opts.memoryMiB() << 20, opts.harts(), disk, console, opts.clock(), opts.engine());
             return kernel.boot(m, err);
         } catch (IllegalArgumentException e) {
             err.println(name + ": " + e.getMessage());
