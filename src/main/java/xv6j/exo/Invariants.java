@@ -157,11 +157,9 @@ public final class Invariants {
             if (pages.charged[i] != e.quota) bad.add(String.format("%s: table page 0x%x charged elsewhere", e, pa));
         });
         if (tables[0] != e.ptPages) bad.add(e + ": " + tables[0] + " table pages in its tree, " + e.ptPages + " counted");
-        Map<Integer, Integer> leafCounts = new HashMap<>();
         int[] leaves = {0};
         e.pt.forEachLeaf(e.pagetable, (va, ptePa, pte) -> {
             leaves[0]++;
-            leafCounts.merge(pages.indexOfPa(ptePa), 1, Integer::sum);
             long ppn = pte >>> 10;
             Supplier<String> at = () -> String.format("%s va 0x%x", e, va);
             if (va >= EXO_UTOP) bad.add(at.get() + ": mapped at or above EXO_UTOP");
@@ -188,11 +186,14 @@ public final class Invariants {
                 bad.add(at.get() + ": maps a page of the kernel's");
         });
         if (leaves[0] != e.mappings.size()) bad.add(e + ": " + leaves[0] + " leaves but " + e.mappings.size() + " mapping records");
-        // Leaf tables: their counts are their valid entries, and none is kept empty.
+        // Tables below the root: their counts are their valid entries, and none is kept empty.
         e.pt.forEachTablePage(e.pagetable, pa -> {
+            if (pa == e.pagetable) return;
             int i = pages.indexOfPa(pa);
-            int want = leafCounts.getOrDefault(i, 0);
-            if (pages.leafEntries[i] != want) bad.add(String.format("%s: table page 0x%x has %d entries, %d counted", e, pa, want, pages.leafEntries[i]));
+            int want = 0;
+            for (int j = 0; j < PageTable.ENTRIES; j++) if ((k.mem.load64(pa + 8L * j) & PageTable.PTE_V) != 0) want++;
+            if (pages.entries[i] != want) bad.add(String.format("%s: table page 0x%x has %d entries, %d counted", e, pa, want, pages.entries[i]));
+            if (want == 0) bad.add(String.format("%s: table page 0x%x is empty but kept", e, pa));
         });
     }
 
