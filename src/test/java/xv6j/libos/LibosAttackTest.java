@@ -72,11 +72,21 @@ class LibosAttackTest {
     }
 
     /** Issue 9, finding 2: no process keeps control of the environment exec makes. */
-    @Test
-    void aProcessThatExecsCannotKeepAHoldOnTheNewEnvironment() throws Exception {
-        String out = run("execgrip\necho after\n", 1);
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aProcessThatExecsCannotKeepAHoldOnTheNewEnvironment(int harts) throws Exception {
+        String out = run("execgrip\necho after\n", harts);
         assertTrue(out.contains("execgrip: our hold on the new environment: rights R|W\n"), out);
         assertTrue(out.contains("execgrip: a copy with GRANT: refused; a CPU for an accomplice: refused\n"), out);
         assertTrue(out.contains("execgrip: the new program runs untouched\n$ echo after\nafter\n"), out);
+    }
+
+    /** Issue 9, finding 1: no process gets kv's blocks by passing its own code for kv, or by changing kv. */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void noProcessGetsAnotherProgramsStorage(int harts) throws Exception {
+        String out = run("kv put secret 42\nkvsteal\nkv get secret\n", harts);
+        assertTrue(out.contains("kvsteal: passed\n"), out);
+        assertTrue(out.contains("$ kv get secret\n42\n"), out);
     }
 }
