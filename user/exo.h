@@ -47,7 +47,8 @@ typedef unsigned long exo_u64;
 #define CAP_R      0x01  // PAGE: map readable. BLOCKS: read. ENV: read its state. CONSOLE: read. CLOCK: read. MEMORY: allocate
                          // (a page allocated from MEMORY gets the MEMORY capability's rights, so its W and X
                          // say whether its pages may be mapped writable and executable)
-#define CAP_W      0x02  // PAGE: map writable. BLOCKS: write. ENV: control (map into, registers, start, stop, destroy). CONSOLE: write
+#define CAP_W      0x02  // PAGE: map writable. BLOCKS: write. ENV: control (map into, grant into, registers, start, stop,
+                         // destroy). CONSOLE: write
 #define CAP_X      0x04  // PAGE: map executable. ENV: call it (protected control transfer). CPU: run on it
 #define CAP_GRANT  0x08  // may derive capabilities for other environments (capgrant)
 #define CAP_REVOKE 0x10  // may revoke what was derived from it (caprevoke)

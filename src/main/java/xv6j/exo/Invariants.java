@@ -31,7 +31,8 @@ import xv6j.machine.PageTable;
  * from it, and no more than its limit.</li>
  * <li>Environments: each live one's records are its capabilities and mappings, in as many
  * pages as they need; it is paid for by a live memory capability that lists it; some
- * other environment names it (the first excepted). An exited one holds nothing.</li>
+ * other environment names it (the first excepted). An exited one holds nothing, not even
+ * its registers.</li>
  * <li>Calls: caller and callee point at each other; a call's saved activation exists
  * exactly while the callee serves; a waiting caller is in its callee's queue once, and no
  * one is in two; the activation that made a call or waits to is the one current, so only
@@ -92,6 +93,7 @@ public final class Invariants {
                 if (e.caller != null || e.callee != null || e.own != null || e.waitingOn != null || !e.waiters.isEmpty())
                     bad.add(e + ": exited but still takes part in a call");
                 if (e.refs == 0) bad.add(e + ": exited and unnamed but not forgotten");
+                for (long v : e.cur.regs.x) if (v != 0) bad.add(e + ": exited, but its registers are still there to be read");
                 continue;
             }
             checkAddressSpace(k, e, ptSeen, mapSeen, bad);
