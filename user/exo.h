@@ -143,8 +143,8 @@ long capfree(int handle);
 // [first, first+count) must lie inside the source's range and becomes the new
 // capability's range (count 0: the whole range); first and count are ignored for other
 // types. For CAP_MEMORY, quota > 0 gives the new capability a quota of its own of that
-// many pages (at most the source's quota, else E_RANGE), derived from the source's; 0
-// shares the source's quota. quota is ignored for other types. A CAP_CPU derived this way
+// many pages (at most the source's quota, and at most 128 quotas deep, else E_RANGE),
+// derived from the source's; 0 shares the source's quota. quota is ignored for other types. A CAP_CPU derived this way
 // is a share of the source's time (see "the CPU"). The slot in env's table is paid from
 // env's kernel memory (E_NOMEM). Returns the new handle, in env's table (E_FULL if it is
 // full, E_DEAD if env has exited).

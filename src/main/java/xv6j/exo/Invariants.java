@@ -280,12 +280,19 @@ public final class Invariants {
     /** Every live CPU capability hangs from the root of the CPU's shares; round-robin cursors name children. */
     private static void checkCpuTree(Exokernel k, List<String> bad) {
         Cap top = k.sched.cpuTop;
+        Set<Cap> inTree = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        inTree.add(top);
         for (Env e : k.envs.values()) {
             for (Cap c : e.caps.all()) {
                 if (c.type != CAP_CPU) continue;
+                List<Cap> path = new ArrayList<>();
                 Cap x = c;
-                for (int hops = 0; x != null && x != top && hops < 100_000; hops++) x = x.parent;
-                if (x != top) bad.add(e + " handle " + c.handle + ": a CPU capability outside the tree of shares");
+                for (int hops = 0; x != null && !inTree.contains(x) && hops < 1_000_000; hops++) {
+                    path.add(x);
+                    x = x.parent;
+                }
+                if (x == null || !inTree.contains(x)) bad.add(e + " handle " + c.handle + ": a CPU capability outside the tree of shares");
+                else inTree.addAll(path);
                 if (c.rr != null && c.rr.parent != c) bad.add(e + " handle " + c.handle + ": its round robin names no child");
             }
         }
