@@ -6,7 +6,7 @@ import java.util.OptionalInt;
 import xv6j.fs.CorruptImageException;
 import xv6j.fs.Fs;
 import xv6j.fs.FsImage;
-import xv6j.tools.Fsck;
+import xv6j.fs.FsckCheck;
 import xv6j.machine.Disk;
 import xv6j.machine.Launcher;
 import xv6j.machine.Machine;
@@ -27,7 +27,7 @@ public final class Boot {
 
     static int run(String[] args, PrintStream err) {
         return Launcher.run("kernel-exo", args, err, (m, e) -> {
-            String warning = Fsck.bootWarning(m.disk());
+            String warning = FsckCheck.bootWarning(m.disk(), Launcher.toolCommand("fsck", m.disk().path().toString()));
             if (warning != null) e.println("kernel-exo: " + warning);
             return boot(m, e);
         });

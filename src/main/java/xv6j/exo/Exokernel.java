@@ -94,6 +94,7 @@ public final class Exokernel {
     public int run() throws InterruptedException {
         Console console = machine.console();
         console.onQuit(() -> halt(0));
+        console.attach(new View(this));
         Thread[] threads = new Thread[cpus.length];
         for (Cpu c : cpus) {
             threads[c.id] = Thread.ofPlatform().name("exo-cpu" + c.id).start(() -> {
@@ -229,6 +230,16 @@ public final class Exokernel {
             sys.dispatch(e);
             bindings.shootdown();
             return e.cur.regs.x[A0];
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What the kernel holds now, taken under its lock: a read-only copy (the monitor, tests, tools). */
+    public Snapshot snapshot() {
+        lock.lock();
+        try {
+            return Snapshot.take(this);
         } finally {
             lock.unlock();
         }

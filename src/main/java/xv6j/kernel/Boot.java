@@ -1,8 +1,8 @@
 package xv6j.kernel;
 
 import java.io.PrintStream;
+import xv6j.fs.FsckCheck;
 import xv6j.machine.Launcher;
-import xv6j.tools.Fsck;
 
 /**
  * {@code scripts/kernel [options] fs.img} (target/kernel.jar): builds the machine and boots xv6 on it,
@@ -18,7 +18,7 @@ public final class Boot {
 
     static int run(String[] args, PrintStream err) {
         return Launcher.run("kernel", args, err, (m, e) -> {
-            String warning = Fsck.bootWarning(m.disk());
+            String warning = FsckCheck.bootWarning(m.disk(), Launcher.toolCommand("fsck", m.disk().path().toString()));
             if (warning != null) e.println("kernel: " + warning);
             return new Kernel(m).run();
         });
