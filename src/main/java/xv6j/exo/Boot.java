@@ -26,7 +26,7 @@ public final class Boot {
     }
 
     static int run(String[] args, PrintStream err) {
-        return Launcher.run("kernel-exo", args, err, (m, e) -> {
+        return Launcher.run("kernel-exo", args, err, (m, opts, e) -> {
             String warning = Fsck.bootWarning(m.disk());
             if (warning != null) e.println("kernel-exo: " + warning);
             return boot(m, e);

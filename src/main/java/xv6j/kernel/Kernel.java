@@ -210,6 +210,15 @@ public final class Kernel {
         machine.console().flush();
     }
 
+    /** The kernel at this moment, read-only (the live view, tests): see {@link Snapshot}. */
+    public Snapshot snapshot() {
+        return Snapshot.take(this);
+    }
+
+    Machine machine() {
+        return machine;
+    }
+
     /** Free physical pages (tests). */
     public int freePages() {
         return kalloc.freePages();

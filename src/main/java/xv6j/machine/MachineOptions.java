@@ -4,11 +4,15 @@ import java.nio.file.Path;
 
 /**
  * The command line shared by both kernels' launchers:
- * {@code [-m MIB] [-c HARTS] [-d] IMAGE}.
+ * {@code [-m MIB] [-c HARTS] [-d] [--view[=PORT]] IMAGE}.
+ *
+ * @param viewPort the live view's port (xv6j.view; 0: any free port), or -1 for no view
  */
-public record MachineOptions(long memoryMiB, int harts, boolean deterministic, Path image) {
+public record MachineOptions(long memoryMiB, int harts, boolean deterministic, int viewPort, Path image) {
 
     public static final long DEFAULT_MEMORY_MIB = 128;
+    /** --view without a port: 6828 (the MIT course xv6 was written for), or the next free one. */
+    public static final int DEFAULT_VIEW_PORT = 6828;
 
     /** A command-line mistake, reported as one line plus the usage. */
     public static final class UsageException extends Exception {
@@ -26,6 +30,8 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, P
                 + "  -c, --cpus N          number of harts (default 1)\n"
                 + "  -d, --deterministic   virtual time: the same input gives the same output\n"
                 + "                        and instruction counts (needs one hart)\n"
+                + "      --view[=PORT]     serve a live view of the machine on http://127.0.0.1:PORT/\n"
+                + "                        (default " + DEFAULT_VIEW_PORT + "; 0 = any free port)\n"
                 + "  -h, --help            this text\n"
                 + "Ctrl-A then x quits; Ctrl-A then h lists the console's other keys.";
     }
@@ -35,6 +41,7 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, P
         long mem = DEFAULT_MEMORY_MIB;
         int harts = 1;
         boolean det = false;
+        int view = -1;
         Path image = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -45,7 +52,12 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, P
                 case "-m", "--memory" -> mem = number(a, value(args, ++i, a), 1, PhysicalMemory.MAX_SIZE >> 20);
                 case "-c", "--cpus" -> harts = (int) number(a, value(args, ++i, a), 1, 64);
                 case "-d", "--deterministic" -> det = true;
+                case "--view" -> view = DEFAULT_VIEW_PORT;
                 default -> {
+                    if (a.startsWith("--view=")) {
+                        view = (int) number("--view", a.substring("--view=".length()), 0, 65535);
+                        continue;
+                    }
                     if (a.startsWith("-")) throw new UsageException("unknown option " + a);
                     if (image != null) throw new UsageException("more than one image: " + image + " and " + a);
                     image = Path.of(a);
@@ -54,7 +66,7 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, P
         }
         if (image == null) throw new UsageException("no disk image given");
         if (det && harts != 1) throw new UsageException("deterministic mode needs exactly one hart (-c 1)");
-        return new MachineOptions(mem, harts, det, image);
+        return new MachineOptions(mem, harts, det, view, image);
     }
 
     private static String value(String[] args, int i, String opt) throws UsageException {
