@@ -46,6 +46,7 @@ enum srv_op {
     SRV_CHDIR,          // path[0]
     SRV_CONSREAD,       // a1 = fd, a2 = n: one line (at most n bytes) of console input, in data -> bytes or SRV_AGAIN
     SRV_KVDISK,         // -> out[0] 0 or -1, out[1] CAP_BLOCKS handle (R|W) of the block range kept for kv
+    SRV_INTERACTIVE,    // the caller reads commands from the console: ^C kills what it waits for
     SRV_NOPS
 };
 

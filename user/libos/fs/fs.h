@@ -18,7 +18,7 @@
 
 #include "../lib/types.h"
 
-// ---- the on-disk format (DESIGN.md decision 5) ----
+// ---- the on-disk format (docs/architecture.md, decision 5) ----
 #define BSIZE 1024
 #define FSMAGIC 0x10203040
 #define ROOTINO 1

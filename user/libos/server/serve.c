@@ -81,7 +81,10 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
     case SRV_EXEC_COMMIT: return proc_exec_commit(slot, path_arg(slot, 0, path));
     case SRV_EXEC_ABORT: proc_exec_abort(slot); return 0;
     case SRV_EXIT: proc_exit(slot, (int)a1); return 0;
-    case SRV_WAIT: return proc_wait(slot, out);
+    case SRV_WAIT:
+        // A shell waiting for its command takes in the keys typed meanwhile: ^C among them.
+        if (cons_is_shell(slot)) cons_poll();
+        return proc_wait(slot, out);
     case SRV_KILL: return proc_kill((int)a1);
 
     case SRV_OPEN: {
@@ -117,6 +120,7 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
     case SRV_MKNOD: return fs_mknod(&p->fs, path_arg(slot, 0, path), (short)a1, (short)a2);
     case SRV_CHDIR: return fs_chdir(&p->fs, path_arg(slot, 0, path));
     case SRV_CONSREAD: return cons_read(slot, (int)a1, (int)a2);
+    case SRV_INTERACTIVE: cons_interactive(slot); return 0;
     case SRV_KVDISK: return kvdisk(slot, out);
     default: return -1;
     }

@@ -63,6 +63,9 @@ void pipe_wake(int pipe);
 
 // cons.c
 long cons_read(int slot, int fd, int n);
+void cons_poll(void);                   // takes in the keys typed so far (echo, ^C, ^P)
+void cons_interactive(int slot);        // slot's process is the console's interactive shell
+int cons_is_shell(int slot);
 
 // The client's view of a descriptor, in a reply: out[1..3].
 void fd_reply(struct file *f, exo_u64 *out);

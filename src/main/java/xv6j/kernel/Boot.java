@@ -3,7 +3,6 @@ package xv6j.kernel;
 import java.io.PrintStream;
 import xv6j.machine.Launcher;
 import xv6j.tools.Fsck;
-import xv6j.view.View;
 import xv6j.view.ViewServer;
 
 /**
@@ -23,7 +22,7 @@ public final class Boot {
             String warning = Fsck.bootWarning(m.disk());
             if (warning != null) e.println("kernel: " + warning);
             Kernel k = new Kernel(m);
-            ViewServer view = opts.viewPort() < 0 ? null : View.start(k, m, opts.viewPort(), "kernel", e);
+            ViewServer view = opts.viewPort() < 0 ? null : ViewServer.start(k, m, opts.viewPort(), "kernel", e);
             try {
                 return k.run();
             } finally {

@@ -2,7 +2,8 @@ package xv6j.kernel;
 
 /**
  * System-call dispatch, as xv6's syscall.c: the number is in a7, arguments in a0..a5, the
- * result goes back in a0. The numbers are xv6-riscv's, so its binaries run unchanged.
+ * result goes back in a0. The numbers are xv6-riscv's, so its binaries run unchanged;
+ * 22 is xv6j's own.
  */
 final class Syscall {
     static final int SYS_FORK = 1;
@@ -26,8 +27,10 @@ final class Syscall {
     static final int SYS_LINK = 19;
     static final int SYS_MKDIR = 20;
     static final int SYS_CLOSE = 21;
+    /** xv6j's own: the caller is the console's interactive shell (see ConsoleDevice). */
+    static final int SYS_INTERACTIVE = 22;
 
-    /** Numbers counted one by one for the live view (others count as 0); xv6's go to 21. */
+    /** Numbers counted one by one for the live view (others count as 0). */
     static final int NSYSCALL = 32;
 
     private final Kernel k;
@@ -73,6 +76,10 @@ final class Syscall {
             case SYS_LINK -> sysFile.link(p);
             case SYS_MKDIR -> sysFile.mkdir(p);
             case SYS_CLOSE -> sysFile.close(p);
+            case SYS_INTERACTIVE -> {
+                k.consoleDevice.setShell(p);
+                yield 0;
+            }
             default -> unknown(p, num);
         };
         p.trapframe.x[TrapFrame.A0] = r;
@@ -109,6 +116,7 @@ final class Syscall {
             case SYS_LINK -> "link";
             case SYS_MKDIR -> "mkdir";
             case SYS_CLOSE -> "close";
+            case SYS_INTERACTIVE -> "interactive";
             default -> null;
         };
     }

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -16,6 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import xv6j.kernel.Kernel;
+import xv6j.machine.Machine;
+import xv6j.machine.MachineOptions;
 
 /**
  * The live view's web server, on the loopback interface only: the page (plain files under
@@ -74,10 +78,41 @@ public final class ViewServer implements AutoCloseable {
     }
 
     /**
-     * Serves sampler's snapshots on 127.0.0.1:port (0: any free port). With tryNext, a port
-     * in use moves it to the next of a few: two machines can each have a view.
+     * Serves a live view of the xv6 kernel k on m, on 127.0.0.1:port (0: any free port; the
+     * default port moves to the next free one of a few, so two machines can each have one),
+     * and prints its address on err as "NAME: view at http://127.0.0.1:PORT/ ...". If it
+     * cannot start, says why in one line and returns null: the machine boots without it.
      */
-    static ViewServer start(Sampler sampler, int port, boolean tryNext) throws IOException {
+    public static ViewServer start(Kernel k, Machine m, int port, String name, PrintStream err) {
+        return start(new Xv6Part(k), m, port, name, err);
+    }
+
+    static ViewServer start(KernelPart part, Machine m, int port, String name, PrintStream err) {
+        DiskMap disk;
+        try {
+            disk = new DiskMap(m.disk());
+        } catch (IOException e) {
+            err.println(name + ": view: cannot read the disk image: " + e.getMessage());
+            return null;
+        }
+        Sampler sampler = new Sampler(part, m, disk);
+        try {
+            ViewServer v = listen(sampler, port, port == MachineOptions.DEFAULT_VIEW_PORT);
+            err.println(name + ": view at " + v.uri() + " (the machine, live; read-only, this computer only)");
+            return v;
+        } catch (IOException e) {
+            err.println(name + ": view: cannot listen on 127.0.0.1: " + e.getMessage() + "; booting without it");
+            try {
+                sampler.close();
+            } catch (IOException ignored) {
+                // only the image's read-only handle was open
+            }
+            return null;
+        }
+    }
+
+    /** Serves sampler's snapshots on 127.0.0.1:port; with tryNext, a port in use moves it to the next of ten. */
+    private static ViewServer listen(Sampler sampler, int port, boolean tryNext) throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
         for (int i = 0; ; i++) {
             try {

@@ -26,17 +26,19 @@ public final class CpuBench {
     private CpuBench() {}
 
     /**
-     * The medians of the measured runs.
+     * The measured runs.
      *
      * @param instructions instructions one run retires (the same in every run)
-     * @param seconds      wall-clock seconds of a run
-     * @param cpuSeconds   the CPU time of the thread running the hart: on a busy machine
+     * @param wall         wall-clock seconds of the runs
+     * @param cpu          the CPU time of the thread running the hart: on a busy machine
      *                     this shows the interpreter's own speed
      * @param output       what the program printed
      */
-    public record Result(long instructions, double seconds, double cpuSeconds, String output) {
-        public double mips() { return instructions / seconds / 1e6; }
-        public double cpuMips() { return instructions / cpuSeconds / 1e6; }
+    public record Result(long instructions, Sample wall, Sample cpu, String output) {
+        public double seconds() { return wall.median(); }
+        public double cpuSeconds() { return cpu.median(); }
+        public double mips() { return instructions / seconds() / 1e6; }
+        public double cpuMips() { return instructions / cpuSeconds() / 1e6; }
     }
 
     /** Runs program with argv = [its name, args...] warmups + runs times; each run must exit 0. */
@@ -82,7 +84,7 @@ public final class CpuBench {
                 cpu.add(c);
             }
         }
-        return new Result(instructions, Stats.median(seconds), Stats.median(cpu), output);
+        return new Result(instructions, Sample.of(seconds), Sample.of(cpu), output);
     }
 
     public static void main(String[] args) {

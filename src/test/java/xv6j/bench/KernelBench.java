@@ -139,7 +139,7 @@ final class KernelBench {
         }
         Map<String, Figure> shared = new LinkedHashMap<>(), own = new LinkedHashMap<>();
         for (String n : values.keySet()) {
-            Figure f = new Figure(k.name() + "." + n, Stats.median(values.get(n)), units.get(n),
+            Figure f = new Figure(k.name() + "." + n, Sample.of(values.get(n)), units.get(n),
                     "make bench: " + commands.get(n) + (runs > 1 ? ", median of " + runs + " boots" : ""));
             (n.equals("boot") || SYSBENCH.contains(n) ? shared : own).put(n, f);
         }

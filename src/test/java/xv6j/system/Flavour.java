@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import xv6j.machine.Disk;
+import xv6j.machine.Machine;
 import xv6j.kernel.XvRun;
 import xv6j.libos.LibosRun;
 
@@ -26,6 +27,9 @@ public enum Flavour {
             XvRun.Result r = XvRun.boot(image, script, observer);
             return new Run(r.status(), r.output());
         }
+
+        @Override
+        int run(Machine m) throws InterruptedException { return new xv6j.kernel.Kernel(m).run(); }
     },
     EXO("xv6j.exo.Boot") {
         @Override
@@ -35,6 +39,11 @@ public enum Flavour {
         public Run boot(Path image, String script, Disk.Observer observer) throws Exception {
             LibosRun.Result r = LibosRun.boot(image, script, observer);
             return new Run(r.status(), r.output());
+        }
+
+        @Override
+        int run(Machine m) throws InterruptedException {
+            return xv6j.exo.Boot.boot(m, System.err);
         }
     };
 
@@ -131,6 +140,9 @@ public enum Flavour {
             }
         }
     }
+
+    /** Boots the system on m and runs it until it halts; returns the halt status. */
+    abstract int run(Machine m) throws InterruptedException;
 
     /** A fresh image in dir with every program built for this system, as make builds it. */
     public abstract Path freshImage(Path dir) throws Exception;

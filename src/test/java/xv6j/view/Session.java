@@ -63,7 +63,7 @@ final class Session implements AutoCloseable {
         PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         Kernel k = new Kernel(machine);
         this.kernel = k;
-        this.view = View.start(k, machine, 0, "kernel", err);
+        this.view = ViewServer.start(k, machine, 0, "kernel", err);
         this.runner = Thread.ofPlatform().name("session").start(() -> run(k::run));
         if (view == null) throw new IllegalStateException("the view did not start");
     }
