@@ -72,16 +72,18 @@ function decodeRuns(runs, n) {
   return a;
 }
 
-// About twice as wide as tall, in whole pixels per cell.
-function geometry(n, maxWidth) {
-  let cols = 1;
-  while (cols * cols < 2 * n) cols *= 2;
-  const cell = Math.max(1, Math.min(8, Math.floor(maxWidth / cols)));
-  return { cols, rows: Math.ceil(n / cols), cell };
+// As wide as the page allows (768 px), with the largest cells (up to 8 px) that keep the
+// map at most 200 px tall.
+function geometry(n) {
+  for (const cell of [8, 6, 4, 3, 2]) {
+    const cols = Math.floor(768 / cell);
+    if (Math.ceil(n / cols) * cell <= 200) return { cols, rows: Math.ceil(n / cols), cell };
+  }
+  return { cols: 768, rows: Math.ceil(n / 768), cell: 1 };
 }
 
 // values may be a prefix of the map (the close-up): indexes are the map's all the same.
-function drawMap(canvas, values, colours, lit, g = geometry(values.length, 768)) {
+function drawMap(canvas, values, colours, lit, g = geometry(values.length)) {
   canvas.width = g.cols * g.cell;
   canvas.height = g.rows * g.cell;
   canvas.geom = g;
@@ -188,7 +190,7 @@ function renderHarts() {
   $('harts').innerHTML = snap.harts.map((h, i) => {
     const who = h.env !== undefined ? `<a data-env="${h.env}">${esc(h.running)}</a>` :
       h.pid !== undefined ? `<a data-pid="${h.pid}">${esc(h.running)}</a>` : esc(h.running);
-    const rate = rates[i] === null ? '' : ` · ${(rates[i] / 1e6).toFixed(1)} M/s`;
+    const rate = rates[i] > 5e4 ? ` · ${(rates[i] / 1e6).toFixed(1)} M/s` : "";
     return `<div class="card"><b>hart ${h.id}</b>${who}${h.mode ? ' · ' + esc(h.mode) : ''}
       <div class="mono">pc ${hex(h.pc)}</div><div class="mono">${h.instret.toLocaleString()} instructions${rate}</div></div>`;
   }).join('');
@@ -205,11 +207,16 @@ function renderMemory() {
   const freeIx = new Set(m.owners.map((o, i) => o.kind === 'free' ? i : -1));
   let hi = 0;
   for (let i = ix.pages.length - 1; i >= 0; i--) if (!freeIx.has(ix.pages[i])) { hi = i + 1; break; }
-  const zoom = Math.max(512, Math.ceil(hi / 128) * 128);
+  let g = null;
+  for (const cell of [8, 6, 4, 3]) {
+    const cols = Math.floor(768 / cell), rows = Math.max(4, Math.ceil(hi / cols));
+    if (rows * cell <= 200) { g = { cols, rows, cell }; break; }
+  }
+  const zoom = g ? Math.min(m.pages, g.cols * g.rows) : m.pages;
   $('zoom-wrap').hidden = zoom * 4 > m.pages;
   if (!$('zoom-wrap').hidden) {
     $('zoom-sum').textContent = `close-up: the first ${zoom} pages (${hex(m.base)}..${hex(m.base + zoom * PG - 1)})`;
-    drawMap($('memory-zoom'), ix.pages.subarray(0, zoom), colours, lit, { cols: 128, rows: zoom / 128, cell: 6 });
+    drawMap($('memory-zoom'), ix.pages.subarray(0, zoom), colours, lit, g);
   }
   $('memory-legend').innerHTML = m.owners.map((o, i) => o.pages === 0 ? '' :
     `<span data-owner="${i}"><i style="background:${ownerColour(o)}"></i>${esc(o.label)}: ${o.pages}</span>`).join('');
