@@ -115,6 +115,7 @@ final class Capabilities {
             doomed.add(d);
             todo.addAll(d.children);
         }
+        k.trace.revoke(c.owner, c, doomed);
         for (Cap d : doomed) {
             d.children.clear();
             remove(d, true);

@@ -61,6 +61,7 @@ final class Environments {
             return pa;
         });
         envs.put(id, e);
+        k.trace.create(parentId, e);
         return e;
     }
 
@@ -73,6 +74,7 @@ final class Environments {
     void destroy(Env e, int status, String msg) {
         if (e.exited) return;
         if (msg != null) k.devices.printf("%s%n", msg);
+        k.trace.exit(e, status, msg);
         Env root = e.root();
         k.sched.steal(root.innermost());
         if (e.callee != null) k.pct.abandon(e.callee);

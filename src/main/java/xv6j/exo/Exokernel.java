@@ -38,6 +38,7 @@ public final class Exokernel {
     final ProtectedControlTransfer pct;
     final Upcalls upcalls;
     final Syscalls sys;
+    final Trace trace;
 
     /** Run {@link Invariants} after every kernel entry, and panic if one is broken (tests). */
     private boolean checkEveryStep;
@@ -61,6 +62,7 @@ public final class Exokernel {
         this.pct = new ProtectedControlTransfer(this);
         this.upcalls = new Upcalls(this);
         this.sys = new Syscalls(this);
+        this.trace = new Trace(this);
     }
 
     /**
@@ -230,6 +232,24 @@ public final class Exokernel {
         lock.lock();
         try {
             return envs.get(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The kernel at this moment, read-only (the live view, tests), with [peekVa,
+     * peekVa+peekLen) of every live environment's memory: see {@link Snapshot}.
+     */
+    public Snapshot snapshot(long peekVa, int peekLen) {
+        return Snapshot.take(this, peekVa, peekLen);
+    }
+
+    /** Keeps a record of the kernel's last events from now on, for snapshots (the live view). */
+    public void traceEvents() {
+        lock.lock();
+        try {
+            trace.start();
         } finally {
             lock.unlock();
         }

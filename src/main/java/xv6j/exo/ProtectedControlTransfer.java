@@ -38,6 +38,7 @@ final class ProtectedControlTransfer {
         s.cur = a;
         s.caller = c;
         c.callee = s;
+        k.trace.pctCall(c, s);
         k.sched.kick();
     }
 
@@ -51,6 +52,7 @@ final class ProtectedControlTransfer {
         s.own = null;
         s.caller = null;
         c.callee = null;
+        k.trace.pctReturn(s, c);
         k.events.raise(s, EV_PCT);
         serveWaiters(s);
         serveWaiters(c);
