@@ -5,7 +5,7 @@ package xv6j.view;
  * of its kernel, the members "harts" and "memory" and a member of its own ("xv6" or
  * "exo"). The machine's devices (disk, console) are {@link Sampler}'s.
  */
-sealed interface KernelPart permits Xv6Part {
+sealed interface KernelPart permits Xv6Part, ExoPart {
     /** "xv6" or "kernel-exo". */
     String kernel();
 

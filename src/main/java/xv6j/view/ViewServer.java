@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import xv6j.exo.Exokernel;
 import xv6j.kernel.Kernel;
 import xv6j.machine.Machine;
 import xv6j.machine.MachineOptions;
@@ -87,7 +88,12 @@ public final class ViewServer implements AutoCloseable {
         return start(new Xv6Part(k), m, port, name, err);
     }
 
-    static ViewServer start(KernelPart part, Machine m, int port, String name, PrintStream err) {
+    /** Serves a live view of kernel-exo k on m: as {@link #start(Kernel, Machine, int, String, PrintStream)}. */
+    public static ViewServer start(Exokernel k, Machine m, int port, String name, PrintStream err) {
+        return start(new ExoPart(k), m, port, name, err);
+    }
+
+    private static ViewServer start(KernelPart part, Machine m, int port, String name, PrintStream err) {
         DiskMap disk;
         try {
             disk = new DiskMap(m.disk());

@@ -336,6 +336,9 @@ const MAX_ROWS = 2000;
 
 function renderDerivation() {
   const rows = [];
+  // The selected capability's ancestors stay open, wherever they are.
+  const keep = new Set();
+  if (sel && sel.kind === 'cap') for (let c = ix.caps.get(sel.key); c; c = c.parent && ix.caps.get(c.parent[0] + '.' + c.parent[1])) keep.add(capKey(c));
   const walk = (key, depth, parentRow) => {
     const kids = (ix.children.get(key) || []).slice().sort((a, b) => a.env - b.env || a.handle - b.handle);
     const groups = new Map();
@@ -346,16 +349,14 @@ function renderDerivation() {
     }
     for (const [g, cs] of groups) {
       const gid = key + '|' + g;
-      if (cs.length > GROUP && !opened.has(gid)) {
-        if (rows.length >= MAX_ROWS) return;
-        const c = cs[0];
-        rows.push({ depth, parentRow, attrs: `data-group="${esc(gid)}"`,
-          html: `<tspan class="group">\u25b8 ${cs.length} ${c.type} capabilities of ${esc(envName(c.env))}</tspan> <tspan class="dim">(open)</tspan>` });
-        continue;
-      }
+      // Many capabilities of one type in one environment: those with nothing derived from
+      // them are folded into one row (a process's pages), the others stay in the tree.
+      const fold = cs.length > GROUP && !opened.has(gid);
+      const folded = fold ? cs.filter(c => !ix.children.has(capKey(c)) && !keep.has(capKey(c))) : [];
       for (const c of cs) {
+        if (folded.includes(c)) continue;
         if (rows.length >= MAX_ROWS) {
-          rows.push({ depth, parentRow, attrs: '', html: '<tspan class="dim">… more (select an environment to narrow)</tspan>' });
+          rows.push({ depth, parentRow, attrs: '', html: '<tspan class="dim">… more (select a capability to open its branch)</tspan>' });
           return;
         }
         const colour = ownerColour({ kind: 'page', id: c.env });
@@ -365,9 +366,15 @@ function renderDerivation() {
           const shown = c.mappings.slice(0, 3).map(m => `\u21a6 ${hex(m[0])} ${m[1]}`).join('  ');
           html += ` <tspan class="map">${esc(shown)}${c.mappings.length > 3 ? ' +' + (c.mappings.length - 3) : ''}</tspan>`;
         }
-        const open = cs.length > GROUP ? ` data-fold="${esc(gid)}"` : '';
-        rows.push({ depth, parentRow, html, attrs: `data-cap="${capKey(c)}"${open}`, key: capKey(c) });
+        const refold = cs.length > GROUP && opened.has(gid) ? ` data-fold="${esc(gid)}"` : '';
+        rows.push({ depth, parentRow, html, attrs: `data-cap="${capKey(c)}"${refold}`, key: capKey(c) });
         walk(capKey(c), depth + 1, rows.length - 1);
+      }
+      if (folded.length) {
+        const c = folded[0];
+        rows.push({ depth, parentRow, attrs: `data-group="${esc(gid)}"`,
+          html: `<tspan class="group">\u25b8 ${folded.length} more ${c.type} capabilities of ${esc(envName(c.env))}</tspan> ` +
+            `<tspan class="dim">with nothing derived from them (open)</tspan>` });
       }
     }
   };

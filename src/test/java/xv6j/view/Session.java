@@ -15,8 +15,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import xv6j.exo.Boot;
+import xv6j.exo.Exokernel;
 import xv6j.kernel.Kernel;
 import xv6j.kernel.XvRun;
+import xv6j.libos.LibosRun;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
@@ -42,7 +45,7 @@ final class Session implements AutoCloseable {
     private volatile int status = -1;
     private int prompts;
 
-    private Session(Path image) throws Exception {
+    private Session(Path image, boolean exo) throws Exception {
         this.disk = Disk.open(image, false);
         Console console = Console.batch(input, new OutputStream() {
             @Override
@@ -61,10 +64,17 @@ final class Session implements AutoCloseable {
         });
         this.machine = Machine.create(128L << 20, 1, disk, console, new Clock.Virtual());
         PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        Kernel k = new Kernel(machine);
-        this.kernel = k;
-        this.view = ViewServer.start(k, machine, 0, "kernel", err);
-        this.runner = Thread.ofPlatform().name("session").start(() -> run(k::run));
+        if (exo) {
+            Exokernel k = Boot.load(machine);
+            this.kernel = k;
+            this.view = ViewServer.start(k, machine, 0, "kernel-exo", err);
+            this.runner = Thread.ofPlatform().name("session").start(() -> run(k::run));
+        } else {
+            Kernel k = new Kernel(machine);
+            this.kernel = k;
+            this.view = ViewServer.start(k, machine, 0, "kernel", err);
+            this.runner = Thread.ofPlatform().name("session").start(() -> run(k::run));
+        }
         if (view == null) throw new IllegalStateException("the view did not start");
     }
 
@@ -82,7 +92,14 @@ final class Session implements AutoCloseable {
 
     /** xv6 booted on a fresh fs.img in dir, at its first prompt. */
     static Session xv6(Path dir) throws Exception {
-        Session s = new Session(XvRun.freshImage(dir));
+        Session s = new Session(XvRun.freshImage(dir), false);
+        s.prompt();
+        return s;
+    }
+
+    /** kernel-exo and the standard LibOS on a fresh fs-exo.img in dir, at the first prompt. */
+    static Session exo(Path dir) throws Exception {
+        Session s = new Session(LibosRun.freshImage(dir), true);
         s.prompt();
         return s;
     }
@@ -114,9 +131,26 @@ final class Session implements AutoCloseable {
         waitUntil(() -> count(output(), "$ ") >= prompts, "prompt " + prompts);
     }
 
-    /** Waits (up to 60 s) until the output holds text after what it held before the last command. */
+    /** Waits (up to 60 s) until the output holds text. */
     void waitFor(String text) throws InterruptedException {
         waitUntil(() -> output().contains(text), text);
+    }
+
+    /** How much has been printed so far: a mark for {@link #waitFor(String, int)}. */
+    int mark() {
+        return outputLength();
+    }
+
+    /** Waits (up to 60 s) until text is printed after mark. */
+    void waitFor(String text, int mark) throws InterruptedException {
+        waitUntil(() -> output().indexOf(text, mark) >= 0, text);
+    }
+
+    /** Types a line to a program (not the shell) and waits for its prompt after it. */
+    void answer(String line, String prompt) throws InterruptedException {
+        int m = mark();
+        type(line + "\n");
+        waitFor(prompt, m);
     }
 
     private void waitUntil(java.util.function.BooleanSupplier ok, String what) throws InterruptedException {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,6 +64,71 @@ class ViewPageTest {
             b.waitFor("[...document.querySelectorAll('#syscalls span')].some(e => e.textContent === 'exec')", Boolean.TRUE::equals, WAIT);
             screenshot(b, "view-xv6.png");
         }
+    }
+
+    /**
+     * revokedemo on kernel-exo: a pipe's page shared by a process and its child, each
+     * through a capability derived from one the file server made for it alone. The tree
+     * and the map show the grants, and each revocation as it happens.
+     */
+    @Test
+    void exoDerivationTreeAndPageMapFollowGrantsAndRevocations() throws Exception {
+        try (Session s = Session.exo(dir); Browser b = new Browser(chromium, dir, 1400, 1000)) {
+            b.open(s.uri());
+            b.waitFor("document.querySelectorAll('#envs g.row').length", v -> v instanceof Long n && n >= 3, WAIT);
+            b.waitFor("document.querySelectorAll('#derivation g.row').length", v -> v instanceof Long n && n > 0, WAIT);
+
+            s.type("revokedemo\n");
+            s.waitFor("the child closes its ends");
+            // The pipe's page: the one page both revokedemo environments map through a
+            // capability the file server derived for them (each has IPC pages of its own).
+            String pipe = "(() => { const demo = snap.exo.envs.filter(e => e.name === 'revokedemo').map(e => e.id);"
+                    + " if (demo.length !== 2) return null;"
+                    + " const caps = snap.exo.caps.filter(c => demo.includes(c.env) && c.type === 'page' && c.mappings.length && c.parent && !demo.includes(c.parent[0]));"
+                    + " const c0 = caps.filter(c => c.env === demo[0]), c1 = caps.filter(c => c.env === demo[1]);"
+                    + " const p = c0.find(c => c1.some(d => d.first === c.first));"
+                    + " return p ? {page: p.first - ix.basePpn, parent: demo[0], child: demo[1],"
+                    + " keys: caps.filter(c => c.first === p.first).map(c => c.env + '.' + c.handle)} : null; })()";
+            @SuppressWarnings("unchecked")
+            Map<String, Object> shared = (Map<String, Object>) b.waitFor(pipe, v -> v != null, WAIT);
+            long page = (Long) shared.get("page");
+            @SuppressWarnings("unchecked")
+            List<String> keys = (List<String>) shared.get("keys");
+            assertEquals(2, keys.size(), "a capability for the pipe's page in each: " + keys);
+            // Each capability is drawn in the derivation tree, its mapping hanging from it,
+            // under the file server's, and the page is drawn shared.
+            for (String key : keys) {
+                assertEquals(Boolean.TRUE, b.eval("!!document.querySelector('#derivation g[data-cap=\"" + key + "\"]')"), key);
+                assertEquals(Boolean.TRUE, b.eval("document.querySelector('#derivation g[data-cap=\"" + key + "\"]').textContent.includes('\u21a6')"), key);
+            }
+            assertEquals("shared", b.eval("snap.memory.owners[ix.pages[" + page + "]].kind"));
+            assertPixel(b, page);
+            b.eval("select({kind: 'cap', key: '" + keys.get(1) + "'})");
+            b.waitFor("$('detail-body').textContent", v -> String.valueOf(v).contains("Derived from (up to the root)"), WAIT);
+            screenshot(b, "view-exo.png");
+
+            // Enter: the child closes its ends and exits; the server revokes its branch.
+            String childKey = keys.stream().filter(k -> k.startsWith(shared.get("child") + ".")).findFirst().orElseThrow();
+            s.type("\n");
+            b.waitFor("!document.querySelector('#derivation g[data-cap=\"" + childKey + "\"]')", Boolean.TRUE::equals, WAIT);
+            b.waitFor("[...document.querySelectorAll('#events li.revoke')].some(li => li.textContent.includes('env " + shared.get("child") + " h'))",
+                    Boolean.TRUE::equals, WAIT);
+            assertPixel(b, page);
+
+            // Enter again: the parent closes the pipe; the server revokes the last branch and frees the page.
+            s.type("\n");
+            s.waitFor("revokedemo: done");
+            b.waitFor("snap.memory.owners[ix.pages[" + page + "]].kind", "free"::equals, WAIT);
+            b.waitFor("document.querySelectorAll('#derivation g[data-cap^=\"" + shared.get("parent") + ".\"]').length", Long.valueOf(0)::equals, WAIT);
+            assertPixel(b, page);
+        }
+    }
+
+    /** Page i is drawn on the memory map in the colour of its owner in the snapshot the page shows. */
+    @SuppressWarnings("unchecked")
+    static void assertPixel(Browser b, long page) throws Exception {
+        List<Object> px = (List<Object>) b.eval(pixelAndOwner("memory", Long.toString(page)));
+        assertEquals(px.get(1), px.get(0), "page " + page + " drawn in its owner's colour");
     }
 
     static void screenshot(Browser b, String name) throws Exception {
