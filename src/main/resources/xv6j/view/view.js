@@ -102,6 +102,16 @@ function drawMap(canvas, values, colours, lit, g = geometry(values.length)) {
     for (let y = y0; y < y0 + g.cell; y++) px.fill(v, y * canvas.width + x0, y * canvas.width + x0 + g.cell);
   }
   ctx.putImageData(img, 0, 0);
+  // A few selected cells also get a ring, so one page among thousands can be found.
+  if (lit && lit.size <= 256) {
+    ctx.strokeStyle = '#d11';
+    ctx.lineWidth = g.cell >= 4 ? 2 : 1;
+    for (const i of lit) {
+      if (i >= values.length) continue;
+      const x = (i % g.cols) * g.cell, y = Math.floor(i / g.cols) * g.cell, pad = g.cell >= 4 ? 1 : 2;
+      ctx.strokeRect(x - pad, y - pad, g.cell + 2 * pad, g.cell + 2 * pad);
+    }
+  }
 }
 
 function cellAt(canvas, ev) {

@@ -73,7 +73,7 @@ class ViewPageTest {
      */
     @Test
     void exoDerivationTreeAndPageMapFollowGrantsAndRevocations() throws Exception {
-        try (Session s = Session.exo(dir); Browser b = new Browser(chromium, dir, 1400, 1000)) {
+        try (Session s = Session.exo(dir); Browser b = new Browser(chromium, dir, 1800, 1100)) {
             b.open(s.uri());
             b.waitFor("document.querySelectorAll('#envs g.row').length", v -> v instanceof Long n && n >= 3, WAIT);
             b.waitFor("document.querySelectorAll('#derivation g.row').length", v -> v instanceof Long n && n > 0, WAIT);
