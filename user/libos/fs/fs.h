@@ -202,6 +202,13 @@ void fs_procinit(struct fsproc *p);
 void fs_procfork(struct fsproc *parent, struct fsproc *child);
 void fs_procexit(struct fsproc *p);
 
+// Sealed files: no process may write, truncate or unlink them (the file server seals the
+// programs it gives disk storage to, and its table of them: server/storage.c). 0, or -1
+// if NSEALED files are sealed already.
+#define NSEALED 16
+int fs_seal(uint inum);
+int fs_sealed(uint inum);
+
 int fs_open(struct fsproc *p, const char *path, int omode);
 int fs_close(struct fsproc *p, int fd);
 int fs_dup(struct fsproc *p, int fd);

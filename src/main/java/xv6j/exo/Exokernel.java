@@ -28,6 +28,8 @@ public final class Exokernel {
     final ReentrantLock lock = new ReentrantLock(true);
     final Cpu[] cpus;
     final Pages pages;
+    /** The quota of all of RAM: the first environment's memory, and so every quota's ancestor. */
+    final Quota ram;
     final UserMemory umem;
     final Devices devices;
     final Events events;
@@ -40,8 +42,9 @@ public final class Exokernel {
     final Syscalls sys;
     final Trace trace;
 
-    /** Run {@link Invariants} after every kernel entry, and panic if one is broken (tests). */
-    private boolean checkEveryStep;
+    /** Run {@link Invariants} after every this many kernel entries (0: never), and panic if one is broken (tests). */
+    private long checkEvery;
+    private long entries;
     private volatile boolean halted;
     private int status;
 
@@ -52,6 +55,7 @@ public final class Exokernel {
         this.cpus = new Cpu[harts.length];
         for (int i = 0; i < harts.length; i++) cpus[i] = new Cpu(i, harts[i]);
         this.pages = new Pages(mem);
+        this.ram = new Quota(null, pages.npages);
         this.umem = new UserMemory(mem);
         this.devices = new Devices(this);
         this.events = new Events(this);
@@ -73,13 +77,13 @@ public final class Exokernel {
     public Env createBootEnv() {
         lock.lock();
         try {
-            Env e = envs.create(0);
-            if (e == null) throw new IllegalStateException("no memory for the first environment");
-            caps.insert(e, CAP_MEMORY, CAP_ALL, pages.basePpn, pages.npages, null, null);
-            caps.insert(e, CAP_BLOCKS, CAP_ALL, 0, machine.disk().blocks(), null, null);
-            caps.insert(e, CAP_CONSOLE, CAP_ALL, 0, 1, null, null);
-            caps.insert(e, CAP_CLOCK, CAP_ALL, 0, 1, null, null);
-            caps.insert(e, CAP_CPU, CAP_ALL, 0, 1, null, null);
+            Env e = envs.create(0, null);
+            if (e == null || !envs.reserveRecords(e, 5)) throw new IllegalStateException("no memory for the first environment");
+            caps.insert(e, CAP_MEMORY, CAP_ALL, pages.basePpn, pages.npages, null, ram, null);
+            caps.insert(e, CAP_BLOCKS, CAP_ALL, 0, machine.disk().blocks(), null, null, null);
+            caps.insert(e, CAP_CONSOLE, CAP_ALL, 0, 1, null, null, null);
+            caps.insert(e, CAP_CLOCK, CAP_ALL, 0, 1, null, null, null);
+            caps.insert(e, CAP_CPU, CAP_ALL, 0, 1, null, null, null);
             return e;
         } finally {
             lock.unlock();
@@ -177,7 +181,7 @@ public final class Exokernel {
      */
     void endOfOperation() {
         bindings.shootdown();
-        if (checkEveryStep) {
+        if (checkEvery > 0 && ++entries % checkEvery == 0) {
             List<String> bad = Invariants.checkLocked(this);
             if (!bad.isEmpty()) throw new IllegalStateException("invariants broken:\n  " + String.join("\n  ", bad));
         }
@@ -190,9 +194,14 @@ public final class Exokernel {
      * invariant; a broken one panics the machine with the list. Slow: for tests.
      */
     public void checkInvariantsAfterEveryStep(boolean on) {
+        checkInvariantsEvery(on ? 1 : 0);
+    }
+
+    /** As {@link #checkInvariantsAfterEveryStep}, after every n-th kernel entry (0: never): for long runs. */
+    public void checkInvariantsEvery(long n) {
         lock.lock();
         try {
-            checkEveryStep = on;
+            checkEvery = n;
         } finally {
             lock.unlock();
         }

@@ -4,6 +4,7 @@ import static xv6j.exo.ExoAbi.*;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Hart;
 import xv6j.machine.Trap;
@@ -15,17 +16,29 @@ import xv6j.machine.Trap;
  * There is no kernel thread per environment: no call ever waits inside the kernel
  * (docs/exo.md, decision 1).
  *
- * <p>Time (the ticks environments see) and the slices it cuts are here too, and so is
- * idling: when nothing can run, the machine waits for a key or the next tick, or halts.
+ * <p>Whose turn it is: time is divided along the derivation tree of CPU capabilities.
+ * Each capability's turns go round robin to its holder's thread (if it is the holder's
+ * run capability, the first with CAP_X it got) and to each capability derived from it; so
+ * an environment that hands CPU to many others divides its own share only. A turn whose
+ * thread waits for a busy callee runs the call that callee serves instead ("helping"), so
+ * a callee is never held up by the slices of the caller it serves.
+ *
+ * <p>Time is the kernel's: the ticks environments see advance after every trap, whatever
+ * caused it, and slices end by them; when nothing can run the machine waits for a key or
+ * the next tick, or halts.
  */
 final class Scheduler {
     private final Exokernel k;
     /** Signalled when something may have become runnable, or the machine halts. */
     private final Condition work;
     private final ThreadLocal<Cpu> currentCpu = new ThreadLocal<>();
+    /** The root of the tree of CPU capabilities: every root CPU capability hangs under it. In no table. */
+    final Cap cpuTop = new Cap(CAP_CPU, CAP_ALL, 0, 1, null, null, null, -1);
     /** Ticks the environments have seen. */
     long ticks;
     private int idleCpus;
+    /** Whose turn the last {@link #pick} found: the holder of the capability it came from. */
+    private Env turnOf;
 
     Scheduler(Exokernel k) {
         this.k = k;
@@ -47,52 +60,100 @@ final class Scheduler {
         work.signalAll();
     }
 
+    // ---- whose turn ----
+
     /**
-     * True if root's thread can run now: root is not serving a call, is not stopped, holds
-     * CPU, and the environment that would execute (the innermost callee) waits for nothing
-     * and is on no hart.
+     * What a turn of e's thread runs: e's own chain of calls if its innermost environment
+     * can run now, or (helping) the chain serving the callee it waits for; null if neither
+     * can. e must not itself be serving a call (its thread is then its caller's).
      */
-    boolean runnable(Env root) {
-        if (root.exited || root.caller != null || root.stopped || root.cpuCaps == 0) return false;
-        Env x = root.innermost();
-        return x.cpu == null && !x.exited && !x.stopped && !x.cur.blocked() && x.waitingOn == null;
+    Env whoToRun(Env e) {
+        for (int hops = 0; hops < 64 && e != null; hops++) {
+            if (e.exited || e.caller != null) return null;
+            Env x = e.innermost();
+            if (x.exited || x.cpu != null || x.stopped) return null;
+            if (x.waitingOn == null) return x.cur.blocked() ? null : e;
+            e = x.waitingOn.root();
+        }
+        return null; // (a ring of callers waiting for each other: none can run)
     }
 
-    /** The next runnable root after the last one this CPU picked (round robin by id), or null. */
-    private Env pick(Cpu c) {
-        for (Env e : k.envs.byId().tailMap(c.lastPicked, false).values()) if (runnable(e)) return pickFound(c, e);
-        for (Env e : k.envs.byId().headMap(c.lastPicked, true).values()) if (runnable(e)) return pickFound(c, e);
+    /** True if root's thread can run now in a turn of its own. */
+    boolean runnable(Env root) {
+        return root.runCap() != null && whoToRun(root) == root;
+    }
+
+    /** True if c may go on running root: the thread can run, and c runs it in a turn of root's or helping. */
+    private boolean canContinue(Cpu c, Env root) {
+        return whoToRun(root) == root && (c.helping || root.runCap() != null);
+    }
+
+    /** The root to run in the next turn, round robin down the tree of CPU capabilities; null if none can run. */
+    private Env pick() {
+        return pickFrom(cpuTop);
+    }
+
+    /**
+     * The next turn of capability c: its holder's thread, then each derived capability's
+     * share, in order, starting where the last round stopped. A member that cannot run
+     * passes its turn on.
+     */
+    private Env pickFrom(Cap c) {
+        Cap start = c.rr; // null: the holder first
+        Cap pos = start;
+        do {
+            Env r;
+            if (pos == null) {
+                Env holder = c.owner;
+                r = holder != null && holder.runCap() == c ? whoToRun(holder) : null;
+                if (r != null) turnOf = holder;
+            } else {
+                r = pickFrom(pos);
+            }
+            Cap next = pos == null ? c.firstChild : pos.nextSibling;
+            if (r != null) {
+                c.rr = next;
+                return r;
+            }
+            pos = next;
+        } while (pos != start);
         return null;
     }
 
-    private static Env pickFound(Cpu c, Env e) {
-        c.lastPicked = e.id;
-        return e;
+    /** True if some thread could run now, or runs. */
+    private boolean anyRunnable() {
+        for (Env e : k.envs.values()) if (e.cpu != null || e.runCap() != null && whoToRun(e) != null) return true;
+        return false;
     }
+
+    // ---- the per-hart loop ----
 
     /** A hart's life: pick a thread, run its innermost environment, handle the trap, repeat. */
     void cpuLoop(Cpu c) throws InterruptedException {
         currentCpu.set(c);
+        Clock clock = k.machine.clock();
         k.lock.lock();
         try {
             while (!k.halted()) {
                 Env root = c.root;
-                if (root == null || c.yield || !runnable(root)) {
+                if (root == null || c.yield || !canContinue(c, root)) {
                     Env next = c.next;
                     long rest = root != null ? root.sliceEnd : 0;
                     c.next = null;
                     c.yield = false;
                     c.root = null;
+                    c.helping = false;
                     if (next != null && runnable(next)) {
                         root = next;
                         root.sliceEnd = rest; // directed yield: the rest of the donor's slice
                     } else {
-                        root = pick(c);
+                        root = pick();
                         if (root == null) {
                             idle(c);
                             continue;
                         }
-                        root.sliceEnd = ticks + root.sliceTicks;
+                        c.helping = root != turnOf;
+                        root.sliceEnd = ticks + turnOf.sliceTicks;
                     }
                     root.sliceGrace = false;
                     c.root = root;
@@ -108,14 +169,15 @@ final class Scheduler {
                 }
                 Trap t = runUser(c, e);
                 if (t == null) continue; // taken off the hart by another CPU
+                // The clock first, whatever the trap: a program that traps often must not stop time.
+                if (c.clockTicks > ticks) tick(c.clockTicks);
                 switch (t.cause()) {
                     case ECALL -> k.sys.dispatch(e);
-                    case TIMER_INTERRUPT -> {
-                        clockIntr();
-                        if (ticks >= root.sliceEnd) sliceEnd(c, root, e);
-                    }
+                    case TIMER_INTERRUPT -> {}
                     default -> k.upcalls.fault(e, t);
                 }
+                if (c.root == root && !c.yield && ticks >= root.sliceEnd && canContinue(c, root))
+                    sliceEnd(c, root, root.innermost());
                 k.endOfOperation();
             }
         } finally {
@@ -167,7 +229,7 @@ final class Scheduler {
             h.clearReservation();
             long before = h.instret;
             t = h.run(k.machine.clock().budget());
-            k.machine.clock().retired(h.instret - before);
+            c.clockTicks = k.machine.clock().retired(h.instret - before);
             regs.save(h);
         } finally {
             c.userPhase = false;
@@ -200,10 +262,14 @@ final class Scheduler {
 
     // ---- time ----
 
-    /** The timer (xv6's clockintr): on a new tick, EV_TICK for all and EXOSCHED_WAITs end. */
+    /** The timer (xv6's clockintr): catches up with the clock, if it has ticked. */
     void clockIntr() {
         long now = k.machine.clock().ticks();
-        if (now <= ticks) return;
+        if (now > ticks) tick(now);
+    }
+
+    /** A new tick: EV_TICK for all, and every EXOSCHED_WAIT ends. */
+    private void tick(long now) {
         ticks = now;
         k.events.tick();
     }
@@ -217,22 +283,17 @@ final class Scheduler {
     private void idle(Cpu c) throws InterruptedException {
         idleCpus++;
         try {
-            if (c.id == 0 && idleCpus == k.cpus.length && noneRunnable()) machineIdle();
+            if (c.id == 0 && idleCpus == k.cpus.length && !anyRunnable()) machineIdle();
             else work.await(20, TimeUnit.MILLISECONDS);
         } finally {
             idleCpus--;
         }
     }
 
-    private boolean noneRunnable() {
-        for (Env e : k.envs.values()) if (e.cpu != null || runnable(e)) return false;
-        return true;
-    }
-
-    /** True if e's current activation would run once woken: it is what its thread executes, and the thread may run. */
+    /** True if e's current activation would run once woken: it is what its thread executes, and the thread has CPU. */
     private static boolean wouldRun(Env e) {
         Env root = e.root();
-        return !e.exited && !e.stopped && !root.stopped && root.cpuCaps > 0 && root.innermost() == e;
+        return !e.exited && !e.stopped && root.innermost() == e && root.runCap() != null;
     }
 
     /**
@@ -240,7 +301,8 @@ final class Scheduler {
      * time. With a batch console, a line of the script is "typed" when an environment waits
      * for input (so runs are deterministic); otherwise time moves to the next tick if an
      * environment waits for one; otherwise nothing can ever happen again and the machine
-     * halts. With a terminal, wait for a key or the next tick. Lock held.
+     * halts. At a terminal, the same, but a key is waited for (the clock ticking on
+     * meanwhile), and a halt is said on the console. Lock held.
      */
     private void machineIdle() throws InterruptedException {
         boolean reader = false;
@@ -251,6 +313,7 @@ final class Scheduler {
             if ((e.cur.blockMask & EV_TICK) != 0) timer = true;
         }
         Console console = k.machine.console();
+        Clock clock = k.machine.clock();
         if (!console.interactive() && (reader || !timer)) {
             byte[] line;
             k.lock.unlock();
@@ -268,8 +331,14 @@ final class Scheduler {
                 return;
             }
         }
-        if (timer) {
-            long nanos = k.machine.clock().advanceTo(ticks + 1);
+        if (console.interactive() && !reader && !timer) {
+            k.devices.printf("%nkernel-exo: no environment can run, and none waits for a key or for time: the machine halted%n");
+            k.stop(0);
+            return;
+        }
+        if (timer || !clock.deterministic()) {
+            // (a terminal on the virtual clock: time is instructions, and none run while we wait)
+            long nanos = clock.advanceTo(ticks + 1);
             if (nanos > 0) work.awaitNanos(nanos);
             else clockIntr();
             return;

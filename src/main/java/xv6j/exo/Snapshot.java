@@ -25,11 +25,12 @@ import xv6j.machine.PageTable;
  * @param harts  what each hart runs, by hart id
  * @param free   free physical pages, by page index (0: the first page of RAM)
  * @param tables per page index, the environment whose page table it is part of (0: none)
+ * @param records per page index, the environment whose kernel records it holds (0: none)
  * @param basePpn physical page number of page index 0
  * @param events the kernel's last events, oldest first (empty unless {@link Exokernel#traceEvents})
  */
 public record Snapshot(long ticks, List<Environment> envs, List<Capability> caps, List<HartRun> harts, BitSet free,
-                       int[] tables, long basePpn, List<Trace.Event> events) {
+                       int[] tables, int[] records, long basePpn, List<Trace.Event> events) {
 
     /**
      * An environment.
@@ -42,22 +43,30 @@ public record Snapshot(long ticks, List<Environment> envs, List<Capability> caps
      * @param pctEntry its protected-control-transfer entry, or 0; pctKnown: PCT_KNOWN
      * @param upcalls  UPCALL_* it takes
      * @param events   EV_* pending
+     * @param recordPages pages of its kernel records (its own, kept while it is known, and those
+     *                 of its capabilities and mappings)
+     * @param payerEnv the holder of the memory capability that pays for its kernel memory (0:
+     *                 none, the first environment); payerHandle: that capability's handle
      * @param peek     the range of its memory asked for, or null if not all of it is mapped readable
      */
     public record Environment(int id, int parentId, String state, int status, String waitsFor, int hart, int caller,
                               int callee, long pctEntry, boolean pctKnown, int upcalls, int events, int notices,
-                              int sliceTicks, int caps, int mappings, int tablePages, byte[] peek) {}
+                              int sliceTicks, int caps, int mappings, int tablePages, int recordPages, int payerEnv,
+                              int payerHandle, byte[] peek) {}
 
     /**
      * A capability.
      *
      * @param target       the environment a CAP_ENV names, else 0
-     * @param parentEnv    the holder of the capability it was derived from, or 0 for a root;
-     *                     parentHandle: that one's handle
+     * @param parentEnv    the holder of the capability it was derived from, or 0 for a root
+     *                     (or one derived from a capability the kernel keeps, held by no
+     *                     environment); parentHandle: that one's handle
      * @param mappings     PAGE: where it is mapped in its holder's address space
+     * @param quotaUsed    MEMORY: pages charged to its quota now, and quotaLimit: how many may
+     *                     be (others: 0)
      */
     public record Capability(int env, int handle, int type, int rights, long first, long count, int target,
-                             int parentEnv, int parentHandle, List<Binding> mappings) {}
+                             int parentEnv, int parentHandle, List<Binding> mappings, long quotaUsed, long quotaLimit) {}
 
     /** A secure binding: va maps the page with these MAP_R/W/X rights. */
     public record Binding(long va, int perm) {}
@@ -75,10 +84,12 @@ public record Snapshot(long ticks, List<Environment> envs, List<Capability> caps
                 int mapped = e.mappings.size();
                 Cpu cpu = e.cpu;
                 byte[] peek = peekLen > 0 && !e.exited ? k.umem.copyIn(e, peekVa, peekLen) : null;
+                Cap payer = e.payer;
                 envs.add(new Environment(e.id, e.parentId, state(e), e.status, waitsFor(e), cpu == null ? -1 : cpu.id,
                         e.caller == null ? 0 : e.caller.id, e.callee == null ? 0 : e.callee.id, e.pctEntry,
                         e.pctPolicy == PCT_KNOWN, e.upcallMask, e.events, e.notices.size(), e.sliceTicks, e.caps.size(),
-                        mapped, e.ptPages, peek));
+                        mapped, e.ptPages, e.recordPages.size() + 1,
+                        payer == null || payer.owner == null ? 0 : payer.owner.id, payer == null ? -1 : payer.handle, peek));
                 for (Cap c : e.caps.all()) caps.add(capability(e, c));
             }
             List<HartRun> harts = new ArrayList<>();
@@ -91,7 +102,7 @@ public record Snapshot(long ticks, List<Environment> envs, List<Capability> caps
             BitSet free = new BitSet(p.npages);
             for (int i = 0; i < p.npages; i++) if (p.isFree(p.basePpn + i)) free.set(i);
             return new Snapshot(k.sched.ticks, List.copyOf(envs), List.copyOf(caps), List.copyOf(harts), free,
-                    p.ptOwner.clone(), p.basePpn, k.trace.events());
+                    p.ptOwner.clone(), p.recOwner.clone(), p.basePpn, k.trace.events());
         } finally {
             k.lock.unlock();
         }
@@ -99,15 +110,18 @@ public record Snapshot(long ticks, List<Environment> envs, List<Capability> caps
 
     private static Capability capability(Env e, Cap c) {
         List<Binding> maps = new ArrayList<>();
-        for (Mapping m : c.mappings) {
+        if (c.mappings != null) for (Mapping m : c.mappings) {
             long pte = e.pt.lookup(e.pagetable, m.va());
             int perm = ((pte & PageTable.PTE_R) != 0 ? MAP_R : 0) | ((pte & PageTable.PTE_W) != 0 ? MAP_W : 0)
                     | ((pte & PageTable.PTE_X) != 0 ? MAP_X : 0);
             maps.add(new Binding(m.va(), perm));
         }
-        Cap parent = c.parent;
+        // A root, or derived from one the kernel keeps for itself (RAM's own, say).
+        Cap parent = c.parent != null && c.parent.owner != null ? c.parent : null;
+        Quota q = c.type == CAP_MEMORY ? c.quota : null;
         return new Capability(e.id, c.handle, c.type, c.rights, c.first, c.count, c.target == null ? 0 : c.target.id,
-                parent == null ? 0 : parent.owner.id, parent == null ? -1 : parent.handle, List.copyOf(maps));
+                parent == null ? 0 : parent.owner.id, parent == null ? -1 : parent.handle, List.copyOf(maps),
+                q == null ? 0 : q.used, q == null ? 0 : q.limit);
     }
 
     private static String state(Env e) {

@@ -62,13 +62,13 @@ final class Syscalls {
             k.envs.destroy(e, -1, String.format("exo: env %d: %s (pc 0x%x): destroyed", e.id, why, r.pc - 4));
             return;
         }
-        long a0 = x[A0], a1 = x[A1], a2 = x[A2], a3 = x[A0 + 3], a4 = x[A0 + 4];
+        long a0 = x[A0], a1 = x[A1], a2 = x[A2], a3 = x[A0 + 3], a4 = x[A0 + 4], a5 = x[A0 + 5];
         long result;
         try {
             result = switch ((int) num) {
                 case SYS_capalloc -> capalloc(e, a0, a1, a2, a3);
                 case SYS_capfree -> capfree(e, a0);
-                case SYS_capgrant -> capgrant(e, a0, a1, a2, a3, a4);
+                case SYS_capgrant -> capgrant(e, a0, a1, a2, a3, a4, a5);
                 case SYS_caprevoke -> caprevoke(e, a0);
                 case SYS_exosched -> exosched(e, a0, a1, a2);
                 case SYS_capinfo -> capinfo(e, a0, a1);
@@ -94,6 +94,7 @@ final class Syscalls {
             };
         } catch (Fail f) {
             result = f.code;
+            if (!e.exited) k.envs.trimRecords(e); // room it reserved for a record it did not make
         }
         if (result != NO_RESULT) r.x[A0] = result;
     }
@@ -134,36 +135,41 @@ final class Syscalls {
 
     // ---- capabilities ----
 
+    /** Room in e's kernel memory for n more records (capabilities, mappings), or E_NOMEM. */
+    private void room(Env e, int n) {
+        if (!k.envs.reserveRecords(e, n)) throw fail(E_NOMEM);
+    }
+
     private long capalloc(Env e, long type, long hint, long src, long count) {
         if (type == CAP_PAGE) {
             Cap m = cap(e, src, CAP_MEMORY, CAP_R);
-            long ppn;
-            if (hint == -1) {
-                ppn = k.pages.findFree(m.first, m.count);
-                if (e.caps.full()) throw fail(E_FULL);
-                if (ppn < 0) throw fail(E_NOMEM);
-            } else {
+            if (hint != -1) {
                 if (hint < 0) throw fail(E_INVAL);
                 if (!m.covers(hint, 1) || !k.pages.inRam(hint)) throw fail(E_RANGE);
-                if (e.caps.full()) throw fail(E_FULL);
-                if (!k.pages.isFree(hint)) throw fail(E_BUSY);
-                ppn = hint;
             }
-            k.pages.take(ppn);
-            return k.caps.insert(e, CAP_PAGE, m.rights, ppn, 1, null, m).handle;
+            if (e.caps.full()) throw fail(E_FULL);
+            room(e, 1); // first: a page for its record, if it needs one, must not be the one asked for
+            long ppn = hint == -1 ? k.pages.findFree(m.first, m.count) : hint;
+            if (ppn < 0) throw fail(E_NOMEM);
+            if (!k.pages.isFree(ppn)) throw fail(E_BUSY);
+            if (!k.pages.take(ppn, m.quota)) throw fail(E_NOMEM);
+            return k.caps.insert(e, CAP_PAGE, m.rights, ppn, 1, null, null, m).handle;
         }
         if (type == CAP_BLOCKS) {
             Cap b = cap(e, src, CAP_BLOCKS, 0);
             if (hint < 0 || count <= 0) throw fail(E_INVAL);
             if (!b.covers(hint, count)) throw fail(E_RANGE);
             if (e.caps.full()) throw fail(E_FULL);
-            return k.caps.insert(e, CAP_BLOCKS, b.rights, hint, count, null, b).handle;
+            room(e, 1);
+            return k.caps.insert(e, CAP_BLOCKS, b.rights, hint, count, null, null, b).handle;
         }
         if (type == CAP_ENV) {
+            Cap m = cap(e, src, CAP_MEMORY, CAP_R);
             if (e.caps.full()) throw fail(E_FULL);
-            Env n = k.envs.create(e.id);
+            room(e, 1);
+            Env n = k.envs.create(e.id, m);
             if (n == null) throw fail(E_NOMEM);
-            return k.caps.insert(e, CAP_ENV, CAP_ALL, n.id, 1, n, null).handle;
+            return k.caps.insert(e, CAP_ENV, CAP_ALL, n.id, 1, n, null, null).handle;
         }
         throw fail(E_INVAL);
     }
@@ -173,9 +179,9 @@ final class Syscalls {
         return 0;
     }
 
-    private long capgrant(Env e, long h, long envh, long rights, long first, long count) {
+    private long capgrant(Env e, long h, long envh, long rights, long first, long count, long quota) {
         Cap s = cap(e, h, 0, CAP_GRANT);
-        Env t = live(envAny(e, envh, CAP_W | CAP_X));
+        Env t = live(env(e, envh, CAP_W)); // filling a table is controlling it: CAP_X (calling) is not enough
         if ((rights & ~CAP_ALL) != 0) throw fail(E_INVAL);
         if ((rights & ~s.rights) != 0) throw fail(E_RIGHTS);
         long f = s.first;
@@ -188,8 +194,15 @@ final class Syscalls {
                 n = count;
             }
         }
+        Quota q = s.quota;
+        if (s.type == CAP_MEMORY && quota != 0) {
+            if (quota < 0) throw fail(E_INVAL);
+            if (quota > s.quota.limit) throw fail(E_RANGE);
+            q = new Quota(s.quota, quota);
+        }
         if (t.caps.full()) throw fail(E_FULL);
-        return k.caps.insert(t, s.type, (int) rights, f, n, s.target, s).handle;
+        room(t, 1);
+        return k.caps.insert(t, s.type, (int) rights, f, n, s.target, q, s).handle;
     }
 
     private long caprevoke(Env e, long h) {
@@ -200,6 +213,7 @@ final class Syscalls {
         Cap c = cap(e, h, 0, 0);
         ByteBuffer b = ByteBuffer.allocate(CAPINFO_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(c.type).putInt(c.rights).putLong(c.first).putLong(c.count);
+        if (c.quota != null) b.putLong(c.quota.limit).putLong(c.quota.used);
         if (!k.umem.copyOut(e, ptr, b.array())) throw fail(E_FAULT);
         return 0;
     }
@@ -274,9 +288,9 @@ final class Syscalls {
                 return 0;
             }
             case ENV_STOP -> {
+                // Its own code stops; a call it serves or made goes on (exo.h).
                 t.stopped = true;
-                Env x = t.root().innermost();
-                if (x.cpu != null) x.cpu.hart.requestInterrupt();
+                if (t.cpu != null) t.cpu.hart.requestInterrupt();
                 return 0;
             }
             case ENV_DESTROY -> {
@@ -306,7 +320,9 @@ final class Syscalls {
         if (perm <= 0 || (perm & ~(MAP_R | MAP_W | MAP_X)) != 0 || (perm & (MAP_R | MAP_W)) == MAP_W)
             throw fail(E_INVAL);
         Cap p = cap(t, page, CAP_PAGE, (int) perm); // MAP_R/W/X are CAP_R/W/X
-        return k.bindings.map(t, va, p, (int) perm);
+        long r = k.bindings.map(t, va, p, (int) perm);
+        if (r < 0) throw fail(r);
+        return r;
     }
 
     private long exoUnmap(Env e, long envh, long va) {
@@ -422,18 +438,12 @@ final class Syscalls {
         live(s);
         if (!ProtectedControlTransfer.accepts(s, e)) throw fail(E_REFUSED);
         for (Env x = e; x != null; x = x.caller) if (x == s) throw fail(E_BUSY); // it would wait for itself
-        if (ProtectedControlTransfer.busy(s) || !s.waiters.isEmpty()) {
-            e.waitingOn = s;
-            e.waitCap = through;
-            s.waiters.add(e);
-            return NO_RESULT;
-        }
-        k.pct.startCall(e, s);
+        k.pct.call(e, s, through);
         return NO_RESULT;
     }
 
     private long pctReturn(Env e) {
-        if (e.caller == null) throw fail(E_INVAL);
+        if (!e.serving()) throw fail(E_INVAL);
         k.pct.endCall(e);
         return NO_RESULT;
     }

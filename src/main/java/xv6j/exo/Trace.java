@@ -76,8 +76,9 @@ public final class Trace {
         if (on) record(PCT_CALL, caller.id, callee.id, 0, 0, null);
     }
 
+    /** callee's call returns to caller (null: the caller is gone; the call survived it). */
     void pctReturn(Env callee, Env caller) {
-        if (on) record(PCT_RETURN, callee.id, caller.id, 0, 0, null);
+        if (on) record(PCT_RETURN, callee.id, caller == null ? 0 : caller.id, 0, 0, null);
     }
 
     void upcall(Env e, int kind, long cause, long tval) {
@@ -90,7 +91,7 @@ public final class Trace {
         int mappings = 0;
         StringBuilder gone = new StringBuilder();
         for (Cap d : doomed) {
-            mappings += d.mappings.size();
+            mappings += d.mappingCount();
             if (gone.length() < 200) gone.append(gone.isEmpty() ? "" : ", ").append("env ").append(d.owner.id).append(" h").append(d.handle);
             else if (!gone.toString().endsWith("...")) gone.append(", ...");
         }
@@ -130,7 +131,7 @@ public final class Trace {
         Object d = details[kind][j];
         return switch (kind) {
             case PCT_CALL -> "env " + env + " calls env " + other;
-            case PCT_RETURN -> "env " + env + " returns to env " + other;
+            case PCT_RETURN -> other == 0 ? "env " + env + " returns from a call whose caller is gone" : "env " + env + " returns to env " + other;
             case UPCALL -> "upcall to env " + env + ": " + switch ((int) a) {
                 case UPCALL_FAULT -> String.format("fault (%s) at 0x%x", cause(cs[kind][j]), b);
                 case UPCALL_SLICE -> "its time slice ended";

@@ -30,6 +30,8 @@ import java.util.stream.Stream;
  *     fs/*.c server/*.c   the file server, linked into init only (the boot loader starts
  *                         /init as the first environment, and it becomes the file server)
  *     prog/*.c            programs of the standard LibOS that only kernel-exo has
+ *     root/*              files its image carries besides programs (the file server's
+ *                         /storage), copied beside them -> target/user/exo/bin
  *     test/*.c            unit tests of its pure parts   -> target/user/test/bin
  *     test/support/*.c    what those tests share (a RAM disk, an fsck)
  *   user/X/ with user/X/Xlib/
@@ -190,6 +192,21 @@ public final class UserBuild {
         int linked = 0;
         for (Flavour f : flavours) {
             if (!f.programs().isEmpty()) linked += build(f); // a run-time without programs: nothing to link
+        }
+        // Files the standard LibOS's image carries besides its programs (the file server's
+        // /storage), beside them.
+        if (Files.isDirectory(libos.resolve("root"))) {
+            Path bin = Files.createDirectories(out.resolve("exo").resolve("bin"));
+            try (var files = Files.list(libos.resolve("root"))) {
+                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                    Path to = bin.resolve(f.getFileName());
+                    if (!Files.exists(to) || Files.getLastModifiedTime(f).compareTo(Files.getLastModifiedTime(to)) > 0)
+                        Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Path other = built.computeIfAbsent("exo", n -> new java.util.HashMap<>()).putIfAbsent(f.getFileName().toString(), f);
+                    if (other != null && !other.equals(f))
+                        throw new BuildFailure(src.relativize(other) + " and " + src.relativize(f) + " would both be exo/bin/" + f.getFileName());
+                }
+            }
         }
         for (var e : built.entrySet()) {
             Path bin = out.resolve(e.getKey()).resolve("bin");

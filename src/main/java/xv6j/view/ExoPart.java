@@ -17,7 +17,8 @@ import xv6j.machine.PhysicalMemory;
  * every capability with its parent and mappings, and the kernel's last events, all from
  * one {@link Snapshot} taken under the kernel's lock.
  *
- * <p>Page owners: "free"; "pagetable" (a page of environment id's page table); "page"
+ * <p>Page owners: "free"; "pagetable" (a page of environment id's page table); "records"
+ * (a page of environment id's kernel records, paid by its quota); "page"
  * (named by capabilities of environment id only); "shared" (named by capabilities of
  * several environments; id is the one holding the capability all the others derive from
  * for it, which allocated it).
@@ -28,11 +29,14 @@ import xv6j.machine.PhysicalMemory;
  * "env 7 (sh)".
  */
 final class ExoPart implements KernelPart {
-    /** struct uproc's place and the offsets of what is read from it (user/libos/uproc.h, layout.h). */
+    /**
+     * struct uproc's place and the offsets of what is read from it (user/libos/uproc.h and
+     * layout.h; uproc.h asserts the offsets, so the C build fails if they move).
+     */
     static final long UPROC_VA = 0x3F00000000L;
     static final long UPROC_MAGIC = 0x534f42494cL;
     static final int UPROC_PID = 8;
-    static final int UPROC_NAME = 1224;
+    static final int UPROC_NAME = 1232;
     static final int LIBOS_NAMELEN = 16;
 
     private final Exokernel k;
@@ -107,7 +111,10 @@ final class ExoPart implements KernelPart {
             if (!pending.isEmpty()) for (String ev : pending.split(",")) j.value(ev);
             j.endArray();
             j.field("notices", e.notices()).field("slice", e.sliceTicks()).field("caps", e.caps())
-                    .field("mappings", e.mappings()).field("tablePages", e.tablePages());
+                    .field("mappings", e.mappings()).field("tablePages", e.tablePages()).field("recordPages", e.recordPages());
+            j.name("payer");
+            if (e.payerEnv() != 0) j.beginArray().value(e.payerEnv()).value(e.payerHandle()).endArray();
+            else j.nullValue();
             j.endObject();
         }
         j.endArray();
@@ -117,6 +124,7 @@ final class ExoPart implements KernelPart {
             j.beginObject().field("env", c.env()).field("handle", c.handle()).field("type", Trace.typeName(c.type()))
                     .field("rights", c.rights()).field("first", c.first()).field("count", c.count());
             if (c.type() == CAP_ENV) j.field("target", c.target());
+            if (c.type() == CAP_MEMORY) j.name("quota").beginObject().field("used", c.quotaUsed()).field("limit", c.quotaLimit()).endObject();
             j.name("parent");
             if (c.parentEnv() != 0) j.beginArray().value(c.parentEnv()).value(c.parentHandle()).endArray();
             else j.nullValue();
@@ -159,6 +167,8 @@ final class ExoPart implements KernelPart {
         for (int i = 0; i < n; i++) {
             int env = s.tables()[i];
             if (env != 0) m.set(i, m.of("pagetable", env, "page table of " + label(env, libos)));
+            env = s.records()[i];
+            if (env != 0) m.set(i, m.of("records", env, "kernel records of " + label(env, libos)));
         }
         // Per page: the holder of the capability for it that derives from no page capability
         // (the allocator's), some holder, and whether several environments hold one.

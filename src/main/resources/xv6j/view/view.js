@@ -45,6 +45,7 @@ function ownerColour(o) {
     case 'free': return '#e6e6e0';
     case 'kernel': return '#555555';
     case 'pagetable': return `hsl(${hue(o.id)}, 55%, 30%)`;
+    case 'records': return `hsl(${hue(o.id)}, 20%, 48%)`;
     case 'shared': return `hsl(${hue(o.id)}, 70%, 45%)`;
     default: return `hsl(${hue(o.id)}, 65%, 62%)`;
   }
@@ -287,7 +288,8 @@ const rights = r => RIGHTS.map((c, i) => (r & (1 << i)) ? c : '-').join('');
 function names(c) {
   switch (c.type) {
     case 'page': return `page ${hex(c.first * PG)}`;
-    case 'memory': return `pages ${hex(c.first * PG)}..${hex((c.first + c.count) * PG - 1)}`;
+    case 'memory': return `pages ${hex(c.first * PG)}..${hex((c.first + c.count) * PG - 1)}` +
+      (c.quota ? `, quota ${c.quota.used} of ${c.quota.limit} pages used` : '');
     case 'blocks': return `blocks ${c.first}..${c.first + c.count - 1}`;
     case 'env': return envName(c.target);
     default: return '';
@@ -563,7 +565,9 @@ function envDetail(id) {
     ['pending events', e.events.join(', ')],
     ['time slice', `${e.slice} tick${e.slice > 1 ? 's' : ''}`],
     ['capabilities', Object.entries(byType).map(([t, n]) => `${n} ${t}`).join(', ')],
-    ['memory', `${e.mappings} pages mapped, ${e.tablePages} page-table pages`]]) +
+    ['memory', `${e.mappings} pages mapped, ${e.tablePages} page-table pages, ${e.recordPages} pages of kernel records`],
+    ['paid by', e.payer ? capLink(ix.caps.get(e.payer[0] + '.' + e.payer[1]) || { env: e.payer[0], handle: e.payer[1] }) +
+      ' (its quota pays for this environment\u2019s kernel memory)' : '']]) +
     list('Children', kids) +
     list('Named by (CAP_ENV)', namedBy.map(c => `${capLink(c)} ${rights(c.rights)}`));
 }

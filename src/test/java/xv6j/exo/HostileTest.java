@@ -48,7 +48,7 @@ class HostileTest {
     /** What must not change in the victim: its table, mappings, registers, state and memory. */
     String victimState() {
         StringBuilder sb = new StringBuilder();
-        for (Cap c : victim.caps.all()) sb.append(c).append(c.live).append(c.mappings.size()).append(';');
+        for (Cap c : victim.caps.all()) sb.append(c).append(c.live).append(c.mappingCount()).append(';');
         sb.append(victim.mappings.keySet()).append(victim.state()).append(victim.events).append(victim.notices);
         sb.append(Arrays.toString(victim.cur.regs.x)).append(victim.cur.regs.pc).append(victim.upcallMask).append(victim.pctEntry);
         sb.append(new String(f.read(victim, 0x5000, 8)));
