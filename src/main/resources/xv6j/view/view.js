@@ -56,12 +56,18 @@ const ROLE_COLOURS = {
   data: '#5aa05a', free: '#e6e6e0', beyond: '#c9b8e8'
 };
 
+const rgbCache = new Map();
+let rgbCtx = null;
 function rgb(css) {
-  const c = document.createElement('canvas').getContext('2d');
-  c.fillStyle = css;
-  c.fillRect(0, 0, 1, 1);
-  const d = c.getImageData(0, 0, 1, 1).data;
-  return [d[0], d[1], d[2]];
+  let v = rgbCache.get(css);
+  if (!v) {
+    rgbCtx = rgbCtx || document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+    rgbCtx.fillStyle = css;
+    rgbCtx.fillRect(0, 0, 1, 1);
+    const d = rgbCtx.getImageData(0, 0, 1, 1).data;
+    rgbCache.set(css, v = [d[0], d[1], d[2]]);
+  }
+  return v;
 }
 
 // ---- maps: pages and blocks as cells on a canvas ----

@@ -62,6 +62,11 @@ class ViewPageTest {
             s.command("echo drawn");
             b.waitFor("$('console').textContent.includes('drawn')", Boolean.TRUE::equals, WAIT);
             b.waitFor("[...document.querySelectorAll('#syscalls span')].some(e => e.textContent === 'exec')", Boolean.TRUE::equals, WAIT);
+            // Selecting a block shows the file it belongs to; selecting a page, who maps it where.
+            b.eval("select({kind: 'block', block: ix.fileOf.findIndex((f, i) => f && ix.files.get(f).path === '/README')})");
+            b.waitFor("$('detail-body').textContent", v -> String.valueOf(v).contains("/README, inode"), WAIT);
+            b.eval("select({kind: 'page', page: " + shPage + "})");
+            b.waitFor("$('detail-body').textContent", v -> String.valueOf(v).contains("pid 2 (sh) maps it at 0x0"), WAIT);
             screenshot(b, "view-xv6.png");
         }
     }
