@@ -23,7 +23,9 @@ function connect() {
     setStatus(snap.halted ? 'halted' : 'live', snap.halted ? 'halted' : 'live');
     render();
   };
-  es.addEventListener('halt', () => { es.close(); setStatus('halted', 'halted: the last state is shown'); });
+  // After a halt the browser keeps trying to reconnect (every second, as the server asked),
+  // so the next boot on the same port is picked up by itself.
+  es.addEventListener('halt', () => setStatus('halted', 'halted: the last state is shown until the next boot'));
   es.onerror = () => {
     if (snap && snap.halted) return;
     setStatus('lost', es.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…');
