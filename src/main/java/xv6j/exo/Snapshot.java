@@ -43,6 +43,7 @@ public record Snapshot(long ticks, List<Environment> envs, List<Capability> caps
      * @param pctEntry its protected-control-transfer entry, or 0; pctKnown: PCT_KNOWN
      * @param upcalls  UPCALL_* it takes
      * @param events   EV_* pending
+     * @param cpus     its CPU capabilities with CAP_X (it runs only while it holds one)
      * @param recordPages pages of its kernel records (its own, kept while it is known, and those
      *                 of its capabilities and mappings)
      * @param payerEnv the holder of the memory capability that pays for its kernel memory (0:
@@ -51,7 +52,7 @@ public record Snapshot(long ticks, List<Environment> envs, List<Capability> caps
      */
     public record Environment(int id, int parentId, String state, int status, String waitsFor, int hart, int caller,
                               int callee, long pctEntry, boolean pctKnown, int upcalls, int events, int notices,
-                              int sliceTicks, int caps, int mappings, int tablePages, int recordPages, int payerEnv,
+                              int sliceTicks, int caps, int cpus, int mappings, int tablePages, int recordPages, int payerEnv,
                               int payerHandle, byte[] peek) {}
 
     /**
@@ -88,7 +89,7 @@ public record Snapshot(long ticks, List<Environment> envs, List<Capability> caps
                 envs.add(new Environment(e.id, e.parentId, state(e), e.status, waitsFor(e), cpu == null ? -1 : cpu.id,
                         e.caller == null ? 0 : e.caller.id, e.callee == null ? 0 : e.callee.id, e.pctEntry,
                         e.pctPolicy == PCT_KNOWN, e.upcallMask, e.events, e.notices.size(), e.sliceTicks, e.caps.size(),
-                        mapped, e.ptPages, e.recordPages.size() + 1,
+                        e.cpus.size(), mapped, e.ptPages, e.recordPages.size() + 1,
                         payer == null || payer.owner == null ? 0 : payer.owner.id, payer == null ? -1 : payer.handle, peek));
                 for (Cap c : e.caps.all()) caps.add(capability(e, c));
             }

@@ -110,7 +110,7 @@ final class ExoPart implements KernelPart {
             String pending = Snapshot.eventNames(e.events());
             if (!pending.isEmpty()) for (String ev : pending.split(",")) j.value(ev);
             j.endArray();
-            j.field("notices", e.notices()).field("slice", e.sliceTicks()).field("caps", e.caps())
+            j.field("notices", e.notices()).field("slice", e.sliceTicks()).field("cpu", e.cpus() > 0).field("caps", e.caps())
                     .field("mappings", e.mappings()).field("tablePages", e.tablePages()).field("recordPages", e.recordPages());
             j.name("payer");
             if (e.payerEnv() != 0) j.beginArray().value(e.payerEnv()).value(e.payerHandle()).endArray();

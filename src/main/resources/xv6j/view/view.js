@@ -336,6 +336,7 @@ function renderEnvs() {
       const colour = ownerColour({ kind: 'page', id: e.id });
       const bits = [e.state + (e.waitsFor ? ` (${e.waitsFor})` : '')];
       if (e.hart >= 0) bits.push(`on hart ${e.hart}`);
+      else if (!e.cpu && e.state !== 'exited') bits.push('no CPU');
       if (e.callee) bits.push(`calls env ${e.callee}`);
       if (e.caller) bits.push(`serves env ${e.caller}`);
       if (e.pct) bits.push(`PCT ${e.pct.policy}`);
@@ -571,7 +572,7 @@ function envDetail(id) {
     ['PCT entry', e.pct ? `${hex(e.pct.entry)}, accepts ${e.pct.policy === 'known' ? 'environments it holds a CAP_ENV for' : 'any caller with CAP_X'}` : ''],
     ['upcalls', e.upcalls.join(', ')],
     ['pending events', e.events.join(', ')],
-    ['time slice', `${e.slice} tick${e.slice > 1 ? 's' : ''}`],
+    ['CPU', e.cpu ? `holds a CPU capability; time slice ${e.slice} tick${e.slice > 1 ? 's' : ''}` : 'holds no CPU capability: it cannot run'],
     ['capabilities', Object.entries(byType).map(([t, n]) => `${n} ${t}`).join(', ')],
     ['memory', `${e.mappings} pages mapped, ${e.tablePages} page-table pages, ${e.recordPages} pages of kernel records`],
     ['paid by', e.payer ? capLink(ix.caps.get(e.payer[0] + '.' + e.payer[1]) || { env: e.payer[0], handle: e.payer[1] }) +

@@ -48,6 +48,8 @@ class ExoViewTest {
             assertEquals(2L, byName.get("sh").get("pid"));
             assertEquals("known", map(byName.get("fsserver"), "pct").get("policy"), "the file server takes calls from its own");
             assertEquals(byName.get("fsserver").get("id"), byName.get("sh").get("parent"));
+            assertEquals(true, byName.get("sh").get("cpu"), "a process holds a CPU capability");
+            assertTrue(caps.stream().anyMatch(c -> c.get("env").equals(byName.get("sh").get("id")) && c.get("type").equals("cpu")));
 
             // Every environment the JSON lists is one the kernel knows, with the caps it counts;
             // every capability's parent is in the list.
