@@ -197,7 +197,7 @@ public final class ViewServer implements AutoCloseable {
         h.set("Cache-Control", "no-store");
         String host = x.getRequestHeaders().getFirst("Host");
         if (host == null || !hosts.contains(host.toLowerCase(Locale.ROOT))) {
-            send(x, 403, "text/plain; charset=utf-8", "only http://" + hosts.iterator().next() + "/ is served here\n");
+            send(x, 403, "text/plain; charset=utf-8", "only " + uri() + " is served here\n");
             return;
         }
         String method = x.getRequestMethod();
