@@ -40,6 +40,7 @@ public final class Exokernel {
     final ProtectedControlTransfer pct;
     final Upcalls upcalls;
     final Syscalls sys;
+    final Trace trace;
 
     /** Run {@link Invariants} after every this many kernel entries (0: never), and panic if one is broken (tests). */
     private long checkEvery;
@@ -65,6 +66,7 @@ public final class Exokernel {
         this.pct = new ProtectedControlTransfer(this);
         this.upcalls = new Upcalls(this);
         this.sys = new Syscalls(this);
+        this.trace = new Trace(this);
     }
 
     /**
@@ -237,12 +239,7 @@ public final class Exokernel {
 
     /** What the kernel holds now, taken under its lock: a read-only copy (the monitor, tests, tools). */
     public Snapshot snapshot() {
-        lock.lock();
-        try {
-            return Snapshot.take(this);
-        } finally {
-            lock.unlock();
-        }
+        return Snapshot.take(this, 0, 0);
     }
 
     /** The environment with this id, if it is still known (tests, boot). */
@@ -250,6 +247,24 @@ public final class Exokernel {
         lock.lock();
         try {
             return envs.get(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The kernel at this moment, read-only (the live view, tests), with [peekVa,
+     * peekVa+peekLen) of every live environment's memory: see {@link Snapshot}.
+     */
+    public Snapshot snapshot(long peekVa, int peekLen) {
+        return Snapshot.take(this, peekVa, peekLen);
+    }
+
+    /** Keeps a record of the kernel's last events from now on, for snapshots (the live view). */
+    public void traceEvents() {
+        lock.lock();
+        try {
+            trace.start();
         } finally {
             lock.unlock();
         }

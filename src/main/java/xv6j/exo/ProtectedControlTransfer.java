@@ -59,6 +59,7 @@ final class ProtectedControlTransfer {
         s.cur = a;
         s.caller = c;
         c.callee = s;
+        k.trace.pctCall(c, s);
         k.sched.kick();
     }
 
@@ -76,6 +77,7 @@ final class ProtectedControlTransfer {
             c.cur.calling = null;
             s.caller = null;
         }
+        k.trace.pctReturn(s, c);
         s.cur = s.own;
         s.own = null;
         k.events.raise(s, EV_PCT);

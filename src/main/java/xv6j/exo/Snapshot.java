@@ -3,124 +3,192 @@ package xv6j.exo;
 import static xv6j.exo.ExoAbi.*;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import xv6j.machine.PageTable;
 
 /**
- * What kernel-exo holds at one moment, as plain records: for the console's monitor
- * ({@link View}) and anything else that wants to look (a live view of the machine). Taken
- * under the kernel's lock, so it is consistent (every capability it lists names an
- * environment it lists, every page's holders hold it); a copy, so reading it changes
- * nothing and needs no lock.
+ * kernel-exo at one moment, read-only, for the console's monitor ({@link View}), the live
+ * view (xv6j.view) and tests: every environment,
+ * every capability with the one it was derived from and the mappings made through it,
+ * who uses each physical page, what each hart runs, and the kernel's last events. Taken
+ * under the kernel's one lock, as the invariant checker runs, so all of it agrees;
+ * {@link #take} changes nothing.
  *
- * @param ticks        the clock, in ticks
- * @param totalPages   physical pages of RAM
- * @param freePages    how many of them are free
- * @param environments every environment still known, exited ones that a capability names included, by id
- * @param harts        what each hart runs
- * @param pages        every page in use, by physical page number; a free page is not listed
+ * <p>The exokernel knows no names and no processes. A tool that knows a library OS's
+ * layout may ask for a range of every environment's memory ({@code peekVa}, {@code
+ * peekLen}), read through the environment's own page table as a debugger would, and make
+ * what it can of it.
+ *
+ * @param ticks  the ticks environments have seen
+ * @param envs   every known environment (exited ones while named), by id
+ * @param caps   every capability, by environment and handle
+ * @param harts  what each hart runs, by hart id
+ * @param free   free physical pages, by page index (0: the first page of RAM)
+ * @param tables per page index, the environment whose page table it is part of (0: none)
+ * @param records per page index, the environment whose kernel records it holds (0: none)
+ * @param basePpn physical page number of page index 0
+ * @param events the kernel's last events, oldest first (empty unless {@link Exokernel#traceEvents})
  */
-public record Snapshot(long ticks, long totalPages, long freePages, List<Environment> environments, List<Hart> harts,
-                       List<Page> pages) {
+public record Snapshot(long ticks, List<Environment> envs, List<Capability> caps, List<HartRun> harts, BitSet free,
+                       int[] tables, int[] records, long basePpn, List<Trace.Event> events) {
 
     /**
      * An environment.
      *
-     * @param parent     its creator's id (0 for the first environment)
-     * @param state      "stopped", "runnable", "blocked" or "exited" (as ENV_INFO says)
-     * @param status     its exit status, once exited
-     * @param hart       the hart running it now, or -1
-     * @param holdsCpu   it holds a CPU capability it may run on
-     * @param pctEntry   its protected-control-transfer entry, or 0 if it takes no calls
-     * @param pctPolicy  PCT_ANY or PCT_KNOWN
-     * @param caller     the environment whose call it serves, or 0 (also 0 for a call whose caller is gone)
-     * @param callee     the environment it calls, or 0
-     * @param waitingFor the environment in whose queue it waits to call, or 0
-     * @param quotaLimit its kernel memory's quota: the pages it may use
-     * @param quotaUsed  the pages charged to that quota now (its sub-quotas' included)
-     * @param pageTables the page-table pages of its address space
-     * @param capabilities its table, by handle
+     * @param state    "runnable", "blocked", "stopped" or "exited"
+     * @param waitsFor what a blocked one waits for ("events console,tick", "a futex word",
+     *                 "its turn to call env 3"), else ""
+     * @param hart     the hart running it, or -1
+     * @param caller   the environment whose call it serves, or 0; callee: the one it calls
+     * @param pctEntry its protected-control-transfer entry, or 0; pctKnown: PCT_KNOWN
+     * @param upcalls  UPCALL_* it takes
+     * @param events   EV_* pending
+     * @param cpus     its CPU capabilities with CAP_X (it runs only while it holds one)
+     * @param recordPages pages of its kernel records (its own, kept while it is known, and those
+     *                 of its capabilities and mappings)
+     * @param payerEnv the holder of the memory capability that pays for its kernel memory (0:
+     *                 none, the first environment); payerHandle: that capability's handle
+     * @param quotaUsed the pages charged now to the quota its kernel memory is paid from, of
+     *                 quotaLimit (its sub-quotas' included)
+     * @param waitingOn the environment in whose queue it waits to call, or 0
+     * @param peek     the range of its memory asked for, or null if not all of it is mapped readable
      */
-    public record Environment(int id, int parent, String state, int status, int hart, boolean holdsCpu, long pctEntry,
-                              int pctPolicy, int caller, int callee, int waitingFor, long quotaLimit, long quotaUsed,
-                              int pageTables, List<Capability> capabilities) {}
+    public record Environment(int id, int parentId, String state, int status, String waitsFor, int hart, int caller,
+                              int callee, long pctEntry, boolean pctKnown, int upcalls, int events, int notices,
+                              int sliceTicks, int caps, int cpus, int mappings, int tablePages, int recordPages, int payerEnv,
+                              int payerHandle, long quotaUsed, long quotaLimit, int waitingOn, byte[] peek) {}
 
     /**
      * A capability.
      *
-     * @param type         "page", "memory", "blocks", "env", "cpu", "console" or "clock"
-     * @param rights       CAP_R | CAP_W | ... (exo.h)
-     * @param first        what it names: the page number; the first page or block of its range; 0
-     * @param count        pages or blocks of its range; 1 otherwise
-     * @param env          for an environment capability, the environment it names; otherwise 0
-     * @param parentEnv    the environment holding what it was derived from, or 0 for a root
-     * @param parentHandle that capability's handle there, or -1
-     * @param quotaLimit   a memory capability's quota (pages), or 0
+     * @param target       the environment a CAP_ENV names, else 0
+     * @param parentEnv    the holder of the capability it was derived from, or 0 for a root
+     *                     (or one derived from a capability the kernel keeps, held by no
+     *                     environment); parentHandle: that one's handle
+     * @param mappings     PAGE: where it is mapped in its holder's address space
+     * @param quotaUsed    MEMORY: pages charged to its quota now, and quotaLimit: how many may
+     *                     be (others: 0)
      */
-    public record Capability(int handle, String type, int rights, long first, long count, int env, int parentEnv,
-                             int parentHandle, long quotaLimit) {}
+    public record Capability(int env, int handle, int type, int rights, long first, long count, int target,
+                             int parentEnv, int parentHandle, List<Binding> mappings, long quotaUsed, long quotaLimit) {}
 
-    /** A hart and the environment whose code it runs now (0: none), and the thread's root. */
-    public record Hart(int id, int env, int threadOf, long pc, long instructions) {}
+    /** A secure binding: va maps the page with these MAP_R/W/X rights. */
+    public record Binding(long va, int perm) {}
 
     /**
-     * A page in use.
-     *
-     * @param role    "capability" (named by capabilities, perhaps mapped), "page table" or "records" (kernel memory)
-     * @param holders for a capability's page, the environments holding one for it; otherwise the environment it serves
-     * @param mappings how many mappings of it exist
+     * A hart: the environment executing on it (0: none), the environment whose thread that is
+     * (threadOf: the first caller of a chain of protected control transfers), whether in user
+     * mode, its pc and retired instructions.
      */
-    public record Page(long ppn, String role, List<Integer> holders, int mappings) {}
+    public record HartRun(int hart, int env, int threadOf, boolean user, long pc, long instret) {}
 
-    static final String[] TYPES = {"", "page", "memory", "blocks", "env", "cpu", "console", "clock"};
-    private static final String[] STATES = {"stopped", "runnable", "blocked", "exited"};
+    /** The capability types' names, by CAP_* number. */
+    private static final String[] TYPES = {"", "page", "memory", "blocks", "env", "cpu", "console", "clock"};
 
-    /** Takes one; the caller holds the kernel's lock. */
-    static Snapshot take(Exokernel k) {
-        List<Environment> envs = new ArrayList<>();
-        List<List<Integer>> holders = new ArrayList<>();
-        for (int i = 0; i < k.pages.npages; i++) holders.add(null);
-        for (Env e : k.envs.values()) {
-            List<Capability> caps = new ArrayList<>();
-            for (Cap c : e.caps.all()) {
-                Cap p = c.parent;
-                boolean root = p == null || p.owner == null; // (the CPU's shares hang from one that is in no table)
-                caps.add(new Capability(c.handle, TYPES[c.type], c.rights, c.first, c.count,
-                        c.target == null ? 0 : c.target.id, root ? 0 : p.owner.id, root ? -1 : p.handle,
-                        c.quota == null ? 0 : c.quota.limit));
-                if (c.type == CAP_PAGE) {
-                    int i = k.pages.index(c.first);
-                    if (holders.get(i) == null) holders.set(i, new ArrayList<>());
-                    if (!holders.get(i).contains(e.id)) holders.get(i).add(e.id);
-                }
-            }
-            Cpu cpu = e.cpu;
-            envs.add(new Environment(e.id, e.parentId, STATES[e.state()], e.status, cpu == null ? -1 : cpu.id,
-                    e.runCap() != null, e.pctEntry, e.pctPolicy, e.caller == null ? 0 : e.caller.id,
-                    e.callee == null ? 0 : e.callee.id, e.waitingOn == null ? 0 : e.waitingOn.id, e.quota.limit,
-                    e.quota.used, e.ptPages, List.copyOf(caps)));
-        }
-        List<Page> pages = new ArrayList<>();
-        for (int i = 0; i < k.pages.npages; i++) {
-            long ppn = k.pages.basePpn + i;
-            if (k.pages.isFree(ppn)) continue;
-            if (k.pages.ptOwner[i] != 0) pages.add(new Page(ppn, "page table", List.of(k.pages.ptOwner[i]), 0));
-            else if (k.pages.recOwner[i] != 0) pages.add(new Page(ppn, "records", List.of(k.pages.recOwner[i]), 0));
-            else pages.add(new Page(ppn, "capability", holders.get(i) == null ? List.of() : List.copyOf(holders.get(i)),
-                    k.pages.mapRefs[i]));
-        }
-        List<Hart> harts = new ArrayList<>();
-        for (Cpu c : k.cpus) {
-            Env root = c.root;
-            Env running = root == null ? null : root.innermost();
-            harts.add(new Hart(c.id, running == null ? 0 : running.id, root == null ? 0 : root.id, c.hart.pc, c.hart.instret));
-        }
-        return new Snapshot(k.sched.ticks, k.pages.npages, k.pages.freeCount(), List.copyOf(envs), List.copyOf(harts),
-                List.copyOf(pages));
+    /** "page", "memory", "blocks", "env", "cpu", "console" or "clock" for a CAP_* type. */
+    public static String typeName(int type) {
+        return type > 0 && type < TYPES.length ? TYPES[type] : "type " + type;
     }
 
     /** The environment with this id, or null. */
     public Environment environment(int id) {
-        for (Environment e : environments) if (e.id() == id) return e;
+        for (Environment e : envs) if (e.id() == id) return e;
         return null;
+    }
+
+    /** The capabilities environment env holds, by handle. */
+    public List<Capability> capabilitiesOf(int env) {
+        return caps.stream().filter(c -> c.env() == env).toList();
+    }
+
+    /** Physical pages of RAM, and how many are free. */
+    public int totalPages() {
+        return tables.length;
+    }
+
+    public int freePages() {
+        return free.cardinality();
+    }
+
+    /** Takes a snapshot of k, reading [peekVa, peekVa+peekLen) of every live environment (peekLen 0: none). */
+    static Snapshot take(Exokernel k, long peekVa, int peekLen) {
+        k.lock.lock();
+        try {
+            List<Environment> envs = new ArrayList<>();
+            List<Capability> caps = new ArrayList<>();
+            for (Env e : k.envs.values()) {
+                int mapped = e.mappings.size();
+                Cpu cpu = e.cpu;
+                byte[] peek = peekLen > 0 && !e.exited ? k.umem.copyIn(e, peekVa, peekLen) : null;
+                Cap payer = e.payer;
+                envs.add(new Environment(e.id, e.parentId, state(e), e.status, waitsFor(e), cpu == null ? -1 : cpu.id,
+                        e.caller == null ? 0 : e.caller.id, e.callee == null ? 0 : e.callee.id, e.pctEntry,
+                        e.pctPolicy == PCT_KNOWN, e.upcallMask, e.events, e.notices.size(), e.sliceTicks, e.caps.size(),
+                        e.cpus.size(), mapped, e.ptPages, e.recordPages.size() + 1,
+                        payer == null || payer.owner == null ? 0 : payer.owner.id, payer == null ? -1 : payer.handle,
+                        e.quota.used, e.quota.limit, e.waitingOn == null ? 0 : e.waitingOn.id, peek));
+                for (Cap c : e.caps.all()) caps.add(capability(e, c));
+            }
+            List<HartRun> harts = new ArrayList<>();
+            for (Cpu c : k.cpus) {
+                Env root = c.root;
+                int env = root == null ? 0 : root.innermost().id;
+                harts.add(new HartRun(c.id, env, root == null ? 0 : root.id, c.userPhase, c.hart.pc, c.hart.instret));
+            }
+            Pages p = k.pages;
+            BitSet free = new BitSet(p.npages);
+            for (int i = 0; i < p.npages; i++) if (p.isFree(p.basePpn + i)) free.set(i);
+            return new Snapshot(k.sched.ticks, List.copyOf(envs), List.copyOf(caps), List.copyOf(harts), free,
+                    p.ptOwner.clone(), p.recOwner.clone(), p.basePpn, k.trace.events());
+        } finally {
+            k.lock.unlock();
+        }
+    }
+
+    private static Capability capability(Env e, Cap c) {
+        List<Binding> maps = new ArrayList<>();
+        if (c.mappings != null) for (Mapping m : c.mappings) {
+            long pte = e.pt.lookup(e.pagetable, m.va());
+            int perm = ((pte & PageTable.PTE_R) != 0 ? MAP_R : 0) | ((pte & PageTable.PTE_W) != 0 ? MAP_W : 0)
+                    | ((pte & PageTable.PTE_X) != 0 ? MAP_X : 0);
+            maps.add(new Binding(m.va(), perm));
+        }
+        // A root, or derived from one the kernel keeps for itself (RAM's own, say).
+        Cap parent = c.parent != null && c.parent.owner != null ? c.parent : null;
+        Quota q = c.type == CAP_MEMORY ? c.quota : null;
+        return new Capability(e.id, c.handle, c.type, c.rights, c.first, c.count, c.target == null ? 0 : c.target.id,
+                parent == null ? 0 : parent.owner.id, parent == null ? -1 : parent.handle, List.copyOf(maps),
+                q == null ? 0 : q.used, q == null ? 0 : q.limit);
+    }
+
+    private static String state(Env e) {
+        return switch (e.state()) {
+            case ENV_STATE_EXITED -> "exited";
+            case ENV_STATE_STOPPED -> "stopped";
+            case ENV_STATE_BLOCKED -> "blocked";
+            default -> "runnable";
+        };
+    }
+
+    private static String waitsFor(Env e) {
+        if (e.exited || e.stopped) return "";
+        if (e.waitingOn != null) return "its turn to call env " + e.waitingOn.id;
+        Activation a = e.cur;
+        if (a.waitPa != -1) return "a futex word";
+        if (a.blockMask != 0) return "events " + eventNames(a.blockMask);
+        return "";
+    }
+
+    /** EV_* bits as names: "pct,child,console,tick,notice". */
+    public static String eventNames(int mask) {
+        String[] names = {"pct", "child", "console", "tick", "notice"};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            if ((mask & (1 << i)) == 0) continue;
+            if (!sb.isEmpty()) sb.append(',');
+            sb.append(names[i]);
+        }
+        return sb.toString();
     }
 }

@@ -238,6 +238,7 @@ final class Syscalls {
                     c.yield = true;
                     c.next = t;
                 }
+                k.trace.yieldTo(e, t);
                 return 0;
             }
             case EXOSCHED_SLICE -> {

@@ -33,18 +33,17 @@ final class View implements KernelView {
     public List<Task> tasks() {
         Snapshot s = k.snapshot();
         List<Task> tasks = new ArrayList<>();
-        for (Snapshot.Environment e : s.environments()) {
-            long pages = 0;
-            for (Snapshot.Capability c : e.capabilities()) if (c.type().equals("page")) pages++;
+        for (Snapshot.Environment e : s.envs()) {
+            long pages = s.capabilitiesOf(e.id()).stream().filter(c -> c.type() == CAP_PAGE).count();
             StringBuilder more = new StringBuilder();
-            more.append(e.capabilities().size()).append(" capabilities, quota ").append(e.quotaUsed()).append('/').append(e.quotaLimit());
-            if (!e.holdsCpu()) more.append(", no CPU");
+            more.append(e.caps()).append(" capabilities, quota ").append(e.quotaUsed()).append('/').append(e.quotaLimit());
+            if (e.cpus() == 0) more.append(", no CPU");
             if (e.pctEntry() != 0) more.append(", takes calls");
             if (e.caller() != 0) more.append(", serving ").append(e.caller());
             if (e.callee() != 0) more.append(", calling ").append(e.callee());
-            if (e.waitingFor() != 0) more.append(", waiting for ").append(e.waitingFor());
+            if (e.waitingOn() != 0) more.append(", waiting for ").append(e.waitingOn());
             if (e.state().equals("exited")) more.append(", status ").append(e.status());
-            tasks.add(new Task(e.id(), e.parent() == 0 ? -1 : e.parent(), "env " + e.id(), e.state(), pages, more.toString()));
+            tasks.add(new Task(e.id(), e.parentId() == 0 ? -1 : e.parentId(), "env " + e.id(), e.state(), pages, more.toString()));
         }
         return tasks;
     }
@@ -52,19 +51,21 @@ final class View implements KernelView {
     @Override
     public List<HartState> harts() {
         List<HartState> harts = new ArrayList<>();
-        for (Snapshot.Hart h : k.snapshot().harts()) {
+        for (Snapshot.HartRun h : k.snapshot().harts()) {
             String running = h.env() == 0 ? "idle" : "env " + h.env() + (h.threadOf() != h.env() ? " (in a call of env " + h.threadOf() + ")" : "");
-            harts.add(new HartState(h.id(), running, h.pc(), h.instructions()));
+            harts.add(new HartState(h.hart(), running, h.pc(), h.instret()));
         }
         return harts;
     }
 
     @Override
     public Optional<List<Capability>> capabilities(long task) {
-        Snapshot.Environment e = task == (int) task ? k.snapshot().environment((int) task) : null;
+        Snapshot s = k.snapshot();
+        Snapshot.Environment e = task == (int) task ? s.environment((int) task) : null;
         if (e == null) throw new IllegalArgumentException("no environment " + task);
         List<Capability> caps = new ArrayList<>();
-        for (Snapshot.Capability c : e.capabilities()) caps.add(new Capability(c.handle(), c.type(), rights(c.rights()), names(c)));
+        for (Snapshot.Capability c : s.capabilitiesOf(e.id()))
+            caps.add(new Capability(c.handle(), Snapshot.typeName(c.type()), rights(c.rights()), names(c)));
         return Optional.of(caps);
     }
 
@@ -78,11 +79,11 @@ final class View implements KernelView {
     private static String names(Snapshot.Capability c) {
         String from = c.parentEnv() == 0 ? "" : ", from env " + c.parentEnv() + " handle " + c.parentHandle();
         return switch (c.type()) {
-            case "page" -> String.format("page 0x%x", c.first());
-            case "memory" -> String.format("pages 0x%x..0x%x, quota %d", c.first(), c.first() + c.count() - 1, c.quotaLimit());
-            case "blocks" -> "blocks " + c.first() + ".." + (c.first() + c.count() - 1);
-            case "env" -> "env " + c.env();
-            default -> c.type();
+            case CAP_PAGE -> String.format("page 0x%x", c.first());
+            case CAP_MEMORY -> String.format("pages 0x%x..0x%x, quota %d", c.first(), c.first() + c.count() - 1, c.quotaLimit());
+            case CAP_BLOCKS -> "blocks " + c.first() + ".." + (c.first() + c.count() - 1);
+            case CAP_ENV -> "env " + c.target();
+            default -> Snapshot.typeName(c.type());
         } + from;
     }
 

@@ -19,8 +19,11 @@ public final class Launcher {
     /** A kernel: boots on a machine and runs until it halts. */
     @FunctionalInterface
     public interface Kernel {
-        /** Returns the exit status; reports its own boot failures as one line on err. */
-        int boot(Machine m, PrintStream err) throws InterruptedException;
+        /**
+         * Returns the exit status; reports its own boot failures as one line on err. opts is
+         * the command line, for what concerns the kernel rather than the machine (--view).
+         */
+        int boot(Machine m, MachineOptions opts, PrintStream err) throws InterruptedException;
     }
 
     /**
@@ -51,7 +54,7 @@ public final class Launcher {
         }
         try (disk; Console console = HostTerminal.open()) {
             Machine m = Machine.create(opts.memoryMiB() << 20, opts.harts(), disk, console, opts.clock(), opts.engine());
-            return kernel.boot(m, err);
+            return kernel.boot(m, opts, err);
         } catch (IllegalArgumentException e) {
             err.println(name + ": " + e.getMessage());
             return 1;

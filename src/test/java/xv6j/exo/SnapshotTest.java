@@ -1,6 +1,7 @@
 package xv6j.exo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static xv6j.exo.ExoAbi.*;
@@ -28,8 +29,8 @@ class SnapshotTest {
         f.close();
     }
 
-    private static Snapshot.Capability cap(Snapshot.Environment e, long handle) {
-        for (Snapshot.Capability c : e.capabilities()) if (c.handle() == handle) return c;
+    private static Snapshot.Capability cap(Snapshot s, Env holder, long handle) {
+        for (Snapshot.Capability c : s.capabilitiesOf(holder.id)) if (c.handle() == handle) return c;
         return null;
     }
 
@@ -44,41 +45,38 @@ class SnapshotTest {
 
         Snapshot s = f.k.snapshot();
         Snapshot.Environment c = s.environment(child.id);
-        assertEquals(boot.id, c.parent());
+        assertEquals(boot.id, c.parentId());
         assertEquals("stopped", c.state());
         assertEquals(0x2000, c.pctEntry());
-        assertEquals(PCT_KNOWN, c.pctPolicy());
+        assertTrue(c.pctKnown());
         assertEquals(child.quota.used, c.quotaUsed(), "its kernel memory, from its payer's quota");
-        Snapshot.Capability m = cap(c, mem);
-        assertEquals("memory", m.type());
+        Snapshot.Capability m = cap(s, child, mem);
+        assertEquals(CAP_MEMORY, m.type());
         assertEquals(32, m.quotaLimit());
         assertEquals(boot.id, m.parentEnv());
         assertEquals(EXO_BOOT_MEMORY, m.parentHandle());
-        Snapshot.Capability p = cap(c, page);
-        assertEquals("page", p.type());
+        Snapshot.Capability p = cap(s, child, page);
+        assertEquals(CAP_PAGE, p.type());
         assertEquals(mem, p.parentHandle(), "a page comes from the memory capability it was allocated from");
-        Snapshot.Capability b = cap(c, blocks);
+        assertEquals(List.of(0x1000L), p.mappings().stream().map(Snapshot.Binding::va).toList());
+        Snapshot.Capability b = cap(s, child, blocks);
         assertEquals(8, b.first());
         assertEquals(4, b.count());
         assertEquals(CAP_R, b.rights());
-        assertEquals(child.id, cap(s.environment(boot.id), h[0]).env());
+        assertEquals(child.id, cap(s, boot, h[0]).target());
 
-        Snapshot.Page pg = null;
-        for (Snapshot.Page q : s.pages()) if (q.ppn() == p.first()) pg = q;
-        assertEquals("capability", pg.role());
-        assertEquals(List.of(child.id), pg.holders());
-        assertEquals(1, pg.mappings());
-        long tables = s.pages().stream().filter(q -> q.role().equals("page table") && q.holders().equals(List.of(child.id))).count();
+        int pageIndex = (int) (p.first() - s.basePpn());
+        assertFalse(s.free().get(pageIndex), "a page a capability names is in use");
+        long tables = java.util.Arrays.stream(s.tables()).filter(owner -> owner == child.id).count();
         assertEquals(child.ptPages, tables);
         assertEquals(f.k.freePages(), s.freePages());
-        assertEquals(s.totalPages() - s.freePages(), s.pages().size(), "every page in use is listed");
 
-        // Revoked: the child's memory and its page are gone from the next snapshot.
+        // Revoked: the child's memory and its page are gone from the next snapshot, and the page is free.
         f.call(boot, SYS_caprevoke, EXO_BOOT_MEMORY);
         Snapshot after = f.k.snapshot();
-        assertNull(cap(after.environment(child.id), mem));
-        assertNull(cap(after.environment(child.id), page));
-        assertTrue(after.pages().stream().noneMatch(q -> q.ppn() == p.first()));
+        assertNull(cap(after, child, mem));
+        assertNull(cap(after, child, page));
+        assertTrue(after.free().get(pageIndex));
     }
 
     @Test
