@@ -42,4 +42,25 @@ class MonitorTest {
             t.waitFor("back\n$ ", at);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(value = Flavour.class, names = "EXO")
+    void theMonitorShowsKernelExosEnvironmentsAndTheirCapabilities(Flavour system) throws Exception {
+        try (TerminalSession t = new TerminalSession(system, system.freshImage(dir))) {
+            int at = t.waitFor("$ ");
+            t.type("\u0001cps\n");
+            at = t.waitFor(" environments\n(monitor) ", at);
+            String ps = t.screen();
+            // The first environment (the file server's anchor) and the server, its child.
+            assertTrue(ps.matches("(?s).*\\n +1 +- +env 1 +blocked .*"), ps);
+            assertTrue(ps.matches("(?s).*\\n +2 +1 +env 2 +blocked .*takes calls.*"), ps);
+            t.type("caps 2\nfree\n");
+            at = t.waitFor("(monitor) free\n", at);
+            at = t.waitFor("(monitor) ", at);
+            String s = t.screen();
+            assertTrue(s.contains("memory") && s.contains("env 2"), s);
+            t.type("\u0001cecho back\n");
+            t.waitFor("back\n$ ", at);
+        }
+    }
 }
