@@ -2,8 +2,6 @@ package xv6j.machine;
 
 import static xv6j.machine.Decoded.pack;
 
-import java.nio.ByteBuffer;
-
 /**
  * Decodes RV64GC instructions into the {@link Decoded} form. Every 16-bit instruction is
  * expanded to the operation of its 32-bit equivalent; reserved encodings decode to
@@ -19,11 +17,11 @@ public final class Decoder {
      * last halfword of its page, its upper half is on another page (perhaps not mapped):
      * the result is {@link Op#CROSS} and the interpreter fetches the rest itself.
      */
-    public static long decodeAt(ByteBuffer ram, int i, boolean lastSlotOfPage) {
-        int low = (short) PhysicalMemory.I16.get(ram, i) & 0xffff;
+    public static long decodeAt(long[] ram, int i, boolean lastSlotOfPage) {
+        int low = (int) PhysicalMemory.read(ram, i, 2);
         if ((low & 3) != 3) return decode16(low);
         if (lastSlotOfPage) return pack(Op.CROSS, 2, 0, 0, 0, low);
-        return decode32((int) PhysicalMemory.I32.get(ram, i));
+        return decode32((int) PhysicalMemory.read(ram, i, 4));
     }
 
     /** Decodes one instruction given its bits (16 or 32 by its two low bits). */

@@ -1,11 +1,8 @@
 package xv6j.machine;
 
-import static xv6j.machine.PhysicalMemory.I16;
-import static xv6j.machine.PhysicalMemory.I32;
-import static xv6j.machine.PhysicalMemory.I64;
+import static xv6j.machine.PhysicalMemory.LONGS;
 
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.function.LongUnaryOperator;
 import xv6j.machine.jit.Engine;
@@ -83,7 +80,7 @@ public final class Hart {
     // What executePage reads, as fields rather than locals: a deoptimization point then
     // needs only this, not a copy of each, which leaves the JIT registers to spare.
     // Compiled code (a Region, in this package) reads them too.
-    final ByteBuffer ram;
+    final long[] ram;
     final Object[] decoded;
     final long[] loadTlb, storeTlb;
 
@@ -101,6 +98,7 @@ public final class Hart {
         this.loadTlb = mmu.loadTlb;
         this.storeTlb = mmu.storeTlb;
         this.translator = mem.translator;
+        mem.attach();
         Arrays.fill(crossPage, Decoded.pack(Op.END, 0, 0, 0, 0, 0));
     }
 
@@ -375,10 +373,10 @@ public final class Hart {
                         int f3 = op < Op.FLW ? op - Op.LB : op == Op.FLW ? 6 : 3;
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (loadTlb[i] != ((va & ~(0xfffL & (-1L << (f3 & 3)))) | mmu.ctxKey)) break stop;
-                        // The 8 bytes from va (the buffer has room past RAM's end), of which the
-                        // low ones are the value: an aligned value is all in one cache line, so
-                        // it is read atomically.
-                        long v = (long) I64.get(ram, (int) (va + loadTlb[i + 1]));
+                        // The doubleword holding it, shifted so its low bytes are the value (an
+                        // aligned value never spans two).
+                        int a = (int) (va + loadTlb[i + 1]);
+                        long v = ram[a >>> 3] >>> ((a & 7) << 3);
                         int unused = 64 - (8 << (f3 & 3));
                         v = f3 < 4 ? v << unused >> unused : v << unused >>> unused;
                         if (op < Op.FLW) x[rd] = v;
@@ -388,7 +386,7 @@ public final class Hart {
                         long va = x[rs1] + imm;
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (loadTlb[i] != ((va & ~0xff8L) | mmu.ctxKey)) break stop;
-                        x[rd] = (long) I64.get(ram, (int) (va + loadTlb[i + 1]));
+                        x[rd] = ram[(int) (va + loadTlb[i + 1]) >>> 3];
                     }
                     // A store also drops the decoded code of the page it writes.
                     case Op.SB -> {
@@ -396,7 +394,8 @@ public final class Hart {
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (storeTlb[i] != ((va & ~0xfffL) | mmu.ctxKey)) break stop;
                         int a = (int) (va + storeTlb[i + 1]);
-                        put8(ram, a, (byte) x[rs2]);
+                        if (mem.shared) PhysicalMemory.putShared(ram, a, 1, x[rs2]);
+                        else PhysicalMemory.put8(ram, a, x[rs2]);
                         if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
                     }
                     case Op.SW, Op.FSW -> {
@@ -404,7 +403,9 @@ public final class Hart {
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (storeTlb[i] != ((va & ~0xffcL) | mmu.ctxKey)) break stop;
                         int a = (int) (va + storeTlb[i + 1]);
-                        I32.set(ram, a, (int) (((int) d & 0xff) == Op.SW ? x[rs2] : f[rs2]));
+                        long v = ((int) d & 0xff) == Op.SW ? x[rs2] : f[rs2];
+                        if (mem.shared) PhysicalMemory.putShared(ram, a, 4, v);
+                        else PhysicalMemory.put32(ram, a, v);
                         if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
                     }
                     case Op.SD, Op.FSD -> {
@@ -412,7 +413,7 @@ public final class Hart {
                         int i = ((int) (va >>> 12) & Mmu.TLB_MASK) << 1;
                         if (storeTlb[i] != ((va & ~0xff8L) | mmu.ctxKey)) break stop;
                         int a = (int) (va + storeTlb[i + 1]);
-                        I64.set(ram, a, ((int) d & 0xff) == Op.SD ? x[rs2] : f[rs2]);
+                        ram[a >>> 3] = ((int) d & 0xff) == Op.SD ? x[rs2] : f[rs2];
                         if (decoded[a >>> 12] != null) decoded[a >>> 12] = null;
                     }
                     case Op.ADDI -> x[rd] = x[rs1] + imm;
@@ -607,7 +608,7 @@ public final class Hart {
             setFault(pa, Mmu.Access.FETCH, pc + 2);
             return -1;
         }
-        int high = (short) I16.get(mem.ram, (int) (pa - PhysicalMemory.BASE)) & 0xffff;
+        int high = (int) PhysicalMemory.read(mem.ram, (int) (pa - PhysicalMemory.BASE), 2);
         return ((long) high << 16 | low) & 0xffffffffL;
     }
 
@@ -623,17 +624,10 @@ public final class Hart {
             setFault(pa, Mmu.Access.LOAD, va);
             return 0;
         }
-        ByteBuffer ram = mem.ram;
+        long[] ram = mem.ram;
         int a = (int) (pa - PhysicalMemory.BASE);
         int inPage = PhysicalMemory.PAGE_SIZE - (int) (va & 0xfff);
-        if (inPage >= size) {
-            return switch (size) {
-                case 1 -> ram.get(a) & 0xffL;
-                case 2 -> (short) I16.get(ram, a) & 0xffffL;
-                case 4 -> (int) I32.get(ram, a) & 0xffffffffL;
-                default -> (long) I64.get(ram, a);
-            };
-        }
+        if (inPage >= size) return PhysicalMemory.read(ram, a, size);
         long va2 = va + inPage;
         long pa2 = mmu.translate(va2, Mmu.Access.LOAD);
         if (pa2 < 0) {
@@ -642,7 +636,7 @@ public final class Hart {
         }
         int a2 = (int) (pa2 - PhysicalMemory.BASE);
         long v = 0;
-        for (int k = size - 1; k >= 0; k--) v = v << 8 | (ram.get(k < inPage ? a + k : a2 + k - inPage) & 0xff);
+        for (int k = size - 1; k >= 0; k--) v = v << 8 | PhysicalMemory.read(ram, k < inPage ? a + k : a2 + k - inPage, 1);
         return v;
     }
 
@@ -658,16 +652,11 @@ public final class Hart {
             setFault(pa, Mmu.Access.STORE, va);
             return false;
         }
-        ByteBuffer ram = mem.ram;
+        long[] ram = mem.ram;
         int a = (int) (pa - PhysicalMemory.BASE);
         int inPage = PhysicalMemory.PAGE_SIZE - (int) (va & 0xfff);
         if (inPage >= size) {
-            switch (size) {
-                case 1 -> put8(ram, a, (byte) v);
-                case 2 -> I16.set(ram, a, (short) v);
-                case 4 -> I32.set(ram, a, (int) v);
-                default -> I64.set(ram, a, v);
-            }
+            PhysicalMemory.write(ram, a, size, v, mem.shared);
             wrote(a, size);
             return true;
         }
@@ -678,19 +667,11 @@ public final class Hart {
             return false;
         }
         int a2 = (int) (pa2 - PhysicalMemory.BASE);
-        for (int k = 0; k < size; k++, v >>>= 8) ram.put(k < inPage ? a + k : a2 + k - inPage, (byte) v);
+        for (int k = 0; k < size; k++, v >>>= 8) PhysicalMemory.write(ram, k < inPage ? a + k : a2 + k - inPage, 1, v, mem.shared);
         wrote(a, inPage);
         wrote(a2, size - inPage);
         return true;
     }
-
-    /**
-     * A byte store (there is no byte view VarHandle for a ByteBuffer, so this is the
-     * buffer's own put, a virtual call the JIT inlines for the class it has seen here).
-     * The fast and slow paths share this one call site: a store TLB miss runs it first,
-     * so the JIT has seen the buffer's class before it compiles the fast path.
-     */
-    private static void put8(ByteBuffer ram, int a, byte v) { ram.put(a, v); }
 
     /** After this hart wrote ram[a, a+len) within one page: stale code and reservation go. */
     private void wrote(int a, int len) {
@@ -730,12 +711,13 @@ public final class Hart {
             faultTval = va;
             return false;
         }
-        ByteBuffer ram = mem.ram;
+        long[] ram = mem.ram;
         int a = (int) (pa - PhysicalMemory.BASE);
         long src = x[rs2];
         long result;
         if (f5 == 0b00010) { // LR
-            long v = size == 4 ? (int) I32.getVolatile(ram, a) : (long) I64.getVolatile(ram, a);
+            long whole = (long) LONGS.getVolatile(ram, a >>> 3);
+            long v = size == 4 ? (int) (whole >>> ((a & 4) << 3)) : whole;
             reserved = true;
             reservedIndex = a;
             reservedSize = size;
@@ -744,8 +726,8 @@ public final class Hart {
             result = v;
         } else if (f5 == 0b00011) { // SC
             boolean ok = reserved && reservedIndex == a && reservedSize == size
-                    && (size == 4 ? I32.compareAndSet(ram, a, (int) reservedValue, (int) src)
-                                  : I64.compareAndSet(ram, a, reservedValue, src));
+                    && (size == 4 ? storeConditionalWord(ram, a, (int) reservedValue, (int) src)
+                                  : LONGS.compareAndSet(ram, a >>> 3, reservedValue, src));
             clearReservation(); // SC ends the reservation, success or not
             if (ok) mem.decoded[a >>> PhysicalMemory.PAGE_SHIFT] = null;
             result = ok ? 0 : 1;
@@ -755,6 +737,21 @@ public final class Hart {
         }
         if (rd != 0) x[rd] = result;
         return true;
+    }
+
+    /**
+     * SC.W: the word at ram index a (4-aligned) becomes v if it still holds expect, by a
+     * compare-and-set of the doubleword holding it (retried while only the other half of
+     * that doubleword changes).
+     */
+    private static boolean storeConditionalWord(long[] ram, int a, int expect, int v) {
+        int e = a >>> 3, sh = (a & 4) << 3;
+        long mask = 0xffffffffL << sh;
+        while (true) {
+            long whole = (long) LONGS.getVolatile(ram, e);
+            if ((int) (whole >>> sh) != expect) return false;
+            if (LONGS.compareAndSet(ram, e, whole, (whole & ~mask) | ((v & 0xffffffffL) << sh))) return true;
+        }
     }
 
     /**

@@ -136,8 +136,12 @@ public final class Bench {
         out.print(MachineSuite.table(ms));
         out.println("  " + LEGEND);
         if (qemu.isEmpty()) out.println("  " + QemuUser.NAME + " is not on the PATH: no comparison with QEMU.");
-        else out.printf(Locale.ROOT, "  The translator runs at %.2f of %s's speed (geometric mean; lowest workload %.2f); the interpreter at %.2f.%n",
-                value("cpu.qemu_ratio"), QemuUser.NAME, value("cpu.qemu_ratio_min"), value("cpu.qemu_ratio_interpreter"));
+        else if (figures.stream().anyMatch(f -> f.name().equals("cpu.qemu_ratio")))
+            out.printf(Locale.ROOT, "  Per CPU second, the translator runs at %.2f of %s's speed (geometric mean; lowest workload %.2f;"
+                            + " its hart's thread alone %.2f; its first runs %.2f); the interpreter at %.2f. In wall-clock time: %.2f.%n",
+                    value("cpu.qemu_ratio"), QemuUser.NAME, value("cpu.qemu_ratio_min"), value("cpu.qemu_ratio_thread"),
+                    value("cpu.qemu_ratio_first"), value("cpu.qemu_ratio_interpreter"), value("cpu.qemu_ratio_wall"));
+        else out.println("  No CPU time for " + QemuUser.NAME + " (no /proc/self/stat): no comparison.");
         TranslatorCost.Measured c = TranslatorCost.measure(log);
         figures.addAll(c.figures());
         out.print(c.describe());

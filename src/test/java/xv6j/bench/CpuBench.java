@@ -31,13 +31,18 @@ public final class CpuBench {
      *
      * @param instructions instructions one run retires (the same in every run)
      * @param wall         wall-clock seconds of the runs
-     * @param cpu          the CPU time of the thread running the hart: on a busy machine
-     *                     this shows the interpreter's own speed
+     * @param thread       the CPU time of the thread running the hart: on a busy machine
+     *                     this shows the hart's own speed, without what HotSpot spends
+     *                     beside it
+     * @param process      the CPU time of the whole JVM during the runs: the hart's thread
+     *                     and HotSpot's compiler and GC threads
+     * @param first        the first run (a warm-up): wall seconds, thread and process CPU
+     *                     seconds, in that order; what a program run once costs
      * @param output       what the program printed
      */
-    public record Result(long instructions, Sample wall, Sample cpu, String output) {
+    public record Result(long instructions, Sample wall, Sample thread, Sample process, double[] first, String output) {
         public double seconds() { return wall.median(); }
-        public double cpuSeconds() { return cpu.median(); }
+        public double cpuSeconds() { return thread.median(); }
         public double mips() { return instructions / seconds() / 1e6; }
         public double cpuMips() { return instructions / cpuSeconds() / 1e6; }
     }
@@ -54,18 +59,22 @@ public final class CpuBench {
         List<String> argv = new ArrayList<>(List.of(program.getFileName().toString()));
         argv.addAll(args);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        List<Double> seconds = new ArrayList<>(), cpu = new ArrayList<>();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        List<Double> seconds = new ArrayList<>(), cpu = new ArrayList<>(), process = new ArrayList<>();
+        double[] first = null;
         long instructions = -1;
         String output = null;
         for (int i = 0; i < warmups + runs; i++) {
             Harness.Result r;
-            long t0, t1, c0, c1;
+            long t0, t1, c0, c1, p0, p1;
             try {
                 Harness h = new Harness(64 << 20);
                 h.hart().setEngine(engine);
                 t0 = System.nanoTime();
                 c0 = threads.getCurrentThreadCpuTime();
+                p0 = os.getProcessCpuTime();
                 r = h.run(file, argv, Long.MAX_VALUE);
+                p1 = os.getProcessCpuTime();
                 c1 = threads.getCurrentThreadCpuTime();
                 t1 = System.nanoTime();
             } catch (HarnessException e) {
@@ -77,16 +86,20 @@ public final class CpuBench {
                 throw new BenchException(program + " did not run the same way twice: " + instructions + " then " + r.instret() + " instructions");
             instructions = r.instret();
             output = r.out();
-            double s = (t1 - t0) / 1e9, c = (c1 - c0) / 1e9;
+            double s = (t1 - t0) / 1e9, c = (c1 - c0) / 1e9, pc = (p1 - p0) / 1e9;
             boolean warm = i < warmups;
-            log.accept(String.format(Locale.ROOT, "%s %s %s run %d: %d instructions, %.3f s, %.1f MIPS (%.3f s CPU, %.1f MIPS per CPU second)",
-                    program.getFileName(), engine.flag(), warm ? "warm-up" : "measured", i + 1, r.instret(), s, r.instret() / s / 1e6, c, r.instret() / c / 1e6));
+            log.accept(String.format(Locale.ROOT, "%s %s %s run %d: %d instructions, %.3f s, %.1f MIPS;"
+                            + " per CPU second %.1f MIPS of the hart's thread (%.3f s), %.1f of the JVM (%.3f s)",
+                    program.getFileName(), engine.flag(), warm ? "warm-up" : "measured", i + 1, r.instret(), s, r.instret() / s / 1e6,
+                    r.instret() / c / 1e6, c, r.instret() / pc / 1e6, pc));
+            if (i == 0) first = new double[] {s, c, pc};
             if (!warm) {
                 seconds.add(s);
                 cpu.add(c);
+                process.add(pc);
             }
         }
-        return new Result(instructions, Sample.of(seconds), Sample.of(cpu), output);
+        return new Result(instructions, Sample.of(seconds), Sample.of(cpu), Sample.of(process), first, output);
     }
 
     public static void main(String[] args) {
@@ -96,7 +109,8 @@ public final class CpuBench {
         try {
             Result r = measure(program, programArgs, Engine.fromSystemProperty(), 3, runs, System.out::println);
             System.out.print("  output: " + r.output());
-            System.out.printf(Locale.ROOT, "median: %.1f MIPS (%.1f MIPS per CPU second) over %d runs%n", r.mips(), r.cpuMips(), runs);
+            System.out.printf(Locale.ROOT, "median: %.1f MIPS; per CPU second %.1f MIPS of the hart's thread, %.1f of the JVM; over %d runs%n",
+                    r.mips(), r.cpuMips(), r.instructions() / r.process().median() / 1e6, runs);
         } catch (BenchException e) {
             System.err.println("cpubench: " + e.getMessage());
             System.exit(1);

@@ -12,13 +12,22 @@ import xv6j.machine.jit.Engine;
 /**
  * The machine's table of {@code make bench}: every workload of user/bench on the test
  * harness under the interpreter and under the translator, and the same binary under
- * qemu-riscv64 when it is on the PATH. A row's ratio is the translator's MIPS over
- * QEMU's; the headline ({@code cpu.qemu_ratio}) is their geometric mean.
+ * qemu-riscv64 when it is on the PATH.
  *
- * <p>The translator's figures are its steady state: its warm-up runs are where it
- * compiles (and HotSpot compiles what it made); the cost of that is measured apart
- * (the {@code jit.*} figures). QEMU's times include its own translation, which for
- * programs this size is a few milliseconds.
+ * <p>The headline is CPU time, not wall-clock time: the host is shared (several builds
+ * and tests at once on two cores), and a wall-clock ratio then measures who got a core
+ * more than either emulator. A row's ratio ({@code cpu.W.qemu_ratio}) is the translator's
+ * instructions per CPU second of the whole JVM (the hart's thread, and HotSpot's compiler
+ * and GC threads: nothing it spends is left out) over QEMU's per CPU second of its
+ * process (user + system); {@code cpu.qemu_ratio} is their geometric mean. Beside it: the
+ * same with only the hart's thread's CPU time ({@code _thread}), in wall-clock time
+ * ({@code _wall}), and for the first run of the program in the JVM, compiling included
+ * ({@code _first}).
+ *
+ * <p>The translator's steady state is the median of its measured runs after its warm-up
+ * runs, in which it compiles (and HotSpot compiles what it made). QEMU's every run is a
+ * first run: its times include its own translation, which for programs this size is a
+ * few milliseconds.
  */
 final class MachineSuite {
     /** A workload: the program user/bench/NAME.c, run with ROUNDS so that it retires 100-200 million instructions. */
@@ -37,17 +46,28 @@ final class MachineSuite {
 
     static final int INTERPRETER_WARMUPS = 1, INTERPRETER_RUNS = 3;
     static final int TRANSLATOR_WARMUPS = 6, TRANSLATOR_RUNS = 5;
-    static final int QEMU_WARMUPS = 1, QEMU_RUNS = 5;
+    /** QEMU's CPU time comes in hundredths of a second: batches of runs, each giving one sample. */
+    static final int QEMU_WARMUPS = 1, QEMU_BATCHES = 3, QEMU_PER_BATCH = 4;
 
     /** One workload's figures; qemu is empty without qemu-riscv64. */
     record Measured(Workload workload, CpuBench.Result interpreter, CpuBench.Result translator, Optional<QemuUser.Result> qemu) {
         long instructions() { return translator.instructions(); }
-        Sample interpreterMips() { return interpreter.wall().inverse(instructions() / 1e6); }
-        Sample translatorMips() { return translator.wall().inverse(instructions() / 1e6); }
-        Sample translatorMipsCpu() { return translator.cpu().inverse(instructions() / 1e6); }
-        Optional<Sample> qemuMips() { return qemu.map(q -> q.program().inverse(instructions() / 1e6)); }
-        Optional<Sample> ratio() { return qemuMips().map(m -> translatorMips().over(m)); }
-        Optional<Sample> interpreterRatio() { return qemuMips().map(m -> interpreterMips().over(m)); }
+        private Sample mips(Sample seconds) { return seconds.inverse(instructions() / 1e6); }
+        Sample interpreterMips() { return mips(interpreter.wall()); }
+        Sample interpreterMipsCpu() { return mips(interpreter.process()); }
+        Sample translatorMips() { return mips(translator.wall()); }
+        Sample translatorMipsThread() { return mips(translator.thread()); }
+        Sample translatorMipsCpu() { return mips(translator.process()); }
+        double firstMips() { return instructions() / translator.first()[0] / 1e6; }
+        double firstMipsCpu() { return instructions() / translator.first()[2] / 1e6; }
+        Optional<Sample> qemuMips() { return qemu.map(q -> mips(q.program())); }
+        Optional<Sample> qemuMipsCpu() { return qemu.flatMap(QemuUser.Result::programCpu).map(this::mips); }
+        /** The headline: the translator's MIPS per CPU second of the JVM over QEMU's per CPU second. */
+        Optional<Sample> ratio() { return qemuMipsCpu().map(m -> translatorMipsCpu().over(m)); }
+        Optional<Sample> ratioThread() { return qemuMipsCpu().map(m -> translatorMipsThread().over(m)); }
+        Optional<Sample> ratioWall() { return qemuMips().map(m -> translatorMips().over(m)); }
+        Optional<Double> ratioFirst() { return qemuMipsCpu().map(m -> firstMipsCpu() / m.median()); }
+        Optional<Sample> interpreterRatio() { return qemuMipsCpu().map(m -> interpreterMipsCpu().over(m)); }
     }
 
     private MachineSuite() {}
@@ -65,11 +85,11 @@ final class MachineSuite {
                         + " in " + jit.instructions() + " instructions, " + interp.output().strip() + " in " + interp.instructions());
             Optional<QemuUser.Result> q = Optional.empty();
             if (qemu.isPresent()) {
-                QemuUser.Result r = QemuUser.measure(qemu.get(), program, args, hello, QEMU_WARMUPS, QEMU_RUNS, log);
+                QemuUser.Result r = QemuUser.measure(qemu.get(), program, args, hello, QEMU_WARMUPS, QEMU_BATCHES, QEMU_PER_BATCH, log);
                 if (!r.output().equals(jit.output()))
                     throw new BenchException(QemuUser.NAME + " printed something else than xv6j for " + w.name() + ":\n  xv6j: "
                             + jit.output().strip() + "\n  qemu: " + r.output().strip());
-                if (r.programSeconds() <= 0)
+                if (r.programSeconds() <= 0 || r.programCpu().map(c -> c.median() <= 0).orElse(false))
                     throw new BenchException(QemuUser.NAME + " ran " + w.name() + " faster than its own start-up; cannot time it");
                 q = Optional.of(r);
             }
@@ -81,54 +101,82 @@ final class MachineSuite {
     /** The figures, each named cpu.WORKLOAD.*, and the geometric means. */
     static List<Figure> figures(List<Measured> ms) {
         List<Figure> f = new ArrayList<>();
+        String steady = ", median of " + TRANSLATOR_RUNS + " runs after " + TRANSLATOR_WARMUPS + " warm-ups";
         for (Measured m : ms) {
             String n = "cpu." + m.workload().name() + ".";
             String how = "make bench: target/user/bench/bin/" + m.workload().name() + " " + m.workload().rounds()
                     + " on the test harness (xv6j.bench.MachineSuite)";
+            String interp = how + ", interpreter, median of " + INTERPRETER_RUNS + " runs after " + INTERPRETER_WARMUPS + " warm-up";
             f.add(new Figure(n + "instructions", m.instructions(), "instructions", how));
-            f.add(new Figure(n + "interpreter_mips", m.interpreterMips(), "MIPS",
-                    how + ", interpreter, median of " + INTERPRETER_RUNS + " runs after " + INTERPRETER_WARMUPS + " warm-up"));
-            f.add(new Figure(n + "translator_mips", m.translatorMips(), "MIPS",
-                    how + ", translator, median of " + TRANSLATOR_RUNS + " runs after " + TRANSLATOR_WARMUPS + " warm-ups"));
-            f.add(new Figure(n + "translator_mips_cpu", m.translatorMipsCpu(), "MIPS", how + ", translator, per CPU second of the hart's thread"));
+            f.add(new Figure(n + "interpreter_mips", m.interpreterMips(), "MIPS", interp + ", wall clock"));
+            f.add(new Figure(n + "interpreter_mips_cpu", m.interpreterMipsCpu(), "MIPS", interp + ", per CPU second of the JVM"));
+            f.add(new Figure(n + "translator_mips", m.translatorMips(), "MIPS", how + ", translator" + steady + ", wall clock"));
+            f.add(new Figure(n + "translator_mips_thread", m.translatorMipsThread(), "MIPS",
+                    how + ", translator" + steady + ", per CPU second of the hart's thread"));
+            f.add(new Figure(n + "translator_mips_cpu", m.translatorMipsCpu(), "MIPS",
+                    how + ", translator" + steady + ", per CPU second of the JVM (compiler and GC threads included)"));
+            f.add(new Figure(n + "translator_first_mips", m.firstMips(), "MIPS", how + ", translator, the program's first run in the JVM, wall clock"));
+            f.add(new Figure(n + "translator_first_mips_cpu", m.firstMipsCpu(), "MIPS",
+                    how + ", translator, the program's first run in the JVM, per CPU second of the JVM"));
             if (m.qemu().isPresent()) {
-                String q = how + "; " + QemuUser.NAME + " less its start-up (user/test/hello), median of " + QEMU_RUNS + " runs";
-                f.add(new Figure(n + "qemu_mips", m.qemuMips().orElseThrow(), "MIPS", q));
-                f.add(new Figure(n + "qemu_ratio", m.ratio().orElseThrow(), "x", q + "; the translator's MIPS over QEMU's"));
-                f.add(new Figure(n + "qemu_ratio_interpreter", m.interpreterRatio().orElseThrow(), "x", q + "; the interpreter's MIPS over QEMU's"));
+                String q = how + "; " + QemuUser.NAME + " less its start-up (user/test/hello), " + QEMU_BATCHES * QEMU_PER_BATCH + " runs";
+                f.add(new Figure(n + "qemu_mips", m.qemuMips().orElseThrow(), "MIPS", q + ", wall clock, median"));
+                m.qemuMipsCpu().ifPresent(c -> f.add(new Figure(n + "qemu_mips_cpu", c, "MIPS",
+                        q + ", per CPU second (user + system), median of " + QEMU_BATCHES + " batches")));
+                m.ratio().ifPresent(r -> f.add(new Figure(n + "qemu_ratio", r, "x", q + "; the translator's MIPS per CPU second of the JVM over QEMU's")));
+                m.ratioThread().ifPresent(r -> f.add(new Figure(n + "qemu_ratio_thread", r, "x",
+                        q + "; the translator's MIPS per CPU second of the hart's thread over QEMU's per CPU second")));
+                f.add(new Figure(n + "qemu_ratio_wall", m.ratioWall().orElseThrow(), "x", q + "; the translator's MIPS over QEMU's, wall clock"));
+                m.ratioFirst().ifPresent(r -> f.add(new Figure(n + "qemu_ratio_first", r, "x",
+                        q + "; the translator's first run, per CPU second of the JVM, over QEMU's per CPU second")));
+                m.interpreterRatio().ifPresent(r -> f.add(new Figure(n + "qemu_ratio_interpreter", r, "x",
+                        q + "; the interpreter's MIPS per CPU second of the JVM over QEMU's")));
             }
         }
-        if (ms.stream().allMatch(m -> m.qemu().isPresent())) {
+        if (ms.stream().allMatch(m -> m.ratio().isPresent())) {
             String how = "make bench: geometric mean over the " + ms.size() + " workloads of user/bench";
-            f.add(new Figure("cpu.qemu_ratio", geomean(ms.stream().map(m -> m.ratio().orElseThrow().median()).toList()), "x",
-                    how + " of the translator's MIPS over qemu-riscv64's"));
+            f.add(new Figure("cpu.qemu_ratio", geomean(ms, m -> m.ratio().orElseThrow().median()), "x",
+                    how + " of the translator's MIPS per CPU second of the JVM over qemu-riscv64's per CPU second"));
             f.add(new Figure("cpu.qemu_ratio_min", ms.stream().mapToDouble(m -> m.ratio().orElseThrow().median()).min().orElseThrow(), "x",
-                    "make bench: the lowest workload's ratio of the translator's MIPS over qemu-riscv64's"));
-            f.add(new Figure("cpu.qemu_ratio_interpreter", geomean(ms.stream().map(m -> m.interpreterRatio().orElseThrow().median()).toList()), "x",
-                    how + " of the interpreter's MIPS over qemu-riscv64's"));
+                    "make bench: the lowest workload's ratio of the translator's MIPS per CPU second of the JVM over qemu-riscv64's"));
+            f.add(new Figure("cpu.qemu_ratio_thread", geomean(ms, m -> m.ratioThread().orElseThrow().median()), "x",
+                    how + " of the translator's MIPS per CPU second of the hart's thread over qemu-riscv64's per CPU second"));
+            f.add(new Figure("cpu.qemu_ratio_wall", geomean(ms, m -> m.ratioWall().orElseThrow().median()), "x",
+                    how + " of the translator's MIPS over qemu-riscv64's, wall clock"));
+            f.add(new Figure("cpu.qemu_ratio_first", geomean(ms, m -> m.ratioFirst().orElseThrow()), "x",
+                    how + " of the translator's first run's MIPS per CPU second of the JVM over qemu-riscv64's"));
+            f.add(new Figure("cpu.qemu_ratio_interpreter", geomean(ms, m -> m.interpreterRatio().orElseThrow().median()), "x",
+                    how + " of the interpreter's MIPS per CPU second of the JVM over qemu-riscv64's"));
         }
         return f;
     }
 
     static Table table(List<Measured> ms) {
-        Table t = new Table("The machine: user/bench on the test harness, in millions of instructions a second (wall clock)",
-                "", "instructions", "interpreter", "translator", QemuUser.NAME, "ratio");
+        Table t = new Table("The machine: user/bench on the test harness, in millions of instructions per CPU second"
+                + " (the JVM's, compiling and GC included, unless said)",
+                "", "instructions", "interpreter", "translator", "(hart thread)", "(first run)", QemuUser.NAME, "ratio", "(first run)", "(wall clock)");
         for (Measured m : ms) {
             t.row(m.workload().name(), String.format(Locale.ROOT, "%,d", m.instructions()),
-                    mips(m.interpreterMips()), mips(m.translatorMips()),
-                    m.qemuMips().map(MachineSuite::mips).orElse("-"),
-                    m.ratio().map(Bench::ratio).orElse("-"));
+                    mips(m.interpreterMipsCpu()), mips(m.translatorMipsCpu()), mips(m.translatorMipsThread()),
+                    String.format(Locale.ROOT, "%.0f", m.firstMipsCpu()),
+                    m.qemuMipsCpu().map(MachineSuite::mips).orElse("-"),
+                    m.ratio().map(Bench::ratio).orElse("-"),
+                    m.ratioFirst().map(r -> String.format(Locale.ROOT, "%.2f", r)).orElse("-"),
+                    m.ratioWall().map(Bench::ratio).orElse("-"));
         }
-        if (ms.stream().allMatch(m -> m.qemu().isPresent())) {
-            double g = geomean(ms.stream().map(m -> m.ratio().orElseThrow().median()).toList());
-            double gi = geomean(ms.stream().map(m -> m.interpreterRatio().orElseThrow().median()).toList());
-            t.row("geometric mean of ratios", "", String.format(Locale.ROOT, "(%.2f)", gi), "", "", String.format(Locale.ROOT, "%.2f", g));
+        if (ms.stream().allMatch(m -> m.ratio().isPresent())) {
+            t.row("geometric mean of ratios", "",
+                    String.format(Locale.ROOT, "(%.2f)", geomean(ms, m -> m.interpreterRatio().orElseThrow().median())),
+                    "", String.format(Locale.ROOT, "(%.2f)", geomean(ms, m -> m.ratioThread().orElseThrow().median())), "", "",
+                    String.format(Locale.ROOT, "%.2f", geomean(ms, m -> m.ratio().orElseThrow().median())),
+                    String.format(Locale.ROOT, "%.2f", geomean(ms, m -> m.ratioFirst().orElseThrow())),
+                    String.format(Locale.ROOT, "%.2f", geomean(ms, m -> m.ratioWall().orElseThrow().median())));
         }
         return t;
     }
 
-    static double geomean(List<Double> xs) {
-        return Math.exp(xs.stream().mapToDouble(Math::log).average().orElse(Double.NaN));
+    private static double geomean(List<Measured> ms, java.util.function.ToDoubleFunction<Measured> ratio) {
+        return Math.exp(ms.stream().mapToDouble(m -> Math.log(ratio.applyAsDouble(m))).average().orElse(Double.NaN));
     }
 
     private static String mips(Sample m) {

@@ -27,16 +27,22 @@ final class QemuUser {
     private QemuUser() {}
 
     /**
-     * Medians over the measured runs. CPU times are the children's CPU time the kernel
-     * charges to this JVM (Linux's /proc/self/stat), averaged over all measured runs since
-     * they come in hundredths of a second; empty where that is not available.
+     * Medians over the measured runs. CPU times (user + system) are the children's CPU
+     * time the kernel charges to this JVM (Linux's /proc/self/stat), which comes in
+     * hundredths of a second: so they are taken per batch of runs, each batch's time over
+     * its runs giving one sample; empty where that is not available.
      */
-    record Result(Sample seconds, Sample startupSeconds, OptionalDouble cpuSeconds, OptionalDouble startupCpuSeconds,
+    record Result(Sample seconds, Sample startupSeconds, Optional<Sample> cpuSeconds, Optional<Sample> startupCpuSeconds,
                   String output) {
         /** The program's own time: each run's, less the median start-up. */
         Sample program() { return seconds.plus(-startupSeconds.median()); }
 
         double programSeconds() { return program().median(); }
+
+        /** The program's own CPU time: each batch's per run, less the median start-up's. */
+        Optional<Sample> programCpu() {
+            return cpuSeconds.flatMap(c -> startupCpuSeconds.map(st -> c.plus(-st.median())));
+        }
     }
 
     /** qemu-riscv64 on the PATH, if there is one. */
@@ -51,27 +57,35 @@ final class QemuUser {
         return Optional.empty();
     }
 
-    /** Runs program (with args) and trivial warmups + runs times each; every run must exit 0. */
-    static Result measure(Path qemu, Path program, List<String> args, Path trivial, int warmups, int runs,
+    /**
+     * Runs program (with args) and trivial warmups + batches * perBatch times each; every
+     * run must exit 0.
+     */
+    static Result measure(Path qemu, Path program, List<String> args, Path trivial, int warmups, int batches, int perBatch,
                           Consumer<String> log) throws BenchException {
-        Timing main = time(qemu, program, args, warmups, runs);
-        Timing startup = time(qemu, trivial, List.of(), warmups, runs);
-        log.accept(String.format(Locale.ROOT, "%s: %s %.3f s, %s %.3f s (medians of %d runs)", NAME,
-                program.getFileName(), main.seconds.median(), trivial.getFileName(), startup.seconds.median(), runs));
-        return new Result(main.seconds, startup.seconds, main.cpuSeconds, startup.cpuSeconds, main.output);
+        Timing main = time(qemu, program, args, warmups, batches, perBatch);
+        Timing startup = time(qemu, trivial, List.of(), warmups, batches, perBatch);
+        log.accept(String.format(Locale.ROOT, "%s: %s %.3f s (%s CPU), %s %.3f s (%s CPU) (medians of %d runs)", NAME,
+                program.getFileName(), main.seconds.median(), main.cpu.map(c -> String.format(Locale.ROOT, "%.4f s", c.median())).orElse("no"),
+                trivial.getFileName(), startup.seconds.median(), startup.cpu.map(c -> String.format(Locale.ROOT, "%.4f s", c.median())).orElse("no"),
+                batches * perBatch));
+        return new Result(main.seconds, startup.seconds, main.cpu, startup.cpu, main.output);
     }
 
-    private record Timing(Sample seconds, OptionalDouble cpuSeconds, String output) {}
+    private record Timing(Sample seconds, Optional<Sample> cpu, String output) {}
 
-    private static Timing time(Path qemu, Path program, List<String> args, int warmups, int runs) throws BenchException {
+    private static Timing time(Path qemu, Path program, List<String> args, int warmups, int batches, int perBatch) throws BenchException {
         if (!Files.isRegularFile(program)) throw new BenchException("no program at " + program + " (run `make build` first)");
         List<String> cmd = new ArrayList<>(List.of(qemu.toString(), program.toString()));
         cmd.addAll(args);
-        List<Double> seconds = new ArrayList<>();
-        OptionalDouble cpu0 = OptionalDouble.empty();
+        List<Double> seconds = new ArrayList<>(), cpu = new ArrayList<>();
+        boolean cpuKnown = true;
         String output = null;
-        for (int i = 0; i < warmups + runs; i++) {
-            if (i == warmups) cpu0 = childrenCpuSeconds();
+        int runs = warmups + batches * perBatch;
+        OptionalDouble batchStart = OptionalDouble.empty();
+        for (int i = 0; i < runs; i++) {
+            boolean measured = i >= warmups;
+            if (measured && (i - warmups) % perBatch == 0) batchStart = childrenCpuSeconds();
             try {
                 long t0 = System.nanoTime();
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -80,18 +94,20 @@ final class QemuUser {
                 long t1 = System.nanoTime();
                 output = new String(out, StandardCharsets.UTF_8);
                 if (status != 0) throw new BenchException(String.join(" ", cmd) + " exited with " + status + ": " + output.strip());
-                if (i >= warmups) seconds.add((t1 - t0) / 1e9);
+                if (measured) seconds.add((t1 - t0) / 1e9);
             } catch (IOException e) {
                 throw new BenchException("cannot run " + qemu + ": " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new BenchException("interrupted");
             }
+            if (measured && (i - warmups) % perBatch == perBatch - 1) {
+                OptionalDouble end = childrenCpuSeconds();
+                if (batchStart.isPresent() && end.isPresent()) cpu.add((end.getAsDouble() - batchStart.getAsDouble()) / perBatch);
+                else cpuKnown = false;
+            }
         }
-        OptionalDouble cpu1 = childrenCpuSeconds();
-        OptionalDouble cpu = cpu0.isPresent() && cpu1.isPresent()
-                ? OptionalDouble.of((cpu1.getAsDouble() - cpu0.getAsDouble()) / runs) : OptionalDouble.empty();
-        return new Timing(Sample.of(seconds), cpu, output);
+        return new Timing(Sample.of(seconds), cpuKnown && !cpu.isEmpty() ? Optional.of(Sample.of(cpu)) : Optional.empty(), output);
     }
 
     /**

@@ -133,8 +133,8 @@ class TranslatorDifferentialTest {
             assertEquals(Arrays.toString(hart.x), Arrays.toString(o.hart.x), where + ": x registers");
             assertEquals(Arrays.toString(hart.f), Arrays.toString(o.hart.f), where + ": f registers");
             assertEquals(hart.fcsr, o.hart.fcsr, where + ": fcsr");
-            long at = mem.ram.mismatch(o.mem.ram);
-            assertTrue(at < 0, where + ": memory differs at ram index 0x" + Long.toHexString(at));
+            long at = java.util.Arrays.mismatch(mem.ram, o.mem.ram);
+            assertTrue(at < 0, where + ": memory differs in the doubleword at ram index 0x" + Long.toHexString(at * 8));
         }
     }
 

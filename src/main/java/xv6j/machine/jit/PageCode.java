@@ -1,6 +1,5 @@
 package xv6j.machine.jit;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import xv6j.machine.Decoded;
 import xv6j.machine.Decoder;
@@ -21,13 +20,13 @@ final class PageCode {
     /** The page: ram index >> 12. */
     final int page;
     final long[] words;
-    private final ByteBuffer ram;
+    private final long[] ram;
     /** By index; replaced whole (under the translator's lock) when a region is added. */
     private volatile Region[] regions = new Region[0];
     /** By index: how often the region left for elsewhere on this page (racy: a hint). */
     private volatile int[] hops = new int[0];
 
-    PageCode(int page, long[] words, ByteBuffer ram) {
+    PageCode(int page, long[] words, long[] ram) {
         this.page = page;
         this.words = words;
         this.ram = ram;

@@ -40,18 +40,19 @@ final class RegionCompiler {
      * bytecode interpreter; and C2 stops inlining (the access helpers too) when a method
      * and what it inlines pass 8000. See docs/design.md for the measurements.
      */
-    static final int MAX_CODE_BYTES = 2500;
+    static final int MAX_CODE_BYTES = Integer.getInteger("xv6j.jit.maxbytes", 2500);
 
     record Result(byte[] classFile) {}
 
     private static final String HART = "xv6j/machine/Hart", REGION = "xv6j/machine/jit/Region",
             MMU = "xv6j/machine/Mmu", PHYS = "xv6j/machine/PhysicalMemory", FLOAT_UNIT = "xv6j/machine/FloatUnit",
-            ALU = "xv6j/machine/jit/Alu", ACCESS = "xv6j/machine/CompiledAccess", VARHANDLE = "java/lang/invoke/VarHandle", BUFFER = "java/nio/ByteBuffer";
+            ALU = "xv6j/machine/jit/Alu", ACCESS = "xv6j/machine/CompiledAccess", VARHANDLE = "java/lang/invoke/VarHandle";
     private static final String RUN_DESC = "(L" + HART + ";JIII)J";
 
     // Locals of run.
     private static final int THIS = 0, H = 1, PAGE_VA = 2, PAGE = 4, SLOT = 5, LEFT = 6, X = 7, RAM = 8, LOAD_TLB = 9,
-            STORE_TLB = 10, DECODED = 11, CTX = 12, EXIT_PC = 14, VA = 16, EXIT_SLOT = 18, TMP = 20, F = 22, FIRST_REG = 23;
+            STORE_TLB = 10, DECODED = 11, CTX = 12, EXIT_PC = 14, VA = 16, EXIT_SLOT = 18, TMP = 20, F = 22, IDX = 23,
+            SHARED = 24, FIRST_REG = 25;
 
     private final RegionPlan plan;
     private final MethodVisitor mv;
@@ -191,8 +192,12 @@ final class RegionCompiler {
         mv.visitFieldInsn(GETFIELD, HART, "f", "[J");
         mv.visitVarInsn(ASTORE, F);
         mv.visitVarInsn(ALOAD, H);
-        mv.visitFieldInsn(GETFIELD, HART, "ram", "L" + BUFFER + ";");
+        mv.visitFieldInsn(GETFIELD, HART, "ram", "[J");
         mv.visitVarInsn(ASTORE, RAM);
+        mv.visitVarInsn(ALOAD, H);
+        mv.visitFieldInsn(GETFIELD, HART, "mem", "L" + PHYS + ";");
+        mv.visitFieldInsn(GETFIELD, PHYS, "shared", "Z");
+        mv.visitVarInsn(ISTORE, SHARED);
         mv.visitVarInsn(ALOAD, H);
         mv.visitFieldInsn(GETFIELD, HART, "loadTlb", "[J");
         mv.visitVarInsn(ASTORE, LOAD_TLB);
@@ -215,6 +220,8 @@ final class RegionCompiler {
         mv.visitVarInsn(LSTORE, TMP);
         mv.visitInsn(ICONST_0);
         mv.visitVarInsn(ISTORE, EXIT_SLOT);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, IDX);
         for (int r = 1; r < 32; r++) {
             if (local[r] == 0) continue;
             mv.visitVarInsn(ALOAD, X);
@@ -500,76 +507,157 @@ final class RegionCompiler {
         };
     }
 
-    private void load(int s, int op, int rd, int rs1, int rs2, long imm) {
-        String helper = switch (op) {
-            case Op.LB -> "lb";
-            case Op.LBU -> "lbu";
-            case Op.LH -> "lh";
-            case Op.LHU -> "lhu";
-            case Op.LW -> "lw";
-            case Op.LWU, Op.FLW -> "lwu";
-            case Op.LD, Op.FLD -> "ld";
-            default -> new String[] {"lbu", "lhu", "lwu", "ld"}[rs2 & 3]; // LOAD_X0: rs2 = funct3
-        };
-        mv.visitVarInsn(ALOAD, LOAD_TLB);
-        mv.visitVarInsn(ALOAD, RAM);
-        mv.visitVarInsn(LLOAD, CTX);
-        mv.visitVarInsn(ALOAD, H);
+    /**
+     * The TLB probe: va = rs1 + imm; idx = va's ram index if tlb maps it for an aligned
+     * access of size bytes in this address space (see {@link xv6j.machine.CompiledAccess#probe}),
+     * else to miss. The tag to match, (va & tagMask) | ctx, is made here so the probe
+     * itself stays small enough for HotSpot to inline at every site.
+     */
+    private void probe(int tlb, int rs1, long imm, int size, Label miss) {
         address(rs1, imm);
-        mv.visitMethodInsn(INVOKESTATIC, ACCESS, helper, "([JL" + BUFFER + ";JL" + HART + ";J)J", false);
+        mv.visitVarInsn(LSTORE, VA);
+        mv.visitVarInsn(ALOAD, tlb);
+        mv.visitVarInsn(LLOAD, VA);
+        mv.visitVarInsn(LLOAD, VA);
+        push(~(0xfffL & (-1L << Integer.numberOfTrailingZeros(size))));
+        mv.visitInsn(LAND);
+        mv.visitVarInsn(LLOAD, CTX);
+        mv.visitInsn(LOR);
+        mv.visitMethodInsn(INVOKESTATIC, ACCESS, "probe", "([JJJ)I", false);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ISTORE, IDX);
+        mv.visitJumpInsn(IFLT, miss);
+    }
+
+    /** Pushes ram[idx >>> 3], the doubleword holding the access. */
+    private void doubleword() {
+        mv.visitVarInsn(ALOAD, RAM);
+        mv.visitVarInsn(ILOAD, IDX);
+        mv.visitInsn(ICONST_3);
+        mv.visitInsn(IUSHR);
+    }
+
+    private void load(int s, int op, int rd, int rs1, int rs2, long imm) {
+        int size = loadSize(op, rs2);
+        Label miss = new Label(), join = new Label();
+        probe(LOAD_TLB, rs1, imm, size, miss);
+        doubleword();
+        mv.visitInsn(LALOAD);
+        if (size < 8) { // shifted down by its offset in the doubleword (a long shifts by the count's low 6 bits)
+            mv.visitVarInsn(ILOAD, IDX);
+            mv.visitInsn(ICONST_3);
+            mv.visitInsn(ISHL);
+            mv.visitInsn(LUSHR);
+        }
         mv.visitVarInsn(LSTORE, TMP);
-        // A fault leaves before this instruction, for the interpreter to raise.
-        Label fault = new Label();
-        mv.visitVarInsn(ALOAD, H);
-        mv.visitFieldInsn(GETFIELD, HART, "jitFault", "Z");
-        mv.visitJumpInsn(IFNE, fault);
+        mv.visitLabel(join);
+        // The slow path: the hart's own load; a fault leaves before this instruction, for the interpreter to raise.
         int k = inBlock, len = blockLength;
         outOfLine.add(() -> {
-            mv.visitLabel(fault);
+            mv.visitLabel(miss);
+            mv.visitVarInsn(ALOAD, H);
+            mv.visitVarInsn(LLOAD, VA);
+            push(size);
+            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "slowLoad", "(L" + HART + ";JI)J", false);
+            mv.visitVarInsn(LSTORE, TMP);
+            mv.visitVarInsn(ALOAD, H);
+            mv.visitFieldInsn(GETFIELD, HART, "jitFault", "Z");
+            mv.visitJumpInsn(IFEQ, join);
             mv.visitVarInsn(ALOAD, H);
             mv.visitInsn(ICONST_0);
             mv.visitFieldInsn(PUTFIELD, HART, "jitFault", "Z");
             leave(s, len - k, exitStep);
         });
+        if (op == Op.LOAD_X0) return;
+        // TMP holds the value's bytes in its low end, perhaps with the doubleword's others above.
+        mv.visitVarInsn(LLOAD, TMP);
         switch (op) {
-            case Op.FLW, Op.FLD -> {
-                mv.visitVarInsn(ALOAD, F);
-                push(rd);
-                mv.visitVarInsn(LLOAD, TMP);
-                if (op == Op.FLW) { push(0xffffffff00000000L); mv.visitInsn(LOR); } // NaN-box a single
-                mv.visitInsn(LASTORE);
-            }
-            case Op.LOAD_X0 -> { }
-            default -> {
-                mv.visitVarInsn(LLOAD, TMP);
-                set(rd);
-            }
+            case Op.LB -> { mv.visitInsn(L2I); mv.visitInsn(I2B); mv.visitInsn(I2L); }
+            case Op.LBU -> { push(0xffL); mv.visitInsn(LAND); }
+            case Op.LH -> { mv.visitInsn(L2I); mv.visitInsn(I2S); mv.visitInsn(I2L); }
+            case Op.LHU -> { mv.visitInsn(L2I); mv.visitInsn(I2C); mv.visitInsn(I2L); }
+            case Op.LW -> { mv.visitInsn(L2I); mv.visitInsn(I2L); }
+            case Op.LWU -> { push(0xffffffffL); mv.visitInsn(LAND); }
+            case Op.FLW -> { push(0xffffffffL); mv.visitInsn(LAND); push(0xffffffff00000000L); mv.visitInsn(LOR); } // NaN-boxed
+            default -> { } // LD, FLD
+        }
+        if (op == Op.FLW || op == Op.FLD) {
+            mv.visitVarInsn(LSTORE, TMP);
+            mv.visitVarInsn(ALOAD, F);
+            push(rd);
+            mv.visitVarInsn(LLOAD, TMP);
+            mv.visitInsn(LASTORE);
+        } else {
+            set(rd);
         }
     }
 
     private void store(int s, int op, int rs1, int rs2, long imm, int next) {
-        String helper = switch (op) {
-            case Op.SB -> "sb";
-            case Op.SH -> "sh";
-            case Op.SW, Op.FSW -> "sw";
-            default -> "sd";
+        int size = switch (op) {
+            case Op.SB -> 1;
+            case Op.SH -> 2;
+            case Op.SW, Op.FSW -> 4;
+            default -> 8;
         };
-        mv.visitVarInsn(ALOAD, STORE_TLB);
-        mv.visitVarInsn(ALOAD, RAM);
-        mv.visitVarInsn(LLOAD, CTX);
+        boolean fp = op == Op.FSW || op == Op.FSD;
+        Label miss = new Label(), stored = new Label(), shared = new Label(), code = new Label(), done = new Label();
+        probe(STORE_TLB, rs1, imm, size, miss);
+        if (size == 8) {
+            doubleword();
+            storeValue(fp, rs2);
+            mv.visitInsn(LASTORE);
+        } else {
+            mv.visitVarInsn(ILOAD, SHARED);
+            mv.visitJumpInsn(IFNE, shared);
+            mv.visitVarInsn(ALOAD, RAM);
+            mv.visitVarInsn(ILOAD, IDX);
+            storeValue(fp, rs2);
+            mv.visitMethodInsn(INVOKESTATIC, PHYS, size == 1 ? "put8" : size == 2 ? "put16" : "put32", "([JIJ)V", false);
+        }
+        mv.visitLabel(stored);
+        // A page with decoded code loses it; the region's own page: leave after the store.
         mv.visitVarInsn(ALOAD, DECODED);
-        mv.visitVarInsn(ILOAD, PAGE);
-        mv.visitVarInsn(ALOAD, H);
-        address(rs1, imm);
-        storeValue(op == Op.FSW || op == Op.FSD, rs2);
-        mv.visitMethodInsn(INVOKESTATIC, ACCESS, helper, "([JL" + BUFFER + ";J[Ljava/lang/Object;IL" + HART + ";JJ)I", false);
-        // Not 0: it faulted (leave before it), or wrote this region's own page (leave after it).
-        Label special = new Label();
-        mv.visitInsn(DUP);
-        mv.visitJumpInsn(IFNE, special);
-        mv.visitInsn(POP);
+        mv.visitVarInsn(ILOAD, IDX);
+        push(12);
+        mv.visitInsn(IUSHR);
+        mv.visitInsn(AALOAD);
+        mv.visitJumpInsn(IFNONNULL, code);
+        mv.visitLabel(done);
         int k = inBlock, len = blockLength;
         outOfLine.add(() -> {
+            if (size < 8) {
+                mv.visitLabel(shared);
+                mv.visitVarInsn(ALOAD, RAM);
+                mv.visitVarInsn(ILOAD, IDX);
+                push(size);
+                storeValue(fp, rs2);
+                mv.visitMethodInsn(INVOKESTATIC, PHYS, "putShared", "([JIIJ)V", false);
+                mv.visitJumpInsn(GOTO, stored);
+            }
+            mv.visitLabel(code);
+            mv.visitVarInsn(ALOAD, DECODED);
+            mv.visitVarInsn(ILOAD, IDX);
+            push(12);
+            mv.visitInsn(IUSHR);
+            mv.visitVarInsn(ILOAD, PAGE);
+            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "codeWritten", "([Ljava/lang/Object;II)I", false);
+            mv.visitJumpInsn(IFEQ, done);
+            leave(next, len - k - 1, exitJump);
+            // The slow path: the hart's own store. Not 0: it faulted (leave before it), or
+            // wrote this region's own page (leave after it).
+            mv.visitLabel(miss);
+            mv.visitVarInsn(ALOAD, DECODED);
+            mv.visitVarInsn(ILOAD, PAGE);
+            mv.visitVarInsn(ALOAD, H);
+            mv.visitVarInsn(LLOAD, VA);
+            push(size);
+            storeValue(fp, rs2);
+            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "slowStore", "([Ljava/lang/Object;IL" + HART + ";JIJ)I", false);
+            mv.visitInsn(DUP);
+            Label special = new Label();
+            mv.visitJumpInsn(IFNE, special);
+            mv.visitInsn(POP);
+            mv.visitJumpInsn(GOTO, done);
             mv.visitLabel(special);
             Label fault = new Label();
             mv.visitJumpInsn(IFLT, fault);

@@ -82,6 +82,12 @@ final class RegionPlan {
 
     boolean contains(int slot) { return slot >= 0 && slot < Decoded.PAGE_SLOTS && words[slot] != 0; }
 
+    /** Whether this plan has every instruction region r compiled. */
+    boolean containsAll(Region r) {
+        for (int i = 1; i < r.code.length; i += 2) if (!contains((int) (r.code[i] & 0xffff))) return false;
+        return true;
+    }
+
     /** The slot after the instruction at s. */
     static int next(int s, long d) { return s + Decoded.halfwords(d); }
 

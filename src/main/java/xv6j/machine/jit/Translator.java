@@ -3,7 +3,6 @@ package xv6j.machine.jit;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 import xv6j.machine.Decoded;
 import xv6j.machine.Op;
@@ -26,7 +25,7 @@ import xv6j.machine.PhysicalMemory;
  */
 public final class Translator {
     /** Instructions interpreted on a page before the translator compiles where the interpreter enters it. */
-    static final int HOT = 2000;
+    static final int HOT = Integer.getInteger("xv6j.jit.hot", 2000);
     /** Instructions in one region at most (fewer if its method would be too large). */
     static final int MAX_INSTRUCTIONS = 100;
     /** Jumps from a region to elsewhere on its page before it is compiled again to take them in. */
@@ -39,7 +38,7 @@ public final class Translator {
     static final int MAX_REGIONS = 10_000;
 
     private final MethodHandles.Lookup lookup;
-    private final ByteBuffer ram;
+    private final long[] ram;
     private final Object[] decoded;
     private final PageCode[] pages;
     /** Instructions interpreted per page since it was last compiled from; racy, as counters may be. */
@@ -61,7 +60,7 @@ public final class Translator {
      * @param lookup where regions are defined: a lookup of the hart's package, whose
      *               package-private fields compiled code reads
      */
-    public Translator(MethodHandles.Lookup lookup, ByteBuffer ram, Object[] decoded) {
+    public Translator(MethodHandles.Lookup lookup, long[] ram, Object[] decoded) {
         this.lookup = lookup;
         this.ram = ram;
         this.decoded = decoded;
@@ -131,7 +130,8 @@ public final class Translator {
         long t0 = System.nanoTime();
         Region r = null;
         RegionPlan plan = null;
-        for (int max = MAX_INSTRUCTIONS; r == null && max >= 4; max /= 2) {
+        // Too large a method: a fifth fewer instructions, until it fits.
+        for (int max = MAX_INSTRUCTIONS; r == null && max >= 4; max -= Math.max(1, max / 5)) {
             plan = RegionPlan.of(p, slot, roots, max);
             if (plan == null) return false;
             RegionPlan planned = plan;
@@ -150,9 +150,14 @@ public final class Translator {
         live++;
         VarHandle.releaseFence();
         p.words[slot] = Decoded.pack(Op.ENTER, Decoded.halfwords(plan.words[slot]), 0, 0, 0, index);
-        // The other roots it took in lead to it too (their marks, if any, now to this region).
+        // The other roots it took in lead to it too, unless the region marked there has
+        // code this one lacks (a root may be in it only as the last instruction its size
+        // allowed: entering there would leave again at once).
         for (int root : roots) {
             if (!plan.contains(root) || !plan.leader[root] || RegionPlan.kind(Decoded.op(plan.words[root])) == RegionPlan.Kind.STEP) continue;
+            long was = p.words[root];
+            Region there = Decoded.op(was) == Op.ENTER ? p.region(Decoded.imm(was)) : null;
+            if (there != null && !plan.containsAll(there)) continue;
             p.words[root] = Decoded.pack(Op.ENTER, Decoded.halfwords(plan.words[root]), 0, 0, 0, index);
         }
         long t1 = System.nanoTime();
