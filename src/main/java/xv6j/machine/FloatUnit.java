@@ -38,6 +38,48 @@ final class FloatUnit {
         };
     }
 
+    /**
+     * For compiled code: FADD, FSUB, FMUL or FDIV.S/D (insn, whose fmt is S or D), as
+     * {@link #execute} does it. In round to nearest even (rm RNE, or DYN with frm RNE: what
+     * programs use) it runs on the hart's own {@link SoftFloat} and allocates nothing; a
+     * region calls it with insn a constant, so once HotSpot inlines it no decoding is left.
+     * Other roundings go to execute.
+     */
+    static boolean arithmetic(Hart hart, int insn) {
+        if (!nearestEven(hart, insn)) return execute(hart, insn);
+        FloatFormat f = (insn >>> 25 & 3) == 0 ? FloatFormat.SINGLE : FloatFormat.DOUBLE;
+        SoftFloat sf = hart.nearestEven;
+        sf.flags = 0;
+        long a = read(hart, f, rs1(insn)), b = read(hart, f, rs2(insn));
+        long r = switch (insn >>> 27) {
+            case 0x00 -> sf.add(f, a, b);
+            case 0x01 -> sf.sub(f, a, b);
+            case 0x02 -> sf.mul(f, a, b);
+            default -> sf.div(f, a, b);
+        };
+        write(hart, f, rd(insn), r, sf);
+        return true;
+    }
+
+    /** For compiled code: FMADD, FMSUB, FNMSUB or FNMADD.S/D (insn), as {@link #arithmetic} does the others. */
+    static boolean fusedMultiplyAdd(Hart hart, int insn) {
+        if (!nearestEven(hart, insn)) return execute(hart, insn);
+        FloatFormat f = (insn >>> 25 & 3) == 0 ? FloatFormat.SINGLE : FloatFormat.DOUBLE;
+        SoftFloat sf = hart.nearestEven;
+        sf.flags = 0;
+        int opcode = insn & 0x7F;
+        long r = sf.fma(f, read(hart, f, rs1(insn)), read(hart, f, rs2(insn)), read(hart, f, insn >>> 27),
+                opcode == NMSUB || opcode == NMADD, opcode == MSUB || opcode == NMADD);
+        write(hart, f, rd(insn), r, sf);
+        return true;
+    }
+
+    /** Whether insn rounds to nearest even: rm RNE, or DYN with frm RNE. */
+    private static boolean nearestEven(Hart hart, int insn) {
+        int rm = rm(insn);
+        return rm == 0 || rm == 7 && (hart.fcsr >>> 5 & 7) == 0;
+    }
+
     private static boolean fused(Hart hart, int insn, FloatFormat f, int opcode) {
         Rounding rounding = Rounding.of(rm(insn), hart.fcsr);
         if (rounding == null) return false;

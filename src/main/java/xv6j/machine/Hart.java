@@ -51,6 +51,11 @@ public final class Hart {
     public long pc;
     /** The fcsr CSR: frm in bits 7:5, the accrued exception flags (NV DZ OF UF NX) in bits 4:0. */
     public int fcsr;
+    /**
+     * The round-to-nearest-even environment compiled code's floating point runs in
+     * ({@link FloatUnit#arithmetic}): one per hart, so an operation allocates nothing.
+     */
+    final SoftFloat nearestEven = new SoftFloat(Rounding.RNE);
     /** Instructions retired (the instret and cycle CSRs). */
     public long instret;
 

@@ -241,14 +241,24 @@ final class SoftFloat {
                     }
                 }
             } else {
-                // x·y is exact in a double; if x·y + z is too (TwoSum error 0), rounding
-                // it to a single is the one rounding.
+                // x·y is exact in a double. If x·y + z is too (TwoSum error 0), rounding
+                // it to a single is the one rounding. If not, sum = RN(x·y + z) in double,
+                // and every point halfway between two singles is a double: the exact sum
+                // and sum lie on the same side of each, so they round to the same single,
+                // unless sum is such a point itself (then the error would break the tie:
+                // the integer path does it). Inexact then, by the error.
                 double p = (double) Float.intBitsToFloat((int) na) * Float.intBitsToFloat((int) b);
                 double z = Float.intBitsToFloat((int) nc), sum = p + z, zPart = sum - p;
                 float r = (float) sum;
-                if (Math.abs(sum) >= 0x1p-126 && Math.abs(r) <= Float.MAX_VALUE && (p - (sum - zPart)) + (z - zPart) == 0) {
-                    if (r != sum) flags |= NX;
-                    return Float.floatToRawIntBits(r) & 0xFFFF_FFFFL;
+                if (Math.abs(sum) >= 0x1p-126 && Math.abs(r) <= Float.MAX_VALUE) {
+                    if ((p - (sum - zPart)) + (z - zPart) == 0) {
+                        if (r != sum) flags |= NX;
+                        return Float.floatToRawIntBits(r) & 0xFFFF_FFFFL;
+                    }
+                    if ((Double.doubleToRawLongBits(sum) & 0x1FFF_FFFFL) != 0x1000_0000L) {
+                        flags |= NX;
+                        return Float.floatToRawIntBits(r) & 0xFFFF_FFFFL;
+                    }
                 }
             }
         }

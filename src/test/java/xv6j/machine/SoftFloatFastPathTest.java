@@ -1,5 +1,6 @@
 package xv6j.machine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static xv6j.machine.FloatFormat.DOUBLE;
 import static xv6j.machine.FloatFormat.SINGLE;
@@ -7,6 +8,7 @@ import static xv6j.machine.FloatFormat.SINGLE;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import xv6j.machine.SoftFloatOracle.Result;
@@ -78,6 +80,20 @@ class SoftFloatFastPathTest {
                     sf -> sf.fma(f, pr[0], pr[1], addend, negP, negC));
         }
         assertTrue(bad.isEmpty(), () -> bad.size() + " disagreements, first: " + bad.subList(0, Math.min(20, bad.size())));
+    }
+
+    @Test
+    void singleFusedSumRoundedToAHalfwayPointInDoubleRoundsByItsError() {
+        // -(1 + 2^-23)(1 - 2^-23) + (2^24 + 2) = 2^24 + 1 + 2^-46: in double that rounds to
+        // 2^24 + 1, halfway between the singles 2^24 and 2^24 + 2, which ties to even
+        // (2^24); the exact sum is above it, so the answer is 2^24 + 2, inexact.
+        long a = Float.floatToRawIntBits(-(1 + 0x1p-23f)) & 0xFFFF_FFFFL, b = Float.floatToRawIntBits(1 - 0x1p-23f);
+        long c = Float.floatToRawIntBits(0x1p24f + 2);
+        Result expected = SoftFloatOracle.fma(SINGLE, Rounding.RNE, a, b, c, false, false);
+        assertEquals(new Result(c, SoftFloat.NX), expected);
+        SoftFloat sf = new SoftFloat(Rounding.RNE);
+        long r = sf.fma(SINGLE, a, b, c, false, false);
+        assertEquals(expected, new Result(r, sf.flags));
     }
 
     private static void compare(List<String> bad, String op, long a, long b, Result expected, FloatTesting.Op run) {

@@ -689,14 +689,17 @@ final class RegionCompiler {
      * An illegal one leaves for the interpreter to raise.
      */
     private void floatingPoint(int s, int insn, int rd, int rs1) {
-        spill(rs1);
-        spill(rd);
+        String arithmetic = arithmeticHelper(insn);
+        if (arithmetic == null) { // it may read or write an x register: they go through h.x
+            spill(rs1);
+            spill(rd);
+        }
         mv.visitVarInsn(ALOAD, H);
         push(insn);
-        mv.visitMethodInsn(INVOKESTATIC, FLOAT_UNIT, "execute", "(L" + HART + ";I)Z", false);
+        mv.visitMethodInsn(INVOKESTATIC, FLOAT_UNIT, arithmetic != null ? arithmetic : "execute", "(L" + HART + ";I)Z", false);
         Label illegal = new Label();
         mv.visitJumpInsn(IFEQ, illegal);
-        if (rd != 0 && local[rd] != 0) {
+        if (arithmetic == null && rd != 0 && local[rd] != 0) {
             mv.visitVarInsn(ALOAD, X);
             push(rd);
             mv.visitInsn(LALOAD);
@@ -707,6 +710,21 @@ final class RegionCompiler {
             mv.visitLabel(illegal);
             leave(s, len - k, exitStep);
         });
+    }
+
+    /**
+     * The FloatUnit method for insn if it is an arithmetic operation on f registers alone
+     * (FADD, FSUB, FMUL, FDIV and the fused multiply-adds, single or double), which has a
+     * fast path for round to nearest even; null for the rest (moves, compares and
+     * conversions that touch x registers; other formats), which go through execute.
+     */
+    private static String arithmeticHelper(int insn) {
+        if ((insn >>> 25 & 3) > 1) return null;
+        return switch (insn & 0x7F) {
+            case 0x53 -> insn >>> 27 <= 3 ? "arithmetic" : null;
+            case 0x43, 0x47, 0x4B, 0x4F -> "fusedMultiplyAdd";
+            default -> null;
+        };
     }
 
     private void spill(int r) {
