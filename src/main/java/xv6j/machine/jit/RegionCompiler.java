@@ -41,6 +41,8 @@ final class RegionCompiler {
      * and what it inlines pass 8000. See docs/design.md for the measurements.
      */
     static final int MAX_CODE_BYTES = Integer.getInteger("xv6j.jit.maxbytes", 2500);
+    /** The same for a merged region (see {@link Translator#MERGED_MAX_INSTRUCTIONS}). */
+    static final int MERGED_MAX_CODE_BYTES = Integer.getInteger("xv6j.jit.mergebytes", 2500);
 
     record Result(byte[] classFile) {}
 
@@ -72,7 +74,7 @@ final class RegionCompiler {
     }
 
     /** The class file, or null if its method would be too large for HotSpot to compile. */
-    static Result compile(RegionPlan plan) {
+    static Result compile(RegionPlan plan, int maxCodeBytes) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
         cw.visit(V21, ACC_FINAL | ACC_SUPER, "xv6j/machine/CompiledRegion", null, REGION, null);
         MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
@@ -90,7 +92,7 @@ final class RegionCompiler {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
-        if (end.getOffset() > MAX_CODE_BYTES) return null;
+        if (end.getOffset() > maxCodeBytes) return null;
         return new Result(cw.toByteArray());
     }
 
