@@ -36,6 +36,23 @@ final class CodeCache {
     }
 
     private static final ConcurrentHashMap<Key, Region> regions = new ConcurrentHashMap<>();
+    /**
+     * The bytecode size of plans whose method was too large: every fresh machine plans
+     * the same regions again, and without this wrote each such method again (with ASM)
+     * only to drop it, in every run (40-80 ms of a 250 ms run of user/bench's sort).
+     */
+    private static final ConcurrentHashMap<Key, Integer> tooLarge = new ConcurrentHashMap<>();
+
+    /** Whether key's method is known to be larger than maxBytes. */
+    static boolean tooLarge(Key key, int maxBytes) {
+        Integer bytes = tooLarge.get(key);
+        return bytes != null && bytes > maxBytes;
+    }
+
+    static void wasTooLarge(Key key, int bytes) {
+        if (tooLarge.size() >= MAX_REGIONS) tooLarge.clear();
+        tooLarge.put(key, bytes);
+    }
 
     /** The region for key, compiled by compile (which may return null) if no machine has it yet. */
     static Region get(Key key, Function<Key, Region> compile) {
@@ -49,5 +66,8 @@ final class CodeCache {
 
     static long bytes() { return regions.values().stream().mapToLong(r -> r.classBytes).sum(); }
 
-    static void clear() { regions.clear(); }
+    static void clear() {
+        regions.clear();
+        tooLarge.clear();
+    }
 }

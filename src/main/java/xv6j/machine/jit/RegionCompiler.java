@@ -44,7 +44,8 @@ final class RegionCompiler {
     /** The same for a merged region (see {@link Translator#MERGED_MAX_INSTRUCTIONS}). */
     static final int MERGED_MAX_CODE_BYTES = Integer.getInteger("xv6j.jit.mergebytes", 2500);
 
-    record Result(byte[] classFile) {}
+    /** The class file, or null if its method (codeBytes of bytecode) is too large. */
+    record Result(byte[] classFile, int codeBytes) {}
 
     private static final String HART = "xv6j/machine/Hart", REGION = "xv6j/machine/jit/Region",
             MMU = "xv6j/machine/Mmu", PHYS = "xv6j/machine/PhysicalMemory", FLOAT_UNIT = "xv6j/machine/FloatUnit",
@@ -73,7 +74,7 @@ final class RegionCompiler {
         this.mv = mv;
     }
 
-    /** The class file, or null if its method would be too large for HotSpot to compile. */
+    /** The class file, or none (null) if its method would be too large for HotSpot to compile. */
     static Result compile(RegionPlan plan, int maxCodeBytes) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
         cw.visit(V21, ACC_FINAL | ACC_SUPER, "xv6j/machine/CompiledRegion", null, REGION, null);
@@ -92,8 +93,8 @@ final class RegionCompiler {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
-        if (end.getOffset() > maxCodeBytes) return null;
-        return new Result(cw.toByteArray());
+        if (end.getOffset() > maxCodeBytes) return new Result(null, end.getOffset());
+        return new Result(cw.toByteArray(), end.getOffset());
     }
 
     // ---- the method --------------------------------------------------------------------

@@ -144,8 +144,10 @@ public final class Translator {
             plan = RegionPlan.of(p, slot, roots, max);
             if (plan == null) return false;
             RegionPlan planned = plan;
+            CodeCache.Key key = plan.key();
+            if (CodeCache.tooLarge(key, maxBytes)) continue; // known from an earlier machine: no need to write it again
             try {
-                r = CodeCache.get(plan.key(), k -> build(planned, k, maxBytes)); // null: too large a method, try fewer
+                r = CodeCache.get(key, k -> build(planned, k, maxBytes)); // null: too large a method, try fewer
             } catch (RuntimeException | LinkageError e) {
                 // A translator bug must not stop the machine: the interpreter runs this code
                 // instead. The tests count these (Stats.failures) and expect none.
@@ -180,7 +182,10 @@ public final class Translator {
     /** Compiles and defines a region no machine has yet; null if its method would be too large. */
     private Region build(RegionPlan plan, CodeCache.Key key, int maxBytes) {
         RegionCompiler.Result c = RegionCompiler.compile(plan, maxBytes);
-        if (c == null) return null;
+        if (c.classFile() == null) {
+            CodeCache.wasTooLarge(key, c.codeBytes());
+            return null;
+        }
         Region r = define(c.classFile());
         r.code = key.code;
         r.classBytes = c.classFile().length;
