@@ -363,6 +363,7 @@ public final class ProcTable {
             next.baton.release();
         } else {
             c.proc = null;
+            k.pacer.idle(c);
             lock.unlock();
             c.baton.release();
         }
@@ -458,6 +459,7 @@ public final class ProcTable {
                     continue;
                 }
                 run(c, p);
+                k.pacer.busy(c);
                 lock.unlock();
                 p.baton.release();          // swtch to p ...
                 c.baton.acquireUninterruptibly(); // ... until no process wants this CPU

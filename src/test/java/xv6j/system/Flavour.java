@@ -26,6 +26,12 @@ public enum Flavour {
             XvRun.Result r = XvRun.boot(image, script, observer);
             return new Run(r.status(), r.output());
         }
+
+        @Override
+        public Run boot(Path image, String script, int harts, boolean deterministic) throws Exception {
+            XvRun.Result r = XvRun.boot(image, script, harts, deterministic, 128);
+            return new Run(r.status(), r.output());
+        }
     },
     EXO("xv6j.exo.Boot") {
         @Override
@@ -34,6 +40,12 @@ public enum Flavour {
         @Override
         public Run boot(Path image, String script, Disk.Observer observer) throws Exception {
             LibosRun.Result r = LibosRun.boot(image, script, observer);
+            return new Run(r.status(), r.output());
+        }
+
+        @Override
+        public Run boot(Path image, String script, int harts, boolean deterministic) throws Exception {
+            LibosRun.Result r = LibosRun.boot(image, script, harts, deterministic);
             return new Run(r.status(), r.output());
         }
     };
@@ -76,4 +88,7 @@ public enum Flavour {
 
     /** As {@link #boot(Path, String)}, with observer (or null) watching the disk's writes and forces. */
     public abstract Run boot(Path image, String script, Disk.Observer observer) throws Exception;
+
+    /** Boots on the given number of harts, in deterministic time or in the host's (real concurrency). */
+    public abstract Run boot(Path image, String script, int harts, boolean deterministic) throws Exception;
 }
