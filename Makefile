@@ -1,21 +1,24 @@
-# xv6j's front door. Make only finds a JDK and calls Maven and java; the real build
-# lives in pom.xml and the Java tools.
+# xv6j's front door. Make only finds a JDK and calls Maven and the launchers in scripts/;
+# the real build lives in pom.xml and the Java tools.
 #
-#   make qemu          build, then boot the xv6 kernel on fs.img (Ctrl-A x quits)
-#   make EXO=1 qemu    build, then boot the exokernel on fs-exo.img
+#   make qemu          build if anything changed, then boot the xv6 kernel on fs.img
+#                      (Ctrl-A x quits, Ctrl-A h lists the other keys)
+#   make EXO=1 qemu    the same with the exokernel, on fs-exo.img
 #   make test          every test (what CI runs)
 #   make bench         the benchmark tables (also written to target/bench.json)
-#   make fs.img        (re)build the disk image; make fsck checks it; make clean
+#   make fs.img        make the disk image, or put changed programs into it;
+#   make fsck          check it; make clean starts afresh (new images too)
 #
-# Options for qemu: MEM=128 (MiB)  CPUS=1 (harts)  DET=1 (deterministic virtual time)
+# Options for qemu: MEM=128 (MiB)  CPUS=1 (harts)  DET=1 (deterministic virtual time;
+# needs CPUS=1)  ENGINE=translator|interpreter|eager (how harts run code)
 
-JDK := $(shell scripts/find-jdk)
-ifeq ($(JDK),)
+# Only the JDK's home and version, read from its release file: no JVM starts here.
+JDK_FOUND := $(shell scripts/find-jdk -v)
+ifeq ($(JDK_FOUND),)
 $(error no JDK 21 or newer found; set JAVA_HOME to one)
 endif
-export JAVA_HOME := $(JDK)
-JAVA := "$(JDK)/bin/java"
-JDK_MAJOR := $(shell $(JAVA) -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p')
+export JAVA_HOME := $(word 1,$(JDK_FOUND))
+JDK_MAJOR := $(word 2,$(JDK_FOUND))
 # Maven 3.8's own libraries use sun.misc.Unsafe, which JDK 24+ warns about on every run.
 ifeq ($(shell [ "$(JDK_MAJOR)" -ge 24 ] 2>/dev/null && echo new),new)
 export MAVEN_OPTS += --sun-misc-unsafe-memory-access=allow
@@ -24,6 +27,9 @@ endif
 ifeq ($(shell [ "$(JDK_MAJOR)" -ge 22 ] 2>/dev/null && echo new),new)
 export MAVEN_OPTS += --enable-native-access=ALL-UNNAMED
 endif
+# Maven's console library ends its run with a colour reset (ESC[0m) even when its output
+# is a pipe or a file; this keeps piped output plain text.
+export MAVEN_OPTS += -Djansi.noreset=true
 MVN ?= mvn
 MAVEN = $(MVN) -q -B -Dstyle.color=never
 
@@ -32,47 +38,57 @@ CPUS ?= 1
 DET ?= 0
 
 ifeq ($(EXO),1)
-KERNEL = target/kernel-exo.jar
+KERNEL = scripts/kernel-exo
 IMG = fs-exo.img
 UBIN = target/user/exo/bin
 # After the file system, blocks of its own for kv, the second LibOS's key-value store.
 MKFSFLAGS = --extra 1000
 else
-KERNEL = target/kernel.jar
+KERNEL = scripts/kernel
 IMG = fs.img
 UBIN = target/user/kernel/bin
 MKFSFLAGS =
 endif
-QEMUFLAGS = -m $(MEM) -c $(CPUS) $(if $(filter 1,$(DET)),-d)
+QEMUFLAGS = -m $(MEM) -c $(CPUS) $(if $(filter 1,$(DET)),-d) $(if $(ENGINE),-e $(ENGINE))
 
 .PHONY: all build qemu test bench fsck clean $(IMG)
 
 all: build
 
-build:
+# Maven runs only when something it builds from is newer than its last successful
+# build: deciding that nothing changed takes Maven seconds, and make milliseconds.
+# Folders are listed too, so a file added or deleted counts as a change.
+BUILT = target/.built
+$(BUILT): pom.xml $(shell find src/main user)
 	$(MAVEN) -DskipTests package
+	@touch $@
 
-# The image is made again only when a program or the README is newer than it, so
-# what you write in one session is still there in the next, as with xv6's fs.img.
-$(IMG): build
+build: $(BUILT)
+
+# The image is made once and then kept: when a program or the README changed, they are
+# put into it in place (mkfs --update), and what you made in it stays, as with a disk.
+# Only when it cannot be updated (corrupt, full) is a new one made, the old one kept
+# beside it and a loud message printed.
+$(IMG): $(BUILT)
 	@if [ ! -f $@ ] || [ -n "$$(find $(UBIN) README.md -newer $@ 2>/dev/null)" ]; then \
-		$(JAVA) -jar target/mkfs.jar $(MKFSFLAGS) $@ README.md $(UBIN)/*; fi
+		scripts/mkfs --update $(MKFSFLAGS) $@ README.md $(UBIN)/*; fi
 
 qemu: $(IMG)
-	$(JAVA) -jar $(KERNEL) $(QEMUFLAGS) $(IMG)
+	@$(KERNEL) $(QEMUFLAGS) $(IMG)
 
 fsck:
-	$(JAVA) -jar target/fsck.jar $(IMG)
+	@scripts/fsck $(IMG)
 
 # The old reports go first: the summary counts every report it finds, and a test class
 # since deleted or renamed would otherwise be counted from its last run.
 test:
 	rm -rf target/surefire-reports
 	$(MAVEN) verify
+	@touch $(BUILT)
 	@scripts/test-summary target/surefire-reports
 
 # Compiles what the benchmarks need (never runs the tests), then runs xv6j.bench.Bench.
-bench:
+bench: $(BUILT)
 	$(MAVEN) test-compile exec:exec@bench
 
 clean:

@@ -24,7 +24,8 @@ typedef unsigned long exo_u64;
 #define E_BADCAP   -2   // not a live handle in the caller's table
 #define E_TYPE     -3   // the handle names a capability of the wrong type
 #define E_RIGHTS   -4   // the capability lacks a right the call needs, or more rights were asked for
-#define E_NOMEM    -5   // no free physical page, or no memory for the kernel's records
+#define E_NOMEM    -5   // the memory capability's quota (or its range) has no page left: for the page
+                        // asked for, or for the kernel's records the call needs (see "Memory" below)
 #define E_RANGE    -6   // an address, page or block outside what the capability covers
 #define E_FULL     -7   // the target capability table is full
 #define E_BUSY     -8   // the resource is in use (a hinted page or block range already taken)
@@ -35,7 +36,7 @@ typedef unsigned long exo_u64;
 
 // ---- capability types ----
 #define CAP_PAGE    1   // one physical page
-#define CAP_MEMORY  2   // a range of physical pages that pages may be allocated from
+#define CAP_MEMORY  2   // a range of physical pages that pages may be allocated from, and a quota
 #define CAP_BLOCKS  3   // a range of disk blocks
 #define CAP_ENV     4   // an environment
 #define CAP_CPU     5   // CPU time: an environment runs only while it holds one
@@ -81,7 +82,28 @@ struct exo_capinfo {
     exo_u64 first;     // PAGE: physical page number (physical address / EXO_PGSIZE); MEMORY: first page number;
                        // BLOCKS: first block; ENV: environment id; others: 0
     exo_u64 count;     // MEMORY: pages; BLOCKS: blocks; PAGE, ENV, others: 1
+    exo_u64 quota;     // MEMORY: the quota, in pages (below); others: 0
+    exo_u64 used;      // MEMORY: pages charged to the quota now, its sub-quotas' included; others: 0
 };
+
+// ---- memory: quotas ----
+// Everything the kernel keeps is paid for in pages of some CAP_MEMORY capability's quota,
+// as in seL4, where kernel objects are made from untyped memory: so running out of memory
+// is always a quota running out, the asker's own, never the machine's.
+//   - A page (capalloc CAP_PAGE) is charged to the quota of the memory capability it
+//     comes from, until the last capability naming it goes.
+//   - An environment's kernel memory is charged to the quota of the memory capability
+//     that pays for it (capalloc CAP_ENV's src): its record (registers, activations, its
+//     queue of revocation notices) and its root page table, 2 pages from the start; then
+//     each page-table page as its address space needs one (a page table that unmapping
+//     empties goes back), and a page for every EXO_RECORDS_PER_PAGE capabilities in its
+//     table and mappings in its address space.
+// A quota is a limit on what may be charged to it and to every quota derived from it at
+// once: capgrant may give a memory capability a quota of its own (smaller), and a page
+// charged to that one counts against both. The first environment's memory has a quota of
+// all RAM, so the kernel never promises more pages than there are.
+#define EXO_RECORDS_PER_PAGE 64
+#define EXO_ENV_PAGES 2
 
 // ---- capabilities ----
 
@@ -98,9 +120,12 @@ struct exo_capinfo {
 //   CAP_ENV:   creates an environment: an empty address space, an empty capability table,
 //              stopped, and without CPU: it does not run until it is given a CAP_CPU
 //              capability (capgrant) and started (env_ctl ENV_START). The caller is its
-//              parent and gets EV_CHILD when it exits. hint, src and count are ignored.
-//              The capability is a root (CAP_ALL). E_NOMEM when RAM or environment
-//              records (1024 at a time) run out.
+//              parent and gets EV_CHILD when it exits. src = a CAP_MEMORY handle with CAP_R
+//              of the caller's that pays for the environment's kernel memory (EXO_ENV_PAGES
+//              now, more as it grows: see "Memory"); the environment lives no longer than
+//              that capability: freeing or revoking it, or the caller's end, destroys it
+//              (status -1). hint and count are ignored. The capability is a root (CAP_ALL).
+//              E_NOMEM when src's quota cannot pay.
 //   Other types: E_INVAL (use capgrant to derive MEMORY ranges and the rest).
 long capalloc(int type, long hint, int src, long count);
 
@@ -111,13 +136,18 @@ long capalloc(int type, long hint, int src, long count);
 long capfree(int handle);
 
 // Derives a capability for environment env (EXO_SELF, or a CAP_ENV handle of the caller
-// with CAP_W or CAP_X: its controller, or one that may call it) with the given rights,
-// which must be a subset of the source's (else E_RIGHTS); needs CAP_GRANT on the source.
-// For CAP_BLOCKS and CAP_MEMORY, [first, first+count) must lie inside the source's range
-// and becomes the new capability's range (count 0: the whole range); first and count are
-// ignored for other types. Returns the new handle, in env's table (E_FULL if it is full,
-// E_DEAD if env has exited).
-long capgrant(int handle, int env, int rights, long first, long count);
+// with CAP_W: its controller; the right to call an environment is not the right to fill
+// its table) with the given rights, which must be a subset of the source's (else
+// E_RIGHTS); needs CAP_GRANT on the source. For CAP_BLOCKS and CAP_MEMORY,
+// [first, first+count) must lie inside the source's range and becomes the new
+// capability's range (count 0: the whole range); first and count are ignored for other
+// types. For CAP_MEMORY, quota > 0 gives the new capability a quota of its own of that
+// many pages (at most the source's quota, else E_RANGE), derived from the source's; 0
+// shares the source's quota. quota is ignored for other types. A CAP_CPU derived this way
+// is a share of the source's time (see "the CPU"). The slot in env's table is paid from
+// env's kernel memory (E_NOMEM). Returns the new handle, in env's table (E_FULL if it is
+// full, E_DEAD if env has exited).
+long capgrant(int handle, int env, int rights, long first, long count, long quota);
 
 // Removes every capability derived from this one, transitively, in every environment,
 // and every mapping, binding and pending protected control transfer made through them
@@ -132,6 +162,13 @@ long caprevoke(int handle);
 long capinfo(int handle, struct exo_capinfo *info);
 
 // ---- the CPU ----
+// Time is divided along the derivation tree of CAP_CPU capabilities: a capability's time
+// goes round robin to its holder (if it runs on that capability: an environment runs on
+// the first CPU capability with CAP_X it was given) and to each capability derived from
+// it, one slice each. So an environment that gives CPU to a thousand others shares out
+// its own time and takes nothing from anyone else. A caller waiting for a busy callee
+// lends its time to the call the callee is serving, so a callee is never held up by the
+// slices of the caller it serves.
 #define EXOSCHED_YIELD    0  // give up the rest of the slice
 #define EXOSCHED_YIELD_TO 1  // a = CAP_ENV handle (CAP_W or CAP_X): run that environment next with the
                              //     rest of this slice; E_AGAIN (and no yield) if it cannot run now
@@ -161,7 +198,8 @@ long exosched(int op, long a, long b);
 // ---- environments ----
 #define ENV_START   0   // let it run (when it holds CPU)
 #define ENV_STOP    1   // stop running it
-#define ENV_DESTROY 2   // arg = exit status: destroy it; everything only it held is freed
+#define ENV_DESTROY 2   // arg = exit status: destroy it; everything only it held is freed, and every
+                        // environment its memory capabilities paid for is destroyed too
 #define ENV_GETREGS 3   // arg = struct exo_regs *: read its saved registers
 #define ENV_SETREGS 4   // arg = struct exo_regs *: set them
 #define ENV_INFO    5   // arg = struct exo_envinfo *
@@ -170,7 +208,14 @@ long exosched(int op, long a, long b);
 // ENV_INFO needs CAP_R. EXO_SELF works for all (ENV_DESTROY on EXO_SELF is exit;
 // ENV_SETREGS on EXO_SELF continues from the new registers). E_DEAD for an exited
 // environment, except ENV_INFO, which still reports its status. The registers of an
-// environment serving a protected control transfer are those of the call.
+// environment serving a protected control transfer are those of the call. ENV_STOP stops
+// the environment's own code: a call it is serving, or that it made and that another
+// environment is serving, goes on.
+//
+// An environment that no other environment holds a CAP_ENV for can never be controlled,
+// called or waited for again: the kernel destroys it (status -1) when the last such
+// capability goes, and everything it held comes back. (The first environment, which no
+// one names, is the exception: its end is the machine's.)
 struct exo_regs {
     exo_u64 x[32];   // x[0] is ignored
     exo_u64 f[32];   // raw floating-point registers
@@ -236,7 +281,7 @@ long exo_cons_write(int console, const void *buf, long n);
 // (block with EXOSCHED_BLOCK EV_CONSOLE). Input is raw: no echo, no line editing.
 long exo_cons_read(int console, void *buf, long n);
 // Ticks since boot (CAP_CLOCK with CAP_R): 10 a second.
-long exo_ticks(int clock);
+long exo_ticks(int clock);  // always the tick the clock is at now, whatever the caller did before
 
 // ---- upcalls ----
 // Faults, illegal instructions and breakpoints of the environment, the end of its time
@@ -292,14 +337,22 @@ long pct_register(void (*entry)(void), exo_u64 stack_top, int policy);
 // transfer (below; out is then untouched). The return value is only the transfer's, so a
 // callee's result can never be mistaken for an exokernel error.
 // The call runs at once on the caller's CPU and time slice; the callee's own state is
-// saved and restored around it. A callee already serving a call makes the caller wait.
-// E_REFUSED if the callee has no entry or its policy refuses the caller; E_BUSY if the
-// callee is the caller or one of its callers (it would wait for itself); E_DEAD if the
-// callee has exited or dies during the call.
+// saved and restored around it. A callee already serving a call, or itself waiting to
+// call, makes the caller wait. E_REFUSED if the callee has no entry or its policy refuses
+// the caller; E_BUSY if the callee is the caller or one of its callers (it would wait for
+// itself); E_DEAD if the callee has exited or dies during the call.
+//
+// A call survives its caller. Whatever happens to the caller meanwhile (destroyed,
+// stopped, its CPU or its capability for the callee revoked), the call runs on in the
+// callee until the callee returns; only its results are dropped if the caller is gone.
+// The callee is never resumed in a state it did not choose: it never learns of the
+// caller's end in the middle of a call, and needs no code to unwind one. A call whose
+// caller is gone runs on the callee's own CPU, or on the time of callers waiting for it.
 long pct_call(int env, const exo_u64 args[6], exo_u64 out[6]);
 
-// Ends a call: results r[0..5] go to the caller. Does not return: called while not
-// serving a call, the stub stops at a breakpoint (a fault, to the fault upcall if any).
+// Ends a call: results r[0..5] go to the caller (if it still exists). Does not return:
+// called while not serving a call, the stub stops at a breakpoint (a fault, to the fault
+// upcall if any).
 void pct_return(const exo_u64 r[6]) __attribute__((noreturn));
 
 // The caller's own environment id.

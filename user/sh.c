@@ -495,8 +495,14 @@ int main(int argc, char **argv) {
         prompt = 0;
     }
 
+    // Reading the console, the shell is the interactive one: ^C kills what it runs. Said
+    // before every prompt, so it is this shell again when one started from it has ended.
+    struct stat st;
+    int console = prompt && fstat(0, &st) == 0 && st.type == T_DEVICE;
+
     static char line[MAXLINE];
     for (;;) {
+        if (console) interactive();
         if (prompt) write(2, "$ ", 2);
         int n = getline(in, line, sizeof line);
         if (n == -1) break;

@@ -32,6 +32,8 @@ int main(int argc, char **argv);
 
 // Workers have no console (a read of it would wait for the user); they report here.
 static int reportfd = -1;
+// And they count their calls here, for the progress lines (see progress()).
+static int progressfd = -1;
 
 static void report(const char *what, long a) {
     char msg[96];
@@ -432,7 +434,10 @@ static void worker(int ops) {
     brk0 = sbrk(0);
     for (int i = 1; i <= ops; i++) {
         fuzzcall(1);
-        if (i % 100 == 0) write(reportfd, ".", 1);     // progress: 100 calls made
+        if (i % 100 == 0) {                             // progress: 100 calls made
+            write(reportfd, ".", 1);
+            write(progressfd, ".", 1);
+        }
     }
     for (int i = 0; i < nkids; i++) kill(kids[i]);
     while (wait(0) >= 0) {}
@@ -502,6 +507,21 @@ static int mainpid;
 static void deadline(int ticks) {
     sleep(ticks);
     killsince(mainpid + 1);
+    exit(0);
+}
+
+// Prints a line each time another tenth of the calls has been made, so that a long run
+// (minutes on kernel-exo) shows it is going; killed by main when the workers are done.
+static void progress(int fd, int seed, int total) {
+    char dots[64];
+    int n, made = 0, shown = 0;
+    while ((n = read(fd, dots, sizeof dots)) > 0) {
+        made += 100 * n;
+        if (made * 10 / total > shown) {
+            shown = made * 10 / total;
+            printf("sysfuzz %d: %d of %d calls made\n", seed, made, total);
+        }
+    }
     exit(0);
 }
 
@@ -598,6 +618,16 @@ int main(int argc, char **argv) {
     // until they are all made, then learn the highest, up to which workers kill nothing.
     int last = fork();
     if (last == 0) deadline(DEADLINE);
+    int prog[2], progressor = -1;
+    if (ops >= 1000 && pipe(prog) == 0) {
+        progressor = fork();
+        if (progressor == 0) {
+            close(prog[1]);
+            progress(prog[0], (int)s, ops * nworkers);
+        }
+        close(prog[0]);
+        progressfd = prog[1];
+    }
     int go[2];
     if (pipe(go) != 0) {
         printf("sysfuzz: pipe failed\n");
@@ -620,6 +650,7 @@ int main(int argc, char **argv) {
         if (pid > protect) protect = pid;
     }
     close(reports[1]);
+    if (progressfd >= 0) close(progressfd);
     close(go[0]);
     for (int c = 0; c < nworkers; c++) write(go[1], &protect, sizeof protect);
     close(go[1]);
@@ -628,9 +659,10 @@ int main(int argc, char **argv) {
     while (left > 0) {
         int w = wait(0);
         if (w < 0) break;
-        if (w != last) left--;
+        if (w != last && w != progressor) left--;
     }
     kill(last);
+    if (progressor > 0) kill(progressor);
     while (wait(0) >= 0) {}
 
     // Kill what is left of the workers and their children (orphans now, init's), which

@@ -1,5 +1,5 @@
 // The whole interface a user program sees: types, the kernel's limits and structures,
-// the 21 system calls and the small C library (ulib.c, printf.c, umalloc.c).
+// the 22 system calls and the small C library (ulib.c, printf.c, umalloc.c).
 // `#include "user.h"` is all a program needs. The system calls are ecall stubs
 // (usys.S) on the xv6 kernel and LibOS functions on the exokernel; programs can
 // not tell the difference, which is why nothing outside usys.S may ecall.
@@ -88,6 +88,9 @@ int getpid(void);
 char *sbrk(int n);              // returns the old break, or (char *)-1
 int sleep(int ticks);
 int uptime(void);               // ticks since boot
+int interactive(void);          // the caller reads commands from the console (the shell): from
+                                // now on ^C there kills what it waits for (its descendants),
+                                // never itself, and at its prompt ends the line being typed
 
 // ---- ulib.c ------------------------------------------------------------------------
 int stat(const char *path, struct stat *st);

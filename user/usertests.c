@@ -11,7 +11,7 @@
 // FAILED.
 //
 // The tests assume xv6's layout: programs (echo) in the root directory, the console at
-// major 1, and the ABI of DESIGN.md (decision 4).
+// major 1, and the ABI of docs/architecture.md (decision 4).
 #include "user.h"
 #include "countfree.h"
 

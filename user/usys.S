@@ -36,3 +36,4 @@
         syscall link,   19
         syscall mkdir,  20
         syscall close,  21
+        syscall interactive, 22

@@ -28,7 +28,7 @@ static void on_fault(struct exo_frame *f) {
     if (f->tval == REVOKE_HERE) {
         // Lose a handle while in this handler: the notice upcall comes after exo_resume.
         long p = page_alloc();
-        capgrant((int)p, EXO_SELF, CAP_R, 0, 0);
+        capgrant((int)p, EXO_SELF, CAP_R, 0, 0, 0);
         caprevoke((int)p);
         capfree((int)p);
     }

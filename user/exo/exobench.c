@@ -119,8 +119,8 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     long ping = spawn(player, 0, SPAWN_STOPPED), pong = spawn(player, 1, SPAWN_STOPPED);
     give_page((int)page, (int)ping, SHARED, CAP_R | CAP_W, MAP_R | MAP_W);
     give_page((int)page, (int)pong, SHARED, CAP_R | CAP_W, MAP_R | MAP_W);
-    s->peer[0] = capgrant((int)pong, (int)ping, CAP_X, 0, 0);
-    s->peer[1] = capgrant((int)ping, (int)pong, CAP_X, 0, 0);
+    s->peer[0] = capgrant((int)pong, (int)ping, CAP_X, 0, 0, 0);
+    s->peer[1] = capgrant((int)ping, (int)pong, CAP_X, 0, 0, 0);
     env_ctl((int)ping, ENV_START, 0);
     env_ctl((int)pong, ENV_START, 0);
     wait_child((int)ping);

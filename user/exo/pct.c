@@ -91,7 +91,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     EXPECT(env_state((int)s1), ENV_STATE_BLOCKED);
 
     // Nested: s1 calls s2 through a handle we grant it, and adds one to each result.
-    long s2_for_s1 = capgrant((int)s2, (int)s1, CAP_X, 0, 0);
+    long s2_for_s1 = capgrant((int)s2, (int)s1, CAP_X, 0, 0, 0);
     EXPECT(s2_for_s1 >= 0, 1);
     exo_u64 nested[6] = {OP_NESTED, 10, 20, 30, 4, s2_for_s1};
     EXPECT(call((int)s2, args, out), 0); // s2 is up
@@ -108,7 +108,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     EXPECT(pct_call(EXO_SELF, args, out), E_REFUSED); // we registered no entry
     EXPECT(pct_call(12345, args, out), E_BADCAP);
     EXPECT(pct_call(EXO_BOOT_CONSOLE, args, out), E_TYPE);
-    long weak = capgrant((int)s1, EXO_SELF, CAP_R, 0, 0);
+    long weak = capgrant((int)s1, EXO_SELF, CAP_R, 0, 0, 0);
     EXPECT(pct_call((int)weak, args, out), E_RIGHTS); // no CAP_X
     EXPECT(out[0], 77);
     exo_u64 self[6] = {OP_SELF, 0, 0, 0, 0, 0};

@@ -38,8 +38,8 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     EXPECT(give_page((int)page, (int)ping, SHARED, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
     EXPECT(give_page((int)page, (int)pong, SHARED, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
     // Each gets a handle for the other that lets it yield to it (CAP_X) and nothing more.
-    s->peer[0] = capgrant((int)pong, (int)ping, CAP_X, 0, 0);
-    s->peer[1] = capgrant((int)ping, (int)pong, CAP_X, 0, 0);
+    s->peer[0] = capgrant((int)pong, (int)ping, CAP_X, 0, 0, 0);
+    s->peer[1] = capgrant((int)ping, (int)pong, CAP_X, 0, 0, 0);
     EXPECT(exosched(EXOSCHED_YIELD_TO, ping, 0), E_AGAIN); // stopped: it cannot run now
     env_ctl((int)ping, ENV_START, 0);
     env_ctl((int)pong, ENV_START, 0);

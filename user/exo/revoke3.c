@@ -48,7 +48,7 @@ static long holder(long me) {
     if (me < 3) {
         p[me] = me * 111; // our mark, for /init to see
         // Pass it on: D may only read it.
-        m->handle[me + 1] = capgrant((int)h, (int)m->next_env[me], me == 2 ? CAP_R : CAP_R | CAP_W | CAP_GRANT, 0, 0);
+        m->handle[me + 1] = capgrant((int)h, (int)m->next_env[me], me == 2 ? CAP_R : CAP_R | CAP_W | CAP_GRANT, 0, 0, 0);
         EXPECT(m->handle[me + 1] >= 0, 1);
     } else {
         EXPECT(p[0] + p[1] + p[2], 1000 + 111 + 222);
@@ -85,8 +85,8 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
         env[i] = spawn(holder, i, SPAWN_STOPPED);
         EXPECT(give_page((int)mh, (int)env[i], MBOX, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
     }
-    for (int i = 1; i < 3; i++) m->next_env[i] = capgrant((int)env[i + 1], (int)env[i], CAP_R | CAP_W, 0, 0);
-    m->handle[1] = capgrant((int)page, (int)env[1], CAP_R | CAP_W | CAP_GRANT, 0, 0);
+    for (int i = 1; i < 3; i++) m->next_env[i] = capgrant((int)env[i + 1], (int)env[i], CAP_R | CAP_W, 0, 0, 0);
+    m->handle[1] = capgrant((int)page, (int)env[1], CAP_R | CAP_W | CAP_GRANT, 0, 0, 0);
     m->stage = 0;
     for (int i = 1; i <= 3; i++) env_ctl((int)env[i], ENV_START, 0);
     while (m->stage != 3) exosched(EXOSCHED_YIELD, 0, 0);

@@ -250,6 +250,8 @@ int main(int argc, char **argv) {
     if (argc > 1) {
         status = run(argc - 1, argv + 1);
     } else {
+        kv_printf(1, "kv: one command a line: put KEY VALUE, get KEY, del KEY, list, sync, stats, check;"
+                     " quit (or ^D) to leave\n");
         for (;;) {
             kv_printf(1, "kv> ");
             int n = 0;

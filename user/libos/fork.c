@@ -79,7 +79,7 @@ static int give_page(int env, uint64 va, vpte_t e, int copy) {
         }
         lo_memmove((void *)SCRATCH_WORK, (void *)va, PG);
         exo_unmap(EXO_SELF, SCRATCH_WORK);
-        hc = capgrant((int)nh, env, CAP_R | CAP_W | CAP_X | CAP_GRANT, 0, 0);
+        hc = capgrant((int)nh, env, CAP_R | CAP_W | CAP_X | CAP_GRANT, 0, 0, 0);
         capfree((int)nh);   // the child's capability keeps the page alive
         if (hc < 0) return -1;
         CHILD_VPT[va / PG] = VP_MAKE(hc, (f & ~VP_COW) | VP_CAPW);
@@ -89,11 +89,11 @@ static int give_page(int env, uint64 va, vpte_t e, int copy) {
             if (exo_map(EXO_SELF, va, h, vp_perm(ne)) < 0) return -1;
             vpt_set(va, ne);
         }
-        hc = capgrant(h, env, CAP_R | CAP_X | CAP_GRANT, 0, 0);
+        hc = capgrant(h, env, CAP_R | CAP_X | CAP_GRANT, 0, 0, 0);
         if (hc < 0) return -1;
         CHILD_VPT[va / PG] = VP_MAKE(hc, (f | VP_COW) & ~VP_CAPW);
     } else {
-        hc = capgrant(h, env, CAP_R | CAP_X | CAP_GRANT, 0, 0);
+        hc = capgrant(h, env, CAP_R | CAP_X | CAP_GRANT, 0, 0, 0);
         if (hc < 0) return -1;
         CHILD_VPT[va / PG] = VP_MAKE(hc, f & ~VP_CAPW);
     }
@@ -101,8 +101,8 @@ static int give_page(int env, uint64 va, vpte_t e, int copy) {
     return exo_map(env, va, (int)hc, vp_perm(ce)) < 0 ? -1 : 0;
 }
 
-static int fork_build(int env, const struct creator *c, int pid, const struct forkregs *r) {
-    if (build_begin(env, c, pid) < 0) return -1;
+static int fork_build(int env, int pid, const struct forkregs *r) {
+    if (build_begin(env, UPROC->h_mem, &process_handles, pid) < 0) return -1;
     struct uproc *cu = CHILD;
     cu->sz = UPROC->sz;
     cu->fork_sp = r->sp;
@@ -118,7 +118,7 @@ static int fork_build(int env, const struct creator *c, int pid, const struct fo
             if (build_vpt(env, va) < 0 || give_page(env, va, e, va == stackpage) < 0) return -1;
         }
     }
-    if (build_finish(env, c) < 0) return -1;
+    if (build_finish(env) < 0) return -1;
 
     struct exo_regs *g = &BUILD->regs;
     lo_memset(g, 0, sizeof *g);
@@ -143,11 +143,13 @@ int fork_c(struct forkregs *r) {
     long pid = srv(SRV_FORK, 0, 0, 0, out);
     if (pid < 0) return libos_leave(-1);
     int env = (int)out[1];
-    struct creator c = {UPROC->h_mem, UPROC->h_srv, UPROC->h_cons, UPROC->h_clock, UPROC->h_cpu};
-    int ok = fork_build(env, &c, (int)pid, r) == 0 && srv(SRV_FORK_START, pid, 0, 0, 0) == 0;
-    // The child holds its own capabilities for everything it maps: our side can go.
+    int ok = fork_build(env, (int)pid, r) == 0;
+    // The child holds its own capabilities for everything it maps: our side can go. (Our
+    // handle on its environment would go anyway: the server takes it back when it starts
+    // the child.)
     build_release();
     capfree(env);
+    ok = ok && srv(SRV_FORK_START, pid, 0, 0, 0) == 0;
     if (!ok) {
         srv(SRV_FORK_ABORT, pid, 0, 0, 0);
         return libos_leave(-1);

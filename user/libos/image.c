@@ -12,19 +12,19 @@
 #include "lib/elf.h"
 
 // A fresh page of the image at va, with the flags of its segment.
-static int image_page(int env, const struct creator *c, uint64 va, int flags) {
+static int image_page(int env, uint64 va, int flags) {
     struct build *b = BUILD;
     if (build_vpt(env, va) < 0) return -1;
     int i = (int)(va / PG / VPT_PER_PAGE);
     if (b->own_own[i] == 0) {
-        long h = page_private(OWN_VPT_VA + (uint64)i * PG);
+        long h = page_from(b->mem, OWN_VPT_VA + (uint64)i * PG);
         if (h < 0) return -1;
         b->own_own[i] = (int)h + 1;
     }
-    long h = capalloc(CAP_PAGE, -1, c->h_mem, 0);
+    long h = capalloc(CAP_PAGE, -1, b->mem, 0);
     if (h < 0) return -1;
     OWN_VPT[va / PG] = VP_MAKE(h, flags);
-    long hc = capgrant((int)h, env, CAP_R | CAP_W | CAP_X | CAP_GRANT, 0, 0);
+    long hc = capgrant((int)h, env, CAP_R | CAP_W | CAP_X | CAP_GRANT, 0, 0, 0);
     if (hc < 0) return -1;
     CHILD_VPT[va / PG] = VP_MAKE(hc, flags | VP_CAPW);
     return 0;
@@ -92,9 +92,9 @@ void image_release(void) {
     }
 }
 
-int image_build(int env, const struct creator *c, struct image_src *src, char **argv, int pid,
+int image_build(int env, int mem, const struct handles *h, struct image_src *src, char **argv, int pid,
                 const struct fdinfo *fd, const char *name) {
-    if (build_begin(env, c, pid) < 0) return -1;
+    if (build_begin(env, mem, h, pid) < 0) return -1;
     struct elf_info info;
     uchar buf[ELF_EHDR_SIZE];
     if (src->read(src->ctx, 0, buf, ELF_EHDR_SIZE) != ELF_EHDR_SIZE || elf_header(buf, ELF_EHDR_SIZE, &info) < 0)
@@ -115,7 +115,7 @@ int image_build(int env, const struct creator *c, struct image_src *src, char **
         // segment's rights; the segment must not start below what is there.
         if (seg.vaddr < PGROUNDDOWN(sz)) goto bad;
         for (uint64 va = PGROUNDUP(sz); va < seg.vaddr + seg.memsz; va += PG) {
-            if (image_page(env, c, va, flags) < 0) goto bad;
+            if (image_page(env, va, flags) < 0) goto bad;
         }
         if (load(src, &seg) < 0) goto bad;
         if (seg.vaddr + seg.memsz > sz) sz = seg.vaddr + seg.memsz;
@@ -123,7 +123,7 @@ int image_build(int env, const struct creator *c, struct image_src *src, char **
 
     // The guard page (left unmapped) and the stack.
     uint64 stack = PGROUNDUP(sz) + PG;
-    if (image_page(env, c, stack, VP_R | VP_W) < 0 || window(stack) < 0) goto bad;
+    if (image_page(env, stack, VP_R | VP_W) < 0 || window(stack) < 0) goto bad;
     uint64 sp = 0;
     int argc = push_args(stack, argv, &sp);
     exo_unmap(EXO_SELF, SCRATCH_WORK);
@@ -133,7 +133,7 @@ int image_build(int env, const struct creator *c, struct image_src *src, char **
     u->sz = stack + PG;
     for (int i = 0; i < LIBOS_NOFILE; i++) u->fd[i] = fd[i];
     lo_strlcpy(u->name, name, LIBOS_NAMELEN);
-    if (build_finish(env, c) < 0) goto bad;
+    if (build_finish(env) < 0) goto bad;
     for (uint64 va = 0; va < u->sz; va += PG) {
         if (BUILD->own_own[va / PG / VPT_PER_PAGE] == 0) continue;
         vpte_t e = CHILD_VPT[va / PG];

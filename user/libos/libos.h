@@ -5,6 +5,7 @@
 #include "exo.h"
 #include "uproc.h"
 #include "srvproto.h"
+#include "build.h"
 #include "lib/lib.h"
 
 // ---- every call of the xv6 API (call.c) ----
@@ -55,48 +56,7 @@ long page_from(int mem, uint64 va);
 // ---- faults and time slices (fault.c) ----
 void libos_upcalls(void);
 
-// ---- building a new environment (image.c) ----
-// Who builds: the capabilities a new environment's are derived from.
-struct creator {
-    int h_mem, h_srv, h_cons, h_clock, h_cpu;
-};
-
-// Where a program's bytes come from: read(ctx, off, dst, n) reads n <= PG bytes at off.
-struct image_src {
-    long (*read)(void *ctx, uint64 off, void *dst, long n);
-    void *ctx;
-};
-
-// The builder's page: what fork and exec keep while they prepare a child.
-#define LIBOS_MAXARG 32
-struct build {
-    int own_vpt[VPT_PAGES];     // our handle + 1 on each page of the child's software page table
-    int own_own[VPT_PAGES];     // our handle + 1 on each page of OWN_VPT
-    int own_uproc[UPROC_PAGES]; // our handles on the child's uproc region (-1: none)
-    uint64 argv[LIBOS_MAXARG];
-    struct exo_regs regs;
-};
-#define BUILD ((struct build *)BUILD_VA)
-#define CHILD ((struct uproc *)CHILD_UPROC_VA)
-#define CHILD_VPT ((volatile vpte_t *)CHILD_VPT_VA)
-#define OWN_VPT ((volatile vpte_t *)OWN_VPT_VA)
-
-// The child's uproc region and the handles every environment gets, granted into env.
-int build_begin(int env, const struct creator *c, int pid);
-// A page of the child's software page table covering va, in CHILD_VPT. 0 or -1.
-int build_vpt(int env, uint64 va);
-// Maps the child's uproc region and software page table into it, through its handles;
-// grants it a CPU. 0 or -1.
-int build_finish(int env, const struct creator *c);
-// Releases what build_* gave us: the windows on the child's pages and our handles.
-void build_release(void);
-
-// Loads the program at src into env, as exec: segments, the stack with argv (a user
-// pointer, read with checked copies), the uproc with pid, descriptors and name. 0 or -1.
-int image_build(int env, const struct creator *c, struct image_src *src, char **argv, int pid,
-                const struct fdinfo *fd, const char *name);
-// Our handles on the image's pages (the child holds its own): freed after image_build.
-void image_release(void);
+// ---- building a new environment (build.c, image.c): build.h ----
 
 // ---- start-up (start.c) ----
 // The first environment's start, linked into init only (server/boot.c); the weak default

@@ -32,7 +32,7 @@ int pipe_read(int pipe, char *buf, int n) {
     struct pipepage *p = page_of(pipe);
     if (n == 0) return 0;
     for (;;) {
-        pipe_lock(p);
+        pipe_lock(p, UPROC->envid);
         int r = pipe_get(p, (uchar *)buf, n, copy_checked);
         if (r == PIPE_WAIT) {
             if (IPC->killed) {
@@ -55,7 +55,7 @@ int pipe_write(int pipe, const char *buf, int n) {
     struct pipepage *p = page_of(pipe);
     int done = 0;
     while (done < n) {
-        pipe_lock(p);
+        pipe_lock(p, UPROC->envid);
         int r = pipe_put(p, (const uchar *)buf + done, n - done, copy_checked);
         if (r == PIPE_WAIT) {
             if (IPC->killed) {

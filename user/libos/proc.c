@@ -37,6 +37,11 @@ int kill(int pid) {
     return libos_leave(srv(SRV_KILL, pid, 0, 0, 0));
 }
 
+int interactive(void) {
+    libos_enter();
+    return libos_leave(srv(SRV_INTERACTIVE, 0, 0, 0, 0));
+}
+
 int getpid(void) {
     libos_enter();
     return libos_leave(UPROC->pid);

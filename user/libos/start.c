@@ -60,6 +60,7 @@ uint64 fork_child_sp(void) {
 // The first steps of an exec'd or forked environment, on the start-up stack.
 void libos_start(void);
 void libos_start(void) {
+    UPROC->envid = (int)exo_envid();
     UPROC->depth = 0;
     UPROC->exiting = 0;
     if (UPROC->pid == 0) libos_server();    // does not return
@@ -97,6 +98,7 @@ __attribute__((weak)) void libos_boot(int argc, char **argv, struct exo_bootinfo
     u->h_cons = EXO_BOOT_CONSOLE;
     u->h_clock = EXO_BOOT_CLOCK;
     u->h_cpu = EXO_BOOT_CPU;
+    u->h_storage = -1;
     for (int i = 0; i < UPROC_PAGES; i++) u->h_uproc[i] = (int)h[i];
     u->sz = BARE_HEAP;
     for (int fd = 0; fd < 3; fd++) {
@@ -105,6 +107,7 @@ __attribute__((weak)) void libos_boot(int argc, char **argv, struct exo_bootinfo
         u->fd[fd].major = CONSOLE;
     }
     lo_strlcpy(u->name, argc > 0 ? argv[0] : "bare", LIBOS_NAMELEN);
+    u->envid = (int)exo_envid();
     libos_upcalls();
     exit(main(argc, argv));
 }

@@ -16,6 +16,20 @@
 #include "lib/types.h"
 #include "layout.h"
 
+// The handles the file server puts in every process's environment when it makes it (the
+// table is empty then, so they get these numbers), each with only the rights the LibOS
+// needs. The creator (fork's parent, exec's old environment) adds the pages of the image
+// and of the LibOS region, through a capability for the new environment that the server
+// takes back before the environment starts: no process keeps control of another.
+#define LH_MEM   0      // CAP_MEMORY R|W|X|GRANT: the process's memory, with its quota
+#define LH_CPU   1      // CAP_CPU X: its share of time
+#define LH_SRV   2      // CAP_ENV X: the file server
+#define LH_CONS  3      // CAP_CONSOLE W: output (input is the server's)
+#define LH_CLOCK 4      // CAP_CLOCK R
+#define LH_TOKEN 5      // CAP_PAGE R, never mapped: the server revokes it to wake a killed process
+#define LH_IPC   6      // the two IPC pages (R|W), mapped at IPC_VA: handles LH_IPC and LH_IPC + 1
+#define LH_FIRST_FREE 8 // the creator's grants start here
+
 #define UPROC_MAGIC 0x534f42494cUL   // "LIBOS"
 #define EXEC_MAGIC 0x63657865UL      // in a2 at entry: "exec"; anything else means the boot loader
 
@@ -58,6 +72,7 @@ struct uproc {
     int h_cons;                     // CAP_CONSOLE
     int h_clock;                    // CAP_CLOCK
     int h_cpu;                      // CAP_CPU
+    int h_storage;                  // CAP_BLOCKS (R|W): the program's disk storage (/storage), or -1
     int h_uproc[UPROC_PAGES];       // this region's pages: the struct, the builder's page, the stacks
     int vptdir[VPT_PAGES];          // handle + 1 of each page of the software page table
     uint64 sz;                      // the program break: memory is [0, sz)
@@ -66,6 +81,7 @@ struct uproc {
     char name[LIBOS_NAMELEN];
 
     // ---- this environment's own run-time state ----
+    int envid;                      // this environment's id (exo_envid)
     int depth;                      // nesting of LibOS calls: a kill waits until it is 0
     int exiting;                    // exit has begun: a kill has nothing left to do
 };

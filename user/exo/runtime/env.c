@@ -21,7 +21,7 @@ long page_map(exo_u64 va) {
 }
 
 long give_page(int h, int env, exo_u64 va, int rights, int perm) {
-    long g = capgrant(h, env, rights, 0, 0);
+    long g = capgrant(h, env, rights, 0, 0, 0);
     if (g < 0) return g;
     long r = exo_map(env, va, (int)g, perm);
     return r < 0 ? r : g;
@@ -37,7 +37,7 @@ static long copy_page(int env, exo_u64 va) {
     if (r < 0) return r;
     memcpy((void *)RT_SCRATCH, (void *)va, EXO_PGSIZE);
     exo_unmap(EXO_SELF, RT_SCRATCH);
-    long h = capgrant((int)p, env, CAP_ALL, 0, 0);
+    long h = capgrant((int)p, env, CAP_ALL, 0, 0, 0);
     capfree((int)p);
     if (h < 0) return h;
     return exo_map(env, va, (int)h, MAP_R | MAP_W);
@@ -46,26 +46,32 @@ static long copy_page(int env, exo_u64 va) {
 static long fresh_page(int env, exo_u64 va) {
     long p = page_alloc();
     if (p < 0) return p;
-    long h = capgrant((int)p, env, CAP_ALL, 0, 0);
+    long h = capgrant((int)p, env, CAP_ALL, 0, 0, 0);
     capfree((int)p);
     if (h < 0) return h;
     return exo_map(env, va, (int)h, MAP_R | MAP_W);
 }
 
 long spawn(long (*fn)(long), long arg, int flags) {
+    static const int boot[5] = {EXO_BOOT_MEMORY, EXO_BOOT_DISK, EXO_BOOT_CONSOLE, EXO_BOOT_CLOCK, EXO_BOOT_CPU};
+    return spawn_with(fn, arg, flags, boot);
+}
+
+long spawn_with(long (*fn)(long), long arg, int flags, const int handles[5]) {
     if (rt_boot == NULL) return E_INVAL;
-    long env = capalloc(CAP_ENV, 0, 0, 0);
+    // The child's kernel memory is paid from the memory it is given.
+    long env = capalloc(CAP_ENV, 0, handles[0], 0);
     if (env < 0) return env;
     long r = 0;
-    // The boot handles, in order, so the child's 0..4 mean what ours do.
-    for (int h = EXO_BOOT_MEMORY; h <= EXO_BOOT_CPU && r >= 0; h++) r = capgrant(h, (int)env, CAP_ALL, 0, 0);
+    // Its handles 0..4, in order, mean what the boot handles mean.
+    for (int i = 0; i < 5 && r >= 0; i++) r = capgrant(handles[i], (int)env, CAP_ALL, 0, 0, 0);
     exo_u64 stack = EXO_UTOP - EXO_BOOT_STACK_PAGES * EXO_PGSIZE;
     for (exo_u64 i = 0; i < rt_boot->npages && r >= 0; i++) {
         exo_u64 va = rt_boot->page[i].va;
         int h = (int)rt_boot->page[i].handle;
         if (va >= stack) continue;
         if (va < (exo_u64)__data_start) {
-            r = capgrant(h, (int)env, CAP_R | CAP_X, 0, 0);
+            r = capgrant(h, (int)env, CAP_R | CAP_X, 0, 0, 0);
             if (r >= 0) r = exo_map((int)env, va, (int)r, MAP_R | MAP_X);
         } else {
             r = copy_page((int)env, va);

@@ -60,6 +60,11 @@ long give_page(int h, int env, exo_u64 va, int rights, int perm);
 // the child exits with its result. Returns our CAP_ENV handle for it, or an error.
 // Only the first environment can spawn (it alone has the boot info).
 long spawn(long (*fn)(long), long arg, int flags);
+// The same, with the child's handles 0..4 derived from handles[0..4] of ours (memory,
+// disk, console, clock, CPU) instead of the boot handles: e.g. a memory capability with a
+// quota of its own, or a CPU capability that is a share of ours. The child's kernel
+// memory is paid from handles[0].
+long spawn_with(long (*fn)(long), long arg, int flags, const int handles[5]);
 
 // Waits for the child named by handle envh to exit (EV_CHILD) and returns its status.
 long wait_child(int envh);

@@ -3,7 +3,7 @@
 // It runs beside the standard LibOS in the same boot, and differs from it where kv's
 // needs differ:
 //  - storage: not the file system, but a range of raw disk blocks that the file server
-//    hands to a process running /kv (and to no one else), through a block cache with its
+//    gives /kv (its /storage says so) when it loads it, and no one else, through a block cache with its
 //    own policy: write-back, with CLOCK (second-chance) replacement, flushed on request and
 //    at exit. The file server's cache is write-through its log; kv's data is its own
 //    business, and it trades crash safety for fewer writes.
@@ -42,7 +42,7 @@ struct kv_stats {
 };
 extern struct kv_stats kv_stats;
 
-// Asks the file server for kv's block range. 0, or -1 if it refuses (or there is none).
+// Opens kv's block range, which the file server gave us at exec. 0, or -1 if there is none.
 int kv_disk_open(void);
 long kv_nblocks(void);
 int kv_disk_handle(void);

@@ -35,6 +35,7 @@ void kv_upcalls(void);
 
 void kv_start(void);
 void kv_start(void) {
+    UPROC->envid = (int)exo_envid();
     UPROC->exiting = 0;
     kv_upcalls();
 }

@@ -32,7 +32,7 @@ static int pipe_io(int pipe, char *buf, int n, int writing) {
     struct pipepage *p = (struct pipepage *)PIPE_VA(pipe);
     int done = 0;
     while (done < n) {
-        pipe_lock(p);
+        pipe_lock(p, UPROC->envid);
         int r = writing ? pipe_put(p, (uchar *)buf + done, n - done, copy) : pipe_get(p, (uchar *)buf, n, copy);
         if (r == PIPE_WAIT) {
             if (IPC->killed) kv_exit(-1);

@@ -18,7 +18,7 @@
 
 #include "../lib/types.h"
 
-// ---- the on-disk format (DESIGN.md decision 5) ----
+// ---- the on-disk format (docs/architecture.md, decision 5) ----
 #define BSIZE 1024
 #define FSMAGIC 0x10203040
 #define ROOTINO 1
@@ -201,6 +201,13 @@ struct file *fdfile(struct fsproc *p, int fd);
 void fs_procinit(struct fsproc *p);
 void fs_procfork(struct fsproc *parent, struct fsproc *child);
 void fs_procexit(struct fsproc *p);
+
+// Sealed files: no process may write, truncate or unlink them (the file server seals the
+// programs it gives disk storage to, and its table of them: server/storage.c). 0, or -1
+// if NSEALED files are sealed already.
+#define NSEALED 16
+int fs_seal(uint inum);
+int fs_sealed(uint inum);
 
 int fs_open(struct fsproc *p, const char *path, int omode);
 int fs_close(struct fsproc *p, int fd);

@@ -122,6 +122,24 @@ int fs_link(struct fsproc *p, const char *old, const char *new) {
     return -1;
 }
 
+static uint sealed[NSEALED];
+static int nsealed;
+
+int fs_seal(uint inum) {
+    if (fs_sealed(inum)) return 0;
+    if (nsealed == NSEALED) return -1;
+    sealed[nsealed++] = inum;
+    return 0;
+}
+
+int fs_sealed(uint inum) {
+    if (nsealed < 0 || nsealed > NSEALED) fs_panic("nsealed clobbered");
+    for (int i = 0; i < nsealed; i++) {
+        if (sealed[i] == inum) return 1;
+    }
+    return 0;
+}
+
 int fs_unlink(struct fsproc *p, const char *path) {
     char name[DIRSIZ + 1];
     begin_op();
@@ -141,7 +159,7 @@ int fs_unlink(struct fsproc *p, const char *path) {
     }
     ilock(ip);
     if (ip->nlink < 1) fs_panic("unlink: inode without links");
-    if (ip->type == T_DIR && !isdirempty(ip)) {
+    if ((ip->type == T_DIR && !isdirempty(ip)) || fs_sealed(ip->inum)) {
         iunlockput(ip);
         iunlockput(dp);
         end_op();
@@ -231,7 +249,8 @@ int fs_open(struct fsproc *p, const char *path, int omode) {
             return -1;
         }
     }
-    if (ip->type == T_DEVICE && (ip->major < 0 || ip->major >= NDEV)) {
+    int writes = (omode & (O_WRONLY | O_RDWR | O_TRUNC)) != 0;
+    if ((ip->type == T_DEVICE && (ip->major < 0 || ip->major >= NDEV)) || (writes && fs_sealed(ip->inum))) {
         iunlockput(ip);
         end_op();
         return -1;

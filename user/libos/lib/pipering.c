@@ -1,11 +1,15 @@
 // The pipe ring's data path. See pipering.h.
 #include "pipering.h"
 
-void pipe_lock(struct pipepage *p) {
-    // An atomic swap; the holder only copies a few hundred bytes, but it may have been
-    // descheduled meanwhile, so a waiter lets others run (pipe_lock_spin) between tries.
-    while (__atomic_exchange_n(&p->lock, 1, __ATOMIC_ACQUIRE) != 0) {
+void pipe_lock(struct pipepage *p, int who) {
+    // An atomic compare-and-swap; the holder only copies a few hundred bytes, but it may
+    // have been descheduled meanwhile, so a waiter lets others run (pipe_lock_spin)
+    // between tries. The ring's indices move only after the bytes they cover, so a holder
+    // destroyed in the middle leaves the ring as it was before its last step.
+    int free = 0;
+    while (!__atomic_compare_exchange_n(&p->lock, &free, who, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
         while (__atomic_load_n(&p->lock, __ATOMIC_RELAXED) != 0) pipe_lock_spin();
+        free = 0;
     }
 }
 

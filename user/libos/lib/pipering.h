@@ -17,7 +17,8 @@
 #define PIPESIZE 512
 
 struct pipepage {
-    volatile int lock;
+    volatile int lock;          // 0, or the id of the environment holding it (so the file
+                                // server can let go of it for one that was destroyed)
     volatile int event;
     volatile int readopen;
     volatile int writeopen;
@@ -34,7 +35,8 @@ typedef long (*pipe_copy_fn)(void *dst, const void *src, uint64 n);
 #define PIPE_WAIT (-2)          // nothing could move: the ring is empty (read) or full (write)
 #define PIPE_FAULT (-3)         // the caller's buffer is bad and nothing moved
 
-void pipe_lock(struct pipepage *p);
+// Takes the lock for environment who (its id, not 0).
+void pipe_lock(struct pipepage *p, int who);
 // What a waiter for the lock does between tries; provided by the user of this file (the
 // LibOS yields the CPU), which keeps this file free of system calls.
 void pipe_lock_spin(void);

@@ -1,12 +1,14 @@
 // capcheck: the capability wall between the two LibOSes, from the standard side. A
 // process of the standard LibOS holds no capability for any disk block: not for the file
-// system's (only the file server has those), not for kv's range (only a process running
-// /kv gets that). It tries to read blocks across the whole disk with every handle in its
-// table, and passes if every try fails with E_BADCAP (no such handle) or E_TYPE (a handle,
-// but not for disk blocks).
+// system's (only the file server has those), not for kv's range (only /kv gets that, from
+// the server, which loads kv itself). It tries to read blocks across the whole disk with
+// every handle in its table, and passes if every try fails with E_BADCAP (no such handle)
+// or E_TYPE (a handle, but not for disk blocks).
 //
-// It also asks the file server for kv's range, as kv does: the server must refuse, since
-// this process is not running /kv.
+// It also asks the file server to let it build /kv's environment itself (so that it
+// could run code of its own under kv's name): the server must refuse. And it tries to put
+// a capability into the file server's table, which it may only call: the exokernel must
+// refuse.
 #include "user.h"
 #include "libos/uproc.h"
 #include "libos/srvproto.h"
@@ -43,12 +45,21 @@ int main(void) {
     }
     printf("capcheck: %d reads of disk blocks with every handle of this process: %d not refused\n", tries, bad);
 
-    exo_u64 args[6] = {SRV_KVDISK, 0, 0, 0, 0, 0}, out[6];
+    exo_u64 args[6] = {SRV_EXEC_OPEN, 0, 0, 0, 0, 0}, out[6];
+    for (int i = 0; i < 4; i++) IPC->path[0][i] = "/kv"[i];
     long r = pct_call(UPROC->h_srv, args, out);
-    int granted = r == 0 && (long)out[0] == 0;
-    printf("capcheck: the file server %s kv's block range to a program that is not /kv\n",
-           granted ? "GAVE" : "refuses");
-    bad += granted;
+    long sealed = r == 0 ? (long)out[0] : -1;
+    args[0] = SRV_EXEC_ENV;
+    r = pct_call(UPROC->h_srv, args, out);
+    int built = r == 0 && (long)out[0] == 0;
+    args[0] = SRV_EXEC_ABORT;
+    pct_call(UPROC->h_srv, args, out);
+    printf("capcheck: the file server %s a process build /kv's environment (it loads /kv itself: %s)\n",
+           built ? "LETS" : "does not let", sealed == 1 ? "yes" : "no");
+    bad += built || sealed != 1;
+    long g = capgrant(UPROC->h_cons, UPROC->h_srv, CAP_W, 0, 0, 0);
+    printf("capcheck: a capability put into the file server's table: %s\n", g == E_RIGHTS ? "E_RIGHTS" : err(g));
+    bad += g != E_RIGHTS;
     printf(bad ? "capcheck: FAILED\n" : "capcheck: passed\n");
     exit(bad != 0);
 }

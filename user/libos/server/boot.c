@@ -5,27 +5,32 @@
 // finds itself started that way (a2 is not EXEC_MAGIC, see start.c) and calls libos_boot,
 // which this file defines for init alone. The file server must be an environment that
 // others can call, i.e. one some environment holds a CAP_ENV for; the first environment
-// has none for itself. So libos_boot makes a new environment and loads /init into it with
-// the ordinary loader (image.c), as pid 0, after granting it the boot capabilities at
-// the same handles (0..4): loading through the file system (mounted here, its log
-// recovered) gives every segment its rights, and the loader gives the new environment a
-// CAP_ENV naming itself (its uproc's h_srv), which is what it grants to every process so
-// they can call it. Then the first environment exits; the server holds everything.
+// has none for itself. So libos_boot makes a new environment, paid from its memory, and
+// loads /init into it with the ordinary loader (image.c), as pid 0, after granting it the
+// boot capabilities at the same handles (0..4) and a CAP_ENV naming itself (handle 5),
+// which is what it grants every process so they can call it: loading through the file
+// system (mounted here, its log recovered) gives every segment its rights. Then the first
+// environment waits for the server's end: it holds the one capability naming the server
+// that no process can drop (kernel-exo destroys an environment no other names), and when
+// the server ends, so does it, and the machine halts.
 //
 // The server (libos_server, pid 0) mounts the file system for good, keeps the file
-// system's blocks and kv's and gives up the rest of the disk, opens for calls, and starts
-// /init once more, as the process with pid 1. Its own thread then only counts the deaths
-// of environments it made (EV_CHILD), which calls check for (proc_reap_dead), and wakes
-// every process waiting for news: the one whose child died calls again, and that call
-// reaps the dead. (The thread may not touch the process table: a call may be running.)
+// system's blocks and kv's and gives up the rest of the disk, keeps SRV_RESERVE pages of
+// memory for itself and makes the rest the memory all processes share, opens for calls,
+// and starts /init once more, as the process with pid 1. Its own thread then only counts
+// the deaths of environments it made (EV_CHILD), which calls check for (proc_reap_dead),
+// and wakes every process waiting for news: the one whose child died calls again, and that
+// call reaps the dead. (The thread may not touch the process table: a call may be running.)
 #include "../libos.h"
 #include "server.h"
 
 void proc_wake_waiters(void);   // sproc.h, which this file cannot include (fs.h and user.h clash)
 
 int srv_self = -1;
+int srv_user = -1;
 int srv_token = -1;
 volatile int srv_child_events;
+volatile int srv_kills_pending;
 
 long srv_page(uint64 va) {
     return page_from(SRV_MEM, va);
@@ -73,25 +78,29 @@ void libos_boot(int argc, char **argv, struct exo_bootinfo *bi) {
     if (srv_disk_init(0, &why) < 0) srv_halt("boot: cannot mount the file system: %s\n", why);
     if (srv_file_open("/init") < 0) srv_halt("boot: /init is not in the file system\n");
 
-    long s = capalloc(CAP_ENV, 0, 0, 0);
+    long s = capalloc(CAP_ENV, 0, SRV_MEM, 0);
     if (s < 0) srv_halt("boot: cannot make the server's environment (error %ld)\n", s);
-    // The boot capabilities, whole, at the same handles: its table is empty, and new
-    // handles take the lowest free number.
+    // The boot capabilities, whole, at the same handles (its table is empty, and new
+    // handles take the lowest free number), then a CAP_ENV naming itself.
     for (int h = 0; h <= EXO_BOOT_CPU; h++) {
-        long g = capgrant(h, (int)s, CAP_ALL, 0, 0);
+        long g = capgrant(h, (int)s, CAP_ALL, 0, 0, 0);
         if (g != h) srv_halt("boot: cannot give the server boot capability %d (%ld)\n", h, g);
     }
-    u->h_srv = (int)s;  // the loader gives the server CAP_X on itself from this
-    struct creator c = {SRV_MEM, (int)s, SRV_CONS, SRV_CLOCK, SRV_CPU};
+    long self = capgrant((int)s, (int)s, CAP_X | CAP_GRANT, 0, 0, 0);
+    if (self < 0) srv_halt("boot: cannot give the server its own name (%ld)\n", self);
+    struct handles h = {SRV_MEM, (int)self, SRV_CONS, SRV_CLOCK, SRV_CPU};
     struct image_src src = {srv_file_read, 0};
     static char *sargv[] = {"fsserver", 0};
-    if (image_build((int)s, &c, &src, sargv, 0, nofd, "fsserver") < 0) srv_halt("boot: cannot load the server\n");
+    if (image_build((int)s, SRV_MEM, &h, &src, sargv, 0, nofd, "fsserver") < 0) srv_halt("boot: cannot load the server\n");
     image_release();
     build_release();
     long r = env_ctl((int)s, ENV_START, 0);
     if (r < 0) srv_halt("boot: cannot start the server (error %ld)\n", r);
-    // Everything the server needs, it holds itself.
-    for (;;) env_ctl(EXO_SELF, ENV_DESTROY, 0);
+    // The server holds everything it needs. We hold its name, and wait for its end.
+    struct exo_envinfo info;
+    while (env_ctl((int)s, ENV_INFO, &info) == 0 && info.state != ENV_STATE_EXITED)
+        exosched(EXOSCHED_BLOCK, EV_CHILD, 0);
+    for (;;) env_ctl(EXO_SELF, ENV_DESTROY, (void *)(long)info.status);
 }
 
 // ---- the server ----
@@ -106,10 +115,10 @@ static void start_init(void) {
     if (proc_exec_open(slot, "/init") < 0) srv_halt("fsserver: /init is not in the file system\n");
     long env = proc_exec_env(slot);
     if (env < 0) srv_halt("fsserver: cannot make init's environment (error %ld)\n", env);
-    struct creator c = {SRV_MEM, srv_self, SRV_CONS, SRV_CLOCK, SRV_CPU};
     struct image_src src = {read_init, (void *)(long)slot};
     static char *argv[] = {"init", 0};
-    if (image_build((int)env, &c, &src, argv, 1, nofd, "init") < 0) srv_halt("fsserver: cannot load /init\n");
+    if (image_build((int)env, proc_mem(slot), &process_handles, &src, argv, 1, nofd, "init") < 0)
+        srv_halt("fsserver: cannot load /init\n");
     image_release();
     build_release();
     // The last thing this thread changes: once init runs, calls may come at any moment.
@@ -121,9 +130,18 @@ static void serve(void) {
     srv_self = UPROC->h_srv;
     const char *why = 0;
     if (srv_disk_init(1, &why) < 0) srv_halt("fsserver: cannot mount the file system: %s\n", why);
+    storage_init();
     long t = capalloc(CAP_PAGE, -1, SRV_MEM, 0);
     if (t < 0) srv_halt("fsserver: no memory\n");
     srv_token = (int)t;
+    // All processes' memory: what there is, less what we keep for ourselves.
+    struct exo_capinfo mem;
+    if (capinfo(SRV_MEM, &mem) < 0) srv_halt("fsserver: no memory capability\n");
+    long free = (long)(mem.quota - mem.used);
+    long keep = free / 4 < SRV_RESERVE ? free / 4 : SRV_RESERVE;
+    long u = capgrant(SRV_MEM, EXO_SELF, CAP_ALL, 0, 0, free - keep);
+    if (u < 0) srv_halt("fsserver: cannot set processes' memory aside (error %ld)\n", u);
+    srv_user = (int)u;
     for (int i = 0; i < SRV_STACK_PAGES; i++) {
         if (srv_page(SRV_PCT_STACK + i * PG) < 0) srv_halt("fsserver: no memory\n");
     }
@@ -132,17 +150,17 @@ static void serve(void) {
 
     start_init();
 
-    // Calls are served on their callers' time; this thread only counts deaths.
+    // Calls are served on their callers' time; this thread only counts deaths, and while a
+    // killed process has yet to end, wakes waiters every tick, so that calls come and one
+    // of them ends it (proc_force_kills).
     for (;;) {
-        long ev = exosched(EXOSCHED_BLOCK, EV_CHILD, 0);
+        long ev = exosched(EXOSCHED_BLOCK, EV_CHILD | (srv_kills_pending ? EV_TICK : 0), 0);
         if (ev < 0) {
             exosched(EXOSCHED_YIELD, 0, 0);
             continue;
         }
-        if (ev & EV_CHILD) {
-            __atomic_add_fetch(&srv_child_events, 1, __ATOMIC_SEQ_CST);
-            proc_wake_waiters();
-        }
+        if (ev & EV_CHILD) __atomic_add_fetch(&srv_child_events, 1, __ATOMIC_SEQ_CST);
+        if (ev & (EV_CHILD | EV_TICK)) proc_wake_waiters();
     }
 }
 

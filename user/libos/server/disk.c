@@ -1,11 +1,11 @@
 // The server's disk: the buffer cache's pages, block I/O through the exokernel, and
 // the carving of the disk at boot. kernel-exo gives the first environment the whole
 // disk; the server keeps two ranges derived from it — the file system's blocks, which
-// only it ever uses, and the blocks after the file system, kept for kv (the second
-// LibOS) — and gives up the whole.
+// only it ever uses, and the blocks after the file system, which /storage deals out to
+// programs of other LibOSes (storage.c) — and gives up the whole.
 #include "sproc.h"
 
-int srv_kvdisk = -1;
+int srv_extra = -1;
 static int fsdisk = EXO_BOOT_DISK;      // until the file system's range is carved out
 static int cachepages[NBUF / 4];        // four 1 KiB buffers to a page
 
@@ -51,8 +51,8 @@ int srv_disk_init(int carve, const char **why) {
     }
     fsdisk = (int)fs;
     if (disk.count > sb.size) {
-        long kv = capalloc(CAP_BLOCKS, disk.first + sb.size, EXO_BOOT_DISK, disk.count - sb.size);
-        if (kv >= 0) srv_kvdisk = (int)kv;
+        long extra = capalloc(CAP_BLOCKS, disk.first + sb.size, EXO_BOOT_DISK, disk.count - sb.size);
+        if (extra >= 0) srv_extra = (int)extra;
     }
     capfree(EXO_BOOT_DISK);
     return 0;

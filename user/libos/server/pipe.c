@@ -25,15 +25,24 @@ void pipe_wake(int i) {
     exosched(EXOSCHED_WAKE, (long)&pp->event, 0);
 }
 
+void pipe_release(int envid) {
+    for (int i = 0; i < NPIPE; i++) {
+        if (!pipeused[i]) continue;
+        struct pipepage *pp = pipe_page(i);
+        int held = envid;
+        if (__atomic_compare_exchange_n(&pp->lock, &held, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) pipe_wake(i);
+    }
+}
+
 // Maps pipe i into env, one of slot's environments.
 static int map_into(int slot, int env, int i) {
     struct sproc *p = &procs[slot];
     if (p->pipevia[i] < 0) {
-        long via = capgrant(pipecap[i], EXO_SELF, CAP_R | CAP_W | CAP_GRANT | CAP_REVOKE, 0, 0);
+        long via = capgrant(pipecap[i], EXO_SELF, CAP_R | CAP_W | CAP_GRANT | CAP_REVOKE, 0, 0, 0);
         if (via < 0) return -1;
         p->pipevia[i] = (int)via;
     }
-    long h = capgrant(p->pipevia[i], env, CAP_R | CAP_W, 0, 0);
+    long h = capgrant(p->pipevia[i], env, CAP_R | CAP_W, 0, 0, 0);
     if (h < 0) return -1;
     return exo_map(env, PIPE_VA(i), (int)h, MAP_R | MAP_W) < 0 ? -1 : 0;
 }

@@ -8,17 +8,11 @@
 // a program that is not a LibOS program), the server finds it dead (proc_reap_dead) and
 // ends the process for it, with the status the exokernel recorded.
 #include "sproc.h"
+#include "../uproc.h"
 
 struct sproc procs[NPROC];
 static int nextpid = 1;
 static int initslot = -1;
-
-// Environments that no longer run a process (left behind by exec) but may not have
-// finished destroying themselves: their handles are freed once they have. Each destroys
-// itself right after its exec commits, so there are rarely more than a few.
-#define NRETIRED (2 * NPROC)
-static int retired[NRETIRED];
-static int nretired;
 static int seen_child_events;
 
 int proc_by_envid(int envid) {
@@ -58,41 +52,71 @@ static int env_exited(int h, int *status) {
     return info.state == ENV_STATE_EXITED;
 }
 
-// Destroys an environment we made and lets go of it.
+// Destroys an environment we made and lets go of it. (Destroying one in the middle of a
+// call it made to us is safe: the call goes on; exo.h.)
 static void env_drop(int h) {
     if (!env_exited(h, 0)) env_ctl(h, ENV_DESTROY, (void *)-1L);
     capfree(h);
 }
 
-static void retire(int h) {
-    if (nretired == NRETIRED) proc_reap_dead();
-    if (nretired < NRETIRED) {
-        retired[nretired++] = h;
-    } else {
-        capfree(h);     // cannot happen with NRETIRED > NPROC; it goes by itself anyway
-    }
-}
-
-// Gives env capability h (ours) with rights, and maps it at va if perm is not 0.
-static int give(int env, int h, int rights, uint64 va, int perm) {
-    long g = capgrant(h, env, rights, 0, 0);
-    if (g < 0) return -1;
+// Grants env our capability h with rights, expecting handle want in its table; maps the
+// new handle at va if perm is not 0.
+static int give(int env, int h, int rights, int want, uint64 va, int perm) {
+    long g = capgrant(h, env, rights, 0, 0, 0);
+    if (g != want) return -1;
     return perm == 0 || exo_map(env, va, (int)g, perm) >= 0 ? 0 : -1;
 }
 
-// A new environment for slot's process, holding its IPC pages (mapped) and its kill token.
+// A new environment for slot's process, paid from its quota, holding the handles of
+// uproc.h's LH_* (least privilege: each with the rights the LibOS needs, no more), its IPC
+// pages mapped.
 static long env_new(int slot) {
-    long h = capalloc(CAP_ENV, 0, 0, 0);
-    if (h < 0) return -1;
     struct sproc *p = &procs[slot];
-    int ok = give((int)h, p->token, CAP_R, 0, 0) == 0;
+    long h = capalloc(CAP_ENV, 0, p->mem, 0);
+    if (h < 0) return -1;
+    int e = (int)h;
+    int ok = give(e, p->mem, CAP_R | CAP_W | CAP_X | CAP_GRANT, LH_MEM, 0, 0) == 0 &&
+             give(e, p->cpu, CAP_X, LH_CPU, 0, 0) == 0 &&
+             give(e, srv_self, CAP_X, LH_SRV, 0, 0) == 0 &&
+             give(e, SRV_CONS, CAP_W, LH_CONS, 0, 0) == 0 &&
+             give(e, SRV_CLOCK, CAP_R, LH_CLOCK, 0, 0) == 0 &&
+             give(e, p->token, CAP_R, LH_TOKEN, 0, 0) == 0;
     for (int i = 0; i < IPC_PAGES && ok; i++)
-        ok = give((int)h, p->ipc[i], CAP_R | CAP_W, IPC_VA + i * PG, MAP_R | MAP_W) == 0;
+        ok = give(e, p->ipc[i], CAP_R | CAP_W, LH_IPC + i, IPC_VA + i * PG, MAP_R | MAP_W) == 0;
     if (!ok) {
-        env_drop((int)h);
+        env_drop(e);
         return -1;
     }
     return h;
+}
+
+// Whether a process keeps a reserve of its quota that its children cannot take: init and
+// the shells do, so that however much memory one command (and all it starts) takes, the
+// next command can still be started. The name is the program's own claim, but it can only
+// make its children poorer.
+static int keeps_reserve(int slot) {
+    return slot == initslot || lo_strcmp(procs[slot].name, "sh") == 0;
+}
+
+// The quota and the share of time of a new process: derived from its parent's (init's from
+// the memory and time of all processes), the quota the parent's own, less its reserve.
+static int proc_resources(struct sproc *p, int parent) {
+    int pmem = parent < 0 ? srv_user : procs[parent].mem;
+    int pcpu = parent < 0 ? SRV_CPU : procs[parent].cpu;
+    struct exo_capinfo ci;
+    if (capinfo(pmem, &ci) < 0) return -1;
+    long quota = (long)ci.quota;
+    if (parent >= 0 && keeps_reserve(parent)) quota -= quota / 4 < SHELL_RESERVE ? quota / 4 : SHELL_RESERVE;
+    long m = capgrant(pmem, EXO_SELF, CAP_ALL, 0, 0, quota);
+    if (m < 0) return -1;
+    long c = capgrant(pcpu, EXO_SELF, CAP_X | CAP_GRANT | CAP_REVOKE, 0, 0, 0);
+    if (c < 0) {
+        capfree((int)m);
+        return -1;
+    }
+    p->mem = (int)m;
+    p->cpu = (int)c;
+    return 0;
 }
 
 static void proc_free(int slot) {
@@ -108,11 +132,16 @@ static void proc_free(int slot) {
         capfree(p->ipc[i]);
         p->ipc[i] = -1;
     }
-    p->env = p->next_env = -1;
+    // Pages it shared with processes still alive (fork's copy-on-write) stay theirs: their
+    // capabilities hang from our parent's now. Its quota's charges for them stay too.
+    if (p->mem >= 0) capfree(p->mem);
+    if (p->cpu >= 0) capfree(p->cpu);
+    p->env = p->next_env = p->mem = p->cpu = -1;
     p->state = P_FREE;
 }
 
-// A free slot with a pid, its IPC pages made and mapped here. -1 if none.
+// A free slot with a pid, its quota and share of time, its IPC pages made (from its quota)
+// and mapped here. -1 if none.
 static int proc_alloc(int parent) {
     int slot = -1;
     for (int i = 0; i < NPROC && slot < 0; i++) {
@@ -120,8 +149,9 @@ static int proc_alloc(int parent) {
     }
     if (slot < 0) return -1;
     struct sproc *p = &procs[slot];
-    p->env = p->next_env = -1;
+    p->env = p->next_env = p->mem = p->cpu = p->token = -1;
     p->exec_ip = 0;
+    p->exec_storage = -1;
     p->killed = 0;
     p->xstatus = 0;
     p->parent = parent;
@@ -129,15 +159,19 @@ static int proc_alloc(int parent) {
     p->name[0] = 0;
     for (int i = 0; i < NPIPE; i++) p->pipevia[i] = -1;
     for (int i = 0; i < IPC_PAGES; i++) p->ipc[i] = -1;
+    if (proc_resources(p, parent) < 0) {
+        proc_free(slot);
+        return -1;
+    }
     // The kill token: revoking it sends the process a notice, which ends any EXOSCHED_BLOCK.
-    long t = capgrant(srv_token, EXO_SELF, CAP_R | CAP_GRANT | CAP_REVOKE, 0, 0);
+    long t = capgrant(srv_token, EXO_SELF, CAP_R | CAP_GRANT | CAP_REVOKE, 0, 0, 0);
     p->token = (int)t;
     if (t < 0) {
         proc_free(slot);
         return -1;
     }
     for (int i = 0; i < IPC_PAGES; i++) {
-        long h = srv_page((uint64)proc_ipc(slot) + i * PG);
+        long h = page_from(p->mem, (uint64)proc_ipc(slot) + i * PG);
         if (h < 0) {
             proc_free(slot);
             return -1;
@@ -154,7 +188,7 @@ int proc_first(void) {
     for (int i = 0; i < NPROC; i++) {
         struct sproc *p = &procs[i];
         p->state = P_FREE;
-        p->env = p->next_env = p->token = -1;
+        p->env = p->next_env = p->token = p->mem = p->cpu = -1;
         for (int k = 0; k < IPC_PAGES; k++) p->ipc[k] = -1;
         for (int k = 0; k < NPIPE; k++) p->pipevia[k] = -1;
     }
@@ -165,6 +199,10 @@ int proc_first(void) {
     return slot;
 }
 
+int proc_mem(int slot) {
+    return procs[slot].mem;
+}
+
 // ---- fork ----
 
 long proc_fork(int slot, exo_u64 *out) {
@@ -173,7 +211,8 @@ long proc_fork(int slot, exo_u64 *out) {
     if (c < 0) return -1;
     struct sproc *p = &procs[c];
     long h = env_new(c);
-    long mine = h < 0 ? -1 : capgrant((int)h, parent->env, CAP_R | CAP_W | CAP_GRANT, 0, 0);
+    // The parent builds the child through this, until FORK_START takes it back.
+    long mine = h < 0 ? -1 : capgrant((int)h, parent->env, CAP_R | CAP_W, 0, 0, 0);
     if (mine < 0) {
         if (h >= 0) env_drop((int)h);
         proc_free(c);
@@ -203,6 +242,7 @@ static int child_slot(int slot, int pid) {
 int proc_fork_start(int slot, int pid) {
     int c = child_slot(slot, pid);
     if (c < 0 || procs[c].state != P_EMBRYO) return -1;
+    caprevoke(procs[c].env); // the parent's hold on the child's environment: no process controls another
     // Live first: on another hart the child may call us the moment it starts.
     procs[c].state = P_LIVE;
     if (env_ctl(procs[c].env, ENV_START, 0) < 0) {
@@ -239,7 +279,9 @@ int proc_exec_open(int slot, const char *path) {
     }
     end_op();
     p->exec_ip = ip;
-    return ip != 0 ? 0 : -1;
+    p->exec_storage = ip != 0 ? storage_of(ip->inum) : -1;
+    if (ip == 0) return -1;
+    return p->exec_storage >= 0 ? 1 : 0;
 }
 
 long proc_exec_read(int slot, uint64 off, void *dst, long n) {
@@ -253,7 +295,8 @@ long proc_exec_read(int slot, uint64 off, void *dst, long n) {
 
 long proc_exec_env(int slot) {
     struct sproc *p = &procs[slot];
-    if (p->exec_ip == 0) return -1;
+    // A program with storage is loaded by us alone: a process could load any code under its name.
+    if (p->exec_ip == 0 || p->exec_storage >= 0) return -1;
     if (p->next_env >= 0) env_drop(p->next_env);
     long h = env_new(slot);
     p->next_env = h < 0 ? -1 : (int)h;
@@ -265,10 +308,12 @@ int proc_exec_commit(int slot, const char *name) {
     if (p->exec_ip == 0 || p->next_env < 0) return -1;
     int h = p->next_env;
     if (pipe_map_all(slot, h) < 0) return -1;
+    caprevoke(h); // the old environment's hold on it
     // Everything changes before the new environment starts: on another hart it may call us
     // the moment it does, and when the server's own thread runs this (starting init), a
-    // call may run between any two of its steps.
-    if (p->env >= 0) retire(p->env);
+    // call may run between any two of its steps. The old environment goes now: it is
+    // usually the caller of this very call, which goes on without it (exo.h).
+    int old = p->env;
     p->env = h;
     p->envid = (int)envid_of(h);
     p->next_env = -1;
@@ -278,10 +323,65 @@ int proc_exec_commit(int slot, const char *name) {
     iput(p->exec_ip);
     end_op();
     p->exec_ip = 0;
+    p->exec_storage = -1;
     lo_strlcpy(p->name, name, sizeof p->name);
+    if (old >= 0) env_drop(old);
     // If it cannot start, it is dead already: proc_reap_dead will find it so.
     env_ctl(h, ENV_START, 0);
     return 0;
+}
+
+static long read_exec(void *ctx, uint64 off, void *dst, long n) {
+    return proc_exec_read((int)(long)ctx, off, dst, n);
+}
+
+// The client's view of its descriptors, for the uproc of an environment we build.
+static void fdinfos(struct sproc *p, struct fdinfo *fd) {
+    for (int i = 0; i < LIBOS_NOFILE; i++) {
+        lo_memset(&fd[i], 0, sizeof fd[i]);
+        struct file *f = i < NOFILE ? p->fs.ofile[i] : 0;
+        if (f == 0) continue;
+        exo_u64 out[6];
+        fd_reply(f, out);
+        fd[i].type = (uchar)out[1];
+        fd[i].readable = (uchar)(out[1] >> 8);
+        fd[i].writable = (uchar)(out[1] >> 16);
+        fd[i].major = (short)out[2];
+        fd[i].pipe = (short)out[3];
+    }
+}
+
+// exec of a program with storage: we build its environment from the file, as for init,
+// with the arguments the client packed into args (argc, then the strings), give it the
+// program's blocks, and commit.
+int proc_exec_sealed(int slot, const uchar *args, const char *name) {
+    struct sproc *p = &procs[slot];
+    if (p->exec_ip == 0 || p->exec_storage < 0) return -1;
+    static char strings[IPC_DATA_SIZE];
+    static char *argv[LIBOS_MAXARG + 1];
+    lo_memmove(strings, args, IPC_DATA_SIZE);
+    int argc = *(int *)strings;
+    if (argc < 0 || argc > LIBOS_MAXARG) return -1;
+    uint off = sizeof(int);
+    for (int i = 0; i < argc; i++) {
+        argv[i] = strings + off;
+        while (off < IPC_DATA_SIZE && strings[off] != 0) off++;
+        if (off++ >= IPC_DATA_SIZE) return -1;     // not terminated inside the page
+    }
+    argv[argc] = 0;
+    if (p->next_env >= 0) env_drop(p->next_env);
+    long env = env_new(slot);
+    if (env < 0) return -1;
+    p->next_env = (int)env;
+    static struct fdinfo fd[LIBOS_NOFILE];
+    fdinfos(p, fd);
+    struct image_src src = {read_exec, (void *)(long)slot};
+    if (image_build((int)env, p->mem, &process_handles, &src, argv, p->pid, fd, name) < 0) return -1;
+    long storage = storage_grant(p->exec_storage, (int)env);
+    CHILD->h_storage = storage < 0 ? -1 : (int)storage;
+    image_release();
+    build_release();
+    return proc_exec_commit(slot, name);
 }
 
 void proc_exec_abort(int slot) {
@@ -294,14 +394,26 @@ void proc_exec_abort(int slot) {
         end_op();
         p->exec_ip = 0;
     }
+    p->exec_storage = -1;
 }
 
 // ---- exit and wait ----
 
 void proc_exit(int slot, int status) {
     struct sproc *p = &procs[slot];
-    if (slot == initslot) srv_say("fsserver: init exited (status %d)\n", status);
+    pipe_release(p->envid);     // a pipe lock it held when it died
     fs_procexit(&p->fs);
+    if (slot == initslot) {
+        // Nothing can start a process again: every process ends, and so does the server
+        // (in the middle of this call: its caller is going anyway). The first environment,
+        // which waits for that, ends too, and the machine halts.
+        srv_say("fsserver: init exited (status %d): every process ends\n", status);
+        log_sync();
+        for (int i = 0; i < NPROC; i++) {
+            if (procs[i].env >= 0) env_ctl(procs[i].env, ENV_DESTROY, (void *)-1L);
+        }
+        for (;;) env_ctl(EXO_SELF, ENV_DESTROY, (void *)(long)status);
+    }
     proc_exec_abort(slot);
     // Orphans go to init, which waits for them. A child still being built (its parent
     // died in the middle of fork) never ran: it goes with its parent.
@@ -338,15 +450,19 @@ long proc_wait(int slot, exo_u64 *out) {
     return kids ? SRV_AGAIN : -1;
 }
 
-// Marks the process killed and wakes it wherever it waits. init cannot be killed (-1): it
-// must outlive every orphan.
+// Marks the process killed and wakes it wherever it waits: it exits at its next entry into
+// the LibOS, or at the end of its time slice. One that does not within KILL_GRACE ticks (it
+// turned its upcalls off, say) is destroyed by force (proc_force_kills), wherever it is:
+// in the middle of a call to us, too (a call survives its caller). init cannot be killed
+// (-1): it must outlive every orphan.
 int proc_kill(int pid) {
     if (pid <= 0) return -1;
     for (int i = 0; i < NPROC; i++) {
         struct sproc *p = &procs[i];
         if (p->state == P_FREE || p->pid != pid) continue;
         if (i == initslot) return -1;
-        p->killed = 1;
+        if (!p->killed) p->killed = (int)exo_ticks(SRV_CLOCK) + 1;
+        srv_kills_pending = 1;
         struct ipc *ipc = proc_ipc(i);
         ipc->killed = 1;
         // Wake it wherever it waits: for a child, a pipe, a line of input or time.
@@ -359,17 +475,28 @@ int proc_kill(int pid) {
     return -1;
 }
 
-// Processes whose environment died without telling us, and retired environments that
-// are gone: checked when the server's own thread has seen an environment end.
-void proc_reap_dead(void) {
-    for (int i = 0; i < nretired;) {
-        if (env_exited(retired[i], 0)) {
-            capfree(retired[i]);
-            retired[i] = retired[--nretired];
-        } else {
-            i++;
+// Killed processes still running KILL_GRACE ticks after their kill: destroyed now. Checked
+// after every call (the server's own thread wakes waiters every tick while kills are
+// pending, so calls come).
+void proc_force_kills(void) {
+    long now = exo_ticks(SRV_CLOCK);
+    int pending = 0;
+    for (int i = 0; i < NPROC; i++) {
+        struct sproc *p = &procs[i];
+        if (p->state != P_LIVE || !p->killed) continue;
+        if (now - (p->killed - 1) < KILL_GRACE) {
+            pending = 1;
+            continue;
         }
+        if (p->env >= 0) env_ctl(p->env, ENV_DESTROY, (void *)-1L);
+        proc_exit(i, -1);
     }
+    srv_kills_pending = pending;
+}
+
+// Processes whose environment died without telling us: checked when the server's own
+// thread has seen an environment end.
+void proc_reap_dead(void) {
     int events = srv_child_events;
     if (events == seen_child_events) return;
     seen_child_events = events;

@@ -37,29 +37,6 @@ static char *path_arg(int slot, int i, char *buf) {
     return buf;
 }
 
-static long kvdisk(int slot, exo_u64 *out) {
-    // The range after the file system is kv's: only a process running /kv gets it, and
-    // only one at a time (the grant to an earlier holder is revoked).
-    static int holder = -1;
-    struct sproc *p = &procs[slot];
-    if (srv_kvdisk < 0) return -1;
-    begin_op();
-    struct inode *kv = namei(procs[slot].fs.cwd, "/kv");
-    uint inum = kv ? kv->inum : 0;
-    if (kv) iput(kv);
-    end_op();
-    if (inum == 0 || p->exe_inum != inum) return -1;
-    if (holder >= 0 && holder != slot && procs[holder].state == P_LIVE && procs[holder].exe_inum == inum) return -1;
-    caprevoke(srv_kvdisk);
-    struct exo_capinfo ci;
-    if (capinfo(srv_kvdisk, &ci) < 0) return -1;
-    long h = capgrant(srv_kvdisk, p->env, CAP_R | CAP_W, (long)ci.first, (long)ci.count);
-    if (h < 0) return -1;
-    holder = slot;
-    out[1] = h;
-    return 0;
-}
-
 static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
     struct sproc *p = &procs[slot];
     struct ipc *ipc = proc_ipc(slot);
@@ -73,15 +50,20 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
     case SRV_EXEC_READ: return proc_exec_read(slot, (uint64)a1, data, a2);
     case SRV_EXEC_ENV: {
         long h = proc_exec_env(slot);
-        long mine = h < 0 ? -1 : capgrant((int)h, p->env, CAP_R | CAP_W | CAP_GRANT, 0, 0);
+        // We build it through this, until EXEC_COMMIT takes it back.
+        long mine = h < 0 ? -1 : capgrant((int)h, p->env, CAP_R | CAP_W, 0, 0, 0);
         if (mine < 0) return -1;
         out[1] = mine;
         return 0;
     }
     case SRV_EXEC_COMMIT: return proc_exec_commit(slot, path_arg(slot, 0, path));
     case SRV_EXEC_ABORT: proc_exec_abort(slot); return 0;
+    case SRV_EXEC_SEALED: return proc_exec_sealed(slot, data, path_arg(slot, 0, path));
     case SRV_EXIT: proc_exit(slot, (int)a1); return 0;
-    case SRV_WAIT: return proc_wait(slot, out);
+    case SRV_WAIT:
+        // A shell waiting for its command takes in the keys typed meanwhile: ^C among them.
+        if (cons_is_shell(slot)) cons_poll();
+        return proc_wait(slot, out);
     case SRV_KILL: return proc_kill((int)a1);
 
     case SRV_OPEN: {
@@ -117,7 +99,7 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
     case SRV_MKNOD: return fs_mknod(&p->fs, path_arg(slot, 0, path), (short)a1, (short)a2);
     case SRV_CHDIR: return fs_chdir(&p->fs, path_arg(slot, 0, path));
     case SRV_CONSREAD: return cons_read(slot, (int)a1, (int)a2);
-    case SRV_KVDISK: return kvdisk(slot, out);
+    case SRV_INTERACTIVE: cons_interactive(slot); return 0;
     default: return -1;
     }
 }
@@ -127,5 +109,6 @@ void srv_dispatch(long envid, long op, long a1, long a2, long a3, long a4, long 
     proc_reap_dead();
     int slot = proc_by_envid((int)envid);
     out[0] = slot < 0 ? (exo_u64)-1L : (exo_u64)serve(slot, op, a1, a2, a3, out);
+    if (srv_kills_pending) proc_force_kills();
     log_sync();
 }

@@ -19,12 +19,22 @@
 #include "../layout.h"
 #include "../srvproto.h"
 #include "../lib/lib.h"
+#include "../build.h"
+
+// Memory the server keeps for itself (pages), which no process can take: its pipes, its
+// records of every process's capabilities. And what init and each shell keep from their
+// children (at most a quarter of their quota): enough to start the next command however
+// much the last one took (proc.c).
+#define SRV_RESERVE 512
+#define SHELL_RESERVE 256
 
 // The server's capabilities (boot.c, disk.c).
 extern int srv_self;        // a CAP_ENV naming the server, with CAP_X: clients call through it
-extern int srv_kvdisk;      // the block range after the file system, kept for kv (-1: none)
+extern int srv_user;        // memory for all processes: the server's, less SRV_RESERVE
+extern int srv_extra;       // the blocks after the file system, which /storage deals out (-1: none)
 extern int srv_token;       // a page no one maps: each process's kill token derives from it
 extern volatile int srv_child_events;   // environments the server made that have ended
+extern volatile int srv_kills_pending;  // a killed process has not ended yet (proc.c)
 
 #define SRV_MEM EXO_BOOT_MEMORY
 #define SRV_CONS EXO_BOOT_CONSOLE
@@ -33,6 +43,8 @@ extern volatile int srv_child_events;   // environments the server made that hav
 
 // A page from the server's memory mapped at va (R|W). Returns its handle, or an error.
 long srv_page(uint64 va);
+// The same from memory capability mem (mem.c, the LibOS's own).
+long page_from(int mem, uint64 va);
 void srv_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void srv_halt(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
@@ -45,11 +57,18 @@ long srv_file_read(void *ctx, uint64 off, void *dst, long n);
 
 // proc.c: the process table, as far as boot.c needs it.
 int proc_first(void);                       // slot of pid 1, its cwd the root; -1 if none
+int proc_mem(int slot);                     // the process's memory, which pays for its pages
 int proc_exec_open(int slot, const char *path);
 long proc_exec_read(int slot, uint64 off, void *dst, long n);
 long proc_exec_env(int slot);               // the server's handle on the new environment
 int proc_exec_commit(int slot, const char *name);
+int proc_exec_sealed(int slot, const uchar *args, const char *name);
 void proc_exec_abort(int slot);
+
+// storage.c: disk storage for programs of other LibOSes, as /storage configures it.
+void storage_init(void);
+int storage_of(unsigned int inum);          // the program's entry, or -1
+long storage_grant(int entry, int env);     // its range, R|W, into env (taken from the last holder)
 
 // serve.c: the entry point of protected control transfers.
 void srv_entry(void);

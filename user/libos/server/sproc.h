@@ -18,11 +18,14 @@ struct sproc {
     int pid;
     int parent;             // slot of the parent; -1 for init
     int xstatus;
-    int killed;
+    int killed;             // 0, or the tick it was killed at + 1
+    int mem;                // ours: the process's memory, with its quota; it pays for its environments
+    int cpu;                // ours: the process's share of time
     int env;                // the server's CAP_ENV on the process's environment, or -1
     int envid;
     int next_env;           // exec: the environment being built, or -1
     struct inode *exec_ip;  // exec: the program being loaded, or 0
+    int exec_storage;       // exec: its entry in /storage (the server loads it), or -1
     uint exe_inum;          // the inode of the program it runs
     int ipc[IPC_PAGES];     // the server's handles on the IPC pages (-1: none)
     int token;              // ours, derived from srv_token; the process holds one from it
@@ -52,6 +55,8 @@ void proc_exit(int slot, int status);
 long proc_wait(int slot, exo_u64 *out);
 int proc_kill(int pid);
 void proc_dump(void);
+void proc_force_kills(void);
+#define KILL_GRACE 5            // ticks a killed process has to exit by itself
 
 // pipe.c
 int pipe_create(int slot, exo_u64 *out);
@@ -60,9 +65,13 @@ void pipe_forget(int slot);     // the slot is being freed: let go of its pipe c
 int pipe_map_all(int slot, int env);
 void pipe_unmap_unused(int slot, int pipe);
 void pipe_wake(int pipe);
+void pipe_release(int envid);   // lets go of the pipe locks a dead environment held
 
 // cons.c
 long cons_read(int slot, int fd, int n);
+void cons_poll(void);                   // takes in the keys typed so far (echo, ^C, ^P)
+void cons_interactive(int slot);        // slot's process is the console's interactive shell
+int cons_is_shell(int slot);
 
 // The client's view of a descriptor, in a reply: out[1..3].
 void fd_reply(struct file *f, exo_u64 *out);

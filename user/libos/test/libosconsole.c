@@ -57,6 +57,50 @@ int main(void) {
     type("\b");
     CHECK(nechoed == 0);
 
+    // The editing keys echo what xv6j.kernel.LineDiscipline's do (LineDisciplineTest).
+    nechoed = 0;
+    type("ac\x1b[D");
+    type("b");
+    CHECK(lo_strcmp(echoed, "ac\bbc\b") == 0);           // b inserted, c redrawn, back over it
+    type("\r");
+    CHECK(readline(line, 100) == 4 && lo_strcmp(line, "abc\n") == 0);
+    nechoed = 0;
+    type("abcd\x1b[D\x1b[D\x7f\x1b[3~\n");             // backspace, then Delete, in the middle
+    CHECK(lo_strcmp(echoed, "abcd\b\b\bcd \b\b\bd \b\bd\n") == 0);
+    CHECK(readline(line, 100) == 3 && lo_strcmp(line, "ad\n") == 0);
+    nechoed = 0;
+    type("xyz\x1b[H\x1b[4~\x1b[D\x15ok\n");          // Home, End, left, ^U
+    CHECK(lo_strcmp(echoed, "xyz\b\b\bxyz\bz\b \b\b \b\b \bok\n") == 0);
+    CHECK(readline(line, 100) == 3 && lo_strcmp(line, "ok\n") == 0);
+
+    // History: the last lines, a repeated line kept once; Down past the newest gives back the draft.
+    struct linedisc fresh = {0};
+    ld = fresh;
+    type("one\ntwo\ntwo\n");
+    while (readline(line, 100) > 0) {}
+    nechoed = 0;
+    type("dr\x1b[A");
+    CHECK(lo_strcmp(echoed, "dr\b \b\b \btwo") == 0);
+    nechoed = 0;
+    type("\x1b[A\x1b[A\x1b[B\x1b[B\n");
+    CHECK(lo_strcmp(echoed, "\b \b\b \b\b \bone\b \b\b \b\b \btwo\b \b\b \b\b \bdr\n") == 0);
+    CHECK(readline(line, 100) == 3 && lo_strcmp(line, "dr\n") == 0);
+
+    // ^C: the line thrown away; at the prompt (nothing interrupted) an empty line for the shell.
+    nechoed = 0;
+    type("ab\x1b[D");
+    CHECK(ld_input(&ld, 3, echo, 0) == LD_INTERRUPT);
+    CHECK(ld_interrupted(&ld, 0, echo, 0) == LD_NONE);
+    CHECK(lo_strcmp(echoed, "ab\bb^C\n") == 0);
+    CHECK(readline(line, 100) == -1);
+    type("x");
+    CHECK(ld_interrupted(&ld, 1, echo, 0) == LD_COMMITTED);
+    CHECK(readline(line, 100) == 1 && lo_strcmp(line, "\n") == 0);
+
+    // Other control keys and unknown sequences are not typed; ESC x (Alt-x) is x.
+    type("a\x07\x1bOP\x1b[5~\x1b[1;5Qb\x1bxc\n");
+    CHECK(readline(line, 100) == 5 && lo_strcmp(line, "abxc\n") == 0);
+
     // A full buffer is committed even without a newline, and typing stops there.
     for (int i = 0; i < INPUT_BUF + 10; i++) ld_input(&ld, 'z', echo, 0);
     int total = 0, r;

@@ -5,8 +5,8 @@
 #include "libos/lib/lib.h"
 
 static struct fsproc proc;
-static uchar buf[40 * BSIZE];
-static uchar back[40 * BSIZE];
+static uchar buf[40 * BSIZE] __attribute__((aligned(16)));
+static uchar back[40 * BSIZE] __attribute__((aligned(16)));
 
 static void pattern(uchar *p, int n, int seed) {
     for (int i = 0; i < n; i++) p[i] = (uchar)(seed + i * 7 + (i >> 9));
@@ -281,7 +281,7 @@ static void maxfile(void) {
 // A crash at every point of an operation, keeping any of several choices of the writes
 // still in the disk's cache, leaves a file system that fsck finds clean, and the
 // operation either entirely done or not at all.
-static uchar before[RAMBLOCKS][BSIZE];
+static uchar before[RAMBLOCKS][BSIZE] __attribute__((aligned(16)));
 
 static void crashes(void) {
     pattern(buf, 7 * BSIZE, 9);

@@ -22,7 +22,7 @@ int main(void) {
     p.readopen = p.writeopen = 1;
     for (int i = 0; i < 3000; i++) in[i] = (uchar)(i * 31 + (i >> 7));
 
-    pipe_lock(&p);
+    pipe_lock(&p, 7);
     CHECK(pipe_get(&p, out, 10, copy) == PIPE_WAIT);           // empty, a writer left
     int ev = p.event;
     CHECK(pipe_put(&p, in, 700, copy) == 512);                // room for 512

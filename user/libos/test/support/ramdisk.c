@@ -3,20 +3,22 @@
 #include "ramdisk.h"
 #include "libos/lib/lib.h"
 
-uchar ramdisk[RAMBLOCKS][BSIZE];
+// Blocks are word-aligned, as a disk's DMA buffers would be: copies of them then move a
+// word at a time (lo_memmove), whatever else the program's data holds before them.
+uchar ramdisk[RAMBLOCKS][BSIZE] __attribute__((aligned(16)));
 long ram_writes;
 long crash_after = -1;
 int crash_keeps = KEEP_NONE;
 
-static uchar cachemem[NBUF * BSIZE];
+static uchar cachemem[NBUF * BSIZE] __attribute__((aligned(16)));
 
 // The disk's write cache: the writes since the last flush, each with what the block held
 // before it, so that a crash can lose any of them. (The data itself is in ramdisk at once:
 // reads see cached writes, as on a real disk.)
 #define MAXUNFLUSHED (4 * LOGSIZE)
 static struct {
+    uchar old[BSIZE] __attribute__((aligned(16)));
     uint blockno;
-    uchar old[BSIZE];
 } unflushed[MAXUNFLUSHED];
 static int nunflushed;
 

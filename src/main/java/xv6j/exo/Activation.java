@@ -14,6 +14,12 @@ final class Activation {
     long waitPa = -1;
     /** True between an upcall and exo_resume: a fault now destroys the environment. */
     boolean inHandler;
+    /**
+     * The environment this activation's pct_call is into (waiting in its queue, or being
+     * served), or null. The checker proves that only the activation that made a call is
+     * ever given its results.
+     */
+    Env calling;
 
     boolean blocked() {
         return blockMask != 0 || waitPa != -1;

@@ -12,7 +12,7 @@ import xv6j.machine.Launcher;
 import xv6j.machine.Machine;
 
 /**
- * {@code java -jar kernel-exo.jar [options] fs-exo.img}: builds the machine, loads /init
+ * {@code scripts/kernel-exo [options] fs-exo.img} (target/kernel-exo.jar): builds the machine, loads /init
  * of the image as the first environment and runs the exokernel, with the console on this
  * terminal (or standard input and output when they are not one). This launcher is the
  * only part that knows about files: the exokernel proper knows none. Exits 0 after a
@@ -26,7 +26,7 @@ public final class Boot {
     }
 
     static int run(String[] args, PrintStream err) {
-        return Launcher.run("kernel-exo", "kernel-exo.jar", args, err, (m, e) -> {
+        return Launcher.run("kernel-exo", args, err, (m, e) -> {
             String warning = Fsck.bootWarning(m.disk());
             if (warning != null) e.println("kernel-exo: " + warning);
             return boot(m, e);

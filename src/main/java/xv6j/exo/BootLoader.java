@@ -105,7 +105,7 @@ final class BootLoader {
             r.x[A1] = argvVa;
             r.x[A2] = sp;
             e.stopped = false;
-            k.kick();
+            k.sched.kick();
         } finally {
             k.lock.unlock();
         }
@@ -123,14 +123,14 @@ final class BootLoader {
     /** A fresh zeroed page, a root CAP_PAGE (CAP_ALL) in e's table, mapped at va with perm. */
     private static Cap newPage(Exokernel k, Env e, long va, int perm) throws LoadException {
         long ppn = k.pages.findFree(k.pages.basePpn, k.pages.npages);
-        if (ppn < 0 || e.caps.full()) throw new LoadException("out of memory loading the program");
-        k.pages.take(ppn);
-        Cap c = k.insertCap(e, CAP_PAGE, CAP_ALL, ppn, 1, null, null);
-        if (k.map(e, va, c, perm) != 0) throw new LoadException("out of memory loading the program");
+        if (ppn < 0 || e.caps.full() || !k.envs.reserveRecords(e, 1) || !k.pages.take(ppn, e.quota))
+            throw new LoadException("out of memory loading the program");
+        Cap c = k.caps.insert(e, CAP_PAGE, CAP_ALL, ppn, 1, null, null, null);
+        if (k.bindings.map(e, va, c, perm) != 0) throw new LoadException("out of memory loading the program");
         return c;
     }
 
     private static void put(Exokernel k, Env e, long va, byte[] b) {
-        if (!k.copyOut(e, va, b)) throw new IllegalStateException("boot stack not writable at 0x" + Long.toHexString(va));
+        if (!k.umem.copyOut(e, va, b)) throw new IllegalStateException("boot stack not writable at 0x" + Long.toHexString(va));
     }
 }

@@ -1,14 +1,16 @@
 package xv6j.exo;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A capability: a typed name for a resource with rights, held in one environment's table
  * under one handle, and a node of the derivation tree that revocation walks. Type, rights
- * and what it names never change; only the tree links and the owner's bookkeeping do.
+ * and what it names never change; only the tree links and the bookkeeping of what is bound
+ * through it do.
+ *
+ * <p>The tree links are intrusive (parent, first and last child, siblings) so a node costs
+ * no collection of its own, and a child is added or removed in constant time.
  */
 final class Cap {
     final int type;
@@ -19,23 +21,30 @@ final class Cap {
     final long count;
     /** ENV: the environment named; others null. */
     final Env target;
+    /** MEMORY: the quota its pages and the environments it pays for are charged to. */
+    final Quota quota;
 
     /** The environment whose table holds it, and under which handle. */
     final Env owner;
     final int handle;
     /** What it was derived from (null for a root), and what was derived from it. */
     Cap parent;
-    final Set<Cap> children = new LinkedHashSet<>();
-    /** PAGE: the mappings made through it, removed with it. */
-    final List<Mapping> mappings = new ArrayList<>();
+    Cap firstChild, lastChild, prevSibling, nextSibling;
+    /** PAGE: the mappings made through it, removed with it (null while none). */
+    List<Mapping> mappings;
+    /** MEMORY: the environments whose kernel memory it pays for, destroyed with it (null while none). */
+    List<Env> pays;
+    /** CPU: where the next round of its share of time starts (null: its holder's turn; see Scheduler). */
+    Cap rr;
     boolean live = true;
 
-    Cap(int type, int rights, long first, long count, Env target, Env owner, int handle) {
+    Cap(int type, int rights, long first, long count, Env target, Quota quota, Env owner, int handle) {
         this.type = type;
         this.rights = rights;
         this.first = first;
         this.count = count;
         this.target = target;
+        this.quota = quota;
         this.owner = owner;
         this.handle = handle;
     }
@@ -49,9 +58,42 @@ final class Cap {
         return f >= first && n >= 0 && f - first <= count - n;
     }
 
+    // ---- the derivation tree ----
+
+    /** Makes c (free of the tree) this one's last child. */
+    void addChild(Cap c) {
+        c.parent = this;
+        c.prevSibling = lastChild;
+        c.nextSibling = null;
+        if (lastChild != null) lastChild.nextSibling = c;
+        else firstChild = c;
+        lastChild = c;
+    }
+
+    /** Takes child c out of this one's children. */
+    void removeChild(Cap c) {
+        if (rr == c) rr = c.nextSibling;
+        if (c.prevSibling != null) c.prevSibling.nextSibling = c.nextSibling;
+        else firstChild = c.nextSibling;
+        if (c.nextSibling != null) c.nextSibling.prevSibling = c.prevSibling;
+        else lastChild = c.prevSibling;
+        c.parent = c.prevSibling = c.nextSibling = null;
+    }
+
+    /** Its children, in the order they were derived (a copy: callers may change the tree). */
+    List<Cap> children() {
+        List<Cap> out = new ArrayList<>();
+        for (Cap c = firstChild; c != null; c = c.nextSibling) out.add(c);
+        return out;
+    }
+
+    int mappingCount() {
+        return mappings == null ? 0 : mappings.size();
+    }
+
     @Override
     public String toString() {
         return String.format("cap[type %d rights 0x%x first 0x%x count %d env %d handle %d]",
-                type, rights, first, count, owner.id, handle);
+                type, rights, first, count, owner == null ? 0 : owner.id, handle);
     }
 }

@@ -22,11 +22,13 @@ final class Cpu {
 
     /** The root of the thread of control it runs, or null; guarded by the lock. */
     Env root;
+    /** The thread runs in another's turn, helping the call that thread waits for. */
+    boolean helping;
     /** Set by a call of the running thread: give up the rest of the slice (to next, if set). */
     boolean yield;
     Env next;
-    /** Id of the last root picked here, where the round-robin scan resumes. */
-    int lastPicked;
+    /** The clock's ticks when the hart last came back from user mode. */
+    long clockTicks;
 
     Cpu(int id, Hart hart) {
         this.id = id;

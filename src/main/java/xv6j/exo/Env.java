@@ -1,7 +1,9 @@
 package xv6j.exo;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,13 +17,26 @@ import java.util.TreeMap;
  * the environment at the bottom of the call chain. The scheduler schedules roots and runs
  * the innermost callee of each. All fields are guarded by the exokernel's lock, except
  * that the registers of the activation on a hart belong to that hart until it saves them.
+ *
+ * <p>Its kernel memory (this record, its page tables, the records of its capabilities and
+ * mappings) is charged to {@link #quota}, the quota of the memory capability that pays for
+ * it ({@link #payer}); it lives no longer than that capability.
  */
 final class Env {
     /** Its identity: never reused during a boot. */
     final int id;
     final int parentId;
-    /** Physical address of the root page-table page. */
+    /** The first environment, which no one names and whose end is the machine's. */
+    final boolean first;
+    /** The CAP_MEMORY capability that pays for its kernel memory (null for the first), and its quota. */
+    final Cap payer;
+    final Quota quota;
+    /** Physical address of the root page-table page, and of the page this record is kept in. */
     final long pagetable;
+    final long recordPa;
+    /** Its capabilities and mappings (each a kernel record), and the pages that hold them. */
+    int records;
+    final List<Long> recordPages = new ArrayList<>();
     /** Walks and grows its page table; new table pages are counted in ptPages. */
     xv6j.machine.PageTable pt;
     final CapTable caps = new CapTable();
@@ -59,14 +74,19 @@ final class Env {
 
     boolean stopped = true;
     boolean exited;
+    /** Its destruction is queued (Environments.destroy). */
+    boolean dying;
     int status;
     /** Pending events (EV_*), kept until a BLOCK consumes them. EV_CONSOLE is not kept here: it is level-triggered. */
     int events;
 
     /** CAP_ENV capabilities (anywhere) naming it: it is forgotten when it has exited and this is 0. */
     int refs;
-    /** Its CAP_CPU capabilities with CAP_X: it runs only while it has one. */
-    int cpuCaps;
+    /**
+     * Its CAP_CPU capabilities with CAP_X, in the order it got them: it runs only while it has
+     * one, in the turns of the first (its run capability; see Scheduler).
+     */
+    final List<Cap> cpus = new ArrayList<>();
     /** How many of its CAP_ENV capabilities name each environment (PCT_KNOWN asks). */
     final Map<Env, Integer> envCaps = new HashMap<>();
 
@@ -92,13 +112,32 @@ final class Env {
     /** Bumped when another CPU takes it off its hart: that hart then discards its trap. */
     long epoch;
 
-    Env(int id, int parentId, long pagetable, int asid, int cpus) {
+    Env(int id, int parentId, boolean first, Cap payer, Quota quota, long pagetable, long recordPa, int asid, int ncpus) {
         this.id = id;
         this.parentId = parentId;
+        this.first = first;
+        this.payer = payer;
+        this.quota = quota;
         this.pagetable = pagetable;
+        this.recordPa = recordPa;
         this.asid = asid;
-        this.tlbGen = new long[cpus];
+        this.tlbGen = new long[ncpus];
         java.util.Arrays.fill(tlbGen, -1);
+    }
+
+    /** The CPU capability whose turns run its thread, or null if it holds none it may run on. */
+    Cap runCap() {
+        return cpus.isEmpty() ? null : cpus.get(0);
+    }
+
+    /** CAP_ENV capabilities in its own table that name it. */
+    int selfRefs() {
+        return envCaps.getOrDefault(this, 0);
+    }
+
+    /** True while it serves a protected control transfer (whose caller may since have gone). */
+    boolean serving() {
+        return own != null;
     }
 
     /** satp for its address space: Sv39, its ASID, its root table. */

@@ -40,6 +40,10 @@ public final class ExoAbi {
     public static final int EXO_DISK_READ = 0, EXO_DISK_WRITE = 1, EXO_DISK_WRITE_CACHED = 2, EXO_DISK_FLUSH = 3;
     /** Handles per environment: 0 .. EXO_NCAP-1. */
     public static final int EXO_NCAP = 1 << 16;
+    /** Kernel records (capabilities, mappings) one page of an environment's kernel memory holds. */
+    public static final int EXO_RECORDS_PER_PAGE = 64;
+    /** Pages an environment costs from its creation: its record and its root page table. */
+    public static final int EXO_ENV_PAGES = 2;
 
     // ---- exosched ----
     public static final int EXOSCHED_YIELD = 0, EXOSCHED_YIELD_TO = 1, EXOSCHED_SLICE = 2, EXOSCHED_BLOCK = 3,
@@ -66,8 +70,8 @@ public final class ExoAbi {
     public static final int PCT_ANY = 0, PCT_KNOWN = 1;
 
     // ---- struct sizes (bytes) ----
-    /** struct exo_capinfo: int type, int rights, u64 first, u64 count. */
-    public static final int CAPINFO_SIZE = 24;
+    /** struct exo_capinfo: int type, int rights, u64 first, count, quota, used. */
+    public static final int CAPINFO_SIZE = 40;
     /** struct exo_regs: x[32], f[32], pc, fcsr. */
     public static final int REGS_SIZE = 66 * 8;
     /** struct exo_frame: regs, kind, cause, tval. */

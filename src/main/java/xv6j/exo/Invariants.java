@@ -3,22 +3,39 @@ package xv6j.exo;
 import static xv6j.exo.ExoAbi.*;
 
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import xv6j.machine.PageTable;
 
 /**
- * Checks the exokernel's invariants by walking everything: every environment's page tables
- * and capability table, the derivation tree, the physical-page records and the disk
- * audit. Tests run it after every step; it returns what is wrong (empty: all is well).
+ * Checks the exokernel's invariants by walking everything: every environment's page tables,
+ * capability table, records, calls and queues, the derivation tree, the physical-page
+ * records, the quotas and the disk audit. Tests run it after every step; it returns what
+ * is wrong (empty: all is well).
  *
  * <ul>
- * <li>Every mapped user page is covered by the capability recorded for the mapping: one
- * of that environment's own, live, naming that page, with every right the entry grants.</li>
- * <li>Derived capabilities have a subset of their parent's rights and lie inside its range.</li>
- * <li>No page is both free and referenced (by a capability, a mapping or a page table),
- * and every reference count matches what the walk finds.</li>
- * <li>Every page-table page belongs to exactly one environment's tree, and every page
- * recorded as a page-table page is in one.</li>
+ * <li>Secure bindings: every mapped user page is covered by the capability recorded for
+ * the mapping: one of that environment's own, live, naming that page, with every right the
+ * entry grants. Nothing is mapped at or above EXO_UTOP, and no page-table page is mapped.</li>
+ * <li>Derivation: derived capabilities have a subset of their parent's rights and lie
+ * inside its range; every CPU capability hangs in the one tree of the CPU's shares.</li>
+ * <li>Pages: each page in use has exactly one role (a capability's page, a page table, an
+ * environment's records), is charged to one quota, and every count matches the walk; a
+ * free page has no role and no charge. Nothing leaks: an unreferenced page is free.</li>
+ * <li>Quotas: each one's use is exactly the pages charged to it and to the quotas derived
+ * from it, and no more than its limit.</li>
+ * <li>Environments: each live one's records are its capabilities and mappings, in as many
+ * pages as they need; it is paid for by a live memory capability that lists it; some
+ * other environment names it (the first excepted). An exited one holds nothing.</li>
+ * <li>Calls: caller and callee point at each other; a call's saved activation exists
+ * exactly while the callee serves; a waiting caller is in its callee's queue once, and no
+ * one is in two; the activation that made a call or waits to is the one current, so only
+ * it can receive the call's end; no activation belongs to two environments; chains end.</li>
  * <li>Live environments have distinct ASIDs, and only they hold one.</li>
  * <li>Every block transfer was allowed by a block capability with the right right, and
  * none bypassed the audit.</li>
@@ -42,102 +59,61 @@ public final class Invariants {
         Pages pages = k.pages;
         int n = pages.npages;
         int[] ptSeen = new int[n];
+        int[] recSeen = new int[n];
         int[] mapSeen = new int[n];
         int[] capSeen = new int[n];
 
-        java.util.BitSet liveAsids = new java.util.BitSet();
+        BitSet liveAsids = new BitSet();
         for (Env e : k.envs.values()) {
             if (!e.exited) {
                 if (liveAsids.get(e.asid)) bad.add(e + ": shares ASID " + e.asid + " with another live environment");
                 liveAsids.set(e.asid);
             }
         }
-        if (!liveAsids.equals(k.asids)) bad.add("ASIDs in use " + k.asids + " are not those of the live environments " + liveAsids);
+        if (!liveAsids.equals(k.envs.asids)) bad.add("ASIDs in use " + k.envs.asids + " are not those of the live environments " + liveAsids);
 
+        Map<Activation, Env> activations = new IdentityHashMap<>();
+        Map<Cap, Integer> childOf = new IdentityHashMap<>(); // per parent: the capabilities pointing to it
+        Map<Env, Env> queuedOn = new HashMap<>();
         for (Env e : k.envs.values()) {
+            checkRecordPages(k, e, recSeen, bad);
+            for (Activation a : new Activation[] {e.cur, e.own}) {
+                if (a == null) continue;
+                Env other = activations.put(a, e);
+                if (other != null) bad.add(e + ": shares an activation with " + other);
+            }
+            for (Env w : e.waiters) {
+                Env other = queuedOn.put(w, e);
+                if (other != null) bad.add(w + ": waits in the queues of " + other + " and " + e);
+            }
             if (e.exited) {
-                if (e.caps.size() != 0 || !e.mappings.isEmpty() || e.ptPages != 0)
-                    bad.add(e + ": exited but still holds capabilities, mappings or page tables");
+                if (e.caps.size() != 0 || !e.mappings.isEmpty() || e.ptPages != 0 || e.records != 0)
+                    bad.add(e + ": exited but still holds capabilities, mappings, page tables or records");
+                if (e.caller != null || e.callee != null || e.own != null || e.waitingOn != null || !e.waiters.isEmpty())
+                    bad.add(e + ": exited but still takes part in a call");
                 if (e.refs == 0) bad.add(e + ": exited and unnamed but not forgotten");
                 continue;
             }
-            int[] tables = {0};
-            e.pt.forEachTablePage(e.pagetable, pa -> {
-                tables[0]++;
-                int i = pages.index(pa >>> PageTable.PGSHIFT);
-                ptSeen[i]++;
-                if (pages.ptOwner[i] != e.id) bad.add(String.format("%s: table page 0x%x recorded as owned by %d", e, pa, pages.ptOwner[i]));
-            });
-            if (tables[0] != e.ptPages) bad.add(e + ": " + tables[0] + " table pages in its tree, " + e.ptPages + " counted");
-            int[] leaves = {0};
-            e.pt.forEachLeaf(e.pagetable, (va, ptePa, pte) -> {
-                leaves[0]++;
-                long ppn = pte >>> 10;
-                java.util.function.Supplier<String> at = () -> String.format("%s va 0x%x", e, va);
-                if (va >= EXO_UTOP) bad.add(at.get() + ": mapped at or above EXO_UTOP");
-                if ((pte & PageTable.PTE_U) == 0) bad.add(at.get() + ": leaf without U");
-                if (!pages.inRam(ppn)) {
-                    bad.add(at.get() + ": maps outside RAM");
-                    return;
-                }
-                mapSeen[pages.index(ppn)]++;
-                Mapping m = e.mappings.get(va);
-                if (m == null) {
-                    bad.add(at.get() + ": mapped without a recorded mapping");
-                    return;
-                }
-                Cap c = m.cap();
-                if (!c.live || c.owner != e || e.caps.get(c.handle) != c) bad.add(at.get() + ": its capability is not one of its own live ones");
-                if (c.type != CAP_PAGE || c.first != ppn) bad.add(at.get() + ": its capability does not name the mapped page");
-                if (!c.mappings.contains(m)) bad.add(at.get() + ": its capability does not list the mapping");
-                if ((pte & PageTable.PTE_R) != 0 && !c.has(CAP_R) || (pte & PageTable.PTE_W) != 0 && !c.has(CAP_W)
-                        || (pte & PageTable.PTE_X) != 0 && !c.has(CAP_X))
-                    bad.add(at.get() + ": entry grants rights its capability lacks");
-                if (pages.isFree(ppn)) bad.add(at.get() + ": maps a free page");
-                if (pages.ptOwner[pages.index(ppn)] != 0) bad.add(at.get() + ": maps a page-table page");
-            });
-            if (leaves[0] != e.mappings.size()) bad.add(e + ": " + leaves[0] + " leaves but " + e.mappings.size() + " mapping records");
-
-            int cpu = 0;
-            java.util.Map<Env, Integer> envCaps = new java.util.HashMap<>();
-            for (Cap c : e.caps.all()) {
-                java.util.function.Supplier<String> at = () -> e + " handle " + c.handle;
-                if (!c.live || c.owner != e) bad.add(at.get() + ": dead or foreign capability in the table");
-                if ((c.rights & ~CAP_ALL) != 0) bad.add(at.get() + ": unknown rights");
-                Cap p = c.parent;
-                if (p != null) {
-                    if (!p.live) bad.add(at.get() + ": derived from a dead capability");
-                    if (!p.children.contains(c)) bad.add(at.get() + ": parent does not list it");
-                    if ((c.rights & ~p.rights) != 0) bad.add(at.get() + ": more rights than its parent");
-                    boolean typeOk = c.type == p.type || c.type == CAP_PAGE && p.type == CAP_MEMORY;
-                    if (!typeOk) bad.add(at.get() + ": derived from a capability of type " + p.type);
-                    if ((p.type == CAP_MEMORY || p.type == CAP_BLOCKS) && !p.covers(c.first, c.count))
-                        bad.add(at.get() + ": range outside its parent's");
-                    if (c.type == p.type && (c.type == CAP_PAGE || c.type == CAP_ENV) && (c.first != p.first || c.target != p.target))
-                        bad.add(at.get() + ": names something else than its parent");
-                }
-                for (Cap ch : c.children) if (ch.parent != c) bad.add(at.get() + ": child does not point back");
-                switch (c.type) {
-                    case CAP_PAGE -> {
-                        int i = pages.index(c.first);
-                        capSeen[i]++;
-                        for (Mapping m : c.mappings) {
-                            if (m.cap() != c || m.env() != e || e.mappings.get(m.va()) != m)
-                                bad.add(at.get() + ": lists a mapping that is not in force");
-                        }
-                    }
-                    case CAP_ENV -> {
-                        if (k.envs.get(c.target.id) != c.target) bad.add(at.get() + ": names a forgotten environment");
-                        envCaps.merge(c.target, 1, Integer::sum);
-                    }
-                    case CAP_CPU -> {
-                        if (c.has(CAP_X)) cpu++;
-                    }
-                    default -> {}
-                }
-            }
-            if (cpu != e.cpuCaps) bad.add(e + ": " + cpu + " CPU capabilities with X, " + e.cpuCaps + " counted");
-            if (!envCaps.equals(e.envCaps)) bad.add(e + ": environment-capability counts are off");
+            checkAddressSpace(k, e, ptSeen, mapSeen, bad);
+            checkCapabilities(k, e, capSeen, childOf, bad);
+            checkCalls(e, bad);
+            if (e.records != e.caps.size() + e.mappings.size())
+                bad.add(e + ": " + e.records + " records counted, " + e.caps.size() + " capabilities and " + e.mappings.size() + " mappings held");
+            if (e.recordPages.size() != (e.records + EXO_RECORDS_PER_PAGE - 1) / EXO_RECORDS_PER_PAGE)
+                bad.add(e + ": " + e.recordPages.size() + " pages for " + e.records + " records");
+            if (e.first != (e.payer == null)) bad.add(e + ": the first environment alone is paid by no capability");
+            if (e.payer != null && (!e.payer.live || e.payer.type != CAP_MEMORY || e.payer.pays == null
+                    || !e.payer.pays.contains(e) || e.quota != e.payer.quota))
+                bad.add(e + ": not paid for by a live memory capability that lists it");
+            if (e.dying) bad.add(e + ": still dying after the operation");
+            if (!e.first && e.refs <= e.selfRefs()) bad.add(e + ": no other environment names it, yet it lives");
+            if (e.notices.size() > Capabilities.MAX_NOTICES) bad.add(e + ": more notices than its record holds");
+        }
+        for (Map.Entry<Env, Env> q : queuedOn.entrySet()) {
+            if (q.getKey().waitingOn != q.getValue()) bad.add(q.getKey() + ": in the queue of " + q.getValue() + " but waits for " + q.getKey().waitingOn);
+        }
+        for (Env e : k.envs.values()) {
+            if (e.waitingOn != null && queuedOn.get(e) != e.waitingOn) bad.add(e + ": waits for " + e.waitingOn + " outside its queue");
         }
 
         for (Env t : k.envs.values()) {
@@ -145,35 +121,229 @@ public final class Invariants {
             for (Env e : k.envs.values()) refs += e.envCaps.getOrDefault(t, 0);
             if (refs != t.refs) bad.add(t + ": named by " + refs + " capabilities, " + t.refs + " counted");
         }
+        // Each parent lists exactly the capabilities that point to it (each list entry points back).
+        for (Map.Entry<Cap, Integer> p : childOf.entrySet()) {
+            int listed = 0;
+            for (Cap ch = p.getKey().firstChild; ch != null; ch = ch.nextSibling) listed++;
+            if (listed != p.getValue()) bad.add(p.getKey() + ": lists " + listed + " children, " + p.getValue() + " point to it");
+        }
+        checkCpuTree(k, bad);
+        checkPages(pages, ptSeen, recSeen, mapSeen, capSeen, bad);
+        checkQuotas(k, bad);
+        checkAudit(k, bad);
+        return bad;
+    }
 
-        for (int i = 0; i < n; i++) {
+    /** e's record page and the pages of its records are its own, and in use. */
+    private static void checkRecordPages(Exokernel k, Env e, int[] recSeen, List<String> bad) {
+        List<Long> all = new ArrayList<>(e.recordPages);
+        all.add(e.recordPa);
+        for (long pa : all) {
+            int i = k.pages.indexOfPa(pa);
+            recSeen[i]++;
+            if (k.pages.recOwner[i] != e.id) bad.add(String.format("%s: record page 0x%x recorded as %d's", e, pa, k.pages.recOwner[i]));
+            if (k.pages.charged[i] != e.quota) bad.add(String.format("%s: record page 0x%x charged elsewhere", e, pa));
+        }
+    }
+
+    private static void checkAddressSpace(Exokernel k, Env e, int[] ptSeen, int[] mapSeen, List<String> bad) {
+        Pages pages = k.pages;
+        int[] tables = {0};
+        e.pt.forEachTablePage(e.pagetable, pa -> {
+            tables[0]++;
+            int i = pages.indexOfPa(pa);
+            ptSeen[i]++;
+            if (pages.ptOwner[i] != e.id) bad.add(String.format("%s: table page 0x%x recorded as owned by %d", e, pa, pages.ptOwner[i]));
+            if (pages.charged[i] != e.quota) bad.add(String.format("%s: table page 0x%x charged elsewhere", e, pa));
+        });
+        if (tables[0] != e.ptPages) bad.add(e + ": " + tables[0] + " table pages in its tree, " + e.ptPages + " counted");
+        Map<Integer, Integer> leafCounts = new HashMap<>();
+        int[] leaves = {0};
+        e.pt.forEachLeaf(e.pagetable, (va, ptePa, pte) -> {
+            leaves[0]++;
+            leafCounts.merge(pages.indexOfPa(ptePa), 1, Integer::sum);
+            long ppn = pte >>> 10;
+            Supplier<String> at = () -> String.format("%s va 0x%x", e, va);
+            if (va >= EXO_UTOP) bad.add(at.get() + ": mapped at or above EXO_UTOP");
+            if ((pte & PageTable.PTE_U) == 0) bad.add(at.get() + ": leaf without U");
+            if (!pages.inRam(ppn)) {
+                bad.add(at.get() + ": maps outside RAM");
+                return;
+            }
+            mapSeen[pages.index(ppn)]++;
+            Mapping m = e.mappings.get(va);
+            if (m == null) {
+                bad.add(at.get() + ": mapped without a recorded mapping");
+                return;
+            }
+            Cap c = m.cap();
+            if (!c.live || c.owner != e || e.caps.get(c.handle) != c) bad.add(at.get() + ": its capability is not one of its own live ones");
+            if (c.type != CAP_PAGE || c.first != ppn) bad.add(at.get() + ": its capability does not name the mapped page");
+            if (c.mappings == null || !c.mappings.contains(m)) bad.add(at.get() + ": its capability does not list the mapping");
+            if ((pte & PageTable.PTE_R) != 0 && !c.has(CAP_R) || (pte & PageTable.PTE_W) != 0 && !c.has(CAP_W)
+                    || (pte & PageTable.PTE_X) != 0 && !c.has(CAP_X))
+                bad.add(at.get() + ": entry grants rights its capability lacks");
+            if (pages.isFree(ppn)) bad.add(at.get() + ": maps a free page");
+            if (pages.ptOwner[pages.index(ppn)] != 0 || pages.recOwner[pages.index(ppn)] != 0)
+                bad.add(at.get() + ": maps a page of the kernel's");
+        });
+        if (leaves[0] != e.mappings.size()) bad.add(e + ": " + leaves[0] + " leaves but " + e.mappings.size() + " mapping records");
+        // Leaf tables: their counts are their valid entries, and none is kept empty.
+        e.pt.forEachTablePage(e.pagetable, pa -> {
+            int i = pages.indexOfPa(pa);
+            int want = leafCounts.getOrDefault(i, 0);
+            if (pages.leafEntries[i] != want) bad.add(String.format("%s: table page 0x%x has %d entries, %d counted", e, pa, want, pages.leafEntries[i]));
+        });
+    }
+
+    private static void checkCapabilities(Exokernel k, Env e, int[] capSeen, Map<Cap, Integer> childOf, List<String> bad) {
+        List<Cap> cpus = new ArrayList<>();
+        Map<Env, Integer> envCaps = new HashMap<>();
+        for (Cap c : e.caps.all()) {
+            Supplier<String> at = () -> e + " handle " + c.handle;
+            if (!c.live || c.owner != e) bad.add(at.get() + ": dead or foreign capability in the table");
+            if ((c.rights & ~CAP_ALL) != 0) bad.add(at.get() + ": unknown rights");
+            Cap p = c.parent;
+            if (p != null) {
+                if (!p.live) bad.add(at.get() + ": derived from a dead capability");
+                childOf.merge(p, 1, Integer::sum);
+                if ((c.rights & ~p.rights) != 0) bad.add(at.get() + ": more rights than its parent");
+                boolean typeOk = c.type == p.type || c.type == CAP_PAGE && p.type == CAP_MEMORY;
+                if (!typeOk) bad.add(at.get() + ": derived from a capability of type " + p.type);
+                if ((p.type == CAP_MEMORY || p.type == CAP_BLOCKS) && !p.covers(c.first, c.count))
+                    bad.add(at.get() + ": range outside its parent's");
+                if (c.type == p.type && (c.type == CAP_PAGE || c.type == CAP_ENV) && (c.first != p.first || c.target != p.target))
+                    bad.add(at.get() + ": names something else than its parent");
+            }
+            for (Cap ch = c.firstChild; ch != null; ch = ch.nextSibling) if (ch.parent != c) bad.add(at.get() + ": child does not point back");
+            switch (c.type) {
+                case CAP_PAGE -> {
+                    int i = k.pages.index(c.first);
+                    capSeen[i]++;
+                    if (c.mappings != null) {
+                        for (Mapping m : c.mappings) {
+                            if (m.cap() != c || m.env() != e || e.mappings.get(m.va()) != m)
+                                bad.add(at.get() + ": lists a mapping that is not in force");
+                        }
+                    }
+                }
+                case CAP_MEMORY -> {
+                    boolean ok = c.quota != null;
+                    if (ok && p != null) {
+                        ok = false;
+                        for (Quota q = c.quota; q != null && !ok; q = q.parent) ok = q == p.quota;
+                    }
+                    if (!ok) bad.add(at.get() + ": its quota is neither its parent's nor derived from it");
+                    if (c.pays != null) for (Env x : c.pays) if (x.payer != c || x.exited) bad.add(at.get() + ": pays for " + x + ", which it does not");
+                }
+                case CAP_ENV -> {
+                    if (k.envs.get(c.target.id) != c.target) bad.add(at.get() + ": names a forgotten environment");
+                    envCaps.merge(c.target, 1, Integer::sum);
+                }
+                case CAP_CPU -> {
+                    if (c.has(CAP_X)) cpus.add(c);
+                }
+                default -> {}
+            }
+        }
+        if (!new java.util.HashSet<>(cpus).equals(new java.util.HashSet<>(e.cpus)) || cpus.size() != e.cpus.size())
+            bad.add(e + ": its CPU capabilities with X are not those it runs on");
+        if (!envCaps.equals(e.envCaps)) bad.add(e + ": environment-capability counts are off");
+    }
+
+    /** The calls e takes part in. */
+    private static void checkCalls(Env e, List<String> bad) {
+        int hops = 0;
+        for (Env x = e; x != null; x = x.caller) {
+            if (++hops > 10_000) {
+                bad.add(e + ": its chain of callers does not end");
+                return;
+            }
+        }
+        if (e.caller != null && (e.caller.callee != e || e.caller.exited)) bad.add(e + ": its caller does not call it");
+        if (e.caller != null && e.own == null) bad.add(e + ": serves a call without its own activation saved");
+        if (e.own != null && e.own.calling != null) bad.add(e + ": its saved activation is in a call");
+        if (e.callee != null) {
+            if (e.callee.caller != e || e.callee.exited) bad.add(e + ": its callee does not serve it");
+            if (e.cur.calling != e.callee) bad.add(e + ": its current activation did not make the call it is in");
+            if (e.waitingOn != null) bad.add(e + ": calls and waits to call at once");
+        }
+        if (e.waitingOn != null && e.cur.calling != e.waitingOn) bad.add(e + ": its current activation did not make the call it waits to make");
+        if (e.cur.calling != null && e.cur.calling != e.callee && e.cur.calling != e.waitingOn)
+            bad.add(e + ": its activation is in a call that does not exist");
+        for (Env w : e.waiters) if (w.exited) bad.add(e + ": an exited environment waits in its queue");
+    }
+
+    /** Every live CPU capability hangs from the root of the CPU's shares; round-robin cursors name children. */
+    private static void checkCpuTree(Exokernel k, List<String> bad) {
+        Cap top = k.sched.cpuTop;
+        for (Env e : k.envs.values()) {
+            for (Cap c : e.caps.all()) {
+                if (c.type != CAP_CPU) continue;
+                Cap x = c;
+                for (int hops = 0; x != null && x != top && hops < 100_000; hops++) x = x.parent;
+                if (x != top) bad.add(e + " handle " + c.handle + ": a CPU capability outside the tree of shares");
+                if (c.rr != null && c.rr.parent != c) bad.add(e + " handle " + c.handle + ": its round robin names no child");
+            }
+        }
+        if (top.rr != null && top.rr.parent != top) bad.add("the CPU's round robin names no share");
+    }
+
+    private static void checkPages(Pages pages, int[] ptSeen, int[] recSeen, int[] mapSeen, int[] capSeen, List<String> bad) {
+        for (int i = 0; i < pages.npages; i++) {
             long ppn = pages.basePpn + i;
             boolean free = pages.isFree(ppn);
-            boolean ok = pages.capRefs[i] == capSeen[i] && pages.mapRefs[i] == mapSeen[i] && ptSeen[i] <= 1
-                    && (pages.ptOwner[i] != 0) == (ptSeen[i] == 1) && (free ? capSeen[i] + mapSeen[i] + ptSeen[i] == 0
-                    : capSeen[i] + ptSeen[i] > 0) && (ptSeen[i] == 0 || capSeen[i] == 0);
+            int roles = (capSeen[i] > 0 ? 1 : 0) + ptSeen[i] + recSeen[i];
+            boolean ok = pages.capRefs[i] == capSeen[i] && pages.mapRefs[i] == mapSeen[i] && ptSeen[i] <= 1 && recSeen[i] <= 1
+                    && (pages.ptOwner[i] != 0) == (ptSeen[i] == 1) && (pages.recOwner[i] != 0) == (recSeen[i] == 1)
+                    && (free ? roles + mapSeen[i] == 0 && pages.charged[i] == null : roles == 1 && pages.charged[i] != null);
             if (ok) continue; // the common case, without building messages
             String where = String.format("page 0x%x", ppn);
             if (pages.capRefs[i] != capSeen[i]) bad.add(where + ": " + capSeen[i] + " capabilities, " + pages.capRefs[i] + " counted");
             if (pages.mapRefs[i] != mapSeen[i]) bad.add(where + ": " + mapSeen[i] + " mappings, " + pages.mapRefs[i] + " counted");
             if (ptSeen[i] > 1) bad.add(where + ": in " + ptSeen[i] + " page-table trees");
             if ((pages.ptOwner[i] != 0) != (ptSeen[i] == 1)) bad.add(where + ": page-table page not accounted for");
-            if (free && (capSeen[i] > 0 || mapSeen[i] > 0 || ptSeen[i] > 0)) bad.add(where + ": free but referenced");
-            if (!free && capSeen[i] == 0 && ptSeen[i] == 0) bad.add(where + ": neither free nor referenced (leaked)");
-            if (ptSeen[i] > 0 && capSeen[i] > 0) bad.add(where + ": both a page table and a capability's page");
+            if ((pages.recOwner[i] != 0) != (recSeen[i] == 1)) bad.add(where + ": record page not accounted for");
+            if (free && (roles > 0 || mapSeen[i] > 0)) bad.add(where + ": free but referenced");
+            if (free && pages.charged[i] != null) bad.add(where + ": free but charged");
+            if (!free && roles == 0) bad.add(where + ": neither free nor referenced (leaked)");
+            if (!free && pages.charged[i] == null) bad.add(where + ": in use but charged to no quota");
+            if (roles > 1) bad.add(where + ": has more than one role (capability page, page table, records)");
         }
+    }
 
-        if (k.audit != null) {
-            for (Exokernel.DiskAccess a : k.audit) {
-                Cap c = a.cap();
-                String where = String.format("disk %s of block %d by env %d", a.write() ? "write" : "read", a.block(), a.envId());
-                if (c.type != CAP_BLOCKS || !a.heldThen() || c.owner.id != a.envId()) bad.add(where + ": not through a block capability of its own");
-                else if (!c.covers(a.block(), 1)) bad.add(where + ": outside the capability's range");
-                else if (!c.has(a.write() ? CAP_W : CAP_R)) bad.add(where + ": capability lacks the right");
+    /** Each quota's use is the pages charged to it and to its descendants, within its limit. */
+    private static void checkQuotas(Exokernel k, List<String> bad) {
+        Map<Quota, Long> want = new IdentityHashMap<>();
+        Set<Quota> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Quota q : k.pages.charged) {
+            for (Quota a = q; a != null; a = a.parent) {
+                want.merge(a, 1L, Long::sum);
+                seen.add(a);
             }
-            long io = k.machine.disk().reads() + k.machine.disk().writes() - k.auditBase;
-            if (io != k.audit.size()) bad.add(io + " disk transfers but " + k.audit.size() + " audited");
         }
-        return bad;
+        for (Env e : k.envs.values()) {
+            for (Cap c : e.caps.all()) for (Quota a = c.quota; a != null; a = a.parent) seen.add(a);
+        }
+        if (!seen.contains(k.ram) && k.ram.used != 0) bad.add("RAM's quota counts pages that are not in use");
+        for (Quota q : seen) {
+            long w = want.getOrDefault(q, 0L);
+            if (q.used != w) bad.add("a quota of " + q.limit + " pages counts " + q.used + " used, but " + w + " are charged to it");
+            if (q.used > q.limit) bad.add("a quota of " + q.limit + " pages has " + q.used + " charged");
+        }
+        if (k.ram.used != k.pages.npages - k.pages.freeCount()) bad.add("RAM's quota counts " + k.ram.used + " pages, " + (k.pages.npages - k.pages.freeCount()) + " are in use");
+    }
+
+    private static void checkAudit(Exokernel k, List<String> bad) {
+        if (k.devices.audit == null) return;
+        for (Devices.DiskAccess a : k.devices.audit) {
+            Cap c = a.cap();
+            String where = String.format("disk %s of block %d by env %d", a.write() ? "write" : "read", a.block(), a.envId());
+            if (c.type != CAP_BLOCKS || !a.heldThen() || c.owner.id != a.envId()) bad.add(where + ": not through a block capability of its own");
+            else if (!c.covers(a.block(), 1)) bad.add(where + ": outside the capability's range");
+            else if (!c.has(a.write() ? CAP_W : CAP_R)) bad.add(where + ": capability lacks the right");
+        }
+        long io = k.machine.disk().reads() + k.machine.disk().writes() - k.devices.auditBase;
+        if (io != k.devices.audit.size()) bad.add(io + " disk transfers but " + k.devices.audit.size() + " audited");
     }
 }

@@ -5,10 +5,12 @@ import xv6j.machine.PageTable;
 import xv6j.machine.PhysicalMemory;
 
 /**
- * Who uses each physical page. A page is free when no capability names it and it is not
- * a page-table page; a page named by a capability may also be mapped. Pages are handed
- * out lowest first, so runs are reproducible. Physical page numbers are physical
- * addresses / 4096, as exo.h exposes them.
+ * Who uses each physical page, and which quota pays for it. A page in use is exactly one
+ * of: a page named by capabilities (and perhaps mapped), a page-table page of one
+ * environment, or a page holding one environment's kernel records; it is charged to one
+ * quota from the moment it is taken until it is free again. Pages are handed out lowest
+ * first, so runs are reproducible. Physical page numbers are physical addresses / 4096,
+ * as exo.h exposes them.
  */
 final class Pages {
     private final PhysicalMemory mem;
@@ -16,10 +18,16 @@ final class Pages {
     final long basePpn;
     final int npages;
     private final BitSet free = new BitSet();
-    /** Per page: capabilities naming it, mappings of it, and the environment whose page table it is part of (0: none). */
+    /** Per page: capabilities naming it, and mappings of it. */
     final int[] capRefs;
     final int[] mapRefs;
+    /** Per page: the environment whose page table (or kernel records) it holds, 0 if none. */
     final int[] ptOwner;
+    final int[] recOwner;
+    /** Per page-table page: its valid entries, while it is a leaf table (level 0). */
+    final int[] leafEntries;
+    /** Per page in use: the quota it is charged to. */
+    final Quota[] charged;
 
     Pages(PhysicalMemory mem) {
         this.mem = mem;
@@ -28,6 +36,9 @@ final class Pages {
         this.capRefs = new int[npages];
         this.mapRefs = new int[npages];
         this.ptOwner = new int[npages];
+        this.recOwner = new int[npages];
+        this.leafEntries = new int[npages];
+        this.charged = new Quota[npages];
         free.set(0, npages);
     }
 
@@ -41,6 +52,11 @@ final class Pages {
 
     int index(long ppn) {
         return (int) (ppn - basePpn);
+    }
+
+    /** The index of the page holding physical address pa. */
+    int indexOfPa(long pa) {
+        return index(pa >>> PageTable.PGSHIFT);
     }
 
     static long pa(long ppn) {
@@ -64,30 +80,46 @@ final class Pages {
         return i >= 0 && i < index(hi) ? basePpn + i : -1;
     }
 
-    /** Takes a free page for a new capability (which then calls capRef) and zeroes it. */
-    void take(long ppn) {
+    /**
+     * Takes free page ppn for a new capability (which then calls capRef), charged to q, and
+     * zeroes it. False, and nothing taken, if q cannot pay.
+     */
+    boolean take(long ppn, Quota q) {
         int i = index(ppn);
         if (!free.get(i)) throw new IllegalStateException("page 0x" + Long.toHexString(ppn) + " is not free");
+        if (!q.charge(1)) return false;
         free.clear(i);
+        charged[i] = q;
         mem.fill(pa(ppn), PageTable.PGSIZE, (byte) 0);
+        return true;
     }
 
-    /** A zeroed page-table page of environment envId, or 0 if RAM is used up. */
-    long allocTable(int envId) {
+    /**
+     * A page for environment envId's kernel memory, charged to q: a zeroed page-table page
+     * (table) or a page of its records. Its physical address, or 0 if q cannot pay.
+     */
+    long allocKernel(int envId, Quota q, boolean table) {
         int i = free.nextSetBit(0);
-        if (i < 0) return 0;
+        if (i < 0 || !q.charge(1)) return 0;
         free.clear(i);
-        ptOwner[i] = envId;
+        charged[i] = q;
         long pa = pa(basePpn + i);
-        mem.fill(pa, PageTable.PGSIZE, (byte) 0);
+        if (table) {
+            ptOwner[i] = envId;
+            mem.fill(pa, PageTable.PGSIZE, (byte) 0);
+        } else {
+            recOwner[i] = envId;
+        }
         return pa;
     }
 
-    void freeTable(long pa) {
-        int i = index(pa >>> PageTable.PGSHIFT);
-        if (ptOwner[i] == 0) throw new IllegalStateException("not a page-table page: 0x" + Long.toHexString(pa));
-        ptOwner[i] = 0;
-        free.set(i);
+    /** A page-table or record page goes back to the pool, and its charge with it. */
+    void freeKernel(long pa) {
+        int i = indexOfPa(pa);
+        if (ptOwner[i] == 0 && recOwner[i] == 0) throw new IllegalStateException("not a kernel page: 0x" + Long.toHexString(pa));
+        if (leafEntries[i] != 0) throw new IllegalStateException("freeing a page table still in use: 0x" + Long.toHexString(pa));
+        ptOwner[i] = recOwner[i] = 0;
+        release(i);
     }
 
     void capRef(long ppn) {
@@ -99,7 +131,13 @@ final class Pages {
         int i = index(ppn);
         if (--capRefs[i] == 0) {
             if (mapRefs[i] != 0) throw new IllegalStateException("last capability of a mapped page 0x" + Long.toHexString(ppn));
-            free.set(i);
+            release(i);
         }
+    }
+
+    private void release(int i) {
+        charged[i].uncharge(1);
+        charged[i] = null;
+        free.set(i);
     }
 }

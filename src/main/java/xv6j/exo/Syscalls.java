@@ -59,16 +59,16 @@ final class Syscalls {
             String why = num >= 0 && num < SYS_FIRST
                     ? String.format("system call %d is the xv6 kernel's: this program was built for the xv6 kernel, not kernel-exo", num)
                     : String.format("unknown system call 0x%x", num);
-            k.destroy(e, -1, String.format("exo: env %d: %s (pc 0x%x): destroyed", e.id, why, r.pc - 4));
+            k.envs.destroy(e, -1, String.format("exo: env %d: %s (pc 0x%x): destroyed", e.id, why, r.pc - 4));
             return;
         }
-        long a0 = x[A0], a1 = x[A1], a2 = x[A2], a3 = x[A0 + 3], a4 = x[A0 + 4];
+        long a0 = x[A0], a1 = x[A1], a2 = x[A2], a3 = x[A0 + 3], a4 = x[A0 + 4], a5 = x[A0 + 5];
         long result;
         try {
             result = switch ((int) num) {
                 case SYS_capalloc -> capalloc(e, a0, a1, a2, a3);
                 case SYS_capfree -> capfree(e, a0);
-                case SYS_capgrant -> capgrant(e, a0, a1, a2, a3, a4);
+                case SYS_capgrant -> capgrant(e, a0, a1, a2, a3, a4, a5);
                 case SYS_caprevoke -> caprevoke(e, a0);
                 case SYS_exosched -> exosched(e, a0, a1, a2);
                 case SYS_capinfo -> capinfo(e, a0, a1);
@@ -81,7 +81,7 @@ final class Syscalls {
                 case SYS_exo_cons_read -> consRead(e, a0, a1, a2);
                 case SYS_exo_ticks -> {
                     cap(e, a0, CAP_CLOCK, CAP_R);
-                    yield k.ticks;
+                    yield k.sched.ticks;
                 }
                 case SYS_exo_upcall -> exoUpcall(e, a0, a1, a2);
                 case SYS_exo_resume -> exoResume(e, a0);
@@ -94,6 +94,7 @@ final class Syscalls {
             };
         } catch (Fail f) {
             result = f.code;
+            if (!e.exited) k.envs.trimRecords(e); // room it reserved for a record it did not make
         }
         if (result != NO_RESULT) r.x[A0] = result;
     }
@@ -132,55 +133,55 @@ final class Syscalls {
         if (va < 0 || va >= EXO_UTOP || (va & (EXO_PGSIZE - 1)) != 0) throw fail(E_INVAL);
     }
 
-    /** True if s accepts a protected control transfer from c. */
-    static boolean accepts(Env s, Env c) {
-        return s.pctEntry != 0 && (s.pctPolicy != PCT_KNOWN || s.envCaps.containsKey(c));
-    }
-
     // ---- capabilities ----
+
+    /** Room in e's kernel memory for n more records (capabilities, mappings), or E_NOMEM. */
+    private void room(Env e, int n) {
+        if (!k.envs.reserveRecords(e, n)) throw fail(E_NOMEM);
+    }
 
     private long capalloc(Env e, long type, long hint, long src, long count) {
         if (type == CAP_PAGE) {
             Cap m = cap(e, src, CAP_MEMORY, CAP_R);
-            long ppn;
-            if (hint == -1) {
-                ppn = k.pages.findFree(m.first, m.count);
-                if (e.caps.full()) throw fail(E_FULL);
-                if (ppn < 0) throw fail(E_NOMEM);
-            } else {
+            if (hint != -1) {
                 if (hint < 0) throw fail(E_INVAL);
                 if (!m.covers(hint, 1) || !k.pages.inRam(hint)) throw fail(E_RANGE);
-                if (e.caps.full()) throw fail(E_FULL);
-                if (!k.pages.isFree(hint)) throw fail(E_BUSY);
-                ppn = hint;
             }
-            k.pages.take(ppn);
-            return k.insertCap(e, CAP_PAGE, m.rights, ppn, 1, null, m).handle;
+            if (e.caps.full()) throw fail(E_FULL);
+            room(e, 1); // first: a page for its record, if it needs one, must not be the one asked for
+            long ppn = hint == -1 ? k.pages.findFree(m.first, m.count) : hint;
+            if (ppn < 0) throw fail(E_NOMEM);
+            if (!k.pages.isFree(ppn)) throw fail(E_BUSY);
+            if (!k.pages.take(ppn, m.quota)) throw fail(E_NOMEM);
+            return k.caps.insert(e, CAP_PAGE, m.rights, ppn, 1, null, null, m).handle;
         }
         if (type == CAP_BLOCKS) {
             Cap b = cap(e, src, CAP_BLOCKS, 0);
             if (hint < 0 || count <= 0) throw fail(E_INVAL);
             if (!b.covers(hint, count)) throw fail(E_RANGE);
             if (e.caps.full()) throw fail(E_FULL);
-            return k.insertCap(e, CAP_BLOCKS, b.rights, hint, count, null, b).handle;
+            room(e, 1);
+            return k.caps.insert(e, CAP_BLOCKS, b.rights, hint, count, null, null, b).handle;
         }
         if (type == CAP_ENV) {
+            Cap m = cap(e, src, CAP_MEMORY, CAP_R);
             if (e.caps.full()) throw fail(E_FULL);
-            Env n = k.createEnv(e.id);
+            room(e, 1);
+            Env n = k.envs.create(e.id, m);
             if (n == null) throw fail(E_NOMEM);
-            return k.insertCap(e, CAP_ENV, CAP_ALL, n.id, 1, n, null).handle;
+            return k.caps.insert(e, CAP_ENV, CAP_ALL, n.id, 1, n, null, null).handle;
         }
         throw fail(E_INVAL);
     }
 
     private long capfree(Env e, long h) {
-        k.freeCap(cap(e, h, 0, 0));
+        k.caps.free(cap(e, h, 0, 0));
         return 0;
     }
 
-    private long capgrant(Env e, long h, long envh, long rights, long first, long count) {
+    private long capgrant(Env e, long h, long envh, long rights, long first, long count, long quota) {
         Cap s = cap(e, h, 0, CAP_GRANT);
-        Env t = live(envAny(e, envh, CAP_W | CAP_X));
+        Env t = live(env(e, envh, CAP_W)); // filling a table is controlling it: CAP_X (calling) is not enough
         if ((rights & ~CAP_ALL) != 0) throw fail(E_INVAL);
         if ((rights & ~s.rights) != 0) throw fail(E_RIGHTS);
         long f = s.first;
@@ -193,26 +194,34 @@ final class Syscalls {
                 n = count;
             }
         }
+        Quota q = s.quota;
+        if (s.type == CAP_MEMORY && quota != 0) {
+            if (quota < 0) throw fail(E_INVAL);
+            if (quota > s.quota.limit) throw fail(E_RANGE);
+            q = new Quota(s.quota, quota);
+        }
         if (t.caps.full()) throw fail(E_FULL);
-        return k.insertCap(t, s.type, (int) rights, f, n, s.target, s).handle;
+        room(t, 1);
+        return k.caps.insert(t, s.type, (int) rights, f, n, s.target, q, s).handle;
     }
 
     private long caprevoke(Env e, long h) {
-        return k.revoke(cap(e, h, 0, CAP_REVOKE));
+        return k.caps.revoke(cap(e, h, 0, CAP_REVOKE));
     }
 
     private long capinfo(Env e, long h, long ptr) {
         Cap c = cap(e, h, 0, 0);
         ByteBuffer b = ByteBuffer.allocate(CAPINFO_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(c.type).putInt(c.rights).putLong(c.first).putLong(c.count);
-        if (!k.copyOut(e, ptr, b.array())) throw fail(E_FAULT);
+        if (c.quota != null) b.putLong(c.quota.limit).putLong(c.quota.used);
+        if (!k.umem.copyOut(e, ptr, b.array())) throw fail(E_FAULT);
         return 0;
     }
 
     // ---- the CPU ----
 
     private long exosched(Env e, long op, long a, long b) {
-        Cpu c = k.currentCpu();
+        Cpu c = k.sched.currentCpu();
         switch ((int) op == op ? (int) op : -1) {
             case EXOSCHED_YIELD -> {
                 if (c != null) c.yield = true;
@@ -224,7 +233,7 @@ final class Syscalls {
                     if (c != null) c.yield = true;
                     return 0;
                 }
-                if (!k.runnable(t)) throw fail(E_AGAIN);
+                if (!k.sched.runnable(t)) throw fail(E_AGAIN);
                 if (c != null) {
                     c.yield = true;
                     c.next = t;
@@ -239,21 +248,21 @@ final class Syscalls {
             case EXOSCHED_BLOCK -> {
                 if (a == 0 || (a & ~EV_ALL) != 0) throw fail(E_INVAL);
                 e.cur.blockMask = (int) a;
-                k.tryWake(e, e.cur); // pending events end it at once
+                k.events.tryWake(e, e.cur); // pending events end it at once
                 return NO_RESULT;
             }
             case EXOSCHED_WAIT -> {
                 if ((a & 3) != 0) throw fail(E_INVAL);
-                long pa = k.translate(e, a, PageTable.PTE_R);
+                long pa = k.umem.translate(e, a, PageTable.PTE_R);
                 if (pa < 0 || a >= EXO_UTOP) throw fail(E_FAULT);
                 if (k.mem.load32(pa) == (int) b) e.cur.waitPa = pa;
                 return 0;
             }
             case EXOSCHED_WAKE -> {
                 if ((a & 3) != 0) throw fail(E_INVAL);
-                long pa = k.translate(e, a, 0);
+                long pa = k.umem.translate(e, a, 0);
                 if (pa < 0 || a >= EXO_UTOP) throw fail(E_FAULT);
-                return k.wake(pa);
+                return k.events.wake(pa);
             }
             default -> throw fail(E_INVAL);
         }
@@ -267,35 +276,35 @@ final class Syscalls {
         if (op == ENV_INFO) {
             ByteBuffer b = ByteBuffer.allocate(ENVINFO_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             b.putInt(t.id).putInt(t.parentId).putInt(t.state()).putInt(t.status);
-            if (!k.copyOut(e, arg, b.array())) throw fail(E_FAULT);
+            if (!k.umem.copyOut(e, arg, b.array())) throw fail(E_FAULT);
             return 0;
         }
         live(t);
         switch ((int) op) {
             case ENV_START -> {
                 t.stopped = false;
-                k.kick();
+                k.sched.kick();
                 return 0;
             }
             case ENV_STOP -> {
+                // Its own code stops; a call it serves or made goes on (exo.h).
                 t.stopped = true;
-                Env x = t.root().innermost();
-                if (x.cpu != null) x.cpu.hart.requestInterrupt();
+                if (t.cpu != null) t.cpu.hart.requestInterrupt();
                 return 0;
             }
             case ENV_DESTROY -> {
-                k.destroy(t, (int) arg, null);
+                k.envs.destroy(t, (int) arg, null);
                 return t == e ? NO_RESULT : 0;
             }
             case ENV_GETREGS -> {
-                k.steal(t);
-                if (!k.copyOut(e, arg, t.cur.regs.encode())) throw fail(E_FAULT);
+                k.sched.steal(t);
+                if (!k.umem.copyOut(e, arg, t.cur.regs.encode())) throw fail(E_FAULT);
                 return 0;
             }
             default -> { // ENV_SETREGS
-                byte[] b = k.copyIn(e, arg, REGS_SIZE);
+                byte[] b = k.umem.copyIn(e, arg, REGS_SIZE);
                 if (b == null) throw fail(E_FAULT);
-                k.steal(t);
+                k.sched.steal(t);
                 t.cur.regs.decode(b, 0);
                 return t == e ? NO_RESULT : 0;
             }
@@ -310,13 +319,15 @@ final class Syscalls {
         if (perm <= 0 || (perm & ~(MAP_R | MAP_W | MAP_X)) != 0 || (perm & (MAP_R | MAP_W)) == MAP_W)
             throw fail(E_INVAL);
         Cap p = cap(t, page, CAP_PAGE, (int) perm); // MAP_R/W/X are CAP_R/W/X
-        return k.map(t, va, p, (int) perm);
+        long r = k.bindings.map(t, va, p, (int) perm);
+        if (r < 0) throw fail(r);
+        return r;
     }
 
     private long exoUnmap(Env e, long envh, long va) {
         Env t = live(env(e, envh, CAP_W));
         userVa(va);
-        k.unmap(t, va);
+        k.bindings.unmap(t, va);
         return 0;
     }
 
@@ -333,7 +344,7 @@ final class Syscalls {
         if (!b.covers(blockno, 1)) throw fail(E_RANGE);
         Cap p = cap(e, page, CAP_PAGE, w ? CAP_R : CAP_W);
         if (off < 0 || off >= EXO_PGSIZE || off % EXO_BSIZE != 0) throw fail(E_INVAL);
-        k.blockIo(e, b, blockno, p, off, w, op == EXO_DISK_WRITE);
+        k.devices.blockIo(e, b, blockno, p, off, w, op == EXO_DISK_WRITE);
         return 0;
     }
 
@@ -342,11 +353,11 @@ final class Syscalls {
     private long consWrite(Env e, long h, long buf, long n) {
         cap(e, h, CAP_CONSOLE, CAP_W);
         if (n < 0) throw fail(E_INVAL);
-        if (!k.accessible(e, buf, n, PageTable.PTE_R)) throw fail(E_FAULT);
+        if (!k.umem.accessible(e, buf, n, PageTable.PTE_R)) throw fail(E_FAULT);
         xv6j.machine.Console con = k.machine.console();
         for (long done = 0; done < n; ) {
             int m = (int) Math.min(n - done, EXO_PGSIZE);
-            byte[] b = k.copyIn(e, buf + done, m);
+            byte[] b = k.umem.copyIn(e, buf + done, m);
             con.write(b, 0, m);
             done += m;
         }
@@ -358,10 +369,10 @@ final class Syscalls {
         cap(e, h, CAP_CONSOLE, CAP_R);
         if (n < 0) throw fail(E_INVAL);
         if (n == 0) return 0;
-        if (k.input.available() == 0) throw fail(E_AGAIN);
-        byte[] b = k.input.peek((int) Math.min(n, ConsoleInput.SIZE));
-        if (!k.copyOut(e, buf, b)) throw fail(E_FAULT);
-        k.input.consume(b.length);
+        if (k.devices.input.available() == 0) throw fail(E_AGAIN);
+        byte[] b = k.devices.input.peek((int) Math.min(n, ConsoleInput.SIZE));
+        if (!k.umem.copyOut(e, buf, b)) throw fail(E_FAULT);
+        k.devices.input.consume(b.length);
         return b.length;
     }
 
@@ -372,7 +383,7 @@ final class Syscalls {
         if (mask != 0) {
             if (handler <= 0 || handler >= EXO_UTOP || stackTop <= 0 || stackTop > EXO_UTOP) throw fail(E_INVAL);
             long frame = (stackTop - FRAME_SIZE) & -16L;
-            if (!k.accessible(e, frame, FRAME_SIZE, PageTable.PTE_W)) throw fail(E_FAULT);
+            if (!k.umem.accessible(e, frame, FRAME_SIZE, PageTable.PTE_W)) throw fail(E_FAULT);
         }
         e.upcallHandler = handler;
         e.upcallStack = stackTop;
@@ -381,7 +392,7 @@ final class Syscalls {
     }
 
     private long exoResume(Env e, long frame) {
-        byte[] b = k.copyIn(e, frame, REGS_SIZE);
+        byte[] b = k.umem.copyIn(e, frame, REGS_SIZE);
         if (b == null) throw fail(E_FAULT);
         e.cur.regs.decode(b, 0);
         e.cur.inHandler = false;
@@ -398,7 +409,7 @@ final class Syscalls {
             if (i++ == n) break;
             b.putInt(h);
         }
-        if (!k.copyOut(e, ptr, b.array())) throw fail(E_FAULT);
+        if (!k.umem.copyOut(e, ptr, b.array())) throw fail(E_FAULT);
         for (int j = 0; j < n; j++) e.notices.poll();
         return n;
     }
@@ -424,21 +435,15 @@ final class Syscalls {
             s = through.target;
         }
         live(s);
-        if (!accepts(s, e)) throw fail(E_REFUSED);
+        if (!ProtectedControlTransfer.accepts(s, e)) throw fail(E_REFUSED);
         for (Env x = e; x != null; x = x.caller) if (x == s) throw fail(E_BUSY); // it would wait for itself
-        if (Exokernel.busy(s) || !s.waiters.isEmpty()) {
-            e.waitingOn = s;
-            e.waitCap = through;
-            s.waiters.add(e);
-            return NO_RESULT;
-        }
-        k.startCall(e, s);
+        k.pct.call(e, s, through);
         return NO_RESULT;
     }
 
     private long pctReturn(Env e) {
-        if (e.caller == null) throw fail(E_INVAL);
-        k.endCall(e);
+        if (!e.serving()) throw fail(E_INVAL);
+        k.pct.endCall(e);
         return NO_RESULT;
     }
 }

@@ -144,6 +144,23 @@ public final class FsImage {
         return (bm[bi / 8] & (1 << (bi % 8))) != 0;
     }
 
+    /** Data blocks the bitmap marks free. */
+    public int freeBlocks() {
+        int free = 0;
+        byte[] bm = null;
+        int loaded = -1;
+        for (int b = sb.datastart(); b < sb.size(); b++) {
+            int blk = Fs.bblock(b, sb);
+            if (blk != loaded) {
+                bm = block(blk);
+                loaded = blk;
+            }
+            int bi = b % Fs.BPB;
+            if ((bm[bi / 8] & (1 << (bi % 8))) == 0) free++;
+        }
+        return free;
+    }
+
     /** The on-disk inode inum (0 .. ninodes-1), whatever its type. */
     public DInode inode(int inum) {
         if (inum < 0 || inum >= sb.ninodes())

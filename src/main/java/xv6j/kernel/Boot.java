@@ -5,7 +5,7 @@ import xv6j.machine.Launcher;
 import xv6j.tools.Fsck;
 
 /**
- * {@code java -jar kernel.jar [options] fs.img}: builds the machine and boots xv6 on it,
+ * {@code scripts/kernel [options] fs.img} (target/kernel.jar): builds the machine and boots xv6 on it,
  * with the console on this terminal (or on standard input and output when they are not
  * a terminal). Exits 0 after a clean halt, 1 after a panic, 2 for a usage error.
  */
@@ -17,7 +17,7 @@ public final class Boot {
     }
 
     static int run(String[] args, PrintStream err) {
-        return Launcher.run("kernel", "kernel.jar", args, err, (m, e) -> {
+        return Launcher.run("kernel", args, err, (m, e) -> {
             String warning = Fsck.bootWarning(m.disk());
             if (warning != null) e.println("kernel: " + warning);
             return new Kernel(m).run();

@@ -1,30 +1,32 @@
 package xv6j.kernel;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.ReentrantLock;
 import xv6j.machine.Console;
 
 /**
  * The console driver, as xv6's console.c: device major 1. Input is line-edited here, in
- * the kernel, and echoed: backspace erases a character, ^U the line, ^D ends the input
- * (a read returns 0), ^P lists processes. A read returns at most one line.
+ * the kernel, and echoed ({@link LineDiscipline}: xv6's keys, plus arrows, Home, End,
+ * Delete and a history); a read returns at most one line.
+ *
+ * <p>^C interrupts the foreground: the processes the console's interactive shell waits
+ * for (its descendants), which are killed; the shell itself and init never are. A shell
+ * says it is the interactive one with the {@code interactive} system call before each
+ * prompt, so a shell started from another one takes over until it exits. xv6 has no
+ * process groups; this is the least of them that makes ^C do what a user expects.
  */
 final class ConsoleDevice implements Device {
-    static final int INPUT_BUF_SIZE = 128;
-    private static final int BACKSPACE = 0x100;
-
-    private static int ctrl(char c) {
-        return c - '@';
-    }
+    static final int INPUT_BUF_SIZE = LineDiscipline.INPUT_BUF_SIZE;
 
     private final Kernel k;
     private final Console console;
     private final ReentrantLock lock = new ReentrantLock();
-    private final byte[] buf = new byte[INPUT_BUF_SIZE];
-    /** Read, write (end of committed lines) and edit indexes, counting from boot. */
-    private long r;
-    private long w;
-    private long e;
+    private final LineDiscipline ld = new LineDiscipline();
     private final Object readChan = new Object();
+    /** The interactive shell, and its pid (a slot is reused), set by {@link #setShell}. */
+    private volatile Proc shell;
+    private volatile int shellPid;
 
     ConsoleDevice(Kernel k, Console console) {
         this.k = k;
@@ -36,13 +38,10 @@ final class ConsoleDevice implements Device {
         return readChan;
     }
 
-    /** Writes one character to the terminal, erasing for BACKSPACE. */
-    private void consPutc(int c) {
-        if (c == BACKSPACE) {
-            console.write(new byte[] {'\b', ' ', '\b'}, 0, 3);
-        } else {
-            console.putc(c);
-        }
+    /** The interactive system call: p reads its commands from the console. */
+    void setShell(Proc p) {
+        shellPid = p.pid;
+        shell = p;
     }
 
     @Override
@@ -61,35 +60,22 @@ final class ConsoleDevice implements Device {
 
     @Override
     public int read(Proc p, long dst, int n) {
-        int target = n;
+        if (n <= 0) return 0;
+        byte[] line = new byte[Math.min(n, INPUT_BUF_SIZE)];
+        int got;
         lock.lock();
         try {
-            while (n > 0) {
-                while (r == w) {
-                    if (k.procs.killed(p)) return -1;
-                    k.procs.sleep(p, readChan, lock);
-                }
-                int c = buf[(int) (r++ % INPUT_BUF_SIZE)] & 0xff;
-                if (c == ctrl('D')) {
-                    if (n < target) {
-                        // Keep ^D for the next read, so this one returns what came before it
-                        // and the next one returns 0.
-                        r--;
-                    }
-                    break;
-                }
-                if (!k.vm.copyOut(p.pagetable, dst, new byte[] {(byte) c}, 0, 1)) {
-                    if (n == target) return -1;
-                    break;
-                }
-                dst++;
-                n--;
-                if (c == '\n') break; // a whole line has arrived
+            for (;;) {
+                // A killed reader (^C kills one) takes nothing: what was typed goes to the next.
+                if (k.procs.killed(p)) return -1;
+                if ((got = ld.read(line, line.length)) >= 0) break;
+                k.procs.sleep(p, readChan, lock);
             }
-            return target - n;
         } finally {
             lock.unlock();
         }
+        if (got > 0 && !k.vm.copyOut(p.pagetable, dst, line, 0, got)) return -1;
+        return got;
     }
 
     /** A typed character (the console's interrupt), or -1 at the end of host input. */
@@ -98,40 +84,35 @@ final class ConsoleDevice implements Device {
             k.halt(0); // the terminal went away
             return;
         }
-        boolean dump = false;
+        ByteArrayOutputStream echo = new ByteArrayOutputStream();
+        LineDiscipline.Event ev;
         lock.lock();
         try {
-            if (c == ctrl('P')) {
-                dump = true;
-            } else if (c == ctrl('U')) {
-                while (e != w && buf[(int) ((e - 1) % INPUT_BUF_SIZE)] != '\n') {
-                    e--;
-                    consPutc(BACKSPACE);
-                }
-            } else if (c == ctrl('H') || c == 0x7f) {
-                if (e != w) {
-                    e--;
-                    consPutc(BACKSPACE);
-                }
-            } else if (c != 0 && e - r < INPUT_BUF_SIZE) {
-                if (c == '\r') c = '\n';
-                consPutc(c);
-                buf[(int) (e++ % INPUT_BUF_SIZE)] = (byte) c;
-                if (c == '\n' || c == ctrl('D') || e - r == INPUT_BUF_SIZE) {
-                    w = e;
-                    k.procs.wakeup(readChan);
-                }
+            ev = ld.input(c, echo);
+            if (ev == LineDiscipline.Event.INTERRUPT) {
+                // Lock order: the console's, then the process table's (as a reader's sleep).
+                boolean nothing = interruptForeground() == 0;
+                ev = ld.interrupted(nothing, echo);
             }
+            // The echo goes out before a reader can run and print what the line asked for.
+            console.write(echo.toByteArray(), 0, echo.size());
+            if (ev == LineDiscipline.Event.COMMITTED) k.procs.wakeup(readChan);
         } finally {
             lock.unlock();
         }
-        if (dump) {
+        if (ev == LineDiscipline.Event.PROCDUMP) {
             StringBuilder sb = new StringBuilder();
             k.procs.procDump(sb);
-            byte[] out = sb.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            byte[] out = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
             console.write(out, 0, out.length);
         }
         console.flush();
+    }
+
+    /** Kills what the interactive shell waits for; returns how many processes that was. */
+    private int interruptForeground() {
+        Proc sh = shell;
+        return sh == null ? 0 : k.procs.killDescendants(sh, shellPid);
     }
 
     /** A whole line of batch input, typed at once. */

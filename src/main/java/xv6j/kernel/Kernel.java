@@ -74,6 +74,7 @@ public final class Kernel {
     public int run() throws InterruptedException {
         Console console = machine.console();
         console.onQuit(() -> halt(0));
+        console.attach(new View(this));
         procs.userInit();
         Thread[] schedulers = new Thread[cpus.length];
         for (Cpu c : cpus) {
@@ -212,8 +213,13 @@ public final class Kernel {
         machine.console().flush();
     }
 
-    /** Free physical pages (tests). */
+    /** Free physical pages (tests, the monitor). */
     public int freePages() {
         return kalloc.freePages();
+    }
+
+    /** Physical pages of the machine's memory. */
+    int totalPages() {
+        return machine.mem().pages();
     }
 }

@@ -576,6 +576,33 @@ public final class ProcTable {
         }
     }
 
+    /**
+     * ^C at the console: kills every live descendant of the process with this pid in slot
+     * p (never p itself, never init), at once, so none can fork a survivor meanwhile.
+     * Returns how many live descendants p has (those killed before included): 0 when p
+     * has gone, or waits for nothing.
+     */
+    int killDescendants(Proc p, int pid) {
+        lock.lock();
+        try {
+            if (p.pid != pid || p.state == UNUSED || p.state == ZOMBIE) return 0;
+            java.util.List<Integer> pids = new java.util.ArrayList<>();
+            for (Proc q : proc) {
+                if (q.state == UNUSED || q.state == ZOMBIE || q == initProc) continue;
+                for (Proc a = q.parent; a != null; a = a.parent) {
+                    if (a == p) {
+                        pids.add(q.pid);
+                        break;
+                    }
+                }
+            }
+            for (int d : pids) kill(d); // the lock is reentrant; killing twice is harmless
+            return pids.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Number of processes not UNUSED (tests, leak checks). */
     int countUsed() {
         lock.lock();

@@ -2,7 +2,8 @@ package xv6j.kernel;
 
 /**
  * System-call dispatch, as xv6's syscall.c: the number is in a7, arguments in a0..a5, the
- * result goes back in a0. The numbers are xv6-riscv's, so its binaries run unchanged.
+ * result goes back in a0. The numbers are xv6-riscv's, so its binaries run unchanged;
+ * 22 is xv6j's own.
  */
 final class Syscall {
     static final int SYS_FORK = 1;
@@ -26,6 +27,8 @@ final class Syscall {
     static final int SYS_LINK = 19;
     static final int SYS_MKDIR = 20;
     static final int SYS_CLOSE = 21;
+    /** xv6j's own: the caller is the console's interactive shell (see ConsoleDevice). */
+    static final int SYS_INTERACTIVE = 22;
 
     private final Kernel k;
     private final SysProc sysProc;
@@ -61,6 +64,10 @@ final class Syscall {
             case SYS_LINK -> sysFile.link(p);
             case SYS_MKDIR -> sysFile.mkdir(p);
             case SYS_CLOSE -> sysFile.close(p);
+            case SYS_INTERACTIVE -> {
+                k.consoleDevice.setShell(p);
+                yield 0;
+            }
             default -> unknown(p, num);
         };
         p.trapframe.x[TrapFrame.A0] = r;

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The machine's timer. It counts ticks (10 a second, as xv6's timer interrupt does) and
  * tells each hart how many instructions it may run before its next timer interrupt.
  *
- * <p>Two kinds (DESIGN.md decision 8):
+ * <p>Two kinds (docs/architecture.md, decision 8):
  * <ul>
  * <li>{@link Virtual}: time is instructions. A tick is {@link Virtual#INSTRUCTIONS_PER_TICK}
  * instructions retired by the harts, and when every process sleeps the kernel jumps time

@@ -20,7 +20,10 @@ import java.util.concurrent.LinkedBlockingQueue;
  * shell asked for it. This keeps runs deterministic.</li>
  * </ul>
  *
- * <p>Ctrl-A then x asks the machine to stop, as in QEMU; Ctrl-A Ctrl-A sends one Ctrl-A.
+ * <p>At a terminal, Ctrl-A starts a key for the console itself, as in QEMU: Ctrl-A x asks
+ * the machine to stop, Ctrl-A h lists the keys, Ctrl-A c switches to the {@link Monitor}
+ * and back (the machine runs on meanwhile; what it prints waits until the console is
+ * back), Ctrl-A Ctrl-A sends one Ctrl-A.
  */
 public final class Console implements AutoCloseable {
     private static final int CTRL_A = 0x01;
@@ -34,6 +37,16 @@ public final class Console implements AutoCloseable {
     private volatile boolean ended;
     private volatile Runnable quitHandler = () -> {};
     private Thread reader;
+    /** The last byte written ('\n' before any): close ends an unfinished line. */
+    private int lastOut = '\n';
+    /** The kernel, as the monitor sees it (null until one attaches). */
+    private volatile KernelView view;
+    /** While the monitor has the terminal: its line, and the machine's output held back. Guarded by out. */
+    private Monitor monitor;
+    private final StringBuilder monitorLine = new StringBuilder();
+    private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+    private long dropped;
+    static final int HELD_MAX = 1 << 20;
 
     /**
      * @param in          where typed bytes come from
@@ -57,17 +70,41 @@ public final class Console implements AutoCloseable {
         return interactive;
     }
 
-    /** Called (from the reader thread) when the user types Ctrl-A x. */
+    /** Called (from the reader thread) when the user types Ctrl-A x, or quit in the monitor. */
     public void onQuit(Runnable handler) {
         this.quitHandler = handler;
     }
+
+    /** What the monitor shows comes from view: the kernel attaches itself when it boots. */
+    public void attach(KernelView view) {
+        this.view = view;
+    }
+
+    static final String KEYS = """
+            The console's keys:
+              Ctrl-A x        quit: the machine halts, its disk image consistent
+              Ctrl-A c        the monitor (processes, harts, memory, capabilities); Ctrl-A c returns
+              Ctrl-A h        this list
+              Ctrl-A Ctrl-A   a Ctrl-A for the machine
+            In the shell's line: Left, Right, Home, End, Delete and Backspace edit it; Up and Down
+            bring back earlier lines; ^U erases it; ^C interrupts the command running (or throws
+            the line away); ^D ends the input; ^P lists the processes.
+            """;
 
     // ---- output ----
 
     public void write(byte[] b, int off, int len) {
         try {
             synchronized (out) {
+                if (monitor != null) {
+                    // The monitor has the terminal: the machine's output waits for it.
+                    int keep = (int) Math.min(len, Math.max(0, HELD_MAX - held.size()));
+                    held.write(b, off, keep);
+                    dropped += len - keep;
+                    return;
+                }
                 out.write(b, off, len);
+                if (len > 0) lastOut = b[off + len - 1];
             }
         } catch (IOException e) {
             // The host terminal went away; output has nowhere to go. Keep running.
@@ -105,14 +142,19 @@ public final class Console implements AutoCloseable {
                 while ((c = in.read()) >= 0) {
                     if (sawCtrlA) {
                         sawCtrlA = false;
-                        if (c == 'x' || c == 'X') {
-                            quitHandler.run();
-                            continue;
+                        switch (Character.toLowerCase(c)) {
+                            case 'x' -> quitHandler.run();
+                            case 'h' -> say("\n" + KEYS);
+                            case 'c' -> toggleMonitor();
+                            case CTRL_A -> {
+                                if (!monitoring()) handler.input(CTRL_A);
+                            }
+                            default -> { } // not a console key: ignored, as QEMU does
                         }
-                        if (c != CTRL_A) handler.input(CTRL_A);
-                        handler.input(c);
                     } else if (c == CTRL_A) {
                         sawCtrlA = true;
+                    } else if (monitoring()) {
+                        monitorKey(c);
                     } else {
                         handler.input(c);
                     }
@@ -123,6 +165,92 @@ public final class Console implements AutoCloseable {
             ended = true;
             handler.input(-1);
         });
+    }
+
+    // ---- the console's own output: key list and monitor ----
+
+    /** Writes the console's own text, past the monitor's hold, on a line of its own. */
+    private void say(String text) {
+        try {
+            synchronized (out) {
+                // At the start of a line already, a leading newline would only add a blank one.
+                if (lastOut == '\n' && text.startsWith("\n")) text = text.substring(1);
+                byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.write(b);
+                if (b.length > 0) lastOut = b[b.length - 1];
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the terminal went away
+        }
+    }
+
+    private boolean monitoring() {
+        synchronized (out) {
+            return monitor != null;
+        }
+    }
+
+    private void toggleMonitor() {
+        synchronized (out) {
+            if (monitor == null) {
+                monitor = new Monitor(view);
+                monitorLine.setLength(0);
+                say(monitor.banner() + Monitor.PROMPT);
+            } else {
+                leaveMonitor();
+            }
+        }
+    }
+
+    /** Back to the console: what the machine printed meanwhile comes out now. */
+    private void leaveMonitor() {
+        synchronized (out) {
+            monitor = null;
+            say("\n");
+            byte[] b = held.toByteArray();
+            held.reset();
+            write(b, 0, b.length);
+            if (dropped > 0) say("\n(the console dropped " + dropped + " bytes the machine printed meanwhile)\n");
+            dropped = 0;
+            flush();
+        }
+    }
+
+    /**
+     * A key typed to the monitor: a line is edited (backspace only), then run. Only this
+     * thread (the console's input) touches the monitor's line; a command runs without the
+     * output lock, since it takes the kernel's locks, and the kernel may be printing.
+     */
+    private void monitorKey(int c) {
+        if (c == '\b' || c == 0x7f) {
+            if (monitorLine.length() > 0) {
+                monitorLine.setLength(monitorLine.length() - 1);
+                say("\b \b");
+            }
+            return;
+        }
+        if (c != '\r' && c != '\n') {
+            if (c >= ' ' && c < 0x7f && monitorLine.length() < 200) {
+                monitorLine.append((char) c);
+                say(String.valueOf((char) c));
+            }
+            return;
+        }
+        say("\n");
+        Monitor m;
+        synchronized (out) {
+            m = monitor;
+        }
+        Monitor.Reply r = m.run(monitorLine.toString());
+        monitorLine.setLength(0);
+        say(r.text());
+        if (r.next() == Monitor.Next.STAY) {
+            say(Monitor.PROMPT);
+            return;
+        }
+        leaveMonitor();
+        if (r.next() == Monitor.Next.QUIT) quitHandler.run();
     }
 
     // ---- batch input ----
@@ -168,8 +296,15 @@ public final class Console implements AutoCloseable {
         return ended;
     }
 
+    /**
+     * Ends the session: an unfinished last line (the shell's "$ ", say) is ended, so the
+     * host's prompt starts on a line of its own; then the terminal is given back.
+     */
     @Override
     public void close() {
+        synchronized (out) {
+            if (lastOut != '\n') putc('\n');
+        }
         flush();
         onClose.run();
     }

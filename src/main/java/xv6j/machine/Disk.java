@@ -17,6 +17,9 @@ import java.nio.file.StandardOpenOption;
  * a write durable (xv6's log does so at each commit point), so a crash of the host or of
  * the JVM loses nothing that was acknowledged.
  *
+ * <p>A disk open for writing holds the image's {@link ImageLock} until it is closed: a
+ * second machine or tool cannot write the same image meanwhile.
+ *
  * <p>Thread-safe: positional reads and writes on one channel.
  */
 public final class Disk implements AutoCloseable {
@@ -57,9 +60,8 @@ public final class Disk implements AutoCloseable {
     public static Disk open(Path path, boolean readOnly) throws IOException {
         if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "no such disk image");
         if (!Files.isRegularFile(path)) throw new IOException(path + ": not a regular file");
-        FileChannel ch = readOnly
-                ? FileChannel.open(path, StandardOpenOption.READ)
-                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        // A writer takes the image's lock: one machine or tool at a time (ImageLock).
+        FileChannel ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ) : ImageLock.open(path).channel();
         long size = ch.size();
         if (size == 0 || size % BLOCK_SIZE != 0 || size / BLOCK_SIZE > Integer.MAX_VALUE) {
             ch.close();
@@ -68,12 +70,21 @@ public final class Disk implements AutoCloseable {
         return new Disk(path, ch, (int) (size / BLOCK_SIZE), readOnly);
     }
 
-    /** Creates (or truncates) an image of the given number of zeroed blocks. */
+    /**
+     * Creates (or empties) an image of the given number of zeroed blocks. An image another
+     * program is writing is refused ({@link ImageLock}), not emptied under it.
+     */
     public static Disk create(Path path, int blocks) throws IOException {
         if (blocks <= 0) throw new IOException("a disk needs at least one block, not " + blocks);
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
-        ch.write(ByteBuffer.wrap(new byte[1]), (long) blocks * BLOCK_SIZE - 1);
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            ImageLock.tryLock(ch, path);
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap(new byte[1]), (long) blocks * BLOCK_SIZE - 1);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
         return new Disk(path, ch, blocks, false);
     }
 

@@ -5,6 +5,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -39,7 +40,9 @@ public final class HostTerminal {
             raw.setControlChar(Attributes.ControlChar.VMIN, 1);
             raw.setControlChar(Attributes.ControlChar.VTIME, 0);
             t.setAttributes(raw);
+            AtomicBoolean restored = new AtomicBoolean();
             Runnable restore = () -> {
+                if (restored.getAndSet(true)) return;
                 try {
                     t.setAttributes(saved);
                     t.close();
@@ -47,6 +50,9 @@ public final class HostTerminal {
                     // the terminal is gone; nothing left to restore
                 }
             };
+            // A JVM ended by a signal (kill, a closed terminal) still runs its shutdown hooks.
+            // One killed outright runs nothing: scripts/run, its parent, restores then.
+            Runtime.getRuntime().addShutdownHook(new Thread(restore, "restore-terminal"));
             return new Console(t.input(), stdout, true, restore);
         } catch (IOException | RuntimeException e) {
             return Console.batch(System.in, stdout);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /**
  * What both kernels' jars do from the command line: parse {@link MachineOptions}, open
@@ -22,20 +23,19 @@ public final class Launcher {
     }
 
     /**
-     * @param name   the program's name in messages, e.g. "kernel"
-     * @param jar    the jar's name in the usage text
+     * @param name the program's name in messages and its launcher's, scripts/NAME: "kernel"
      */
-    public static int run(String name, String jar, String[] args, PrintStream err, Kernel kernel) {
+    public static int run(String name, String[] args, PrintStream err, Kernel kernel) {
         MachineOptions opts;
         try {
             opts = MachineOptions.parse(args);
         } catch (MachineOptions.UsageException e) {
             err.println(name + ": " + e.getMessage());
-            err.println(MachineOptions.usage(jar));
+            err.println(MachineOptions.usage(name));
             return 2;
         }
         if (opts == null) {
-            err.println(MachineOptions.usage(jar));
+            err.println(MachineOptions.usage(name));
             return 0;
         }
         // Harts run user code on threads that may be virtual: give each a carrier.
@@ -45,11 +45,11 @@ public final class Launcher {
         try {
             disk = Disk.open(opts.image(), false);
         } catch (IOException e) {
-            err.println(name + ": " + opts.image() + ": " + describe(e));
+            err.println(name + ": " + describe(opts.image(), e));
             return 1;
         }
         try (disk; Console console = HostTerminal.open()) {
-            Machine m = Machine.create(opts.memoryMiB() << 20, opts.harts(), disk, console, opts.clock());
+            Machine m = Machine.create(opts.memoryMiB() << 20, opts.harts(), disk, console, opts.clock(), opts.engine());
             return kernel.boot(m, err);
         } catch (IllegalArgumentException e) {
             err.println(name + ": " + e.getMessage());
@@ -63,10 +63,16 @@ public final class Launcher {
         }
     }
 
+    /** An I/O error as a user should read it, naming the image once. */
+    static String describe(Path image, IOException e) {
+        if (e instanceof NoSuchFileException) return image + ": no such disk image";
+        if (e instanceof AccessDeniedException) return image + ": permission denied";
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.startsWith(image.toString()) ? m : image + ": " + m;
+    }
+
     /** An I/O error as a user should read it. */
     public static String describe(IOException e) {
-        if (e instanceof NoSuchFileException) return "no such disk image";
-        if (e instanceof AccessDeniedException) return "permission denied";
-        return e.getMessage();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -1,12 +1,13 @@
 package xv6j.machine;
 
 import java.nio.file.Path;
+import xv6j.machine.jit.Engine;
 
 /**
  * The command line shared by both kernels' launchers:
- * {@code [-m MIB] [-c HARTS] [-d] IMAGE}.
+ * {@code [-m MIB] [-c HARTS] [-d] [-e ENGINE] IMAGE}.
  */
-public record MachineOptions(long memoryMiB, int harts, boolean deterministic, Path image) {
+public record MachineOptions(long memoryMiB, int harts, boolean deterministic, Engine engine, Path image) {
 
     public static final long DEFAULT_MEMORY_MIB = 128;
 
@@ -19,14 +20,18 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, P
         }
     }
 
-    public static String usage(String program) {
-        return "usage: java -jar " + program + " [options] IMAGE\n"
+    /** The help text of a machine's launcher, scripts/NAME (make qemu runs scripts/kernel). */
+    public static String usage(String name) {
+        return "usage: scripts/" + name + " [options] IMAGE\n"
                 + "  -m, --memory MIB      RAM in MiB (default " + DEFAULT_MEMORY_MIB + ")\n"
                 + "  -c, --cpus N          number of harts (default 1)\n"
                 + "  -d, --deterministic   virtual time: the same input gives the same output\n"
                 + "                        and instruction counts (needs one hart)\n"
+                + "  -e, --engine ENGINE   how harts run code: translator (hot code compiled to JVM\n"
+                + "                        bytecode), interpreter, or eager (compile at once);\n"
+                + "                        default " + Engine.DEFAULT.flag() + "\n"
                 + "  -h, --help            this text\n"
-                + "Ctrl-A then x quits.";
+                + "Ctrl-A then x quits; Ctrl-A then h lists the console's other keys.";
     }
 
     /** Parses args; null means help was asked for. */
@@ -34,6 +39,12 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, P
         long mem = DEFAULT_MEMORY_MIB;
         int harts = 1;
         boolean det = false;
+        Engine engine;
+        try {
+            engine = Engine.fromSystemProperty();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
         Path image = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -44,6 +55,11 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, P
                 case "-m", "--memory" -> mem = number(a, value(args, ++i, a), 1, PhysicalMemory.MAX_SIZE >> 20);
                 case "-c", "--cpus" -> harts = (int) number(a, value(args, ++i, a), 1, 64);
                 case "-d", "--deterministic" -> det = true;
+                case "-e", "--engine" -> {
+                    String v = value(args, ++i, a);
+                    engine = Engine.parse(v);
+                    if (engine == null) throw new UsageException(a + ": not an engine: " + v + " (" + Engine.names() + ")");
+                }
                 default -> {
                     if (a.startsWith("-")) throw new UsageException("unknown option " + a);
                     if (image != null) throw new UsageException("more than one image: " + image + " and " + a);
@@ -53,7 +69,7 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, P
         }
         if (image == null) throw new UsageException("no disk image given");
         if (det && harts != 1) throw new UsageException("deterministic mode needs exactly one hart (-c 1)");
-        return new MachineOptions(mem, harts, det, image);
+        return new MachineOptions(mem, harts, det, engine, image);
     }
 
     private static String value(String[] args, int i, String opt) throws UsageException {

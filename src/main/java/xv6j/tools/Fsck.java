@@ -21,7 +21,7 @@ import xv6j.tools.FsckReport.Severity;
  * Checks an xv6 file-system image:
  *
  * <pre>
- *   java -jar fsck.jar [--replay] IMAGE
+ *   scripts/fsck [--replay] IMAGE
  * </pre>
  *
  * Prints one line per finding ("error: ...", "warning: ...", "note: ..."), then a summary
@@ -72,7 +72,7 @@ public final class Fsck {
         if (errors.isEmpty()) return null;
         return "warning: " + disk.path() + " is corrupt: " + errors.get(0).message()
                 + (errors.size() == 2 ? " (and 1 more error)" : errors.size() > 2 ? " (and " + (errors.size() - 1) + " more errors)" : "")
-                + "; java -jar fsck.jar " + disk.path() + " lists them";
+                + "; " + Cli.command("fsck", disk.path().toString()) + " lists them";
     }
 
     /** Checks an image held in memory. */

@@ -21,12 +21,13 @@ import xv6j.fs.DirEnt;
 import xv6j.fs.Fs;
 import xv6j.fs.SuperBlock;
 import xv6j.machine.Disk;
+import xv6j.machine.ImageLock;
 
 /**
  * Makes a fresh xv6 file-system image, as xv6's mkfs does:
  *
  * <pre>
- *   java -jar mkfs.jar [--size BLOCKS] [--inodes N] OUT.img FILE...
+ *   scripts/mkfs [--update] [--size BLOCKS] [--inodes N] [--extra BLOCKS] OUT.img FILE...
  * </pre>
  *
  * The image has the standard layout ({@link SuperBlock#layout}) with a log of
@@ -49,7 +50,7 @@ public final class Mkfs {
     public record Built(SuperBlock superBlock, int usedBlocks, int usedInodes) {}
 
     /** A file to copy in: its name in the root and its contents. */
-    private record Input(String name, byte[] data) {}
+    record Input(String name, byte[] data) {}
 
     /** Builds an image of the default size ({@link Fs#FSSIZE} blocks, {@link Fs#NINODES} inodes). */
     public static Built build(Path out, List<Path> files) throws IOException {
@@ -97,12 +98,40 @@ public final class Mkfs {
 
         Path target = out.toAbsolutePath();
         if (!Files.isDirectory(target.getParent())) throw new IOException(target.getParent() + ": no such directory");
+        // A machine writing the old image would go on writing a file no longer there, and
+        // lose its session: an image in use is not replaced (ImageLock).
+        ImageLock.Locked held = Files.isRegularFile(target) ? ImageLock.open(target) : null;
+        try {
+            Built[] built = new Built[1];
+            replace(target, size + extra, disk -> built[0] = write(disk, sb, inputs));
+            return built[0];
+        } finally {
+            if (held != null) held.close();
+        }
+    }
+
+    /** Replaces target (whose lock the caller holds, if it exists) with an image of these bytes. */
+    static void replace(Path target, byte[] image) throws IOException {
+        replace(target, image.length / Fs.BSIZE, disk -> {
+            byte[] b = new byte[Fs.BSIZE];
+            for (int i = 0; i < image.length / Fs.BSIZE; i++) {
+                System.arraycopy(image, i * Fs.BSIZE, b, 0, Fs.BSIZE);
+                disk.write(i, b);
+            }
+        });
+    }
+
+    /**
+     * Makes a new image of the given size in a file beside target, has fill write it,
+     * forces it to the disk and renames it over target: target is the old image or the
+     * whole new one, never half of one.
+     */
+    private static void replace(Path target, int blocks, java.util.function.Consumer<Disk> fill) throws IOException {
         Path tmp = partFile(target);
         boolean done = false;
         try {
-            Built built;
-            try (Disk disk = Disk.create(tmp, size + extra)) {
-                built = write(disk, sb, inputs);
+            try (Disk disk = Disk.create(tmp, blocks)) {
+                fill.accept(disk);
                 disk.force();
             } catch (UncheckedIOException e) {
                 throw new IOException(e.getMessage(), e.getCause());
@@ -113,7 +142,6 @@ public final class Mkfs {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             done = true;
-            return built;
         } finally {
             if (!done) Files.deleteIfExists(tmp);
         }
@@ -142,7 +170,7 @@ public final class Mkfs {
         return blocks + (blocks > Fs.NDIRECT ? 1 : 0);
     }
 
-    private static List<Input> readInputs(List<Path> files) throws IOException {
+    static List<Input> readInputs(List<Path> files) throws IOException {
         List<Input> inputs = new ArrayList<>();
         Map<String, Path> seen = new HashMap<>();
         for (Path f : files) {
@@ -281,7 +309,8 @@ public final class Mkfs {
 
     // ---- command line ------------------------------------------------------------------
 
-    static final String USAGE = "usage: mkfs [--size BLOCKS] [--inodes N] [--extra BLOCKS] OUT.img FILE...";
+    static final String USAGE = "usage: mkfs [--update] [--size BLOCKS] [--inodes N] [--extra BLOCKS] OUT.img FILE...\n"
+            + "  --update   put the FILEs into OUT.img if it exists, keeping every other file in it";
 
     /**
      * Runs mkfs on command-line arguments. Returns the exit status: 0 when the image was
@@ -291,6 +320,7 @@ public final class Mkfs {
         int size = Fs.FSSIZE;
         int ninodes = Fs.NINODES;
         int extra = 0;
+        boolean update = false;
         List<String> positional = new ArrayList<>();
         boolean options = true;
         for (int i = 0; i < args.length; i++) {
@@ -300,6 +330,8 @@ public final class Mkfs {
             } else if (options && (a.equals("-h") || a.equals("--help"))) {
                 out.println(USAGE);
                 return 0;
+            } else if (options && a.equals("--update")) {
+                update = true;
             } else if (options && (a.equals("--size") || a.equals("--inodes") || a.equals("--extra"))) {
                 if (i + 1 == args.length) return usage(err, a + " needs a number");
                 Integer v = parsePositive(args[++i]);
@@ -320,7 +352,15 @@ public final class Mkfs {
         Path image = Path.of(positional.get(0));
         List<Path> files = positional.subList(1, positional.size()).stream().map(Path::of).toList();
         try {
-            Built b = build(image, files, size, ninodes, extra);
+            Built b;
+            if (update) {
+                ImageUpdate.Result r = ImageUpdate.update(image, files, size, ninodes, extra);
+                for (String line : ImageUpdate.describe(image, r)) (line.startsWith("mkfs:") ? err : out).println(line);
+                b = r.built();
+                if (b == null) return 0;
+            } else {
+                b = build(image, files, size, ninodes, extra);
+            }
             SuperBlock sb = b.superBlock();
             out.println(image + ": " + sb.size() + " blocks (" + sb.datastart() + " metadata, " + sb.nblocks()
                     + " data, " + b.usedBlocks() + " in use), " + sb.ninodes() + " inodes (" + b.usedInodes()

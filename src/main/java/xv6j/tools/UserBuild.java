@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  * compiled by clang and linked by lld at address 0 with user/user.ld. Run by Maven
  * (process-classes), so `make` and `make test` always see fresh binaries.
  *
+ * <p>What is built is decided by where a file is, never by a list here: adding a program
+ * or a library OS is adding a file or a folder.
  * <pre>
  *   user/*.c            programs of both kernels     -> target/user/kernel/bin, target/user/exo/bin
  *   user/libos/         the standard LibOS (kernel-exo only), linked into every exo program:
@@ -28,21 +30,28 @@ import java.util.stream.Stream;
  *     fs/*.c server/*.c   the file server, linked into init only (the boot loader starts
  *                         /init as the first environment, and it becomes the file server)
  *     prog/*.c            programs of the standard LibOS that only kernel-exo has
+ *     root/*              files its image carries besides programs (the file server's
+ *                         /storage), copied beside them -> target/user/exo/bin
  *     test/*.c            unit tests of its pure parts   -> target/user/test/bin
  *     test/support/*.c    what those tests share (a RAM disk, an fsck)
- *   user/kv/            the second LibOS (kvlib/) and its one program, kv -> target/user/exo/bin
+ *   user/X/ with user/X/Xlib/
+ *                       a LibOS of its own (user/kv/ is one): Xlib/*.c and *.S are its
+ *                       run-time, linked with user/exosys.S (the exokernel's call stubs) and
+ *                       user/libos/lib/ (pure helpers) into each program user/X/*.c
+ *                                                    -> target/user/exo/bin
  *   user/exo/*.c        exokernel test programs, without a LibOS: user/exosys.S (the
- *                       exokernel's call stubs) and user/exo/runtime/ -> target/user/exo/bin
+ *                       exokernel's call stubs) and user/exo/runtime/ -> target/user/exotest/bin
  *   user/test/*.c       machine tests (test harness)  -> target/user/test/bin
  *   user/bench/*.c      CPU benchmark workloads       -> target/user/bench/bin
  * </pre>
  *
- * Only what changed is rebuilt: an object is recompiled when its source or any header
- * clang listed in its dependency file is newer; an executable is relinked when any of its
- * objects is newer.
+ * Two programs that would land in one folder under one name are refused. Only what
+ * changed is rebuilt: an object is recompiled when its source or any header clang listed
+ * in its dependency file is newer; an executable is relinked when any of its objects is
+ * newer.
  */
 public final class UserBuild {
-    /** Flags every C file is compiled with (DESIGN.md decision 2). */
+    /** Flags every C file is compiled with (docs/design.md: the C side). */
     static final List<String> CFLAGS = List.of(
             "--target=riscv64-unknown-elf", "-march=rv64gc", "-mabi=lp64d", "-mcmodel=medany",
             "-ffreestanding", "-nostdlib", "-fno-common", "-fno-builtin", "-fno-stack-protector",
@@ -80,25 +89,31 @@ public final class UserBuild {
             System.err.println("usage: UserBuild USER-SOURCE-DIR OUTPUT-DIR");
             System.exit(2);
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
         try {
-            Path src = Path.of(args[0]).toAbsolutePath();
-            Path out = Path.of(args[1]).toAbsolutePath();
-            new UserBuild(Toolchain.load(), src, out, pool).buildAll();
+            int linked = build(Path.of(args[0]), Path.of(args[1]));
+            System.out.println("user build: " + linked + " executable(s) relinked under " + Path.of(args[1]).toAbsolutePath());
         } catch (BuildFailure | IOException e) {
             System.err.println("user build failed: " + e.getMessage());
             System.exit(1);
+        }
+    }
+
+    /** Builds every program of the tree src into out; returns how many were relinked. */
+    public static int build(Path src, Path out) throws BuildFailure, IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        try {
+            return new UserBuild(Toolchain.load(), src.toAbsolutePath(), out.toAbsolutePath(), pool).buildAll();
         } finally {
             pool.shutdownNow();
         }
     }
 
     /** A compile or link error; the tool's own output has already been printed. */
-    static final class BuildFailure extends Exception {
+    public static final class BuildFailure extends Exception {
         BuildFailure(String message) { super(message); }
     }
 
-    private void buildAll() throws IOException, BuildFailure {
+    private int buildAll() throws IOException, BuildFailure {
         Path script = src.resolve("user.ld");
         List<Flavour> flavours = new ArrayList<>();
 
@@ -123,15 +138,16 @@ public final class UserBuild {
             List<Path> server = new ArrayList<>(sources(libos.resolve("fs")));
             server.addAll(sources(libos.resolve("server")));
             flavours.add(new Flavour("exo", exoRt, exoProgs, List.of("-DXV6J_EXO"), script, Map.of("init", server)));
+        }
 
-            // The second LibOS: its own run-time, the exokernel's call stubs and the pure helpers.
-            Path kv = src.resolve("kv");
-            if (Files.isDirectory(kv)) {
-                List<Path> kvRt = new ArrayList<>(sources(kv.resolve("kvlib")));
-                kvRt.add(src.resolve("exosys.S"));
-                kvRt.addAll(sources(libos.resolve("lib")));
-                flavours.add(new Flavour("exo", kvRt, cFiles(kv), List.of("-DXV6J_EXO"), script));
-            }
+        // LibOSes of their own, by convention: user/X/ with a run-time in user/X/Xlib/.
+        for (Path d : subfolders(src)) {
+            Path lib = d.resolve(d.getFileName() + "lib");
+            if (!Files.isDirectory(lib)) continue;
+            List<Path> rt = new ArrayList<>(sources(lib));
+            rt.add(src.resolve("exosys.S"));
+            rt.addAll(sources(libos.resolve("lib")));
+            flavours.add(new Flavour("exo", rt, cFiles(d), List.of("-DXV6J_EXO"), script));
         }
 
         Path exo = src.resolve("exo");
@@ -161,16 +177,42 @@ public final class UserBuild {
             flavours.add(new Flavour("bench", rt, cFiles(bench), List.of("-DXV6J_HARNESS"), script));
         }
 
-        int linked = 0;
-        for (Flavour f : flavours) linked += build(f);
-        // Several flavours may share an output folder (exo: the LibOS's programs and kv).
-        Map<String, Set<String>> built = new java.util.TreeMap<>();
+        // Several flavours may share an output folder (exo: the standard LibOS's programs,
+        // kv's, and any other LibOS's); one name there must come from one source.
+        Map<String, Map<String, Path>> built = new java.util.TreeMap<>();
         for (Flavour f : flavours) {
-            for (Path p : f.programs())
-                built.computeIfAbsent(f.name(), n -> new java.util.HashSet<>()).add(stripExtension(p.getFileName().toString()));
+            Map<String, Path> names = built.computeIfAbsent(f.name(), n -> new java.util.HashMap<>());
+            for (Path p : f.programs()) {
+                Path other = names.putIfAbsent(stripExtension(p.getFileName().toString()), p);
+                if (other != null && !other.equals(p))
+                    throw new BuildFailure(src.relativize(other) + " and " + src.relativize(p) + " would both be "
+                            + f.name() + "/bin/" + stripExtension(p.getFileName().toString()) + ": rename one");
+            }
         }
-        for (var e : built.entrySet()) removeStale(out.resolve(e.getKey()).resolve("bin"), e.getValue());
-        System.out.println("user build: " + linked + " executable(s) relinked under " + out);
+        int linked = 0;
+        for (Flavour f : flavours) {
+            if (!f.programs().isEmpty()) linked += build(f); // a run-time without programs: nothing to link
+        }
+        // Files the standard LibOS's image carries besides its programs (the file server's
+        // /storage), beside them.
+        if (Files.isDirectory(libos.resolve("root"))) {
+            Path bin = Files.createDirectories(out.resolve("exo").resolve("bin"));
+            try (var files = Files.list(libos.resolve("root"))) {
+                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                    Path to = bin.resolve(f.getFileName());
+                    if (!Files.exists(to) || Files.getLastModifiedTime(f).compareTo(Files.getLastModifiedTime(to)) > 0)
+                        Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Path other = built.computeIfAbsent("exo", n -> new java.util.HashMap<>()).putIfAbsent(f.getFileName().toString(), f);
+                    if (other != null && !other.equals(f))
+                        throw new BuildFailure(src.relativize(other) + " and " + src.relativize(f) + " would both be exo/bin/" + f.getFileName());
+                }
+            }
+        }
+        for (var e : built.entrySet()) {
+            Path bin = out.resolve(e.getKey()).resolve("bin");
+            if (Files.isDirectory(bin)) removeStale(bin, e.getValue().keySet());
+        }
+        return linked;
     }
 
     private int build(Flavour f) throws IOException, BuildFailure {
@@ -314,6 +356,12 @@ public final class UserBuild {
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.toString().endsWith(".c")).sorted().toList();
+        }
+    }
+
+    private static List<Path> subfolders(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).sorted().toList();
         }
     }
 

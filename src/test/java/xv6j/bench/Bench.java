@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import xv6j.harness.Harness;
@@ -24,18 +23,19 @@ import xv6j.harness.Harness;
  * </pre>
  *
  * <ul>
- * <li>cpu: user/bench/cpu.c on the machine's test harness (instructions, seconds, MIPS),
- * and the same binary under qemu-riscv64 when it is on the PATH.</li>
+ * <li>cpu: the workloads of user/bench on the machine's test harness under the interpreter
+ * and the translator, and the same binaries under qemu-riscv64 when it is on the PATH
+ * ({@link MachineSuite}); what compiling costs ({@link TranslatorCost}).</li>
  * <li>kernels: user/sysbench.c, boot time and usertests -q on each kernel of
- * {@link KernelUnderTest#all} that the build made.</li>
+ * {@link KernelUnderTest#all} that the build made; kernel-exo's own operations; and the
+ * front door ({@link FrontDoorBench}): make qemu to the first prompt.</li>
  * </ul>
  */
 public final class Bench {
-    static final int CPU_ROUNDS = 4, CPU_WARMUPS = 3, CPU_RUNS = 5;
-    static final int QEMU_WARMUPS = 1, QEMU_RUNS = 5;
     static final int KERNEL_RUNS = 5;
     static final int EXO_RUNS = 5;
     static final int FSYNC_TRIES = 50;
+    static final int FRONT_DOOR_RUNS = 5;
 
     /** A row of the kernel table: a figure's short name and what it means. */
     private record Row(String name, String label) {}
@@ -51,7 +51,7 @@ public final class Bench {
             new Row("file_unlink", "unlink the 4 KiB file"),
             new Row("sbrk_page", "sbrk(4096) + sbrk(-4096)"),
             new Row("usertests_q_wall", "usertests -q, wall clock"),
-            new Row("usertests_q", "usertests -q, virtual clock"),
+            new Row("usertests_q", "usertests -q, virtual clock (below)"),
             new Row("usertests_q_instructions", "  its user instructions"));
 
     private final PrintStream out;
@@ -91,6 +91,7 @@ public final class Bench {
             if (cpu) b.cpu();
             if (kernels) b.kernels();
             if (kernels) b.exoPrimitives();
+            if (kernels) b.frontDoor();
             Host host = Host.current();
             BenchJson.write(json, "make bench", host, b.figures);
             System.out.println("Measured on " + host.describe() + ".");
@@ -111,7 +112,14 @@ public final class Bench {
     }
 
     private Figure figure(String name, double value, String unit, String command) {
-        Figure f = new Figure(name, value, unit, command);
+        return figure(new Figure(name, value, unit, command));
+    }
+
+    private Figure figure(String name, Sample sample, String unit, String command) {
+        return figure(new Figure(name, sample, unit, command));
+    }
+
+    private Figure figure(Figure f) {
         figures.add(f);
         return f;
     }
@@ -119,69 +127,25 @@ public final class Bench {
     // ---- the machine -----------------------------------------------------------------
 
     private void cpu() throws BenchException {
-        Path program = Harness.userBin("bench").resolve("cpu");
-        List<String> args = List.of(String.valueOf(CPU_ROUNDS));
-        String shown = "target/user/bench/bin/cpu " + CPU_ROUNDS;
-        log.accept("cpu: " + shown + " on the test harness, " + CPU_WARMUPS + " warm-ups and " + CPU_RUNS + " runs");
-        CpuBench.Result r = CpuBench.measure(program, args, CPU_WARMUPS, CPU_RUNS, log);
-        String how = "make bench: " + shown + " on the test harness (xv6j.bench.CpuBench), median of "
-                + CPU_RUNS + " runs after " + CPU_WARMUPS + " warm-ups";
-        figure("cpu.instructions", r.instructions(), "instructions", how);
-        figure("cpu.seconds", r.seconds(), "s", how);
-        figure("cpu.mips", r.mips(), "MIPS", how);
-        figure("cpu.cpu_seconds", r.cpuSeconds(), "s", how + "; CPU time of the hart's thread");
-        figure("cpu.mips_cpu", r.cpuMips(), "MIPS", how + "; per CPU second of the hart's thread");
-
-        Table t = new Table(String.format(Locale.ROOT, "The machine: user/bench/cpu.c, %d rounds, %,d instructions", CPU_ROUNDS, r.instructions()),
-                "", "xv6j", QemuUser.NAME);
         var qemu = QemuUser.find();
-        String ratioLine;
-        if (qemu.isEmpty()) {
-            t.row("wall time", seconds(r.seconds()), "-");
-            t.row("MIPS", mips(r.mips()), "-");
-            t.row("CPU time", seconds(r.cpuSeconds()), "-");
-            t.row("MIPS per CPU second", mips(r.cpuMips()), "-");
-            ratioLine = QemuUser.NAME + " is not on the PATH: no comparison with QEMU.";
-        } else {
-            Path hello = Harness.userBin("test").resolve("hello");
-            log.accept("cpu: the same under " + qemu.get() + ", less its start-up (" + QEMU_RUNS + " runs of target/user/test/bin/hello)");
-            QemuUser.Result q = QemuUser.measure(qemu.get(), program, args, hello, QEMU_WARMUPS, QEMU_RUNS, log);
-            if (!q.output().equals(r.output()))
-                throw new BenchException(QemuUser.NAME + " printed something else than xv6j for the same program:\n  xv6j: "
-                        + r.output().strip() + "\n  qemu: " + q.output().strip());
-            if (q.programSeconds() <= 0) throw new BenchException(QemuUser.NAME + " ran the workload faster than its own start-up; cannot time it");
-            String qhow = "make bench: " + QemuUser.NAME + " " + shown + " less " + QemuUser.NAME
-                    + " target/user/test/bin/hello, medians of " + QEMU_RUNS + " runs; instructions counted by xv6j";
-            double qmips = r.instructions() / q.programSeconds() / 1e6;
-            figure("cpu.qemu_seconds", q.programSeconds(), "s", qhow);
-            figure("cpu.qemu_startup_seconds", q.startupSeconds(), "s",
-                    "make bench: " + QemuUser.NAME + " target/user/test/bin/hello, median of " + QEMU_RUNS + " runs");
-            figure("cpu.qemu_mips", qmips, "MIPS", qhow);
-            Figure ratio = figure("cpu.qemu_ratio", r.mips() / qmips, "x", qhow + "; xv6j's MIPS over QEMU's");
-            t.row("wall time", seconds(r.seconds()), seconds(q.programSeconds()));
-            t.row("MIPS", mips(r.mips()), mips(qmips));
-            ratioLine = String.format(Locale.ROOT, "xv6j runs at %.3f of %s's speed", ratio.value(), QemuUser.NAME);
-            OptionalDouble qcpu = q.cpuSeconds(), scpu = q.startupCpuSeconds();
-            if (qcpu.isPresent() && scpu.isPresent() && qcpu.getAsDouble() > scpu.getAsDouble()) {
-                double cpuSeconds = qcpu.getAsDouble() - scpu.getAsDouble();
-                double qmipsCpu = r.instructions() / cpuSeconds / 1e6;
-                String chow = qhow + "; CPU time of the child processes (/proc/self/stat), mean of " + QEMU_RUNS + " runs";
-                figure("cpu.qemu_cpu_seconds", cpuSeconds, "s", chow);
-                figure("cpu.qemu_mips_cpu", qmipsCpu, "MIPS", chow);
-                Figure cratio = figure("cpu.qemu_ratio_cpu", r.cpuMips() / qmipsCpu, "x", chow + "; xv6j's MIPS per CPU second over QEMU's");
-                t.row("CPU time", seconds(r.cpuSeconds()), seconds(cpuSeconds));
-                t.row("MIPS per CPU second", mips(r.cpuMips()), mips(qmipsCpu));
-                ratioLine += String.format(Locale.ROOT, " (%.3f by CPU time)", cratio.value());
-            } else {
-                t.row("CPU time", seconds(r.cpuSeconds()), "-");
-                t.row("MIPS per CPU second", mips(r.cpuMips()), "-");
-            }
-            ratioLine += ".";
-        }
+        log.accept("machine: " + MachineSuite.WORKLOADS.size() + " workloads of user/bench on the test harness, interpreter and translator"
+                + (qemu.isPresent() ? ", and under " + qemu.get() : ""));
+        List<MachineSuite.Measured> ms = MachineSuite.measure(qemu, log);
+        figures.addAll(MachineSuite.figures(ms));
         out.println();
-        out.print(t);
-        out.println("  " + ratioLine);
+        out.print(MachineSuite.table(ms));
+        out.println("  " + LEGEND);
+        if (qemu.isEmpty()) out.println("  " + QemuUser.NAME + " is not on the PATH: no comparison with QEMU.");
+        else out.printf(Locale.ROOT, "  The translator runs at %.2f of %s's speed (geometric mean; lowest workload %.2f); the interpreter at %.2f.%n",
+                value("cpu.qemu_ratio"), QemuUser.NAME, value("cpu.qemu_ratio_min"), value("cpu.qemu_ratio_interpreter"));
+        TranslatorCost.Measured c = TranslatorCost.measure(log);
+        figures.addAll(c.figures());
+        out.print(c.describe());
         out.println();
+    }
+
+    private double value(String name) {
+        return figures.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow().value();
     }
 
     // ---- the kernels -----------------------------------------------------------------
@@ -208,12 +172,19 @@ public final class Bench {
                 for (Figure f : m.shared().values()) {
                     Figure base = first.shared().get(shortName(f));
                     if (base != null && base.value() != 0 && !f.unit().equals("passed"))
-                        figure(f.name() + ".vs_" + first.kernel().name(), f.value() / base.value(), "x", f.command() + "; over " + base.name());
+                        figure(f.name() + ".vs_" + first.kernel().name(), f.sample().over(base.sample()), "x",
+                                f.command() + "; over " + base.name());
                 }
             }
             figure("host.fsync", fsync / 1e3, "us", "make bench: write 1 KiB to a file in " + dir.getParent()
                     + " and force it, median of " + FSYNC_TRIES);
             printKernels(measured, fsync);
+            for (KernelUnderTest k : kernels) {
+                TranslatorCost.Measured c = TranslatorCost.usertests(k, dir, log);
+                figures.addAll(c.figures());
+                out.print(c.describe());
+            }
+            out.println();
         } finally {
             deleteTree(dir);
         }
@@ -244,15 +215,53 @@ public final class Bench {
         Table t = new Table("The exokernel's own operations, beside the xv6 kernel's closest equivalent from this run",
                 "", "exo", "instr/op", "kernel", "");
         for (ExoBench.Op op : ops) {
-            figure("exo." + op.name(), op.nanos(), "ns/op", cmd);
+            Figure ns = figure("exo." + op.name(), op.nanos(), "ns/op", cmd);
             figure("exo." + op.name() + "_instructions", op.instructions(), "instructions/op", cmd + "; user instructions, both sides");
             String k = closest.get(op.name());
             Figure base = k == null ? null : figures.stream().filter(f -> f.name().equals("kernel." + k)).findFirst().orElse(null);
-            t.row(op.name(), Table.nanos(op.nanos()), String.format(Locale.ROOT, "%.0f", op.instructions()),
-                    base == null ? "-" : Table.nanos(base.value()), base == null ? "" : k);
+            t.row(op.name(), show(ns), String.format(Locale.ROOT, "%.0f", op.instructions()),
+                    base == null ? "-" : show(base), base == null ? "" : k);
         }
         out.print(t);
+        out.println("  " + LEGEND);
         out.println();
+    }
+
+    /** make qemu and the launcher, from the command to the first prompt, nothing to rebuild. */
+    private void frontDoor() throws BenchException {
+        Path root = Path.of("").toAbsolutePath();
+        if (!FrontDoorBench.available(root)) {
+            log.accept("front door: no Makefile, scripts/kernel and target/kernel.jar in " + root + "; skipped");
+            return;
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("xv6j-frontdoor");
+        } catch (IOException e) {
+            throw new BenchException("cannot make a temporary folder: " + e.getMessage());
+        }
+        try {
+            Path image = dir.resolve("fs.img");
+            Table t = new Table("The front door: from the command to the shell's first prompt, nothing to rebuild; median of "
+                    + FRONT_DOOR_RUNS + " runs after a warm-up", "", "time");
+            Map<String, String> labels = Map.of("make_qemu", "make qemu", "launcher", "scripts/kernel fs.img");
+            for (String name : List.of("make_qemu", "launcher")) {
+                List<String> cmd = FrontDoorBench.commands(image).get(name);
+                log.accept("front door: " + String.join(" ", cmd));
+                Sample ms = FrontDoorBench.time(cmd, root, 1, FRONT_DOOR_RUNS, log);
+                Figure f = figure("frontdoor." + name, ms, "ms", "make bench: " + String.join(" ", cmd)
+                        + " with standard input a pipe, to its first \"$ \", median of " + FRONT_DOOR_RUNS + " runs after a warm-up");
+                t.row(labels.get(name), show(f));
+            }
+            out.print(t);
+            out.println("  " + LEGEND);
+            Figure boot = figures.stream().filter(f -> f.name().equals("kernel.boot")).findFirst().orElse(null);
+            out.println("  The boot itself (kernel.boot, above) is " + (boot == null ? "a small part" : show(boot))
+                    + "; the rest is the JVM starting, the launcher finding a JDK and the image check.");
+            out.println();
+        } finally {
+            deleteTree(dir);
+        }
     }
 
     private void printKernels(List<KernelBench.Measured> measured, double fsyncNanos) {
@@ -273,11 +282,15 @@ public final class Bench {
             Figure base = first.shared().get(row.name());
             for (KernelBench.Measured m : measured.subList(1, measured.size())) {
                 Figure f = m.shared().get(row.name());
-                cells.add(f == null || base == null || base.value() == 0 ? "-" : String.format(Locale.ROOT, "%.2f", f.value() / base.value()));
+                cells.add(f == null || base == null || base.value() == 0 ? "-" : ratio(f.sample().over(base.sample())));
             }
             t.row(cells.toArray(String[]::new));
         }
         out.print(t);
+        out.println("  " + LEGEND);
+        out.println("  usertests -q, virtual clock: the same run with the machine's clock counting instructions");
+        out.println("  (DET=1), where a sleep costs nothing: the time usertests' own work takes. It is another");
+        out.println("  boot than the wall-clock row's, so on a busy host it can come out the larger.");
         out.printf(Locale.ROOT, "  The host's disk: write 1 KiB + force, %s (every log commit forces the image four times).%n",
                 Table.nanos(fsyncNanos));
         for (KernelBench.Measured m : measured) {
@@ -293,12 +306,18 @@ public final class Bench {
         out.println();
     }
 
-    private static String seconds(double s) {
-        return String.format(Locale.ROOT, "%.3f s", s);
+    /** Printed under each table whose figures carry their spread. */
+    static final String LEGEND = String.format(Locale.ROOT, "±: half the range of the runs over their median (none: one run);"
+            + " * marks runs%n  spread wider than ±%.0f%%, and the ratios made from them: not to be trusted (a busy host?).",
+            100 * Sample.TRUSTED);
+
+    /** A ratio, marked when the runs it comes from are not to be trusted. */
+    static String ratio(Figure f) {
+        return ratio(f.sample());
     }
 
-    private static String mips(double m) {
-        return String.format(Locale.ROOT, "%.1f", m);
+    static String ratio(Sample r) {
+        return String.format(Locale.ROOT, "%.2f", r.median()) + (r.runs() > 1 && !r.trusted() ? "*" : "");
     }
 
     /** "getpid" for "kernel.getpid". */
@@ -306,7 +325,7 @@ public final class Bench {
         return f.name().substring(f.name().indexOf('.') + 1);
     }
 
-    /** A figure's value in a unit that suits people. */
+    /** A figure's value in a unit that suits people, with the spread of its runs. */
     static String show(Figure f) {
         return switch (f.unit()) {
             case "ns/op" -> Table.nanos(f.value());
@@ -315,7 +334,7 @@ public final class Bench {
             case "instructions" -> String.format(Locale.ROOT, "%,.0f", f.value());
             case "passed" -> f.value() == 1 ? "yes" : "no";
             default -> BenchJson.number(f.value()) + " " + f.unit();
-        };
+        } + f.sample().shown();
     }
 
     private static void deleteTree(Path dir) {

@@ -16,7 +16,8 @@ import java.util.Locale;
  *   "command": "make bench",
  *   "host": {"cores": 2, "java": "...", "os": "...", "load_average": 1.5},
  *   "figures": [
- *     {"name": "cpu.mips", "value": 185.2, "unit": "MIPS", "command": "..."},
+ *     {"name": "cpu.mips", "value": 185.2, "unit": "MIPS", "command": "...",
+ *      "runs": 5, "min": 170.1, "max": 190.3},
  *     ...
  *   ]
  * }
@@ -47,7 +48,12 @@ final class BenchJson {
             b.append("    {\"name\": ").append(string(f.name()))
                     .append(", \"value\": ").append(number(f.value()))
                     .append(", \"unit\": ").append(string(f.unit()))
-                    .append(", \"command\": ").append(string(f.command())).append('}');
+                    .append(", \"command\": ").append(string(f.command()));
+            // The runs a median came from, for a program to judge the figure by.
+            if (f.sample().runs() > 1)
+                b.append(", \"runs\": ").append(f.sample().runs()).append(", \"min\": ").append(number(f.sample().min()))
+                        .append(", \"max\": ").append(number(f.sample().max()));
+            b.append('}');
         }
         b.append(figures.isEmpty() ? "]\n" : "\n  ]\n");
         b.append("}\n");

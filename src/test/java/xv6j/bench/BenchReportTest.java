@@ -32,6 +32,7 @@ class BenchReportTest {
         for (BenchLines.Measurement m : ms.values())
             figures.add(new Figure("kernel." + m.name(), m.value(), m.unit(), "make bench: kernel $ sysbench"));
         figures.add(new Figure("cpu.mips", 185.25, "MIPS", "cpu \"4\"\\x"));
+        figures.add(new Figure("kernel.boot", Sample.of(List.of(70.0, 68.5, 90.25)), "ms", "boot"));
         Host host = new Host(2, "a JVM", "an OS", 1.5, "2026-01-02T03:04:05Z");
         Path json = dir.resolve("sub").resolve("bench.json");
 
@@ -45,7 +46,8 @@ class BenchReportTest {
                   "figures": [
                     {"name": "kernel.getpid", "value": 812, "unit": "ns/op", "command": "make bench: kernel $ sysbench"},
                     {"name": "kernel.file_read", "value": 28047, "unit": "ns/op", "command": "make bench: kernel $ sysbench"},
-                    {"name": "cpu.mips", "value": 185.25, "unit": "MIPS", "command": "cpu \\"4\\"\\\\x"}
+                    {"name": "cpu.mips", "value": 185.25, "unit": "MIPS", "command": "cpu \\"4\\"\\\\x"},
+                    {"name": "kernel.boot", "value": 70, "unit": "ms", "command": "boot", "runs": 3, "min": 68.5, "max": 90.25}
                   ]
                 }
                 """, Files.readString(json));
@@ -109,6 +111,26 @@ class BenchReportTest {
     void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
         assertEquals(2.0, Stats.median(List.of(3.0, 1.0, 2.0)));
         assertEquals(2.5, Stats.median(List.of(4.0, 1.0, 3.0, 2.0)));
+    }
+
+    @Test
+    void aFigureShowsTheSpreadOfItsRunsAndIsMarkedWhenTooWideToTrust() {
+        Sample steady = Sample.of(List.of(100.0, 104.0, 96.0, 101.0, 99.0));
+        assertEquals(0.04, steady.spread(), 1e-9);
+        assertEquals("100.0 ms ±4%", Bench.show(new Figure("kernel.boot", steady, "ms", "c")));
+        Sample noisy = Sample.of(List.of(100.0, 180.0, 90.0));
+        assertEquals("100.0 ms ±45%*", Bench.show(new Figure("kernel.boot", noisy, "ms", "c")));
+        assertEquals("812 ns", Bench.show(new Figure("kernel.getpid", 812, "ns/op", "c")), "one run: no spread");
+        // A ratio spans the most and least favourable pairs of runs, and is marked if they spread too far.
+        Sample r = steady.over(Sample.of(List.of(50.0, 50.0, 50.0)));
+        assertEquals(2.0, r.median(), 1e-9);
+        assertEquals("2.00", Bench.ratio(r));
+        assertEquals("0.50*", Bench.ratio(Sample.of(List.of(50.0, 50.0)).over(noisy)));
+        // Seconds to MIPS: the slowest run is the fewest MIPS.
+        Sample mips = Sample.of(List.of(1.0, 2.0, 4.0)).inverse(100);
+        assertEquals(50.0, mips.median());
+        assertEquals(25.0, mips.min());
+        assertEquals(100.0, mips.max());
     }
 
     @Test

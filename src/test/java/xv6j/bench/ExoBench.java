@@ -47,8 +47,8 @@ public final class ExoBench {
     /** One operation's loop: iterations, instructions, and nanoseconds between its lines. */
     record Loop(long iterations, long instructions, long nanos) {}
 
-    /** An operation's figures: median nanoseconds per iteration and user instructions per iteration. */
-    record Op(String name, String what, double nanos, double instructions) {}
+    /** An operation's figures: nanoseconds per iteration (the runs' median) and user instructions per iteration. */
+    record Op(String name, String what, Sample nanos, double instructions) {}
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -56,7 +56,7 @@ public final class ExoBench {
         System.out.printf("kernel-exo, one hart, deterministic time: median of %d runs (%d warm-up)%n", runs, warmups);
         System.out.printf("%-16s %10s %14s  %s%n", "operation", "ns/op", "instr/op", "what one iteration does");
         for (Op op : measure(program(), warmups, runs)) {
-            System.out.printf("%-16s %10.0f %14.1f  %s%n", op.name(), op.nanos(), op.instructions(), op.what());
+            System.out.printf("%-16s %10.0f %14.1f  %s%n", op.name(), op.nanos().median(), op.instructions(), op.what());
         }
     }
 
@@ -84,9 +84,8 @@ public final class ExoBench {
                 if (ls == null) throw new IllegalStateException("exobench printed no figure for " + op.getKey());
                 List<Double> ns = new ArrayList<>();
                 for (Loop l : ls) ns.add((double) l.nanos() / l.iterations());
-                ns.sort(null);
                 Loop any = ls.get(0);
-                ops.add(new Op(op.getKey(), op.getValue(), ns.get(ns.size() / 2), (double) any.instructions() / any.iterations()));
+                ops.add(new Op(op.getKey(), op.getValue(), Sample.of(ns), (double) any.instructions() / any.iterations()));
             }
             return ops;
         } finally {

@@ -31,9 +31,12 @@ final class QemuUser {
      * charges to this JVM (Linux's /proc/self/stat), averaged over all measured runs since
      * they come in hundredths of a second; empty where that is not available.
      */
-    record Result(double seconds, double startupSeconds, OptionalDouble cpuSeconds, OptionalDouble startupCpuSeconds,
+    record Result(Sample seconds, Sample startupSeconds, OptionalDouble cpuSeconds, OptionalDouble startupCpuSeconds,
                   String output) {
-        double programSeconds() { return seconds - startupSeconds; }
+        /** The program's own time: each run's, less the median start-up. */
+        Sample program() { return seconds.plus(-startupSeconds.median()); }
+
+        double programSeconds() { return program().median(); }
     }
 
     /** qemu-riscv64 on the PATH, if there is one. */
@@ -54,11 +57,11 @@ final class QemuUser {
         Timing main = time(qemu, program, args, warmups, runs);
         Timing startup = time(qemu, trivial, List.of(), warmups, runs);
         log.accept(String.format(Locale.ROOT, "%s: %s %.3f s, %s %.3f s (medians of %d runs)", NAME,
-                program.getFileName(), main.seconds, trivial.getFileName(), startup.seconds, runs));
+                program.getFileName(), main.seconds.median(), trivial.getFileName(), startup.seconds.median(), runs));
         return new Result(main.seconds, startup.seconds, main.cpuSeconds, startup.cpuSeconds, main.output);
     }
 
-    private record Timing(double seconds, OptionalDouble cpuSeconds, String output) {}
+    private record Timing(Sample seconds, OptionalDouble cpuSeconds, String output) {}
 
     private static Timing time(Path qemu, Path program, List<String> args, int warmups, int runs) throws BenchException {
         if (!Files.isRegularFile(program)) throw new BenchException("no program at " + program + " (run `make build` first)");
@@ -88,7 +91,7 @@ final class QemuUser {
         OptionalDouble cpu1 = childrenCpuSeconds();
         OptionalDouble cpu = cpu0.isPresent() && cpu1.isPresent()
                 ? OptionalDouble.of((cpu1.getAsDouble() - cpu0.getAsDouble()) / runs) : OptionalDouble.empty();
-        return new Timing(Stats.median(seconds), cpu, output);
+        return new Timing(Sample.of(seconds), cpu, output);
     }
 
     /**

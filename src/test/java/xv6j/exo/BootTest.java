@@ -40,27 +40,27 @@ class BootTest {
             assertTrue(Invariants.check(k).isEmpty(), Invariants.check(k).toString());
             // text: 2 pages R|X; data: 2 pages R|W; stack: 4 pages R|W below EXO_UTOP.
             long[] vas = {0, 0x1000, 0x2000, 0x3000};
-            for (long va : vas) assertTrue(k.translate(e, va, PageTable.PTE_R) >= 0);
-            assertEquals(-1, k.translate(e, 0, PageTable.PTE_W), "text is not writable");
-            assertTrue(k.translate(e, 0, PageTable.PTE_X) >= 0);
-            assertEquals(-1, k.translate(e, 0x2000, PageTable.PTE_X), "data is not executable");
-            assertEquals(-1, k.translate(e, 0x4000, 0));
-            for (int i = 1; i <= EXO_BOOT_STACK_PAGES; i++) assertTrue(k.translate(e, EXO_UTOP - (long) i * EXO_PGSIZE, PageTable.PTE_W) >= 0);
-            assertEquals(-1, k.translate(e, EXO_UTOP - (EXO_BOOT_STACK_PAGES + 1L) * EXO_PGSIZE, 0), "nothing below the stack");
-            assertEquals(0x13, k.copyIn(e, 4999, 1)[0]);
-            assertEquals(0, k.copyIn(e, 5000, 1)[0], "past filesz is zero");
-            assertArrayEquals(new byte[] {1, 2, 3}, k.copyIn(e, 0x2000, 3));
-            assertEquals(0, k.copyIn(e, 0x3000, 1)[0], "bss");
+            for (long va : vas) assertTrue(k.umem.translate(e, va, PageTable.PTE_R) >= 0);
+            assertEquals(-1, k.umem.translate(e, 0, PageTable.PTE_W), "text is not writable");
+            assertTrue(k.umem.translate(e, 0, PageTable.PTE_X) >= 0);
+            assertEquals(-1, k.umem.translate(e, 0x2000, PageTable.PTE_X), "data is not executable");
+            assertEquals(-1, k.umem.translate(e, 0x4000, 0));
+            for (int i = 1; i <= EXO_BOOT_STACK_PAGES; i++) assertTrue(k.umem.translate(e, EXO_UTOP - (long) i * EXO_PGSIZE, PageTable.PTE_W) >= 0);
+            assertEquals(-1, k.umem.translate(e, EXO_UTOP - (EXO_BOOT_STACK_PAGES + 1L) * EXO_PGSIZE, 0), "nothing below the stack");
+            assertEquals(0x13, k.umem.copyIn(e, 4999, 1)[0]);
+            assertEquals(0, k.umem.copyIn(e, 5000, 1)[0], "past filesz is zero");
+            assertArrayEquals(new byte[] {1, 2, 3}, k.umem.copyIn(e, 0x2000, 3));
+            assertEquals(0, k.umem.copyIn(e, 0x3000, 1)[0], "bss");
 
             Regs r = e.cur.regs;
             assertEquals(0x10, r.pc);
             assertEquals(1, r.x[A0]);
             assertEquals(r.x[SP], r.x[A2]);
             assertEquals(0, r.x[SP] % 16);
-            ByteBuffer argv = ByteBuffer.wrap(k.copyIn(e, r.x[A1], 16)).order(ByteOrder.LITTLE_ENDIAN);
-            assertEquals("init", new String(k.copyIn(e, argv.getLong(0), 4)));
+            ByteBuffer argv = ByteBuffer.wrap(k.umem.copyIn(e, r.x[A1], 16)).order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals("init", new String(k.umem.copyIn(e, argv.getLong(0), 4)));
             assertEquals(0, argv.getLong(8));
-            ByteBuffer info = ByteBuffer.wrap(k.copyIn(e, r.x[A2], 8 + 16 * 8)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer info = ByteBuffer.wrap(k.umem.copyIn(e, r.x[A2], 8 + 16 * 8)).order(ByteOrder.LITTLE_ENDIAN);
             assertEquals(8, info.getLong(0));
             long[] expectVa = {0, 0x1000, 0x2000, 0x3000, EXO_UTOP - 0x4000, EXO_UTOP - 0x3000, EXO_UTOP - 0x2000, EXO_UTOP - 0x1000};
             for (int i = 0; i < 8; i++) {
@@ -70,9 +70,9 @@ class BootTest {
                 Cap c = e.caps.get(h);
                 assertEquals(CAP_PAGE, c.type);
                 assertEquals(CAP_ALL, c.rights);
-                assertEquals(k.translate(e, expectVa[i], 0) >>> 12, c.first);
+                assertEquals(k.umem.translate(e, expectVa[i], 0) >>> 12, c.first);
             }
-            assertTrue(k.runnable(e), "started, with the boot CPU");
+            assertTrue(k.sched.runnable(e), "started, with the boot CPU");
         }
     }
 

@@ -171,8 +171,8 @@ class CapabilityTest {
         assertEquals(0, f.call(boot, SYS_exo_map, EXO_SELF, 0x80000, p, MAP_R));
         assertEquals(2, f.call(boot, SYS_exo_pagerefs, p));
         assertEquals(0, f.call(boot, SYS_capfree, p));
-        assertEquals(-1, f.k.translate(boot, 0x40000, 0));
-        assertEquals(-1, f.k.translate(boot, 0x80000, 0));
+        assertEquals(-1, f.k.umem.translate(boot, 0x40000, 0));
+        assertEquals(-1, f.k.umem.translate(boot, 0x80000, 0));
     }
 
     @Test

@@ -42,11 +42,11 @@ class EnvironmentTest {
         assertArrayEquals(new int[] {c.id, boot.id, ENV_STATE_STOPPED, 0}, f.envinfo(boot, h[0]));
         assertEquals(0, f.call(boot, SYS_env_ctl, h[0], ENV_START, 0));
         assertEquals(ENV_STATE_RUNNABLE, f.envinfo(boot, h[0])[2]);
-        assertTrue(!f.k.runnable(c), "no CPU yet");
+        assertTrue(!f.k.sched.runnable(c), "no CPU yet");
         long cpu = f.call(boot, SYS_capgrant, EXO_BOOT_CPU, h[0], CAP_X, 0, 0);
-        assertTrue(f.k.runnable(c));
+        assertTrue(f.k.sched.runnable(c));
         assertEquals(1, f.call(boot, SYS_caprevoke, EXO_BOOT_CPU));
-        assertTrue(!f.k.runnable(c), "CPU revoked");
+        assertTrue(!f.k.sched.runnable(c), "CPU revoked");
         assertNull(c.caps.get(cpu));
     }
 
@@ -110,7 +110,7 @@ class EnvironmentTest {
         assertEquals(ENV_STATE_BLOCKED, boot.state());
         f.k.lock.lock();
         try {
-            f.k.destroy(c, 0, null); // as another environment's call would
+            f.k.envs.destroy(c, 0, null); // as another environment's call would
         } finally {
             f.k.lock.unlock();
         }
@@ -123,7 +123,7 @@ class EnvironmentTest {
         assertEquals(E_AGAIN, f.call(boot, SYS_exo_cons_read, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH, 10));
         f.k.lock.lock();
         try {
-            f.k.consoleInput("ab\b\n".getBytes());
+            f.k.devices.consoleInput("ab\b\n".getBytes());
         } finally {
             f.k.lock.unlock();
         }
@@ -217,7 +217,7 @@ class EnvironmentTest {
         Env c = f.child(boot, h);
         f.k.lock.lock();
         try {
-            f.k.fault(c, new Trap(Trap.Cause.STORE_PAGE_FAULT, 0x1234, 0xdead0));
+            f.k.upcalls.fault(c, new Trap(Trap.Cause.STORE_PAGE_FAULT, 0x1234, 0xdead0));
         } finally {
             f.k.lock.unlock();
         }
@@ -237,7 +237,7 @@ class EnvironmentTest {
         c.cur.regs.pc = 0x1230;
         f.k.lock.lock();
         try {
-            f.k.fault(c, new Trap(Trap.Cause.LOAD_PAGE_FAULT, 0x1230, 0xbad000));
+            f.k.upcalls.fault(c, new Trap(Trap.Cause.LOAD_PAGE_FAULT, 0x1230, 0xbad000));
         } finally {
             f.k.lock.unlock();
         }
@@ -265,7 +265,7 @@ class EnvironmentTest {
         assertEquals(0, f.call(c, SYS_exo_unmap, EXO_SELF, ExoFixture.SCRATCH));
         f.k.lock.lock();
         try {
-            f.k.fault(c, new Trap(Trap.Cause.ILLEGAL_INSTRUCTION, 0x40, 0x0));
+            f.k.upcalls.fault(c, new Trap(Trap.Cause.ILLEGAL_INSTRUCTION, 0x40, 0x0));
         } finally {
             f.k.lock.unlock();
         }

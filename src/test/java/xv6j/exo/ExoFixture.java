@@ -50,7 +50,7 @@ final class ExoFixture implements AutoCloseable {
         Console console = Console.batch(new ByteArrayInputStream(input.getBytes()), out);
         machine = Machine.create(4 << 20, 1, disk, console, new Clock.Virtual());
         k = new Exokernel(machine);
-        k.messages = new java.util.ArrayList<>();
+        k.devices.messages = new java.util.ArrayList<>();
         k.startAudit();
         boot = k.createBootEnv();
         k.invoke(boot, SYS_env_ctl, EXO_SELF, ENV_START, 0); // as the boot loader does
@@ -105,7 +105,7 @@ final class ExoFixture implements AutoCloseable {
     byte[] read(Env e, long va, int n) {
         k.lock.lock();
         try {
-            byte[] b = k.copyIn(e, va, n);
+            byte[] b = k.umem.copyIn(e, va, n);
             if (b == null) fail("not readable: 0x" + Long.toHexString(va));
             return b;
         } finally {
@@ -116,7 +116,7 @@ final class ExoFixture implements AutoCloseable {
     void write(Env e, long va, byte[] b) {
         k.lock.lock();
         try {
-            if (!k.copyOut(e, va, b)) fail("not writable: 0x" + Long.toHexString(va));
+            if (!k.umem.copyOut(e, va, b)) fail("not writable: 0x" + Long.toHexString(va));
         } finally {
             k.lock.unlock();
         }

@@ -90,6 +90,35 @@ class ExoMachineTest {
         keys.close();
     }
 
+    /** Issue 12, point 13: ticks advance while every environment waits for a key. */
+    @Test
+    void theClockRunsWhileEveryEnvironmentWaitsForAKeyAndTheMachineSaysItHaltedWhenNothingIsLeft() throws Exception {
+        PipedOutputStream keys = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(keys);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Console console = new Console(in, out, true, () -> {});
+        Path img = ExoRun.image(dir, ExoRun.exoProgram("consticks"));
+        CompletableFuture<ExoRun.Result> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ExoRun.boot(img, console, out, ExoRun.Options.defaults().wallClock());
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        awaitOutput(out, "consticks: waiting for a key\n");
+        Thread.sleep(1200);
+        type(keys, "k");
+        // Issue 12, point 10: /init exits at a terminal; nothing can run, nothing waits for a
+        // key: the machine halts by itself, and says so.
+        ExoRun.Result r = run.get(60, TimeUnit.SECONDS);
+        assertEquals(0, r.status(), r.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("consticks: a key after (\\d+) ticks\n").matcher(r.output());
+        assertTrue(m.find(), r.toString());
+        assertTrue(Integer.parseInt(m.group(1)) >= 10, "about 12 ticks passed: " + r);
+        assertTrue(r.output().endsWith("the machine halted\n"), r.toString());
+        keys.close();
+    }
+
     private static void type(PipedOutputStream keys, String s) throws Exception {
         keys.write(s.getBytes(StandardCharsets.ISO_8859_1));
         keys.flush();

@@ -48,7 +48,7 @@ class HostileTest {
     /** What must not change in the victim: its table, mappings, registers, state and memory. */
     String victimState() {
         StringBuilder sb = new StringBuilder();
-        for (Cap c : victim.caps.all()) sb.append(c).append(c.live).append(c.mappings.size()).append(';');
+        for (Cap c : victim.caps.all()) sb.append(c).append(c.live).append(c.mappingCount()).append(';');
         sb.append(victim.mappings.keySet()).append(victim.state()).append(victim.events).append(victim.notices);
         sb.append(Arrays.toString(victim.cur.regs.x)).append(victim.cur.regs.pc).append(victim.upcallMask).append(victim.pctEntry);
         sb.append(new String(f.read(victim, 0x5000, 8)));
@@ -65,7 +65,7 @@ class HostileTest {
         assertEquals(E_INVAL, f.call(hostile, SYS_exo_map, EXO_SELF, 0x7000, ro, 0));
         assertEquals(E_INVAL, f.call(hostile, SYS_exo_map, EXO_SELF, 0x7000, ro, 8));
         assertEquals(0, f.call(hostile, SYS_exo_map, EXO_SELF, 0x7000, ro, MAP_R));
-        assertEquals(-1, f.k.translate(hostile, 0x7000, xv6j.machine.PageTable.PTE_W));
+        assertEquals(-1, f.k.umem.translate(hostile, 0x7000, xv6j.machine.PageTable.PTE_W));
     }
 
     @Test

@@ -68,6 +68,7 @@ class LauncherTest {
         assertEquals(1, r.status(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertFalse(r.err().contains("Exception"), r.err());
+        assertEquals(r.err().indexOf(img.toString()), r.err().lastIndexOf(img.toString()), "the image named once: " + r.err());
     }
 
     @Test

@@ -2,8 +2,6 @@ package xv6j.fs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,9 +19,12 @@ public final class ImageEdit {
     public final byte[] img;
     public final SuperBlock sb;
 
+    private final MutableImage m;
+
     public ImageEdit(byte[] img) {
+        this.m = new MutableImage(img);
         this.img = img;
-        this.sb = SuperBlock.decode(blockOf(img, 1));
+        this.sb = m.sb;
     }
 
     /** A fresh image from Mkfs with the given files (name -> contents), built in dir. */
@@ -44,23 +45,15 @@ public final class ImageEdit {
         return new ImageEdit(img.clone());
     }
 
-    // ---- raw access ----------------------------------------------------------------------
+    // ---- raw access and the kernel's operations: MutableImage's ----------------------------
 
-    public int getInt(int block, int off) {
-        return ByteBuffer.wrap(img).order(ByteOrder.LITTLE_ENDIAN).getInt(block * Fs.BSIZE + off);
-    }
+    public int getInt(int block, int off) { return m.getInt(block, off); }
 
-    public void putInt(int block, int off, int v) {
-        ByteBuffer.wrap(img).order(ByteOrder.LITTLE_ENDIAN).putInt(block * Fs.BSIZE + off, v);
-    }
+    public void putInt(int block, int off, int v) { m.putInt(block, off, v); }
 
-    public byte[] block(int b) {
-        return blockOf(img, b);
-    }
+    public byte[] block(int b) { return m.block(b); }
 
-    public void putBlock(int b, byte[] data) {
-        System.arraycopy(data, 0, img, b * Fs.BSIZE, Fs.BSIZE);
-    }
+    public void putBlock(int b, byte[] data) { m.putBlock(b, data); }
 
     public void putSuperBlock(SuperBlock s) {
         byte[] b = block(1);
@@ -68,59 +61,28 @@ public final class ImageEdit {
         putBlock(1, b);
     }
 
-    public DInode inode(int inum) {
-        return DInode.decode(img, Fs.iblock(inum, sb) * Fs.BSIZE + inum % Fs.IPB * Fs.DINODE_SIZE);
-    }
+    public DInode inode(int inum) { return m.inode(inum); }
 
-    public void putInode(int inum, DInode d) {
-        d.encode(img, Fs.iblock(inum, sb) * Fs.BSIZE + inum % Fs.IPB * Fs.DINODE_SIZE);
-    }
+    public void putInode(int inum, DInode d) { m.putInode(inum, d); }
 
-    /** The inode with one field changed. */
-    public void setNlink(int inum, int nlink) {
-        DInode d = inode(inum);
-        putInode(inum, new DInode(d.type(), d.major(), d.minor(), (short) nlink, d.size(), d.addrs()));
-    }
+    public void setNlink(int inum, int nlink) { m.setNlink(inum, nlink); }
 
-    public void setSize(int inum, int size) {
-        DInode d = inode(inum);
-        putInode(inum, new DInode(d.type(), d.major(), d.minor(), d.nlink(), size, d.addrs()));
-    }
+    public void setSize(int inum, int size) { m.setSize(inum, size); }
 
     public void setType(int inum, int type) {
         DInode d = inode(inum);
         putInode(inum, new DInode((short) type, d.major(), d.minor(), d.nlink(), d.size(), d.addrs()));
     }
 
-    public void setAddr(int inum, int i, int addr) {
-        DInode d = inode(inum);
-        int[] a = d.addrs();
-        a[i] = addr;
-        putInode(inum, new DInode(d.type(), d.major(), d.minor(), d.nlink(), d.size(), a));
-    }
+    public void setAddr(int inum, int i, int addr) { m.setAddr(inum, i, addr); }
 
-    public boolean marked(int b) {
-        int at = Fs.bblock(b, sb) * Fs.BSIZE + (b % Fs.BPB) / 8;
-        return (img[at] & (1 << (b % 8))) != 0;
-    }
+    public boolean marked(int b) { return m.marked(b); }
 
-    public void mark(int b, boolean used) {
-        int at = Fs.bblock(b, sb) * Fs.BSIZE + (b % Fs.BPB) / 8;
-        if (used) img[at] |= (byte) (1 << (b % 8));
-        else img[at] &= (byte) ~(1 << (b % 8));
-    }
+    public void mark(int b, boolean used) { m.mark(b, used); }
 
-    /** Directory entry slot k of directory dir (which must have that slot in its blocks). */
-    public void putDirEnt(int dir, int k, DirEnt de) {
-        int off = k * Fs.DIRENT_SIZE;
-        int b = bmap(dir, off / Fs.BSIZE, false);
-        de.encode(img, b * Fs.BSIZE + off % Fs.BSIZE);
-    }
+    public void putDirEnt(int dir, int k, DirEnt de) { m.putDirEnt(dir, k, de); }
 
-    public DirEnt dirEnt(int dir, int k) {
-        int off = k * Fs.DIRENT_SIZE;
-        return DirEnt.decode(img, bmap(dir, off / Fs.BSIZE, false) * Fs.BSIZE + off % Fs.BSIZE);
-    }
+    public DirEnt dirEnt(int dir, int k) { return m.dirEnt(dir, k); }
 
     /** The slot of name in directory dir. */
     public int slotOf(int dir, String name) {
@@ -131,73 +93,15 @@ public final class ImageEdit {
         throw new IllegalArgumentException("no " + name + " in directory " + dir);
     }
 
-    // ---- the kernel's operations ------------------------------------------------------------
+    public int balloc() { return m.balloc(); }
 
-    /** balloc: the first free block, marked and zeroed. */
-    public int balloc() {
-        for (int b = 0; b < sb.size(); b++) {
-            if (!marked(b)) {
-                mark(b, true);
-                putBlock(b, new byte[Fs.BSIZE]);
-                return b;
-            }
-        }
-        throw new IllegalStateException("out of blocks");
-    }
+    public int ialloc(short type) { return m.ialloc(type); }
 
-    /** ialloc: the first free inode, zeroed, with the given type. */
-    public int ialloc(short type) {
-        for (int inum = 1; inum < sb.ninodes(); inum++) {
-            if (inode(inum).type() == Fs.T_FREE) {
-                putInode(inum, new DInode(type, (short) 0, (short) 0, (short) 0, 0, new int[Fs.NDIRECT + 1]));
-                return inum;
-            }
-        }
-        throw new IllegalStateException("out of inodes");
-    }
+    public int bmap(int inum, int bn, boolean alloc) { return m.bmap(inum, bn, alloc); }
 
-    /** bmap: the disk block of file block bn, allocated (indirect block too) if alloc. */
-    public int bmap(int inum, int bn, boolean alloc) {
-        DInode d = inode(inum);
-        if (bn < Fs.NDIRECT) {
-            if (d.addr(bn) == 0 && alloc) setAddr(inum, bn, balloc());
-            return inode(inum).addr(bn);
-        }
-        int ind = d.addr(Fs.NDIRECT);
-        if (ind == 0) {
-            if (!alloc) return 0;
-            ind = balloc();
-            setAddr(inum, Fs.NDIRECT, ind);
-        }
-        int a = getInt(ind, 4 * (bn - Fs.NDIRECT));
-        if (a == 0 && alloc) {
-            a = balloc();
-            putInt(ind, 4 * (bn - Fs.NDIRECT), a);
-        }
-        return a;
-    }
+    public void append(int inum, byte[] data) { m.append(inum, data); }
 
-    /** writei at the end of the file. */
-    public void append(int inum, byte[] data) {
-        int off = inode(inum).size();
-        for (int i = 0; i < data.length; i++, off++)
-            img[bmap(inum, off / Fs.BSIZE, true) * Fs.BSIZE + off % Fs.BSIZE] = data[i];
-        setSize(inum, Math.max(off, inode(inum).size()));
-    }
-
-    /** dirlink: the first free slot, or a new one at the end. */
-    public void dirLink(int dir, String name, int inum) {
-        int n = inode(dir).size() / Fs.DIRENT_SIZE;
-        for (int k = 0; k < n; k++) {
-            if (dirEnt(dir, k).inum() == 0) {
-                putDirEnt(dir, k, new DirEnt(inum, name));
-                return;
-            }
-        }
-        byte[] e = new byte[Fs.DIRENT_SIZE];
-        new DirEnt(inum, name).encode(e, 0);
-        append(dir, e);
-    }
+    public void dirLink(int dir, String name, int inum) { m.dirLink(dir, name, inum); }
 
     /** create(T_FILE) then write: nlink 1. */
     public int create(int dir, String name, byte[] data) {
@@ -286,9 +190,5 @@ public final class ImageEdit {
         byte[] h = block(sb.logstart());
         new LogHeader(homes).encode(h);
         putBlock(sb.logstart(), h);
-    }
-
-    private static byte[] blockOf(byte[] img, int b) {
-        return Arrays.copyOfRange(img, b * Fs.BSIZE, (b + 1) * Fs.BSIZE);
     }
 }

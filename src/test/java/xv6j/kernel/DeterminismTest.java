@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** DESIGN.md decision 8: one hart and virtual time give byte-identical runs. */
+/** docs/architecture.md, decision 8: one hart and virtual time give byte-identical runs. */
 @Timeout(120)
 class DeterminismTest {
     @TempDir

@@ -49,12 +49,48 @@ class KvTest {
     }
 
     @Test
-    void aStandardProcessReachesNoDiskBlockAndIsRefusedKvsRange() throws Exception {
+    void aStandardProcessReachesNoDiskBlockCannotBuildKvsEnvironmentNorFillTheServersTable() throws Exception {
         Path img = LibosRun.freshImage(dir);
         String out = LibosRun.boot(img, "capcheck\n").output();
         assertTrue(out.contains(": 0 not refused"), out);
-        assertTrue(out.contains("the file server refuses kv's block range"), out);
+        assertTrue(out.contains("the file server does not let a process build /kv's environment (it loads /kv itself: yes)"), out);
+        assertTrue(out.contains("a capability put into the file server's table: E_RIGHTS"), out);
         assertTrue(out.contains("capcheck: passed"), out);
+    }
+
+    /** Issue 9, finding 1: a process that loads its own code under /kv's name, or changes /kv, gets nothing. */
+    @Test
+    void noProcessGetsKvsBlocksByPassingItsOwnCodeForKvOrByChangingKv() throws Exception {
+        Path img = LibosRun.freshImage(dir);
+        String out = LibosRun.boot(img, "kv put secret 42\nkvsteal\nkv get secret\n").output();
+        assertTrue(out.contains("kvsteal: the server refuses to let a process build /kv's environment\n"), out);
+        assertTrue(out.contains("kvsteal: /kv and /storage cannot be written, truncated or unlinked\n"), out);
+        assertTrue(out.contains("kvsteal: passed\n"), out);
+        assertTrue(out.contains("$ kv get secret\n42\n"), out);
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
+
+    /** 12.12: storage is configuration (/storage), not code: a second program gets a range of its own. */
+    @Test
+    void aProgramListedInTheStorageTableGetsItsOwnRangeKeptApartFromKvs() throws Exception {
+        Path bin = dir.resolve("bin");
+        java.nio.file.Files.createDirectories(bin);
+        java.util.List<Path> files = new java.util.ArrayList<>();
+        for (Path p : LibosRun.programs()) {
+            if (p.getFileName().toString().equals("storage")) continue;
+            files.add(p);
+            if (p.getFileName().toString().equals("kv")) files.add(java.nio.file.Files.copy(p, bin.resolve("kv2")));
+        }
+        files.add(java.nio.file.Files.writeString(bin.resolve("storage"), "/kv 0 500\n/kv2 500 400\n/nothing 900 10\n/kv 400 200\n"));
+        Path img = dir.resolve("fs-exo.img");
+        xv6j.tools.Mkfs.build(img, files, xv6j.fs.Fs.FSSIZE, xv6j.fs.Fs.NINODES, LibosRun.KV_BLOCKS);
+        String out = LibosRun.boot(img, "kv put a one\nkv2 put a two\nkv get a\nkv2 get a\nkv2 check\n").output();
+        assertTrue(out.contains("fsserver: /storage, line 3: no such program: ignored\n"), out);
+        assertTrue(out.contains("fsserver: /storage, line 4: overlaps an earlier line: ignored\n"), out);
+        assertTrue(out.contains("$ kv get a\none\n"), out);
+        assertTrue(out.contains("$ kv2 get a\ntwo\n"), out);
+        assertTrue(out.contains("kv: check passed"), out);
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
     }
 
     @Test

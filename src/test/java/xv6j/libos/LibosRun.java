@@ -62,6 +62,29 @@ public final class LibosRun {
         return boot(image, script, 1, true, observer);
     }
 
+    /**
+     * As {@link #boot(Path, String, int, boolean)}, with kernel-exo's invariant checker run
+     * after every checkEvery-th kernel entry (a broken invariant panics the machine) and once
+     * more after the halt; what it finds then is appended to the output.
+     */
+    public static Result bootChecked(Path image, String script, int harts, boolean deterministic, long checkEvery)
+            throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Console console = Console.batch(new ByteArrayInputStream(script.getBytes(StandardCharsets.ISO_8859_1)), out);
+        try (Disk disk = Disk.open(image, false)) {
+            Clock clock = deterministic ? new Clock.Virtual() : new Clock.Wall();
+            Machine m = Machine.create(128L << 20, harts, disk, console, clock);
+            xv6j.exo.Exokernel k = Boot.load(m);
+            k.checkInvariantsEvery(checkEvery);
+            int status = k.run();
+            List<String> bad = xv6j.exo.Invariants.check(k);
+            long instret = 0;
+            for (Hart h : m.harts()) instret += h.instret;
+            String text = out.toString(StandardCharsets.ISO_8859_1) + (bad.isEmpty() ? "" : "invariants broken after the run:\n" + String.join("\n", bad));
+            return new Result(status, text, instret);
+        }
+    }
+
     private static Result boot(Path image, String script, int harts, boolean deterministic, Disk.Observer observer)
             throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -27,6 +27,7 @@ class LibosSyscallFuzzTest {
         assertEquals(0, r.status(), r.output());
         assertFalse(r.output().contains("panic"), r.output());
         assertTrue(r.output().contains("; the system works\n"), r.output());
+        assertTrue(r.output().contains("sysfuzz 1: 400 of 4000 calls made\n"), "a long run shows its progress: " + r.output());
         var report = Fsck.check(img);
         assertTrue(report.clean() && report.warnings().isEmpty(), report.findings().toString());
     }

@@ -58,7 +58,7 @@ class CorruptImageTest {
         // The first line the launcher prints (a JVM may print its own warnings before).
         String first = out.lines().filter(l -> l.startsWith("kernel")).findFirst().orElse("");
         assertTrue(first.matches("kernel(-exo)?: warning: .* is corrupt: inode 1: addrs\\[0\\] = 999999 is outside the data region"
-                + " \\(\\d+\\.\\.\\d+\\)( \\(and \\d+ more errors?\\))?; java -jar fsck.jar .* lists them"), out);
+                + " \\(\\d+\\.\\.\\d+\\)( \\(and \\d+ more errors?\\))?; scripts/fsck .* lists them"), out);
         assertFalse(out.contains("at xv6j.") || out.contains("Exception"), out);
     }
 }

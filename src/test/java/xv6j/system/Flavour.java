@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import xv6j.machine.Disk;
+import xv6j.machine.Machine;
 import xv6j.kernel.XvRun;
 import xv6j.libos.LibosRun;
 
@@ -32,6 +33,9 @@ public enum Flavour {
             XvRun.Result r = XvRun.boot(image, script, harts, deterministic, 128);
             return new Run(r.status(), r.output());
         }
+
+        @Override
+        int run(Machine m) throws InterruptedException { return new xv6j.kernel.Kernel(m).run(); }
     },
     EXO("xv6j.exo.Boot") {
         @Override
@@ -47,6 +51,11 @@ public enum Flavour {
         public Run boot(Path image, String script, int harts, boolean deterministic) throws Exception {
             LibosRun.Result r = LibosRun.boot(image, script, harts, deterministic);
             return new Run(r.status(), r.output());
+        }
+
+        @Override
+        int run(Machine m) throws InterruptedException {
+            return xv6j.exo.Boot.boot(m, System.err);
         }
     };
 
@@ -67,16 +76,85 @@ public enum Flavour {
      * {@code @Timeout} bounds the wait).
      */
     public Run runJar(Path image, String script) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), main, image.toString()))
-                .redirectErrorStream(true)
-                .start();
+        Process p = process(image);
         try (OutputStream in = p.getOutputStream()) {
             in.write(script.getBytes(StandardCharsets.ISO_8859_1));
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         return new Run(p.waitFor(), out);
     }
+
+    /**
+     * Starts the system's jar on image in a process of its own with standard input a pipe
+     * kept open: lines typed into it run as a script does, and the machine waits for more
+     * until {@link Running#close} ends the input (and it halts).
+     */
+    public Running start(Path image) throws Exception {
+        return new Running(process(image));
+    }
+
+    /** The system's jar (its main class, on this JVM's class path) on image, output and errors merged. */
+    private Process process(Path image) throws java.io.IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), main, image.toString()))
+                .redirectErrorStream(true)
+                .start();
+    }
+
+    /** A machine running in another process. */
+    public static final class Running implements AutoCloseable {
+        private final Process process;
+        private final StringBuffer output = new StringBuffer();
+        private final Thread reader;
+
+        Running(Process process) {
+            this.process = process;
+            this.reader = Thread.ofPlatform().daemon().start(() -> {
+                try (var in = process.getInputStream()) {
+                    byte[] b = new byte[4096];
+                    int n;
+                    while ((n = in.read(b)) > 0) output.append(new String(b, 0, n, StandardCharsets.ISO_8859_1));
+                } catch (java.io.IOException e) {
+                    // the process is gone
+                }
+            });
+        }
+
+        public long pid() {
+            return process.pid();
+        }
+
+        public void type(String s) throws java.io.IOException {
+            process.getOutputStream().write(s.getBytes(StandardCharsets.ISO_8859_1));
+            process.getOutputStream().flush();
+        }
+
+        /** Waits (up to 30 s) until the output holds text; fails with the output if it never does. */
+        public void waitFor(String text) throws InterruptedException {
+            for (int i = 0; i < 3000 && output.indexOf(text) < 0; i++) Thread.sleep(10);
+            if (output.indexOf(text) < 0) throw new AssertionError("never printed " + text + ":\n" + output);
+        }
+
+        public String output() {
+            return output.toString();
+        }
+
+        /** Ends the input and waits for the machine to halt; fails unless it halted cleanly. */
+        @Override
+        public void close() throws Exception {
+            try {
+                process.getOutputStream().close();
+                if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) throw new AssertionError("did not halt:\n" + output);
+                reader.join();
+                if (process.exitValue() != 0) throw new AssertionError("halt status " + process.exitValue() + ":\n" + output);
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Boots the system on m and runs it until it halts; returns the halt status. */
+    abstract int run(Machine m) throws InterruptedException;
 
     /** A fresh image in dir with every program built for this system, as make builds it. */
     public abstract Path freshImage(Path dir) throws Exception;

@@ -1,0 +1,74 @@
+package xv6j.exo;
+
+import static xv6j.exo.ExoAbi.*;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import xv6j.machine.Console;
+import xv6j.machine.Disk;
+
+/**
+ * The devices kernel-exo multiplexes besides memory and the CPU: the disk (one block at a
+ * time, through a CAP_BLOCKS capability) and the console (raw bytes out; raw input kept
+ * for exo_cons_read, with EV_CONSOLE pending while some waits).
+ */
+final class Devices {
+    private final Exokernel k;
+    final ConsoleInput input = new ConsoleInput();
+    /** Every block transfer, when auditing (tests): the checker proves each was allowed. */
+    List<DiskAccess> audit;
+    /** Disk transfers before auditing started. */
+    long auditBase;
+    /** Messages to the console are also kept here when not null (tests). */
+    List<String> messages;
+
+    /** One block transfer and the capability that allowed it, as it was then. */
+    record DiskAccess(int envId, Cap cap, int handle, boolean heldThen, long block, boolean write) {}
+
+    Devices(Exokernel k) {
+        this.k = k;
+    }
+
+    /**
+     * Moves one block between the disk and a page, recording it when auditing. A write
+     * with force is durable when this returns; without, at the disk's next force.
+     */
+    void blockIo(Env e, Cap blocks, long blockno, Cap page, long off, boolean write, boolean force) {
+        Disk d = k.machine.disk();
+        byte[] buf = new byte[EXO_BSIZE];
+        long pa = Pages.pa(page.first) + off;
+        if (audit != null)
+            audit.add(new DiskAccess(e.id, blocks, blocks.handle, e.caps.get(blocks.handle) == blocks, blockno, write));
+        if (write) {
+            k.mem.read(pa, buf, 0, EXO_BSIZE);
+            d.write((int) blockno, buf);
+            if (force) d.force();
+        } else {
+            d.read((int) blockno, buf);
+            k.mem.write(pa, buf, 0, EXO_BSIZE);
+        }
+    }
+
+    /** Starts recording every block transfer, for {@link Invariants} (tests). */
+    void startAudit() {
+        audit = new ArrayList<>();
+        auditBase = k.machine.disk().reads() + k.machine.disk().writes();
+    }
+
+    /** A line of the kernel's own on the console. */
+    void printf(String format, Object... args) {
+        String s = String.format(format, args);
+        if (messages != null) messages.add(s.strip());
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        Console c = k.machine.console();
+        c.write(b, 0, b.length);
+        c.flush();
+    }
+
+    /** Bytes typed (or a line of the batch script): raw, for exo_cons_read; readers wake. */
+    void consoleInput(byte[] b) {
+        for (byte x : b) input.add(x);
+        for (Env e : k.envs.values()) if (!e.exited) k.events.tryWake(e, e.cur);
+    }
+}

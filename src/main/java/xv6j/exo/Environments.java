@@ -1,0 +1,197 @@
+package xv6j.exo;
+
+import static xv6j.exo.ExoAbi.*;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeMap;
+import xv6j.machine.PageTable;
+
+/**
+ * Environments (Aegis's protection domains): creation, destruction, their kernel memory,
+ * and the registry of those still known. Ids are never reused in a boot; an exited
+ * environment lingers, with its status, while a CAP_ENV names it.
+ *
+ * <p>An environment's kernel memory is paid from the quota of the memory capability named
+ * at its creation, and it lives no longer than that capability. An environment nobody
+ * else can name any more (no CAP_ENV for it outside its own table) is destroyed at once:
+ * nothing could control it, call it or wait for it again. Destroying one can so end
+ * others; such deaths are queued and done one after another ({@link #hold}), never
+ * nested, so a long chain of them needs no deep stack and no walk of the capability
+ * tree is cut short by a death it caused.
+ */
+final class Environments {
+    /** Address-space identifiers: Sv39's 16 bits. */
+    private static final int ASIDS = 1 << 16;
+
+    private final Exokernel k;
+    private final TreeMap<Integer, Env> envs = new TreeMap<>();
+    private int nextId = 1;
+    /** ASIDs of live environments. */
+    final BitSet asids = new BitSet();
+
+    private record Doomed(Env env, int status, String msg) {}
+
+    private final ArrayDeque<Doomed> doomed = new ArrayDeque<>();
+    private int holding;
+
+    Environments(Exokernel k) {
+        this.k = k;
+    }
+
+    Env get(int id) {
+        return envs.get(id);
+    }
+
+    /** Every known environment, by id. */
+    Collection<Env> values() {
+        return envs.values();
+    }
+
+    int size() {
+        return envs.size();
+    }
+
+    // ---- creation ----
+
+    /**
+     * A new stopped environment with an empty address space and table, its kernel memory
+     * paid by payer (a CAP_MEMORY capability; null for the first environment, which RAM's
+     * own quota pays for). Null if the quota cannot pay, or every ASID is taken.
+     */
+    Env create(int parentId, Cap payer) {
+        Quota q = payer != null ? payer.quota : k.ram;
+        int asid = asids.nextClearBit(0);
+        if (asid >= ASIDS || !q.canCharge(EXO_ENV_PAGES)) return null;
+        int id = nextId++;
+        long record = k.pages.allocKernel(id, q, false);
+        long root = k.pages.allocKernel(id, q, true);
+        asids.set(asid);
+        Env e = new Env(id, parentId, payer == null, payer, q, root, record, asid, k.cpus.length);
+        e.pt = new PageTable(k.mem, () -> {
+            long pa = k.pages.allocKernel(e.id, e.quota, true);
+            if (pa != 0) e.ptPages++;
+            return pa;
+        });
+        if (payer != null) {
+            if (payer.pays == null) payer.pays = new ArrayList<>();
+            payer.pays.add(e);
+        }
+        envs.put(id, e);
+        return e;
+    }
+
+    // ---- kernel records ----
+
+    /** Makes room for n more records in e's kernel memory; false if its quota cannot pay for it. */
+    boolean reserveRecords(Env e, int n) {
+        while (e.records + n > e.recordPages.size() * EXO_RECORDS_PER_PAGE) {
+            long pa = k.pages.allocKernel(e.id, e.quota, false);
+            if (pa == 0) return false;
+            e.recordPages.add(pa);
+        }
+        return true;
+    }
+
+    /** One more record (a capability or a mapping), in room already reserved. */
+    void addRecord(Env e) {
+        if (e.records >= e.recordPages.size() * EXO_RECORDS_PER_PAGE) throw new IllegalStateException(e + ": a record without room");
+        e.records++;
+    }
+
+    /** One record fewer; a page of them that is no longer needed goes back. */
+    void dropRecord(Env e) {
+        e.records--;
+        trimRecords(e);
+    }
+
+    /** Gives back the pages of records e does not need (room reserved by a call that then failed). */
+    void trimRecords(Env e) {
+        while (!e.recordPages.isEmpty() && (e.recordPages.size() - 1) * EXO_RECORDS_PER_PAGE >= e.records)
+            k.pages.freeKernel(e.recordPages.remove(e.recordPages.size() - 1));
+    }
+
+    // ---- destruction ----
+
+    /**
+     * Destroys e with an exit status (now, unless deaths are held). The calls it takes part
+     * in: a call it serves fails with E_DEAD for its caller; a call it made goes on in the
+     * callee without it (exo.h: a call survives its caller); callers waiting for it get
+     * E_DEAD. Then every capability it holds is freed (so its mappings; what others derived
+     * from them stays, and environments its memory capabilities paid for are destroyed),
+     * and its page tables and records. It lingers, EXITED, while a capability names it.
+     * msg, if not null, goes to the console.
+     */
+    void destroy(Env e, int status, String msg) {
+        if (e.exited || e.dying) return;
+        e.dying = true;
+        doomed.add(new Doomed(e, status, msg));
+        if (holding == 0) drain();
+    }
+
+    /** Deaths from now on wait for {@link #release} (while a tree of capabilities is walked). */
+    void hold() {
+        holding++;
+    }
+
+    void release() {
+        if (--holding == 0) drain();
+    }
+
+    private void drain() {
+        holding++;
+        try {
+            while (!doomed.isEmpty()) {
+                Doomed d = doomed.poll();
+                destroyNow(d.env(), d.status(), d.msg());
+            }
+        } finally {
+            holding--;
+        }
+    }
+
+    private void destroyNow(Env e, int status, String msg) {
+        if (msg != null) k.devices.printf("%s%n", msg);
+        k.sched.steal(e.root().innermost());
+        k.pct.leave(e);
+        for (Cap c : e.caps.all()) k.caps.free(c);
+        if (!e.mappings.isEmpty() || e.records != 0)
+            throw new IllegalStateException(e + " still has mappings or records after losing its capabilities");
+        List<Long> tables = new ArrayList<>();
+        e.pt.forEachTablePage(e.pagetable, tables::add);
+        for (long pa : tables) k.pages.freeKernel(pa);
+        e.ptPages = 0;
+        e.gen++;
+        asids.clear(e.asid); // it never runs again; the next holder flushes it on each CPU
+        e.exited = true;
+        e.status = status;
+        e.cur = new Activation();
+        e.own = null;
+        e.upcallMask = 0;
+        e.pctEntry = 0;
+        e.notices.clear();
+        if (e.payer != null && e.payer.pays != null) e.payer.pays.remove(e);
+        Env parent = envs.get(e.parentId);
+        if (parent != null && !parent.exited) k.events.raise(parent, EV_CHILD);
+        maybeForget(e);
+        k.sched.kick();
+    }
+
+    /** Forgets an exited environment once no capability names it; its record goes back. */
+    void maybeForget(Env e) {
+        if (e.exited && e.refs == 0 && envs.remove(e.id) == e) k.pages.freeKernel(e.recordPa);
+    }
+
+    /**
+     * A CAP_ENV naming t has gone: if no other environment holds one now, t can never be
+     * controlled, called or waited for again, and is destroyed (status -1). The first
+     * environment is named by no one from the start; its end is the machine's.
+     */
+    void lostName(Env t) {
+        if (!t.exited && !t.first && t.refs == t.selfRefs()) destroy(t, -1, null);
+        maybeForget(t);
+    }
+}

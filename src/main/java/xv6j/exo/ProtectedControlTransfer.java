@@ -1,0 +1,143 @@
+package xv6j.exo;
+
+import static xv6j.exo.ExoAbi.*;
+
+/**
+ * Protected control transfer (Aegis): a call into another environment at the entry it
+ * registered, on the caller's CPU and time slice, with six arguments and six results in
+ * registers. The callee's own activation is saved and comes back when the call returns.
+ * A callee serves one call at a time; other callers wait in its queue, first come first
+ * served.
+ *
+ * <p>A call survives its caller (exo.h): if the caller is destroyed, the callee is not
+ * told and not unwound; it runs the call to its end, on its own CPU or on the time of
+ * callers waiting for it, and its results are dropped. So a callee is only ever resumed
+ * where it chose to be, and no activation is ever given another's call or results: the
+ * activation that made a call is the one that receives its end (Activation.calling).
+ */
+final class ProtectedControlTransfer {
+    private final Exokernel k;
+
+    ProtectedControlTransfer(Exokernel k) {
+        this.k = k;
+    }
+
+    /** True if s cannot take a call now: it serves one, makes one, or waits to make one. */
+    static boolean busy(Env s) {
+        return s.serving() || s.callee != null || s.waitingOn != null;
+    }
+
+    /** True if s accepts a protected control transfer from c. */
+    static boolean accepts(Env s, Env c) {
+        return s.pctEntry != 0 && (s.pctPolicy != PCT_KNOWN || s.envCaps.containsKey(c));
+    }
+
+    /** c calls s (through capability through, or null for EXO_SELF): now, or after those already waiting. */
+    void call(Env c, Env s, Cap through) {
+        c.cur.calling = s;
+        if (busy(s) || !s.waiters.isEmpty()) {
+            c.waitingOn = s;
+            c.waitCap = through;
+            s.waiters.add(c);
+            return;
+        }
+        startCall(c, s);
+    }
+
+    /** Starts c's call into s (which is free): s's own activation is saved, the call's begins at its entry. */
+    private void startCall(Env c, Env s) {
+        k.sched.steal(s);
+        Activation a = new Activation();
+        a.regs.copyFrom(s.cur.regs);
+        a.regs.pc = s.pctEntry;
+        a.regs.x[SP] = s.pctStack & -16L;
+        a.regs.x[A0] = c.id;
+        System.arraycopy(c.cur.regs.x, A1, a.regs.x, A1, 6);
+        s.own = s.cur;
+        s.cur = a;
+        s.caller = c;
+        c.callee = s;
+        k.sched.kick();
+    }
+
+    /**
+     * Ends s's call: the caller, if it still exists, gets a0 = 0 and s's a1..a6; s's own
+     * activation comes back.
+     */
+    void endCall(Env s) {
+        Env c = s.caller;
+        if (c != null) {
+            Regs cr = c.cur.regs;
+            cr.x[A0] = 0;
+            System.arraycopy(s.cur.regs.x, A1, cr.x, A1, 6);
+            c.callee = null;
+            c.cur.calling = null;
+            s.caller = null;
+        }
+        s.cur = s.own;
+        s.own = null;
+        k.events.raise(s, EV_PCT);
+        serveWaiters(s);
+        if (c != null) serveWaiters(c);
+        k.sched.kick();
+    }
+
+    /** c's wait to call ends before its call began: a0 = err for it. */
+    void cancelWait(Env c, long err) {
+        c.waitingOn.waiters.remove(c);
+        c.waitingOn = null;
+        c.waitCap = null;
+        c.cur.calling = null;
+        c.cur.regs.x[A0] = err;
+        serveWaiters(c);
+        k.sched.kick();
+    }
+
+    /**
+     * e is being destroyed. A call it serves fails for its caller (E_DEAD); a call it made
+     * goes on in the callee without it; its place in a queue goes; callers waiting for it
+     * get E_DEAD.
+     */
+    void leave(Env e) {
+        Env s = e.callee;
+        if (s != null) {
+            s.caller = null;
+            e.callee = null;
+            e.cur.calling = null;
+        }
+        Env c = e.caller;
+        if (c != null) {
+            c.callee = null;
+            c.cur.calling = null;
+            c.cur.regs.x[A0] = E_DEAD;
+            e.caller = null;
+            serveWaiters(c);
+        }
+        if (e.waitingOn != null) {
+            e.waitingOn.waiters.remove(e);
+            e.waitingOn = null;
+            e.waitCap = null;
+        }
+        while (!e.waiters.isEmpty()) {
+            cancelWait(e.waiters.peek(), E_DEAD);
+        }
+        k.sched.kick();
+    }
+
+    /** If s is free and callers wait, starts the first one's call. */
+    void serveWaiters(Env s) {
+        while (!s.exited && !s.dying && !busy(s) && !s.waiters.isEmpty()) {
+            Env w = s.waiters.poll();
+            w.waitingOn = null;
+            w.waitCap = null;
+            if (!accepts(s, w)) {
+                w.cur.calling = null;
+                w.cur.regs.x[A0] = E_REFUSED;
+                serveWaiters(w);
+                k.sched.kick();
+                continue;
+            }
+            startCall(w, s);
+        }
+    }
+}

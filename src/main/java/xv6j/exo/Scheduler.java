@@ -1,0 +1,348 @@
+package xv6j.exo;
+
+import static xv6j.exo.ExoAbi.*;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import xv6j.machine.Clock;
+import xv6j.machine.Console;
+import xv6j.machine.Hart;
+import xv6j.machine.Trap;
+
+/**
+ * The CPU: each hart runs {@link #cpuLoop} on a platform thread of its own. It picks a
+ * thread of control, puts the registers of the environment that executes for it on the
+ * hart, runs it for the rest of its slice, takes the lock, handles the trap, and repeats.
+ * There is no kernel thread per environment: no call ever waits inside the kernel
+ * (docs/exo.md, decision 1).
+ *
+ * <p>Whose turn it is: time is divided along the derivation tree of CPU capabilities.
+ * Each capability's turns go round robin to its holder's thread (if it is the holder's
+ * run capability, the first with CAP_X it got) and to each capability derived from it; so
+ * an environment that hands CPU to many others divides its own share only. A turn whose
+ * thread waits for a busy callee runs the call that callee serves instead ("helping"), so
+ * a callee is never held up by the slices of the caller it serves.
+ *
+ * <p>Time is the kernel's: the ticks environments see advance after every trap, whatever
+ * caused it, and slices end by them; when nothing can run the machine waits for a key or
+ * the next tick, or halts.
+ */
+final class Scheduler {
+    private final Exokernel k;
+    /** Signalled when something may have become runnable, or the machine halts. */
+    private final Condition work;
+    private final ThreadLocal<Cpu> currentCpu = new ThreadLocal<>();
+    /** The root of the tree of CPU capabilities: every root CPU capability hangs under it. In no table. */
+    final Cap cpuTop = new Cap(CAP_CPU, CAP_ALL, 0, 1, null, null, null, -1);
+    /** Ticks the environments have seen. */
+    long ticks;
+    private int idleCpus;
+    /** Whose turn the last {@link #pick} found: the holder of the capability it came from. */
+    private Env turnOf;
+
+    Scheduler(Exokernel k) {
+        this.k = k;
+        this.work = k.lock.newCondition();
+    }
+
+    /** The CPU handling the current system call, or null (tests); its thread may be told to yield. */
+    Cpu currentCpu() {
+        return currentCpu.get();
+    }
+
+    void kick() {
+        work.signalAll();
+    }
+
+    /** Wakes every CPU's thread to see that the machine has halted. */
+    void wakeAll() {
+        for (Cpu c : k.cpus) c.hart.requestInterrupt();
+        work.signalAll();
+    }
+
+    // ---- whose turn ----
+
+    /**
+     * What a turn of e's thread runs: e's own chain of calls if its innermost environment
+     * can run now, or (helping) the chain serving the callee it waits for; null if neither
+     * can. e must not itself be serving a call (its thread is then its caller's).
+     */
+    Env whoToRun(Env e) {
+        for (int hops = 0; hops < 64 && e != null; hops++) {
+            if (e.exited || e.caller != null) return null;
+            Env x = e.innermost();
+            if (x.exited || x.cpu != null || x.stopped) return null;
+            if (x.waitingOn == null) return x.cur.blocked() ? null : e;
+            e = x.waitingOn.root();
+        }
+        return null; // (a ring of callers waiting for each other: none can run)
+    }
+
+    /** True if root's thread can run now in a turn of its own. */
+    boolean runnable(Env root) {
+        return root.runCap() != null && whoToRun(root) == root;
+    }
+
+    /** True if c may go on running root: the thread can run, and c runs it in a turn of root's or helping. */
+    private boolean canContinue(Cpu c, Env root) {
+        return whoToRun(root) == root && (c.helping || root.runCap() != null);
+    }
+
+    /** The root to run in the next turn, round robin down the tree of CPU capabilities; null if none can run. */
+    private Env pick() {
+        return pickFrom(cpuTop);
+    }
+
+    /**
+     * The next turn of capability c: its holder's thread, then each derived capability's
+     * share, in order, starting where the last round stopped. A member that cannot run
+     * passes its turn on.
+     */
+    private Env pickFrom(Cap c) {
+        Cap start = c.rr; // null: the holder first
+        Cap pos = start;
+        do {
+            Env r;
+            if (pos == null) {
+                Env holder = c.owner;
+                r = holder != null && holder.runCap() == c ? whoToRun(holder) : null;
+                if (r != null) turnOf = holder;
+            } else {
+                r = pickFrom(pos);
+            }
+            Cap next = pos == null ? c.firstChild : pos.nextSibling;
+            if (r != null) {
+                c.rr = next;
+                return r;
+            }
+            pos = next;
+        } while (pos != start);
+        return null;
+    }
+
+    /** True if some thread could run now, or runs. */
+    private boolean anyRunnable() {
+        for (Env e : k.envs.values()) if (e.cpu != null || e.runCap() != null && whoToRun(e) != null) return true;
+        return false;
+    }
+
+    // ---- the per-hart loop ----
+
+    /** A hart's life: pick a thread, run its innermost environment, handle the trap, repeat. */
+    void cpuLoop(Cpu c) throws InterruptedException {
+        currentCpu.set(c);
+        Clock clock = k.machine.clock();
+        k.lock.lock();
+        try {
+            while (!k.halted()) {
+                Env root = c.root;
+                if (root == null || c.yield || !canContinue(c, root)) {
+                    Env next = c.next;
+                    long rest = root != null ? root.sliceEnd : 0;
+                    c.next = null;
+                    c.yield = false;
+                    c.root = null;
+                    c.helping = false;
+                    if (next != null && runnable(next)) {
+                        root = next;
+                        root.sliceEnd = rest; // directed yield: the rest of the donor's slice
+                    } else {
+                        root = pick();
+                        if (root == null) {
+                            idle(c);
+                            continue;
+                        }
+                        c.helping = root != turnOf;
+                        root.sliceEnd = ticks + turnOf.sliceTicks;
+                    }
+                    root.sliceGrace = false;
+                    c.root = root;
+                }
+                Env e = root.innermost();
+                if (e.noticeUpcallDue && !e.cur.inHandler) { // (in a handler, it waits for exo_resume)
+                    e.noticeUpcallDue = false;
+                    if ((e.upcallMask & UPCALL_NOTICE) != 0 && !e.notices.isEmpty()) {
+                        k.upcalls.upcall(e, UPCALL_NOTICE, 0, e.notices.peek());
+                        k.endOfOperation();
+                        continue;
+                    }
+                }
+                Trap t = runUser(c, e);
+                if (t == null) continue; // taken off the hart by another CPU
+                // The clock first, whatever the trap: a program that traps often must not stop time.
+                if (c.clockTicks > ticks) tick(c.clockTicks);
+                switch (t.cause()) {
+                    case ECALL -> k.sys.dispatch(e);
+                    case TIMER_INTERRUPT -> {}
+                    default -> k.upcalls.fault(e, t);
+                }
+                if (c.root == root && !c.yield && ticks >= root.sliceEnd && canContinue(c, root))
+                    sliceEnd(c, root, root.innermost());
+                k.endOfOperation();
+            }
+        } finally {
+            c.root = null;
+            work.signalAll();
+            k.lock.unlock();
+        }
+    }
+
+    /** The slice is over: a slice upcall and one grace tick if e asked for it, else preemption. */
+    private void sliceEnd(Cpu c, Env root, Env e) {
+        if (!root.sliceGrace && (e.upcallMask & UPCALL_SLICE) != 0 && !e.cur.inHandler) {
+            if (k.upcalls.upcall(e, UPCALL_SLICE, CAUSE_TIMER, 0)) {
+                root.sliceGrace = true;
+                root.sliceEnd = ticks + 1;
+            }
+            return;
+        }
+        c.yield = true;
+    }
+
+    /**
+     * Runs e on c's hart until it traps. Releases the lock meanwhile. Returns the trap, or
+     * null if another CPU took e off the hart in between (see {@link #steal}).
+     */
+    private Trap runUser(Cpu c, Env e) {
+        Hart h = c.hart;
+        e.cpu = c;
+        long epoch = e.epoch;
+        c.userPhase = true;
+        e.cur.regs.restore(h);
+        Regs regs = e.cur.regs;
+        k.lock.unlock();
+        Trap t;
+        try {
+            // The TLB keeps each address space's entries under its ASID. Those of e go
+            // (sfence.vma x0, asid) when e lost translations since they were made, or when
+            // this CPU has not run e yet (they would be a previous holder's of the ASID).
+            if (c.tlbEnv != e || c.tlbGen != e.gen) {
+                c.tlbEnv = e; // (a volatile write before reading gen: see shootdown)
+                long g = e.gen;
+                h.mmu.setSatp(e.satp());
+                if (e.tlbGen[c.id] != g) {
+                    h.mmu.flushAsid(e.asid);
+                    e.tlbGen[c.id] = g;
+                }
+                c.tlbGen = g;
+            }
+            h.clearReservation();
+            long before = h.instret;
+            t = h.run(k.machine.clock().budget());
+            c.clockTicks = k.machine.clock().retired(h.instret - before);
+            regs.save(h);
+        } finally {
+            c.userPhase = false;
+            k.lock.lock();
+        }
+        if (e.cpu != c || e.epoch != epoch) return null;
+        e.cpu = null;
+        return t;
+    }
+
+    static void waitOffHart(Cpu c) {
+        for (int spins = 0; c.userPhase; spins++) {
+            if (spins < 1000) Thread.onSpinWait();
+            else Thread.yield();
+        }
+    }
+
+    /**
+     * Takes e off another hart, if it is on one, so its registers here are current; that
+     * hart discards its trap (the trapping instruction runs again when e next runs).
+     */
+    void steal(Env e) {
+        Cpu c = e.cpu;
+        if (c == null) return;
+        c.hart.requestInterrupt();
+        waitOffHart(c);
+        e.cpu = null;
+        e.epoch++;
+    }
+
+    // ---- time ----
+
+    /** The timer (xv6's clockintr): catches up with the clock, if it has ticked. */
+    void clockIntr() {
+        long now = k.machine.clock().ticks();
+        if (now > ticks) tick(now);
+    }
+
+    /** A new tick: EV_TICK for all, and every EXOSCHED_WAIT ends. */
+    private void tick(long now) {
+        ticks = now;
+        k.events.tick();
+    }
+
+    // ---- idling ----
+
+    /**
+     * Nothing to run on this CPU. When no CPU runs anything the machine is idle and CPU 0
+     * brings the next event; other CPUs wait for work. Called and returns with the lock held.
+     */
+    private void idle(Cpu c) throws InterruptedException {
+        idleCpus++;
+        try {
+            if (c.id == 0 && idleCpus == k.cpus.length && !anyRunnable()) machineIdle();
+            else work.await(20, TimeUnit.MILLISECONDS);
+        } finally {
+            idleCpus--;
+        }
+    }
+
+    /** True if e's current activation would run once woken: it is what its thread executes, and the thread has CPU. */
+    private static boolean wouldRun(Env e) {
+        Env root = e.root();
+        return !e.exited && !e.stopped && root.innermost() == e && root.runCap() != null;
+    }
+
+    /**
+     * Every environment is blocked, stopped or exited. What can wake one: console input, or
+     * time. With a batch console, a line of the script is "typed" when an environment waits
+     * for input (so runs are deterministic); otherwise time moves to the next tick if an
+     * environment waits for one; otherwise nothing can ever happen again and the machine
+     * halts. At a terminal, the same, but a key is waited for (the clock ticking on
+     * meanwhile), and a halt is said on the console. Lock held.
+     */
+    private void machineIdle() throws InterruptedException {
+        boolean reader = false;
+        boolean timer = false;
+        for (Env e : k.envs.values()) {
+            if (!wouldRun(e)) continue;
+            if ((e.cur.blockMask & EV_CONSOLE) != 0) reader = true;
+            if ((e.cur.blockMask & EV_TICK) != 0) timer = true;
+        }
+        Console console = k.machine.console();
+        Clock clock = k.machine.clock();
+        if (!console.interactive() && (reader || !timer)) {
+            byte[] line;
+            k.lock.unlock();
+            try {
+                line = console.nextLine();
+            } finally {
+                k.lock.lock();
+            }
+            if (line != null) {
+                k.devices.consoleInput(line);
+                return;
+            }
+            if (!timer) {
+                k.stop(0);
+                return;
+            }
+        }
+        if (console.interactive() && !reader && !timer) {
+            k.devices.printf("%nkernel-exo: no environment can run, and none waits for a key or for time: the machine halted%n");
+            k.stop(0);
+            return;
+        }
+        if (timer || !clock.deterministic()) {
+            // (a terminal on the virtual clock: time is instructions, and none run while we wait)
+            long nanos = clock.advanceTo(ticks + 1);
+            if (nanos > 0) work.awaitNanos(nanos);
+            else clockIntr();
+            return;
+        }
+        work.await(100, TimeUnit.MILLISECONDS); // a terminal: wait for a key
+    }
+}

@@ -1,0 +1,69 @@
+package xv6j.exo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Attacks on kernel-exo's promises, each a raw environment booted as /init (user/exo),
+ * on one hart and on two, with the invariant checker after every kernel entry. Each
+ * program checks itself; a "FAIL" line is a broken promise.
+ */
+@Timeout(120)
+class ExoAttackTest {
+    @TempDir
+    Path dir;
+
+    private ExoRun.Result run(String program, ExoRun.Options o) throws Exception {
+        ExoRun.Result r = ExoRun.run(dir, program, "", o);
+        assertEquals(0, r.status(), r.toString());
+        assertFalse(r.output().contains("FAIL"), r.toString());
+        assertFalse(r.output().contains("panic"), r.toString());
+        return r;
+    }
+
+    private static ExoRun.Options harts(int n) {
+        return ExoRun.Options.defaults().harts(n);
+    }
+
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void kernelMemoryIsPaidFromTheAskersQuotaAndCallingIsNotGranting(int harts) throws Exception {
+        ExoRun.Result r = run("quota", harts(harts));
+        assertTrue(r.output().contains("quota: ok\n"), r.toString());
+    }
+
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void unreachableEnvironmentsAndThoseAnEndedOnePaidForAreReclaimed(int harts) throws Exception {
+        ExoRun.Result r = run("orphans", harts(harts));
+        assertTrue(r.output().contains("orphans: every page came back\n"), r.toString());
+    }
+
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aCallSurvivesItsCallerAndAQueuedCallIsNeverReplayedOnAnotherThread(int harts) throws Exception {
+        ExoRun.Result r = run("pctdeath", harts(harts));
+        assertTrue(r.output().contains("pctdeath: ok\n"), r.toString());
+    }
+
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void ticksAdvanceAndSlicesEndWhileAProgramTrapsInALoop(int harts) throws Exception {
+        ExoRun.Result r = run("ticks", harts(harts).wallClock().checkEvery(1000));
+        assertTrue(r.output().contains("ticks: woke after 3 ticks"), r.toString());
+    }
+
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void anEnvironmentThatHandsItsCpuToManyDividesOnlyItsOwnShare(int harts) throws Exception {
+        ExoRun.Result r = run("cpushare", harts(harts));
+        assertTrue(r.output().contains("cpushare: the victim ran as long as the twelve together"), r.toString());
+    }
+}

@@ -1,0 +1,106 @@
+package xv6j.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import xv6j.tools.Fsck;
+
+/**
+ * The keys people reach for first, typed into each kernel's shell: arrows edit the line
+ * being typed, Up and Down bring back earlier lines, ^C throws the line away and interrupts
+ * the command the shell waits for (and its children), never the shell. The xv6 kernel does
+ * this in its console driver, kernel-exo's LibOS in its file server: the same keys give the
+ * same screens.
+ */
+@Timeout(120)
+class ConsoleKeysTest {
+    static final String LEFT = "\u001b[D", RIGHT = "\u001b[C", UP = "\u001b[A", DOWN = "\u001b[B";
+    static final String HOME = "\u001b[H", END = "\u001b[F", DELETE = "\u001b[3~", CTRL_C = "\u0003";
+
+    @TempDir
+    Path dir;
+
+    private String run(Flavour system, String script) throws Exception {
+        Flavour.Run r = system.boot(system.freshImage(dir), script);
+        assertEquals(0, r.status(), r.output());
+        return r.output();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void arrowsHomeEndAndDeleteEditTheLineBeingTyped(Flavour system) throws Exception {
+        String out = run(system, "echo wrld" + LEFT + LEFT + LEFT + "o" + END + "!\n"
+                + "cho hi" + HOME + "e\n"
+                + "echo abXc" + LEFT + LEFT + DELETE + RIGHT + "\b\bZ\n"
+                + "echo one" + LEFT + LEFT + LEFT + LEFT + "\u001bOC\u001bOP\u001b[5~t\n");
+        assertTrue(out.contains("\nworld!\n"), out);
+        assertTrue(out.contains("\nhi\n"), out);
+        assertTrue(out.contains("\naZ\n"), "Delete under the cursor, backspace before it: " + out);
+        assertTrue(out.contains("\ntone\n"), "ESC O C is right too; F1 and Page Up are ignored: " + out);
+        assertFalse(out.contains("exec") && out.contains("failed"), out);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void upAndDownBringBackEarlierLines(Flavour system) throws Exception {
+        String out = run(system, "echo a\necho b\n" + UP + UP + "\n" + UP + UP + UP + DOWN + "\n"
+                + "echo draft" + UP + DOWN + "!\n");
+        // What the commands printed, in order (the lines that are not the shell's echo of them).
+        var printed = out.lines().filter(l -> !l.startsWith("$ ") && !l.startsWith("init:")).toList();
+        assertEquals(java.util.List.of("a", "b", "a", "b", "draft!"), printed,
+                "two lines back is echo a; three back and one forward, echo b; Down past the newest"
+                        + " line gives back what was being typed: " + out);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void ctrlCAtThePromptThrowsTheLineAwayAndPromptsAgain(Flavour system) throws Exception {
+        String out = run(system, "echo bad" + CTRL_C + "echo good\n");
+        assertTrue(out.contains("$ echo bad^C\n") && out.contains("echo good\n$ good\n"), out);
+        assertFalse(out.contains("\nbad\n"), out);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void ctrlCKillsAProgramReadingTheConsoleAndTheShellGoesOn(Flavour system) throws Exception {
+        String out = run(system, "cat\nabc\n" + CTRL_C + "echo after\n");
+        assertTrue(out.contains("$ cat\nabc\nabc\n^C\n"), out);
+        assertTrue(out.contains("\n$ after\n"), "what was typed after ^C went to the shell, not the killed cat: " + out);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void ctrlCAtATerminalInterruptsALongCommandAndItsChildren(Flavour system) throws Exception {
+        Path img = system.freshImage(dir);
+        try (TerminalSession t = new TerminalSession(system, img)) {
+            int at = t.waitFor("$ ");
+            t.type("grind\n");
+            at = t.waitFor("grind: round 0\n", at);
+            t.type("ech" + CTRL_C);
+            at = t.waitFor("^C\n$ ", at);
+            t.type("echo alive\n");
+            at = t.waitFor("alive\n$ ", at);
+            // The workers were killed with grind; each dies at its next step, soon. ^P lists
+            // the processes until none is left.
+            String list = "";
+            for (int i = 0; i < 50; i++) {
+                // ^P, then a command whose echo marks the end of the listing.
+                t.type("\u0010echo m" + i + "\n");
+                int end = t.waitFor("\nm" + i + "\n", at);
+                list = t.screen().substring(at, t.screen().indexOf("echo m" + i, at));
+                at = end;
+                if (!list.matches("(?s).*\\n\\d+ (run|runble|sleep|used) +grind\\n.*")) break;
+                Thread.sleep(200);
+            }
+            assertFalse(list.matches("(?s).*\\n\\d+ (run|runble|sleep|used) +grind\\n.*"),
+                    "^P lists no grind or worker still running: " + list);
+        }
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
+}

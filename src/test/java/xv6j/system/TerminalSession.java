@@ -1,0 +1,77 @@
+package xv6j.system;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import xv6j.machine.Clock;
+import xv6j.machine.Console;
+import xv6j.machine.Disk;
+import xv6j.machine.Machine;
+
+/**
+ * A system booted in this JVM as at a terminal: keys reach the kernel the moment they are
+ * typed (an interactive console, as HostTerminal makes in raw mode), the clock is the wall
+ * clock, and the test reads the screen as it grows. Closing it types Ctrl-A x and expects a
+ * clean halt.
+ */
+final class TerminalSession implements AutoCloseable {
+    private final PipedOutputStream keys = new PipedOutputStream();
+    private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
+    private final Disk disk;
+    private final CompletableFuture<Integer> run;
+
+    TerminalSession(Flavour system, Path image) throws IOException {
+        Console console = new Console(new PipedInputStream(keys, 1 << 16), screen, true, () -> {});
+        disk = Disk.open(image, false);
+        Machine m = Machine.create(128L << 20, 1, disk, console, new Clock.Wall());
+        run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return system.run(m);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    void type(String s) throws IOException {
+        keys.write(s.getBytes(StandardCharsets.ISO_8859_1));
+        keys.flush();
+    }
+
+    String screen() {
+        synchronized (screen) {
+            return screen.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** Waits (up to 30 s) until the screen shows text after position from; returns where it ends. */
+    int waitFor(String text, int from) throws InterruptedException {
+        for (int i = 0; i < 3000; i++) {
+            int at = screen().indexOf(text, from);
+            if (at >= 0) return at + text.length();
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the screen never showed " + text.replace("\n", "\\n") + " after " + from + ":\n" + screen());
+    }
+
+    int waitFor(String text) throws InterruptedException {
+        return waitFor(text, 0);
+    }
+
+    /** Ctrl-A x; fails unless the machine halts with status 0. */
+    @Override
+    public void close() throws Exception {
+        try {
+            type("\u0001x");
+            int status = run.get(60, TimeUnit.SECONDS);
+            if (status != 0) throw new AssertionError("halt status " + status + ":\n" + screen());
+        } finally {
+            disk.close();
+        }
+    }
+}
