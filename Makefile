@@ -10,7 +10,7 @@
 #   make fsck          check it; make clean starts afresh (new images too)
 #
 # Options for qemu: MEM=128 (MiB)  CPUS=1 (harts)  DET=1 (deterministic virtual time;
-# needs CPUS=1)  ENGINE=translator|interpreter|eager (how harts run code)
+# several harts take turns)  ENGINE=translator|interpreter|eager (how harts run code)
 
 # Only the JDK's home and version, read from its release file: no JVM starts here.
 JDK_FOUND := $(shell scripts/find-jdk -v)

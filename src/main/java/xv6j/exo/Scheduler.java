@@ -7,6 +7,7 @@ import java.util.concurrent.locks.Condition;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Hart;
+import xv6j.machine.HartTurns;
 import xv6j.machine.Trap;
 
 /**
@@ -26,6 +27,11 @@ import xv6j.machine.Trap;
  * <p>Time is the kernel's: the ticks environments see advance after every trap, whatever
  * caused it, and slices end by them; when nothing can run the machine waits for a key or
  * the next tick, or halts.
+ *
+ * <p>In deterministic time on several harts the harts take turns ({@link HartTurns}): a
+ * CPU gives the turn up at the top of its loop once its quantum is spent, or when it finds
+ * nothing to run, and waits for it holding no lock; so one CPU at a time does anything,
+ * in an order the machine's state decides, and runs repeat exactly.
  */
 final class Scheduler {
     private final Exokernel k;
@@ -39,10 +45,13 @@ final class Scheduler {
     private int idleCpus;
     /** Whose turn the last {@link #pick} found: the holder of the capability it came from. */
     private Env turnOf;
+    /** The harts' turns, in deterministic time on several harts; else null. */
+    private final HartTurns turns;
 
     Scheduler(Exokernel k) {
         this.k = k;
         this.work = k.lock.newCondition();
+        this.turns = k.machine.clock().deterministic() && k.cpus.length > 1 ? new HartTurns(k.cpus.length) : null;
     }
 
     /** The CPU handling the current system call, or null (tests); its thread may be told to yield. */
@@ -106,6 +115,7 @@ final class Scheduler {
             if (pos == null) {
                 Env holder = c.owner;
                 r = holder != null && holder.runCap() == c ? whoToRun(holder) : null;
+                if (r != null && !free(r)) r = null;
                 if (r != null) turnOf = holder;
             } else {
                 r = pickFrom(pos);
@@ -120,6 +130,15 @@ final class Scheduler {
         return null;
     }
 
+    /**
+     * True if no CPU runs root. A CPU runs a thread between runs of user code too; it lets
+     * go of the lock then only when the harts take turns (while it waits for its turn).
+     */
+    private boolean free(Env root) {
+        for (Cpu c : k.cpus) if (c.root == root) return false;
+        return true;
+    }
+
     /** True if some thread could run now, or runs. */
     private boolean anyRunnable() {
         for (Env e : k.envs.values()) if (e.cpu != null || e.runCap() != null && whoToRun(e) != null) return true;
@@ -131,10 +150,14 @@ final class Scheduler {
     /** A hart's life: pick a thread, run its innermost environment, handle the trap, repeat. */
     void cpuLoop(Cpu c) throws InterruptedException {
         currentCpu.set(c);
-        Clock clock = k.machine.clock();
+        if (turns != null) turns.await(c.id);
         k.lock.lock();
         try {
             while (!k.halted()) {
+                if (turns != null && turns.spent(c.id)) {
+                    passTurn(c);
+                    continue;
+                }
                 Env root = c.root;
                 if (root == null || c.yield || !canContinue(c, root)) {
                     Env next = c.next;
@@ -183,7 +206,22 @@ final class Scheduler {
         } finally {
             c.root = null;
             work.signalAll();
+            if (turns != null) turns.stop();
             k.lock.unlock();
+        }
+    }
+
+    /**
+     * Ends c's turn (lock held): the next CPU with a thread of its own, or any CPU when some
+     * thread could run, gets it; c waits for its next turn without the lock.
+     */
+    private void passTurn(Cpu c) {
+        boolean runnable = anyRunnable();
+        k.lock.unlock();
+        try {
+            turns.pass(c.id, d -> runnable || k.cpus[d].root != null);
+        } finally {
+            k.lock.lock();
         }
     }
 
@@ -228,8 +266,10 @@ final class Scheduler {
             }
             h.clearReservation();
             long before = h.instret;
-            t = h.run(k.machine.clock().budget());
+            long budget = k.machine.clock().budget();
+            t = h.run(turns != null ? turns.budget(c.id, budget) : budget);
             c.clockTicks = k.machine.clock().retired(h.instret - before);
+            if (turns != null) turns.retired(c.id, h.instret - before);
             regs.save(h);
         } finally {
             c.userPhase = false;
@@ -278,12 +318,17 @@ final class Scheduler {
 
     /**
      * Nothing to run on this CPU. When no CPU runs anything the machine is idle and CPU 0
-     * brings the next event; other CPUs wait for work. Called and returns with the lock held.
+     * brings the next event; other CPUs wait for work. When the CPUs take turns, the one
+     * whose turn it is brings the event, and the others' turns pass. Called and returns
+     * with the lock held.
      */
     private void idle(Cpu c) throws InterruptedException {
         idleCpus++;
         try {
-            if (c.id == 0 && idleCpus == k.cpus.length && !anyRunnable()) machineIdle();
+            if (turns != null) {
+                if (anyRunnable()) passTurn(c);
+                else machineIdle();
+            } else if (c.id == 0 && idleCpus == k.cpus.length && !anyRunnable()) machineIdle();
             else work.await(20, TimeUnit.MILLISECONDS);
         } finally {
             idleCpus--;

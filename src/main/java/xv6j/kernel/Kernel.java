@@ -67,7 +67,7 @@ public final class Kernel {
         Hart[] harts = machine.harts();
         this.cpus = new Cpu[harts.length];
         for (int i = 0; i < harts.length; i++) cpus[i] = new Cpu(i, harts[i]);
-        this.pacer = new Pacer(this, cpus, !machine.clock().deterministic());
+        this.pacer = Pacer.of(this, cpus, machine.clock().deterministic());
     }
 
     /** Boots, runs until the machine halts, and returns the exit status (0 for a clean halt). */

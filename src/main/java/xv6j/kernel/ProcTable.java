@@ -450,6 +450,7 @@ public final class ProcTable {
      * here when none is runnable.
      */
     void scheduler(Cpu c) {
+        k.pacer.start(c);
         lock.lock();
         try {
             while (!k.halted()) {
@@ -467,18 +468,32 @@ public final class ProcTable {
             }
         } finally {
             work.signalAll(); // the other CPUs stop too
+            k.pacer.stop();
             lock.unlock();
         }
     }
 
     /**
      * Nothing to run on this CPU. When no CPU runs anything, the machine is idle and CPU 0
-     * brings the next event; other CPUs wait for work. Called and returns with lock held.
+     * brings the next event; other CPUs wait for work. When the CPUs take turns, the one
+     * whose turn it is brings the event, and the others' turns pass. Called and returns
+     * with lock held.
      */
     private void idle(Cpu c) {
         idleCpus++;
         try {
-            if (c.id == 0 && idleCpus == k.ncpu() && noneRunnable()) {
+            if (k.pacer instanceof Turns turns) {
+                if (noneRunnable()) {
+                    machineIdle();
+                } else {
+                    lock.unlock();
+                    try {
+                        turns.pass(c);
+                    } finally {
+                        lock.lock();
+                    }
+                }
+            } else if (c.id == 0 && idleCpus == k.ncpu() && noneRunnable()) {
                 machineIdle();
             } else {
                 work.await(20, TimeUnit.MILLISECONDS);
@@ -488,6 +503,17 @@ public final class ProcTable {
             k.halt(0);
         } finally {
             idleCpus--;
+        }
+    }
+
+    /** Whether some process waits for a CPU. */
+    boolean anyRunnable() {
+        lock.lock();
+        try {
+            for (Proc p : proc) if (p.state == RUNNABLE) return true;
+            return false;
+        } finally {
+            lock.unlock();
         }
     }
 

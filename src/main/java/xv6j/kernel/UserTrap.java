@@ -28,14 +28,14 @@ final class UserTrap {
     private Trap userTrapRet(Proc p) {
         Cpu c = p.cpu;
         Hart h = c.hart;
-        k.pacer.keepUp(c);
+        k.pacer.beforeUser(c);
         c.loadAddressSpace(p);
         p.trapframe.restore(h);
         h.clearReservation();
         long before = h.instret;
-        Trap t = h.run(k.pacer.budget(k.clock().budget()));
+        Trap t = h.run(k.pacer.budget(c, k.clock().budget()));
         k.clock().retired(h.instret - before);
-        k.pacer.advance(c, h.instret - before);
+        k.pacer.afterUser(c, h.instret - before);
         p.trapframe.save(h);
         return t;
     }

@@ -26,7 +26,7 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, E
                 + "  -m, --memory MIB      RAM in MiB (default " + DEFAULT_MEMORY_MIB + ")\n"
                 + "  -c, --cpus N          number of harts (default 1)\n"
                 + "  -d, --deterministic   virtual time: the same input gives the same output\n"
-                + "                        and instruction counts (needs one hart)\n"
+                + "                        and instruction counts (the harts take turns)\n"
                 + "  -e, --engine ENGINE   how harts run code: translator (hot code compiled to JVM\n"
                 + "                        bytecode), interpreter, or eager (compile at once);\n"
                 + "                        default " + Engine.DEFAULT.flag() + "\n"
@@ -68,7 +68,6 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, E
             }
         }
         if (image == null) throw new UsageException("no disk image given");
-        if (det && harts != 1) throw new UsageException("deterministic mode needs exactly one hart (-c 1)");
         return new MachineOptions(mem, harts, det, engine, image);
     }
 

@@ -31,7 +31,7 @@ public enum Flavour {
         @Override
         public Run boot(Path image, String script, int harts, boolean deterministic) throws Exception {
             XvRun.Result r = XvRun.boot(image, script, harts, deterministic, 128);
-            return new Run(r.status(), r.output());
+            return new Run(r.status(), r.output(), r.hartInstructions());
         }
 
         @Override
@@ -50,7 +50,7 @@ public enum Flavour {
         @Override
         public Run boot(Path image, String script, int harts, boolean deterministic) throws Exception {
             LibosRun.Result r = LibosRun.boot(image, script, harts, deterministic);
-            return new Run(r.status(), r.output());
+            return new Run(r.status(), r.output(), r.hartInstructions());
         }
 
         @Override
@@ -66,8 +66,15 @@ public enum Flavour {
         this.main = main;
     }
 
-    /** What one boot printed on the console, and the machine's halt status (0: clean shutdown). */
-    public record Run(int status, String output) {}
+    /**
+     * What one boot printed on the console, the machine's halt status (0: clean shutdown),
+     * and the instructions each hart retired (empty when the jar ran in another process).
+     */
+    public record Run(int status, String output, List<Long> hartInstructions) {
+        public Run(int status, String output) {
+            this(status, output, List.of());
+        }
+    }
 
     /**
      * Runs the system's jar on image in a process of its own, as {@code printf script |
