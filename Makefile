@@ -9,7 +9,7 @@
 #   make fs.img        make the disk image, or put changed programs into it;
 #   make fsck          check it; make clean starts afresh (new images too)
 #
-# Options for qemu: MEM=128 (MiB)  CPUS=1 (harts)  DET=1 (deterministic virtual time;
+# Options for qemu: MEM=128 (MiB)  CPUS=3 (harts)  DET=1 (deterministic virtual time;
 # several harts take turns)  ENGINE=translator|interpreter|eager (how harts run code)
 
 # Only the JDK's home and version, read from its release file: no JVM starts here.
@@ -34,7 +34,7 @@ MVN ?= mvn
 MAVEN = $(MVN) -q -B -Dstyle.color=never
 
 MEM ?= 128
-CPUS ?= 1
+CPUS ?= 3
 DET ?= 0
 
 ifeq ($(EXO),1)
