@@ -227,6 +227,8 @@ final class Scheduler {
                 if (c.root == root && !c.yield && ticks >= root.sliceEnd && canContinue(c, root))
                     sliceEnd(c, root, root.innermost());
                 k.endOfOperation();
+                // After a run of user code, never before one: each turn runs something.
+                if (turns != null && c.root != null && workForAnIdleCpu()) passTurn(c);
             }
         } finally {
             c.root = null;
@@ -234,6 +236,19 @@ final class Scheduler {
             if (turns != null) turns.stop();
             k.lock.unlock();
         }
+    }
+
+    /**
+     * True if a thread no CPU holds could run while some CPU holds none: ending the turn
+     * lets that CPU pick it up, as an idle hart would at once. (Asked only by a CPU that
+     * holds one, so the idle CPU is another.)
+     */
+    private boolean workForAnIdleCpu() {
+        boolean idleCpu = false;
+        for (Cpu d : k.cpus) idleCpu |= d.root == null;
+        if (!idleCpu) return false;
+        for (Env e : k.envs.values()) if (runnable(e) && free(e)) return true;
+        return false;
     }
 
     /**
@@ -294,7 +309,7 @@ final class Scheduler {
             long budget = k.machine.clock().budget();
             t = h.run(turns != null ? turns.budget(c.id, budget) : budget);
             c.clockTicks = k.machine.clock().retired(h.instret - before);
-            if (turns != null) turns.retired(c.id, h.instret - before);
+            if (turns != null) turns.retired(c.id, h.instret - before, t);
             regs.save(h);
         } finally {
             c.userPhase = false;

@@ -3,6 +3,7 @@ package xv6j.kernel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import xv6j.machine.Trap;
 
 /**
  * Several harts in the host's time: no busy CPU gets more than {@link #WINDOW} ahead of
@@ -66,7 +67,7 @@ final class Abreast implements Pacer {
     }
 
     @Override
-    public void afterUser(Cpu c, long n) {
+    public void afterUser(Cpu c, long n, Trap t) {
         c.progress += n + TRAP;
         if (waiting > 0) signal();
     }

@@ -1,5 +1,7 @@
 package xv6j.kernel;
 
+import xv6j.machine.Trap;
+
 /**
  * How the CPUs keep in step. Real harts all run at the clock's speed; this machine's
  * harts are host threads, which run when the host lets them, so the kernel paces them:
@@ -31,8 +33,8 @@ sealed interface Pacer permits Pacer.Alone, Abreast, Turns {
         return clockBudget;
     }
 
-    /** c's hart ran n instructions and trapped. */
-    default void afterUser(Cpu c, long n) {}
+    /** c's hart ran n instructions and stopped for t. */
+    default void afterUser(Cpu c, long n, Trap t) {}
 
     /** c, idle until now, got a process from its scheduler. */
     default void busy(Cpu c) {}

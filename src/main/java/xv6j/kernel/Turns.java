@@ -1,6 +1,7 @@
 package xv6j.kernel;
 
 import xv6j.machine.HartTurns;
+import xv6j.machine.Trap;
 
 /**
  * Several harts in deterministic time: the CPUs take turns ({@link HartTurns}), so runs
@@ -34,9 +35,19 @@ final class Turns implements Pacer {
         turns.await(c.id);
     }
 
+    /**
+     * The turn passes when c's quantum is spent, or sooner when a process waits for a CPU
+     * while another CPU has none: that CPU then picks it up, as an idle hart would at once.
+     */
     @Override
     public void beforeUser(Cpu c) {
-        if (turns.spent(c.id)) pass(c);
+        if (turns.spent(c.id) || (anyIdle() && k.procs.anyRunnable())) pass(c);
+    }
+
+    /** Whether some CPU has no process (c has one: it is about to run it). */
+    private boolean anyIdle() {
+        for (Cpu d : cpus) if (d.proc == null) return true;
+        return false;
     }
 
     @Override
@@ -45,8 +56,8 @@ final class Turns implements Pacer {
     }
 
     @Override
-    public void afterUser(Cpu c, long n) {
-        turns.retired(c.id, n);
+    public void afterUser(Cpu c, long n, Trap t) {
+        turns.retired(c.id, n, t);
     }
 
     /**

@@ -35,7 +35,7 @@ final class UserTrap {
         long before = h.instret;
         Trap t = h.run(k.pacer.budget(c, k.clock().budget()));
         k.clock().retired(h.instret - before);
-        k.pacer.afterUser(c, h.instret - before);
+        k.pacer.afterUser(c, h.instret - before, t);
         p.trapframe.save(h);
         return t;
     }

@@ -23,6 +23,15 @@ public final class HartTurns {
      * harts more finely and pass the turn more often; each pass wakes another thread.
      */
     public static final long QUANTUM = 10_000;
+    /**
+     * What a trap into the kernel (a system call, a fault) counts for in a turn: the
+     * kernel's work is Java and retires no instruction. Without it a process making system
+     * calls back to back keeps the turn for thousands of them: on two harts, one forking
+     * orphans made sixty before init, woken on the other, ran, and fork failed (orphans
+     * 200 10 failed 2 rounds). A run that ends at the end of its budget counts nothing
+     * more: there was no trap.
+     */
+    public static final long TRAP = 1_000;
 
     /** turn[i] is released when hart i may go on. */
     private final Semaphore[] turn;
@@ -53,15 +62,16 @@ public final class HartTurns {
         return Math.min(clockBudget, left[hart]);
     }
 
-    /** Hart ran n instructions of its turn. */
-    public void retired(int hart, long n) {
-        left[hart] -= n;
+    /** Hart ran n instructions of its turn, then stopped for t. */
+    public void retired(int hart, long n, Trap t) {
+        left[hart] -= t.cause().isInterrupt() ? n : n + TRAP;
     }
 
     /**
      * Ends hart's turn: hands it to the next hart in order for which busy says there is
      * something to do, and waits for hart's next turn. With no such other hart, hart keeps
-     * the turn and its quantum starts afresh.
+     * the turn and its quantum starts afresh. A kernel may end a turn before the quantum
+     * is spent, when another hart should pick up work at once.
      */
     public void pass(int hart, IntPredicate busy) {
         int n = turn.length;
