@@ -98,6 +98,11 @@ static int keeps_reserve(int slot) {
     return slot == initslot || lo_strcmp(procs[slot].name, "sh") == 0;
 }
 
+// The longest slice a process may run at once, in ticks: xv6's quantum. A longer one would
+// keep everyone else on its hart waiting that long (kernel-exo counts a long slice's ticks
+// against its share, so it buys no more time, but it would still freeze the shell).
+#define PROC_SLICE 1
+
 // The quota and the share of time of a new process: derived from its parent's (init's from
 // the memory and time of all processes), the quota the parent's own, less its reserve.
 static int proc_resources(struct sproc *p, int parent) {
@@ -109,7 +114,7 @@ static int proc_resources(struct sproc *p, int parent) {
     if (parent >= 0 && keeps_reserve(parent)) quota -= quota / 4 < SHELL_RESERVE ? quota / 4 : SHELL_RESERVE;
     long m = capgrant(pmem, EXO_SELF, CAP_ALL, 0, 0, quota);
     if (m < 0) return -1;
-    long c = capgrant(pcpu, EXO_SELF, CAP_X | CAP_GRANT | CAP_REVOKE, 0, 0, 0);
+    long c = capgrant(pcpu, EXO_SELF, CAP_X | CAP_GRANT | CAP_REVOKE, 0, PROC_SLICE, 0);
     if (c < 0) {
         capfree((int)m);
         return -1;

@@ -17,7 +17,7 @@ final class Cap {
     final int rights;
     /** PAGE: physical page number; MEMORY: first page number; BLOCKS: first block; others 0. */
     final long first;
-    /** MEMORY: pages; BLOCKS: blocks; others 1. */
+    /** MEMORY: pages; BLOCKS: blocks; CPU: the longest slice its holders may run at once, in ticks; others 1. */
     final long count;
     /** ENV: the environment named; others null. */
     final Env target;
@@ -36,6 +36,12 @@ final class Cap {
     List<Env> pays;
     /** CPU: where the next round of its share of time starts (null: its holder's turn; see Scheduler). */
     Cap rr;
+    /**
+     * CPU: turns owed for time used beyond one tick a turn, passed up in the rounds to come:
+     * {@link #debt} by this share in its parent's round, {@link #holderDebt} by its holder's
+     * thread in this capability's own (see Scheduler).
+     */
+    int debt, holderDebt;
     boolean live = true;
 
     Cap(int type, int rights, long first, long count, Env target, Quota quota, Env owner, int handle) {

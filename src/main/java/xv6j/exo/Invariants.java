@@ -245,6 +245,9 @@ public final class Invariants {
                 }
                 case CAP_CPU -> {
                     if (c.has(CAP_X)) cpus.add(c);
+                    long most = p != null ? p.count : SLICE_MAX;
+                    if (c.count < 1 || c.count > most) bad.add(at.get() + ": its longest slice, " + c.count + " ticks, is not within its parent's");
+                    if (c.debt < 0 || c.debt > SLICE_MAX || c.holderDebt < 0 || c.holderDebt > SLICE_MAX) bad.add(at.get() + ": owes turns beyond the bound");
                 }
                 default -> {}
             }

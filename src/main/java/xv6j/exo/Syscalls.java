@@ -193,6 +193,10 @@ final class Syscalls {
                 f = first;
                 n = count;
             }
+        } else if (s.type == CAP_CPU) {
+            if (count < 0) throw fail(E_INVAL);
+            if (count > s.count) throw fail(E_RANGE); // the share's longest slice: never longer than the source's
+            if (count != 0) n = count;
         }
         Quota q = s.quota;
         if (s.type == CAP_MEMORY && quota != 0) {
@@ -243,6 +247,8 @@ final class Syscalls {
             }
             case EXOSCHED_SLICE -> {
                 if (a < 1 || a > SLICE_MAX) throw fail(E_INVAL);
+                Cap run = e.runCap(); // the longest slice its share allows (the scheduler holds it to that too)
+                if (run != null && a > run.count) throw fail(E_RANGE);
                 e.sliceTicks = (int) a;
                 return 0;
             }

@@ -66,4 +66,11 @@ class ExoAttackTest {
         ExoRun.Result r = run("cpushare", harts(harts));
         assertTrue(r.output().contains("cpushare: the victim ran as long as the twelve together"), r.toString());
     }
+
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aLongSliceBuysNoMoreTimeAndAShareBoundsItsSlices(int harts) throws Exception {
+        ExoRun.Result r = run("slices", harts(harts));
+        assertTrue(r.output().contains("slices: a slice of 5 ticks ran about as long as a peer's of 1"), r.toString());
+    }
 }

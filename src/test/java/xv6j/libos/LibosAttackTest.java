@@ -88,6 +88,16 @@ class LibosAttackTest {
         assertTrue(out.contains("execgrip: the new program runs untouched\n$ echo after\nafter\n"), out);
     }
 
+    /** A process cannot take a long time slice and keep everyone else off its hart for it. */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aProcessCannotHoldTheCpuForALongSlice(int harts) throws Exception {
+        String out = run("slicehog\necho after\n", harts);
+        assertTrue(out.contains("slicehog: a slice of 100 ticks: refused\n"), out);
+        assertTrue(out.contains("slicehog: slept 2 ticks, woke after at most 4\n"), out);
+        assertTrue(out.contains("$ echo after\nafter\n"), out);
+    }
+
     /** Issue 9, finding 1: no process gets kv's blocks by passing its own code for kv, or by changing kv. */
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
