@@ -284,7 +284,10 @@ long exo_disk(int blocks, long blockno, int page, long off, int op);
 long exo_pagerefs(int page);
 
 // ---- devices ----
-// Writes n bytes from buf to the console (CAP_CONSOLE with CAP_W).
+// Writes n bytes from buf to the console (CAP_CONSOLE with CAP_W), but at most
+// EXO_CONS_MAX in one call (a call holds the kernel, and the console is slow): returns how
+// many it wrote; E_FAULT, and nothing written, if those are not all readable.
+#define EXO_CONS_MAX 4096
 long exo_cons_write(int console, const void *buf, long n);
 // Reads up to n bytes of input (CAP_CONSOLE with CAP_R); E_AGAIN if none is waiting
 // (block with EXOSCHED_BLOCK EV_CONSOLE). Input is raw: no echo, no line editing.

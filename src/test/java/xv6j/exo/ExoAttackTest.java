@@ -69,6 +69,13 @@ class ExoAttackTest {
 
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
+    void aConsoleWriteIsBoundedHoweverMuchIsMapped(int harts) throws Exception {
+        ExoRun.Result r = run("bigwrite", harts(harts));
+        assertTrue(r.output().contains("bigwrite: one call wrote one page\n"), r.toString());
+    }
+
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
     void aLongSliceBuysNoMoreTimeAndAShareBoundsItsSlices(int harts) throws Exception {
         ExoRun.Result r = run("slices", harts(harts));
         assertTrue(r.output().contains("slices: a slice of 5 ticks ran about as long as a peer's of 1"), r.toString());

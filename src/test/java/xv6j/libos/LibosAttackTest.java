@@ -98,6 +98,13 @@ class LibosAttackTest {
         assertTrue(out.contains("$ echo after\nafter\n"), out);
     }
 
+    /** kernel-exo prints at most EXO_CONS_MAX bytes a call; a long write is still written whole. */
+    @Test
+    void aLongConsoleWriteIsWrittenWholeInBoundedCalls() throws Exception {
+        String out = run("bigwrite\n", 1);
+        assertTrue(out.contains("bigwrite: wrote 10001\n"), out);
+    }
+
     /** Issue 9, finding 1: no process gets kv's blocks by passing its own code for kv, or by changing kv. */
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
