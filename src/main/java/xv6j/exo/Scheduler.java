@@ -77,7 +77,8 @@ final class Scheduler {
         for (int hops = 0; hops < 64 && e != null; hops++) {
             if (e.exited || e.caller != null) return null;
             Env x = e.innermost();
-            if (x.exited || x.cpu != null || x.stopped) return null;
+            // A stopped environment's own code does not run; a call it serves does (exo.h).
+            if (x.exited || x.cpu != null || x.stopped && !x.serving()) return null;
             if (x.waitingOn == null) return x.cur.blocked() ? null : e;
             e = x.waitingOn.root();
         }
@@ -364,7 +365,7 @@ final class Scheduler {
     /** True if e's current activation would run once woken: it is what its thread executes, and the thread has CPU. */
     private static boolean wouldRun(Env e) {
         Env root = e.root();
-        return !e.exited && !e.stopped && root.innermost() == e && root.runCap() != null;
+        return !e.exited && !(e.stopped && !e.serving()) && root.innermost() == e && root.runCap() != null;
     }
 
     /**
