@@ -382,7 +382,7 @@ int proc_exec_sealed(int slot, const uchar *args, const char *name) {
     fdinfos(p, fd);
     struct image_src src = {read_exec, (void *)(long)slot};
     if (image_build((int)env, p->mem, &process_handles, &src, argv, p->pid, fd, name) < 0) return -1;
-    long storage = storage_grant(p->exec_storage, (int)env);
+    long storage = storage_grant(p->exec_storage, slot, (int)env);
     CHILD->h_storage = storage < 0 ? -1 : (int)storage;
     image_release();
     build_release();

@@ -98,6 +98,16 @@ class LibosAttackTest {
         assertTrue(out.contains("$ echo after\nafter\n"), out);
     }
 
+    /** A second kv gets no blocks while one runs: the running one keeps its disk and every put. */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void noProcessTakesTheStorageOfARunningProgram(int harts) throws Exception {
+        String out = run("kvsnatch\nkv get key99\n", harts);
+        assertFalse(out.contains("failed (error"), out);
+        assertTrue(out.contains("kvsnatch: done\n"), out);
+        assertTrue(out.contains("$ kv get key99\nvalue99\n"), out);
+    }
+
     /** kernel-exo prints at most EXO_CONS_MAX bytes a call; a long write is still written whole. */
     @Test
     void aLongConsoleWriteIsWrittenWholeInBoundedCalls() throws Exception {
