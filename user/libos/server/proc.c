@@ -126,6 +126,11 @@ static int proc_resources(struct sproc *p, int parent) {
 
 static void proc_free(int slot) {
     struct sproc *p = &procs[slot];
+    if (p->acct >= 0) {
+        acct_uncharge(p->acct, A_PROC);
+        acct_drop(p->acct);
+    }
+    p->acct = p->fs.acct = -1;
     if (p->env >= 0) env_drop(p->env);
     if (p->next_env >= 0) env_drop(p->next_env);
     pipe_forget(slot);
@@ -164,7 +169,14 @@ static int proc_alloc(int parent) {
     p->name[0] = 0;
     for (int i = 0; i < NPIPE; i++) p->pipevia[i] = -1;
     for (int i = 0; i < IPC_PAGES; i++) p->ipc[i] = -1;
-    if (proc_resources(p, parent) < 0) {
+    // Its slot is charged to its account, derived from its parent's: a process tree holds
+    // no more slots, open files or pipes than its account allows (acct.c).
+    p->acct = p->fs.acct = acct_new(parent < 0 ? -1 : procs[parent].acct, parent >= 0 && keeps_reserve(parent));
+    if (p->acct >= 0 && acct_charge(p->acct, A_PROC) < 0) {
+        acct_drop(p->acct);
+        p->acct = p->fs.acct = -1;
+    }
+    if (p->acct < 0 || proc_resources(p, parent) < 0) {
         proc_free(slot);
         return -1;
     }
@@ -193,13 +205,15 @@ int proc_first(void) {
     for (int i = 0; i < NPROC; i++) {
         struct sproc *p = &procs[i];
         p->state = P_FREE;
-        p->env = p->next_env = p->token = p->mem = p->cpu = -1;
+        p->env = p->next_env = p->token = p->mem = p->cpu = p->acct = -1;
+        p->fs.acct = -1;
         for (int k = 0; k < IPC_PAGES; k++) p->ipc[k] = -1;
         for (int k = 0; k < NPIPE; k++) p->pipevia[k] = -1;
     }
     int slot = proc_alloc(-1);
     if (slot < 0) return -1;
     fs_procinit(&procs[slot].fs);
+    procs[slot].fs.acct = procs[slot].acct;
     initslot = slot;
     return slot;
 }
@@ -226,6 +240,7 @@ long proc_fork(int slot, exo_u64 *out) {
     p->env = (int)h;
     p->envid = (int)envid_of((int)h);
     fs_procfork(&parent->fs, &p->fs);
+    p->fs.acct = p->acct;
     if (pipe_map_all(c, p->env) < 0) {
         caprevoke((int)h);      // the parent's capability: it never learns of it
         fs_procexit(&p->fs);

@@ -31,7 +31,8 @@ struct sproc {
     int token;              // ours, derived from srv_token; the process holds one from it
     int pipevia[NPIPE];     // per pipe: ours, derived for this process's mappings of it (-1)
     char name[16];
-    struct fsproc fs;
+    int acct;               // its account of the server's tables (acct.c), or -1
+    struct fsproc fs;       // fs.acct: the same, once the slot is set up, for the files it opens
 };
 
 extern struct sproc procs[NPROC];
@@ -57,6 +58,23 @@ int proc_kill(int pid);
 void proc_dump(void);
 void proc_force_kills(void);
 #define KILL_GRACE 5            // ticks a killed process has to exit by itself
+
+// acct.c: what each process tree may hold of the server's tables.
+#define A_PROC 0        // process slots
+#define A_FILE 1        // open files
+#define A_PIPE 2        // pipes
+#define A_NRES 3
+// What init and the shells keep from their children (at most a quarter of their limit):
+// enough for the next command, a pipeline of two included.
+#define ACCT_RESERVE_PROCS 4
+#define ACCT_RESERVE_FILES 6
+#define ACCT_RESERVE_PIPES 2
+// A new account derived from parent's (-1: all of the tables), less the reserve if
+// keep_reserve; -1 if none is free (never: acct.c says why).
+int acct_new(int parent, int keep_reserve);
+int acct_charge(int a, int res);        // 0, or -1 if a or one it derives from is at its limit
+void acct_uncharge(int a, int res);
+void acct_drop(int a);                  // its process is gone
 
 // pipe.c
 int pipe_create(int slot, exo_u64 *out);

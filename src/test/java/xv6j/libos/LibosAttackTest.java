@@ -63,6 +63,26 @@ class LibosAttackTest {
         assertTrue(out.contains("ALL TESTS PASSED"), out);
     }
 
+    /**
+     * A program that takes all it can of the file server's tables (process slots, open
+     * files, pipes, in-memory inodes) gets its account's share: meanwhile the shell runs a
+     * command and a pipeline, and afterwards everything is back.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aTableHogTakesOnlyItsAccountWhileTheShellKeepsWorking(int harts) throws Exception {
+        String out = run("tablehog measure 0\ntablehog 12 &\necho during\ncat storage | wc\nls kv\ntablehog measure 20\n", harts);
+        int hog = out.indexOf("tablehog: holding");
+        assertTrue(hog >= 0 && hog < out.indexOf("echo during\nduring\n"), "the shell ran while the hog held its share: " + out);
+        assertTrue(out.contains("$ cat storage | wc\n1 3 11 \n"), out);
+        assertTrue(out.matches("(?s).*\\nkv +2 \\d+ \\d+\\n.*"), out);
+        Matcher m = Pattern.compile("tablehog: could take (\\d+) processes").matcher(out);
+        assertTrue(m.find(), out);
+        String before = m.group(1);
+        assertTrue(m.find(), out);
+        assertEquals(before, m.group(1), "every slot came back: " + out);
+    }
+
     @Test
     void aMemoryHogOnTwoHartsLeavesTheShellWorking() throws Exception {
         String out = run("memhog 10 &\nls kv\nkv put k v\nkv get k\n", 2);
