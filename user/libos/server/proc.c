@@ -165,6 +165,7 @@ static int proc_alloc(int parent) {
     p->killed = 0;
     p->xstatus = 0;
     p->parent = parent;
+    p->forker = parent >= 0 ? procs[parent].pid : 0;
     p->exe_inum = 0;
     p->name[0] = 0;
     for (int i = 0; i < NPIPE; i++) p->pipevia[i] = -1;
@@ -216,6 +217,10 @@ int proc_first(void) {
     procs[slot].fs.acct = procs[slot].acct;
     initslot = slot;
     return slot;
+}
+
+int proc_init_pid(void) {
+    return initslot >= 0 ? procs[initslot].pid : -1;
 }
 
 int proc_mem(int slot) {

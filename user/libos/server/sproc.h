@@ -17,6 +17,7 @@ struct sproc {
     int state;
     int pid;
     int parent;             // slot of the parent; -1 for init
+    int forker;             // pid of the process that forked it (0 for init): unlike parent, never changes
     int xstatus;
     int killed;             // 0, or the tick it was killed at + 1
     int mem;                // ours: the process's memory, with its quota; it pays for its environments
@@ -46,6 +47,7 @@ static inline uchar *proc_data(int slot) {
 }
 
 int proc_by_envid(int envid);
+int proc_init_pid(void);                // init's pid (1)
 void proc_wake(int slot);
 void proc_wake_waiters(void);
 void proc_reap_dead(void);
@@ -88,7 +90,7 @@ void pipe_release(int envid);   // lets go of the pipe locks a dead environment 
 // cons.c
 long cons_read(int slot, int fd, int n);
 void cons_poll(void);                   // takes in the keys typed so far (echo, ^C, ^P)
-void cons_interactive(int slot);        // slot's process is the console's interactive shell
+int cons_interactive(int slot);         // slot's process is the console's interactive shell (0), or may not be (-1)
 int cons_is_shell(int slot);
 
 // The client's view of a descriptor, in a reply: out[1..3].

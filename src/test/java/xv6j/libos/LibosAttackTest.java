@@ -128,6 +128,16 @@ class LibosAttackTest {
         assertTrue(out.contains("$ kv get key99\nvalue99\n"), out);
     }
 
+    /** A background process cannot make itself the interactive shell and turn ^C away from the shell's command. */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aBackgroundProcessCannotTakeCtrlCFromTheShell(int harts) throws Exception {
+        String out = run("ctrlcsteal 10 &\ncat\nabc\n\u0003echo after\n", harts);
+        assertTrue(out.contains("cat\nabc\nabc\n^C\n"), out);
+        assertTrue(out.contains("\n$ after\n"), "^C killed cat; what was typed after it went to the shell: " + out);
+        assertTrue(out.contains("ctrlcsteal: the console refused our claims\n"), out);
+    }
+
     /** kernel-exo prints at most EXO_CONS_MAX bytes a call; a long write is still written whole. */
     @Test
     void aLongConsoleWriteIsWrittenWholeInBoundedCalls() throws Exception {
