@@ -132,9 +132,11 @@ struct exo_capinfo {
 long capalloc(int type, long hint, int src, long count);
 
 // Releases the caller's capability. Mappings and bindings made through it are removed.
-// Capabilities derived from it stay, now derived from its parent, so a revocation of an
-// ancestor still reaches them. A page returns to the free pool only when no capability
-// for it remains anywhere.
+// Capabilities derived from it stay, and a revocation of an ancestor still reaches them
+// (while two or more do, the freed one stays in the derivation tree as their common
+// parent, holding nothing, so a free costs the same however many derive from it; CPU
+// shares derived from a freed share so stay one share of its parent's time). A page
+// returns to the free pool only when no capability for it remains anywhere.
 long capfree(int handle);
 
 // Derives a capability for environment env (EXO_SELF, or a CAP_ENV handle of the caller

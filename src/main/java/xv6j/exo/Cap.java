@@ -10,6 +10,11 @@ import java.util.Set;
  * and what it names never change; only the tree links and the bookkeeping of what is bound
  * through it do.
  *
+ * <p>A freed capability from which two or more others derive stays in the tree, dead and in
+ * no table, holding nothing (owner and target null), as their common parent (a
+ * placeholder): so freeing it costs the same however many derive from it, and a revocation
+ * above still reaches them all (see Capabilities.free).
+ *
  * <p>The tree links are intrusive (parent, first and last child, siblings) so a node costs
  * no collection of its own, and a child is added or removed in constant time.
  */
@@ -20,13 +25,13 @@ final class Cap {
     final long first;
     /** MEMORY: pages; BLOCKS: blocks; CPU: the longest slice its holders may run at once, in ticks; others 1. */
     final long count;
-    /** ENV: the environment named; others null. */
-    final Env target;
+    /** ENV: the environment named; others null (and null once it is freed). */
+    Env target;
     /** MEMORY: the quota its pages and the environments it pays for are charged to. */
     final Quota quota;
 
-    /** The environment whose table holds it, and under which handle. */
-    final Env owner;
+    /** The environment whose table holds it (null once it is freed), and under which handle. */
+    Env owner;
     final int handle;
     /** What it was derived from (null for a root), and what was derived from it. */
     Cap parent;
@@ -80,6 +85,24 @@ final class Cap {
         if (lastChild != null) lastChild.nextSibling = c;
         else firstChild = c;
         lastChild = c;
+    }
+
+    /** Puts c (free of the tree) in child old's place among this one's children; old leaves the tree. */
+    void replaceChild(Cap old, Cap c) {
+        c.parent = this;
+        c.prevSibling = old.prevSibling;
+        c.nextSibling = old.nextSibling;
+        if (old.prevSibling != null) old.prevSibling.nextSibling = c;
+        else firstChild = c;
+        if (old.nextSibling != null) old.nextSibling.prevSibling = c;
+        else lastChild = c;
+        if (rr == old) rr = c;
+        old.parent = old.prevSibling = old.nextSibling = null;
+    }
+
+    /** A freed capability kept in the tree for the two or more that derive from it. */
+    boolean placeholder() {
+        return !live && firstChild != null;
     }
 
     /** Takes child c out of this one's children. */
