@@ -84,6 +84,7 @@ public final class Invariants {
                 if (a == null) continue;
                 Env other = activations.put(a, e);
                 if (other != null) bad.add(e + ": shares an activation with " + other);
+                if (a.waitPa != -1 && !k.events.listed(a)) bad.add(e + ": sleeps on a word no wake of it would find");
             }
             for (Env w : e.waiters) {
                 Env other = queuedOn.put(w, e);

@@ -262,7 +262,7 @@ final class Syscalls {
                 if ((a & 3) != 0) throw fail(E_INVAL);
                 long pa = k.umem.translate(e, a, PageTable.PTE_R);
                 if (pa < 0 || a >= EXO_UTOP) throw fail(E_FAULT);
-                if (k.mem.load32(pa) == (int) b) e.cur.waitPa = pa;
+                if (k.mem.load32(pa) == (int) b) k.events.sleepOn(e.cur, pa);
                 return 0;
             }
             case EXOSCHED_WAKE -> {
