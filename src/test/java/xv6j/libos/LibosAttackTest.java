@@ -124,6 +124,8 @@ class LibosAttackTest {
     void noProcessTakesTheStorageOfARunningProgram(int harts) throws Exception {
         String out = run("kvsnatch\nkv get key99\n", harts);
         assertFalse(out.contains("failed (error"), out);
+        assertTrue(out.contains("kv: the file server gives no block range to this program\n"
+                + "kvsnatch: a second kv while the first runs: refused\n"), out);
         assertTrue(out.contains("kvsnatch: done\n"), out);
         assertTrue(out.contains("$ kv get key99\nvalue99\n"), out);
     }
