@@ -103,4 +103,65 @@ class ConsoleKeysTest {
         }
         assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
     }
+
+    /**
+     * A shell started from the shell owns ^C while it runs: ^C kills its command, never it,
+     * also at its own prompt; when it ends (^D), ^C is the first shell's again. ^P counts
+     * the shells, so a ^C that killed the inner one would show.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aShellStartedFromTheShellOwnsCtrlCUntilItEnds(Flavour system) throws Exception {
+        Path img = system.freshImage(dir);
+        try (TerminalSession t = new TerminalSession(system, img)) {
+            int at = t.waitFor("$ ");
+            t.type("sh\n");
+            at = t.waitFor("sh\n$ ", at);
+            t.type("cat\nabc\n");
+            at = t.waitFor("abc\nabc\n", at);
+            t.type(CTRL_C);
+            at = t.waitFor("^C\n$ ", at);
+            String list = processes(t, at, "m1");
+            assertEquals(2, count(list, "sh"), "^C killed cat, not the inner shell: " + list);
+            assertEquals(0, count(list, "cat"), list);
+            at = t.waitFor("m1\n$ ", at);
+
+            t.type(CTRL_C);
+            at = t.waitFor("^C\n$ ", at);
+            t.type("echo inner\n");
+            at = t.waitFor("inner\n$ ", at);
+            list = processes(t, at, "m2");
+            assertEquals(2, count(list, "sh"), "^C at the inner prompt kills no shell: " + list);
+            at = t.waitFor("m2\n$ ", at);
+
+            t.type("\u0004");
+            at = t.waitFor("$ ", at);
+            list = processes(t, at, "m3");
+            assertEquals(1, count(list, "sh"), "^D ended the inner shell: " + list);
+            at = t.waitFor("m3\n$ ", at);
+            t.type("cat\nxyz\n");
+            at = t.waitFor("xyz\nxyz\n", at);
+            t.type(CTRL_C);
+            at = t.waitFor("^C\n$ ", at);
+            t.type("echo outer\n");
+            at = t.waitFor("outer\n$ ", at);
+            list = processes(t, at, "m4");
+            assertEquals(1, count(list, "sh"), "the first shell took ^C back and killed cat: " + list);
+            assertEquals(0, count(list, "cat"), list);
+        }
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
+
+    /** ^P's listing, typed at the prompt at from, with echo mark after it to find its end. */
+    private static String processes(TerminalSession t, int from, String mark) throws Exception {
+        t.type("\u0010echo " + mark + "\n");
+        t.waitFor("\n" + mark + "\n", from);
+        String screen = t.screen();
+        return screen.substring(from, screen.indexOf("echo " + mark, from));
+    }
+
+    /** How many processes named name a ^P listing shows. */
+    private static long count(String list, String name) {
+        return list.lines().filter(l -> l.matches("\\d+ \\S+ +" + name)).count();
+    }
 }
