@@ -90,12 +90,8 @@ class ConsoleKeysTest {
             // the processes until none is left.
             String list = "";
             for (int i = 0; i < 50; i++) {
-                // ^P, then a command whose echo marks the end of the listing.
-                t.type("\u0010echo m" + i + "\n");
-                int end = t.waitFor("\nm" + i + "\n", at);
-                // Up to the marker's output (its typed echo may be interleaved with the listing).
-                list = t.screen().substring(at, end);
-                at = end;
+                list = processes(t, at, "m" + i);
+                at += list.length();
                 if (!list.matches("(?s).*\\n\\d+ (run|runble|sleep|used) +grind\\n.*")) break;
                 Thread.sleep(200);
             }
@@ -153,12 +149,14 @@ class ConsoleKeysTest {
         assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
     }
 
-    /** ^P's listing, typed at the prompt at from, with echo mark after it to find its end. */
+    /**
+     * ^P's listing, typed at the prompt at from, with echo mark after it to find its end: the
+     * screen up to the marker's output (its typed echo may be interleaved with the listing).
+     */
     private static String processes(TerminalSession t, int from, String mark) throws Exception {
         t.type("\u0010echo " + mark + "\n");
-        t.waitFor("\n" + mark + "\n", from);
-        String screen = t.screen();
-        return screen.substring(from, screen.indexOf("echo " + mark, from));
+        int end = t.waitFor("\n" + mark + "\n", from);
+        return t.screen().substring(from, end);
     }
 
     /** How many processes named name a ^P listing shows. */
