@@ -150,6 +150,33 @@ class ConsoleKeysTest {
     }
 
     /**
+     * A background program that says it is the interactive shell, again and again, is
+     * refused: ^C still kills the shell's command. (The xv6 kernel's stealer claims every
+     * tick, the LibOS's at every key; the pause gives either time to try.)
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aBackgroundProgramCannotTakeCtrlCFromTheShellsCommand(Flavour system) throws Exception {
+        Path img = system.freshImage(dir);
+        try (TerminalSession t = new TerminalSession(system, img)) {
+            int at = t.waitFor("$ ");
+            t.type("ctrlcsteal 30 &\n");
+            at = t.waitFor("&\n$ ", at);
+            t.type("cat\nabc\n");
+            at = t.waitFor("abc\nabc\n", at);
+            Thread.sleep(1500);     // past the stealer's settling (5 ticks), into its claims
+            t.type("x");            // a key: the LibOS's stealer claims now
+            Thread.sleep(300);
+            t.type(CTRL_C);
+            at = t.waitFor("^C\n$ ", at);
+            t.type("echo after\n");
+            at = t.waitFor("after\n$ ", at);
+            t.waitFor("ctrlcsteal: the console refused our claims\n", at);
+        }
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
+
+    /**
      * ^P's listing, typed at the prompt at from, with echo mark after it to find its end: the
      * screen up to the marker's output (its typed echo may be interleaved with the listing).
      */
