@@ -20,6 +20,7 @@ final class GdbInit {
         b.append("set confirm off\n");
         b.append("set architecture riscv:rv64\n");
         b.append("set disassemble-next-line auto\n");
+        b.append("set remotetimeout 10\n"); // (the machine may still be booting when gdb first asks)
         String dir = symbols == null ? null : symbols.toAbsolutePath().normalize().toString();
         if (dir != null) b.append("file ").append(quoted(dir + "/init")).append('\n');
         b.append("target remote 127.0.0.1:").append(port).append('\n');

@@ -107,7 +107,7 @@ final class Session {
         if (running && !p.startsWith("q") && !p.startsWith("v")) return "E.the machine is running";
         switch (p.charAt(0)) {
             case '?' -> {
-                Debugger.Stop s = dbg.awaitStop(2, TimeUnit.SECONDS);
+                Debugger.Stop s = dbg.awaitStop(5, TimeUnit.SECONDS);
                 return stopReply(s);
             }
             case 'q' -> {

@@ -1,0 +1,181 @@
+package xv6j.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import xv6j.machine.Clock;
+import xv6j.machine.Console;
+import xv6j.machine.Disk;
+import xv6j.machine.Machine;
+import xv6j.machine.MachineOptions;
+import xv6j.machine.gdb.GdbServer;
+
+/**
+ * make qemu-gdb as a learner uses it, with a real gdb-multiarch in batch mode: the machine
+ * boots stopped, gdb reads the .gdbinit the machine wrote (architecture, init's symbols,
+ * the connection), follows user/debugme.c, and breaks, steps, watches, reads and writes
+ * registers and memory, and breaks in a function of the run-time (xv6's usys.S stub for
+ * write; kernel-exo: the LibOS's write, in C); then the program runs to the end and prints
+ * what it prints without gdb. On both kernels. Skipped, in one line, where no gdb-multiarch
+ * is installed (.ci/run installs it).
+ */
+@Timeout(180)
+class GdbSessionTest {
+    @TempDir
+    Path dir;
+
+    static boolean gdbInstalled;
+
+    @BeforeAll
+    static void findGdb() {
+        gdbInstalled = GdbTool.installed();
+        if (!gdbInstalled) System.err.println("GdbSessionTest: gdb-multiarch is not installed: the gdb tests are skipped");
+    }
+
+    /** What the session types into gdb. Registers and memory written are put back, so the output is unchanged. */
+    private static final String SCRIPT = """
+            info threads
+            follow debugme
+            break fib
+            continue
+            bt
+            next
+            next
+            stepi
+            info line
+            delete 1
+            watch calls
+            continue
+            delete
+            finish
+            set $saved = $t0
+            set $t0 = 0x1234
+            p/x $t0
+            set $t0 = $saved
+            p/x $pc
+            info registers fcsr ft0
+            set $before = calls
+            set var calls = 12345
+            x/dw &calls
+            set var calls = $before
+            break write
+            continue
+            bt
+            delete
+            continue
+            """;
+
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void gdbBreaksStepsWatchesAndTheProgramPrintsWhatItWouldWithoutIt(Flavour system) throws Exception {
+        Assumptions.assumeTrue(gdbInstalled, "gdb-multiarch is not installed");
+        Path symbols = Path.of(System.getProperty("xv6j.user", "target/user"), system == Flavour.KERNEL ? "kernel" : "exo", "debug");
+        Path gdbinit = dir.resolve(".gdbinit");
+        ByteArrayOutputStream banner = new ByteArrayOutputStream();
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        Console console = Console.batch(new ByteArrayInputStream("debugme\n".getBytes(StandardCharsets.ISO_8859_1)), screen);
+        Path image = system.freshImage(dir);
+        // What the launcher does for make qemu-gdb: the port, the .gdbinit, the banner; then the machine.
+        try (Disk disk = Disk.open(image, false);
+             GdbServer gdb = GdbServer.open(new MachineOptions.Gdb(0, gdbinit, symbols), new PrintStream(banner, true))) {
+            Machine m = Machine.create(128L << 20, 1, disk, console, new Clock.Virtual());
+            gdb.start(m, symbols);
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    int status = system.run(m);
+                    gdb.halted(status);
+                    return status;
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertTrue(banner.toString().contains("*** Now run 'gdb-multiarch' in another window."), banner.toString());
+            String out = GdbTool.run(dir, gdbinit, SCRIPT);
+            assertEquals(0, run.get(60, TimeUnit.SECONDS), out);
+            String runtime = system == Flavour.KERNEL ? "user/usys.S" : "user/libos/fd.c";
+            expect(out,
+                    // Stopped before the first user instruction: init's, at its entry.
+                    "\\* 1 +Thread 1 \"init\" \\(hart 0, (process|environment) 1\\) .*_start",
+                    "Breakpoint 1 at 0x[0-9a-f]+: file .*user/debugme.c, line 11.",
+                    "Breakpoint 1, fib \\(n=10\\) at .*user/debugme.c:11\\n11\\s+calls\\+\\+;",
+                    "#0  fib \\(n=10\\) at .*user/debugme.c:11\\n#1  0x[0-9a-f]+ in main \\(.*\\) at .*user/debugme.c:28",
+                    "\\n12\\s+if \\(n < 2\\) return n;\\n13\\s+return fib\\(n - 1\\) \\+ fib\\(n - 2\\);",
+                    "Hardware watchpoint 2: calls",
+                    "Old value = 1\\nNew value = 2\\n",
+                    "Value returned is \\$\\d+ = \\d+",
+                    "\\$\\d+ = 0x1234",
+                    "fcsr +0x0\\s.*\\nft0 +\\{float = 0, double = 0\\}",
+                    "<calls>:\\s+12345",
+                    "Breakpoint \\d+, write \\(.*\\) at .*" + Pattern.quote(runtime) + ":\\d+",
+                    "#\\d+ +0x[0-9a-f]+ in printf \\(fmt=0x[0-9a-f]+ \"fib\\(10\\) = 55 after 286 calls; .*\\n#\\d+ +0x[0-9a-f]+ in main",
+                    "\\[Inferior 1 \\(Remote target\\) exited normally\\]");
+            String s = screen.toString(StandardCharsets.ISO_8859_1);
+            assertTrue(s.contains("$ debugme\nfib(10) = 55 after 286 calls; fib(10) / fib(9) = 1617/1000\n"
+                    + "debugme: the child exited with status 0\n"), s + "\n---- gdb:\n" + out);
+            // stepi moved by one instruction, within line 13.
+            Matcher pcs = Pattern.compile("\\n0x0*([0-9a-f]+)\\s+13\\s").matcher(out);
+            assertTrue(pcs.find(), out);
+        }
+    }
+
+    /** Each pattern must be found in out, in this order. */
+    static void expect(String out, String... patterns) {
+        int at = 0;
+        for (String p : patterns) {
+            Matcher m = Pattern.compile(p).matcher(out);
+            assertTrue(m.find(at), "gdb never printed /" + p + "/ after position " + at + ":\n" + out);
+            at = m.end();
+        }
+    }
+
+    /** gdb-multiarch, run in batch mode. */
+    static final class GdbTool {
+        static boolean installed() {
+            try {
+                Process p = new ProcessBuilder("gdb-multiarch", "--version").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+            } catch (Exception e) {
+                return false;
+            }
+        }
+
+        /** Runs gdb with the .gdbinit and then script; returns all it printed. */
+        static String run(Path dir, Path gdbinit, String script) throws Exception {
+            Path commands = dir.resolve("session.gdb");
+            Files.writeString(commands, script);
+            Process p = new ProcessBuilder(List.of("gdb-multiarch", "-batch", "-nx", "-x", gdbinit.toString(), "-x",
+                    commands.toString())).directory(dir.toFile()).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    return "(gdb's output could not be read: " + e + ")";
+                }
+            });
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("gdb did not finish:\n" + out.getNow(""));
+            }
+            return out.get();
+        }
+    }
+}
