@@ -76,8 +76,10 @@ final class Debugger implements DebugHook {
         volatile boolean stopped;
         /** The kernel asked for the hart back (requestInterrupt) while the debugger ran it. */
         volatile boolean kernelWants;
-        /** Guarded by the lock: in user code under the debugger; parked there. */
-        boolean inside, parked;
+        /** In user code (inside {@link Debugger#run}): written by the hart's thread, read by gdb's. */
+        volatile boolean inside;
+        /** Guarded by the lock: parked in run, waiting for gdb. */
+        boolean parked;
         /** Instructions this run retired before the current execute call (for the time CSR). */
         long offset;
         Engine engine;
@@ -98,8 +100,9 @@ final class Debugger implements DebugHook {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    /** A gdb holds the harts; when not, runs pass straight through (see {@link #run}). Written under lock. */
+    private volatile boolean attached;
     // Guarded by lock:
-    private boolean attached;
     private Stop stop;
     /** gdb's Ctrl-C is waiting for a hart to park, to name it in the stop. */
     private boolean interruptPending;
@@ -131,7 +134,11 @@ final class Debugger implements DebugHook {
 
     // ---- attaching ----------------------------------------------------------------
 
-    /** Takes hold of every hart, stopped: each parks before its next user instruction. */
+    /**
+     * Takes hold of every hart, stopped: each parks before its next user instruction. A
+     * hart in user code when this is called is asked back ({@link Hart#requestInterrupt}),
+     * and the stop does not settle until it has parked.
+     */
     void attach() {
         lock.lock();
         try {
@@ -139,10 +146,13 @@ final class Debugger implements DebugHook {
             attached = true;
             stop = null;
             interruptPending = false;
+            step = null;
             for (int i = 0; i < harts.length; i++) {
                 Hart h = harts[i];
                 PerHart st = per[i];
                 st.stopped = true;
+                st.kernelWants = false;
+                if (!st.inside && h.instret > 0) snapshot(h, st); // (its last user state: the kernel's copy is not ours to read)
                 st.engine = h.engine();
                 LongUnaryOperator time = h.timeSource();
                 st.time = time;
@@ -153,9 +163,16 @@ final class Debugger implements DebugHook {
         } finally {
             lock.unlock();
         }
+        // A run passing through ends soon, and the next one parks. (A hart that sets inside
+        // after this read then reads attached, set above, and parks: no run slips through.)
+        for (int i = 0; i < harts.length; i++) if (per[i].inside) harts[i].requestInterrupt();
     }
 
-    /** Lets go of every hart: breakpoints, watchpoints and steps are forgotten and the machine runs on. */
+    /**
+     * Lets go of every hart: breakpoints, watchpoints and steps are forgotten and the
+     * machine runs on. The hook stays, passing runs through (two volatile writes and a read
+     * a run), so that a later {@link #attach} knows which harts are in user code.
+     */
     void detach() {
         lock.lock();
         try {
@@ -167,10 +184,8 @@ final class Debugger implements DebugHook {
             follow = new All();
             stop = null;
             for (int i = 0; i < harts.length; i++) {
-                Hart h = harts[i];
-                h.setDebugHook(null);
-                h.setTimeSource(per[i].time);
-                h.setEngine(per[i].engine);
+                harts[i].setTimeSource(per[i].time);
+                harts[i].setEngine(per[i].engine);
                 per[i].stopped = false;
             }
             changed.signalAll();
@@ -179,13 +194,10 @@ final class Debugger implements DebugHook {
         }
     }
 
-    boolean attached() {
-        lock.lock();
-        try {
-            return attached;
-        } finally {
-            lock.unlock();
-        }
+    /** Detaches and takes the hook off the harts: the machine no longer has a debug port (it halted). */
+    void release() {
+        detach();
+        for (Hart h : harts) h.setDebugHook(null);
     }
 
     // ---- the hart's side --------------------------------------------------------------
@@ -198,13 +210,17 @@ final class Debugger implements DebugHook {
     @Override
     public Trap run(Hart h, long budget) {
         PerHart st = per[h.id];
-        long start = h.instret;
-        lock.lock();
-        try {
-            st.inside = true;
-        } finally {
-            lock.unlock();
+        st.inside = true;
+        if (!attached) { // no gdb: the run passes through
+            try {
+                return h.execute(budget);
+            } finally {
+                st.kernelWants = false; // (a request came back with this run's end)
+                st.inside = false;
+                if (attached) ranWhileAttaching();
+            }
         }
+        long start = h.instret;
         boolean interpreting = false;
         try {
             boolean entering = true;
@@ -278,19 +294,35 @@ final class Debugger implements DebugHook {
             if (interpreting) h.setEngine(st.engine);
             lock.lock();
             try {
+                snapshot(h, st);
                 st.inside = false;
-                st.ranUser = true;
-                System.arraycopy(h.x, 0, st.x, 0, 32);
-                System.arraycopy(h.f, 0, st.f, 0, 32);
-                st.pc = h.pc;
-                st.fcsr = h.fcsr;
-                st.satp = h.mmu.satp();
-                st.scontext = h.scontext;
                 changed.signalAll();
             } finally {
                 lock.unlock();
             }
         }
+    }
+
+    /** Keeps h's registers as it leaves user code, for gdb to see while it is elsewhere. Lock held. */
+    private static void snapshot(Hart h, PerHart st) {
+        st.ranUser = true;
+        System.arraycopy(h.x, 0, st.x, 0, 32);
+        System.arraycopy(h.f, 0, st.f, 0, 32);
+        st.pc = h.pc;
+        st.fcsr = h.fcsr;
+        st.satp = h.mmu.satp();
+        st.scontext = h.scontext;
+    }
+
+    /** A run that passed through ended while gdb attached: the stop may have settled now. */
+    private void ranWhileAttaching() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        onPark.run();
     }
 
     private static Trap timer(Hart h) {

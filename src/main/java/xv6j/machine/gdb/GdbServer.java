@@ -184,6 +184,6 @@ public final class GdbServer implements AutoCloseable {
         }
         Session s = session;
         if (s != null) s.connection().close();
-        if (debugger != null) debugger.detach();
+        if (debugger != null) debugger.release();
     }
 }

@@ -124,6 +124,7 @@ final class Session {
             case 'H' -> {
                 if (p.length() < 2) throw new Rsp.Malformed("H without an operation");
                 int h = hartOf(p.substring(2), true);
+                if (h < 0) return "E01";
                 if (p.charAt(1) == 'g') gHart = h;
                 else if (p.charAt(1) == 'c') cHart = h;
                 return "OK";
