@@ -1,6 +1,7 @@
 package xv6j.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -82,15 +83,15 @@ class GdbSessionTest {
             continue
             """;
 
-    @ParameterizedTest
-    @EnumSource(Flavour.class)
-    void gdbBreaksStepsWatchesAndTheProgramPrintsWhatItWouldWithoutIt(Flavour system) throws Exception {
-        Assumptions.assumeTrue(gdbInstalled, "gdb-multiarch is not installed");
-        Path symbols = Path.of(System.getProperty("xv6j.user", "target/user"), system == Flavour.KERNEL ? "kernel" : "exo", "debug");
+    /** A machine booted as make qemu-gdb boots it, with input typed in, and gdb run against it. */
+    private record Session(String gdb, String screen, int status) {}
+
+    private Session session(Flavour system, String input, String script) throws Exception {
+        Path symbols = symbols(system);
         Path gdbinit = dir.resolve(".gdbinit");
         ByteArrayOutputStream banner = new ByteArrayOutputStream();
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
-        Console console = Console.batch(new ByteArrayInputStream("debugme\n".getBytes(StandardCharsets.ISO_8859_1)), screen);
+        Console console = Console.batch(new ByteArrayInputStream(input.getBytes(StandardCharsets.ISO_8859_1)), screen);
         Path image = system.freshImage(dir);
         // What the launcher does for make qemu-gdb: the port, the .gdbinit, the banner; then the machine.
         try (Disk disk = Disk.open(image, false);
@@ -107,32 +108,82 @@ class GdbSessionTest {
                 }
             });
             assertTrue(banner.toString().contains("*** Now run 'gdb-multiarch' in another window."), banner.toString());
-            String out = GdbTool.run(dir, gdbinit, SCRIPT);
-            assertEquals(0, run.get(60, TimeUnit.SECONDS), out);
-            String runtime = system == Flavour.KERNEL ? "user/usys.S" : "user/libos/fd.c";
-            expect(out,
-                    // Stopped before the first user instruction: init's, at its entry.
-                    "\\* 1 +Thread 1 \"init\" \\(hart 0, (process|environment) 1\\) .*_start",
-                    "Breakpoint 1 at 0x[0-9a-f]+: file .*user/debugme.c, line 11.",
-                    "Breakpoint 1, fib \\(n=10\\) at .*user/debugme.c:11\\n11\\s+calls\\+\\+;",
-                    "#0  fib \\(n=10\\) at .*user/debugme.c:11\\n#1  0x[0-9a-f]+ in main \\(.*\\) at .*user/debugme.c:28",
-                    "\\n12\\s+if \\(n < 2\\) return n;\\n13\\s+return fib\\(n - 1\\) \\+ fib\\(n - 2\\);",
-                    "Hardware watchpoint 2: calls",
-                    "Old value = 1\\nNew value = 2\\n",
-                    "Value returned is \\$\\d+ = \\d+",
-                    "\\$\\d+ = 0x1234",
-                    "fcsr +0x0\\s.*\\nft0 +\\{float = 0, double = 0\\}",
-                    "<calls>:\\s+12345",
-                    "Breakpoint \\d+, write \\(.*\\) at .*" + Pattern.quote(runtime) + ":\\d+",
-                    "#\\d+ +0x[0-9a-f]+ in printf \\(fmt=0x[0-9a-f]+ \"fib\\(10\\) = 55 after 286 calls; .*\\n#\\d+ +0x[0-9a-f]+ in main",
-                    "\\[Inferior 1 \\(Remote target\\) exited normally\\]");
-            String s = screen.toString(StandardCharsets.ISO_8859_1);
-            assertTrue(s.contains("$ debugme\nfib(10) = 55 after 286 calls; fib(10) / fib(9) = 1617/1000\n"
-                    + "debugme: the child exited with status 0\n"), s + "\n---- gdb:\n" + out);
-            // stepi moved by one instruction, within line 13.
-            Matcher pcs = Pattern.compile("\\n0x0*([0-9a-f]+)\\s+13\\s").matcher(out);
-            assertTrue(pcs.find(), out);
+            String out = GdbTool.run(dir, gdbinit, script);
+            int status = run.get(60, TimeUnit.SECONDS);
+            return new Session(out, screen.toString(StandardCharsets.ISO_8859_1), status);
         }
+    }
+
+    private static Path symbols(Flavour system) {
+        return Path.of(System.getProperty("xv6j.user", "target/user"), system == Flavour.KERNEL ? "kernel" : "exo", "debug");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void gdbBreaksStepsWatchesAndTheProgramPrintsWhatItWouldWithoutIt(Flavour system) throws Exception {
+        Assumptions.assumeTrue(gdbInstalled, "gdb-multiarch is not installed");
+        Session r = session(system, "debugme\n", SCRIPT);
+        String out = r.gdb();
+        assertEquals(0, r.status(), out);
+        String runtime = system == Flavour.KERNEL ? "user/usys.S" : "user/libos/fd.c";
+        expect(out,
+                // Stopped before the first user instruction: init's, at its entry.
+                "\\* 1 +Thread 1 \"init\" \\(hart 0, (process|environment) 1\\) .*_start",
+                "Breakpoint 1 at 0x[0-9a-f]+: file .*user/debugme.c, line 11.",
+                "Breakpoint 1, fib \\(n=10\\) at .*user/debugme.c:11\\n11\\s+calls\\+\\+;",
+                "#0  fib \\(n=10\\) at .*user/debugme.c:11\\n#1  0x[0-9a-f]+ in main \\(.*\\) at .*user/debugme.c:28",
+                "\\n12\\s+if \\(n < 2\\) return n;\\n13\\s+return fib\\(n - 1\\) \\+ fib\\(n - 2\\);",
+                "\\n0x0*[0-9a-f]+\\s+13\\s", // stepi: the next instruction, still on line 13
+                "Hardware watchpoint 2: calls",
+                "Old value = 1\\nNew value = 2\\n",
+                "Value returned is \\$\\d+ = \\d+",
+                "\\$\\d+ = 0x1234",
+                "fcsr +0x0\\s.*\\nft0 +\\{float = 0, double = 0\\}",
+                "<calls>:\\s+12345",
+                "Breakpoint \\d+, write \\(.*\\) at .*" + Pattern.quote(runtime) + ":\\d+",
+                "#\\d+ +0x[0-9a-f]+ in printf \\(fmt=0x[0-9a-f]+ \"fib\\(10\\) = 55 after 286 calls; .*\\n#\\d+ +0x[0-9a-f]+ in main",
+                "\\[Inferior 1 \\(Remote target\\) exited normally\\]");
+        assertTrue(r.screen().contains("$ debugme\nfib(10) = 55 after 286 calls; fib(10) / fib(9) = 1617/1000\n"
+                + "debugme: the child exited with status 0\n"), r.screen() + "\n---- gdb:\n" + out);
+    }
+
+    /**
+     * Every program starts at address 0. With debugme followed, a breakpoint there lets
+     * echo (and the shell's child, before its exec) run through it, stops debugme's first
+     * instruction, and was never written into memory: gdb reads the program's own bytes
+     * there. kill then halts the machine cleanly.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aBreakpointStopsOnlyInTheProgramItWasSetForAndKillHalts(Flavour system) throws Exception {
+        Assumptions.assumeTrue(gdbInstalled, "gdb-multiarch is not installed");
+        Session r = session(system, "echo before\ndebugme\n", """
+                follow debugme
+                break *0
+                continue
+                info threads
+                x/4xb 0
+                monitor follow
+                kill
+                """);
+        String out = r.gdb();
+        assertEquals(0, r.status(), out); // a clean halt
+        expect(out,
+                "Breakpoint 1 at 0x0",
+                "Breakpoint 1, (0x0+ in )?_start ",
+                "\\* 1 +Thread 1 \"debugme\" \\(hart 0, (process|environment) \\d+\\)",
+                "0x0 <_start>:((\\s+0x[0-9a-f]{2}){4})",
+                "breakpoints and watchpoints stop in the address spaces running debugme",
+                "\\[Inferior 1 \\(Remote target\\) killed\\]");
+        Matcher bytes = Pattern.compile("0x0 <_start>:((\\s+0x[0-9a-f]{2}){4})").matcher(out);
+        assertTrue(bytes.find());
+        byte[] elf = Files.readAllBytes(symbols(system).resolve("debugme"));
+        xv6j.elf.ProgramHeader text = xv6j.elf.Elf.parse(elf).loadSegments().stream().filter(p -> p.vaddr() == 0).findFirst().orElseThrow();
+        StringBuilder want = new StringBuilder();
+        for (int i = 0; i < 4; i++) want.append(String.format(" 0x%02x", elf[(int) text.offset() + i] & 0xff));
+        assertEquals(want.toString(), bytes.group(1).replaceAll("\\s+", " "), "the program's own bytes, no breakpoint in them");
+        assertTrue(r.screen().contains("$ echo before\nbefore\n$ debugme\n"), r.screen());
+        assertFalse(r.screen().contains("fib("), r.screen());
     }
 
     /** Each pattern must be found in out, in this order. */

@@ -81,20 +81,7 @@ final class Connection implements AutoCloseable {
     /** Sends one packet; false if the connection is gone. */
     synchronized boolean send(String data) {
         last = data;
-        StringBuilder b = new StringBuilder(data.length() + 4).append('$');
-        int sum = 0;
-        for (int i = 0; i < data.length(); i++) {
-            char c = data.charAt(i);
-            if (c == '$' || c == '#' || c == '}' || c == '*') {
-                b.append('}');
-                sum += '}';
-                c ^= 0x20;
-            }
-            b.append(c);
-            sum += c;
-        }
-        b.append('#').append(Rsp.HEX[(sum >> 4) & 15]).append(Rsp.HEX[sum & 15]);
-        return write(b.toString());
+        return write(Rsp.frame(data));
     }
 
     synchronized boolean resend() {

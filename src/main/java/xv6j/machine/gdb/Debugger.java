@@ -37,14 +37,22 @@ import xv6j.machine.jit.Engine;
  * linked at the same addresses, they apply only where gdb {@link Follow follows}.
  *
  * <p><b>Steps belong to tasks.</b> A step runs one instruction of the process (environment)
- * on the stepped hart. If that instruction traps (a system call), the step ends when that
- * task next runs user code, on whichever hart: stepping over an ecall shows the next
- * instruction of the same program, not whatever the kernel ran meanwhile. The task is
- * what the kernel last wrote into the hart's {@link Hart#scontext}.
+ * on the stepped hart, and stops after it. If that instruction traps, the kernel runs
+ * other tasks meanwhile, and the step goes on when the same task (what the kernel writes
+ * into {@link Hart#scontext}) next runs user code, on whichever hart: it ends after an
+ * ecall's return (pc + 4), after the instruction retires if it is run again (a fault the
+ * kernel or a LibOS handled), or at once in a new image (exec). Elsewhere (a LibOS's fault
+ * handler, an upcall) the task runs one instruction at a time, breakpoints applying, until
+ * it is back, as gdb steps over a Linux signal handler; or, after {@link #AWAY_LIMIT}
+ * instructions there, the step ends where the task is.
  */
 final class Debugger implements DebugHook {
-    /** Instructions a hart runs free between looks at whether it must stop. */
-    static final int CHUNK = 1024;
+    /**
+     * Instructions a hart runs free between looks at whether it must stop: as many as
+     * compiled code runs between looks for an interrupt (Hart.JIT_CHUNK), a few tens of
+     * microseconds.
+     */
+    static final int CHUNK = 1 << 14;
 
     /** Why the machine stopped. */
     enum Reason { ATTACHED, BREAKPOINT, WATCH, READ_WATCH, ACCESS_WATCH, STEP, INTERRUPTED }
@@ -67,8 +75,36 @@ final class Debugger implements DebugHook {
     /** Every address space that runs this program's code (a name, as ps shows it). */
     record Running(Program program) implements Follow {}
 
-    /** A pending single step (see the class comment): of a task, or of a hart that runs none. */
-    private record Step(long task, int hart, boolean trapped) {}
+    /** Instructions a stepped task may run elsewhere (a handler) before the step ends there. */
+    static final long AWAY_LIMIT = 1_000_000;
+
+    /**
+     * A pending single step (see the class comment): of a task (hart -1), or of a hart that
+     * runs none (task -1: it ends as the hart enters user code). Once the stepped
+     * instruction at pc trapped (away), the step waits for the task in the address space
+     * satp; ecall says how it trapped, left how many instructions it may run elsewhere.
+     */
+    private record Step(long task, int hart, boolean away, long pc, long satp, boolean ecall, long left) {
+        static Step of(long task) {
+            return new Step(task, -1, false, 0, 0, false, AWAY_LIMIT);
+        }
+
+        static Step ofHart(int hart) {
+            return new Step(-1, hart, false, 0, 0, false, 0);
+        }
+
+        Step trapped(Trap t, long satp) {
+            return away ? this : new Step(task, hart, true, t.pc(), satp, t.cause() == Trap.Cause.ECALL, left);
+        }
+
+        Step again() {
+            return new Step(task, hart, false, pc, satp, ecall, left);
+        }
+
+        Step spent() {
+            return new Step(task, hart, away, pc, satp, ecall, left - 1);
+        }
+    }
 
     /** What the debugger keeps for one hart. */
     static final class PerHart {
@@ -102,6 +138,8 @@ final class Debugger implements DebugHook {
     private final Condition changed = lock.newCondition();
     /** A gdb holds the harts; when not, runs pass straight through (see {@link #run}). Written under lock. */
     private volatile boolean attached;
+    /** The machine halts: runs return at once (see {@link #freeze}). */
+    private volatile boolean frozen;
     // Guarded by lock:
     private Stop stop;
     /** gdb's Ctrl-C is waiting for a hart to park, to name it in the stop. */
@@ -194,6 +232,23 @@ final class Debugger implements DebugHook {
         }
     }
 
+    /**
+     * The machine is asked to halt (gdb's kill, Ctrl-A x): from now on no user instruction
+     * runs. Parked harts, and every run after, return to the kernel at once, which sees its
+     * halt and stops cleanly.
+     */
+    void freeze() {
+        frozen = true;
+        detach();
+        lock.lock();
+        try {
+            for (PerHart p : per) p.stopped = false;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Detaches and takes the hook off the harts: the machine no longer has a debug port (it halted). */
     void release() {
         detach();
@@ -210,6 +265,10 @@ final class Debugger implements DebugHook {
     @Override
     public Trap run(Hart h, long budget) {
         PerHart st = per[h.id];
+        if (frozen) {
+            h.execute(0); // (answers a pending interrupt request)
+            return timer(h);
+        }
         st.inside = true;
         if (!attached) { // no gdb: the run passes through
             try {
@@ -227,7 +286,7 @@ final class Debugger implements DebugHook {
             boolean followed = false, known = false;
             while (true) {
                 if (st.stopped) {
-                    if (!park(h, st)) return timer(h);
+                    if (!park(h, st) || frozen) return timer(h);
                     known = false; // gdb may have changed what is followed
                 }
                 if (!known) {
@@ -246,7 +305,17 @@ final class Debugger implements DebugHook {
                 long done = h.instret - start;
                 if (done >= budget) return timer(h);
                 Step s = step;
-                boolean stepping = s != null && !s.trapped() && s.task() == h.scontext && s.hart() < 0;
+                boolean stepping = s != null && s.hart() < 0 && s.task() == h.scontext;
+                if (stepping && s.away()) {
+                    // The stepped instruction trapped: where is its task now?
+                    long pc = h.pc;
+                    if (h.mmu.satp() != s.satp() || s.ecall() && pc == s.pc() + 4 || s.left() <= 0) {
+                        step = null;
+                        stopHere(h, Reason.STEP, 0);
+                        continue;
+                    }
+                    if (pc == s.pc()) step = s = s.again(); // run again: a step once it retires
+                }
                 long[] bps = breakpoints;
                 Watch[] ws = watches;
                 st.offset = done;
@@ -263,7 +332,7 @@ final class Debugger implements DebugHook {
                     long[] access = followed && ws.length > 0 ? access(h) : null;
                     Trap t = h.execute(1);
                     if (t.cause() != Trap.Cause.TIMER_INTERRUPT) {
-                        if (stepping) step = new Step(s.task(), -1, true); // ends when the task is back
+                        if (stepping) step = s.trapped(t, h.mmu.satp()); // goes on when the task is back
                         return t;
                     }
                     if (h.instret - start == done) return t; // the kernel's request came first
@@ -275,7 +344,9 @@ final class Debugger implements DebugHook {
                             continue;
                         }
                     }
-                    if (stepping) {
+                    if (stepping && s.away()) {
+                        step = s.spent(); // (the task runs a handler: on, one instruction at a time)
+                    } else if (stepping) {
                         step = null;
                         stopHere(h, Reason.STEP, 0);
                     }
@@ -337,10 +408,10 @@ final class Debugger implements DebugHook {
         };
     }
 
-    /** A step whose instruction trapped ends as its task comes back; a step of a hart that ran nothing, as it enters. */
+    /** A step of a hart that ran no user code ends as the hart enters user code. */
     private boolean stepEndsOnEntry(Hart h) {
         Step s = step;
-        if (s == null || !(s.trapped() && s.task() == h.scontext || s.hart() == h.id)) return false;
+        if (s == null || s.hart() != h.id) return false;
         step = null;
         stopHere(h, Reason.STEP, 0);
         return true;
@@ -509,7 +580,7 @@ final class Debugger implements DebugHook {
                 PerHart p = per[i];
                 if (actions[i] == Action.STAY) continue;
                 if (actions[i] == Action.STEP && step == null)
-                    step = p.parked ? new Step(harts[i].scontext, -1, false) : new Step(-1, i, false);
+                    step = p.parked ? Step.of(harts[i].scontext) : Step.ofHart(i);
                 p.stopped = false;
             }
             changed.signalAll();

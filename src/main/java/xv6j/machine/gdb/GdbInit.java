@@ -19,6 +19,9 @@ final class GdbInit {
                 .append(";\n# made afresh each time. README: \"Debugging with gdb\".\n");
         b.append("set confirm off\n");
         b.append("set architecture riscv:rv64\n");
+        // Not Linux (gdb's default for an ELF file that does not say): with Linux's ABI gdb
+        // single-steps RISC-V by breakpoints at the next instruction, as ptrace must.
+        b.append("set osabi none\n");
         b.append("set disassemble-next-line auto\n");
         b.append("set remotetimeout 10\n"); // (the machine may still be booting when gdb first asks)
         String dir = symbols == null ? null : symbols.toAbsolutePath().normalize().toString();

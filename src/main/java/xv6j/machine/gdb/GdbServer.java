@@ -78,7 +78,7 @@ public final class GdbServer implements AutoCloseable {
     /** Takes hold of m's harts (stopped) and starts serving gdb; symbols: the programs' ELF files with debugging information, or null. */
     public void start(Machine m, Path symbols) {
         start(m.harts(), m.mem(), symbols, m.console()::view, m.console()::quit);
-        m.console().beforeQuit(debugger::detach); // Ctrl-A x while gdb holds the harts: let them go, then halt
+        m.console().beforeQuit(debugger::freeze); // Ctrl-A x: no more user code, even from harts gdb holds
     }
 
     /**
@@ -145,11 +145,8 @@ public final class GdbServer implements AutoCloseable {
                 in.read();
                 in.read();
             }
-            String msg = "E.another gdb is attached to this machine; one at a time";
-            int sum = 0;
-            for (int i = 0; i < msg.length(); i++) sum += msg.charAt(i);
-            String frame = "+$" + msg + "#" + Rsp.HEX[(sum >> 4) & 15] + Rsp.HEX[sum & 15];
-            socket.getOutputStream().write(frame.getBytes(StandardCharsets.ISO_8859_1));
+            String reply = "+" + Rsp.frame("E.another gdb is attached to this machine; one at a time");
+            socket.getOutputStream().write(reply.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             Thread.sleep(200); // let it read the reply before the close
         } catch (IOException e) {

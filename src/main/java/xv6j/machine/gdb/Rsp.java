@@ -17,6 +17,26 @@ final class Rsp {
         }
     }
 
+    /**
+     * A packet on the wire: {@code $data#cs}, cs the sum of the bytes between mod 256, with
+     * '$', '#', '}' and '*' in data escaped ('}' then the byte XOR 0x20).
+     */
+    static String frame(String data) {
+        StringBuilder b = new StringBuilder(data.length() + 4).append('$');
+        int sum = 0;
+        for (int i = 0; i < data.length(); i++) {
+            char c = data.charAt(i);
+            if (c == '$' || c == '#' || c == '}' || c == '*') {
+                b.append('}');
+                sum += '}';
+                c ^= 0x20;
+            }
+            b.append(c);
+            sum += c;
+        }
+        return b.append('#').append(HEX[(sum >> 4) & 15]).append(HEX[sum & 15]).toString();
+    }
+
     /** The value of a hex digit, or -1. */
     static int hexDigit(int c) {
         if (c >= '0' && c <= '9') return c - '0';

@@ -183,9 +183,7 @@ final class Session {
                 return null;
             }
             case 'k' -> {
-                over = true;
-                dbg.detach();
-                if (quit != null) quit.run(); // the machine halts, as Ctrl-A x
+                kill();
                 return null;
             }
             default -> {
@@ -257,12 +255,17 @@ final class Session {
             return resume(a);
         }
         if (p.startsWith("vKill")) {
-            over = true;
-            dbg.detach();
-            if (quit != null) quit.run();
+            kill();
             return "OK";
         }
         return ""; // vMustReplyEmpty, vFile, vRun ...: not supported
+    }
+
+    /** gdb's kill: no user instruction runs again, and the machine is asked to halt, as by Ctrl-A x. */
+    private void kill() {
+        over = true;
+        dbg.freeze();
+        if (quit != null) quit.run();
     }
 
     private String resume(Debugger.Action[] a) {

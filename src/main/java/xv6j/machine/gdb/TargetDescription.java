@@ -26,6 +26,9 @@ final class TargetDescription {
         StringBuilder b = new StringBuilder();
         b.append("<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n<target version=\"1.0\">\n");
         b.append("  <architecture>riscv:rv64</architecture>\n");
+        // No OS gdb knows: with GNU/Linux (its default) gdb would single-step by breakpoints,
+        // as it must under ptrace, instead of asking the stub to step.
+        b.append("  <osabi>none</osabi>\n");
         b.append("  <feature name=\"org.gnu.gdb.riscv.cpu\">\n");
         for (int i = 0; i < 32; i++) {
             String type = i == 1 ? "code_ptr" : i == 2 || i == 8 ? "data_ptr" : "int";

@@ -230,17 +230,25 @@ class GdbStubTest {
         }
     }
 
-    /** kill asks the machine to halt (as Ctrl-A x) and lets go of the harts so it can. */
+    /** kill runs no more user instructions, and asks the machine to halt (as Ctrl-A x). */
     @Test
-    void killAsksTheMachineToHalt() throws Exception {
+    void killStopsUserCodeForGoodAndAsksTheMachineToHalt() throws Exception {
         AtomicBoolean quit = new AtomicBoolean();
-        try (Run run = new Run("recursion", Engine.DEFAULT, () -> quit.set(true), h -> { }); GdbClient gdb = run.connect()) {
+        // The harness has no halt: once asked, it ends its run at the next slice.
+        java.util.function.Consumer<Hart> halt = h -> {
+            if (quit.get()) throw new IllegalStateException("halted");
+        };
+        try (Run run = new Run("recursion", Engine.DEFAULT, () -> quit.set(true), halt); GdbClient gdb = run.connect()) {
             gdb.ask("?");
+            Hart h = run.harness.hart();
+            long at = h.instret;
             gdb.send("k");
             assertEquals('+', gdb.ack());
             assertTrue(gdb.closedByStub());
             assertTrue(quit.get());
-            assertEquals(0, run.finish().exitCode()); // (the harness has no halt to ask for: it runs to the end)
+            var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, run::finish);
+            assertEquals("halted", e.getCause().getCause().getMessage());
+            assertEquals(at, h.instret, "no user instruction ran after kill");
         }
     }
 
