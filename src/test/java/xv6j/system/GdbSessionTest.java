@@ -66,6 +66,9 @@ class GdbSessionTest {
             continue
             delete
             finish
+            step
+            step
+            bt 2
             set $saved = $t0
             set $t0 = 0x1234
             p/x $t0
@@ -136,7 +139,9 @@ class GdbSessionTest {
                 "\\n0x0*[0-9a-f]+\\s+13\\s", // stepi: the next instruction, still on line 13
                 "Hardware watchpoint 2: calls",
                 "Old value = 1\\nNew value = 2\\n",
-                "Value returned is \\$\\d+ = \\d+",
+                "Value returned is \\$\\d+ = 34\\n", // fib(9), back in fib(10)
+                // step, twice (line 13 has two statements): into fib(n - 2), which clang made a jump
+                "\\n11\\s+calls\\+\\+;\\n#0  fib \\(.*\\) at .*user/debugme.c:11\\n#1  ",
                 "\\$\\d+ = 0x1234",
                 "fcsr +0x0\\s.*\\nft0 +\\{float = 0, double = 0\\}",
                 "<calls>:\\s+12345",

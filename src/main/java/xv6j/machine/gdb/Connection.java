@@ -1,5 +1,6 @@
 package xv6j.machine.gdb;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,7 +47,11 @@ final class Connection implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    /**
+     * Bounded: a client that floods us without reading our replies is slowed by TCP itself
+     * (the reader waits for room), never lets the queue grow without end.
+     */
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(1024);
     private final Thread reader;
     private volatile boolean acks = true;
     private String last = "";
@@ -54,7 +59,7 @@ final class Connection implements AutoCloseable {
     Connection(Socket socket) throws IOException {
         this.socket = socket;
         socket.setTcpNoDelay(true); // a packet is a round trip gdb waits for
-        this.in = socket.getInputStream();
+        this.in = new BufferedInputStream(socket.getInputStream()); // read byte by byte: not a system call each
         this.out = socket.getOutputStream();
         this.reader = Thread.ofPlatform().daemon().name("gdb-reader").unstarted(this::read);
     }
@@ -107,17 +112,24 @@ final class Connection implements AutoCloseable {
                     case '$' -> {
                         Event e = packet(data);
                         if (e == null) break; // the stream ended inside a packet
-                        events.add(e);
+                        events.put(e);
                     }
-                    case '-' -> events.add(new Resend());
-                    case 0x03 -> events.add(new Interrupt());
+                    case '-' -> events.put(new Resend());
+                    case 0x03 -> events.put(new Interrupt());
                     default -> { } // '+', or noise between packets
                 }
             }
         } catch (IOException e) {
             // the connection dropped: as its end
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
-        events.add(new Closed());
+        try {
+            events.put(new Closed()); // after what came before it (a kill, say), never instead
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -164,6 +176,7 @@ final class Connection implements AutoCloseable {
 
     @Override
     public void close() {
+        reader.interrupt(); // a reader waiting for room in a full queue would wait forever
         try {
             socket.close();
         } catch (IOException e) {

@@ -98,7 +98,7 @@ final class Session {
             // Never let a packet take the session (or the machine) down.
             reply = "E.internal error: " + e;
         }
-        if (reply != null) conn.send(reply);
+        if (reply != null && !conn.send(reply)) over = true; // gdb is gone: no one to answer
     }
 
     /** The reply to packet p; null when there is none now (a resume: the stop replies later). */

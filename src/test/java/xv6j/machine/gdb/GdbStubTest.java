@@ -208,6 +208,47 @@ class GdbStubTest {
         }
     }
 
+    /**
+     * A client that sends packets as fast as it can and never reads a reply: TCP holds it
+     * back once the stub's queue is full (it never grows without end), and when it goes,
+     * the machine goes on and the next gdb stops it again.
+     */
+    @Test
+    void aClientThatFloodsWithoutReadingIsHeldBackAndTheNextGdbWorks() throws Exception {
+        Harness.Result ref = reference("sorthash", Engine.DEFAULT);
+        try (Run run = new Run("sorthash", Engine.DEFAULT, null, h -> { })) {
+            java.net.Socket flood = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), run.gdb.port());
+            byte[] packets = GdbClient.frame("g").repeat(64 * 1024).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> {
+                long n = 0;
+                try {
+                    for (int i = 0; i < 64; i++) { // 4M packets of registers (4 GB of replies) asked for
+                        flood.getOutputStream().write(packets);
+                        n += packets.length;
+                    }
+                } catch (java.io.IOException e) {
+                    // closed under us, while TCP held us back
+                }
+                return n;
+            });
+            Thread.sleep(500);
+            flood.setSoLinger(true, 0); // gone at once, replies unread
+            flood.close();
+            assertTrue(sent.get(30, TimeUnit.SECONDS) < 64L * packets.length, "TCP never held the client back");
+            Hart h = run.harness.hart();
+            for (int i = 0; i < 500 && h.instret == 0 && !run.result.isDone(); i++) Thread.sleep(10);
+            assertTrue(h.instret > 0 || run.result.isDone(), "the machine did not go on");
+            try (GdbClient next = run.connect()) {
+                String stop = next.ask("?");
+                assertTrue(stop.startsWith("T05thread:1;") || stop.equals("W00"), stop);
+                assertEquals("OK", next.ask("D"));
+            }
+            Harness.Result r = run.finish();
+            assertEquals(ref.out(), r.out());
+            assertEquals(0, r.exitCode());
+        }
+    }
+
     /** gdb's Ctrl-C (a 0x03 byte while the machine runs) stops it, as SIGINT. */
     @Test
     void ctrlCStopsARunningMachine() throws Exception {
