@@ -71,7 +71,10 @@ static long callee(long unused) {
 static long caller(long arg) {
     long i = arg & 0xff, op = arg >> 8;
     exo_u64 args[6] = {(exo_u64)op, (exo_u64)S->handle[3], 0, 0, 0, 0}, out[6] = {0};
-    long r = pct_call((int)S->handle[i], args, out);
+    // A callee just started may not have registered its entry yet: that refusal is
+    // not the one under test, so wait it out.
+    long r;
+    while ((r = pct_call((int)S->handle[i], args, out)) == E_REFUSED) exosched(EXOSCHED_YIELD, 0, 0);
     return r == 0 ? (long)out[0] : r;
 }
 
