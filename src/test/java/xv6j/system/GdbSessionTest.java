@@ -31,11 +31,12 @@ import xv6j.machine.gdb.GdbServer;
 /**
  * make qemu-gdb as a learner uses it, with a real gdb-multiarch in batch mode: the machine
  * boots stopped, gdb reads the .gdbinit the machine wrote (architecture, init's symbols,
- * the connection), follows user/debugme.c, and breaks, steps, watches, reads and writes
- * registers and memory, and breaks in a function of the run-time (xv6's usys.S stub for
- * write; kernel-exo: the LibOS's write, in C); then the program runs to the end and prints
- * what it prints without gdb. On both kernels. Skipped, in one line, where no gdb-multiarch
- * is installed (.ci/run installs it).
+ * the connection), follows user/debugme.c, and breaks, steps (next, stepi, finish, step,
+ * and nexti over a call, found with gdb's Python, which Debian's gdb-multiarch has),
+ * watches, reads and writes registers and memory, and breaks in a function of the
+ * run-time (xv6's usys.S stub for write; kernel-exo: the LibOS's write, in C); then the
+ * program runs to the end and prints what it prints without gdb. On both kernels.
+ * Skipped, in one line, where no gdb-multiarch is installed (.ci/run installs it).
  */
 @Timeout(180)
 class GdbSessionTest {
@@ -79,6 +80,19 @@ class GdbSessionTest {
             set var calls = 12345
             x/dw &calls
             set var calls = $before
+            python
+            # nexti over the next call (jal or jalr): one instruction, the whole callee run.
+            for i in range(100):
+                pc = int(gdb.parse_and_eval("$pc"))
+                insn = gdb.selected_frame().architecture().disassemble(pc)[0]
+                if insn["asm"].split()[0] in ("jal", "jalr"):
+                    break
+                gdb.execute("stepi", to_string=True)
+            before = int(gdb.parse_and_eval("calls"))
+            gdb.execute("nexti", to_string=True)
+            print("nexti over a %s: pc %+d, calls %+d" % (insn["asm"].split()[0], int(gdb.parse_and_eval("$pc")) - pc,
+                  int(gdb.parse_and_eval("calls")) - before))
+            end
             break write
             continue
             bt
@@ -145,6 +159,7 @@ class GdbSessionTest {
                 "\\$\\d+ = 0x1234",
                 "fcsr +0x0\\s.*\\nft0 +\\{float = 0, double = 0\\}",
                 "<calls>:\\s+12345",
+                "nexti over a jalr?: pc \\+[24], calls \\+41\\n", // from fib(8): over fib(7), its 41 calls
                 "Breakpoint \\d+, write \\(.*\\) at .*" + Pattern.quote(runtime) + ":\\d+",
                 "#\\d+ +0x[0-9a-f]+ in printf \\(fmt=0x[0-9a-f]+ \"fib\\(10\\) = 55 after 286 calls; .*\\n#\\d+ +0x[0-9a-f]+ in main",
                 "\\[Inferior 1 \\(Remote target\\) exited normally\\]");
