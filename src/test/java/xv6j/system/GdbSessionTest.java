@@ -103,7 +103,16 @@ class GdbSessionTest {
     /** A machine booted as make qemu-gdb boots it, with input typed in, and gdb run against it. */
     private record Session(String gdb, String screen, int status) {}
 
+    /** What a test does while gdb runs: type, wait for the screen, press Ctrl-C. */
+    private interface During {
+        void run(ByteArrayOutputStream screen, Process gdb) throws Exception;
+    }
+
     private Session session(Flavour system, String input, String script) throws Exception {
+        return session(system, input, script, (screen, gdb) -> { });
+    }
+
+    private Session session(Flavour system, String input, String script, During during) throws Exception {
         Path symbols = symbols(system);
         Path gdbinit = dir.resolve(".gdbinit");
         ByteArrayOutputStream banner = new ByteArrayOutputStream();
@@ -125,7 +134,7 @@ class GdbSessionTest {
                 }
             });
             assertTrue(banner.toString().contains("*** Now run 'gdb-multiarch' in another window."), banner.toString());
-            String out = GdbTool.run(dir, gdbinit, script);
+            String out = GdbTool.run(dir, gdbinit, script, gdbProcess -> during.run(screen, gdbProcess));
             int status = run.get(60, TimeUnit.SECONDS);
             return new Session(out, screen.toString(StandardCharsets.ISO_8859_1), status);
         }
@@ -206,6 +215,39 @@ class GdbSessionTest {
         assertFalse(r.screen().contains("fib("), r.screen());
     }
 
+    /**
+     * Ctrl-C in gdb's window (a SIGINT to gdb, as the terminal sends it) while grind keeps
+     * the machine busy: gdb sends its interrupt, the machine stops wherever it is and names
+     * the program that ran; kill then halts it cleanly.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void ctrlCInGdbStopsABusyMachineAndKillHalts(Flavour system) throws Exception {
+        Assumptions.assumeTrue(gdbInstalled, "gdb-multiarch is not installed");
+        Session r = session(system, "grind\n", """
+                continue
+                info threads
+                kill
+                """, (screen, gdb) -> {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (!screen.toString(StandardCharsets.ISO_8859_1).contains("grind: round 0\n")) {
+                        assertTrue(System.nanoTime() < deadline, "grind never started:\n" + screen);
+                        Thread.sleep(20);
+                    }
+                    Thread.sleep(200); // its workers busy
+                    // Java has no SIGINT of its own to send.
+                    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(gdb.pid())).start();
+                    assertEquals(0, kill.waitFor(), "kill -INT");
+                });
+        String out = r.gdb();
+        assertEquals(0, r.status(), out);
+        expect(out,
+                "received signal SIGINT, Interrupt\\.",
+                "\\* 1 +Thread 1 \"[a-z]+\" \\(hart 0, ",
+                "\\[Inferior 1 \\(Remote target\\) killed\\]");
+        assertFalse(out.contains("Disconnected"), out);
+    }
+
     /** Each pattern must be found in out, in this order. */
     static void expect(String out, String... patterns) {
         int at = 0;
@@ -228,8 +270,13 @@ class GdbSessionTest {
             }
         }
 
-        /** Runs gdb with the .gdbinit and then script; returns all it printed. */
-        static String run(Path dir, Path gdbinit, String script) throws Exception {
+        /** What to do with gdb's process while it runs. */
+        interface WhileRunning {
+            void accept(Process gdb) throws Exception;
+        }
+
+        /** Runs gdb with the .gdbinit and then script (and whileRunning meanwhile); returns all it printed. */
+        static String run(Path dir, Path gdbinit, String script, WhileRunning whileRunning) throws Exception {
             Path commands = dir.resolve("session.gdb");
             Files.writeString(commands, script);
             Process p = new ProcessBuilder(List.of("gdb-multiarch", "-batch", "-nx", "-x", gdbinit.toString(), "-x",
@@ -242,6 +289,12 @@ class GdbSessionTest {
                     return "(gdb's output could not be read: " + e + ")";
                 }
             });
+            try {
+                whileRunning.accept(p);
+            } catch (Exception | AssertionError e) {
+                p.destroyForcibly();
+                throw new AssertionError(e.getMessage() + "\n---- gdb:\n" + out.get(30, TimeUnit.SECONDS), e);
+            }
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("gdb did not finish:\n" + out.getNow(""));
