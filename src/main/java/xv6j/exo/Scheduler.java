@@ -334,6 +334,7 @@ final class Scheduler {
         long epoch = e.epoch;
         c.userPhase = true;
         e.cur.regs.restore(h);
+        h.scontext = e.id; // who runs, for a debugger (gdb's threads, monitor follow)
         Regs regs = e.cur.regs;
         k.lock.unlock();
         Trap t;

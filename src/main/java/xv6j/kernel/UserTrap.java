@@ -31,6 +31,7 @@ final class UserTrap {
         k.pacer.beforeUser(c);
         c.loadAddressSpace(p);
         p.trapframe.restore(h);
+        h.scontext = p.pid; // who runs, for a debugger (gdb's threads, monitor follow)
         h.clearReservation();
         long before = h.instret;
         Trap t = h.run(k.pacer.budget(c, k.clock().budget()));
