@@ -90,14 +90,29 @@ static int interrupt_foreground(void) {
     return n;
 }
 
+// Keys typed while the line buffer was full, in order, fed in as readers make room (xv6
+// drops them; here a pasted long line loses nothing). When this fills too, the keys stay
+// in the kernel's console buffer until there is room again.
+#define PENDING 4096
+static uchar pending[PENDING];
+static uint pending_r, pending_w;
+
+static void feed(int c) {
+    int ev = ld_input(&ld, c, echo, 0);
+    if (ev == LD_PROCDUMP) proc_dump();
+    else if (ev == LD_INTERRUPT) ld_interrupted(&ld, interrupt_foreground() == 0, echo, 0);
+}
+
 void cons_poll(void) {
+    while (pending_r != pending_w && !ld_full(&ld)) feed(pending[pending_r++ % PENDING]);
     char keys[64];
     long k;
-    while ((k = exo_cons_read(SRV_CONS, keys, sizeof keys)) > 0) {
+    while (pending_w - pending_r <= PENDING - sizeof keys && (k = exo_cons_read(SRV_CONS, keys, sizeof keys)) > 0) {
         for (long i = 0; i < k; i++) {
-            int ev = ld_input(&ld, (uchar)keys[i], echo, 0);
-            if (ev == LD_PROCDUMP) proc_dump();
-            else if (ev == LD_INTERRUPT) ld_interrupted(&ld, interrupt_foreground() == 0, echo, 0);
+            int c = (uchar)keys[i];
+            if (c == 3) pending_r = pending_w;     // ^C throws away what waits, as the line
+            if (c != 3 && (ld_full(&ld) || pending_r != pending_w)) pending[pending_w++ % PENDING] = (uchar)c;
+            else feed(c);
         }
     }
 }

@@ -30,6 +30,14 @@ final class ConsoleDevice implements Device {
     private final Console console;
     private final ReentrantLock lock = new ReentrantLock();
     private final LineDiscipline ld = new LineDiscipline();
+    /**
+     * Bytes typed while the line buffer was full, in order, fed in as readers make room.
+     * xv6 drops them; here a pasted long line or a script's loses nothing. Guarded by lock.
+     */
+    private final java.util.ArrayDeque<Integer> pending = new java.util.ArrayDeque<>();
+    /** Past this many waiting bytes, more are dropped (a runaway paste must not fill the heap). */
+    private static final int PENDING_MAX = 1 << 16;
+    private static final int CTRL_C = 3;
     private final Object readChan = new Object();
     /** The stack of interactive shells, its top last; guarded by its own monitor. */
     private final java.util.ArrayList<Shell> shells = new java.util.ArrayList<>();
@@ -106,11 +114,40 @@ final class ConsoleDevice implements Device {
                 if ((got = ld.read(line, line.length)) >= 0) break;
                 k.procs.sleep(p, readChan, lock);
             }
+            if (!pending.isEmpty()) {
+                ByteArrayOutputStream echo = new ByteArrayOutputStream();
+                if (drainPending(echo)) procDump();
+                console.write(echo.toByteArray(), 0, echo.size());
+                console.flush();
+            }
         } finally {
             lock.unlock();
         }
         if (got > 0 && !k.vm.copyOut(p.pagetable, dst, line, 0, got)) return -1;
         return got;
+    }
+
+    /** Feeds bytes that waited for room, now that a reader took some. Lock held. */
+    private boolean drainPending(ByteArrayOutputStream echo) {
+        boolean dump = false;
+        while (!pending.isEmpty() && !ld.full()) dump |= feed(pending.poll(), echo);
+        return dump;
+    }
+
+    /**
+     * One byte into the line discipline, and what follows from it: ^C interrupts, a
+     * committed line wakes the readers. Returns whether ^P asked for a process listing.
+     * Lock held.
+     */
+    private boolean feed(int c, ByteArrayOutputStream echo) {
+        LineDiscipline.Event ev = ld.input(c, echo);
+        if (ev == LineDiscipline.Event.INTERRUPT) {
+            // Lock order: the console's, then the process table's (as a reader's sleep).
+            boolean nothing = interruptForeground() == 0;
+            ev = ld.interrupted(nothing, echo);
+        }
+        if (ev == LineDiscipline.Event.COMMITTED) k.procs.wakeup(readChan);
+        return ev == LineDiscipline.Event.PROCDUMP;
     }
 
     /** A typed character (the console's interrupt), or -1 at the end of host input. */
@@ -120,28 +157,33 @@ final class ConsoleDevice implements Device {
             return;
         }
         ByteArrayOutputStream echo = new ByteArrayOutputStream();
-        LineDiscipline.Event ev;
+        boolean dump;
         lock.lock();
         try {
-            ev = ld.input(c, echo);
-            if (ev == LineDiscipline.Event.INTERRUPT) {
-                // Lock order: the console's, then the process table's (as a reader's sleep).
-                boolean nothing = interruptForeground() == 0;
-                ev = ld.interrupted(nothing, echo);
+            // ^C throws away what waits to be typed, as it does the line; anything else
+            // waits its turn behind a full buffer.
+            if (c == CTRL_C) pending.clear();
+            if (c != CTRL_C && (ld.full() || !pending.isEmpty())) {
+                if (pending.size() < PENDING_MAX) pending.add(c);
+                return;
             }
-            // The echo goes out before a reader can run and print what the line asked for.
+            // The echo goes out before a reader can run and print what the line asked for:
+            // readers are woken under the lock, and the echo is written before it is let go.
+            dump = feed(c, echo);
             console.write(echo.toByteArray(), 0, echo.size());
-            if (ev == LineDiscipline.Event.COMMITTED) k.procs.wakeup(readChan);
         } finally {
             lock.unlock();
         }
-        if (ev == LineDiscipline.Event.PROCDUMP) {
-            StringBuilder sb = new StringBuilder();
-            k.procs.procDump(sb);
-            byte[] out = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
-            console.write(out, 0, out.length);
-        }
+        if (dump) procDump();
         console.flush();
+    }
+
+    /** ^P: the process listing, on the console. */
+    private void procDump() {
+        StringBuilder sb = new StringBuilder();
+        k.procs.procDump(sb);
+        byte[] out = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        console.write(out, 0, out.length);
     }
 
     /** Kills what the interactive shell waits for; returns how many processes that was. */
