@@ -176,6 +176,60 @@ static int check(void) {
     return bad != 0;
 }
 
+// The workload of make bench (kvwork.h), on this store: durable means written back.
+static int store_put(const char *key, const char *val) {
+    int r = put(key, val);
+    kv_sync();
+    return r == 0 ? 0 : -1;
+}
+
+static int store_get(const char *key, char *val) {
+    long free;
+    long i = find(key, &free);
+    if (i < 0) return 0;
+    lo_strlcpy(val, slot((uint)i, 0)->val, VALMAX + 1);
+    return 1;
+}
+
+static int store_del(const char *key) {
+    long free;
+    long i = find(key, &free);
+    if (i < 0) return 0;
+    slot((uint)i, 1)->state = 2;
+    header(1)->live--;
+    kv_sync();
+    return 1;
+}
+
+static long store_scan(uint *sum) {
+    long n = 0;
+    for (uint i = 0; i < nslots; i++) {
+        struct slot *s = slot(i, 0);
+        if (s->state == 1) {
+            *sum += s->klen + s->vlen;
+            n++;
+        }
+    }
+    return n;
+}
+
+static void store_say(const char *line) {
+    kv_write(1, line, (int)lo_strlen(line));
+}
+
+#include "kvwork.h"
+
+static int store_put_group(int first, int n, int width) {
+    char key[16], val[KVW_VALLEN + 1];
+    for (int i = first; i < first + n; i++) {
+        kvw_key(key, i);
+        kvw_val(val, i, 0);
+        if (put(key, val) != 0) return -1;
+        if ((i - first) % width == width - 1 || i == first + n - 1) kv_sync();
+    }
+    return 0;
+}
+
 static char value[VALMAX + 2];
 
 static int run(int argc, char **argv) {
@@ -209,6 +263,7 @@ static int run(int argc, char **argv) {
         return 0;
     }
     if (lo_strcmp(cmd, "check") == 0 && argc == 1) return check();
+    if (lo_strcmp(cmd, "bench") == 0 && argc == 1) return kvw_run();
     kv_printf(2, "kv: usage: put KEY VALUE | get KEY | del KEY | list | sync | stats | check | quit\n");
     return 1;
 }

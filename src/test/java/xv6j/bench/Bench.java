@@ -38,6 +38,7 @@ public final class Bench {
     static final int EXO_RUNS = 5;
     static final int FSYNC_TRIES = 50;
     static final int FRONT_DOOR_RUNS = 5;
+    static final int KV_RUNS = 5;
 
     /** A row of the kernel table: a figure's short name and what it means. */
     private record Row(String name, String label) {}
@@ -93,6 +94,7 @@ public final class Bench {
             if (cpu) b.cpu();
             if (kernels) b.kernels();
             if (kernels) b.exoPrimitives();
+            if (kernels) b.figures.addAll(KvBench.run(userDir, KV_RUNS, b.out, b.log));
             if (kernels) b.frontDoor();
             Host host = Host.current();
             BenchJson.write(json, "make bench", host, b.figures);

@@ -1,0 +1,334 @@
+package xv6j.bench;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import xv6j.fs.Fs;
+import xv6j.machine.Clock;
+import xv6j.machine.Console;
+import xv6j.machine.Disk;
+import xv6j.machine.Machine;
+import xv6j.tools.Mkfs;
+
+/**
+ * The exokernel's case, measured: one key-value workload (user/kv/kvwork.h) three ways,
+ * in one run.
+ *
+ * <ul>
+ * <li>a: {@code kv bench}, kv on its own LibOS (user/kv/kvlib), on kernel-exo;</li>
+ * <li>b: {@code kvfile bench}, the same store written with xv6's user API alone
+ * (user/kvfile.c, a file per key), linked with the standard LibOS, on kernel-exo;</li>
+ * <li>c: the same kvfile source built for the xv6 kernel, on it.</li>
+ * </ul>
+ *
+ * Each boot (wall clock, one hart, 128 MiB, a fresh image) types one command; the program
+ * prints "kvbench begin NAME" and "kvbench end NAME OPS" around each phase. The lines are
+ * timed as they reach the console, and the disk's block writes and forces (every force a
+ * host fsync of the image) are counted between them through the disk's observer: the same
+ * yardstick for the three, whatever runs inside. The three ways take turns, a warm-up
+ * round first, so a busy host slows all three alike; each figure is the median of the
+ * measured rounds, and a/b and a/c are ratios of operations per second.
+ *
+ * <pre>
+ *   java -cp target/classes:target/test-classes xv6j.bench.KvBench [runs]
+ * </pre>
+ */
+public final class KvBench {
+    /** A phase of the workload, in kvwork.h's order, and what one operation of it is. */
+    record Phase(String name, String label) {}
+
+    static final List<Phase> PHASES = List.of(
+            new Phase("put", "put, new key"),
+            new Phase("update", "put, key present"),
+            new Phase("get", "get, key present"),
+            new Phase("get_absent", "get, key absent"),
+            new Phase("del", "delete"),
+            new Phase("scan", "scan of 100 records"),
+            new Phase("mixed", "mixed: 5 get, 3 put, 2 del"),
+            new Phase("put_group", "put, 8 at a time (group commit)"));
+
+    /** The three ways, in the table's order. */
+    enum Way {
+        KV("kv", "a: kv, own LibOS", "kv bench"),
+        LIBOS("libos", "b: kvfile, LibOS", "kvfile bench"),
+        XV6("xv6", "c: kvfile, xv6", "kvfile bench");
+
+        final String id, heading, command;
+
+        Way(String id, String heading, String command) {
+            this.id = id;
+            this.heading = heading;
+            this.command = command;
+        }
+
+        boolean onExo() {
+            return this != XV6;
+        }
+    }
+
+    /** One phase of one boot: operations, wall nanoseconds, and the disk's block writes and forces. */
+    record Loop(long ops, long nanos, long writes, long forces) {}
+
+    /** A phase's figures on one way, over the measured rounds. */
+    record Measured(Sample nanosPerOp, Sample forcesPerOp, Sample writesPerOp) {
+        Sample opsPerSecond() {
+            return nanosPerOp.inverse(1e9);
+        }
+    }
+
+    /** How long a boot may take before the benchmark gives up. */
+    static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+    private KvBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        // Kernel processes run on virtual threads: give each hart a carrier (as kernel.jar does).
+        System.setProperty("jdk.virtualThreadScheduler.parallelism",
+                String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        List<Figure> figures = run(Path.of(System.getProperty("xv6j.user", "target/user")), runs, System.out,
+                s -> System.err.println("kvbench: " + s));
+        System.out.println(figures.size() + " figures.");
+        System.exit(0);
+    }
+
+    /** Measures, prints the table to out and returns the figures for bench.json. */
+    static List<Figure> run(Path userDir, int runs, PrintStream out, Consumer<String> log) throws BenchException {
+        Path exoBin = userDir.resolve("exo").resolve("bin"), xv6Bin = userDir.resolve("kernel").resolve("bin");
+        for (Path p : List.of(exoBin.resolve("kv"), exoBin.resolve("kvfile"), xv6Bin.resolve("kvfile"))) {
+            if (!Files.isRegularFile(p)) throw new BenchException("no " + p + " (run `make build` first)");
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("xv6j-kvbench");
+        } catch (IOException e) {
+            throw new BenchException("cannot make a temporary folder: " + e.getMessage());
+        }
+        try {
+            Map<Way, Map<String, List<Loop>>> loops = new EnumMap<>(Way.class);
+            for (int r = 0; r <= runs; r++) {
+                for (Way w : Way.values()) {
+                    log.accept(w.heading + ": " + (r == 0 ? "warm-up boot" : "measured boot " + r + " of " + runs));
+                    Map<String, Loop> l = boot(w, w.onExo() ? exoBin : xv6Bin, dir);
+                    if (r == 0) continue;
+                    l.forEach((p, loop) -> loops.computeIfAbsent(w, x -> new LinkedHashMap<>())
+                            .computeIfAbsent(p, x -> new ArrayList<>()).add(loop));
+                }
+            }
+            Map<Way, Map<String, Measured>> m = new EnumMap<>(Way.class);
+            for (Way w : Way.values()) {
+                Map<String, Measured> byPhase = new LinkedHashMap<>();
+                for (Phase p : PHASES) {
+                    List<Loop> ls = loops.get(w).get(p.name());
+                    byPhase.put(p.name(), new Measured(
+                            Sample.of(ls.stream().map(l -> (double) l.nanos() / l.ops()).toList()),
+                            Sample.of(ls.stream().map(l -> (double) l.forces() / l.ops()).toList()),
+                            Sample.of(ls.stream().map(l -> (double) l.writes() / l.ops()).toList())));
+                }
+                m.put(w, byPhase);
+            }
+            print(m, runs, out);
+            return figures(m, runs);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static List<Figure> figures(Map<Way, Map<String, Measured>> m, int runs) {
+        List<Figure> fs = new ArrayList<>();
+        for (Way w : Way.values()) {
+            String cmd = "make bench: $ " + w.command + " on " + (w.onExo() ? "kernel-exo" : "the xv6 kernel")
+                    + " (wall clock, 1 hart, 128 MiB, a fresh image), median of " + runs + " boots after a warm-up";
+            for (Phase p : PHASES) {
+                Measured x = m.get(w).get(p.name());
+                String name = "kvstore." + w.id + "." + p.name();
+                fs.add(new Figure(name, x.opsPerSecond(), "ops/s", cmd));
+                fs.add(new Figure(name + "_forces", x.forcesPerOp(), "forces/op", cmd + "; disk forces (host fsyncs) per operation"));
+                fs.add(new Figure(name + "_writes", x.writesPerOp(), "writes/op", cmd + "; block writes per operation"));
+            }
+        }
+        for (Phase p : PHASES) {
+            Sample a = m.get(Way.KV).get(p.name()).opsPerSecond();
+            for (Way base : List.of(Way.LIBOS, Way.XV6)) {
+                fs.add(new Figure("kvstore." + p.name() + ".kv_vs_" + base.id, a.over(m.get(base).get(p.name()).opsPerSecond()), "x",
+                        "make bench: kv's operations per second over kvfile's on " + (base == Way.XV6 ? "the xv6 kernel" : "the LibOS")
+                                + ", medians of " + runs + " boots of each"));
+            }
+        }
+        return fs;
+    }
+
+    private static void print(Map<Way, Map<String, Measured>> m, int runs, PrintStream out) {
+        List<String> header = new ArrayList<>(List.of(""));
+        for (Way w : Way.values()) {
+            header.add(w.heading);
+            header.add("forces");
+        }
+        header.add("a/b");
+        header.add("a/c");
+        Table t = new Table(String.format(Locale.ROOT, "A key-value store three ways: operations per second and disk forces per"
+                + " operation,%n  every change durable when it returns; 1 hart, median of %d boots of each after a warm-up", runs),
+                header.toArray(String[]::new));
+        for (Phase p : PHASES) {
+            List<String> cells = new ArrayList<>(List.of(p.label()));
+            for (Way w : Way.values()) {
+                Measured x = m.get(w).get(p.name());
+                cells.add(rate(x.opsPerSecond()));
+                cells.add(String.format(Locale.ROOT, "%.2f", x.forcesPerOp().median()));
+            }
+            Sample a = m.get(Way.KV).get(p.name()).opsPerSecond();
+            cells.add(Bench.ratio(a.over(m.get(Way.LIBOS).get(p.name()).opsPerSecond())));
+            cells.add(Bench.ratio(a.over(m.get(Way.XV6).get(p.name()).opsPerSecond())));
+            t.row(cells.toArray(String[]::new));
+        }
+        out.println();
+        out.print(t);
+        out.println("  " + Bench.LEGEND);
+        out.println("  a: kv on its own LibOS; b: the same store on xv6's files (user/kvfile.c), standard LibOS;");
+        out.println("  c: that program on the xv6 kernel. a/b, a/c: a's operations per second over b's, c's.");
+        out.println();
+    }
+
+    private static String rate(Sample s) {
+        String v = s.median() >= 100 ? String.format(Locale.ROOT, "%,.0f", s.median()) : String.format(Locale.ROOT, "%.1f", s.median());
+        return v + s.shown();
+    }
+
+    /** Boots one way on a fresh image, types its command, and returns each phase's loop. */
+    static Map<String, Loop> boot(Way w, Path programs, Path dir) throws BenchException {
+        Path img = dir.resolve(w.id + ".img");
+        try {
+            List<Path> files;
+            try (Stream<Path> s = Files.list(programs)) {
+                files = s.sorted().toList();
+            }
+            Mkfs.build(img, files, Fs.FSSIZE, Fs.NINODES, w.onExo() ? 1000 : 0);
+        } catch (IOException | UncheckedIOException e) {
+            throw new BenchException("cannot build " + w.heading + "'s image: " + e.getMessage());
+        }
+        PhaseLines out = new PhaseLines();
+        Console console = Console.batch(new ByteArrayInputStream((w.command + "\n").getBytes(StandardCharsets.ISO_8859_1)), out);
+        try (Disk disk = Disk.open(img, false)) {
+            disk.observe(out);
+            Machine machine = Machine.create(128L << 20, 1, disk, console, new Clock.Wall());
+            KernelUnderTest k = w.onExo() ? KernelUnderTest.exo(programs.getParent().getParent())
+                    : KernelUnderTest.xv6(programs.getParent().getParent());
+            int[] status = {-1};
+            Throwable[] failure = {null};
+            Thread t = Thread.ofPlatform().name("kvbench-" + w.id).daemon().start(() -> {
+                try {
+                    status[0] = k.booter().boot(machine);
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            if (!t.join(TIMEOUT))
+                throw new BenchException(w.heading + " did not halt within " + TIMEOUT.toMinutes() + " minutes" + BenchLines.lastLines(out.text()));
+            if (failure[0] != null) throw new BenchException(w.heading + " failed: " + failure[0] + BenchLines.lastLines(out.text()));
+            if (status[0] != 0) throw new BenchException(w.heading + " halted with status " + status[0] + BenchLines.lastLines(out.text()));
+        } catch (IOException e) {
+            throw new BenchException(img + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchException("interrupted");
+        } finally {
+            try {
+                Files.deleteIfExists(img);
+            } catch (IOException e) {
+                // a temporary file left behind
+            }
+        }
+        return out.loops(w);
+    }
+
+    /**
+     * The console's output, with the moment each line ended and the disk's writes and
+     * forces counted so far; the disk's observer too.
+     */
+    static final class PhaseLines extends OutputStream implements Disk.Observer {
+        private record Line(String text, long nanos, long writes, long forces) {}
+
+        private final StringBuilder all = new StringBuilder();
+        private final StringBuilder cur = new StringBuilder();
+        private final List<Line> lines = new ArrayList<>();
+        private final AtomicLong writes = new AtomicLong(), forces = new AtomicLong();
+
+        @Override
+        public void wrote(int blockno, byte[] data) {
+            writes.incrementAndGet();
+        }
+
+        @Override
+        public void forced() {
+            forces.incrementAndGet();
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            char c = (char) (b & 0xff);
+            all.append(c);
+            if (c != '\n') {
+                cur.append(c);
+                return;
+            }
+            lines.add(new Line(cur.toString(), System.nanoTime(), writes.get(), forces.get()));
+            cur.setLength(0);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            for (int i = 0; i < len; i++) write(b[off + i]);
+        }
+
+        synchronized String text() {
+            return all.toString();
+        }
+
+        /** Each phase's loop, from its begin and end lines; fails on a failure line or a missing phase. */
+        synchronized Map<String, Loop> loops(Way w) throws BenchException {
+            Map<String, Line> begins = new LinkedHashMap<>();
+            Map<String, Loop> loops = new LinkedHashMap<>();
+            boolean done = false;
+            for (Line l : lines) {
+                String s = l.text().strip();
+                if (s.startsWith("kvbench: ")) throw new BenchException(w.heading + ": " + s);
+                String[] f = s.split(" ");
+                if (f.length == 3 && f[0].equals("kvbench") && f[1].equals("begin")) begins.put(f[2], l);
+                if (f.length == 4 && f[0].equals("kvbench") && f[1].equals("end") && begins.containsKey(f[2])) {
+                    Line b = begins.get(f[2]);
+                    loops.put(f[2], new Loop(Long.parseLong(f[3]), l.nanos() - b.nanos(), l.writes() - b.writes(), l.forces() - b.forces()));
+                }
+                done |= s.equals("kvbench done");
+            }
+            for (Phase p : PHASES) {
+                if (!loops.containsKey(p.name()))
+                    throw new BenchException(w.heading + " did not finish phase " + p.name() + BenchLines.lastLines(text()));
+            }
+            if (!done) throw new BenchException(w.heading + " did not finish" + BenchLines.lastLines(text()));
+            return loops;
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a temporary folder left behind
+        }
+    }
+}
