@@ -3,7 +3,7 @@
 // make bench runs its workload beside kv's (user/kv/kvwork.h).
 //
 //   kvfile put KEY VALUE...    kvfile get KEY    kvfile del KEY    kvfile list
-//   kvfile bench               the workload of make bench (keys bench*, absent*)
+//   kvfile bench [KEYS]        the workload of make bench (100 keys, or fewer; keys bench*, absent*)
 //
 // The store is the folder /kvstore, one file a key, each file one 96-byte record: the
 // value's length, then the value, zero-padded. Why a file per key: xv6's API has no
@@ -94,7 +94,7 @@ static void store_say(const char *line) {
 #include "kv/kvwork.h"
 
 // width processes put at once, each every width-th key: the most xv6's log can group.
-static int store_put_group(int first, int n, int width) {
+static int store_put_group(int first, int n, int width, int v) {
     for (int c = 0; c < width; c++) {
         int pid = fork();
         if (pid < 0) return -1;
@@ -102,7 +102,7 @@ static int store_put_group(int first, int n, int width) {
             char key[16], val[KVW_VALLEN + 1];
             for (int i = first + c; i < first + n; i += width) {
                 kvw_key(key, i);
-                kvw_val(val, i, 0);
+                kvw_val(val, i, v);
                 if (store_put(key, val) != 0) exit(1);
             }
             exit(0);
@@ -157,7 +157,7 @@ int main(int argc, char **argv) {
         exit(0);
     }
     if (argc == 2 && strcmp(argv[1], "list") == 0) exit(each(show, 0) < 0);
-    if (argc == 2 && strcmp(argv[1], "bench") == 0) exit(kvw_run());
-    fprintf(2, "kvfile: usage: put KEY VALUE | get KEY | del KEY | list | bench\n");
+    if ((argc == 2 || argc == 3) && strcmp(argv[1], "bench") == 0) exit(kvw_run(argc == 3 ? atoi(argv[2]) : KVW_KEYS));
+    fprintf(2, "kvfile: usage: put KEY VALUE | get KEY | del KEY | list | bench [KEYS]\n");
     exit(1);
 }

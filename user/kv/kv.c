@@ -5,12 +5,14 @@
 //
 // Commands: put KEY VALUE, get KEY, del KEY, list, stats, check, format, bench, quit.
 // A change is on stable storage when kv has done the command (kvlib/store.c says how, and
-// how a crash at any moment loses none of them). Keys are 1..27 bytes, values up to 95.
+// how a crash at any moment loses none of them); the commands of one line, between ';',
+// are made durable together (group commit). Keys are 1..27 bytes, values up to 95.
 //
 // "check" shows the capability wall between the two LibOSes from kv's side: kv's disk
 // capability reaches nothing outside kv's range, and no other handle kv holds reaches a
-// block at all. "format" makes a new, empty store in kv's blocks. "bench" runs the
-// workload of make bench (kvwork.h) on keys of its own, which it removes again.
+// block at all. "format" makes a new, empty store in kv's blocks. "bench [KEYS]" runs the
+// workload of make bench (kvwork.h; 100 keys, or fewer) on keys of its own, which it
+// removes again.
 #include "kvlib/kvlib.h"
 
 static const char *err(long e) {
@@ -61,9 +63,9 @@ static void show(const char *key, const char *val, void *arg) {
 static void stats(void) {
     struct kv_store_stats s;
     kv_store_stats(&s);
-    kv_printf(1, "kv: %ld records, %ld bytes of at most %ld; log: %ld of %ld blocks in use, %ld cleaned;"
-                 " this run: %ld reads, %ld writes, %ld flushes\n",
-              s.records, s.bytes, s.maxbytes, s.inuse, s.logblocks, s.cleaned, kv_disk_stats.reads,
+    kv_printf(1, "kv: %ld records, %ld bytes of at most %ld; log: %ld of %ld blocks in use;"
+                 " this run: %ld blocks cleaned, %ld records moved, %ld reads, %ld writes, %ld flushes\n",
+              s.records, s.bytes, s.maxbytes, s.inuse, s.logblocks, s.cleaned, s.moved, kv_disk_stats.reads,
               kv_disk_stats.writes, kv_disk_stats.flushes);
 }
 
@@ -103,12 +105,12 @@ static void store_say(const char *line) {
 #include "kvwork.h"
 
 // width puts, then one commit for them all.
-static int store_put_group(int first, int n, int width) {
+static int store_put_group(int first, int n, int width, int v) {
     char key[16], val[KVW_VALLEN + 1];
     int bad = 0;
     for (int i = first; i < first + n; i++) {
         kvw_key(key, i);
-        kvw_val(val, i, 0);
+        kvw_val(val, i, v);
         bad |= kv_put(key, val) != 0;
         if ((i - first) % width == width - 1 || i == first + n - 1) kv_commit();
     }
@@ -117,6 +119,7 @@ static int store_put_group(int first, int n, int width) {
 
 static char value[KV_VALMAX + 2];
 
+// Runs one command; a change it makes is durable at the caller's kv_commit.
 static int run(int argc, char **argv) {
     if (argc == 0) return 0;
     const char *cmd = argv[0];
@@ -129,7 +132,6 @@ static int run(int argc, char **argv) {
         }
         value[n] = 0;
         int r = kv_put(argv[1], value);
-        kv_commit();
         if (r == -1) kv_printf(2, "kv: keys are 1..%d bytes, values up to %d\n", KV_KEYMAX, KV_VALMAX);
         if (r == -2) kv_printf(2, "kv: the store is full\n");
         return r != 0;
@@ -142,7 +144,6 @@ static int run(int argc, char **argv) {
     }
     if (lo_strcmp(cmd, "del") == 0 && argc == 2) {
         int r = kv_del(argv[1]);
-        kv_commit();
         if (r == 0) kv_printf(1, "%s: not found\n", argv[1]);
         return r == 0;
     }
@@ -155,12 +156,16 @@ static int run(int argc, char **argv) {
         return 0;
     }
     if (lo_strcmp(cmd, "check") == 0 && argc == 1) return check();
-    if (lo_strcmp(cmd, "bench") == 0 && argc == 1) return kvw_run();
-    kv_printf(2, "kv: usage: put KEY VALUE | get KEY | del KEY | list | stats | check | format | bench | quit\n");
+    if (lo_strcmp(cmd, "bench") == 0 && argc <= 2) {
+        int keys = 0;
+        for (const char *d = argc == 2 ? argv[1] : ""; *d >= '0' && *d <= '9' && keys < 1000; d++) keys = keys * 10 + *d - '0';
+        return kvw_run(keys);
+    }
+    kv_printf(2, "kv: usage: put KEY VALUE | get KEY | del KEY | list | stats | check | format | bench [KEYS] | quit\n");
     return 1;
 }
 
-// Splits line into at most 4 words (the last one takes the rest: values may hold spaces).
+// Splits line into at most 4 words (put's value takes the rest: values may hold spaces).
 static int words(char *line, char **w) {
     int n = 0;
     char *p = line;
@@ -170,6 +175,7 @@ static int words(char *line, char **w) {
         w[n++] = p;
         if (n == 3 && lo_strcmp(w[0], "put") == 0) {
             while (*p && *p != '\n') p++;
+            while (p > w[2] && (p[-1] == ' ' || p[-1] == '\t')) p--;
             *p = 0;
             break;
         }
@@ -186,9 +192,13 @@ int main(int argc, char **argv) {
     int format = argc == 2 && lo_strcmp(argv[1], "format") == 0;
     if (kv_open(format) < 0) return 1;
     if (format) return 0;
-    if (argc > 1) return run(argc - 1, argv + 1);
-    kv_printf(1, "kv: one command a line: put KEY VALUE, get KEY, del KEY, list, stats, check, bench;"
-                 " quit (or ^D) to leave\n");
+    if (argc > 1) {
+        int status = run(argc - 1, argv + 1);
+        kv_commit();
+        return status;
+    }
+    kv_printf(1, "kv: one command a line (or several, between ';', committed together): put KEY VALUE,"
+                 " get KEY, del KEY, list, stats, check, bench; quit (or ^D) to leave\n");
     for (;;) {
         kv_printf(1, "kv> ");
         int n = 0;
@@ -199,10 +209,18 @@ int main(int argc, char **argv) {
         }
         line[n] = 0;
         if (n == 0) break;      // end of input
-        char *w[4];
-        int nw = words(line, w);
-        if (nw == 1 && lo_strcmp(w[0], "quit") == 0) break;
-        run(nw, w);
+        // Group commit: the commands of a line are made durable together, with one flush.
+        int quit = 0;
+        for (char *cmd = line, *end; cmd && !quit; cmd = end) {
+            for (end = cmd; *end && *end != ';'; end++) {}
+            end = *end ? (*end = 0, end + 1) : 0;
+            char *w[4];
+            int nw = words(cmd, w);
+            quit = nw == 1 && lo_strcmp(w[0], "quit") == 0;
+            if (!quit) run(nw, w);
+        }
+        kv_commit();
+        if (quit) break;
     }
     return 0;
 }

@@ -8,33 +8,40 @@
 //   static int store_get(const char *key, char *val);          1 and the value in val, 0 if absent, -1 failed
 //   static int store_del(const char *key);                     1 deleted, 0 absent, -1 failed
 //   static long store_scan(uint *sum);                         records read, -1 failed; adds their bytes to *sum
-//   static int store_put_group(int first, int n, int width);   puts kvw_key(first..first+n-1) (version 0), width
+//   static int store_put_group(int first, int n, int width, int v);
+//                                                              puts version v of keys first..first+n-1, width
 //                                                              of them in flight at a time, committed together
 //                                                              where the store can; 0 or -1
 //   static void store_say(const char *line);                   writes line to the standard output
 //
-// and calls kvw_run(). It prints a line before and after each phase,
+// and calls kvw_run(keys): KVW_KEYS for make bench, fewer for a quick run (tests); the
+// other counts follow in proportion. It prints a line before and after each phase,
 //
 //   kvbench begin NAME
 //   kvbench end NAME OPS
 //
 // and measures nothing itself: make bench times those lines as they reach the console and
 // counts the disk's writes and forces between them, in the same way for the three. A
-// wrong answer from the store ends the run with "kvbench: ..." (which make bench reports).
+// wrong answer from the store is reported ("kvbench: ...", which make bench shows) and
+// the run ends without its last line, "kvbench done".
 // The workload's keys begin with "bench" and "absent"; it removes its keys before and after.
 
 static int store_put(const char *key, const char *val);
 static int store_get(const char *key, char *val);
 static int store_del(const char *key);
 static long store_scan(uint *sum);
-static int store_put_group(int first, int n, int width);
+static int store_put_group(int first, int n, int width, int v);
 static void store_say(const char *line);
 
-#define KVW_KEYS 100        // keys put, updated, read and deleted
-#define KVW_GETS 1000       // reads of present keys, and of absent ones
-#define KVW_SCANS 20        // scans of every record
-#define KVW_MIXED 400       // operations of the mixed run
-#define KVW_WIDTH 8         // puts in flight at a time in the group-commit phase
+// The counts, for keys keys (KVW_KEYS at most, xv6's file system having 200 inodes):
+// every phase lasts long enough to time on each of the three, the fastest store too.
+#define KVW_KEYS 100        // keys put, then deleted
+#define KVW_UPDATES 3       // updates of each key
+#define KVW_GETS 20         // reads a key, of present keys, and of absent ones
+#define KVW_SCANS 2         // keys a scan of every record
+#define KVW_MIXED 10        // operations of the mixed run, a key
+#define KVW_ROUNDS 4        // puts of each key in the group-commit phase (new, then updates)
+#define KVW_WIDTH 8         // puts in flight at a time there
 #define KVW_VALLEN 32
 
 // "bench0042": key i. (At most 14 bytes, so it is also a file name on xv6.)
@@ -73,10 +80,11 @@ static int kvw_streq(const char *a, const char *b) {
     return *a == *b;
 }
 
-static void kvw_line(const char *a, const char *b, long n) {
+// Says "PREFIX A B N" (B and N when there are: B not empty, N not negative).
+static void kvw_say(const char *prefix, const char *a, const char *b, long n) {
     char buf[96];
     int len = 0;
-    for (const char *p = "kvbench "; *p;) buf[len++] = *p++;
+    while (*prefix) buf[len++] = *prefix++;
     while (*a && len < 60) buf[len++] = *a++;
     if (*b) buf[len++] = ' ';
     while (*b && len < 80) buf[len++] = *b++;
@@ -92,19 +100,15 @@ static void kvw_line(const char *a, const char *b, long n) {
     store_say(buf);
 }
 
+static void kvw_line(const char *what, const char *phase, long n) {
+    kvw_say("kvbench ", what, phase, n);
+}
+
 static int kvw_failed;
 
+// Reports the first wrong answer; the run goes on, and ends without "kvbench done".
 static void kvw_fail(const char *what, const char *key) {
-    if (kvw_failed++) return;
-    char buf[96];
-    int len = 0;
-    for (const char *p = "kvbench: "; *p;) buf[len++] = *p++;
-    while (*what && len < 60) buf[len++] = *what++;
-    if (*key) buf[len++] = ' ';
-    while (*key && len < 80) buf[len++] = *key++;
-    buf[len++] = '\n';
-    buf[len] = 0;
-    store_say(buf);
+    if (kvw_failed++ == 0) kvw_say("kvbench: ", what, key, -1);
 }
 
 // The workload's own generator (a 64-bit LCG, Knuth's MMIX constants): the same sequence
@@ -157,58 +161,66 @@ static void kvw_clean(void) {
     }
 }
 
-static int kvw_run(void) {
+static int kvw_run(int keys) {
+    if (keys < 1 || keys > KVW_KEYS) keys = KVW_KEYS;
     kvw_clean();
     uint sum = 0;
     long others = store_scan(&sum);     // records of the store's own
     kvw_line("begin", "put", -1);
-    for (int i = 0; i < KVW_KEYS; i++) kvw_put(i, 0);
-    kvw_line("end", "put", KVW_KEYS);
+    for (int i = 0; i < keys; i++) kvw_put(i, 0);
+    kvw_line("end", "put", keys);
 
     kvw_line("begin", "update", -1);
-    for (int i = 0; i < KVW_KEYS; i++) kvw_put(i, 1);
-    kvw_line("end", "update", KVW_KEYS);
+    for (int v = 1; v <= KVW_UPDATES; v++) {
+        for (int i = 0; i < keys; i++) kvw_put(i, v);
+    }
+    kvw_line("end", "update", KVW_UPDATES * keys);
 
     kvw_line("begin", "get", -1);
-    for (int n = 0; n < KVW_GETS; n++) kvw_check_get(n * 37 % KVW_KEYS);
-    kvw_line("end", "get", KVW_GETS);
+    for (int n = 0; n < KVW_GETS * keys; n++) kvw_check_get(n * 37 % keys);
+    kvw_line("end", "get", KVW_GETS * keys);
 
     kvw_line("begin", "get_absent", -1);
-    for (int n = 0; n < KVW_GETS; n++) {
+    for (int n = 0; n < KVW_GETS * keys; n++) {
         char key[16], got[128];
-        kvw_absent(key, n * 37 % KVW_KEYS);
+        kvw_absent(key, n * 37 % keys);
         if (store_get(key, got) != 0) kvw_fail("get found a key never put:", key);
     }
-    kvw_line("end", "get_absent", KVW_GETS);
+    kvw_line("end", "get_absent", KVW_GETS * keys);
 
     kvw_line("begin", "scan", -1);
-    for (int n = 0; n < KVW_SCANS; n++) {
-        if (store_scan(&sum) != others + KVW_KEYS) kvw_fail("scan did not find every record", "");
+    int scans = (keys + KVW_SCANS - 1) / KVW_SCANS;
+    for (int n = 0; n < scans; n++) {
+        if (store_scan(&sum) != others + keys) kvw_fail("scan did not find every record", "");
     }
-    kvw_line("end", "scan", KVW_SCANS);
+    kvw_line("end", "scan", scans);
 
     kvw_line("begin", "del", -1);
-    for (int i = 0; i < KVW_KEYS; i += 2) kvw_del(i);
-    kvw_line("end", "del", KVW_KEYS / 2);
+    for (int i = 0; i < keys; i++) kvw_del(i);
+    kvw_line("end", "del", keys);
 
-    // Half reads, three in ten puts (new keys and updates), two in ten deletes.
+    // From the empty store: half reads, three in ten puts (new keys and updates), two in
+    // ten deletes.
     kvw_line("begin", "mixed", -1);
-    for (int n = 0; n < KVW_MIXED; n++) {
-        int i = kvw_pick(KVW_KEYS), what = kvw_pick(10);
+    for (int n = 0; n < KVW_MIXED * keys; n++) {
+        int i = kvw_pick(keys), what = kvw_pick(10);
         if (what < 5) kvw_check_get(i);
-        else if (what < 8) kvw_put(i, 2 + n % 20);
+        else if (what < 8) kvw_put(i, 4 + n % 20);
         else kvw_del(i);
     }
-    kvw_line("end", "mixed", KVW_MIXED);
-    for (int i = 0; i < KVW_KEYS; i++) kvw_check_get(i);
+    kvw_line("end", "mixed", KVW_MIXED * keys);
+    for (int i = 0; i < keys; i++) kvw_check_get(i);
 
-    // New keys again, on an emptied store (xv6's file system has 200 inodes in all).
+    // New keys again, on an emptied store (xv6's file system has 200 inodes in all), then
+    // updates of them.
     kvw_clean();
     kvw_line("begin", "put_group", -1);
-    if (store_put_group(2 * KVW_KEYS, KVW_KEYS, KVW_WIDTH) != 0) kvw_fail("group put failed", "");
-    kvw_line("end", "put_group", KVW_KEYS);
-    for (int i = 2 * KVW_KEYS; i < 3 * KVW_KEYS; i++) {
-        kvw_expect[i] = 0;
+    for (int v = 0; v < KVW_ROUNDS; v++) {
+        if (store_put_group(2 * KVW_KEYS, keys, KVW_WIDTH, v) != 0) kvw_fail("group put failed", "");
+    }
+    kvw_line("end", "put_group", KVW_ROUNDS * keys);
+    for (int i = 2 * KVW_KEYS; i < 2 * KVW_KEYS + keys; i++) {
+        kvw_expect[i] = KVW_ROUNDS - 1;
         kvw_check_get(i);
     }
 

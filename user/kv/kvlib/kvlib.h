@@ -89,6 +89,6 @@ long kv_each(void (*f)(const char *key, const char *val, void *arg), void *arg);
 struct kv_store_stats {
     long records, bytes, maxbytes;  // live records, their bytes, the most the store takes
     long logblocks, inuse;          // the log's blocks, and those between its tail and head
-    long cleaned;                   // blocks the cleaner emptied in this run
+    long cleaned, moved;            // blocks the cleaner emptied in this run, records it moved
 };
 void kv_store_stats(struct kv_store_stats *s);

@@ -78,7 +78,7 @@ static uint64 tailseq;      // the oldest block still needed, as the cleaner lef
 static uint64 dtailseq;     // the same, as the super on the disk says
 static int dirty;           // the head holds records not yet written
 static int unflushed;       // a block written since the last flush
-static long cleaned;
+static long cleaned, moved;
 
 // The records in memory.
 static uint *table;         // nslots: 0 empty, else an entry's index + 1 (linear probing)
@@ -326,6 +326,7 @@ static void keep(uchar op, const char *key, uint klen, const char *val, uint vle
     struct entry *e = lookup(key, klen);
     if (e == 0 || e->seq != tailseq || e->off != off) return;
     long noff = append('P', key, klen, val, vlen);
+    moved++;
     e = lookup(key, klen);
     e->seq = headseq;
     e->off = (ushort)noff;
@@ -485,4 +486,5 @@ void kv_store_stats(struct kv_store_stats *s) {
     s->logblocks = L;
     s->inuse = (long)(headseq - tailseq + 1);
     s->cleaned = cleaned;
+    s->moved = moved;
 }

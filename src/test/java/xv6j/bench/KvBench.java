@@ -57,14 +57,14 @@ public final class KvBench {
             new Phase("update", "put, key present"),
             new Phase("get", "get, key present"),
             new Phase("get_absent", "get, key absent"),
-            new Phase("del", "delete"),
             new Phase("scan", "scan of 100 records"),
-            new Phase("mixed", "mixed: 5 get, 3 put, 2 del"),
+            new Phase("del", "delete"),
+            new Phase("mixed", "mixed: 5 get : 3 put : 2 del"),
             new Phase("put_group", "put, 8 at a time (group commit)"));
 
     /** The three ways, in the table's order. */
     enum Way {
-        KV("kv", "a: kv, own LibOS", "kv bench"),
+        KV("kv", "a: kv", "kv bench"),
         LIBOS("libos", "b: kvfile, LibOS", "kvfile bench"),
         XV6("xv6", "c: kvfile, xv6", "kvfile bench");
 
@@ -90,6 +90,19 @@ public final class KvBench {
             return nanosPerOp.inverse(1e9);
         }
     }
+
+    /** The figures of the whole workload, beside the phases'. */
+    static final String WHOLE = "whole";
+
+    /** The phases' names, and WHOLE. */
+    private static List<String> names() {
+        List<String> n = new ArrayList<>(PHASES.stream().map(Phase::name).toList());
+        n.add(WHOLE);
+        return n;
+    }
+
+    /** The workload's keys (kvwork.h's KVW_KEYS): the other counts follow. */
+    static final int KEYS = 100;
 
     /** How long a boot may take before the benchmark gives up. */
     static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -124,7 +137,7 @@ public final class KvBench {
             for (int r = 0; r <= runs; r++) {
                 for (Way w : Way.values()) {
                     log.accept(w.heading + ": " + (r == 0 ? "warm-up boot" : "measured boot " + r + " of " + runs));
-                    Map<String, Loop> l = boot(w, w.onExo() ? exoBin : xv6Bin, dir);
+                    Map<String, Loop> l = boot(w, w.onExo() ? exoBin : xv6Bin, dir, KEYS);
                     if (r == 0) continue;
                     l.forEach((p, loop) -> loops.computeIfAbsent(w, x -> new LinkedHashMap<>())
                             .computeIfAbsent(p, x -> new ArrayList<>()).add(loop));
@@ -133,9 +146,22 @@ public final class KvBench {
             Map<Way, Map<String, Measured>> m = new EnumMap<>(Way.class);
             for (Way w : Way.values()) {
                 Map<String, Measured> byPhase = new LinkedHashMap<>();
-                for (Phase p : PHASES) {
-                    List<Loop> ls = loops.get(w).get(p.name());
-                    byPhase.put(p.name(), new Measured(
+                // The whole workload, one "operation": the phases' time added up, run by run.
+                List<Loop> rounds = new ArrayList<>();
+                for (int r = 0; r < runs; r++) {
+                    long ns = 0, wr = 0, fo = 0;
+                    for (Phase p : PHASES) {
+                        Loop l = loops.get(w).get(p.name()).get(r);
+                        ns += l.nanos();
+                        wr += l.writes();
+                        fo += l.forces();
+                    }
+                    rounds.add(new Loop(1, ns, wr, fo));
+                }
+                loops.get(w).put(WHOLE, rounds);
+                for (String p : names()) {
+                    List<Loop> ls = loops.get(w).get(p);
+                    byPhase.put(p, new Measured(
                             Sample.of(ls.stream().map(l -> (double) l.nanos() / l.ops()).toList()),
                             Sample.of(ls.stream().map(l -> (double) l.forces() / l.ops()).toList()),
                             Sample.of(ls.stream().map(l -> (double) l.writes() / l.ops()).toList())));
@@ -154,18 +180,24 @@ public final class KvBench {
         for (Way w : Way.values()) {
             String cmd = "make bench: $ " + w.command + " on " + (w.onExo() ? "kernel-exo" : "the xv6 kernel")
                     + " (wall clock, 1 hart, 128 MiB, a fresh image), median of " + runs + " boots after a warm-up";
-            for (Phase p : PHASES) {
-                Measured x = m.get(w).get(p.name());
-                String name = "kvstore." + w.id + "." + p.name();
+            for (String p : names()) {
+                Measured x = m.get(w).get(p);
+                String name = "kvstore." + w.id + "." + p;
+                if (p.equals(WHOLE)) {
+                    // One operation is the whole workload here: its seconds and its forces.
+                    fs.add(new Figure(name, x.nanosPerOp().inverse(1e9).inverse(1), "s", cmd + "; all phases"));
+                    fs.add(new Figure(name + "_forces", x.forcesPerOp(), "forces", cmd + "; disk forces of all phases"));
+                    continue;
+                }
                 fs.add(new Figure(name, x.opsPerSecond(), "ops/s", cmd));
                 fs.add(new Figure(name + "_forces", x.forcesPerOp(), "forces/op", cmd + "; disk forces (host fsyncs) per operation"));
                 fs.add(new Figure(name + "_writes", x.writesPerOp(), "writes/op", cmd + "; block writes per operation"));
             }
         }
-        for (Phase p : PHASES) {
-            Sample a = m.get(Way.KV).get(p.name()).opsPerSecond();
+        for (String p : names()) {
+            Sample a = m.get(Way.KV).get(p).opsPerSecond();
             for (Way base : List.of(Way.LIBOS, Way.XV6)) {
-                fs.add(new Figure("kvstore." + p.name() + ".kv_vs_" + base.id, a.over(m.get(base).get(p.name()).opsPerSecond()), "x",
+                fs.add(new Figure("kvstore." + p + ".kv_vs_" + base.id, a.over(m.get(base).get(p).opsPerSecond()), "x",
                         "make bench: kv's operations per second over kvfile's on " + (base == Way.XV6 ? "the xv6 kernel" : "the LibOS")
                                 + ", medians of " + runs + " boots of each"));
             }
@@ -175,33 +207,40 @@ public final class KvBench {
 
     private static void print(Map<Way, Map<String, Measured>> m, int runs, PrintStream out) {
         List<String> header = new ArrayList<>(List.of(""));
-        for (Way w : Way.values()) {
-            header.add(w.heading);
-            header.add("forces");
-        }
-        header.add("a/b");
-        header.add("a/c");
-        Table t = new Table(String.format(Locale.ROOT, "A key-value store three ways: operations per second and disk forces per"
-                + " operation,%n  every change durable when it returns; 1 hart, median of %d boots of each after a warm-up", runs),
-                header.toArray(String[]::new));
+        for (Way w : Way.values()) header.add(w.heading);
+        header.addAll(List.of("a/b", "a/c", "forces/op a, b, c"));
+        Table t = new Table(String.format(Locale.ROOT, "A key-value store three ways: operations a second, every change durable"
+                + " when it returns;%n  1 hart, median of %d boots of each after a warm-up", runs), header.toArray(String[]::new));
         for (Phase p : PHASES) {
             List<String> cells = new ArrayList<>(List.of(p.label()));
+            List<String> forces = new ArrayList<>();
             for (Way w : Way.values()) {
                 Measured x = m.get(w).get(p.name());
                 cells.add(rate(x.opsPerSecond()));
-                cells.add(String.format(Locale.ROOT, "%.2f", x.forcesPerOp().median()));
+                double f = x.forcesPerOp().median();
+                forces.add(f == Math.rint(f) ? String.format(Locale.ROOT, "%.0f", f) : String.format(Locale.ROOT, "%.2f", f));
             }
             Sample a = m.get(Way.KV).get(p.name()).opsPerSecond();
             cells.add(Bench.ratio(a.over(m.get(Way.LIBOS).get(p.name()).opsPerSecond())));
             cells.add(Bench.ratio(a.over(m.get(Way.XV6).get(p.name()).opsPerSecond())));
+            cells.add(String.join(" · ", forces));
             t.row(cells.toArray(String[]::new));
         }
+        Sample[] total = new Sample[Way.values().length];
+        for (Way w : Way.values()) total[w.ordinal()] = m.get(w).get(WHOLE).nanosPerOp();
         out.println();
         out.print(t);
+        out.printf(Locale.ROOT, "  The whole workload: a %s, b %s, c %s; a/b %s, a/c %s.%n", seconds(total[0]), seconds(total[1]),
+                seconds(total[2]), Bench.ratio(total[1].over(total[0])), Bench.ratio(total[2].over(total[0])));
         out.println("  " + Bench.LEGEND);
-        out.println("  a: kv on its own LibOS; b: the same store on xv6's files (user/kvfile.c), standard LibOS;");
-        out.println("  c: that program on the xv6 kernel. a/b, a/c: a's operations per second over b's, c's.");
+        out.println("  a: kv on its own LibOS (user/kv); b: the same store on xv6's files, a file per key");
+        out.println("  (user/kvfile.c), on the standard LibOS; c: that program on the xv6 kernel. a/b, a/c: a's");
+        out.println("  operations a second over b's and c's. forces/op: host fsyncs of the image an operation.");
         out.println();
+    }
+
+    private static String seconds(Sample ns) {
+        return String.format(Locale.ROOT, "%.2f s", ns.median() / 1e9) + ns.shown();
     }
 
     private static String rate(Sample s) {
@@ -209,8 +248,8 @@ public final class KvBench {
         return v + s.shown();
     }
 
-    /** Boots one way on a fresh image, types its command, and returns each phase's loop. */
-    static Map<String, Loop> boot(Way w, Path programs, Path dir) throws BenchException {
+    /** Boots one way on a fresh image, types its command for the workload on keys keys, and returns each phase's loop. */
+    static Map<String, Loop> boot(Way w, Path programs, Path dir, int keys) throws BenchException {
         Path img = dir.resolve(w.id + ".img");
         try {
             List<Path> files;
@@ -222,7 +261,8 @@ public final class KvBench {
             throw new BenchException("cannot build " + w.heading + "'s image: " + e.getMessage());
         }
         PhaseLines out = new PhaseLines();
-        Console console = Console.batch(new ByteArrayInputStream((w.command + "\n").getBytes(StandardCharsets.ISO_8859_1)), out);
+        String command = w.command + (keys == KEYS ? "" : " " + keys) + "\n";
+        Console console = Console.batch(new ByteArrayInputStream(command.getBytes(StandardCharsets.ISO_8859_1)), out);
         try (Disk disk = Disk.open(img, false)) {
             disk.observe(out);
             Machine machine = Machine.create(128L << 20, 1, disk, console, new Clock.Wall());
