@@ -10,7 +10,8 @@
 #   make fsck          check it; make clean starts afresh (new images too)
 #
 # Options for qemu: MEM=128 (MiB)  CPUS=1 (harts)  DET=1 (deterministic virtual time;
-# needs CPUS=1)
+# needs CPUS=1)  ENGINE=translator|interpreter|eager (how harts run code)
+# VIEW=1 (a live view of the machine on http://127.0.0.1:6828/; VIEW=PORT for another port)
 
 # Only the JDK's home and version, read from its release file: no JVM starts here.
 JDK_FOUND := $(shell scripts/find-jdk -v)
@@ -49,7 +50,8 @@ IMG = fs.img
 UBIN = target/user/kernel/bin
 MKFSFLAGS =
 endif
-QEMUFLAGS = -m $(MEM) -c $(CPUS) $(if $(filter 1,$(DET)),-d)
+QEMUFLAGS = -m $(MEM) -c $(CPUS) $(if $(filter 1,$(DET)),-d) $(if $(ENGINE),-e $(ENGINE)) \
+	$(if $(filter-out 0,$(VIEW)),$(if $(filter 1,$(VIEW)),--view,--view=$(VIEW)))
 
 .PHONY: all build qemu test bench fsck clean $(IMG)
 

@@ -47,7 +47,8 @@ typedef unsigned long exo_u64;
 #define CAP_R      0x01  // PAGE: map readable. BLOCKS: read. ENV: read its state. CONSOLE: read. CLOCK: read. MEMORY: allocate
                          // (a page allocated from MEMORY gets the MEMORY capability's rights, so its W and X
                          // say whether its pages may be mapped writable and executable)
-#define CAP_W      0x02  // PAGE: map writable. BLOCKS: write. ENV: control (map into, registers, start, stop, destroy). CONSOLE: write
+#define CAP_W      0x02  // PAGE: map writable. BLOCKS: write. ENV: control (map into, grant into, registers, start, stop,
+                         // destroy). CONSOLE: write
 #define CAP_X      0x04  // PAGE: map executable. ENV: call it (protected control transfer). CPU: run on it
 #define CAP_GRANT  0x08  // may derive capabilities for other environments (capgrant)
 #define CAP_REVOKE 0x10  // may revoke what was derived from it (caprevoke)
@@ -142,8 +143,8 @@ long capfree(int handle);
 // [first, first+count) must lie inside the source's range and becomes the new
 // capability's range (count 0: the whole range); first and count are ignored for other
 // types. For CAP_MEMORY, quota > 0 gives the new capability a quota of its own of that
-// many pages (at most the source's quota, else E_RANGE), derived from the source's; 0
-// shares the source's quota. quota is ignored for other types. A CAP_CPU derived this way
+// many pages (at most the source's quota, and at most 128 quotas deep, else E_RANGE),
+// derived from the source's; 0 shares the source's quota. quota is ignored for other types. A CAP_CPU derived this way
 // is a share of the source's time (see "the CPU"). The slot in env's table is paid from
 // env's kernel memory (E_NOMEM). Returns the new handle, in env's table (E_FULL if it is
 // full, E_DEAD if env has exited).

@@ -1,7 +1,7 @@
 // CPU time is divided along the derivation tree of CPU capabilities: an environment that
 // gives its CPU to many others shares out its own time, and takes none from its peers.
 // Here a victim and a group of spinners each hold a share of /init's CPU; the group's
-// share is divided among twelve, and the victim still runs about half the time.
+// share is divided among twelve, and the victim still runs about as long as all of them.
 #include "rt.h"
 
 #define SHARED 0x30000000UL
@@ -36,9 +36,11 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     long group_total = 0;
     for (int i = 1; i <= NSPIN; i++) group_total += S->count[i];
     for (int i = 0; i <= NSPIN; i++) wait_child((int)env[i]);
-    // Half and half, give or take a slice or two.
-    EXPECT(S->count[0] * 3 > group_total * 2, 1);
-    EXPECT(group_total * 3 > S->count[0] * 2, 1);
+    // Half and half, give or take (on two harts the twelve may also have the hart the
+    // victim is not on while it runs; round robin over all thirteen would give the victim
+    // a thirteenth of one hart's time, or two thirteenths of two).
+    EXPECT(S->count[0] * 3 > group_total, 1);
+    EXPECT(group_total * 3 > S->count[0], 1);
     printf("cpushare: %s\n", rt_failures() ? "FAILED" : "the victim ran as long as the twelve together");
     return 0;
 }

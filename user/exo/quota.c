@@ -91,6 +91,22 @@ static long attacker(long unused) {
     EXPECT(used(), base);   // the page tables unmapping emptied went back
     printf("quota: %ld page tables, then E_NOMEM; unmapped, all back\n", maps);
 
+    // Quotas derived from quotas: a chain only so deep, since every charge walks it.
+    long q = EXO_BOOT_MEMORY;
+    int depth = 0;
+    for (long r; depth < 1000 && (r = capgrant((int)q, EXO_SELF, CAP_ALL, 0, 0, 8)) >= 0; depth++) q = r;
+    EXPECT(depth < 1000, 1);
+    EXPECT(capgrant((int)q, EXO_SELF, CAP_ALL, 0, 0, 8), E_RANGE);
+    printf("quota: quotas derive %s levels deep at most\n", depth > 100 ? "a hundred-odd" : "FEW");
+
+    // CPU capabilities derived from each other, thousands deep, each a share of the last:
+    // the scheduler walks such a tree without a deep stack (a child runs on the deepest).
+    long cpu = EXO_BOOT_CPU;
+    int chain = 0;
+    for (long r; chain < 20000 && (r = capgrant((int)cpu, EXO_SELF, CAP_ALL, 0, 0, 0)) >= 0; chain++) cpu = r;
+    EXPECT(chain > 1000, 1);
+    for (int i = 0; i < 100; i++) exosched(EXOSCHED_YIELD, 0, 0);
+
     // The right to call the server is not the right to fill its table.
     EXPECT(capgrant(EXO_BOOT_CONSOLE, (int)s->server_for_attacker, CAP_W, 0, 0, 0), E_RIGHTS);
     return rt_failures();

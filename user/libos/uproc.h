@@ -90,3 +90,7 @@ struct uproc {
 #define VPT ((volatile vpte_t *)VPT_VA)
 
 _Static_assert(sizeof(struct uproc) <= PG, "struct uproc must fit its page");
+// The live view (xv6j.view.ExoPart) reads a process's pid and name from its hand-off, as a
+// debugger would, to name environments: moving either means changing ExoPart too.
+_Static_assert(__builtin_offsetof(struct uproc, pid) == 8 && __builtin_offsetof(struct uproc, name) == 1232,
+               "xv6j.view.ExoPart reads pid and name at these offsets");

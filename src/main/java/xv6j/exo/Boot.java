@@ -6,10 +6,11 @@ import java.util.OptionalInt;
 import xv6j.fs.CorruptImageException;
 import xv6j.fs.Fs;
 import xv6j.fs.FsImage;
-import xv6j.tools.Fsck;
+import xv6j.fs.FsckCheck;
 import xv6j.machine.Disk;
 import xv6j.machine.Launcher;
 import xv6j.machine.Machine;
+import xv6j.view.ViewServer;
 
 /**
  * {@code scripts/kernel-exo [options] fs-exo.img} (target/kernel-exo.jar): builds the machine, loads /init
@@ -26,15 +27,20 @@ public final class Boot {
     }
 
     static int run(String[] args, PrintStream err) {
-        return Launcher.run("kernel-exo", args, err, (m, e) -> {
-            String warning = Fsck.bootWarning(m.disk());
+        return Launcher.run("kernel-exo", args, err, (m, opts, e) -> {
+            String warning = FsckCheck.bootWarning(m.disk(), Launcher.toolCommand("fsck", m.disk().path().toString()));
             if (warning != null) e.println("kernel-exo: " + warning);
-            return boot(m, e);
+            return boot(m, opts.viewPort(), e);
         });
     }
 
     /** Loads /init from the machine's disk into a new exokernel and runs it; returns the halt status. */
     public static int boot(Machine m, PrintStream err) throws InterruptedException {
+        return boot(m, -1, err);
+    }
+
+    /** As {@link #boot(Machine, PrintStream)}, with the live view on viewPort (-1: none). */
+    static int boot(Machine m, int viewPort, PrintStream err) throws InterruptedException {
         Exokernel k;
         try {
             k = load(m);
@@ -42,7 +48,12 @@ public final class Boot {
             err.println("kernel-exo: " + e.getMessage());
             return 1;
         }
-        return k.run();
+        ViewServer view = viewPort < 0 ? null : ViewServer.start(k, m, viewPort, "kernel-exo", err);
+        try {
+            return k.run();
+        } finally {
+            if (view != null) view.close();
+        }
     }
 
     /** Why the first environment cannot start; the message is one line for the user. */

@@ -126,6 +126,7 @@ final class Capabilities {
                 doomed.add(d);
                 for (Cap ch = d.firstChild; ch != null; ch = ch.nextSibling) todo.add(ch);
             }
+            k.trace.revoke(c.owner, c, doomed);
             // Leaves first: each is removed with no children left under it.
             for (int i = doomed.size() - 1; i >= 0; i--) remove(doomed.get(i), true);
             return doomed.size();

@@ -81,6 +81,7 @@ final class Environments {
             payer.pays.add(e);
         }
         envs.put(id, e);
+        k.trace.create(parentId, e);
         return e;
     }
 
@@ -155,6 +156,7 @@ final class Environments {
 
     private void destroyNow(Env e, int status, String msg) {
         if (msg != null) k.devices.printf("%s%n", msg);
+        k.trace.exit(e, status, msg);
         k.sched.steal(e.root().innermost());
         k.pct.leave(e);
         for (Cap c : e.caps.all()) k.caps.free(c);

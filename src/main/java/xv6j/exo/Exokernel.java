@@ -40,6 +40,7 @@ public final class Exokernel {
     final ProtectedControlTransfer pct;
     final Upcalls upcalls;
     final Syscalls sys;
+    final Trace trace;
 
     /** Run {@link Invariants} after every this many kernel entries (0: never), and panic if one is broken (tests). */
     private long checkEvery;
@@ -65,6 +66,7 @@ public final class Exokernel {
         this.pct = new ProtectedControlTransfer(this);
         this.upcalls = new Upcalls(this);
         this.sys = new Syscalls(this);
+        this.trace = new Trace(this);
     }
 
     /**
@@ -94,6 +96,7 @@ public final class Exokernel {
     public int run() throws InterruptedException {
         Console console = machine.console();
         console.onQuit(() -> halt(0));
+        console.attach(new View(this));
         Thread[] threads = new Thread[cpus.length];
         for (Cpu c : cpus) {
             threads[c.id] = Thread.ofPlatform().name("exo-cpu" + c.id).start(() -> {
@@ -234,11 +237,34 @@ public final class Exokernel {
         }
     }
 
+    /** What the kernel holds now, taken under its lock: a read-only copy (the monitor, tests, tools). */
+    public Snapshot snapshot() {
+        return Snapshot.take(this, 0, 0);
+    }
+
     /** The environment with this id, if it is still known (tests, boot). */
     public Env env(int id) {
         lock.lock();
         try {
             return envs.get(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The kernel at this moment, read-only (the live view, tests), with [peekVa,
+     * peekVa+peekLen) of every live environment's memory: see {@link Snapshot}.
+     */
+    public Snapshot snapshot(long peekVa, int peekLen) {
+        return Snapshot.take(this, peekVa, peekLen);
+    }
+
+    /** Keeps a record of the kernel's last events from now on, for snapshots (the live view). */
+    public void traceEvents() {
+        lock.lock();
+        try {
+            trace.start();
         } finally {
             lock.unlock();
         }

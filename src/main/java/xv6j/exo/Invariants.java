@@ -31,7 +31,8 @@ import xv6j.machine.PageTable;
  * from it, and no more than its limit.</li>
  * <li>Environments: each live one's records are its capabilities and mappings, in as many
  * pages as they need; it is paid for by a live memory capability that lists it; some
- * other environment names it (the first excepted). An exited one holds nothing.</li>
+ * other environment names it (the first excepted). An exited one holds nothing, not even
+ * its registers.</li>
  * <li>Calls: caller and callee point at each other; a call's saved activation exists
  * exactly while the callee serves; a waiting caller is in its callee's queue once, and no
  * one is in two; the activation that made a call or waits to is the one current, so only
@@ -92,6 +93,7 @@ public final class Invariants {
                 if (e.caller != null || e.callee != null || e.own != null || e.waitingOn != null || !e.waiters.isEmpty())
                     bad.add(e + ": exited but still takes part in a call");
                 if (e.refs == 0) bad.add(e + ": exited and unnamed but not forgotten");
+                for (long v : e.cur.regs.x) if (v != 0) bad.add(e + ": exited, but its registers are still there to be read");
                 continue;
             }
             checkAddressSpace(k, e, ptSeen, mapSeen, bad);
@@ -157,11 +159,9 @@ public final class Invariants {
             if (pages.charged[i] != e.quota) bad.add(String.format("%s: table page 0x%x charged elsewhere", e, pa));
         });
         if (tables[0] != e.ptPages) bad.add(e + ": " + tables[0] + " table pages in its tree, " + e.ptPages + " counted");
-        Map<Integer, Integer> leafCounts = new HashMap<>();
         int[] leaves = {0};
         e.pt.forEachLeaf(e.pagetable, (va, ptePa, pte) -> {
             leaves[0]++;
-            leafCounts.merge(pages.indexOfPa(ptePa), 1, Integer::sum);
             long ppn = pte >>> 10;
             Supplier<String> at = () -> String.format("%s va 0x%x", e, va);
             if (va >= EXO_UTOP) bad.add(at.get() + ": mapped at or above EXO_UTOP");
@@ -188,11 +188,14 @@ public final class Invariants {
                 bad.add(at.get() + ": maps a page of the kernel's");
         });
         if (leaves[0] != e.mappings.size()) bad.add(e + ": " + leaves[0] + " leaves but " + e.mappings.size() + " mapping records");
-        // Leaf tables: their counts are their valid entries, and none is kept empty.
+        // Tables below the root: their counts are their valid entries, and none is kept empty.
         e.pt.forEachTablePage(e.pagetable, pa -> {
+            if (pa == e.pagetable) return;
             int i = pages.indexOfPa(pa);
-            int want = leafCounts.getOrDefault(i, 0);
-            if (pages.leafEntries[i] != want) bad.add(String.format("%s: table page 0x%x has %d entries, %d counted", e, pa, want, pages.leafEntries[i]));
+            int want = 0;
+            for (int j = 0; j < PageTable.ENTRIES; j++) if ((k.mem.load64(pa + 8L * j) & PageTable.PTE_V) != 0) want++;
+            if (pages.entries[i] != want) bad.add(String.format("%s: table page 0x%x has %d entries, %d counted", e, pa, want, pages.entries[i]));
+            if (want == 0) bad.add(String.format("%s: table page 0x%x is empty but kept", e, pa));
         });
     }
 
@@ -277,12 +280,19 @@ public final class Invariants {
     /** Every live CPU capability hangs from the root of the CPU's shares; round-robin cursors name children. */
     private static void checkCpuTree(Exokernel k, List<String> bad) {
         Cap top = k.sched.cpuTop;
+        Set<Cap> inTree = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        inTree.add(top);
         for (Env e : k.envs.values()) {
             for (Cap c : e.caps.all()) {
                 if (c.type != CAP_CPU) continue;
+                List<Cap> path = new ArrayList<>();
                 Cap x = c;
-                for (int hops = 0; x != null && x != top && hops < 100_000; hops++) x = x.parent;
-                if (x != top) bad.add(e + " handle " + c.handle + ": a CPU capability outside the tree of shares");
+                for (int hops = 0; x != null && !inTree.contains(x) && hops < 1_000_000; hops++) {
+                    path.add(x);
+                    x = x.parent;
+                }
+                if (x == null || !inTree.contains(x)) bad.add(e + " handle " + c.handle + ": a CPU capability outside the tree of shares");
+                else inTree.addAll(path);
                 if (c.rr != null && c.rr.parent != c) bad.add(e + " handle " + c.handle + ": its round robin names no child");
             }
         }

@@ -24,8 +24,10 @@ final class Pages {
     /** Per page: the environment whose page table (or kernel records) it holds, 0 if none. */
     final int[] ptOwner;
     final int[] recOwner;
-    /** Per page-table page: its valid entries, while it is a leaf table (level 0). */
-    final int[] leafEntries;
+    /** Per page-table page below a root: its valid entries (it goes back when they are none). */
+    final int[] entries;
+    /** Free pages known to hold only zeros (page tables freed empty): no need to clear them again. */
+    private final BitSet zeroed = new BitSet();
     /** Per page in use: the quota it is charged to. */
     final Quota[] charged;
 
@@ -37,7 +39,7 @@ final class Pages {
         this.mapRefs = new int[npages];
         this.ptOwner = new int[npages];
         this.recOwner = new int[npages];
-        this.leafEntries = new int[npages];
+        this.entries = new int[npages];
         this.charged = new Quota[npages];
         free.set(0, npages);
     }
@@ -90,7 +92,8 @@ final class Pages {
         if (!q.charge(1)) return false;
         free.clear(i);
         charged[i] = q;
-        mem.fill(pa(ppn), PageTable.PGSIZE, (byte) 0);
+        if (!zeroed.get(i)) mem.fill(pa(ppn), PageTable.PGSIZE, (byte) 0);
+        zeroed.clear(i);
         return true;
     }
 
@@ -106,10 +109,11 @@ final class Pages {
         long pa = pa(basePpn + i);
         if (table) {
             ptOwner[i] = envId;
-            mem.fill(pa, PageTable.PGSIZE, (byte) 0);
+            if (!zeroed.get(i)) mem.fill(pa, PageTable.PGSIZE, (byte) 0);
         } else {
             recOwner[i] = envId;
         }
+        zeroed.clear(i);
         return pa;
     }
 
@@ -117,9 +121,15 @@ final class Pages {
     void freeKernel(long pa) {
         int i = indexOfPa(pa);
         if (ptOwner[i] == 0 && recOwner[i] == 0) throw new IllegalStateException("not a kernel page: 0x" + Long.toHexString(pa));
-        if (leafEntries[i] != 0) throw new IllegalStateException("freeing a page table still in use: 0x" + Long.toHexString(pa));
+        if (entries[i] != 0) throw new IllegalStateException("freeing a page table still in use: 0x" + Long.toHexString(pa));
         ptOwner[i] = recOwner[i] = 0;
         release(i);
+    }
+
+    /** A page table that lost its last entry goes back: all zeros, it need not be cleared when next taken. */
+    void freeEmptyTable(long pa) {
+        freeKernel(pa);
+        zeroed.set(indexOfPa(pa));
     }
 
     void capRef(long ppn) {

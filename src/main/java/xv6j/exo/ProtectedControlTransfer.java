@@ -2,6 +2,8 @@ package xv6j.exo;
 
 import static xv6j.exo.ExoAbi.*;
 
+import java.util.ArrayDeque;
+
 /**
  * Protected control transfer (Aegis): a call into another environment at the entry it
  * registered, on the caller's CPU and time slice, with six arguments and six results in
@@ -57,6 +59,7 @@ final class ProtectedControlTransfer {
         s.cur = a;
         s.caller = c;
         c.callee = s;
+        k.trace.pctCall(c, s);
         k.sched.kick();
     }
 
@@ -74,6 +77,7 @@ final class ProtectedControlTransfer {
             c.cur.calling = null;
             s.caller = null;
         }
+        k.trace.pctReturn(s, c);
         s.cur = s.own;
         s.own = null;
         k.events.raise(s, EV_PCT);
@@ -124,20 +128,29 @@ final class ProtectedControlTransfer {
         k.sched.kick();
     }
 
-    /** If s is free and callers wait, starts the first one's call. */
+    /**
+     * If s is free and callers wait, starts the first one's call. A caller it refuses is
+     * free itself then, and its own callers are served in turn (a list, not recursion:
+     * such chains can be long).
+     */
     void serveWaiters(Env s) {
-        while (!s.exited && !s.dying && !busy(s) && !s.waiters.isEmpty()) {
-            Env w = s.waiters.poll();
-            w.waitingOn = null;
-            w.waitCap = null;
-            if (!accepts(s, w)) {
-                w.cur.calling = null;
-                w.cur.regs.x[A0] = E_REFUSED;
-                serveWaiters(w);
-                k.sched.kick();
-                continue;
+        ArrayDeque<Env> free = new ArrayDeque<>();
+        free.add(s);
+        while (!free.isEmpty()) {
+            Env x = free.poll();
+            while (!x.exited && !x.dying && !busy(x) && !x.waiters.isEmpty()) {
+                Env w = x.waiters.poll();
+                w.waitingOn = null;
+                w.waitCap = null;
+                if (!accepts(x, w)) {
+                    w.cur.calling = null;
+                    w.cur.regs.x[A0] = E_REFUSED;
+                    free.add(w);
+                    k.sched.kick();
+                    continue;
+                }
+                startCall(w, x);
             }
-            startCall(w, s);
         }
     }
 }

@@ -12,7 +12,12 @@ package xv6j.exo;
  * to it remain: they are uncharged from it, and its ancestors, when they are freed.
  */
 final class Quota {
+    /** How deep quotas may be derived: each charge walks the chain up to all of RAM. */
+    static final int MAX_DEPTH = 128;
+
     final Quota parent;
+    /** Its place in the chain: 0 for all of RAM. */
+    final int depth;
     /** Pages that may be charged to it, its sub-quotas' charges included. */
     final long limit;
     /** Pages charged to it now, its sub-quotas' charges included. */
@@ -21,6 +26,7 @@ final class Quota {
     Quota(Quota parent, long limit) {
         this.parent = parent;
         this.limit = limit;
+        this.depth = parent == null ? 0 : parent.depth + 1;
     }
 
     /** True if n more pages may be charged: to it and to every ancestor. */

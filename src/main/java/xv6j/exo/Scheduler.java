@@ -2,6 +2,7 @@ package xv6j.exo;
 
 import static xv6j.exo.ExoAbi.*;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import xv6j.machine.Clock;
@@ -88,35 +89,59 @@ final class Scheduler {
         return whoToRun(root) == root && (c.helping || root.runCap() != null);
     }
 
-    /** The root to run in the next turn, round robin down the tree of CPU capabilities; null if none can run. */
-    private Env pick() {
-        return pickFrom(cpuTop);
+    /**
+     * One level of the walk down the tree of CPU capabilities: a capability's round, its
+     * members being its holder's thread (pos null) and each capability derived from it, in
+     * order, starting where its last round stopped (cap.rr).
+     */
+    private static final class Round {
+        final Cap cap;
+        final Cap start;
+        Cap pos;
+        boolean begun;
+
+        Round(Cap cap) {
+            this.cap = cap;
+            this.start = this.pos = cap.rr;
+        }
+
+        /** The member after pos. */
+        Cap next() {
+            return pos == null ? cap.firstChild : pos.nextSibling;
+        }
     }
 
     /**
-     * The next turn of capability c: its holder's thread, then each derived capability's
-     * share, in order, starting where the last round stopped. A member that cannot run
-     * passes its turn on.
+     * The root to run in the next turn, round robin down the tree of CPU capabilities: at
+     * each capability its holder's thread, then each derived capability's share, in turn;
+     * a member that cannot run passes its turn on. Null if none can run. (A walk with a
+     * stack of its own: the tree may be as deep as an environment's quota allows.)
      */
-    private Env pickFrom(Cap c) {
-        Cap start = c.rr; // null: the holder first
-        Cap pos = start;
-        do {
-            Env r;
-            if (pos == null) {
-                Env holder = c.owner;
-                r = holder != null && holder.runCap() == c ? whoToRun(holder) : null;
-                if (r != null) turnOf = holder;
-            } else {
-                r = pickFrom(pos);
+    private Env pick() {
+        ArrayDeque<Round> path = new ArrayDeque<>();
+        path.push(new Round(cpuTop));
+        while (!path.isEmpty()) {
+            Round r = path.peek();
+            if (r.begun && r.pos == r.start) { // the whole round, and no one could run
+                path.pop();
+                if (!path.isEmpty()) path.peek().pos = path.peek().next();
+                continue;
             }
-            Cap next = pos == null ? c.firstChild : pos.nextSibling;
-            if (r != null) {
-                c.rr = next;
-                return r;
+            r.begun = true;
+            if (r.pos != null) {
+                path.push(new Round(r.pos)); // the share of the capability derived
+                continue;
             }
-            pos = next;
-        } while (pos != start);
+            Env holder = r.cap.owner;
+            Env run = holder != null && holder.runCap() == r.cap ? whoToRun(holder) : null;
+            if (run == null) {
+                r.pos = r.next();
+                continue;
+            }
+            turnOf = holder;
+            for (Round level : path) level.cap.rr = level.next(); // each round goes on after this turn
+            return run;
+        }
         return null;
     }
 

@@ -44,7 +44,13 @@ final class SecureBindings {
     long map(Env target, long va, Cap page, int perm) {
         Mapping old = target.mappings.get(va);
         if (old == null && !k.envs.reserveRecords(target, 1)) return E_NOMEM;
+        int tables = target.ptPages;
         long ptePa = target.pt.walk(target.pagetable, va, true);
+        if (target.ptPages != tables) {
+            // A new leaf table (and perhaps the table above it): one more entry in that one.
+            long mid = PageTable.pte2pa(mem.load64(target.pagetable + 8L * PageTable.px(2, va)));
+            if (ptePa != 0) k.pages.entries[k.pages.indexOfPa(mid)]++;
+        }
         if (ptePa == 0) {
             prune(target, va); // tables the walk made before it failed
             k.envs.trimRecords(target);
@@ -55,7 +61,7 @@ final class SecureBindings {
             forget(old);
         } else {
             k.envs.addRecord(target);
-            k.pages.leafEntries[k.pages.indexOfPa(ptePa)]++;
+            k.pages.entries[k.pages.indexOfPa(ptePa)]++;
         }
         long flags = PageTable.PTE_V | PageTable.PTE_U | PageTable.PTE_A;
         if ((perm & MAP_R) != 0) flags |= PageTable.PTE_R;
@@ -86,7 +92,7 @@ final class SecureBindings {
         mem.store64(ptePa, 0);
         forget(m);
         k.envs.dropRecord(e);
-        if (--k.pages.leafEntries[k.pages.indexOfPa(ptePa)] == 0) prune(e, m.va());
+        if (--k.pages.entries[k.pages.indexOfPa(ptePa)] == 0) prune(e, m.va());
     }
 
     /** A mapping's record goes and its translation leaves every TLB; its entry is the caller's business. */
@@ -120,11 +126,12 @@ final class SecureBindings {
         long midPte = mem.load64(midEntry);
         if ((midPte & PageTable.PTE_V) != 0) {
             long leaf = PageTable.pte2pa(midPte);
-            if (k.pages.leafEntries[k.pages.indexOfPa(leaf)] != 0) return;
+            if (k.pages.entries[k.pages.indexOfPa(leaf)] != 0) return;
             mem.store64(midEntry, 0);
+            k.pages.entries[k.pages.indexOfPa(mid)]--;
             retire(e, leaf);
         }
-        for (int i = 0; i < PageTable.ENTRIES; i++) if ((mem.load64(mid + 8L * i) & PageTable.PTE_V) != 0) return;
+        if (k.pages.entries[k.pages.indexOfPa(mid)] != 0) return;
         mem.store64(top, 0);
         retire(e, mid);
     }
@@ -153,7 +160,7 @@ final class SecureBindings {
             }
         }
         shot.clear();
-        for (long pa : emptied) k.pages.freeKernel(pa);
+        for (long pa : emptied) k.pages.freeEmptyTable(pa);
         emptied.clear();
     }
 }

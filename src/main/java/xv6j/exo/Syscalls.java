@@ -197,7 +197,7 @@ final class Syscalls {
         Quota q = s.quota;
         if (s.type == CAP_MEMORY && quota != 0) {
             if (quota < 0) throw fail(E_INVAL);
-            if (quota > s.quota.limit) throw fail(E_RANGE);
+            if (quota > s.quota.limit || s.quota.depth >= Quota.MAX_DEPTH) throw fail(E_RANGE);
             q = new Quota(s.quota, quota);
         }
         if (t.caps.full()) throw fail(E_FULL);
@@ -238,6 +238,7 @@ final class Syscalls {
                     c.yield = true;
                     c.next = t;
                 }
+                k.trace.yieldTo(e, t);
                 return 0;
             }
             case EXOSCHED_SLICE -> {

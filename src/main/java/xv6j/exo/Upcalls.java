@@ -33,6 +33,7 @@ final class Upcalls {
                     e.id, e.upcallStack, cause, a.regs.pc, tval));
             return false;
         }
+        k.trace.upcall(e, kind, cause, tval);
         a.inHandler = true;
         a.regs.pc = e.upcallHandler;
         a.regs.x[SP] = frame;

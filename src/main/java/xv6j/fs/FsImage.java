@@ -145,6 +145,19 @@ public final class FsImage {
     }
 
     /** Data blocks the bitmap marks free. */
+    /**
+     * How the disk's blocks are used, for the console's monitor: the free and total data
+     * blocks of its file system (as the log would leave them), and the blocks after it.
+     */
+    public static xv6j.machine.KernelView.Blocks blockUse(Disk disk) {
+        try {
+            FsImage fs = open(disk).replayed();
+            return new xv6j.machine.KernelView.Blocks(fs.freeBlocks(), fs.superBlock().nblocks(), disk.blocks() - fs.superBlock().size());
+        } catch (CorruptImageException e) {
+            throw new IllegalStateException("the disk's file system cannot be read: " + e.getMessage());
+        }
+    }
+
     public int freeBlocks() {
         int free = 0;
         byte[] bm = null;

@@ -1,8 +1,9 @@
 package xv6j.kernel;
 
 import java.io.PrintStream;
+import xv6j.fs.FsckCheck;
 import xv6j.machine.Launcher;
-import xv6j.tools.Fsck;
+import xv6j.view.ViewServer;
 
 /**
  * {@code scripts/kernel [options] fs.img} (target/kernel.jar): builds the machine and boots xv6 on it,
@@ -17,10 +18,16 @@ public final class Boot {
     }
 
     static int run(String[] args, PrintStream err) {
-        return Launcher.run("kernel", args, err, (m, e) -> {
-            String warning = Fsck.bootWarning(m.disk());
+        return Launcher.run("kernel", args, err, (m, opts, e) -> {
+            String warning = FsckCheck.bootWarning(m.disk(), Launcher.toolCommand("fsck", m.disk().path().toString()));
             if (warning != null) e.println("kernel: " + warning);
-            return new Kernel(m).run();
+            Kernel k = new Kernel(m);
+            ViewServer view = opts.viewPort() < 0 ? null : ViewServer.start(k, m, opts.viewPort(), "kernel", e);
+            try {
+                return k.run();
+            } finally {
+                if (view != null) view.close();
+            }
         });
     }
 }

@@ -1,6 +1,8 @@
 package xv6j.kernel;
 
+import java.util.BitSet;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import xv6j.machine.PhysicalMemory;
 
 /**
@@ -44,6 +46,21 @@ public final class KAlloc {
         try {
             if (nfree == free.length) throw new KernelPanic("kfree: more pages freed than exist");
             free[nfree++] = PhysicalMemory.pageIndex(pa);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Calls f with the free pages (by page index) while no page is allocated or freed, and
+     * returns what it returns: the live view's consistent picture of who holds what.
+     */
+    <T> T frozen(Function<BitSet, T> f) {
+        lock.lock();
+        try {
+            BitSet set = new BitSet(free.length);
+            for (int i = 0; i < nfree; i++) set.set(free[i]);
+            return f.apply(set);
         } finally {
             lock.unlock();
         }

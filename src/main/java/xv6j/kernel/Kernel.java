@@ -211,6 +211,15 @@ public final class Kernel {
         machine.console().flush();
     }
 
+    /** The kernel at this moment, read-only (the live view, tests): see {@link Snapshot}. */
+    public Snapshot snapshot() {
+        return Snapshot.take(this);
+    }
+
+    Machine machine() {
+        return machine;
+    }
+
     /** Free physical pages (tests, the monitor). */
     public int freePages() {
         return kalloc.freePages();

@@ -22,6 +22,11 @@ final class Pipe {
     private final Object readChan = new Object();
     private final Object writeChan = new Object();
 
+    /** "pipe read" or "pipe write" if chan is one of this pipe's sleep channels, else null (the live view). */
+    String channelName(Object chan) {
+        return chan == readChan ? "pipe read" : chan == writeChan ? "pipe write" : null;
+    }
+
     private Pipe(Kernel k) {
         this.k = k;
     }

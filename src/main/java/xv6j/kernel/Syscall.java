@@ -30,18 +30,30 @@ final class Syscall {
     /** xv6j's own: the caller is the console's interactive shell (see ConsoleDevice). */
     static final int SYS_INTERACTIVE = 22;
 
+    /** Numbers counted one by one for the live view (others count as 0). */
+    static final int NSYSCALL = 32;
+
     private final Kernel k;
     private final SysProc sysProc;
     private final SysFile sysFile;
+    /**
+     * Calls made, per hart and by number (0 for numbers that are no call), for the live
+     * view. Each hart counts in an array of its own, padded so that two harts never write
+     * the same cache line; readers add them up without a lock.
+     */
+    private final long[][] counts;
+    private static final int PAD = 8;
 
     Syscall(Kernel k) {
         this.k = k;
         this.sysProc = new SysProc(k);
         this.sysFile = new SysFile(k);
+        this.counts = new long[k.machine().harts().length][PAD + NSYSCALL + PAD];
     }
 
     void syscall(Proc p) {
         int num = (int) p.trapframe.x[TrapFrame.A7];
+        counts[p.cpu.id][PAD + (num > 0 && num < NSYSCALL ? num : 0)]++;
         long r = switch (num) {
             case SYS_FORK -> sysProc.fork(p);
             case SYS_EXIT -> sysProc.exit(p);
@@ -71,6 +83,42 @@ final class Syscall {
             default -> unknown(p, num);
         };
         p.trapframe.x[TrapFrame.A0] = r;
+    }
+
+    /** Calls made so far by number, all harts together (0: numbers that are no call). */
+    long[] counts() {
+        long[] sum = new long[NSYSCALL];
+        for (long[] c : counts) for (int i = 0; i < NSYSCALL; i++) sum[i] += c[PAD + i];
+        return sum;
+    }
+
+    /** xv6's name for call num, or null. */
+    static String name(int num) {
+        return switch (num) {
+            case SYS_FORK -> "fork";
+            case SYS_EXIT -> "exit";
+            case SYS_WAIT -> "wait";
+            case SYS_PIPE -> "pipe";
+            case SYS_READ -> "read";
+            case SYS_KILL -> "kill";
+            case SYS_EXEC -> "exec";
+            case SYS_FSTAT -> "fstat";
+            case SYS_CHDIR -> "chdir";
+            case SYS_DUP -> "dup";
+            case SYS_GETPID -> "getpid";
+            case SYS_SBRK -> "sbrk";
+            case SYS_SLEEP -> "sleep";
+            case SYS_UPTIME -> "uptime";
+            case SYS_OPEN -> "open";
+            case SYS_WRITE -> "write";
+            case SYS_MKNOD -> "mknod";
+            case SYS_UNLINK -> "unlink";
+            case SYS_LINK -> "link";
+            case SYS_MKDIR -> "mkdir";
+            case SYS_CLOSE -> "close";
+            case SYS_INTERACTIVE -> "interactive";
+            default -> null;
+        };
     }
 
     private long unknown(Proc p, int num) {

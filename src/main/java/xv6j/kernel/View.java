@@ -3,7 +3,6 @@ package xv6j.kernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import xv6j.fs.CorruptImageException;
 import xv6j.fs.FsImage;
 import xv6j.machine.KernelView;
 import xv6j.machine.PhysicalMemory;
@@ -74,12 +73,6 @@ final class View implements KernelView {
 
     @Override
     public Blocks blocks() {
-        try {
-            FsImage fs = FsImage.open(k.disk()).replayed();
-            long size = fs.superBlock().size();
-            return new Blocks(fs.freeBlocks(), fs.superBlock().nblocks(), k.disk().blocks() - size);
-        } catch (CorruptImageException e) {
-            throw new IllegalStateException("the disk's file system cannot be read: " + e.getMessage());
-        }
+        return FsImage.blockUse(k.disk());
     }
 }

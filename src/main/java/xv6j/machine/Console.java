@@ -36,6 +36,8 @@ public final class Console implements AutoCloseable {
     private final BlockingQueue<byte[]> lines = new LinkedBlockingQueue<>();
     private volatile boolean ended;
     private volatile Runnable quitHandler = () -> {};
+    /** Sees every byte written (the live view keeps the last lines), or null. */
+    private volatile Tap tap;
     private Thread reader;
     /** The last byte written ('\n' before any): close ends an unfinished line. */
     private int lastOut = '\n';
@@ -93,9 +95,23 @@ public final class Console implements AutoCloseable {
 
     // ---- output ----
 
+    /** Something that sees the console's output as well as the terminal. */
+    @FunctionalInterface
+    public interface Tap {
+        /** b[off..off+len) was written (the caller's buffer: copy what is kept). */
+        void wrote(byte[] b, int off, int len);
+    }
+
+    /** Shows every byte written from now on to t as well (one tap; null for none). */
+    public void tap(Tap t) {
+        this.tap = t;
+    }
+
     public void write(byte[] b, int off, int len) {
         try {
             synchronized (out) {
+                Tap t = tap;
+                if (t != null) t.wrote(b, off, len);
                 if (monitor != null) {
                     // The monitor has the terminal: the machine's output waits for it.
                     int keep = (int) Math.min(len, Math.max(0, HELD_MAX - held.size()));

@@ -19,7 +19,7 @@ public final class Decoder {
      * last halfword of its page, its upper half is on another page (perhaps not mapped):
      * the result is {@link Op#CROSS} and the interpreter fetches the rest itself.
      */
-    static long decodeAt(ByteBuffer ram, int i, boolean lastSlotOfPage) {
+    public static long decodeAt(ByteBuffer ram, int i, boolean lastSlotOfPage) {
         int low = (short) PhysicalMemory.I16.get(ram, i) & 0xffff;
         if ((low & 3) != 3) return decode16(low);
         if (lastSlotOfPage) return pack(Op.CROSS, 2, 0, 0, 0, low);

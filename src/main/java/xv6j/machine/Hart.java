@@ -8,6 +8,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.function.LongUnaryOperator;
+import xv6j.machine.jit.Engine;
+import xv6j.machine.jit.Region;
+import xv6j.machine.jit.Translator;
 
 /**
  * A RISC-V RV64GC hart running user-mode code. The kernel (Java) plays supervisor mode:
@@ -28,6 +31,12 @@ import java.util.function.LongUnaryOperator;
  * {@link #run}, translates pc, finds the decoded page, and does what the inner loop left
  * ({@link #step}), where calls cost nothing that matters. Traps are returned values;
  * nothing is thrown.
+ *
+ * <p>Code that turns hot is translated to JVM bytecode (package {@code xv6j.machine.jit})
+ * and {@link #run} enters it where the translator marked a region's first instruction
+ * ({@link Op#ENTER}); compiled code returns at an instruction boundary, exactly as the
+ * interpreter would stand there. {@link #setEngine} chooses per hart whether it does:
+ * a debugger sets {@link Engine#INTERPRETER} to see every instruction.
  */
 public final class Hart {
     /** CSR numbers (Zicsr, Zicntr, F). */
@@ -59,7 +68,9 @@ public final class Hart {
     private long reservedValue;
 
     // A fault found by a slow path, for run to turn into a Trap.
-    private Trap.Cause faultCause;
+    Trap.Cause faultCause;
+    /** Set by a compiled load's slow path when it faulted (see CompiledAccess); the region clears it. */
+    boolean jitFault;
     private long faultTval;
 
     /**
@@ -71,9 +82,15 @@ public final class Hart {
 
     // What executePage reads, as fields rather than locals: a deoptimization point then
     // needs only this, not a copy of each, which leaves the JIT registers to spare.
-    private final ByteBuffer ram;
-    private final Object[] decoded;
-    private final long[] loadTlb, storeTlb;
+    // Compiled code (a Region, in this package) reads them too.
+    final ByteBuffer ram;
+    final Object[] decoded;
+    final long[] loadTlb, storeTlb;
+
+    /** How this hart runs code; read once per {@link #run}. */
+    private volatile Engine engine = Engine.fromSystemProperty();
+    /** The translator shared by every hart on this memory. */
+    private final Translator translator;
 
     public Hart(int id, PhysicalMemory mem) {
         this.id = id;
@@ -83,8 +100,18 @@ public final class Hart {
         this.decoded = mem.decoded;
         this.loadTlb = mmu.loadTlb;
         this.storeTlb = mmu.storeTlb;
+        this.translator = mem.translator;
         Arrays.fill(crossPage, Decoded.pack(Op.END, 0, 0, 0, 0, 0));
     }
+
+    /**
+     * Chooses how this hart runs code from its next {@link #run} on: {@link Engine#INTERPRETER}
+     * forces interpretation (a debugger's breakpoints, single steps and watchpoints then see
+     * every instruction); the others let it enter compiled code. Thread-safe.
+     */
+    public void setEngine(Engine engine) { this.engine = java.util.Objects.requireNonNull(engine); }
+
+    public Engine engine() { return engine; }
 
     /**
      * Thread-safe: makes a running {@link #run} return TIMER_INTERRUPT soon (within
@@ -114,10 +141,22 @@ public final class Hart {
      */
     static final int CHUNK = 1024;
 
+    /**
+     * Instructions compiled code may run before {@link #run} looks again for an interrupt
+     * request: a region's loop checks nothing but its budget.
+     */
+    static final int JIT_CHUNK = 1 << 14;
+
     /** What executePage returns when a jump left the page for {@link #jumpTarget}. */
     private static final int LEFT_PAGE = Integer.MIN_VALUE;
-    /** Set by executePage when it returns: the budget it left, and where a jump off the page went. */
-    private int pageLeft;
+    /**
+     * Set by executePage and by compiled code when they return: the budget they left;
+     * and where a jump off the page went (executePage) or why a region stopped ({@link Region#JUMP} ...).
+     */
+    int pageLeft;
+    int jitExit;
+    /** Where {@link #runAlone} left pc. */
+    private long alonePc;
     private long jumpTarget;
     /**
      * The virtual address of the page (of slot 0) executePage runs. A field rather than a
@@ -141,9 +180,15 @@ public final class Hart {
         final Object[] decoded = mem.decoded;
         final long[] fetchTlb = mmu.fetchTlb;
         final long ctx = mmu.ctxKey;
+        final Engine engine = this.engine;
+        final Translator jit = engine == Engine.INTERPRETER ? null : translator;
+        final boolean eager = engine == Engine.EAGER;
         x[0] = 0;
         long pc = this.pc;
         long n = 0;
+        // After compiled code stopped short of a block its budget did not cover, the
+        // interpreter runs the rest of that budget: no region is entered before n gets here.
+        long interpretTo = 0;
         Trap trap;
         loop:
         while (true) {
@@ -159,15 +204,37 @@ public final class Hart {
             }
             final long pageVa = pc & ~0xfffL;
             final int base = (int) (pageVa + fetchTlb[ti + 1]);
-            long[] code = (long[]) decoded[base >>> 12];
+            final int page = base >>> 12;
+            long[] code = (long[]) decoded[page];
             if (code == null) {
                 code = Decoded.newPage();
                 VarHandle.releaseFence(); // another hart must not see the page before its END words
-                decoded[base >>> 12] = code;
+                decoded[page] = code;
             }
-            int chunk = (int) Math.min(budget - n, CHUNK);
-            int stop = executePage(code, (int) (pc & 0xfff) >>> 1, pageVa, chunk);
+            int slot = (int) (pc & 0xfff) >>> 1;
+            if (jit != null && n >= interpretTo) {
+                long d = code[slot];
+                if (Decoded.op(d) == Op.ENTER) {
+                    Region r = jit.region(page, code, slot);
+                    if (r != null) {
+                        int chunk = (int) Math.min(budget - n, JIT_CHUNK);
+                        pc = r.run(this, pageVa, page, slot, chunk);
+                        n += chunk - pageLeft;
+                        if (jitExit == Region.JUMP && (pc & ~0xfffL) == pageVa) jit.hopped(page, code, d, slot, (int) (pc & 0xfff) >>> 1, eager);
+                        // The interpreter does what compiled code left: the instruction at
+                        // pc (STEP), or the rest of a budget too short for the next block.
+                        if (jitExit == Region.STEP) interpretTo = n + 1;
+                        else if (jitExit == Region.BUDGET) interpretTo = n + pageLeft;
+                        continue;
+                    }
+                } else if (jit.hot(page, eager) && jit.compile(page, code, slot)) {
+                    continue; // enter it
+                }
+            }
+            int chunk = (int) Math.min(Math.min(budget - n, CHUNK), interpretTo > n ? interpretTo - n : CHUNK);
+            int stop = executePage(code, slot, pageVa, chunk);
             n += chunk - pageLeft;
+            if (jit != null) jit.interpreted(page, chunk - pageLeft);
             if (stop == LEFT_PAGE) {
                 pc = jumpTarget;
                 continue;
@@ -184,17 +251,16 @@ public final class Hart {
                         trap = fault(pc);
                         break loop;
                     }
-                    // Run it alone, from a page of its own whose slot 0 is at pc (see crossPage).
-                    crossPage[0] = d = Decoder.decode32((int) whole);
-                    stop = executePage(crossPage, 0, pc, 1);
-                    n += 1 - pageLeft;
-                    if (stop == LEFT_PAGE) pc = jumpTarget;
-                    else if (pageLeft == 0) pc += (long) stop << 1;
-                    else if ((trap = step(d, pc, n)) != null) break loop;
-                    else {
-                        n++;
-                        pc += 4;
-                    }
+                    if ((trap = runAlone(Decoder.decode32((int) whole), pc, n)) != null) break loop;
+                    n++;
+                    pc = alonePc;
+                }
+                case Op.ENTER -> {
+                    if (jit != null && n >= interpretTo) continue; // the loop enters the region
+                    // Compiled code is not for now: run what the marked word stood for.
+                    if ((trap = runAlone(translator.original(page, code, stop), pc, n)) != null) break loop;
+                    n++;
+                    pc = alonePc;
                 }
                 default -> {
                     // executePage stopped here at a slot it found undecoded, and another hart
@@ -210,6 +276,27 @@ public final class Hart {
         this.instret += n;
         clearReservation();
         return trap;
+    }
+
+    /**
+     * Runs the one instruction d, at pc, from a page of its own whose slot 0 is at pc (see
+     * {@link #crossPage}), so whatever slot it jumps or falls through to, relative to its
+     * own pc, leaves to the right pc: for an instruction whose word is not on its page
+     * (one that crosses pages, one under a region's entry mark).
+     *
+     * @return null when it retired, with {@link #alonePc} the next pc; else its trap
+     */
+    private Trap runAlone(long d, long pc, long retired) {
+        crossPage[0] = d;
+        int stop = executePage(crossPage, 0, pc, 1);
+        if (stop == LEFT_PAGE) alonePc = jumpTarget;
+        else if (pageLeft == 0) alonePc = pc + ((long) stop << 1);
+        else {
+            Trap t = step(d, pc, retired);
+            if (t != null) return t;
+            alonePc = pc + 2L * Decoded.halfwords(d);
+        }
+        return null;
     }
 
     /**
@@ -455,6 +542,16 @@ public final class Hart {
             default -> throw new IllegalStateException("bad decoded word " + Decoded.toString(d));
         }
         return null;
+    }
+
+    /**
+     * For compiled code after a slow-path {@link #load}: whether it faulted, forgetting the
+     * fault (the interpreter runs the instruction again and raises it).
+     */
+    boolean takeFault() {
+        boolean f = faultCause != null;
+        faultCause = null;
+        return f;
     }
 
     /** Turns the recorded fault into a Trap at pc and clears it. */

@@ -3,6 +3,7 @@ package xv6j.machine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -18,8 +19,11 @@ public final class Launcher {
     /** A kernel: boots on a machine and runs until it halts. */
     @FunctionalInterface
     public interface Kernel {
-        /** Returns the exit status; reports its own boot failures as one line on err. */
-        int boot(Machine m, PrintStream err) throws InterruptedException;
+        /**
+         * Returns the exit status; reports its own boot failures as one line on err. opts is
+         * the command line, for what concerns the kernel rather than the machine (--view).
+         */
+        int boot(Machine m, MachineOptions opts, PrintStream err) throws InterruptedException;
     }
 
     /**
@@ -49,8 +53,8 @@ public final class Launcher {
             return 1;
         }
         try (disk; Console console = HostTerminal.open()) {
-            Machine m = Machine.create(opts.memoryMiB() << 20, opts.harts(), disk, console, opts.clock());
-            return kernel.boot(m, err);
+            Machine m = Machine.create(opts.memoryMiB() << 20, opts.harts(), disk, console, opts.clock(), opts.engine());
+            return kernel.boot(m, opts, err);
         } catch (IllegalArgumentException e) {
             err.println(name + ": " + e.getMessage());
             return 1;
@@ -74,5 +78,39 @@ public final class Launcher {
     /** An I/O error as a user should read it. */
     public static String describe(IOException e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /**
+     * The command a user types here to run one of xv6j's tools ("fsck", "mkfs"), with
+     * arguments: the launcher in the repository's scripts/ (which finds a JDK 21+, as
+     * make does), named relative to the current folder when this code runs from that
+     * repository's target/; else this very JVM running the tool's jar beside ours, which
+     * works wherever the default java is too old.
+     */
+    public static String toolCommand(String tool, String... args) {
+        String cmd;
+        Path here = codeLocation();
+        Path root = here == null ? null : here.getParent().getParent(); // <root>/target/{kernel.jar,classes}
+        if (root != null && Files.isExecutable(root.resolve("scripts").resolve(tool))) {
+            Path script = root.resolve("scripts").resolve(tool);
+            Path cwd = Path.of("").toAbsolutePath();
+            cmd = script.startsWith(cwd) ? cwd.relativize(script).toString() : script.toString();
+        } else {
+            Path jar = here == null ? Path.of(tool + ".jar") : here.resolveSibling(tool + ".jar");
+            cmd = Path.of(System.getProperty("java.home"), "bin", "java") + " -jar " + jar;
+        }
+        return args.length == 0 ? cmd : cmd + " " + String.join(" ", args);
+    }
+
+    /** The jar or classes folder this code was loaded from, or null if unknown. */
+    private static Path codeLocation() {
+        try {
+            var src = Launcher.class.getProtectionDomain().getCodeSource();
+            if (src == null) return null;
+            Path p = Path.of(src.getLocation().toURI()).toAbsolutePath();
+            return p.getParent() == null || p.getParent().getParent() == null ? null : p;
+        } catch (java.net.URISyntaxException | SecurityException | IllegalArgumentException e) {
+            return null;
+        }
     }
 }

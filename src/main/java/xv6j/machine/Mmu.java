@@ -27,9 +27,9 @@ public final class Mmu {
 
     public enum Access { FETCH, LOAD, STORE }
 
-    static final int TLB_BITS = 10;
+    public static final int TLB_BITS = 10;
     static final int TLB_SIZE = 1 << TLB_BITS;
-    static final int TLB_MASK = TLB_SIZE - 1;
+    public static final int TLB_MASK = TLB_SIZE - 1;
     /** A tag no lookup key can equal: keys never have all of bits 3..11 set. */
     static final long INVALID = -1L;
 

@@ -48,8 +48,15 @@ public final class Op {
     public static final int FENCE = 77, FENCE_I = 78, ECALL = 79, EBREAK = 80;
     /** addi rd, x0, imm: the commonest constant load, without reading x0. */
     public static final int LI = 81;
+    /**
+     * Not an instruction of its own: the entry of compiled code (a {@link xv6j.machine.jit.Region}),
+     * written over the first instruction's word by the translator; imm = the region's
+     * index on the page. The interpreter's hot loop stops at it, so code that runs into
+     * a region enters it; what the word stood for is kept by the translator.
+     */
+    public static final int ENTER = 82;
 
-    static final int COUNT = 82;
+    static final int COUNT = 83;
 
     private static final String[] NAMES = {
         "decode", "end", "cross", "illegal", "nop",
@@ -64,7 +71,7 @@ public final class Op {
         "mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu",
         "mulw", "divw", "divuw", "remw", "remuw",
         "flw", "fld", "fsw", "fsd", "fp", "amo", "csr",
-        "fence", "fence.i", "ecall", "ebreak", "li",
+        "fence", "fence.i", "ecall", "ebreak", "li", "enter",
     };
 
     /** The operation's lower-case name, for disassembly and messages. */

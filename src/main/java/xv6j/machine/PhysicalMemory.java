@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import xv6j.machine.jit.Translator;
 
 /**
  * The machine's RAM: {@code size} bytes of 4096-byte pages starting at physical address
@@ -54,6 +55,11 @@ public final class PhysicalMemory {
      * hart's decoder; cleared here on every write to the page.
      */
     public final Object[] decoded;
+    /**
+     * The compiled code of every hart on this memory, beside the decoded words it was
+     * compiled from (and valid while they are {@link #decoded}'s).
+     */
+    public final Translator translator;
     private final long size;
 
     public PhysicalMemory(long size) {
@@ -64,6 +70,8 @@ public final class PhysicalMemory {
         this.size = size;
         this.ram = ByteBuffer.allocateDirect((int) size + SLACK).order(ByteOrder.LITTLE_ENDIAN);
         this.decoded = new Object[(int) (size >>> PAGE_SHIFT)];
+        // Compiled code lives in this package, beside the hart whose fields it uses.
+        this.translator = new Translator(MethodHandles.lookup(), ram, decoded);
     }
 
     public long size() { return size; }

@@ -11,11 +11,13 @@ import java.util.List;
 import xv6j.fs.CorruptImageException;
 import xv6j.fs.Fs;
 import xv6j.fs.FsImage;
+import xv6j.fs.FsckCheck;
+import xv6j.fs.FsckReport;
 import xv6j.fs.LogHeader;
 import xv6j.fs.SuperBlock;
 import xv6j.machine.Disk;
-import xv6j.tools.FsckReport.Finding;
-import xv6j.tools.FsckReport.Severity;
+import xv6j.fs.FsckReport.Finding;
+import xv6j.fs.FsckReport.Severity;
 
 /**
  * Checks an xv6 file-system image:
@@ -53,26 +55,6 @@ public final class Fsck {
         } catch (CorruptImageException e) {
             return failed(e.problems());
         }
-    }
-
-    /**
-     * What a kernel's launcher tells the user before it boots an image fsck finds errors
-     * in: one line, the first error and how many there are; null for a clean image, and
-     * for one that is no file system at all, which the boot itself refuses.
-     * (It boots it anyway, as xv6 would; what goes wrong then is the image's doing.)
-     */
-    public static String bootWarning(Disk disk) {
-        FsckReport r;
-        try {
-            r = FsckCheck.check(FsImage.open(disk));
-        } catch (CorruptImageException e) {
-            return null; // not a file system at all: the kernel's own boot says why, in its words
-        }
-        List<FsckReport.Finding> errors = r.errors();
-        if (errors.isEmpty()) return null;
-        return "warning: " + disk.path() + " is corrupt: " + errors.get(0).message()
-                + (errors.size() == 2 ? " (and 1 more error)" : errors.size() > 2 ? " (and " + (errors.size() - 1) + " more errors)" : "")
-                + "; " + Cli.command("fsck", disk.path().toString()) + " lists them";
     }
 
     /** Checks an image held in memory. */

@@ -14,6 +14,7 @@ import xv6j.fs.CorruptImageException;
 import xv6j.fs.DirEnt;
 import xv6j.fs.Fs;
 import xv6j.fs.FsImage;
+import xv6j.fs.FsckReport;
 import xv6j.fs.LogHeader;
 import xv6j.fs.MutableImage;
 import xv6j.fs.SuperBlock;

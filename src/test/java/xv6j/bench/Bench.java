@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import xv6j.harness.Harness;
@@ -24,16 +23,15 @@ import xv6j.harness.Harness;
  * </pre>
  *
  * <ul>
- * <li>cpu: user/bench/cpu.c on the machine's test harness (instructions, seconds, MIPS),
- * and the same binary under qemu-riscv64 when it is on the PATH.</li>
+ * <li>cpu: the workloads of user/bench on the machine's test harness under the interpreter
+ * and the translator, and the same binaries under qemu-riscv64 when it is on the PATH
+ * ({@link MachineSuite}); what compiling costs ({@link TranslatorCost}).</li>
  * <li>kernels: user/sysbench.c, boot time and usertests -q on each kernel of
  * {@link KernelUnderTest#all} that the build made; kernel-exo's own operations; and the
  * front door ({@link FrontDoorBench}): make qemu to the first prompt.</li>
  * </ul>
  */
 public final class Bench {
-    static final int CPU_ROUNDS = 4, CPU_WARMUPS = 3, CPU_RUNS = 5;
-    static final int QEMU_WARMUPS = 1, QEMU_RUNS = 5;
     static final int KERNEL_RUNS = 5;
     static final int EXO_RUNS = 5;
     static final int FSYNC_TRIES = 50;
@@ -131,70 +129,25 @@ public final class Bench {
     // ---- the machine -----------------------------------------------------------------
 
     private void cpu() throws BenchException {
-        Path program = Harness.userBin("bench").resolve("cpu");
-        List<String> args = List.of(String.valueOf(CPU_ROUNDS));
-        String shown = "target/user/bench/bin/cpu " + CPU_ROUNDS;
-        log.accept("cpu: " + shown + " on the test harness, " + CPU_WARMUPS + " warm-ups and " + CPU_RUNS + " runs");
-        CpuBench.Result r = CpuBench.measure(program, args, CPU_WARMUPS, CPU_RUNS, log);
-        String how = "make bench: " + shown + " on the test harness (xv6j.bench.CpuBench), median of "
-                + CPU_RUNS + " runs after " + CPU_WARMUPS + " warm-ups";
-        figure("cpu.instructions", r.instructions(), "instructions", how);
-        Figure wall = figure("cpu.seconds", r.wall(), "s", how);
-        Figure mips = figure("cpu.mips", r.wall().inverse(r.instructions() / 1e6), "MIPS", how);
-        Figure cpu = figure("cpu.cpu_seconds", r.cpu(), "s", how + "; CPU time of the hart's thread");
-        Figure cpuMips = figure("cpu.mips_cpu", r.cpu().inverse(r.instructions() / 1e6), "MIPS", how + "; per CPU second of the hart's thread");
-
-        Table t = new Table(String.format(Locale.ROOT, "The machine: user/bench/cpu.c, %d rounds, %,d instructions; median of %d runs",
-                CPU_ROUNDS, r.instructions(), CPU_RUNS), "", "xv6j", QemuUser.NAME);
         var qemu = QemuUser.find();
-        String ratioLine;
-        if (qemu.isEmpty()) {
-            t.row("wall time", seconds(wall), "-");
-            t.row("MIPS", mips(mips), "-");
-            t.row("CPU time", seconds(cpu), "-");
-            t.row("MIPS per CPU second", mips(cpuMips), "-");
-            ratioLine = QemuUser.NAME + " is not on the PATH: no comparison with QEMU.";
-        } else {
-            Path hello = Harness.userBin("test").resolve("hello");
-            log.accept("cpu: the same under " + qemu.get() + ", less its start-up (" + QEMU_RUNS + " runs of target/user/test/bin/hello)");
-            QemuUser.Result q = QemuUser.measure(qemu.get(), program, args, hello, QEMU_WARMUPS, QEMU_RUNS, log);
-            if (!q.output().equals(r.output()))
-                throw new BenchException(QemuUser.NAME + " printed something else than xv6j for the same program:\n  xv6j: "
-                        + r.output().strip() + "\n  qemu: " + q.output().strip());
-            if (q.programSeconds() <= 0) throw new BenchException(QemuUser.NAME + " ran the workload faster than its own start-up; cannot time it");
-            String qhow = "make bench: " + QemuUser.NAME + " " + shown + " less " + QemuUser.NAME
-                    + " target/user/test/bin/hello, medians of " + QEMU_RUNS + " runs; instructions counted by xv6j";
-            Figure qwall = figure("cpu.qemu_seconds", q.program(), "s", qhow);
-            figure("cpu.qemu_startup_seconds", q.startupSeconds(), "s",
-                    "make bench: " + QemuUser.NAME + " target/user/test/bin/hello, median of " + QEMU_RUNS + " runs");
-            Sample qmips = q.program().inverse(r.instructions() / 1e6);
-            Figure qm = figure("cpu.qemu_mips", qmips, "MIPS", qhow);
-            Figure ratio = figure("cpu.qemu_ratio", mips.sample().over(qmips), "x", qhow + "; xv6j's MIPS over QEMU's");
-            t.row("wall time", seconds(wall), seconds(qwall));
-            t.row("MIPS", mips(mips), mips(qm));
-            ratioLine = String.format(Locale.ROOT, "xv6j runs at %s of %s's speed", ratio(ratio), QemuUser.NAME);
-            OptionalDouble qcpu = q.cpuSeconds(), scpu = q.startupCpuSeconds();
-            if (qcpu.isPresent() && scpu.isPresent() && qcpu.getAsDouble() > scpu.getAsDouble()) {
-                double cpuSeconds = qcpu.getAsDouble() - scpu.getAsDouble();
-                double qmipsCpu = r.instructions() / cpuSeconds / 1e6;
-                String chow = qhow + "; CPU time of the child processes (/proc/self/stat), mean of " + QEMU_RUNS + " runs";
-                Figure qc = figure("cpu.qemu_cpu_seconds", cpuSeconds, "s", chow);
-                Figure qcm = figure("cpu.qemu_mips_cpu", qmipsCpu, "MIPS", chow);
-                Figure cratio = figure("cpu.qemu_ratio_cpu", cpuMips.sample().over(Sample.one(qmipsCpu)), "x",
-                        chow + "; xv6j's MIPS per CPU second over QEMU's");
-                t.row("CPU time", seconds(cpu), seconds(qc));
-                t.row("MIPS per CPU second", mips(cpuMips), mips(qcm));
-                ratioLine += " (" + ratio(cratio) + " by CPU time)";
-            } else {
-                t.row("CPU time", seconds(cpu), "-");
-                t.row("MIPS per CPU second", mips(cpuMips), "-");
-            }
-            ratioLine += ".";
-        }
+        log.accept("machine: " + MachineSuite.WORKLOADS.size() + " workloads of user/bench on the test harness, interpreter and translator"
+                + (qemu.isPresent() ? ", and under " + qemu.get() : ""));
+        List<MachineSuite.Measured> ms = MachineSuite.measure(qemu, log);
+        figures.addAll(MachineSuite.figures(ms));
         out.println();
-        out.print(t);
-        out.println("  " + ratioLine);
+        out.print(MachineSuite.table(ms));
+        out.println("  " + LEGEND);
+        if (qemu.isEmpty()) out.println("  " + QemuUser.NAME + " is not on the PATH: no comparison with QEMU.");
+        else out.printf(Locale.ROOT, "  The translator runs at %.2f of %s's speed (geometric mean; lowest workload %.2f); the interpreter at %.2f.%n",
+                value("cpu.qemu_ratio"), QemuUser.NAME, value("cpu.qemu_ratio_min"), value("cpu.qemu_ratio_interpreter"));
+        TranslatorCost.Measured c = TranslatorCost.measure(log);
+        figures.addAll(c.figures());
+        out.print(c.describe());
         out.println();
+    }
+
+    private double value(String name) {
+        return figures.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow().value();
     }
 
     // ---- the kernels -----------------------------------------------------------------
@@ -228,6 +181,12 @@ public final class Bench {
             figure("host.fsync", fsync / 1e3, "us", "make bench: write 1 KiB to a file in " + dir.getParent()
                     + " and force it, median of " + FSYNC_TRIES);
             printKernels(measured, fsync);
+            for (KernelUnderTest k : kernels) {
+                TranslatorCost.Measured c = TranslatorCost.usertests(k, dir, log);
+                figures.addAll(c.figures());
+                out.print(c.describe());
+            }
+            out.println();
         } finally {
             deleteTree(dir);
         }
@@ -353,14 +312,6 @@ public final class Bench {
     static final String LEGEND = String.format(Locale.ROOT, "±: half the range of the runs over their median (none: one run);"
             + " * marks runs%n  spread wider than ±%.0f%%, and the ratios made from them: not to be trusted (a busy host?).",
             100 * Sample.TRUSTED);
-
-    private static String seconds(Figure f) {
-        return String.format(Locale.ROOT, "%.3f s", f.value()) + f.sample().shown();
-    }
-
-    private static String mips(Figure f) {
-        return String.format(Locale.ROOT, "%.1f", f.value()) + f.sample().shown();
-    }
 
     /** A ratio, marked when the runs it comes from are not to be trusted. */
     static String ratio(Figure f) {

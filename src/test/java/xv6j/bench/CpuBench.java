@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import xv6j.harness.Harness;
 import xv6j.harness.HarnessException;
+import xv6j.machine.jit.Engine;
 
 /**
  * Emulated speed on a CPU-bound workload (user/bench/cpu.c by default): runs it on the
@@ -19,7 +20,7 @@ import xv6j.harness.HarnessException;
  * alone it prints each run:
  *
  * <pre>
- *   java -cp target/classes:target/test-classes xv6j.bench.CpuBench [program [runs [args...]]]
+ *   java -cp target/classes:target/test-classes [-Dxv6j.engine=translator] xv6j.bench.CpuBench [program [runs [args...]]]
  * </pre>
  */
 public final class CpuBench {
@@ -41,8 +42,8 @@ public final class CpuBench {
         public double cpuMips() { return instructions / cpuSeconds() / 1e6; }
     }
 
-    /** Runs program with argv = [its name, args...] warmups + runs times; each run must exit 0. */
-    public static Result measure(Path program, List<String> args, int warmups, int runs, Consumer<String> log)
+    /** Runs program with argv = [its name, args...] warmups + runs times under engine; each run must exit 0. */
+    public static Result measure(Path program, List<String> args, Engine engine, int warmups, int runs, Consumer<String> log)
             throws BenchException {
         byte[] file;
         try {
@@ -61,6 +62,7 @@ public final class CpuBench {
             long t0, t1, c0, c1;
             try {
                 Harness h = new Harness(64 << 20);
+                h.hart().setEngine(engine);
                 t0 = System.nanoTime();
                 c0 = threads.getCurrentThreadCpuTime();
                 r = h.run(file, argv, Long.MAX_VALUE);
@@ -77,8 +79,8 @@ public final class CpuBench {
             output = r.out();
             double s = (t1 - t0) / 1e9, c = (c1 - c0) / 1e9;
             boolean warm = i < warmups;
-            log.accept(String.format(Locale.ROOT, "%s run %d: %d instructions, %.3f s, %.1f MIPS (%.3f s CPU, %.1f MIPS per CPU second)",
-                    warm ? "warm-up" : "measured", i + 1, r.instret(), s, r.instret() / s / 1e6, c, r.instret() / c / 1e6));
+            log.accept(String.format(Locale.ROOT, "%s %s %s run %d: %d instructions, %.3f s, %.1f MIPS (%.3f s CPU, %.1f MIPS per CPU second)",
+                    program.getFileName(), engine.flag(), warm ? "warm-up" : "measured", i + 1, r.instret(), s, r.instret() / s / 1e6, c, r.instret() / c / 1e6));
             if (!warm) {
                 seconds.add(s);
                 cpu.add(c);
@@ -92,7 +94,7 @@ public final class CpuBench {
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         List<String> programArgs = args.length > 2 ? List.of(args).subList(2, args.length) : List.of();
         try {
-            Result r = measure(program, programArgs, 3, runs, System.out::println);
+            Result r = measure(program, programArgs, Engine.fromSystemProperty(), 3, runs, System.out::println);
             System.out.print("  output: " + r.output());
             System.out.printf(Locale.ROOT, "median: %.1f MIPS (%.1f MIPS per CPU second) over %d runs%n", r.mips(), r.cpuMips(), runs);
         } catch (BenchException e) {

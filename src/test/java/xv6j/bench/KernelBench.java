@@ -16,6 +16,7 @@ import xv6j.machine.Console;
 import xv6j.machine.Disk;
 import xv6j.machine.Hart;
 import xv6j.machine.Machine;
+import xv6j.machine.jit.Translator;
 
 /**
  * The kernel's figures: boots a {@link KernelUnderTest} in this JVM, one hart and 128 MiB,
@@ -41,8 +42,9 @@ final class KernelBench {
      *
      * @param prompts      when each shell prompt appeared, in nanoseconds since the boot began
      * @param instructions user instructions retired by all harts
+     * @param translator   what the machine's translator compiled
      */
-    record Session(int status, String output, List<Long> prompts, long instructions) {
+    record Session(int status, String output, List<Long> prompts, long instructions, Translator.Stats translator) {
         /** Nanoseconds from the start of the boot to the first prompt. */
         long bootNanos() throws BenchException {
             if (prompts.isEmpty()) throw new BenchException("the shell never prompted" + BenchLines.lastLines(output));
@@ -83,7 +85,7 @@ final class KernelBench {
             if (failure[0] != null) throw new BenchException(k.name() + " failed: " + failure[0] + BenchLines.lastLines(out.text()));
             long instructions = 0;
             for (Hart h : m.harts()) instructions += h.instret;
-            return new Session(status[0], out.text(), out.prompts(), instructions);
+            return new Session(status[0], out.text(), out.prompts(), instructions, m.mem().translator.stats());
         } catch (IOException e) {
             throw new BenchException(image + ": " + e.getMessage());
         } catch (InterruptedException e) {

@@ -63,20 +63,31 @@ class ExoMachineTest {
         }
     }
 
-    @Test
-    void ctrlAThenXStopsAMachineThatWaitsForInput() throws Exception {
+    /** A program booted as /init at a terminal whose keys the test types. */
+    private record AtTerminal(PipedOutputStream keys, ByteArrayOutputStream out, CompletableFuture<ExoRun.Result> run) {}
+
+    private AtTerminal atTerminal(String program, ExoRun.Options o) throws Exception {
         PipedOutputStream keys = new PipedOutputStream();
         PipedInputStream in = new PipedInputStream(keys);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Console console = new Console(in, out, true, () -> {});
-        Path img = ExoRun.image(dir, ExoRun.exoProgram("block"));
+        Path img = ExoRun.image(dir, ExoRun.exoProgram(program));
         CompletableFuture<ExoRun.Result> run = CompletableFuture.supplyAsync(() -> {
             try {
-                return ExoRun.boot(img, console, out, ExoRun.Options.defaults());
+                return ExoRun.boot(img, console, out, o);
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
         });
+        return new AtTerminal(keys, out, run);
+    }
+
+    @Test
+    void ctrlAThenXStopsAMachineThatWaitsForInput() throws Exception {
+        AtTerminal t = atTerminal("block", ExoRun.Options.defaults());
+        PipedOutputStream keys = t.keys();
+        ByteArrayOutputStream out = t.out();
+        CompletableFuture<ExoRun.Result> run = t.run();
         // Each line is typed when block waits for it; then it waits for input that never comes.
         awaitOutput(out, "block: waiting for input\n");
         type(keys, "typed\n");
@@ -93,18 +104,10 @@ class ExoMachineTest {
     /** Issue 12, point 13: ticks advance while every environment waits for a key. */
     @Test
     void theClockRunsWhileEveryEnvironmentWaitsForAKeyAndTheMachineSaysItHaltedWhenNothingIsLeft() throws Exception {
-        PipedOutputStream keys = new PipedOutputStream();
-        PipedInputStream in = new PipedInputStream(keys);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Console console = new Console(in, out, true, () -> {});
-        Path img = ExoRun.image(dir, ExoRun.exoProgram("consticks"));
-        CompletableFuture<ExoRun.Result> run = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ExoRun.boot(img, console, out, ExoRun.Options.defaults().wallClock());
-            } catch (Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
+        AtTerminal t = atTerminal("consticks", ExoRun.Options.defaults().wallClock());
+        PipedOutputStream keys = t.keys();
+        ByteArrayOutputStream out = t.out();
+        CompletableFuture<ExoRun.Result> run = t.run();
         awaitOutput(out, "consticks: waiting for a key\n");
         Thread.sleep(1200);
         type(keys, "k");

@@ -59,18 +59,6 @@ class KvTest {
         assertTrue(out.contains("capcheck: passed"), out);
     }
 
-    /** Issue 9, finding 1: a process that loads its own code under /kv's name, or changes /kv, gets nothing. */
-    @Test
-    void noProcessGetsKvsBlocksByPassingItsOwnCodeForKvOrByChangingKv() throws Exception {
-        Path img = LibosRun.freshImage(dir);
-        String out = LibosRun.boot(img, "kv put secret 42\nkvsteal\nkv get secret\n").output();
-        assertTrue(out.contains("kvsteal: the server refuses to let a process build /kv's environment\n"), out);
-        assertTrue(out.contains("kvsteal: /kv and /storage cannot be written, truncated or unlinked\n"), out);
-        assertTrue(out.contains("kvsteal: passed\n"), out);
-        assertTrue(out.contains("$ kv get secret\n42\n"), out);
-        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
-    }
-
     /** 12.12: storage is configuration (/storage), not code: a second program gets a range of its own. */
     @Test
     void aProgramListedInTheStorageTableGetsItsOwnRangeKeptApartFromKvs() throws Exception {

@@ -93,13 +93,36 @@ class WritingALibosGuideTest {
         Path out = dir.resolve("out");
         UserBuild.build(src, out);
 
-        Path img = dir.resolve("fs-exo.img");
-        List<Path> files = new ArrayList<>(LibosRun.programs());
-        files.add(out.resolve("exo/bin/hello2"));
-        Mkfs.build(img, files, Fs.FSSIZE, Fs.NINODES, 1000);
-        LibosRun.Result r = LibosRun.boot(img, "hello2\n");
+        // First as it is; then with the guide's two lines of configuration: 100 more blocks
+        // after the file system, and hello2's line in /storage.
+        Path hello2 = out.resolve("exo/bin/hello2");
+        LibosRun.Result r = LibosRun.boot(exoImage("plain", hello2, 1000, ""), "hello2\n");
         assertEquals(0, r.status(), r.output());
         assertTrue(session(block("section2-session")).matcher(r.output()).matches(), r.output());
+        assertTrue(!r.output().contains("blocks of my own"), r.output());
+
+        String guide = Files.readString(GUIDE);
+        assertTrue(guide.contains("`MKFSFLAGS = --extra 1100`") && guide.contains("the line: `/hello2 1000 100`"));
+        assertTrue(Files.readString(Path.of("Makefile")).contains("MKFSFLAGS = --extra 1000"), "the line the guide changes");
+        LibosRun.Result s = LibosRun.boot(exoImage("storage", hello2, 1100, "/hello2 1000 100\n"), "hello2\n");
+        assertEquals(0, s.status(), s.output());
+        String shown = block("section2-storage-session");
+        assertTrue(session(shown.substring(0, shown.lastIndexOf("hello2: ")))
+                .matcher(s.output()).matches() && s.output().contains("hello2: 100 disk blocks of my own, from block 3000\n"), s.output());
+    }
+
+    /** fs-exo.img as make EXO=1 builds it, with hello2 added, extra blocks after it and more lines in /storage. */
+    private Path exoImage(String name, Path hello2, int extra, String moreStorage) throws IOException {
+        Path d = Files.createDirectories(dir.resolve(name));
+        List<Path> files = new ArrayList<>();
+        for (Path p : LibosRun.programs()) {
+            if (!p.getFileName().toString().equals("storage")) files.add(p);
+        }
+        files.add(Files.writeString(d.resolve("storage"), Files.readString(USER.resolve("libos/root/storage")) + moreStorage));
+        files.add(hello2);
+        Path img = d.resolve("fs-exo.img");
+        Mkfs.build(img, files, Fs.FSSIZE, Fs.NINODES, extra);
+        return img;
     }
 
     @Test

@@ -24,8 +24,9 @@ import xv6j.fs.Fs;
 import xv6j.fs.FsImage;
 import xv6j.fs.ImageEdit;
 import xv6j.fs.SuperBlock;
-import xv6j.tools.FsckReport.Finding;
-import xv6j.tools.FsckReport.Severity;
+import xv6j.fs.FsckReport;
+import xv6j.fs.FsckReport.Finding;
+import xv6j.fs.FsckReport.Severity;
 
 class FsckTest {
     @TempDir

@@ -23,6 +23,7 @@ import xv6j.fs.DirEnt;
 import xv6j.fs.Fs;
 import xv6j.fs.FsImage;
 import xv6j.fs.FsImage;
+import xv6j.fs.FsckReport;
 import xv6j.fs.SuperBlock;
 
 class MkfsTest {

@@ -1,4 +1,4 @@
-package xv6j.tools;
+package xv6j.fs;
 
 import java.util.List;
 import java.util.Locale;

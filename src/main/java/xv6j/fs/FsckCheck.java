@@ -1,4 +1,4 @@
-package xv6j.tools;
+package xv6j.fs;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,14 +10,8 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import xv6j.fs.CorruptImageException;
-import xv6j.fs.DInode;
-import xv6j.fs.Fs;
-import xv6j.fs.FsImage;
-import xv6j.fs.LogHeader;
-import xv6j.fs.SuperBlock;
-import xv6j.tools.FsckReport.Finding;
-import xv6j.tools.FsckReport.Severity;
+import xv6j.fs.FsckReport.Finding;
+import xv6j.fs.FsckReport.Severity;
 
 /**
  * fsck's checks of one image whose superblock is usable. Each check reports every
@@ -44,7 +38,7 @@ import xv6j.tools.FsckReport.Severity;
  * it. Such blocks are a warning; a block missing below the size is an error, as xv6
  * never makes holes.
  */
-final class FsckCheck {
+public final class FsckCheck {
     private final FsImage img;
     private final SuperBlock sb;
     private final List<Finding> findings;
@@ -71,7 +65,28 @@ final class FsckCheck {
     }
 
     /** Checks an image as stored; a committed log is checked as replayed. */
-    static FsckReport check(FsImage stored) {
+    /**
+     * What a kernel's launcher tells the user before it boots an image fsck finds errors
+     * in: one line, the first error and how many there are, and fsckCommand (what the user
+     * types to list them all); null for a clean image, and for one that is no file system
+     * at all, which the boot itself refuses. (The kernel boots it anyway, as xv6 would;
+     * what goes wrong then is the image's doing.)
+     */
+    public static String bootWarning(xv6j.machine.Disk disk, String fsckCommand) {
+        FsckReport r;
+        try {
+            r = check(FsImage.open(disk));
+        } catch (CorruptImageException e) {
+            return null; // not a file system at all: the kernel's own boot says why, in its words
+        }
+        List<Finding> errors = r.errors();
+        if (errors.isEmpty()) return null;
+        return "warning: " + disk.path() + " is corrupt: " + errors.get(0).message()
+                + (errors.size() == 2 ? " (and 1 more error)" : errors.size() > 2 ? " (and " + (errors.size() - 1) + " more errors)" : "")
+                + "; " + fsckCommand + " lists them";
+    }
+
+    public static FsckReport check(FsImage stored) {
         List<Finding> findings = new ArrayList<>();
         checkRegions(stored, findings);
         FsImage view = stored;

@@ -1,0 +1,90 @@
+package xv6j.machine.jit;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import xv6j.machine.Decoded;
+import xv6j.machine.Decoder;
+import xv6j.machine.Op;
+import xv6j.machine.PhysicalMemory;
+
+/**
+ * The regions compiled from one version of a page's decoded words. It is valid exactly
+ * while {@link #words} is the page's entry in {@link PhysicalMemory#decoded}: a write to
+ * the page drops the words, and with them (by identity) every region compiled from them;
+ * nothing needs to be found and flushed.
+ *
+ * <p>Each region's first instruction is marked in the words by an {@link Op#ENTER} word
+ * whose imm is the region's index here; the word it replaced is the region's
+ * {@link Region#original}.
+ */
+final class PageCode {
+    /** The page: ram index >> 12. */
+    final int page;
+    final long[] words;
+    private final ByteBuffer ram;
+    /** By index; replaced whole (under the translator's lock) when a region is added. */
+    private volatile Region[] regions = new Region[0];
+    /** By index: how often the region left for elsewhere on this page (racy: a hint). */
+    private volatile int[] hops = new int[0];
+
+    PageCode(int page, long[] words, ByteBuffer ram) {
+        this.page = page;
+        this.words = words;
+        this.ram = ram;
+    }
+
+    Region region(int index) {
+        Region[] r = regions;
+        return index >= 0 && index < r.length ? r[index] : null;
+    }
+
+    int count() { return regions.length; }
+
+    /** Per slot, how often a region jumped there from elsewhere on the page; made on the first hop. */
+    private int[] hopsTo;
+
+    /** Counts a hop of region index to slot target; returns the region's count. */
+    int hop(int index, int target) {
+        int[] to = hopsTo;
+        if (to == null) hopsTo = to = new int[Decoded.PAGE_SLOTS];
+        to[target]++;
+        int[] h = hops;
+        return index < h.length ? ++h[index] : 0;
+    }
+
+    /** The slots regions jumped to on this page, the most frequent first, without but. */
+    int[] hopTargets(int but) {
+        int[] to = hopsTo;
+        if (to == null) return new int[0];
+        return java.util.stream.IntStream.range(0, to.length).filter(s -> to[s] > 0 && s != but).boxed()
+                .sorted((a, b) -> Integer.compare(to[b], to[a])).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Adds r (its fields set) and returns its index. Called under the translator's lock. */
+    int add(Region r) {
+        Region[] now = Arrays.copyOf(regions, regions.length + 1);
+        now[now.length - 1] = r;
+        hops = Arrays.copyOf(hops, now.length);
+        regions = now; // volatile: r is complete before another hart can find it
+        return now.length - 1;
+    }
+
+    /**
+     * The instruction at slot as the interpreter would run it: decoded now if it was not
+     * yet (and kept, as the interpreter keeps it), the original behind a region's mark.
+     */
+    long word(int slot) {
+        long d = words[slot];
+        int op = Decoded.op(d);
+        if (op == Op.ENTER) {
+            Region r = region(Decoded.imm(d));
+            if (r != null) return r.original(slot);
+            op = Op.DECODE; // a mark not of this version: decode again
+        }
+        if (op == Op.DECODE) {
+            d = Decoder.decodeAt(ram, (page << PhysicalMemory.PAGE_SHIFT) + (slot << 1), slot == Decoded.PAGE_SLOTS - 1);
+            words[slot] = d;
+        }
+        return d;
+    }
+}

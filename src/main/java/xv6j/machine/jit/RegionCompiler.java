@@ -1,0 +1,661 @@
+package xv6j.machine.jit;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import xv6j.machine.Decoded;
+import xv6j.machine.Mmu;
+import xv6j.machine.Op;
+import xv6j.machine.jit.RegionPlan.Kind;
+
+/**
+ * Writes a {@link RegionPlan} as the JVM class of a {@link Region}: one method,
+ * {@code run(Hart h, long pageVa, int page, int slot, int budget)}, in which
+ * <ul>
+ * <li>each guest register the region uses is a JVM local (x0 is the constant 0), loaded
+ * from {@code h.x} on entry and stored back on exit, so HotSpot's C2 keeps them in
+ * machine registers;</li>
+ * <li>branches and jumps that stay in the region are gotos, so a guest loop is a JVM
+ * loop;</li>
+ * <li>each block checks the budget once ({@code left < length}: leave for the interpreter
+ * to finish it exactly) and takes its length off it;</li>
+ * <li>loads and stores call a small helper of {@code xv6j.machine.CompiledAccess} that
+ * HotSpot inlines: the interpreter's TLB probe and access, with the hart's own slow path
+ * behind it; a fault (a flag after a load, a result of a store) leaves the region before
+ * the access, for the interpreter to raise; a store that drops the region's own page's
+ * code leaves after it;</li>
+ * <li>everything a region does not compile ({@link Kind#STEP}) is an exit before it.</li>
+ * </ul>
+ * The slow paths are emitted after the main line, so the hot code is straight.
+ */
+final class RegionCompiler {
+    /**
+     * Bytecode a region's method may have. HotSpot never compiles a method past 8000 bytes
+     * (HugeMethodLimit); C1 runs out of virtual registers on ours past about 5000; C1 and
+     * C2 bail out of some past 3000 ("too many stack slots used"), leaving them to the
+     * bytecode interpreter; and C2 stops inlining (the access helpers too) when a method
+     * and what it inlines pass 8000. See docs/design.md for the measurements.
+     */
+    static final int MAX_CODE_BYTES = 2500;
+
+    record Result(byte[] classFile) {}
+
+    private static final String HART = "xv6j/machine/Hart", REGION = "xv6j/machine/jit/Region",
+            MMU = "xv6j/machine/Mmu", PHYS = "xv6j/machine/PhysicalMemory", FLOAT_UNIT = "xv6j/machine/FloatUnit",
+            ALU = "xv6j/machine/jit/Alu", ACCESS = "xv6j/machine/CompiledAccess", VARHANDLE = "java/lang/invoke/VarHandle", BUFFER = "java/nio/ByteBuffer";
+    private static final String RUN_DESC = "(L" + HART + ";JIII)J";
+
+    // Locals of run.
+    private static final int THIS = 0, H = 1, PAGE_VA = 2, PAGE = 4, SLOT = 5, LEFT = 6, X = 7, RAM = 8, LOAD_TLB = 9,
+            STORE_TLB = 10, DECODED = 11, CTX = 12, EXIT_PC = 14, VA = 16, EXIT_SLOT = 18, TMP = 20, F = 22, FIRST_REG = 23;
+
+    private final RegionPlan plan;
+    private final MethodVisitor mv;
+    private final Label[] labels = new Label[Decoded.PAGE_WORDS];
+    private final int[] local = new int[32];
+    private final boolean[] written = new boolean[32];
+    private final List<Runnable> outOfLine = new ArrayList<>();
+    private final Label exitJump = new Label(), exitStep = new Label(), exitBudget = new Label(), exit = new Label(),
+            dispatch = new Label(), slotJump = new Label(), slotStep = new Label(), slotBudget = new Label();
+
+    // The block being emitted: its length, and how many of its instructions come before the current one.
+    private int blockLength, inBlock;
+
+    private RegionCompiler(RegionPlan plan, MethodVisitor mv) {
+        this.plan = plan;
+        this.mv = mv;
+    }
+
+    /** The class file, or null if its method would be too large for HotSpot to compile. */
+    static Result compile(RegionPlan plan) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+        cw.visit(V21, ACC_FINAL | ACC_SUPER, "xv6j/machine/CompiledRegion", null, REGION, null);
+        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(ALOAD, 0);
+        init.visitMethodInsn(INVOKESPECIAL, REGION, "<init>", "()V", false);
+        init.visitInsn(RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", RUN_DESC, null, null);
+        mv.visitCode();
+        Label end = new Label();
+        new RegionCompiler(plan, mv).emit();
+        mv.visitLabel(end);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        if (end.getOffset() > MAX_CODE_BYTES) return null;
+        return new Result(cw.toByteArray());
+    }
+
+    // ---- the method --------------------------------------------------------------------
+
+    private void emit() {
+        allocateRegisters();
+        prologue();
+        int first = -1;
+        for (int s = 0; s < Decoded.PAGE_SLOTS; s++) if (plan.contains(s)) { first = s; break; }
+        // Entered at its entry, or (a region that took in other regions' code) at another root.
+        mv.visitVarInsn(ILOAD, SLOT);
+        push(plan.entry);
+        if (first == plan.entry) {
+            Label other = new Label();
+            mv.visitJumpInsn(IF_ICMPNE, other);
+            outOfLine.add(() -> {
+                mv.visitLabel(other);
+                enterAt();
+            });
+        } else {
+            mv.visitJumpInsn(IF_ICMPEQ, label(plan.entry));
+            enterAt();
+        }
+        int[] order = includedSlots();
+        for (int i = 0; i < order.length; i++) {
+            int s = order[i];
+            long d = plan.words[s];
+            if (plan.leader[s]) {
+                mv.visitLabel(label(s));
+                blockLength = plan.blockLength[s];
+                inBlock = 0;
+                if (blockLength > 0) budgetCheck(s);
+            }
+            instruction(s, d, i + 1 < order.length ? order[i + 1] : -1);
+            if (RegionPlan.kind(Decoded.op(d)) != Kind.STEP) inBlock++;
+        }
+        for (int i = 0; i < outOfLine.size(); i++) outOfLine.get(i).run(); // may add more
+        epilogue();
+    }
+
+    /** exitPc = the entry's pc, then to its block by the indirect jumps' dispatch. */
+    private void enterAt() {
+        mv.visitVarInsn(LLOAD, PAGE_VA);
+        mv.visitVarInsn(ILOAD, SLOT);
+        mv.visitInsn(I2L);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(LSHL);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LSTORE, EXIT_PC);
+        mv.visitJumpInsn(GOTO, dispatch);
+    }
+
+    private int[] includedSlots() {
+        int n = 0;
+        for (int s = 0; s < Decoded.PAGE_SLOTS; s++) if (plan.contains(s)) n++;
+        int[] order = new int[n];
+        n = 0;
+        for (int s = 0; s < Decoded.PAGE_SLOTS; s++) if (plan.contains(s)) order[n++] = s;
+        return order;
+    }
+
+    private Label label(int slot) {
+        if (labels[slot] == null) labels[slot] = new Label();
+        return labels[slot];
+    }
+
+    private void allocateRegisters() {
+        boolean[] used = new boolean[32];
+        for (int s = 0; s < Decoded.PAGE_SLOTS; s++) {
+            long d = plan.words[s];
+            if (d == 0 || RegionPlan.kind(Decoded.op(d)) == Kind.STEP) continue;
+            used[Decoded.rd(d)] = used[Decoded.rs1(d)] = used[Decoded.rs2(d)] = true;
+            if (writesX(Decoded.op(d))) written[Decoded.rd(d)] = true;
+        }
+        int next = FIRST_REG;
+        for (int r = 1; r < 32; r++) {
+            if (!used[r]) continue;
+            local[r] = next;
+            next += 2;
+        }
+        written[0] = false;
+    }
+
+    /** Whether op may write x[rd] (FP: fcvt to an integer, fmv.x, compares, fclass). */
+    private static boolean writesX(int op) {
+        return switch (op) {
+            case Op.BEQ, Op.BNE, Op.BLT, Op.BGE, Op.BLTU, Op.BGEU, Op.J, Op.JR, Op.NOP, Op.LOAD_X0,
+                 Op.SB, Op.SH, Op.SW, Op.SD, Op.FSW, Op.FSD, Op.FLW, Op.FLD, Op.FENCE -> false;
+            default -> true;
+        };
+    }
+
+    private void prologue() {
+        mv.visitVarInsn(ALOAD, H);
+        mv.visitFieldInsn(GETFIELD, HART, "x", "[J");
+        mv.visitVarInsn(ASTORE, X);
+        mv.visitVarInsn(ALOAD, H);
+        mv.visitFieldInsn(GETFIELD, HART, "f", "[J");
+        mv.visitVarInsn(ASTORE, F);
+        mv.visitVarInsn(ALOAD, H);
+        mv.visitFieldInsn(GETFIELD, HART, "ram", "L" + BUFFER + ";");
+        mv.visitVarInsn(ASTORE, RAM);
+        mv.visitVarInsn(ALOAD, H);
+        mv.visitFieldInsn(GETFIELD, HART, "loadTlb", "[J");
+        mv.visitVarInsn(ASTORE, LOAD_TLB);
+        mv.visitVarInsn(ALOAD, H);
+        mv.visitFieldInsn(GETFIELD, HART, "storeTlb", "[J");
+        mv.visitVarInsn(ASTORE, STORE_TLB);
+        mv.visitVarInsn(ALOAD, H);
+        mv.visitFieldInsn(GETFIELD, HART, "decoded", "[Ljava/lang/Object;");
+        mv.visitVarInsn(ASTORE, DECODED);
+        mv.visitVarInsn(ALOAD, H);
+        mv.visitFieldInsn(GETFIELD, HART, "mmu", "L" + MMU + ";");
+        mv.visitFieldInsn(GETFIELD, MMU, "ctxKey", "J");
+        mv.visitVarInsn(LSTORE, CTX);
+        // Scratch locals start defined, so every merge point agrees on their types.
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, EXIT_PC);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, VA);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, TMP);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, EXIT_SLOT);
+        for (int r = 1; r < 32; r++) {
+            if (local[r] == 0) continue;
+            mv.visitVarInsn(ALOAD, X);
+            push(r);
+            mv.visitInsn(LALOAD);
+            mv.visitVarInsn(LSTORE, local[r]);
+        }
+    }
+
+    /** The three ways out set the hart's jitExit; then the registers written go back to h.x. */
+    private void epilogue() {
+        indirectJumps();
+        slotToPc(slotJump, exitJump);
+        slotToPc(slotStep, exitStep);
+        slotToPc(slotBudget, exitBudget);
+        exitStub(exitJump, Region.JUMP);
+        exitStub(exitStep, Region.STEP);
+        exitStub(exitBudget, Region.BUDGET);
+        mv.visitLabel(exit);
+        for (int r = 1; r < 32; r++) {
+            if (!written[r] || local[r] == 0) continue;
+            mv.visitVarInsn(ALOAD, X);
+            push(r);
+            mv.visitVarInsn(LLOAD, local[r]);
+            mv.visitInsn(LASTORE);
+        }
+        mv.visitVarInsn(ALOAD, H);
+        mv.visitVarInsn(ILOAD, LEFT);
+        mv.visitFieldInsn(PUTFIELD, HART, "pageLeft", "I");
+        mv.visitVarInsn(LLOAD, EXIT_PC);
+        mv.visitInsn(LRETURN);
+    }
+
+    /**
+     * Where every jalr and jr goes with its target in exitPc: to the target's block if it
+     * is on this page and starts one of the region's blocks, else out.
+     */
+    private void indirectJumps() {
+        mv.visitLabel(dispatch);
+        mv.visitVarInsn(LLOAD, EXIT_PC);
+        mv.visitVarInsn(LLOAD, PAGE_VA);
+        mv.visitInsn(LSUB);
+        mv.visitVarInsn(LSTORE, VA);
+        mv.visitVarInsn(LLOAD, VA);
+        push(12);
+        mv.visitInsn(LUSHR);
+        mv.visitInsn(LCONST_0);
+        mv.visitInsn(LCMP);
+        mv.visitJumpInsn(IFNE, exitJump);
+        int n = 0;
+        for (int s = 0; s < Decoded.PAGE_SLOTS; s++) if (plan.contains(s) && plan.leader[s]) n++;
+        int[] keys = new int[n];
+        Label[] targets = new Label[n];
+        n = 0;
+        for (int s = 0; s < Decoded.PAGE_SLOTS; s++) {
+            if (!plan.contains(s) || !plan.leader[s]) continue;
+            keys[n] = s;
+            targets[n++] = label(s);
+        }
+        mv.visitVarInsn(LLOAD, VA);
+        mv.visitInsn(L2I);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(IUSHR);
+        mv.visitLookupSwitchInsn(exitJump, keys, targets);
+    }
+
+    /** exitPc = pageVa + 2 * exitSlot, then on to the exit. */
+    private void slotToPc(Label l, Label then) {
+        mv.visitLabel(l);
+        mv.visitVarInsn(LLOAD, PAGE_VA);
+        mv.visitVarInsn(ILOAD, EXIT_SLOT);
+        mv.visitInsn(I2L);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(LSHL);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LSTORE, EXIT_PC);
+        mv.visitJumpInsn(GOTO, then);
+    }
+
+    private void exitStub(Label l, int reason) {
+        mv.visitLabel(l);
+        mv.visitVarInsn(ALOAD, H);
+        push(reason);
+        mv.visitFieldInsn(PUTFIELD, HART, "jitExit", "I");
+        mv.visitJumpInsn(GOTO, exit);
+    }
+
+    /**
+     * Leaves with pc = the page's slot, giving back the budget of the block's instructions
+     * from the k-th on. The exits named by a slot turn it into pc in one place.
+     */
+    private void leave(int slot, int giveBack, Label how) {
+        push(slot);
+        mv.visitVarInsn(ISTORE, EXIT_SLOT);
+        if (giveBack != 0) mv.visitIincInsn(LEFT, giveBack);
+        mv.visitJumpInsn(GOTO, how == exitJump ? slotJump : how == exitStep ? slotStep : slotBudget);
+    }
+
+    /** Leaves before the current instruction at slot, which has not run. */
+    private void leaveBefore(int slot) { leave(slot, blockLength - inBlock, exitStep); }
+
+    /** Leaves after the current instruction, which ran, falling to next. */
+    private void leaveAfter(int next) { leave(next, blockLength - inBlock - 1, exitJump); }
+
+    private void budgetCheck(int slot) {
+        Label stub = new Label();
+        int len = blockLength;
+        mv.visitVarInsn(ILOAD, LEFT);
+        push(len);
+        mv.visitJumpInsn(IF_ICMPLT, stub);
+        mv.visitIincInsn(LEFT, -len);
+        outOfLine.add(() -> {
+            mv.visitLabel(stub);
+            leave(slot, 0, exitBudget);
+        });
+    }
+
+    /** Goes to slot: its block if the region has it, else out of the region. */
+    private void goTo(int slot) {
+        if (plan.contains(slot)) mv.visitJumpInsn(GOTO, label(slot));
+        else leave(slot, 0, exitJump);
+    }
+
+    // ---- instructions ------------------------------------------------------------------
+
+    private void instruction(int s, long d, int nextEmitted) {
+        int op = Decoded.op(d), rd = Decoded.rd(d), rs1 = Decoded.rs1(d), rs2 = Decoded.rs2(d);
+        long imm = Decoded.imm(d);
+        int next = RegionPlan.next(s, d);
+        switch (RegionPlan.kind(op)) {
+            case STEP -> {
+                leave(s, 0, exitStep);
+                return;
+            }
+            case BRANCH -> {
+                branch(op, rs1, rs2, RegionPlan.target(s, d));
+                if (next != nextEmitted) goTo(next);
+                return;
+            }
+            case JUMP -> {
+                if (op == Op.JAL) pcPlus(s, 2L * Decoded.halfwords(d), rd);
+                goTo(RegionPlan.target(s, d));
+                return;
+            }
+            case INDIRECT -> {
+                get(rs1);
+                push(imm);
+                mv.visitInsn(LADD);
+                push(~1L);
+                mv.visitInsn(LAND);
+                mv.visitVarInsn(LSTORE, EXIT_PC);
+                if (op == Op.JALR) pcPlus(s, 2L * Decoded.halfwords(d), rd);
+                mv.visitJumpInsn(GOTO, dispatch);
+                return;
+            }
+            case PLAIN -> plain(s, d, op, rd, rs1, rs2, imm, next);
+        }
+        if (next != nextEmitted) goTo(next);
+    }
+
+    private void plain(int s, long d, int op, int rd, int rs1, int rs2, long imm, int next) {
+        switch (op) {
+            case Op.NOP -> { }
+            case Op.LI, Op.LUI -> { push(imm); set(rd); }
+            case Op.AUIPC -> pcPlus(s, imm, rd);
+            case Op.LB, Op.LH, Op.LW, Op.LD, Op.LBU, Op.LHU, Op.LWU, Op.FLW, Op.FLD, Op.LOAD_X0 -> load(s, op, rd, rs1, rs2, imm);
+            case Op.SB, Op.SH, Op.SW, Op.SD, Op.FSW, Op.FSD -> store(s, op, rs1, rs2, imm, next);
+            case Op.ADDI -> { get(rs1); push(imm); mv.visitInsn(LADD); set(rd); }
+            case Op.SLTI -> { get(rs1); push(imm); alu("slt"); set(rd); }
+            case Op.SLTIU -> { get(rs1); push(imm); alu("sltu"); set(rd); }
+            case Op.XORI -> { get(rs1); push(imm); mv.visitInsn(LXOR); set(rd); }
+            case Op.ORI -> { get(rs1); push(imm); mv.visitInsn(LOR); set(rd); }
+            case Op.ANDI -> { get(rs1); push(imm); mv.visitInsn(LAND); set(rd); }
+            case Op.SLLI -> { get(rs1); push((int) imm); mv.visitInsn(LSHL); set(rd); }
+            case Op.SRLI -> { get(rs1); push((int) imm); mv.visitInsn(LUSHR); set(rd); }
+            case Op.SRAI -> { get(rs1); push((int) imm); mv.visitInsn(LSHR); set(rd); }
+            case Op.ADDIW -> { get(rs1); push(imm); mv.visitInsn(LADD); mv.visitInsn(L2I); mv.visitInsn(I2L); set(rd); }
+            case Op.SLLIW -> { getInt(rs1); push((int) imm); mv.visitInsn(ISHL); mv.visitInsn(I2L); set(rd); }
+            case Op.SRLIW -> { getInt(rs1); push((int) imm); mv.visitInsn(IUSHR); mv.visitInsn(I2L); set(rd); }
+            case Op.SRAIW -> { getInt(rs1); push((int) imm); mv.visitInsn(ISHR); mv.visitInsn(I2L); set(rd); }
+            case Op.ADD -> binary(LADD, rd, rs1, rs2);
+            case Op.SUB -> binary(LSUB, rd, rs1, rs2);
+            case Op.XOR -> binary(LXOR, rd, rs1, rs2);
+            case Op.OR -> binary(LOR, rd, rs1, rs2);
+            case Op.AND -> binary(LAND, rd, rs1, rs2);
+            case Op.MUL -> binary(LMUL, rd, rs1, rs2);
+            case Op.SLL -> shift(LSHL, rd, rs1, rs2);
+            case Op.SRL -> shift(LUSHR, rd, rs1, rs2);
+            case Op.SRA -> shift(LSHR, rd, rs1, rs2);
+            case Op.SLT -> { get(rs1); get(rs2); alu("slt"); set(rd); }
+            case Op.SLTU -> { get(rs1); get(rs2); alu("sltu"); set(rd); }
+            case Op.ADDW -> wordOp(IADD, rd, rs1, rs2);
+            case Op.SUBW -> wordOp(ISUB, rd, rs1, rs2);
+            case Op.MULW -> wordOp(IMUL, rd, rs1, rs2);
+            case Op.SLLW -> wordOp(ISHL, rd, rs1, rs2);
+            case Op.SRLW -> wordOp(IUSHR, rd, rs1, rs2);
+            case Op.SRAW -> wordOp(ISHR, rd, rs1, rs2);
+            case Op.MULH -> { get(rs1); get(rs2); mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "multiplyHigh", "(JJ)J", false); set(rd); }
+            case Op.MULHU -> { get(rs1); get(rs2); mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "unsignedMultiplyHigh", "(JJ)J", false); set(rd); }
+            case Op.MULHSU -> { get(rs1); get(rs2); alu("mulhsu"); set(rd); }
+            case Op.DIV -> { get(rs1); get(rs2); alu("div"); set(rd); }
+            case Op.DIVU -> { get(rs1); get(rs2); alu("divu"); set(rd); }
+            case Op.REM -> { get(rs1); get(rs2); alu("rem"); set(rd); }
+            case Op.REMU -> { get(rs1); get(rs2); alu("remu"); set(rd); }
+            case Op.DIVW -> { get(rs1); get(rs2); alu("divw"); set(rd); }
+            case Op.DIVUW -> { get(rs1); get(rs2); alu("divuw"); set(rd); }
+            case Op.REMW -> { get(rs1); get(rs2); alu("remw"); set(rd); }
+            case Op.REMUW -> { get(rs1); get(rs2); alu("remuw"); set(rd); }
+            case Op.FP -> floatingPoint(s, (int) imm, rd, rs1);
+            case Op.FENCE -> mv.visitMethodInsn(INVOKESTATIC, VARHANDLE, "fullFence", "()V", false);
+            default -> throw new IllegalStateException("not a plain instruction: " + Decoded.toString(d));
+        }
+    }
+
+    private void binary(int insn, int rd, int rs1, int rs2) {
+        get(rs1);
+        get(rs2);
+        mv.visitInsn(insn);
+        set(rd);
+    }
+
+    private void shift(int insn, int rd, int rs1, int rs2) {
+        get(rs1);
+        getInt(rs2);
+        mv.visitInsn(insn);
+        set(rd);
+    }
+
+    /** A W operation: on the low 32 bits (a shift uses the low 5 bits of rs2, as Java's int shifts do). */
+    private void wordOp(int insn, int rd, int rs1, int rs2) {
+        getInt(rs1);
+        getInt(rs2);
+        mv.visitInsn(insn);
+        mv.visitInsn(I2L);
+        set(rd);
+    }
+
+    private void alu(String name) {
+        mv.visitMethodInsn(INVOKESTATIC, ALU, name, "(JJ)J", false);
+    }
+
+    /** rd = pageVa + slot * 2 + offset. */
+    private void pcPlus(int s, long offset, int rd) {
+        if (rd == 0) return;
+        mv.visitVarInsn(LLOAD, PAGE_VA);
+        push(((long) s << 1) + offset);
+        mv.visitInsn(LADD);
+        set(rd);
+    }
+
+    private void branch(int op, int rs1, int rs2, int target) {
+        get(rs1);
+        if (op == Op.BLTU || op == Op.BGEU) { push(Long.MIN_VALUE); mv.visitInsn(LADD); }
+        get(rs2);
+        if (op == Op.BLTU || op == Op.BGEU) { push(Long.MIN_VALUE); mv.visitInsn(LADD); }
+        mv.visitInsn(LCMP);
+        int insn = switch (op) {
+            case Op.BEQ -> IFEQ;
+            case Op.BNE -> IFNE;
+            case Op.BLT, Op.BLTU -> IFLT;
+            default -> IFGE;
+        };
+        if (plan.contains(target)) {
+            mv.visitJumpInsn(insn, label(target));
+        } else {
+            Label stub = new Label();
+            mv.visitJumpInsn(insn, stub);
+            outOfLine.add(() -> {
+                mv.visitLabel(stub);
+                leave(target, 0, exitJump);
+            });
+        }
+    }
+
+    /** The size in bytes of a load's access. */
+    private static int loadSize(int op, int rs2) {
+        return switch (op) {
+            case Op.LB, Op.LBU -> 1;
+            case Op.LH, Op.LHU -> 2;
+            case Op.LW, Op.LWU, Op.FLW -> 4;
+            case Op.LOAD_X0 -> 1 << (rs2 & 3);
+            default -> 8;
+        };
+    }
+
+    private void load(int s, int op, int rd, int rs1, int rs2, long imm) {
+        String helper = switch (op) {
+            case Op.LB -> "lb";
+            case Op.LBU -> "lbu";
+            case Op.LH -> "lh";
+            case Op.LHU -> "lhu";
+            case Op.LW -> "lw";
+            case Op.LWU, Op.FLW -> "lwu";
+            case Op.LD, Op.FLD -> "ld";
+            default -> new String[] {"lbu", "lhu", "lwu", "ld"}[rs2 & 3]; // LOAD_X0: rs2 = funct3
+        };
+        mv.visitVarInsn(ALOAD, LOAD_TLB);
+        mv.visitVarInsn(ALOAD, RAM);
+        mv.visitVarInsn(LLOAD, CTX);
+        mv.visitVarInsn(ALOAD, H);
+        address(rs1, imm);
+        mv.visitMethodInsn(INVOKESTATIC, ACCESS, helper, "([JL" + BUFFER + ";JL" + HART + ";J)J", false);
+        mv.visitVarInsn(LSTORE, TMP);
+        // A fault leaves before this instruction, for the interpreter to raise.
+        Label fault = new Label();
+        mv.visitVarInsn(ALOAD, H);
+        mv.visitFieldInsn(GETFIELD, HART, "jitFault", "Z");
+        mv.visitJumpInsn(IFNE, fault);
+        int k = inBlock, len = blockLength;
+        outOfLine.add(() -> {
+            mv.visitLabel(fault);
+            mv.visitVarInsn(ALOAD, H);
+            mv.visitInsn(ICONST_0);
+            mv.visitFieldInsn(PUTFIELD, HART, "jitFault", "Z");
+            leave(s, len - k, exitStep);
+        });
+        switch (op) {
+            case Op.FLW, Op.FLD -> {
+                mv.visitVarInsn(ALOAD, F);
+                push(rd);
+                mv.visitVarInsn(LLOAD, TMP);
+                if (op == Op.FLW) { push(0xffffffff00000000L); mv.visitInsn(LOR); } // NaN-box a single
+                mv.visitInsn(LASTORE);
+            }
+            case Op.LOAD_X0 -> { }
+            default -> {
+                mv.visitVarInsn(LLOAD, TMP);
+                set(rd);
+            }
+        }
+    }
+
+    private void store(int s, int op, int rs1, int rs2, long imm, int next) {
+        String helper = switch (op) {
+            case Op.SB -> "sb";
+            case Op.SH -> "sh";
+            case Op.SW, Op.FSW -> "sw";
+            default -> "sd";
+        };
+        mv.visitVarInsn(ALOAD, STORE_TLB);
+        mv.visitVarInsn(ALOAD, RAM);
+        mv.visitVarInsn(LLOAD, CTX);
+        mv.visitVarInsn(ALOAD, DECODED);
+        mv.visitVarInsn(ILOAD, PAGE);
+        mv.visitVarInsn(ALOAD, H);
+        address(rs1, imm);
+        storeValue(op == Op.FSW || op == Op.FSD, rs2);
+        mv.visitMethodInsn(INVOKESTATIC, ACCESS, helper, "([JL" + BUFFER + ";J[Ljava/lang/Object;IL" + HART + ";JJ)I", false);
+        // Not 0: it faulted (leave before it), or wrote this region's own page (leave after it).
+        Label special = new Label();
+        mv.visitInsn(DUP);
+        mv.visitJumpInsn(IFNE, special);
+        mv.visitInsn(POP);
+        int k = inBlock, len = blockLength;
+        outOfLine.add(() -> {
+            mv.visitLabel(special);
+            Label fault = new Label();
+            mv.visitJumpInsn(IFLT, fault);
+            leave(next, len - k - 1, exitJump);
+            mv.visitLabel(fault);
+            leave(s, len - k, exitStep);
+        });
+    }
+
+    /** Pushes rs1 + imm. */
+    private void address(int rs1, long imm) {
+        get(rs1);
+        if (imm != 0) { push(imm); mv.visitInsn(LADD); }
+    }
+
+    private void storeValue(boolean fp, int rs2) {
+        if (fp) {
+            mv.visitVarInsn(ALOAD, F);
+            push(rs2);
+            mv.visitInsn(LALOAD);
+        } else {
+            get(rs2);
+        }
+    }
+
+    /**
+     * An OP-FP or fused multiply-add: the hart's FloatUnit runs it on h.f and h.x, so the
+     * integer registers it may read or write (rs1, rd) go to h.x first and rd comes back.
+     * An illegal one leaves for the interpreter to raise.
+     */
+    private void floatingPoint(int s, int insn, int rd, int rs1) {
+        spill(rs1);
+        spill(rd);
+        mv.visitVarInsn(ALOAD, H);
+        push(insn);
+        mv.visitMethodInsn(INVOKESTATIC, FLOAT_UNIT, "execute", "(L" + HART + ";I)Z", false);
+        Label illegal = new Label();
+        mv.visitJumpInsn(IFEQ, illegal);
+        if (rd != 0 && local[rd] != 0) {
+            mv.visitVarInsn(ALOAD, X);
+            push(rd);
+            mv.visitInsn(LALOAD);
+            mv.visitVarInsn(LSTORE, local[rd]);
+        }
+        int k = inBlock, len = blockLength;
+        outOfLine.add(() -> {
+            mv.visitLabel(illegal);
+            leave(s, len - k, exitStep);
+        });
+    }
+
+    private void spill(int r) {
+        if (r == 0 || local[r] == 0) return;
+        mv.visitVarInsn(ALOAD, X);
+        push(r);
+        mv.visitVarInsn(LLOAD, local[r]);
+        mv.visitInsn(LASTORE);
+    }
+
+    // ---- operands ----------------------------------------------------------------------
+
+    private void get(int r) {
+        if (r == 0) mv.visitInsn(LCONST_0);
+        else mv.visitVarInsn(LLOAD, local[r]);
+    }
+
+    private void getInt(int r) {
+        get(r);
+        mv.visitInsn(L2I);
+    }
+
+    private void set(int r) {
+        if (r == 0) mv.visitInsn(POP2);
+        else mv.visitVarInsn(LSTORE, local[r]);
+    }
+
+    private void push(int v) {
+        if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
+        else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, v);
+        else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, v);
+        else mv.visitLdcInsn(v);
+    }
+
+    private void push(long v) {
+        if (v == 0) mv.visitInsn(LCONST_0);
+        else if (v == 1) mv.visitInsn(LCONST_1);
+        else mv.visitLdcInsn(v);
+    }
+}

@@ -1,0 +1,218 @@
+package xv6j.machine.jit;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import xv6j.machine.Decoded;
+import xv6j.machine.Op;
+import xv6j.machine.PhysicalMemory;
+
+/**
+ * The translator of one machine's memory, shared by its harts: decides what to compile,
+ * compiles it ({@link RegionPlan}, {@link RegionCompiler}), keeps the result per physical
+ * page ({@link PageCode}) and marks each region's entry in the decoded words, where the
+ * hart's run loop finds it. Compiling happens on the hart that found the code hot, under
+ * this object's lock; finding compiled code takes no lock.
+ *
+ * <p>Hotness is counted per physical page in instructions the interpreter ran there.
+ * When a page's count passes {@link #HOT}, the next time the interpreter enters the page
+ * the translator compiles a region from that instruction. In {@link Engine#EAGER} mode
+ * every entry is compiled at once.
+ *
+ * <p>The code cache is bounded: past {@link #MAX_REGIONS} regions it is emptied (with the
+ * decoded words, so no old mark survives) and code is compiled again as it turns hot.
+ */
+public final class Translator {
+    /** Instructions interpreted on a page before the translator compiles where the interpreter enters it. */
+    static final int HOT = 2000;
+    /** Instructions in one region at most (fewer if its method would be too large). */
+    static final int MAX_INSTRUCTIONS = 100;
+    /** Jumps from a region to elsewhere on its page before it is compiled again to take them in. */
+    static final int MERGE_HOPS = 1000;
+    /** The same in {@link Engine#EAGER} mode, which is there to test the translator: soon. */
+    static final int EAGER_MERGE_HOPS = 3;
+    /** Regions on one version of a page at most. */
+    static final int MAX_PAGE_REGIONS = 64;
+    /** Regions marked on pages at most: past it every mark goes (with the decoded words). */
+    static final int MAX_REGIONS = 10_000;
+
+    private final MethodHandles.Lookup lookup;
+    private final ByteBuffer ram;
+    private final Object[] decoded;
+    private final PageCode[] pages;
+    /** Instructions interpreted per page since it was last compiled from; racy, as counters may be. */
+    private final int[] heat;
+
+    private int live;
+    private final Stats stats = new Stats();
+
+    /** What compiling has cost so far, for the benchmarks. */
+    public static final class Stats {
+        /** Regions entered on pages, instructions in them; classes made for them (the rest were in the {@link CodeCache}). */
+        public long regions, instructions, classes, bytecodeBytes, nanos, flushes, firstRegionNanos = -1;
+        /** Regions the translator failed to make (a bug: the interpreter ran that code). */
+        public long failures;
+        private final long created = System.nanoTime();
+    }
+
+    /**
+     * @param lookup where regions are defined: a lookup of the hart's package, whose
+     *               package-private fields compiled code reads
+     */
+    public Translator(MethodHandles.Lookup lookup, ByteBuffer ram, Object[] decoded) {
+        this.lookup = lookup;
+        this.ram = ram;
+        this.decoded = decoded;
+        this.pages = new PageCode[decoded.length];
+        this.heat = new int[decoded.length];
+    }
+
+    /** The region whose mark is at slot of words (physical page's); null, with the mark undone, if there is none. */
+    public Region region(int page, long[] words, int slot) {
+        PageCode p = pages[page];
+        Region r = p != null && p.words == words ? p.region(Decoded.imm(words[slot])) : null;
+        if (r == null) new PageCode(page, words, ram).word(slot); // decodes the slot again, in place
+        return r;
+    }
+
+    /** The word a mark at slot replaced, for a hart that interprets it. */
+    public long original(int page, long[] words, int slot) {
+        PageCode p = pages[page];
+        Region r = p != null && p.words == words ? p.region(Decoded.imm(words[slot])) : null;
+        return r != null ? r.original(slot) : new PageCode(page, words, ram).word(slot);
+    }
+
+    /** Whether the interpreter, about to run on page, should first compile where it is. */
+    public boolean hot(int page, boolean eager) { return eager || heat[page] >= HOT; }
+
+    /** The interpreter ran n instructions on page. */
+    public void interpreted(int page, int n) { heat[page] += n; }
+
+    /**
+     * Compiles a region entered at slot of page, whose decoded words are words, and marks
+     * its entry.
+     *
+     * @return whether a region now starts at slot
+     */
+    public synchronized boolean compile(int page, long[] words, int slot) {
+        heat[page] = 0;
+        if (decoded[page] != words) return false; // written since the hart looked
+        if (live >= MAX_REGIONS) {
+            flush();
+            return false;
+        }
+        if (Decoded.op(words[slot]) == Op.ENTER) return true; // another hart was first
+        PageCode p = pages[page];
+        if (p == null || p.words != words) pages[page] = p = new PageCode(page, words, ram);
+        return install(p, slot, new int[0]);
+    }
+
+    /**
+     * The region marked (by mark) at entry left for target, another place on its own page. A region that does so
+     * often (an indirect jump through a switch's table, a return to a caller on the
+     * page) is compiled again with the places regions jumped to on the page as roots
+     * too, the most frequent first, so its indirect jumps reach them without leaving.
+     */
+    public void hopped(int page, long[] words, long mark, int entry, int target, boolean eager) {
+        PageCode p = pages[page];
+        if (p != null && p.words == words && p.hop(Decoded.imm(mark), target) == (eager ? EAGER_MERGE_HOPS : MERGE_HOPS)) merge(p, entry);
+    }
+
+    private synchronized void merge(PageCode p, int entry) {
+        if (decoded[p.page] != p.words || pages[p.page] != p || live >= MAX_REGIONS) return;
+        install(p, entry, p.hopTargets(entry));
+    }
+
+    /** Compiles the region at slot (with the code from roots), adds it to p and marks it. */
+    private boolean install(PageCode p, int slot, int[] roots) {
+        if (p.count() >= MAX_PAGE_REGIONS) return false;
+        long t0 = System.nanoTime();
+        Region r = null;
+        RegionPlan plan = null;
+        for (int max = MAX_INSTRUCTIONS; r == null && max >= 4; max /= 2) {
+            plan = RegionPlan.of(p, slot, roots, max);
+            if (plan == null) return false;
+            RegionPlan planned = plan;
+            try {
+                r = CodeCache.get(plan.key(), k -> build(planned, k)); // null: too large a method, try fewer
+            } catch (RuntimeException | LinkageError e) {
+                // A translator bug must not stop the machine: the interpreter runs this code
+                // instead. The tests count these (Stats.failures) and expect none.
+                stats.failures++;
+                if (stats.failures == 1) System.err.println("xv6j: the translator could not compile a region (" + e + "); interpreting it");
+                return false;
+            }
+        }
+        if (r == null) return false;
+        int index = p.add(r);
+        live++;
+        VarHandle.releaseFence();
+        p.words[slot] = Decoded.pack(Op.ENTER, Decoded.halfwords(plan.words[slot]), 0, 0, 0, index);
+        // The other roots it took in lead to it too (their marks, if any, now to this region).
+        for (int root : roots) {
+            if (!plan.contains(root) || !plan.leader[root] || RegionPlan.kind(Decoded.op(plan.words[root])) == RegionPlan.Kind.STEP) continue;
+            p.words[root] = Decoded.pack(Op.ENTER, Decoded.halfwords(plan.words[root]), 0, 0, 0, index);
+        }
+        long t1 = System.nanoTime();
+        stats.regions++;
+        stats.instructions += plan.size;
+        stats.nanos += t1 - t0;
+        if (stats.firstRegionNanos < 0) stats.firstRegionNanos = t1 - stats.created;
+        return true;
+    }
+
+    /** Compiles and defines a region no machine has yet; null if its method would be too large. */
+    private Region build(RegionPlan plan, CodeCache.Key key) {
+        RegionCompiler.Result c = RegionCompiler.compile(plan);
+        if (c == null) return null;
+        Region r = define(c.classFile());
+        r.code = key.code;
+        r.classBytes = c.classFile().length;
+        r.entry = plan.entry;
+        stats.classes++;
+        stats.bytecodeBytes += c.classFile().length;
+        return r;
+    }
+
+    /** Empties the code cache: every region, and the decoded words that carry their marks. */
+    private void flush() {
+        Arrays.fill(pages, null);
+        Arrays.fill(decoded, null);
+        live = 0;
+        stats.flushes++;
+    }
+
+    private Region define(byte[] classFile) {
+        try {
+            MethodHandles.Lookup l = lookup.defineHiddenClass(classFile, true);
+            return (Region) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
+        } catch (Throwable e) {
+            throw new IllegalStateException("the translator made a class the JVM refused", e);
+        }
+    }
+
+    /**
+     * Empties the JVM-wide cache of compiled regions ({@link CodeCache}), so the next
+     * machine compiles everything itself: for measuring what compiling costs.
+     */
+    public static void emptyCodeCache() { CodeCache.clear(); }
+
+    /** Regions in the JVM-wide cache, and the bytes of their class files. */
+    public static long[] codeCacheSize() { return new long[] {CodeCache.size(), CodeCache.bytes()}; }
+
+    /** A copy of the figures so far. */
+    public synchronized Stats stats() {
+        Stats s = new Stats();
+        s.regions = stats.regions;
+        s.instructions = stats.instructions;
+        s.classes = stats.classes;
+        s.bytecodeBytes = stats.bytecodeBytes;
+        s.nanos = stats.nanos;
+        s.flushes = stats.flushes;
+        s.firstRegionNanos = stats.firstRegionNanos;
+        s.failures = stats.failures;
+        return s;
+    }
+}
