@@ -20,8 +20,9 @@
 //   kvbench begin NAME
 //   kvbench end NAME OPS
 //
-// and measures nothing itself: make bench times those lines as they reach the console and
-// counts the disk's writes and forces between them, in the same way for the three. A
+// and times nothing itself (it reads the clock only to decide when a phase has repeated
+// enough): make bench times those lines as they reach the console and counts the disk's
+// writes and forces between them, in the same way for the three. A
 // wrong answer from the store is reported ("kvbench: ...", which make bench shows) and
 // the run ends without its last line, "kvbench done".
 // The workload's keys begin with "bench" and "absent"; it removes its keys before and after.
@@ -33,15 +34,18 @@ static long store_scan(uint *sum);
 static int store_put_group(int first, int n, int width, int v);
 static void store_say(const char *line);
 
-// The counts, for keys keys (KVW_KEYS at most, xv6's file system having 200 inodes):
-// every phase lasts long enough to time on each of the three, the fastest store too.
+// The counts, for keys keys (KVW_KEYS at most, xv6's file system having 200 inodes).
 #define KVW_KEYS 100        // keys put, then deleted
-#define KVW_UPDATES 3       // updates of each key
-#define KVW_GETS 20         // reads a key, of present keys, and of absent ones
-#define KVW_SCANS 2         // keys a scan of every record
-#define KVW_MIXED 10        // operations of the mixed run, a key
-#define KVW_ROUNDS 4        // puts of each key in the group-commit phase (new, then updates)
+#define KVW_UPDATES 3       // updates of each key, at least
+#define KVW_GETS 20         // reads a key, of present keys, and of absent ones, at least
+#define KVW_SCANS 2         // keys a scan of every record, at least
+#define KVW_MIXED 10        // operations of the mixed run, a key, at least
+#define KVW_ROUNDS 4        // puts of each key in the group-commit phase (new, then updates), at least
 #define KVW_WIDTH 8         // puts in flight at a time there
+// With KVW_KEYS keys (make bench's run), a phase that may repeat (updates, reads, scans,
+// the mixed run, group puts) repeats until it has also lasted this long by the time CSR
+// (10 MHz on both kernels): the fastest store's phases are then long enough to time.
+#define KVW_MIN_TICKS 2000000
 #define KVW_VALLEN 32
 
 // "bench0042": key i. (At most 14 bytes, so it is also a file name on xv6.)
@@ -161,39 +165,60 @@ static void kvw_clean(void) {
     }
 }
 
+static int kvw_timed;       // phases repeat until KVW_MIN_TICKS have passed
+
+static uint64 kvw_now(void) {
+    uint64 t;
+    asm volatile("rdtime %0" : "=r"(t));
+    return t;
+}
+
+// Whether a phase begun at t0 that has run rounds rounds runs another: until it has run
+// min, and lasted KVW_MIN_TICKS when timed.
+static int kvw_again(int rounds, int min, uint64 t0) {
+    return rounds < min || (kvw_timed && kvw_now() - t0 < KVW_MIN_TICKS);
+}
+
 static int kvw_run(int keys) {
     if (keys < 1 || keys > KVW_KEYS) keys = KVW_KEYS;
+    kvw_timed = keys == KVW_KEYS;
     kvw_clean();
     uint sum = 0;
     long others = store_scan(&sum);     // records of the store's own
+    uint64 t0;
+    int r;
     kvw_line("begin", "put", -1);
     for (int i = 0; i < keys; i++) kvw_put(i, 0);
     kvw_line("end", "put", keys);
 
     kvw_line("begin", "update", -1);
-    for (int v = 1; v <= KVW_UPDATES; v++) {
-        for (int i = 0; i < keys; i++) kvw_put(i, v);
+    for (r = 0, t0 = kvw_now(); kvw_again(r, KVW_UPDATES, t0); r++) {
+        for (int i = 0; i < keys; i++) kvw_put(i, 1 + r);
     }
-    kvw_line("end", "update", KVW_UPDATES * keys);
+    kvw_line("end", "update", (long)r * keys);
 
     kvw_line("begin", "get", -1);
-    for (int n = 0; n < KVW_GETS * keys; n++) kvw_check_get(n * 37 % keys);
-    kvw_line("end", "get", KVW_GETS * keys);
+    for (r = 0, t0 = kvw_now(); kvw_again(r, KVW_GETS, t0); r++) {
+        for (int n = 0; n < keys; n++) kvw_check_get((r + n * 37) % keys);
+    }
+    kvw_line("end", "get", (long)r * keys);
 
     kvw_line("begin", "get_absent", -1);
-    for (int n = 0; n < KVW_GETS * keys; n++) {
-        char key[16], got[128];
-        kvw_absent(key, n * 37 % keys);
-        if (store_get(key, got) != 0) kvw_fail("get found a key never put:", key);
+    for (r = 0, t0 = kvw_now(); kvw_again(r, KVW_GETS, t0); r++) {
+        for (int n = 0; n < keys; n++) {
+            char key[16], got[128];
+            kvw_absent(key, (r + n * 37) % keys);
+            if (store_get(key, got) != 0) kvw_fail("get found a key never put:", key);
+        }
     }
-    kvw_line("end", "get_absent", KVW_GETS * keys);
+    kvw_line("end", "get_absent", (long)r * keys);
 
     kvw_line("begin", "scan", -1);
     int scans = (keys + KVW_SCANS - 1) / KVW_SCANS;
-    for (int n = 0; n < scans; n++) {
+    for (r = 0, t0 = kvw_now(); kvw_again(r, scans, t0); r++) {
         if (store_scan(&sum) != others + keys) kvw_fail("scan did not find every record", "");
     }
-    kvw_line("end", "scan", scans);
+    kvw_line("end", "scan", r);
 
     kvw_line("begin", "del", -1);
     for (int i = 0; i < keys; i++) kvw_del(i);
@@ -202,25 +227,27 @@ static int kvw_run(int keys) {
     // From the empty store: half reads, three in ten puts (new keys and updates), two in
     // ten deletes.
     kvw_line("begin", "mixed", -1);
-    for (int n = 0; n < KVW_MIXED * keys; n++) {
-        int i = kvw_pick(keys), what = kvw_pick(10);
-        if (what < 5) kvw_check_get(i);
-        else if (what < 8) kvw_put(i, 4 + n % 20);
-        else kvw_del(i);
+    for (r = 0, t0 = kvw_now(); kvw_again(r, KVW_MIXED, t0); r++) {
+        for (int n = 0; n < keys; n++) {
+            int i = kvw_pick(keys), what = kvw_pick(10);
+            if (what < 5) kvw_check_get(i);
+            else if (what < 8) kvw_put(i, 4 + n % 20);
+            else kvw_del(i);
+        }
     }
-    kvw_line("end", "mixed", KVW_MIXED * keys);
+    kvw_line("end", "mixed", (long)r * keys);
     for (int i = 0; i < keys; i++) kvw_check_get(i);
 
     // New keys again, on an emptied store (xv6's file system has 200 inodes in all), then
     // updates of them.
     kvw_clean();
     kvw_line("begin", "put_group", -1);
-    for (int v = 0; v < KVW_ROUNDS; v++) {
-        if (store_put_group(2 * KVW_KEYS, keys, KVW_WIDTH, v) != 0) kvw_fail("group put failed", "");
+    for (r = 0, t0 = kvw_now(); kvw_again(r, KVW_ROUNDS, t0); r++) {
+        if (store_put_group(2 * KVW_KEYS, keys, KVW_WIDTH, r) != 0) kvw_fail("group put failed", "");
     }
-    kvw_line("end", "put_group", KVW_ROUNDS * keys);
+    kvw_line("end", "put_group", (long)r * keys);
     for (int i = 2 * KVW_KEYS; i < 2 * KVW_KEYS + keys; i++) {
-        kvw_expect[i] = KVW_ROUNDS - 1;
+        kvw_expect[i] = r - 1;
         kvw_check_get(i);
     }
 

@@ -22,11 +22,12 @@
 // the next in sequence, or not whole by its checksum. What it replays is the history up to
 // some point: every committed change, and of the rest a prefix or nothing.
 //
-// The ring fills up. When few blocks are free, the cleaner re-appends the live records of
-// the oldest blocks (a delete's record there is dropped: nothing older remains for it to
-// hide), commits, and only then writes the new tail into the super and flushes again, so
-// no block is reused while the super on the disk still names it. At most half the log's
-// room may hold live records, so cleaning always frees blocks.
+// The ring fills up. When few blocks are free (or the log holds mostly dead records), the
+// cleaner re-appends the live records of the oldest blocks (a delete's record there is
+// dropped: nothing older remains for it to hide), commits, and only then writes the new
+// tail into the super and flushes again, so no block is reused while the super on the
+// disk still names it. At most half the log's room may hold live records, so cleaning
+// always frees blocks.
 #include "kvlib.h"
 
 #define SUPER_MAGIC 0x3253564bU     // "KVS2"
@@ -332,9 +333,26 @@ static void keep(uchar op, const char *key, uint klen, const char *val, uint vle
     e->off = (ushort)noff;
 }
 
-// Empties the oldest blocks until twice the reserve is free, and makes that durable.
+// The most log blocks in use before the cleaner runs (hi) and after (lo). Mostly the room
+// left: it runs when fewer than reserve blocks are free, until twice that many are. But a
+// log of mostly dead records is cleaned sooner, when it holds more than twice the live
+// records' blocks and some slack, so that kv's start-up, which reads the whole log, stays
+// in proportion to the records it has, not to the changes it has seen.
+#define SLACK 32
+
+static long inuse(void) {
+    return (long)(headseq - tailseq + 1);
+}
+
+static long limit(int hi) {
+    long room = L - 1 - (hi ? reserve : 2 * reserve);
+    long lean = 2 * (live / (PAYLOAD - RECMAX + 1) + 1) + (hi ? 3 : 2) * SLACK;
+    return lean < room ? lean : room;
+}
+
+// Empties the oldest blocks until at most limit(0) are in use, and makes that durable.
 static void clean(void) {
-    while (tailseq < headseq && (long)(tailseq + (uint64)L - headseq - 1) < 2 * reserve) {
+    while (tailseq < headseq && inuse() > limit(0)) {
         kv_bread(blockno(tailseq), scratch);
         if (!valid(scratch, tailseq) || records(scratch, keep) < 0) fatal("the log's oldest block is damaged: ", (long)tailseq);
         tailseq++;
@@ -464,7 +482,7 @@ int kv_del(const char *key) {
 
 void kv_commit(void) {
     sync_log();
-    if ((long)(tailseq + (uint64)L - headseq - 1) < reserve) clean();
+    if (inuse() > limit(1)) clean();
 }
 
 const char *kv_get(const char *key) {
@@ -484,7 +502,7 @@ void kv_store_stats(struct kv_store_stats *s) {
     s->bytes = live;
     s->maxbytes = livemax;
     s->logblocks = L;
-    s->inuse = (long)(headseq - tailseq + 1);
+    s->inuse = inuse();
     s->cleaned = cleaned;
     s->moved = moved;
 }
