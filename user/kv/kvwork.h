@@ -34,7 +34,8 @@ static long store_scan(uint *sum);
 static int store_put_group(int first, int n, int width, int v);
 static void store_say(const char *line);
 
-// The counts, for keys keys (KVW_KEYS at most, xv6's file system having 200 inodes).
+// The counts, for keys keys (KVW_KEYS at most, xv6's file system having 200 inodes);
+// xv6j.bench.KvBench.PHASES has them too, for 100 keys, and KvBenchTest checks they agree.
 #define KVW_KEYS 100        // keys put, then deleted
 #define KVW_UPDATES 3       // updates of each key, at least
 #define KVW_GETS 20         // reads a key, of present keys, and of absent ones, at least
