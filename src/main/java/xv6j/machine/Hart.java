@@ -218,9 +218,20 @@ public final class Hart {
                     Region r = jit.region(page, code, slot);
                     if (r != null) {
                         int chunk = (int) Math.min(budget - n, JIT_CHUNK);
-                        pc = r.run(this, pageVa, page, slot, chunk);
-                        n += chunk - pageLeft;
-                        if (jitExit == Region.JUMP && (pc & ~0xfffL) == pageVa) jit.hopped(page, code, d, slot, (int) (pc & 0xfff) >>> 1, eager);
+                        int left = chunk;
+                        while (true) {
+                            pc = r.run(this, pageVa, page, slot, left);
+                            left = pageLeft;
+                            if (jitExit != Region.JUMP || (pc & ~0xfffL) != pageVa) break;
+                            int to = (int) (pc & 0xfff) >>> 1;
+                            jit.hopped(page, code, d, slot, to, eager);
+                            // Elsewhere on the same page, still the same code: straight into the
+                            // region marked there, within the same chunk of the budget.
+                            if (left == 0 || decoded[page] != code || Decoded.op(d = code[to]) != Op.ENTER
+                                    || (r = jit.region(page, code, to)) == null) break;
+                            slot = to;
+                        }
+                        n += chunk - left;
                         // The interpreter does what compiled code left: the instruction at
                         // pc (STEP), or the rest of a budget too short for the next block.
                         if (jitExit == Region.STEP) interpretTo = n + 1;

@@ -34,7 +34,7 @@ public final class Translator {
     /** The same in {@link Engine#EAGER} mode, which is there to test the translator: soon. */
     static final int EAGER_MERGE_HOPS = 3;
     /** Regions on one version of a page at most. */
-    static final int MAX_PAGE_REGIONS = 64;
+    static final int MAX_PAGE_REGIONS = 128;
     /** Regions marked on pages at most: past it every mark goes (with the decoded words). */
     static final int MAX_REGIONS = 10_000;
 
