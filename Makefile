@@ -5,7 +5,8 @@
 #                      (Ctrl-A x quits, Ctrl-A h lists the other keys)
 #   make EXO=1 qemu    the same with the exokernel, on fs-exo.img
 #   make test          every test (what CI runs)
-#   make bench         the benchmark tables (also written to target/bench.json)
+#   make bench         the benchmark tables (also written to target/bench.json);
+#                      BENCH=cpu, kernels or kv runs just those
 #   make fs.img        make the disk image, or put changed programs into it;
 #   make fsck          check it; make clean starts afresh (new images too)
 #
@@ -91,7 +92,7 @@ test:
 
 # Compiles what the benchmarks need (never runs the tests), then runs xv6j.bench.Bench.
 bench: $(BUILT)
-	$(MAVEN) test-compile exec:exec@bench
+	$(MAVEN) test-compile exec:exec@bench $(if $(BENCH),-Dbench.only=$(BENCH))
 
 clean:
 	$(MAVEN) clean

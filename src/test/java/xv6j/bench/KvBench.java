@@ -45,7 +45,8 @@ import xv6j.tools.Mkfs;
  * measured rounds, and a/b and a/c are ratios of operations per second.
  *
  * <pre>
- *   java -cp target/classes:target/test-classes xv6j.bench.KvBench [runs]
+ *   make bench BENCH=kv                        (this alone, 5 boots of each way)
+ *   java -cp CLASSPATH xv6j.bench.KvBench [runs]   (CLASSPATH as in {@link Bench})
  * </pre>
  */
 public final class KvBench {
@@ -358,17 +359,22 @@ public final class KvBench {
                 String[] f = s.split(" ");
                 if (f.length == 3 && f[0].equals("kvbench") && f[1].equals("begin")) begins.put(f[2], l);
                 if (f.length == 4 && f[0].equals("kvbench") && f[1].equals("end") && begins.containsKey(f[2])) {
-                    Line b = begins.get(f[2]);
-                    loops.put(f[2], new Loop(Long.parseLong(f[3]), l.nanos() - b.nanos(), l.writes() - b.writes(), l.forces() - b.forces()));
+                    // A phase run in turns (new puts and deletes) is their sum.
+                    Line b = begins.remove(f[2]);
+                    Loop turn = new Loop(Long.parseLong(f[3]), l.nanos() - b.nanos(), l.writes() - b.writes(), l.forces() - b.forces());
+                    loops.merge(f[2], turn, (x, y) -> new Loop(x.ops() + y.ops(), x.nanos() + y.nanos(),
+                            x.writes() + y.writes(), x.forces() + y.forces()));
                 }
                 done |= s.equals("kvbench done");
             }
+            Map<String, Loop> inOrder = new LinkedHashMap<>();
             for (Phase p : PHASES) {
                 if (!loops.containsKey(p.name()))
                     throw new BenchException(w.heading + " did not finish phase " + p.name() + BenchLines.lastLines(text()));
+                inOrder.put(p.name(), loops.get(p.name()));
             }
             if (!done) throw new BenchException(w.heading + " did not finish" + BenchLines.lastLines(text()));
-            return loops;
+            return inOrder;
         }
     }
 
