@@ -92,6 +92,8 @@ test:
 
 # Compiles what the benchmarks need (never runs the tests), then runs xv6j.bench.Bench.
 bench: $(BUILT)
+	@case "$(BENCH)" in ""|cpu|kernels|kv) ;; \
+	*) echo "make bench: no benchmark '$(BENCH)'; BENCH= takes cpu, kernels or kv" >&2; exit 2;; esac
 	$(MAVEN) test-compile exec:exec@bench $(if $(BENCH),-Dbench.only=$(BENCH))
 
 clean:
