@@ -4,6 +4,8 @@
 #   make qemu          build if anything changed, then boot the xv6 kernel on fs.img
 #                      (Ctrl-A x quits, Ctrl-A h lists the other keys)
 #   make EXO=1 qemu    the same with the exokernel, on fs-exo.img
+#   make qemu-gdb      the same, stopped before the first user instruction, waiting for
+#                      gdb-multiarch in another window (it reads the .gdbinit written here)
 #   make test          every test (what CI runs)
 #   make bench         the benchmark tables (also written to target/bench.json);
 #                      BENCH=cpu, kernels or kv runs just those
@@ -43,18 +45,20 @@ ifeq ($(EXO),1)
 KERNEL = scripts/kernel-exo
 IMG = fs-exo.img
 UBIN = target/user/exo/bin
+UDEBUG = target/user/exo/debug
 # After the file system, blocks of its own for kv, the second LibOS's key-value store.
 MKFSFLAGS = --extra 1000
 else
 KERNEL = scripts/kernel
 IMG = fs.img
 UBIN = target/user/kernel/bin
+UDEBUG = target/user/kernel/debug
 MKFSFLAGS =
 endif
 QEMUFLAGS = -m $(MEM) -c $(CPUS) $(if $(filter 1,$(DET)),-d) $(if $(ENGINE),-e $(ENGINE)) \
 	$(if $(filter-out 0,$(VIEW)),$(if $(filter 1,$(VIEW)),--view,--view=$(VIEW)))
 
-.PHONY: all build qemu test bench fsck clean $(IMG)
+.PHONY: all build qemu qemu-gdb test bench fsck clean $(IMG)
 
 all: build
 
@@ -79,6 +83,12 @@ $(IMG): $(BUILT)
 qemu: $(IMG)
 	@$(KERNEL) $(QEMUFLAGS) $(IMG)
 
+# As xv6's: the GDB stub listens on a free port of 127.0.0.1 (printed, and written into
+# .gdbinit with the programs' symbols), and the machine waits, before its first user
+# instruction, for gdb to connect and continue. README: "Debugging with gdb".
+qemu-gdb: $(IMG)
+	@$(KERNEL) $(QEMUFLAGS) --gdb --gdbinit .gdbinit --symbols $(UDEBUG) $(IMG)
+
 fsck:
 	@scripts/fsck $(IMG)
 
@@ -98,4 +108,4 @@ bench: $(BUILT)
 
 clean:
 	$(MAVEN) clean
-	rm -f fs.img fs-exo.img
+	rm -f fs.img fs-exo.img .gdbinit

@@ -22,7 +22,11 @@ import xv6j.machine.Trap;
  * run capability, the first with CAP_X it got) and to each capability derived from it; so
  * an environment that hands CPU to many others divides its own share only. A turn whose
  * thread waits for a busy callee runs the call that callee serves instead ("helping"), so
- * a callee is never held up by the slices of the caller it serves.
+ * a callee is never held up by the slices of the caller it serves. Turns are counted in
+ * ticks (deficit round robin): a turn that lasted n ticks (a slice of n, EXOSCHED_SLICE)
+ * owes n-1 turns at every level of the tree it was taken through, which it passes up in
+ * the rounds that follow, so a long slice buys no more time than a short one, only fewer
+ * switches. How long a share's slices may be is its capability's (count, capgrant).
  *
  * <p>Time is the kernel's: the ticks environments see advance after every trap, whatever
  * caused it, and slices end by them; when nothing can run the machine waits for a key or
@@ -34,12 +38,13 @@ final class Scheduler {
     private final Condition work;
     private final ThreadLocal<Cpu> currentCpu = new ThreadLocal<>();
     /** The root of the tree of CPU capabilities: every root CPU capability hangs under it. In no table. */
-    final Cap cpuTop = new Cap(CAP_CPU, CAP_ALL, 0, 1, null, null, null, -1);
+    final Cap cpuTop = new Cap(CAP_CPU, CAP_ALL, 0, SLICE_MAX, null, null, null, -1);
     /** Ticks the environments have seen. */
     long ticks;
     private int idleCpus;
-    /** Whose turn the last {@link #pick} found: the holder of the capability it came from. */
+    /** Whose turn the last {@link #pick} found: the holder of the capability it came from, and that capability. */
     private Env turnOf;
+    private Cap turnCap;
 
     Scheduler(Exokernel k) {
         this.k = k;
@@ -72,7 +77,8 @@ final class Scheduler {
         for (int hops = 0; hops < 64 && e != null; hops++) {
             if (e.exited || e.caller != null) return null;
             Env x = e.innermost();
-            if (x.exited || x.cpu != null || x.stopped) return null;
+            // A stopped environment's own code does not run; a call it serves does (exo.h).
+            if (x.exited || x.cpu != null || x.stopped && !x.serving()) return null;
             if (x.waitingOn == null) return x.cur.blocked() ? null : e;
             e = x.waitingOn.root();
         }
@@ -99,6 +105,8 @@ final class Scheduler {
         final Cap start;
         Cap pos;
         boolean begun;
+        /** A member passed its turn up for turns it owed; then the round is gone through again without debts. */
+        boolean passedForDebt, ignoreDebts;
 
         Round(Cap cap) {
             this.cap = cap;
@@ -123,26 +131,61 @@ final class Scheduler {
         while (!path.isEmpty()) {
             Round r = path.peek();
             if (r.begun && r.pos == r.start) { // the whole round, and no one could run
+                if (r.passedForDebt && !r.ignoreDebts) {
+                    r.ignoreDebts = true; // only members that owe turns could: no one else wants them
+                    r.begun = false;
+                    continue;
+                }
                 path.pop();
                 if (!path.isEmpty()) path.peek().pos = path.peek().next();
                 continue;
             }
             r.begun = true;
             if (r.pos != null) {
+                if (!r.ignoreDebts && r.pos.debt > 0) { // it owes turns: this one goes to the next member
+                    r.pos.debt--;
+                    r.passedForDebt = true;
+                    r.pos = r.next();
+                    continue;
+                }
                 path.push(new Round(r.pos)); // the share of the capability derived
                 continue;
             }
             Env holder = r.cap.owner;
             Env run = holder != null && holder.runCap() == r.cap ? whoToRun(holder) : null;
+            if (run != null && !r.ignoreDebts && r.cap.holderDebt > 0) {
+                r.cap.holderDebt--;
+                r.passedForDebt = true;
+                run = null;
+            }
             if (run == null) {
                 r.pos = r.next();
                 continue;
             }
             turnOf = holder;
+            turnCap = r.cap;
             for (Round level : path) level.cap.rr = level.next(); // each round goes on after this turn
             return run;
         }
         return null;
+    }
+
+    /**
+     * A turn taken through capability turn has ended after used ticks: each tick beyond the
+     * first is a turn owed at every level of the tree the turn came through (its holder's
+     * thread in turn's own round, each share in its parent's). Debts are bounded by the
+     * longest slice, so time no one else wanted is not held against a thread later.
+     */
+    private static void charge(Cap turn, long used) {
+        if (turn == null || used <= 1) return;
+        int extra = (int) Math.min(used - 1, SLICE_MAX);
+        turn.holderDebt = Math.min(turn.holderDebt + extra, SLICE_MAX);
+        for (Cap x = turn; x.parent != null; x = x.parent) x.debt = Math.min(x.debt + extra, SLICE_MAX);
+    }
+
+    /** The slice a turn of holder's through cap lasts: its own choice, within what the capability allows. */
+    private static long slice(Env holder, Cap cap) {
+        return Math.min(holder.sliceTicks, cap.count);
     }
 
     /** True if some thread could run now, or runs. */
@@ -170,15 +213,19 @@ final class Scheduler {
                     c.helping = false;
                     if (next != null && runnable(next)) {
                         root = next;
-                        root.sliceEnd = rest; // directed yield: the rest of the donor's slice
+                        root.sliceEnd = rest; // directed yield: the rest of the donor's slice, in the donor's turn
                     } else {
+                        charge(c.turn, ticks - c.turnStart);
+                        c.turn = null;
                         root = pick();
                         if (root == null) {
                             idle(c);
                             continue;
                         }
                         c.helping = root != turnOf;
-                        root.sliceEnd = ticks + turnOf.sliceTicks;
+                        c.turn = turnCap;
+                        c.turnStart = ticks;
+                        root.sliceEnd = ticks + slice(turnOf, turnCap);
                     }
                     root.sliceGrace = false;
                     c.root = root;
@@ -234,6 +281,7 @@ final class Scheduler {
         long epoch = e.epoch;
         c.userPhase = true;
         e.cur.regs.restore(h);
+        h.scontext = e.id; // who runs, for a debugger (gdb's threads, monitor follow)
         Regs regs = e.cur.regs;
         k.lock.unlock();
         Trap t;
@@ -318,7 +366,7 @@ final class Scheduler {
     /** True if e's current activation would run once woken: it is what its thread executes, and the thread has CPU. */
     private static boolean wouldRun(Env e) {
         Env root = e.root();
-        return !e.exited && !e.stopped && root.innermost() == e && root.runCap() != null;
+        return !e.exited && !(e.stopped && !e.serving()) && root.innermost() == e && root.runCap() != null;
     }
 
     /**

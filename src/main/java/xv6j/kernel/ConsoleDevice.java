@@ -15,6 +15,13 @@ import xv6j.machine.Console;
  * says it is the interactive one with the {@code interactive} system call before each
  * prompt, so a shell started from another one takes over until it exits. xv6 has no
  * process groups; this is the least of them that makes ^C do what a user expects.
+ *
+ * <p>Not every process may say so, or a background program could take ^C from the
+ * shell's command. The interactive shells form a stack: at its bottom a shell init
+ * forked, above each one a process started by the one below that still descends from it.
+ * A claim succeeds for a process on the stack (those above it come off: they have ended,
+ * or their shell is back at its prompt) or one that descends from the top. A background
+ * command is init's as soon as the shell's intermediate child exits, so its claims fail.
  */
 final class ConsoleDevice implements Device {
     static final int INPUT_BUF_SIZE = LineDiscipline.INPUT_BUF_SIZE;
@@ -24,9 +31,11 @@ final class ConsoleDevice implements Device {
     private final ReentrantLock lock = new ReentrantLock();
     private final LineDiscipline ld = new LineDiscipline();
     private final Object readChan = new Object();
-    /** The interactive shell, and its pid (a slot is reused), set by {@link #setShell}. */
-    private volatile Proc shell;
-    private volatile int shellPid;
+    /** The stack of interactive shells, its top last; guarded by its own monitor. */
+    private final java.util.ArrayList<Shell> shells = new java.util.ArrayList<>();
+
+    /** A process and its pid (its slot is reused by later processes). */
+    private record Shell(Proc p, int pid) {}
 
     ConsoleDevice(Kernel k, Console console) {
         this.k = k;
@@ -38,10 +47,36 @@ final class ConsoleDevice implements Device {
         return readChan;
     }
 
-    /** The interactive system call: p reads its commands from the console. */
-    void setShell(Proc p) {
-        shellPid = p.pid;
-        shell = p;
+    /** The interactive system call: p reads its commands from the console. Returns 0, or -1 if refused. */
+    int setShell(Proc p) {
+        int pid = p.pid;
+        synchronized (shells) {
+            dropEnded();
+            for (int i = 0; i < shells.size(); i++) {
+                if (shells.get(i).p() == p && shells.get(i).pid() == pid) {
+                    shells.subList(i + 1, shells.size()).clear();
+                    return 0;
+                }
+            }
+            Shell top = shells.isEmpty() ? null : shells.getLast();
+            boolean may = top == null ? k.procs.forkedByInit(p) : k.procs.descends(p, pid, top.p(), top.pid());
+            if (!may) return -1;
+            shells.add(new Shell(p, pid));
+            return 0;
+        }
+    }
+
+    /** The interactive shell now, or null. */
+    private Shell top() {
+        synchronized (shells) {
+            dropEnded();
+            return shells.isEmpty() ? null : shells.getLast();
+        }
+    }
+
+    /** Takes shells that have exited off the top of the stack. Caller holds shells. */
+    private void dropEnded() {
+        while (!shells.isEmpty() && !k.procs.alive(shells.getLast().p(), shells.getLast().pid())) shells.removeLast();
     }
 
     @Override
@@ -111,8 +146,8 @@ final class ConsoleDevice implements Device {
 
     /** Kills what the interactive shell waits for; returns how many processes that was. */
     private int interruptForeground() {
-        Proc sh = shell;
-        return sh == null ? 0 : k.procs.killDescendants(sh, shellPid);
+        Shell sh = top();
+        return sh == null ? 0 : k.procs.killDescendants(sh.p(), sh.pid());
     }
 
     /** A whole line of batch input, typed at once. */

@@ -92,6 +92,7 @@ public final class ProcTable {
         p.sz = 0;
         p.pid = 0;
         p.parent = null;
+        p.forker = 0;
         p.name = "";
         p.chan = null;
         p.killed = false;
@@ -201,6 +202,7 @@ public final class ProcTable {
         lock.lock();
         try {
             np.parent = p;
+            np.forker = p.pid;
             np.state = RUNNABLE;
             work.signalAll();
         } finally {
@@ -596,6 +598,41 @@ public final class ProcTable {
             }
             for (int d : pids) kill(d); // the lock is reentrant; killing twice is harmless
             return pids.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether a (with pid aPid, still that process) is alive and a descendant of b (with
+     * pid bPid), by the parents of now: an orphan handed to init descends from init only.
+     */
+    boolean descends(Proc a, int aPid, Proc b, int bPid) {
+        lock.lock();
+        try {
+            if (!alive(a, aPid) || !alive(b, bPid)) return false;
+            for (Proc q = a.parent; q != null; q = q.parent) if (q == b) return true;
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether p is still the live process pid (a slot is reused). */
+    boolean alive(Proc p, int pid) {
+        lock.lock();
+        try {
+            return p.pid == pid && p.state != UNUSED && p.state != ZOMBIE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether p was forked by init (a shell init started, not an orphan it adopted). */
+    boolean forkedByInit(Proc p) {
+        lock.lock();
+        try {
+            return initProc != null && p.forker == initProc.pid;
         } finally {
             lock.unlock();
         }

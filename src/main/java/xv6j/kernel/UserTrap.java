@@ -30,6 +30,7 @@ final class UserTrap {
         Hart h = c.hart;
         c.loadAddressSpace(p);
         p.trapframe.restore(h);
+        h.scontext = p.pid; // who runs, for a debugger (gdb's threads, monitor follow)
         h.clearReservation();
         long before = h.instret;
         Trap t = h.run(k.clock().budget());
