@@ -7,7 +7,8 @@
 #   make qemu-gdb      the same, stopped before the first user instruction, waiting for
 #                      gdb-multiarch in another window (it reads the .gdbinit written here)
 #   make test          every test (what CI runs)
-#   make bench         the benchmark tables (also written to target/bench.json)
+#   make bench         the benchmark tables (also written to target/bench.json);
+#                      BENCH=cpu, kernels or kv runs just those
 #   make fs.img        make the disk image, or put changed programs into it;
 #   make fsck          check it; make clean starts afresh (new images too)
 #
@@ -101,7 +102,9 @@ test:
 
 # Compiles what the benchmarks need (never runs the tests), then runs xv6j.bench.Bench.
 bench: $(BUILT)
-	$(MAVEN) test-compile exec:exec@bench
+	@case "$(BENCH)" in ""|cpu|kernels|kv) ;; \
+	*) echo "make bench: no benchmark '$(BENCH)'; BENCH= takes cpu, kernels or kv" >&2; exit 2;; esac
+	$(MAVEN) test-compile exec:exec@bench $(if $(BENCH),-Dbench.only=$(BENCH))
 
 clean:
 	$(MAVEN) clean

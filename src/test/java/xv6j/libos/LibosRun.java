@@ -54,6 +54,21 @@ public final class LibosRun {
         return img;
     }
 
+    /**
+     * A fresh image named name in dir whose /storage is storage (lines "program first
+     * count") instead of the build's, with extra blocks after the file system.
+     */
+    public static Path freshImage(Path dir, String name, String storage, int extra) throws IOException {
+        Path table = Files.createDirectories(dir.resolve(name + ".files")).resolve("storage");
+        Files.writeString(table, storage);
+        List<Path> files = new java.util.ArrayList<>();
+        for (Path p : programs()) if (!p.getFileName().toString().equals("storage")) files.add(p);
+        files.add(table);
+        Path img = dir.resolve(name);
+        Mkfs.build(img, files, Fs.FSSIZE, Fs.NINODES, extra);
+        return img;
+    }
+
     public static Result boot(Path image, String script) throws Exception {
         return boot(image, script, 1, true);
     }
