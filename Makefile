@@ -4,13 +4,16 @@
 #   make qemu          build if anything changed, then boot the xv6 kernel on fs.img
 #                      (Ctrl-A x quits, Ctrl-A h lists the other keys)
 #   make EXO=1 qemu    the same with the exokernel, on fs-exo.img
+#   make qemu-gdb      the same, stopped before the first user instruction, waiting for
+#                      gdb-multiarch in another window (it reads the .gdbinit written here)
 #   make test          every test (what CI runs)
-#   make bench         the benchmark tables (also written to target/bench.json)
+#   make bench         the benchmark tables (also written to target/bench.json);
+#                      BENCH=cpu, kernels or kv runs just those
 #   make fs.img        make the disk image, or put changed programs into it;
 #   make fsck          check it; make clean starts afresh (new images too)
 #
-# Options for qemu: MEM=128 (MiB)  CPUS=1 (harts)  DET=1 (deterministic virtual time;
-# needs CPUS=1)  ENGINE=translator|interpreter|eager (how harts run code)
+# Options for qemu: MEM=128 (MiB)  CPUS=3 (harts)  DET=1 (deterministic virtual time;
+# several harts take turns)  ENGINE=translator|interpreter|eager (how harts run code)
 # VIEW=1 (a live view of the machine on http://127.0.0.1:6828/; VIEW=PORT for another port)
 
 # Only the JDK's home and version, read from its release file: no JVM starts here.
@@ -35,25 +38,27 @@ MVN ?= mvn
 MAVEN = $(MVN) -q -B -Dstyle.color=never
 
 MEM ?= 128
-CPUS ?= 1
+CPUS ?= 3
 DET ?= 0
 
 ifeq ($(EXO),1)
 KERNEL = scripts/kernel-exo
 IMG = fs-exo.img
 UBIN = target/user/exo/bin
+UDEBUG = target/user/exo/debug
 # After the file system, blocks of its own for kv, the second LibOS's key-value store.
 MKFSFLAGS = --extra 1000
 else
 KERNEL = scripts/kernel
 IMG = fs.img
 UBIN = target/user/kernel/bin
+UDEBUG = target/user/kernel/debug
 MKFSFLAGS =
 endif
 QEMUFLAGS = -m $(MEM) -c $(CPUS) $(if $(filter 1,$(DET)),-d) $(if $(ENGINE),-e $(ENGINE)) \
 	$(if $(filter-out 0,$(VIEW)),$(if $(filter 1,$(VIEW)),--view,--view=$(VIEW)))
 
-.PHONY: all build qemu test bench fsck clean $(IMG)
+.PHONY: all build qemu qemu-gdb test bench fsck clean $(IMG)
 
 all: build
 
@@ -78,6 +83,12 @@ $(IMG): $(BUILT)
 qemu: $(IMG)
 	@$(KERNEL) $(QEMUFLAGS) $(IMG)
 
+# As xv6's: the GDB stub listens on a free port of 127.0.0.1 (printed, and written into
+# .gdbinit with the programs' symbols), and the machine waits, before its first user
+# instruction, for gdb to connect and continue. README: "Debugging with gdb".
+qemu-gdb: $(IMG)
+	@$(KERNEL) $(QEMUFLAGS) --gdb --gdbinit .gdbinit --symbols $(UDEBUG) $(IMG)
+
 fsck:
 	@scripts/fsck $(IMG)
 
@@ -91,8 +102,10 @@ test:
 
 # Compiles what the benchmarks need (never runs the tests), then runs xv6j.bench.Bench.
 bench: $(BUILT)
-	$(MAVEN) test-compile exec:exec@bench
+	@case "$(BENCH)" in ""|cpu|kernels|kv) ;; \
+	*) echo "make bench: no benchmark '$(BENCH)'; BENCH= takes cpu, kernels or kv" >&2; exit 2;; esac
+	$(MAVEN) test-compile exec:exec@bench $(if $(BENCH),-Dbench.only=$(BENCH))
 
 clean:
 	$(MAVEN) clean
-	rm -f fs.img fs-exo.img
+	rm -f fs.img fs-exo.img .gdbinit

@@ -82,7 +82,8 @@ struct exo_capinfo {
     int rights;        // CAP_R | CAP_W ...
     exo_u64 first;     // PAGE: physical page number (physical address / EXO_PGSIZE); MEMORY: first page number;
                        // BLOCKS: first block; ENV: environment id; others: 0
-    exo_u64 count;     // MEMORY: pages; BLOCKS: blocks; PAGE, ENV, others: 1
+    exo_u64 count;     // MEMORY: pages; BLOCKS: blocks; CPU: the longest slice its holders may run at once,
+                       // in ticks (EXOSCHED_SLICE); PAGE, ENV, others: 1
     exo_u64 quota;     // MEMORY: the quota, in pages (below); others: 0
     exo_u64 used;      // MEMORY: pages charged to the quota now, its sub-quotas' included; others: 0
 };
@@ -131,9 +132,11 @@ struct exo_capinfo {
 long capalloc(int type, long hint, int src, long count);
 
 // Releases the caller's capability. Mappings and bindings made through it are removed.
-// Capabilities derived from it stay, now derived from its parent, so a revocation of an
-// ancestor still reaches them. A page returns to the free pool only when no capability
-// for it remains anywhere.
+// Capabilities derived from it stay, and a revocation of an ancestor still reaches them
+// (while two or more do, the freed one stays in the derivation tree as their common
+// parent, holding nothing, so a free costs the same however many derive from it; CPU
+// shares derived from a freed share so stay one share of its parent's time). A page
+// returns to the free pool only when no capability for it remains anywhere.
 long capfree(int handle);
 
 // Derives a capability for environment env (EXO_SELF, or a CAP_ENV handle of the caller
@@ -145,7 +148,8 @@ long capfree(int handle);
 // types. For CAP_MEMORY, quota > 0 gives the new capability a quota of its own of that
 // many pages (at most the source's quota, and at most 128 quotas deep, else E_RANGE),
 // derived from the source's; 0 shares the source's quota. quota is ignored for other types. A CAP_CPU derived this way
-// is a share of the source's time (see "the CPU"). The slot in env's table is paid from
+// is a share of the source's time (see "the CPU"); count > 0 limits the slices its holders
+// may run at once to count ticks (at most the source's limit, else E_RANGE; 0: the source's). The slot in env's table is paid from
 // env's kernel memory (E_NOMEM). Returns the new handle, in env's table (E_FULL if it is
 // full, E_DEAD if env has exited).
 long capgrant(int handle, int env, int rights, long first, long count, long quota);
@@ -169,11 +173,17 @@ long capinfo(int handle, struct exo_capinfo *info);
 // it, one slice each. So an environment that gives CPU to a thousand others shares out
 // its own time and takes nothing from anyone else. A caller waiting for a busy callee
 // lends its time to the call the callee is serving, so a callee is never held up by the
-// slices of the caller it serves.
+// slices of the caller it serves. Turns are counted in ticks: a turn that lasted n ticks
+// (a slice of n) passes up the next n-1 turns it would have had, so a long slice buys no
+// more time than a short one, only fewer switches; but while it lasts, the others sharing
+// the hart wait. So how long a share's slices may be is its capability's (capgrant's count;
+// the boot CPU allows 100 ticks): a library OS that wants its processes to answer quickly
+// gives them shares of short slices.
 #define EXOSCHED_YIELD    0  // give up the rest of the slice
 #define EXOSCHED_YIELD_TO 1  // a = CAP_ENV handle (CAP_W or CAP_X): run that environment next with the
                              //     rest of this slice; E_AGAIN (and no yield) if it cannot run now
-#define EXOSCHED_SLICE    2  // a = slice length in ticks (1..100): the caller's time slice
+#define EXOSCHED_SLICE    2  // a = slice length in ticks (1..100): the caller's time slice; E_RANGE if
+                             //     longer than its CPU capability allows (capinfo's count)
 #define EXOSCHED_BLOCK    3  // a = event mask (EV_*): sleep until one happens; returns the events seen
 #define EXOSCHED_WAIT     4  // a = user address of an int, b = value: if *a == b, sleep until
                              //     EXOSCHED_WAKE on the same physical word (in any address
@@ -210,8 +220,8 @@ long exosched(int op, long a, long b);
 // ENV_SETREGS on EXO_SELF continues from the new registers). E_DEAD for an exited
 // environment, except ENV_INFO, which still reports its status. The registers of an
 // environment serving a protected control transfer are those of the call. ENV_STOP stops
-// the environment's own code: a call it is serving, or that it made and that another
-// environment is serving, goes on.
+// the environment's own code: a call it is serving (or is called to serve while stopped),
+// or that it made and that another environment is serving, goes on.
 //
 // An environment that no other environment holds a CAP_ENV for can never be controlled,
 // called or waited for again: the kernel destroys it (status -1) when the last such
@@ -276,7 +286,10 @@ long exo_disk(int blocks, long blockno, int page, long off, int op);
 long exo_pagerefs(int page);
 
 // ---- devices ----
-// Writes n bytes from buf to the console (CAP_CONSOLE with CAP_W).
+// Writes n bytes from buf to the console (CAP_CONSOLE with CAP_W), but at most
+// EXO_CONS_MAX in one call (a call holds the kernel, and the console is slow): returns how
+// many it wrote; E_FAULT, and nothing written, if those are not all readable.
+#define EXO_CONS_MAX 4096
 long exo_cons_write(int console, const void *buf, long n);
 // Reads up to n bytes of input (CAP_CONSOLE with CAP_R); E_AGAIN if none is waiting
 // (block with EXOSCHED_BLOCK EV_CONSOLE). Input is raw: no echo, no line editing.

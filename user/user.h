@@ -90,7 +90,10 @@ int sleep(int ticks);
 int uptime(void);               // ticks since boot
 int interactive(void);          // the caller reads commands from the console (the shell): from
                                 // now on ^C there kills what it waits for (its descendants),
-                                // never itself, and at its prompt ends the line being typed
+                                // never itself, and at its prompt ends the line being typed.
+                                // -1 unless init forked the caller, it is an interactive shell
+                                // already, or it descends from the one now (a shell started
+                                // from it); a background command cannot take ^C
 
 // ---- ulib.c ------------------------------------------------------------------------
 int stat(const char *path, struct stat *st);

@@ -19,6 +19,12 @@
 
 static const char *testname;
 
+// The children this process made with xfork. A test that fails kills them: one that
+// fails half-way (say, out of memory after forking two spinners of three) would
+// otherwise leave them running, holding their memory, into the tests after it.
+static int kids[NPROC];
+static int nkids;
+
 // Says why the test failed and ends it (the test's child process).
 static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt, ...) {
     va_list ap;
@@ -27,6 +33,7 @@ static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt
     vfprintf(1, fmt, ap);
     printf("\n");
     va_end(ap);
+    for (int i = 0; i < nkids; i++) kill(kids[i]);   // those already gone: -1, harmless
     exit(1);
 }
 
@@ -42,6 +49,8 @@ static char buf[BUFSZ];
 static int xfork(void) {
     int pid = fork();
     check(pid >= 0, "fork failed");
+    if (pid == 0) nkids = 0;                        // a child's own children, not its siblings
+    else if (nkids < NPROC) kids[nkids++] = pid;
     return pid;
 }
 

@@ -9,6 +9,8 @@
 #define STACK 0x31000000UL
 #define SERVER_STACK 0x32000000UL
 #define TOUCH 0x10000000UL
+#define FAR 0x100000000UL
+#define CROWD 50000
 
 static unsigned long instret(void) {
     unsigned long n;
@@ -92,7 +94,17 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
         exo_unmap(EXO_SELF, TOUCH);
     }
     end("map_unmap", N);
-    capfree((int)p);
+
+    // The same, of a page mapped at CROWD other addresses too: one unmap must not cost
+    // more for a page that has many mappings (a list of them made it scan them all).
+    for (long i = 0; i < CROWD; i++) exo_map(EXO_SELF, FAR + i * EXO_PGSIZE, (int)p, MAP_R);
+    begin("unmap_crowded");
+    for (long i = 0; i < N; i++) {
+        exo_map(EXO_SELF, TOUCH, (int)p, MAP_R | MAP_W);
+        exo_unmap(EXO_SELF, TOUCH);
+    }
+    end("unmap_crowded", N);
+    capfree((int)p); // and with it every mapping
 
     // Each touch faults; the handler allocates and maps a page; then freeing it (which
     // unmaps it) makes the next touch fault again.

@@ -1,6 +1,7 @@
 // A call survives its caller. Whatever happens to the caller of a protected control
 // transfer (destroyed or stopped while the callee works), the callee runs the call to
-// its end and is never resumed in a state it did not choose. And a callee that was itself
+// its end and is never resumed in a state it did not choose. Stopping the callee stops
+// its own code, not the calls it serves. And a callee that was itself
 // waiting to call on for a caller that died makes its own call when its turn comes, with
 // its own arguments: no register of its own thread reaches anyone, and no result lands
 // in its own thread.
@@ -132,6 +133,22 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     EXPECT(wait_child((int)c), 42);
     capfree((int)c);
     printf("pctdeath: calls ran to their end with their callers destroyed or stopped\n");
+
+    // The callee is stopped in the middle: its own code stops, not the call it serves
+    // (exo.h), which ends and returns to its caller; a new call runs too.
+    S->in_call = S->release = 0;
+    c = child(caller, 2 | OP_SLOW << 8, s, 2, page);
+    until(&S->in_call, 1);
+    EXPECT(env_ctl((int)s, ENV_STOP, 0), 0);
+    S->release = 1;
+    EXPECT(wait_child((int)c), 42);
+    EXPECT(S->finished, 5);
+    EXPECT(pct_call((int)s, args, out), 0);
+    EXPECT(S->finished, 6);
+    EXPECT(env_state((int)s), ENV_STATE_STOPPED);
+    EXPECT(env_ctl((int)s, ENV_START, 0), 0);
+    capfree((int)c);
+    printf("pctdeath: a stopped callee's calls ran to their end\n");
 
     // A relay called by R calls on into a gated callee that is busy with another call, and
     // waits in its queue; R dies meanwhile. When the gate opens, the relay's own call is

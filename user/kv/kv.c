@@ -3,137 +3,17 @@
 //   kv                      commands from the standard input, one a line
 //   kv COMMAND ARG...       just that command
 //
-// Commands: put KEY VALUE, get KEY, del KEY, list, sync, stats, check, quit. Changes are
-// written back when kv exits (or at sync); until then they live in kvlib's cache.
-//
-// The store: block 0 of kv's range is a header; the records follow, eight 128-byte slots
-// to a block, in an open-addressing hash table (FNV-1a, linear probing). A deleted
-// record leaves a tombstone, so the probe sequences of others stay whole.
+// Commands: put KEY VALUE, get KEY, del KEY, list, stats, check, format, bench, quit.
+// A change is on stable storage when kv has done the command (kvlib/store.c says how, and
+// how a crash at any moment loses none of them); the commands of one line, between ';',
+// are made durable together (group commit). Keys are 1..27 bytes, values up to 95.
 //
 // "check" shows the capability wall between the two LibOSes from kv's side: kv's disk
 // capability reaches nothing outside kv's range, and no other handle kv holds reaches a
-// block at all.
+// block at all. "format" makes a new, empty store in kv's blocks. "bench [KEYS]" runs the
+// workload of make bench (kvwork.h; 100 keys, or fewer) on keys of its own, which it
+// removes again.
 #include "kvlib/kvlib.h"
-
-#define MAGIC 0x3153564bU       // "KVS1"
-#define SLOTSZ 128
-#define SLOTS_PER_BLOCK (1024 / SLOTSZ)
-#define KEYMAX 27
-#define VALMAX 95
-
-struct header {
-    uint magic;
-    uint nslots;
-    uint live;
-};
-
-struct slot {
-    uchar state;                // 0 empty, 1 live, 2 deleted
-    uchar klen;
-    uchar vlen;
-    uchar pad;
-    char key[KEYMAX + 1];
-    char val[VALMAX + 1];
-};
-
-_Static_assert(sizeof(struct slot) == SLOTSZ, "a slot is 128 bytes");
-
-static uint nslots;
-
-static struct header *header(int write) {
-    return (struct header *)kv_block(0, write);
-}
-
-static struct slot *slot(uint i, int write) {
-    return (struct slot *)kv_block(1 + i / SLOTS_PER_BLOCK, write) + i % SLOTS_PER_BLOCK;
-}
-
-static uint hash(const char *k) {
-    uint h = 2166136261U;
-    for (; *k; k++) h = (h ^ (uchar)*k) * 16777619U;
-    return h;
-}
-
-static void format(void) {
-    struct header *h = header(1);
-    h->magic = MAGIC;
-    h->nslots = (uint)(kv_nblocks() - 1) * SLOTS_PER_BLOCK;
-    h->live = 0;
-    for (long b = 1; b < kv_nblocks(); b++) lo_memset(kv_block(b, 1), 0, 1024);
-}
-
-// The slot holding key, or (if absent) -1 with *free the first slot it could go in.
-static long find(const char *key, long *free) {
-    uint i = hash(key) % nslots;
-    *free = -1;
-    for (uint n = 0; n < nslots; n++, i = (i + 1) % nslots) {
-        struct slot *s = slot(i, 0);
-        if (s->state == 0) {
-            if (*free < 0) *free = i;
-            return -1;
-        }
-        if (s->state == 2) {
-            if (*free < 0) *free = i;
-        } else if (lo_strcmp(s->key, key) == 0) {
-            return i;
-        }
-    }
-    return -1;
-}
-
-static int put(const char *key, const char *val) {
-    if (lo_strlen(key) == 0 || lo_strlen(key) > KEYMAX || lo_strlen(val) > VALMAX) {
-        kv_printf(2, "kv: keys are 1..%d bytes, values up to %d\n", KEYMAX, VALMAX);
-        return 1;
-    }
-    long free;
-    long i = find(key, &free);
-    if (i < 0) {
-        if (free < 0) {
-            kv_printf(2, "kv: the store is full\n");
-            return 1;
-        }
-        i = free;
-        header(1)->live++;
-    }
-    struct slot *s = slot((uint)i, 1);
-    s->state = 1;
-    s->klen = (uchar)lo_strlen(key);
-    s->vlen = (uchar)lo_strlen(val);
-    lo_strlcpy(s->key, key, sizeof s->key);
-    lo_strlcpy(s->val, val, sizeof s->val);
-    return 0;
-}
-
-static int get(const char *key) {
-    long free;
-    long i = find(key, &free);
-    if (i < 0) {
-        kv_printf(1, "%s: not found\n", key);
-        return 1;
-    }
-    kv_printf(1, "%s\n", slot((uint)i, 0)->val);
-    return 0;
-}
-
-static int del(const char *key) {
-    long free;
-    long i = find(key, &free);
-    if (i < 0) {
-        kv_printf(1, "%s: not found\n", key);
-        return 1;
-    }
-    slot((uint)i, 1)->state = 2;
-    header(1)->live--;
-    return 0;
-}
-
-static void list(void) {
-    for (uint i = 0; i < nslots; i++) {
-        struct slot *s = slot(i, 0);
-        if (s->state == 1) kv_printf(1, "%s=%s\n", s->key, s->val);
-    }
-}
 
 static const char *err(long e) {
     switch (e) {
@@ -176,44 +56,116 @@ static int check(void) {
     return bad != 0;
 }
 
-static char value[VALMAX + 2];
+static void show(const char *key, const char *val, void *arg) {
+    kv_printf(1, "%s=%s\n", key, val);
+}
 
+static void stats(void) {
+    struct kv_store_stats s;
+    kv_store_stats(&s);
+    kv_printf(1, "kv: %ld records, %ld bytes of at most %ld; log: %ld of %ld blocks in use;"
+                 " this run: %ld blocks cleaned, %ld records moved, %ld reads, %ld writes, %ld flushes\n",
+              s.records, s.bytes, s.maxbytes, s.inuse, s.logblocks, s.cleaned, s.moved, kv_disk_stats.reads,
+              kv_disk_stats.writes, kv_disk_stats.flushes);
+}
+
+// The workload of make bench (kvwork.h) on this store.
+static int store_put(const char *key, const char *val) {
+    int r = kv_put(key, val);
+    kv_commit();
+    return r == 0 ? 0 : -1;
+}
+
+static int store_get(const char *key, char *val) {
+    const char *v = kv_get(key);
+    if (v == 0) return 0;
+    lo_strlcpy(val, v, KV_VALMAX + 1);
+    return 1;
+}
+
+static int store_del(const char *key) {
+    int r = kv_del(key);
+    kv_commit();
+    return r;
+}
+
+static void add(const char *key, const char *val, void *arg) {
+    uint *sum = arg;
+    *sum += (uint)(lo_strlen(key) + lo_strlen(val));
+}
+
+static long store_scan(uint *sum) {
+    return kv_each(add, sum);
+}
+
+static void store_say(const char *line) {
+    kv_write(1, line, (int)lo_strlen(line));
+}
+
+#include "kvwork.h"
+
+// width puts, then one commit for them all.
+static int store_put_group(int first, int n, int width, int v) {
+    char key[16], val[KVW_VALLEN + 1];
+    int bad = 0;
+    for (int i = first; i < first + n; i++) {
+        kvw_key(key, i);
+        kvw_val(val, i, v);
+        bad |= kv_put(key, val) != 0;
+        if ((i - first) % width == width - 1 || i == first + n - 1) kv_commit();
+    }
+    return bad ? -1 : 0;
+}
+
+static char value[KV_VALMAX + 2];
+
+// Runs one command; a change it makes is durable at the caller's kv_commit.
 static int run(int argc, char **argv) {
     if (argc == 0) return 0;
     const char *cmd = argv[0];
     if (lo_strcmp(cmd, "put") == 0 && argc >= 3) {
         // The value is the rest of the words, as typed: "kv put k hello world".
-        value[0] = 0;
         int n = 0;
         for (int i = 2; i < argc; i++) {
-            for (const char *s = argv[i]; *s && n < VALMAX + 1; s++) value[n++] = *s;
-            if (i + 1 < argc && n < VALMAX + 1) value[n++] = ' ';
+            for (const char *s = argv[i]; *s && n < KV_VALMAX + 1; s++) value[n++] = *s;
+            if (i + 1 < argc && n < KV_VALMAX + 1) value[n++] = ' ';
         }
         value[n] = 0;
-        return put(argv[1], value);
+        int r = kv_put(argv[1], value);
+        if (r == -1) kv_printf(2, "kv: keys are 1..%d bytes, values up to %d\n", KV_KEYMAX, KV_VALMAX);
+        if (r == -2) kv_printf(2, "kv: the store is full\n");
+        return r != 0;
     }
-    if (lo_strcmp(cmd, "get") == 0 && argc == 2) return get(argv[1]);
-    if (lo_strcmp(cmd, "del") == 0 && argc == 2) return del(argv[1]);
+    if (lo_strcmp(cmd, "get") == 0 && argc == 2) {
+        const char *v = kv_get(argv[1]);
+        if (v) kv_printf(1, "%s\n", v);
+        else kv_printf(1, "%s: not found\n", argv[1]);
+        return v == 0;
+    }
+    if (lo_strcmp(cmd, "del") == 0 && argc == 2) {
+        int r = kv_del(argv[1]);
+        if (r == 0) kv_printf(1, "%s: not found\n", argv[1]);
+        return r == 0;
+    }
     if (lo_strcmp(cmd, "list") == 0 && argc == 1) {
-        list();
-        return 0;
-    }
-    if (lo_strcmp(cmd, "sync") == 0 && argc == 1) {
-        kv_sync();
+        kv_each(show, 0);
         return 0;
     }
     if (lo_strcmp(cmd, "stats") == 0 && argc == 1) {
-        kv_printf(1, "%d records in %d slots; cache: %ld hits, %ld misses, %ld evictions; disk: %ld reads, %ld writes\n",
-                  header(0)->live, nslots, kv_stats.hits, kv_stats.misses, kv_stats.evictions, kv_stats.reads,
-                  kv_stats.writes);
+        stats();
         return 0;
     }
     if (lo_strcmp(cmd, "check") == 0 && argc == 1) return check();
-    kv_printf(2, "kv: usage: put KEY VALUE | get KEY | del KEY | list | sync | stats | check | quit\n");
+    if (lo_strcmp(cmd, "bench") == 0 && argc <= 2) {
+        int keys = 0;
+        for (const char *d = argc == 2 ? argv[1] : ""; *d >= '0' && *d <= '9' && keys < 1000; d++) keys = keys * 10 + *d - '0';
+        return kvw_run(keys);
+    }
+    kv_printf(2, "kv: usage: put KEY VALUE | get KEY | del KEY | list | stats | check | format | bench [KEYS] | quit\n");
     return 1;
 }
 
-// Splits line into at most 4 words (the last one takes the rest: values may hold spaces).
+// Splits line into at most 4 words (put's value takes the rest: values may hold spaces).
 static int words(char *line, char **w) {
     int n = 0;
     char *p = line;
@@ -223,6 +175,7 @@ static int words(char *line, char **w) {
         w[n++] = p;
         if (n == 3 && lo_strcmp(w[0], "put") == 0) {
             while (*p && *p != '\n') p++;
+            while (p > w[2] && (p[-1] == ' ' || p[-1] == '\t')) p--;
             *p = 0;
             break;
         }
@@ -236,38 +189,38 @@ static int words(char *line, char **w) {
 static char line[256];
 
 int main(int argc, char **argv) {
-    if (kv_disk_open() < 0) {
-        kv_printf(2, "kv: the file server gives no block range to this program\n");
-        return 1;
-    }
-    if (kv_nblocks() < 2) {
-        kv_printf(2, "kv: the block range is too small\n");
-        return 1;
-    }
-    if (header(0)->magic != MAGIC) format();
-    nslots = header(0)->nslots;
-    int status = 0;
+    int format = argc == 2 && lo_strcmp(argv[1], "format") == 0;
+    if (kv_open(format) < 0) return 1;
+    if (format) return 0;
     if (argc > 1) {
-        status = run(argc - 1, argv + 1);
-    } else {
-        kv_printf(1, "kv: one command a line: put KEY VALUE, get KEY, del KEY, list, sync, stats, check;"
-                     " quit (or ^D) to leave\n");
-        for (;;) {
-            kv_printf(1, "kv> ");
-            int n = 0;
-            char c;
-            while (n + 1 < (int)sizeof line && kv_read(0, &c, 1) == 1) {
-                line[n++] = c;
-                if (c == '\n') break;
-            }
-            line[n] = 0;
-            if (n == 0) break;      // end of input
-            char *w[4];
-            int nw = words(line, w);
-            if (nw == 1 && lo_strcmp(w[0], "quit") == 0) break;
-            run(nw, w);
-        }
+        int status = run(argc - 1, argv + 1);
+        kv_commit();
+        return status;
     }
-    kv_sync();
-    return status;
+    kv_printf(1, "kv: one command a line (or several, between ';', committed together): put KEY VALUE,"
+                 " get KEY, del KEY, list, stats, check, bench; quit (or ^D) to leave\n");
+    for (;;) {
+        kv_printf(1, "kv> ");
+        int n = 0;
+        char c;
+        while (n + 1 < (int)sizeof line && kv_read(0, &c, 1) == 1) {
+            line[n++] = c;
+            if (c == '\n') break;
+        }
+        line[n] = 0;
+        if (n == 0) break;      // end of input
+        // Group commit: the commands of a line are made durable together, with one flush.
+        int quit = 0;
+        for (char *cmd = line, *end; cmd && !quit; cmd = end) {
+            for (end = cmd; *end && *end != ';'; end++) {}
+            end = *end ? (*end = 0, end + 1) : 0;
+            char *w[4];
+            int nw = words(cmd, w);
+            quit = nw == 1 && lo_strcmp(w[0], "quit") == 0;
+            if (!quit) run(nw, w);
+        }
+        kv_commit();
+        if (quit) break;
+    }
+    return 0;
 }

@@ -5,10 +5,17 @@
 // revocation notice says the process was killed.
 #include "libos.h"
 
+// kernel-exo writes at most EXO_CONS_MAX bytes a call: a long write is many, and a kill
+// ends it between two (xv6's consolewrite stops at a bad address too, with what it wrote).
 int console_write(const char *buf, int n) {
-    if (n == 0) return 0;
-    long r = exo_cons_write(UPROC->h_cons, buf, n);
-    return r < 0 ? -1 : (int)r;
+    int done = 0;
+    while (done < n) {
+        long r = exo_cons_write(UPROC->h_cons, buf + done, n - done);
+        if (r < 0) return done > 0 ? done : -1;
+        done += (int)r;
+        if (UPROC->h_srv >= 0 && IPC->killed && done < n) break;
+    }
+    return done;
 }
 
 // Running bare there is no server: read raw input as it comes.

@@ -1,26 +1,11 @@
-// kv's block store: the blocks of the range the file server granted, through a cache of
-// NCACHE blocks with kv's own policy. Write-back: a changed block is written only when it
-// is evicted or at kv_sync. Replacement by CLOCK: a hand sweeps the cache; a block used
-// since the hand last passed gets a second chance (its bit is cleared), the first one
-// without gets replaced. So a block in steady use is never evicted by a sweep of
-// one-time reads, and no list needs updating on every hit.
+// kv's disk: the range of blocks the file server granted /kv (its /storage), read and
+// written one block at a time through kv's own capability. Nothing here decides when a
+// write becomes durable: kv_bwrite puts a block into the disk's write cache, where a crash
+// may lose it, and kv_flush returns when every earlier write is on stable storage. The
+// store (store.c) decides when to do which.
 #include "kvlib.h"
 
-#define NCACHE 32
-#define KV_BSIZE 1024
-
-struct cblock {
-    long blockno;       // -1: empty
-    int used;           // the CLOCK bit
-    int dirty;
-    int page;           // handle of the page holding data
-    long off;           // data's offset in that page
-    uchar *data;
-};
-
-struct kv_stats kv_stats;
-static struct cblock cache[NCACHE];
-static int hand;
+struct kv_disk_stats kv_disk_stats;
 static int disk = -1;
 static uint64 first;
 static long nblocks;
@@ -33,16 +18,6 @@ int kv_disk_open(void) {
     if (capinfo(disk, &ci) < 0) return -1;
     first = ci.first;
     nblocks = (long)ci.count;
-    // The cache's pages: four blocks to a page, the handles kept for exo_disk.
-    int pages[NCACHE / 4];
-    uchar *mem = kv_pages(NCACHE / 4, pages);
-    if (mem == 0) return -1;
-    for (int i = 0; i < NCACHE; i++) {
-        cache[i].blockno = -1;
-        cache[i].data = mem + (uint64)i * KV_BSIZE;
-        cache[i].page = pages[i / 4];
-        cache[i].off = (i % 4) * KV_BSIZE;
-    }
     return 0;
 }
 
@@ -58,53 +33,46 @@ uint64 kv_disk_first(void) {
     return first;
 }
 
-static void io(struct cblock *c, int write) {
-    long r = exo_disk(disk, (long)(first + c->blockno), c->page, c->off, write);
-    if (r < 0) {
-        kv_printf(2, "kv: disk %s of block %ld failed (error %ld)\n", write ? "write" : "read", c->blockno, r);
-        kv_exit(1);
+int kv_bufs(struct kv_buf *bufs, int n) {
+    int pages[4];
+    if (n < 1 || n > 16) return -1;
+    uchar *mem = kv_pages((n + 3) / 4, pages);
+    if (mem == 0) return -1;
+    for (int i = 0; i < n; i++) {
+        bufs[i].data = mem + (uint64)i * EXO_BSIZE;
+        bufs[i].page = pages[i / 4];
+        bufs[i].off = (i % 4) * EXO_BSIZE;
     }
-    if (write) kv_stats.writes++;
-    else kv_stats.reads++;
+    return 0;
 }
 
-uchar *kv_block(long b, int write) {
+static void io(long b, struct kv_buf *buf, int op) {
     if (b < 0 || b >= nblocks) {
         kv_printf(2, "kv: block %ld is outside kv's %ld blocks\n", b, nblocks);
         kv_exit(1);
     }
-    for (int i = 0; i < NCACHE; i++) {
-        if (cache[i].blockno == b) {
-            kv_stats.hits++;
-            cache[i].used = 1;
-            cache[i].dirty |= write;
-            return cache[i].data;
-        }
+    long r = exo_disk(disk, (long)first + b, buf->page, buf->off, op);
+    if (r < 0) {
+        kv_printf(2, "kv: disk %s of block %ld failed (error %ld)\n", op == EXO_DISK_READ ? "read" : "write", b, r);
+        kv_exit(1);
     }
-    kv_stats.misses++;
-    // Sweep for a victim: one without its second chance left.
-    while (cache[hand].blockno >= 0 && cache[hand].used) {
-        cache[hand].used = 0;
-        hand = (hand + 1) % NCACHE;
-    }
-    struct cblock *c = &cache[hand];
-    hand = (hand + 1) % NCACHE;
-    if (c->blockno >= 0) {
-        kv_stats.evictions++;
-        if (c->dirty) io(c, 1);
-    }
-    c->blockno = b;
-    c->dirty = write;
-    c->used = 1;
-    io(c, 0);
-    return c->data;
 }
 
-void kv_sync(void) {
-    for (int i = 0; i < NCACHE; i++) {
-        if (cache[i].blockno >= 0 && cache[i].dirty) {
-            io(&cache[i], 1);
-            cache[i].dirty = 0;
-        }
+void kv_bread(long b, struct kv_buf *buf) {
+    io(b, buf, EXO_DISK_READ);
+    kv_disk_stats.reads++;
+}
+
+void kv_bwrite(long b, struct kv_buf *buf) {
+    io(b, buf, EXO_DISK_WRITE_CACHED);
+    kv_disk_stats.writes++;
+}
+
+void kv_flush(void) {
+    long r = exo_disk(disk, 0, 0, 0, EXO_DISK_FLUSH);
+    if (r < 0) {
+        kv_printf(2, "kv: disk flush failed (error %ld)\n", r);
+        kv_exit(1);
     }
+    kv_disk_stats.flushes++;
 }

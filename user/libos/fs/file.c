@@ -6,10 +6,12 @@
 
 static struct file ftable[NFILE];
 
-struct file *filealloc(void) {
+struct file *filealloc(int acct) {
     for (int i = 0; i < NFILE; i++) {
         struct file *f = &ftable[i];
         if (f->ref == 0) {
+            if (fs_file_charge(acct) < 0) return 0;
+            f->acct = acct;
             f->ref = 1;
             f->type = F_NONE;
             f->readable = f->writable = 0;
@@ -36,6 +38,7 @@ void fileclose(struct file *f) {
     struct file ff = *f;
     f->type = F_NONE;
     f->ip = 0;
+    fs_file_uncharge(ff.acct);
     if (ff.type == F_PIPE) {
         fs_pipe_closed(ff.pipe, ff.writable);
     } else if (ff.type == F_INODE || ff.type == F_DEVICE) {

@@ -73,8 +73,13 @@ struct stat {
 #define MAXOPBLOCKS 10      // blocks one operation may write
 #define LOGSIZE (MAXOPBLOCKS * 3)   // blocks the log holds, its header included
 #define NBUF 64             // buffer cache: room for a full log and then some
-#define NINODE 50           // in-memory inodes
 #define NFILE 100           // open files, in all processes
+// In-memory inodes: enough for every open file, every process's current directory and the
+// program it execs, and the few a call walks through (xv6 has 50: four processes holding
+// different files filled the table, and no path could be looked up, by anyone). So the
+// table cannot fill before the file table or the process table, whose use the file server
+// limits (server/acct.c).
+#define NINODE (NFILE + 2 * 64 + 16)
 #define NOFILE 16           // descriptors per process
 #define NDEV 10             // device majors
 #define CONSOLE 1           // the console's major
@@ -180,9 +185,11 @@ struct file {
     uint off;           // F_INODE
     short major;        // F_DEVICE
     int pipe;           // F_PIPE: the pipe's number, the server's business
+    int acct;           // the account it is charged to (fs_file_charge), or -1
 };
 
-struct file *filealloc(void);
+// A free file, charged to account acct (fs_file_charge); 0 if none, or the account is at its limit.
+struct file *filealloc(int acct);
 struct file *filedup(struct file *f);
 void fileclose(struct file *f);
 int filestat(struct file *f, struct stat *st);
@@ -194,6 +201,7 @@ int filecount(void);    // files in use (tests, leak checks)
 struct fsproc {
     struct inode *cwd;
     struct file *ofile[NOFILE];
+    int acct;           // the account its new open files are charged to (-1: none)
 };
 
 int fdalloc(struct fsproc *p, struct file *f);
@@ -230,4 +238,8 @@ void disk_rw(uint blockno, struct buf *b, int write);
 void disk_flush(void);
 // The last file of a pipe's end (writable: its write end) has been closed.
 void fs_pipe_closed(int pipe, int writable);
+// An open file is charged to an account (0, or -1 if it may hold no more); its last close
+// uncharges it. The file server limits what each process tree holds so (server/acct.c).
+int fs_file_charge(int acct);
+void fs_file_uncharge(int acct);
 void fs_panic(const char *msg) __attribute__((noreturn));

@@ -22,11 +22,13 @@ int fdalloc(struct fsproc *p, struct file *f) {
 void fs_procinit(struct fsproc *p) {
     p->cwd = iget(ROOTINO);
     for (int fd = 0; fd < NOFILE; fd++) p->ofile[fd] = 0;
+    p->acct = -1;
 }
 
 void fs_procfork(struct fsproc *parent, struct fsproc *child) {
     for (int fd = 0; fd < NOFILE; fd++) child->ofile[fd] = parent->ofile[fd] ? filedup(parent->ofile[fd]) : 0;
     child->cwd = idup(parent->cwd);
+    child->acct = -1;   // the caller's to set
 }
 
 // Closes every descriptor and lets go of the current directory.
@@ -255,7 +257,7 @@ int fs_open(struct fsproc *p, const char *path, int omode) {
         end_op();
         return -1;
     }
-    struct file *f = filealloc();
+    struct file *f = filealloc(p->acct);
     int fd = f == 0 ? -1 : fdalloc(p, f);
     if (fd < 0) {
         if (f) fileclose(f);

@@ -10,29 +10,72 @@
 // one with SRV_INTERACTIVE (user.h's interactive()) before each prompt, so one started
 // from another takes over until it exits. xv6j's kernel does the same in its console
 // driver (xv6j.kernel.ConsoleDevice).
+//
+// Who may take over: the interactive shells form a stack. At its bottom, a shell init
+// started; above each, a process it started that still descends from it (an orphan goes
+// to init, and off the stack with whatever was above it). A process may become the
+// interactive one if it is on the stack (those above it come off) or descends from the
+// top. Any process could take over before, and a background one that did turned ^C away
+// from whatever the shell ran next: a runaway command could no longer be interrupted.
 #include "sproc.h"
 #include "../lib/linedisc.h"
 
 static struct linedisc ld;
-static int shell = -1;      // the interactive shell's slot, and its pid (slots are reused)
-static int shell_pid;
+// The stack of interactive shells, by slot and pid (slots are reused).
+static int stack_slot[NPROC], stack_pid[NPROC];
+static int depth;
 
 static void echo(void *arg, const char *s, int n) {
     exo_cons_write(SRV_CONS, s, n);
 }
 
-void cons_interactive(int slot) {
-    shell = slot;
-    shell_pid = procs[slot].pid;
+// True if slot's process descends from ancestor's, in the process table.
+static int descends(int slot, int ancestor) {
+    int hops = 0;
+    for (int a = procs[slot].parent; a >= 0 && hops < NPROC; a = procs[a].parent, hops++) {
+        if (a == ancestor) return 1;
+    }
+    return 0;
+}
+
+// The console's interactive shell (a slot), or -1: the top of the stack, once the entries
+// that no longer belong there are off it.
+static int top(void) {
+    int valid = 0;
+    while (valid < depth) {
+        struct sproc *p = &procs[stack_slot[valid]];
+        int ok = p->state == P_LIVE && p->pid == stack_pid[valid] &&
+                 (valid == 0 ? p->forker == proc_init_pid() : descends(stack_slot[valid], stack_slot[valid - 1]));
+        if (!ok) break;
+        valid++;
+    }
+    depth = valid;
+    return depth > 0 ? stack_slot[depth - 1] : -1;
+}
+
+int cons_interactive(int slot) {
+    int t = top();
+    for (int i = 0; i < depth; i++) {
+        if (stack_slot[i] == slot) {
+            depth = i + 1;      // it takes the console back from those above it
+            return 0;
+        }
+    }
+    if (t >= 0 ? !descends(slot, t) : procs[slot].forker != proc_init_pid()) return -1;
+    stack_slot[depth] = slot;
+    stack_pid[depth] = procs[slot].pid;
+    depth++;
+    return 0;
 }
 
 int cons_is_shell(int slot) {
-    return slot == shell;
+    return top() == slot;
 }
 
 // Kills what the interactive shell waits for; returns how many processes that was.
 static int interrupt_foreground(void) {
-    if (shell < 0 || procs[shell].state != P_LIVE || procs[shell].pid != shell_pid) return 0;
+    int shell = top();
+    if (shell < 0) return 0;
     int n = 0;
     for (int i = 0; i < NPROC; i++) {
         if (procs[i].state != P_LIVE && procs[i].state != P_EMBRYO) continue;
@@ -47,14 +90,29 @@ static int interrupt_foreground(void) {
     return n;
 }
 
+// Keys typed while the line buffer was full, in order, fed in as readers make room (xv6
+// drops them; here a pasted long line loses nothing). When this fills too, the keys stay
+// in the kernel's console buffer until there is room again.
+#define PENDING 4096
+static uchar pending[PENDING];
+static uint pending_r, pending_w;
+
+static void feed(int c) {
+    int ev = ld_input(&ld, c, echo, 0);
+    if (ev == LD_PROCDUMP) proc_dump();
+    else if (ev == LD_INTERRUPT) ld_interrupted(&ld, interrupt_foreground() == 0, echo, 0);
+}
+
 void cons_poll(void) {
+    while (pending_r != pending_w && !ld_full(&ld)) feed(pending[pending_r++ % PENDING]);
     char keys[64];
     long k;
-    while ((k = exo_cons_read(SRV_CONS, keys, sizeof keys)) > 0) {
+    while (pending_w - pending_r <= PENDING - sizeof keys && (k = exo_cons_read(SRV_CONS, keys, sizeof keys)) > 0) {
         for (long i = 0; i < k; i++) {
-            int ev = ld_input(&ld, (uchar)keys[i], echo, 0);
-            if (ev == LD_PROCDUMP) proc_dump();
-            else if (ev == LD_INTERRUPT) ld_interrupted(&ld, interrupt_foreground() == 0, echo, 0);
+            int c = (uchar)keys[i];
+            if (c == 3) pending_r = pending_w;     // ^C throws away what waits, as the line
+            if (c != 3 && (ld_full(&ld) || pending_r != pending_w)) pending[pending_w++ % PENDING] = (uchar)c;
+            else feed(c);
         }
     }
 }

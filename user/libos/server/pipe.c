@@ -13,6 +13,7 @@
 
 static int pipecap[NPIPE];      // the server's handle on pipe i's page, while pipeused[i]
 static int pipeused[NPIPE];
+static int pipeacct[NPIPE];     // the account charged for it (server/acct.c)
 
 static struct pipepage *pipe_page(int i) {
     return (struct pipepage *)(SRV_PIPES + (uint64)i * PG);
@@ -65,8 +66,9 @@ int pipe_create(int slot, exo_u64 *out) {
     int i = 0;
     while (i < NPIPE && pipeused[i]) i++;
     if (i == NPIPE) return -1;
-    struct file *rf = filealloc();
-    struct file *wf = rf ? filealloc() : 0;
+    if (acct_charge(p->fs.acct, A_PIPE) < 0) return -1;
+    struct file *rf = filealloc(p->fs.acct);
+    struct file *wf = rf ? filealloc(p->fs.acct) : 0;
     int rfd = wf ? fdalloc(&p->fs, rf) : -1;
     int wfd = rfd >= 0 ? fdalloc(&p->fs, wf) : -1;
     long h = wfd >= 0 ? srv_page((uint64)pipe_page(i)) : -1;
@@ -75,10 +77,12 @@ int pipe_create(int slot, exo_u64 *out) {
         if (wfd >= 0) p->fs.ofile[wfd] = 0;
         if (rf) fileclose(rf);  // still F_NONE: nothing else to undo
         if (wf) fileclose(wf);
+        acct_uncharge(p->fs.acct, A_PIPE);
         return -1;
     }
     pipecap[i] = (int)h;
     pipeused[i] = 1;
+    pipeacct[i] = p->fs.acct;
     struct pipepage *pp = pipe_page(i);
     pp->readopen = pp->writeopen = 1;
     rf->type = wf->type = F_PIPE;
@@ -109,6 +113,7 @@ void fs_pipe_closed(int i, int writable) {
         exo_unmap(EXO_SELF, (uint64)pp);
         capfree(pipecap[i]);
         pipeused[i] = 0;
+        acct_uncharge(pipeacct[i], A_PIPE);
     }
 }
 

@@ -98,6 +98,11 @@ static int keeps_reserve(int slot) {
     return slot == initslot || lo_strcmp(procs[slot].name, "sh") == 0;
 }
 
+// The longest slice a process may run at once, in ticks: xv6's quantum. A longer one would
+// keep everyone else on its hart waiting that long (kernel-exo counts a long slice's ticks
+// against its share, so it buys no more time, but it would still freeze the shell).
+#define PROC_SLICE 1
+
 // The quota and the share of time of a new process: derived from its parent's (init's from
 // the memory and time of all processes), the quota the parent's own, less its reserve.
 static int proc_resources(struct sproc *p, int parent) {
@@ -109,7 +114,7 @@ static int proc_resources(struct sproc *p, int parent) {
     if (parent >= 0 && keeps_reserve(parent)) quota -= quota / 4 < SHELL_RESERVE ? quota / 4 : SHELL_RESERVE;
     long m = capgrant(pmem, EXO_SELF, CAP_ALL, 0, 0, quota);
     if (m < 0) return -1;
-    long c = capgrant(pcpu, EXO_SELF, CAP_X | CAP_GRANT | CAP_REVOKE, 0, 0, 0);
+    long c = capgrant(pcpu, EXO_SELF, CAP_X | CAP_GRANT | CAP_REVOKE, 0, PROC_SLICE, 0);
     if (c < 0) {
         capfree((int)m);
         return -1;
@@ -121,6 +126,11 @@ static int proc_resources(struct sproc *p, int parent) {
 
 static void proc_free(int slot) {
     struct sproc *p = &procs[slot];
+    if (p->acct >= 0) {
+        acct_uncharge(p->acct, A_PROC);
+        acct_drop(p->acct);
+    }
+    p->acct = p->fs.acct = -1;
     if (p->env >= 0) env_drop(p->env);
     if (p->next_env >= 0) env_drop(p->next_env);
     pipe_forget(slot);
@@ -155,11 +165,19 @@ static int proc_alloc(int parent) {
     p->killed = 0;
     p->xstatus = 0;
     p->parent = parent;
+    p->forker = parent >= 0 ? procs[parent].pid : 0;
     p->exe_inum = 0;
     p->name[0] = 0;
     for (int i = 0; i < NPIPE; i++) p->pipevia[i] = -1;
     for (int i = 0; i < IPC_PAGES; i++) p->ipc[i] = -1;
-    if (proc_resources(p, parent) < 0) {
+    // Its slot is charged to its account, derived from its parent's: a process tree holds
+    // no more slots, open files or pipes than its account allows (acct.c).
+    p->acct = p->fs.acct = acct_new(parent < 0 ? -1 : procs[parent].acct, parent >= 0 && keeps_reserve(parent));
+    if (p->acct >= 0 && acct_charge(p->acct, A_PROC) < 0) {
+        acct_drop(p->acct);
+        p->acct = p->fs.acct = -1;
+    }
+    if (p->acct < 0 || proc_resources(p, parent) < 0) {
         proc_free(slot);
         return -1;
     }
@@ -188,15 +206,21 @@ int proc_first(void) {
     for (int i = 0; i < NPROC; i++) {
         struct sproc *p = &procs[i];
         p->state = P_FREE;
-        p->env = p->next_env = p->token = p->mem = p->cpu = -1;
+        p->env = p->next_env = p->token = p->mem = p->cpu = p->acct = -1;
+        p->fs.acct = -1;
         for (int k = 0; k < IPC_PAGES; k++) p->ipc[k] = -1;
         for (int k = 0; k < NPIPE; k++) p->pipevia[k] = -1;
     }
     int slot = proc_alloc(-1);
     if (slot < 0) return -1;
     fs_procinit(&procs[slot].fs);
+    procs[slot].fs.acct = procs[slot].acct;
     initslot = slot;
     return slot;
+}
+
+int proc_init_pid(void) {
+    return initslot >= 0 ? procs[initslot].pid : -1;
 }
 
 int proc_mem(int slot) {
@@ -221,6 +245,7 @@ long proc_fork(int slot, exo_u64 *out) {
     p->env = (int)h;
     p->envid = (int)envid_of((int)h);
     fs_procfork(&parent->fs, &p->fs);
+    p->fs.acct = p->acct;
     if (pipe_map_all(c, p->env) < 0) {
         caprevoke((int)h);      // the parent's capability: it never learns of it
         fs_procexit(&p->fs);
@@ -377,7 +402,7 @@ int proc_exec_sealed(int slot, const uchar *args, const char *name) {
     fdinfos(p, fd);
     struct image_src src = {read_exec, (void *)(long)slot};
     if (image_build((int)env, p->mem, &process_handles, &src, argv, p->pid, fd, name) < 0) return -1;
-    long storage = storage_grant(p->exec_storage, (int)env);
+    long storage = storage_grant(p->exec_storage, slot, (int)env);
     CHILD->h_storage = storage < 0 ? -1 : (int)storage;
     image_release();
     build_release();

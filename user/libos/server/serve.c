@@ -99,7 +99,7 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
     case SRV_MKNOD: return fs_mknod(&p->fs, path_arg(slot, 0, path), (short)a1, (short)a2);
     case SRV_CHDIR: return fs_chdir(&p->fs, path_arg(slot, 0, path));
     case SRV_CONSREAD: return cons_read(slot, (int)a1, (int)a2);
-    case SRV_INTERACTIVE: cons_interactive(slot); return 0;
+    case SRV_INTERACTIVE: return cons_interactive(slot);
     default: return -1;
     }
 }

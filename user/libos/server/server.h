@@ -68,7 +68,8 @@ void proc_exec_abort(int slot);
 // storage.c: disk storage for programs of other LibOSes, as /storage configures it.
 void storage_init(void);
 int storage_of(unsigned int inum);          // the program's entry, or -1
-long storage_grant(int entry, int env);     // its range, R|W, into env (taken from the last holder)
+long storage_grant(int entry, int slot, int env);   // its range, R|W, into env, slot's new environment;
+                                                    // -1 while another process holds it
 
 // serve.c: the entry point of protected control transfers.
 void srv_entry(void);

@@ -17,6 +17,7 @@ struct sproc {
     int state;
     int pid;
     int parent;             // slot of the parent; -1 for init
+    int forker;             // pid of the process that forked it (0 for init): unlike parent, never changes
     int xstatus;
     int killed;             // 0, or the tick it was killed at + 1
     int mem;                // ours: the process's memory, with its quota; it pays for its environments
@@ -31,7 +32,8 @@ struct sproc {
     int token;              // ours, derived from srv_token; the process holds one from it
     int pipevia[NPIPE];     // per pipe: ours, derived for this process's mappings of it (-1)
     char name[16];
-    struct fsproc fs;
+    int acct;               // its account of the server's tables (acct.c), or -1
+    struct fsproc fs;       // fs.acct: the same, once the slot is set up, for the files it opens
 };
 
 extern struct sproc procs[NPROC];
@@ -45,6 +47,7 @@ static inline uchar *proc_data(int slot) {
 }
 
 int proc_by_envid(int envid);
+int proc_init_pid(void);                // init's pid (1)
 void proc_wake(int slot);
 void proc_wake_waiters(void);
 void proc_reap_dead(void);
@@ -58,6 +61,23 @@ void proc_dump(void);
 void proc_force_kills(void);
 #define KILL_GRACE 5            // ticks a killed process has to exit by itself
 
+// acct.c: what each process tree may hold of the server's tables.
+#define A_PROC 0        // process slots
+#define A_FILE 1        // open files
+#define A_PIPE 2        // pipes
+#define A_NRES 3
+// What init and the shells keep from their children (at most a quarter of their limit):
+// enough for the next command, a pipeline of two included.
+#define ACCT_RESERVE_PROCS 4
+#define ACCT_RESERVE_FILES 6
+#define ACCT_RESERVE_PIPES 2
+// A new account derived from parent's (-1: all of the tables), less the reserve if
+// keep_reserve; -1 if none is free (never: acct.c says why).
+int acct_new(int parent, int keep_reserve);
+int acct_charge(int a, int res);        // 0, or -1 if a or one it derives from is at its limit
+void acct_uncharge(int a, int res);
+void acct_drop(int a);                  // its process is gone
+
 // pipe.c
 int pipe_create(int slot, exo_u64 *out);
 void pipe_forget(int slot);     // the slot is being freed: let go of its pipe capabilities
@@ -70,7 +90,7 @@ void pipe_release(int envid);   // lets go of the pipe locks a dead environment 
 // cons.c
 long cons_read(int slot, int fd, int n);
 void cons_poll(void);                   // takes in the keys typed so far (echo, ^C, ^P)
-void cons_interactive(int slot);        // slot's process is the console's interactive shell
+int cons_interactive(int slot);         // slot's process is the console's interactive shell (0), or may not be (-1)
 int cons_is_shell(int slot);
 
 // The client's view of a descriptor, in a reply: out[1..3].

@@ -9,8 +9,11 @@
 // that name. So the server loads a program with storage itself (proc_exec_sealed), from
 // the file, and gives the blocks to the environment it built, which no process controls;
 // and it seals the program's file and /storage (fs_seal: no process may write, truncate
-// or unlink them), so the code and the table stay what they were at boot. A program gets
-// its range one at a time: a new holder's grant revokes the last one's.
+// or unlink them), so the code and the table stay what they were at boot. A program's
+// range has one holder at a time: while the process running it lives, another process
+// execing the program gets none (its h_storage is -1). It used to get the range, revoked
+// from the one running: that kv found its disk gone in the middle of its work, and what
+// its cache had not written yet was lost (any process could do that, by running kv).
 #include "sproc.h"
 
 #define NSTORAGE 8
@@ -19,6 +22,7 @@ struct storage {
     uint inum;          // the program
     uint first, count;  // blocks, from the end of the file system
     int via;            // ours, derived for this range: each holder's grant comes from it
+    int holder;         // the environment it was last granted to (0: none yet)
 };
 
 static struct storage table[NSTORAGE];
@@ -84,6 +88,7 @@ static int entry(const char *line, uint extra, const char **why) {
         return -1;
     }
     s.via = (int)via;
+    s.holder = 0;
     table[nstorage++] = s;
     return 0;
 }
@@ -126,7 +131,16 @@ int storage_of(uint inum) {
     return -1;
 }
 
-long storage_grant(int i, int env) {
-    caprevoke(table[i].via);    // the last holder's grant
-    return capgrant(table[i].via, env, CAP_R | CAP_W, 0, 0, 0);
+long storage_grant(int i, int slot, int env) {
+    struct storage *s = &table[i];
+    // Busy while the process last given it still runs it (an exec of the program by that
+    // very process replaces it: the old environment goes with the commit).
+    int h = s->holder ? proc_by_envid(s->holder) : -1;
+    if (h >= 0 && h != slot) return -1;
+    struct exo_capinfo ci;
+    if (capinfo(env, &ci) < 0) return -1;
+    caprevoke(s->via);          // the last holder's grant, if its environment still has it
+    long g = capgrant(s->via, env, CAP_R | CAP_W, 0, 0, 0);
+    if (g >= 0) s->holder = (int)ci.first;
+    return g;
 }

@@ -2,12 +2,18 @@ package xv6j.exo;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A capability: a typed name for a resource with rights, held in one environment's table
  * under one handle, and a node of the derivation tree that revocation walks. Type, rights
  * and what it names never change; only the tree links and the bookkeeping of what is bound
  * through it do.
+ *
+ * <p>A freed capability from which two or more others derive stays in the tree, dead and in
+ * no table, holding nothing (owner and target null), as their common parent (a
+ * placeholder): so freeing it costs the same however many derive from it, and a revocation
+ * above still reaches them all (see Capabilities.free).
  *
  * <p>The tree links are intrusive (parent, first and last child, siblings) so a node costs
  * no collection of its own, and a child is added or removed in constant time.
@@ -17,25 +23,36 @@ final class Cap {
     final int rights;
     /** PAGE: physical page number; MEMORY: first page number; BLOCKS: first block; others 0. */
     final long first;
-    /** MEMORY: pages; BLOCKS: blocks; others 1. */
+    /** MEMORY: pages; BLOCKS: blocks; CPU: the longest slice its holders may run at once, in ticks; others 1. */
     final long count;
-    /** ENV: the environment named; others null. */
-    final Env target;
+    /** ENV: the environment named; others null (and null once it is freed). */
+    Env target;
     /** MEMORY: the quota its pages and the environments it pays for are charged to. */
     final Quota quota;
 
-    /** The environment whose table holds it, and under which handle. */
-    final Env owner;
+    /** The environment whose table holds it (null once it is freed), and under which handle. */
+    Env owner;
     final int handle;
     /** What it was derived from (null for a root), and what was derived from it. */
     Cap parent;
     Cap firstChild, lastChild, prevSibling, nextSibling;
-    /** PAGE: the mappings made through it, removed with it (null while none). */
-    List<Mapping> mappings;
+    /**
+     * PAGE: the mappings made through it, removed with it (null while none); in the order
+     * they were made. A set, so that one unmap costs the same however many mappings the page
+     * has: a list made each unmap of a page mapped at 200000 addresses scan them (50 us a
+     * call, with every hart's kernel waiting).
+     */
+    Set<Mapping> mappings;
     /** MEMORY: the environments whose kernel memory it pays for, destroyed with it (null while none). */
     List<Env> pays;
     /** CPU: where the next round of its share of time starts (null: its holder's turn; see Scheduler). */
     Cap rr;
+    /**
+     * CPU: turns owed for time used beyond one tick a turn, passed up in the rounds to come:
+     * {@link #debt} by this share in its parent's round, {@link #holderDebt} by its holder's
+     * thread in this capability's own (see Scheduler).
+     */
+    int debt, holderDebt;
     boolean live = true;
 
     Cap(int type, int rights, long first, long count, Env target, Quota quota, Env owner, int handle) {
@@ -68,6 +85,24 @@ final class Cap {
         if (lastChild != null) lastChild.nextSibling = c;
         else firstChild = c;
         lastChild = c;
+    }
+
+    /** Puts c (free of the tree) in child old's place among this one's children; old leaves the tree. */
+    void replaceChild(Cap old, Cap c) {
+        c.parent = this;
+        c.prevSibling = old.prevSibling;
+        c.nextSibling = old.nextSibling;
+        if (old.prevSibling != null) old.prevSibling.nextSibling = c;
+        else firstChild = c;
+        if (old.nextSibling != null) old.nextSibling.prevSibling = c;
+        else lastChild = c;
+        if (rr == old) rr = c;
+        old.parent = old.prevSibling = old.nextSibling = null;
+    }
+
+    /** A freed capability kept in the tree for the two or more that derive from it. */
+    boolean placeholder() {
+        return !live && firstChild != null;
     }
 
     /** Takes child c out of this one's children. */

@@ -24,6 +24,9 @@ final class Cpu {
     Env root;
     /** The thread runs in another's turn, helping the call that thread waits for. */
     boolean helping;
+    /** The CPU capability whose turn it is, and the tick the turn began (Scheduler charges it at its end). */
+    Cap turn;
+    long turnStart;
     /** Set by a call of the running thread: give up the rest of the slice (to next, if set). */
     boolean yield;
     Env next;

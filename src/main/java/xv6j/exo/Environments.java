@@ -170,6 +170,8 @@ final class Environments {
         asids.clear(e.asid); // it never runs again; the next holder flushes it on each CPU
         e.exited = true;
         e.status = status;
+        e.cur.waitPa = -1; // (the futex index may still list them: a wake must not count them)
+        if (e.own != null) e.own.waitPa = -1;
         e.cur = new Activation();
         e.own = null;
         e.upcallMask = 0;

@@ -30,6 +30,8 @@ public final class ExoAbi {
     public static final long EXO_MAXVA = 1L << 38;
     public static final long EXO_UTOP = EXO_MAXVA - (1L << 30);
     public static final int EXO_BSIZE = 1024;
+    /** The most exo_cons_write writes in one call. */
+    public static final int EXO_CONS_MAX = 4096;
     /**
      * exo_disk's operations. The disk has a write cache, as real disks do: a cached write is
      * on the disk, but a crash may lose it until a later flush or synchronous write has

@@ -83,7 +83,7 @@ public final class Exokernel {
             caps.insert(e, CAP_BLOCKS, CAP_ALL, 0, machine.disk().blocks(), null, null, null);
             caps.insert(e, CAP_CONSOLE, CAP_ALL, 0, 1, null, null, null);
             caps.insert(e, CAP_CLOCK, CAP_ALL, 0, 1, null, null, null);
-            caps.insert(e, CAP_CPU, CAP_ALL, 0, 1, null, null, null);
+            caps.insert(e, CAP_CPU, CAP_ALL, 0, SLICE_MAX, null, null, null);
             return e;
         } finally {
             lock.unlock();

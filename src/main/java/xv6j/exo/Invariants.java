@@ -2,6 +2,7 @@ package xv6j.exo;
 
 import static xv6j.exo.ExoAbi.*;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -75,6 +76,7 @@ public final class Invariants {
 
         Map<Activation, Env> activations = new IdentityHashMap<>();
         Map<Cap, Integer> childOf = new IdentityHashMap<>(); // per parent: the capabilities pointing to it
+        Set<Cap> placeholders = java.util.Collections.newSetFromMap(new IdentityHashMap<>()); // freed ones kept as parents
         Map<Env, Env> queuedOn = new HashMap<>();
         for (Env e : k.envs.values()) {
             checkRecordPages(k, e, recSeen, bad);
@@ -82,6 +84,7 @@ public final class Invariants {
                 if (a == null) continue;
                 Env other = activations.put(a, e);
                 if (other != null) bad.add(e + ": shares an activation with " + other);
+                if (a.waitPa != -1 && !k.events.listed(a)) bad.add(e + ": sleeps on a word no wake of it would find");
             }
             for (Env w : e.waiters) {
                 Env other = queuedOn.put(w, e);
@@ -97,7 +100,7 @@ public final class Invariants {
                 continue;
             }
             checkAddressSpace(k, e, ptSeen, mapSeen, bad);
-            checkCapabilities(k, e, capSeen, childOf, bad);
+            checkCapabilities(k, e, capSeen, childOf, placeholders, bad);
             checkCalls(e, bad);
             if (e.records != e.caps.size() + e.mappings.size())
                 bad.add(e + ": " + e.records + " records counted, " + e.caps.size() + " capabilities and " + e.mappings.size() + " mappings held");
@@ -123,6 +126,7 @@ public final class Invariants {
             for (Env e : k.envs.values()) refs += e.envCaps.getOrDefault(t, 0);
             if (refs != t.refs) bad.add(t + ": named by " + refs + " capabilities, " + t.refs + " counted");
         }
+        checkPlaceholders(placeholders, childOf, bad);
         // Each parent lists exactly the capabilities that point to it (each list entry points back).
         for (Map.Entry<Cap, Integer> p : childOf.entrySet()) {
             int listed = 0;
@@ -199,7 +203,8 @@ public final class Invariants {
         });
     }
 
-    private static void checkCapabilities(Exokernel k, Env e, int[] capSeen, Map<Cap, Integer> childOf, List<String> bad) {
+    private static void checkCapabilities(Exokernel k, Env e, int[] capSeen, Map<Cap, Integer> childOf, Set<Cap> placeholders,
+            List<String> bad) {
         List<Cap> cpus = new ArrayList<>();
         Map<Env, Integer> envCaps = new HashMap<>();
         for (Cap c : e.caps.all()) {
@@ -207,18 +212,7 @@ public final class Invariants {
             if (!c.live || c.owner != e) bad.add(at.get() + ": dead or foreign capability in the table");
             if ((c.rights & ~CAP_ALL) != 0) bad.add(at.get() + ": unknown rights");
             Cap p = c.parent;
-            if (p != null) {
-                if (!p.live) bad.add(at.get() + ": derived from a dead capability");
-                childOf.merge(p, 1, Integer::sum);
-                if ((c.rights & ~p.rights) != 0) bad.add(at.get() + ": more rights than its parent");
-                boolean typeOk = c.type == p.type || c.type == CAP_PAGE && p.type == CAP_MEMORY;
-                if (!typeOk) bad.add(at.get() + ": derived from a capability of type " + p.type);
-                if ((p.type == CAP_MEMORY || p.type == CAP_BLOCKS) && !p.covers(c.first, c.count))
-                    bad.add(at.get() + ": range outside its parent's");
-                if (c.type == p.type && (c.type == CAP_PAGE || c.type == CAP_ENV) && (c.first != p.first || c.target != p.target))
-                    bad.add(at.get() + ": names something else than its parent");
-            }
-            for (Cap ch = c.firstChild; ch != null; ch = ch.nextSibling) if (ch.parent != c) bad.add(at.get() + ": child does not point back");
+            checkDerivation(c, at, childOf, placeholders, bad);
             switch (c.type) {
                 case CAP_PAGE -> {
                     int i = k.pages.index(c.first);
@@ -245,6 +239,9 @@ public final class Invariants {
                 }
                 case CAP_CPU -> {
                     if (c.has(CAP_X)) cpus.add(c);
+                    long most = p != null ? p.count : SLICE_MAX;
+                    if (c.count < 1 || c.count > most) bad.add(at.get() + ": its longest slice, " + c.count + " ticks, is not within its parent's");
+                    if (c.debt < 0 || c.debt > SLICE_MAX || c.holderDebt < 0 || c.holderDebt > SLICE_MAX) bad.add(at.get() + ": owes turns beyond the bound");
                 }
                 default -> {}
             }
@@ -252,6 +249,51 @@ public final class Invariants {
         if (!new java.util.HashSet<>(cpus).equals(new java.util.HashSet<>(e.cpus)) || cpus.size() != e.cpus.size())
             bad.add(e + ": its CPU capabilities with X are not those it runs on");
         if (!envCaps.equals(e.envCaps)) bad.add(e + ": environment-capability counts are off");
+    }
+
+    /**
+     * c's place in the derivation tree: within its parent's rights, type and range, naming
+     * what its parent names, its children pointing back. A dead parent must be a placeholder
+     * (collected for checkPlaceholders).
+     */
+    private static void checkDerivation(Cap c, Supplier<String> at, Map<Cap, Integer> childOf, Set<Cap> placeholders, List<String> bad) {
+        Cap p = c.parent;
+        if (p != null) {
+            if (!p.live) placeholders.add(p);
+            childOf.merge(p, 1, Integer::sum);
+            if ((c.rights & ~p.rights) != 0) bad.add(at.get() + ": more rights than its parent");
+            boolean typeOk = c.type == p.type || c.type == CAP_PAGE && p.type == CAP_MEMORY;
+            if (!typeOk) bad.add(at.get() + ": derived from a capability of type " + p.type);
+            if ((p.type == CAP_MEMORY || p.type == CAP_BLOCKS) && !p.covers(c.first, c.count))
+                bad.add(at.get() + ": range outside its parent's");
+            if (c.type == p.type && (c.type == CAP_PAGE || c.type == CAP_ENV)
+                    && (c.first != p.first || p.live && c.target != p.target))
+                bad.add(at.get() + ": names something else than its parent");
+        }
+        for (Cap ch = c.firstChild; ch != null; ch = ch.nextSibling) if (ch.parent != c) bad.add(at.get() + ": child does not point back");
+    }
+
+    /**
+     * Freed capabilities kept in the tree (Capabilities.free): each holds nothing, is in no
+     * table, and has two or more children (with one, that one takes its place; with none,
+     * it goes), so they are fewer than the live ones and cost nothing to keep.
+     */
+    private static void checkPlaceholders(Set<Cap> placeholders, Map<Cap, Integer> childOf, List<String> bad) {
+        ArrayDeque<Cap> todo = new ArrayDeque<>(placeholders);
+        Set<Cap> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        while (!todo.isEmpty()) {
+            Cap x = todo.poll();
+            if (!seen.add(x)) continue;
+            Supplier<String> at = () -> "freed " + x;
+            if (x.live || x.owner != null || x.target != null || x.mappings != null)
+                bad.add(at.get() + ": a placeholder that still holds something");
+            int n = 0;
+            for (Cap ch = x.firstChild; ch != null; ch = ch.nextSibling) n++;
+            if (n < 2) bad.add(at.get() + ": kept in the tree with " + n + " derived from it");
+            Set<Cap> more = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            checkDerivation(x, at, childOf, more, bad);
+            todo.addAll(more);
+        }
     }
 
     /** The calls e takes part in. */
@@ -349,7 +391,7 @@ public final class Invariants {
         for (Devices.DiskAccess a : k.devices.audit) {
             Cap c = a.cap();
             String where = String.format("disk %s of block %d by env %d", a.write() ? "write" : "read", a.block(), a.envId());
-            if (c.type != CAP_BLOCKS || !a.heldThen() || c.owner.id != a.envId()) bad.add(where + ": not through a block capability of its own");
+            if (c.type != CAP_BLOCKS || !a.heldThen()) bad.add(where + ": not through a block capability of its own");
             else if (!c.covers(a.block(), 1)) bad.add(where + ": outside the capability's range");
             else if (!c.has(a.write() ? CAP_W : CAP_R)) bad.add(where + ": capability lacks the right");
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.locks.Condition;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Hart;
+import xv6j.machine.HartTurns;
 import xv6j.machine.Trap;
 
 /**
@@ -22,11 +23,20 @@ import xv6j.machine.Trap;
  * run capability, the first with CAP_X it got) and to each capability derived from it; so
  * an environment that hands CPU to many others divides its own share only. A turn whose
  * thread waits for a busy callee runs the call that callee serves instead ("helping"), so
- * a callee is never held up by the slices of the caller it serves.
+ * a callee is never held up by the slices of the caller it serves. Turns are counted in
+ * ticks (deficit round robin): a turn that lasted n ticks (a slice of n, EXOSCHED_SLICE)
+ * owes n-1 turns at every level of the tree it was taken through, which it passes up in
+ * the rounds that follow, so a long slice buys no more time than a short one, only fewer
+ * switches. How long a share's slices may be is its capability's (count, capgrant).
  *
  * <p>Time is the kernel's: the ticks environments see advance after every trap, whatever
  * caused it, and slices end by them; when nothing can run the machine waits for a key or
  * the next tick, or halts.
+ *
+ * <p>In deterministic time on several harts the harts take turns ({@link HartTurns}): a
+ * CPU gives the turn up at the top of its loop once its quantum is spent, or when it finds
+ * nothing to run, and waits for it holding no lock; so one CPU at a time does anything,
+ * in an order the machine's state decides, and runs repeat exactly.
  */
 final class Scheduler {
     private final Exokernel k;
@@ -34,16 +44,20 @@ final class Scheduler {
     private final Condition work;
     private final ThreadLocal<Cpu> currentCpu = new ThreadLocal<>();
     /** The root of the tree of CPU capabilities: every root CPU capability hangs under it. In no table. */
-    final Cap cpuTop = new Cap(CAP_CPU, CAP_ALL, 0, 1, null, null, null, -1);
+    final Cap cpuTop = new Cap(CAP_CPU, CAP_ALL, 0, SLICE_MAX, null, null, null, -1);
     /** Ticks the environments have seen. */
     long ticks;
     private int idleCpus;
-    /** Whose turn the last {@link #pick} found: the holder of the capability it came from. */
+    /** Whose turn the last {@link #pick} found: the holder of the capability it came from, and that capability. */
     private Env turnOf;
+    private Cap turnCap;
+    /** The harts' turns, in deterministic time on several harts; else null. */
+    private final HartTurns turns;
 
     Scheduler(Exokernel k) {
         this.k = k;
         this.work = k.lock.newCondition();
+        this.turns = k.machine.clock().deterministic() && k.cpus.length > 1 ? new HartTurns(k.cpus.length) : null;
     }
 
     /** The CPU handling the current system call, or null (tests); its thread may be told to yield. */
@@ -72,7 +86,8 @@ final class Scheduler {
         for (int hops = 0; hops < 64 && e != null; hops++) {
             if (e.exited || e.caller != null) return null;
             Env x = e.innermost();
-            if (x.exited || x.cpu != null || x.stopped) return null;
+            // A stopped environment's own code does not run; a call it serves does (exo.h).
+            if (x.exited || x.cpu != null || x.stopped && !x.serving()) return null;
             if (x.waitingOn == null) return x.cur.blocked() ? null : e;
             e = x.waitingOn.root();
         }
@@ -99,6 +114,8 @@ final class Scheduler {
         final Cap start;
         Cap pos;
         boolean begun;
+        /** A member passed its turn up for turns it owed; then the round is gone through again without debts. */
+        boolean passedForDebt, ignoreDebts;
 
         Round(Cap cap) {
             this.cap = cap;
@@ -123,26 +140,71 @@ final class Scheduler {
         while (!path.isEmpty()) {
             Round r = path.peek();
             if (r.begun && r.pos == r.start) { // the whole round, and no one could run
+                if (r.passedForDebt && !r.ignoreDebts) {
+                    r.ignoreDebts = true; // only members that owe turns could: no one else wants them
+                    r.begun = false;
+                    continue;
+                }
                 path.pop();
                 if (!path.isEmpty()) path.peek().pos = path.peek().next();
                 continue;
             }
             r.begun = true;
             if (r.pos != null) {
+                if (!r.ignoreDebts && r.pos.debt > 0) { // it owes turns: this one goes to the next member
+                    r.pos.debt--;
+                    r.passedForDebt = true;
+                    r.pos = r.next();
+                    continue;
+                }
                 path.push(new Round(r.pos)); // the share of the capability derived
                 continue;
             }
             Env holder = r.cap.owner;
             Env run = holder != null && holder.runCap() == r.cap ? whoToRun(holder) : null;
+            if (run != null && !free(run)) run = null; // another CPU's, waiting for its turn
+            if (run != null && !r.ignoreDebts && r.cap.holderDebt > 0) {
+                r.cap.holderDebt--;
+                r.passedForDebt = true;
+                run = null;
+            }
             if (run == null) {
                 r.pos = r.next();
                 continue;
             }
             turnOf = holder;
+            turnCap = r.cap;
             for (Round level : path) level.cap.rr = level.next(); // each round goes on after this turn
             return run;
         }
         return null;
+    }
+
+    /**
+     * True if no CPU runs root. A CPU runs a thread between runs of user code too; it lets
+     * go of the lock then only when the harts take turns (while it waits for its turn).
+     */
+    private boolean free(Env root) {
+        for (Cpu c : k.cpus) if (c.root == root) return false;
+        return true;
+    }
+
+    /**
+     * A turn taken through capability turn has ended after used ticks: each tick beyond the
+     * first is a turn owed at every level of the tree the turn came through (its holder's
+     * thread in turn's own round, each share in its parent's). Debts are bounded by the
+     * longest slice, so time no one else wanted is not held against a thread later.
+     */
+    private static void charge(Cap turn, long used) {
+        if (turn == null || used <= 1) return;
+        int extra = (int) Math.min(used - 1, SLICE_MAX);
+        turn.holderDebt = Math.min(turn.holderDebt + extra, SLICE_MAX);
+        for (Cap x = turn; x.parent != null; x = x.parent) x.debt = Math.min(x.debt + extra, SLICE_MAX);
+    }
+
+    /** The slice a turn of holder's through cap lasts: its own choice, within what the capability allows. */
+    private static long slice(Env holder, Cap cap) {
+        return Math.min(holder.sliceTicks, cap.count);
     }
 
     /** True if some thread could run now, or runs. */
@@ -156,10 +218,14 @@ final class Scheduler {
     /** A hart's life: pick a thread, run its innermost environment, handle the trap, repeat. */
     void cpuLoop(Cpu c) throws InterruptedException {
         currentCpu.set(c);
-        Clock clock = k.machine.clock();
+        if (turns != null) turns.await(c.id);
         k.lock.lock();
         try {
             while (!k.halted()) {
+                if (turns != null && turns.spent(c.id)) {
+                    passTurn(c);
+                    continue;
+                }
                 Env root = c.root;
                 if (root == null || c.yield || !canContinue(c, root)) {
                     Env next = c.next;
@@ -170,15 +236,19 @@ final class Scheduler {
                     c.helping = false;
                     if (next != null && runnable(next)) {
                         root = next;
-                        root.sliceEnd = rest; // directed yield: the rest of the donor's slice
+                        root.sliceEnd = rest; // directed yield: the rest of the donor's slice, in the donor's turn
                     } else {
+                        charge(c.turn, ticks - c.turnStart);
+                        c.turn = null;
                         root = pick();
                         if (root == null) {
                             idle(c);
                             continue;
                         }
                         c.helping = root != turnOf;
-                        root.sliceEnd = ticks + turnOf.sliceTicks;
+                        c.turn = turnCap;
+                        c.turnStart = ticks;
+                        root.sliceEnd = ticks + slice(turnOf, turnCap);
                     }
                     root.sliceGrace = false;
                     c.root = root;
@@ -204,11 +274,41 @@ final class Scheduler {
                 if (c.root == root && !c.yield && ticks >= root.sliceEnd && canContinue(c, root))
                     sliceEnd(c, root, root.innermost());
                 k.endOfOperation();
+                // After a run of user code, never before one: each turn runs something.
+                if (turns != null && c.root != null && workForAnIdleCpu()) passTurn(c);
             }
         } finally {
             c.root = null;
             work.signalAll();
+            if (turns != null) turns.stop();
             k.lock.unlock();
+        }
+    }
+
+    /**
+     * True if a thread no CPU holds could run while some CPU holds none: ending the turn
+     * lets that CPU pick it up, as an idle hart would at once. (Asked only by a CPU that
+     * holds one, so the idle CPU is another.)
+     */
+    private boolean workForAnIdleCpu() {
+        boolean idleCpu = false;
+        for (Cpu d : k.cpus) idleCpu |= d.root == null;
+        if (!idleCpu) return false;
+        for (Env e : k.envs.values()) if (runnable(e) && free(e)) return true;
+        return false;
+    }
+
+    /**
+     * Ends c's turn (lock held): the next CPU with a thread of its own, or any CPU when some
+     * thread could run, gets it; c waits for its next turn without the lock.
+     */
+    private void passTurn(Cpu c) {
+        boolean runnable = anyRunnable();
+        k.lock.unlock();
+        try {
+            turns.pass(c.id, d -> runnable || k.cpus[d].root != null);
+        } finally {
+            k.lock.lock();
         }
     }
 
@@ -234,6 +334,7 @@ final class Scheduler {
         long epoch = e.epoch;
         c.userPhase = true;
         e.cur.regs.restore(h);
+        h.scontext = e.id; // who runs, for a debugger (gdb's threads, monitor follow)
         Regs regs = e.cur.regs;
         k.lock.unlock();
         Trap t;
@@ -253,8 +354,10 @@ final class Scheduler {
             }
             h.clearReservation();
             long before = h.instret;
-            t = h.run(k.machine.clock().budget());
+            long budget = k.machine.clock().budget();
+            t = h.run(turns != null ? turns.budget(c.id, budget) : budget);
             c.clockTicks = k.machine.clock().retired(h.instret - before);
+            if (turns != null) turns.retired(c.id, h.instret - before, t);
             regs.save(h);
         } finally {
             c.userPhase = false;
@@ -303,12 +406,17 @@ final class Scheduler {
 
     /**
      * Nothing to run on this CPU. When no CPU runs anything the machine is idle and CPU 0
-     * brings the next event; other CPUs wait for work. Called and returns with the lock held.
+     * brings the next event; other CPUs wait for work. When the CPUs take turns, the one
+     * whose turn it is brings the event, and the others' turns pass. Called and returns
+     * with the lock held.
      */
     private void idle(Cpu c) throws InterruptedException {
         idleCpus++;
         try {
-            if (c.id == 0 && idleCpus == k.cpus.length && !anyRunnable()) machineIdle();
+            if (turns != null) {
+                if (anyRunnable()) passTurn(c);
+                else machineIdle();
+            } else if (c.id == 0 && idleCpus == k.cpus.length && !anyRunnable()) machineIdle();
             else work.await(20, TimeUnit.MILLISECONDS);
         } finally {
             idleCpus--;
@@ -318,7 +426,7 @@ final class Scheduler {
     /** True if e's current activation would run once woken: it is what its thread executes, and the thread has CPU. */
     private static boolean wouldRun(Env e) {
         Env root = e.root();
-        return !e.exited && !e.stopped && root.innermost() == e && root.runCap() != null;
+        return !e.exited && !(e.stopped && !e.serving()) && root.innermost() == e && root.runCap() != null;
     }
 
     /**

@@ -154,8 +154,11 @@ public record Snapshot(long ticks, List<Environment> envs, List<Capability> caps
                     | ((pte & PageTable.PTE_X) != 0 ? MAP_X : 0);
             maps.add(new Binding(m.va(), perm));
         }
-        // A root, or derived from one the kernel keeps for itself (RAM's own, say).
-        Cap parent = c.parent != null && c.parent.owner != null ? c.parent : null;
+        // The nearest live capability it derives from (a freed one may stand between), or none:
+        // a root, or derived from one the kernel keeps for itself (the CPU's top, say).
+        Cap parent = c.parent;
+        while (parent != null && !parent.live) parent = parent.parent;
+        if (parent != null && parent.owner == null) parent = null;
         Quota q = c.type == CAP_MEMORY ? c.quota : null;
         return new Capability(e.id, c.handle, c.type, c.rights, c.first, c.count, c.target == null ? 0 : c.target.id,
                 parent == null ? 0 : parent.owner.id, parent == null ? -1 : parent.handle, List.copyOf(maps),

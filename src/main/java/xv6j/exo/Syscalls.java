@@ -193,6 +193,10 @@ final class Syscalls {
                 f = first;
                 n = count;
             }
+        } else if (s.type == CAP_CPU) {
+            if (count < 0) throw fail(E_INVAL);
+            if (count > s.count) throw fail(E_RANGE); // the share's longest slice: never longer than the source's
+            if (count != 0) n = count;
         }
         Quota q = s.quota;
         if (s.type == CAP_MEMORY && quota != 0) {
@@ -243,6 +247,8 @@ final class Syscalls {
             }
             case EXOSCHED_SLICE -> {
                 if (a < 1 || a > SLICE_MAX) throw fail(E_INVAL);
+                Cap run = e.runCap(); // the longest slice its share allows (the scheduler holds it to that too)
+                if (run != null && a > run.count) throw fail(E_RANGE);
                 e.sliceTicks = (int) a;
                 return 0;
             }
@@ -256,7 +262,7 @@ final class Syscalls {
                 if ((a & 3) != 0) throw fail(E_INVAL);
                 long pa = k.umem.translate(e, a, PageTable.PTE_R);
                 if (pa < 0 || a >= EXO_UTOP) throw fail(E_FAULT);
-                if (k.mem.load32(pa) == (int) b) e.cur.waitPa = pa;
+                if (k.mem.load32(pa) == (int) b) k.events.sleepOn(e.cur, pa);
                 return 0;
             }
             case EXOSCHED_WAKE -> {
@@ -351,19 +357,21 @@ final class Syscalls {
 
     // ---- devices ----
 
+    /**
+     * At most EXO_CONS_MAX bytes a call, as a read returns at most what it can: a call runs
+     * with the kernel's lock held, and one write of a gigabyte (a page mapped at a quarter
+     * of a million addresses) held every hart for as long as the console took to print it.
+     */
     private long consWrite(Env e, long h, long buf, long n) {
         cap(e, h, CAP_CONSOLE, CAP_W);
         if (n < 0) throw fail(E_INVAL);
-        if (!k.umem.accessible(e, buf, n, PageTable.PTE_R)) throw fail(E_FAULT);
+        int m = (int) Math.min(n, EXO_CONS_MAX);
+        byte[] b = k.umem.copyIn(e, buf, m);
+        if (b == null) throw fail(E_FAULT);
         xv6j.machine.Console con = k.machine.console();
-        for (long done = 0; done < n; ) {
-            int m = (int) Math.min(n - done, EXO_PGSIZE);
-            byte[] b = k.umem.copyIn(e, buf + done, m);
-            con.write(b, 0, m);
-            done += m;
-        }
+        con.write(b, 0, m);
         con.flush();
-        return n;
+        return m;
     }
 
     private long consRead(Env e, long h, long buf, long n) {

@@ -91,11 +91,12 @@ public final class Trace {
         int mappings = 0;
         StringBuilder gone = new StringBuilder();
         for (Cap d : doomed) {
+            if (!d.live) continue; // a placeholder: freed already
             mappings += d.mappingCount();
             if (gone.length() < 200) gone.append(gone.isEmpty() ? "" : ", ").append("env ").append(d.owner.id).append(" h").append(d.handle);
             else if (!gone.toString().endsWith("...")) gone.append(", ...");
         }
-        record(REVOKE, e.id, 0, c.handle, doomed.size(), new Object[] {mappings, gone.toString(), c.type});
+        record(REVOKE, e.id, 0, c.handle, doomed.stream().filter(d -> d.live).count(), new Object[] {mappings, gone.toString(), c.type});
     }
 
     void yieldTo(Env e, Env target) {

@@ -15,6 +15,13 @@ import xv6j.machine.Console;
  * says it is the interactive one with the {@code interactive} system call before each
  * prompt, so a shell started from another one takes over until it exits. xv6 has no
  * process groups; this is the least of them that makes ^C do what a user expects.
+ *
+ * <p>Not every process may say so, or a background program could take ^C from the
+ * shell's command. The interactive shells form a stack: at its bottom a shell init
+ * forked, above each one a process started by the one below that still descends from it.
+ * A claim succeeds for a process on the stack (those above it come off: they have ended,
+ * or their shell is back at its prompt) or one that descends from the top. A background
+ * command is init's as soon as the shell's intermediate child exits, so its claims fail.
  */
 final class ConsoleDevice implements Device {
     static final int INPUT_BUF_SIZE = LineDiscipline.INPUT_BUF_SIZE;
@@ -23,10 +30,20 @@ final class ConsoleDevice implements Device {
     private final Console console;
     private final ReentrantLock lock = new ReentrantLock();
     private final LineDiscipline ld = new LineDiscipline();
+    /**
+     * Bytes typed while the line buffer was full, in order, fed in as readers make room.
+     * xv6 drops them; here a pasted long line or a script's loses nothing. Guarded by lock.
+     */
+    private final java.util.ArrayDeque<Integer> pending = new java.util.ArrayDeque<>();
+    /** Past this many waiting bytes, more are dropped (a runaway paste must not fill the heap). */
+    private static final int PENDING_MAX = 1 << 16;
+    private static final int CTRL_C = 3;
     private final Object readChan = new Object();
-    /** The interactive shell, and its pid (a slot is reused), set by {@link #setShell}. */
-    private volatile Proc shell;
-    private volatile int shellPid;
+    /** The stack of interactive shells, its top last; guarded by its own monitor. */
+    private final java.util.ArrayList<Shell> shells = new java.util.ArrayList<>();
+
+    /** A process and its pid (its slot is reused by later processes). */
+    private record Shell(Proc p, int pid) {}
 
     ConsoleDevice(Kernel k, Console console) {
         this.k = k;
@@ -38,10 +55,36 @@ final class ConsoleDevice implements Device {
         return readChan;
     }
 
-    /** The interactive system call: p reads its commands from the console. */
-    void setShell(Proc p) {
-        shellPid = p.pid;
-        shell = p;
+    /** The interactive system call: p reads its commands from the console. Returns 0, or -1 if refused. */
+    int setShell(Proc p) {
+        int pid = p.pid;
+        synchronized (shells) {
+            dropEnded();
+            for (int i = 0; i < shells.size(); i++) {
+                if (shells.get(i).p() == p && shells.get(i).pid() == pid) {
+                    shells.subList(i + 1, shells.size()).clear();
+                    return 0;
+                }
+            }
+            Shell top = shells.isEmpty() ? null : shells.getLast();
+            boolean may = top == null ? k.procs.forkedByInit(p) : k.procs.descends(p, pid, top.p(), top.pid());
+            if (!may) return -1;
+            shells.add(new Shell(p, pid));
+            return 0;
+        }
+    }
+
+    /** The interactive shell now, or null. */
+    private Shell top() {
+        synchronized (shells) {
+            dropEnded();
+            return shells.isEmpty() ? null : shells.getLast();
+        }
+    }
+
+    /** Takes shells that have exited off the top of the stack. Caller holds shells. */
+    private void dropEnded() {
+        while (!shells.isEmpty() && !k.procs.alive(shells.getLast().p(), shells.getLast().pid())) shells.removeLast();
     }
 
     @Override
@@ -71,11 +114,40 @@ final class ConsoleDevice implements Device {
                 if ((got = ld.read(line, line.length)) >= 0) break;
                 k.procs.sleep(p, readChan, lock);
             }
+            if (!pending.isEmpty()) {
+                ByteArrayOutputStream echo = new ByteArrayOutputStream();
+                if (drainPending(echo)) procDump();
+                console.write(echo.toByteArray(), 0, echo.size());
+                console.flush();
+            }
         } finally {
             lock.unlock();
         }
         if (got > 0 && !k.vm.copyOut(p.pagetable, dst, line, 0, got)) return -1;
         return got;
+    }
+
+    /** Feeds bytes that waited for room, now that a reader took some. Lock held. */
+    private boolean drainPending(ByteArrayOutputStream echo) {
+        boolean dump = false;
+        while (!pending.isEmpty() && !ld.full()) dump |= feed(pending.poll(), echo);
+        return dump;
+    }
+
+    /**
+     * One byte into the line discipline, and what follows from it: ^C interrupts, a
+     * committed line wakes the readers. Returns whether ^P asked for a process listing.
+     * Lock held.
+     */
+    private boolean feed(int c, ByteArrayOutputStream echo) {
+        LineDiscipline.Event ev = ld.input(c, echo);
+        if (ev == LineDiscipline.Event.INTERRUPT) {
+            // Lock order: the console's, then the process table's (as a reader's sleep).
+            boolean nothing = interruptForeground() == 0;
+            ev = ld.interrupted(nothing, echo);
+        }
+        if (ev == LineDiscipline.Event.COMMITTED) k.procs.wakeup(readChan);
+        return ev == LineDiscipline.Event.PROCDUMP;
     }
 
     /** A typed character (the console's interrupt), or -1 at the end of host input. */
@@ -85,34 +157,39 @@ final class ConsoleDevice implements Device {
             return;
         }
         ByteArrayOutputStream echo = new ByteArrayOutputStream();
-        LineDiscipline.Event ev;
+        boolean dump;
         lock.lock();
         try {
-            ev = ld.input(c, echo);
-            if (ev == LineDiscipline.Event.INTERRUPT) {
-                // Lock order: the console's, then the process table's (as a reader's sleep).
-                boolean nothing = interruptForeground() == 0;
-                ev = ld.interrupted(nothing, echo);
+            // ^C throws away what waits to be typed, as it does the line; anything else
+            // waits its turn behind a full buffer.
+            if (c == CTRL_C) pending.clear();
+            if (c != CTRL_C && (ld.full() || !pending.isEmpty())) {
+                if (pending.size() < PENDING_MAX) pending.add(c);
+                return;
             }
-            // The echo goes out before a reader can run and print what the line asked for.
+            // The echo goes out before a reader can run and print what the line asked for:
+            // readers are woken under the lock, and the echo is written before it is let go.
+            dump = feed(c, echo);
             console.write(echo.toByteArray(), 0, echo.size());
-            if (ev == LineDiscipline.Event.COMMITTED) k.procs.wakeup(readChan);
         } finally {
             lock.unlock();
         }
-        if (ev == LineDiscipline.Event.PROCDUMP) {
-            StringBuilder sb = new StringBuilder();
-            k.procs.procDump(sb);
-            byte[] out = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
-            console.write(out, 0, out.length);
-        }
+        if (dump) procDump();
         console.flush();
+    }
+
+    /** ^P: the process listing, on the console. */
+    private void procDump() {
+        StringBuilder sb = new StringBuilder();
+        k.procs.procDump(sb);
+        byte[] out = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        console.write(out, 0, out.length);
     }
 
     /** Kills what the interactive shell waits for; returns how many processes that was. */
     private int interruptForeground() {
-        Proc sh = shell;
-        return sh == null ? 0 : k.procs.killDescendants(sh, shellPid);
+        Shell sh = top();
+        return sh == null ? 0 : k.procs.killDescendants(sh.p(), sh.pid());
     }
 
     /** A whole line of batch input, typed at once. */

@@ -33,6 +33,7 @@ public final class Kernel {
     final Syscall syscalls;
     final UserTrap trap;
     private final Cpu[] cpus;
+    final Pacer pacer;
 
     /** The tick count processes have seen (xv6's ticks), and what sleep() waits on. */
     private final ReentrantLock ticksLock = new ReentrantLock();
@@ -66,6 +67,7 @@ public final class Kernel {
         Hart[] harts = machine.harts();
         this.cpus = new Cpu[harts.length];
         for (int i = 0; i < harts.length; i++) cpus[i] = new Cpu(i, harts[i]);
+        this.pacer = Pacer.of(this, cpus, machine.clock().deterministic());
     }
 
     /** Boots, runs until the machine halts, and returns the exit status (0 for a clean halt). */

@@ -60,6 +60,11 @@ final class LineDiscipline {
         buf[(int) (i % INPUT_BUF_SIZE)] = (byte) v;
     }
 
+    /** Whether the buffer is full: nothing more can be typed until a reader takes some. */
+    boolean full() {
+        return e - r >= INPUT_BUF_SIZE;
+    }
+
     /** One typed byte; what it echoes goes to echo. */
     Event input(int ch, ByteArrayOutputStream echo) {
         if (esc != 0) return escape(ch, echo);

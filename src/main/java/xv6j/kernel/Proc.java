@@ -7,7 +7,7 @@ import java.util.concurrent.Semaphore;
  * (xv6's kernel stack), which holds a hart only between being scheduled and giving it
  * back: {@link #baton} is how the scheduler hands it the CPU (xv6's swtch).
  *
- * <p>state, chan, killed, xstate, pid and parent are protected by the process table's lock.
+ * <p>state, chan, killed, xstate, pid, parent and forker are protected by the process table's lock.
  */
 public final class Proc {
     final int slot;
@@ -20,6 +20,8 @@ public final class Proc {
     int xstate;
     int pid;
     Proc parent;
+    /** The pid of the process that forked this one; unlike parent, orphaning keeps it. */
+    int forker;
 
     // Private to the process; no lock needed.
     /** Size of process memory in bytes: [0, sz) is mapped. */

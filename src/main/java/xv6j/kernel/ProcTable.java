@@ -92,6 +92,7 @@ public final class ProcTable {
         p.sz = 0;
         p.pid = 0;
         p.parent = null;
+        p.forker = 0;
         p.name = "";
         p.chan = null;
         p.killed = false;
@@ -201,6 +202,7 @@ public final class ProcTable {
         lock.lock();
         try {
             np.parent = p;
+            np.forker = p.pid;
             np.state = RUNNABLE;
             work.signalAll();
         } finally {
@@ -363,6 +365,7 @@ public final class ProcTable {
             next.baton.release();
         } else {
             c.proc = null;
+            k.pacer.idle(c);
             lock.unlock();
             c.baton.release();
         }
@@ -449,6 +452,7 @@ public final class ProcTable {
      * here when none is runnable.
      */
     void scheduler(Cpu c) {
+        k.pacer.start(c);
         lock.lock();
         try {
             while (!k.halted()) {
@@ -458,6 +462,7 @@ public final class ProcTable {
                     continue;
                 }
                 run(c, p);
+                k.pacer.busy(c);
                 lock.unlock();
                 p.baton.release();          // swtch to p ...
                 c.baton.acquireUninterruptibly(); // ... until no process wants this CPU
@@ -465,18 +470,32 @@ public final class ProcTable {
             }
         } finally {
             work.signalAll(); // the other CPUs stop too
+            k.pacer.stop();
             lock.unlock();
         }
     }
 
     /**
      * Nothing to run on this CPU. When no CPU runs anything, the machine is idle and CPU 0
-     * brings the next event; other CPUs wait for work. Called and returns with lock held.
+     * brings the next event; other CPUs wait for work. When the CPUs take turns, the one
+     * whose turn it is brings the event, and the others' turns pass. Called and returns
+     * with lock held.
      */
     private void idle(Cpu c) {
         idleCpus++;
         try {
-            if (c.id == 0 && idleCpus == k.ncpu() && noneRunnable()) {
+            if (k.pacer instanceof Turns turns) {
+                if (noneRunnable()) {
+                    machineIdle();
+                } else {
+                    lock.unlock();
+                    try {
+                        turns.pass(c);
+                    } finally {
+                        lock.lock();
+                    }
+                }
+            } else if (c.id == 0 && idleCpus == k.ncpu() && noneRunnable()) {
                 machineIdle();
             } else {
                 work.await(20, TimeUnit.MILLISECONDS);
@@ -486,6 +505,17 @@ public final class ProcTable {
             k.halt(0);
         } finally {
             idleCpus--;
+        }
+    }
+
+    /** Whether some process waits for a CPU. */
+    boolean anyRunnable() {
+        lock.lock();
+        try {
+            for (Proc p : proc) if (p.state == RUNNABLE) return true;
+            return false;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -596,6 +626,41 @@ public final class ProcTable {
             }
             for (int d : pids) kill(d); // the lock is reentrant; killing twice is harmless
             return pids.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether a (with pid aPid, still that process) is alive and a descendant of b (with
+     * pid bPid), by the parents of now: an orphan handed to init descends from init only.
+     */
+    boolean descends(Proc a, int aPid, Proc b, int bPid) {
+        lock.lock();
+        try {
+            if (!alive(a, aPid) || !alive(b, bPid)) return false;
+            for (Proc q = a.parent; q != null; q = q.parent) if (q == b) return true;
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether p is still the live process pid (a slot is reused). */
+    boolean alive(Proc p, int pid) {
+        lock.lock();
+        try {
+            return p.pid == pid && p.state != UNUSED && p.state != ZOMBIE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether p was forked by init (a shell init started, not an orphan it adopted). */
+    boolean forkedByInit(Proc p) {
+        lock.lock();
+        try {
+            return initProc != null && p.forker == initProc.pid;
         } finally {
             lock.unlock();
         }

@@ -76,10 +76,7 @@ final class Syscall {
             case SYS_LINK -> sysFile.link(p);
             case SYS_MKDIR -> sysFile.mkdir(p);
             case SYS_CLOSE -> sysFile.close(p);
-            case SYS_INTERACTIVE -> {
-                k.consoleDevice.setShell(p);
-                yield 0;
-            }
+            case SYS_INTERACTIVE -> k.consoleDevice.setShell(p);
             default -> unknown(p, num);
         };
         p.trapframe.x[TrapFrame.A0] = r;

@@ -28,12 +28,15 @@ final class UserTrap {
     private Trap userTrapRet(Proc p) {
         Cpu c = p.cpu;
         Hart h = c.hart;
+        k.pacer.beforeUser(c);
         c.loadAddressSpace(p);
         p.trapframe.restore(h);
+        h.scontext = p.pid; // who runs, for a debugger (gdb's threads, monitor follow)
         h.clearReservation();
         long before = h.instret;
-        Trap t = h.run(k.clock().budget());
+        Trap t = h.run(k.pacer.budget(c, k.clock().budget()));
         k.clock().retired(h.instret - before);
+        k.pacer.afterUser(c, h.instret - before, t);
         p.trapframe.save(h);
         return t;
     }

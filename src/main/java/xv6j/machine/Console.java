@@ -36,6 +36,8 @@ public final class Console implements AutoCloseable {
     private final BlockingQueue<byte[]> lines = new LinkedBlockingQueue<>();
     private volatile boolean ended;
     private volatile Runnable quitHandler = () -> {};
+    /** Run before quitHandler: a part of the machine that must let go first (a debugger holding harts). */
+    private volatile Runnable beforeQuit = () -> {};
     /** Sees every byte written (the live view keeps the last lines), or null. */
     private volatile Tap tap;
     private Thread reader;
@@ -77,9 +79,25 @@ public final class Console implements AutoCloseable {
         this.quitHandler = handler;
     }
 
+    /** Runs r before the kernel's quit handler, whenever the machine is asked to quit. */
+    public void beforeQuit(Runnable r) {
+        this.beforeQuit = r;
+    }
+
+    /** Asks the machine to stop cleanly, as Ctrl-A x does (gdb's kill does this). */
+    public void quit() {
+        beforeQuit.run();
+        quitHandler.run();
+    }
+
     /** What the monitor shows comes from view: the kernel attaches itself when it boots. */
     public void attach(KernelView view) {
         this.view = view;
+    }
+
+    /** The kernel attached (for the monitor's questions), or null before one boots. */
+    public KernelView view() {
+        return view;
     }
 
     static final String KEYS = """
@@ -159,7 +177,7 @@ public final class Console implements AutoCloseable {
                     if (sawCtrlA) {
                         sawCtrlA = false;
                         switch (Character.toLowerCase(c)) {
-                            case 'x' -> quitHandler.run();
+                            case 'x' -> quit();
                             case 'h' -> say("\n" + KEYS);
                             case 'c' -> toggleMonitor();
                             case CTRL_A -> {
@@ -266,7 +284,7 @@ public final class Console implements AutoCloseable {
             return;
         }
         leaveMonitor();
-        if (r.next() == Monitor.Next.QUIT) quitHandler.run();
+        if (r.next() == Monitor.Next.QUIT) quit();
     }
 
     // ---- batch input ----

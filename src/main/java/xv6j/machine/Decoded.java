@@ -41,7 +41,7 @@ public final class Decoded {
     public static int imm(long d) { return (int) (d >> 32); }
 
     /** A fresh decoded page: every slot still to decode, END past the end. */
-    static long[] newPage() {
+    public static long[] newPage() {
         long[] page = new long[PAGE_WORDS];
         page[PAGE_WORDS - 2] = page[PAGE_WORDS - 1] = pack(Op.END, 0, 0, 0, 0, 0);
         return page;

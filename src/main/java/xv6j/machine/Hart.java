@@ -34,6 +34,10 @@ import xv6j.machine.jit.Translator;
  * ({@link Op#ENTER}); compiled code returns at an instruction boundary, exactly as the
  * interpreter would stand there. {@link #setEngine} chooses per hart whether it does:
  * a debugger sets {@link Engine#INTERPRETER} to see every instruction.
+ *
+ * <p>A debugger attaches with {@link #setDebugHook}: {@link #run} then hands it the run,
+ * and it drives the hart through {@link #execute} (see {@link DebugHook}). Without one,
+ * the only cost is reading that field once per run.
  */
 public final class Hart {
     /** CSR numbers (Zicsr, Zicntr, F). */
@@ -58,6 +62,13 @@ public final class Hart {
     final SoftFloat nearestEven = new SoftFloat(Rounding.RNE);
     /** Instructions retired (the instret and cycle CSRs). */
     public long instret;
+    /**
+     * The software context, as the debug specification's Sdtrig extension has it (the
+     * scontext CSR, which its triggers can match): the kernel writes the id of the process or
+     * environment whose user code it is about to run. The hart never reads it; a debugger
+     * does, to tell one task from another.
+     */
+    public long scontext;
 
     private volatile boolean interruptRequested;
     /** The time CSR, given the instructions retired so far in the current run. */
@@ -91,6 +102,8 @@ public final class Hart {
 
     /** How this hart runs code; read once per {@link #run}. */
     private volatile Engine engine = Engine.fromSystemProperty();
+    /** The debugger attached, or null; read once per {@link #run}. */
+    private volatile DebugHook debugHook;
     /** The translator shared by every hart on this memory. */
     private final Translator translator;
 
@@ -116,11 +129,18 @@ public final class Hart {
 
     public Engine engine() { return engine; }
 
+    /** Attaches a debugger to this hart (null detaches it) from its next {@link #run} on. Thread-safe. */
+    public void setDebugHook(DebugHook hook) { this.debugHook = hook; }
+
     /**
      * Thread-safe: makes a running {@link #run} return TIMER_INTERRUPT soon (within
      * {@link #CHUNK} instructions).
      */
-    public void requestInterrupt() { interruptRequested = true; }
+    public void requestInterrupt() {
+        interruptRequested = true;
+        DebugHook d = debugHook;
+        if (d != null) d.interruptRequested(this);
+    }
 
     /** Drops the LR/SC reservation (a kernel does this on every context switch). */
     public void clearReservation() {
@@ -136,6 +156,9 @@ public final class Hart {
      * mode) can advance within a run, before the kernel accounts for it.
      */
     public void setTimeSource(LongUnaryOperator time) { this.time = time; }
+
+    /** What the time CSR reads (see {@link #setTimeSource}). */
+    public LongUnaryOperator timeSource() { return time; }
 
     /**
      * Instructions {@link #executePage} may run before {@link #run} looks again for an
@@ -180,6 +203,19 @@ public final class Hart {
      * make because the hot loop is elsewhere.
      */
     public Trap run(long budget) {
+        DebugHook d = debugHook;
+        Trap t = d == null ? execute(budget) : d.run(this, budget);
+        clearReservation();
+        return t;
+    }
+
+    /**
+     * Runs as {@link #run} does, but with no debugger in between, and keeps the LR
+     * reservation when it returns: for a {@link DebugHook}, which may run one kernel run
+     * as many calls of this (one instruction each, when it single-steps), and must not
+     * break an LR/SC pair in two.
+     */
+    public Trap execute(long budget) {
         final Object[] decoded = mem.decoded;
         final long[] fetchTlb = mmu.fetchTlb;
         final long ctx = mmu.ctxKey;
@@ -288,7 +324,6 @@ public final class Hart {
         }
         this.pc = pc;
         this.instret += n;
-        clearReservation();
         return trap;
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import xv6j.machine.gdb.GdbServer;
 
 /**
  * What both kernels' jars do from the command line: parse {@link MachineOptions}, open
@@ -52,9 +53,14 @@ public final class Launcher {
             err.println(name + ": " + describe(opts.image(), e));
             return 1;
         }
-        try (disk; Console console = HostTerminal.open()) {
+        // gdb's port is opened and announced before the terminal goes raw.
+        try (disk; GdbServer gdb = opts.gdb() == null ? null : GdbServer.open(opts.gdb(), err);
+             Console console = HostTerminal.open()) {
             Machine m = Machine.create(opts.memoryMiB() << 20, opts.harts(), disk, console, opts.clock(), opts.engine());
-            return kernel.boot(m, opts, err);
+            if (gdb != null) gdb.start(m, opts.gdb().symbols());
+            int status = kernel.boot(m, opts, err);
+            if (gdb != null) gdb.halted(status);
+            return status;
         } catch (IllegalArgumentException e) {
             err.println(name + ": " + e.getMessage());
             return 1;

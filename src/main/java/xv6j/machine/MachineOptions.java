@@ -5,11 +5,20 @@ import xv6j.machine.jit.Engine;
 
 /**
  * The command line shared by both kernels' launchers:
- * {@code [-m MIB] [-c HARTS] [-d] [-e ENGINE] [--view[=PORT]] IMAGE}.
+ * {@code [-m MIB] [-c HARTS] [-d] [-e ENGINE] [--view[=PORT]] [--gdb[=PORT] [--gdbinit FILE] [--symbols DIR]] IMAGE}.
  *
  * @param viewPort the live view's port (xv6j.view; 0: any free port), or -1 for no view
+ * @param gdb      the GDB stub's settings (xv6j.machine.gdb), or null for none
  */
-public record MachineOptions(long memoryMiB, int harts, boolean deterministic, Engine engine, int viewPort, Path image) {
+public record MachineOptions(long memoryMiB, int harts, boolean deterministic, Engine engine, int viewPort, Gdb gdb,
+                             Path image) {
+
+    /**
+     * --gdb[=PORT]: stop before the first user instruction and wait for gdb on
+     * 127.0.0.1:PORT (0, and --gdb alone: a free port); --gdbinit FILE: write a .gdbinit
+     * for it there; --symbols DIR: the programs' ELF files with debugging information.
+     */
+    public record Gdb(int port, Path gdbinit, Path symbols) {}
 
     public static final long DEFAULT_MEMORY_MIB = 128;
     /** --view without a port: 6828 (the MIT course xv6 was written for), or the next free one. */
@@ -30,12 +39,16 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, E
                 + "  -m, --memory MIB      RAM in MiB (default " + DEFAULT_MEMORY_MIB + ")\n"
                 + "  -c, --cpus N          number of harts (default 1)\n"
                 + "  -d, --deterministic   virtual time: the same input gives the same output\n"
-                + "                        and instruction counts (needs one hart)\n"
+                + "                        and instruction counts (the harts take turns)\n"
                 + "  -e, --engine ENGINE   how harts run code: translator (hot code compiled to JVM\n"
                 + "                        bytecode), interpreter, or eager (compile at once);\n"
                 + "                        default " + Engine.DEFAULT.flag() + "\n"
                 + "      --view[=PORT]     serve a live view of the machine on http://127.0.0.1:PORT/\n"
                 + "                        (default " + DEFAULT_VIEW_PORT + "; 0 = any free port)\n"
+                + "      --gdb[=PORT]      stop before the first user instruction and wait for gdb on\n"
+                + "                        127.0.0.1:PORT (default: a free port) (make qemu-gdb)\n"
+                + "      --gdbinit FILE    write a .gdbinit that connects gdb to it\n"
+                + "      --symbols DIR     the programs with debugging information, for gdb\n"
                 + "  -h, --help            this text\n"
                 + "Ctrl-A then x quits; Ctrl-A then h lists the console's other keys.";
     }
@@ -52,6 +65,8 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, E
             throw new UsageException(e.getMessage());
         }
         int view = -1;
+        int gdbPort = -1;
+        Path gdbinit = null, symbols = null;
         Path image = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -68,9 +83,16 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, E
                     if (engine == null) throw new UsageException(a + ": not an engine: " + v + " (" + Engine.names() + ")");
                 }
                 case "--view" -> view = DEFAULT_VIEW_PORT;
+                case "--gdb" -> gdbPort = 0;
+                case "--gdbinit" -> gdbinit = Path.of(value(args, ++i, a));
+                case "--symbols" -> symbols = Path.of(value(args, ++i, a));
                 default -> {
                     if (a.startsWith("--view=")) {
                         view = (int) number("--view", a.substring("--view=".length()), 0, 65535);
+                        continue;
+                    }
+                    if (a.startsWith("--gdb=")) {
+                        gdbPort = (int) number("--gdb", a.substring("--gdb=".length()), 0, 65535);
                         continue;
                     }
                     if (a.startsWith("-")) throw new UsageException("unknown option " + a);
@@ -80,8 +102,10 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, E
             }
         }
         if (image == null) throw new UsageException("no disk image given");
-        if (det && harts != 1) throw new UsageException("deterministic mode needs exactly one hart (-c 1)");
-        return new MachineOptions(mem, harts, det, engine, view, image);
+        if (gdbPort < 0 && (gdbinit != null || symbols != null))
+            throw new UsageException((gdbinit != null ? "--gdbinit" : "--symbols") + " is for --gdb, which is not given");
+        Gdb gdb = gdbPort < 0 ? null : new Gdb(gdbPort, gdbinit, symbols);
+        return new MachineOptions(mem, harts, det, engine, view, gdb, image);
     }
 
     private static String value(String[] args, int i, String opt) throws UsageException {

@@ -28,7 +28,7 @@ public final class Monitor {
 
     static final String PROMPT = "(monitor) ";
 
-    static final String HELP = """
+    public static final String HELP = """
             ps        processes or environments: state, memory, parent
             harts     what each hart runs
             caps ID   the capabilities of an environment (kernel-exo)
@@ -40,7 +40,7 @@ public final class Monitor {
     private final KernelView view;
 
     /** view may be null: no kernel runs yet (or this machine has none). */
-    Monitor(KernelView view) {
+    public Monitor(KernelView view) {
         this.view = view;
     }
 
@@ -50,8 +50,8 @@ public final class Monitor {
                 + ": help lists the commands; Ctrl-A c returns to the console\n";
     }
 
-    /** Runs one command line. */
-    Reply run(String line) {
+    /** Runs one command line (the console's, or gdb's {@code monitor} commands). */
+    public Reply run(String line) {
         String[] w = line.trim().split("\\s+");
         String cmd = w[0];
         if (cmd.isEmpty()) return stay("");

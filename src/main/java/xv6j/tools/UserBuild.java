@@ -45,7 +45,11 @@ import java.util.stream.Stream;
  *   user/bench/*.c      CPU benchmark workloads       -> target/user/bench/bin
  * </pre>
  *
- * Two programs that would land in one folder under one name are refused. Only what
+ * Each folder bin/ has a sibling debug/ with the same executables linked with their
+ * debugging information (DWARF, from -g), for gdb ({@code make qemu-gdb}); the images get
+ * bin/'s, whose loaded segments are the same bytes.
+ *
+ * <p>Two programs that would land in one folder under one name are refused. Only what
  * changed is rebuilt: an object is recompiled when its source or any header clang listed
  * in its dependency file is newer; an executable is relinked when any of its objects is
  * newer.
@@ -211,6 +215,8 @@ public final class UserBuild {
         for (var e : built.entrySet()) {
             Path bin = out.resolve(e.getKey()).resolve("bin");
             if (Files.isDirectory(bin)) removeStale(bin, e.getValue().keySet());
+            Path debug = out.resolve(e.getKey()).resolve("debug");
+            if (Files.isDirectory(debug)) removeStale(debug, e.getValue().keySet());
         }
         return linked;
     }
@@ -218,8 +224,10 @@ public final class UserBuild {
     private int build(Flavour f) throws IOException, BuildFailure {
         Path objDir = out.resolve(f.name()).resolve("obj");
         Path binDir = out.resolve(f.name()).resolve("bin");
+        Path debugDir = out.resolve(f.name()).resolve("debug");
         Files.createDirectories(objDir);
         Files.createDirectories(binDir);
+        Files.createDirectories(debugDir);
 
         List<Path> all = new ArrayList<>(f.runtime());
         all.addAll(f.programs());
@@ -239,9 +247,10 @@ public final class UserBuild {
             List<Path> objs = new ArrayList<>(rtObjs);
             for (Path s : f.extras().getOrDefault(name, List.of())) objs.add(objectFor(objDir, s));
             objs.add(objectFor(objDir, p));
-            links.add(pool.submit(() -> link(objs, binDir.resolve(name), f.script())));
+            links.add(pool.submit(() -> link(objs, binDir.resolve(name), f.script(), true)));
+            links.add(pool.submit(() -> link(objs, debugDir.resolve(name), f.script(), false)));
         }
-        return (int) collect(links).stream().filter(s -> !s.isEmpty()).count();
+        return (int) collect(links).stream().filter(s -> !s.isEmpty() && !s.startsWith(debugDir.toString())).count();
     }
 
     /**
@@ -295,14 +304,25 @@ public final class UserBuild {
         return object.toString();
     }
 
-    private String link(List<Path> objects, Path exe, Path script) throws Exception {
+    /**
+     * Links one executable. Each program is linked twice from the same objects: stripped of
+     * debugging information for the images (bin/), and with it for gdb (debug/). Debugging
+     * sections are not loaded, so the two have the same segments byte for byte
+     * (UserBuildTest checks it): what runs is the same code either way.
+     */
+    private String link(List<Path> objects, Path exe, Path script, boolean strip) throws Exception {
         List<Path> inputs = new ArrayList<>(objects);
         inputs.add(script);
         List<String> cmd = new ArrayList<>(List.of(tc.lld().toString(), "-flavor", "gnu",
-                "-L", src.toString(), "-T", script.toString(), "--gc-sections", "--strip-debug", "--discard-locals", "-z", "noexecstack", "-o", exe.toString()));
+                "-L", src.toString(), "-T", script.toString(), "--gc-sections"));
+        if (strip) cmd.add("--strip-debug");
+        // A function --gc-sections dropped keeps its DWARF, at address 0 by default: gdb then
+        // finds two owners for pc 0 (where _start is) and warns. All ones is the marker it skips.
+        else cmd.addAll(List.of("-z", "dead-reloc-in-nonalloc=.debug_addr=0xffffffffffffffff"));
+        cmd.addAll(List.of("--discard-locals", "-z", "noexecstack", "-o", exe.toString()));
         for (Path o : objects) cmd.add(o.toString());
         // The recorded command catches what mtimes cannot: an input removed or added.
-        Path record = objects.get(objects.size() - 1).resolveSibling(exe.getFileName() + ".link");
+        Path record = objects.get(objects.size() - 1).resolveSibling(exe.getFileName() + (strip ? ".link" : ".debug.link"));
         if (upToDate(exe, inputs) && sameCommand(record, cmd)) return "";
         run(cmd, "link " + exe.getFileName());
         recordCommand(record, cmd);

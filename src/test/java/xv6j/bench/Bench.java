@@ -18,17 +18,22 @@ import xv6j.harness.Harness;
  * people and writes every figure to target/bench.json.
  *
  * <pre>
- *   mvn test-compile exec:exec@bench       (what make bench runs)
- *   java -cp target/classes:target/test-classes xv6j.bench.Bench [--json FILE] [cpu] [kernels]
+ *   mvn test-compile exec:exec@bench       (what make bench runs; make bench BENCH=kv passes
+ *                                           -Dbench.only=kv, and so -Dxv6j.bench=kv here)
+ *   java -cp CLASSPATH xv6j.bench.Bench [--json FILE] [cpu] [kernels] [kv]
  * </pre>
+ * (CLASSPATH: target/classes, target/test-classes and the jars Maven brings, ASM's among
+ * them: without it the translator cannot compile, and every hart runs in the interpreter.)
  *
  * <ul>
  * <li>cpu: the workloads of user/bench on the machine's test harness under the interpreter
  * and the translator, and the same binaries under qemu-riscv64 when it is on the PATH
  * ({@link MachineSuite}); what compiling costs ({@link TranslatorCost}).</li>
  * <li>kernels: user/sysbench.c, boot time and usertests -q on each kernel of
- * {@link KernelUnderTest#all} that the build made; kernel-exo's own operations; and the
- * front door ({@link FrontDoorBench}): make qemu to the first prompt.</li>
+ * {@link KernelUnderTest#all} that the build made; kernel-exo's own operations; the
+ * key-value store three ways ({@link KvBench}); and the front door ({@link FrontDoorBench}):
+ * make qemu to the first prompt.</li>
+ * <li>kv: just the key-value store three ways.</li>
  * </ul>
  */
 public final class Bench {
@@ -36,6 +41,7 @@ public final class Bench {
     static final int EXO_RUNS = 5;
     static final int FSYNC_TRIES = 50;
     static final int FRONT_DOOR_RUNS = 5;
+    static final int KV_RUNS = 5;
 
     /** A row of the kernel table: a figure's short name and what it means. */
     private record Row(String name, String label) {}
@@ -67,19 +73,25 @@ public final class Bench {
 
     public static void main(String[] args) {
         Path json = Path.of("target", "bench.json");
-        boolean cpu = false, kernels = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
+        boolean cpu = false, kernels = false, kv = false;
+        List<String> what = new ArrayList<>(List.of(args));
+        // make bench BENCH=...: the selection comes as a property (empty: everything).
+        for (String w : System.getProperty("xv6j.bench", "").split(",")) {
+            if (!w.isBlank()) what.add(w.strip());
+        }
+        for (int i = 0; i < what.size(); i++) {
+            switch (what.get(i)) {
                 case "--json" -> {
-                    if (++i == args.length) usage("--json needs a file");
-                    json = Path.of(args[i]);
+                    if (++i == what.size()) usage("--json needs a file");
+                    json = Path.of(what.get(i));
                 }
                 case "cpu" -> cpu = true;
                 case "kernels" -> kernels = true;
-                default -> usage("unknown argument " + args[i]);
+                case "kv" -> kv = true;
+                default -> usage("unknown benchmark or argument " + what.get(i) + " (BENCH= takes cpu, kernels or kv)");
             }
         }
-        if (!cpu && !kernels) cpu = kernels = true;
+        if (!cpu && !kernels && !kv) cpu = kernels = true;
         // Kernel processes run on virtual threads: give each hart a carrier (as kernel.jar does).
         System.setProperty("jdk.virtualThreadScheduler.parallelism",
                 String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
@@ -91,6 +103,7 @@ public final class Bench {
             if (cpu) b.cpu();
             if (kernels) b.kernels();
             if (kernels) b.exoPrimitives();
+            if (kernels || kv) b.figures.addAll(KvBench.run(userDir, KV_RUNS, b.out, b.log));
             if (kernels) b.frontDoor();
             Host host = Host.current();
             BenchJson.write(json, "make bench", host, b.figures);
@@ -107,7 +120,7 @@ public final class Bench {
     }
 
     private static void usage(String problem) {
-        System.err.println("bench: " + problem + "\nusage: Bench [--json FILE] [cpu] [kernels]");
+        System.err.println("bench: " + problem + "\nusage: Bench [--json FILE] [cpu] [kernels] [kv]");
         System.exit(2);
     }
 

@@ -37,6 +37,7 @@ public final class ExoBench {
         OPS.put("null_call", "exo_envid: a null exokernel call");
         OPS.put("fault_upcall", "ebreak, fault upcall to a user handler, exo_resume");
         OPS.put("map_unmap", "exo_map + exo_unmap of a page");
+        OPS.put("unmap_crowded", "the same, of a page mapped at 50000 other addresses too");
         OPS.put("page_fault", "page fault, upcall, capalloc + exo_map in the handler, resume; capfree");
         OPS.put("pct_roundtrip", "pct_call + pct_return, to another environment and back");
         OPS.put("yield_pingpong", "two environments, each EXOSCHED_YIELD_TO the other");

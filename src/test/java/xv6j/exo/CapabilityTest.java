@@ -35,7 +35,7 @@ class CapabilityTest {
         assertArrayEquals(new long[] {CAP_BLOCKS, CAP_ALL, 0, ExoFixture.DISK_BLOCKS}, f.capinfo(boot, EXO_BOOT_DISK));
         assertArrayEquals(new long[] {CAP_CONSOLE, CAP_ALL, 0, 1}, f.capinfo(boot, EXO_BOOT_CONSOLE));
         assertArrayEquals(new long[] {CAP_CLOCK, CAP_ALL, 0, 1}, f.capinfo(boot, EXO_BOOT_CLOCK));
-        assertArrayEquals(new long[] {CAP_CPU, CAP_ALL, 0, 1}, f.capinfo(boot, EXO_BOOT_CPU));
+        assertArrayEquals(new long[] {CAP_CPU, CAP_ALL, 0, SLICE_MAX}, f.capinfo(boot, EXO_BOOT_CPU));
         assertEquals(1, f.call(boot, SYS_exo_envid));
     }
 

@@ -134,7 +134,10 @@ class EnvironmentTest {
         f.write(boot, ExoFixture.SCRATCH, "hello".getBytes());
         assertEquals(5, f.call(boot, SYS_exo_cons_write, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH, 5));
         assertTrue(f.console().endsWith("hello"));
-        assertEquals(E_FAULT, f.call(boot, SYS_exo_cons_write, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH, 8192));
+        assertEquals(E_FAULT, f.call(boot, SYS_exo_cons_write, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH + 8, EXO_CONS_MAX),
+                "a write that reaches past the mapping");
+        assertEquals(EXO_CONS_MAX, f.call(boot, SYS_exo_cons_write, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH, 8192),
+                "at most EXO_CONS_MAX bytes a call");
         assertEquals(E_INVAL, f.call(boot, SYS_exo_cons_write, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH, -1));
     }
 

@@ -3,8 +3,10 @@ package xv6j.exo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static xv6j.exo.ExoAbi.*;
 
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,5 +67,117 @@ class ExoAttackTest {
     void anEnvironmentThatHandsItsCpuToManyDividesOnlyItsOwnShare(int harts) throws Exception {
         ExoRun.Result r = run("cpushare", harts(harts));
         assertTrue(r.output().contains("cpushare: the victim ran as long as the twelve together"), r.toString());
+    }
+
+    /**
+     * One unmap costs the same however many other mappings the page has: the capability's
+     * mappings were a list, and each unmap scanned it (a page mapped at 50000 addresses made
+     * an exo_map + exo_unmap 410 us against 0.5 us, every hart's kernel waiting meanwhile;
+     * make bench's unmap_crowded). A ratio of two loops in one run: before, about 100 here.
+     */
+    @Test
+    void anUnmapCostsNoMoreForAPageMappedAtManyAddresses() throws Exception {
+        try (ExoFixture f = new ExoFixture()) {
+            long page = f.call(f.boot, SYS_capalloc, CAP_PAGE, -1, EXO_BOOT_MEMORY, 0);
+            long crowded = f.call(f.boot, SYS_capalloc, CAP_PAGE, -1, EXO_BOOT_MEMORY, 0);
+            for (long i = 0; i < 20_000; i++) {
+                assertEquals(0, f.k.invoke(f.boot, SYS_exo_map, EXO_SELF, 0x100000000L + i * EXO_PGSIZE, crowded, MAP_R));
+            }
+            f.check();
+            long alone = Long.MAX_VALUE, many = Long.MAX_VALUE;
+            for (int round = 0; round < 5; round++) {
+                alone = Math.min(alone, mapUnmapNanos(f, page));
+                many = Math.min(many, mapUnmapNanos(f, crowded));
+            }
+            assertTrue(many < 10 * alone, "map + unmap: " + many / 1000 + " us for the crowded page, " + alone / 1000 + " us alone");
+            f.check();
+        }
+    }
+
+    /**
+     * Freeing a capability costs the same however many derive from it, and a revocation
+     * above still reaches every one. Freeing used to hang each derived capability on the
+     * freed one's parent: 520000 of them under a chain of 50, freed bottom up, held the
+     * kernel 60 ms a call (quadratic: the chain's length times theirs). A ratio of two
+     * loops in one run: a chain freed above 20000 derived capabilities, and above one.
+     */
+    @Test
+    void freeingACapabilityCostsNoMoreForManyDerivedAndRevocationStillReachesThem() throws Exception {
+        try (ExoFixture f = new ExoFixture()) {
+            long many = freeChainNanos(f, 20_000), one = Long.MAX_VALUE;
+            for (int round = 0; round < 5; round++) one = Math.min(one, freeChainNanos(f, 1));
+            many = Math.min(many, freeChainNanos(f, 20_000));
+            assertTrue(many < 10 * one, "freeing a chain of 100: " + many / 1000 + " us above 20000, " + one / 1000 + " us above one");
+        }
+    }
+
+    /**
+     * Grants a chain of 100 console capabilities, derives n from its end, frees the chain
+     * from the bottom up (timed), then revokes the chain's first: every derived one must
+     * go. Returns the nanoseconds the frees took.
+     */
+    private static long freeChainNanos(ExoFixture f, int n) {
+        long top = f.call(f.boot, SYS_capgrant, EXO_BOOT_CONSOLE, EXO_SELF, CAP_ALL, 0, 0, 0);
+        long[] chain = new long[100];
+        chain[0] = top;
+        for (int i = 1; i < chain.length; i++) chain[i] = f.k.invoke(f.boot, SYS_capgrant, chain[i - 1], EXO_SELF, CAP_ALL, 0, 0, 0);
+        for (int i = 0; i < n; i++) f.k.invoke(f.boot, SYS_capgrant, chain[chain.length - 1], EXO_SELF, CAP_W, 0, 0, 0);
+        f.check();
+        long t0 = System.nanoTime();
+        for (int i = chain.length - 1; i >= 1; i--) f.k.invoke(f.boot, SYS_capfree, chain[i]);
+        long nanos = System.nanoTime() - t0;
+        f.check();
+        assertEquals(n, f.call(f.boot, SYS_caprevoke, top), "the revocation reached every derived capability");
+        f.call(f.boot, SYS_capfree, top);
+        return nanos;
+    }
+
+    /**
+     * A futex wake costs the same however many environments exist: it walked them all (12000
+     * environments, made with 96 MB of quota, took an EXOSCHED_WAKE from 5 us to 600 us, and
+     * every pipe's wake-up, the file server's too, with it). A ratio of two loops in one run.
+     */
+    @Test
+    void aWakeCostsNoMoreWithManyEnvironments() throws Exception {
+        try (ExoFixture f = new ExoFixture("", 64)) {
+            f.mapPage(f.boot, EXO_BOOT_MEMORY, ExoFixture.SCRATCH);
+            long alone = Long.MAX_VALUE, many = Long.MAX_VALUE;
+            for (int round = 0; round < 5; round++) alone = Math.min(alone, wakeNanos(f));
+            for (int i = 0; i < 6000; i++) assertTrue(f.k.invoke(f.boot, SYS_capalloc, CAP_ENV, 0, EXO_BOOT_MEMORY, 0) >= 0);
+            f.check();
+            for (int round = 0; round < 5; round++) many = Math.min(many, wakeNanos(f));
+            assertTrue(many < 10 * alone, "2000 wakes: " + many / 1000 + " us among 6000 environments, " + alone / 1000 + " us before");
+        }
+    }
+
+    /** Nanoseconds for 2000 wakes of a word no one waits on. */
+    private static long wakeNanos(ExoFixture f) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 2000; i++) f.k.invoke(f.boot, SYS_exosched, EXOSCHED_WAKE, ExoFixture.SCRATCH, 0);
+        return System.nanoTime() - t0;
+    }
+
+    /** Nanoseconds for 1000 maps and unmaps of page at one address. */
+    private static long mapUnmapNanos(ExoFixture f, long page) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < 1000; i++) {
+            f.k.invoke(f.boot, SYS_exo_map, EXO_SELF, ExoFixture.SCRATCH, page, MAP_R | MAP_W);
+            f.k.invoke(f.boot, SYS_exo_unmap, EXO_SELF, ExoFixture.SCRATCH);
+        }
+        return System.nanoTime() - t0;
+    }
+
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aConsoleWriteIsBoundedHoweverMuchIsMapped(int harts) throws Exception {
+        ExoRun.Result r = run("bigwrite", harts(harts));
+        assertTrue(r.output().contains("bigwrite: one call wrote one page\n"), r.toString());
+    }
+
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aLongSliceBuysNoMoreTimeAndAShareBoundsItsSlices(int harts) throws Exception {
+        ExoRun.Result r = run("slices", harts(harts));
+        assertTrue(r.output().contains("slices: a slice of 5 ticks ran about as long as a peer's of 1"), r.toString());
     }
 }

@@ -41,6 +41,11 @@ final class ExoFixture implements AutoCloseable {
     }
 
     ExoFixture(String input) {
+        this(input, 4);
+    }
+
+    /** A machine of memMiB MiB. */
+    ExoFixture(String input, int memMiB) {
         try {
             diskFile = Files.createTempFile("exo", ".img");
             disk = Disk.create(diskFile, DISK_BLOCKS);
@@ -48,7 +53,7 @@ final class ExoFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Console console = Console.batch(new ByteArrayInputStream(input.getBytes()), out);
-        machine = Machine.create(4 << 20, 1, disk, console, new Clock.Virtual());
+        machine = Machine.create((long) memMiB << 20, 1, disk, console, new Clock.Virtual());
         k = new Exokernel(machine);
         k.devices.messages = new java.util.ArrayList<>();
         k.startAudit();

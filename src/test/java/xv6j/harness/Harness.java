@@ -47,6 +47,7 @@ public final class Harness {
     private final PhysicalMemory mem;
     private final Hart hart;
     private PageTable pt;
+    private java.util.function.Consumer<Hart> beforeSlice = h -> { };
 
     /** A machine with memSize bytes of RAM (a multiple of 4 KiB, at least 1 MiB). */
     public Harness(long memSize) throws HarnessException {
@@ -59,6 +60,12 @@ public final class Harness {
     }
 
     public Hart hart() { return hart; }
+
+    /**
+     * Runs c before each slice the harness gives the hart (as a kernel does things between
+     * runs: a test of the debugger plays a second task by changing the hart's scontext).
+     */
+    public void beforeSlice(java.util.function.Consumer<Hart> c) { this.beforeSlice = c; }
 
     /** Where the build put the executables of a flavour ("test", "bench"): $xv6j.user/flavour/bin. */
     public static Path userBin(String flavour) {
@@ -83,6 +90,7 @@ public final class Harness {
         while (true) {
             long left = maxInstructions - hart.instret;
             if (left <= 0) return new Result(-1, out.toByteArray(), hart.instret, new Trap(Trap.Cause.TIMER_INTERRUPT, hart.pc, 0));
+            beforeSlice.accept(hart);
             Trap t = hart.run(Math.min(SLICE, left));
             switch (t.cause()) {
                 case TIMER_INTERRUPT -> { }

@@ -57,11 +57,4 @@ class BootTest {
         assertTrue(r.output().contains("panic: fsinit: bad superblock magic 0x0"), r.output());
         assertFalse(r.output().contains("Exception"), r.output());
     }
-
-    @Test
-    void deterministicModeWithSeveralHartsIsRefused() {
-        Run r = boot("-d", "-c", "2", "fs.img");
-        assertEquals(2, r.status());
-        assertTrue(r.err().contains("deterministic mode needs exactly one hart"), r.err());
-    }
 }

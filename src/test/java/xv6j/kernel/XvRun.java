@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
-import xv6j.machine.Hart;
 import xv6j.machine.Machine;
 import xv6j.tools.Mkfs;
 
@@ -24,10 +23,11 @@ import xv6j.tools.Mkfs;
  */
 public final class XvRun {
     /**
-     * What one boot printed and did, and what the kernel held when it halted: free pages,
-     * and processes, in-memory inodes and open files in use (leak checks).
+     * What one boot printed and did (the instructions all harts retired, and each hart's
+     * share), and what the kernel held when it halted: free pages, and processes,
+     * in-memory inodes and open files in use (leak checks).
      */
-    public record Result(int status, String output, long instructions, Held held) {}
+    public record Result(int status, String output, long instructions, List<Long> hartInstructions, Held held) {}
 
     /** What a halted kernel still holds. */
     public record Held(int freePages, int procs, int inodes, int files) {}
@@ -78,10 +78,10 @@ public final class XvRun {
             Machine m = Machine.create((long) memMiB << 20, harts, disk, console, clock);
             Kernel k = new Kernel(m);
             int status = k.run();
-            long instret = 0;
-            for (Hart h : m.harts()) instret += h.instret;
+            List<Long> perHart = Stream.of(m.harts()).map(h -> h.instret).toList();
+            long instret = perHart.stream().mapToLong(Long::longValue).sum();
             Held held = new Held(k.freePages(), k.procs.countUsed(), k.itable.inUse(), k.files.inUse());
-            return new Result(status, out.toString(StandardCharsets.ISO_8859_1), instret, held);
+            return new Result(status, out.toString(StandardCharsets.ISO_8859_1), instret, perHart, held);
         }
     }
 }

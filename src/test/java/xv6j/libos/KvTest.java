@@ -1,6 +1,7 @@
 package xv6j.libos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -79,6 +80,71 @@ class KvTest {
         assertTrue(out.contains("$ kv2 get a\ntwo\n"), out);
         assertTrue(out.contains("kv: check passed"), out);
         assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
+
+    /**
+     * kv's durability protocol, counted: a change is one block write and one flush, and the
+     * changes of one line (between ';') are one of each together (group commit). Counted
+     * as what a session adds to a boot that only lists.
+     */
+    @Test
+    void aChangeCostsOneBlockWriteAndOneFlushAndALineOfChangesTheSame() throws Exception {
+        Path img = LibosRun.freshImage(dir);
+        LibosRun.boot(img, "kv list\n");   // the store made: its super written
+        long[] idle = count(img, "kv list\n");
+        long[] changes = count(img, "kv\nput a 1\nput b 2\ndel a\nput c 3; put d 4; del b; put e five\nquit\n");
+        assertEquals(4, changes[0] - idle[0], "block writes to kv's range");
+        assertEquals(4, changes[1] - idle[1], "disk forces");
+        String out = LibosRun.boot(img, "kv list\n").output();
+        assertTrue(out.contains("$ kv list\n") && out.contains("c=3\n") && out.contains("d=4\n") && out.contains("e=five\n"), out);
+        assertFalse(out.contains("a=") || out.contains("b="), out);
+    }
+
+    /** Writes to kv's blocks and the disk's forces during a boot typing script. */
+    private static long[] count(Path img, String script) throws Exception {
+        long[] n = new long[2];
+        LibosRun.Result r = LibosRun.boot(img, script, new xv6j.machine.Disk.Observer() {
+            @Override
+            public void wrote(int blockno, byte[] data) {
+                if (blockno >= xv6j.fs.Fs.FSSIZE) n[0]++;
+            }
+
+            @Override
+            public void forced() {
+                n[1]++;
+            }
+        });
+        assertEquals(0, r.status(), r.output());
+        return n;
+    }
+
+    @Test
+    void aFullStoreRefusesAPutAndKeepsEverythingElse() throws Exception {
+        // 6 blocks: a super and 5 of log, of which live records may fill half of 2 (876 bytes
+        // at most, room for eight records of a 2-byte key and a 95-byte value).
+        Path img = LibosRun.freshImage(dir, "small.img", "/kv 0 6\n", 6);
+        StringBuilder script = new StringBuilder("kv\n");
+        String value = "x".repeat(95);
+        for (int i = 0; i < 10; i++) script.append("put k").append(i).append(' ').append(value).append('\n');
+        script.append("del k0\nput k9 ").append(value).append("\nput k1 y\nquit\nkv list\n");
+        String out = LibosRun.boot(img, script.toString()).output();
+        assertTrue(out.contains("kv> put k8 " + value + "\nkv: the store is full\n"), out);
+        assertTrue(out.contains("kv> put k9 " + value + "\nkv: the store is full\n"), out);
+        String list = out.substring(out.lastIndexOf("$ kv list\n"));
+        for (int i : new int[] {2, 3, 4, 5, 6, 7, 9}) assertTrue(list.contains("k" + i + "=" + value + "\n"), list);
+        assertTrue(list.contains("k1=y\n") && !list.contains("k0=") && !list.contains("k8="), list);
+    }
+
+    @Test
+    void aStoreOfKvsFirstFormatIsRefusedUntilFormatMakesANewOne() throws Exception {
+        Path img = LibosRun.freshImage(dir);
+        byte[] bytes = java.nio.file.Files.readAllBytes(img);
+        byte[] old = "KVS1".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        System.arraycopy(old, 0, bytes, xv6j.fs.Fs.FSSIZE * xv6j.fs.Fs.BSIZE, old.length);
+        java.nio.file.Files.write(img, bytes);
+        String out = LibosRun.boot(img, "kv list\nkv put a 1\nkv format\nkv put a 1\nkv get a\n").output();
+        assertTrue(out.contains("$ kv list\nkv: kv's blocks hold a store of kv's first format (KVS1)"), out);
+        assertTrue(out.contains("$ kv get a\n1\n"), out);
     }
 
     @Test

@@ -63,6 +63,26 @@ class LibosAttackTest {
         assertTrue(out.contains("ALL TESTS PASSED"), out);
     }
 
+    /**
+     * A program that takes all it can of the file server's tables (process slots, open
+     * files, pipes, in-memory inodes) gets its account's share: meanwhile the shell runs a
+     * command and a pipeline, and afterwards everything is back.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aTableHogTakesOnlyItsAccountWhileTheShellKeepsWorking(int harts) throws Exception {
+        String out = run("tablehog measure 0\ntablehog 12 &\necho during\ncat storage | wc\nls kv\ntablehog measure 20\n", harts);
+        int hog = out.indexOf("tablehog: holding");
+        assertTrue(hog >= 0 && hog < out.indexOf("echo during\nduring\n"), "the shell ran while the hog held its share: " + out);
+        assertTrue(out.contains("$ cat storage | wc\n1 3 11 \n"), out);
+        assertTrue(out.matches("(?s).*\\nkv +2 \\d+ \\d+\\n.*"), out);
+        Matcher m = Pattern.compile("tablehog: could take (\\d+) processes").matcher(out);
+        assertTrue(m.find(), out);
+        String before = m.group(1);
+        assertTrue(m.find(), out);
+        assertEquals(before, m.group(1), "every slot came back: " + out);
+    }
+
     @Test
     void aMemoryHogOnTwoHartsLeavesTheShellWorking() throws Exception {
         String out = run("memhog 10 &\nls kv\nkv put k v\nkv get k\n", 2);
@@ -86,6 +106,45 @@ class LibosAttackTest {
         assertTrue(out.contains("execgrip: our hold on the new environment: rights R|W\n"), out);
         assertTrue(out.contains("execgrip: a copy with GRANT: refused; a CPU for an accomplice: refused\n"), out);
         assertTrue(out.contains("execgrip: the new program runs untouched\n$ echo after\nafter\n"), out);
+    }
+
+    /** A process cannot take a long time slice and keep everyone else off its hart for it. */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aProcessCannotHoldTheCpuForALongSlice(int harts) throws Exception {
+        String out = run("slicehog\necho after\n", harts);
+        assertTrue(out.contains("slicehog: a slice of 100 ticks: refused\n"), out);
+        assertTrue(out.contains("slicehog: slept 2 ticks, woke after at most 4\n"), out);
+        assertTrue(out.contains("$ echo after\nafter\n"), out);
+    }
+
+    /** A second kv gets no blocks while one runs: the running one keeps its disk and every put. */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void noProcessTakesTheStorageOfARunningProgram(int harts) throws Exception {
+        String out = run("kvsnatch\nkv get key99\n", harts);
+        assertFalse(out.contains("failed (error"), out);
+        assertTrue(out.contains("kv: the file server gives no block range to this program\n"
+                + "kvsnatch: a second kv while the first runs: refused\n"), out);
+        assertTrue(out.contains("kvsnatch: done\n"), out);
+        assertTrue(out.contains("$ kv get key99\nvalue99\n"), out);
+    }
+
+    /** A background process cannot make itself the interactive shell and turn ^C away from the shell's command. */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aBackgroundProcessCannotTakeCtrlCFromTheShell(int harts) throws Exception {
+        String out = run("ctrlcsteal 10 &\ncat\nabc\n\u0003echo after\n", harts);
+        assertTrue(out.contains("cat\nabc\nabc\n^C\n"), out);
+        assertTrue(out.contains("\n$ after\n"), "^C killed cat; what was typed after it went to the shell: " + out);
+        assertTrue(out.contains("ctrlcsteal: the console refused our claims\n"), out);
+    }
+
+    /** kernel-exo prints at most EXO_CONS_MAX bytes a call; a long write is still written whole. */
+    @Test
+    void aLongConsoleWriteIsWrittenWholeInBoundedCalls() throws Exception {
+        String out = run("bigwrite\n", 1);
+        assertTrue(out.contains("bigwrite: wrote 10001\n"), out);
     }
 
     /** Issue 9, finding 1: no process gets kv's blocks by passing its own code for kv, or by changing kv. */

@@ -15,7 +15,6 @@ import xv6j.fs.Fs;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
-import xv6j.machine.Hart;
 import xv6j.machine.Machine;
 import xv6j.tools.Mkfs;
 
@@ -28,7 +27,13 @@ public final class LibosRun {
     /** Blocks after the file system, for kv (the second LibOS). */
     static final int KV_BLOCKS = 1000;
 
-    public record Result(int status, String output, long instructions) {}
+    /** What one boot printed, and the instructions all harts retired and each hart's share. */
+    public record Result(int status, String output, long instructions, List<Long> hartInstructions) {
+        Result(int status, String output, Machine m) {
+            this(status, output, Stream.of(m.harts()).mapToLong(h -> h.instret).sum(),
+                    Stream.of(m.harts()).map(h -> h.instret).toList());
+        }
+    }
 
     private LibosRun() {}
 
@@ -46,6 +51,21 @@ public final class LibosRun {
     public static Path freshImage(Path dir) throws IOException {
         Path img = dir.resolve("fs-exo.img");
         Mkfs.build(img, programs(), Fs.FSSIZE, Fs.NINODES, KV_BLOCKS);
+        return img;
+    }
+
+    /**
+     * A fresh image named name in dir whose /storage is storage (lines "program first
+     * count") instead of the build's, with extra blocks after the file system.
+     */
+    public static Path freshImage(Path dir, String name, String storage, int extra) throws IOException {
+        Path table = Files.createDirectories(dir.resolve(name + ".files")).resolve("storage");
+        Files.writeString(table, storage);
+        List<Path> files = new java.util.ArrayList<>();
+        for (Path p : programs()) if (!p.getFileName().toString().equals("storage")) files.add(p);
+        files.add(table);
+        Path img = dir.resolve(name);
+        Mkfs.build(img, files, Fs.FSSIZE, Fs.NINODES, extra);
         return img;
     }
 
@@ -78,10 +98,8 @@ public final class LibosRun {
             k.checkInvariantsEvery(checkEvery);
             int status = k.run();
             List<String> bad = xv6j.exo.Invariants.check(k);
-            long instret = 0;
-            for (Hart h : m.harts()) instret += h.instret;
             String text = out.toString(StandardCharsets.ISO_8859_1) + (bad.isEmpty() ? "" : "invariants broken after the run:\n" + String.join("\n", bad));
-            return new Result(status, text, instret);
+            return new Result(status, text, m);
         }
     }
 
@@ -95,10 +113,8 @@ public final class LibosRun {
             Clock clock = deterministic ? new Clock.Virtual() : new Clock.Wall();
             Machine m = Machine.create(128L << 20, harts, disk, console, clock);
             int status = Boot.boot(m, new PrintStream(err, true, StandardCharsets.UTF_8));
-            long instret = 0;
-            for (Hart h : m.harts()) instret += h.instret;
             String text = out.toString(StandardCharsets.ISO_8859_1) + err.toString(StandardCharsets.UTF_8);
-            return new Result(status, text, instret);
+            return new Result(status, text, m);
         }
     }
 }

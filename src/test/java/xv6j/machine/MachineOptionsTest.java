@@ -25,6 +25,13 @@ class MachineOptionsTest {
     }
 
     @Test
+    void deterministicModeTakesAnyNumberOfHarts() throws Exception {
+        MachineOptions o = MachineOptions.parse(new String[] {"-d", "-c", "3", "fs.img"});
+        assertTrue(o.deterministic());
+        assertEquals(3, o.harts());
+    }
+
+    @Test
     void usageNamesTheEngines() {
         assertTrue(MachineOptions.usage("kernel.jar").contains("-e, --engine ENGINE"));
     }

@@ -46,6 +46,17 @@ class ConsoleKeysTest {
         assertFalse(out.contains("exec") && out.contains("failed"), out);
     }
 
+    /** A line longer than the console's buffer (128 bytes) is typed whole: what does not fit waits, nothing is lost. */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aLineLongerThanTheBufferLosesNothing(Flavour system) throws Exception {
+        String a = "a".repeat(300);
+        String out = run(system, "echo " + a + "\necho next\n");
+        assertTrue(out.contains("\n" + a + "\n"), out);
+        assertTrue(out.contains("$ echo next\nnext\n") || out.contains("\nnext\n"), out);
+        assertFalse(out.contains("aecho next"), "the next line was not joined to a cut one: " + out);
+    }
+
     @ParameterizedTest
     @EnumSource(Flavour.class)
     void upAndDownBringBackEarlierLines(Flavour system) throws Exception {
@@ -83,19 +94,16 @@ class ConsoleKeysTest {
             t.type("grind\n");
             at = t.waitFor("grind: round 0\n", at);
             t.type("ech" + CTRL_C);
-            at = t.waitFor("^C\n$ ", at);
+            // A grind child that faults on purpose may print its death between ^C and the prompt.
+            at = t.waitFor("$ ", t.waitFor("^C\n", at));
             t.type("echo alive\n");
-            at = t.waitFor("alive\n$ ", at);
+            at = t.waitFor("$ ", t.waitFor("alive\n", at));
             // The workers were killed with grind; each dies at its next step, soon. ^P lists
             // the processes until none is left.
             String list = "";
             for (int i = 0; i < 50; i++) {
-                // ^P, then a command whose echo marks the end of the listing.
-                t.type("\u0010echo m" + i + "\n");
-                int end = t.waitFor("\nm" + i + "\n", at);
-                // Up to the marker's output (its typed echo may be interleaved with the listing).
-                list = t.screen().substring(at, end);
-                at = end;
+                list = processes(t, at, "m" + i);
+                at += list.length();
                 if (!list.matches("(?s).*\\n\\d+ (run|runble|sleep|used) +grind\\n.*")) break;
                 Thread.sleep(200);
             }
@@ -103,5 +111,95 @@ class ConsoleKeysTest {
                     "^P lists no grind or worker still running: " + list);
         }
         assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
+
+    /**
+     * A shell started from the shell owns ^C while it runs: ^C kills its command, never it,
+     * also at its own prompt; when it ends (^D), ^C is the first shell's again. ^P counts
+     * the shells, so a ^C that killed the inner one would show.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aShellStartedFromTheShellOwnsCtrlCUntilItEnds(Flavour system) throws Exception {
+        Path img = system.freshImage(dir);
+        try (TerminalSession t = new TerminalSession(system, img)) {
+            int at = t.waitFor("$ ");
+            t.type("sh\n");
+            at = t.waitFor("sh\n$ ", at);
+            t.type("cat\nabc\n");
+            at = t.waitFor("abc\nabc\n", at);
+            t.type(CTRL_C);
+            at = t.waitFor("^C\n$ ", at);
+            String list = processes(t, at, "m1");
+            assertEquals(2, count(list, "sh"), "^C killed cat, not the inner shell: " + list);
+            assertEquals(0, count(list, "cat"), list);
+            at = t.waitFor("m1\n$ ", at);
+
+            t.type(CTRL_C);
+            at = t.waitFor("^C\n$ ", at);
+            t.type("echo inner\n");
+            at = t.waitFor("inner\n$ ", at);
+            list = processes(t, at, "m2");
+            assertEquals(2, count(list, "sh"), "^C at the inner prompt kills no shell: " + list);
+            at = t.waitFor("m2\n$ ", at);
+
+            t.type("\u0004");
+            at = t.waitFor("$ ", at);
+            list = processes(t, at, "m3");
+            assertEquals(1, count(list, "sh"), "^D ended the inner shell: " + list);
+            at = t.waitFor("m3\n$ ", at);
+            t.type("cat\nxyz\n");
+            at = t.waitFor("xyz\nxyz\n", at);
+            t.type(CTRL_C);
+            at = t.waitFor("^C\n$ ", at);
+            t.type("echo outer\n");
+            at = t.waitFor("outer\n$ ", at);
+            list = processes(t, at, "m4");
+            assertEquals(1, count(list, "sh"), "the first shell took ^C back and killed cat: " + list);
+            assertEquals(0, count(list, "cat"), list);
+        }
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
+
+    /**
+     * A background program that says it is the interactive shell, again and again, is
+     * refused: ^C still kills the shell's command. (The xv6 kernel's stealer claims every
+     * tick, the LibOS's at every key; the pause gives either time to try.)
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aBackgroundProgramCannotTakeCtrlCFromTheShellsCommand(Flavour system) throws Exception {
+        Path img = system.freshImage(dir);
+        try (TerminalSession t = new TerminalSession(system, img)) {
+            int at = t.waitFor("$ ");
+            t.type("ctrlcsteal 30 &\n");
+            at = t.waitFor("&\n$ ", at);
+            t.type("cat\nabc\n");
+            at = t.waitFor("abc\nabc\n", at);
+            Thread.sleep(1500);     // past the stealer's settling (5 ticks), into its claims
+            t.type("x");            // a key: the LibOS's stealer claims now
+            Thread.sleep(300);
+            t.type(CTRL_C);
+            at = t.waitFor("^C\n$ ", at);
+            t.type("echo after\n");
+            at = t.waitFor("after\n$ ", at);
+            t.waitFor("ctrlcsteal: the console refused our claims\n", at);
+        }
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
+
+    /**
+     * ^P's listing, typed at the prompt at from, with echo mark after it to find its end: the
+     * screen up to the marker's output (its typed echo may be interleaved with the listing).
+     */
+    private static String processes(TerminalSession t, int from, String mark) throws Exception {
+        t.type("\u0010echo " + mark + "\n");
+        int end = t.waitFor("\n" + mark + "\n", from);
+        return t.screen().substring(from, end);
+    }
+
+    /** How many processes named name a ^P listing shows. */
+    private static long count(String list, String name) {
+        return list.lines().filter(l -> l.matches("\\d+ \\S+ +" + name)).count();
     }
 }

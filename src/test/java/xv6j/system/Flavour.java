@@ -29,6 +29,12 @@ public enum Flavour {
         }
 
         @Override
+        public Run boot(Path image, String script, int harts, boolean deterministic) throws Exception {
+            XvRun.Result r = XvRun.boot(image, script, harts, deterministic, 128);
+            return new Run(r.status(), r.output(), r.hartInstructions());
+        }
+
+        @Override
         int run(Machine m) throws InterruptedException { return new xv6j.kernel.Kernel(m).run(); }
     },
     EXO("xv6j.exo.Boot") {
@@ -39,6 +45,12 @@ public enum Flavour {
         public Run boot(Path image, String script, Disk.Observer observer) throws Exception {
             LibosRun.Result r = LibosRun.boot(image, script, observer);
             return new Run(r.status(), r.output());
+        }
+
+        @Override
+        public Run boot(Path image, String script, int harts, boolean deterministic) throws Exception {
+            LibosRun.Result r = LibosRun.boot(image, script, harts, deterministic);
+            return new Run(r.status(), r.output(), r.hartInstructions());
         }
 
         @Override
@@ -54,8 +66,15 @@ public enum Flavour {
         this.main = main;
     }
 
-    /** What one boot printed on the console, and the machine's halt status (0: clean shutdown). */
-    public record Run(int status, String output) {}
+    /**
+     * What one boot printed on the console, the machine's halt status (0: clean shutdown),
+     * and the instructions each hart retired (empty when the jar ran in another process).
+     */
+    public record Run(int status, String output, List<Long> hartInstructions) {
+        public Run(int status, String output) {
+            this(status, output, List.of());
+        }
+    }
 
     /**
      * Runs the system's jar on image in a process of its own, as {@code printf script |
@@ -154,4 +173,7 @@ public enum Flavour {
 
     /** As {@link #boot(Path, String)}, with observer (or null) watching the disk's writes and forces. */
     public abstract Run boot(Path image, String script, Disk.Observer observer) throws Exception;
+
+    /** Boots on the given number of harts, in deterministic time or in the host's (real concurrency). */
+    public abstract Run boot(Path image, String script, int harts, boolean deterministic) throws Exception;
 }

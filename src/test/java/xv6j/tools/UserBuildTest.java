@@ -2,13 +2,18 @@ package xv6j.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import xv6j.elf.Elf;
+import xv6j.elf.ProgramHeader;
 
 class UserBuildTest {
     @TempDir
@@ -31,5 +36,47 @@ class UserBuildTest {
         try (Stream<Path> s = Files.list(bin)) {
             assertEquals(Set.of("cat", "ls"), Set.copyOf(s.map(p -> p.getFileName().toString()).toList()));
         }
+    }
+
+    /**
+     * gdb reads debug/NAME; the images carry bin/NAME. The debugging information must change
+     * nothing that runs: every loaded segment has the same address, size, rights and bytes.
+     */
+    @Test
+    void everyProgramHasACopyWithDebuggingInformationWhoseLoadedBytesAreTheImagesOwn() throws Exception {
+        Path user = Path.of(System.getProperty("xv6j.user", "target/user"));
+        int checked = 0;
+        for (String flavour : List.of("kernel", "exo", "exotest", "test", "bench")) {
+            try (Stream<Path> s = Files.list(user.resolve(flavour).resolve("bin"))) {
+                for (Path image : s.sorted().toList()) {
+                    byte[] b = Files.readAllBytes(image);
+                    if (b.length < 4 || b[0] != 0x7f || b[1] != 'E') continue; // (exo/bin/storage is a text file)
+                    Path debug = user.resolve(flavour).resolve("debug").resolve(image.getFileName());
+                    byte[] d = Files.readAllBytes(debug);
+                    List<ProgramHeader> bs = Elf.parse(b).loadSegments(), ds = Elf.parse(d).loadSegments();
+                    assertEquals(bs.size(), ds.size(), debug.toString());
+                    for (int i = 0; i < bs.size(); i++) {
+                        ProgramHeader x = bs.get(i), y = ds.get(i);
+                        assertEquals(List.of(x.vaddr(), x.memsz(), x.filesz(), (long) x.flags()),
+                                List.of(y.vaddr(), y.memsz(), y.filesz(), (long) y.flags()), debug + " segment " + i);
+                        assertTrue(Arrays.equals(b, (int) x.offset(), (int) (x.offset() + x.filesz()),
+                                d, (int) y.offset(), (int) (y.offset() + y.filesz())), debug + " segment " + i);
+                    }
+                    assertTrue(contains(d, ".debug_info") && !contains(b, ".debug_info"), debug.toString());
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 50, "only " + checked + " programs found under " + user);
+    }
+
+    private static boolean contains(byte[] hay, String needle) {
+        byte[] n = needle.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        outer:
+        for (int i = 0; i + n.length <= hay.length; i++) {
+            for (int k = 0; k < n.length; k++) if (hay[i + k] != n[k]) continue outer;
+            return true;
+        }
+        return false;
     }
 }

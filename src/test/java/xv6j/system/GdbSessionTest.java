@@ -1,0 +1,305 @@
+package xv6j.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import xv6j.machine.Clock;
+import xv6j.machine.Console;
+import xv6j.machine.Disk;
+import xv6j.machine.Machine;
+import xv6j.machine.MachineOptions;
+import xv6j.machine.gdb.GdbServer;
+
+/**
+ * make qemu-gdb as a learner uses it, with a real gdb-multiarch in batch mode: the machine
+ * boots stopped, gdb reads the .gdbinit the machine wrote (architecture, init's symbols,
+ * the connection), follows user/debugme.c, and breaks, steps (next, stepi, finish, step,
+ * and nexti over a call, found with gdb's Python, which Debian's gdb-multiarch has),
+ * watches, reads and writes registers and memory, and breaks in a function of the
+ * run-time (xv6's usys.S stub for write; kernel-exo: the LibOS's write, in C); then the
+ * program runs to the end and prints what it prints without gdb. On both kernels.
+ * Skipped, in one line, where no gdb-multiarch is installed (.ci/run installs it).
+ */
+@Timeout(180)
+class GdbSessionTest {
+    @TempDir
+    Path dir;
+
+    static boolean gdbInstalled;
+
+    @BeforeAll
+    static void findGdb() {
+        gdbInstalled = GdbTool.installed();
+        if (!gdbInstalled) System.err.println("GdbSessionTest: gdb-multiarch is not installed: the gdb tests are skipped");
+    }
+
+    /** What the session types into gdb. Registers and memory written are put back, so the output is unchanged. */
+    private static final String SCRIPT = """
+            info threads
+            follow debugme
+            break fib
+            continue
+            bt
+            next
+            next
+            stepi
+            info line
+            delete 1
+            watch calls
+            continue
+            delete
+            finish
+            step
+            step
+            bt 2
+            set $saved = $t0
+            set $t0 = 0x1234
+            p/x $t0
+            set $t0 = $saved
+            p/x $pc
+            info registers fcsr ft0
+            set $before = calls
+            set var calls = 12345
+            x/dw &calls
+            set var calls = $before
+            python
+            # nexti over the next call (jal or jalr): one instruction, the whole callee run.
+            for i in range(100):
+                pc = int(gdb.parse_and_eval("$pc"))
+                insn = gdb.selected_frame().architecture().disassemble(pc)[0]
+                if insn["asm"].split()[0] in ("jal", "jalr"):
+                    break
+                gdb.execute("stepi", to_string=True)
+            before = int(gdb.parse_and_eval("calls"))
+            gdb.execute("nexti", to_string=True)
+            print("nexti over a %s: pc %+d, calls %+d" % (insn["asm"].split()[0], int(gdb.parse_and_eval("$pc")) - pc,
+                  int(gdb.parse_and_eval("calls")) - before))
+            end
+            break write
+            continue
+            bt
+            delete
+            continue
+            """;
+
+    /** A machine booted as make qemu-gdb boots it, with input typed in, and gdb run against it. */
+    private record Session(String gdb, String screen, int status) {}
+
+    /** What a test does while gdb runs: type, wait for the screen, press Ctrl-C. */
+    private interface During {
+        void run(ByteArrayOutputStream screen, Process gdb) throws Exception;
+    }
+
+    private Session session(Flavour system, String input, String script) throws Exception {
+        return session(system, input, script, (screen, gdb) -> { });
+    }
+
+    private Session session(Flavour system, String input, String script, During during) throws Exception {
+        Path symbols = symbols(system);
+        Path gdbinit = dir.resolve(".gdbinit");
+        ByteArrayOutputStream banner = new ByteArrayOutputStream();
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        Console console = Console.batch(new ByteArrayInputStream(input.getBytes(StandardCharsets.ISO_8859_1)), screen);
+        Path image = system.freshImage(dir);
+        // What the launcher does for make qemu-gdb: the port, the .gdbinit, the banner; then the machine.
+        try (Disk disk = Disk.open(image, false);
+             GdbServer gdb = GdbServer.open(new MachineOptions.Gdb(0, gdbinit, symbols), new PrintStream(banner, true))) {
+            Machine m = Machine.create(128L << 20, 1, disk, console, new Clock.Virtual());
+            gdb.start(m, symbols);
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    int status = system.run(m);
+                    gdb.halted(status);
+                    return status;
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertTrue(banner.toString().contains("*** Now run 'gdb-multiarch' in another window."), banner.toString());
+            String out = GdbTool.run(dir, gdbinit, script, gdbProcess -> during.run(screen, gdbProcess));
+            int status = run.get(60, TimeUnit.SECONDS);
+            return new Session(out, screen.toString(StandardCharsets.ISO_8859_1), status);
+        }
+    }
+
+    private static Path symbols(Flavour system) {
+        return Path.of(System.getProperty("xv6j.user", "target/user"), system == Flavour.KERNEL ? "kernel" : "exo", "debug");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void gdbBreaksStepsWatchesAndTheProgramPrintsWhatItWouldWithoutIt(Flavour system) throws Exception {
+        Assumptions.assumeTrue(gdbInstalled, "gdb-multiarch is not installed");
+        Session r = session(system, "debugme\n", SCRIPT);
+        String out = r.gdb();
+        assertEquals(0, r.status(), out);
+        String runtime = system == Flavour.KERNEL ? "user/usys.S" : "user/libos/fd.c";
+        expect(out,
+                // Stopped before the first user instruction: init's, at its entry.
+                "\\* 1 +Thread 1 \"init\" \\(hart 0, (process|environment) 1\\) .*_start",
+                "Breakpoint 1 at 0x[0-9a-f]+: file .*user/debugme.c, line 11.",
+                "Breakpoint 1, fib \\(n=10\\) at .*user/debugme.c:11\\n11\\s+calls\\+\\+;",
+                "#0  fib \\(n=10\\) at .*user/debugme.c:11\\n#1  0x[0-9a-f]+ in main \\(.*\\) at .*user/debugme.c:28",
+                "\\n12\\s+if \\(n < 2\\) return n;\\n13\\s+return fib\\(n - 1\\) \\+ fib\\(n - 2\\);",
+                "\\n0x0*[0-9a-f]+\\s+13\\s", // stepi: the next instruction, still on line 13
+                "Hardware watchpoint 2: calls",
+                "Old value = 1\\nNew value = 2\\n",
+                "Value returned is \\$\\d+ = 34\\n", // fib(9), back in fib(10)
+                // step, twice (line 13 has two statements): into fib(n - 2), which clang made a jump
+                "\\n11\\s+calls\\+\\+;\\n#0  fib \\(.*\\) at .*user/debugme.c:11\\n#1  ",
+                "\\$\\d+ = 0x1234",
+                "fcsr +0x0\\s.*\\nft0 +\\{float = 0, double = 0\\}",
+                "<calls>:\\s+12345",
+                "nexti over a jalr?: pc \\+[24], calls \\+41\\n", // from fib(8): over fib(7), its 41 calls
+                "Breakpoint \\d+, write \\(.*\\) at .*" + Pattern.quote(runtime) + ":\\d+",
+                "#\\d+ +0x[0-9a-f]+ in printf \\(fmt=0x[0-9a-f]+ \"fib\\(10\\) = 55 after 286 calls; .*\\n#\\d+ +0x[0-9a-f]+ in main",
+                "\\[Inferior 1 \\(Remote target\\) exited normally\\]");
+        assertTrue(r.screen().contains("$ debugme\nfib(10) = 55 after 286 calls; fib(10) / fib(9) = 1617/1000\n"
+                + "debugme: the child exited with status 0\n"), r.screen() + "\n---- gdb:\n" + out);
+    }
+
+    /**
+     * Every program starts at address 0. With debugme followed, a breakpoint there lets
+     * echo (and the shell's child, before its exec) run through it, stops debugme's first
+     * instruction, and was never written into memory: gdb reads the program's own bytes
+     * there. kill then halts the machine cleanly.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aBreakpointStopsOnlyInTheProgramItWasSetForAndKillHalts(Flavour system) throws Exception {
+        Assumptions.assumeTrue(gdbInstalled, "gdb-multiarch is not installed");
+        Session r = session(system, "echo before\ndebugme\n", """
+                follow debugme
+                break *0
+                continue
+                info threads
+                x/4xb 0
+                monitor follow
+                kill
+                """);
+        String out = r.gdb();
+        assertEquals(0, r.status(), out); // a clean halt
+        expect(out,
+                "Breakpoint 1 at 0x0",
+                "Breakpoint 1, (0x0+ in )?_start ",
+                "\\* 1 +Thread 1 \"debugme\" \\(hart 0, (process|environment) \\d+\\)",
+                "0x0 <_start>:((\\s+0x[0-9a-f]{2}){4})",
+                "breakpoints and watchpoints stop in the address spaces running debugme",
+                "\\[Inferior 1 \\(Remote target\\) killed\\]");
+        Matcher bytes = Pattern.compile("0x0 <_start>:((\\s+0x[0-9a-f]{2}){4})").matcher(out);
+        assertTrue(bytes.find());
+        byte[] elf = Files.readAllBytes(symbols(system).resolve("debugme"));
+        xv6j.elf.ProgramHeader text = xv6j.elf.Elf.parse(elf).loadSegments().stream().filter(p -> p.vaddr() == 0).findFirst().orElseThrow();
+        StringBuilder want = new StringBuilder();
+        for (int i = 0; i < 4; i++) want.append(String.format(" 0x%02x", elf[(int) text.offset() + i] & 0xff));
+        assertEquals(want.toString(), bytes.group(1).replaceAll("\\s+", " "), "the program's own bytes, no breakpoint in them");
+        assertTrue(r.screen().contains("$ echo before\nbefore\n$ debugme\n"), r.screen());
+        assertFalse(r.screen().contains("fib("), r.screen());
+    }
+
+    /**
+     * Ctrl-C in gdb's window (a SIGINT to gdb, as the terminal sends it) while grind keeps
+     * the machine busy: gdb sends its interrupt, the machine stops wherever it is and names
+     * the program that ran; kill then halts it cleanly.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void ctrlCInGdbStopsABusyMachineAndKillHalts(Flavour system) throws Exception {
+        Assumptions.assumeTrue(gdbInstalled, "gdb-multiarch is not installed");
+        Session r = session(system, "grind\n", """
+                continue
+                info threads
+                kill
+                """, (screen, gdb) -> {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (!screen.toString(StandardCharsets.ISO_8859_1).contains("grind: round 0\n")) {
+                        assertTrue(System.nanoTime() < deadline, "grind never started:\n" + screen);
+                        Thread.sleep(20);
+                    }
+                    Thread.sleep(200); // its workers busy
+                    // Java has no SIGINT of its own to send.
+                    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(gdb.pid())).start();
+                    assertEquals(0, kill.waitFor(), "kill -INT");
+                });
+        String out = r.gdb();
+        assertEquals(0, r.status(), out);
+        expect(out,
+                "received signal SIGINT, Interrupt\\.",
+                "\\* 1 +Thread 1 \"[a-z]+\" \\(hart 0, ",
+                "\\[Inferior 1 \\(Remote target\\) killed\\]");
+        assertFalse(out.contains("Disconnected"), out);
+    }
+
+    /** Each pattern must be found in out, in this order. */
+    static void expect(String out, String... patterns) {
+        int at = 0;
+        for (String p : patterns) {
+            Matcher m = Pattern.compile(p).matcher(out);
+            assertTrue(m.find(at), "gdb never printed /" + p + "/ after position " + at + ":\n" + out);
+            at = m.end();
+        }
+    }
+
+    /** gdb-multiarch, run in batch mode. */
+    static final class GdbTool {
+        static boolean installed() {
+            try {
+                Process p = new ProcessBuilder("gdb-multiarch", "--version").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+            } catch (Exception e) {
+                return false;
+            }
+        }
+
+        /** What to do with gdb's process while it runs. */
+        interface WhileRunning {
+            void accept(Process gdb) throws Exception;
+        }
+
+        /** Runs gdb with the .gdbinit and then script (and whileRunning meanwhile); returns all it printed. */
+        static String run(Path dir, Path gdbinit, String script, WhileRunning whileRunning) throws Exception {
+            Path commands = dir.resolve("session.gdb");
+            Files.writeString(commands, script);
+            Process p = new ProcessBuilder(List.of("gdb-multiarch", "-batch", "-nx", "-x", gdbinit.toString(), "-x",
+                    commands.toString())).directory(dir.toFile()).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    return "(gdb's output could not be read: " + e + ")";
+                }
+            });
+            try {
+                whileRunning.accept(p);
+            } catch (Exception | AssertionError e) {
+                p.destroyForcibly();
+                throw new AssertionError(e.getMessage() + "\n---- gdb:\n" + out.get(30, TimeUnit.SECONDS), e);
+            }
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("gdb did not finish:\n" + out.getNow(""));
+            }
+            return out.get();
+        }
+    }
+}
