@@ -34,6 +34,16 @@ class GdbStubTest {
     private static final Path BIN = Harness.userBin("test");
 
     /** A program run by the harness in a thread of its own, with the stub holding its hart. */
+    /** A pause between slices once the machine has run: it goes on, slowly. */
+    private static void pauseOnceGoing(Hart h) {
+        if (h.instret == 0) return;
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static final class Run implements AutoCloseable {
         final Harness harness;
         final GdbServer gdb;
@@ -186,7 +196,9 @@ class GdbStubTest {
     @Test
     void aDroppedConnectionLetsTheMachineRunAndTheNextGdbStopsItAgain() throws Exception {
         Harness.Result ref = reference("sorthash", Engine.DEFAULT);
-        try (Run run = new Run("sorthash", Engine.DEFAULT, null, h -> { })) {
+        // Once going, the machine is slowed (a pause between its slices), so that it cannot
+        // finish before the second gdb is there, however fast the engine.
+        try (Run run = new Run("sorthash", Engine.DEFAULT, null, GdbStubTest::pauseOnceGoing)) {
             Hart h = run.harness.hart();
             try (GdbClient first = run.connect()) {
                 assertTrue(first.ask("?").startsWith("T05"));
