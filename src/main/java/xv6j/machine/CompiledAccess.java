@@ -8,27 +8,21 @@ package xv6j.machine;
  * bytes of bytecode, so HotSpot inlines it wherever it is, hot or not, in C1 as in C2:
  * a helper of 39 bytes for the whole access was left a call at most sites.
  *
- * <p>A fault (which only the slow path finds) sets the hart's {@code jitFault}: a load
- * then returns 0 and the region, which tests the flag after a slow load, leaves before the
- * access for the interpreter to run it again and raise the trap. A store returns its
- * outcome: {@link #FAULT}, {@link #OWN_PAGE} (it wrote the page of the region's own
- * code, whose decoded words, and so the region, are then stale: leave after it) or 0.
- * (Throwing the fault to a handler at each access was tried: HotSpot then gave up
- * compiling large regions, "too many stack slots used", and ran them in its bytecode
- * interpreter.)
+ * <p>A load that misses (not in the TLB, misaligned, or faulting) leaves the region
+ * before it, for the interpreter to make (and fill the TLB, or raise the trap): with no
+ * call on its slow path, C2 keeps no spill code and no call state at each load (and a
+ * region's bytecode is smaller: a load is about 45 bytes, not 80). A store that misses calls
+ * {@link #slowStore}, which returns its outcome: {@link #FAULT}, {@link #OWN_PAGE} (it
+ * wrote the page of the region's own code, whose decoded words, and so the region, are
+ * then stale: leave after it) or 0. (Throwing the fault to a handler at each access was
+ * tried: HotSpot then gave up compiling large regions, "too many stack slots used", and
+ * ran them in its bytecode interpreter.)
  */
 public final class CompiledAccess {
     private CompiledAccess() {}
 
     /** What a store returns besides 0. */
     public static final int FAULT = -1, OWN_PAGE = 1;
-
-    /** A load that missed the TLB (or is misaligned): the value zero-extended, or 0 with jitFault set. */
-    public static long slowLoad(Hart h, long va, int size) {
-        long v = h.load(va, size);
-        if (h.takeFault()) h.jitFault = true;
-        return v;
-    }
 
     /** A store that missed the TLB (or is misaligned), as the interpreter makes it. */
     public static int slowStore(Object[] decoded, int page, Hart h, long va, int size, long v) {
@@ -45,7 +39,7 @@ public final class CompiledAccess {
      * caller: see {@link Mmu}), else -1. 32 bytes of bytecode, so HotSpot inlines it at
      * every site, in C1 as in C2.
      */
-    public static int probe(long[] tlb, long va, long key) {
+    public static int probe(long va, long key, long[] tlb) {
         int i = (int) (va >>> 11) & (Mmu.TLB_MASK << 1);
         if (tlb[i] != key) return -1;
         return (int) (va + tlb[i + 1]);

@@ -82,8 +82,6 @@ public final class Hart {
 
     // A fault found by a slow path, for run to turn into a Trap.
     Trap.Cause faultCause;
-    /** Set by a compiled load's slow path when it faulted (see CompiledAccess); the region clears it. */
-    boolean jitFault;
     private long faultTval;
 
     /**
@@ -597,7 +595,7 @@ public final class Hart {
     }
 
     /**
-     * For compiled code after a slow-path {@link #load}: whether it faulted, forgetting the
+     * For compiled code after a slow-path {@link #store}: whether it faulted, forgetting the
      * fault (the interpreter runs the instruction again and raises it).
      */
     boolean takeFault() {

@@ -516,17 +516,19 @@ final class RegionCompiler {
      * else to miss. The tag to match, (va & tagMask) | ctx, is made here so the probe
      * itself stays small enough for HotSpot to inline at every site.
      */
-    private void probe(int tlb, int rs1, long imm, int size, Label miss) {
+    private void probe(int tlb, int rs1, long imm, int size, Label miss, boolean keepVa) {
         address(rs1, imm);
-        mv.visitVarInsn(LSTORE, VA);
-        mv.visitVarInsn(ALOAD, tlb);
-        mv.visitVarInsn(LLOAD, VA);
-        mv.visitVarInsn(LLOAD, VA);
+        if (keepVa) { // for the slow path's call
+            mv.visitInsn(DUP2);
+            mv.visitVarInsn(LSTORE, VA);
+        }
+        mv.visitInsn(DUP2);
         push(~(0xfffL & (-1L << Integer.numberOfTrailingZeros(size))));
         mv.visitInsn(LAND);
         mv.visitVarInsn(LLOAD, CTX);
         mv.visitInsn(LOR);
-        mv.visitMethodInsn(INVOKESTATIC, ACCESS, "probe", "([JJJ)I", false);
+        mv.visitVarInsn(ALOAD, tlb);
+        mv.visitMethodInsn(INVOKESTATIC, ACCESS, "probe", "(JJ[J)I", false);
         mv.visitInsn(DUP);
         mv.visitVarInsn(ISTORE, IDX);
         mv.visitJumpInsn(IFLT, miss);
@@ -542,8 +544,17 @@ final class RegionCompiler {
 
     private void load(int s, int op, int rd, int rs1, int rs2, long imm) {
         int size = loadSize(op, rs2);
-        Label miss = new Label(), join = new Label();
-        probe(LOAD_TLB, rs1, imm, size, miss);
+        Label miss = new Label();
+        probe(LOAD_TLB, rs1, imm, size, miss, false);
+        // A miss (not in the TLB, misaligned, or a fault) leaves before the load, for the
+        // interpreter to make it: no call on the slow path, so the region's method stays
+        // small and C2 keeps no spill code at every access.
+        int k = inBlock, len = blockLength;
+        outOfLine.add(() -> {
+            mv.visitLabel(miss);
+            leave(s, len - k, exitStep);
+        });
+        if (op == Op.LOAD_X0) return;
         doubleword();
         mv.visitInsn(LALOAD);
         if (size < 8) { // shifted down by its offset in the doubleword (a long shifts by the count's low 6 bits)
@@ -552,28 +563,7 @@ final class RegionCompiler {
             mv.visitInsn(ISHL);
             mv.visitInsn(LUSHR);
         }
-        mv.visitVarInsn(LSTORE, TMP);
-        mv.visitLabel(join);
-        // The slow path: the hart's own load; a fault leaves before this instruction, for the interpreter to raise.
-        int k = inBlock, len = blockLength;
-        outOfLine.add(() -> {
-            mv.visitLabel(miss);
-            mv.visitVarInsn(ALOAD, H);
-            mv.visitVarInsn(LLOAD, VA);
-            push(size);
-            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "slowLoad", "(L" + HART + ";JI)J", false);
-            mv.visitVarInsn(LSTORE, TMP);
-            mv.visitVarInsn(ALOAD, H);
-            mv.visitFieldInsn(GETFIELD, HART, "jitFault", "Z");
-            mv.visitJumpInsn(IFEQ, join);
-            mv.visitVarInsn(ALOAD, H);
-            mv.visitInsn(ICONST_0);
-            mv.visitFieldInsn(PUTFIELD, HART, "jitFault", "Z");
-            leave(s, len - k, exitStep);
-        });
-        if (op == Op.LOAD_X0) return;
-        // TMP holds the value's bytes in its low end, perhaps with the doubleword's others above.
-        mv.visitVarInsn(LLOAD, TMP);
+        // The value's bytes are in the low end, perhaps with the doubleword's others above.
         switch (op) {
             case Op.LB -> { mv.visitInsn(L2I); mv.visitInsn(I2B); mv.visitInsn(I2L); }
             case Op.LBU -> { push(0xffL); mv.visitInsn(LAND); }
@@ -604,7 +594,7 @@ final class RegionCompiler {
         };
         boolean fp = op == Op.FSW || op == Op.FSD;
         Label miss = new Label(), stored = new Label(), shared = new Label(), code = new Label(), done = new Label();
-        probe(STORE_TLB, rs1, imm, size, miss);
+        probe(STORE_TLB, rs1, imm, size, miss, true);
         if (size == 8) {
             doubleword();
             storeValue(fp, rs2);

@@ -108,10 +108,19 @@ final class RegionPlan {
     static RegionPlan of(PageCode page, int entry, int[] roots, int max) {
         if (entry >= Decoded.PAGE_SLOTS || kind(Decoded.op(page.word(entry))) == Kind.STEP) return null;
         long[] words = new long[Decoded.PAGE_WORDS];
-        ArrayDeque<Integer> todo = new ArrayDeque<>();
-        todo.add(entry);
-        int nextRoot = 0;
         int size = 0;
+        // The entry's code, innermost loop first; each instruction once one before it is in.
+        Order o = new Order(page, entry);
+        for (int s : o.slots) {
+            if (size >= max) break;
+            if (s != entry && !o.fromTaken(s, words)) continue;
+            long d = page.word(s);
+            words[s] = d;
+            if (kind(Decoded.op(d)) != Kind.STEP) size++;
+        }
+        // Then the code of the other roots, each in the order control reaches it.
+        ArrayDeque<Integer> todo = new ArrayDeque<>();
+        int nextRoot = 0;
         while (size < max) {
             if (todo.isEmpty()) {
                 if (nextRoot == roots.length) break;
@@ -123,21 +132,93 @@ final class RegionPlan {
             words[s] = d;
             Kind k = kind(Decoded.op(d));
             if (k != Kind.STEP) size++;
-            switch (k) {
-                case PLAIN -> todo.add(next(s, d));
-                case BRANCH -> {
-                    todo.add(next(s, d));
-                    todo.add(target(s, d));
-                }
-                case JUMP -> todo.add(target(s, d));
-                default -> { }
-            }
+            for (int t : successors(s, d)) todo.add(t);
         }
         RegionPlan p = new RegionPlan(entry, size);
         System.arraycopy(words, 0, p.words, 0, words.length);
         for (int r : roots) if (p.contains(r)) p.leader[r] = true; // where the indirect jumps go
         p.findBlocks();
         return p;
+    }
+
+    private static final int[] NONE = {};
+
+    /** Where control may go on the page after the instruction d at s (a branch: falling through first). */
+    static int[] successors(int s, long d) {
+        return switch (kind(Decoded.op(d))) {
+            case PLAIN -> new int[] {next(s, d)};
+            case BRANCH -> new int[] {next(s, d), target(s, d)};
+            case JUMP -> new int[] {target(s, d)};
+            default -> NONE;
+        };
+    }
+
+    /**
+     * The instructions reachable from an entry, in the order a region takes them: those
+     * on a cycle through the entry first, by the length of the shortest such cycle (the
+     * innermost loop's body whole before the loop around it, and before any way out of
+     * them), then the rest by their distance from the entry. A region that cannot hold
+     * all of a loop it is entered in would leave it on every pass (measured on matrix:
+     * a 72-instruction loop split over three regions, 35 instructions an entry).
+     */
+    private static final class Order {
+        final int[] slots;
+        private final int[][] preds = new int[Decoded.PAGE_SLOTS][];
+
+        Order(PageCode page, int entry) {
+            int n = Decoded.PAGE_SLOTS;
+            int[] from = new int[n], to = new int[n];
+            java.util.Arrays.fill(from, -1);
+            java.util.Arrays.fill(to, -1);
+            int[] queue = new int[n];
+            int head = 0, tail = 0;
+            from[entry] = 0;
+            queue[tail++] = entry;
+            while (head < tail) { // distances from the entry, and each instruction's predecessors
+                int s = queue[head++];
+                for (int t : successors(s, page.word(s))) {
+                    if (t < 0 || t >= n) continue;
+                    int[] p = preds[t];
+                    preds[t] = p == null ? new int[] {s} : append(p, s);
+                    if (from[t] < 0) {
+                        from[t] = from[s] + 1;
+                        queue[tail++] = t;
+                    }
+                }
+            }
+            int reached = tail;
+            head = tail = 0;
+            queue[tail++] = entry;
+            to[entry] = 0;
+            while (head < tail) { // distances back to the entry
+                int s = queue[head++];
+                if (preds[s] == null) continue;
+                for (int p : preds[s]) {
+                    if (to[p] < 0) {
+                        to[p] = to[s] + 1;
+                        queue[tail++] = p;
+                    }
+                }
+            }
+            Integer[] order = new Integer[reached];
+            for (int i = 0, k = 0; i < n; i++) if (from[i] >= 0) order[k++] = i;
+            java.util.Arrays.sort(order, java.util.Comparator.<Integer>comparingLong(s -> to[s] < 0 ? Long.MAX_VALUE : from[s] + to[s])
+                    .thenComparingInt(s -> from[s]).thenComparingInt(s -> s));
+            slots = new int[reached];
+            for (int i = 0; i < reached; i++) slots[i] = order[i];
+        }
+
+        /** Whether an instruction taken already leads to s. */
+        boolean fromTaken(int s, long[] words) {
+            if (preds[s] != null) for (int p : preds[s]) if (words[p] != 0) return true;
+            return false;
+        }
+
+        private static int[] append(int[] a, int v) {
+            int[] b = java.util.Arrays.copyOf(a, a.length + 1);
+            b[a.length] = v;
+            return b;
+        }
     }
 
     private void findBlocks() {

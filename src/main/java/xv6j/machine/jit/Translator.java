@@ -137,12 +137,16 @@ public final class Translator {
         long t0 = System.nanoTime();
         Region r = null;
         RegionPlan plan = null;
-        // Too large a method: a fifth fewer instructions, until it fits.
+        // Too large a method: a tenth fewer instructions, until it fits.
         boolean merged = roots.length > 0;
+        // A merge must keep all of the region it replaces: one that can no longer hold a
+        // loop the old one held would leave it on every pass.
+        long mark = p.words[slot];
+        Region replaced = merged && Decoded.op(mark) == Op.ENTER ? p.region(Decoded.imm(mark)) : null;
         int maxBytes = merged ? RegionCompiler.MERGED_MAX_CODE_BYTES : RegionCompiler.MAX_CODE_BYTES;
-        for (int max = merged ? MERGED_MAX_INSTRUCTIONS : MAX_INSTRUCTIONS; r == null && max >= 4; max -= Math.max(1, max / 5)) {
+        for (int max = merged ? MERGED_MAX_INSTRUCTIONS : MAX_INSTRUCTIONS; r == null && max >= 4; max -= Math.max(1, max / 10)) {
             plan = RegionPlan.of(p, slot, roots, max);
-            if (plan == null) return false;
+            if (plan == null || replaced != null && !plan.containsAll(replaced)) return false;
             RegionPlan planned = plan;
             CodeCache.Key key = plan.key();
             if (CodeCache.tooLarge(key, maxBytes)) continue; // known from an earlier machine: no need to write it again
