@@ -107,10 +107,15 @@ final class RegionPlan {
      */
     static RegionPlan of(PageCode page, int entry, int[] roots, int max) {
         if (entry >= Decoded.PAGE_SLOTS || kind(Decoded.op(page.word(entry))) == Kind.STEP) return null;
+        return of(page, new Order(page, entry), roots, max);
+    }
+
+    /** The same, with the order of the entry's code found already (by {@link #order}), for trying several sizes. */
+    static RegionPlan of(PageCode page, Order o, int[] roots, int max) {
+        int entry = o.entry;
         long[] words = new long[Decoded.PAGE_WORDS];
         int size = 0;
         // The entry's code, innermost loop first; each instruction once one before it is in.
-        Order o = new Order(page, entry);
         for (int s : o.slots) {
             if (size >= max) break;
             if (s != entry && !o.fromTaken(s, words)) continue;
@@ -141,6 +146,12 @@ final class RegionPlan {
         return p;
     }
 
+    /** The order a region entered at entry takes the code it reaches; null if the instruction there is one compiled code leaves to the interpreter. */
+    static Order order(PageCode page, int entry) {
+        if (entry >= Decoded.PAGE_SLOTS || kind(Decoded.op(page.word(entry))) == Kind.STEP) return null;
+        return new Order(page, entry);
+    }
+
     private static final int[] NONE = {};
 
     /** Where control may go on the page after the instruction d at s (a branch: falling through first). */
@@ -161,11 +172,13 @@ final class RegionPlan {
      * all of a loop it is entered in would leave it on every pass (measured on matrix:
      * a 72-instruction loop split over three regions, 35 instructions an entry).
      */
-    private static final class Order {
+    static final class Order {
+        final int entry;
         final int[] slots;
         private final int[][] preds = new int[Decoded.PAGE_SLOTS][];
 
-        Order(PageCode page, int entry) {
+        private Order(PageCode page, int entry) {
+            this.entry = entry;
             int n = Decoded.PAGE_SLOTS;
             int[] from = new int[n], to = new int[n];
             java.util.Arrays.fill(from, -1);

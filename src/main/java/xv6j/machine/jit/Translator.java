@@ -144,8 +144,10 @@ public final class Translator {
         long mark = p.words[slot];
         Region replaced = merged && Decoded.op(mark) == Op.ENTER ? p.region(Decoded.imm(mark)) : null;
         int maxBytes = merged ? RegionCompiler.MERGED_MAX_CODE_BYTES : RegionCompiler.MAX_CODE_BYTES;
+        RegionPlan.Order order = RegionPlan.order(p, slot);
+        if (order == null) return false;
         for (int max = merged ? MERGED_MAX_INSTRUCTIONS : MAX_INSTRUCTIONS; r == null && max >= 4; max -= Math.max(1, max / 10)) {
-            plan = RegionPlan.of(p, slot, roots, max);
+            plan = RegionPlan.of(p, order, roots, max);
             if (plan == null || replaced != null && !plan.containsAll(replaced)) return false;
             RegionPlan planned = plan;
             CodeCache.Key key = plan.key();
