@@ -20,8 +20,10 @@ import xv6j.machine.Trap;
  *
  * <p>Whose turn it is: time is divided along the derivation tree of CPU capabilities.
  * Each capability's turns go round robin to its holder's thread (if it is the holder's
- * run capability, the first with CAP_X it got) and to each capability derived from it; so
- * an environment that hands CPU to many others divides its own share only. A turn whose
+ * run capability, the first with CAP_X it got) and to each capability derived from it
+ * under which some thread runs (the others could never use a turn, and are left out of
+ * the round: Cap.members); so an environment that hands CPU to many others divides its
+ * own share only, and capabilities no thread runs on cost nobody's turn. A turn whose
  * thread waits for a busy callee runs the call that callee serves instead ("helping"), so
  * a callee is never held up by the slices of the caller it serves. Turns are counted in
  * ticks (deficit round robin): a turn that lasted n ticks (a slice of n, EXOSCHED_SLICE)
@@ -48,6 +50,8 @@ final class Scheduler {
     /** Ticks the environments have seen. */
     long ticks;
     private int idleCpus;
+    /** The most steps (members looked at, rounds begun or ended) one {@link #pick} has taken: what its walk costs at worst. */
+    long longestPick;
     /** Whose turn the last {@link #pick} found: the holder of the capability it came from, and that capability. */
     private Env turnOf;
     private Cap turnCap;
@@ -106,8 +110,9 @@ final class Scheduler {
 
     /**
      * One level of the walk down the tree of CPU capabilities: a capability's round, its
-     * members being its holder's thread (pos null) and each capability derived from it, in
-     * order, starting where its last round stopped (cap.rr).
+     * members being its holder's thread (pos null) and each capability derived from it
+     * under which some thread runs (Cap.members: the others cannot run and are not in it),
+     * starting where its last round stopped (cap.rr).
      */
     private static final class Round {
         final Cap cap;
@@ -124,7 +129,7 @@ final class Scheduler {
 
         /** The member after pos. */
         Cap next() {
-            return pos == null ? cap.firstChild : pos.nextSibling;
+            return pos == null ? cap.firstMember : pos.nextMember;
         }
     }
 
@@ -133,11 +138,19 @@ final class Scheduler {
      * each capability its holder's thread, then each derived capability's share, in turn;
      * a member that cannot run passes its turn on. Null if none can run. (A walk with a
      * stack of its own: the tree may be as deep as an environment's quota allows.)
+     *
+     * <p>Only the capabilities some thread runs on, and those above them, are members of
+     * rounds (Cap.members), so a pick looks only at threads that have CPU and at the
+     * capabilities on the paths down to their run capabilities (again when a round is gone
+     * through a second time, ignoring debts): capabilities no thread runs on cost no one's
+     * turn anything. Threads that have CPU but cannot run now (blocked, stopped, waiting,
+     * on another hart) are still passed over one by one.
      */
     private Env pick() {
         ArrayDeque<Round> path = new ArrayDeque<>();
         path.push(new Round(cpuTop));
-        while (!path.isEmpty()) {
+        for (long steps = 1; !path.isEmpty(); steps++) {
+            if (steps > longestPick) longestPick = steps;
             Round r = path.peek();
             if (r.begun && r.pos == r.start) { // the whole round, and no one could run
                 if (r.passedForDebt && !r.ignoreDebts) {
