@@ -110,7 +110,9 @@ public final class GdbServer implements AutoCloseable {
                 if (closed) return;
                 continue; // a connection that failed on the way in: wait for the next
             }
-            if (session != null) {
+            // A gdb that reconnects at once may come while its old session is still ending
+            // (the machine already let go): wait for that before calling it a second gdb.
+            if (session != null && !sessionEndsWithin(SESSION_END_WAIT_MS)) {
                 Thread.ofPlatform().daemon().name("gdb-refuse").start(() -> refuse(socket));
                 continue;
             }
@@ -122,6 +124,22 @@ public final class GdbServer implements AutoCloseable {
                 close(socket);
             }
         }
+    }
+
+    /** How long a new connection waits for the session before it to end, before it is refused. */
+    private static final long SESSION_END_WAIT_MS = 1000;
+
+    private boolean sessionEndsWithin(long ms) {
+        long end = System.nanoTime() + ms * 1_000_000;
+        while (session != null && System.nanoTime() < end) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return session == null;
     }
 
     private void serve(Session s) {
