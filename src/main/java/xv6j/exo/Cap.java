@@ -45,7 +45,17 @@ final class Cap {
     Set<Mapping> mappings;
     /** MEMORY: the environments whose kernel memory it pays for, destroyed with it (null while none). */
     List<Env> pays;
-    /** CPU: where the next round of its share of time starts (null: its holder's turn; see Scheduler). */
+    /**
+     * CPU: the members of its round that hold a thread's run capability (see Scheduler): its
+     * holder's thread, if this is the holder's run capability, and each capability derived
+     * from it whose own count is not 0. Those derived ones are also kept in a list of their
+     * own (firstMember.., in the order they joined), which the scheduler walks instead of
+     * every derived capability: so a capability no thread runs on, or only capabilities
+     * under it that none runs on, costs no one's turn.
+     */
+    int members;
+    Cap firstMember, lastMember, prevMember, nextMember;
+    /** CPU: where the next round of its share of time starts: a member, or null for its holder's turn. */
     Cap rr;
     /**
      * CPU: turns owed for time used beyond one tick a turn, passed up in the rounds to come:
@@ -85,10 +95,37 @@ final class Cap {
         if (lastChild != null) lastChild.nextSibling = c;
         else firstChild = c;
         lastChild = c;
+        if (c.members > 0) {
+            linkMember(c);
+            count(1);
+        }
     }
 
-    /** Puts c (free of the tree) in child old's place among this one's children; old leaves the tree. */
+    /**
+     * Puts c in child old's place among this one's children (and in its round, if both are
+     * members); old leaves the tree. c is free of the tree, or old's only child (a
+     * placeholder giving its place to it: then old, which is dead, counted c alone).
+     */
     void replaceChild(Cap old, Cap c) {
+        if (c.parent == old) {
+            old.firstChild = old.lastChild = old.firstMember = old.lastMember = old.rr = null;
+            c.prevMember = c.nextMember = null;
+        }
+        boolean wasMember = old.members > 0, isMember = c.members > 0;
+        if (wasMember && isMember) { // c takes old's place in the round too: no count changes
+            c.prevMember = old.prevMember;
+            c.nextMember = old.nextMember;
+            if (old.prevMember != null) old.prevMember.nextMember = c;
+            else firstMember = c;
+            if (old.nextMember != null) old.nextMember.prevMember = c;
+            else lastMember = c;
+            if (rr == old) rr = c;
+            old.prevMember = old.nextMember = null;
+        } else if (wasMember) {
+            unlinkMember(old);
+            count(-1);
+        }
+        if (c.parent == old) old.members = 0;
         c.parent = this;
         c.prevSibling = old.prevSibling;
         c.nextSibling = old.nextSibling;
@@ -96,8 +133,11 @@ final class Cap {
         else firstChild = c;
         if (old.nextSibling != null) old.nextSibling.prevSibling = c;
         else lastChild = c;
-        if (rr == old) rr = c;
         old.parent = old.prevSibling = old.nextSibling = null;
+        if (isMember && !wasMember) {
+            linkMember(c);
+            count(1);
+        }
     }
 
     /** A freed capability kept in the tree for the two or more that derive from it. */
@@ -105,14 +145,60 @@ final class Cap {
         return !live && firstChild != null;
     }
 
-    /** Takes child c out of this one's children. */
+    /** Takes child c out of this one's children (and out of its round, with what c counted). */
     void removeChild(Cap c) {
-        if (rr == c) rr = c.nextSibling;
+        if (c.members > 0) {
+            unlinkMember(c);
+            count(-1);
+        }
         if (c.prevSibling != null) c.prevSibling.nextSibling = c.nextSibling;
         else firstChild = c.nextSibling;
         if (c.nextSibling != null) c.nextSibling.prevSibling = c.prevSibling;
         else lastChild = c.prevSibling;
         c.parent = c.prevSibling = c.nextSibling = null;
+    }
+
+    // ---- the rounds of the CPU's shares (see Scheduler) ----
+
+    /** Its holder's thread starts (+1) or stops (-1) running in its turns: it became, or is no more, the holder's run capability. */
+    void holderRuns(int d) {
+        count(d);
+    }
+
+    /**
+     * Its members change by d (+1 or -1). One whose count leaves or reaches 0 joins or
+     * leaves its parent's round, whose members so change by d too, and so on up; the walk
+     * stops at the first that stays a member (or not).
+     */
+    private void count(int d) {
+        for (Cap x = this;;) {
+            boolean was = x.members > 0;
+            x.members += d;
+            Cap p = x.parent;
+            if (was == x.members > 0 || p == null) return;
+            if (was) p.unlinkMember(x);
+            else p.linkMember(x);
+            x = p;
+        }
+    }
+
+    /** Makes child c the last in this one's round. */
+    private void linkMember(Cap c) {
+        c.prevMember = lastMember;
+        c.nextMember = null;
+        if (lastMember != null) lastMember.nextMember = c;
+        else firstMember = c;
+        lastMember = c;
+    }
+
+    /** Takes child c out of this one's round; a round that was to start at c starts at the next member. */
+    private void unlinkMember(Cap c) {
+        if (rr == c) rr = c.nextMember;
+        if (c.prevMember != null) c.prevMember.nextMember = c.nextMember;
+        else firstMember = c.nextMember;
+        if (c.nextMember != null) c.nextMember.prevMember = c.prevMember;
+        else lastMember = c.prevMember;
+        c.prevMember = c.nextMember = null;
     }
 
     /** Its children, in the order they were derived (a copy: callers may change the tree). */

@@ -50,6 +50,7 @@ final class Capabilities {
             case CAP_CPU -> {
                 if ((rights & CAP_X) != 0) {
                     owner.cpus.add(c);
+                    if (owner.runCap() == c) c.holderRuns(1); // its first: its thread's turns come from it now
                     k.sched.kick();
                 }
             }
@@ -90,9 +91,13 @@ final class Capabilities {
                 k.envs.lostName(t);
             }
             case CAP_CPU -> {
-                if (owner.cpus.remove(c) && owner.cpus.isEmpty()) {
+                Cap ran = owner.runCap();
+                if (owner.cpus.remove(c) && ran == c) { // its thread's turns come from the next it got, if any
+                    Cap next = owner.runCap();
+                    if (next != null) next.holderRuns(1);
+                    c.holderRuns(-1);
                     Env running = owner.innermost();
-                    if (running.cpu != null) running.cpu.hart.requestInterrupt();
+                    if (next == null && running.cpu != null) running.cpu.hart.requestInterrupt();
                 }
             }
             default -> {}
@@ -133,8 +138,8 @@ final class Capabilities {
             } else {
                 if (d.firstChild == d.lastChild) {
                     Cap only = d.firstChild;
-                    d.removeChild(only);
                     if (p != null) p.replaceChild(d, only);
+                    else d.removeChild(only);
                 }
                 return;
             }

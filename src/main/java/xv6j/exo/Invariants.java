@@ -24,7 +24,8 @@ import xv6j.machine.PageTable;
  * the mapping: one of that environment's own, live, naming that page, with every right the
  * entry grants. Nothing is mapped at or above EXO_UTOP, and no page-table page is mapped.</li>
  * <li>Derivation: derived capabilities have a subset of their parent's rights and lie
- * inside its range; every CPU capability hangs in the one tree of the CPU's shares.</li>
+ * inside its range; every CPU capability hangs in the one tree of the CPU's shares, and
+ * each one's round holds exactly the members some thread runs on or under.</li>
  * <li>Pages: each page in use has exactly one role (a capability's page, a page table, an
  * environment's records), is charged to one quota, and every count matches the walk; a
  * free page has no role and no charge. Nothing leaks: an unreferenced page is free.</li>
@@ -335,10 +336,43 @@ public final class Invariants {
                 }
                 if (x == null || !inTree.contains(x)) bad.add(e + " handle " + c.handle + ": a CPU capability outside the tree of shares");
                 else inTree.addAll(path);
-                if (c.rr != null && c.rr.parent != c) bad.add(e + " handle " + c.handle + ": its round robin names no child");
             }
         }
-        if (top.rr != null && top.rr.parent != top) bad.add("the CPU's round robin names no share");
+        checkRounds(top, bad);
+    }
+
+    /**
+     * Each CPU capability's round (Cap.members), placeholders' and the top's included: its
+     * count is its holder's thread, if this is the holder's run capability, and each
+     * derived capability whose own count is not 0; its list holds exactly those derived
+     * ones, once, linked both ways; its round robin names one of them or its holder. So a
+     * capability is counted exactly when some thread's run capability lies under it.
+     */
+    private static void checkRounds(Cap top, List<String> bad) {
+        ArrayDeque<Cap> todo = new ArrayDeque<>();
+        todo.push(top);
+        while (!todo.isEmpty()) {
+            Cap c = todo.pop();
+            Supplier<String> at = () -> c == top ? "the CPU's round" : "the round of " + c;
+            Set<Cap> counted = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Cap ch = c.firstChild; ch != null; ch = ch.nextSibling) {
+                if (ch.members > 0) counted.add(ch);
+                todo.push(ch);
+            }
+            int want = counted.size() + (c.owner != null && c.owner.runCap() == c ? 1 : 0);
+            if (c.members != want) bad.add(at.get() + ": " + c.members + " members counted, " + want + " run on it or under it");
+            Set<Cap> listed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            Cap prev = null;
+            for (Cap m = c.firstMember; m != null && listed.size() <= counted.size(); m = m.nextMember) {
+                if (!listed.add(m)) bad.add(at.get() + ": lists " + m + " twice");
+                if (m.prevMember != prev) bad.add(at.get() + ": " + m + " does not point back to the member before it");
+                prev = m;
+            }
+            if (c.lastMember != prev) bad.add(at.get() + ": its last member is not the end of its list");
+            if (!listed.equals(counted)) bad.add(at.get() + ": lists " + listed.size() + " members, " + counted.size() + " derived capabilities have threads under them");
+            if (c.rr != null && !counted.contains(c.rr)) bad.add(at.get() + ": its round robin names no member");
+            if (c.firstChild == null && c.firstMember != null) bad.add(at.get() + ": members but no derived capabilities");
+        }
     }
 
     private static void checkPages(Pages pages, int[] ptSeen, int[] recSeen, int[] mapSeen, int[] capSeen, List<String> bad) {

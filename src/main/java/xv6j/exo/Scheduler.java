@@ -3,6 +3,8 @@ package xv6j.exo;
 import static xv6j.exo.ExoAbi.*;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import xv6j.machine.Clock;
@@ -20,8 +22,10 @@ import xv6j.machine.Trap;
  *
  * <p>Whose turn it is: time is divided along the derivation tree of CPU capabilities.
  * Each capability's turns go round robin to its holder's thread (if it is the holder's
- * run capability, the first with CAP_X it got) and to each capability derived from it; so
- * an environment that hands CPU to many others divides its own share only. A turn whose
+ * run capability, the first with CAP_X it got) and to each capability derived from it
+ * under which some thread runs (the others could never use a turn, and are left out of
+ * the round: Cap.members); so an environment that hands CPU to many others divides its
+ * own share only, and capabilities no thread runs on cost nobody's turn. A turn whose
  * thread waits for a busy callee runs the call that callee serves instead ("helping"), so
  * a callee is never held up by the slices of the caller it serves. Turns are counted in
  * ticks (deficit round robin): a turn that lasted n ticks (a slice of n, EXOSCHED_SLICE)
@@ -48,6 +52,8 @@ final class Scheduler {
     /** Ticks the environments have seen. */
     long ticks;
     private int idleCpus;
+    /** The most steps (members looked at, rounds begun or ended) one {@link #pick} has taken: what its walk costs at worst. */
+    long longestPick;
     /** Whose turn the last {@link #pick} found: the holder of the capability it came from, and that capability. */
     private Env turnOf;
     private Cap turnCap;
@@ -106,25 +112,57 @@ final class Scheduler {
 
     /**
      * One level of the walk down the tree of CPU capabilities: a capability's round, its
-     * members being its holder's thread (pos null) and each capability derived from it, in
-     * order, starting where its last round stopped (cap.rr).
+     * members being its holder's thread (pos null) and each capability derived from it
+     * under which some thread runs (Cap.members: the others cannot run and are not in it),
+     * starting where its last round stopped (cap.rr). Members that owe turns pass them up;
+     * if no one else could run, a second pass goes to those alone, ignoring their debts
+     * (the others were looked at already and found no one).
      */
     private static final class Round {
         final Cap cap;
         final Cap start;
         Cap pos;
         boolean begun;
-        /** A member passed its turn up for turns it owed; then the round is gone through again without debts. */
-        boolean passedForDebt, ignoreDebts;
+        /** The members that passed their turn up for turns they owed, in order (null: the holder's thread). */
+        List<Cap> owing;
+        /** In the second pass: the index in owing of pos; -1 in the first. */
+        int again = -1;
 
         Round(Cap cap) {
             this.cap = cap;
             this.start = this.pos = cap.rr;
         }
 
-        /** The member after pos. */
-        Cap next() {
-            return pos == null ? cap.firstChild : pos.nextSibling;
+        boolean ignoreDebts() {
+            return again >= 0;
+        }
+
+        /** The member after pos in the round. */
+        Cap following() {
+            return pos == null ? cap.firstMember : pos.nextMember;
+        }
+
+        /** True when the pass has looked at every member it goes to. */
+        boolean over() {
+            return again >= 0 ? again == owing.size() : begun && pos == start;
+        }
+
+        /** pos passes its turn up for a turn it owed. */
+        void owe() {
+            if (owing == null) owing = new ArrayList<>();
+            owing.add(pos);
+        }
+
+        /** To the next member this pass goes to. */
+        void advance() {
+            if (again < 0) pos = following();
+            else if (++again < owing.size()) pos = owing.get(again);
+        }
+
+        /** The second pass, to the members that owed turns, ignoring their debts. */
+        void goAgain() {
+            again = 0;
+            pos = owing.get(0);
         }
     }
 
@@ -133,28 +171,35 @@ final class Scheduler {
      * each capability its holder's thread, then each derived capability's share, in turn;
      * a member that cannot run passes its turn on. Null if none can run. (A walk with a
      * stack of its own: the tree may be as deep as an environment's quota allows.)
+     *
+     * <p>Only the capabilities some thread runs on, and those above them, are members of
+     * rounds (Cap.members), and a round's second pass descends only into members its first
+     * passed for debts: so a pick looks at each capability on the paths from the top down
+     * to run capabilities at most once (its round at most twice), and capabilities no
+     * thread runs on cost no one's turn anything. Threads that have CPU but cannot run now
+     * (blocked, stopped, waiting, on another hart) are still passed over one by one.
      */
     private Env pick() {
         ArrayDeque<Round> path = new ArrayDeque<>();
         path.push(new Round(cpuTop));
-        while (!path.isEmpty()) {
+        for (long steps = 1; !path.isEmpty(); steps++) {
+            if (steps > longestPick) longestPick = steps;
             Round r = path.peek();
-            if (r.begun && r.pos == r.start) { // the whole round, and no one could run
-                if (r.passedForDebt && !r.ignoreDebts) {
-                    r.ignoreDebts = true; // only members that owe turns could: no one else wants them
-                    r.begun = false;
+            if (r.over()) { // no one could run
+                if (r.owing != null && !r.ignoreDebts()) {
+                    r.goAgain(); // only members that owe turns could: no one else wants them
                     continue;
                 }
                 path.pop();
-                if (!path.isEmpty()) path.peek().pos = path.peek().next();
+                if (!path.isEmpty()) path.peek().advance();
                 continue;
             }
             r.begun = true;
             if (r.pos != null) {
-                if (!r.ignoreDebts && r.pos.debt > 0) { // it owes turns: this one goes to the next member
+                if (!r.ignoreDebts() && r.pos.debt > 0) { // it owes turns: this one goes to the next member
                     r.pos.debt--;
-                    r.passedForDebt = true;
-                    r.pos = r.next();
+                    r.owe();
+                    r.advance();
                     continue;
                 }
                 path.push(new Round(r.pos)); // the share of the capability derived
@@ -163,18 +208,18 @@ final class Scheduler {
             Env holder = r.cap.owner;
             Env run = holder != null && holder.runCap() == r.cap ? whoToRun(holder) : null;
             if (run != null && !free(run)) run = null; // another CPU's, waiting for its turn
-            if (run != null && !r.ignoreDebts && r.cap.holderDebt > 0) {
+            if (run != null && !r.ignoreDebts() && r.cap.holderDebt > 0) {
                 r.cap.holderDebt--;
-                r.passedForDebt = true;
+                r.owe();
                 run = null;
             }
             if (run == null) {
-                r.pos = r.next();
+                r.advance();
                 continue;
             }
             turnOf = holder;
             turnCap = r.cap;
-            for (Round level : path) level.cap.rr = level.next(); // each round goes on after this turn
+            for (Round level : path) level.cap.rr = level.following(); // each round goes on after this turn
             return run;
         }
         return null;

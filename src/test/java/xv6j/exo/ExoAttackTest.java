@@ -70,6 +70,22 @@ class ExoAttackTest {
     }
 
     /**
+     * CPU capabilities no thread runs on cost no one's turn: /init derives 50000 from a share
+     * of its own into its own table (none is anyone's run capability) while a victim on
+     * another share yields. A pick walked every member of a round, so each of the victim's
+     * yields passed over all 50000 (on the wall clock, 65654 yields in 3 ticks before they
+     * were made, 62 after). Counted in the scheduler's steps, not time: its longest pick
+     * took more than 50000 steps before rounds held only members some thread runs on.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void cpuCapabilitiesNoThreadRunsOnCostNoOnesTurn(int harts) throws Exception {
+        ExoRun.Result r = run("deadshares", harts(harts).checkEvery(20_000));
+        assertTrue(r.output().contains("with 50000 dead shares of /init's"), r.toString());
+        assertTrue(r.longestPick() < 100, "the longest pick took " + r.longestPick() + " steps; " + r);
+    }
+
+    /**
      * One unmap costs the same however many other mappings the page has: the capability's
      * mappings were a list, and each unmap scanned it (a page mapped at 50000 addresses made
      * an exo_map + exo_unmap 410 us against 0.5 us, every hart's kernel waiting meanwhile;

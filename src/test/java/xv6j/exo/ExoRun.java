@@ -25,8 +25,8 @@ import xv6j.tools.Mkfs;
 final class ExoRun {
     static final int TIMED_OUT = -99;
 
-    /** What one boot printed and did. */
-    record Result(int status, String output, long instructions) {
+    /** What one boot printed and did; longestPick: the most steps one scheduler pick took (Scheduler.longestPick). */
+    record Result(int status, String output, long instructions, long longestPick) {
         @Override
         public String toString() {
             return "status " + status + ", " + instructions + " instructions, output:\n" + output;
@@ -105,7 +105,7 @@ final class ExoRun {
             try {
                 k = Boot.load(m);
             } catch (Boot.BootException e) {
-                return new Result(1, "kernel-exo: " + e.getMessage() + "\n", 0);
+                return new Result(1, "kernel-exo: " + e.getMessage() + "\n", 0, 0);
             }
             k.checkInvariantsEvery(o.checkEvery());
             Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
@@ -120,7 +120,14 @@ final class ExoRun {
             watchdog.interrupt();
             long instret = 0;
             for (Hart h : m.harts()) instret += h.instret;
-            return new Result(status, out.toString(StandardCharsets.ISO_8859_1), instret);
+            long longestPick;
+            k.lock.lock();
+            try {
+                longestPick = k.sched.longestPick;
+            } finally {
+                k.lock.unlock();
+            }
+            return new Result(status, out.toString(StandardCharsets.ISO_8859_1), instret, longestPick);
         }
     }
 }
