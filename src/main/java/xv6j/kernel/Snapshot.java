@@ -52,6 +52,12 @@ public record Snapshot(long ticks, List<Process> procs, List<HartRun> harts, Bit
     /** A hart: the process it runs (pid, or 0 for the scheduler), its pc and the instructions it retired. */
     public record HartRun(int hart, int pid, long pc, long instret) {}
 
+    /** The name of the process with pid, or "?" if there is none. */
+    public String nameOf(int pid) {
+        for (Process p : procs) if (p.pid() == pid) return p.name();
+        return "?";
+    }
+
     /** xv6's name for system call num ("fork" ...), or null. */
     public static String syscallName(int num) {
         return Syscall.name(num);

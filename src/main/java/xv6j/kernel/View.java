@@ -8,9 +8,9 @@ import xv6j.machine.KernelView;
 import xv6j.machine.PhysicalMemory;
 
 /**
- * The xv6 kernel as the console's monitor sees it (Ctrl-A c): the process table, read
- * under its lock as ^P's procdump does; the harts; free pages; the disk's bitmap as the
- * log last left it. Changes nothing.
+ * The xv6 kernel as the console's monitor sees it (Ctrl-A c): the process table and the
+ * harts from a {@link Snapshot} (taken under the process table's lock); free pages; the
+ * disk's bitmap as the log last left it. Changes nothing.
  */
 final class View implements KernelView {
     private final Kernel k;
@@ -32,31 +32,23 @@ final class View implements KernelView {
     @Override
     public List<Task> tasks() {
         List<Task> tasks = new ArrayList<>();
-        k.procs.lock.lock();
-        try {
-            for (Proc p : k.procs.proc) {
-                if (p.state == ProcState.UNUSED) continue;
-                int files = 0;
-                for (File f : p.ofile) if (f != null) files++;
-                String more = files + " open file" + (files == 1 ? "" : "s") + (p.killed ? ", killed" : "");
-                long pages = (p.sz + PhysicalMemory.PAGE_SIZE - 1) / PhysicalMemory.PAGE_SIZE;
-                tasks.add(new Task(p.pid, p.parent == null ? -1 : p.parent.pid, p.name,
-                        p.state.name().toLowerCase(java.util.Locale.ROOT), pages, more));
-            }
-        } finally {
-            k.procs.lock.unlock();
+        for (Snapshot.Process p : k.snapshot().procs()) {
+            int files = p.files().size();
+            String more = files + " open file" + (files == 1 ? "" : "s") + (p.killed() ? ", killed" : "");
+            long pages = (p.sz() + PhysicalMemory.PAGE_SIZE - 1) / PhysicalMemory.PAGE_SIZE;
+            tasks.add(new Task(p.pid(), p.parent() == 0 ? -1 : p.parent(), p.name(),
+                    p.state().name().toLowerCase(java.util.Locale.ROOT), pages, more));
         }
         return tasks;
     }
 
     @Override
     public List<HartState> harts() {
+        Snapshot s = k.snapshot();
         List<HartState> harts = new ArrayList<>();
-        for (int i = 0; i < k.ncpu(); i++) {
-            Cpu c = k.cpu(i);
-            Proc p = c.proc;
-            String running = p == null ? "idle (the scheduler)" : "pid " + p.pid + " (" + p.name + ")";
-            harts.add(new HartState(i, running, c.hart.pc, c.hart.instret));
+        for (Snapshot.HartRun h : s.harts()) {
+            String running = h.pid() == 0 ? "idle (the scheduler)" : "pid " + h.pid() + " (" + s.nameOf(h.pid()) + ")";
+            harts.add(new HartState(h.hart(), running, h.pc(), h.instret()));
         }
         return harts;
     }

@@ -1,8 +1,6 @@
 package xv6j.view;
 
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import xv6j.kernel.Kernel;
 import xv6j.kernel.Snapshot;
 import xv6j.machine.PhysicalMemory;
@@ -30,13 +28,11 @@ final class Xv6Part implements KernelPart {
     @Override
     public void write(Json j) {
         Snapshot s = k.snapshot();
-        Map<Integer, String> names = new HashMap<>();
-        for (Snapshot.Process p : s.procs()) names.put(p.pid(), p.name());
 
         j.name("harts").beginArray();
         for (Snapshot.HartRun h : s.harts()) {
             j.beginObject().field("id", h.hart()).field("pc", h.pc()).field("instret", h.instret());
-            if (h.pid() > 0) j.field("pid", h.pid()).field("running", "pid " + h.pid() + " (" + names.getOrDefault(h.pid(), "?") + ")");
+            if (h.pid() > 0) j.field("pid", h.pid()).field("running", "pid " + h.pid() + " (" + s.nameOf(h.pid()) + ")");
             else j.field("running", "the scheduler (idle)");
             j.endObject();
         }
