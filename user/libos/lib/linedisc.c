@@ -161,7 +161,7 @@ int ld_input(struct linedisc *ld, int c, ld_echo_fn echo, void *arg) {
         return LD_NONE;
     }
     if (c == CTRL('P')) return LD_PROCDUMP;
-    if (c == CTRL('C')) return LD_INTERRUPT;
+    if (c == LD_CTRL_C) return LD_INTERRUPT;
     if (c == CTRL('U')) {
         to_end(ld, &o);
         for (; ld->e != ld->w; ld->e--) puts_(&o, "\b \b", 3);

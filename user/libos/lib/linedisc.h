@@ -38,6 +38,9 @@ typedef void (*ld_echo_fn)(void *arg, const char *s, int n);
 #define LD_PROCDUMP 2   // ^P
 #define LD_INTERRUPT 3  // ^C: interrupt the foreground, then call ld_interrupted
 
+// ^C: interrupts the foreground, and throws away the line and whatever waits behind it.
+#define LD_CTRL_C ('C' - '@')
+
 // Whether the buffer is full: nothing more can be typed until a reader takes some.
 static inline int ld_full(const struct linedisc *ld) { return ld->e - ld->r >= INPUT_BUF; }
 

@@ -110,8 +110,8 @@ void cons_poll(void) {
     while (pending_w - pending_r <= PENDING - sizeof keys && (k = exo_cons_read(SRV_CONS, keys, sizeof keys)) > 0) {
         for (long i = 0; i < k; i++) {
             int c = (uchar)keys[i];
-            if (c == 3) pending_r = pending_w;     // ^C throws away what waits, as the line
-            if (c != 3 && (ld_full(&ld) || pending_r != pending_w)) pending[pending_w++ % PENDING] = (uchar)c;
+            if (c == LD_CTRL_C) pending_r = pending_w;     // ^C throws away what waits, as the line
+            if (c != LD_CTRL_C && (ld_full(&ld) || pending_r != pending_w)) pending[pending_w++ % PENDING] = (uchar)c;
             else feed(c);
         }
     }

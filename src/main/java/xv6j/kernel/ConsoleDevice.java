@@ -37,7 +37,6 @@ final class ConsoleDevice implements Device {
     private final java.util.ArrayDeque<Integer> pending = new java.util.ArrayDeque<>();
     /** Past this many waiting bytes, more are dropped (a runaway paste must not fill the heap). */
     private static final int PENDING_MAX = 1 << 16;
-    private static final int CTRL_C = 3;
     private final Object readChan = new Object();
     /** The stack of interactive shells, its top last; guarded by its own monitor. */
     private final java.util.ArrayList<Shell> shells = new java.util.ArrayList<>();
@@ -162,8 +161,8 @@ final class ConsoleDevice implements Device {
         try {
             // ^C throws away what waits to be typed, as it does the line; anything else
             // waits its turn behind a full buffer.
-            if (c == CTRL_C) pending.clear();
-            if (c != CTRL_C && (ld.full() || !pending.isEmpty())) {
+            if (c == LineDiscipline.CTRL_C) pending.clear();
+            if (c != LineDiscipline.CTRL_C && (ld.full() || !pending.isEmpty())) {
                 if (pending.size() < PENDING_MAX) pending.add(c);
                 return;
             }

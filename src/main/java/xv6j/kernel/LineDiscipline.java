@@ -33,6 +33,9 @@ final class LineDiscipline {
 
     private static final int ESC = 0x1b, DEL = 0x7f;
 
+    /** ^C: interrupts the foreground, and throws away the line and whatever waits behind it. */
+    static final int CTRL_C = 'C' - '@';
+
     private static int ctrl(char c) {
         return c - '@';
     }
@@ -73,7 +76,7 @@ final class LineDiscipline {
             return Event.NONE;
         }
         if (ch == ctrl('P')) return Event.PROCDUMP;
-        if (ch == ctrl('C')) return Event.INTERRUPT;
+        if (ch == CTRL_C) return Event.INTERRUPT;
         if (ch == ctrl('U')) {
             toEnd(echo);
             while (e != w) {
