@@ -1,0 +1,49 @@
+package xv6j.libos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import xv6j.tools.Fsck;
+
+/**
+ * The file server as a confused deputy: processes that go around their LibOS and lie to
+ * the server through what it shares with them (the IPC pages, pipe pages) or through the
+ * protocol itself. Each program is started from the shell with kernel-exo's invariant
+ * checker on; each attack must fail, and the shell and the server go on serving everyone,
+ * the image fsck-clean.
+ */
+@Timeout(300)
+class LibosDeputyTest {
+    @TempDir
+    Path dir;
+
+    private String run(String script, int harts) throws Exception {
+        Path img = LibosRun.freshImage(dir);
+        LibosRun.Result r = LibosRun.bootChecked(img, script, harts, harts == 1, 1000);
+        assertEquals(0, r.status(), r.output());
+        assertFalse(r.output().contains("invariants broken") || r.output().contains("exo panic"), r.output());
+        assertFalse(r.output().contains("FAIL"), r.output());
+        assertTrue(Fsck.check(img).clean(), "fsck after the session: " + Fsck.check(img).summary());
+        return r.output();
+    }
+
+    /**
+     * A pipe's open ends are the server's count, not the flags in the page every holder
+     * can write: a process that marks its read end closed there and closes its write end
+     * keeps its pipe, reads no one else's, and cannot make the server touch a freed page.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aPipeHolderCannotLieTheServerIntoFreeingAPipeStillOpen(int harts) throws Exception {
+        String out = run("pipeforge\necho after\n", harts);
+        assertTrue(out.contains("pipeforge: our read end still reads our own pipe: end of file\n"), out);
+        assertTrue(out.contains("pipeforge: the victim reads back 20 bytes\n"), out);
+        assertTrue(out.contains("pipeforge: the server kept its own count\n$ echo after\nafter\n"), out);
+    }
+}
