@@ -124,8 +124,31 @@ static int proc_resources(struct sproc *p, int parent) {
     return 0;
 }
 
+static void proc_free(int slot);
+
+// Gives slot's children to init, which waits for them, before slot goes (exit, or a child
+// being built that goes with its builder). A child still being built never ran: it goes
+// too. No process may keep a parent slot that is free: the next process to get that slot
+// would adopt its children, to wait for them, and to count them as its descendants (^C,
+// the interactive shell).
+static void proc_orphan(int slot) {
+    int wake_init = 0;
+    for (int i = 0; i < NPROC; i++) {
+        if (procs[i].state == P_FREE || procs[i].parent != slot) continue;
+        if (procs[i].state == P_EMBRYO) {
+            fs_procexit(&procs[i].fs);
+            proc_free(i);
+            continue;
+        }
+        procs[i].parent = initslot;
+        wake_init |= procs[i].state == P_ZOMBIE;
+    }
+    if (wake_init && initslot >= 0) proc_wake(initslot);
+}
+
 static void proc_free(int slot) {
     struct sproc *p = &procs[slot];
+    proc_orphan(slot);
     if (p->acct >= 0) {
         acct_uncharge(p->acct, A_PROC);
         acct_drop(p->acct);
@@ -278,9 +301,11 @@ int proc_fork_start(int slot, int pid) {
 }
 
 // The parent could not finish the child: it never ran the program, so it leaves no zombie.
+// Only a child still being built: one that runs ends by exit or kill, as every process
+// does (this took a running child out of the table, its children's parent slot with it).
 int proc_fork_abort(int slot, int pid) {
     int c = child_slot(slot, pid);
-    if (c < 0 || procs[c].state == P_ZOMBIE) return -1;
+    if (c < 0 || procs[c].state != P_EMBRYO) return -1;
     fs_procexit(&procs[c].fs);
     proc_free(c);
     return 0;
@@ -440,23 +465,12 @@ void proc_exit(int slot, int status) {
         for (;;) env_ctl(EXO_SELF, ENV_DESTROY, (void *)(long)status);
     }
     proc_exec_abort(slot);
-    // Orphans go to init, which waits for them. A child still being built (its parent
-    // died in the middle of fork) never ran: it goes with its parent.
-    int wake_init = 0;
-    for (int i = 0; i < NPROC; i++) {
-        if (procs[i].state == P_FREE || procs[i].parent != slot) continue;
-        if (procs[i].state == P_EMBRYO) {
-            fs_procexit(&procs[i].fs);
-            proc_free(i);
-            continue;
-        }
-        procs[i].parent = initslot;
-        wake_init |= procs[i].state == P_ZOMBIE;
-    }
+    // Orphans go to init; a child still being built (its parent died in the middle of
+    // fork) goes with its parent.
+    proc_orphan(slot);
     p->xstatus = status;
     p->state = P_ZOMBIE;
     if (p->parent >= 0) proc_wake(p->parent);
-    if (wake_init && initslot >= 0) proc_wake(initslot);
 }
 
 long proc_wait(int slot, exo_u64 *out) {

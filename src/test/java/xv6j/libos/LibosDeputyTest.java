@@ -46,4 +46,17 @@ class LibosDeputyTest {
         assertTrue(out.contains("pipeforge: the victim reads back 20 bytes\n"), out);
         assertTrue(out.contains("pipeforge: the server kept its own count\n$ echo after\nafter\n"), out);
     }
+
+    /**
+     * SRV_FORK_ABORT undoes only a fork still being built: a running child cannot be made to
+     * vanish from the process table, leaving its children a freed slot as their parent for
+     * the next process in that slot to adopt.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aParentCannotUndoTheForkOfARunningChild(int harts) throws Exception {
+        String out = run("forkabort\necho after\n", harts);
+        assertTrue(out.contains("forkabort: undoing the fork of a running child: refused\n"), out);
+        assertTrue(out.contains("forkabort: the child ran to its end and was reaped\n$ echo after\nafter\n"), out);
+    }
 }
