@@ -465,6 +465,11 @@ void proc_exit(int slot, int status) {
         for (;;) env_ctl(EXO_SELF, ENV_DESTROY, (void *)(long)status);
     }
     proc_exec_abort(slot);
+    // Its environment ends here, whoever asked: a process that said it exits and ran on
+    // would be a zombie that runs, out of kill's reach (a zombie cannot be killed), with its
+    // memory and its pipes, until its parent waited (exitlive). If it is the caller of this
+    // call, the call runs to its end without it (exo.h).
+    if (p->env >= 0 && !env_exited(p->env, 0)) env_ctl(p->env, ENV_DESTROY, (void *)(long)status);
     // Orphans go to init; a child still being built (its parent died in the middle of
     // fork) goes with its parent.
     proc_orphan(slot);

@@ -59,4 +59,15 @@ class LibosDeputyTest {
         assertTrue(out.contains("forkabort: undoing the fork of a running child: refused\n"), out);
         assertTrue(out.contains("forkabort: the child ran to its end and was reaped\n$ echo after\nafter\n"), out);
     }
+
+    /**
+     * A process that tells the server it exits is ended there and then: it cannot stay a
+     * zombie that runs, beyond the reach of kill, until its parent waits.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aProcessThatSaysItExitsCannotRunOnAsAZombie(int harts) throws Exception {
+        String out = run("exitlive\necho after\n", harts);
+        assertTrue(out.contains("exitlive: reaped the child by pid, status 7\n$ echo after\nafter\n"), out);
+    }
 }
