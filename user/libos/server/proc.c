@@ -3,10 +3,11 @@
 //
 // The server makes every process's environment (capalloc CAP_ENV), so it is their
 // exokernel parent: it gets EV_CHILD whenever one ends, however it ended, and can check
-// an environment's state. A process normally ends by calling SRV_EXIT and destroying its
-// own environment; if its environment dies without that (a fault inside a fault handler,
-// a program that is not a LibOS program), the server finds it dead (proc_reap_dead) and
-// ends the process for it, with the status the exokernel recorded.
+// an environment's state. A process normally ends by calling SRV_EXIT, which destroys its
+// environment (the call runs to its end without it); if its environment dies without that
+// (a fault inside a fault handler, a program that is not a LibOS program), the server
+// finds it dead (proc_reap_dead) and ends the process for it, with the status the
+// exokernel recorded.
 #include "sproc.h"
 #include "../uproc.h"
 
