@@ -16,10 +16,14 @@ static int nextpid = 1;
 static int initslot = -1;
 static int seen_child_events;
 
+// The live process whose environment is envid, or -1. Not a child still being built: its
+// parent holds its environment until FORK_START takes that back, so a parent that started
+// it itself could have had a process act under its own pid while the parent controlled it
+// (embryorun).
 int proc_by_envid(int envid) {
     for (int i = 0; i < NPROC; i++) {
         struct sproc *p = &procs[i];
-        if ((p->state == P_LIVE || p->state == P_EMBRYO) && p->env >= 0 && p->envid == envid) return i;
+        if (p->state == P_LIVE && p->env >= 0 && p->envid == envid) return i;
     }
     return -1;
 }

@@ -70,4 +70,15 @@ class LibosDeputyTest {
         String out = run("exitlive\necho after\n", harts);
         assertTrue(out.contains("exitlive: reaped the child by pid, status 7\n$ echo after\nafter\n"), out);
     }
+
+    /**
+     * The server serves only processes it started: a child its parent started itself,
+     * while still holding its environment, gets no answer as a process.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aChildItsParentStillHoldsIsNotServedAsAProcess(int harts) throws Exception {
+        String out = run("embryorun\necho after\n", harts);
+        assertTrue(out.contains("embryorun: a child we started ourselves: refused\nembryorun: abort ok\n$ echo after\nafter\n"), out);
+    }
 }
