@@ -525,6 +525,17 @@ int proc_kill(int pid) {
     return -1;
 }
 
+// Ends the EXOSCHED_BLOCK slot's process may be in, with nothing else: the revocation of
+// its kill token sends it a notice (the LibOS asks again whatever it waited for), and it
+// gets a new copy of the token, for the next time. (Without room for the copy, a kill still
+// reaches it, by its IPC page and by force.)
+void proc_ring(int slot) {
+    struct sproc *p = &procs[slot];
+    if (p->token < 0 || p->env < 0) return;
+    caprevoke(p->token);
+    capgrant(p->token, p->env, CAP_R, 0, 0, 0);
+}
+
 // Killed processes still running KILL_GRACE ticks after their kill: destroyed now. Checked
 // after every call (the server's own thread wakes waiters every tick while kills are
 // pending, so calls come).
