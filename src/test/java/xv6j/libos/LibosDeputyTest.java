@@ -32,7 +32,7 @@ class LibosDeputyTest {
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
     void aPipeHolderCannotLieTheServerIntoFreeingAPipeStillOpen(int harts) throws Exception {
-        String out = run("pipeforge\necho after\n", harts);
+        String out = run("deputy pipeforge\necho after\n", harts);
         assertTrue(out.contains("pipeforge: our read end still reads our own pipe: end of file\n"), out);
         assertTrue(out.contains("pipeforge: the victim reads back 20 bytes\n"), out);
         assertTrue(out.contains("pipeforge: the server kept its own count\n$ echo after\nafter\n"), out);
@@ -46,7 +46,7 @@ class LibosDeputyTest {
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
     void aParentCannotUndoTheForkOfARunningChild(int harts) throws Exception {
-        String out = run("forkabort\necho after\n", harts);
+        String out = run("deputy forkabort\necho after\n", harts);
         assertTrue(out.contains("forkabort: undoing the fork of a running child: refused\n"), out);
         assertTrue(out.contains("forkabort: the child ran to its end and was reaped\n$ echo after\nafter\n"), out);
     }
@@ -58,7 +58,7 @@ class LibosDeputyTest {
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
     void aProcessThatSaysItExitsCannotRunOnAsAZombie(int harts) throws Exception {
-        String out = run("exitlive\necho after\n", harts);
+        String out = run("deputy exitlive\necho after\n", harts);
         assertTrue(out.contains("exitlive: reaped the child by pid, status 7\n$ echo after\nafter\n"), out);
     }
 
@@ -69,7 +69,7 @@ class LibosDeputyTest {
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
     void aChildItsParentStillHoldsIsNotServedAsAProcess(int harts) throws Exception {
-        String out = run("embryorun\necho after\n", harts);
+        String out = run("deputy embryorun\necho after\n", harts);
         assertTrue(out.contains("embryorun: a child we started ourselves: refused\nembryorun: abort ok\n$ echo after\nafter\n"), out);
     }
 }

@@ -24,7 +24,7 @@ class ConsoleWakeTest {
         Path img = Flavour.EXO.freshImage(dir);
         try (TerminalSession t = new TerminalSession(Flavour.EXO, img)) {
             int at = t.waitFor("$ ");
-            t.type("readrace\n");
+            t.type("deputy readrace\n");
             at = t.waitFor("readrace: ready\n", at);
             t.type("hello\n");
             at = t.waitFor("hello\n", at);
