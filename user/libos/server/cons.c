@@ -76,13 +76,17 @@ int cons_on_stack(int slot) {
     return 0;
 }
 
-// Whether slot's process is doing what a shell does when it is not busy with a line:
-// reading the console, or waiting for a child that is still running. caller is the
-// process whose call to us took the keys in (it is in that call, so its own word holds);
-// anyone else must be blocked in the exokernel, as the LibOS leaves it between tries,
-// and a child it waits for must live (when the last ended it was woken to reap it).
+// Whether slot's process lives as a shell does: reading the console or waiting for a
+// child that still runs, or on its way between the two, having claimed the console, read
+// it or waited within LISTEN_GRACE ticks (printing its prompt; parsing a line and starting
+// its command; its LibOS waking each tick to ask again). caller is the process whose call
+// to us took the keys in (it is in that call, so its own word holds); anyone else must be
+// blocked in the exokernel, as the LibOS leaves it between tries. A child it waits for
+// must live (when the last ended, it was woken to reap it). A deaf program that claimed
+// the console, or asked once, and spins is heard LISTEN_GRACE ticks later.
 static int reads_or_waits(int slot, int caller) {
     struct sproc *p = &procs[slot];
+    if (exo_ticks(SRV_CLOCK) - p->listen_tick <= LISTEN_GRACE) return 1;
     if (p->idle == 0) return 0;
     if (slot != caller) {
         struct exo_envinfo info;

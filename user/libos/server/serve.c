@@ -68,6 +68,7 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
         if (cons_on_stack(slot)) cons_poll(slot);
         long r = proc_wait(slot, out);
         p->idle = r == SRV_AGAIN ? IDLE_WAIT : 0;
+        p->listen_tick = exo_ticks(SRV_CLOCK);
         return r;
     }
     case SRV_KILL: return proc_kill((int)a1);
@@ -108,9 +109,14 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
         p->idle = IDLE_READ;
         long r = cons_read(slot, (int)a1, (int)a2);
         p->idle = r == SRV_AGAIN ? IDLE_READ : 0;
+        p->listen_tick = exo_ticks(SRV_CLOCK);
         return r;
     }
-    case SRV_INTERACTIVE: return cons_interactive(slot);
+    case SRV_INTERACTIVE: {
+        long r = cons_interactive(slot);
+        if (r == 0) p->listen_tick = exo_ticks(SRV_CLOCK);
+        return r;
+    }
     default: return -1;
     }
 }

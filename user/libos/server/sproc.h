@@ -34,6 +34,7 @@ struct sproc {
     char name[16];
     int acct;               // its account of the server's tables (acct.c), or -1
     int idle;               // what its last call left it waiting for: 0, IDLE_READ or IDLE_WAIT
+    long listen_tick;       // the tick it last claimed the console, read it or waited (cons.c)
     struct fsproc fs;       // fs.acct: the same, once the slot is set up, for the files it opens
 };
 
@@ -96,6 +97,7 @@ int cons_interactive(int slot);         // slot's process is the console's inter
 int cons_on_stack(int slot);            // slot's process is one of the interactive shells
 #define IDLE_READ 1                     // sproc.idle: reading the console, no line yet
 #define IDLE_WAIT 2                     // sproc.idle: waiting for a child, none ended yet
+#define LISTEN_GRACE 3                  // ticks a shell may be busy between reading and waiting
 
 // The client's view of a descriptor, in a reply: out[1..3].
 void fd_reply(struct file *f, exo_u64 *out);

@@ -43,6 +43,9 @@ final class ConsoleDevice implements Device {
     /** The stack of interactive shells, its top last; guarded by its own monitor. */
     private final java.util.ArrayList<Shell> shells = new java.util.ArrayList<>();
 
+    /** Ticks a shell may be busy between reading and waiting and still count as a shell. */
+    static final long LISTEN_GRACE = 3;
+
     /** A process and its pid (its slot is reused by later processes). */
     private record Shell(Proc p, int pid) {}
 
@@ -64,6 +67,7 @@ final class ConsoleDevice implements Device {
             for (int i = 0; i < shells.size(); i++) {
                 if (shells.get(i).p() == p && shells.get(i).pid() == pid) {
                     shells.subList(i + 1, shells.size()).clear();
+                    p.listenedAt = k.ticks();
                     return 0;
                 }
             }
@@ -71,6 +75,7 @@ final class ConsoleDevice implements Device {
             boolean may = top == null ? k.procs.forkedByInit(p) : k.procs.descends(p, pid, top.p(), top.pid());
             if (!may) return -1;
             shells.add(new Shell(p, pid));
+            p.listenedAt = k.ticks();
             return 0;
         }
     }
@@ -124,6 +129,7 @@ final class ConsoleDevice implements Device {
         } finally {
             lock.unlock();
         }
+        p.listenedAt = k.ticks();
         if (got > 0 && !k.vm.copyOut(p.pagetable, dst, line, 0, got)) return -1;
         return got;
     }
@@ -190,9 +196,10 @@ final class ConsoleDevice implements Device {
     /**
      * Kills what the interactive shell waits for; returns how many processes that was. A
      * shell above the bottom one that is neither reading the console nor waiting for a
-     * child is no shell at all but a program that claimed the console to be deaf to ^C: it
-     * goes too, and ^C falls through to the shell below it. (A real shell can be caught
-     * between the two only while it prints its prompt or parses a line.)
+     * child, and has not for LISTEN_GRACE ticks, is no shell at all but a program that
+     * claimed the console to be deaf to ^C: it goes too, and ^C falls through to the shell
+     * below it. (A real shell is between the two only while it prints its prompt, or
+     * parses a line and starts its command: well within the grace.)
      */
     private int interruptForeground() {
         Shell sh;
@@ -203,7 +210,7 @@ final class ConsoleDevice implements Device {
             sh = shells.getLast();
             bottom = shells.size() == 1;
         }
-        boolean deaf = !bottom && !k.procs.readsOrWaits(sh.p(), sh.pid(), readChan);
+        boolean deaf = !bottom && !k.procs.readsOrWaits(sh.p(), sh.pid(), readChan, LISTEN_GRACE);
         int n = k.procs.killDescendants(sh.p(), sh.pid());
         if (deaf && k.procs.kill(sh.pid()) == 0) n++;
         return n;

@@ -22,6 +22,11 @@ public final class Proc {
     Proc parent;
     /** The pid of the process that forked this one; unlike parent, orphaning keeps it. */
     int forker;
+    /**
+     * The tick it last claimed the console, took a line from it or saw a child end: what a
+     * shell does between commands (ConsoleDevice tells a shell from a deaf program by it).
+     */
+    volatile long listenedAt;
 
     // Private to the process; no lock needed.
     /** Size of process memory in bytes: [0, sz) is mapped. */

@@ -274,6 +274,7 @@ public final class ProcTable {
                         int pid = pp.pid;
                         if (addr != 0 && !copyOutInt(p, addr, pp.xstate)) return -1;
                         freeProc(pp);
+                        p.listenedAt = k.ticks();
                         return pid;
                     }
                 }
@@ -657,14 +658,17 @@ public final class ProcTable {
     }
 
     /**
-     * Whether p (with pid, still that process) is asleep reading the console (on chan
-     * readChan) or waiting for a child (wait sleeps on the process itself): what a shell
-     * does whenever it is not busy with a line.
+     * Whether p (with pid, still that process) lives as a shell does: asleep reading the
+     * console (on chan readChan) or waiting for a child (wait sleeps on the process
+     * itself), or on its way between the two, having claimed the console, taken a line or
+     * seen a child end within the last grace ticks.
      */
-    boolean readsOrWaits(Proc p, int pid, Object readChan) {
+    boolean readsOrWaits(Proc p, int pid, Object readChan, long grace) {
         lock.lock();
         try {
-            return p.pid == pid && p.state == SLEEPING && (p.chan == readChan || p.chan == p);
+            if (p.pid != pid) return false;
+            if (p.state == SLEEPING && (p.chan == readChan || p.chan == p)) return true;
+            return k.ticks() - p.listenedAt <= grace;
         } finally {
             lock.unlock();
         }

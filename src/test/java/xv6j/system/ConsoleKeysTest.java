@@ -163,9 +163,10 @@ class ConsoleKeysTest {
 
     /**
      * A program the shell runs may claim the console as a shell would (it descends from
-     * the shell), but one that then neither reads the console nor waits for a child is no
-     * shell: ^C kills it with its children, and the shell below goes on. Before, it was deaf
-     * to ^C for good, its spinning child too.
+     * the shell), but one that then neither reads the console nor waits for a child (for
+     * longer than a shell takes between the two) is no shell: ^C kills it with its
+     * children, and the shell below goes on. Before, it was deaf to ^C for good, its
+     * spinning child too.
      */
     @ParameterizedTest
     @EnumSource(Flavour.class)
@@ -176,6 +177,7 @@ class ConsoleKeysTest {
             for (String args : new String[] {"", " fork"}) {
                 t.type("ctrlcdeaf" + args + "\n");
                 at = t.waitFor("ctrlcdeaf: the console is ours; spinning\n", at);
+                Thread.sleep(1000);     // past the grace a shell has between reading and waiting (3 ticks)
                 t.type(CTRL_C);
                 at = t.waitFor("^C\n$ ", at);
                 t.type("echo after" + args.trim() + "\n");
