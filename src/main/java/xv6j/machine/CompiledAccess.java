@@ -8,30 +8,20 @@ package xv6j.machine;
  * bytes of bytecode, so HotSpot inlines it wherever it is, hot or not, in C1 as in C2:
  * a helper of 39 bytes for the whole access was left a call at most sites.
  *
- * <p>A load that misses (not in the TLB, misaligned, or faulting) leaves the region
- * before it, for the interpreter to make (and fill the TLB, or raise the trap): with no
- * call on its slow path, C2 keeps no spill code and no call state at each load (and a
- * region's bytecode is smaller: a load is about 45 bytes, not 80). A store that misses calls
- * {@link #slowStore}, which returns its outcome: {@link #FAULT}, {@link #OWN_PAGE} (it
- * wrote the page of the region's own code, whose decoded words, and so the region, are
- * then stale: leave after it) or 0. (Throwing the fault to a handler at each access was
- * tried: HotSpot then gave up compiling large regions, "too many stack slots used", and
- * ran them in its bytecode interpreter.)
+ * <p>A load or store that misses (not in the TLB, misaligned, faulting, or a store to the
+ * page of the LR reservation, which is kept out of the store TLB) leaves the region before
+ * it, for the interpreter to make (and fill the TLB, or raise the trap): with no call on its
+ * slow path, C2 keeps no spill code and no call state at each access, and a region's
+ * bytecode is smaller (a load is about 45 bytes, not 80; a store about 30 fewer than with
+ * the call it had). (Throwing the fault to a handler at each access was tried: HotSpot then
+ * gave up compiling large regions, "too many stack slots used", and ran them in its
+ * bytecode interpreter.)
  */
 public final class CompiledAccess {
     private CompiledAccess() {}
 
-    /** What a store returns besides 0. */
-    public static final int FAULT = -1, OWN_PAGE = 1;
-
-    /** A store that missed the TLB (or is misaligned), as the interpreter makes it. */
-    public static int slowStore(Object[] decoded, int page, Hart h, long va, int size, long v) {
-        if (!h.store(va, size, v)) {
-            h.takeFault();
-            return FAULT;
-        }
-        return decoded[page] == null ? OWN_PAGE : 0;
-    }
+    /** What {@link #codeWritten} returns when a store wrote the region's own page. */
+    public static final int OWN_PAGE = 1;
 
     /**
      * The TLB probe of a compiled load or store: the ram index of va if tlb's entry for

@@ -594,16 +594,6 @@ public final class Hart {
         return null;
     }
 
-    /**
-     * For compiled code after a slow-path {@link #store}: whether it faulted, forgetting the
-     * fault (the interpreter runs the instruction again and raises it).
-     */
-    boolean takeFault() {
-        boolean f = faultCause != null;
-        faultCause = null;
-        return f;
-    }
-
     /** Turns the recorded fault into a Trap at pc and clears it. */
     private Trap fault(long pc) {
         Trap t = new Trap(faultCause, pc, faultTval);

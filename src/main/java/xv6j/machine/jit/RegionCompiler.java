@@ -23,11 +23,10 @@ import xv6j.machine.jit.RegionPlan.Kind;
  * loop;</li>
  * <li>each block checks the budget once ({@code left < length}: leave for the interpreter
  * to finish it exactly) and takes its length off it;</li>
- * <li>loads and stores call a small helper of {@code xv6j.machine.CompiledAccess} that
- * HotSpot inlines: the interpreter's TLB probe and access, with the hart's own slow path
- * behind it; a fault (a flag after a load, a result of a store) leaves the region before
- * the access, for the interpreter to raise; a store that drops the region's own page's
- * code leaves after it;</li>
+ * <li>loads and stores probe the hart's TLB inline and access {@code ram} with array
+ * bytecodes; one that misses (or would fault) leaves the region before the access, for
+ * the interpreter to make (and raise its trap); a store that drops the region's own
+ * page's code leaves after it;</li>
  * <li>everything a region does not compile ({@link Kind#STEP}) is an exit before it.</li>
  * </ul>
  * The slow paths are emitted after the main line, so the hot code is straight.
@@ -516,12 +515,8 @@ final class RegionCompiler {
      * else to miss. The tag to match, (va & tagMask) | ctx, is made here so the probe
      * itself stays small enough for HotSpot to inline at every site.
      */
-    private void probe(int tlb, int rs1, long imm, int size, Label miss, boolean keepVa) {
+    private void probe(int tlb, int rs1, long imm, int size, Label miss) {
         address(rs1, imm);
-        if (keepVa) { // for the slow path's call
-            mv.visitInsn(DUP2);
-            mv.visitVarInsn(LSTORE, VA);
-        }
         mv.visitInsn(DUP2);
         push(~(0xfffL & (-1L << Integer.numberOfTrailingZeros(size))));
         mv.visitInsn(LAND);
@@ -545,7 +540,7 @@ final class RegionCompiler {
     private void load(int s, int op, int rd, int rs1, int rs2, long imm) {
         int size = loadSize(op, rs2);
         Label miss = new Label();
-        probe(LOAD_TLB, rs1, imm, size, miss, false);
+        probe(LOAD_TLB, rs1, imm, size, miss);
         // A miss (not in the TLB, misaligned, or a fault) leaves before the load, for the
         // interpreter to make it: no call on the slow path, so the region's method stays
         // small and C2 keeps no spill code at every access.
@@ -594,7 +589,7 @@ final class RegionCompiler {
         };
         boolean fp = op == Op.FSW || op == Op.FSD;
         Label miss = new Label(), stored = new Label(), shared = new Label(), code = new Label(), done = new Label();
-        probe(STORE_TLB, rs1, imm, size, miss, true);
+        probe(STORE_TLB, rs1, imm, size, miss);
         if (size == 8) {
             doubleword();
             storeValue(fp, rs2);
@@ -636,26 +631,9 @@ final class RegionCompiler {
             mv.visitMethodInsn(INVOKESTATIC, ACCESS, "codeWritten", "([Ljava/lang/Object;II)I", false);
             mv.visitJumpInsn(IFEQ, done);
             leave(next, len - k - 1, exitJump);
-            // The slow path: the hart's own store. Not 0: it faulted (leave before it), or
-            // wrote this region's own page (leave after it).
+            // A miss (not in the TLB, misaligned, a fault, the LR reservation's page) leaves
+            // before the store, for the interpreter to make, as a load's does.
             mv.visitLabel(miss);
-            mv.visitVarInsn(ALOAD, DECODED);
-            mv.visitVarInsn(ILOAD, PAGE);
-            mv.visitVarInsn(ALOAD, H);
-            mv.visitVarInsn(LLOAD, VA);
-            push(size);
-            storeValue(fp, rs2);
-            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "slowStore", "([Ljava/lang/Object;IL" + HART + ";JIJ)I", false);
-            mv.visitInsn(DUP);
-            Label special = new Label();
-            mv.visitJumpInsn(IFNE, special);
-            mv.visitInsn(POP);
-            mv.visitJumpInsn(GOTO, done);
-            mv.visitLabel(special);
-            Label fault = new Label();
-            mv.visitJumpInsn(IFLT, fault);
-            leave(next, len - k - 1, exitJump);
-            mv.visitLabel(fault);
             leave(s, len - k, exitStep);
         });
     }
