@@ -32,10 +32,13 @@ void proc_wake(int slot) {
 
 // From the server's own thread, beside calls: a hint to every live process that it may
 // have news. Reading a slot's state racily is harmless: a parent waiting for a child is
-// live and stays so, and a spurious wake-up only makes a waiter ask again.
+// live and stays so, and a spurious wake-up only makes a waiter ask again. The word is
+// bumped, not only woken: a waiter that asked before we counted the death and has yet to
+// sleep would otherwise sleep through this wake-up (until the next tick, and a batch run
+// whose processes all wait so would halt).
 void proc_wake_waiters(void) {
     for (int i = 0; i < NPROC; i++) {
-        if (procs[i].state == P_LIVE) exosched(EXOSCHED_WAKE, (long)&proc_ipc(i)->wake, 0);
+        if (procs[i].state == P_LIVE) proc_wake(i);
     }
 }
 
