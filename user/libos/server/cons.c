@@ -6,7 +6,8 @@
 // shell is at its prompt, and within a tick while it runs a command.
 //
 // ^C interrupts the foreground: the processes the interactive shell waits for, its
-// descendants, are killed (never the shell, never init). A shell becomes the interactive
+// descendants, are killed (never the shell, never init; but see interrupt_foreground for a
+// program that only claims to be one). A shell becomes the interactive
 // one with SRV_INTERACTIVE (user.h's interactive()) before each prompt, so one started
 // from another takes over until it exits. xv6j's kernel does the same in its console
 // driver (xv6j.kernel.ConsoleDevice).
@@ -68,15 +69,41 @@ int cons_interactive(int slot) {
     return 0;
 }
 
-int cons_is_shell(int slot) {
-    return top() == slot;
+int cons_on_stack(int slot) {
+    top();
+    for (int i = 0; i < depth; i++)
+        if (stack_slot[i] == slot) return 1;
+    return 0;
 }
 
-// Kills what the interactive shell waits for; returns how many processes that was.
-static int interrupt_foreground(void) {
+// Whether slot's process is doing what a shell does when it is not busy with a line:
+// reading the console, or waiting for a child that is still running. caller is the
+// process whose call to us took the keys in (it is in that call, so its own word holds);
+// anyone else must be blocked in the exokernel, as the LibOS leaves it between tries,
+// and a child it waits for must live (when the last ended it was woken to reap it).
+static int reads_or_waits(int slot, int caller) {
+    struct sproc *p = &procs[slot];
+    if (p->idle == 0) return 0;
+    if (slot != caller) {
+        struct exo_envinfo info;
+        if (p->env < 0 || env_ctl(p->env, ENV_INFO, &info) < 0 || info.state != ENV_STATE_BLOCKED) return 0;
+    }
+    if (p->idle == IDLE_READ) return 1;
+    for (int i = 0; i < NPROC; i++)
+        if (procs[i].parent == slot && (procs[i].state == P_LIVE || procs[i].state == P_EMBRYO)) return 1;
+    return 0;
+}
+
+// Kills what the interactive shell waits for; returns how many processes that was. A shell
+// above the bottom one that neither reads the console nor waits for a child is no shell but
+// a program that claimed the console to be deaf to ^C: it goes too, and ^C falls through to
+// the shell below. (A real shell can be caught between the two only while it prints its
+// prompt or parses a line.)
+static int interrupt_foreground(int caller) {
     int shell = top();
     if (shell < 0) return 0;
     int n = 0;
+    if (depth > 1 && !reads_or_waits(shell, caller) && proc_kill(procs[shell].pid) == 0) n++;
     for (int i = 0; i < NPROC; i++) {
         if (procs[i].state != P_LIVE && procs[i].state != P_EMBRYO) continue;
         for (int a = procs[i].parent; a >= 0; a = procs[a].parent) {
@@ -97,14 +124,14 @@ static int interrupt_foreground(void) {
 static uchar pending[PENDING];
 static uint pending_r, pending_w;
 
-static void feed(int c) {
+static void feed(int c, int caller) {
     int ev = ld_input(&ld, c, echo, 0);
     if (ev == LD_PROCDUMP) proc_dump();
-    else if (ev == LD_INTERRUPT) ld_interrupted(&ld, interrupt_foreground() == 0, echo, 0);
+    else if (ev == LD_INTERRUPT) ld_interrupted(&ld, interrupt_foreground(caller) == 0, echo, 0);
 }
 
-void cons_poll(void) {
-    while (pending_r != pending_w && !ld_full(&ld)) feed(pending[pending_r++ % PENDING]);
+void cons_poll(int caller) {
+    while (pending_r != pending_w && !ld_full(&ld)) feed(pending[pending_r++ % PENDING], caller);
     char keys[64];
     long k;
     while (pending_w - pending_r <= PENDING - sizeof keys && (k = exo_cons_read(SRV_CONS, keys, sizeof keys)) > 0) {
@@ -112,7 +139,7 @@ void cons_poll(void) {
             int c = (uchar)keys[i];
             if (c == LD_CTRL_C) pending_r = pending_w;     // ^C throws away what waits, as the line
             if (c != LD_CTRL_C && (ld_full(&ld) || pending_r != pending_w)) pending[pending_w++ % PENDING] = (uchar)c;
-            else feed(c);
+            else feed(c, caller);
         }
     }
 }
@@ -121,7 +148,7 @@ long cons_read(int slot, int fd, int n) {
     struct file *f = fdfile(&procs[slot].fs, fd);
     if (f == 0 || f->type != F_DEVICE || f->major != CONSOLE || !f->readable || n < 0) return -1;
     if (n > IPC_DATA_SIZE) n = IPC_DATA_SIZE;
-    cons_poll();
+    cons_poll(slot);
     // A killed reader (^C kills one) takes nothing: what was typed goes to the next.
     if (procs[slot].killed) return -1;
     int r = ld_read(&ld, proc_data(slot), n);

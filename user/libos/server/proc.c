@@ -166,6 +166,7 @@ static int proc_alloc(int parent) {
     p->exec_ip = 0;
     p->exec_storage = -1;
     p->killed = 0;
+    p->idle = 0;
     p->xstatus = 0;
     p->parent = parent;
     p->forker = parent >= 0 ? procs[parent].pid : 0;

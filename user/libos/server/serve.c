@@ -60,10 +60,16 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
     case SRV_EXEC_ABORT: proc_exec_abort(slot); return 0;
     case SRV_EXEC_SEALED: return proc_exec_sealed(slot, data, path_arg(slot, 0, path));
     case SRV_EXIT: proc_exit(slot, (int)a1); return 0;
-    case SRV_WAIT:
+    case SRV_WAIT: {
         // A shell waiting for its command takes in the keys typed meanwhile: ^C among them.
-        if (cons_is_shell(slot)) cons_poll();
-        return proc_wait(slot, out);
+        // Any shell on the stack does, so that ^C is heard when the one above it is a
+        // program that claimed the console and stopped listening (cons.c).
+        p->idle = IDLE_WAIT;
+        if (cons_on_stack(slot)) cons_poll(slot);
+        long r = proc_wait(slot, out);
+        p->idle = r == SRV_AGAIN ? IDLE_WAIT : 0;
+        return r;
+    }
     case SRV_KILL: return proc_kill((int)a1);
 
     case SRV_OPEN: {
@@ -98,7 +104,12 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
     case SRV_MKDIR: return fs_mkdir(&p->fs, path_arg(slot, 0, path));
     case SRV_MKNOD: return fs_mknod(&p->fs, path_arg(slot, 0, path), (short)a1, (short)a2);
     case SRV_CHDIR: return fs_chdir(&p->fs, path_arg(slot, 0, path));
-    case SRV_CONSREAD: return cons_read(slot, (int)a1, (int)a2);
+    case SRV_CONSREAD: {
+        p->idle = IDLE_READ;
+        long r = cons_read(slot, (int)a1, (int)a2);
+        p->idle = r == SRV_AGAIN ? IDLE_READ : 0;
+        return r;
+    }
     case SRV_INTERACTIVE: return cons_interactive(slot);
     default: return -1;
     }
@@ -108,6 +119,7 @@ void srv_dispatch(long envid, long op, long a1, long a2, long a3, long a4, long 
     for (int i = 0; i < 6; i++) out[i] = 0;
     proc_reap_dead();
     int slot = proc_by_envid((int)envid);
+    if (slot >= 0) procs[slot].idle = 0;
     out[0] = slot < 0 ? (exo_u64)-1L : (exo_u64)serve(slot, op, a1, a2, a3, out);
     if (srv_kills_pending) proc_force_kills();
     log_sync();

@@ -33,6 +33,7 @@ struct sproc {
     int pipevia[NPIPE];     // per pipe: ours, derived for this process's mappings of it (-1)
     char name[16];
     int acct;               // its account of the server's tables (acct.c), or -1
+    int idle;               // what its last call left it waiting for: 0, IDLE_READ or IDLE_WAIT
     struct fsproc fs;       // fs.acct: the same, once the slot is set up, for the files it opens
 };
 
@@ -89,9 +90,11 @@ void pipe_release(int envid);   // lets go of the pipe locks a dead environment 
 
 // cons.c
 long cons_read(int slot, int fd, int n);
-void cons_poll(void);                   // takes in the keys typed so far (echo, ^C, ^P)
+void cons_poll(int caller);             // takes in the keys typed so far (echo, ^C, ^P), in caller's call
 int cons_interactive(int slot);         // slot's process is the console's interactive shell (0), or may not be (-1)
-int cons_is_shell(int slot);
+int cons_on_stack(int slot);            // slot's process is one of the interactive shells
+#define IDLE_READ 1                     // sproc.idle: reading the console, no line yet
+#define IDLE_WAIT 2                     // sproc.idle: waiting for a child, none ended yet
 
 // The client's view of a descriptor, in a reply: out[1..3].
 void fd_reply(struct file *f, exo_u64 *out);

@@ -22,6 +22,8 @@ import xv6j.machine.Console;
  * A claim succeeds for a process on the stack (those above it come off: they have ended,
  * or their shell is back at its prompt) or one that descends from the top. A background
  * command is init's as soon as the shell's intermediate child exits, so its claims fail.
+ * And a program the shell runs that claims the console and then neither reads it nor
+ * waits for a child is killed by ^C with its descendants ({@link #interruptForeground}).
  */
 final class ConsoleDevice implements Device {
     static final int INPUT_BUF_SIZE = LineDiscipline.INPUT_BUF_SIZE;
@@ -185,10 +187,26 @@ final class ConsoleDevice implements Device {
         console.write(out, 0, out.length);
     }
 
-    /** Kills what the interactive shell waits for; returns how many processes that was. */
+    /**
+     * Kills what the interactive shell waits for; returns how many processes that was. A
+     * shell above the bottom one that is neither reading the console nor waiting for a
+     * child is no shell at all but a program that claimed the console to be deaf to ^C: it
+     * goes too, and ^C falls through to the shell below it. (A real shell can be caught
+     * between the two only while it prints its prompt or parses a line.)
+     */
     private int interruptForeground() {
-        Shell sh = top();
-        return sh == null ? 0 : k.procs.killDescendants(sh.p(), sh.pid());
+        Shell sh;
+        boolean bottom;
+        synchronized (shells) {
+            dropEnded();
+            if (shells.isEmpty()) return 0;
+            sh = shells.getLast();
+            bottom = shells.size() == 1;
+        }
+        boolean deaf = !bottom && !k.procs.readsOrWaits(sh.p(), sh.pid(), readChan);
+        int n = k.procs.killDescendants(sh.p(), sh.pid());
+        if (deaf && k.procs.kill(sh.pid()) == 0) n++;
+        return n;
     }
 
     /** A whole line of batch input, typed at once. */

@@ -656,6 +656,20 @@ public final class ProcTable {
         }
     }
 
+    /**
+     * Whether p (with pid, still that process) is asleep reading the console (on chan
+     * readChan) or waiting for a child (wait sleeps on the process itself): what a shell
+     * does whenever it is not busy with a line.
+     */
+    boolean readsOrWaits(Proc p, int pid, Object readChan) {
+        lock.lock();
+        try {
+            return p.pid == pid && p.state == SLEEPING && (p.chan == readChan || p.chan == p);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether p was forked by init (a shell init started, not an orphan it adopted). */
     boolean forkedByInit(Proc p) {
         lock.lock();

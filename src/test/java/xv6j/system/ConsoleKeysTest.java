@@ -162,6 +162,40 @@ class ConsoleKeysTest {
     }
 
     /**
+     * A program the shell runs may claim the console as a shell would (it descends from
+     * the shell), but one that then neither reads the console nor waits for a child is no
+     * shell: ^C kills it with its children, and the shell below goes on. Before, it was deaf
+     * to ^C for good, its spinning child too.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void ctrlCKillsAProgramThatClaimedTheConsoleAndNeitherReadsNorWaits(Flavour system) throws Exception {
+        Path img = system.freshImage(dir);
+        try (TerminalSession t = new TerminalSession(system, img)) {
+            int at = t.waitFor("$ ");
+            for (String args : new String[] {"", " fork"}) {
+                t.type("ctrlcdeaf" + args + "\n");
+                at = t.waitFor("ctrlcdeaf: the console is ours; spinning\n", at);
+                t.type(CTRL_C);
+                at = t.waitFor("^C\n$ ", at);
+                t.type("echo after" + args.trim() + "\n");
+                at = t.waitFor("after" + args.trim() + "\n$ ", at);
+            }
+            // Killed processes die at their next trap (the LibOS's, within a few ticks).
+            String list = "";
+            for (int i = 0; i < 50; i++) {
+                list = processes(t, at, "m" + i);
+                at += list.length();
+                if (count(list, "ctrlcdeaf") == 0) break;
+                Thread.sleep(200);
+            }
+            assertEquals(0, count(list, "ctrlcdeaf"), "^C killed both programs and the child: " + list);
+            assertEquals(1, count(list, "sh"), list);
+        }
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
+
+    /**
      * A background program that says it is the interactive shell, again and again, is
      * refused: ^C still kills the shell's command. (The xv6 kernel's stealer claims every
      * tick, the LibOS's at every key; the pause gives either time to try.)
