@@ -60,7 +60,7 @@ final class Env {
      */
     final long[] tlbGen;
 
-    Activation cur = new Activation();
+    Activation cur = new Activation(this);
     /** Its own activation, saved while it serves a call; null otherwise. */
     Activation own;
     /** The environment whose call it serves, and the one it calls. */

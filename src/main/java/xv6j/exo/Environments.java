@@ -174,7 +174,7 @@ final class Environments {
         k.sched.changed(e);
         e.cur.waitPa = -1; // (the futex index may still list them: a wake must not count them)
         if (e.own != null) e.own.waitPa = -1;
-        e.cur = new Activation();
+        e.cur = new Activation(e);
         e.own = null;
         e.upcallMask = 0;
         e.pctEntry = 0;

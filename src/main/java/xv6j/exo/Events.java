@@ -109,23 +109,20 @@ final class Events {
      * them all (12000 environments made one EXOSCHED_WAKE take 600 us, and a pipe's every
      * wake-up with it).
      */
-    private final HashMap<Long, ArrayList<Sleeper>> sleepers = new HashMap<>();
-
-    /** An activation sleeping on a word, and the environment it belongs to (whose thread a wake may let run). */
-    private record Sleeper(Env env, Activation a) {}
+    private final HashMap<Long, ArrayList<Activation>> sleepers = new HashMap<>();
 
     /** e's current activation sleeps on physical word pa until a wake on it or the next tick (EXOSCHED_WAIT). */
     void sleepOn(Env e, long pa) {
         e.cur.waitPa = pa;
-        sleepers.computeIfAbsent(pa, x -> new ArrayList<>()).add(new Sleeper(e, e.cur));
+        sleepers.computeIfAbsent(pa, x -> new ArrayList<>()).add(e.cur);
         k.sched.changed(e);
     }
 
     /** True if a, which sleeps on a physical word, is listed under it (the checker asks). */
     boolean listed(Activation a) {
-        ArrayList<Sleeper> on = sleepers.get(a.waitPa);
+        ArrayList<Activation> on = sleepers.get(a.waitPa);
         if (on == null) return false;
-        for (Sleeper x : on) if (x.a() == a) return true;
+        for (Activation x : on) if (x == a) return true;
         return false;
     }
 
@@ -135,12 +132,12 @@ final class Events {
     }
 
     /** Wakes the activations sleeping on physical word pa; returns how many. */
-    private int wakeWord(long pa, ArrayList<Sleeper> on) {
+    private int wakeWord(long pa, ArrayList<Activation> on) {
         int n = 0;
-        for (Sleeper s : on) {
-            if (s.a().waitPa == pa) {
-                s.a().waitPa = -1;
-                k.sched.changed(s.env());
+        for (Activation a : on) {
+            if (a.waitPa == pa) {
+                a.waitPa = -1;
+                k.sched.changed(a.env);
                 n++;
             }
         }
@@ -149,7 +146,7 @@ final class Events {
 
     /** Wakes every activation sleeping on physical word pa (EXOSCHED_WAKE); returns how many. */
     int wake(long pa) {
-        ArrayList<Sleeper> on = sleepers.remove(pa);
+        ArrayList<Activation> on = sleepers.remove(pa);
         if (on == null) return 0;
         int n = wakeWord(pa, on);
         if (n > 0) k.sched.kick();

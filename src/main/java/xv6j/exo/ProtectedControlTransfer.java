@@ -50,7 +50,7 @@ final class ProtectedControlTransfer {
     /** Starts c's call into s (which is free): s's own activation is saved, the call's begins at its entry. */
     private void startCall(Env c, Env s) {
         k.sched.steal(s);
-        Activation a = new Activation();
+        Activation a = new Activation(s);
         a.regs.copyFrom(s.cur.regs);
         a.regs.pc = s.pctEntry;
         a.regs.x[SP] = s.pctStack & -16L;

@@ -94,19 +94,21 @@ final class Scheduler {
         settle();
         if (!e.runsNow) return null;
         // The waits lead to a chain that can run (runsNow says so: no ring), each hop to another environment.
-        for (int hops = 0; hops <= k.envs.size(); hops++) {
+        for (int hops = 0;; hops++) {
             Env x = e.innermost();
             if (x.cpu != null) return null;
             if (x.waitingOn == null) return e;
+            if (hops > k.envs.size()) throw new IllegalStateException("a thread that can run waits in a ring: " + e);
             e = x.waitingOn.root();
         }
-        throw new IllegalStateException("a thread that can run waits in a ring: " + e);
     }
 
     // ---- who can run now: the members of the rounds ----
 
     /** Environments whose thread may no longer be able to run now, or may be again: to settle. */
     private final ArrayList<Env> unsettled = new ArrayList<>();
+    /** settle's work list: the roots whose waiters it has yet to look at. */
+    private final ArrayDeque<Env> settling = new ArrayDeque<>();
     private long walks;
 
     /**
@@ -148,16 +150,15 @@ final class Scheduler {
             boolean now = canRunNow(r);
             if (now == r.runsNow && !force) continue;
             setRunsNow(r, now);
-            ArrayDeque<Env> todo = new ArrayDeque<>();
-            todo.add(r);
-            while (!todo.isEmpty()) {
-                for (Env x = todo.poll(); x != null; x = x.callee) {
+            settling.add(r);
+            while (!settling.isEmpty()) {
+                for (Env x = settling.poll(); x != null; x = x.callee) {
                     for (Env w : x.waiters) {
                         Env d = w.root();
                         boolean v = helps(d);
                         if (v != d.runsNow) {
                             setRunsNow(d, v);
-                            todo.add(d);
+                            settling.add(d);
                         }
                     }
                 }
