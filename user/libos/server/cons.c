@@ -130,7 +130,28 @@ static void feed(int c, int caller) {
     else if (ev == LD_INTERRUPT) ld_interrupted(&ld, interrupt_foreground(caller) == 0, echo, 0);
 }
 
+// Readers that found no line wait on EV_CONSOLE, which kernel-exo keeps pending while keys
+// wait in its buffer. Keys another call takes in (a shell's wait looks for ^C; a read that
+// commits more than the line it takes) wait in ours instead, and a reader already told
+// "again" would sleep on with a line there for it: ConsoleKeysTest's kernel-exo terminal
+// hung now and then so, the outer shell's wait having taken the inner shell's ^D. So when
+// a call leaves committed input, every other process waiting to read is woken: its kill
+// token is revoked, and the notice ends its block (proc_ring); it asks again.
+static void wake_readers(int caller) {
+    if (ld.r == ld.w) return;
+    for (int i = 0; i < NPROC; i++) {
+        if (i != caller && procs[i].state == P_LIVE && procs[i].idle == IDLE_READ) proc_ring(i);
+    }
+}
+
+static void take_keys(int caller);
+
 void cons_poll(int caller) {
+    take_keys(caller);
+    wake_readers(caller);
+}
+
+static void take_keys(int caller) {
     while (pending_r != pending_w && !ld_full(&ld)) feed(pending[pending_r++ % PENDING], caller);
     char keys[64];
     long k;
@@ -148,9 +169,10 @@ long cons_read(int slot, int fd, int n) {
     struct file *f = fdfile(&procs[slot].fs, fd);
     if (f == 0 || f->type != F_DEVICE || f->major != CONSOLE || !f->readable || n < 0) return -1;
     if (n > IPC_DATA_SIZE) n = IPC_DATA_SIZE;
-    cons_poll(slot);
+    take_keys(slot);
     // A killed reader (^C kills one) takes nothing: what was typed goes to the next.
+    int r = procs[slot].killed ? -1 : ld_read(&ld, proc_data(slot), n);
+    wake_readers(slot);
     if (procs[slot].killed) return -1;
-    int r = ld_read(&ld, proc_data(slot), n);
     return r < 0 ? SRV_AGAIN : r;
 }

@@ -7,6 +7,13 @@
 // xv6 counts them; when the last file of an end closes, whoever closed it and however
 // (exit, a death found by proc_reap_dead), the server marks that end closed in the page
 // and wakes the waiters. When both ends are closed the page is freed.
+//
+// Which ends are open is the server's own count (pipeends), never the flags in the page:
+// every holder can write those. When the server read them, a process that cleared
+// readopen in its page and closed its write end had the pipe freed under its read end;
+// the pipe's number went to the next pipe made (another process's), which its next fork
+// then mapped and read, and closing the stale end made the server write to the page it
+// had unmapped, which killed it and every process (pipeforge).
 #include "sproc.h"
 #include "../uproc.h"
 #include "../lib/pipering.h"
@@ -14,6 +21,9 @@
 static int pipecap[NPIPE];      // the server's handle on pipe i's page, while pipeused[i]
 static int pipeused[NPIPE];
 static int pipeacct[NPIPE];     // the account charged for it (server/acct.c)
+static uchar pipeends[NPIPE];   // which ends still have a file: END_READ | END_WRITE
+#define END_READ 1
+#define END_WRITE 2
 
 static struct pipepage *pipe_page(int i) {
     return (struct pipepage *)(SRV_PIPES + (uint64)i * PG);
@@ -83,6 +93,7 @@ int pipe_create(int slot, exo_u64 *out) {
     pipecap[i] = (int)h;
     pipeused[i] = 1;
     pipeacct[i] = p->fs.acct;
+    pipeends[i] = END_READ | END_WRITE;
     struct pipepage *pp = pipe_page(i);
     pp->readopen = pp->writeopen = 1;
     rf->type = wf->type = F_PIPE;
@@ -102,11 +113,13 @@ int pipe_create(int slot, exo_u64 *out) {
 }
 
 void fs_pipe_closed(int i, int writable) {
+    if (!pipeused[i]) fs_panic("pipe closed twice");
     struct pipepage *pp = pipe_page(i);
+    pipeends[i] &= writable ? ~END_WRITE : ~END_READ;
     if (writable) pp->writeopen = 0;
     else pp->readopen = 0;
     pipe_wake(i);
-    if (!pp->readopen && !pp->writeopen) {
+    if (pipeends[i] == 0) {
         for (int slot = 0; slot < NPROC; slot++) {
             if (procs[slot].state != P_FREE) unmap_from(slot, i);
         }

@@ -3,10 +3,11 @@
 //
 // The server makes every process's environment (capalloc CAP_ENV), so it is their
 // exokernel parent: it gets EV_CHILD whenever one ends, however it ended, and can check
-// an environment's state. A process normally ends by calling SRV_EXIT and destroying its
-// own environment; if its environment dies without that (a fault inside a fault handler,
-// a program that is not a LibOS program), the server finds it dead (proc_reap_dead) and
-// ends the process for it, with the status the exokernel recorded.
+// an environment's state. A process normally ends by calling SRV_EXIT, which destroys its
+// environment (the call runs to its end without it); if its environment dies without that
+// (a fault inside a fault handler, a program that is not a LibOS program), the server
+// finds it dead (proc_reap_dead) and ends the process for it, with the status the
+// exokernel recorded.
 #include "sproc.h"
 #include "../uproc.h"
 
@@ -15,10 +16,14 @@ static int nextpid = 1;
 static int initslot = -1;
 static int seen_child_events;
 
+// The live process whose environment is envid, or -1. Not a child still being built: its
+// parent holds its environment until FORK_START takes that back, so a parent that started
+// it itself could have had a process act under its own pid while the parent controlled it
+// (embryorun).
 int proc_by_envid(int envid) {
     for (int i = 0; i < NPROC; i++) {
         struct sproc *p = &procs[i];
-        if ((p->state == P_LIVE || p->state == P_EMBRYO) && p->env >= 0 && p->envid == envid) return i;
+        if (p->state == P_LIVE && p->env >= 0 && p->envid == envid) return i;
     }
     return -1;
 }
@@ -135,8 +140,31 @@ static int proc_resources(struct sproc *p, int parent) {
     return 0;
 }
 
+static void proc_free(int slot);
+
+// Gives slot's children to init, which waits for them, before slot goes (exit, or a child
+// being built that goes with its builder). A child still being built never ran: it goes
+// too. No process may keep a parent slot that is free: the next process to get that slot
+// would adopt its children, to wait for them, and to count them as its descendants (^C,
+// the interactive shell).
+static void proc_orphan(int slot) {
+    int wake_init = 0;
+    for (int i = 0; i < NPROC; i++) {
+        if (procs[i].state == P_FREE || procs[i].parent != slot) continue;
+        if (procs[i].state == P_EMBRYO) {
+            fs_procexit(&procs[i].fs);
+            proc_free(i);
+            continue;
+        }
+        procs[i].parent = initslot;
+        wake_init |= procs[i].state == P_ZOMBIE;
+    }
+    if (wake_init && initslot >= 0) proc_wake(initslot);
+}
+
 static void proc_free(int slot) {
     struct sproc *p = &procs[slot];
+    proc_orphan(slot);
     if (p->acct >= 0) {
         acct_uncharge(p->acct, A_PROC);
         acct_drop(p->acct);
@@ -290,9 +318,11 @@ int proc_fork_start(int slot, int pid) {
 }
 
 // The parent could not finish the child: it never ran the program, so it leaves no zombie.
+// Only a child still being built: one that runs ends by exit or kill, as every process
+// does (this took a running child out of the table, its children's parent slot with it).
 int proc_fork_abort(int slot, int pid) {
     int c = child_slot(slot, pid);
-    if (c < 0 || procs[c].state == P_ZOMBIE) return -1;
+    if (c < 0 || procs[c].state != P_EMBRYO) return -1;
     fs_procexit(&procs[c].fs);
     proc_free(c);
     return 0;
@@ -452,23 +482,17 @@ void proc_exit(int slot, int status) {
         for (;;) env_ctl(EXO_SELF, ENV_DESTROY, (void *)(long)status);
     }
     proc_exec_abort(slot);
-    // Orphans go to init, which waits for them. A child still being built (its parent
-    // died in the middle of fork) never ran: it goes with its parent.
-    int wake_init = 0;
-    for (int i = 0; i < NPROC; i++) {
-        if (procs[i].state == P_FREE || procs[i].parent != slot) continue;
-        if (procs[i].state == P_EMBRYO) {
-            fs_procexit(&procs[i].fs);
-            proc_free(i);
-            continue;
-        }
-        procs[i].parent = initslot;
-        wake_init |= procs[i].state == P_ZOMBIE;
-    }
+    // Its environment ends here, whoever asked: a process that said it exits and ran on
+    // would be a zombie that runs, out of kill's reach (a zombie cannot be killed), with its
+    // memory and its pipes, until its parent waited (exitlive). If it is the caller of this
+    // call, the call runs to its end without it (exo.h).
+    if (p->env >= 0 && !env_exited(p->env, 0)) env_ctl(p->env, ENV_DESTROY, (void *)(long)status);
+    // Orphans go to init; a child still being built (its parent died in the middle of
+    // fork) goes with its parent.
+    proc_orphan(slot);
     p->xstatus = status;
     p->state = P_ZOMBIE;
     if (p->parent >= 0) proc_wake(p->parent);
-    if (wake_init && initslot >= 0) proc_wake(initslot);
 }
 
 long proc_wait(int slot, exo_u64 *out) {
@@ -510,6 +534,17 @@ int proc_kill(int pid) {
         return 0;
     }
     return -1;
+}
+
+// Ends the EXOSCHED_BLOCK slot's process may be in, with nothing else: the revocation of
+// its kill token sends it a notice (the LibOS asks again whatever it waited for), and it
+// gets a new copy of the token, for the next time. (Without room for the copy, a kill still
+// reaches it, by its IPC page and by force.)
+void proc_ring(int slot) {
+    struct sproc *p = &procs[slot];
+    if (p->token < 0 || p->env < 0) return;
+    caprevoke(p->token);
+    capgrant(p->token, p->env, CAP_R, 0, 0, 0);
 }
 
 // Killed processes still running KILL_GRACE ticks after their kill: destroyed now. Checked

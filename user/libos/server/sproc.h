@@ -59,6 +59,7 @@ int proc_fork_abort(int slot, int pid);
 void proc_exit(int slot, int status);
 long proc_wait(int slot, exo_u64 *out);
 int proc_kill(int pid);
+void proc_ring(int slot);               // ends the block slot's process waits in (a notice)
 void proc_dump(void);
 void proc_force_kills(void);
 #define KILL_GRACE 5            // ticks a killed process has to exit by itself

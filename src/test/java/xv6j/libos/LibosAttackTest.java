@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import xv6j.tools.Fsck;
 
 /**
  * Hostile programs started from the LibOS's shell, as a user would start them, with
@@ -32,13 +31,7 @@ class LibosAttackTest {
 
     /** checkEvery: the invariant checker after every this many kernel entries (it walks all of memory). */
     private String run(String script, int harts, long checkEvery) throws Exception {
-        Path img = LibosRun.freshImage(dir);
-        LibosRun.Result r = LibosRun.bootChecked(img, script, harts, harts == 1, checkEvery);
-        assertEquals(0, r.status(), r.output());
-        assertFalse(r.output().contains("invariants broken") || r.output().contains("exo panic"), r.output());
-        assertFalse(r.output().contains("FAIL"), r.output());
-        assertTrue(Fsck.check(img).clean(), "fsck after the session: " + Fsck.check(img).summary());
-        return r.output();
+        return LibosRun.attack(dir, script, harts, checkEvery);
     }
 
     /**

@@ -10,12 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
 import xv6j.exo.Boot;
 import xv6j.fs.Fs;
+import xv6j.fs.FsckReport;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
 import xv6j.machine.Machine;
+import xv6j.tools.Fsck;
 import xv6j.tools.Mkfs;
 
 /**
@@ -101,6 +104,23 @@ public final class LibosRun {
             String text = out.toString(StandardCharsets.ISO_8859_1) + (bad.isEmpty() ? "" : "invariants broken after the run:\n" + String.join("\n", bad));
             return new Result(status, text, m);
         }
+    }
+
+    /**
+     * Runs script on a fresh image in dir with the invariant checker after every checkEvery
+     * kernel entries (deterministic time on one hart), as the attack tests do, and checks
+     * what every attack must leave: a clean halt, no broken invariant or panic, no line
+     * saying FAIL, an fsck-clean image. Returns what the console printed.
+     */
+    static String attack(Path dir, String script, int harts, long checkEvery) throws Exception {
+        Path img = freshImage(dir);
+        Result r = bootChecked(img, script, harts, harts == 1, checkEvery);
+        Assertions.assertEquals(0, r.status(), r.output());
+        Assertions.assertFalse(r.output().contains("invariants broken") || r.output().contains("exo panic"), r.output());
+        Assertions.assertFalse(r.output().contains("FAIL"), r.output());
+        FsckReport fsck = Fsck.check(img);
+        Assertions.assertTrue(fsck.clean(), "fsck after the session: " + fsck.summary());
+        return r.output();
     }
 
     private static Result boot(Path image, String script, int harts, boolean deterministic, Disk.Observer observer)

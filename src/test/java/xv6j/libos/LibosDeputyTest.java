@@ -1,0 +1,75 @@
+package xv6j.libos;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The file server as a confused deputy: processes that go around their LibOS and lie to
+ * the server through what it shares with them (the IPC pages, pipe pages) or through the
+ * protocol itself. Each program is started from the shell with kernel-exo's invariant
+ * checker on; each attack must fail, and the shell and the server go on serving everyone,
+ * the image fsck-clean.
+ */
+@Timeout(300)
+class LibosDeputyTest {
+    @TempDir
+    Path dir;
+
+    private String run(String script, int harts) throws Exception {
+        return LibosRun.attack(dir, script, harts, 1000);
+    }
+
+    /**
+     * A pipe's open ends are the server's count, not the flags in the page every holder
+     * can write: a process that marks its read end closed there and closes its write end
+     * keeps its pipe, reads no one else's, and cannot make the server touch a freed page.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aPipeHolderCannotLieTheServerIntoFreeingAPipeStillOpen(int harts) throws Exception {
+        String out = run("deputy pipeforge\necho after\n", harts);
+        assertTrue(out.contains("pipeforge: our read end still reads our own pipe: end of file\n"), out);
+        assertTrue(out.contains("pipeforge: the victim reads back 20 bytes\n"), out);
+        assertTrue(out.contains("pipeforge: the server kept its own count\n$ echo after\nafter\n"), out);
+    }
+
+    /**
+     * SRV_FORK_ABORT undoes only a fork still being built: a running child cannot be made to
+     * vanish from the process table, leaving its children a freed slot as their parent for
+     * the next process in that slot to adopt.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aParentCannotUndoTheForkOfARunningChild(int harts) throws Exception {
+        String out = run("deputy forkabort\necho after\n", harts);
+        assertTrue(out.contains("forkabort: undoing the fork of a running child: refused\n"), out);
+        assertTrue(out.contains("forkabort: the child ran to its end and was reaped\n$ echo after\nafter\n"), out);
+    }
+
+    /**
+     * A process that tells the server it exits is ended there and then: it cannot stay a
+     * zombie that runs, beyond the reach of kill, until its parent waits.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aProcessThatSaysItExitsCannotRunOnAsAZombie(int harts) throws Exception {
+        String out = run("deputy exitlive\necho after\n", harts);
+        assertTrue(out.contains("exitlive: reaped the child by pid, status 7\n$ echo after\nafter\n"), out);
+    }
+
+    /**
+     * The server serves only processes it started: a child its parent started itself,
+     * while still holding its environment, gets no answer as a process.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aChildItsParentStillHoldsIsNotServedAsAProcess(int harts) throws Exception {
+        String out = run("deputy embryorun\necho after\n", harts);
+        assertTrue(out.contains("embryorun: a child we started ourselves: refused\nembryorun: abort ok\n$ echo after\nafter\n"), out);
+    }
+}

@@ -1,0 +1,268 @@
+// deputy: a process that goes around its LibOS to mislead the file server, one attack per
+// argument (LibosDeputyTest, ConsoleWakeTest). Each prints what it got, its lines prefixed
+// with the attack's name; a line with "FAIL" is an attack that worked.
+//
+//   deputy pipeforge   lies about a pipe's open ends in the pipe's page
+//   deputy forkabort   undoes the fork of a child that already runs
+//   deputy exitlive    says it exits, and runs on
+//   deputy embryorun   starts the child it builds itself, and has it call the server
+//   deputy readrace    reads the console from the window between "again" and the block
+//
+// (One program, not five: every program carries the whole LibOS, and the image is xv6's
+// 2000 blocks.)
+#include "libos/libos.h"
+#include "libos/lib/pipering.h"
+
+// pipeforge: lies to the file server through a pipe's shared page. Every holder of a pipe
+// end maps the pipe's page writable (the ring is in it), and the page also carries the
+// flags that say which ends are still open. If the server believed those flags, a process
+// holding the read end could mark it closed, close its write end, and so make the server
+// free the pipe while our read descriptor still named it; then
+//   1. the pipe's number goes to the next pipe anyone makes (here, another process's),
+//      and a fork of ours maps that pipe and reads what it carries;
+//   2. once that one is gone too, closing our stale descriptor makes the server write to
+//      the page it had unmapped: the server faults, and every process with it.
+// It prints what it got; "pipeforge: the server kept its own count" when both failed.
+#define SECRET "the victim's secret"
+
+// Another process, with no descriptor of our pipe: makes a pipe of its own and puts a
+// secret in it, waits while we try to read it, then closes it.
+static void victim(void) {
+    sleep(3);
+    int p[2];
+    if (pipe(p) < 0) {
+        printf("pipeforge: FAIL victim: no pipe\n");
+        exit(1);
+    }
+    write(p[1], SECRET, sizeof SECRET);
+    sleep(10);
+    close(p[1]);
+    char buf[64];
+    int n = read(p[0], buf, sizeof buf);
+    printf("pipeforge: the victim reads back %d bytes%s\n", n, n == sizeof SECRET ? "" : ": FAIL someone took them");
+    close(p[0]);
+    exit(0);
+}
+
+static int pipeforge_main(void) {
+    int v = fork();
+    if (v == 0) victim();
+    int fds[2];
+    if (pipe(fds) < 0) {
+        printf("pipeforge: FAIL no pipe\n");
+        exit(1);
+    }
+    struct pipepage *pp = (struct pipepage *)PIPE_VA(fdget(fds[0])->pipe);
+    pp->readopen = 0;           // the lie: "nobody reads this pipe any more"
+    close(fds[1]);              // the last writer: would both ends now be closed?
+    sleep(6);                   // the victim makes its pipe meanwhile
+    int g = fork();             // fork maps every pipe our descriptors name into the child
+    if (g == 0) {
+        char buf[64];
+        int n = read(fds[0], buf, sizeof buf);
+        if (n > 0) printf("pipeforge: FAIL read another process's pipe: %s\n", buf);
+        else printf("pipeforge: our read end still reads our own pipe: %s\n", n == 0 ? "end of file" : "error");
+        exit(0);
+    }
+    wait(0);
+    wait(0);                    // the victim, whose pipe is gone now
+    close(fds[0]);              // the stale descriptor, if the server had let the pipe go
+    // Only a server that is still alive answers this.
+    int fd = open("/deputy", O_RDONLY);
+    printf("pipeforge: %s\n", fd >= 0 ? "the server kept its own count" : "FAIL the server is gone");
+    exit(0);
+}
+
+// forkabort: asks the file server to undo the fork of a child that is already running
+// (SRV_FORK_ABORT is for a child its parent could not finish building). Had the server
+// done it, the child would have vanished from the process table with no zombie and no
+// exit, and the children it had forked would have kept its freed slot as their parent:
+// the next process to get that slot (here, a new child of ours) would adopt them, wait
+// for them and reap them, though it never forked them.
+// It prints what happened; "forkabort: refused" when the server would not.
+static int forkabort_main(void) {
+    int p[2];
+    pipe(p);
+    int c = fork();
+    if (c == 0) {
+        // The child: forks a grandchild that outlives it, says so, and waits a while.
+        int g = fork();
+        if (g == 0) {
+            sleep(20);
+            exit(7);
+        }
+        write(p[1], &g, sizeof g);
+        sleep(40);
+        exit(3);
+    }
+    int g;
+    read(p[0], &g, sizeof g);
+    long r = srv(SRV_FORK_ABORT, c, 0, 0, 0);
+    printf("forkabort: undoing the fork of a running child: %s\n", r == 0 ? "FAIL done" : "refused");
+    // A new child: does it adopt the grandchild?
+    int n = fork();
+    if (n == 0) {
+        int status = 0;
+        int got = wait(&status);
+        if (got == g) printf("forkabort: FAIL a new child reaped a process it never forked (pid %d)\n", got);
+        exit(0);
+    }
+    int status = -1;
+    int got;
+    int reaped_c = 0;
+    while ((got = wait(&status)) >= 0) {
+        if (got == c && status == 3) reaped_c = 1;
+    }
+    printf("forkabort: the child %s\n", reaped_c ? "ran to its end and was reaped" : "FAIL vanished");
+    exit(0);
+}
+
+// exitlive: tells the file server it exits (SRV_EXIT), as exit() does, and then goes on
+// running instead of ending its environment. Had the server only taken its word for it,
+// the process would have been a zombie that runs: kill cannot reach a zombie, so it would
+// run on, holding its memory and its pipes, until its parent waited for it (its LibOS's
+// slice upcall, which would notice a kill, it turns off).
+// It prints "exitlive: FAIL ..." from the zombie if it ran on, and the status its parent
+// reaped.
+static int exitlive_main(void) {
+    int c = fork();
+    if (c == 0) {
+        exo_upcall(0, 0, 0);    // no slice upcalls: our LibOS would notice a kill at one
+        srv(SRV_EXIT, 7, 0, 0, 0);
+        // Only a zombie left running gets here: no descriptors now, so straight to the console.
+        static const char msg[] = "exitlive: FAIL a zombie still runs\n";
+        long t0 = exo_ticks(UPROC->h_clock);
+        for (int said = 0; said < 3;) {
+            if (exo_ticks(UPROC->h_clock) - t0 > 2 * said) {
+                exo_cons_write(UPROC->h_cons, msg, sizeof msg - 1);
+                said++;
+            }
+        }
+        for (;;) env_ctl(EXO_SELF, ENV_DESTROY, (void *)7L);
+    }
+    sleep(2);
+    kill(c);
+    sleep(8);
+    int status = 0;
+    int got = wait(&status);
+    printf("exitlive: reaped the child %s, status %d\n", got == c ? "by pid" : "FAIL not", status);
+    exit(0);
+}
+
+// embryorun: a parent holds its child's environment (R|W) while it builds it after
+// SRV_FORK, until SRV_FORK_START, where the server takes that hold back and starts the
+// child. This parent starts the child itself instead, on a few instructions of its own,
+// and never asks for FORK_START: the child runs as a process the parent still controls.
+// Had the server served it, a process would be acting under its own pid while another
+// process held its environment (it could stop it, change its registers, fill its table),
+// which the LibOS promises never happens. The child calls SRV_DUP and reports what came
+// back; "embryorun: refused" when the server would not serve a child not yet started.
+#define CHILD_CODE 0x10000UL
+#define CHILD_MBOX 0x20000UL
+
+// The child's program, RV64 machine code: pct_call(LH_SRV, {SRV_DUP, 0}) with a0..a2 set
+// by the parent, then the transfer's status and the server's result into the mailbox
+// (t1), and a flag; then it spins.
+static const uint code[] = {
+    (SYS_pct_call << 20) | (17 << 7) | 0x13,            // addi a7, x0, SYS_pct_call
+    0x00000073,                                         // ecall
+    (10 << 20) | (6 << 15) | (3 << 12) | 0x23,          // sd a0, 0(t1)
+    (11 << 20) | (6 << 15) | (3 << 12) | (8 << 7) | 0x23,   // sd a1, 8(t1)
+    (1 << 20) | (7 << 7) | 0x13,                        // addi t2, x0, 1
+    (7 << 20) | (6 << 15) | (3 << 12) | (16 << 7) | 0x23,   // sd t2, 16(t1)
+    0x0000006f,                                         // j .
+};
+
+// A page of our heap, granted to env with rights and mapped there at va. Returns ours.
+static volatile long *share(int env, uint64 va, int rights, int perm) {
+    char *p = sbrk(2 * PG);
+    if (p == (char *)-1) return 0;
+    uint64 page = PGROUNDUP((uint64)p);
+    long g = capgrant(VP_HANDLE(vpt_get(page)), env, rights, 0, 0, 0);
+    if (g < 0 || exo_map(env, va, (int)g, perm) < 0) return 0;
+    return (volatile long *)page;
+}
+
+static int embryorun_main(void) {
+    exo_u64 out[6];
+    long pid = srv(SRV_FORK, 0, 0, 0, out);
+    if (pid < 0) {
+        printf("embryorun: FAIL no fork\n");
+        exit(1);
+    }
+    int env = (int)out[1];
+    volatile long *text = share(env, CHILD_CODE, CAP_R | CAP_X, MAP_R | MAP_X);
+    volatile long *mbox = text ? share(env, CHILD_MBOX, CAP_R | CAP_W, MAP_R | MAP_W) : 0;
+    if (mbox == 0) {
+        printf("embryorun: FAIL cannot fill the child\n");
+        exit(1);
+    }
+    lo_memmove((void *)text, code, sizeof code);
+    static struct exo_regs r;
+    r.pc = CHILD_CODE;
+    r.x[10] = LH_SRV;
+    r.x[11] = SRV_DUP;
+    r.x[12] = 0;
+    r.x[6] = CHILD_MBOX;
+    if (env_ctl(env, ENV_SETREGS, &r) < 0 || env_ctl(env, ENV_START, 0) < 0) {
+        printf("embryorun: FAIL cannot start the child\n");
+        exit(1);
+    }
+    for (int t = 0; t < 20 && mbox[2] == 0; t++) sleep(1);
+    if (mbox[2] == 0) printf("embryorun: FAIL the child never called\n");
+    else if (mbox[0] != 0) printf("embryorun: FAIL the call did not go through (error %ld)\n", mbox[0]);
+    else if (mbox[1] >= 0) printf("embryorun: FAIL the server served the child we hold: dup gave fd %ld\n", mbox[1]);
+    else printf("embryorun: a child we started ourselves: refused\n");
+    printf("embryorun: abort %s\n", srv(SRV_FORK_ABORT, pid, 0, 0, 0) == 0 ? "ok" : "FAIL refused");
+    exit(0);
+}
+
+// readrace: a console reader caught between the file server's "no line yet" and its block
+// on EV_CONSOLE — as the LibOS's console_read is when it is preempted there — while its
+// parent, a shell on the console's stack, waits for it: the parent's wait takes the keys
+// typed meanwhile into the server's line buffer, and EV_CONSOLE, pending only while keys
+// wait in kernel-exo's buffer, is gone. The reader must still get its line. It says
+// "readrace: ready" when it is in the window (type a line then), and "readrace: read ..."
+// with what it read.
+static int readrace_main(void) {
+    if (interactive() < 0) {
+        printf("readrace: FAIL not the interactive shell\n");
+        exit(1);
+    }
+    int c = fork();
+    if (c == 0) {
+        if (srv(SRV_CONSREAD, 0, 64, 0, 0) != SRV_AGAIN) {
+            printf("readrace: FAIL a line was waiting\n");
+            exit(1);
+        }
+        printf("readrace: ready\n");
+        // The window, held open for a second: the parent's waits take the keys in.
+        long t0 = exo_ticks(UPROC->h_clock);
+        while (exo_ticks(UPROC->h_clock) - t0 < 10) {
+        }
+        exosched(EXOSCHED_BLOCK, EV_CONSOLE | EV_NOTICE, 0);    // as console_read, then its retry
+        char buf[64];
+        int n = read(0, buf, sizeof buf - 1);
+        buf[n > 0 ? n : 0] = 0;
+        printf("readrace: read %s", buf);
+        exit(0);
+    }
+    wait(0);
+    printf("readrace: done\n");
+    exit(0);
+}
+
+int main(int argc, char **argv) {
+    static const struct {
+        const char *name;
+        int (*run)(void);
+    } attacks[] = {
+        {"pipeforge", pipeforge_main}, {"forkabort", forkabort_main}, {"exitlive", exitlive_main},
+        {"embryorun", embryorun_main}, {"readrace", readrace_main},
+    };
+    for (unsigned i = 0; argc == 2 && i < sizeof attacks / sizeof attacks[0]; i++) {
+        if (lo_strcmp(argv[1], attacks[i].name) == 0) return attacks[i].run();
+    }
+    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace\n");
+    exit(1);
+}
