@@ -75,6 +75,23 @@ static long player(long side) {
     return 0;
 }
 
+// ---- a futex word ----
+
+// Two environments take turns through one word: each waits (EXOSCHED_WAIT) until the word
+// says it is its turn, bumps it and wakes the other (EXOSCHED_WAKE).
+static long waker(long side) {
+    volatile int *w = (volatile int *)(SHARED + 64);
+    if (side == 0) begin("wake_pingpong");
+    for (long i = 0; i < N; i++) {
+        int seen;
+        while ((seen = *w) != 2 * i + side) exosched(EXOSCHED_WAIT, (long)w, seen);
+        *w = seen + 1;
+        exosched(EXOSCHED_WAKE, (long)w, 0);
+    }
+    if (side == 0) end("wake_pingpong", N);
+    return 0;
+}
+
 int main(int argc, char **argv, struct exo_bootinfo *boot) {
     long sum = 0;
 
@@ -137,6 +154,14 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     env_ctl((int)pong, ENV_START, 0);
     wait_child((int)ping);
     wait_child((int)pong);
+
+    long wa = spawn(waker, 0, SPAWN_STOPPED), wb = spawn(waker, 1, SPAWN_STOPPED);
+    give_page((int)page, (int)wa, SHARED, CAP_R | CAP_W, MAP_R | MAP_W);
+    give_page((int)page, (int)wb, SHARED, CAP_R | CAP_W, MAP_R | MAP_W);
+    env_ctl((int)wa, ENV_START, 0);
+    env_ctl((int)wb, ENV_START, 0);
+    wait_child((int)wa);
+    wait_child((int)wb);
 
     printf("exobench: done %ld\n", sum);
     return 0;

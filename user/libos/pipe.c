@@ -13,10 +13,15 @@ static struct pipepage *page_of(int pipe) {
     return (struct pipepage *)PIPE_VA(pipe);
 }
 
-// With p locked: sleep until its event word moves, unlocking meanwhile.
-static void wait_event(struct pipepage *p, int pipe) {
-    int ev = p->event;
-    p->waiters++;
+// What p's event word says before we look at the ring (pipering.h): with p locked.
+static int event_now(struct pipepage *p) {
+    return __atomic_load_n(&p->event, __ATOMIC_ACQUIRE);
+}
+
+// With p locked: sleep until its event word moves from ev, read before we looked at the
+// ring, unlocking meanwhile.
+static void wait_event(struct pipepage *p, int pipe, int ev) {
+    __atomic_add_fetch(&p->waiters, 1, __ATOMIC_RELAXED);
     pipe_unlock(p);
     IPC->wait_pipe = pipe + 1;
     exosched(EXOSCHED_WAIT, (long)&p->event, ev);
@@ -33,13 +38,14 @@ int pipe_read(int pipe, char *buf, int n) {
     if (n == 0) return 0;
     for (;;) {
         pipe_lock(p, UPROC->envid);
+        int ev = event_now(p);
         int r = pipe_get(p, (uchar *)buf, n, copy_checked);
         if (r == PIPE_WAIT) {
             if (IPC->killed) {
                 pipe_unlock(p);
                 return -1;
             }
-            wait_event(p, pipe);
+            wait_event(p, pipe, ev);
             continue;
         }
         int waiters = p->waiters;
@@ -56,13 +62,14 @@ int pipe_write(int pipe, const char *buf, int n) {
     int done = 0;
     while (done < n) {
         pipe_lock(p, UPROC->envid);
+        int ev = event_now(p);
         int r = pipe_put(p, (const uchar *)buf + done, n - done, copy_checked);
         if (r == PIPE_WAIT) {
             if (IPC->killed) {
                 pipe_unlock(p);
                 return -1;
             }
-            wait_event(p, pipe);
+            wait_event(p, pipe, ev);
             continue;
         }
         int waiters = p->waiters;

@@ -33,11 +33,11 @@ static int pipe_io(int pipe, char *buf, int n, int writing) {
     int done = 0;
     while (done < n) {
         pipe_lock(p, UPROC->envid);
+        int ev = __atomic_load_n(&p->event, __ATOMIC_ACQUIRE); // before looking: see lib/pipering.h
         int r = writing ? pipe_put(p, (uchar *)buf + done, n - done, copy) : pipe_get(p, (uchar *)buf, n, copy);
         if (r == PIPE_WAIT) {
             if (IPC->killed) kv_exit(-1);
-            int ev = p->event;
-            p->waiters++;
+            __atomic_add_fetch(&p->waiters, 1, __ATOMIC_RELAXED);
             pipe_unlock(p);
             exosched(EXOSCHED_WAIT, (long)&p->event, ev);
             __atomic_fetch_sub(&p->waiters, 1, __ATOMIC_RELAXED);

@@ -35,7 +35,7 @@ int pipe_put(struct pipepage *p, const uchar *src, int n, pipe_copy_fn copy) {
         p->nwrite += m;
         done += m;
     }
-    p->event++;
+    __atomic_add_fetch(&p->event, 1, __ATOMIC_SEQ_CST); // atomic: the server bumps it without the lock
     return done;
 }
 
@@ -54,6 +54,6 @@ int pipe_get(struct pipepage *p, uchar *dst, int n, pipe_copy_fn copy) {
         p->nread += m;
         done += m;
     }
-    p->event++;
+    __atomic_add_fetch(&p->event, 1, __ATOMIC_SEQ_CST); // atomic: the server bumps it without the lock
     return done;
 }

@@ -4,12 +4,17 @@
 // clears readopen or writeopen (when the last descriptor of that end is closed,
 // however its holder went) and bumps event.
 //
-// Waiting: a reader that finds the ring empty, or a writer that finds it full, reads
-// event under the lock and then waits on it (EXOSCHED_WAIT, a futex on the physical
-// word); whoever changes the pipe bumps event and wakes it. Reading event before
-// letting go of the lock is what makes a wake-up impossible to miss. A waiter counts
-// itself in waiters under the lock, so that the common case, nobody waiting, costs no
-// wake-up call.
+// Waiting: a reader that finds the ring empty, or a writer that finds it full, waits on
+// event (EXOSCHED_WAIT, a futex on the physical word) for the value it read under the
+// lock *before* looking at the ring and the open flags; whoever changes the pipe bumps
+// event (atomically) and wakes it. So a wake-up cannot be missed: clients change the
+// pipe only under the lock, and the server, which clears an open flag without it (a
+// client could hold the lock for ever), bumps event after, so either the waiter's value
+// is older (its wait returns at once) or it saw the flag cleared. (Read after looking, it
+// could be the server's new value while the flag looked open: the reader slept through
+// the writer's close until the next tick, and a batch run halted in the middle of
+// usertests' forkfail.) A waiter counts itself in waiters under the lock, so that the
+// common case, nobody waiting, costs no wake-up call.
 #pragma once
 
 #include "types.h"

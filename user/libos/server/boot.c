@@ -25,6 +25,7 @@
 #include "server.h"
 
 void proc_wake_waiters(void);   // sproc.h, which this file cannot include (fs.h and user.h clash)
+int proc_deaths_unreaped(void);
 
 int srv_self = -1;
 int srv_user = -1;
@@ -151,10 +152,13 @@ static void serve(void) {
     start_init();
 
     // Calls are served on their callers' time; this thread only counts deaths, and while a
-    // killed process has yet to end, wakes waiters every tick, so that calls come and one
-    // of them ends it (proc_force_kills).
+    // killed process has yet to end, or a death it counted has yet to be reaped by a call,
+    // wakes waiters every tick, so that calls come and one of them ends it
+    // (proc_force_kills) or reaps it (a waiter may have slept through the first wake-up:
+    // proc_wake_waiters).
     for (;;) {
-        long ev = exosched(EXOSCHED_BLOCK, EV_CHILD | (srv_kills_pending ? EV_TICK : 0), 0);
+        int ticking = srv_kills_pending || proc_deaths_unreaped();
+        long ev = exosched(EXOSCHED_BLOCK, EV_CHILD | (ticking ? EV_TICK : 0), 0);
         if (ev < 0) {
             exosched(EXOSCHED_YIELD, 0, 0);
             continue;

@@ -37,11 +37,22 @@ void proc_wake(int slot) {
 
 // From the server's own thread, beside calls: a hint to every live process that it may
 // have news. Reading a slot's state racily is harmless: a parent waiting for a child is
-// live and stays so, and a spurious wake-up only makes a waiter ask again.
+// live and stays so, and a spurious wake-up only makes a waiter ask again. Only woken, not
+// bumped: a call may free the slot, and unmap its IPC pages, between any two steps of this
+// thread (bumping it crashed the server so). So a waiter that asked before this thread
+// counted the death, and has yet to sleep, sleeps through this wake-up: this thread keeps
+// waking waiters every tick until a call has reaped the deaths it counted
+// (proc_deaths_unreaped), and a tick it waits for keeps an idle machine going.
 void proc_wake_waiters(void) {
     for (int i = 0; i < NPROC; i++) {
         if (procs[i].state == P_LIVE) exosched(EXOSCHED_WAKE, (long)&proc_ipc(i)->wake, 0);
     }
+}
+
+// Whether the server's thread has counted deaths no call has reaped yet (read racily, from
+// that thread: a call reaps them at its start).
+int proc_deaths_unreaped(void) {
+    return srv_child_events != seen_child_events;
 }
 
 static long envid_of(int h) {

@@ -52,6 +52,7 @@ int proc_by_envid(int envid);
 int proc_init_pid(void);                // init's pid (1)
 void proc_wake(int slot);
 void proc_wake_waiters(void);
+int proc_deaths_unreaped(void);
 void proc_reap_dead(void);
 long proc_fork(int slot, exo_u64 *out);
 int proc_fork_start(int slot, int pid);

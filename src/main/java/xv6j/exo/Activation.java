@@ -7,6 +7,8 @@ package xv6j.exo;
  * call returns, still blocked if it was.
  */
 final class Activation {
+    /** The environment it belongs to (a wake of the word it sleeps on may let that one's thread run). */
+    final Env env;
     final Regs regs = new Regs();
     /** Events this activation sleeps for (EXOSCHED_BLOCK), or 0. */
     int blockMask;
@@ -20,6 +22,10 @@ final class Activation {
      * ever given its results.
      */
     Env calling;
+
+    Activation(Env env) {
+        this.env = env;
+    }
 
     boolean blocked() {
         return blockMask != 0 || waitPa != -1;

@@ -105,6 +105,7 @@ final class BootLoader {
             r.x[A1] = argvVa;
             r.x[A2] = sp;
             e.stopped = false;
+            k.sched.changed(e);
             k.sched.kick();
         } finally {
             k.lock.unlock();

@@ -46,12 +46,13 @@ final class Cap {
     /** MEMORY: the environments whose kernel memory it pays for, destroyed with it (null while none). */
     List<Env> pays;
     /**
-     * CPU: the members of its round that hold a thread's run capability (see Scheduler): its
-     * holder's thread, if this is the holder's run capability, and each capability derived
-     * from it whose own count is not 0. Those derived ones are also kept in a list of their
-     * own (firstMember.., in the order they joined), which the scheduler walks instead of
-     * every derived capability: so a capability no thread runs on, or only capabilities
-     * under it that none runs on, costs no one's turn.
+     * CPU: the members of its round, those under which some thread can run now (see
+     * Scheduler): its holder's thread, if this is the holder's run capability and the
+     * thread can run now (Env.countedIn), and each capability derived from it whose own
+     * count is not 0. Those derived ones are also kept in a list of their own
+     * (firstMember.., in the order they joined), which the scheduler walks instead of every
+     * derived capability: so a capability no thread runs on, or only threads that are
+     * stopped, blocked or waiting for a callee that cannot run, costs no one's turn.
      */
     int members;
     Cap firstMember, lastMember, prevMember, nextMember;
@@ -160,7 +161,10 @@ final class Cap {
 
     // ---- the rounds of the CPU's shares (see Scheduler) ----
 
-    /** Its holder's thread starts (+1) or stops (-1) running in its turns: it became, or is no more, the holder's run capability. */
+    /**
+     * Its holder's thread starts (+1) or stops (-1) being counted in its round: it can run
+     * now on this capability, or no longer (Scheduler.recount).
+     */
     void holderRuns(int d) {
         count(d);
     }

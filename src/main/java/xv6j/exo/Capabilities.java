@@ -50,7 +50,7 @@ final class Capabilities {
             case CAP_CPU -> {
                 if ((rights & CAP_X) != 0) {
                     owner.cpus.add(c);
-                    if (owner.runCap() == c) c.holderRuns(1); // its first: its thread's turns come from it now
+                    k.sched.recount(owner); // if it is its first, its thread's turns come from it now
                     k.sched.kick();
                 }
             }
@@ -93,11 +93,9 @@ final class Capabilities {
             case CAP_CPU -> {
                 Cap ran = owner.runCap();
                 if (owner.cpus.remove(c) && ran == c) { // its thread's turns come from the next it got, if any
-                    Cap next = owner.runCap();
-                    if (next != null) next.holderRuns(1);
-                    c.holderRuns(-1);
+                    k.sched.recount(owner);
                     Env running = owner.innermost();
-                    if (next == null && running.cpu != null) running.cpu.hart.requestInterrupt();
+                    if (owner.runCap() == null && running.cpu != null) running.cpu.hart.requestInterrupt();
                 }
             }
             default -> {}

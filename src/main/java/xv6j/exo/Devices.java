@@ -69,6 +69,6 @@ final class Devices {
     /** Bytes typed (or a line of the batch script): raw, for exo_cons_read; readers wake. */
     void consoleInput(byte[] b) {
         for (byte x : b) input.add(x);
-        for (Env e : k.envs.values()) if (!e.exited) k.events.tryWake(e, e.cur);
+        k.events.keys();
     }
 }

@@ -60,7 +60,7 @@ final class Env {
      */
     final long[] tlbGen;
 
-    Activation cur = new Activation();
+    Activation cur = new Activation(this);
     /** Its own activation, saved while it serves a call; null otherwise. */
     Activation own;
     /** The environment whose call it serves, and the one it calls. */
@@ -77,8 +77,13 @@ final class Env {
     /** Its destruction is queued (Environments.destroy). */
     boolean dying;
     int status;
-    /** Pending events (EV_*), kept until a BLOCK consumes them. EV_CONSOLE is not kept here: it is level-triggered. */
+    /**
+     * Pending events (EV_*), kept until a BLOCK consumes them. EV_CONSOLE is not kept here:
+     * it is level-triggered; nor EV_TICK, pending while a tick came after tickSeen, the tick
+     * it last consumed one (or was made in): see Events.pending.
+     */
     int events;
+    long tickSeen;
 
     /** CAP_ENV capabilities (anywhere) naming it: it is forgotten when it has exited and this is 0. */
     int refs;
@@ -107,6 +112,21 @@ final class Env {
     long sliceEnd;
     /** A slice upcall was delivered: at the end of this grace tick it is preempted regardless. */
     boolean sliceGrace;
+
+    /**
+     * As a root (serving no call): its thread can run now, in a turn of its own or helping:
+     * the chain of calls it makes is not stopped or blocked, or, if its innermost
+     * environment waits for a busy callee, the chain serving that callee can run now
+     * (Scheduler.settle keeps it). False while it serves a call (its thread is its caller's)
+     * and once it has exited.
+     */
+    boolean runsNow;
+    /** The CPU capability whose round counts its thread (Cap.members): its run capability while runsNow, else null. */
+    Cap countedIn;
+    /** It waits in Scheduler's list of threads to settle; and whether those waiting for its chain must be looked at too. */
+    boolean unsettled, regrouped;
+    /** The last walk of the scheduler's that passed it (finding rings of threads waiting for each other). */
+    long walkMark;
 
     /** The CPU whose hart holds this environment's registers now, or null. */
     Cpu cpu;

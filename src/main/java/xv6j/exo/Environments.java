@@ -71,6 +71,7 @@ final class Environments {
         long root = k.pages.allocKernel(id, q, true);
         asids.set(asid);
         Env e = new Env(id, parentId, payer == null, payer, q, root, record, asid, k.cpus.length);
+        e.tickSeen = k.sched.ticks; // (EV_TICK comes with the next tick)
         e.pt = new PageTable(k.mem, () -> {
             long pa = k.pages.allocKernel(e.id, e.quota, true);
             if (pa != 0) e.ptPages++;
@@ -170,9 +171,10 @@ final class Environments {
         asids.clear(e.asid); // it never runs again; the next holder flushes it on each CPU
         e.exited = true;
         e.status = status;
+        k.sched.changed(e);
         e.cur.waitPa = -1; // (the futex index may still list them: a wake must not count them)
         if (e.own != null) e.own.waitPa = -1;
-        e.cur = new Activation();
+        e.cur = new Activation(e);
         e.own = null;
         e.upcallMask = 0;
         e.pctEntry = 0;

@@ -2,10 +2,21 @@ package xv6j.exo;
 
 import static xv6j.exo.ExoAbi.*;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+
 /**
  * What an environment can wait for: events (EV_*), pending per environment until a
  * EXOSCHED_BLOCK consumes them, and words in physical memory (EXOSCHED_WAIT/WAKE, a futex
  * on physical names, so two address spaces sharing a page can meet on it).
+ *
+ * <p>A tick and a key cost what they wake, not what exists: EV_TICK is pending for an
+ * environment while a tick has come since it last consumed one (Env.tickSeen), so a tick
+ * sets nothing anywhere, and only the environments blocked on EV_TICK, or on EV_CONSOLE
+ * for a key, are looked at (each walked every environment: 12000 inert ones would have
+ * made every tick and every key walk 12000).
  */
 final class Events {
     private final Exokernel k;
@@ -14,23 +25,81 @@ final class Events {
         this.k = k;
     }
 
+    /** e's pending events: its own bits, and EV_TICK if a tick came since it last consumed one. */
+    int pending(Env e) {
+        return e.events | (k.sched.ticks > e.tickSeen ? EV_TICK : 0);
+    }
+
     /** An event for e: kept pending, and wakes e's current activation if it waits for it. */
     void raise(Env e, int ev) {
         e.events |= ev;
         tryWake(e, e.cur);
     }
 
+    /**
+     * e's current activation sleeps until one of the events in mask is pending
+     * (EXOSCHED_BLOCK): at once, if one is. Otherwise it is listed as waiting for a tick or
+     * a key if it waits for those, so that the tick or the key finds it.
+     */
+    void block(Env e, int mask) {
+        e.cur.blockMask = mask;
+        k.sched.changed(e);
+        if (tryWake(e, e.cur)) return;
+        if ((mask & EV_TICK) != 0) tickWaiters.add(e);
+        if ((mask & EV_CONSOLE) != 0) keyWaiters.add(e);
+    }
+
     /** Wakes a BLOCKed activation of e if an event it waits for is pending; returns true if so. */
     boolean tryWake(Env e, Activation a) {
         if (a == null || a.blockMask == 0) return false;
-        int got = e.events & a.blockMask;
+        int got = pending(e) & a.blockMask;
         if ((a.blockMask & EV_CONSOLE) != 0 && k.devices.input.available() > 0) got |= EV_CONSOLE;
         if (got == 0) return false;
         e.events &= ~got;
+        if ((got & EV_TICK) != 0) e.tickSeen = k.sched.ticks;
         a.regs.x[A0] = got;
         a.blockMask = 0;
+        k.sched.changed(e);
         k.sched.kick();
         return true;
+    }
+
+    /**
+     * Environments one of whose activations (current, or saved while it serves a call) may
+     * be blocked on EV_TICK, and on EV_CONSOLE: what a tick or a key looks at. Stale entries
+     * (woken since, or exited) go when found. Insertion-ordered, so runs repeat exactly.
+     */
+    private final LinkedHashSet<Env> tickWaiters = new LinkedHashSet<>(), keyWaiters = new LinkedHashSet<>();
+
+    /** Environments that may be blocked on EV_TICK (Scheduler.machineIdle asks: is anyone waiting for time?). */
+    Iterable<Env> tickWaiters() {
+        return tickWaiters;
+    }
+
+    /** Environments that may be blocked on EV_CONSOLE (is anyone waiting for a key?). */
+    Iterable<Env> keyWaiters() {
+        return keyWaiters;
+    }
+
+    /**
+     * Tries to wake each listed environment's current activation; drops those woken, exited,
+     * or with no activation blocked on ev any more (a saved one stays listed: when its call
+     * ends, it is current again).
+     */
+    private void wakeListed(LinkedHashSet<Env> listed, int ev) {
+        for (Iterator<Env> it = listed.iterator(); it.hasNext();) {
+            Env e = it.next();
+            if (e.exited || tryWake(e, e.cur) || !waitsFor(e.cur, ev) && !waitsFor(e.own, ev)) it.remove();
+        }
+    }
+
+    private static boolean waitsFor(Activation a, int ev) {
+        return a != null && (a.blockMask & ev) != 0;
+    }
+
+    /** Input arrived on the console: those blocked on EV_CONSOLE wake (it is pending while input waits). */
+    void keys() {
+        wakeListed(keyWaiters, EV_CONSOLE);
     }
 
     /**
@@ -40,46 +109,55 @@ final class Events {
      * them all (12000 environments made one EXOSCHED_WAKE take 600 us, and a pipe's every
      * wake-up with it).
      */
-    private final java.util.HashMap<Long, java.util.ArrayList<Activation>> sleepers = new java.util.HashMap<>();
+    private final HashMap<Long, ArrayList<Activation>> sleepers = new HashMap<>();
 
-    /** Activation a (e's current) sleeps on physical word pa until a wake on it or the next tick (EXOSCHED_WAIT). */
-    void sleepOn(Activation a, long pa) {
-        a.waitPa = pa;
-        sleepers.computeIfAbsent(pa, x -> new java.util.ArrayList<>()).add(a);
+    /** e's current activation sleeps on physical word pa until a wake on it or the next tick (EXOSCHED_WAIT). */
+    void sleepOn(Env e, long pa) {
+        e.cur.waitPa = pa;
+        sleepers.computeIfAbsent(pa, x -> new ArrayList<>()).add(e.cur);
+        k.sched.changed(e);
     }
 
     /** True if a, which sleeps on a physical word, is listed under it (the checker asks). */
     boolean listed(Activation a) {
-        java.util.ArrayList<Activation> on = sleepers.get(a.waitPa);
+        ArrayList<Activation> on = sleepers.get(a.waitPa);
         if (on == null) return false;
         for (Activation x : on) if (x == a) return true;
         return false;
     }
 
-    /** Wakes every activation sleeping on physical word pa (EXOSCHED_WAKE); returns how many. */
-    int wake(long pa) {
-        java.util.ArrayList<Activation> on = sleepers.remove(pa);
-        if (on == null) return 0;
+    /** True if a, blocked on EV_TICK or EV_CONSOLE, is where a tick or a key finds it (the checker asks). */
+    boolean listedForEvents(Env e, Activation a) {
+        return ((a.blockMask & EV_TICK) == 0 || tickWaiters.contains(e)) && ((a.blockMask & EV_CONSOLE) == 0 || keyWaiters.contains(e));
+    }
+
+    /** Wakes the activations sleeping on physical word pa; returns how many. */
+    private int wakeWord(long pa, ArrayList<Activation> on) {
         int n = 0;
         for (Activation a : on) {
             if (a.waitPa == pa) {
                 a.waitPa = -1;
+                k.sched.changed(a.env);
                 n++;
             }
         }
+        return n;
+    }
+
+    /** Wakes every activation sleeping on physical word pa (EXOSCHED_WAKE); returns how many. */
+    int wake(long pa) {
+        ArrayList<Activation> on = sleepers.remove(pa);
+        if (on == null) return 0;
+        int n = wakeWord(pa, on);
         if (n > 0) k.sched.kick();
         return n;
     }
 
-    /** A new tick: EV_TICK for everyone, and every EXOSCHED_WAIT ends. */
+    /** A new tick (Scheduler.ticks has moved): those blocked on EV_TICK wake, and every EXOSCHED_WAIT ends. */
     void tick() {
+        for (var on : sleepers.entrySet()) wakeWord(on.getKey(), on.getValue());
         sleepers.clear();
-        for (Env e : k.envs.values()) {
-            if (e.exited) continue;
-            if (e.own != null) e.own.waitPa = -1;
-            e.cur.waitPa = -1;
-            raise(e, EV_TICK);
-        }
+        wakeListed(tickWaiters, EV_TICK);
         k.sched.kick();
     }
 }

@@ -182,6 +182,7 @@ public final class Exokernel {
      */
     void endOfOperation() {
         bindings.shootdown();
+        sched.settle();
         if (checkEvery > 0 && ++entries % checkEvery == 0) {
             List<String> bad = Invariants.checkLocked(this);
             if (!bad.isEmpty()) throw new IllegalStateException("invariants broken:\n  " + String.join("\n  ", bad));
@@ -231,6 +232,7 @@ public final class Exokernel {
             r.x[A7] = num;
             sys.dispatch(e);
             bindings.shootdown();
+            sched.settle();
             return e.cur.regs.x[A0];
         } finally {
             lock.unlock();

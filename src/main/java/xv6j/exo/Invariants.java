@@ -25,7 +25,8 @@ import xv6j.machine.PageTable;
  * entry grants. Nothing is mapped at or above EXO_UTOP, and no page-table page is mapped.</li>
  * <li>Derivation: derived capabilities have a subset of their parent's rights and lie
  * inside its range; every CPU capability hangs in the one tree of the CPU's shares, and
- * each one's round holds exactly the members some thread runs on or under.</li>
+ * each one's round holds exactly the members some thread that can run now runs on or
+ * under; each thread's answer to "can it run now" is worked out afresh.</li>
  * <li>Pages: each page in use has exactly one role (a capability's page, a page table, an
  * environment's records), is charged to one quota, and every count matches the walk; a
  * free page has no role and no charge. Nothing leaks: an unreferenced page is free.</li>
@@ -47,10 +48,14 @@ import xv6j.machine.PageTable;
 public final class Invariants {
     private Invariants() {}
 
-    /** Lock-taking entry for tests. */
+    /**
+     * Lock-taking entry for tests. What the scheduler has yet to settle is settled first, as
+     * at the end of every kernel entry (tests also call the kernel's parts directly).
+     */
     public static List<String> check(Exokernel k) {
         k.lock.lock();
         try {
+            k.sched.settle();
             return checkLocked(k);
         } finally {
             k.lock.unlock();
@@ -85,7 +90,10 @@ public final class Invariants {
                 if (a == null) continue;
                 Env other = activations.put(a, e);
                 if (other != null) bad.add(e + ": shares an activation with " + other);
+                if (a.env != e) bad.add(e + ": holds an activation of " + a.env);
                 if (a.waitPa != -1 && !k.events.listed(a)) bad.add(e + ": sleeps on a word no wake of it would find");
+                if (!e.exited && !k.events.listedForEvents(e, a)) bad.add(e + ": blocked on EV_TICK or EV_CONSOLE where no tick or key would find it");
+                if ((e.events & (EV_TICK | EV_CONSOLE)) != 0) bad.add(e + ": EV_TICK or EV_CONSOLE kept as a pending bit");
             }
             for (Env w : e.waiters) {
                 Env other = queuedOn.put(w, e);
@@ -338,17 +346,47 @@ public final class Invariants {
                 else inTree.addAll(path);
             }
         }
-        checkRounds(top, bad);
+        Set<Env> canRun = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Env e : k.envs.values()) {
+            boolean now = canRunNow(e);
+            if (now) canRun.add(e);
+            if (e.runsNow != now) bad.add(e + ": " + (now ? "can run now but is not counted so" : "counted as able to run now, but cannot"));
+            Cap want = now ? e.runCap() : null;
+            if (e.countedIn != want) bad.add(e + ": its thread is counted in the round of " + e.countedIn + ", not " + want);
+            if (e.unsettled) bad.add(e + ": changed, and not settled after the operation");
+        }
+        checkRounds(top, canRun, bad);
+    }
+
+    /**
+     * Whether e's thread can run now, worked out afresh: e serves no call and has not
+     * exited; the innermost environment of its chain has not exited and is not stopped
+     * (unless it serves a call); and that one is not blocked, or waits for a busy callee
+     * whose chain can run now (helping), the waits ending somewhere other than in a ring.
+     */
+    private static boolean canRunNow(Env e) {
+        Set<Env> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Env r = e; seen.add(r);) {
+            if (r.exited || r.caller != null) return false;
+            Env x = r;
+            while (x.callee != null) x = x.callee;
+            if (x.exited || x.stopped && x.own == null) return false;
+            if (x.waitingOn == null) return x.cur.blockMask == 0 && x.cur.waitPa == -1;
+            r = x.waitingOn;
+            while (r.caller != null) r = r.caller;
+        }
+        return false; // a ring of threads waiting for each other
     }
 
     /**
      * Each CPU capability's round (Cap.members), placeholders' and the top's included: its
-     * count is its holder's thread, if this is the holder's run capability, and each
-     * derived capability whose own count is not 0; its list holds exactly those derived
-     * ones, once, linked both ways; its round robin names one of them or its holder. So a
-     * capability is counted exactly when some thread's run capability lies under it.
+     * count is its holder's thread, if this is the holder's run capability and the thread
+     * can run now, and each derived capability whose own count is not 0; its list holds
+     * exactly those derived ones, once, linked both ways; its round robin names one of them
+     * or its holder. So a capability is counted exactly when it lies on the path from the
+     * top to the run capability of a thread that can run now.
      */
-    private static void checkRounds(Cap top, List<String> bad) {
+    private static void checkRounds(Cap top, Set<Env> canRun, List<String> bad) {
         ArrayDeque<Cap> todo = new ArrayDeque<>();
         todo.push(top);
         while (!todo.isEmpty()) {
@@ -359,7 +397,7 @@ public final class Invariants {
                 if (ch.members > 0) counted.add(ch);
                 todo.push(ch);
             }
-            int want = counted.size() + (c.owner != null && c.owner.runCap() == c ? 1 : 0);
+            int want = counted.size() + (c.owner != null && c.owner.runCap() == c && canRun.contains(c.owner) ? 1 : 0);
             if (c.members != want) bad.add(at.get() + ": " + c.members + " members counted, " + want + " run on it or under it");
             Set<Cap> listed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
             Cap prev = null;
@@ -369,7 +407,7 @@ public final class Invariants {
                 prev = m;
             }
             if (c.lastMember != prev) bad.add(at.get() + ": its last member is not the end of its list");
-            if (!listed.equals(counted)) bad.add(at.get() + ": lists " + listed.size() + " members, " + counted.size() + " derived capabilities have threads under them");
+            if (!listed.equals(counted)) bad.add(at.get() + ": lists " + listed.size() + " members, " + counted.size() + " derived capabilities have threads that can run under them");
             if (c.rr != null && !counted.contains(c.rr)) bad.add(at.get() + ": its round robin names no member");
             if (c.firstChild == null && c.firstMember != null) bad.add(at.get() + ": members but no derived capabilities");
         }

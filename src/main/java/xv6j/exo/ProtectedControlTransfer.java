@@ -41,6 +41,7 @@ final class ProtectedControlTransfer {
             c.waitingOn = s;
             c.waitCap = through;
             s.waiters.add(c);
+            k.sched.changed(c);
             return;
         }
         startCall(c, s);
@@ -49,7 +50,7 @@ final class ProtectedControlTransfer {
     /** Starts c's call into s (which is free): s's own activation is saved, the call's begins at its entry. */
     private void startCall(Env c, Env s) {
         k.sched.steal(s);
-        Activation a = new Activation();
+        Activation a = new Activation(s);
         a.regs.copyFrom(s.cur.regs);
         a.regs.pc = s.pctEntry;
         a.regs.x[SP] = s.pctStack & -16L;
@@ -59,6 +60,7 @@ final class ProtectedControlTransfer {
         s.cur = a;
         s.caller = c;
         c.callee = s;
+        k.sched.regrouped(s); // its thread is c's now, and so is the time of those still waiting for it
         k.trace.pctCall(c, s);
         k.sched.kick();
     }
@@ -76,10 +78,12 @@ final class ProtectedControlTransfer {
             c.callee = null;
             c.cur.calling = null;
             s.caller = null;
+            k.sched.changed(c);
         }
         k.trace.pctReturn(s, c);
         s.cur = s.own;
         s.own = null;
+        k.sched.regrouped(s); // a thread of its own again, which those waiting for it now help
         k.events.raise(s, EV_PCT);
         serveWaiters(s);
         if (c != null) serveWaiters(c);
@@ -93,6 +97,7 @@ final class ProtectedControlTransfer {
         c.waitCap = null;
         c.cur.calling = null;
         c.cur.regs.x[A0] = err;
+        k.sched.changed(c);
         serveWaiters(c);
         k.sched.kick();
     }
@@ -108,6 +113,7 @@ final class ProtectedControlTransfer {
             s.caller = null;
             e.callee = null;
             e.cur.calling = null;
+            k.sched.regrouped(s); // the call goes on as a thread of its own
         }
         Env c = e.caller;
         if (c != null) {
@@ -115,12 +121,14 @@ final class ProtectedControlTransfer {
             c.cur.calling = null;
             c.cur.regs.x[A0] = E_DEAD;
             e.caller = null;
+            k.sched.changed(c);
             serveWaiters(c);
         }
         if (e.waitingOn != null) {
             e.waitingOn.waiters.remove(e);
             e.waitingOn = null;
             e.waitCap = null;
+            k.sched.changed(e);
         }
         while (!e.waiters.isEmpty()) {
             cancelWait(e.waiters.peek(), E_DEAD);
@@ -145,6 +153,7 @@ final class ProtectedControlTransfer {
                 if (!accepts(x, w)) {
                     w.cur.calling = null;
                     w.cur.regs.x[A0] = E_REFUSED;
+                    k.sched.changed(w);
                     free.add(w);
                     k.sched.kick();
                     continue;

@@ -23,9 +23,10 @@ import xv6j.machine.Trap;
  * <p>Whose turn it is: time is divided along the derivation tree of CPU capabilities.
  * Each capability's turns go round robin to its holder's thread (if it is the holder's
  * run capability, the first with CAP_X it got) and to each capability derived from it
- * under which some thread runs (the others could never use a turn, and are left out of
- * the round: Cap.members); so an environment that hands CPU to many others divides its
- * own share only, and capabilities no thread runs on cost nobody's turn. A turn whose
+ * under which some thread can run now (the others could not use a turn, and are left out
+ * of the round: Cap.members, kept by {@link #settle} as threads block, wake, stop, call
+ * and end); so an environment that hands CPU to many others divides its own share only,
+ * and capabilities no thread can run on now cost nobody's turn. A turn whose
  * thread waits for a busy callee runs the call that callee serves instead ("helping"), so
  * a callee is never held up by the slices of the caller it serves. Turns are counted in
  * ticks (deficit round robin): a turn that lasted n ticks (a slice of n, EXOSCHED_SLICE)
@@ -86,18 +87,132 @@ final class Scheduler {
     /**
      * What a turn of e's thread runs: e's own chain of calls if its innermost environment
      * can run now, or (helping) the chain serving the callee it waits for; null if neither
-     * can. e must not itself be serving a call (its thread is then its caller's).
+     * can, or another CPU runs it. e must not itself be serving a call (its thread is then
+     * its caller's).
      */
     Env whoToRun(Env e) {
-        for (int hops = 0; hops < 64 && e != null; hops++) {
-            if (e.exited || e.caller != null) return null;
+        settle();
+        if (!e.runsNow) return null;
+        // The waits lead to a chain that can run (runsNow says so: no ring), each hop to another environment.
+        for (int hops = 0;; hops++) {
             Env x = e.innermost();
-            // A stopped environment's own code does not run; a call it serves does (exo.h).
-            if (x.exited || x.cpu != null || x.stopped && !x.serving()) return null;
-            if (x.waitingOn == null) return x.cur.blocked() ? null : e;
+            if (x.cpu != null) return null;
+            if (x.waitingOn == null) return e;
+            if (hops > k.envs.size()) throw new IllegalStateException("a thread that can run waits in a ring: " + e);
             e = x.waitingOn.root();
         }
-        return null; // (a ring of callers waiting for each other: none can run)
+    }
+
+    // ---- who can run now: the members of the rounds ----
+
+    /** Environments whose thread may no longer be able to run now, or may be again: to settle. */
+    private final ArrayList<Env> unsettled = new ArrayList<>();
+    /** settle's work list: the roots whose waiters it has yet to look at. */
+    private final ArrayDeque<Env> settling = new ArrayDeque<>();
+    private long walks;
+
+    /**
+     * e, or the chain of calls it is part of, may have changed whether its thread can run
+     * now: it blocked or woke, stopped or started, called, began or ended a wait for a
+     * callee, or ended. Settled before the scheduler next looks ({@link #settle}).
+     */
+    void changed(Env e) {
+        if (e.unsettled) return;
+        e.unsettled = true;
+        unsettled.add(e);
+    }
+
+    /**
+     * As {@link #changed}, and the chain e belongs to now is another than the one those
+     * waiting for its callees waited for (a call began, ended or was cut): each of those is
+     * looked at again, whatever e's own chain finds.
+     */
+    void regrouped(Env e) {
+        changed(e);
+        e.regrouped = true;
+    }
+
+    /**
+     * Brings every thread's runsNow, and so the rounds' members, up to date with what
+     * changed. Each changed thread is walked from scratch (its chain, and the chains it
+     * waits for); those waiting for its chain (helping it) follow it, and so on, only as far
+     * as the answer changes. So what a change costs is the threads whose answer it changes,
+     * each with the CPU capabilities above it that join or leave a round.
+     */
+    void settle() {
+        while (!unsettled.isEmpty()) {
+            Env e = unsettled.removeLast();
+            e.unsettled = false;
+            boolean force = e.regrouped;
+            e.regrouped = false;
+            Env r = e.exited ? e : e.root();
+            if (r != e) setRunsNow(e, false); // it serves a call: its thread is its caller's now
+            boolean now = canRunNow(r);
+            if (now == r.runsNow && !force) continue;
+            setRunsNow(r, now);
+            settling.add(r);
+            while (!settling.isEmpty()) {
+                for (Env x = settling.poll(); x != null; x = x.callee) {
+                    for (Env w : x.waiters) {
+                        Env d = w.root();
+                        boolean v = helps(d);
+                        if (v != d.runsNow) {
+                            setRunsNow(d, v);
+                            settling.add(d);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** True if x, the innermost environment of a chain, is not kept from running by its end or its own stop. */
+    private static boolean alive(Env x) {
+        return !x.exited && !(x.stopped && !x.serving()); // a stopped environment's own code does not run; a call it serves does (exo.h)
+    }
+
+    /**
+     * Whether root r's thread can run now, from scratch: the chain it runs, and, while its
+     * innermost environment waits for a busy callee, the chains it would help in turn; a
+     * ring of threads waiting for each other cannot run.
+     */
+    private boolean canRunNow(Env r) {
+        long mark = ++walks;
+        for (Env y = r;;) {
+            if (y.exited || y.caller != null) return false;
+            y.walkMark = mark;
+            Env x = y.innermost();
+            if (!alive(x)) return false;
+            if (x.waitingOn == null) return !x.cur.blocked();
+            y = x.waitingOn.root();
+            if (y.walkMark == mark) return false;
+        }
+    }
+
+    /** Whether root d's thread can run now, its innermost environment waiting for a chain whose answer is settled. */
+    private static boolean helps(Env d) {
+        if (d.exited || d.caller != null) return false;
+        Env x = d.innermost();
+        if (!alive(x)) return false;
+        return x.waitingOn == null ? !x.cur.blocked() : x.waitingOn.root().runsNow;
+    }
+
+    private void setRunsNow(Env r, boolean now) {
+        r.runsNow = now;
+        recount(r);
+    }
+
+    /**
+     * Counts r's thread in the round of the capability it runs on, if it can run now, and in
+     * no other: after its answer or its run capability changed.
+     */
+    void recount(Env r) {
+        Cap want = r.runsNow ? r.runCap() : null;
+        Cap was = r.countedIn;
+        if (want == was) return;
+        r.countedIn = want;
+        if (want != null) want.holderRuns(1); // first, so that rounds above both stay as they are
+        if (was != null) was.holderRuns(-1);
     }
 
     /** True if root's thread can run now in a turn of its own. */
@@ -172,14 +287,16 @@ final class Scheduler {
      * a member that cannot run passes its turn on. Null if none can run. (A walk with a
      * stack of its own: the tree may be as deep as an environment's quota allows.)
      *
-     * <p>Only the capabilities some thread runs on, and those above them, are members of
-     * rounds (Cap.members), and a round's second pass descends only into members its first
-     * passed for debts: so a pick looks at each capability on the paths from the top down
-     * to run capabilities at most once (its round at most twice), and capabilities no
-     * thread runs on cost no one's turn anything. Threads that have CPU but cannot run now
-     * (blocked, stopped, waiting, on another hart) are still passed over one by one.
+     * <p>Only the run capabilities of threads that can run now, and those above them, are
+     * members of rounds (Cap.members, settled first), and a round's second pass descends
+     * only into members its first passed for debts: so a pick looks at each capability on
+     * the paths from the top down to threads that can run now at most once (its round at
+     * most twice), and capabilities no thread runs on, or only threads that are stopped,
+     * blocked or waiting for a chain that cannot run, cost no one's turn anything. What is
+     * passed over still: a thread another CPU holds, and those helping the chain it runs.
      */
     private Env pick() {
+        settle();
         ArrayDeque<Round> path = new ArrayDeque<>();
         path.push(new Round(cpuTop));
         for (long steps = 1; !path.isEmpty(); steps++) {
@@ -206,7 +323,7 @@ final class Scheduler {
                 continue;
             }
             Env holder = r.cap.owner;
-            Env run = holder != null && holder.runCap() == r.cap ? whoToRun(holder) : null;
+            Env run = holder != null && holder.countedIn == r.cap ? whoToRun(holder) : null;
             if (run != null && !free(run)) run = null; // another CPU's, waiting for its turn
             if (run != null && !r.ignoreDebts() && r.cap.holderDebt > 0) {
                 r.cap.holderDebt--;
@@ -252,10 +369,13 @@ final class Scheduler {
         return Math.min(holder.sliceTicks, cap.count);
     }
 
-    /** True if some thread could run now, or runs. */
+    /**
+     * True if some thread could run now, or runs: the rounds count some thread (one
+     * another CPU holds included). Asked only while no CPU runs user code.
+     */
     private boolean anyRunnable() {
-        for (Env e : k.envs.values()) if (e.cpu != null || e.runCap() != null && whoToRun(e) != null) return true;
-        return false;
+        settle();
+        return cpuTop.members > 0;
     }
 
     // ---- the per-hart loop ----
@@ -441,7 +561,7 @@ final class Scheduler {
         if (now > ticks) tick(now);
     }
 
-    /** A new tick: EV_TICK for all, and every EXOSCHED_WAIT ends. */
+    /** A new tick: EV_TICK for all (those blocked on it wake), and every EXOSCHED_WAIT ends. */
     private void tick(long now) {
         ticks = now;
         k.events.tick();
@@ -485,11 +605,8 @@ final class Scheduler {
     private void machineIdle() throws InterruptedException {
         boolean reader = false;
         boolean timer = false;
-        for (Env e : k.envs.values()) {
-            if (!wouldRun(e)) continue;
-            if ((e.cur.blockMask & EV_CONSOLE) != 0) reader = true;
-            if ((e.cur.blockMask & EV_TICK) != 0) timer = true;
-        }
+        for (Env e : k.events.keyWaiters()) reader |= wouldRun(e) && (e.cur.blockMask & EV_CONSOLE) != 0;
+        for (Env e : k.events.tickWaiters()) timer |= wouldRun(e) && (e.cur.blockMask & EV_TICK) != 0;
         Console console = k.machine.console();
         Clock clock = k.machine.clock();
         if (!console.interactive() && (reader || !timer)) {

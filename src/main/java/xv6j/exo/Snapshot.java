@@ -124,7 +124,7 @@ public record Snapshot(long ticks, List<Environment> envs, List<Capability> caps
                 Cap payer = e.payer;
                 envs.add(new Environment(e.id, e.parentId, state(e), e.status, waitsFor(e), cpu == null ? -1 : cpu.id,
                         e.caller == null ? 0 : e.caller.id, e.callee == null ? 0 : e.callee.id, e.pctEntry,
-                        e.pctPolicy == PCT_KNOWN, e.upcallMask, e.events, e.notices.size(), e.sliceTicks, e.caps.size(),
+                        e.pctPolicy == PCT_KNOWN, e.upcallMask, k.events.pending(e), e.notices.size(), e.sliceTicks, e.caps.size(),
                         e.cpus.size(), mapped, e.ptPages, e.recordPages.size() + 1,
                         payer == null || payer.owner == null ? 0 : payer.owner.id, payer == null ? -1 : payer.handle,
                         e.quota.used, e.quota.limit, e.waitingOn == null ? 0 : e.waitingOn.id, peek));

@@ -254,15 +254,14 @@ final class Syscalls {
             }
             case EXOSCHED_BLOCK -> {
                 if (a == 0 || (a & ~EV_ALL) != 0) throw fail(E_INVAL);
-                e.cur.blockMask = (int) a;
-                k.events.tryWake(e, e.cur); // pending events end it at once
+                k.events.block(e, (int) a); // pending events end it at once
                 return NO_RESULT;
             }
             case EXOSCHED_WAIT -> {
                 if ((a & 3) != 0) throw fail(E_INVAL);
                 long pa = k.umem.translate(e, a, PageTable.PTE_R);
                 if (pa < 0 || a >= EXO_UTOP) throw fail(E_FAULT);
-                if (k.mem.load32(pa) == (int) b) k.events.sleepOn(e.cur, pa);
+                if (k.mem.load32(pa) == (int) b) k.events.sleepOn(e, pa);
                 return 0;
             }
             case EXOSCHED_WAKE -> {
@@ -290,12 +289,14 @@ final class Syscalls {
         switch ((int) op) {
             case ENV_START -> {
                 t.stopped = false;
+                k.sched.changed(t);
                 k.sched.kick();
                 return 0;
             }
             case ENV_STOP -> {
                 // Its own code stops; a call it serves or made goes on (exo.h).
                 t.stopped = true;
+                k.sched.changed(t);
                 if (t.cpu != null) t.cpu.hart.requestInterrupt();
                 return 0;
             }

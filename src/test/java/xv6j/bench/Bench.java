@@ -228,7 +228,7 @@ public final class Bench {
                 + EXO_RUNS + " boots";
         Map<String, String> closest = Map.of(
                 "null_call", "getpid", "pct_roundtrip", "pipe_roundtrip", "yield_pingpong", "pipe_roundtrip",
-                "map_unmap", "sbrk_page");
+                "wake_pingpong", "pipe_roundtrip", "map_unmap", "sbrk_page");
         Table t = new Table("The exokernel's own operations, beside the xv6 kernel's closest equivalent from this run",
                 "", "exo", "instr/op", "kernel", "");
         for (ExoBench.Op op : ops) {

@@ -41,6 +41,7 @@ public final class ExoBench {
         OPS.put("page_fault", "page fault, upcall, capalloc + exo_map in the handler, resume; capfree");
         OPS.put("pct_roundtrip", "pct_call + pct_return, to another environment and back");
         OPS.put("yield_pingpong", "two environments, each EXOSCHED_YIELD_TO the other");
+        OPS.put("wake_pingpong", "two environments taking turns on a word: EXOSCHED_WAIT, EXOSCHED_WAKE");
     }
 
     private ExoBench() {}

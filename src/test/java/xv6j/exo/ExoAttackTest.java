@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static xv6j.exo.ExoAbi.*;
 
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,9 +82,38 @@ class ExoAttackTest {
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
     void cpuCapabilitiesNoThreadRunsOnCostNoOnesTurn(int harts) throws Exception {
-        ExoRun.Result r = run("deadshares", harts(harts).checkEvery(20_000));
-        assertTrue(r.output().contains("with 50000 dead shares of /init's"), r.toString());
+        victimsPicksStayShort("deadshares", "with 50000 dead shares of /init's", harts);
+    }
+
+    /** Boots one of the scheduler's attack programs (user/exo/victim.h): it finishes, and no pick took 100 steps. */
+    private ExoRun.Result victimsPicksStayShort(String program, String finished, int harts) throws Exception {
+        ExoRun.Result r = run(program, harts(harts).checkEvery(20_000));
+        assertTrue(r.output().contains(finished), r.toString());
         assertTrue(r.longestPick() < 100, "the longest pick took " + r.longestPick() + " steps; " + r);
+        return r;
+    }
+
+    /**
+     * Threads that cannot run now cost no one's turn, however long the chain of shares above
+     * them: /init derives a chain of 50000 CPU capabilities, each from the one before, and
+     * gives the last to an environment it never starts, while a victim on another share
+     * yields. Rounds held every capability some thread had CPU under, runnable or not, so
+     * each of the victim's yields walked down the whole chain to the stopped thread (on the
+     * wall clock, 59860 yields in 3 ticks before, 23 after, on one hart). Counted in the
+     * scheduler's steps: its longest pick took 150011 (150014 on two harts) before rounds
+     * held only threads that can run now, and on one hart the run did not end within the
+     * minute ExoRun allows. On one hart (deterministic time) the victim also keeps its
+     * share: 228675 yields before, 190219 after.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aStoppedThreadUnderALongChainOfSharesCostsNoOnesTurn(int harts) throws Exception {
+        ExoRun.Result r = victimsPicksStayShort("chainshares", "with a chain of 50000 shares above a stopped environment", harts);
+        if (harts > 1) return; // (on the wall clock, where the checker's own walks of the chain take the victim's time)
+        Matcher m = Pattern.compile("yielded (\\d+) times in 3 ticks, (\\d+) with").matcher(r.output());
+        assertTrue(m.find(), r.toString());
+        long before = Long.parseLong(m.group(1)), after = Long.parseLong(m.group(2));
+        assertTrue(2 * after > before, "the victim kept less than half its yields: " + r);
     }
 
     /**

@@ -122,6 +122,7 @@ class HostileTest {
                 for (int i = 0; i < 7; i++) args[i] = absurd[rnd.nextInt(absurd.length)];
                 if (hostile.exited) fail("hostile died");
                 hostile.stopped = false;
+                f.k.sched.changed(hostile);
                 long r = f.call(hostile, num, args);
                 String what = String.format("call 0x%x%s -> %d", num, Arrays.toString(args), r);
                 // Some absurd numbers are also real handles or addresses of the hostile's own; those
