@@ -116,11 +116,14 @@ final class Env {
     /**
      * As a root (serving no call): its thread can run now, in a turn of its own or helping:
      * the chain of calls it makes is not stopped or blocked, or, if its innermost
-     * environment waits for a busy callee, the chain serving that callee can run now
-     * (Scheduler.settle keeps it). False while it serves a call (its thread is its caller's)
+     * environment waits for a busy callee, the chain serving that callee can run now and
+     * no CPU holds it (a turn of this thread would find nothing to run meanwhile;
+     * Scheduler.settle keeps it). False while it serves a call (its thread is its caller's)
      * and once it has exited.
      */
     boolean runsNow;
+    /** As a root, on several harts: how many CPUs hold its thread (Cpu.root; at most one). Those helping its chain wait meanwhile. */
+    int held;
     /** The CPU capability whose round counts its thread (Cap.members): its run capability while runsNow, else null. */
     Cap countedIn;
     /** It waits in Scheduler's list of threads to settle; and whether those waiting for its chain must be looked at too. */

@@ -346,9 +346,12 @@ public final class Invariants {
                 else inTree.addAll(path);
             }
         }
+        Map<Env, Integer> held = new IdentityHashMap<>();
+        if (k.cpus.length > 1) for (Cpu c : k.cpus) if (c.root != null) held.merge(c.root, 1, Integer::sum); // (Scheduler.hold)
         Set<Env> canRun = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (Env e : k.envs.values()) {
-            boolean now = canRunNow(e);
+            if (e.held != held.getOrDefault(e, 0)) bad.add(e + ": held by " + e.held + " CPUs, not " + held.getOrDefault(e, 0));
+            boolean now = canRunNow(e, held.keySet());
             if (now) canRun.add(e);
             if (e.runsNow != now) bad.add(e + ": " + (now ? "can run now but is not counted so" : "counted as able to run now, but cannot"));
             Cap want = now ? e.runCap() : null;
@@ -362,9 +365,10 @@ public final class Invariants {
      * Whether e's thread can run now, worked out afresh: e serves no call and has not
      * exited; the innermost environment of its chain has not exited and is not stopped
      * (unless it serves a call); and that one is not blocked, or waits for a busy callee
-     * whose chain can run now (helping), the waits ending somewhere other than in a ring.
+     * whose chain can run now and no CPU holds (helping), the waits ending somewhere other
+     * than in a ring.
      */
-    private static boolean canRunNow(Env e) {
+    private static boolean canRunNow(Env e, Set<Env> held) {
         Set<Env> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (Env r = e; seen.add(r);) {
             if (r.exited || r.caller != null) return false;
@@ -374,6 +378,7 @@ public final class Invariants {
             if (x.waitingOn == null) return x.cur.blockMask == 0 && x.cur.waitPa == -1;
             r = x.waitingOn;
             while (r.caller != null) r = r.caller;
+            if (held.contains(r)) return false; // another CPU runs that chain: a turn of e's would find nothing
         }
         return false; // a ring of threads waiting for each other
     }

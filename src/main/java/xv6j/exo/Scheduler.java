@@ -151,15 +151,20 @@ final class Scheduler {
             if (now == r.runsNow && !force) continue;
             setRunsNow(r, now);
             settling.add(r);
-            while (!settling.isEmpty()) {
-                for (Env x = settling.poll(); x != null; x = x.callee) {
-                    for (Env w : x.waiters) {
-                        Env d = w.root();
-                        boolean v = helps(d);
-                        if (v != d.runsNow) {
-                            setRunsNow(d, v);
-                            settling.add(d);
-                        }
+            spread();
+        }
+    }
+
+    /** Those waiting for the chains of the roots in settling follow them, as far as their answer changes. */
+    private void spread() {
+        while (!settling.isEmpty()) {
+            for (Env x = settling.poll(); x != null; x = x.callee) {
+                for (Env w : x.waiters) {
+                    Env d = w.root();
+                    boolean v = helps(d);
+                    if (v != d.runsNow) {
+                        setRunsNow(d, v);
+                        settling.add(d);
                     }
                 }
             }
@@ -185,16 +190,46 @@ final class Scheduler {
             if (!alive(x)) return false;
             if (x.waitingOn == null) return !x.cur.blocked();
             y = x.waitingOn.root();
-            if (y.walkMark == mark) return false;
+            if (y.walkMark == mark || y.held > 0) return false;
         }
     }
 
-    /** Whether root d's thread can run now, its innermost environment waiting for a chain whose answer is settled. */
+    /**
+     * Whether root d's thread can run now, its innermost environment waiting for a chain whose
+     * answer is settled: that chain can run, and no CPU holds it (a turn of d's would find
+     * nothing to run until it is let go).
+     */
     private static boolean helps(Env d) {
         if (d.exited || d.caller != null) return false;
         Env x = d.innermost();
         if (!alive(x)) return false;
-        return x.waitingOn == null ? !x.cur.blocked() : x.waitingOn.root().runsNow;
+        if (x.waitingOn == null) return !x.cur.blocked();
+        Env t = x.waitingOn.root();
+        return t.runsNow && t.held == 0;
+    }
+
+    /**
+     * c holds root's thread now (null: none). On several harts the threads helping the chain
+     * it holds leave the rounds until it is let go, so a pick on another CPU does not pass
+     * over each of them. On one hart no other CPU picks meanwhile, and the CPU lets go before
+     * it picks: there they stay, and a chain that yields often with many helpers costs its
+     * switches nothing (moving them out and back cost every switch as much as they are many).
+     */
+    private void hold(Cpu c, Env root) {
+        Env was = c.root;
+        if (was == root) return;
+        c.root = root;
+        if (k.cpus.length == 1) return;
+        settle();
+        if (was != null && --was.held == 0) heldChanged(was);
+        if (root != null && root.held++ == 0) heldChanged(root);
+    }
+
+    /** A CPU took or let go of root t's thread: those helping its chain leave or rejoin the rounds (settled). */
+    private void heldChanged(Env t) {
+        if (!t.runsNow) return; // they do not help a chain that cannot run, held or not
+        settling.add(t);
+        spread();
     }
 
     private void setRunsNow(Env r, boolean now) {
@@ -292,8 +327,9 @@ final class Scheduler {
      * only into members its first passed for debts: so a pick looks at each capability on
      * the paths from the top down to threads that can run now at most once (its round at
      * most twice), and capabilities no thread runs on, or only threads that are stopped,
-     * blocked or waiting for a chain that cannot run, cost no one's turn anything. What is
-     * passed over still: a thread another CPU holds, and those helping the chain it runs.
+     * blocked or waiting for a chain that cannot run, cost no one's turn anything, nor (on
+     * several harts) those helping a chain another CPU holds ({@link #hold}). What is
+     * passed over still: a thread another CPU holds, at most one a hart.
      */
     private Env pick() {
         settle();
@@ -370,12 +406,15 @@ final class Scheduler {
     }
 
     /**
-     * True if some thread could run now, or runs: the rounds count some thread (one
-     * another CPU holds included). Asked only while no CPU runs user code.
+     * True if some thread could run now, or runs: the rounds count some thread, or a CPU
+     * holds one that can run (those helping it are out of the rounds meanwhile, and it may
+     * have no CPU capability of its own). Asked only while no CPU runs user code.
      */
     private boolean anyRunnable() {
         settle();
-        return cpuTop.members > 0;
+        if (cpuTop.members > 0) return true;
+        for (Cpu c : k.cpus) if (c.root != null && c.root.runsNow) return true;
+        return false;
     }
 
     // ---- the per-hart loop ----
@@ -397,7 +436,7 @@ final class Scheduler {
                     long rest = root != null ? root.sliceEnd : 0;
                     c.next = null;
                     c.yield = false;
-                    c.root = null;
+                    hold(c, null);
                     c.helping = false;
                     if (next != null && runnable(next)) {
                         root = next;
@@ -416,7 +455,7 @@ final class Scheduler {
                         root.sliceEnd = ticks + slice(turnOf, turnCap);
                     }
                     root.sliceGrace = false;
-                    c.root = root;
+                    hold(c, root);
                 }
                 Env e = root.innermost();
                 if (e.noticeUpcallDue && !e.cur.inHandler) { // (in a handler, it waits for exo_resume)
@@ -443,7 +482,7 @@ final class Scheduler {
                 if (turns != null && c.root != null && workForAnIdleCpu()) passTurn(c);
             }
         } finally {
-            c.root = null;
+            hold(c, null);
             work.signalAll();
             if (turns != null) turns.stop();
             k.lock.unlock();

@@ -52,6 +52,10 @@ final class ExoRun {
             return new Options(harts, deterministic, memMiB, n, timeoutMillis);
         }
 
+        Options memMiB(int mib) {
+            return new Options(harts, deterministic, mib, checkEvery, timeoutMillis);
+        }
+
         Options wallClock() {
             return new Options(harts, false, memMiB, checkEvery, timeoutMillis);
         }
