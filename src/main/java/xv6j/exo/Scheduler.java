@@ -212,8 +212,8 @@ final class Scheduler {
      * c holds root's thread now (null: none). On several harts the threads helping the chain
      * it holds leave the rounds until it is let go, so a pick on another CPU does not pass
      * over each of them. On one hart no other CPU picks meanwhile, and the CPU lets go before
-     * it picks: there they stay, and a chain that yields often with many helpers costs its
-     * switches nothing (moving them out and back cost every switch as much as they are many).
+     * it picks: there they stay (moving them out and back would cost each of its switches
+     * a step per helper, paid by whoever runs next).
      */
     private void hold(Cpu c, Env root) {
         Env was = c.root;
