@@ -101,8 +101,8 @@ static int reads_or_waits(int slot, int caller) {
 // Kills what the interactive shell waits for; returns how many processes that was. A shell
 // above the bottom one that neither reads the console nor waits for a child is no shell but
 // a program that claimed the console to be deaf to ^C: it goes too, and ^C falls through to
-// the shell below. (A real shell can be caught between the two only while it prints its
-// prompt or parses a line.)
+// the shell below. (A real shell busy between the two, printing its prompt or starting its
+// command, is within LISTEN_GRACE ticks of its last read or wait: reads_or_waits.)
 static int interrupt_foreground(int caller) {
     int shell = top();
     if (shell < 0) return 0;

@@ -37,6 +37,14 @@ static char *path_arg(int slot, int i, char *buf) {
     return buf;
 }
 
+// The end of a console read or a wait that returned r: the process still waits (kind) if
+// told "again", and it listened now, as a shell does (cons.c tells shells by it).
+static long listened(struct sproc *p, int kind, long r) {
+    p->idle = r == SRV_AGAIN ? kind : 0;
+    p->listen_tick = exo_ticks(SRV_CLOCK);
+    return r;
+}
+
 static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
     struct sproc *p = &procs[slot];
     struct ipc *ipc = proc_ipc(slot);
@@ -66,10 +74,7 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
         // program that claimed the console and stopped listening (cons.c).
         p->idle = IDLE_WAIT;
         if (cons_on_stack(slot)) cons_poll(slot);
-        long r = proc_wait(slot, out);
-        p->idle = r == SRV_AGAIN ? IDLE_WAIT : 0;
-        p->listen_tick = exo_ticks(SRV_CLOCK);
-        return r;
+        return listened(p, IDLE_WAIT, proc_wait(slot, out));
     }
     case SRV_KILL: return proc_kill((int)a1);
 
@@ -105,13 +110,9 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
     case SRV_MKDIR: return fs_mkdir(&p->fs, path_arg(slot, 0, path));
     case SRV_MKNOD: return fs_mknod(&p->fs, path_arg(slot, 0, path), (short)a1, (short)a2);
     case SRV_CHDIR: return fs_chdir(&p->fs, path_arg(slot, 0, path));
-    case SRV_CONSREAD: {
+    case SRV_CONSREAD:
         p->idle = IDLE_READ;
-        long r = cons_read(slot, (int)a1, (int)a2);
-        p->idle = r == SRV_AGAIN ? IDLE_READ : 0;
-        p->listen_tick = exo_ticks(SRV_CLOCK);
-        return r;
-    }
+        return listened(p, IDLE_READ, cons_read(slot, (int)a1, (int)a2));
     case SRV_INTERACTIVE: {
         long r = cons_interactive(slot);
         if (r == 0) p->listen_tick = exo_ticks(SRV_CLOCK);
