@@ -258,6 +258,7 @@ public final class Hart {
                         int left = chunk;
                         int at = slot; // where r starts: slot (marked d), or one of its blocks after a chunk
                         while (true) {
+                            if ((r.calls++ & Region.PRIME_EVERY - 1) == 0) r.run(this, pageVa, page, at, 0); // see Region.calls
                             pc = r.run(this, pageVa, page, at, left);
                             left = pageLeft;
                             if (jitExit == Region.BUDGET) {
