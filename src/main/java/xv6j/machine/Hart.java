@@ -258,7 +258,10 @@ public final class Hart {
                         int left = chunk;
                         int at = slot; // where r starts: slot (marked d), or one of its blocks after a chunk
                         while (true) {
-                            if ((r.calls++ & Region.PRIME_EVERY - 1) == 0) r.run(this, pageVa, page, at, 0); // see Region.calls
+                            int calls = r.calls++;
+                            if ((calls & Region.PRIME_EVERY - 1) == 0) { // see Region.calls
+                                for (int i = calls == 0 ? Region.PRIME_FIRST : 1; i > 0; i--) r.run(this, pageVa, page, at, 0);
+                            }
                             pc = r.run(this, pageVa, page, at, left);
                             left = pageLeft;
                             if (jitExit == Region.BUDGET) {

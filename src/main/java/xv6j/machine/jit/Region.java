@@ -43,6 +43,12 @@ public abstract class Region {
     public int calls;
     /** A power of two. */
     public static final int PRIME_EVERY = 1024;
+    /**
+     * Calls with a budget of 0 before its first call: they count as invocations, so
+     * HotSpot compiles it (C1) at once, where it would wait for 200 calls of up to
+     * {@link xv6j.machine.Hart}'s chunk each (a loop) in HotSpot's bytecode interpreter.
+     */
+    public static final int PRIME_FIRST = 256;
 
     protected Region() {}
 
