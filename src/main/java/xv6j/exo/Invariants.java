@@ -326,6 +326,7 @@ public final class Invariants {
         if (e.cur.calling != null && e.cur.calling != e.callee && e.cur.calling != e.waitingOn)
             bad.add(e + ": its activation is in a call that does not exist");
         for (Env w : e.waiters) if (w.exited) bad.add(e + ": an exited environment waits in its queue");
+        if (!e.waiters.isEmpty() && !ProtectedControlTransfer.busy(e)) bad.add(e + ": callers wait in its queue, yet it could take a call");
     }
 
     /** Every live CPU capability hangs from the root of the CPU's shares; round-robin cursors name children. */

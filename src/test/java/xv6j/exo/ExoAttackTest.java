@@ -245,4 +245,25 @@ class ExoAttackTest {
         ExoRun.Result r = run("slices", harts(harts));
         assertTrue(r.output().contains("slices: a slice of 5 ticks ran about as long as a peer's of 1"), r.toString());
     }
+    /**
+     * A page revoked while another environment runs code from it, compiled by the
+     * translator, is out of reach of its next fetch, as shootdown shows for its reads.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aRevokedCodePageFaultsAtTheRunnersNextFetch(int harts) throws Exception {
+        ExoRun.Result r = run("codeshoot", harts(harts));
+        assertTrue(r.output().contains("codeshoot: ok\n"), r.toString());
+    }
+    /**
+     * A call into an environment in its upcall handler waits until the handler resumes: an
+     * upcall of the call went to the same upcall stack, over the frame and the stack of the
+     * handler it interrupted, which then resumed the call's registers on its own thread.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aCallWaitsForTheCalleesHandlerWhoseFrameItWouldOverwrite(int harts) throws Exception {
+        ExoRun.Result r = run("handlercall", harts(harts));
+        assertTrue(r.output().contains("handlercall: ok\n"), r.toString());
+    }
 }
