@@ -266,4 +266,11 @@ class ExoAttackTest {
         ExoRun.Result r = run("handlercall", harts(harts));
         assertTrue(r.output().contains("handlercall: ok\n"), r.toString());
     }
+    /** A call runs on to its end when its caller's CPU capability is revoked in the middle (exo.h). */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aCallRunsOnWhenItsCallersCpuIsRevoked(int harts) throws Exception {
+        ExoRun.Result r = run("cpuloss", harts(harts));
+        assertTrue(r.output().contains("cpuloss: ok\n"), r.toString());
+    }
 }
