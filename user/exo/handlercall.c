@@ -92,10 +92,12 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     EXPECT(M->in_handler && M->client_calling, 1);
     wait_ticks(0, 2);
     if (M->call_started) printf("FAIL the call began while the server was in its handler\n");
+    EXPECT(M->call_started, 0);
     M->release = 1;
     wait_ticks(&M->client_done, 20);
     wait_ticks(&M->own_done, 20);
     if (M->clobbered) printf("FAIL the handler's frame was overwritten by the call's upcall (tval 0x%lx)\n", M->clobbered);
+    EXPECT(M->clobbered, 0);
     EXPECT(M->client_done, 1);
     EXPECT(M->call_result, 77);
     EXPECT(M->call_faults, 1);
