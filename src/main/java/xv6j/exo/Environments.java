@@ -26,12 +26,23 @@ import xv6j.machine.PageTable;
 final class Environments {
     /** Address-space identifiers: Sv39's 16 bits. */
     private static final int ASIDS = 1 << 16;
+    /**
+     * The ASID environments share once every other is taken: a CPU flushes it each time it
+     * runs one of them after running anything else (Scheduler.runUser). ASIDs are the
+     * machine's, not any quota's: at 2 pages an environment, 512 MiB of quota (half of the
+     * largest machine) took all 65536, and then no one could make an environment, whatever
+     * their quota (user/exo/asids.c). So they never run out; only the ones beyond a
+     * machine's dedicated ids pay a flush at each switch to them.
+     */
+    static final int SHARED_ASID = 0;
 
     private final Exokernel k;
     private final TreeMap<Integer, Env> envs = new TreeMap<>();
     private int nextId = 1;
-    /** ASIDs of live environments. */
+    /** ASIDs of live environments, SHARED_ASID apart. */
     final BitSet asids = new BitSet();
+    /** Dedicated ASIDs are 1 .. asidLimit-1 (tests lower it to share SHARED_ASID on a small machine). */
+    int asidLimit = ASIDS;
 
     private record Doomed(Env env, int status, String msg) {}
 
@@ -60,16 +71,17 @@ final class Environments {
     /**
      * A new stopped environment with an empty address space and table, its kernel memory
      * paid by payer (a CAP_MEMORY capability; null for the first environment, which RAM's
-     * own quota pays for). Null if the quota cannot pay, or every ASID is taken.
+     * own quota pays for). Null if the quota cannot pay.
      */
     Env create(int parentId, Cap payer) {
         Quota q = payer != null ? payer.quota : k.ram;
-        int asid = asids.nextClearBit(0);
-        if (asid >= ASIDS || !q.canCharge(EXO_ENV_PAGES)) return null;
+        if (!q.canCharge(EXO_ENV_PAGES)) return null;
+        int asid = asids.nextClearBit(SHARED_ASID + 1);
+        if (asid >= asidLimit) asid = SHARED_ASID;
         int id = nextId++;
         long record = k.pages.allocKernel(id, q, false);
         long root = k.pages.allocKernel(id, q, true);
-        asids.set(asid);
+        if (asid != SHARED_ASID) asids.set(asid);
         Env e = new Env(id, parentId, payer == null, payer, q, root, record, asid, k.cpus.length);
         e.tickSeen = k.sched.ticks; // (EV_TICK comes with the next tick)
         e.pt = new PageTable(k.mem, () -> {
@@ -168,7 +180,7 @@ final class Environments {
         for (long pa : tables) k.pages.freeKernel(pa);
         e.ptPages = 0;
         e.gen++;
-        asids.clear(e.asid); // it never runs again; the next holder flushes it on each CPU
+        if (e.asid != SHARED_ASID) asids.clear(e.asid); // it never runs again; the next holder flushes it on each CPU
         e.exited = true;
         e.status = status;
         k.sched.changed(e);

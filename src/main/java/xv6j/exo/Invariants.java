@@ -73,7 +73,7 @@ public final class Invariants {
 
         BitSet liveAsids = new BitSet();
         for (Env e : k.envs.values()) {
-            if (!e.exited) {
+            if (!e.exited && e.asid != Environments.SHARED_ASID) {
                 if (liveAsids.get(e.asid)) bad.add(e + ": shares ASID " + e.asid + " with another live environment");
                 liveAsids.set(e.asid);
             }

@@ -554,12 +554,13 @@ final class Scheduler {
         try {
             // The TLB keeps each address space's entries under its ASID. Those of e go
             // (sfence.vma x0, asid) when e lost translations since they were made, or when
-            // this CPU has not run e yet (they would be a previous holder's of the ASID).
+            // this CPU has not run e yet (they would be a previous holder's of the ASID),
+            // or when e shares its ASID and this CPU ran another since (they may be theirs).
             if (c.tlbEnv != e || c.tlbGen != e.gen) {
                 c.tlbEnv = e; // (a volatile write before reading gen: see shootdown)
                 long g = e.gen;
                 h.mmu.setSatp(e.satp());
-                if (e.tlbGen[c.id] != g) {
+                if (e.tlbGen[c.id] != g || e.asid == Environments.SHARED_ASID) {
                     h.mmu.flushAsid(e.asid);
                     e.tlbGen[c.id] = g;
                 }

@@ -273,4 +273,18 @@ class ExoAttackTest {
         ExoRun.Result r = run("cpuloss", harts(harts));
         assertTrue(r.output().contains("cpuloss: ok\n"), r.toString());
     }
+    /**
+     * ASIDs are not a resource one quota can take from everyone: at 2 pages an environment,
+     * 512 MiB of quota took all 65536 on a 1 GiB machine, and then a victim with a quota of
+     * its own could make no environment (asids on main, 1 GiB: "made 65531 environments,
+     * then error -5 with 130033 pages of quota left"). Here the machine has 3 dedicated
+     * ASIDs, so that 8 MiB shows the same, and environments sharing the rest each see only
+     * their own page at one address, on the same hart.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void environmentsBeyondTheAsidsShareOneAndEachSeesOnlyItsOwnPages(int harts) throws Exception {
+        ExoRun.Result r = run("asids", harts(harts).asids(4).checkEvery(50));
+        assertTrue(r.output().contains("asids: ok\n"), r.toString());
+    }
 }
