@@ -220,8 +220,9 @@ long exosched(int op, long a, long b);
 // ENV_SETREGS on EXO_SELF continues from the new registers). E_DEAD for an exited
 // environment, except ENV_INFO, which still reports its status. The registers of an
 // environment serving a protected control transfer are those of the call. ENV_STOP stops
-// the environment's own code: a call it is serving (or is called to serve while stopped),
-// or that it made and that another environment is serving, goes on.
+// the environment's own code: a call it is serving (or is called to serve while stopped,
+// unless it stopped in its upcall handler: see pct_call), or that it made and that
+// another environment is serving, goes on.
 //
 // An environment that no other environment holds a CAP_ENV for can never be controlled,
 // called or waited for again: the kernel destroys it (status -1) when the last such
