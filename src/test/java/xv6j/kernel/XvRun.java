@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import xv6j.fs.Fs;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
@@ -46,12 +47,17 @@ public final class XvRun {
 
     /** A fresh fs.img in dir with every program and a README, as `make fs.img` builds it. */
     public static Path freshImage(Path dir) throws IOException {
+        return freshImage(dir, Fs.FSSIZE);
+    }
+
+    /** As {@link #freshImage(Path)}, with a file system of {@code blocks} blocks. */
+    public static Path freshImage(Path dir, int blocks) throws IOException {
         Path readme = dir.resolve("README");
         Files.writeString(readme, "xv6j test image\n");
         List<Path> files = new ArrayList<>(programs());
         files.add(readme);
         Path img = dir.resolve("fs.img");
-        Mkfs.build(img, files);
+        Mkfs.build(img, files, blocks, Fs.NINODES);
         return img;
     }
 

@@ -52,8 +52,13 @@ public final class LibosRun {
 
     /** A fresh fs-exo.img in dir: every program, then KV_BLOCKS free blocks after the file system. */
     public static Path freshImage(Path dir) throws IOException {
+        return freshImage(dir, Fs.FSSIZE);
+    }
+
+    /** As {@link #freshImage(Path)}, with a file system of {@code blocks} blocks. */
+    public static Path freshImage(Path dir, int blocks) throws IOException {
         Path img = dir.resolve("fs-exo.img");
-        Mkfs.build(img, programs(), Fs.FSSIZE, Fs.NINODES, KV_BLOCKS);
+        Mkfs.build(img, programs(), blocks, Fs.NINODES, KV_BLOCKS);
         return img;
     }
 

@@ -20,7 +20,7 @@ import xv6j.libos.LibosRun;
 public enum Flavour {
     KERNEL("xv6j.kernel.Boot") {
         @Override
-        public Path freshImage(Path dir) throws Exception { return XvRun.freshImage(dir); }
+        public Path freshImage(Path dir, int blocks) throws Exception { return XvRun.freshImage(dir, blocks); }
 
         @Override
         public Run boot(Path image, String script, Disk.Observer observer) throws Exception {
@@ -39,7 +39,7 @@ public enum Flavour {
     },
     EXO("xv6j.exo.Boot") {
         @Override
-        public Path freshImage(Path dir) throws Exception { return LibosRun.freshImage(dir); }
+        public Path freshImage(Path dir, int blocks) throws Exception { return LibosRun.freshImage(dir, blocks); }
 
         @Override
         public Run boot(Path image, String script, Disk.Observer observer) throws Exception {
@@ -164,7 +164,12 @@ public enum Flavour {
     abstract int run(Machine m) throws InterruptedException;
 
     /** A fresh image in dir with every program built for this system, as make builds it. */
-    public abstract Path freshImage(Path dir) throws Exception;
+    public Path freshImage(Path dir) throws Exception {
+        return freshImage(dir, xv6j.fs.Fs.FSSIZE);
+    }
+
+    /** As {@link #freshImage(Path)}, with a file system of {@code blocks} blocks. */
+    public abstract Path freshImage(Path dir, int blocks) throws Exception;
 
     /** Boots the image in deterministic time and types script into the shell; returns at shutdown. */
     public Run boot(Path image, String script) throws Exception {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import xv6j.fs.Fs;
 import xv6j.fs.ImageEdit;
 import xv6j.tools.Fsck;
 
@@ -27,8 +28,9 @@ class LinkCountTest {
     @EnumSource(Flavour.class)
     void aLinkBeyondTheLargestLinkCountIsRefusedAndTheFileSystemStaysWhole(Flavour system) throws Exception {
         // "f" with 32,767 names, as 32,766 calls of link would leave it (which would take
-        // minutes to make through the system calls).
-        Path img = system.freshImage(dir);
+        // minutes to make through the system calls). Their directories take about 550
+        // blocks, more than a default image keeps free once every program is on it.
+        Path img = system.freshImage(dir, Fs.FSSIZE + 1000);
         ImageEdit e = new ImageEdit(Files.readAllBytes(img));
         e.createWithLinks("f", "linked\n".getBytes(), Short.MAX_VALUE, 1024);
         Files.write(img, e.img);
