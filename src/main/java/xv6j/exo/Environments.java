@@ -38,7 +38,8 @@ final class Environments {
 
     private final Exokernel k;
     private final TreeMap<Integer, Env> envs = new TreeMap<>();
-    private int nextId = 1;
+    /** The id the next environment gets, unless one still known has it (see {@link #newId}). */
+    int nextId = 1;
     /** ASIDs of live environments, SHARED_ASID apart. */
     final BitSet asids = new BitSet();
     /** Dedicated ASIDs are 1 .. asidLimit-1 (tests lower it to share SHARED_ASID on a small machine). */
@@ -78,7 +79,7 @@ final class Environments {
         if (!q.canCharge(EXO_ENV_PAGES)) return null;
         int asid = asids.nextClearBit(SHARED_ASID + 1);
         if (asid >= asidLimit) asid = SHARED_ASID;
-        int id = nextId++;
+        int id = newId();
         long record = k.pages.allocKernel(id, q, false);
         long root = k.pages.allocKernel(id, q, true);
         if (asid != SHARED_ASID) asids.set(asid);
@@ -96,6 +97,21 @@ final class Environments {
         envs.put(id, e);
         k.trace.create(parentId, e);
         return e;
+    }
+
+    /**
+     * An id for a new environment: positive (0 means "no environment" in Pages' records),
+     * and none that an environment still known has. Ids go up and are not given again for
+     * 2^31 - 1 creations; then they start again from 1, skipping those still known. They
+     * wrapped: one program makes and ends about 700000 environments a second, so in 50
+     * minutes ids went negative, and in 100 the next was 0, whose pages counted as nobody's
+     * (freeing them threw), then 1, which took /init's place in the registry.
+     */
+    private int newId() {
+        int id = nextId;
+        while (envs.containsKey(id)) id = id == Integer.MAX_VALUE ? 1 : id + 1;
+        nextId = id == Integer.MAX_VALUE ? 1 : id + 1;
+        return id;
     }
 
     // ---- kernel records ----
