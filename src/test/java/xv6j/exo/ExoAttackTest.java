@@ -246,13 +246,12 @@ class ExoAttackTest {
         assertTrue(r.output().contains("slices: a slice of 5 ticks ran about as long as a peer's of 1"), r.toString());
     }
     /**
-     * A page revoked, or mapped again without MAP_X, while another environment runs code
-     * from it, compiled by the translator, is out of reach of its next fetch, as shootdown
-     * shows for reads. (Held on main.)
+     * A page revoked while another environment runs code from it, compiled by the
+     * translator, is out of reach of its next fetch, as shootdown shows for its reads.
      */
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
-    void aCodePageRevokedOrMadeNotExecutableFaultsAtTheRunnersNextFetch(int harts) throws Exception {
+    void aRevokedCodePageFaultsAtTheRunnersNextFetch(int harts) throws Exception {
         ExoRun.Result r = run("codeshoot", harts(harts));
         assertTrue(r.output().contains("codeshoot: ok\n"), r.toString());
     }
