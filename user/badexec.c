@@ -129,6 +129,16 @@ static void phnumzero(void) { put(img + E_PHNUM, 2, 0); }
 static void fileszovermemsz(void) { put(load(0) + P_FILESZ, 8, get(load(0) + P_MEMSZ, 8) + 1); }
 static void memszwraps(void) { put(load(1) + P_MEMSZ, 8, -get(load(1) + P_VADDR, 8)); }
 static void memszmax(void) { put(load(0) + P_MEMSZ, 8, ~0UL); }
+// vaddr + memsz is 2^63: no unsigned overflow, but negative as a signed number, so a
+// check "vaddr + memsz > MAXVA" in signed arithmetic passes it. The segment starts on a
+// page no earlier segment allocated, with bytes from the file to load there.
+static void memszsigned(void) {
+    uint64 va = 0x100000;
+    put(load(1) + P_OFFSET, 8, 0);
+    put(load(1) + P_FILESZ, 8, 64);
+    put(load(1) + P_VADDR, 8, va);
+    put(load(1) + P_MEMSZ, 8, (1UL << 63) - va);
+}
 static void vaddrmisaligned(void) { put(load(1) + P_VADDR, 8, get(load(1) + P_VADDR, 8) + 8); }
 static void vaddrhuge(void) { put(load(1) + P_VADDR, 8, 0xfffffffffffff000UL); }
 static void offsetpastend(void) { put(load(0) + P_OFFSET, 8, imglen + 100); }
@@ -216,6 +226,7 @@ static struct test tests[] = {
     {"fileszovermemsz", fileszovermemsz, REFUSED, 0},
     {"memszwraps", memszwraps, REFUSED, 0},
     {"memszmax", memszmax, REFUSED, 0},
+    {"memszsigned", memszsigned, REFUSED, 0},
     {"vaddrmisaligned", vaddrmisaligned, REFUSED, 0},
     {"vaddrhuge", vaddrhuge, REFUSED, 0},
     {"offsetpastend", offsetpastend, REFUSED, 0},

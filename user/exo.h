@@ -220,8 +220,9 @@ long exosched(int op, long a, long b);
 // ENV_SETREGS on EXO_SELF continues from the new registers). E_DEAD for an exited
 // environment, except ENV_INFO, which still reports its status. The registers of an
 // environment serving a protected control transfer are those of the call. ENV_STOP stops
-// the environment's own code: a call it is serving (or is called to serve while stopped),
-// or that it made and that another environment is serving, goes on.
+// the environment's own code: a call it is serving (or is called to serve while stopped,
+// unless it stopped in its upcall handler: see pct_call), or that it made and that
+// another environment is serving, goes on.
 //
 // An environment that no other environment holds a CAP_ENV for can never be controlled,
 // called or waited for again: the kernel destroys it (status -1) when the last such
@@ -351,8 +352,9 @@ long pct_register(void (*entry)(void), exo_u64 stack_top, int policy);
 // transfer (below; out is then untouched). The return value is only the transfer's, so a
 // callee's result can never be mistaken for an exokernel error.
 // The call runs at once on the caller's CPU and time slice; the callee's own state is
-// saved and restored around it. A callee already serving a call, or itself waiting to
-// call, makes the caller wait. E_REFUSED if the callee has no entry or its policy refuses
+// saved and restored around it. A callee already serving a call, itself waiting to call,
+// or in its upcall handler (until exo_resume: the call's upcalls would use the same
+// stack) makes the caller wait. E_REFUSED if the callee has no entry or its policy refuses
 // the caller; E_BUSY if the callee is the caller or one of its callers (it would wait for
 // itself); E_DEAD if the callee has exited or dies during the call.
 //

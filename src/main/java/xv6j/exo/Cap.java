@@ -56,6 +56,11 @@ final class Cap {
      */
     int members;
     Cap firstMember, lastMember, prevMember, nextMember;
+    /**
+     * CPU: the thread (a root) counted in its round as its holder's: the holder's own, or
+     * that of a chain of calls the holder serves whose root has no CPU (Env.threadCap).
+     */
+    Env counts;
     /** CPU: where the next round of its share of time starts: a member, or null for its holder's turn. */
     Cap rr;
     /**

@@ -51,6 +51,7 @@ final class Capabilities {
                 if ((rights & CAP_X) != 0) {
                     owner.cpus.add(c);
                     k.sched.recount(owner); // if it is its first, its thread's turns come from it now
+                    if (owner.caller != null) k.sched.recount(owner.root()); // or those of the chain it serves (Env.threadCap)
                     k.sched.kick();
                 }
             }
@@ -94,8 +95,10 @@ final class Capabilities {
                 Cap ran = owner.runCap();
                 if (owner.cpus.remove(c) && ran == c) { // its thread's turns come from the next it got, if any
                     k.sched.recount(owner);
-                    Env running = owner.innermost();
-                    if (owner.runCap() == null && running.cpu != null) running.cpu.hart.requestInterrupt();
+                    Env root = owner.root(); // (or the chain's it serves: Env.threadCap)
+                    if (root != owner) k.sched.recount(root);
+                    Env running = root.innermost();
+                    if (root.threadCap() == null && running.cpu != null) running.cpu.hart.requestInterrupt();
                 }
             }
             default -> {}

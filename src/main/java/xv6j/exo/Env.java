@@ -124,7 +124,7 @@ final class Env {
     boolean runsNow;
     /** As a root, on several harts: how many CPUs hold its thread (Cpu.root; at most one). Those helping its chain wait meanwhile. */
     int held;
-    /** The CPU capability whose round counts its thread (Cap.members): its run capability while runsNow, else null. */
+    /** The CPU capability whose round counts its thread (Cap.members): its threadCap() while runsNow, else null. */
     Cap countedIn;
     /** It waits in Scheduler's list of threads to settle; and whether those waiting for its chain must be looked at too. */
     boolean unsettled, regrouped;
@@ -152,6 +152,21 @@ final class Env {
     /** The CPU capability whose turns run its thread, or null if it holds none it may run on. */
     Cap runCap() {
         return cpus.isEmpty() ? null : cpus.getFirst();
+    }
+
+    /**
+     * As a root: the CPU capability whose turns run its thread. Its own run capability; or,
+     * if it has none (revoked while it calls), the first down its chain of calls: a call
+     * runs on to its end whatever happens to its caller (exo.h), on the callee's time, as
+     * one whose caller is gone does. It stopped there, and the server with it, its own
+     * thread saved (user/exo/cpuloss.c).
+     */
+    Cap threadCap() {
+        for (Env x = this; x != null; x = x.callee) {
+            Cap c = x.runCap();
+            if (c != null) return c;
+        }
+        return null;
     }
 
     /** CAP_ENV capabilities in its own table that name it. */

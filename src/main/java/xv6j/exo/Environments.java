@@ -26,12 +26,24 @@ import xv6j.machine.PageTable;
 final class Environments {
     /** Address-space identifiers: Sv39's 16 bits. */
     private static final int ASIDS = 1 << 16;
+    /**
+     * The ASID environments share once every other is taken: a CPU flushes it each time it
+     * runs one of them after running anything else (Scheduler.runUser). ASIDs are the
+     * machine's, not any quota's: at 2 pages an environment, 512 MiB of quota (half of the
+     * largest machine) took all 65536, and then no one could make an environment, whatever
+     * their quota (user/exo/asids.c). So they never run out; only the ones beyond a
+     * machine's dedicated ids pay a flush at each switch to them.
+     */
+    static final int SHARED_ASID = 0;
 
     private final Exokernel k;
     private final TreeMap<Integer, Env> envs = new TreeMap<>();
-    private int nextId = 1;
-    /** ASIDs of live environments. */
+    /** The id the next environment gets, unless one still known has it (see {@link #newId}). */
+    int nextId = 1;
+    /** ASIDs of live environments, SHARED_ASID apart. */
     final BitSet asids = new BitSet();
+    /** Dedicated ASIDs are 1 .. asidLimit-1 (tests lower it to share SHARED_ASID on a small machine). */
+    int asidLimit = ASIDS;
 
     private record Doomed(Env env, int status, String msg) {}
 
@@ -60,16 +72,17 @@ final class Environments {
     /**
      * A new stopped environment with an empty address space and table, its kernel memory
      * paid by payer (a CAP_MEMORY capability; null for the first environment, which RAM's
-     * own quota pays for). Null if the quota cannot pay, or every ASID is taken.
+     * own quota pays for). Null if the quota cannot pay.
      */
     Env create(int parentId, Cap payer) {
         Quota q = payer != null ? payer.quota : k.ram;
-        int asid = asids.nextClearBit(0);
-        if (asid >= ASIDS || !q.canCharge(EXO_ENV_PAGES)) return null;
-        int id = nextId++;
+        if (!q.canCharge(EXO_ENV_PAGES)) return null;
+        int asid = asids.nextClearBit(SHARED_ASID + 1);
+        if (asid >= asidLimit) asid = SHARED_ASID;
+        int id = newId();
         long record = k.pages.allocKernel(id, q, false);
         long root = k.pages.allocKernel(id, q, true);
-        asids.set(asid);
+        if (asid != SHARED_ASID) asids.set(asid);
         Env e = new Env(id, parentId, payer == null, payer, q, root, record, asid, k.cpus.length);
         e.tickSeen = k.sched.ticks; // (EV_TICK comes with the next tick)
         e.pt = new PageTable(k.mem, () -> {
@@ -84,6 +97,21 @@ final class Environments {
         envs.put(id, e);
         k.trace.create(parentId, e);
         return e;
+    }
+
+    /**
+     * An id for a new environment: positive (0 means "no environment" in Pages' records),
+     * and none that an environment still known has. Ids go up and are not given again for
+     * 2^31 - 1 creations; then they start again from 1, skipping those still known. They
+     * wrapped: one program makes and ends about 700000 environments a second, so in 50
+     * minutes ids went negative, and in 100 the next was 0, whose pages counted as nobody's
+     * (freeing them threw), then 1, which took /init's place in the registry.
+     */
+    private int newId() {
+        int id = nextId;
+        while (envs.containsKey(id)) id = id == Integer.MAX_VALUE ? 1 : id + 1;
+        nextId = id == Integer.MAX_VALUE ? 1 : id + 1;
+        return id;
     }
 
     // ---- kernel records ----
@@ -168,7 +196,7 @@ final class Environments {
         for (long pa : tables) k.pages.freeKernel(pa);
         e.ptPages = 0;
         e.gen++;
-        asids.clear(e.asid); // it never runs again; the next holder flushes it on each CPU
+        if (e.asid != SHARED_ASID) asids.clear(e.asid); // it never runs again; the next holder flushes it on each CPU
         e.exited = true;
         e.status = status;
         k.sched.changed(e);

@@ -73,7 +73,7 @@ public final class Invariants {
 
         BitSet liveAsids = new BitSet();
         for (Env e : k.envs.values()) {
-            if (!e.exited) {
+            if (!e.exited && e.asid != Environments.SHARED_ASID) {
                 if (liveAsids.get(e.asid)) bad.add(e + ": shares ASID " + e.asid + " with another live environment");
                 liveAsids.set(e.asid);
             }
@@ -326,6 +326,7 @@ public final class Invariants {
         if (e.cur.calling != null && e.cur.calling != e.callee && e.cur.calling != e.waitingOn)
             bad.add(e + ": its activation is in a call that does not exist");
         for (Env w : e.waiters) if (w.exited) bad.add(e + ": an exited environment waits in its queue");
+        if (!e.waiters.isEmpty() && !ProtectedControlTransfer.busy(e)) bad.add(e + ": callers wait in its queue, yet it could take a call");
     }
 
     /** Every live CPU capability hangs from the root of the CPU's shares; round-robin cursors name children. */
@@ -354,11 +355,13 @@ public final class Invariants {
             boolean now = canRunNow(e, held.keySet());
             if (now) canRun.add(e);
             if (e.runsNow != now) bad.add(e + ": " + (now ? "can run now but is not counted so" : "counted as able to run now, but cannot"));
-            Cap want = now ? e.runCap() : null;
+            Cap want = now ? e.threadCap() : null;
             if (e.countedIn != want) bad.add(e + ": its thread is counted in the round of " + e.countedIn + ", not " + want);
             if (e.unsettled) bad.add(e + ": changed, and not settled after the operation");
         }
-        checkRounds(top, canRun, bad);
+        Map<Cap, Integer> threadsOn = new IdentityHashMap<>(); // the threads counted as each one's holder's (Env.threadCap)
+        for (Env t : canRun) if (t.threadCap() != null) threadsOn.merge(t.threadCap(), 1, Integer::sum);
+        checkRounds(top, threadsOn, bad);
     }
 
     /**
@@ -385,13 +388,15 @@ public final class Invariants {
 
     /**
      * Each CPU capability's round (Cap.members), placeholders' and the top's included: its
-     * count is its holder's thread, if this is the holder's run capability and the thread
-     * can run now, and each derived capability whose own count is not 0; its list holds
+     * count is its holder's thread, if this is the capability that thread runs on
+     * (Env.threadCap: the holder's run capability, or that of a callee for a root with
+     * none) and the thread can run now, and each derived capability whose own count is
+     * not 0; its list holds
      * exactly those derived ones, once, linked both ways; its round robin names one of them
      * or its holder. So a capability is counted exactly when it lies on the path from the
      * top to the run capability of a thread that can run now.
      */
-    private static void checkRounds(Cap top, Set<Env> canRun, List<String> bad) {
+    private static void checkRounds(Cap top, Map<Cap, Integer> threadsOn, List<String> bad) {
         ArrayDeque<Cap> todo = new ArrayDeque<>();
         todo.push(top);
         while (!todo.isEmpty()) {
@@ -402,7 +407,10 @@ public final class Invariants {
                 if (ch.members > 0) counted.add(ch);
                 todo.push(ch);
             }
-            int want = counted.size() + (c.owner != null && c.owner.runCap() == c && canRun.contains(c.owner) ? 1 : 0);
+            int threads = threadsOn.getOrDefault(c, 0);
+            if (threads > 1 || (c.counts != null ? c.counts.countedIn != c : threads != 0))
+                bad.add(at.get() + ": " + threads + " threads run on it as its holder's, and it names " + c.counts);
+            int want = counted.size() + threads;
             if (c.members != want) bad.add(at.get() + ": " + c.members + " members counted, " + want + " run on it or under it");
             Set<Cap> listed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
             Cap prev = null;

@@ -24,9 +24,14 @@ final class ProtectedControlTransfer {
         this.k = k;
     }
 
-    /** True if s cannot take a call now: it serves one, makes one, or waits to make one. */
+    /**
+     * True if s cannot take a call now: it serves one, makes one, or waits to make one, or
+     * its thread is in its upcall handler. A handler's frame and stack are on the one upcall
+     * stack, where an upcall of the call would go too, over them; the handler then resumed
+     * the call's registers on s's own thread (user/exo/handlercall.c).
+     */
     static boolean busy(Env s) {
-        return s.serving() || s.callee != null || s.waitingOn != null;
+        return s.serving() || s.callee != null || s.waitingOn != null || s.cur.inHandler;
     }
 
     /** True if s accepts a protected control transfer from c. */

@@ -148,7 +148,10 @@ final class Scheduler {
             Env r = e.exited ? e : e.root();
             if (r != e) setRunsNow(e, false); // it serves a call: its thread is its caller's now
             boolean now = canRunNow(r);
-            if (now == r.runsNow && !force) continue;
+            if (now == r.runsNow && !force) {
+                recount(r); // the capability it runs on may be another (a call began or ended)
+                continue;
+            }
             setRunsNow(r, now);
             settling.add(r);
             spread();
@@ -242,22 +245,28 @@ final class Scheduler {
      * no other: after its answer or its run capability changed.
      */
     void recount(Env r) {
-        Cap want = r.runsNow ? r.runCap() : null;
+        Cap want = r.runsNow ? r.threadCap() : null;
         Cap was = r.countedIn;
         if (want == was) return;
         r.countedIn = want;
-        if (want != null) want.holderRuns(1); // first, so that rounds above both stay as they are
-        if (was != null) was.holderRuns(-1);
+        if (want != null) {
+            want.counts = r;
+            want.holderRuns(1); // first, so that rounds above both stay as they are
+        }
+        if (was != null) {
+            if (was.counts == r) was.counts = null;
+            was.holderRuns(-1);
+        }
     }
 
     /** True if root's thread can run now in a turn of its own. */
     boolean runnable(Env root) {
-        return root.runCap() != null && whoToRun(root) == root;
+        return root.threadCap() != null && whoToRun(root) == root;
     }
 
     /** True if c may go on running root: the thread can run, and c runs it in a turn of root's or helping. */
     private boolean canContinue(Cpu c, Env root) {
-        return whoToRun(root) == root && (c.helping || root.runCap() != null);
+        return whoToRun(root) == root && (c.helping || root.threadCap() != null);
     }
 
     /**
@@ -358,7 +367,7 @@ final class Scheduler {
                 path.push(new Round(r.pos)); // the share of the capability derived
                 continue;
             }
-            Env holder = r.cap.owner;
+            Env holder = r.cap.counts;
             Env run = holder != null && holder.countedIn == r.cap ? whoToRun(holder) : null;
             if (run != null && !free(run)) run = null; // another CPU's, waiting for its turn
             if (run != null && !r.ignoreDebts() && r.cap.holderDebt > 0) {
@@ -545,12 +554,13 @@ final class Scheduler {
         try {
             // The TLB keeps each address space's entries under its ASID. Those of e go
             // (sfence.vma x0, asid) when e lost translations since they were made, or when
-            // this CPU has not run e yet (they would be a previous holder's of the ASID).
+            // this CPU has not run e yet (they would be a previous holder's of the ASID),
+            // or when e shares its ASID and this CPU ran another since (they may be theirs).
             if (c.tlbEnv != e || c.tlbGen != e.gen) {
                 c.tlbEnv = e; // (a volatile write before reading gen: see shootdown)
                 long g = e.gen;
                 h.mmu.setSatp(e.satp());
-                if (e.tlbGen[c.id] != g) {
+                if (e.tlbGen[c.id] != g || e.asid == Environments.SHARED_ASID) {
                     h.mmu.flushAsid(e.asid);
                     e.tlbGen[c.id] = g;
                 }
@@ -630,7 +640,7 @@ final class Scheduler {
     /** True if e's current activation would run once woken: it is what its thread executes, and the thread has CPU. */
     private static boolean wouldRun(Env e) {
         Env root = e.root();
-        return !e.exited && !(e.stopped && !e.serving()) && root.innermost() == e && root.runCap() != null;
+        return !e.exited && !(e.stopped && !e.serving()) && root.innermost() == e && root.threadCap() != null;
     }
 
     /**

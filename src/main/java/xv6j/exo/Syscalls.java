@@ -405,7 +405,10 @@ final class Syscalls {
         byte[] b = k.umem.copyIn(e, frame, REGS_SIZE);
         if (b == null) throw fail(E_FAULT);
         e.cur.regs.decode(b, 0);
-        e.cur.inHandler = false;
+        if (e.cur.inHandler) {
+            e.cur.inHandler = false;
+            k.pct.serveWaiters(e); // calls that waited for the handler to end
+        }
         return NO_RESULT;
     }
 

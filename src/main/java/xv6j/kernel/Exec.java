@@ -76,7 +76,10 @@ final class Exec {
                 }
                 if (!ph.isLoad()) continue;
                 long vaddr = ph.vaddr(), memsz = ph.memsz();
-                if (vaddr < 0 || vaddr + memsz > Riscv.MAXVA) return fail(p, ip, pagetable, sz);
+                // Compared so that nothing overflows: vaddr + memsz of 2^63 or more (ELF sizes
+                // are unsigned) was negative, passed "vaddr + memsz > MAXVA", made uvmAlloc
+                // allocate nothing, and loading its bytes panicked the kernel.
+                if (vaddr < 0 || memsz < 0 || memsz > Riscv.MAXVA - vaddr) return fail(p, ip, pagetable, sz);
                 if (vaddr % PGSIZE != 0) return fail(p, ip, pagetable, sz);
                 // Segments go up, as the ELF specification orders them (the LibOS's loader
                 // checks the same): one starting below the pages already there would load

@@ -276,4 +276,25 @@ class EnvironmentTest {
         assertTrue(f.console().contains("upcall stack"), f.console());
         f.check();
     }
+    /**
+     * Ids stay positive and unique after 2^31 environments (set here by hand): they wrapped
+     * to negative, then to 0, whose kernel pages counted as no one's (freeing it threw),
+     * then to 1, which replaced /init in the registry.
+     */
+    @Test
+    void idsStayPositiveAndNeverNameTwoKnownEnvironmentsAfterTheyRunOut() {
+        Env kept = f.child(boot);
+        f.k.envs.nextId = Integer.MAX_VALUE - 1;
+        long[] h = new long[1];
+        java.util.List<Integer> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Env c = f.child(boot, h);
+            ids.add(c.id);
+            if (i == 3) assertEquals(0, f.call(boot, SYS_capfree, h[0]));
+        }
+        // 1 is /init's, 2 the one kept: the third after the wrap is 3, and then 4.
+        assertEquals(java.util.List.of(Integer.MAX_VALUE - 1, Integer.MAX_VALUE, kept.id + 1, kept.id + 2), ids);
+        assertEquals(boot, f.k.envs.get(boot.id));
+        assertEquals(kept, f.k.envs.get(kept.id));
+    }
 }

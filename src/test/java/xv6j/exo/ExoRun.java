@@ -34,30 +34,38 @@ final class ExoRun {
     }
 
     /** How to boot. */
-    /** checkEvery: run the invariant checker after every this many kernel entries (0: never). */
-    record Options(int harts, boolean deterministic, int memMiB, long checkEvery, long timeoutMillis) {
+    /**
+     * checkEvery: run the invariant checker after every this many kernel entries (0: never).
+     * asids: if not 0, environments get dedicated ASIDs 1 .. asids-1 and share one beyond
+     * (so that a small machine reaches what only a large one could).
+     */
+    record Options(int harts, boolean deterministic, int memMiB, long checkEvery, long timeoutMillis, int asids) {
         static Options defaults() {
-            return new Options(1, true, 8, 1, 60_000);
+            return new Options(1, true, 8, 1, 60_000, 0);
         }
 
         Options harts(int n) {
-            return new Options(n, n == 1 && deterministic, memMiB, checkEvery, timeoutMillis);
+            return new Options(n, n == 1 && deterministic, memMiB, checkEvery, timeoutMillis, asids);
         }
 
         Options unchecked() {
-            return new Options(harts, deterministic, memMiB, 0, timeoutMillis);
+            return new Options(harts, deterministic, memMiB, 0, timeoutMillis, asids);
         }
 
         Options checkEvery(long n) {
-            return new Options(harts, deterministic, memMiB, n, timeoutMillis);
+            return new Options(harts, deterministic, memMiB, n, timeoutMillis, asids);
         }
 
         Options memMiB(int mib) {
-            return new Options(harts, deterministic, mib, checkEvery, timeoutMillis);
+            return new Options(harts, deterministic, mib, checkEvery, timeoutMillis, asids);
         }
 
         Options wallClock() {
-            return new Options(harts, false, memMiB, checkEvery, timeoutMillis);
+            return new Options(harts, false, memMiB, checkEvery, timeoutMillis, asids);
+        }
+
+        Options asids(int n) {
+            return new Options(harts, deterministic, memMiB, checkEvery, timeoutMillis, n);
         }
     }
 
@@ -112,6 +120,7 @@ final class ExoRun {
                 return new Result(1, "kernel-exo: " + e.getMessage() + "\n", 0, 0);
             }
             k.checkInvariantsEvery(o.checkEvery());
+            if (o.asids() != 0) k.envs.asidLimit = o.asids();
             Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
                 try {
                     Thread.sleep(o.timeoutMillis());
