@@ -20,6 +20,31 @@ package xv6j.machine;
 public final class CompiledAccess {
     private CompiledAccess() {}
 
+    /**
+     * Thrown by {@link #charge} when a region's budget does not cover its next block: one
+     * instance, with no stack trace, caught by one handler in the region's method.
+     */
+    public static final OutOfBudget BUDGET_EXHAUSTED = new OutOfBudget();
+
+    /** The type of {@link #BUDGET_EXHAUSTED}, which the handler catches. */
+    public static final class OutOfBudget extends RuntimeException {
+        private OutOfBudget() { super("a region's budget ran out", null, false, false); }
+    }
+
+    /**
+     * A region's budget check at the start of a block of len instructions: left less len,
+     * or {@link #BUDGET_EXHAUSTED} if left does not cover it. The test is here, not in the
+     * region, so that its branch profile is this one method's, shared by every block of
+     * every region: HotSpot sees it taken (a region's budget runs out once a call) and
+     * keeps both ways. A test in each block, taken only in the block the budget happened
+     * to run out in, was seen never taken in most, compiled as an uncommon trap, and
+     * cost a deoptimization and a compile of the whole region each time it was taken.
+     */
+    public static int charge(int left, int len) {
+        if (left < len) throw BUDGET_EXHAUSTED;
+        return left - len;
+    }
+
     /** What {@link #codeWritten} returns when a store wrote the region's own page. */
     public static final int OWN_PAGE = 1;
 

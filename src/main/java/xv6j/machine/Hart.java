@@ -256,9 +256,25 @@ public final class Hart {
                     if (r != null) {
                         int chunk = (int) Math.min(budget - n, JIT_CHUNK);
                         int left = chunk;
+                        int at = slot; // where r starts: slot (marked d), or one of its blocks after a chunk
                         while (true) {
-                            pc = r.run(this, pageVa, page, slot, left);
+                            int calls = r.calls++;
+                            if ((calls & Region.PRIME_EVERY - 1) == 0) { // see Region.calls
+                                for (int i = calls == 0 ? Region.PRIME_FIRST : 1; i > 0; i--) r.run(this, pageVa, page, at, 0);
+                            }
+                            pc = r.run(this, pageVa, page, at, left);
                             left = pageLeft;
+                            if (jitExit == Region.BUDGET) {
+                                // The chunk ran out, not the run's budget: on in the same region, from
+                                // the block it stopped before, once interrupts are looked at. (Leaving
+                                // would interpret to the next mark, and perhaps compile a region there.)
+                                if (n + chunk >= budget || interruptRequested || decoded[page] != code) break;
+                                n += chunk - left;
+                                chunk = (int) Math.min(budget - n, JIT_CHUNK);
+                                left = chunk;
+                                at = (int) (pc & 0xfff) >>> 1;
+                                continue;
+                            }
                             if (jitExit != Region.JUMP || (pc & ~0xfffL) != pageVa) break;
                             int to = (int) (pc & 0xfff) >>> 1;
                             jit.hopped(page, code, d, slot, to, eager);
@@ -266,7 +282,7 @@ public final class Hart {
                             // region marked there, within the same chunk of the budget.
                             if (left == 0 || decoded[page] != code || Decoded.op(d = code[to]) != Op.ENTER
                                     || (r = jit.region(page, code, to)) == null) break;
-                            slot = to;
+                            slot = at = to;
                         }
                         n += chunk - left;
                         // The interpreter does what compiled code left: the instruction at

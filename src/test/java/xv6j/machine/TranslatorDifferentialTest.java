@@ -47,6 +47,45 @@ class TranslatorDifferentialTest {
         assertTrue(regions > PROGRAMS, "the eager engine compiled only " + regions + " regions in " + PROGRAMS + " programs");
     }
 
+    /**
+     * A loop run for budgets of several of compiled code's chunks a call
+     * ({@link Hart#JIT_CHUNK}), then short ones, ends each run the same under every engine:
+     * where a chunk runs out, compiled code goes on in the same region from the block it
+     * stopped before, and each run still stops exactly at the end of its budget.
+     */
+    @Test
+    void aLoopRunPastCompiledCodesChunkEndsTheSameUnderEveryEngine() {
+        Layout at = new Layout(PhysicalMemory.BASE, PhysicalMemory.BASE + 0x10_0000);
+        int[] program = {
+            addi(5, 5, 1),    // loop: x5++
+            ld(6, 10, 0),     // x7 += data[0]; data[1] = x7
+            add(7, 7, 6),
+            sd(7, 10, 8),
+            andi(8, 5, 7),    // every 8th pass: x9++
+            bne(8, 0, 8),
+            addi(9, 9, 1),
+            jal(0, -28),      // to loop
+        };
+        long[] xs = new long[32];
+        xs[10] = at.data();
+        byte[] data = new byte[DATA_PAGES * 4096];
+        data[0] = 3;
+        long[] budgets = {5L * Hart.JIT_CHUNK + 123, Hart.JIT_CHUNK + 7, 3L * Hart.JIT_CHUNK, 5, Hart.JIT_CHUNK - 1, 2L * Hart.JIT_CHUNK + 1};
+        Engine[] engines = {Engine.INTERPRETER, Engine.EAGER, Engine.TRANSLATOR};
+        Machine[] ms = new Machine[engines.length];
+        for (int e = 0; e < engines.length; e++) ms[e] = new Machine(engines[e], false, at, program, data, xs, new long[32], 0);
+        for (int slice = 0; slice < budgets.length; slice++) {
+            Trap want = ms[0].hart.run(budgets[slice]);
+            assertEquals(Trap.Cause.TIMER_INTERRUPT, want.cause(), "slice " + slice);
+            for (int e = 1; e < engines.length; e++) {
+                assertEquals(want, ms[e].hart.run(budgets[slice]), "slice " + slice + ", " + engines[e].flag() + ": trap");
+                ms[0].assertSameState(ms[e], "slice " + slice + ", " + engines[e].flag() + " against the interpreter");
+            }
+        }
+        for (int e = 1; e < engines.length; e++)
+            assertTrue(ms[e].mem.translator.stats().regions > 0, engines[e].flag() + " compiled nothing");
+    }
+
     public static void main(String[] args) {
         long seed = args.length > 0 ? Long.parseLong(args[0]) : SEED;
         int n = args.length > 1 ? Integer.parseInt(args[1]) : PROGRAMS;

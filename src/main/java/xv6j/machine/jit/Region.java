@@ -32,6 +32,24 @@ public abstract class Region {
     int entry;
 
 
+    /**
+     * Calls of it by harts (racy: a hint). One call in {@link #PRIME_EVERY} is preceded by
+     * one with a budget of 0, which leaves at once through the handler of the budget's
+     * test ({@link xv6j.machine.CompiledAccess#charge}) having retired nothing and changed
+     * nothing: so HotSpot's profile shows the handler entered in every region, and C2
+     * keeps it instead of compiling an uncommon trap there, which a region that seldom
+     * runs out of budget hit later, for a deoptimization and a compile of it again.
+     */
+    public int calls;
+    /** A power of two. */
+    public static final int PRIME_EVERY = 1024;
+    /**
+     * Calls with a budget of 0 before its first call: they count as invocations, so
+     * HotSpot compiles it (C1) at once, where it would wait for 200 calls of up to
+     * {@link xv6j.machine.Hart}'s chunk each (a loop) in HotSpot's bytecode interpreter.
+     */
+    public static final int PRIME_FIRST = 256;
+
     protected Region() {}
 
     /** The decoded word of the instruction at slot, which a mark for this region replaced. */

@@ -21,8 +21,9 @@ import xv6j.machine.jit.RegionPlan.Kind;
  * machine registers;</li>
  * <li>branches and jumps that stay in the region are gotos, so a guest loop is a JVM
  * loop;</li>
- * <li>each block checks the budget once ({@code left < length}: leave for the interpreter
- * to finish it exactly) and takes its length off it;</li>
+ * <li>each block takes its length off the budget ({@link xv6j.machine.CompiledAccess#charge}),
+ * which throws to one handler when the budget does not cover it: the region leaves
+ * before the block, for the interpreter to finish the budget exactly;</li>
  * <li>loads and stores probe the hart's TLB inline and access {@code ram} with array
  * bytecodes; one that misses (or would fault) leaves the region before the access, for
  * the interpreter to make (and raise its trap); a store that drops the region's own
@@ -63,7 +64,7 @@ final class RegionCompiler {
     private final boolean[] written = new boolean[32];
     private final List<Runnable> outOfLine = new ArrayList<>();
     private final Label exitJump = new Label(), exitStep = new Label(), exitBudget = new Label(), exit = new Label(),
-            dispatch = new Label(), slotJump = new Label(), slotStep = new Label(), slotBudget = new Label();
+            dispatch = new Label(), budgetHandler = new Label(), slotJump = new Label(), slotStep = new Label(), slotBudget = new Label();
 
     // The block being emitted: its length, and how many of its instructions come before the current one.
     private int blockLength, inBlock;
@@ -239,6 +240,9 @@ final class RegionCompiler {
         slotToPc(slotJump, exitJump);
         slotToPc(slotStep, exitStep);
         slotToPc(slotBudget, exitBudget);
+        mv.visitLabel(budgetHandler); // from a block's charge, with its slot in exitSlot
+        mv.visitInsn(POP);
+        mv.visitJumpInsn(GOTO, slotBudget);
         exitStub(exitJump, Region.JUMP);
         exitStub(exitStep, Region.STEP);
         exitStub(exitBudget, Region.BUDGET);
@@ -328,17 +332,21 @@ final class RegionCompiler {
     /** Leaves after the current instruction, which ran, falling to next. */
     private void leaveAfter(int next) { leave(next, blockLength - inBlock - 1, exitJump); }
 
+    /**
+     * left = charge(left, length), or to the budget's handler with the block's slot in
+     * exitSlot (see {@link xv6j.machine.CompiledAccess#charge} for why it throws).
+     */
     private void budgetCheck(int slot) {
-        Label stub = new Label();
-        int len = blockLength;
+        Label start = new Label(), end = new Label();
+        mv.visitTryCatchBlock(start, end, budgetHandler, ACCESS + "$OutOfBudget");
+        push(slot);
+        mv.visitVarInsn(ISTORE, EXIT_SLOT);
+        mv.visitLabel(start);
         mv.visitVarInsn(ILOAD, LEFT);
-        push(len);
-        mv.visitJumpInsn(IF_ICMPLT, stub);
-        mv.visitIincInsn(LEFT, -len);
-        outOfLine.add(() -> {
-            mv.visitLabel(stub);
-            leave(slot, 0, exitBudget);
-        });
+        push(blockLength);
+        mv.visitMethodInsn(INVOKESTATIC, ACCESS, "charge", "(II)I", false);
+        mv.visitLabel(end);
+        mv.visitVarInsn(ISTORE, LEFT);
     }
 
     /** Goes to slot: its block if the region has it, else out of the region. */
