@@ -58,7 +58,7 @@ final class SecureBindings {
         }
         if (old != null) {
             old.cap().mappings.remove(old);
-            forget(old);
+            drop(old);
         } else {
             k.envs.addRecord(target);
             k.pages.entries[k.pages.indexOfPa(ptePa)]++;
@@ -73,6 +73,10 @@ final class SecureBindings {
         if (page.mappings == null) page.mappings = new LinkedHashSet<>();
         page.mappings.add(m);
         k.pages.mapRefs[k.pages.index(page.first)]++;
+        // Only now that the entry holds the new translation: a CPU that enters target after
+        // its generation moves must walk the new entry, not the old one (it would keep the
+        // old translation, with its permissions, as current).
+        if (old != null) shoot(target, va);
         return 0;
     }
 
@@ -95,11 +99,28 @@ final class SecureBindings {
         if (--k.pages.entries[k.pages.indexOfPa(ptePa)] == 0) prune(e, m.va());
     }
 
-    /** A mapping's record goes and its translation leaves every TLB; its entry is the caller's business. */
+    /**
+     * A mapping's record goes and its translation leaves every TLB; its entry is the
+     * caller's business, and must already be changed (see {@link #shoot}).
+     */
     private void forget(Mapping m) {
-        Env e = m.env();
-        e.mappings.remove(m.va());
+        drop(m);
+        shoot(m.env(), m.va());
+    }
+
+    /** A mapping's record goes (not its entry, nor its place in its capability's list). */
+    private void drop(Mapping m) {
+        m.env().mappings.remove(m.va());
         k.pages.mapRefs[k.pages.index(m.cap().first)]--;
+    }
+
+    /**
+     * e's translation of va leaves every TLB: e's generation moves, so other CPUs flush e
+     * when they next run it, and {@link #shootdown} takes e off those running it now. Call
+     * it after the page-table entry changed, never before: a CPU entering e meanwhile
+     * reads the new generation, and a walk of the old entry would then stay in its TLB.
+     */
+    private void shoot(Env e, long va) {
         long before = e.gen;
         e.gen++;
         shot.add(e);
@@ -108,7 +129,7 @@ final class SecureBindings {
         // its whole TLB; other CPUs flush the space when they next run it.
         Cpu me = k.sched.currentCpu();
         if (me != null) {
-            me.hart.mmu.flush(m.va(), e.asid);
+            me.hart.mmu.flush(va, e.asid);
             if (e.tlbGen[me.id] == before) e.tlbGen[me.id] = e.gen;
         }
     }
