@@ -143,6 +143,7 @@ public final class Invariants {
             if (listed != p.getValue()) bad.add(p.getKey() + ": lists " + listed + " children, " + p.getValue() + " point to it");
         }
         checkCpuTree(k, bad);
+        checkTlbs(k, bad);
         checkPages(pages, ptSeen, recSeen, mapSeen, capSeen, bad);
         checkQuotas(k, bad);
         checkAudit(k, bad);
@@ -450,6 +451,37 @@ public final class Invariants {
     }
 
     /** Each quota's use is the pages charged to it and to its descendants, within its limit. */
+    /**
+     * A CPU that would run an environment without flushing its TLB (Scheduler.runUser)
+     * holds no translation of it that its page table does not grant now. So every change
+     * of a mapping moves the environment's generation after the entry changed
+     * (SecureBindings.shoot). CPUs in user mode are passed over: their TLBs move under us,
+     * and shootdown covers them.
+     */
+    private static void checkTlbs(Exokernel k, List<String> bad) {
+        Map<Integer, Env> byAsid = new HashMap<>();
+        for (Env e : k.envs.values()) if (!e.exited && e.asid != Environments.SHARED_ASID) byAsid.put(e.asid, e);
+        for (Cpu c : k.cpus) {
+            if (c.userPhase) continue;
+            c.hart.mmu.forEachCached((access, va, asid, pa) -> {
+                Env e = asid == Environments.SHARED_ASID ? c.tlbEnv : byAsid.get(asid);
+                if (e == null || e.exited || e.asid != asid) return;
+                boolean current = (c.tlbEnv == e && c.tlbGen == e.gen)
+                        || (asid != Environments.SHARED_ASID && e.tlbGen[c.id] == e.gen);
+                if (!current) return; // flushed before e runs there again
+                long pte = e.pt.lookup(e.pagetable, va);
+                long need = switch (access) {
+                    case FETCH -> PageTable.PTE_X;
+                    case LOAD -> PageTable.PTE_R;
+                    case STORE -> PageTable.PTE_W;
+                };
+                if ((pte & PageTable.PTE_V) == 0 || (pte & need) == 0 || PageTable.pte2pa(pte) != pa)
+                    bad.add("cpu " + c.id + " would run " + e + " with a " + access.name().toLowerCase()
+                            + " translation of 0x" + Long.toHexString(va) + " its page table does not grant");
+            });
+        }
+    }
+
     private static void checkQuotas(Exokernel k, List<String> bad) {
         Map<Quota, Long> want = new IdentityHashMap<>();
         Set<Quota> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());

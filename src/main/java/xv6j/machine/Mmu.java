@@ -155,6 +155,34 @@ public final class Mmu {
         return (info & 4) == 0 && spaceOfCtx[(int) (tag >>> 3) & 0x1ff] == asid;
     }
 
+    /** One translation a TLB holds, as {@link #forEachCached} reports it. */
+    @FunctionalInterface
+    public interface CachedVisitor {
+        /** asid is -1 for Bare mode; va and pa are the 4 KiB page's addresses. */
+        void visit(Access access, long va, int asid, long pa);
+    }
+
+    /**
+     * Calls v with every translation the TLBs hold: for a kernel's consistency checks (a
+     * TLB the kernel takes as current must agree with the page tables). The hart must not
+     * be running.
+     */
+    public void forEachCached(CachedVisitor v) {
+        forEachCached(Access.FETCH, fetchTlb, v);
+        forEachCached(Access.LOAD, loadTlb, v);
+        forEachCached(Access.STORE, storeTlb, v);
+    }
+
+    private void forEachCached(Access access, long[] tlb, CachedVisitor v) {
+        for (int i = 0; i < TLB_SIZE; i++) {
+            long t = tlb[2 * i];
+            if (t == INVALID) continue;
+            int space = spaceOfCtx[(int) (t >>> 3) & 0x1ff];
+            long va = t & ~0xfffL;
+            v.visit(access, va, space == BARE_SPACE ? -1 : space, PhysicalMemory.BASE + va + tlb[2 * i + 1]);
+        }
+    }
+
     /**
      * Translates a user virtual address for an access, setting the PTE's A (and for a
      * store D) bit as hardware does, and caches the translation.
