@@ -1,9 +1,10 @@
 // When caprevoke returns, no hart can still run code from the page either (docs/exo.md,
 // decision 6): shootdown's reader, but the page it loses is the code it runs. A runner
 // spins in a loop in a page /init wrote and granted it to execute, hot enough for the
-// translator to compile; /init revokes the page and at once rewrites the loop to count
+// translator to compile; /init revokes the page (even rounds), or maps it again in the
+// runner readable but not executable (odd rounds), and at once rewrites the loop to count
 // elsewhere. The runner must fault at its next fetch: neither count may move after the
-// revocation returns.
+// call returns.
 #include "rt.h"
 
 #define CODE 0x10200000UL
@@ -50,17 +51,19 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
         m->runs = m->stale = m->faulted = m->cause = 0;
         long r = spawn(runner, 0, SPAWN_STOPPED);
         EXPECT(give_page((int)mh, (int)r, MBOX, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
-        EXPECT(give_page((int)p, (int)r, CODE, CAP_R | CAP_X, MAP_R | MAP_X) >= 0, 1);
+        long g = give_page((int)p, (int)r, CODE, CAP_R | CAP_X, MAP_R | MAP_X);
+        EXPECT(g >= 0, 1);
         env_ctl((int)r, ENV_START, 0);
         while (m->runs < HOT) exosched(EXOSCHED_YIELD, 0, 0);
-        EXPECT(caprevoke((int)p), 1);
+        if (round % 2 == 0) EXPECT(caprevoke((int)p), 1);
+        else EXPECT(exo_map((int)r, CODE, (int)g, MAP_R), 0);
         long at = m->runs;
         write_loop(8); // what the page holds now counts in m->stale
         long t0 = exo_ticks(EXO_BOOT_CLOCK);
         while (env_state((int)r) != ENV_STATE_EXITED && exo_ticks(EXO_BOOT_CLOCK) < t0 + 5)
             exosched(EXOSCHED_BLOCK, EV_CHILD | EV_TICK, 0);
         if (env_state((int)r) != ENV_STATE_EXITED) {
-            printf("FAIL round %d: the runner still runs after its code page was revoked (%ld more loops)\n",
+            printf("FAIL round %d: the runner still runs after its code page was revoked or made not executable (%ld more loops)\n",
                    round, m->runs - at);
             env_ctl((int)r, ENV_DESTROY, 0);
         }

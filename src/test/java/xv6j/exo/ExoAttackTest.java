@@ -246,12 +246,14 @@ class ExoAttackTest {
         assertTrue(r.output().contains("slices: a slice of 5 ticks ran about as long as a peer's of 1"), r.toString());
     }
     /**
-     * A page revoked while another environment runs code from it, compiled by the
-     * translator, is out of reach of its next fetch, as shootdown shows for its reads.
+     * A page revoked, or mapped again without MAP_X, while another environment runs code
+     * from it, compiled by the translator, is out of reach of its next fetch, as shootdown
+     * shows for reads (the remap failed once before the generation moved after the entry:
+     * StaleTranslationTest shows that race every time).
      */
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
-    void aRevokedCodePageFaultsAtTheRunnersNextFetch(int harts) throws Exception {
+    void aCodePageRevokedOrMadeNotExecutableFaultsAtTheRunnersNextFetch(int harts) throws Exception {
         ExoRun.Result r = run("codeshoot", harts(harts));
         assertTrue(r.output().contains("codeshoot: ok\n"), r.toString());
     }
