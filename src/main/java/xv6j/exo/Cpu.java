@@ -20,6 +20,15 @@ final class Cpu {
     volatile Env tlbEnv;
     long tlbGen;
 
+    /**
+     * Whether this CPU would run e without flushing e's ASID (Scheduler.runUser): its TLB
+     * holds e's translations as of e's generation now, whatever it ran in between.
+     */
+    boolean keepsTlbOf(Env e) {
+        long g = e.gen;
+        return (tlbEnv == e && tlbGen == g) || e.tlbCurrentOn(id, g);
+    }
+
     /** The root of the thread of control it runs, or null; guarded by the lock. */
     Env root;
     /** The thread runs in another's turn, helping the call that thread waits for. */

@@ -60,6 +60,15 @@ final class Env {
      */
     final long[] tlbGen;
 
+    /**
+     * Whether CPU cpu's TLB entries under asid are this environment's as of generation g,
+     * so that running it there needs no flush even after running others. Never for the
+     * shared ASID: another environment may have filled it since.
+     */
+    boolean tlbCurrentOn(int cpu, long g) {
+        return asid != Environments.SHARED_ASID && tlbGen[cpu] == g;
+    }
+
     Activation cur = new Activation(this);
     /** Its own activation, saved while it serves a call; null otherwise. */
     Activation own;

@@ -466,9 +466,7 @@ public final class Invariants {
             c.hart.mmu.forEachCached((access, va, asid, pa) -> {
                 Env e = asid == Environments.SHARED_ASID ? c.tlbEnv : byAsid.get(asid);
                 if (e == null || e.exited || e.asid != asid) return;
-                boolean current = (c.tlbEnv == e && c.tlbGen == e.gen)
-                        || (asid != Environments.SHARED_ASID && e.tlbGen[c.id] == e.gen);
-                if (!current) return; // flushed before e runs there again
+                if (!c.keepsTlbOf(e)) return; // flushed before e runs there again
                 long pte = e.pt.lookup(e.pagetable, va);
                 long need = switch (access) {
                     case FETCH -> PageTable.PTE_X;

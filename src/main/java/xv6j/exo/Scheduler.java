@@ -560,7 +560,7 @@ final class Scheduler {
                 c.tlbEnv = e; // (a volatile write before reading gen: see shootdown)
                 long g = e.gen;
                 h.mmu.setSatp(e.satp());
-                if (e.tlbGen[c.id] != g || e.asid == Environments.SHARED_ASID) {
+                if (!e.tlbCurrentOn(c.id, g)) {
                     h.mmu.flushAsid(e.asid);
                     e.tlbGen[c.id] = g;
                 }
