@@ -39,6 +39,12 @@ final class Cpu {
     /** Set by a call of the running thread: give up the rest of the slice (to next, if set). */
     boolean yield;
     Env next;
+    /**
+     * Set by a call of the running thread that must not return before the disk is on
+     * stable storage (EXO_DISK_FLUSH, EXO_DISK_WRITE): Scheduler.forceDisk waits for the
+     * host without the lock, holding the thread meanwhile.
+     */
+    boolean forceDisk;
     /** The clock's ticks when the hart last came back from user mode. */
     long clockTicks;
 

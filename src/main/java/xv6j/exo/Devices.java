@@ -31,10 +31,11 @@ final class Devices {
     }
 
     /**
-     * Moves one block between the disk and a page, recording it when auditing. A write
-     * with force is durable when this returns; without, at the disk's next force.
+     * Moves one block between the disk and a page, recording it when auditing. A write is
+     * durable at the disk's next force ({@link #force}). The copy is made here, under the
+     * lock: no transfer is ever in flight into or out of a page being revoked.
      */
-    void blockIo(Env e, Cap blocks, long blockno, Cap page, long off, boolean write, boolean force) {
+    void blockIo(Env e, Cap blocks, long blockno, Cap page, long off, boolean write) {
         Disk d = k.machine.disk();
         byte[] buf = new byte[EXO_BSIZE];
         long pa = Pages.pa(page.first) + off;
@@ -43,11 +44,24 @@ final class Devices {
         if (write) {
             k.mem.read(pa, buf, 0, EXO_BSIZE);
             d.write((int) blockno, buf);
-            if (force) d.force();
         } else {
             d.read((int) blockno, buf);
             k.mem.write(pa, buf, 0, EXO_BSIZE);
         }
+    }
+
+    /**
+     * The calling thread's system call returns once every write so far is on stable storage.
+     * A host fsync takes milliseconds on a spinning disk, so a CPU waits for it without the
+     * lock ({@link Scheduler#forceDisk}), holding only the caller's thread: with the lock
+     * held, every other hart's every kernel entry waited for a loop of flushes, the file
+     * server's calls too (user/exo/diskforce.c). From a call made outside any CPU (tests),
+     * at once.
+     */
+    void force() {
+        Cpu c = k.sched.currentCpu();
+        if (c != null) c.forceDisk = true;
+        else k.machine.disk().force();
     }
 
     /** Starts recording every block transfer, for {@link Invariants} (tests). */

@@ -487,6 +487,7 @@ final class Scheduler {
                 if (c.root == root && !c.yield && ticks >= root.sliceEnd && canContinue(c, root))
                     sliceEnd(c, root, root.innermost());
                 k.endOfOperation();
+                if (c.forceDisk) forceDisk(c);
                 // After a run of user code, never before one: each turn runs something.
                 if (turns != null && c.root != null && workForAnIdleCpu()) passTurn(c);
             }
@@ -509,6 +510,25 @@ final class Scheduler {
         if (!idleCpu) return false;
         for (Env e : k.envs.values()) if (runnable(e) && free(e)) return true;
         return false;
+    }
+
+    /**
+     * The system call c's thread just made returns only once the disk is on stable storage
+     * (Devices.force): the host's fsync, waited for without the lock, so that it holds up
+     * only that thread. c keeps the thread meanwhile (c.root), as a CPU waiting for its turn
+     * does, so no other CPU runs it before the flush is done; what another CPU may do to it
+     * meanwhile (stop, destroy, read its registers) needs no wait, for it is not on the
+     * hart. The writes the flush covers were made under the lock, before it: from the pages
+     * then, so a revocation never races a transfer.
+     */
+    private void forceDisk(Cpu c) {
+        c.forceDisk = false;
+        k.lock.unlock();
+        try {
+            k.machine.disk().force();
+        } finally {
+            k.lock.lock();
+        }
     }
 
     /**

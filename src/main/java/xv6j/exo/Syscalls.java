@@ -343,7 +343,7 @@ final class Syscalls {
         if (op == EXO_DISK_FLUSH) {
             // Durability of what was written, by anyone: harmless to grant to any writer.
             cap(e, blocks, CAP_BLOCKS, CAP_W);
-            k.machine.disk().force();
+            k.devices.force();
             return 0;
         }
         if (op != EXO_DISK_READ && op != EXO_DISK_WRITE && op != EXO_DISK_WRITE_CACHED) throw fail(E_INVAL);
@@ -352,7 +352,8 @@ final class Syscalls {
         if (!b.covers(blockno, 1)) throw fail(E_RANGE);
         Cap p = cap(e, page, CAP_PAGE, w ? CAP_R : CAP_W);
         if (off < 0 || off >= EXO_PGSIZE || off % EXO_BSIZE != 0) throw fail(E_INVAL);
-        k.devices.blockIo(e, b, blockno, p, off, w, op == EXO_DISK_WRITE);
+        k.devices.blockIo(e, b, blockno, p, off, w);
+        if (op == EXO_DISK_WRITE) k.devices.force();
         return 0;
     }
 

@@ -289,4 +289,21 @@ class ExoAttackTest {
         ExoRun.Result r = run("asids", harts(harts).asids(4).checkEvery(50));
         assertTrue(r.output().contains("asids: ok\n"), r.toString());
     }
+
+    /**
+     * A disk flush is the flusher's wait, not everyone's: an environment forces the disk in
+     * a loop (EXO_DISK_FLUSH, then EXO_DISK_WRITE) beside a victim on a share of its own
+     * that yields. The kernel forced the host's file with its one lock held, so on two harts
+     * the victim's every system call waited for a flush: on a disk whose flushes take 50 ms
+     * (as a slow disk's may), 130 yields in 3 ticks against 78072 alone, its longest wait
+     * 156 ms (wall clock). Checked where it happens: no host flush may run under the lock.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aDiskFlushHoldsUpOnlyTheEnvironmentThatAskedForIt(int harts) throws Exception {
+        ExoRun.Result r = run("diskforce", harts(harts).checkEvery(20_000).flushMillis(harts > 1 ? 50 : 0)); // (one hart: virtual time)
+        assertEquals(2, r.output().split("diskforce: beside [1-9]", -1).length - 1, r.toString());
+        assertEquals(0, r.flushesUnderLock(), "flushes made with the kernel's lock held; " + r);
+    }
+
 }
