@@ -443,6 +443,10 @@ final class Scheduler {
                 if (root == null || c.yield || !canContinue(c, root)) {
                     Env next = c.next;
                     long rest = root != null ? root.sliceEnd : 0;
+                    // A turn has one grace tick after one slice upcall, whoever holds it then:
+                    // a target that began without it relayed one turn for ever with its donor,
+                    // each upcall one more tick (user/exo/slicerelay.c).
+                    boolean grace = root != null && root.sliceGrace;
                     c.next = null;
                     c.yield = false;
                     hold(c, null);
@@ -451,6 +455,7 @@ final class Scheduler {
                         root = next;
                         root.sliceEnd = rest; // directed yield: the rest of the donor's slice, in the donor's turn
                     } else {
+                        grace = false;
                         charge(c.turn, ticks - c.turnStart);
                         c.turn = null;
                         root = pick();
@@ -463,7 +468,7 @@ final class Scheduler {
                         c.turnStart = ticks;
                         root.sliceEnd = ticks + slice(turnOf, turnCap);
                     }
-                    root.sliceGrace = false;
+                    root.sliceGrace = grace;
                     hold(c, root);
                 }
                 Env e = root.innermost();
