@@ -450,7 +450,7 @@ final class Syscalls {
         }
         live(s);
         if (!ProtectedControlTransfer.accepts(s, e)) throw fail(E_REFUSED);
-        for (Env x = e; x != null; x = x.caller) if (x == s) throw fail(E_BUSY); // it would wait for itself
+        if (s.root() == e.root()) throw fail(E_BUSY); // s is e or one of its callers (e, running, is its chain's innermost): it would wait for itself
         k.pct.call(e, s, through);
         return NO_RESULT;
     }

@@ -324,4 +324,23 @@ class ExoAttackTest {
         assertTrue(m.find(), r.toString());
         assertTrue(Long.parseLong(m.group(1)) < 8, r.toString());
     }
+
+    /**
+     * A chain of calls costs its maker, not everyone: 1500 environments each call the next,
+     * and the innermost yields in a loop, beside a victim on a share of its own. The kernel
+     * walked the chain at every entry of its thread (to its root, its innermost callee, and
+     * up its callers for pct_call's check), with the lock held: on two harts the victim fell
+     * from 81502..160582 yields in 3 ticks to 9303..16538 (wall clock, three runs). Now the
+     * ends of a chain are kept in its members (Env.chainRoot, chainInner), which the checker
+     * proves on one hart; on two the victim must keep a quarter of its yields.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aChainOfCallsCostsOnlyItsOwnThread(int harts) throws Exception {
+        ExoRun.Result r = run("pctchain", harts(harts).memMiB(128).checkEvery(harts > 1 ? 0 : 20_000));
+        Matcher m = Pattern.compile("yielded (\\d+) times in 3 ticks, (\\d+) beside a chain").matcher(r.output());
+        assertTrue(m.find(), r.toString());
+        long before = Long.parseLong(m.group(1)), after = Long.parseLong(m.group(2));
+        if (harts > 1) assertTrue(4 * after > before, "the victim kept less than a quarter of its yields: " + r);
+    }
 }
