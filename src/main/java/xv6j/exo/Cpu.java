@@ -40,11 +40,11 @@ final class Cpu {
     boolean yield;
     Env next;
     /**
-     * Set by a call of the running thread that must not return before the disk is on
-     * stable storage (EXO_DISK_FLUSH, EXO_DISK_WRITE): Scheduler.forceDisk waits for the
-     * host without the lock, holding the thread meanwhile.
+     * Set by a call of the running thread that returns only after a device is done (a disk
+     * flush, a console write): Scheduler.deviceWork does it without the lock, holding the
+     * thread meanwhile (Devices.outsideLock).
      */
-    boolean forceDisk;
+    Runnable deviceWork;
     /** The clock's ticks when the hart last came back from user mode. */
     long clockTicks;
 

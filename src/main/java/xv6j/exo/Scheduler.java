@@ -492,7 +492,7 @@ final class Scheduler {
                 if (c.root == root && !c.yield && ticks >= root.sliceEnd && canContinue(c, root))
                     sliceEnd(c, root, root.innermost());
                 k.endOfOperation();
-                if (c.forceDisk) forceDisk(c);
+                if (c.deviceWork != null) deviceWork(c);
                 // After a run of user code, never before one: each turn runs something.
                 if (turns != null && c.root != null && workForAnIdleCpu()) passTurn(c);
             }
@@ -518,19 +518,20 @@ final class Scheduler {
     }
 
     /**
-     * The system call c's thread just made returns only once the disk is on stable storage
-     * (Devices.force): the host's fsync, waited for without the lock, so that it holds up
-     * only that thread. c keeps the thread meanwhile (c.root), as a CPU waiting for its turn
-     * does, so no other CPU runs it before the flush is done; what another CPU may do to it
-     * meanwhile (stop, destroy, read its registers) needs no wait, for it is not on the
-     * hart. The writes the flush covers were made under the lock, before it: from the pages
-     * then, so a revocation never races a transfer.
+     * The system call c's thread just made returns only once a device is done (Devices: the
+     * disk on stable storage, bytes out on the console): the host's fsync or write, waited
+     * for without the lock, so that it holds up only that thread. c keeps the thread
+     * meanwhile (c.root), as a CPU waiting for its turn does, so no other CPU runs it before
+     * the device is done; what another CPU may do to it meanwhile (stop, destroy, read its
+     * registers) needs no wait, for it is not on the hart. What the device moves was copied
+     * under the lock, before: from the pages then, so a revocation never races a transfer.
      */
-    private void forceDisk(Cpu c) {
-        c.forceDisk = false;
+    private void deviceWork(Cpu c) {
+        Runnable work = c.deviceWork;
+        c.deviceWork = null;
         k.lock.unlock();
         try {
-            k.machine.disk().force();
+            work.run();
         } finally {
             k.lock.lock();
         }

@@ -370,9 +370,7 @@ final class Syscalls {
         int m = (int) Math.min(n, EXO_CONS_MAX);
         byte[] b = k.umem.copyIn(e, buf, m);
         if (b == null) throw fail(E_FAULT);
-        xv6j.machine.Console con = k.machine.console();
-        con.write(b, 0, m);
-        con.flush();
+        k.devices.consoleWrite(b);
         return m;
     }
 

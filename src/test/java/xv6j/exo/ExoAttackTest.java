@@ -302,7 +302,7 @@ class ExoAttackTest {
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
     void aDiskFlushHoldsUpOnlyTheEnvironmentThatAskedForIt(int harts) throws Exception {
-        ExoRun.Result r = run("diskforce", harts(harts).checkEvery(20_000).flushMillis(harts > 1 ? 50 : 0)); // (one hart: virtual time)
+        ExoRun.Result r = run("diskforce", harts(harts).checkEvery(20_000).slowMillis(harts > 1 ? 50 : 0)); // (one hart: virtual time)
         assertEquals(2, r.output().split("diskforce: beside [1-9]", -1).length - 1, r.toString());
         assertEquals(0, r.flushesUnderLock(), "flushes made with the kernel's lock held; " + r);
     }
@@ -323,6 +323,21 @@ class ExoAttackTest {
         Matcher m = Pattern.compile("the longest (\\d+) ticks without running").matcher(r.output());
         assertTrue(m.find(), r.toString());
         assertTrue(Long.parseLong(m.group(1)) < 8, r.toString());
+    }
+
+    /**
+     * A console write is the writer's wait, not everyone's: a writer writes lines in a loop
+     * beside a victim on a share of its own that yields, on a console that takes 20 ms a
+     * write (a slow terminal, a pipe drained late). The kernel wrote with its one lock
+     * held, so on two harts the victim's every system call waited for a write. Checked
+     * where it happens: no program's write may go out under the lock.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aConsoleWriteHoldsUpOnlyTheEnvironmentThatMadeIt(int harts) throws Exception {
+        ExoRun.Result r = run("conslock", harts(harts).checkEvery(20_000).slowMillis(harts > 1 ? 20 : 0)); // (one hart: virtual time)
+        assertTrue(r.output().contains("conslock: beside"), r.toString());
+        assertEquals(0, r.consoleWritesUnderLock(), "console writes made with the kernel's lock held; " + r);
     }
 
     /**
