@@ -52,17 +52,12 @@ static long victim(long unused) {
     return 0;
 }
 
-static long spawn_sharing(long (*fn)(long), long arg, long shared) {
-    long e = spawn(fn, arg, SPAWN_STOPPED);
-    EXPECT(e >= 0, 1);
-    EXPECT(give_page((int)shared, (int)e, SHARED, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
-    return e;
-}
-
 int main(int argc, char **argv, struct exo_bootinfo *boot) {
     long shared = page_map(SHARED);
-    long a = spawn_sharing(runner, 0, shared), b = spawn_sharing(runner, 1, shared);
-    long v = spawn_sharing(victim, 0, shared);
+    long a = spawn_sharing(runner, 0, SPAWN_STOPPED, (int)shared, SHARED);
+    long b = spawn_sharing(runner, 1, SPAWN_STOPPED, (int)shared, SHARED);
+    long v = spawn_sharing(victim, 0, SPAWN_STOPPED, (int)shared, SHARED);
+    EXPECT(a >= 0 && b >= 0 && v >= 0, 1);
     S->partner[0] = capgrant((int)b, (int)a, CAP_X, 0, 0, 0); // a's handle on b, and b's on a
     S->partner[1] = capgrant((int)a, (int)b, CAP_X, 0, 0, 0);
     EXPECT(S->partner[0] >= 0 && S->partner[1] >= 0, 1);
