@@ -742,8 +742,9 @@ public final class Hart {
     /**
      * Stores the low size bytes of v at va when the fast path missed. A store that crosses
      * into the next page translates both pages before writing a byte, so a fault on
-     * either leaves memory untouched. Drops decoded code of the pages written and the
-     * reservation if the store touches it.
+     * either leaves memory untouched. Drops decoded code of the pages written. A store to
+     * a page with a reservation is made under {@link Reservations}' lock and breaks the
+     * reservations it overlaps (this hart's too).
      */
     boolean store(long va, int size, long v) {
         long pa = mmu.translate(va, Mmu.Access.STORE);
@@ -764,7 +765,7 @@ public final class Hart {
             } else {
                 PhysicalMemory.write(ram, a, size, v, mem.shared);
             }
-            wrote(a, size);
+            codeWritten(a);
             return true;
         }
         long va2 = va + inPage;
@@ -783,8 +784,8 @@ public final class Hart {
         } else {
             storeAcross(a, a2, inPage, size, v);
         }
-        wrote(a, inPage);
-        wrote(a2, size - inPage);
+        codeWritten(a);
+        codeWritten(a2);
         return true;
     }
 
@@ -793,12 +794,8 @@ public final class Hart {
         for (int k = 0; k < size; k++, v >>>= 8) PhysicalMemory.write(ram, k < inPage ? a + k : a2 + k - inPage, 1, v, mem.shared);
     }
 
-    /**
-     * After this hart wrote ram[a, a+len) within one page: stale code goes. (Reservations
-     * the store broke are gone already: a reserved page is marked, and its stores are
-     * made by {@link Reservations}' rules.)
-     */
-    private void wrote(int a, int len) {
+    /** After this hart wrote at ram index a: the page's decoded code is stale. */
+    private void codeWritten(int a) {
         mem.decoded[a >>> PhysicalMemory.PAGE_SHIFT] = null;
     }
 
@@ -852,10 +849,10 @@ public final class Hart {
                 result = amo(f5, a, size, src);
                 res.stored(a, size);
             }
-            wrote(a, size);
+            codeWritten(a);
         } else {
             result = amo(f5, a, size, src);
-            wrote(a, size);
+            codeWritten(a);
         }
         if (rd != 0) x[rd] = result;
         return true;

@@ -5,6 +5,7 @@ import static xv6j.machine.PhysicalMemory.PAGE_SHIFT;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The LR/SC reservations of every hart on one {@link PhysicalMemory}, kept so that an SC
@@ -33,10 +34,12 @@ import java.lang.invoke.VarHandle;
  * after {@link #LINGER} stores to its page with no reservation there, so a page that
  * stops being used for LR/SC but keeps being written gets its fast path back.
  *
- * <p>A kernel write races a first LR on a page only while it is in progress: it checks
- * the mark, then writes. One that checked before the mark and lands after LR read changes
- * the value (SC's compare-and-set, which stays, then fails) or stores the value already
- * there, which no hart can tell from the same store made just before the LR.
+ * <p>The kernel's threads are not harts and answer no shootdown: a kernel write that
+ * checked the page just before the first LR marked it may land after LR read. SC's
+ * compare-and-set against the value LR read stays for it: such a write that changes the
+ * value fails the SC, and one that stores the value already there cannot be told from the
+ * same store made before the LR. Not caught: two such writes, from two kernel threads, to
+ * the reserved bytes, both under way as the page is first marked, storing B then A.
  */
 final class Reservations {
     private static final VarHandle MARKS = MethodHandles.arrayElementVarHandle(byte[].class);
@@ -163,8 +166,11 @@ final class Reservations {
             if (hs[i] == h) continue;
             for (int spins = 0; !hs[i].shotDown(asked[i]); spins++) {
                 h.answerShootdown();
-                if (spins < 100) Thread.onSpinWait();
-                else Thread.yield(); // the other hart's thread may be waiting for a core
+                // A running hart answers within a chunk (microseconds), unless its thread
+                // waits for a core: then this one gives its own up rather than spin.
+                if (spins < 256) Thread.onSpinWait();
+                else if (spins < 512) Thread.yield();
+                else LockSupport.parkNanos(50_000);
             }
         }
     }
