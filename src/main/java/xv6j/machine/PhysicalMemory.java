@@ -203,17 +203,22 @@ public final class PhysicalMemory {
 
     // Every write below is a store another hart's LR/SC must see (the kernel's copyout, a
     // disk read into RAM): on a page with a reservation it is made under the reservations'
-    // lock and breaks those it overlaps (see Reservations).
+    // lock and breaks those it overlaps; elsewhere it is counted in flight while it writes,
+    // so a first LR on its page waits for it (see Reservations).
 
     private void store(long pa, int size, long v) {
         int i = index(pa, size);
-        if (reservations.marked(i, size)) {
+        if (reservations.kernelWriting(i, size)) {
             synchronized (reservations) {
                 write(ram, i, size, v, true);
                 reservations.stored(i, size);
             }
         } else {
-            write(ram, i, size, v, true);
+            try {
+                write(ram, i, size, v, true);
+            } finally {
+                reservations.kernelWrote(i, size);
+            }
         }
         invalidateCode(i, size);
     }
@@ -223,13 +228,17 @@ public final class PhysicalMemory {
         int i = index(pa, 8);
         if ((i & 7) != 0) throw new IllegalArgumentException(String.format("cas64 at unaligned physical address 0x%x", pa));
         boolean ok;
-        if (reservations.marked(i, 8)) {
+        if (reservations.kernelWriting(i, 8)) {
             synchronized (reservations) {
                 ok = LONGS.compareAndSet(ram, i >>> 3, expect, update);
                 if (ok) reservations.stored(i, 8);
             }
         } else {
-            ok = LONGS.compareAndSet(ram, i >>> 3, expect, update);
+            try {
+                ok = LONGS.compareAndSet(ram, i >>> 3, expect, update);
+            } finally {
+                reservations.kernelWrote(i, 8);
+            }
         }
         if (ok) invalidateCode(i, 8);
         return ok;
@@ -254,13 +263,17 @@ public final class PhysicalMemory {
     public void write(long pa, byte[] src, int off, int len) {
         int i = index(pa, len);
         java.util.Objects.checkFromIndexSize(off, len, src.length);
-        if (reservations.marked(i, len)) {
+        if (reservations.kernelWriting(i, len)) {
             synchronized (reservations) {
                 writeBytes(i, src, off, len);
                 reservations.stored(i, len);
             }
         } else {
-            writeBytes(i, src, off, len);
+            try {
+                writeBytes(i, src, off, len);
+            } finally {
+                reservations.kernelWrote(i, len);
+            }
         }
         invalidateCode(i, len);
     }
@@ -274,13 +287,17 @@ public final class PhysicalMemory {
 
     public void fill(long pa, int len, byte value) {
         int i = index(pa, len);
-        if (reservations.marked(i, len)) {
+        if (reservations.kernelWriting(i, len)) {
             synchronized (reservations) {
                 fillBytes(i, len, value);
                 reservations.stored(i, len);
             }
         } else {
-            fillBytes(i, len, value);
+            try {
+                fillBytes(i, len, value);
+            } finally {
+                reservations.kernelWrote(i, len);
+            }
         }
         invalidateCode(i, len);
     }
@@ -301,13 +318,17 @@ public final class PhysicalMemory {
     public void copy(long dstPa, long srcPa, int len) {
         int s = index(srcPa, len);
         int d = index(dstPa, len);
-        if (reservations.marked(d, len)) {
+        if (reservations.kernelWriting(d, len)) {
             synchronized (reservations) {
                 copyBytes(d, s, len);
                 reservations.stored(d, len);
             }
         } else {
-            copyBytes(d, s, len);
+            try {
+                copyBytes(d, s, len);
+            } finally {
+                reservations.kernelWrote(d, len);
+            }
         }
         invalidateCode(d, len);
     }

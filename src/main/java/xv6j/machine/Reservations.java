@@ -34,15 +34,14 @@ import java.util.concurrent.locks.LockSupport;
  * after {@link #LINGER} stores to its page with no reservation there, so a page that
  * stops being used for LR/SC but keeps being written gets its fast path back.
  *
- * <p>The kernel's threads are not harts and answer no shootdown: a kernel write that
- * checked the page just before the first LR marked it may land after LR read. SC's
- * compare-and-set against the value LR read stays for it: such a write that changes the
- * value fails the SC, and one that stores the value already there cannot be told from the
- * same store made before the LR. Not caught: two such writes, from two kernel threads, to
- * the reserved bytes, both under way as the page is first marked, storing B then A.
+ * <p>The kernel's threads are not harts and answer no shootdown, so a kernel write
+ * through PhysicalMemory counts itself on its pages while it writes ({@link
+ * #kernelWriting}): LR, once it has marked a page, waits until no write counted there is
+ * left. A write that counts itself after the mark sees it and takes the lock.
  */
 final class Reservations {
     private static final VarHandle MARKS = MethodHandles.arrayElementVarHandle(byte[].class);
+    private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(int[].class);
     /** A page's mark: none; set, with a shootdown not yet known complete; set and shot down. */
     private static final byte UNMARKED = 0, MARKING = 1, MARKED = 2;
     /** Stores a marked page with no reservation takes before its mark goes. */
@@ -54,6 +53,8 @@ final class Reservations {
     private final int[] holders;
     /** Per page, under the lock: stores left before the mark of a page without holders goes. */
     private final int[] linger;
+    /** Per page: kernel writes to it under way without the lock (atomic adds). */
+    private final int[] kernelWrites;
     /** Every hart on the memory; replaced (never changed) as harts are made. */
     private volatile Hart[] harts = new Hart[0];
 
@@ -61,6 +62,7 @@ final class Reservations {
         mark = new byte[pages];
         holders = new int[pages];
         linger = new int[pages];
+        kernelWrites = new int[pages];
     }
 
     synchronized void attach(Hart h) {
@@ -102,6 +104,7 @@ final class Reservations {
         }
         if (shoot) {
             shootDown(h);
+            for (int spins = 0; (int) COUNTS.getVolatile(kernelWrites, page) != 0; spins++) await(h, spins);
             synchronized (this) {
                 MARKS.setVolatile(mark, page, MARKED);
             }
@@ -164,15 +167,40 @@ final class Reservations {
         for (int i = 0; i < hs.length; i++) if (hs[i] != h) asked[i] = hs[i].askShootdown();
         for (int i = 0; i < hs.length; i++) {
             if (hs[i] == h) continue;
-            for (int spins = 0; !hs[i].shotDown(asked[i]); spins++) {
-                h.answerShootdown();
-                // A running hart answers within a chunk (microseconds), unless its thread
-                // waits for a core: then this one gives its own up rather than spin.
-                if (spins < 256) Thread.onSpinWait();
-                else if (spins < 512) Thread.yield();
-                else LockSupport.parkNanos(50_000);
-            }
+            for (int spins = 0; !hs[i].shotDown(asked[i]); spins++) await(h, spins);
         }
+    }
+
+    /**
+     * One turn of h's wait for another thread: it answers what is asked of it meanwhile. A
+     * running hart answers within a chunk (microseconds), a kernel write ends sooner,
+     * unless the thread waits for a core: then this one gives its own up rather than spin.
+     */
+    private static void await(Hart h, int spins) {
+        h.answerShootdown();
+        if (spins < 256) Thread.onSpinWait();
+        else if (spins < 512) Thread.yield();
+        else LockSupport.parkNanos(50_000);
+    }
+
+    /**
+     * Before a kernel write to ram[i, i+len): true if a page of it is marked, and the write
+     * must then be made under this object's lock (and {@link #stored} called); else the
+     * write is counted on its pages until {@link #kernelWrote}, which must follow it.
+     */
+    boolean kernelWriting(int i, int len) {
+        int first = i >>> PAGE_SHIFT, last = (i + Math.max(len, 1) - 1) >>> PAGE_SHIFT;
+        for (int p = first; p <= last; p++) COUNTS.getAndAdd(kernelWrites, p, 1);
+        // After the count, so that an LR marking the page now either is seen here or sees the count.
+        if (!marked(i, len)) return false;
+        kernelWrote(i, len);
+        return true;
+    }
+
+    /** After a kernel write that {@link #kernelWriting} counted. */
+    void kernelWrote(int i, int len) {
+        int first = i >>> PAGE_SHIFT, last = (i + Math.max(len, 1) - 1) >>> PAGE_SHIFT;
+        for (int p = first; p <= last; p++) COUNTS.getAndAdd(kernelWrites, p, -1);
     }
 
     /**

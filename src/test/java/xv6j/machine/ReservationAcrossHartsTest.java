@@ -24,7 +24,8 @@ import xv6j.machine.jit.Engine;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReservationAcrossHartsTest {
     private final PhysicalMemory mem = new PhysicalMemory(4 << 20);
-    private static final long A = TestMachine.DATA, READY = A + 0x1000, GO = A + 0x2000, DONE = A + 0x3000;
+    private static final long A = TestMachine.DATA, READY = A + 0x1000, GO = A + 0x2000, DONE = A + 0x3000,
+            WARM = A + 0x4000;
     private static final long VALUE = 5, OTHER = 77, NEW = 9;
     private static final long CODE0 = TestMachine.CODE, CODE1 = TestMachine.CODE + 0x8000, CODE2 = TestMachine.CODE + 0x10000;
 
@@ -49,14 +50,16 @@ class ReservationAcrossHartsTest {
     }
 
     /**
-     * Hart 0 takes a reservation on A (holding VALUE) and says so at READY; then, by path,
+     * Once hart 1 has stored to A's page (so its store TLB maps it) and said so at WARM,
+     * hart 0 takes a reservation on A (holding VALUE) and says so at READY; then, by path,
      * OTHER and VALUE are stored at A + offset; GO lets hart 0 try its SC. Returns hart 0's
      * x11 (SC's result: 0 = success), after checking what LR read and what is in memory.
      */
     private long scAfterAnotherStores(StorePath path, int offset) throws Exception {
         mem.store64(A, VALUE);
         Hart h0 = new Hart(0, mem);
-        load(CODE0, lr_d(x10, x1), sd(x3, x7, 0), ld(x6, x8, 0), beq(x6, x0, -4), sc_d(x11, x2, x1), ecall());
+        load(CODE0, ld(x6, x12, 0), beq(x6, x0, -4),
+                lr_d(x10, x1), sd(x3, x7, 0), ld(x6, x8, 0), beq(x6, x0, -4), sc_d(x11, x2, x1), ecall());
         h0.pc = CODE0;
         registers(h0);
 
@@ -72,7 +75,7 @@ class ReservationAcrossHartsTest {
                                        amo(AMOSWAP, false, false, 3, x0, x9, x5)};
                 default -> new int[] {sd(x4, x1, offset), sd(x5, x1, offset)};
             };
-            List<Integer> prog = new ArrayList<>(List.of(sd(x5, x1, 128), ld(x6, x7, 0), beq(x6, x0, -4)));
+            List<Integer> prog = new ArrayList<>(List.of(sd(x5, x1, 128), sd(x3, x12, 0), ld(x6, x7, 0), beq(x6, x0, -4)));
             for (int s : stores) prog.add(s);
             prog.add(sd(x3, x8, 0));
             prog.add(ecall());
@@ -82,6 +85,7 @@ class ReservationAcrossHartsTest {
             threads.add(runner(h1, traps, 1));
         } else {
             threads.add(new Thread(() -> {
+                mem.store64(WARM, 1);
                 while (mem.loadVolatile64(READY) == 0) Thread.onSpinWait();
                 if (path == StorePath.KERNEL_STORE) {
                     mem.store64(A + offset, OTHER);
@@ -113,6 +117,34 @@ class ReservationAcrossHartsTest {
     @EnumSource(StorePath.class)
     void scSucceedsAfterAnotherStoredElsewhereOnThePage(StorePath path) throws Exception {
         assertEquals(0L, scAfterAnotherStores(path, 64), "a store beside the reservation set must not break it");
+    }
+
+    /**
+     * A kernel write is not a hart and answers no shootdown: one under way when a first LR
+     * marks its page (counted by Reservations.kernelWriting, as PhysicalMemory does) holds
+     * the LR back until it is done, so LR reads what it wrote, not a value it then changes.
+     */
+    @org.junit.jupiter.api.Test
+    void firstLrOnAPageWaitsForKernelWritesUnderWay() throws Exception {
+        mem.store64(A, VALUE);
+        int a = (int) (A - PhysicalMemory.BASE);
+        Hart h0 = new Hart(0, mem);
+        load(CODE0, lr_d(x10, x1), sd(x3, x7, 0), sc_d(x11, x2, x1), ecall());
+        h0.pc = CODE0;
+        registers(h0);
+        Trap[] traps = new Trap[1];
+        assertTrue(!mem.reservations.kernelWriting(a, 8), "the page is not marked yet: the write goes unlocked");
+        Thread t = runner(h0, traps, 0);
+        t.start();
+        Thread.sleep(300);
+        assertEquals(0L, mem.loadVolatile64(READY), "lr.d must wait for the kernel write under way");
+        PhysicalMemory.write(mem.ram, a, 8, OTHER, true); // the write itself, landing late
+        mem.reservations.kernelWrote(a, 8);
+        t.join();
+        assertEquals(Trap.Cause.ECALL, traps[0].cause());
+        assertEquals(OTHER, h0.x[10], "lr.d read what the kernel wrote");
+        assertEquals(0L, h0.x[11], "nothing was stored after the lr.d");
+        assertEquals(NEW, mem.load64(A));
     }
 
     /**
@@ -160,6 +192,7 @@ class ReservationAcrossHartsTest {
         h.x[5] = VALUE;
         h.x[7] = READY;
         h.x[8] = GO;
+        h.x[12] = WARM;
     }
 
     private void load(long at, int... insns) {
