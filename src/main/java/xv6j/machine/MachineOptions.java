@@ -21,6 +21,8 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, E
     public record Gdb(int port, Path gdbinit, Path symbols) {}
 
     public static final long DEFAULT_MEMORY_MIB = 128;
+    /** As make qemu's CPUS (and xv6's): a user gets the same machine either way. */
+    public static final int DEFAULT_HARTS = 3;
     /** --view without a port: 6828 (the MIT course xv6 was written for), or the next free one. */
     public static final int DEFAULT_VIEW_PORT = 6828;
 
@@ -37,7 +39,7 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, E
     public static String usage(String name) {
         return "usage: scripts/" + name + " [options] IMAGE\n"
                 + "  -m, --memory MIB      RAM in MiB (default " + DEFAULT_MEMORY_MIB + ")\n"
-                + "  -c, --cpus N          number of harts (default 1)\n"
+                + "  -c, --cpus N          number of harts (default " + DEFAULT_HARTS + ")\n"
                 + "  -d, --deterministic   virtual time: the same input gives the same output\n"
                 + "                        and instruction counts (the harts take turns)\n"
                 + "  -e, --engine ENGINE   how harts run code: translator (hot code compiled to JVM\n"
@@ -56,7 +58,7 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, E
     /** Parses args; null means help was asked for. */
     public static MachineOptions parse(String[] args) throws UsageException {
         long mem = DEFAULT_MEMORY_MIB;
-        int harts = 1;
+        int harts = DEFAULT_HARTS;
         boolean det = false;
         Engine engine;
         try {

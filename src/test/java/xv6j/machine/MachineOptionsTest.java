@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import xv6j.machine.jit.Engine;
 
@@ -29,6 +32,15 @@ class MachineOptionsTest {
         MachineOptions o = MachineOptions.parse(new String[] {"-d", "-c", "3", "fs.img"});
         assertTrue(o.deterministic());
         assertEquals(3, o.harts());
+    }
+
+    @Test
+    void theLaunchersDefaultToTheHartsMakeQemuBoots() throws Exception {
+        var cpus = Pattern.compile("(?m)^CPUS \\?= (\\d+)$").matcher(Files.readString(Path.of("Makefile")));
+        assertTrue(cpus.find(), "the Makefile sets CPUS");
+        int makeQemu = Integer.parseInt(cpus.group(1));
+        assertEquals(makeQemu, MachineOptions.parse(new String[] {"fs.img"}).harts());
+        assertTrue(MachineOptions.usage("kernel").contains("number of harts (default " + makeQemu + ")"));
     }
 
     @Test
