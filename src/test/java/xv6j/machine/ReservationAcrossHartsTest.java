@@ -148,6 +148,39 @@ class ReservationAcrossHartsTest {
     }
 
     /**
+     * A page's mark outlives its reservation (the next LR on it needs no shootdown), while
+     * its stores take the slow path; after {@link Reservations#LINGER} of them the mark goes
+     * and the page is in the store TLB again.
+     */
+    @org.junit.jupiter.api.Test
+    void aPageGetsItsStoreTlbBackLingerStoresAfterItsLastReservation() {
+        Hart h = new Hart(0, mem);
+        registers(h);
+        load(CODE0, lr_d(x10, x1), sc_d(x11, x2, x1), ecall());
+        h.pc = CODE0;
+        assertEquals(Trap.Cause.ECALL, h.run(1_000_000).cause());
+        assertEquals(0L, h.x[11]);
+        // store n times to A + 64: loop: sd x3,64(x1); addi x9,x9,-1; bne x9,x0,loop
+        load(CODE1, sd(x3, x1, 64), addi(x9, x9, -1), bne(x9, x0, -8), ecall());
+        int page = PhysicalMemory.pageIndex(A);
+        h.pc = CODE1;
+        h.x[9] = Reservations.LINGER - 2; // the SC was a store too
+        assertEquals(Trap.Cause.ECALL, h.run(1_000_000).cause());
+        assertTrue(mem.reservations.marked(page) && !storeTlbMaps(h, A), "marked still: its stores take the slow path");
+        h.pc = CODE1;
+        h.x[9] = 2;
+        assertEquals(Trap.Cause.ECALL, h.run(1_000_000).cause());
+        assertTrue(!mem.reservations.marked(page), "the mark went with the LINGERth store");
+        assertTrue(storeTlbMaps(h, A), "the next store filled the TLB");
+    }
+
+    private static boolean storeTlbMaps(Hart h, long va) {
+        boolean[] found = {false};
+        h.mmu.forEachCached((access, v, asid, pa) -> found[0] |= access == Mmu.Access.STORE && v == (va & ~0xfffL));
+        return found[0];
+    }
+
+    /**
      * The forward-progress guarantee: harts 0 and 1 each add 1 to A 20000 times with a
      * constrained LR/SC loop while hart 2 stores and swaps without end to the rest of A's
      * page (false sharing); every increment lands and both loops finish.
