@@ -120,7 +120,9 @@ final class Reservations {
 
     /**
      * SC: if h's reservation is of the size bytes at a and still valid, they become v (and
-     * the reservations of other harts on them break); h's reservation ends either way.
+     * the reservations of other harts on them break); h's reservation ends either way. The
+     * write is a compare-and-set against what LR read, though a valid reservation means
+     * nothing has stored there since: a check that costs nothing more than the write.
      */
     synchronized boolean storeConditional(Hart h, int a, int size, long v) {
         boolean ok = h.reserved && h.reservationValid && h.reservedIndex == a && h.reservedSize == size
