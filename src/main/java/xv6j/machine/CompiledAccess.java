@@ -8,8 +8,8 @@ package xv6j.machine;
  * bytes of bytecode, so HotSpot inlines it wherever it is, hot or not, in C1 as in C2:
  * a helper of 39 bytes for the whole access was left a call at most sites.
  *
- * <p>A load or store that misses (not in the TLB, misaligned, faulting, or a store to the
- * page of the LR reservation, which is kept out of the store TLB) leaves the region before
+ * <p>A load or store that misses (not in the TLB, misaligned, faulting, or a store to a
+ * page with an LR reservation, which {@link Reservations} keeps out of every store TLB) leaves the region before
  * it, for the interpreter to make (and fill the TLB, or raise the trap): with no call on its
  * slow path, C2 keeps no spill code and no call state at each access, and a region's
  * bytecode is smaller (a load is about 45 bytes, not 80; a store about 30 fewer than with

@@ -1,7 +1,5 @@
 package xv6j.machine;
 
-import static xv6j.machine.PhysicalMemory.LONGS;
-
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.function.LongUnaryOperator;
@@ -70,15 +68,35 @@ public final class Hart {
      */
     public long scontext;
 
-    private volatile boolean interruptRequested;
+    /**
+     * What the hart must look at between chunks ({@link #INTERRUPT}, {@link #SHOOTDOWN}): one
+     * volatile word, so the check costs one read however many reasons there are.
+     */
+    private volatile int attention;
+    private static final int INTERRUPT = 1, SHOOTDOWN = 2;
+    private static final VarHandle ATTENTION, ASKED;
+    static {
+        try {
+            var l = java.lang.invoke.MethodHandles.lookup();
+            ATTENTION = l.findVarHandle(Hart.class, "attention", int.class);
+            ASKED = l.findVarHandle(Hart.class, "shootdownsAsked", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+    /** Shootdowns other harts asked of this one, and how many it has done (see {@link Reservations}). */
+    private volatile long shootdownsAsked, shootdownsDone;
+    /** True while {@link #execute} runs: only then must a shootdown wait for this hart. */
+    private volatile boolean running;
     /** The time CSR, given the instructions retired so far in the current run. */
     private LongUnaryOperator time = inRun -> System.nanoTime() / 100; // 10 MHz, as QEMU's virt board
 
-    // The LR reservation: ram index, size and the value LR read (SC compares and swaps it).
-    private boolean reserved;
-    private int reservedIndex;
-    private int reservedSize;
-    private long reservedValue;
+    // The LR reservation, kept by mem's Reservations under its lock: held (from LR to SC or
+    // clearReservation; set and cleared only by this hart), valid (no store has broken it),
+    // the ram index and size of the bytes reserved, and the value LR read.
+    boolean reserved, reservationValid;
+    int reservedIndex, reservedSize;
+    long reservedValue;
 
     // A fault found by a slow path, for run to turn into a Trap.
     Trap.Cause faultCause;
@@ -114,7 +132,7 @@ public final class Hart {
         this.loadTlb = mmu.loadTlb;
         this.storeTlb = mmu.storeTlb;
         this.translator = mem.translator;
-        mem.attach();
+        mem.attach(this);
         Arrays.fill(crossPage, Decoded.pack(Op.END, 0, 0, 0, 0, 0));
     }
 
@@ -135,17 +153,41 @@ public final class Hart {
      * {@link #CHUNK} instructions).
      */
     public void requestInterrupt() {
-        interruptRequested = true;
+        ATTENTION.getAndBitwiseOr(this, INTERRUPT);
         DebugHook d = debugHook;
         if (d != null) d.interruptRequested(this);
     }
 
     /** Drops the LR/SC reservation (a kernel does this on every context switch). */
     public void clearReservation() {
-        if (reserved) {
-            reserved = false;
-            mmu.excludeFromStoreTlb(-1);
-        }
+        if (reserved) mem.reservations.release(this);
+    }
+
+    /**
+     * Asks this hart to drop its store-TLB entries for pages {@link Reservations} marked;
+     * returns the ticket {@link #shotDown} takes. Thread-safe.
+     */
+    long askShootdown() {
+        long ticket = (long) ASKED.getAndAdd(this, 1L) + 1;
+        ATTENTION.getAndBitwiseOr(this, SHOOTDOWN);
+        return ticket;
+    }
+
+    /**
+     * Whether the shootdown with this ticket is done, or need not be waited for: a hart
+     * not in {@link #execute} does it before it next runs (execute's first look).
+     */
+    boolean shotDown(long ticket) {
+        return shootdownsDone >= ticket || !running;
+    }
+
+    /** Does the shootdowns asked of this hart, if any; only on its own thread, between instructions. */
+    void answerShootdown() {
+        if ((attention & SHOOTDOWN) == 0) return;
+        ATTENTION.getAndBitwiseAnd(this, ~SHOOTDOWN);
+        long asked = shootdownsAsked;
+        mmu.dropMarkedStoreEntries();
+        shootdownsDone = asked;
     }
 
     /**
@@ -214,6 +256,16 @@ public final class Hart {
      * break an LR/SC pair in two.
      */
     public Trap execute(long budget) {
+        // Running: a shootdown now waits for this hart, which answers at every look at attention.
+        running = true;
+        try {
+            return executeRunning(budget);
+        } finally {
+            running = false;
+        }
+    }
+
+    private Trap executeRunning(long budget) {
         final Object[] decoded = mem.decoded;
         final long[] fetchTlb = mmu.fetchTlb;
         final long ctx = mmu.ctxKey;
@@ -229,10 +281,13 @@ public final class Hart {
         Trap trap;
         loop:
         while (true) {
-            if (n >= budget || interruptRequested) {
-                interruptRequested = false;
-                trap = new Trap(Trap.Cause.TIMER_INTERRUPT, pc, 0);
-                break;
+            if (n >= budget || attention != 0) {
+                answerShootdown();
+                if (n >= budget || (attention & INTERRUPT) != 0) {
+                    ATTENTION.getAndBitwiseAnd(this, ~INTERRUPT);
+                    trap = new Trap(Trap.Cause.TIMER_INTERRUPT, pc, 0);
+                    break;
+                }
             }
             int ti = ((int) (pc >>> 12) & Mmu.TLB_MASK) << 1;
             if (fetchTlb[ti] != ((pc & ~0xffeL) | ctx) && !fetchMiss(pc)) { // odd pc: always a miss
@@ -268,7 +323,7 @@ public final class Hart {
                                 // The chunk ran out, not the run's budget: on in the same region, from
                                 // the block it stopped before, once interrupts are looked at. (Leaving
                                 // would interpret to the next mark, and perhaps compile a region there.)
-                                if (n + chunk >= budget || interruptRequested || decoded[page] != code) break;
+                                if (n + chunk >= budget || attention != 0 || decoded[page] != code) break;
                                 n += chunk - left;
                                 chunk = (int) Math.min(budget - n, JIT_CHUNK);
                                 left = chunk;
@@ -687,8 +742,9 @@ public final class Hart {
     /**
      * Stores the low size bytes of v at va when the fast path missed. A store that crosses
      * into the next page translates both pages before writing a byte, so a fault on
-     * either leaves memory untouched. Drops decoded code of the pages written and the
-     * reservation if the store touches it.
+     * either leaves memory untouched. Drops decoded code of the pages written. A store to
+     * a page with a reservation is made under {@link Reservations}' lock and breaks the
+     * reservations it overlaps (this hart's too).
      */
     boolean store(long va, int size, long v) {
         long pa = mmu.translate(va, Mmu.Access.STORE);
@@ -699,9 +755,17 @@ public final class Hart {
         long[] ram = mem.ram;
         int a = (int) (pa - PhysicalMemory.BASE);
         int inPage = PhysicalMemory.PAGE_SIZE - (int) (va & 0xfff);
+        Reservations res = mem.reservations;
         if (inPage >= size) {
-            PhysicalMemory.write(ram, a, size, v, mem.shared);
-            wrote(a, size);
+            if (res.marked(a >>> PhysicalMemory.PAGE_SHIFT)) {
+                synchronized (res) {
+                    PhysicalMemory.write(ram, a, size, v, mem.shared);
+                    res.stored(a, size);
+                }
+            } else {
+                PhysicalMemory.write(ram, a, size, v, mem.shared);
+            }
+            codeWritten(a);
             return true;
         }
         long va2 = va + inPage;
@@ -711,27 +775,42 @@ public final class Hart {
             return false;
         }
         int a2 = (int) (pa2 - PhysicalMemory.BASE);
-        for (int k = 0; k < size; k++, v >>>= 8) PhysicalMemory.write(ram, k < inPage ? a + k : a2 + k - inPage, 1, v, mem.shared);
-        wrote(a, inPage);
-        wrote(a2, size - inPage);
+        if (res.marked(a >>> PhysicalMemory.PAGE_SHIFT) || res.marked(a2 >>> PhysicalMemory.PAGE_SHIFT)) {
+            synchronized (res) {
+                storeAcross(a, a2, inPage, size, v);
+                res.stored(a, inPage);
+                res.stored(a2, size - inPage);
+            }
+        } else {
+            storeAcross(a, a2, inPage, size, v);
+        }
+        codeWritten(a);
+        codeWritten(a2);
         return true;
     }
 
-    /** After this hart wrote ram[a, a+len) within one page: stale code and reservation go. */
-    private void wrote(int a, int len) {
+    /** The bytes of a store that crosses from ram index a's page into a2's, inPage of them on the first. */
+    private void storeAcross(int a, int a2, int inPage, int size, long v) {
+        for (int k = 0; k < size; k++, v >>>= 8) PhysicalMemory.write(ram, k < inPage ? a + k : a2 + k - inPage, 1, v, mem.shared);
+    }
+
+    /** After this hart wrote at ram index a: the page's decoded code is stale. */
+    private void codeWritten(int a) {
         mem.decoded[a >>> PhysicalMemory.PAGE_SHIFT] = null;
-        if (reserved && a < reservedIndex + reservedSize && reservedIndex < a + len) clearReservation();
     }
 
     /**
      * LR, SC and the AMOs (word and doubleword; aq and rl accepted: every atomic here is
-     * sequentially consistent). Atomic across harts: AMOs are VarHandle read-modify-writes
-     * on the shared ram, and SC is a compare-and-set of the value LR read.
+     * sequentially consistent). AMOs are VarHandle read-modify-writes on the shared ram,
+     * atomic across harts.
      *
-     * <p>Known limit of that SC: it cannot see a store by another hart that wrote the
-     * same value back (A to B to A) between the LR and the SC, and succeeds where hardware
-     * would fail. Lock-free code that relies on LR/SC to avoid ABA (rather than on the
-     * value) could misbehave; locks, counters and compare-and-swap loops cannot.
+     * <p>LR/SC is exact across harts: the reservation set is the bytes LR read, and SC fails
+     * if any store reached them after the LR, by this hart, another hart (any engine, any
+     * store path, an AMO, another's SC), the kernel or a disk read, even one that put the
+     * value back (A, B, A); a store beside them leaves the reservation alone. How, and what
+     * it costs, is in {@link Reservations}. A constrained LR/SC loop succeeds unless another
+     * hart keeps storing to the very bytes it reserved; a trap drops the reservation, as
+     * does {@link #clearReservation}.
      *
      * <p>Misaligned addresses: the A chapter says a misaligned LR/SC/AMO raises an
      * address-misaligned or an access-fault exception, the access fault being for "a
@@ -755,47 +834,32 @@ public final class Hart {
             faultTval = va;
             return false;
         }
-        long[] ram = mem.ram;
         int a = (int) (pa - PhysicalMemory.BASE);
         long src = x[rs2];
+        Reservations res = mem.reservations;
         long result;
         if (f5 == 0b00010) { // LR
-            long whole = (long) LONGS.getVolatile(ram, a >>> 3);
-            long v = size == 4 ? (int) (whole >>> ((a & 4) << 3)) : whole;
-            reserved = true;
-            reservedIndex = a;
-            reservedSize = size;
-            reservedValue = v;
-            mmu.excludeFromStoreTlb(a >>> PhysicalMemory.PAGE_SHIFT);
-            result = v;
+            result = res.loadReserved(this, a, size);
         } else if (f5 == 0b00011) { // SC
-            boolean ok = reserved && reservedIndex == a && reservedSize == size
-                    && (size == 4 ? storeConditionalWord(ram, a, (int) reservedValue, (int) src)
-                                  : LONGS.compareAndSet(ram, a >>> 3, reservedValue, src));
-            clearReservation(); // SC ends the reservation, success or not
+            boolean ok = res.storeConditional(this, a, size, src);
             if (ok) mem.decoded[a >>> PhysicalMemory.PAGE_SHIFT] = null;
             result = ok ? 0 : 1;
+        } else if (res.marked(a >>> PhysicalMemory.PAGE_SHIFT)) {
+            synchronized (res) {
+                result = amo(f5, a, size, src);
+                res.stored(a, size);
+            }
+            codeWritten(a);
         } else {
-            result = size == 4 ? Amo.word(f5, ram, a, (int) src) : Amo.doubleword(f5, ram, a, src);
-            wrote(a, size);
+            result = amo(f5, a, size, src);
+            codeWritten(a);
         }
         if (rd != 0) x[rd] = result;
         return true;
     }
 
-    /**
-     * SC.W: the word at ram index a (4-aligned) becomes v if it still holds expect, by a
-     * compare-and-set of the doubleword holding it (retried while only the other half of
-     * that doubleword changes).
-     */
-    private static boolean storeConditionalWord(long[] ram, int a, int expect, int v) {
-        int e = a >>> 3, sh = (a & 4) << 3;
-        long mask = 0xffffffffL << sh;
-        while (true) {
-            long whole = (long) LONGS.getVolatile(ram, e);
-            if ((int) (whole >>> sh) != expect) return false;
-            if (LONGS.compareAndSet(ram, e, whole, (whole & ~mask) | ((v & 0xffffffffL) << sh))) return true;
-        }
+    private long amo(int f5, int a, int size, long src) {
+        return size == 4 ? Amo.word(f5, ram, a, (int) src) : Amo.doubleword(f5, ram, a, src);
     }
 
     /**

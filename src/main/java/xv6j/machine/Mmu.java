@@ -62,11 +62,11 @@ public final class Mmu {
     /** True while some TLB entry came from a superpage (flush by va must then search). */
     private boolean superpages;
     /**
-     * A physical page (ram index >> 12) the store TLB must not map, or -1: the hart keeps
-     * its LR reservation's page here so every store to it takes the slow path, which
-     * checks the reservation; the fast path stays free of that test.
+     * Pages with an LR reservation are kept out of the store TLB (see {@link Reservations}):
+     * every store to one takes the slow path, which breaks the reservations it overlaps;
+     * the fast path stays free of that test.
      */
-    private int storeExcludedPage = -1;
+    private final Reservations reservations;
 
     // Results of the last walk besides the address.
     private int walkLevel;
@@ -74,6 +74,7 @@ public final class Mmu {
 
     public Mmu(PhysicalMemory mem) {
         this.mem = mem;
+        this.reservations = mem.reservations;
         flush();
         setSatp(0);
     }
@@ -203,7 +204,7 @@ public final class Mmu {
         long pa = walk(va, access);
         if (pa < 0) return pa;
         long ramPage = (pa & ~0xfffL) - PhysicalMemory.BASE;
-        if (access != Access.STORE || (int) (ramPage >>> 12) != storeExcludedPage) {
+        if (access != Access.STORE || !reservations.marked((int) (ramPage >>> 12))) {
             tlb[2 * i] = pageVa | ctxKey;
             tlb[2 * i + 1] = ramPage - pageVa;
             info[i] = (byte) (walkLevel | (walkGlobal ? 4 : 0));
@@ -212,13 +213,14 @@ public final class Mmu {
         return pa;
     }
 
-    /** Keeps physical page (ram index >> 12) out of the store TLB; -1 for none. */
-    void excludeFromStoreTlb(int page) {
-        storeExcludedPage = page;
-        if (page < 0) return;
+    /**
+     * Drops the store-TLB entries of pages {@link Reservations} has marked (the hart's part
+     * of a shootdown); translate fills none for them while they stay marked.
+     */
+    void dropMarkedStoreEntries() {
         for (int i = 0; i < TLB_SIZE; i++) {
             long t = storeTlb[2 * i];
-            if (t != INVALID && (int) (((t & ~0xfffL) + storeTlb[2 * i + 1]) >>> 12) == page) storeTlb[2 * i] = INVALID;
+            if (t != INVALID && reservations.marked((int) (((t & ~0xfffL) + storeTlb[2 * i + 1]) >>> 12))) storeTlb[2 * i] = INVALID;
         }
     }
 

@@ -62,6 +62,8 @@ public final class PhysicalMemory {
      * compiled from (and valid while they are {@link #decoded}'s).
      */
     public final Translator translator;
+    /** The LR/SC reservations of the harts on this memory, which every store here respects. */
+    final Reservations reservations;
     private final long size;
     /** Harts made on this memory. */
     private int harts;
@@ -79,13 +81,15 @@ public final class PhysicalMemory {
         this.size = size;
         this.ram = new long[(int) (size >>> 3)];
         this.decoded = new Object[(int) (size >>> PAGE_SHIFT)];
+        this.reservations = new Reservations(decoded.length);
         // Compiled code lives in this package, beside the hart whose fields it uses.
         this.translator = new Translator(MethodHandles.lookup(), ram, decoded);
     }
 
     /** A hart was made on this memory. */
-    synchronized void attach() {
+    synchronized void attach(Hart h) {
         if (++harts > 1) shared = true;
+        reservations.attach(h);
     }
 
     public long size() { return size; }
@@ -197,9 +201,25 @@ public final class PhysicalMemory {
     public void store32(long pa, int v) { store(pa, 4, v); }
     public void store64(long pa, long v) { store(pa, 8, v); }
 
+    // Every write below is a store another hart's LR/SC must see (the kernel's copyout, a
+    // disk read into RAM): on a page with a reservation it is made under the reservations'
+    // lock and breaks those it overlaps; elsewhere it is counted in flight while it writes,
+    // so a first LR on its page waits for it (see Reservations).
+
     private void store(long pa, int size, long v) {
         int i = index(pa, size);
-        write(ram, i, size, v, true);
+        if (reservations.kernelWriting(i, size)) {
+            synchronized (reservations) {
+                write(ram, i, size, v, true);
+                reservations.stored(i, size);
+            }
+        } else {
+            try {
+                write(ram, i, size, v, true);
+            } finally {
+                reservations.kernelWrote(i, size);
+            }
+        }
         invalidateCode(i, size);
     }
 
@@ -207,7 +227,19 @@ public final class PhysicalMemory {
     public boolean cas64(long pa, long expect, long update) {
         int i = index(pa, 8);
         if ((i & 7) != 0) throw new IllegalArgumentException(String.format("cas64 at unaligned physical address 0x%x", pa));
-        boolean ok = LONGS.compareAndSet(ram, i >>> 3, expect, update);
+        boolean ok;
+        if (reservations.kernelWriting(i, 8)) {
+            synchronized (reservations) {
+                ok = LONGS.compareAndSet(ram, i >>> 3, expect, update);
+                if (ok) reservations.stored(i, 8);
+            }
+        } else {
+            try {
+                ok = LONGS.compareAndSet(ram, i >>> 3, expect, update);
+            } finally {
+                reservations.kernelWrote(i, 8);
+            }
+        }
         if (ok) invalidateCode(i, 8);
         return ok;
     }
@@ -231,15 +263,46 @@ public final class PhysicalMemory {
     public void write(long pa, byte[] src, int off, int len) {
         int i = index(pa, len);
         java.util.Objects.checkFromIndexSize(off, len, src.length);
+        if (reservations.kernelWriting(i, len)) {
+            synchronized (reservations) {
+                writeBytes(i, src, off, len);
+                reservations.stored(i, len);
+            }
+        } else {
+            try {
+                writeBytes(i, src, off, len);
+            } finally {
+                reservations.kernelWrote(i, len);
+            }
+        }
+        invalidateCode(i, len);
+    }
+
+    private void writeBytes(int i, byte[] src, int off, int len) {
         int k = 0;
         for (; k < len && ((i + k) & 7) != 0; k++) write(ram, i + k, 1, src[off + k], true);
         for (; k + 8 <= len; k += 8) ram[(i + k) >>> 3] = (long) BYTES_AS_LONG.get(src, off + k);
         for (; k < len; k++) write(ram, i + k, 1, src[off + k], true);
-        invalidateCode(i, len);
     }
 
     public void fill(long pa, int len, byte value) {
         int i = index(pa, len);
+        if (reservations.kernelWriting(i, len)) {
+            synchronized (reservations) {
+                fillBytes(i, len, value);
+                reservations.stored(i, len);
+            }
+        } else {
+            try {
+                fillBytes(i, len, value);
+            } finally {
+                reservations.kernelWrote(i, len);
+            }
+        }
+        invalidateCode(i, len);
+    }
+
+    private void fillBytes(int i, int len, byte value) {
         long all = (value & 0xffL) * 0x0101010101010101L;
         int k = 0;
         for (; k < len && ((i + k) & 7) != 0; k++) write(ram, i + k, 1, value, true);
@@ -249,13 +312,28 @@ public final class PhysicalMemory {
             k += whole << 3;
         }
         for (; k < len; k++) write(ram, i + k, 1, value, true);
-        invalidateCode(i, len);
     }
 
     /** Copy len bytes between two physical ranges (fork's page copies). */
     public void copy(long dstPa, long srcPa, int len) {
         int s = index(srcPa, len);
         int d = index(dstPa, len);
+        if (reservations.kernelWriting(d, len)) {
+            synchronized (reservations) {
+                copyBytes(d, s, len);
+                reservations.stored(d, len);
+            }
+        } else {
+            try {
+                copyBytes(d, s, len);
+            } finally {
+                reservations.kernelWrote(d, len);
+            }
+        }
+        invalidateCode(d, len);
+    }
+
+    private void copyBytes(int d, int s, int len) {
         if (((s | d | len) & 7) == 0) {
             System.arraycopy(ram, s >>> 3, ram, d >>> 3, len >>> 3);
         } else if (d <= s || d >= s + len) {
@@ -263,6 +341,5 @@ public final class PhysicalMemory {
         } else { // overlapping, destination above: from the end
             for (int k = len - 1; k >= 0; k--) write(ram, d + k, 1, read(ram, s + k, 1), true);
         }
-        invalidateCode(d, len);
     }
 }
