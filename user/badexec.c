@@ -1,6 +1,7 @@
 // badexec: ELF files crafted to hurt exec. Each case starts from a copy of /echo (so it
 // is a program of whichever kernel this runs on), changes its headers or contents, writes
-// it to badexec.elf and execs it in a child with the argument "hi". Depending on the
+// it to a scratch file (bx<pid>.elf, its own for each run of badexec, so that several can
+// run at once) and execs it in a child with the argument "hi". Depending on the
 // case, exec must refuse it (return -1), run it (echo prints "hi"), or start it only for
 // it to die; some cases may go either way, but none may hurt the kernel, another process
 // or the file system, and no memory may be lost. A program that hangs is killed.
@@ -275,7 +276,23 @@ static void writefile(const char *path, const uchar *p, int n) {
     close(fd);
 }
 
-// Execs badexec.elf in a child, its output into badexec.out, killing it after PATIENCE
+// This run's scratch files: the crafted program and what it printed (bx<pid>.elf, .out;
+// a file name has at most 14 bytes).
+static char elfpath[16], outpath[16];
+
+static void scratchnames(void) {
+    char digits[12];
+    int n = 0;
+    for (int pid = getpid(); pid > 0 || n == 0; pid /= 10) digits[n++] = '0' + pid % 10;
+    char *e = elfpath, *o = outpath;
+    *e++ = *o++ = 'b';
+    *e++ = *o++ = 'x';
+    while (n > 0) *e++ = *o++ = digits[--n];
+    strcpy(e, ".elf");
+    strcpy(o, ".out");
+}
+
+// Execs the crafted program in a child, its output into the .out file, killing it after PATIENCE
 // ticks. Returns its exit status: 77 if exec returned -1.
 static int runelf(void) {
     int pid = fork();
@@ -285,9 +302,9 @@ static int runelf(void) {
     }
     if (pid == 0) {
         close(1);
-        if (open("badexec.out", O_CREATE | O_WRONLY | O_TRUNC) != 1) exit(76);
-        char *argv[] = {"badexec.elf", "hi", 0};
-        exec("badexec.elf", argv);
+        if (open(outpath, O_CREATE | O_WRONLY | O_TRUNC) != 1) exit(76);
+        char *argv[] = {elfpath, "hi", 0};
+        exec(elfpath, argv);
         exit(77);
     }
     int watchdog = fork();
@@ -307,7 +324,7 @@ static int runelf(void) {
 }
 
 static int output(char *out, int max) {
-    int fd = open("badexec.out", O_RDONLY);
+    int fd = open(outpath, O_RDONLY);
     if (fd < 0) return -1;
     int n = read(fd, out, max);
     close(fd);
@@ -318,7 +335,7 @@ static void runcase(struct test *t, int variant) {
     memmove(img, echo, echolen);
     imglen = echolen;
     t->make();
-    writefile("badexec.elf", img, imglen);
+    writefile(elfpath, img, imglen);
     int status = runelf();
     char out[16];
     int n = output(out, sizeof out);
@@ -356,6 +373,7 @@ int main(int argc, char **argv) {
         exit(1);
     }
 
+    scratchnames();
     uint64 free0 = countfree();
     int ran = 0;
     for (int i = 0; i < NTESTS; i++) {
@@ -373,8 +391,8 @@ int main(int argc, char **argv) {
             ran++;
         }
     }
-    unlink("badexec.elf");
-    unlink("badexec.out");
+    unlink(elfpath);
+    unlink(outpath);
 
     // Orphans of the garbage may still be exiting; give init a moment.
     uint64 free1 = countfree();

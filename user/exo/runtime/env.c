@@ -114,3 +114,16 @@ long wait_child(int envh) {
         exosched(EXOSCHED_BLOCK, EV_CHILD, 0);
     }
 }
+
+long spawn_sharing(long (*fn)(long), long arg, int flags, int page, exo_u64 va) {
+    long e = spawn(fn, arg, SPAWN_STOPPED);
+    if (e < 0) return e;
+    long r = give_page(page, (int)e, va, CAP_R | CAP_W, MAP_R | MAP_W);
+    if (r >= 0 && !(flags & SPAWN_STOPPED)) r = env_ctl((int)e, ENV_START, 0);
+    if (r < 0) {
+        env_ctl((int)e, ENV_DESTROY, 0);
+        capfree((int)e);
+        return r;
+    }
+    return e;
+}

@@ -65,6 +65,9 @@ long spawn(long (*fn)(long), long arg, int flags);
 // quota of its own, or a CPU capability that is a share of ours. The child's kernel
 // memory is paid from handles[0].
 long spawn_with(long (*fn)(long), long arg, int flags, const int handles[5]);
+// spawn, with our page (handle page) shared at va, read-write, before it starts (if
+// flags lets it start). Returns our CAP_ENV handle for it, or an error.
+long spawn_sharing(long (*fn)(long), long arg, int flags, int page, exo_u64 va);
 
 // Waits for the child named by handle envh to exit (EV_CHILD) and returns its status.
 long wait_child(int envh);

@@ -25,3 +25,10 @@ char *lo_strlcpy(char *dst, const char *src, uint64 n);
 // Returns the length written.
 int lo_vsnprintf(char *buf, int size, const char *fmt, lo_va_list ap);
 int lo_snprintf(char *buf, int size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+// ---- process ids (pid.c) ----
+#define LO_PID_MAX 0x7fffffff
+// The pid for a new process: *next, or the first after it for which in_use(pid, arg) is
+// false, going from LO_PID_MAX round to 1; *next moves past it. Terminates while fewer
+// than LO_PID_MAX pids are in use. (A plain count went negative after 2^31 forks.)
+int lo_pid_alloc(int *next, int (*in_use)(int pid, void *arg), void *arg);

@@ -12,7 +12,7 @@
 #include "../uproc.h"
 
 struct sproc procs[NPROC];
-static int nextpid = 1;
+static int nextpid = 1; // where the search for the next pid starts (lo_pid_alloc)
 static int initslot = -1;
 static int seen_child_events;
 
@@ -189,6 +189,13 @@ static void proc_free(int slot) {
     p->state = P_FREE;
 }
 
+// True if a process (a zombie's included) has this pid.
+static int pid_in_use(int pid, void *unused) {
+    for (int i = 0; i < NPROC; i++)
+        if (procs[i].state != P_FREE && procs[i].pid == pid) return 1;
+    return 0;
+}
+
 // A free slot with a pid, its quota and share of time, its IPC pages made (from its quota)
 // and mapped here. -1 if none.
 static int proc_alloc(int parent) {
@@ -236,7 +243,7 @@ static int proc_alloc(int parent) {
         }
         p->ipc[i] = (int)h;
     }
-    p->pid = nextpid++;
+    p->pid = lo_pid_alloc(&nextpid, pid_in_use, 0);
     p->state = P_EMBRYO;
     return slot;
 }

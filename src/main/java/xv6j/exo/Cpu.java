@@ -39,6 +39,12 @@ final class Cpu {
     /** Set by a call of the running thread: give up the rest of the slice (to next, if set). */
     boolean yield;
     Env next;
+    /**
+     * Set by a call of the running thread that returns only after a device is done (a disk
+     * flush, a console write): Scheduler.deviceWork does it without the lock, holding the
+     * thread meanwhile (Devices.outsideLock).
+     */
+    Runnable deviceWork;
     /** The clock's ticks when the hart last came back from user mode. */
     long clockTicks;
 

@@ -31,10 +31,11 @@ final class Devices {
     }
 
     /**
-     * Moves one block between the disk and a page, recording it when auditing. A write
-     * with force is durable when this returns; without, at the disk's next force.
+     * Moves one block between the disk and a page, recording it when auditing. A write is
+     * durable at the disk's next force ({@link #force}). The copy is made here, under the
+     * lock: no transfer is ever in flight into or out of a page being revoked.
      */
-    void blockIo(Env e, Cap blocks, long blockno, Cap page, long off, boolean write, boolean force) {
+    void blockIo(Env e, Cap blocks, long blockno, Cap page, long off, boolean write) {
         Disk d = k.machine.disk();
         byte[] buf = new byte[EXO_BSIZE];
         long pa = Pages.pa(page.first) + off;
@@ -43,11 +44,47 @@ final class Devices {
         if (write) {
             k.mem.read(pa, buf, 0, EXO_BSIZE);
             d.write((int) blockno, buf);
-            if (force) d.force();
         } else {
             d.read((int) blockno, buf);
             k.mem.write(pa, buf, 0, EXO_BSIZE);
         }
+    }
+
+    /**
+     * The calling thread's system call returns once every write so far is on stable storage.
+     * A host fsync takes milliseconds on a spinning disk, so a CPU waits for it without the
+     * lock ({@link Scheduler#deviceWork}), holding only the caller's thread: with the lock
+     * held, every other hart's every kernel entry waited for a loop of flushes, the file
+     * server's calls too (user/exo/diskforce.c). From a call made outside any CPU (tests),
+     * at once.
+     */
+    void force() {
+        outsideLock(k.machine.disk()::force);
+    }
+
+    /**
+     * Writes bytes a system call copied out of the caller's memory (under the lock) to the
+     * console, and returns when they are out: without the lock, like a flush, for a
+     * console's output may be slow (a terminal, a pipe no one drains for a while), and
+     * with the lock held every hart's kernel waited for it (user/exo/conslock.c).
+     */
+    void consoleWrite(byte[] b) {
+        outsideLock(() -> {
+            Console con = k.machine.console();
+            con.write(b, 0, b.length);
+            con.flush();
+        });
+    }
+
+    /**
+     * Device work the calling thread's system call returns after, done by its CPU without
+     * the lock ({@link Scheduler#deviceWork}, holding the thread meanwhile), or at once from
+     * a call made outside any CPU (tests). One a call.
+     */
+    private void outsideLock(Runnable work) {
+        Cpu c = k.sched.currentCpu();
+        if (c != null) c.deviceWork = work;
+        else work.run();
     }
 
     /** Starts recording every block transfer, for {@link Invariants} (tests). */

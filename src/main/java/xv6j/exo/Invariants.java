@@ -36,7 +36,8 @@ import xv6j.machine.PageTable;
  * pages as they need; it is paid for by a live memory capability that lists it; some
  * other environment names it (the first excepted). An exited one holds nothing, not even
  * its registers.</li>
- * <li>Calls: caller and callee point at each other; a call's saved activation exists
+ * <li>Calls: caller and callee point at each other, and the ends of each chain kept in
+ * its members are its ends; a call's saved activation exists
  * exactly while the callee serves; a waiting caller is in its callee's queue once, and no
  * one is in two; the activation that made a call or waits to is the one current, so only
  * it can receive the call's end; no activation belongs to two environments; chains end.</li>
@@ -314,6 +315,15 @@ public final class Invariants {
                 bad.add(e + ": its chain of callers does not end");
                 return;
             }
+        }
+        if (e.chainRoot.caller != null) bad.add(e + ": the root of its chain kept is itself called");
+        if (e.caller == null) { // a root: every member of its chain knows it, and it knows the innermost
+            Env x = e;
+            for (int n = 0; x.callee != null && n < 10_000; n++) {
+                x = x.callee;
+                if (x.chainRoot != e) bad.add(x + ": takes " + x.chainRoot + " for its chain's root, not " + e);
+            }
+            if (e.chainInner != x) bad.add(e + ": takes " + e.chainInner + " for its chain's innermost, not " + x);
         }
         if (e.caller != null && (e.caller.callee != e || e.caller.exited)) bad.add(e + ": its caller does not call it");
         if (e.caller != null && e.own == null) bad.add(e + ": serves a call without its own activation saved");

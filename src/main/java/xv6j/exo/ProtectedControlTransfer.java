@@ -65,6 +65,8 @@ final class ProtectedControlTransfer {
         s.cur = a;
         s.caller = c;
         c.callee = s;
+        s.chainRoot = c.chainRoot; // (s, free, was a chain of its own)
+        c.chainRoot.chainInner = s;
         k.sched.regrouped(s); // its thread is c's now, and so is the time of those still waiting for it
         k.trace.pctCall(c, s);
         k.sched.kick();
@@ -83,8 +85,10 @@ final class ProtectedControlTransfer {
             c.callee = null;
             c.cur.calling = null;
             s.caller = null;
+            c.chainRoot.chainInner = c;
             k.sched.changed(c);
         }
+        s.chainRoot = s.chainInner = s; // (s, returning, was the innermost)
         k.trace.pctReturn(s, c);
         s.cur = s.own;
         s.own = null;
@@ -93,6 +97,15 @@ final class ProtectedControlTransfer {
         serveWaiters(s);
         if (c != null) serveWaiters(c);
         k.sched.kick();
+    }
+
+    /**
+     * s, whose caller is gone, is the root of the rest of the chain, down to inner: each
+     * member learns it (what a destruction in the middle of a chain changes).
+     */
+    private static void cut(Env s, Env inner) {
+        for (Env x = s; x != null; x = x.callee) x.chainRoot = s;
+        s.chainInner = inner;
     }
 
     /** c's wait to call ends before its call began: a0 = err for it. */
@@ -118,6 +131,7 @@ final class ProtectedControlTransfer {
             s.caller = null;
             e.callee = null;
             e.cur.calling = null;
+            cut(s, e.innermost());
             k.sched.regrouped(s); // the call goes on as a thread of its own
         }
         Env c = e.caller;
@@ -126,9 +140,11 @@ final class ProtectedControlTransfer {
             c.cur.calling = null;
             c.cur.regs.x[A0] = E_DEAD;
             e.caller = null;
+            c.chainRoot.chainInner = c;
             k.sched.changed(c);
             serveWaiters(c);
         }
+        e.chainRoot = e.chainInner = e;
         if (e.waitingOn != null) {
             e.waitingOn.waiters.remove(e);
             e.waitingOn = null;

@@ -443,6 +443,10 @@ final class Scheduler {
                 if (root == null || c.yield || !canContinue(c, root)) {
                     Env next = c.next;
                     long rest = root != null ? root.sliceEnd : 0;
+                    // A turn has one grace tick after one slice upcall, whoever holds it then:
+                    // a target that began without it relayed one turn for ever with its donor,
+                    // each upcall one more tick (user/exo/slicerelay.c).
+                    boolean grace = root != null && root.sliceGrace;
                     c.next = null;
                     c.yield = false;
                     hold(c, null);
@@ -451,6 +455,7 @@ final class Scheduler {
                         root = next;
                         root.sliceEnd = rest; // directed yield: the rest of the donor's slice, in the donor's turn
                     } else {
+                        grace = false;
                         charge(c.turn, ticks - c.turnStart);
                         c.turn = null;
                         root = pick();
@@ -463,7 +468,7 @@ final class Scheduler {
                         c.turnStart = ticks;
                         root.sliceEnd = ticks + slice(turnOf, turnCap);
                     }
-                    root.sliceGrace = false;
+                    root.sliceGrace = grace;
                     hold(c, root);
                 }
                 Env e = root.innermost();
@@ -487,6 +492,7 @@ final class Scheduler {
                 if (c.root == root && !c.yield && ticks >= root.sliceEnd && canContinue(c, root))
                     sliceEnd(c, root, root.innermost());
                 k.endOfOperation();
+                if (c.deviceWork != null) deviceWork(c);
                 // After a run of user code, never before one: each turn runs something.
                 if (turns != null && c.root != null && workForAnIdleCpu()) passTurn(c);
             }
@@ -509,6 +515,26 @@ final class Scheduler {
         if (!idleCpu) return false;
         for (Env e : k.envs.values()) if (runnable(e) && free(e)) return true;
         return false;
+    }
+
+    /**
+     * The system call c's thread just made returns only once a device is done (Devices: the
+     * disk on stable storage, bytes out on the console): the host's fsync or write, waited
+     * for without the lock, so that it holds up only that thread. c keeps the thread
+     * meanwhile (c.root), as a CPU waiting for its turn does, so no other CPU runs it before
+     * the device is done; what another CPU may do to it meanwhile (stop, destroy, read its
+     * registers) needs no wait, for it is not on the hart. What the device moves was copied
+     * under the lock, before: from the pages then, so a revocation never races a transfer.
+     */
+    private void deviceWork(Cpu c) {
+        Runnable work = c.deviceWork;
+        c.deviceWork = null;
+        k.lock.unlock();
+        try {
+            work.run();
+        } finally {
+            k.lock.lock();
+        }
     }
 
     /**

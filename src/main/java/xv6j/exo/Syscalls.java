@@ -343,7 +343,7 @@ final class Syscalls {
         if (op == EXO_DISK_FLUSH) {
             // Durability of what was written, by anyone: harmless to grant to any writer.
             cap(e, blocks, CAP_BLOCKS, CAP_W);
-            k.machine.disk().force();
+            k.devices.force();
             return 0;
         }
         if (op != EXO_DISK_READ && op != EXO_DISK_WRITE && op != EXO_DISK_WRITE_CACHED) throw fail(E_INVAL);
@@ -352,7 +352,8 @@ final class Syscalls {
         if (!b.covers(blockno, 1)) throw fail(E_RANGE);
         Cap p = cap(e, page, CAP_PAGE, w ? CAP_R : CAP_W);
         if (off < 0 || off >= EXO_PGSIZE || off % EXO_BSIZE != 0) throw fail(E_INVAL);
-        k.devices.blockIo(e, b, blockno, p, off, w, op == EXO_DISK_WRITE);
+        k.devices.blockIo(e, b, blockno, p, off, w);
+        if (op == EXO_DISK_WRITE) k.devices.force();
         return 0;
     }
 
@@ -369,9 +370,7 @@ final class Syscalls {
         int m = (int) Math.min(n, EXO_CONS_MAX);
         byte[] b = k.umem.copyIn(e, buf, m);
         if (b == null) throw fail(E_FAULT);
-        xv6j.machine.Console con = k.machine.console();
-        con.write(b, 0, m);
-        con.flush();
+        k.devices.consoleWrite(b);
         return m;
     }
 
@@ -449,7 +448,7 @@ final class Syscalls {
         }
         live(s);
         if (!ProtectedControlTransfer.accepts(s, e)) throw fail(E_REFUSED);
-        for (Env x = e; x != null; x = x.caller) if (x == s) throw fail(E_BUSY); // it would wait for itself
+        if (s.root() == e.root()) throw fail(E_BUSY); // s is e or one of its callers (e, running, is its chain's innermost): it would wait for itself
         k.pct.call(e, s, through);
         return NO_RESULT;
     }

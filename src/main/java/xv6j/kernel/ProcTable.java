@@ -32,7 +32,8 @@ public final class ProcTable {
     private final Kernel k;
     final Proc[] proc = new Proc[Param.NPROC];
     private final ThreadLocal<Proc> current = new ThreadLocal<>();
-    private int nextPid = 1;
+    /** Where the search for the next pid starts (see {@link #newPid}); 1..Integer.MAX_VALUE. */
+    int nextPid = 1;
     private Proc initProc;
     /** CPUs that found nothing to run. */
     private int idleCpus;
@@ -70,7 +71,7 @@ public final class ProcTable {
                 }
             }
             if (p == null) return null;
-            p.pid = nextPid++;
+            p.pid = newPid();
             p.state = USED;
         } finally {
             lock.unlock();
@@ -83,6 +84,24 @@ public final class ProcTable {
         p.addressSpace = k.newAddressSpace();
         p.trapframe.clear();
         return p;
+    }
+
+    /**
+     * A pid no process has (a zombie's included): positive, from 1 up to Integer.MAX_VALUE
+     * and round again. It was a count, which after 2^31 forks went negative, and after
+     * 2^32 reached 0, which fork returns to the child: the parent would have taken itself
+     * for its child. NPROC slots, so at most NPROC steps. Lock held.
+     */
+    private int newPid() {
+        int pid = nextPid;
+        while (pidInUse(pid)) pid = pid == Integer.MAX_VALUE ? 1 : pid + 1;
+        nextPid = pid == Integer.MAX_VALUE ? 1 : pid + 1;
+        return pid;
+    }
+
+    private boolean pidInUse(int pid) {
+        for (Proc q : proc) if (q.state != UNUSED && q.pid == pid) return true;
+        return false;
     }
 
     /** Frees a process slot and everything it holds in memory. */

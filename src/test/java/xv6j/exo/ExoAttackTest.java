@@ -289,4 +289,73 @@ class ExoAttackTest {
         ExoRun.Result r = run("asids", harts(harts).asids(4).checkEvery(50));
         assertTrue(r.output().contains("asids: ok\n"), r.toString());
     }
+
+    /**
+     * A disk flush is the flusher's wait, not everyone's: an environment forces the disk in
+     * a loop (EXO_DISK_FLUSH, then EXO_DISK_WRITE) beside a victim on a share of its own
+     * that yields. The kernel forced the host's file with its one lock held, so on two harts
+     * the victim's every system call waited for a flush: on a disk whose flushes take 50 ms
+     * (as a slow disk's may), 3 yields in 3 ticks beside EXO_DISK_FLUSH against 61827
+     * alone, its longest wait 228 ms (wall clock). Checked where it happens: no host flush
+     * may run under the lock.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aDiskFlushHoldsUpOnlyTheEnvironmentThatAskedForIt(int harts) throws Exception {
+        ExoRun.Result r = run("diskforce", harts(harts).checkEvery(20_000).slowMillis(harts > 1 ? 50 : 0)); // (one hart: virtual time)
+        assertEquals(2, r.output().split("diskforce: beside [1-9]", -1).length - 1, r.toString());
+        assertEquals(0, r.flushesUnderLock(), "flushes made with the kernel's lock held; " + r);
+    }
+
+    /**
+     * A turn is one slice however its holders pass it around: two environments with slice
+     * upcalls hand each other the rest of the slice (EXOSCHED_YIELD_TO) at each upcall,
+     * while a victim on another share yields. The target of a directed yield began as if
+     * it had had no grace tick, so each upcall bought the pair one more tick, and they kept
+     * one turn for as long as they liked: on one hart the victim did not run for the 20
+     * ticks the pair relayed (and /init, sleeping on a tick, neither), then 4 at most. On
+     * two harts the partner mostly runs on the other one, and the yield fails (E_AGAIN).
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aTurnPassedAroundByDirectedYieldsEndsWithItsSlice(int harts) throws Exception {
+        ExoRun.Result r = run("slicerelay", harts(harts).checkEvery(1000));
+        Matcher m = Pattern.compile("the longest (\\d+) ticks without running").matcher(r.output());
+        assertTrue(m.find(), r.toString());
+        assertTrue(Long.parseLong(m.group(1)) < 8, r.toString());
+    }
+
+    /**
+     * A console write is the writer's wait, not everyone's: a writer writes lines in a loop
+     * beside a victim on a share of its own that yields, on a console that takes 20 ms a
+     * write (a slow terminal, a pipe drained late). The kernel wrote with its one lock
+     * held, so on two harts the victim's every system call waited for a write. Checked
+     * where it happens: no program's write may go out under the lock.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aConsoleWriteHoldsUpOnlyTheEnvironmentThatMadeIt(int harts) throws Exception {
+        ExoRun.Result r = run("conslock", harts(harts).checkEvery(20_000).slowMillis(harts > 1 ? 20 : 0)); // (one hart: virtual time)
+        assertTrue(r.output().contains("conslock: beside"), r.toString());
+        assertEquals(0, r.consoleWritesUnderLock(), "console writes made with the kernel's lock held; " + r);
+    }
+
+    /**
+     * A chain of calls costs its maker, not everyone: 1500 environments each call the next,
+     * and the innermost yields in a loop, beside a victim on a share of its own. The kernel
+     * walked the chain at every entry of its thread (to its root, its innermost callee, and
+     * up its callers for pct_call's check), with the lock held: on two harts the victim fell
+     * from 81502..160582 yields in 3 ticks to 9303..16538 (wall clock, three runs). Now the
+     * ends of a chain are kept in its members (Env.chainRoot, chainInner), which the checker
+     * proves on one hart; on two the victim must keep a quarter of its yields.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aChainOfCallsCostsOnlyItsOwnThread(int harts) throws Exception {
+        ExoRun.Result r = run("pctchain", harts(harts).memMiB(128).checkEvery(harts > 1 ? 0 : 20_000));
+        Matcher m = Pattern.compile("yielded (\\d+) times in 3 ticks, (\\d+) beside a chain").matcher(r.output());
+        assertTrue(m.find(), r.toString());
+        long before = Long.parseLong(m.group(1)), after = Long.parseLong(m.group(2));
+        if (harts > 1) assertTrue(4 * after > before, "the victim kept less than a quarter of its yields: " + r);
+    }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
@@ -25,47 +26,57 @@ import xv6j.tools.Mkfs;
 final class ExoRun {
     static final int TIMED_OUT = -99;
 
-    /** What one boot printed and did; longestPick: the most steps one scheduler pick took (Scheduler.longestPick). */
-    record Result(int status, String output, long instructions, long longestPick) {
+    /**
+     * What one boot printed and did; longestPick: the most steps one scheduler pick took
+     * (Scheduler.longestPick); flushesUnderLock, consoleWritesUnderLock: host disk flushes
+     * and console writes made with the kernel's lock held (every hart's kernel waited for
+     * them; the kernel's own lines, such as "destroyed", are written so).
+     */
+    record Result(int status, String output, long instructions, long longestPick, long flushesUnderLock, long consoleWritesUnderLock) {
         @Override
         public String toString() {
             return "status " + status + ", " + instructions + " instructions, output:\n" + output;
         }
     }
 
-    /** How to boot. */
     /**
-     * checkEvery: run the invariant checker after every this many kernel entries (0: never).
+     * How to boot. checkEvery: run the invariant checker after every this many kernel entries (0: never).
      * asids: if not 0, environments get dedicated ASIDs 1 .. asids-1 and share one beyond
-     * (so that a small machine reaches what only a large one could).
+     * (so that a small machine reaches what only a large one could). slowMillis: if not 0,
+     * each disk flush and console write also takes that long on the host, as a slow disk's
+     * or terminal's may (this host's flushes take about a tenth of a millisecond).
      */
-    record Options(int harts, boolean deterministic, int memMiB, long checkEvery, long timeoutMillis, int asids) {
+    record Options(int harts, boolean deterministic, int memMiB, long checkEvery, long timeoutMillis, int asids, int slowMillis) {
         static Options defaults() {
-            return new Options(1, true, 8, 1, 60_000, 0);
+            return new Options(1, true, 8, 1, 60_000, 0, 0);
         }
 
         Options harts(int n) {
-            return new Options(n, n == 1 && deterministic, memMiB, checkEvery, timeoutMillis, asids);
+            return new Options(n, n == 1 && deterministic, memMiB, checkEvery, timeoutMillis, asids, slowMillis);
         }
 
         Options unchecked() {
-            return new Options(harts, deterministic, memMiB, 0, timeoutMillis, asids);
+            return new Options(harts, deterministic, memMiB, 0, timeoutMillis, asids, slowMillis);
         }
 
         Options checkEvery(long n) {
-            return new Options(harts, deterministic, memMiB, n, timeoutMillis, asids);
+            return new Options(harts, deterministic, memMiB, n, timeoutMillis, asids, slowMillis);
         }
 
         Options memMiB(int mib) {
-            return new Options(harts, deterministic, mib, checkEvery, timeoutMillis, asids);
+            return new Options(harts, deterministic, mib, checkEvery, timeoutMillis, asids, slowMillis);
         }
 
         Options wallClock() {
-            return new Options(harts, false, memMiB, checkEvery, timeoutMillis, asids);
+            return new Options(harts, false, memMiB, checkEvery, timeoutMillis, asids, slowMillis);
+        }
+
+        Options slowMillis(int ms) {
+            return new Options(harts, deterministic, memMiB, checkEvery, timeoutMillis, asids, ms);
         }
 
         Options asids(int n) {
-            return new Options(harts, deterministic, memMiB, checkEvery, timeoutMillis, n);
+            return new Options(harts, deterministic, memMiB, checkEvery, timeoutMillis, n, slowMillis);
         }
     }
 
@@ -117,9 +128,20 @@ final class ExoRun {
             try {
                 k = Boot.load(m);
             } catch (Boot.BootException e) {
-                return new Result(1, "kernel-exo: " + e.getMessage() + "\n", 0, 0);
+                return new Result(1, "kernel-exo: " + e.getMessage() + "\n", 0, 0, 0, 0);
             }
             k.checkInvariantsEvery(o.checkEvery());
+            AtomicLong flushesUnderLock = new AtomicLong();
+            disk.onForce(() -> {
+                clock.charge(Machine.DISK_FLUSH_INSTRUCTIONS); // what the machine's own hook does
+                if (k.lock.isHeldByCurrentThread()) flushesUnderLock.incrementAndGet();
+                slow(o);
+            });
+            AtomicLong writesUnderLock = new AtomicLong();
+            console.tap((b, off, len) -> {
+                if (k.lock.isHeldByCurrentThread()) writesUnderLock.incrementAndGet();
+                slow(o);
+            });
             if (o.asids() != 0) k.envs.asidLimit = o.asids();
             Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
                 try {
@@ -140,7 +162,17 @@ final class ExoRun {
             } finally {
                 k.lock.unlock();
             }
-            return new Result(status, out.toString(StandardCharsets.ISO_8859_1), instret, longestPick);
+            return new Result(status, out.toString(StandardCharsets.ISO_8859_1), instret, longestPick, flushesUnderLock.get(),
+                    writesUnderLock.get());
+        }
+    }
+
+    private static void slow(Options o) {
+        if (o.slowMillis() == 0) return;
+        try {
+            Thread.sleep(o.slowMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -76,6 +76,16 @@ public final class XvRun {
 
     private static Result boot(Path image, String script, int harts, boolean deterministic, int memMiB,
                                Disk.Observer observer) throws Exception {
+        return boot(image, script, harts, deterministic, memMiB, observer, k -> {});
+    }
+
+    /** As {@link #boot(Path, String)}, with setup changing the kernel before it boots (tests set counters so). */
+    static Result boot(Path image, String script, java.util.function.Consumer<Kernel> setup) throws Exception {
+        return boot(image, script, 1, true, 128, null, setup);
+    }
+
+    private static Result boot(Path image, String script, int harts, boolean deterministic, int memMiB,
+                               Disk.Observer observer, java.util.function.Consumer<Kernel> setup) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Console console = Console.batch(new ByteArrayInputStream(script.getBytes(StandardCharsets.ISO_8859_1)), out);
         try (Disk disk = Disk.open(image, false)) {
@@ -83,6 +93,7 @@ public final class XvRun {
             Clock clock = deterministic ? new Clock.Virtual() : new Clock.Wall();
             Machine m = Machine.create((long) memMiB << 20, harts, disk, console, clock);
             Kernel k = new Kernel(m);
+            setup.accept(k);
             int status = k.run();
             List<Long> perHart = Stream.of(m.harts()).map(h -> h.instret).toList();
             long instret = perHart.stream().mapToLong(Long::longValue).sum();
