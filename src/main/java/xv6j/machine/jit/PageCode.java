@@ -26,6 +26,21 @@ final class PageCode {
     /** By index: how often the region left for elsewhere on this page (racy: a hint). */
     private volatile int[] hops = new int[0];
 
+    // The page's unit (prototype, round 7): one region holding every hot entry point of the
+    // page as a root, rebuilt (rarely) when new ones appear. Under the translator's lock.
+    /** The unit's region index, or -1. */
+    int unit = -1;
+    /** Its roots, in the order they were found (the first is its entry). */
+    int[] unitRoots = new int[0];
+    /** Entry points found since the unit was built, not in it yet. */
+    int[] pending = new int[0];
+    /** Times the unit was built; events (new hot entries, frequent hops) since the last build. */
+    int builds, events;
+    /** The unit could not take in more: new entries get regions of their own. */
+    boolean unitFull;
+    /** Per slot, hops of the unit to it counted towards making it a root. */
+    int[] unitHops;
+
     PageCode(int page, long[] words, long[] ram) {
         this.page = page;
         this.words = words;

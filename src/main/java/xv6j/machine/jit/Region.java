@@ -30,6 +30,8 @@ public abstract class Region {
     int classBytes;
     /** Where it starts: the slot on its page. */
     int entry;
+    /** Its plan (prototype: the page units need its blocks). */
+    RegionPlan plan;
 
 
     /**

@@ -91,7 +91,10 @@ public final class Translator {
     }
 
     /** Whether the interpreter, about to run on page, should first compile where it is. */
-    public boolean hot(int page, boolean eager) { return eager || heat[page] >= HOT; }
+    public boolean hot(int page, boolean eager) {
+        eagerUnits = eager;
+        return eager || heat[page] >= HOT;
+    }
 
     /** The interpreter ran n instructions on page. */
     public void interpreted(int page, int n) { heat[page] += n; }
@@ -112,7 +115,115 @@ public final class Translator {
         if (Decoded.op(words[slot]) == Op.ENTER) return true; // another hart was first
         PageCode p = pages[page];
         if (p == null || p.words != words) pages[page] = p = new PageCode(page, words, ram);
+        if (UNITS && !p.unitFull) return unitEntry(p, slot, eagerUnits);
         return install(p, slot, new int[0]);
+    }
+
+    // ---- page units (prototype, round 7) ---------------------------------------------------
+
+    /** Whether a page's hot entry points go into one region per page, rebuilt rarely. */
+    static final boolean UNITS = Boolean.parseBoolean(System.getProperty("xv6j.jit.units", "true"));
+    static final int UNIT_MAX_INSTRUCTIONS = Integer.getInteger("xv6j.jit.unitinsns", 100);
+    static final int UNIT_MAX_BYTES = Integer.getInteger("xv6j.jit.unitbytes", 2500);
+    /** Hops of a unit to one place on its page before that place becomes a root. */
+    static final int UNIT_HOPS = Integer.getInteger("xv6j.jit.unithops", 1000);
+    /** Rebuild k of a unit waits for 2^(k*BACKOFF) events. */
+    static final int UNIT_BACKOFF = Integer.getInteger("xv6j.jit.unitbackoff", 1);
+    private volatile boolean eagerUnits;
+
+    /** A hot entry point at slot: into the page's unit (marked at once if the unit has it as a block). */
+    private boolean unitEntry(PageCode p, int slot, boolean eager) {
+        Region u = p.region(p.unit);
+        if (u == null) {
+            p.unitRoots = new int[] {slot};
+            return buildUnit(p, null);
+        }
+        if (enterable(u.plan, slot)) {
+            p.words[slot] = Decoded.pack(Op.ENTER, Decoded.halfwords(u.plan.words[slot]), 0, 0, 0, p.unit);
+            return true;
+        }
+        return pend(p, slot, eager);
+    }
+
+    /** slot is to be a root of the page's unit; true if it is now marked. */
+    private boolean pend(PageCode p, int slot, boolean eager) {
+        for (int r : p.pending) if (r == slot) { p.events++; return maybeRebuild(p, eager); }
+        for (int r : p.unitRoots) if (r == slot) return install(p, slot, new int[0]); // a root it could not hold
+        p.pending = append(p.pending, slot);
+        p.events++;
+        return maybeRebuild(p, eager);
+    }
+
+    private boolean maybeRebuild(PageCode p, boolean eager) {
+        if (!eager && p.events < 1 << Math.min(20, p.builds * UNIT_BACKOFF)) return false;
+        if (p.count() >= MAX_PAGE_REGIONS) return false;
+        Region old = p.region(p.unit);
+        int[] roots = p.unitRoots;
+        for (int r : p.pending) roots = append(roots, r);
+        int[] was = p.unitRoots;
+        p.unitRoots = roots;
+        if (buildUnit(p, old)) return true;
+        // The unit cannot grow: the page's code goes on in regions of their own, as before units.
+        p.unitRoots = was;
+        p.unitFull = true;
+        return false;
+    }
+
+    /** Whether a region of plan may be entered at slot: one of its blocks, and not one it leaves to the interpreter. */
+    private static boolean enterable(RegionPlan plan, int slot) {
+        return plan.contains(slot) && plan.leader[slot] && RegionPlan.kind(Decoded.op(plan.words[slot])) != RegionPlan.Kind.STEP;
+    }
+
+    private static int[] append(int[] a, int v) {
+        int[] b = Arrays.copyOf(a, a.length + 1);
+        b[a.length] = v;
+        return b;
+    }
+
+    /** Builds the unit from p.unitRoots, keeping all of old; marks its roots. */
+    private boolean buildUnit(PageCode p, Region old) {
+        long t0 = System.nanoTime();
+        int[] roots = p.unitRoots;
+        int entry = roots[0];
+        RegionPlan.Order order = RegionPlan.order(p, entry);
+        if (order == null) return false;
+        int[] others = Arrays.copyOfRange(roots, 1, roots.length);
+        Region r = null;
+        RegionPlan plan = null;
+        for (int max = UNIT_MAX_INSTRUCTIONS; r == null && max >= 4; max -= Math.max(1, max / 10)) {
+            plan = RegionPlan.of(p, order, others, max);
+            if (plan == null || old != null && !plan.containsAll(old)) return false;
+            RegionPlan planned = plan;
+            CodeCache.Key key = plan.key();
+            if (CodeCache.tooLarge(key, UNIT_MAX_BYTES)) continue;
+            try {
+                r = CodeCache.get(key, k -> build(planned, k, UNIT_MAX_BYTES));
+            } catch (RuntimeException | LinkageError e) {
+                stats.failures++;
+                if (stats.failures == 1) System.err.println("xv6j: the translator could not compile a region (" + e + "); interpreting it");
+                return false;
+            }
+        }
+        if (r == null) return false;
+        int index = p.add(r);
+        live++;
+        VarHandle.releaseFence();
+        p.unit = index;
+        p.builds++;
+        p.events = 0;
+        int[] left = new int[0];
+        for (int root : roots) {
+            if (enterable(plan, root))
+                p.words[root] = Decoded.pack(Op.ENTER, Decoded.halfwords(plan.words[root]), 0, 0, 0, index);
+            else if (root != entry) left = append(left, root);
+        }
+        p.pending = new int[0];
+        long t1 = System.nanoTime();
+        stats.regions++;
+        stats.instructions += plan.size;
+        stats.nanos += t1 - t0;
+        if (stats.firstRegionNanos < 0) stats.firstRegionNanos = t1 - stats.created;
+        return plan.contains(entry);
     }
 
     /**
@@ -123,7 +234,25 @@ public final class Translator {
      */
     public void hopped(int page, long[] words, long mark, int entry, int target, boolean eager) {
         PageCode p = pages[page];
+        if (UNITS && p != null && !p.unitFull) {
+            if (p.words != words) return;
+            int[] h = p.unitHops;
+            if (h == null) p.unitHops = h = new int[Decoded.PAGE_SLOTS];
+            if (++h[target] == (eager ? EAGER_MERGE_HOPS : UNIT_HOPS)) unitHop(p, target, eager);
+            return;
+        }
         if (p != null && p.words == words && p.hop(Decoded.imm(mark), target) == (eager ? EAGER_MERGE_HOPS : MERGE_HOPS)) merge(p, entry);
+    }
+
+    private synchronized void unitHop(PageCode p, int target, boolean eager) {
+        if (decoded[p.page] != p.words || pages[p.page] != p || live >= MAX_REGIONS) return;
+        if (Decoded.op(p.words[target]) == Op.ENTER) return;
+        Region u = p.region(p.unit);
+        if (u != null && enterable(u.plan, target)) {
+            p.words[target] = Decoded.pack(Op.ENTER, Decoded.halfwords(u.plan.words[target]), 0, 0, 0, p.unit);
+            return;
+        }
+        pend(p, target, eager);
     }
 
     private synchronized void merge(PageCode p, int entry) {
@@ -196,6 +325,7 @@ public final class Translator {
         r.code = key.code;
         r.classBytes = c.classFile().length;
         r.entry = plan.entry;
+        r.plan = plan;
         stats.classes++;
         stats.bytecodeBytes += c.classFile().length;
         return r;
