@@ -26,20 +26,17 @@ final class PageCode {
     /** By index: how often the region left for elsewhere on this page (racy: a hint). */
     private volatile int[] hops = new int[0];
 
-    // The page's unit (prototype, round 7): one region holding every hot entry point of the
-    // page as a root, rebuilt (rarely) when new ones appear. Under the translator's lock.
-    /** The unit's region index, or -1. */
+    // The page's unit, under the translator's lock.
+    /** Its index in regions, or -1 before the first. */
     int unit = -1;
-    /** Its roots, in the order they were found (the first is its entry). */
+    /** Its roots: the entry first, then the others in the order they were found. */
     int[] unitRoots = new int[0];
-    /** Entry points found since the unit was built, not in it yet. */
+    /** Places found since it was built, to be roots of its next build. */
     int[] pending = new int[0];
-    /** Times the unit was built; events (new hot entries, frequent hops) since the last build. */
-    int builds, events;
-    /** The unit could not take in more: new entries get regions of their own. */
+    /** Times it was built; new entries (or entries again) found since the last build. */
+    int unitBuilds, unitEvents;
+    /** It could not take in more and keep all it had: new entries get regions of their own. */
     boolean unitFull;
-    /** Per slot, hops of the unit to it counted towards making it a root. */
-    int[] unitHops;
 
     PageCode(int page, long[] words, long[] ram) {
         this.page = page;
@@ -56,6 +53,13 @@ final class PageCode {
 
     /** Per slot, how often a region jumped there from elsewhere on the page; made on the first hop. */
     private int[] hopsTo;
+
+    /** Counts a hop to slot target; returns how many there have been. */
+    int hopsTo(int target) {
+        int[] to = hopsTo;
+        if (to == null) hopsTo = to = new int[Decoded.PAGE_SLOTS];
+        return ++to[target];
+    }
 
     /** Counts a hop of region index to slot target; returns the region's count. */
     int hop(int index, int target) {

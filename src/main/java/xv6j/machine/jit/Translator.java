@@ -39,6 +39,11 @@ public final class Translator {
     static final int MERGE_HOPS = 1000;
     /** The same in {@link Engine#EAGER} mode, which is there to test the translator: soon. */
     static final int EAGER_MERGE_HOPS = 3;
+    /**
+     * Whether a page's hot entries go into its unit (see {@link PageCode}); false gives
+     * round 6's translator (a region from every hot entry), for measuring against it.
+     */
+    static final boolean UNITS = Boolean.parseBoolean(System.getProperty("xv6j.jit.units", "true"));
     /** Regions on one version of a page at most. */
     static final int MAX_PAGE_REGIONS = 128;
     /** Regions marked on pages at most: past it every mark goes (with the decoded words). */
@@ -52,6 +57,11 @@ public final class Translator {
     private final int[] heat;
 
     private int live;
+    /**
+     * A hart in {@link Engine#EAGER} mode asked: units are built again at every new entry
+     * (no back-off), so that tests see many builds.
+     */
+    private volatile boolean eager;
     private final Stats stats = new Stats();
 
     /** What compiling has cost so far, for the benchmarks. */
@@ -92,7 +102,7 @@ public final class Translator {
 
     /** Whether the interpreter, about to run on page, should first compile where it is. */
     public boolean hot(int page, boolean eager) {
-        eagerUnits = eager;
+        if (eager) this.eager = true;
         return eager || heat[page] >= HOT;
     }
 
@@ -100,8 +110,8 @@ public final class Translator {
     public void interpreted(int page, int n) { heat[page] += n; }
 
     /**
-     * Compiles a region entered at slot of page, whose decoded words are words, and marks
-     * its entry.
+     * The interpreter, on a hot page, is about to run slot: it goes into the page's unit
+     * (see {@link PageCode}), or, on a page whose unit is full, into a region of its own.
      *
      * @return whether a region now starts at slot
      */
@@ -115,63 +125,58 @@ public final class Translator {
         if (Decoded.op(words[slot]) == Op.ENTER) return true; // another hart was first
         PageCode p = pages[page];
         if (p == null || p.words != words) pages[page] = p = new PageCode(page, words, ram);
-        if (UNITS && !p.unitFull) return unitEntry(p, slot, eagerUnits);
+        if (!UNITS || p.unitFull) return install(p, slot, new int[0]);
+        Region unit = p.region(p.unit);
+        if (unit == null) return buildUnit(p, new int[] {slot}, null);
+        return intoUnit(p, unit, slot);
+    }
+
+    /**
+     * slot is to be in the page's unit: marked at once if the unit has a block there,
+     * else a root of its next build.
+     *
+     * @return whether slot is marked now
+     */
+    private boolean intoUnit(PageCode p, Region unit, int slot) {
+        if (unit.enters(slot)) {
+            p.words[slot] = Decoded.pack(Op.ENTER, Decoded.halfwords(unit.original(slot)), 0, 0, 0, p.unit);
+            return true;
+        }
+        for (int r : p.unitRoots) if (r == slot) return install(p, slot, new int[0]); // a root it could not hold
+        if (!contains(p.pending, slot)) p.pending = append(p.pending, slot);
+        // Built k times, the unit waits for 2^k new entries (or entries again) before the next.
+        if (!eager && ++p.unitEvents < 1 << Math.min(20, p.unitBuilds)) return false;
+        int[] roots = p.unitRoots;
+        for (int r : p.pending) roots = append(roots, r);
+        if (buildUnit(p, roots, unit)) return Decoded.op(p.words[slot]) == Op.ENTER;
+        // It cannot take in more and keep all it has: from now on this page's entries get
+        // regions of their own, as before units.
+        p.unitFull = true;
         return install(p, slot, new int[0]);
     }
 
-    // ---- page units (prototype, round 7) ---------------------------------------------------
-
-    /** Whether a page's hot entry points go into one region per page, rebuilt rarely. */
-    static final boolean UNITS = Boolean.parseBoolean(System.getProperty("xv6j.jit.units", "true"));
-    static final int UNIT_MAX_INSTRUCTIONS = Integer.getInteger("xv6j.jit.unitinsns", 100);
-    static final int UNIT_MAX_BYTES = Integer.getInteger("xv6j.jit.unitbytes", 2500);
-    /** Hops of a unit to one place on its page before that place becomes a root. */
-    static final int UNIT_HOPS = Integer.getInteger("xv6j.jit.unithops", 1000);
-    /** Rebuild k of a unit waits for 2^(k*BACKOFF) events. */
-    static final int UNIT_BACKOFF = Integer.getInteger("xv6j.jit.unitbackoff", 1);
-    private volatile boolean eagerUnits;
-
-    /** A hot entry point at slot: into the page's unit (marked at once if the unit has it as a block). */
-    private boolean unitEntry(PageCode p, int slot, boolean eager) {
-        Region u = p.region(p.unit);
-        if (u == null) {
-            p.unitRoots = new int[] {slot};
-            return buildUnit(p, null);
-        }
-        if (enterable(u.plan, slot)) {
-            p.words[slot] = Decoded.pack(Op.ENTER, Decoded.halfwords(u.plan.words[slot]), 0, 0, 0, p.unit);
-            return true;
-        }
-        return pend(p, slot, eager);
-    }
-
-    /** slot is to be a root of the page's unit; true if it is now marked. */
-    private boolean pend(PageCode p, int slot, boolean eager) {
-        for (int r : p.pending) if (r == slot) { p.events++; return maybeRebuild(p, eager); }
-        for (int r : p.unitRoots) if (r == slot) return install(p, slot, new int[0]); // a root it could not hold
-        p.pending = append(p.pending, slot);
-        p.events++;
-        return maybeRebuild(p, eager);
-    }
-
-    private boolean maybeRebuild(PageCode p, boolean eager) {
-        if (!eager && p.events < 1 << Math.min(20, p.builds * UNIT_BACKOFF)) return false;
-        if (p.count() >= MAX_PAGE_REGIONS) return false;
-        Region old = p.region(p.unit);
-        int[] roots = p.unitRoots;
-        for (int r : p.pending) roots = append(roots, r);
-        int[] was = p.unitRoots;
+    /**
+     * Builds the page's unit from roots (the first its entry), keeping all of the unit it
+     * replaces, and marks every root it holds a block at.
+     */
+    private boolean buildUnit(PageCode p, int[] roots, Region replaced) {
+        long t0 = System.nanoTime();
+        Placed u = place(p, roots[0], Arrays.copyOfRange(roots, 1, roots.length), replaced,
+                MAX_INSTRUCTIONS, RegionCompiler.MAX_CODE_BYTES);
+        if (u == null) return false;
+        p.unit = u.index;
         p.unitRoots = roots;
-        if (buildUnit(p, old)) return true;
-        // The unit cannot grow: the page's code goes on in regions of their own, as before units.
-        p.unitRoots = was;
-        p.unitFull = true;
-        return false;
+        p.unitBuilds++;
+        p.unitEvents = 0;
+        p.pending = new int[0];
+        for (int root : roots) if (u.region.enters(root)) p.words[root] = mark(u, root);
+        counted(u.plan, t0);
+        return true;
     }
 
-    /** Whether a region of plan may be entered at slot: one of its blocks, and not one it leaves to the interpreter. */
-    private static boolean enterable(RegionPlan plan, int slot) {
-        return plan.contains(slot) && plan.leader[slot] && RegionPlan.kind(Decoded.op(plan.words[slot])) != RegionPlan.Kind.STEP;
+    private static boolean contains(int[] a, int v) {
+        for (int x : a) if (x == v) return true;
+        return false;
     }
 
     private static int[] append(int[] a, int v) {
@@ -180,79 +185,28 @@ public final class Translator {
         return b;
     }
 
-    /** Builds the unit from p.unitRoots, keeping all of old; marks its roots. */
-    private boolean buildUnit(PageCode p, Region old) {
-        long t0 = System.nanoTime();
-        int[] roots = p.unitRoots;
-        int entry = roots[0];
-        RegionPlan.Order order = RegionPlan.order(p, entry);
-        if (order == null) return false;
-        int[] others = Arrays.copyOfRange(roots, 1, roots.length);
-        Region r = null;
-        RegionPlan plan = null;
-        for (int max = UNIT_MAX_INSTRUCTIONS; r == null && max >= 4; max -= Math.max(1, max / 10)) {
-            plan = RegionPlan.of(p, order, others, max);
-            if (plan == null || old != null && !plan.containsAll(old)) return false;
-            RegionPlan planned = plan;
-            CodeCache.Key key = plan.key();
-            if (CodeCache.tooLarge(key, UNIT_MAX_BYTES)) continue;
-            try {
-                r = CodeCache.get(key, k -> build(planned, k, UNIT_MAX_BYTES));
-            } catch (RuntimeException | LinkageError e) {
-                stats.failures++;
-                if (stats.failures == 1) System.err.println("xv6j: the translator could not compile a region (" + e + "); interpreting it");
-                return false;
-            }
-        }
-        if (r == null) return false;
-        int index = p.add(r);
-        live++;
-        VarHandle.releaseFence();
-        p.unit = index;
-        p.builds++;
-        p.events = 0;
-        int[] left = new int[0];
-        for (int root : roots) {
-            if (enterable(plan, root))
-                p.words[root] = Decoded.pack(Op.ENTER, Decoded.halfwords(plan.words[root]), 0, 0, 0, index);
-            else if (root != entry) left = append(left, root);
-        }
-        p.pending = new int[0];
-        long t1 = System.nanoTime();
-        stats.regions++;
-        stats.instructions += plan.size;
-        stats.nanos += t1 - t0;
-        if (stats.firstRegionNanos < 0) stats.firstRegionNanos = t1 - stats.created;
-        return plan.contains(entry);
-    }
-
     /**
-     * The region marked (by mark) at entry left for target, another place on its own page. A region that does so
-     * often (an indirect jump through a switch's table, a return to a caller on the
-     * page) is compiled again with the places regions jumped to on the page as roots
-     * too, the most frequent first, so its indirect jumps reach them without leaving.
+     * A region left for target, another place on its own page. One whose unit leaves for
+     * the same place often (1000 times: an indirect jump through a switch's table, a return
+     * to a caller on the page) takes it in as a root. On a page whose unit is full, a region
+     * that leaves often (by mark, at entry) is compiled again with the places regions
+     * jumped to on the page as roots too, the most frequent first (a merge).
      */
     public void hopped(int page, long[] words, long mark, int entry, int target, boolean eager) {
         PageCode p = pages[page];
-        if (UNITS && p != null && !p.unitFull) {
-            if (p.words != words) return;
-            int[] h = p.unitHops;
-            if (h == null) p.unitHops = h = new int[Decoded.PAGE_SLOTS];
-            if (++h[target] == (eager ? EAGER_MERGE_HOPS : UNIT_HOPS)) unitHop(p, target, eager);
-            return;
+        if (p == null || p.words != words) return;
+        int hops = eager ? EAGER_MERGE_HOPS : MERGE_HOPS;
+        if (UNITS && !p.unitFull) {
+            if (p.hopsTo(target) == hops) unitHop(p, target);
+        } else if (p.hop(Decoded.imm(mark), target) == hops) {
+            merge(p, entry);
         }
-        if (p != null && p.words == words && p.hop(Decoded.imm(mark), target) == (eager ? EAGER_MERGE_HOPS : MERGE_HOPS)) merge(p, entry);
     }
 
-    private synchronized void unitHop(PageCode p, int target, boolean eager) {
-        if (decoded[p.page] != p.words || pages[p.page] != p || live >= MAX_REGIONS) return;
-        if (Decoded.op(p.words[target]) == Op.ENTER) return;
-        Region u = p.region(p.unit);
-        if (u != null && enterable(u.plan, target)) {
-            p.words[target] = Decoded.pack(Op.ENTER, Decoded.halfwords(u.plan.words[target]), 0, 0, 0, p.unit);
-            return;
-        }
-        pend(p, target, eager);
+    private synchronized void unitHop(PageCode p, int target) {
+        if (decoded[p.page] != p.words || pages[p.page] != p || p.unitFull || live >= MAX_REGIONS) return;
+        Region unit = p.region(p.unit);
+        if (unit != null && Decoded.op(p.words[target]) != Op.ENTER) intoUnit(p, unit, target);
     }
 
     private synchronized void merge(PageCode p, int entry) {
@@ -262,22 +216,48 @@ public final class Translator {
 
     /** Compiles the region at slot (with the code from roots), adds it to p and marks it. */
     private boolean install(PageCode p, int slot, int[] roots) {
-        if (p.count() >= MAX_PAGE_REGIONS) return false;
         long t0 = System.nanoTime();
-        Region r = null;
-        RegionPlan plan = null;
-        // Too large a method: a tenth fewer instructions, until it fits.
         boolean merged = roots.length > 0;
         // A merge must keep all of the region it replaces: one that can no longer hold a
         // loop the old one held would leave it on every pass.
-        long mark = p.words[slot];
-        Region replaced = merged && Decoded.op(mark) == Op.ENTER ? p.region(Decoded.imm(mark)) : null;
-        int maxBytes = merged ? RegionCompiler.MERGED_MAX_CODE_BYTES : RegionCompiler.MAX_CODE_BYTES;
-        RegionPlan.Order order = RegionPlan.order(p, slot);
-        if (order == null) return false;
-        for (int max = merged ? MERGED_MAX_INSTRUCTIONS : MAX_INSTRUCTIONS; r == null && max >= 4; max -= Math.max(1, max / 10)) {
+        long was = p.words[slot];
+        Region replaced = merged && Decoded.op(was) == Op.ENTER ? p.region(Decoded.imm(was)) : null;
+        Placed u = merged ? place(p, slot, roots, replaced, MERGED_MAX_INSTRUCTIONS, RegionCompiler.MERGED_MAX_CODE_BYTES)
+                : place(p, slot, roots, null, MAX_INSTRUCTIONS, RegionCompiler.MAX_CODE_BYTES);
+        if (u == null) return false;
+        p.words[slot] = mark(u, slot);
+        // The other roots it took in lead to it too, unless the region marked there has
+        // code this one lacks (a root may be in it only as the last instruction its size
+        // allowed: entering there would leave again at once).
+        for (int root : roots) {
+            if (!u.region.enters(root)) continue;
+            long there = p.words[root];
+            Region r = Decoded.op(there) == Op.ENTER ? p.region(Decoded.imm(there)) : null;
+            if (r != null && !u.plan.containsAll(r)) continue;
+            p.words[root] = mark(u, root);
+        }
+        counted(u.plan, t0);
+        return true;
+    }
+
+    /** A region placed on its page: added to it as index, not yet marked anywhere. */
+    private record Placed(Region region, RegionPlan plan, int index) {}
+
+    /**
+     * Plans a region entered at entry (taking in the code of roots after the entry's),
+     * compiles it (or finds it in the {@link CodeCache}) and adds it to p; null if it
+     * cannot be made, or would not hold all of replaced.
+     */
+    private Placed place(PageCode p, int entry, int[] roots, Region replaced, int maxInstructions, int maxBytes) {
+        if (p.count() >= MAX_PAGE_REGIONS) return null;
+        RegionPlan.Order order = RegionPlan.order(p, entry);
+        if (order == null) return null;
+        Region r = null;
+        RegionPlan plan = null;
+        // Too large a method: a tenth fewer instructions, until it fits.
+        for (int max = maxInstructions; r == null && max >= 4; max -= Math.max(1, max / 10)) {
             plan = RegionPlan.of(p, order, roots, max);
-            if (plan == null || replaced != null && !plan.containsAll(replaced)) return false;
+            if (plan == null || replaced != null && !plan.containsAll(replaced)) return null;
             RegionPlan planned = plan;
             CodeCache.Key key = plan.key();
             if (CodeCache.tooLarge(key, maxBytes)) continue; // known from an earlier machine: no need to write it again
@@ -288,30 +268,27 @@ public final class Translator {
                 // instead. The tests count these (Stats.failures) and expect none.
                 stats.failures++;
                 if (stats.failures == 1) System.err.println("xv6j: the translator could not compile a region (" + e + "); interpreting it");
-                return false;
+                return null;
             }
         }
-        if (r == null) return false;
+        if (r == null) return null;
         int index = p.add(r);
         live++;
-        VarHandle.releaseFence();
-        p.words[slot] = Decoded.pack(Op.ENTER, Decoded.halfwords(plan.words[slot]), 0, 0, 0, index);
-        // The other roots it took in lead to it too, unless the region marked there has
-        // code this one lacks (a root may be in it only as the last instruction its size
-        // allowed: entering there would leave again at once).
-        for (int root : roots) {
-            if (!plan.contains(root) || !plan.leader[root] || RegionPlan.kind(Decoded.op(plan.words[root])) == RegionPlan.Kind.STEP) continue;
-            long was = p.words[root];
-            Region there = Decoded.op(was) == Op.ENTER ? p.region(Decoded.imm(was)) : null;
-            if (there != null && !plan.containsAll(there)) continue;
-            p.words[root] = Decoded.pack(Op.ENTER, Decoded.halfwords(plan.words[root]), 0, 0, 0, index);
-        }
+        VarHandle.releaseFence(); // the region is complete before a mark can lead to it
+        return new Placed(r, plan, index);
+    }
+
+    /** The mark at slot for region u. */
+    private static long mark(Placed u, int slot) {
+        return Decoded.pack(Op.ENTER, Decoded.halfwords(u.plan.words[slot]), 0, 0, 0, u.index);
+    }
+
+    private void counted(RegionPlan plan, long t0) {
         long t1 = System.nanoTime();
         stats.regions++;
         stats.instructions += plan.size;
         stats.nanos += t1 - t0;
         if (stats.firstRegionNanos < 0) stats.firstRegionNanos = t1 - stats.created;
-        return true;
     }
 
     /** Compiles and defines a region no machine has yet; null if its method would be too large. */
@@ -325,7 +302,6 @@ public final class Translator {
         r.code = key.code;
         r.classBytes = c.classFile().length;
         r.entry = plan.entry;
-        r.plan = plan;
         stats.classes++;
         stats.bytecodeBytes += c.classFile().length;
         return r;
