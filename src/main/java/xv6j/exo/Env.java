@@ -3,6 +3,7 @@ package xv6j.exo;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -202,6 +203,30 @@ final class Env {
      * 9303..16538 (user/exo/pctchain.c, wall clock).
      */
     Env chainRoot = this, chainInner = this;
+
+    /**
+     * In a chain's root: the members of its chain that callers wait for, kept with
+     * chainRoot. The scheduler looks at those callers whenever the chain's answer or its
+     * hold changes; walking every member to find them cost a chain of 1500 calls 1501 steps
+     * at each switch of its thread, with the lock held (user/exo/pctchain.c). Ordered, so
+     * deterministic runs repeat.
+     */
+    final LinkedHashSet<Env> waitedInChain = new LinkedHashSet<>();
+
+    /** Its queue of waiters went from empty to not or back: its chain's root's record follows. */
+    void waitersChanged() {
+        if (waiters.isEmpty()) chainRoot.waitedInChain.remove(this);
+        else chainRoot.waitedInChain.add(this);
+    }
+
+    /** It is a member of root r's chain now (r itself: a chain of its own). */
+    void joinChain(Env r) {
+        if (!waiters.isEmpty() && r != chainRoot) {
+            chainRoot.waitedInChain.remove(this);
+            r.waitedInChain.add(this);
+        }
+        chainRoot = r;
+    }
 
     /** The environment at the bottom of this one's call chain. */
     Env root() {

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -324,6 +325,13 @@ public final class Invariants {
                 if (x.chainRoot != e) bad.add(x + ": takes " + x.chainRoot + " for its chain's root, not " + e);
             }
             if (e.chainInner != x) bad.add(e + ": takes " + e.chainInner + " for its chain's innermost, not " + x);
+            Set<Env> waited = new HashSet<>();
+            Env y = e;
+            for (int n = 0; y != null && n <= 10_000; n++, y = y.callee) if (!y.waiters.isEmpty()) waited.add(y);
+            if (!waited.equals(new HashSet<>(e.waitedInChain)))
+                bad.add(e + ": keeps " + e.waitedInChain + " as the members of its chain callers wait for, not " + waited);
+        } else if (!e.waitedInChain.isEmpty()) {
+            bad.add(e + ": not a chain's root, yet keeps members callers wait for: " + e.waitedInChain);
         }
         if (e.caller != null && (e.caller.callee != e || e.caller.exited)) bad.add(e + ": its caller does not call it");
         if (e.caller != null && e.own == null) bad.add(e + ": serves a call without its own activation saved");

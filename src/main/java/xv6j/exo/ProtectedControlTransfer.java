@@ -46,6 +46,7 @@ final class ProtectedControlTransfer {
             c.waitingOn = s;
             c.waitCap = through;
             s.waiters.add(c);
+            s.waitersChanged();
             k.sched.changed(c);
             return;
         }
@@ -65,7 +66,7 @@ final class ProtectedControlTransfer {
         s.cur = a;
         s.caller = c;
         c.callee = s;
-        s.chainRoot = c.chainRoot; // (s, free, was a chain of its own)
+        s.joinChain(c.chainRoot); // (s, free, was a chain of its own)
         c.chainRoot.chainInner = s;
         k.sched.regrouped(s); // its thread is c's now, and so is the time of those still waiting for it
         k.trace.pctCall(c, s);
@@ -88,7 +89,8 @@ final class ProtectedControlTransfer {
             c.chainRoot.chainInner = c;
             k.sched.changed(c);
         }
-        s.chainRoot = s.chainInner = s; // (s, returning, was the innermost)
+        s.joinChain(s); // (s, returning, was the innermost)
+        s.chainInner = s;
         k.trace.pctReturn(s, c);
         s.cur = s.own;
         s.own = null;
@@ -104,13 +106,14 @@ final class ProtectedControlTransfer {
      * member learns it (what a destruction in the middle of a chain changes).
      */
     private static void cut(Env s, Env inner) {
-        for (Env x = s; x != null; x = x.callee) x.chainRoot = s;
+        for (Env x = s; x != null; x = x.callee) x.joinChain(s);
         s.chainInner = inner;
     }
 
     /** c's wait to call ends before its call began: a0 = err for it. */
     void cancelWait(Env c, long err) {
         c.waitingOn.waiters.remove(c);
+        c.waitingOn.waitersChanged();
         c.waitingOn = null;
         c.waitCap = null;
         c.cur.calling = null;
@@ -144,9 +147,11 @@ final class ProtectedControlTransfer {
             k.sched.changed(c);
             serveWaiters(c);
         }
-        e.chainRoot = e.chainInner = e;
+        e.joinChain(e);
+        e.chainInner = e;
         if (e.waitingOn != null) {
             e.waitingOn.waiters.remove(e);
+            e.waitingOn.waitersChanged();
             e.waitingOn = null;
             e.waitCap = null;
             k.sched.changed(e);
@@ -169,6 +174,7 @@ final class ProtectedControlTransfer {
             Env x = free.poll();
             while (!x.exited && !x.dying && !busy(x) && !x.waiters.isEmpty()) {
                 Env w = x.waiters.poll();
+                x.waitersChanged();
                 w.waitingOn = null;
                 w.waitCap = null;
                 if (!accepts(x, w)) {

@@ -55,6 +55,8 @@ final class Scheduler {
     private int idleCpus;
     /** The most steps (members looked at, rounds begun or ended) one {@link #pick} has taken: what its walk costs at worst. */
     long longestPick;
+    /** The most steps (members and their waiters looked at) one {@link #spread} has taken. */
+    long longestSpread;
     /** Whose turn the last {@link #pick} found: the holder of the capability it came from, and that capability. */
     private Env turnOf;
     private Cap turnCap;
@@ -158,11 +160,18 @@ final class Scheduler {
         }
     }
 
-    /** Those waiting for the chains of the roots in settling follow them, as far as their answer changes. */
+    /**
+     * Those waiting for the chains of the roots in settling follow them, as far as their
+     * answer changes: the waiters of the members each root keeps (Env.waitedInChain), so a
+     * long chain no one waits for costs nothing here.
+     */
     private void spread() {
+        long steps = 0;
         while (!settling.isEmpty()) {
-            for (Env x = settling.poll(); x != null; x = x.callee) {
+            for (Env x : settling.poll().waitedInChain) {
+                steps++;
                 for (Env w : x.waiters) {
+                    steps++;
                     Env d = w.root();
                     boolean v = helps(d);
                     if (v != d.runsNow) {
@@ -172,6 +181,7 @@ final class Scheduler {
                 }
             }
         }
+        if (steps > longestSpread) longestSpread = steps;
     }
 
     /** True if x, the innermost environment of a chain, is not kept from running by its end or its own stop. */

@@ -343,19 +343,22 @@ class ExoAttackTest {
     /**
      * A chain of calls costs its maker, not everyone: 1500 environments each call the next,
      * and the innermost yields in a loop, beside a victim on a share of its own. The kernel
-     * walked the chain at every entry of its thread (to its root, its innermost callee, and
-     * up its callers for pct_call's check), with the lock held: on two harts the victim fell
-     * from 81502..160582 yields in 3 ticks to 9303..16538 (wall clock, three runs). Now the
-     * ends of a chain are kept in its members (Env.chainRoot, chainInner), which the checker
-     * proves on one hart; on two the victim must keep a quarter of its yields.
+     * walked the chain with the lock held: at every entry of its thread (to its root and its
+     * innermost callee), up its callers for pct_call's check, and, on several harts, down
+     * every member for callers waiting to help it each time a CPU took or let go of its
+     * thread. On two harts the victim fell from 81502..160582 yields in 3 ticks to
+     * 9303..16538 (wall clock, three runs). Now a chain's ends are kept in its members
+     * (Env.chainRoot, chainInner) and its root keeps the members callers wait for
+     * (Env.waitedInChain), which the checker proves on one hart; no one waits for this
+     * chain, so no update of who helps whom may look at more than a few members. (Beside it
+     * the victim keeps what it keeps beside a chain of two: on a busy host 8-40% of what it
+     * yields alone, the cost of two harts taking one lock, which is why this counts steps.)
      */
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
     void aChainOfCallsCostsOnlyItsOwnThread(int harts) throws Exception {
         ExoRun.Result r = run("pctchain", harts(harts).memMiB(128).checkEvery(harts > 1 ? 0 : 20_000));
-        Matcher m = Pattern.compile("yielded (\\d+) times in 3 ticks, (\\d+) beside a chain").matcher(r.output());
-        assertTrue(m.find(), r.toString());
-        long before = Long.parseLong(m.group(1)), after = Long.parseLong(m.group(2));
-        if (harts > 1) assertTrue(4 * after > before, "the victim kept less than a quarter of its yields: " + r);
+        assertTrue(r.output().contains("beside a chain of 1500 calls"), r.toString());
+        assertTrue(r.longestSpread() < 100, "an update of who helps whom looked at " + r.longestSpread() + " members; " + r);
     }
 }

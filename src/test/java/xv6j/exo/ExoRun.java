@@ -28,11 +28,12 @@ final class ExoRun {
 
     /**
      * What one boot printed and did; longestPick: the most steps one scheduler pick took
-     * (Scheduler.longestPick); flushesUnderLock, consoleWritesUnderLock: host disk flushes
+     * (Scheduler.longestPick); longestSpread: the most one update of who helps whom took
+     * (Scheduler.longestSpread); flushesUnderLock, consoleWritesUnderLock: host disk flushes
      * and console writes made with the kernel's lock held (every hart's kernel waited for
      * them; the kernel's own lines, such as "destroyed", are written so).
      */
-    record Result(int status, String output, long instructions, long longestPick, long flushesUnderLock, long consoleWritesUnderLock) {
+    record Result(int status, String output, long instructions, long longestPick, long longestSpread, long flushesUnderLock, long consoleWritesUnderLock) {
         @Override
         public String toString() {
             return "status " + status + ", " + instructions + " instructions, output:\n" + output;
@@ -128,7 +129,7 @@ final class ExoRun {
             try {
                 k = Boot.load(m);
             } catch (Boot.BootException e) {
-                return new Result(1, "kernel-exo: " + e.getMessage() + "\n", 0, 0, 0, 0);
+                return new Result(1, "kernel-exo: " + e.getMessage() + "\n", 0, 0, 0, 0, 0);
             }
             k.checkInvariantsEvery(o.checkEvery());
             AtomicLong flushesUnderLock = new AtomicLong();
@@ -155,14 +156,15 @@ final class ExoRun {
             watchdog.interrupt();
             long instret = 0;
             for (Hart h : m.harts()) instret += h.instret;
-            long longestPick;
+            long longestPick, longestSpread;
             k.lock.lock();
             try {
                 longestPick = k.sched.longestPick;
+                longestSpread = k.sched.longestSpread;
             } finally {
                 k.lock.unlock();
             }
-            return new Result(status, out.toString(StandardCharsets.ISO_8859_1), instret, longestPick, flushesUnderLock.get(),
+            return new Result(status, out.toString(StandardCharsets.ISO_8859_1), instret, longestPick, longestSpread, flushesUnderLock.get(),
                     writesUnderLock.get());
         }
     }
