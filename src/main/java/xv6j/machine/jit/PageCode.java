@@ -15,6 +15,13 @@ import xv6j.machine.PhysicalMemory;
  * <p>Each region's first instruction is marked in the words by an {@link Op#ENTER} word
  * whose imm is the region's index here; the word it replaced is the region's
  * {@link Region#original}.
+ *
+ * <p>A page's hot code goes first into one region, its <em>unit</em>, with every hot
+ * entry point found on the page as a root: a new entry the unit has a block at is marked
+ * to enter it at once, one it lacks waits to be taken in when the unit is built again,
+ * and a build k waits for 2^k such entries. Fewer, longer-lived classes are what HotSpot
+ * can compile in time (docs/design.md, round 7). Once the unit cannot take in more and
+ * keep all it has, the page's further entries get regions of their own, as before.
  */
 final class PageCode {
     /** The page: ram index >> 12. */
