@@ -33,10 +33,15 @@ public final class Disk implements AutoCloseable {
     private long writes;
     private volatile Runnable onForce = () -> {};
     private volatile Observer observer;
+    /** Held by a write or a force while an observer watches, so it sees them in the order they happened. */
+    private final Object observed = new Object();
 
     /**
      * Sees every write and force, in order: what a crash at any moment could leave on the
      * platter (the writes forced so far, and any of those since) can be rebuilt from it.
+     * While one watches, writes and forces take turns (kernel-exo forces outside its lock,
+     * so another hart's write could otherwise land during a force and be seen before it,
+     * as covered by a force that may not have covered it).
      */
     public interface Observer {
         /** Block blockno was written with data (the caller's buffer: copy what is kept). */
@@ -114,6 +119,18 @@ public final class Disk implements AutoCloseable {
     public void write(int blockno, byte[] buf) {
         checkBlock(blockno, buf);
         if (readOnly) throw new IllegalStateException(path + " is open read-only");
+        Observer o = observer;
+        if (o == null) {
+            put(blockno, buf);
+            return;
+        }
+        synchronized (observed) {
+            put(blockno, buf);
+            o.wrote(blockno, buf);
+        }
+    }
+
+    private void put(int blockno, byte[] buf) {
         ByteBuffer b = ByteBuffer.wrap(buf, 0, BLOCK_SIZE);
         long pos = (long) blockno * BLOCK_SIZE;
         try {
@@ -122,8 +139,6 @@ public final class Disk implements AutoCloseable {
             throw new UncheckedIOException(path + ": write of block " + blockno + " failed: " + e.getMessage(), e);
         }
         synchronized (this) { writes++; }
-        Observer o = observer;
-        if (o != null) o.wrote(blockno, buf);
     }
 
     /** Watches the writes and forces from now on (one observer; null for none). */
@@ -140,13 +155,23 @@ public final class Disk implements AutoCloseable {
     public void force() {
         if (readOnly) return;
         onForce.run();
+        Observer o = observer;
+        if (o == null) {
+            sync();
+            return;
+        }
+        synchronized (observed) {
+            sync();
+            o.forced();
+        }
+    }
+
+    private void sync() {
         try {
             channel.force(false);
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": flush failed: " + e.getMessage(), e);
         }
-        Observer o = observer;
-        if (o != null) o.forced();
     }
 
     private void checkBlock(int blockno, byte[] buf) {

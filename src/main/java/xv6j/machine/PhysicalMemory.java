@@ -206,20 +206,25 @@ public final class PhysicalMemory {
     // lock and breaks those it overlaps; elsewhere it is counted in flight while it writes,
     // so a first LR on its page waits for it (see Reservations).
 
-    private void store(long pa, int size, long v) {
-        int i = index(pa, size);
-        if (reservations.kernelWriting(i, size)) {
+    /** Makes the kernel's write w of ram[i, i+len) as Reservations requires (above). */
+    private void kernelWrite(int i, int len, Runnable w) {
+        if (reservations.kernelWriting(i, len)) {
             synchronized (reservations) {
-                write(ram, i, size, v, true);
-                reservations.stored(i, size);
+                w.run();
+                reservations.stored(i, len);
             }
         } else {
             try {
-                write(ram, i, size, v, true);
+                w.run();
             } finally {
-                reservations.kernelWrote(i, size);
+                reservations.kernelWrote(i, len);
             }
         }
+    }
+
+    private void store(long pa, int size, long v) {
+        int i = index(pa, size);
+        kernelWrite(i, size, () -> write(ram, i, size, v, true));
         invalidateCode(i, size);
     }
 
@@ -263,18 +268,7 @@ public final class PhysicalMemory {
     public void write(long pa, byte[] src, int off, int len) {
         int i = index(pa, len);
         java.util.Objects.checkFromIndexSize(off, len, src.length);
-        if (reservations.kernelWriting(i, len)) {
-            synchronized (reservations) {
-                writeBytes(i, src, off, len);
-                reservations.stored(i, len);
-            }
-        } else {
-            try {
-                writeBytes(i, src, off, len);
-            } finally {
-                reservations.kernelWrote(i, len);
-            }
-        }
+        kernelWrite(i, len, () -> writeBytes(i, src, off, len));
         invalidateCode(i, len);
     }
 
@@ -287,18 +281,7 @@ public final class PhysicalMemory {
 
     public void fill(long pa, int len, byte value) {
         int i = index(pa, len);
-        if (reservations.kernelWriting(i, len)) {
-            synchronized (reservations) {
-                fillBytes(i, len, value);
-                reservations.stored(i, len);
-            }
-        } else {
-            try {
-                fillBytes(i, len, value);
-            } finally {
-                reservations.kernelWrote(i, len);
-            }
-        }
+        kernelWrite(i, len, () -> fillBytes(i, len, value));
         invalidateCode(i, len);
     }
 
@@ -318,18 +301,7 @@ public final class PhysicalMemory {
     public void copy(long dstPa, long srcPa, int len) {
         int s = index(srcPa, len);
         int d = index(dstPa, len);
-        if (reservations.kernelWriting(d, len)) {
-            synchronized (reservations) {
-                copyBytes(d, s, len);
-                reservations.stored(d, len);
-            }
-        } else {
-            try {
-                copyBytes(d, s, len);
-            } finally {
-                reservations.kernelWrote(d, len);
-            }
-        }
+        kernelWrite(d, len, () -> copyBytes(d, s, len));
         invalidateCode(d, len);
     }
 

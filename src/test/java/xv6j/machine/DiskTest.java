@@ -9,6 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +64,38 @@ class DiskTest {
         Disk.create(img, 2).close();
         try (Disk d = Disk.open(img, true)) {
             assertThrows(IllegalStateException.class, () -> d.write(0, new byte[Disk.BLOCK_SIZE]));
+        }
+    }
+    /**
+     * An observer sees writes and forces in the order they happened, even when another
+     * thread writes while one forces (kernel-exo forces outside its lock): a write that
+     * begins while a force is reported must be seen after it, never as covered by it.
+     */
+    @Test
+    void aWriteDuringAForceIsSeenAfterIt() throws Exception {
+        try (Disk d = Disk.create(dir.resolve("d.img"), 4)) {
+            List<String> seen = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch forcing = new CountDownLatch(1);
+            d.observe(new Disk.Observer() {
+                @Override
+                public void wrote(int blockno, byte[] data) {
+                    seen.add("wrote " + blockno);
+                }
+
+                @Override
+                public void forced() {
+                    forcing.countDown();
+                    long end = System.nanoTime() + 200_000_000L; // time for a concurrent write to land
+                    while (System.nanoTime() < end && !seen.contains("wrote 2")) Thread.onSpinWait();
+                    seen.add("forced");
+                }
+            });
+            Thread forcer = new Thread(d::force);
+            forcer.start();
+            forcing.await();
+            d.write(2, new byte[Disk.BLOCK_SIZE]);
+            forcer.join();
+            assertEquals(List.of("forced", "wrote 2"), seen);
         }
     }
 }
