@@ -88,10 +88,12 @@ public final class CpuBench {
             output = r.out();
             double s = (t1 - t0) / 1e9, c = (c1 - c0) / 1e9, pc = (p1 - p0) / 1e9;
             boolean warm = i < warmups;
+            long[] cache = xv6j.machine.jit.Translator.codeCacheSize();
             log.accept(String.format(Locale.ROOT, "%s %s %s run %d: %d instructions, %.3f s, %.1f MIPS;"
-                            + " per CPU second %.1f MIPS of the hart's thread (%.3f s), %.1f of the JVM (%.3f s)",
+                            + " per CPU second %.1f MIPS of the hart's thread (%.3f s), %.1f of the JVM (%.3f s);"
+                            + " code cache %d regions, %,d bytes",
                     program.getFileName(), engine.flag(), warm ? "warm-up" : "measured", i + 1, r.instret(), s, r.instret() / s / 1e6,
-                    r.instret() / c / 1e6, c, r.instret() / pc / 1e6, pc));
+                    r.instret() / c / 1e6, c, r.instret() / pc / 1e6, pc, cache[0], cache[1]));
             if (i == 0) first = new double[] {s, c, pc};
             if (!warm) {
                 seconds.add(s);

@@ -15,6 +15,13 @@ import xv6j.machine.PhysicalMemory;
  * <p>Each region's first instruction is marked in the words by an {@link Op#ENTER} word
  * whose imm is the region's index here; the word it replaced is the region's
  * {@link Region#original}.
+ *
+ * <p>A page's hot code goes first into one region, its <em>unit</em>, with every hot
+ * entry point found on the page as a root: a new entry the unit has a block at is marked
+ * to enter it at once, one it lacks waits to be taken in when the unit is built again,
+ * and a build k waits for 2^k such entries. Fewer, longer-lived classes are what HotSpot
+ * can compile in time (docs/design.md, round 7). Once the unit cannot take in more and
+ * keep all it has, the page's further entries get regions of their own, as before.
  */
 final class PageCode {
     /** The page: ram index >> 12. */
@@ -25,6 +32,18 @@ final class PageCode {
     private volatile Region[] regions = new Region[0];
     /** By index: how often the region left for elsewhere on this page (racy: a hint). */
     private volatile int[] hops = new int[0];
+
+    // The page's unit, under the translator's lock.
+    /** Its index in regions, or -1 before the first. */
+    int unit = -1;
+    /** Its roots: the entry first, then the others in the order they were found. */
+    int[] unitRoots = new int[0];
+    /** Places found since it was built, to be roots of its next build. */
+    int[] pending = new int[0];
+    /** Times it was built; new entries (or entries again) found since the last build. */
+    int unitBuilds, unitEvents;
+    /** It could not take in more and keep all it had: new entries get regions of their own. */
+    boolean unitFull;
 
     PageCode(int page, long[] words, long[] ram) {
         this.page = page;
@@ -41,6 +60,13 @@ final class PageCode {
 
     /** Per slot, how often a region jumped there from elsewhere on the page; made on the first hop. */
     private int[] hopsTo;
+
+    /** Counts a hop to slot target; returns how many there have been. */
+    int hopsTo(int target) {
+        int[] to = hopsTo;
+        if (to == null) hopsTo = to = new int[Decoded.PAGE_SLOTS];
+        return ++to[target];
+    }
 
     /** Counts a hop of region index to slot target; returns the region's count. */
     int hop(int index, int target) {

@@ -1,5 +1,6 @@
 package xv6j.machine.jit;
 
+import xv6j.machine.Decoded;
 import xv6j.machine.Hart;
 
 /**
@@ -56,6 +57,15 @@ public abstract class Region {
     long original(int slot) {
         for (int i = 1; i < code.length; i += 2) if ((code[i] & 0xffff) == slot) return code[i + 1];
         throw new IllegalStateException("slot " + slot + " is not in the region");
+    }
+
+    /** Whether a call may start at slot: one of its blocks, and not an instruction it leaves to the interpreter. */
+    boolean enters(int slot) {
+        for (int i = 1; i < code.length; i += 2) {
+            if ((code[i] & 0xffff) != slot) continue;
+            return (code[i] & 1 << 16) != 0 && RegionPlan.kind(Decoded.op(code[i + 1])) != RegionPlan.Kind.STEP;
+        }
+        return false;
     }
 
     /**

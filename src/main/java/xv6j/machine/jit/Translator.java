@@ -39,6 +39,11 @@ public final class Translator {
     static final int MERGE_HOPS = 1000;
     /** The same in {@link Engine#EAGER} mode, which is there to test the translator: soon. */
     static final int EAGER_MERGE_HOPS = 3;
+    /**
+     * Whether a page's hot entries go into its unit (see {@link PageCode}); false gives
+     * round 6's translator (a region from every hot entry), for measuring against it.
+     */
+    static final boolean UNITS = Boolean.parseBoolean(System.getProperty("xv6j.jit.units", "true"));
     /** Regions on one version of a page at most. */
     static final int MAX_PAGE_REGIONS = 128;
     /** Regions marked on pages at most: past it every mark goes (with the decoded words). */
@@ -52,6 +57,11 @@ public final class Translator {
     private final int[] heat;
 
     private int live;
+    /**
+     * A hart in {@link Engine#EAGER} mode asked: units are built again at every new entry
+     * (no back-off), so that tests see many builds.
+     */
+    private volatile boolean eager;
     private final Stats stats = new Stats();
 
     /** What compiling has cost so far, for the benchmarks. */
@@ -91,14 +101,17 @@ public final class Translator {
     }
 
     /** Whether the interpreter, about to run on page, should first compile where it is. */
-    public boolean hot(int page, boolean eager) { return eager || heat[page] >= HOT; }
+    public boolean hot(int page, boolean eager) {
+        if (eager) this.eager = true;
+        return eager || heat[page] >= HOT;
+    }
 
     /** The interpreter ran n instructions on page. */
     public void interpreted(int page, int n) { heat[page] += n; }
 
     /**
-     * Compiles a region entered at slot of page, whose decoded words are words, and marks
-     * its entry.
+     * The interpreter, on a hot page, is about to run slot: it goes into the page's unit
+     * (see {@link PageCode}), or, on a page whose unit is full, into a region of its own.
      *
      * @return whether a region now starts at slot
      */
@@ -112,18 +125,88 @@ public final class Translator {
         if (Decoded.op(words[slot]) == Op.ENTER) return true; // another hart was first
         PageCode p = pages[page];
         if (p == null || p.words != words) pages[page] = p = new PageCode(page, words, ram);
+        if (!UNITS || p.unitFull) return install(p, slot, new int[0]);
+        Region unit = p.region(p.unit);
+        if (unit == null) return buildUnit(p, new int[] {slot}, null);
+        return intoUnit(p, unit, slot);
+    }
+
+    /**
+     * slot is to be in the page's unit: marked at once if the unit has a block there,
+     * else a root of its next build.
+     *
+     * @return whether slot is marked now
+     */
+    private boolean intoUnit(PageCode p, Region unit, int slot) {
+        if (unit.enters(slot)) {
+            p.words[slot] = Decoded.pack(Op.ENTER, Decoded.halfwords(unit.original(slot)), 0, 0, 0, p.unit);
+            return true;
+        }
+        for (int r : p.unitRoots) if (r == slot) return install(p, slot, new int[0]); // a root it could not hold
+        if (!contains(p.pending, slot)) p.pending = append(p.pending, slot);
+        // Built k times, the unit waits for 2^k new entries (or entries again) before the next.
+        if (!eager && ++p.unitEvents < 1 << Math.min(20, p.unitBuilds)) return false;
+        int[] roots = p.unitRoots;
+        for (int r : p.pending) roots = append(roots, r);
+        if (buildUnit(p, roots, unit)) return Decoded.op(p.words[slot]) == Op.ENTER;
+        // It cannot take in more and keep all it has: from now on this page's entries get
+        // regions of their own, as before units.
+        p.unitFull = true;
         return install(p, slot, new int[0]);
     }
 
     /**
-     * The region marked (by mark) at entry left for target, another place on its own page. A region that does so
-     * often (an indirect jump through a switch's table, a return to a caller on the
-     * page) is compiled again with the places regions jumped to on the page as roots
-     * too, the most frequent first, so its indirect jumps reach them without leaving.
+     * Builds the page's unit from roots (the first its entry), keeping all of the unit it
+     * replaces, and marks every root it holds a block at.
+     */
+    private boolean buildUnit(PageCode p, int[] roots, Region replaced) {
+        long t0 = System.nanoTime();
+        Placed u = place(p, roots[0], Arrays.copyOfRange(roots, 1, roots.length), replaced,
+                MAX_INSTRUCTIONS, RegionCompiler.MAX_CODE_BYTES);
+        if (u == null) return false;
+        p.unit = u.index;
+        p.unitRoots = roots;
+        p.unitBuilds++;
+        p.unitEvents = 0;
+        p.pending = new int[0];
+        for (int root : roots) if (u.region.enters(root)) p.words[root] = mark(u, root);
+        counted(u.plan, t0);
+        return true;
+    }
+
+    private static boolean contains(int[] a, int v) {
+        for (int x : a) if (x == v) return true;
+        return false;
+    }
+
+    private static int[] append(int[] a, int v) {
+        int[] b = Arrays.copyOf(a, a.length + 1);
+        b[a.length] = v;
+        return b;
+    }
+
+    /**
+     * A region left for target, another place on its own page. One whose unit leaves for
+     * the same place often (1000 times: an indirect jump through a switch's table, a return
+     * to a caller on the page) takes it in as a root. On a page whose unit is full, a region
+     * that leaves often (by mark, at entry) is compiled again with the places regions
+     * jumped to on the page as roots too, the most frequent first (a merge).
      */
     public void hopped(int page, long[] words, long mark, int entry, int target, boolean eager) {
         PageCode p = pages[page];
-        if (p != null && p.words == words && p.hop(Decoded.imm(mark), target) == (eager ? EAGER_MERGE_HOPS : MERGE_HOPS)) merge(p, entry);
+        if (p == null || p.words != words) return;
+        int hops = eager ? EAGER_MERGE_HOPS : MERGE_HOPS;
+        if (UNITS && !p.unitFull) {
+            if (p.hopsTo(target) == hops) unitHop(p, target);
+        } else if (p.hop(Decoded.imm(mark), target) == hops) {
+            merge(p, entry);
+        }
+    }
+
+    private synchronized void unitHop(PageCode p, int target) {
+        if (decoded[p.page] != p.words || pages[p.page] != p || p.unitFull || live >= MAX_REGIONS) return;
+        Region unit = p.region(p.unit);
+        if (unit != null && Decoded.op(p.words[target]) != Op.ENTER) intoUnit(p, unit, target);
     }
 
     private synchronized void merge(PageCode p, int entry) {
@@ -133,22 +216,48 @@ public final class Translator {
 
     /** Compiles the region at slot (with the code from roots), adds it to p and marks it. */
     private boolean install(PageCode p, int slot, int[] roots) {
-        if (p.count() >= MAX_PAGE_REGIONS) return false;
         long t0 = System.nanoTime();
-        Region r = null;
-        RegionPlan plan = null;
-        // Too large a method: a tenth fewer instructions, until it fits.
         boolean merged = roots.length > 0;
         // A merge must keep all of the region it replaces: one that can no longer hold a
         // loop the old one held would leave it on every pass.
-        long mark = p.words[slot];
-        Region replaced = merged && Decoded.op(mark) == Op.ENTER ? p.region(Decoded.imm(mark)) : null;
-        int maxBytes = merged ? RegionCompiler.MERGED_MAX_CODE_BYTES : RegionCompiler.MAX_CODE_BYTES;
-        RegionPlan.Order order = RegionPlan.order(p, slot);
-        if (order == null) return false;
-        for (int max = merged ? MERGED_MAX_INSTRUCTIONS : MAX_INSTRUCTIONS; r == null && max >= 4; max -= Math.max(1, max / 10)) {
+        long was = p.words[slot];
+        Region replaced = merged && Decoded.op(was) == Op.ENTER ? p.region(Decoded.imm(was)) : null;
+        Placed u = merged ? place(p, slot, roots, replaced, MERGED_MAX_INSTRUCTIONS, RegionCompiler.MERGED_MAX_CODE_BYTES)
+                : place(p, slot, roots, null, MAX_INSTRUCTIONS, RegionCompiler.MAX_CODE_BYTES);
+        if (u == null) return false;
+        p.words[slot] = mark(u, slot);
+        // The other roots it took in lead to it too, unless the region marked there has
+        // code this one lacks (a root may be in it only as the last instruction its size
+        // allowed: entering there would leave again at once).
+        for (int root : roots) {
+            if (!u.region.enters(root)) continue;
+            long there = p.words[root];
+            Region r = Decoded.op(there) == Op.ENTER ? p.region(Decoded.imm(there)) : null;
+            if (r != null && !u.plan.containsAll(r)) continue;
+            p.words[root] = mark(u, root);
+        }
+        counted(u.plan, t0);
+        return true;
+    }
+
+    /** A region placed on its page: added to it as index, not yet marked anywhere. */
+    private record Placed(Region region, RegionPlan plan, int index) {}
+
+    /**
+     * Plans a region entered at entry (taking in the code of roots after the entry's),
+     * compiles it (or finds it in the {@link CodeCache}) and adds it to p; null if it
+     * cannot be made, or would not hold all of replaced.
+     */
+    private Placed place(PageCode p, int entry, int[] roots, Region replaced, int maxInstructions, int maxBytes) {
+        if (p.count() >= MAX_PAGE_REGIONS) return null;
+        RegionPlan.Order order = RegionPlan.order(p, entry);
+        if (order == null) return null;
+        Region r = null;
+        RegionPlan plan = null;
+        // Too large a method: a tenth fewer instructions, until it fits.
+        for (int max = maxInstructions; r == null && max >= 4; max -= Math.max(1, max / 10)) {
             plan = RegionPlan.of(p, order, roots, max);
-            if (plan == null || replaced != null && !plan.containsAll(replaced)) return false;
+            if (plan == null || replaced != null && !plan.containsAll(replaced)) return null;
             RegionPlan planned = plan;
             CodeCache.Key key = plan.key();
             if (CodeCache.tooLarge(key, maxBytes)) continue; // known from an earlier machine: no need to write it again
@@ -159,30 +268,27 @@ public final class Translator {
                 // instead. The tests count these (Stats.failures) and expect none.
                 stats.failures++;
                 if (stats.failures == 1) System.err.println("xv6j: the translator could not compile a region (" + e + "); interpreting it");
-                return false;
+                return null;
             }
         }
-        if (r == null) return false;
+        if (r == null) return null;
         int index = p.add(r);
         live++;
-        VarHandle.releaseFence();
-        p.words[slot] = Decoded.pack(Op.ENTER, Decoded.halfwords(plan.words[slot]), 0, 0, 0, index);
-        // The other roots it took in lead to it too, unless the region marked there has
-        // code this one lacks (a root may be in it only as the last instruction its size
-        // allowed: entering there would leave again at once).
-        for (int root : roots) {
-            if (!plan.contains(root) || !plan.leader[root] || RegionPlan.kind(Decoded.op(plan.words[root])) == RegionPlan.Kind.STEP) continue;
-            long was = p.words[root];
-            Region there = Decoded.op(was) == Op.ENTER ? p.region(Decoded.imm(was)) : null;
-            if (there != null && !plan.containsAll(there)) continue;
-            p.words[root] = Decoded.pack(Op.ENTER, Decoded.halfwords(plan.words[root]), 0, 0, 0, index);
-        }
+        VarHandle.releaseFence(); // the region is complete before a mark can lead to it
+        return new Placed(r, plan, index);
+    }
+
+    /** The mark at slot for region u. */
+    private static long mark(Placed u, int slot) {
+        return Decoded.pack(Op.ENTER, Decoded.halfwords(u.plan.words[slot]), 0, 0, 0, u.index);
+    }
+
+    private void counted(RegionPlan plan, long t0) {
         long t1 = System.nanoTime();
         stats.regions++;
         stats.instructions += plan.size;
         stats.nanos += t1 - t0;
         if (stats.firstRegionNanos < 0) stats.firstRegionNanos = t1 - stats.created;
-        return true;
     }
 
     /** Compiles and defines a region no machine has yet; null if its method would be too large. */
