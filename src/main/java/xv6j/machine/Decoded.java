@@ -15,7 +15,7 @@ package xv6j.machine;
  *
  * A decoded page ({@link PhysicalMemory#decoded}) has one word per halfword of the page
  * (slot = offset / 2) plus two {@link Op#END} words past the end, so running off the page
- * needs no bounds test. The form is plain data: an interpreter executes it, and a
+ * needs no bounds test, and after them the word {@link #MADE_AT}. The form is plain data: an interpreter executes it, and a
  * translator could compile it.
  */
 public final class Decoded {
@@ -40,10 +40,18 @@ public final class Decoded {
     public static int rs2(long d) { return (int) (d >>> 20) & 31; }
     public static int imm(long d) { return (int) (d >> 32); }
 
-    /** A fresh decoded page: every slot still to decode, END past the end. */
-    public static long[] newPage() {
-        long[] page = new long[PAGE_WORDS];
+    /**
+     * The word after the END sentinels: the memory's count of fence.i
+     * ({@link PhysicalMemory#fences}) when the page was made. A hart that has executed a
+     * fence.i since then does not trust the page (see {@link Hart}'s FENCE_I).
+     */
+    public static final int MADE_AT = PAGE_WORDS;
+
+    /** A fresh decoded page: every slot still to decode, END past the end, made at fences. */
+    public static long[] newPage(long fences) {
+        long[] page = new long[PAGE_WORDS + 1];
         page[PAGE_WORDS - 2] = page[PAGE_WORDS - 1] = pack(Op.END, 0, 0, 0, 0, 0);
+        page[MADE_AT] = fences;
         return page;
     }
 

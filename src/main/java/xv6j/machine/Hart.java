@@ -222,6 +222,18 @@ public final class Hart {
     int pageLeft;
     int jitExit;
     /** Where {@link #runAlone} left pc. */
+    /**
+     * The memory's count of fence.i just after this hart's last one: a decoded page made
+     * before it is made afresh before this hart runs it. Every store drops the decoded
+     * page it writes, so pages made before it can be stale only where a page was made
+     * while another hart stored into it (that store saw no page to drop, and the decoding
+     * did not see the store yet). A page made after it, by any hart, read the count after
+     * this hart moved it, so it decodes memory as this hart sees it at its fence.i. Only
+     * the pages this hart runs are made again: a fence.i dropped every hart's decoded
+     * and compiled code, and a loop of them (user/jitbait storm) slowed a translated
+     * loop on another hart thirteenfold.
+     */
+    private long fencedAt;
     private long alonePc;
     private long jumpTarget;
     /**
@@ -298,8 +310,8 @@ public final class Hart {
             final int base = (int) (pageVa + fetchTlb[ti + 1]);
             final int page = base >>> 12;
             long[] code = (long[]) decoded[page];
-            if (code == null) {
-                code = Decoded.newPage();
+            if (code == null || code[Decoded.MADE_AT] < fencedAt) {
+                code = Decoded.newPage(mem.fences.get());
                 VarHandle.releaseFence(); // another hart must not see the page before its END words
                 decoded[page] = code;
             }
@@ -656,7 +668,7 @@ public final class Hart {
                 if (!csr((int) imm, retired)) return new Trap(Trap.Cause.ILLEGAL_INSTRUCTION, pc, imm & 0xffffffffL);
             }
             case Op.FENCE -> VarHandle.fullFence();
-            case Op.FENCE_I -> Arrays.fill(mem.decoded, null); // forget every decoded page, this one too
+            case Op.FENCE_I -> fencedAt = mem.fences.incrementAndGet();
             case Op.ECALL -> { return new Trap(Trap.Cause.ECALL, pc, 0); }
             case Op.EBREAK -> { return new Trap(Trap.Cause.BREAKPOINT, pc, pc); }
             case Op.ILLEGAL -> { return new Trap(Trap.Cause.ILLEGAL_INSTRUCTION, pc, imm & 0xffffffffL); }

@@ -3,6 +3,7 @@ package xv6j.machine;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicLong;
 import xv6j.machine.jit.Translator;
 
 /**
@@ -62,6 +63,12 @@ public final class PhysicalMemory {
      * compiled from (and valid while they are {@link #decoded}'s).
      */
     public final Translator translator;
+    /**
+     * How many fence.i the harts on this memory have executed. A decoded page records the
+     * count it was made at; a hart that executed a fence.i since then makes the page
+     * afresh from memory before running it (Hart, FENCE_I).
+     */
+    public final AtomicLong fences = new AtomicLong();
     /** The LR/SC reservations of the harts on this memory, which every store here respects. */
     final Reservations reservations;
     private final long size;

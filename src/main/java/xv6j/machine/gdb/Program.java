@@ -103,7 +103,7 @@ final class Program {
             int page = PhysicalMemory.pageIndex(pa);
             Object code = mem.decoded[page];
             if (code == null) {
-                code = Decoded.newPage();
+                code = Decoded.newPage(mem.fences.get());
                 VarHandle.releaseFence(); // as the hart does: no one sees the array before its contents
                 mem.decoded[page] = code;
             }
