@@ -20,8 +20,11 @@ import xv6j.machine.PhysicalMemory;
  * the translator compiles a region from that instruction. In {@link Engine#EAGER} mode
  * every entry is compiled at once.
  *
- * <p>The code cache is bounded: past {@link #MAX_REGIONS} regions it is emptied (with the
- * decoded words, so no old mark survives) and code is compiled again as it turns hot.
+ * <p>The code cache is bounded: past {@link #MAX_REGIONS} regions on the pages' current
+ * versions it is emptied (with the decoded words, so no old mark survives) and code is
+ * compiled again as it turns hot. Regions of a version of a page that was written stop
+ * counting when the page is compiled again: counted, a program rewriting its own code
+ * emptied every program's cache once it had made 10,000 (CodeCacheBoundTest).
  */
 public final class Translator {
     /** Instructions interpreted on a page before the translator compiles where the interpreter enters it. */
@@ -47,7 +50,7 @@ public final class Translator {
     /** Regions on one version of a page at most. */
     static final int MAX_PAGE_REGIONS = 128;
     /** Regions marked on pages at most: past it every mark goes (with the decoded words). */
-    static final int MAX_REGIONS = 10_000;
+    public static final int MAX_REGIONS = 10_000;
 
     private final MethodHandles.Lookup lookup;
     private final long[] ram;
@@ -56,6 +59,7 @@ public final class Translator {
     /** Instructions interpreted per page since it was last compiled from; racy, as counters may be. */
     private final int[] heat;
 
+    /** Regions on the pages' versions in {@link #pages} (those since written count until the page is compiled again). */
     private int live;
     /**
      * A hart in {@link Engine#EAGER} mode asked: units are built again at every new entry
@@ -118,13 +122,17 @@ public final class Translator {
     public synchronized boolean compile(int page, long[] words, int slot) {
         heat[page] = 0;
         if (decoded[page] != words) return false; // written since the hart looked
+        PageCode p = pages[page];
+        if (p != null && p.words != words) { // the page was written: its regions went with its old words
+            live -= p.count();
+            pages[page] = p = null;
+        }
         if (live >= MAX_REGIONS) {
             flush();
             return false;
         }
         if (Decoded.op(words[slot]) == Op.ENTER) return true; // another hart was first
-        PageCode p = pages[page];
-        if (p == null || p.words != words) pages[page] = p = new PageCode(page, words, ram);
+        if (p == null) pages[page] = p = new PageCode(page, words, ram);
         if (!UNITS || p.unitFull) return install(p, slot, new int[0]);
         Region unit = p.region(p.unit);
         if (unit == null) return buildUnit(p, new int[] {slot}, null);
