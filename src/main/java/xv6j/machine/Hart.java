@@ -221,7 +221,6 @@ public final class Hart {
      */
     int pageLeft;
     int jitExit;
-    /** Where {@link #runAlone} left pc. */
     /**
      * The memory's count of fence.i just after this hart's last one: a decoded page made
      * before it is made afresh before this hart runs it. Every store drops the decoded
@@ -234,6 +233,7 @@ public final class Hart {
      * loop on another hart thirteenfold.
      */
     private long fencedAt;
+    /** Where {@link #runAlone} left pc. */
     private long alonePc;
     private long jumpTarget;
     /**
@@ -358,7 +358,7 @@ public final class Hart {
                         else if (jitExit == Region.BUDGET) interpretTo = n + pageLeft;
                         continue;
                     }
-                } else if (jit.hot(page, eager) && jit.compile(page, code, slot)) {
+                } else if (jit.hot(page, eager) && jit.compile(page, code, slot, eager)) {
                     continue; // enter it
                 }
             }

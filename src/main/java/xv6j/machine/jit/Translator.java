@@ -61,11 +61,6 @@ public final class Translator {
 
     /** Regions on the pages' versions in {@link #pages} (those since written count until the page is compiled again). */
     private int live;
-    /**
-     * A hart in {@link Engine#EAGER} mode asked: units are built again at every new entry
-     * (no back-off), so that tests see many builds.
-     */
-    private volatile boolean eager;
     private final Stats stats = new Stats();
 
     /** What compiling has cost so far, for the benchmarks. */
@@ -105,10 +100,7 @@ public final class Translator {
     }
 
     /** Whether the interpreter, about to run on page, should first compile where it is. */
-    public boolean hot(int page, boolean eager) {
-        if (eager) this.eager = true;
-        return eager || heat[page] >= HOT;
-    }
+    public boolean hot(int page, boolean eager) { return eager || heat[page] >= HOT; }
 
     /** The interpreter ran n instructions on page. */
     public void interpreted(int page, int n) { heat[page] += n; }
@@ -116,10 +108,12 @@ public final class Translator {
     /**
      * The interpreter, on a hot page, is about to run slot: it goes into the page's unit
      * (see {@link PageCode}), or, on a page whose unit is full, into a region of its own.
+     * A hart in {@link Engine#EAGER} mode has units built again at every new entry (no
+     * back-off), so that tests see many builds.
      *
      * @return whether a region now starts at slot
      */
-    public synchronized boolean compile(int page, long[] words, int slot) {
+    public synchronized boolean compile(int page, long[] words, int slot, boolean eager) {
         heat[page] = 0;
         if (decoded[page] != words) return false; // written since the hart looked
         PageCode p = pages[page];
@@ -136,7 +130,7 @@ public final class Translator {
         if (!UNITS || p.unitFull) return install(p, slot, new int[0]);
         Region unit = p.region(p.unit);
         if (unit == null) return buildUnit(p, new int[] {slot}, null);
-        return intoUnit(p, unit, slot);
+        return intoUnit(p, unit, slot, eager);
     }
 
     /**
@@ -145,9 +139,9 @@ public final class Translator {
      *
      * @return whether slot is marked now
      */
-    private boolean intoUnit(PageCode p, Region unit, int slot) {
+    private boolean intoUnit(PageCode p, Region unit, int slot, boolean eager) {
         if (unit.enters(slot)) {
-            p.words[slot] = Decoded.pack(Op.ENTER, Decoded.halfwords(unit.original(slot)), 0, 0, 0, p.unit);
+            p.words[slot] = mark(unit.original(slot), p.unit);
             return true;
         }
         for (int r : p.unitRoots) if (r == slot) return install(p, slot, new int[0]); // a root it could not hold
@@ -205,16 +199,16 @@ public final class Translator {
         if (p == null || p.words != words) return;
         int hops = eager ? EAGER_MERGE_HOPS : MERGE_HOPS;
         if (UNITS && !p.unitFull) {
-            if (p.hopsTo(target) == hops) unitHop(p, target);
+            if (p.hopsTo(target) == hops) unitHop(p, target, eager);
         } else if (p.hop(Decoded.imm(mark), target) == hops) {
             merge(p, entry);
         }
     }
 
-    private synchronized void unitHop(PageCode p, int target) {
+    private synchronized void unitHop(PageCode p, int target, boolean eager) {
         if (decoded[p.page] != p.words || pages[p.page] != p || p.unitFull || live >= MAX_REGIONS) return;
         Region unit = p.region(p.unit);
-        if (unit != null && Decoded.op(p.words[target]) != Op.ENTER) intoUnit(p, unit, target);
+        if (unit != null && Decoded.op(p.words[target]) != Op.ENTER) intoUnit(p, unit, target, eager);
     }
 
     private synchronized void merge(PageCode p, int entry) {
@@ -288,7 +282,12 @@ public final class Translator {
 
     /** The mark at slot for region u. */
     private static long mark(Placed u, int slot) {
-        return Decoded.pack(Op.ENTER, Decoded.halfwords(u.plan.words[slot]), 0, 0, 0, u.index);
+        return mark(u.plan.words[slot], u.index);
+    }
+
+    /** The mark for the region at index on its page, over an instruction decoded as original. */
+    private static long mark(long original, int index) {
+        return Decoded.pack(Op.ENTER, Decoded.halfwords(original), 0, 0, 0, index);
     }
 
     private void counted(RegionPlan plan, long t0) {
