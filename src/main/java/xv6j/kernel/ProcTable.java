@@ -169,7 +169,7 @@ public final class ProcTable {
         if (first) {
             // File-system initialisation sleeps (it takes sleep-locks), so it must run in a
             // process, as in xv6.
-            k.fs.init();
+            k.fs.init(p);
             p.cwd = k.namei.namei(p, "/");
             int argc = k.exec.exec(p, "/init", new String[] {"init"});
             if (argc < 0) throw new KernelPanic("init: exec /init failed");
