@@ -570,7 +570,18 @@ public final class ProcTable {
             }
             if (line != null) return;
             if (!timer) {
-                k.halt(0);
+                // With a process waiting for input, the script ends as a terminal closing
+                // would (those waiting on that process, as `cat | wc`'s wc, wait for it).
+                // Without one, a process asleep on anything but a child waits for
+                // something no process will ever do: a lost wake-up, or a pipe its own
+                // side holds open. Say who and what, and do not call it a clean end.
+                String stuck = reader ? "" : stuck();
+                if (stuck.isEmpty()) {
+                    k.halt(0);
+                } else {
+                    k.printf("kernel: the script is done and nothing can wake%s\n", stuck);
+                    k.halt(1);
+                }
                 return;
             }
         }
@@ -590,6 +601,21 @@ public final class ProcTable {
             return;
         }
         work.await(100, TimeUnit.MILLISECONDS); // a terminal: wait for a key
+    }
+
+    /**
+     * The sleepers that wait for something other than a child or a line of input, as
+     * " pid 7 (fsrace) waiting for pipe read,..." ("" if none): with every process asleep,
+     * these wait for ever. Lock held.
+     */
+    private String stuck() {
+        StringBuilder sb = new StringBuilder();
+        for (Proc p : proc) {
+            if (p.state != SLEEPING || p.chan == p || p.chan == k.consoleDevice.readChannel()) continue;
+            sb.append(sb.isEmpty() ? " " : ", ").append("pid ").append(p.pid).append(" (").append(p.name)
+                    .append(") waiting for ").append(Snapshot.waitsOn(k, p));
+        }
+        return sb.toString();
     }
 
     /** Wakes idle CPUs (a process became runnable outside the table, or the machine halts). */
