@@ -426,19 +426,39 @@ public final class ProcTable {
      * process table's own lock.
      */
     public void sleep(Proc p, Object chan, ReentrantLock lk) {
+        sleep(p, chan, lk, false);
+    }
+
+    /**
+     * sleep for a wait that a kill ends (a pipe, the console, sleep(n)): returns false at
+     * once, without sleeping, if p has been killed. The caller's own look at killed is not
+     * enough: a kill between that look and the sleep finds p not yet SLEEPING, so nothing
+     * would wake it (a writer blocked on a full pipe whose killer then waits for it with
+     * the read end open would wait for ever). Here the look is under the table's lock, as
+     * kill's change is.
+     */
+    boolean sleepUnlessKilled(Proc p, Object chan, ReentrantLock lk) {
+        return sleep(p, chan, lk, true);
+    }
+
+    private boolean sleep(Proc p, Object chan, ReentrantLock lk, boolean unlessKilled) {
         if (p == null) throw new KernelPanic("sleep outside a process");
         if (lk != lock) {
             lock.lock();
             lk.unlock();
         }
-        p.chan = chan;
-        p.state = SLEEPING;
-        sched(p);
-        p.chan = null;
+        boolean slept = !(unlessKilled && p.killed);
+        if (slept) {
+            p.chan = chan;
+            p.state = SLEEPING;
+            sched(p);
+            p.chan = null;
+        }
         if (lk != lock) {
             lock.unlock();
             lk.lock();
         }
+        return slept;
     }
 
     /** Wakes every process sleeping on chan. Must not be called with lock held by a sleeper-to-be. */
