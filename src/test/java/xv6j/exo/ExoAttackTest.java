@@ -361,4 +361,18 @@ class ExoAttackTest {
         assertTrue(r.output().contains("beside a chain of 1500 calls"), r.toString());
         assertTrue(r.longestSpread() < 100, "an update of who helps whom looked at " + r.longestSpread() + " members; " + r);
     }
+    /**
+     * A memory capability's range holds everything charged to it, the kernel memory of the
+     * environments it pays for included: /init gives a victim a range of 64 pages (quota
+     * 64) and an attacker one of its own, and the attacker makes page tables until its
+     * quota runs out. The kernel took page-table and record pages from the lowest free page
+     * anywhere, so the attacker's filled the victim's range, and the victim got E_NOMEM
+     * with most of its quota unused (user/exo/ranges.c).
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void anEnvironmentsKernelMemoryComesFromTheRangeThatPaysForIt(int harts) throws Exception {
+        ExoRun.Result r = run("ranges", harts(harts));
+        assertTrue(r.output().contains("ranges: ok\n"), r.toString());
+    }
 }
