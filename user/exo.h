@@ -285,7 +285,9 @@ long exo_unmap(int env, exo_u64 va);
 long exo_disk(int blocks, long blockno, int page, long off, int op);
 
 // How many mappings of the page exist, in all environments (the LibOS tells a shared
-// page's last user by this, e.g. for the ends of a pipe).
+// page's last user by this, e.g. for copy-on-write). Mappings, not holds: an environment
+// holding a capability for the page may unmap it and map it again later, so a page is
+// yours alone only once you have also revoked what you gave of it (caprevoke).
 long exo_pagerefs(int page);
 
 // ---- devices ----
