@@ -361,6 +361,7 @@ class ExoAttackTest {
         assertTrue(r.output().contains("beside a chain of 1500 calls"), r.toString());
         assertTrue(r.longestSpread() < 100, "an update of who helps whom looked at " + r.longestSpread() + " members; " + r);
     }
+
     /**
      * A memory capability's range holds everything charged to it, the kernel memory of the
      * environments it pays for included: /init gives a victim a range of 64 pages (quota
@@ -375,6 +376,7 @@ class ExoAttackTest {
         ExoRun.Result r = run("ranges", harts(harts));
         assertTrue(r.output().contains("ranges: ok\n"), r.toString());
     }
+
     /**
      * Revocation while the holder uses what it loses, on another hart: workers that use a
      * page through a grant of a grant, or wait for the disk's flush or the console without

@@ -72,6 +72,7 @@ class LibosDeputyTest {
         String out = run("deputy embryorun\necho after\n", harts);
         assertTrue(out.contains("embryorun: a child we started ourselves: refused\nembryorun: abort ok\n$ echo after\nafter\n"), out);
     }
+
     /**
      * A child cannot keep a page it shared copy-on-write with its parent after fork: the
      * parent took a page back without copying once nobody else mapped it, so a child that
