@@ -117,15 +117,15 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
         long at = m->rounds;
         if (r < 0) printf("FAIL round %d (%s, %s): %ld\n", round, workers[kind], actions[action], r);
 
-        // Did the worker end, or (a page revoked under it) stop using the page? (One that
-        // never used the page goes on: a tick shows it.)
+        // Did the worker end, or (a page revoked under it) stop using the page? One that
+        // never used the page goes on: a tick shows it. One that must end gets 5 seconds
+        // (its hart may be a thread the host keeps waiting on a busy machine).
         int pageLost = action == REVOKE_PAGE || action == REVOKE_MEMORY;
         long t0 = exo_ticks(EXO_BOOT_CLOCK);
-        int gone = 0;
-        while (exo_ticks(EXO_BOOT_CLOCK) < t0 + (pageLost && kind != W_PAGE ? 1 : 3)) {
-            gone = w < 0 || env_state((int)w) == ENV_STATE_EXITED;
-            if (gone) break;
+        int gone = w < 0 || env_state((int)w) == ENV_STATE_EXITED;
+        while (!gone && exo_ticks(EXO_BOOT_CLOCK) < t0 + (pageLost && kind != W_PAGE ? 1 : 50)) {
             exosched(EXOSCHED_BLOCK, EV_CHILD | EV_TICK, 0);
+            gone = env_state((int)w) == ENV_STATE_EXITED;
         }
         if (kind == W_PAGE && pageLost) {
             if (m->rounds > at + 1)
