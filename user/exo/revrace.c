@@ -16,9 +16,9 @@
 //
 // After a revocation of the page, the worker may finish the round it was in, no more: it
 // faults at its next access. Every other action ends the worker. The checker runs after
-// every kernel entry; ExoAttackTest boots this on two harts, on the wall
-// clock (the virtual clock counts instructions, and a disk worker makes a host flush
-// every few hundred).
+// every kernel entry. ExoAttackTest boots this on two harts on the wall clock (the
+// virtual clock counts instructions, and a disk worker makes a host flush every few
+// hundred).
 #include "rt.h"
 
 #define MBOX 0x30000000UL
