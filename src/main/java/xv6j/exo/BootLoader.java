@@ -123,9 +123,11 @@ final class BootLoader {
 
     /** A fresh zeroed page, a root CAP_PAGE (CAP_ALL) in e's table, mapped at va with perm. */
     private static Cap newPage(Exokernel k, Env e, long va, int perm) throws LoadException {
+        // The record's room first: reserving it may take a page, perhaps the one a search
+        // before it would have found.
+        if (e.caps.full() || !k.envs.reserveRecords(e, 1)) throw new LoadException("out of memory loading the program");
         long ppn = k.pages.findFree(k.pages.basePpn, k.pages.npages);
-        if (ppn < 0 || e.caps.full() || !k.envs.reserveRecords(e, 1) || !k.pages.take(ppn, e.quota))
-            throw new LoadException("out of memory loading the program");
+        if (ppn < 0 || !k.pages.take(ppn, e.quota)) throw new LoadException("out of memory loading the program");
         Cap c = k.caps.insert(e, CAP_PAGE, CAP_ALL, ppn, 1, null, null, null);
         if (k.bindings.map(e, va, c, perm) != 0) throw new LoadException("out of memory loading the program");
         return c;
