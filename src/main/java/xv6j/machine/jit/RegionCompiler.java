@@ -72,19 +72,40 @@ final class RegionCompiler {
     /**
      * How the code emitted so far ends: in a jump (NONE), falling through with an empty
      * operand stack (EMPTY), or with the budget on it (CARRY: a branch's way not taken).
-     * Every jump to a block carries the budget on the operand stack, which the block's
-     * {@link xv6j.machine.CompiledAccess#charge} takes: HotSpot makes no on-stack
-     * replacement at a bytecode whose operand stack is not empty, so a region's loops are
-     * compiled only as part of the whole method, entered by a call (docs/design.md,
-     * round 8: on-stack-replacement compiles of regions were half of C2's time, and the
-     * costliest).
+     * In a region of {@link #WHOLE_FROM} instructions or more, every jump to a block
+     * carries the budget on the operand stack, which the block's
+     * {@link xv6j.machine.CompiledAccess#charge} takes, and a store's slow paths rejoin it
+     * with a value there: HotSpot makes no on-stack replacement at a bytecode whose
+     * operand stack is not empty, so such a region's loops are compiled only as part of
+     * the whole method, entered by a call (docs/design.md, round 8: on-stack-replacement
+     * compiles of large regions were half of C2's time, and the costliest).
      */
     private enum Fall { NONE, EMPTY, CARRY }
     private Fall falls = Fall.EMPTY;
 
+    /**
+     * Regions of this many instructions or more are compiled only whole (see {@link Fall});
+     * a smaller one may be compiled on the stack, which is cheap for a small method and
+     * gets a loop entered once into C2's code sooner.
+     */
+    static final int WHOLE_FROM = Integer.getInteger("xv6j.jit.wholefrom", 50);
+    /** Whether this region carries the budget on the stack into its blocks. */
+    private final boolean whole;
+
+    /** Pushes the budget for a block, in a region compiled only whole. */
+    private void carry() {
+        if (whole) mv.visitVarInsn(ILOAD, LEFT);
+    }
+
+    /** Drops what {@link #carry} pushed. */
+    private void drop() {
+        if (whole) mv.visitInsn(POP);
+    }
+
     private RegionCompiler(RegionPlan plan, MethodVisitor mv) {
         this.plan = plan;
         this.mv = mv;
+        this.whole = plan.size >= WHOLE_FROM;
     }
 
     /** The class file, or none (null) if its method would be too large for HotSpot to compile. */
@@ -129,11 +150,11 @@ final class RegionCompiler {
             });
             falls = Fall.EMPTY;
         } else {
-            mv.visitVarInsn(ILOAD, LEFT);
+            carry();
             mv.visitVarInsn(ILOAD, SLOT);
             push(plan.entry);
             mv.visitJumpInsn(IF_ICMPEQ, label(plan.entry));
-            mv.visitInsn(POP);
+            drop();
             enterAt();
             falls = Fall.NONE;
         }
@@ -142,12 +163,12 @@ final class RegionCompiler {
             int s = order[i];
             long d = plan.words[s];
             if (plan.leader[s]) {
-                if (falls == Fall.EMPTY) mv.visitVarInsn(ILOAD, LEFT); // a block is entered with the budget on the stack
+                if (falls == Fall.EMPTY) carry(); // a block is entered with the budget on the stack
                 mv.visitLabel(label(s));
                 blockLength = plan.blockLength[s];
                 inBlock = 0;
                 if (blockLength > 0) budgetCheck(s);
-                else mv.visitInsn(POP);
+                else drop();
             } else if (falls == Fall.CARRY) {
                 throw new IllegalStateException("a branch falls into the middle of a block at slot " + s);
             }
@@ -312,14 +333,14 @@ final class RegionCompiler {
             targets[n++] = label(s);
         }
         Label none = new Label();
-        mv.visitVarInsn(ILOAD, LEFT); // for the block (see Fall)
+        carry(); // for the block (see Fall)
         mv.visitVarInsn(LLOAD, VA);
         mv.visitInsn(L2I);
         mv.visitInsn(ICONST_1);
         mv.visitInsn(IUSHR);
         mv.visitLookupSwitchInsn(none, keys, targets);
         mv.visitLabel(none);
-        mv.visitInsn(POP);
+        drop();
         mv.visitJumpInsn(GOTO, exitJump);
     }
 
@@ -370,7 +391,8 @@ final class RegionCompiler {
         mv.visitTryCatchBlock(start, end, budgetHandler, ACCESS + "$OutOfBudget");
         push(slot);
         mv.visitVarInsn(ISTORE, EXIT_SLOT);
-        mv.visitLabel(start); // the budget is on the stack (see Fall)
+        mv.visitLabel(start);
+        if (!whole) mv.visitVarInsn(ILOAD, LEFT); // else it is on the stack (see Fall)
         push(blockLength);
         mv.visitMethodInsn(INVOKESTATIC, ACCESS, "charge", "(II)I", false);
         mv.visitLabel(end);
@@ -379,8 +401,8 @@ final class RegionCompiler {
 
     /** Goes to slot: its block if the region has it, else out of the region. */
     private void goTo(int slot) {
-        if (falls != Fall.CARRY && plan.contains(slot)) mv.visitVarInsn(ILOAD, LEFT);
-        else if (falls == Fall.CARRY && !plan.contains(slot)) mv.visitInsn(POP);
+        if (falls != Fall.CARRY && plan.contains(slot)) carry();
+        else if (falls == Fall.CARRY && !plan.contains(slot)) drop();
         if (plan.contains(slot)) mv.visitJumpInsn(GOTO, label(slot));
         else leave(slot, 0, exitJump);
         falls = Fall.NONE;
@@ -518,7 +540,7 @@ final class RegionCompiler {
 
     /** Compares and jumps to target with the budget on the stack, or falls through with it there (see Fall). */
     private void branch(int op, int rs1, int rs2, int target) {
-        mv.visitVarInsn(ILOAD, LEFT);
+        carry();
         get(rs1);
         if (op == Op.BLTU || op == Op.BGEU) { push(Long.MIN_VALUE); mv.visitInsn(LADD); }
         get(rs2);
@@ -537,7 +559,7 @@ final class RegionCompiler {
             mv.visitJumpInsn(insn, stub);
             outOfLine.add(() -> {
                 mv.visitLabel(stub);
-                mv.visitInsn(POP);
+                drop();
                 leave(target, 0, exitJump);
             });
         }
@@ -637,7 +659,7 @@ final class RegionCompiler {
         probe(STORE_TLB, rs1, imm, size, miss);
         // The slow paths below come back here and to done by backward jumps: with a value
         // on the stack, as a block's, so that HotSpot does not make an on-stack replacement there.
-        mv.visitInsn(ICONST_0);
+        carry();
         if (size == 8) {
             doubleword();
             storeValue(fp, rs2);
@@ -659,7 +681,7 @@ final class RegionCompiler {
         mv.visitInsn(AALOAD);
         mv.visitJumpInsn(IFNONNULL, code);
         mv.visitLabel(done);
-        mv.visitInsn(POP);
+        drop();
         int k = inBlock, len = blockLength;
         outOfLine.add(() -> {
             if (size < 8) {
@@ -679,7 +701,7 @@ final class RegionCompiler {
             mv.visitVarInsn(ILOAD, PAGE);
             mv.visitMethodInsn(INVOKESTATIC, ACCESS, "codeWritten", "([Ljava/lang/Object;II)I", false);
             mv.visitJumpInsn(IFEQ, done);
-            mv.visitInsn(POP);
+            drop();
             leave(next, len - k - 1, exitJump);
             // A miss (not in the TLB, misaligned, a fault, the LR reservation's page) leaves
             // before the store, for the interpreter to make, as a load's does.
