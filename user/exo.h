@@ -94,12 +94,14 @@ struct exo_capinfo {
 // is always a quota running out, the asker's own, never the machine's.
 //   - A page (capalloc CAP_PAGE) is charged to the quota of the memory capability it
 //     comes from, until the last capability naming it goes.
-//   - An environment's kernel memory is charged to the quota of the memory capability
-//     that pays for it (capalloc CAP_ENV's src): its record (registers, activations, its
-//     queue of revocation notices) and its root page table, 2 pages from the start; then
-//     each page-table page as its address space needs one (a page table that unmapping
-//     empties goes back), and a page for every EXO_RECORDS_PER_PAGE capabilities in its
-//     table and mappings in its address space.
+//   - An environment's kernel memory is taken from the range, and charged to the quota,
+//     of the memory capability that pays for it (capalloc CAP_ENV's src): its record
+//     (registers, activations, its queue of revocation notices) and its root page
+//     table, 2 pages from the start; then each page-table page as its address space
+//     needs one (a page table that unmapping empties goes back), and a page for every
+//     EXO_RECORDS_PER_PAGE capabilities in its table and mappings in its address space.
+//     So memory divided into ranges stays divided: nothing one range pays for lies in
+//     another.
 // A quota is a limit on what may be charged to it and to every quota derived from it at
 // once: capgrant may give a memory capability a quota of its own (smaller), and a page
 // charged to that one counts against both. The first environment's memory has a quota of
@@ -283,7 +285,9 @@ long exo_unmap(int env, exo_u64 va);
 long exo_disk(int blocks, long blockno, int page, long off, int op);
 
 // How many mappings of the page exist, in all environments (the LibOS tells a shared
-// page's last user by this, e.g. for the ends of a pipe).
+// page's last user by this, e.g. for copy-on-write). Mappings, not holds: an environment
+// holding a capability for the page may unmap it and map it again later, so a page is
+// yours alone only once you have also revoked what you gave of it (caprevoke).
 long exo_pagerefs(int page);
 
 // ---- devices ----

@@ -33,8 +33,11 @@ static int cow(uint64 va) {
     if (e == 0 || !(VP_FLAGS(e) & VP_COW)) return -1;
     int h = VP_HANDLE(e);
     int flags = VP_FLAGS(e) & ~VP_COW;
-    // Nobody else maps it any more (the others wrote, exited or exec'd): take it back.
-    if ((flags & VP_CAPW) && exo_pagerefs(h) == 1) {
+    // Nobody else maps it any more (the others wrote, exited or exec'd): take it back, and
+    // first what we gave of it, for a mapping is not a hold: a child that unmapped its copy
+    // but kept its capability mapped the page again and read what we wrote after the fork
+    // (deputy cowpeek). Without the right to take that back, copy.
+    if ((flags & VP_CAPW) && exo_pagerefs(h) == 1 && caprevoke(h) >= 0) {
         vpte_t ne = VP_MAKE(h, flags);
         if (exo_map(EXO_SELF, va, h, vp_perm(ne)) < 0) return -2;
         vpt_set(va, ne);

@@ -79,7 +79,7 @@ static int give_page(int env, uint64 va, vpte_t e, int copy) {
         }
         lo_memmove((void *)SCRATCH_WORK, (void *)va, PG);
         exo_unmap(EXO_SELF, SCRATCH_WORK);
-        hc = capgrant((int)nh, env, CAP_R | CAP_W | CAP_X | CAP_GRANT, 0, 0, 0);
+        hc = capgrant((int)nh, env, CAP_ALL, 0, 0, 0); // its own page: it may take back what it shares (fault.c)
         capfree((int)nh);   // the child's capability keeps the page alive
         if (hc < 0) return -1;
         CHILD_VPT[va / PG] = VP_MAKE(hc, (f & ~VP_COW) | VP_CAPW);

@@ -21,7 +21,7 @@
 // needs. The creator (fork's parent, exec's old environment) adds the pages of the image
 // and of the LibOS region, through a capability for the new environment that the server
 // takes back before the environment starts: no process keeps control of another.
-#define LH_MEM   0      // CAP_MEMORY R|W|X|GRANT: the process's memory, with its quota
+#define LH_MEM   0      // CAP_MEMORY R|W|X|GRANT|REVOKE: the process's memory, with its quota
 #define LH_CPU   1      // CAP_CPU X: its share of time
 #define LH_SRV   2      // CAP_ENV X: the file server
 #define LH_CONS  3      // CAP_CONSOLE W: output (input is the server's)

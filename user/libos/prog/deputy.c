@@ -1,14 +1,16 @@
-// deputy: a process that goes around its LibOS to mislead the file server, one attack per
-// argument (LibosDeputyTest, ConsoleWakeTest). Each prints what it got, its lines prefixed
-// with the attack's name; a line with "FAIL" is an attack that worked.
+// deputy: a process that goes around its LibOS to mislead the file server (or its parent's
+// LibOS), one attack per argument (LibosDeputyTest, ConsoleWakeTest). Each prints what it
+// got, its lines prefixed with the attack's name; a line with "FAIL" is an attack that
+// worked.
 //
 //   deputy pipeforge   lies about a pipe's open ends in the pipe's page
 //   deputy forkabort   undoes the fork of a child that already runs
 //   deputy exitlive    says it exits, and runs on
 //   deputy embryorun   starts the child it builds itself, and has it call the server
 //   deputy readrace    reads the console from the window between "again" and the block
+//   deputy cowpeek     keeps a page shared copy-on-write after fork, to read its parent's writes
 //
-// (One program, not five: every program carries the whole LibOS, and the image is xv6's
+// (One program, not six: every program carries the whole LibOS, and the image is xv6's
 // 2000 blocks.)
 #include "libos/libos.h"
 #include "libos/lib/pipering.h"
@@ -252,17 +254,59 @@ static int readrace_main(void) {
     exit(0);
 }
 
+// cowpeek: a child that keeps its hold on a page it shares copy-on-write with its parent.
+// After fork both map the page read-only, each through its own capability (the child's
+// derived from the parent's), and the first to write copies it; but when nobody else maps
+// it any more (exo_pagerefs 1: the child wrote, exited or exec'd) the parent takes it back
+// without copying. Mappings are not holds: the child unmaps the page and keeps its
+// capability, the parent writes a secret, and the child maps the page again and reads it,
+// as if memory were shared after fork.
+#define COWSECRET "written after the fork"
+
+static char cowarea[2 * PG];
+
+static int cowpeek_main(void) {
+    char *page = (char *)PGROUNDUP((uint64)cowarea);
+    lo_strlcpy(page, "as it was at the fork", PG);
+    int up[2], down[2];
+    if (pipe(up) < 0 || pipe(down) < 0) {
+        printf("cowpeek: FAIL no pipe\n");
+        exit(1);
+    }
+    int pid = fork();
+    if (pid == 0) {
+        char c = 0;
+        int h = VP_HANDLE(vpt_get((uint64)page));
+        // (Our LibOS still thinks it is mapped: touch nothing on it until it is again.)
+        exo_unmap(EXO_SELF, (uint64)page);
+        write(up[1], "u", 1);
+        read(down[0], &c, 1);
+        long r = exo_map(EXO_SELF, (uint64)page, h, MAP_R);
+        if (r < 0) printf("cowpeek: the child's hold on the page was taken back\n");
+        else if (lo_strcmp(page, COWSECRET) == 0) printf("cowpeek: FAIL the child reads what its parent wrote after the fork\n");
+        else printf("cowpeek: the child reads \"%s\"\n", page);
+        exit(0);
+    }
+    char c = 0;
+    read(up[0], &c, 1);
+    lo_strlcpy(page, COWSECRET, PG); // copy-on-write: a copy, or the page taken back
+    write(down[1], "w", 1);
+    wait(0);
+    printf("cowpeek: the parent reads \"%s\"\n", page);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     static const struct {
         const char *name;
         int (*run)(void);
     } attacks[] = {
         {"pipeforge", pipeforge_main}, {"forkabort", forkabort_main}, {"exitlive", exitlive_main},
-        {"embryorun", embryorun_main}, {"readrace", readrace_main},
+        {"embryorun", embryorun_main}, {"readrace", readrace_main}, {"cowpeek", cowpeek_main},
     };
     for (unsigned i = 0; argc == 2 && i < sizeof attacks / sizeof attacks[0]; i++) {
         if (lo_strcmp(argv[1], attacks[i].name) == 0) return attacks[i].run();
     }
-    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace\n");
+    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek\n");
     exit(1);
 }

@@ -91,7 +91,7 @@ static long env_new(int slot) {
     long h = capalloc(CAP_ENV, 0, p->mem, 0);
     if (h < 0) return -1;
     int e = (int)h;
-    int ok = give(e, p->mem, CAP_R | CAP_W | CAP_X | CAP_GRANT, LH_MEM, 0, 0) == 0 &&
+    int ok = give(e, p->mem, CAP_R | CAP_W | CAP_X | CAP_GRANT | CAP_REVOKE, LH_MEM, 0, 0) == 0 &&
              give(e, p->cpu, CAP_X, LH_CPU, 0, 0) == 0 &&
              give(e, srv_self, CAP_X, LH_SRV, 0, 0) == 0 &&
              give(e, SRV_CONS, CAP_W, LH_CONS, 0, 0) == 0 &&

@@ -77,16 +77,21 @@ final class Environments {
     Env create(int parentId, Cap payer) {
         Quota q = payer != null ? payer.quota : k.ram;
         if (!q.canCharge(EXO_ENV_PAGES)) return null;
+        int id = newId();
+        long record = kernelPage(id, payer, false);
+        if (record == 0) return null;
+        long root = kernelPage(id, payer, true);
+        if (root == 0) {
+            k.pages.freeKernel(record);
+            return null;
+        }
         int asid = asids.nextClearBit(SHARED_ASID + 1);
         if (asid >= asidLimit) asid = SHARED_ASID;
-        int id = newId();
-        long record = k.pages.allocKernel(id, q, false);
-        long root = k.pages.allocKernel(id, q, true);
         if (asid != SHARED_ASID) asids.set(asid);
         Env e = new Env(id, parentId, payer == null, payer, q, root, record, asid, k.cpus.length);
         e.tickSeen = k.sched.ticks; // (EV_TICK comes with the next tick)
         e.pt = new PageTable(k.mem, () -> {
-            long pa = k.pages.allocKernel(e.id, e.quota, true);
+            long pa = kernelPage(e.id, e.payer, true);
             if (pa != 0) e.ptPages++;
             return pa;
         });
@@ -114,12 +119,25 @@ final class Environments {
         return id;
     }
 
+    /**
+     * A page of kernel memory for environment id, from the range of payer, the memory
+     * capability that pays for it, and charged to its quota (the first environment's: all
+     * of RAM, and RAM's quota); 0 if neither can give one. Taken from anywhere, the kernel
+     * memory of an environment on one range (its page tables, its records) filled the
+     * ranges of others, which then ran out with their quotas unused (user/exo/ranges.c).
+     */
+    private long kernelPage(int id, Cap payer, boolean table) {
+        return payer == null
+                ? k.pages.allocKernel(id, k.ram, k.pages.basePpn, k.pages.npages, table)
+                : k.pages.allocKernel(id, payer.quota, payer.first, payer.count, table);
+    }
+
     // ---- kernel records ----
 
     /** Makes room for n more records in e's kernel memory; false if its quota cannot pay for it. */
     boolean reserveRecords(Env e, int n) {
         while (e.records + n > e.recordPages.size() * EXO_RECORDS_PER_PAGE) {
-            long pa = k.pages.allocKernel(e.id, e.quota, false);
+            long pa = kernelPage(e.id, e.payer, false);
             if (pa == 0) return false;
             e.recordPages.add(pa);
         }

@@ -29,8 +29,10 @@ import xv6j.machine.PageTable;
  * each one's round holds exactly the members some thread that can run now runs on or
  * under; each thread's answer to "can it run now" is worked out afresh.</li>
  * <li>Pages: each page in use has exactly one role (a capability's page, a page table, an
- * environment's records), is charged to one quota, and every count matches the walk; a
- * free page has no role and no charge. Nothing leaks: an unreferenced page is free.</li>
+ * environment's records), is charged to one quota, and every count matches the walk; an
+ * environment's page tables and records lie in the range of the memory capability that
+ * pays for it; a free page has no role and no charge. Nothing leaks: an unreferenced page
+ * is free.</li>
  * <li>Quotas: each one's use is exactly the pages charged to it and to the quotas derived
  * from it, and no more than its limit.</li>
  * <li>Environments: each live one's records are its capabilities and mappings, in as many
@@ -161,7 +163,13 @@ public final class Invariants {
             recSeen[i]++;
             if (k.pages.recOwner[i] != e.id) bad.add(String.format("%s: record page 0x%x recorded as %d's", e, pa, k.pages.recOwner[i]));
             if (k.pages.charged[i] != e.quota) bad.add(String.format("%s: record page 0x%x charged elsewhere", e, pa));
+            if (!inPayersRange(e, pa)) bad.add(String.format("%s: record page 0x%x outside the range that pays for it", e, pa));
         }
+    }
+
+    /** Whether the page at pa lies in the range of the memory capability that pays for e (the first: all RAM). */
+    private static boolean inPayersRange(Env e, long pa) {
+        return e.payer == null || e.payer.covers(pa >>> PageTable.PGSHIFT, 1);
     }
 
     private static void checkAddressSpace(Exokernel k, Env e, int[] ptSeen, int[] mapSeen, List<String> bad) {
@@ -173,6 +181,7 @@ public final class Invariants {
             ptSeen[i]++;
             if (pages.ptOwner[i] != e.id) bad.add(String.format("%s: table page 0x%x recorded as owned by %d", e, pa, pages.ptOwner[i]));
             if (pages.charged[i] != e.quota) bad.add(String.format("%s: table page 0x%x charged elsewhere", e, pa));
+            if (!inPayersRange(e, pa)) bad.add(String.format("%s: table page 0x%x outside the range that pays for it", e, pa));
         });
         if (tables[0] != e.ptPages) bad.add(e + ": " + tables[0] + " table pages in its tree, " + e.ptPages + " counted");
         int[] leaves = {0};

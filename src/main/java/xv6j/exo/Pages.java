@@ -98,12 +98,15 @@ final class Pages {
     }
 
     /**
-     * A page for environment envId's kernel memory, charged to q: a zeroed page-table page
-     * (table) or a page of its records. Its physical address, or 0 if q cannot pay.
+     * A page for environment envId's kernel memory, the lowest free one in [first,
+     * first+count) (the range of the memory capability that pays for it), charged to q: a
+     * zeroed page-table page (table) or a page of its records. Its physical address, or 0
+     * if the range has no free page or q cannot pay.
      */
-    long allocKernel(int envId, Quota q, boolean table) {
-        int i = free.nextSetBit(0);
-        if (i < 0 || !q.charge(1)) return 0;
+    long allocKernel(int envId, Quota q, long first, long count, boolean table) {
+        long ppn = findFree(first, count);
+        if (ppn < 0 || !q.charge(1)) return 0;
+        int i = index(ppn);
         free.clear(i);
         charged[i] = q;
         long pa = pa(basePpn + i);

@@ -118,7 +118,7 @@ final class ConsoleDevice implements Device {
                 // A killed reader (^C kills one) takes nothing: what was typed goes to the next.
                 if (k.procs.killed(p)) return -1;
                 if ((got = ld.read(line, line.length)) >= 0) break;
-                k.procs.sleep(p, readChan, lock);
+                if (!k.procs.sleepUnlessKilled(p, readChan, lock)) return -1;
             }
             if (!pending.isEmpty()) {
                 ByteArrayOutputStream echo = new ByteArrayOutputStream();

@@ -19,9 +19,8 @@ final class FileSystem {
         return sb;
     }
 
-    /** Reads and checks the superblock, then recovers the log. Runs in the first process. */
-    void init() {
-        Proc p = k.procs.myProc();
+    /** Reads and checks the superblock, then recovers the log. Runs in the first process, p. */
+    void init(Proc p) {
         Buf b = k.bio.bread(p, Param.ROOTDEV, 1);
         SuperBlock s = SuperBlock.decode(b.data);
         k.bio.brelse(p, b);

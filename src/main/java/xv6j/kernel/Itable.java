@@ -28,7 +28,7 @@ final class Itable {
         for (int inum = 1; inum < sb.ninodes(); inum++) {
             Buf bp = k.bio.bread(p, dev, Fs.iblock(inum, sb));
             int off = (inum % Fs.IPB) * Fs.DINODE_SIZE;
-            if (bp.data[off] == 0 && bp.data[off + 1] == 0) { // a free inode
+            if (bp.data[off] == 0 && bp.data[off + 1] == 0 && !beingFreed(dev, inum)) { // a free inode
                 // A table entry first: with none free, the dinode must stay free too, or
                 // it would be allocated on the disk with nothing naming it.
                 Inode ip = iget(dev, inum);
@@ -45,6 +45,25 @@ final class Itable {
             k.bio.brelse(p, bp);
         }
         return null;
+    }
+
+    /**
+     * Whether the table entry of (dev, inum), a dinode free on the disk, is still referenced:
+     * iput marks the dinode free before it drops its own last reference. ialloc must pass it
+     * by. Taking that entry would give the new inode the freeing iput's reference as well,
+     * and when the new inode was unlinked its last iput could see two references, leave it
+     * be, and leak it, allocated with no links (two harts: one frees while another runs
+     * mkdir and unlink). Caller holds the dinode's block, so no other ialloc can take the
+     * entry meanwhile.
+     */
+    private boolean beingFreed(int dev, int inum) {
+        lock.lock();
+        try {
+            for (Inode ip : inode) if (ip.ref > 0 && ip.dev == dev && ip.inum == inum) return true;
+            return false;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Copies a modified in-memory inode to disk. Caller holds ip's lock, in a transaction. */

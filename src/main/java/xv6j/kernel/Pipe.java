@@ -77,7 +77,7 @@ final class Pipe {
                 if (!readOpen || k.procs.killed(p)) return -1;
                 if (nwrite == nread + PIPESIZE) {
                     k.procs.wakeup(readChan);
-                    k.procs.sleep(p, writeChan, lock);
+                    if (!k.procs.sleepUnlessKilled(p, writeChan, lock)) return -1;
                 } else {
                     // copy as much as fits without wrapping, straight from user memory
                     int room = (int) (nread + PIPESIZE - nwrite);
@@ -102,8 +102,7 @@ final class Pipe {
         lock.lock();
         try {
             while (nread == nwrite && writeOpen) {
-                if (k.procs.killed(p)) return -1;
-                k.procs.sleep(p, readChan, lock);
+                if (!k.procs.sleepUnlessKilled(p, readChan, lock)) return -1;
             }
             int i = 0;
             while (i < n && nread != nwrite) {

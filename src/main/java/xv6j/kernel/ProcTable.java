@@ -169,7 +169,7 @@ public final class ProcTable {
         if (first) {
             // File-system initialisation sleeps (it takes sleep-locks), so it must run in a
             // process, as in xv6.
-            k.fs.init();
+            k.fs.init(p);
             p.cwd = k.namei.namei(p, "/");
             int argc = k.exec.exec(p, "/init", new String[] {"init"});
             if (argc < 0) throw new KernelPanic("init: exec /init failed");
@@ -426,19 +426,39 @@ public final class ProcTable {
      * process table's own lock.
      */
     public void sleep(Proc p, Object chan, ReentrantLock lk) {
+        sleep(p, chan, lk, false);
+    }
+
+    /**
+     * sleep for a wait that a kill ends (a pipe, the console, sleep(n)): returns false at
+     * once, without sleeping, if p has been killed. The caller's own look at killed is not
+     * enough: a kill between that look and the sleep finds p not yet SLEEPING, so nothing
+     * would wake it (a writer blocked on a full pipe whose killer then waits for it with
+     * the read end open would wait for ever). Here the look is under the table's lock, as
+     * kill's change is.
+     */
+    boolean sleepUnlessKilled(Proc p, Object chan, ReentrantLock lk) {
+        return sleep(p, chan, lk, true);
+    }
+
+    private boolean sleep(Proc p, Object chan, ReentrantLock lk, boolean unlessKilled) {
         if (p == null) throw new KernelPanic("sleep outside a process");
         if (lk != lock) {
             lock.lock();
             lk.unlock();
         }
-        p.chan = chan;
-        p.state = SLEEPING;
-        sched(p);
-        p.chan = null;
+        boolean slept = !(unlessKilled && p.killed);
+        if (slept) {
+            p.chan = chan;
+            p.state = SLEEPING;
+            sched(p);
+            p.chan = null;
+        }
         if (lk != lock) {
             lock.unlock();
             lk.lock();
         }
+        return slept;
     }
 
     /** Wakes every process sleeping on chan. Must not be called with lock held by a sleeper-to-be. */
@@ -570,7 +590,18 @@ public final class ProcTable {
             }
             if (line != null) return;
             if (!timer) {
-                k.halt(0);
+                // With a process waiting for input, the script ends as a terminal closing
+                // would (those waiting on that process, as `cat | wc`'s wc, wait for it).
+                // Without one, a process asleep on anything but a child waits for
+                // something no process will ever do: a lost wake-up, or a pipe its own
+                // side holds open. Say who and what, and do not call it a clean end.
+                String stuck = reader ? "" : stuck();
+                if (stuck.isEmpty()) {
+                    k.halt(0);
+                } else {
+                    k.printf("kernel: the script is done and nothing can wake%s\n", stuck);
+                    k.halt(1);
+                }
                 return;
             }
         }
@@ -590,6 +621,21 @@ public final class ProcTable {
             return;
         }
         work.await(100, TimeUnit.MILLISECONDS); // a terminal: wait for a key
+    }
+
+    /**
+     * The sleepers that wait for something other than a child or a line of input, as
+     * " pid 7 (fsrace) waiting for pipe read,..." ("" if none): with every process asleep,
+     * these wait for ever. Lock held.
+     */
+    private String stuck() {
+        StringBuilder sb = new StringBuilder();
+        for (Proc p : proc) {
+            if (p.state != SLEEPING || p.chan == p || p.chan == k.consoleDevice.readChannel()) continue;
+            sb.append(sb.isEmpty() ? " " : ", ").append("pid ").append(p.pid).append(" (").append(p.name)
+                    .append(") waiting for ").append(Snapshot.waitsOn(k, p));
+        }
+        return sb.toString();
     }
 
     /** Wakes idle CPUs (a process became runnable outside the table, or the machine halts). */

@@ -151,7 +151,7 @@ public record Snapshot(long ticks, List<Process> procs, List<HartRun> harts, Bit
     }
 
     /** What a sleeping process waits for, from its channel. */
-    private static String waitsOn(Kernel k, Proc p) {
+    static String waitsOn(Kernel k, Proc p) {
         Object chan = p.chan;
         if (chan == null) return "";
         if (chan == k.ticksChannel()) return "ticks";

@@ -36,8 +36,7 @@ final class SysProc {
         try {
             long ticks0 = k.ticks();
             while (k.ticks() - ticks0 < n) {
-                if (k.procs.killed(p)) return -1;
-                k.procs.sleep(p, chan, lk);
+                if (!k.procs.sleepUnlessKilled(p, chan, lk)) return -1;
             }
         } finally {
             lk.unlock();

@@ -361,4 +361,34 @@ class ExoAttackTest {
         assertTrue(r.output().contains("beside a chain of 1500 calls"), r.toString());
         assertTrue(r.longestSpread() < 100, "an update of who helps whom looked at " + r.longestSpread() + " members; " + r);
     }
+
+    /**
+     * A memory capability's range holds everything charged to it, the kernel memory of the
+     * environments it pays for included: /init gives a victim a range of 64 pages (quota
+     * 64) and an attacker one of its own, and the attacker makes page tables until its
+     * quota runs out. The kernel took page-table and record pages from the lowest free page
+     * anywhere, so the attacker's filled the victim's range, and the victim got E_NOMEM
+     * with most of its quota unused (user/exo/ranges.c).
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void anEnvironmentsKernelMemoryComesFromTheRangeThatPaysForIt(int harts) throws Exception {
+        ExoRun.Result r = run("ranges", harts(harts));
+        assertTrue(r.output().contains("ranges: ok\n"), r.toString());
+    }
+
+    /**
+     * Revocation while the holder uses what it loses, on another hart: workers that use a
+     * page through a grant of a grant, or wait for the disk's flush or the console without
+     * the kernel's lock, lose the page, the memory it came from, the memory that pays for
+     * them, their last name or their CPU in the middle (user/exo/revrace.c): none uses the
+     * page after the call that took it returned, each that should end ends, and the
+     * checker holds after every kernel entry. An attack that held (on one, two and three
+     * harts, under each engine), kept on two harts as a regression test: 2-3 s.
+     */
+    @Test
+    void whatIsRevokedWhileInUseOnAnotherHartIsGoneWhenTheCallReturns() throws Exception {
+        ExoRun.Result r = run("revrace", harts(2).wallClock());
+        assertTrue(r.output().contains("revrace: ok\n"), r.toString());
+    }
 }

@@ -72,4 +72,18 @@ class LibosDeputyTest {
         String out = run("deputy embryorun\necho after\n", harts);
         assertTrue(out.contains("embryorun: a child we started ourselves: refused\nembryorun: abort ok\n$ echo after\nafter\n"), out);
     }
+
+    /**
+     * A child cannot keep a page it shared copy-on-write with its parent after fork: the
+     * parent took a page back without copying once nobody else mapped it, so a child that
+     * unmapped its copy but kept its capability mapped it again and read what the parent
+     * wrote after the fork. The parent now takes back what it gave of the page first.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aForkedChildCannotReadWhatItsParentWritesAfterTheFork(int harts) throws Exception {
+        String out = run("deputy cowpeek\necho after\n", harts);
+        assertTrue(out.contains("cowpeek: the child's hold on the page was taken back\n"), out);
+        assertTrue(out.contains("cowpeek: the parent reads \"written after the fork\"\n$ echo after\nafter\n"), out);
+    }
 }

@@ -31,4 +31,21 @@ class BatchModeTest {
         assertTrue(out.matches("(?s).*\\nf +2 \\d+ 4\\n.*"), out);
         assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
     }
+
+    /**
+     * A command that waits for something no process will ever do, with nobody waiting for
+     * input, is no finished script: the xv6 kernel names the sleeper and what it waits for,
+     * and halts with status 1, so a deadlock (a lost wake-up in the kernel, or a program's
+     * own) cannot pass for a clean end with its output cut short.
+     */
+    @org.junit.jupiter.api.Test
+    void aCommandThatCanNeverBeWokenEndsTheRunWithStatusOneAndSaysWhoWaitsForWhat() throws Exception {
+        Path img = Flavour.KERNEL.freshImage(dir);
+        Flavour.Run r = Flavour.KERNEL.boot(img, "echo start\npipewait\n", null);
+        String out = r.output();
+        assertEquals(1, r.status(), out);
+        assertTrue(out.contains("start\n"), out);
+        assertTrue(out.matches("(?s).*kernel: the script is done and nothing can wake pid \\d+ \\(pipewait\\) waiting for pipe read\n.*"), out);
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
 }
