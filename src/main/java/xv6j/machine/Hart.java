@@ -321,6 +321,7 @@ public final class Hart {
                 if (Decoded.op(d) == Op.ENTER) {
                     Region r = jit.region(page, code, slot);
                     if (r != null) {
+                        long from = n;
                         int chunk = (int) Math.min(budget - n, JIT_CHUNK);
                         int left = chunk;
                         int at = slot; // where r starts: slot (marked d), or one of its blocks after a chunk
@@ -352,6 +353,7 @@ public final class Hart {
                             slot = at = to;
                         }
                         n += chunk - left;
+                        jit.ran(page, n - from);
                         // The interpreter does what compiled code left: the instruction at
                         // pc (STEP), or the rest of a budget too short for the next block.
                         if (jitExit == Region.STEP) interpretTo = n + 1;

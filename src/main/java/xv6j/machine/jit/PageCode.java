@@ -44,6 +44,8 @@ final class PageCode {
     int unitBuilds, unitEvents;
     /** It could not take in more and keep all it had: new entries get regions of their own. */
     boolean unitFull;
+    /** Regions of it that were compiled for it, not found in the {@link CodeCache} (under the lock). */
+    int classesMade;
 
     PageCode(int page, long[] words, long[] ram) {
         this.page = page;

@@ -69,9 +69,43 @@ final class RegionCompiler {
     // The block being emitted: its length, and how many of its instructions come before the current one.
     private int blockLength, inBlock;
 
+    /**
+     * How the code emitted so far ends: in a jump (NONE), falling through with an empty
+     * operand stack (EMPTY), or with the budget on it (CARRY: a branch's way not taken).
+     * In a region of {@link #WHOLE_FROM} instructions or more, every jump to a block
+     * carries the budget on the operand stack, which the block's
+     * {@link xv6j.machine.CompiledAccess#charge} takes, and a store's slow paths rejoin it
+     * with a value there: HotSpot makes no on-stack replacement at a bytecode whose
+     * operand stack is not empty, so such a region's loops are compiled only as part of
+     * the whole method, entered by a call (docs/design.md, round 8: on-stack-replacement
+     * compiles of large regions were half of C2's time, and the costliest).
+     */
+    private enum Fall { NONE, EMPTY, CARRY }
+    private Fall falls = Fall.EMPTY;
+
+    /**
+     * Regions of this many instructions or more are compiled only whole (see {@link Fall});
+     * a smaller one may be compiled on the stack, which is cheap for a small method and
+     * gets a loop entered once into C2's code sooner.
+     */
+    static final int WHOLE_FROM = Integer.getInteger("xv6j.jit.wholefrom", 50);
+    /** Whether this region carries the budget on the stack into its blocks. */
+    private final boolean whole;
+
+    /** Pushes the budget for a block, in a region compiled only whole. */
+    private void carry() {
+        if (whole) mv.visitVarInsn(ILOAD, LEFT);
+    }
+
+    /** Drops what {@link #carry} pushed. */
+    private void drop() {
+        if (whole) mv.visitInsn(POP);
+    }
+
     private RegionCompiler(RegionPlan plan, MethodVisitor mv) {
         this.plan = plan;
         this.mv = mv;
+        this.whole = plan.size >= WHOLE_FROM;
     }
 
     /** The class file, or none (null) if its method would be too large for HotSpot to compile. */
@@ -105,29 +139,40 @@ final class RegionCompiler {
         int first = -1;
         for (int s = 0; s < Decoded.PAGE_SLOTS; s++) if (plan.contains(s)) { first = s; break; }
         // Entered at its entry, or (a region that took in other regions' code) at another root.
-        mv.visitVarInsn(ILOAD, SLOT);
-        push(plan.entry);
         if (first == plan.entry) {
             Label other = new Label();
+            mv.visitVarInsn(ILOAD, SLOT);
+            push(plan.entry);
             mv.visitJumpInsn(IF_ICMPNE, other);
             outOfLine.add(() -> {
                 mv.visitLabel(other);
                 enterAt();
             });
+            falls = Fall.EMPTY;
         } else {
+            carry();
+            mv.visitVarInsn(ILOAD, SLOT);
+            push(plan.entry);
             mv.visitJumpInsn(IF_ICMPEQ, label(plan.entry));
+            drop();
             enterAt();
+            falls = Fall.NONE;
         }
         int[] order = includedSlots();
         for (int i = 0; i < order.length; i++) {
             int s = order[i];
             long d = plan.words[s];
             if (plan.leader[s]) {
+                if (falls == Fall.EMPTY) carry(); // a block is entered with the budget on the stack
                 mv.visitLabel(label(s));
                 blockLength = plan.blockLength[s];
                 inBlock = 0;
                 if (blockLength > 0) budgetCheck(s);
+                else drop();
+            } else if (falls == Fall.CARRY) {
+                throw new IllegalStateException("a branch falls into the middle of a block at slot " + s);
             }
+            falls = Fall.EMPTY;
             instruction(s, d, i + 1 < order.length ? order[i + 1] : -1);
             if (RegionPlan.kind(Decoded.op(d)) != Kind.STEP) inBlock++;
         }
@@ -237,12 +282,12 @@ final class RegionCompiler {
     /** The three ways out set the hart's jitExit; then the registers written go back to h.x. */
     private void epilogue() {
         indirectJumps();
-        slotToPc(slotJump, exitJump);
-        slotToPc(slotStep, exitStep);
-        slotToPc(slotBudget, exitBudget);
         mv.visitLabel(budgetHandler); // from a block's charge, with its slot in exitSlot
         mv.visitInsn(POP);
         mv.visitJumpInsn(GOTO, slotBudget);
+        slotToPc(slotJump, exitJump);
+        slotToPc(slotStep, exitStep);
+        slotToPc(slotBudget, exitBudget);
         exitStub(exitJump, Region.JUMP);
         exitStub(exitStep, Region.STEP);
         exitStub(exitBudget, Region.BUDGET);
@@ -287,11 +332,16 @@ final class RegionCompiler {
             keys[n] = s;
             targets[n++] = label(s);
         }
+        Label none = new Label();
+        carry(); // for the block (see Fall)
         mv.visitVarInsn(LLOAD, VA);
         mv.visitInsn(L2I);
         mv.visitInsn(ICONST_1);
         mv.visitInsn(IUSHR);
-        mv.visitLookupSwitchInsn(exitJump, keys, targets);
+        mv.visitLookupSwitchInsn(none, keys, targets);
+        mv.visitLabel(none);
+        drop();
+        mv.visitJumpInsn(GOTO, exitJump);
     }
 
     /** exitPc = pageVa + 2 * exitSlot, then on to the exit. */
@@ -342,7 +392,7 @@ final class RegionCompiler {
         push(slot);
         mv.visitVarInsn(ISTORE, EXIT_SLOT);
         mv.visitLabel(start);
-        mv.visitVarInsn(ILOAD, LEFT);
+        if (!whole) mv.visitVarInsn(ILOAD, LEFT); // else it is on the stack (see Fall)
         push(blockLength);
         mv.visitMethodInsn(INVOKESTATIC, ACCESS, "charge", "(II)I", false);
         mv.visitLabel(end);
@@ -351,8 +401,11 @@ final class RegionCompiler {
 
     /** Goes to slot: its block if the region has it, else out of the region. */
     private void goTo(int slot) {
+        if (falls != Fall.CARRY && plan.contains(slot)) carry();
+        else if (falls == Fall.CARRY && !plan.contains(slot)) drop();
         if (plan.contains(slot)) mv.visitJumpInsn(GOTO, label(slot));
         else leave(slot, 0, exitJump);
+        falls = Fall.NONE;
     }
 
     // ---- instructions ------------------------------------------------------------------
@@ -364,10 +417,12 @@ final class RegionCompiler {
         switch (RegionPlan.kind(op)) {
             case STEP -> {
                 leave(s, 0, exitStep);
+                falls = Fall.NONE;
                 return;
             }
             case BRANCH -> {
                 branch(op, rs1, rs2, RegionPlan.target(s, d));
+                falls = Fall.CARRY;
                 if (next != nextEmitted) goTo(next);
                 return;
             }
@@ -385,6 +440,7 @@ final class RegionCompiler {
                 mv.visitVarInsn(LSTORE, EXIT_PC);
                 if (op == Op.JALR) pcPlus(s, 2L * Decoded.halfwords(d), rd);
                 mv.visitJumpInsn(GOTO, dispatch);
+                falls = Fall.NONE;
                 return;
             }
             case PLAIN -> plain(s, d, op, rd, rs1, rs2, imm, next);
@@ -482,7 +538,9 @@ final class RegionCompiler {
         set(rd);
     }
 
+    /** Compares and jumps to target with the budget on the stack, or falls through with it there (see Fall). */
     private void branch(int op, int rs1, int rs2, int target) {
+        carry();
         get(rs1);
         if (op == Op.BLTU || op == Op.BGEU) { push(Long.MIN_VALUE); mv.visitInsn(LADD); }
         get(rs2);
@@ -501,6 +559,7 @@ final class RegionCompiler {
             mv.visitJumpInsn(insn, stub);
             outOfLine.add(() -> {
                 mv.visitLabel(stub);
+                drop();
                 leave(target, 0, exitJump);
             });
         }
@@ -598,6 +657,9 @@ final class RegionCompiler {
         boolean fp = op == Op.FSW || op == Op.FSD;
         Label miss = new Label(), stored = new Label(), shared = new Label(), code = new Label(), done = new Label();
         probe(STORE_TLB, rs1, imm, size, miss);
+        // The slow paths below come back here and to done by backward jumps: with a value
+        // on the stack, as a block's, so that HotSpot does not make an on-stack replacement there.
+        carry();
         if (size == 8) {
             doubleword();
             storeValue(fp, rs2);
@@ -619,6 +681,7 @@ final class RegionCompiler {
         mv.visitInsn(AALOAD);
         mv.visitJumpInsn(IFNONNULL, code);
         mv.visitLabel(done);
+        drop();
         int k = inBlock, len = blockLength;
         outOfLine.add(() -> {
             if (size < 8) {
@@ -638,6 +701,7 @@ final class RegionCompiler {
             mv.visitVarInsn(ILOAD, PAGE);
             mv.visitMethodInsn(INVOKESTATIC, ACCESS, "codeWritten", "([Ljava/lang/Object;II)I", false);
             mv.visitJumpInsn(IFEQ, done);
+            drop();
             leave(next, len - k - 1, exitJump);
             // A miss (not in the TLB, misaligned, a fault, the LR reservation's page) leaves
             // before the store, for the interpreter to make, as a load's does.

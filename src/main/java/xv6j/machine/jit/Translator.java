@@ -20,6 +20,13 @@ import xv6j.machine.PhysicalMemory;
  * the translator compiles a region from that instruction. In {@link Engine#EAGER} mode
  * every entry is compiled at once.
  *
+ * <p>A page whose code is rewritten soon after it was compiled, again and again, waits
+ * longer each time before it is compiled again (see {@link #YOUNG}): compiling it cost
+ * more than it ran. A hart planning and compiling every version of its code retires
+ * instructions slowly, and the xv6 kernel keeps every busy hart within a window of
+ * instructions of the slowest, so two such harts held a third, translated one to their
+ * pace: ten times slower (user/jitbait storm, docs/exo.md).
+ *
  * <p>The code cache is bounded: past {@link #MAX_REGIONS} regions on the pages' current
  * versions it is emptied (with the decoded words, so no old mark survives) and code is
  * compiled again as it turns hot. Regions of a version of a page that was written stop
@@ -47,6 +54,24 @@ public final class Translator {
      * round 6's translator (a region from every hot entry), for measuring against it.
      */
     static final boolean UNITS = Boolean.parseBoolean(System.getProperty("xv6j.jit.units", "true"));
+    /**
+     * Instructions compiled code must run on a version of a page for compiling it to have
+     * paid, when classes were made for it: a version written before it ran this many (a
+     * program rewriting its code, a page that held code of a program soon gone) is young,
+     * and the page waits twice as long as before (HOT << strikes interpreted instructions,
+     * strikes up to {@link #MAX_STRIKES}) to be compiled again. A version that runs this
+     * many clears its page's strikes. Eager mode, which is there to test the translator,
+     * compiles at once all the same.
+     */
+    static final long YOUNG = 1_000_000;
+    /**
+     * The same for a version all of whose regions were in the {@link CodeCache} (the same
+     * code again): planning and marking it costs about what interpreting a hundred
+     * thousand instructions does.
+     */
+    static final long YOUNG_CACHED = 100_000;
+    /** Strikes a page may have: then it waits HOT << 10 (2 million) interpreted instructions. */
+    static final int MAX_STRIKES = 10;
     /** Regions on one version of a page at most. */
     static final int MAX_PAGE_REGIONS = 128;
     /** Regions marked on pages at most: past it every mark goes (with the decoded words). */
@@ -58,6 +83,10 @@ public final class Translator {
     private final PageCode[] pages;
     /** Instructions interpreted per page since it was last compiled from; racy, as counters may be. */
     private final int[] heat;
+    /** Per page: young versions in a row (see {@link #YOUNG}). */
+    private final byte[] strikes;
+    /** Per page: instructions compiled code ran on the page's version in {@link #pages}; racy. */
+    private final long[] ran;
 
     /** Regions on the pages' versions in {@link #pages} (those since written count until the page is compiled again). */
     private int live;
@@ -67,6 +96,8 @@ public final class Translator {
     public static final class Stats {
         /** Regions entered on pages, instructions in them; classes made for them (the rest were in the {@link CodeCache}). */
         public long regions, instructions, classes, bytecodeBytes, nanos, flushes, firstRegionNanos = -1;
+        /** Versions of pages written before their code paid for its classes (see {@link #YOUNG}). */
+        public long youngVersions;
         /** Regions the translator failed to make (a bug: the interpreter ran that code). */
         public long failures;
         private final long created = System.nanoTime();
@@ -82,6 +113,8 @@ public final class Translator {
         this.decoded = decoded;
         this.pages = new PageCode[decoded.length];
         this.heat = new int[decoded.length];
+        this.strikes = new byte[decoded.length];
+        this.ran = new long[decoded.length];
     }
 
     /** The region whose mark is at slot of words (physical page's); null, with the mark undone, if there is none. */
@@ -100,10 +133,15 @@ public final class Translator {
     }
 
     /** Whether the interpreter, about to run on page, should first compile where it is. */
-    public boolean hot(int page, boolean eager) { return eager || heat[page] >= HOT; }
+    public boolean hot(int page, boolean eager) { return eager || heat[page] >= HOT << strikes[page]; }
 
     /** The interpreter ran n instructions on page. */
     public void interpreted(int page, int n) { heat[page] += n; }
+
+    /** Compiled code ran n instructions on page: enough of them clear its strikes (see {@link #YOUNG}). */
+    public void ran(int page, long n) {
+        if ((ran[page] += n) >= YOUNG && strikes[page] != 0) strikes[page] = 0;
+    }
 
     /**
      * The interpreter, on a hot page, is about to run slot: it goes into the page's unit
@@ -114,19 +152,28 @@ public final class Translator {
      * @return whether a region now starts at slot
      */
     public synchronized boolean compile(int page, long[] words, int slot, boolean eager) {
-        heat[page] = 0;
         if (decoded[page] != words) return false; // written since the hart looked
         PageCode p = pages[page];
         if (p != null && p.words != words) { // the page was written: its regions went with its old words
             live -= p.count();
-            pages[page] = p = null;
+            pages[page] = null;
+            if (ran[page] < (p.classesMade > 0 ? YOUNG : YOUNG_CACHED)) {
+                stats.youngVersions++;
+                if (strikes[page] < MAX_STRIKES) strikes[page]++;
+                if (!hot(page, eager)) return false; // it waits longer from now on
+            }
+            p = null;
         }
+        heat[page] = 0;
         if (live >= MAX_REGIONS) {
             flush();
             return false;
         }
         if (Decoded.op(words[slot]) == Op.ENTER) return true; // another hart was first
-        if (p == null) pages[page] = p = new PageCode(page, words, ram);
+        if (p == null) {
+            pages[page] = p = new PageCode(page, words, ram);
+            ran[page] = 0;
+        }
         if (!UNITS || p.unitFull) return install(p, slot, new int[0]);
         Region unit = p.region(p.unit);
         if (unit == null) return buildUnit(p, new int[] {slot}, null);
@@ -256,6 +303,7 @@ public final class Translator {
         if (order == null) return null;
         Region r = null;
         RegionPlan plan = null;
+        long classes = stats.classes;
         // Too large a method: a tenth fewer instructions, until it fits.
         for (int max = maxInstructions; r == null && max >= 4; max -= Math.max(1, max / 10)) {
             plan = RegionPlan.of(p, order, roots, max);
@@ -274,6 +322,7 @@ public final class Translator {
             }
         }
         if (r == null) return null;
+        if (stats.classes != classes) p.classesMade++;
         int index = p.add(r);
         live++;
         VarHandle.releaseFence(); // the region is complete before a mark can lead to it
@@ -351,6 +400,7 @@ public final class Translator {
         s.flushes = stats.flushes;
         s.firstRegionNanos = stats.firstRegionNanos;
         s.failures = stats.failures;
+        s.youngVersions = stats.youngVersions;
         return s;
     }
 }
