@@ -79,7 +79,10 @@ final class Env {
     /** The callee whose queue it waits in to call (with the capability it calls through). */
     Env waitingOn;
     Cap waitCap;
-    /** Callers waiting for it to finish its current call, first come first served. */
+    /**
+     * Callers waiting for it to finish its current call, first come first served. Changed
+     * only by addWaiter, removeWaiter and pollWaiter, which keep waitedInChain with it.
+     */
     final ArrayDeque<Env> waiters = new ArrayDeque<>();
 
     boolean stopped = true;
@@ -213,8 +216,27 @@ final class Env {
      */
     final LinkedHashSet<Env> waitedInChain = new LinkedHashSet<>();
 
-    /** Its queue of waiters went from empty to not or back: its chain's root's record follows. */
-    void waitersChanged() {
+    /** c waits in its queue. */
+    void addWaiter(Env c) {
+        waiters.add(c);
+        waitersChanged();
+    }
+
+    /** c waits in its queue no more. */
+    void removeWaiter(Env c) {
+        waiters.remove(c);
+        waitersChanged();
+    }
+
+    /** The first in its queue, taken out of it. */
+    Env pollWaiter() {
+        Env w = waiters.poll();
+        waitersChanged();
+        return w;
+    }
+
+    /** Its chain's root's record follows its queue going from empty to not or back. */
+    private void waitersChanged() {
         if (waiters.isEmpty()) chainRoot.waitedInChain.remove(this);
         else chainRoot.waitedInChain.add(this);
     }

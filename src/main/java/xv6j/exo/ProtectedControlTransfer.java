@@ -45,8 +45,7 @@ final class ProtectedControlTransfer {
         if (busy(s) || !s.waiters.isEmpty()) {
             c.waitingOn = s;
             c.waitCap = through;
-            s.waiters.add(c);
-            s.waitersChanged();
+            s.addWaiter(c);
             k.sched.changed(c);
             return;
         }
@@ -112,8 +111,7 @@ final class ProtectedControlTransfer {
 
     /** c's wait to call ends before its call began: a0 = err for it. */
     void cancelWait(Env c, long err) {
-        c.waitingOn.waiters.remove(c);
-        c.waitingOn.waitersChanged();
+        c.waitingOn.removeWaiter(c);
         c.waitingOn = null;
         c.waitCap = null;
         c.cur.calling = null;
@@ -150,8 +148,7 @@ final class ProtectedControlTransfer {
         e.joinChain(e);
         e.chainInner = e;
         if (e.waitingOn != null) {
-            e.waitingOn.waiters.remove(e);
-            e.waitingOn.waitersChanged();
+            e.waitingOn.removeWaiter(e);
             e.waitingOn = null;
             e.waitCap = null;
             k.sched.changed(e);
@@ -173,8 +170,7 @@ final class ProtectedControlTransfer {
         while (!free.isEmpty()) {
             Env x = free.poll();
             while (!x.exited && !x.dying && !busy(x) && !x.waiters.isEmpty()) {
-                Env w = x.waiters.poll();
-                x.waitersChanged();
+                Env w = x.pollWaiter();
                 w.waitingOn = null;
                 w.waitCap = null;
                 if (!accepts(x, w)) {

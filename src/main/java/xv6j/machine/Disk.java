@@ -39,9 +39,9 @@ public final class Disk implements AutoCloseable {
     /**
      * Sees every write and force, in order: what a crash at any moment could leave on the
      * platter (the writes forced so far, and any of those since) can be rebuilt from it.
-     * While one watches, writes and forces take turns (kernel-exo forces outside its lock,
-     * so another hart's write could otherwise land during a force and be seen before it,
-     * as covered by a force that may not have covered it).
+     * While one watches, writes and forces take turns (a kernel may force outside its own
+     * lock, so another hart's write could otherwise land during a force and be seen before
+     * it, as covered by a force that may not have covered it).
      */
     public interface Observer {
         /** Block blockno was written with data (the caller's buffer: copy what is kept). */

@@ -310,11 +310,7 @@ public final class Hart {
             final int base = (int) (pageVa + fetchTlb[ti + 1]);
             final int page = base >>> 12;
             long[] code = (long[]) decoded[page];
-            if (code == null || code[Decoded.MADE_AT] < fencedAt) {
-                code = Decoded.newPage(mem.fences.get());
-                VarHandle.releaseFence(); // another hart must not see the page before its END words
-                decoded[page] = code;
-            }
+            if (code == null || code[Decoded.MADE_AT] < fencedAt) code = mem.newDecoded(page);
             int slot = (int) (pc & 0xfff) >>> 1;
             if (jit != null && n >= interpretTo) {
                 long d = code[slot];

@@ -69,6 +69,14 @@ public final class PhysicalMemory {
      * afresh from memory before running it (Hart, FENCE_I).
      */
     public final AtomicLong fences = new AtomicLong();
+
+    /** A fresh decoded page for page (every slot still to decode, made now), put in {@link #decoded}. */
+    public long[] newDecoded(int page) {
+        long[] code = Decoded.newPage(fences.get());
+        VarHandle.releaseFence(); // another hart must not see the page before its END words
+        decoded[page] = code;
+        return code;
+    }
     /** The LR/SC reservations of the harts on this memory, which every store here respects. */
     final Reservations reservations;
     private final long size;

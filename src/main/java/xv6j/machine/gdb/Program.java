@@ -1,7 +1,6 @@
 package xv6j.machine.gdb;
 
 import java.io.IOException;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.List;
 import xv6j.elf.Elf;
 import xv6j.elf.ElfFormatException;
 import xv6j.elf.ProgramHeader;
-import xv6j.machine.Decoded;
 import xv6j.machine.PhysicalMemory;
 
 /**
@@ -102,11 +100,7 @@ final class Program {
             // (which drops it) is seen; the hart would make the same when running the page.
             int page = PhysicalMemory.pageIndex(pa);
             Object code = mem.decoded[page];
-            if (code == null) {
-                code = Decoded.newPage(mem.fences.get());
-                VarHandle.releaseFence(); // as the hart does: no one sees the array before its contents
-                mem.decoded[page] = code;
-            }
+            if (code == null) code = mem.newDecoded(page);
             seen.code[i] = code;
             byte[] want = pieceBytes[i], have = new byte[want.length];
             mem.read(pa, have, 0, have.length);

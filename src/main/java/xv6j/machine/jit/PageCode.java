@@ -72,9 +72,7 @@ final class PageCode {
 
     /** Counts a hop of region index to slot target; returns the region's count. */
     int hop(int index, int target) {
-        int[] to = hopsTo;
-        if (to == null) hopsTo = to = new int[Decoded.PAGE_SLOTS];
-        to[target]++;
+        hopsTo(target);
         int[] h = hops;
         return index < h.length ? ++h[index] : 0;
     }

@@ -22,10 +22,8 @@ import xv6j.machine.PhysicalMemory;
  *
  * <p>A page whose code is rewritten soon after it was compiled, again and again, waits
  * longer each time before it is compiled again (see {@link #YOUNG}): compiling it cost
- * more than it ran. A hart planning and compiling every version of its code retires
- * instructions slowly, and the xv6 kernel keeps every busy hart within a window of
- * instructions of the slowest, so two such harts held a third, translated one to their
- * pace: ten times slower (user/jitbait storm, docs/exo.md).
+ * more than it ran, and the hart spent its time planning and compiling versions of its
+ * code that ran a few instructions each (user/jitbait storm, docs/exo.md).
  *
  * <p>The code cache is bounded: past {@link #MAX_REGIONS} regions on the pages' current
  * versions it is emptied (with the decoded words, so no old mark survives) and code is
