@@ -149,9 +149,13 @@ final class ConsoleDevice implements Device {
     private boolean feed(int c, ByteArrayOutputStream echo) {
         LineDiscipline.Event ev = ld.input(c, echo);
         if (ev == LineDiscipline.Event.INTERRUPT) {
+            // ^C is on the screen before anything dies: the shell of a killed command, on
+            // another hart, prints its prompt as soon as it can.
+            ld.interrupt(echo);
+            console.write(echo.toByteArray(), 0, echo.size());
+            echo.reset();
             // Lock order: the console's, then the process table's (as a reader's sleep).
-            boolean nothing = interruptForeground() == 0;
-            ev = ld.interrupted(nothing, echo);
+            ev = interruptForeground() == 0 ? ld.commitEmptyLine() : LineDiscipline.Event.NONE;
         }
         if (ev == LineDiscipline.Event.COMMITTED) k.procs.wakeup(readChan);
         return ev == LineDiscipline.Event.PROCDUMP;

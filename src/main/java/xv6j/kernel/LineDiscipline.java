@@ -27,7 +27,7 @@ final class LineDiscipline {
         COMMITTED,
         /** ^P: list the processes */
         PROCDUMP,
-        /** ^C: interrupt the foreground, then call {@link #interrupted} */
+        /** ^C: call {@link #interrupt}, interrupt the foreground, and if that was nothing {@link #commitEmptyLine} */
         INTERRUPT
     }
 
@@ -119,17 +119,20 @@ final class LineDiscipline {
         return Event.NONE;
     }
 
-    /**
-     * After ^C: the line being typed is thrown away. If nothing was interrupted (the shell
-     * was at its prompt), an empty line is committed too, so that the reader starts a
-     * fresh line, as a shell's prompt does after ^C.
-     */
-    Event interrupted(boolean nothingInterrupted, ByteArrayOutputStream echo) {
+    /** ^C, once its key is in: the line being typed is thrown away, and ^C echoed. */
+    void interrupt(ByteArrayOutputStream echo) {
         toEnd(echo);
         echo.writeBytes(new byte[] {'^', 'C', '\n'});
         e = c = w;
         back = 0;
-        if (!nothingInterrupted || e - r >= INPUT_BUF_SIZE) return Event.NONE;
+    }
+
+    /**
+     * After a ^C that interrupted nothing (the shell was at its prompt): an empty line is
+     * committed, so that the reader starts a fresh line, as a shell's prompt does after ^C.
+     */
+    Event commitEmptyLine() {
+        if (e - r >= INPUT_BUF_SIZE) return Event.NONE;
         set(e++, '\n');
         c = w = e;
         return Event.COMMITTED;

@@ -95,11 +95,12 @@ class LineDisciplineTest {
         type("ab\u001b[D");
         echoed();
         assertEquals(Event.INTERRUPT, type("\u0003"));
-        assertEquals(Event.NONE, ld.interrupted(false, echo), "something was interrupted: nothing to read");
+        ld.interrupt(echo);
         assertEquals("b^C\n", echoed());
         assertEquals(null, read());
         type("x\u0003");
-        assertEquals(Event.COMMITTED, ld.interrupted(true, echo));
+        ld.interrupt(echo);
+        assertEquals(Event.COMMITTED, ld.commitEmptyLine(), "nothing was interrupted");
         assertEquals("\n", read(), "the shell at its prompt reads an empty line and prompts again");
     }
 
