@@ -680,6 +680,28 @@ final class Scheduler {
     }
 
     /**
+     * Those asleep whose thread would run once woken, as " env 7 (waiting on the word at
+     * pa 0x80123000), env 9 (blocked on events 0x10)" ("" if none): with nothing able to
+     * run and no one waiting for a key or a tick, they wait for ever. One that waits for
+     * EV_CHILD while a child of its own lives waits as a parent does (an /init waiting for
+     * its children), and is named only through the children that are stuck. Lock held.
+     */
+    private String stuck() {
+        java.util.Set<Integer> parents = new java.util.HashSet<>();
+        for (Env e : k.envs.values()) if (!e.exited) parents.add(e.parentId);
+        StringBuilder sb = new StringBuilder();
+        for (Env e : k.envs.values()) {
+            Activation a = e.cur;
+            if (!a.blocked() || !wouldRun(e)) continue;
+            if ((a.blockMask & EV_CHILD) != 0 && parents.contains(e.id)) continue;
+            sb.append(sb.isEmpty() ? " " : ", ").append(e);
+            if (a.waitPa != -1) sb.append(String.format(" (waiting on the word at pa 0x%x)", a.waitPa));
+            else sb.append(String.format(" (blocked on events 0x%x)", a.blockMask));
+        }
+        return sb.toString();
+    }
+
+    /**
      * Every environment is blocked, stopped or exited. What can wake one: console input, or
      * time. With a batch console, a line of the script is "typed" when an environment waits
      * for input (so runs are deterministic); otherwise time moves to the next tick if an
@@ -707,7 +729,12 @@ final class Scheduler {
                 return;
             }
             if (!timer) {
-                k.stop(0);
+                // With an environment waiting for input, the script ends as a terminal
+                // closing would. Without one, those asleep wait for what no one will ever
+                // do: a lost wake-up in some protocol. Say who, and do not call it a clean end.
+                String stuck = reader ? "" : stuck();
+                if (!stuck.isEmpty()) k.devices.printf("kernel-exo: the script is done and nothing can wake%s%n", stuck);
+                k.stop(stuck.isEmpty() ? 0 : 1);
                 return;
             }
         }
