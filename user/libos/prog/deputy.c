@@ -256,11 +256,11 @@ static int readrace_main(void) {
 
 // cowpeek: a child that keeps its hold on a page it shares copy-on-write with its parent.
 // After fork both map the page read-only, each through its own capability (the child's
-// derived from the parent's), and the first to write copies it; but when nobody else maps
-// it any more (exo_pagerefs 1: the child wrote, exited or exec'd) the parent takes it back
-// without copying. Mappings are not holds: the child unmaps the page and keeps its
-// capability, the parent writes a secret, and the child maps the page again and reads it,
-// as if memory were shared after fork.
+// derived from the parent's), and the first to write copies it; but when nobody else
+// mapped it any more (exo_pagerefs 1: the child wrote, exited or exec'd) the parent took
+// it back without copying. Mappings are not holds: the child unmaps the page and keeps its
+// capability, the parent writes a secret, and the child maps the page again and read it,
+// as if memory were shared after fork. (Now neither side keeps CAP_W: the parent copies.)
 #define COWSECRET "written after the fork"
 
 static char cowarea[2 * PG];
@@ -296,6 +296,42 @@ static int cowpeek_main(void) {
     return 0;
 }
 
+// cowwrite: a parent that goes around its LibOS after fork. Both sides map a shared page
+// read-only, but the parent's capability for it kept CAP_W (so that it could take the page
+// back without copying once nobody else mapped it): mapping it writable again, the parent
+// wrote into what its child reads, as if memory were shared after fork, though no process
+// may control another once it runs (the server takes the parent's hold on the child's
+// environment back when it starts).
+static char cowwarea[2 * PG];
+
+static int cowwrite_main(void) {
+    char *page = (char *)PGROUNDUP((uint64)cowwarea);
+    lo_strlcpy(page, "as it was at the fork", PG);
+    int up[2], down[2];
+    if (pipe(up) < 0 || pipe(down) < 0) {
+        printf("cowwrite: FAIL no pipe\n");
+        exit(1);
+    }
+    int pid = fork();
+    if (pid == 0) {
+        char c = 0;
+        write(up[1], "u", 1);
+        read(down[0], &c, 1);
+        if (lo_strcmp(page, COWSECRET) == 0) printf("cowwrite: FAIL the child reads what its parent wrote after the fork\n");
+        else printf("cowwrite: the child reads \"%s\"\n", page);
+        exit(0);
+    }
+    char c = 0;
+    read(up[0], &c, 1);
+    int h = VP_HANDLE(vpt_get((uint64)page));
+    long r = exo_map(EXO_SELF, (uint64)page, h, MAP_R | MAP_W);
+    if (r < 0) printf("cowwrite: the parent cannot map the shared page writable (%ld)\n", r);
+    else lo_strlcpy(page, COWSECRET, PG); // (a fault here would copy: a kill is not expected)
+    write(down[1], "w", 1);
+    wait(0);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     static const struct {
         const char *name;
@@ -303,10 +339,11 @@ int main(int argc, char **argv) {
     } attacks[] = {
         {"pipeforge", pipeforge_main}, {"forkabort", forkabort_main}, {"exitlive", exitlive_main},
         {"embryorun", embryorun_main}, {"readrace", readrace_main}, {"cowpeek", cowpeek_main},
+        {"cowwrite", cowwrite_main},
     };
     for (unsigned i = 0; argc == 2 && i < sizeof attacks / sizeof attacks[0]; i++) {
         if (lo_strcmp(argv[1], attacks[i].name) == 0) return attacks[i].run();
     }
-    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek\n");
+    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek|cowwrite\n");
     exit(1);
 }

@@ -77,13 +77,30 @@ class LibosDeputyTest {
      * A child cannot keep a page it shared copy-on-write with its parent after fork: the
      * parent took a page back without copying once nobody else mapped it, so a child that
      * unmapped its copy but kept its capability mapped it again and read what the parent
-     * wrote after the fork. The parent now takes back what it gave of the page first.
+     * wrote after the fork. The parent took back what it gave of the page first; now no
+     * side of a fork keeps CAP_W on a page it shares, and the parent's write copies, so
+     * the child reads the page as it was at the fork.
      */
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
     void aForkedChildCannotReadWhatItsParentWritesAfterTheFork(int harts) throws Exception {
         String out = run("deputy cowpeek\necho after\n", harts);
-        assertTrue(out.contains("cowpeek: the child's hold on the page was taken back\n"), out);
+        assertTrue(out.contains("cowpeek: the child reads \"as it was at the fork\"\n"), out);
         assertTrue(out.contains("cowpeek: the parent reads \"written after the fork\"\n$ echo after\nafter\n"), out);
+    }
+
+    /**
+     * A parent cannot write into what its child reads after fork: both map a shared page
+     * read-only, but the parent's capability kept CAP_W (to take the page back without
+     * copying once nobody else mapped it), so a parent that mapped it writable again
+     * wrote into its child's memory. Now neither keeps CAP_W on a page it shares: the
+     * first write of either side copies.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1})
+    void aParentCannotWriteIntoItsChildsMemoryAfterTheFork(int harts) throws Exception {
+        String out = run("deputy cowwrite\necho after\n", harts);
+        assertTrue(out.contains("cowwrite: the parent cannot map the shared page writable (-4)\n"), out);
+        assertTrue(out.contains("cowwrite: the child reads \"as it was at the fork\"\n$ echo after\nafter\n"), out);
     }
 }
