@@ -487,6 +487,7 @@ final class Scheduler {
                     if ((e.upcallMask & UPCALL_NOTICE) != 0 && !e.notices.isEmpty()) {
                         k.upcalls.upcall(e, UPCALL_NOTICE, 0, e.notices.peek());
                         k.endOfOperation();
+                        if (c.deviceWork != null) deviceWork(c); // (the line of its death, if its stack failed it)
                         continue;
                     }
                 }
@@ -507,6 +508,11 @@ final class Scheduler {
                 if (turns != null && c.root != null && workForAnIdleCpu()) passTurn(c);
             }
         } finally {
+            if (c.deviceWork != null) { // (a line the machine's end overtook)
+                Runnable w = c.deviceWork;
+                c.deviceWork = null;
+                w.run();
+            }
             hold(c, null);
             work.signalAll();
             if (turns != null) turns.stop();

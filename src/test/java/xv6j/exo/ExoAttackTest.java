@@ -345,6 +345,22 @@ class ExoAttackTest {
     }
 
     /**
+     * The kernel's own lines (why it destroyed an environment) go out without the lock, one
+     * CPU at a time: a maker of environments that fault at once makes them as fast as it
+     * likes. Written under the lock on a console taking 20 ms a write, they took a victim on
+     * the other hart from 78193 yields in 3 ticks to 4376 (12 deaths meanwhile, its longest
+     * wait 46 ms); written outside it by the CPU each death was on, to 26..1905 (both harts
+     * writing); now 14599..129328, as alone (8684..97301; wall clock, a loaded host). The
+     * test counts the writes made under the lock: 12 before.
+     */
+    @Test
+    void theKernelsLinesAboutDeathsHoldUpNoOtherHart() throws Exception {
+        ExoRun.Result r = run("deathlines", harts(2).checkEvery(20_000).slowMillis(20));
+        assertTrue(r.output().contains("deathlines: the victim yielded"), r.toString());
+        assertEquals(0, r.consoleWritesUnderLock(), "console writes made with the kernel's lock held; " + r);
+    }
+
+    /**
      * A chain of calls costs its maker, not everyone: 1500 environments each call the next,
      * and the innermost yields in a loop, beside a victim on a share of its own. The kernel
      * walked the chain with the lock held: at every entry of its thread (to its root and its
