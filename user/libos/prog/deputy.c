@@ -332,6 +332,53 @@ static int cowwrite_main(void) {
     return 0;
 }
 
+// srvfuzz: a client that goes around its LibOS and calls the server with what it likes:
+// every operation that leaves the caller a process (not EXIT, EXEC_COMMIT, EXEC_SEALED),
+// KILL and the console's aside, with absurd arguments and garbage in its IPC page (paths
+// without their NUL, random data). Every call must come back; then the server must still
+// serve everyone (the shell's next command) and the file system be clean (fsck).
+static unsigned long fuzz_state = 0x9e3779b97f4a7c15UL;
+
+static unsigned long fuzz_next(void) {
+    fuzz_state ^= fuzz_state << 13;
+    fuzz_state ^= fuzz_state >> 7;
+    fuzz_state ^= fuzz_state << 17;
+    return fuzz_state;
+}
+
+static long fuzz_arg(void) {
+    static const long absurd[] = {-1, 0, 1, 2, 3, 15, 16, 63, 64, 1024, 4096, 4097, 0x7fffffff, -0x80000000L,
+                                  0x7fffffffffffffffL, (long)0x8000000000000000UL};
+    unsigned long r = fuzz_next();
+    return r & 1 ? absurd[(r >> 1) % (sizeof absurd / sizeof absurd[0])] : (long)(r >> 1) % 40;
+}
+
+static int srvfuzz_main(void) {
+    static const int ops[] = {SRV_FORK_START, SRV_FORK_ABORT, SRV_EXEC_OPEN, SRV_EXEC_READ, SRV_EXEC_ENV,
+                              SRV_EXEC_ABORT, SRV_WAIT, SRV_OPEN, SRV_CLOSE, SRV_DUP, SRV_READ, SRV_WRITE,
+                              SRV_FSTAT, SRV_PIPE, SRV_LINK, SRV_UNLINK, SRV_MKDIR, SRV_MKNOD, SRV_CHDIR,
+                              0, -1, SRV_NOPS, 1000};
+    int n = 0;
+    for (int i = 0; i < 3000; i++) {
+        unsigned long r = fuzz_next();
+        volatile char *path = IPC->path[0];
+        for (int j = 0; j < 2 * SRV_MAXPATH; j++) {
+            unsigned long b = fuzz_next();
+            path[j] = b % 5 == 0 ? '/' : b % 7 == 0 ? 0 : 'a' + (char)(b % 3); // short names, often absent
+        }
+        if (r % 4 == 0) path[2 * SRV_MAXPATH - 1] = 'x'; // and no NUL at all
+        for (int j = 0; j < 64; j++) IPC_DATA[j] = (uchar)fuzz_next();
+        int op = ops[(r >> 8) % (sizeof ops / sizeof ops[0])];
+        exo_u64 out[6];
+        srv(op, fuzz_arg(), fuzz_arg(), fuzz_arg(), out);
+        n++;
+    }
+    for (int fd = 3; fd < LIBOS_NOFILE; fd++) close(fd);
+    chdir("/");
+    printf("srvfuzz: %d calls, each came back\n", n);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     static const struct {
         const char *name;
@@ -339,11 +386,11 @@ int main(int argc, char **argv) {
     } attacks[] = {
         {"pipeforge", pipeforge_main}, {"forkabort", forkabort_main}, {"exitlive", exitlive_main},
         {"embryorun", embryorun_main}, {"readrace", readrace_main}, {"cowpeek", cowpeek_main},
-        {"cowwrite", cowwrite_main},
+        {"cowwrite", cowwrite_main}, {"srvfuzz", srvfuzz_main},
     };
     for (unsigned i = 0; argc == 2 && i < sizeof attacks / sizeof attacks[0]; i++) {
         if (lo_strcmp(argv[1], attacks[i].name) == 0) return attacks[i].run();
     }
-    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek|cowwrite\n");
+    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek|cowwrite|srvfuzz\n");
     exit(1);
 }

@@ -103,4 +103,16 @@ class LibosDeputyTest {
         assertTrue(out.contains("cowwrite: the parent cannot map the shared page writable (-4)\n"), out);
         assertTrue(out.contains("cowwrite: the child reads \"as it was at the fork\"\n$ echo after\nafter\n"), out);
     }
+
+    /**
+     * A client that calls the server directly with absurd arguments and garbage in its IPC
+     * page (paths without their NUL), 3000 times, every operation that leaves it a process:
+     * each call comes back, the shell's next command runs, and the image is fsck-clean.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1})
+    void aClientCallingTheServerWithGarbageHarmsNoOne(int harts) throws Exception {
+        String out = run("deputy srvfuzz\necho after\n", harts);
+        assertTrue(out.contains("srvfuzz: 3000 calls, each came back\n$ echo after\nafter\n"), out);
+    }
 }
