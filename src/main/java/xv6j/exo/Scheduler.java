@@ -685,6 +685,9 @@ final class Scheduler {
         return !e.exited && !(e.stopped && !e.serving()) && root.innermost() == e && root.threadCap() != null;
     }
 
+    /** How many of those asleep for ever a halt names; the rest it counts. */
+    private static final int STUCK_NAMED = 20;
+
     /**
      * Those asleep whose thread would run once woken, as " env 7 (waiting on the word at
      * pa 0x80123000), env 9 (blocked on events 0x10)" ("" if none): with nothing able to
@@ -696,14 +699,17 @@ final class Scheduler {
         java.util.Set<Integer> parents = new java.util.HashSet<>();
         for (Env e : k.envs.values()) if (!e.exited) parents.add(e.parentId);
         StringBuilder sb = new StringBuilder();
+        int named = 0;
         for (Env e : k.envs.values()) {
             Activation a = e.cur;
             if (!a.blocked() || !wouldRun(e)) continue;
             if ((a.blockMask & EV_CHILD) != 0 && parents.contains(e.id)) continue;
+            if (++named > STUCK_NAMED) continue; // (one line, however many)
             sb.append(sb.isEmpty() ? " " : ", ").append(e);
             if (a.waitPa != -1) sb.append(String.format(" (waiting on the word at pa 0x%x)", a.waitPa));
             else sb.append(String.format(" (blocked on events 0x%x)", a.blockMask));
         }
+        if (named > STUCK_NAMED) sb.append(String.format(" and %d more", named - STUCK_NAMED));
         return sb.toString();
     }
 
