@@ -332,6 +332,52 @@ static int cowwrite_main(void) {
     return 0;
 }
 
+// capfull: a process that fills its own capability table (grants of one of its pages to
+// itself) before it asks the server for what the server must grant into that table: a
+// pipe's page, a child's environment. Each must fail cleanly, with nothing half-made
+// left in the server; with the table emptied again (one revocation), the same calls work,
+// and as many times as before.
+static int capfull_main(void) {
+    char *page = (char *)PGROUNDUP((uint64)cowarea);
+    page[0] = 1; // (ours, writable: our own capability, with CAP_GRANT and CAP_REVOKE)
+    int h = VP_HANDLE(vpt_get((uint64)page));
+    long n = 0, r;
+    while ((r = capgrant(h, EXO_SELF, CAP_R, 0, 0, 0)) >= 0) n++;
+    printf("capfull: %ld grants to ourselves, then %s\n", n, r == E_FULL ? "E_FULL" : r == E_NOMEM ? "E_NOMEM" : "another error");
+    int fds[2], pipes = 0, forks = 0;
+    for (int i = 0; i < 20; i++) {
+        if (pipe(fds) == 0) {
+            pipes++;
+            close(fds[0]);
+            close(fds[1]);
+        }
+        int pid = fork();
+        if (pid == 0) exit(0);
+        if (pid > 0) {
+            forks++;
+            wait(0);
+        }
+    }
+    printf("capfull: full, %d of 20 pipes and %d of 20 forks\n", pipes, forks);
+    long gone = caprevoke(h);
+    pipes = forks = 0;
+    for (int i = 0; i < 20; i++) {
+        if (pipe(fds) == 0) {
+            pipes++;
+            close(fds[0]);
+            close(fds[1]);
+        }
+        int pid = fork();
+        if (pid == 0) exit(0);
+        if (pid > 0) {
+            forks++;
+            wait(0);
+        }
+    }
+    printf("capfull: %s; then %d of 20 pipes and %d of 20 forks\n", gone == n ? "all revoked" : "FAIL not all revoked", pipes, forks);
+    return 0;
+}
+
 // srvfuzz: a client that goes around its LibOS and calls the server with what it likes:
 // every operation that leaves the caller a process (not EXIT, EXEC_COMMIT, EXEC_SEALED),
 // KILL and the console's aside, with absurd arguments and garbage in its IPC page (paths
@@ -387,10 +433,11 @@ int main(int argc, char **argv) {
         {"pipeforge", pipeforge_main}, {"forkabort", forkabort_main}, {"exitlive", exitlive_main},
         {"embryorun", embryorun_main}, {"readrace", readrace_main}, {"cowpeek", cowpeek_main},
         {"cowwrite", cowwrite_main}, {"srvfuzz", srvfuzz_main},
+        {"capfull", capfull_main},
     };
     for (unsigned i = 0; argc == 2 && i < sizeof attacks / sizeof attacks[0]; i++) {
         if (lo_strcmp(argv[1], attacks[i].name) == 0) return attacks[i].run();
     }
-    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek|cowwrite|srvfuzz\n");
+    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek|cowwrite|srvfuzz|capfull\n");
     exit(1);
 }

@@ -115,4 +115,16 @@ class LibosDeputyTest {
         String out = run("deputy srvfuzz\necho after\n", harts);
         assertTrue(out.contains("srvfuzz: 3000 calls, each came back\n$ echo after\nafter\n"), out);
     }
+
+    /**
+     * A process that fills its own capability table before it asks the server for what the
+     * server must grant into it (a pipe's page, a child): each call fails cleanly, and once
+     * the table is emptied the same calls work as often as before.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1})
+    void aProcessWhoseCapabilityTableIsFullGetsErrorsAndTheServerLosesNothing(int harts) throws Exception {
+        String out = run("deputy capfull\necho after\n", harts);
+        assertTrue(out.contains("capfull: all revoked; then 20 of 20 pipes and 20 of 20 forks\n$ echo after\nafter\n"), out);
+    }
 }
