@@ -337,6 +337,24 @@ static int cowwrite_main(void) {
 // pipe's page, a child's environment. Each must fail cleanly, with nothing half-made
 // left in the server; with the table emptied again (one revocation), the same calls work,
 // and as many times as before.
+static void pipes_and_forks(int *pipes, int *forks) {
+    int fds[2];
+    *pipes = *forks = 0;
+    for (int i = 0; i < 20; i++) {
+        if (pipe(fds) == 0) {
+            (*pipes)++;
+            close(fds[0]);
+            close(fds[1]);
+        }
+        int pid = fork();
+        if (pid == 0) exit(0);
+        if (pid > 0) {
+            (*forks)++;
+            wait(0);
+        }
+    }
+}
+
 static int capfull_main(void) {
     char *page = (char *)PGROUNDUP((uint64)cowarea);
     page[0] = 1; // (ours, writable: our own capability, with CAP_GRANT and CAP_REVOKE)
@@ -344,36 +362,11 @@ static int capfull_main(void) {
     long n = 0, r;
     while ((r = capgrant(h, EXO_SELF, CAP_R, 0, 0, 0)) >= 0) n++;
     printf("capfull: %ld grants to ourselves, then %s\n", n, r == E_FULL ? "E_FULL" : r == E_NOMEM ? "E_NOMEM" : "another error");
-    int fds[2], pipes = 0, forks = 0;
-    for (int i = 0; i < 20; i++) {
-        if (pipe(fds) == 0) {
-            pipes++;
-            close(fds[0]);
-            close(fds[1]);
-        }
-        int pid = fork();
-        if (pid == 0) exit(0);
-        if (pid > 0) {
-            forks++;
-            wait(0);
-        }
-    }
+    int pipes, forks;
+    pipes_and_forks(&pipes, &forks);
     printf("capfull: full, %d of 20 pipes and %d of 20 forks\n", pipes, forks);
     long gone = caprevoke(h);
-    pipes = forks = 0;
-    for (int i = 0; i < 20; i++) {
-        if (pipe(fds) == 0) {
-            pipes++;
-            close(fds[0]);
-            close(fds[1]);
-        }
-        int pid = fork();
-        if (pid == 0) exit(0);
-        if (pid > 0) {
-            forks++;
-            wait(0);
-        }
-    }
+    pipes_and_forks(&pipes, &forks);
     printf("capfull: %s; then %d of 20 pipes and %d of 20 forks\n", gone == n ? "all revoked" : "FAIL not all revoked", pipes, forks);
     return 0;
 }
