@@ -298,11 +298,21 @@ static int cowpeek_main(void) {
 
 // cowwrite: a parent that goes around its LibOS after fork. Both sides map a shared page
 // read-only, but the parent's capability for it kept CAP_W (so that it could take the page
-// back without copying once nobody else mapped it): mapping it writable again, the parent
-// wrote into what its child reads, as if memory were shared after fork, though no process
+// back without copying once nobody else mapped it; and a read-only page of its image, text
+// or constants, it had always held so): mapping it writable again, the parent wrote into
+// what its child reads or runs, as if memory were shared after fork, though no process
 // may control another once it runs (the server takes the parent's hold on the child's
 // environment back when it starts).
 static char cowwarea[2 * PG];
+static const char cowro[PG] __attribute__((aligned(PG))) = "as it was linked";
+
+// The parent maps its page at va writable again and writes s there.
+static void cowwrite_try(const char *what, const char *page, const char *s) {
+    int h = VP_HANDLE(vpt_get((uint64)page));
+    long r = exo_map(EXO_SELF, (uint64)page, h, MAP_R | MAP_W);
+    if (r < 0) printf("cowwrite: the parent cannot map the shared %s page writable (%ld)\n", what, r);
+    else lo_strlcpy((char *)page, s, PG); // (a fault here would copy: a kill is not expected)
+}
 
 static int cowwrite_main(void) {
     char *page = (char *)PGROUNDUP((uint64)cowwarea);
@@ -317,16 +327,15 @@ static int cowwrite_main(void) {
         char c = 0;
         write(up[1], "u", 1);
         read(down[0], &c, 1);
-        if (lo_strcmp(page, COWSECRET) == 0) printf("cowwrite: FAIL the child reads what its parent wrote after the fork\n");
-        else printf("cowwrite: the child reads \"%s\"\n", page);
+        if (lo_strcmp(page, COWSECRET) == 0 || lo_strcmp(cowro, COWSECRET) == 0)
+            printf("cowwrite: FAIL the child reads what its parent wrote after the fork\n");
+        printf("cowwrite: the child reads \"%s\" and \"%s\"\n", page, cowro);
         exit(0);
     }
     char c = 0;
     read(up[0], &c, 1);
-    int h = VP_HANDLE(vpt_get((uint64)page));
-    long r = exo_map(EXO_SELF, (uint64)page, h, MAP_R | MAP_W);
-    if (r < 0) printf("cowwrite: the parent cannot map the shared page writable (%ld)\n", r);
-    else lo_strlcpy(page, COWSECRET, PG); // (a fault here would copy: a kill is not expected)
+    cowwrite_try("writable", page, COWSECRET);
+    cowwrite_try("read-only", cowro, COWSECRET);
     write(down[1], "w", 1);
     wait(0);
     return 0;

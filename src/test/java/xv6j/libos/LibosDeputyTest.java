@@ -90,18 +90,20 @@ class LibosDeputyTest {
     }
 
     /**
-     * A parent cannot write into what its child reads after fork: both map a shared page
-     * read-only, but the parent's capability kept CAP_W (to take the page back without
-     * copying once nobody else mapped it), so a parent that mapped it writable again
-     * wrote into its child's memory. Now neither keeps CAP_W on a page it shares: the
-     * first write of either side copies.
+     * A parent cannot write into what its child reads or runs after fork: both map a
+     * shared page read-only, but the parent's capability kept CAP_W (to take a writable
+     * page back without copying once nobody else mapped it; on its text and constants it
+     * always had it), so a parent that mapped it writable again wrote into its child's
+     * memory, data or code. Now neither keeps CAP_W on a page it shares: the first write
+     * of either side to a writable page copies.
      */
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1})
     void aParentCannotWriteIntoItsChildsMemoryAfterTheFork(int harts) throws Exception {
         String out = run("deputy cowwrite\necho after\n", harts);
-        assertTrue(out.contains("cowwrite: the parent cannot map the shared page writable (-4)\n"), out);
-        assertTrue(out.contains("cowwrite: the child reads \"as it was at the fork\"\n$ echo after\nafter\n"), out);
+        assertTrue(out.contains("cowwrite: the parent cannot map the shared writable page writable (-4)\n"
+                + "cowwrite: the parent cannot map the shared read-only page writable (-4)\n"), out);
+        assertTrue(out.contains("cowwrite: the child reads \"as it was at the fork\" and \"as it was linked\"\n$ echo after\nafter\n"), out);
     }
 
     /**
