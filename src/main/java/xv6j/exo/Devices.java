@@ -3,6 +3,7 @@ package xv6j.exo;
 import static xv6j.exo.ExoAbi.*;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import xv6j.machine.Console;
@@ -102,7 +103,6 @@ final class Devices {
         auditBase = k.machine.disk().reads() + k.machine.disk().writes();
     }
 
-    /** A line of the kernel's own on the console. */
     /**
      * The kernel's own lines about the environments it destroyed (why), waiting to go out,
      * and how many were left out because too many waited. One CPU at a time writes them,
@@ -111,7 +111,7 @@ final class Devices {
      * hart's kernel waited for each one, and then, written outside the lock by the CPU the
      * death was on, every hart wrote them (user/exo/deathlines.c).
      */
-    private final java.util.ArrayDeque<String> kernelLines = new java.util.ArrayDeque<>();
+    private final ArrayDeque<String> kernelLines = new ArrayDeque<>();
     private int linesLeftOut;
     private boolean writingKernelLines;
     static final int KERNEL_LINES_MAX = 64;

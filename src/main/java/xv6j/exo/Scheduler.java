@@ -4,7 +4,9 @@ import static xv6j.exo.ExoAbi.*;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import xv6j.machine.Clock;
@@ -696,7 +698,7 @@ final class Scheduler {
      * its children), and is named only through the children that are stuck. Lock held.
      */
     private String stuck() {
-        java.util.Set<Integer> parents = new java.util.HashSet<>();
+        Set<Integer> parents = new HashSet<>();
         for (Env e : k.envs.values()) if (!e.exited) parents.add(e.parentId);
         StringBuilder sb = new StringBuilder();
         int named = 0;
