@@ -21,6 +21,8 @@ final class FileSystem {
 
     /** Reads and checks the superblock, then recovers the log. Runs in the first process, p. */
     void init(Proc p) {
+        int blocks = k.disk().blocks();
+        if (blocks < 2) throw new KernelPanic("fsinit: a disk of " + blocks + " block" + (blocks == 1 ? "" : "s") + " has no superblock (not an xv6 image?)");
         Buf b = k.bio.bread(p, Param.ROOTDEV, 1);
         SuperBlock s = SuperBlock.decode(b.data);
         k.bio.brelse(p, b);

@@ -61,4 +61,16 @@ class CorruptImageTest {
                 + " \\(\\d+\\.\\.\\d+\\)( \\(and \\d+ more errors?\\))?; scripts/fsck .* lists them"), out);
         assertFalse(out.contains("at xv6j.") || out.contains("Exception"), out);
     }
+
+    /** A disk of one block (no superblock at all): one line that says so, never a stack trace. */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aDiskTooSmallForASuperblockStopsTheSystemWithOneClearLine(Flavour system) throws Exception {
+        Path img = dir.resolve("tiny.img");
+        Files.write(img, new byte[Fs.BSIZE]);
+        Flavour.Run r = system.boot(img, "ls\n");
+        assertNotEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("has no superblock"), r.output());
+        assertFalse(r.output().contains("at xv6j.") || r.output().contains("Exception"), r.output());
+    }
 }
