@@ -118,6 +118,11 @@ final class Itable {
         if (ip == null || ip.ref < 1) throw new KernelPanic("ilock");
         ip.lock.acquire(p);
         if (!ip.valid) {
+            // A directory entry of a corrupt image may name any number up to 65535.
+            int ninodes = k.fs.sb().ninodes();
+            if (ip.inum < 1 || ip.inum >= ninodes)
+                throw new KernelPanic(String.format("inode %d is outside the inode table (1..%d): the file system is corrupt (run fsck)",
+                        ip.inum, ninodes - 1));
             Buf bp = k.bio.bread(p, ip.dev, Fs.iblock(ip.inum, k.fs.sb()));
             DInode d = DInode.decode(bp.data, (ip.inum % Fs.IPB) * Fs.DINODE_SIZE);
             k.bio.brelse(p, bp);
@@ -128,7 +133,7 @@ final class Itable {
             ip.size = d.size();
             for (int i = 0; i <= Fs.NDIRECT; i++) ip.addrs[i] = d.addr(i);
             ip.valid = true;
-            if (ip.type == 0) throw new KernelPanic("ilock: no type (inode " + ip.inum + ")");
+            if (ip.type == 0) throw new KernelPanic("ilock: inode " + ip.inum + " is free (no type): the file system is corrupt (run fsck)");
         }
     }
 

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import xv6j.fs.DirEnt;
 import xv6j.fs.Fs;
+import xv6j.fs.ImageEdit;
 import xv6j.fs.SuperBlock;
 
 /**
@@ -72,5 +74,41 @@ class CorruptImageTest {
         assertNotEquals(0, r.status(), r.output());
         assertTrue(r.output().contains("has no superblock"), r.output());
         assertFalse(r.output().contains("at xv6j.") || r.output().contains("Exception"), r.output());
+    }
+
+    /** A fresh image with the root directory's entry for name changed to (inum, newName). */
+    private Path withRootEntry(Flavour system, String name, int inum, String newName) throws Exception {
+        Path img = system.freshImage(dir);
+        ImageEdit e = new ImageEdit(Files.readAllBytes(img));
+        e.putDirEnt(Fs.ROOTINO, e.slotOf(Fs.ROOTINO, name), new DirEnt(inum, newName));
+        Files.write(img, e.img);
+        return img;
+    }
+
+    /**
+     * A directory entry naming an inode past the inode table (65535, with 200 inodes):
+     * one line that says so. Before, the xv6 kernel read past the end of the disk and
+     * printed a Java stack trace. (kernel-exo's file server keeps its own layout.)
+     */
+    @org.junit.jupiter.api.Test
+    void anEntryNamingAnInodePastTheTableStopsTheXv6KernelWithOneClearLine() throws Exception {
+        Path img = withRootEntry(Flavour.KERNEL, "README", 65535, "README");
+        Flavour.Run r = Flavour.KERNEL.boot(img, "cat README\n");
+        assertNotEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("65535"), r.output());
+        assertFalse(r.output().contains("at xv6j.") || r.output().contains("Exception"), r.output());
+    }
+
+    /**
+     * An image whose shell cannot be run: init says so once and the system stops. Before,
+     * init started a shell again and again, for ever, and a batch run never ended.
+     */
+    @org.junit.jupiter.api.Test
+    void anImageWithoutAShellStopsTheXv6KernelWithOneLineFromInit() throws Exception {
+        Path img = withRootEntry(Flavour.KERNEL, "sh", 0, "sh");
+        Flavour.Run r = Flavour.KERNEL.boot(img, "ls\n");
+        assertEquals(1, r.status(), r.output());
+        assertEquals(1, r.output().split("init: exec sh failed", -1).length - 1, r.output());
+        assertTrue(r.output().contains("init: cannot run sh: the image may be corrupt"), r.output());
     }
 }
