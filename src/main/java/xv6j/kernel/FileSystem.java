@@ -35,6 +35,7 @@ final class FileSystem {
     /** Why a superblock cannot be used with a disk of diskBlocks blocks, or null if it can. */
     static String check(SuperBlock s, int diskBlocks) {
         if (s.magic() != Fs.FSMAGIC) return String.format("bad superblock magic 0x%x (not an xv6 image?)", s.magic());
+        if (s.size() > Fs.MAXFSSIZE) return "superblock size " + s.size() + " is more than an xv6j file system may have (" + Fs.MAXFSSIZE + ")";
         if (s.size() <= 0 || s.size() > diskBlocks) return "superblock size " + s.size() + " does not fit the disk of " + diskBlocks + " blocks";
         if (s.logstart() != 2 || s.nlog() < 2 || s.inodestart() != s.logstart() + s.nlog()
                 || s.ninodes() < 2 || s.bmapstart() < s.inodestart() + (s.ninodes() + Fs.IPB - 1) / Fs.IPB
