@@ -186,11 +186,17 @@ final class Itable {
         iput(p, ip);
     }
 
-    /** The disk block holding the bn'th block of ip, allocated if absent; 0 if the disk is full. */
-    private int bmap(Proc p, Inode ip, int bn) {
+    /**
+     * The disk block holding the bn'th block of ip, allocated if absent and alloc; 0 if
+     * the disk is full, or if absent and not alloc. Only writes allocate: a read runs
+     * outside any transaction, and would otherwise allocate a block for a hole in a
+     * corrupt image's file (xv6 panics "log_write outside of trans"), or, inside one (a
+     * directory lookup), quietly mark it used on the disk.
+     */
+    private int bmap(Proc p, Inode ip, int bn, boolean alloc) {
         if (bn < Fs.NDIRECT) {
             int addr = inData(ip, ip.addrs[bn]);
-            if (addr == 0) {
+            if (addr == 0 && alloc) {
                 addr = k.fs.balloc(p, ip.dev);
                 if (addr == 0) return 0;
                 ip.addrs[bn] = addr;
@@ -200,6 +206,7 @@ final class Itable {
         bn -= Fs.NDIRECT;
         if (bn < Fs.NINDIRECT) {
             int ind = inData(ip, ip.addrs[Fs.NDIRECT]);
+            if (ind == 0 && !alloc) return 0;
             if (ind == 0) {
                 ind = k.fs.balloc(p, ip.dev);
                 if (ind == 0) return 0;
@@ -207,7 +214,7 @@ final class Itable {
             }
             Buf bp = k.bio.bread(p, ip.dev, ind);
             int addr = bp.getInt(4 * bn);
-            if (addr == 0) {
+            if (addr == 0 && alloc) {
                 addr = k.fs.balloc(p, ip.dev);
                 if (addr != 0) {
                     bp.putInt(4 * bn, addr);
@@ -271,8 +278,11 @@ final class Itable {
         if (off + n > size) n = (int) (size - off);
         int tot = 0;
         while (tot < n) {
-            int addr = bmap(p, ip, (int) (off / Fs.BSIZE));
-            if (addr == 0) break;
+            int addr = bmap(p, ip, (int) (off / Fs.BSIZE), false);
+            // xv6 never leaves a hole below a file's size: only a corrupt image has one.
+            if (addr == 0)
+                throw new KernelPanic(String.format("inode %d: block %d is missing below its size %d: the file system is corrupt (run fsck)",
+                        ip.inum, off / Fs.BSIZE, size));
             Buf bp = k.bio.bread(p, ip.dev, addr);
             int m = (int) Math.min(n - tot, Fs.BSIZE - off % Fs.BSIZE);
             boolean ok = dst.copyOut(k.vm, tot, bp.data, (int) (off % Fs.BSIZE), m);
@@ -301,7 +311,7 @@ final class Itable {
         while (tot < n) {
             int m = (int) Math.min(n - tot, Fs.BSIZE - off % Fs.BSIZE);
             if (!src.copyIn(k.vm, tot, piece, 0, m)) break;
-            int addr = bmap(p, ip, (int) (off / Fs.BSIZE));
+            int addr = bmap(p, ip, (int) (off / Fs.BSIZE), true);
             if (addr == 0) break;
             Buf bp = k.bio.bread(p, ip.dev, addr);
             System.arraycopy(piece, 0, bp.data, (int) (off % Fs.BSIZE), m);
