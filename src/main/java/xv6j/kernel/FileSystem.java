@@ -32,16 +32,15 @@ final class FileSystem {
         k.log.init(p, Param.ROOTDEV, sb);
     }
 
-    /** Why a superblock cannot be used with a disk of diskBlocks blocks, or null if it can. */
+    /**
+     * Why a superblock cannot be used with a disk of diskBlocks blocks, or null if it can:
+     * fsck's checks of it (xv6j.fs.SuperBlock), whose arithmetic cannot overflow. (The
+     * kernel's own, in ints, let a bitmap start of 2^31-1 through, and balloc read past
+     * the disk.)
+     */
     static String check(SuperBlock s, int diskBlocks) {
-        if (s.magic() != Fs.FSMAGIC) return String.format("bad superblock magic 0x%x (not an xv6 image?)", s.magic());
-        if (s.size() > Fs.MAXFSSIZE) return "superblock size " + s.size() + " is more than an xv6j file system may have (" + Fs.MAXFSSIZE + ")";
-        if (s.size() <= 0 || s.size() > diskBlocks) return "superblock size " + s.size() + " does not fit the disk of " + diskBlocks + " blocks";
-        if (s.logstart() != 2 || s.nlog() < 2 || s.inodestart() != s.logstart() + s.nlog()
-                || s.ninodes() < 2 || s.bmapstart() < s.inodestart() + (s.ninodes() + Fs.IPB - 1) / Fs.IPB
-                || s.datastart() < s.bmapstart() + (s.size() + Fs.BPB - 1) / Fs.BPB || s.nblocks() <= 0)
-            return "superblock regions are inconsistent: " + s;
-        return null;
+        java.util.List<String> problems = s.problems(diskBlocks);
+        return problems.isEmpty() ? null : String.join("; ", problems);
     }
 
     /** Zeroes a block (in the log). */

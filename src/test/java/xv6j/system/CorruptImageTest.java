@@ -130,4 +130,23 @@ class CorruptImageTest {
         assertTrue(r.output().contains("panic: inode " + readme + ": block 1 is missing below its size 5120: the file system is corrupt"),
                 r.output());
     }
+
+    /**
+     * A superblock whose bitmap starts at block 2^31-1: refused at boot. Before, the xv6
+     * kernel's check added it up in ints, which overflowed, let it through, and the first
+     * block allocation read past the disk: a Java stack trace.
+     */
+    @org.junit.jupiter.api.Test
+    void aSuperblockWhoseSumsOverflowIsRefusedAtBoot() throws Exception {
+        Path img = Flavour.KERNEL.freshImage(dir);
+        ImageEdit e = new ImageEdit(Files.readAllBytes(img));
+        SuperBlock sb = e.sb;
+        e.putSuperBlock(new SuperBlock(sb.magic(), sb.size(), sb.nblocks(), sb.ninodes(), sb.nlog(), sb.logstart(),
+                sb.inodestart(), Integer.MAX_VALUE));
+        Files.write(img, e.img);
+        Flavour.Run r = Flavour.KERNEL.boot(img, "echo hi > x\n");
+        assertEquals(1, r.status(), r.output());
+        assertTrue(r.output().contains("panic: fsinit: superblock: data starts at"), r.output());
+        assertFalse(r.output().contains("at xv6j.") || r.output().contains("Exception"), r.output());
+    }
 }
