@@ -149,6 +149,16 @@ class FsckTest {
         assertTrue(r.errors().get(0).message().contains("size 2000000000 blocks is more than an xv6j file system may have"), r.toString());
     }
 
+    /** An empty file is a corrupt image (status 1, as for one of 1 byte), not an unreadable file (2). */
+    @Test
+    void anEmptyFileIsAnImageWithoutASuperblock() throws IOException {
+        Path img = Files.createFile(dir.resolve("empty.img"));
+        var out = new java.io.ByteArrayOutputStream();
+        var ps = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+        assertEquals(1, Fsck.run(new String[] {img.toString()}, ps, ps), out.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("error: the image is empty (0 bytes)"), out.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void blockReferencedTwice() {
         e.setAddr(small, 1, e.inode(big).addr(3));
