@@ -25,24 +25,17 @@ void libos_upcalls(void) {
     exo_upcall(upcall_entry, UPCALL_STACK_TOP, UPCALL_FAULT | UPCALL_SLICE);
 }
 
-// A write to a copy-on-write page at va. Returns 0 if the page is ours now, -1 if va is
-// not such a page, -2 if there is no memory for the copy.
+// A write to a copy-on-write page at va: it becomes a copy of our own. Returns 0 if
+// the page is ours now, -1 if va is not such a page, -2 if there is no memory for the
+// copy. (A side that kept CAP_W took the page back without copying once nobody else
+// mapped it; but with that right a parent wrote into its child's memory after fork,
+// deputy cowwrite, so no side keeps it: fork.c.)
 static int cow(uint64 va) {
     va = PGROUNDDOWN(va);
     vpte_t e = vpt_get(va);
     if (e == 0 || !(VP_FLAGS(e) & VP_COW)) return -1;
     int h = VP_HANDLE(e);
     int flags = VP_FLAGS(e) & ~VP_COW;
-    // Nobody else maps it any more (the others wrote, exited or exec'd): take it back, and
-    // first what we gave of it, for a mapping is not a hold: a child that unmapped its copy
-    // but kept its capability mapped the page again and read what we wrote after the fork
-    // (deputy cowpeek). Without the right to take that back, copy.
-    if ((flags & VP_CAPW) && exo_pagerefs(h) == 1 && caprevoke(h) >= 0) {
-        vpte_t ne = VP_MAKE(h, flags);
-        if (exo_map(EXO_SELF, va, h, vp_perm(ne)) < 0) return -2;
-        vpt_set(va, ne);
-        return 0;
-    }
     long nh = capalloc(CAP_PAGE, -1, UPROC->h_mem, 0);
     if (nh < 0) return -2;
     if (exo_map(EXO_SELF, SCRATCH_FAULT, (int)nh, MAP_R | MAP_W) < 0) {

@@ -4,8 +4,8 @@
 // directory, its IPC pages and pipe pages mapped) and its environment, and hands us a
 // capability to build it. We give the child a capability for each of our pages and map
 // the page into it through that capability: writable pages are shared copy-on-write (we
-// lose our own write access to them too, until the fault handler copies or takes back
-// the page), read-only pages are simply shared. The page we are running fork on is copied
+// lose our own write access to them too until the fault handler copies the page),
+// read-only pages are simply shared, and neither side keeps CAP_W on a shared page. The page we are running fork on is copied
 // at once: we write it again the moment fork returns, so sharing it would only cost a
 // fault, and copying it now means fork, not a later write, is what fails when memory is
 // short. The child starts at fork_child_entry with our callee-saved registers, registers
@@ -79,23 +79,32 @@ static int give_page(int env, uint64 va, vpte_t e, int copy) {
         }
         lo_memmove((void *)SCRATCH_WORK, (void *)va, PG);
         exo_unmap(EXO_SELF, SCRATCH_WORK);
-        hc = capgrant((int)nh, env, CAP_ALL, 0, 0, 0); // its own page: it may take back what it shares (fault.c)
+        hc = capgrant((int)nh, env, CAP_ALL, 0, 0, 0); // its own page, until it shares it
         capfree((int)nh);   // the child's capability keeps the page alive
         if (hc < 0) return -1;
         CHILD_VPT[va / PG] = VP_MAKE(hc, (f & ~VP_COW) | VP_CAPW);
-    } else if (f & VP_W) {
-        if (!(f & VP_COW)) {
-            vpte_t ne = VP_MAKE(h, f | VP_COW);
-            if (exo_map(EXO_SELF, va, h, vp_perm(ne)) < 0) return -1;
+    } else {
+        if (f & VP_CAPW) {
+            // Our own page, shared from now on. We keep no CAP_W on it: with it a parent
+            // that went around its LibOS mapped the page writable again and wrote into what
+            // its child reads, its data or its code (deputy cowwrite). So our hold becomes
+            // one without, in place of the one with; a writable page is copy-on-write from
+            // now on, and whoever writes it first copies (fault.c).
+            long hr = capgrant(h, EXO_SELF, CAP_R | CAP_X | CAP_GRANT, 0, 0, 0);
+            if (hr < 0) return -1;
+            vpte_t ne = VP_MAKE(hr, (f & VP_W ? f | VP_COW : f) & ~VP_CAPW);
+            if (exo_map(EXO_SELF, va, (int)hr, vp_perm(ne)) < 0) {
+                capfree((int)hr);
+                return -1;
+            }
             vpt_set(va, ne);
+            capfree(h); // (the page stays: what derives from it holds it)
+            h = (int)hr;
+            f = VP_FLAGS(ne);
         }
         hc = capgrant(h, env, CAP_R | CAP_X | CAP_GRANT, 0, 0, 0);
         if (hc < 0) return -1;
-        CHILD_VPT[va / PG] = VP_MAKE(hc, (f | VP_COW) & ~VP_CAPW);
-    } else {
-        hc = capgrant(h, env, CAP_R | CAP_X | CAP_GRANT, 0, 0, 0);
-        if (hc < 0) return -1;
-        CHILD_VPT[va / PG] = VP_MAKE(hc, f & ~VP_CAPW);
+        CHILD_VPT[va / PG] = VP_MAKE(hc, f);
     }
     vpte_t ce = CHILD_VPT[va / PG];
     return exo_map(env, va, (int)hc, vp_perm(ce)) < 0 ? -1 : 0;

@@ -24,7 +24,7 @@ static int image_page(int env, uint64 va, int flags) {
     long h = capalloc(CAP_PAGE, -1, b->mem, 0);
     if (h < 0) return -1;
     OWN_VPT[va / PG] = VP_MAKE(h, flags);
-    long hc = capgrant((int)h, env, CAP_ALL, 0, 0, 0); // its own page: it may take back what it shares (fault.c)
+    long hc = capgrant((int)h, env, CAP_ALL, 0, 0, 0); // its own page, until it shares it (fork.c)
     if (hc < 0) return -1;
     CHILD_VPT[va / PG] = VP_MAKE(hc, flags | VP_CAPW);
     return 0;

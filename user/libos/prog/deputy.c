@@ -256,11 +256,11 @@ static int readrace_main(void) {
 
 // cowpeek: a child that keeps its hold on a page it shares copy-on-write with its parent.
 // After fork both map the page read-only, each through its own capability (the child's
-// derived from the parent's), and the first to write copies it; but when nobody else maps
-// it any more (exo_pagerefs 1: the child wrote, exited or exec'd) the parent takes it back
-// without copying. Mappings are not holds: the child unmaps the page and keeps its
-// capability, the parent writes a secret, and the child maps the page again and reads it,
-// as if memory were shared after fork.
+// derived from the parent's), and the first to write copies it; but when nobody else
+// mapped it any more (exo_pagerefs 1: the child wrote, exited or exec'd) the parent took
+// it back without copying. Mappings are not holds: the child unmaps the page and keeps its
+// capability, the parent writes a secret, and the child maps the page again and read it,
+// as if memory were shared after fork. (Now neither side keeps CAP_W: the parent copies.)
 #define COWSECRET "written after the fork"
 
 static char cowarea[2 * PG];
@@ -296,6 +296,137 @@ static int cowpeek_main(void) {
     return 0;
 }
 
+// cowwrite: a parent that goes around its LibOS after fork. Both sides map a shared page
+// read-only, but the parent's capability for it kept CAP_W (so that it could take the page
+// back without copying once nobody else mapped it; and a read-only page of its image, text
+// or constants, it had always held so): mapping it writable again, the parent wrote into
+// what its child reads or runs, as if memory were shared after fork, though no process
+// may control another once it runs (the server takes the parent's hold on the child's
+// environment back when it starts).
+static char cowwarea[2 * PG];
+static const char cowro[PG] __attribute__((aligned(PG))) = "as it was linked";
+
+// The parent maps its page at va writable again and writes s there.
+static void cowwrite_try(const char *what, const char *page, const char *s) {
+    int h = VP_HANDLE(vpt_get((uint64)page));
+    long r = exo_map(EXO_SELF, (uint64)page, h, MAP_R | MAP_W);
+    if (r < 0) printf("cowwrite: the parent cannot map the shared %s page writable (%ld)\n", what, r);
+    else lo_strlcpy((char *)page, s, PG); // (a fault here would copy: a kill is not expected)
+}
+
+static int cowwrite_main(void) {
+    char *page = (char *)PGROUNDUP((uint64)cowwarea);
+    lo_strlcpy(page, "as it was at the fork", PG);
+    int up[2], down[2];
+    if (pipe(up) < 0 || pipe(down) < 0) {
+        printf("cowwrite: FAIL no pipe\n");
+        exit(1);
+    }
+    int pid = fork();
+    if (pid == 0) {
+        char c = 0;
+        write(up[1], "u", 1);
+        read(down[0], &c, 1);
+        if (lo_strcmp(page, COWSECRET) == 0 || lo_strcmp(cowro, COWSECRET) == 0)
+            printf("cowwrite: FAIL the child reads what its parent wrote after the fork\n");
+        printf("cowwrite: the child reads \"%s\" and \"%s\"\n", page, cowro);
+        exit(0);
+    }
+    char c = 0;
+    read(up[0], &c, 1);
+    cowwrite_try("writable", page, COWSECRET);
+    cowwrite_try("read-only", cowro, COWSECRET);
+    write(down[1], "w", 1);
+    wait(0);
+    return 0;
+}
+
+// capfull: a process that fills its own capability table (grants of one of its pages to
+// itself) before it asks the server for what the server must grant into that table: a
+// pipe's page, a child's environment. Each must fail cleanly, with nothing half-made
+// left in the server; with the table emptied again (one revocation), the same calls work,
+// and as many times as before.
+static void pipes_and_forks(int *pipes, int *forks) {
+    int fds[2];
+    *pipes = *forks = 0;
+    for (int i = 0; i < 20; i++) {
+        if (pipe(fds) == 0) {
+            (*pipes)++;
+            close(fds[0]);
+            close(fds[1]);
+        }
+        int pid = fork();
+        if (pid == 0) exit(0);
+        if (pid > 0) {
+            (*forks)++;
+            wait(0);
+        }
+    }
+}
+
+static int capfull_main(void) {
+    char *page = (char *)PGROUNDUP((uint64)cowarea);
+    page[0] = 1; // (ours, writable: our own capability, with CAP_GRANT and CAP_REVOKE)
+    int h = VP_HANDLE(vpt_get((uint64)page));
+    long n = 0, r;
+    while ((r = capgrant(h, EXO_SELF, CAP_R, 0, 0, 0)) >= 0) n++;
+    printf("capfull: %ld grants to ourselves, then %s\n", n, r == E_FULL ? "E_FULL" : r == E_NOMEM ? "E_NOMEM" : "another error");
+    int pipes, forks;
+    pipes_and_forks(&pipes, &forks);
+    printf("capfull: full, %d of 20 pipes and %d of 20 forks\n", pipes, forks);
+    long gone = caprevoke(h);
+    pipes_and_forks(&pipes, &forks);
+    printf("capfull: %s; then %d of 20 pipes and %d of 20 forks\n", gone == n ? "all revoked" : "FAIL not all revoked", pipes, forks);
+    return 0;
+}
+
+// srvfuzz: a client that goes around its LibOS and calls the server with what it likes:
+// every operation that leaves the caller a process (not EXIT, EXEC_COMMIT, EXEC_SEALED),
+// KILL and the console's aside, with absurd arguments and garbage in its IPC page (paths
+// without their NUL, random data). Every call must come back; then the server must still
+// serve everyone (the shell's next command) and the file system be clean (fsck).
+static unsigned long fuzz_state = 0x9e3779b97f4a7c15UL;
+
+static unsigned long fuzz_next(void) {
+    fuzz_state ^= fuzz_state << 13;
+    fuzz_state ^= fuzz_state >> 7;
+    fuzz_state ^= fuzz_state << 17;
+    return fuzz_state;
+}
+
+static long fuzz_arg(void) {
+    static const long absurd[] = {-1, 0, 1, 2, 3, 15, 16, 63, 64, 1024, 4096, 4097, 0x7fffffff, -0x80000000L,
+                                  0x7fffffffffffffffL, (long)0x8000000000000000UL};
+    unsigned long r = fuzz_next();
+    return r & 1 ? absurd[(r >> 1) % (sizeof absurd / sizeof absurd[0])] : (long)(r >> 1) % 40;
+}
+
+static int srvfuzz_main(void) {
+    static const int ops[] = {SRV_FORK_START, SRV_FORK_ABORT, SRV_EXEC_OPEN, SRV_EXEC_READ, SRV_EXEC_ENV,
+                              SRV_EXEC_ABORT, SRV_WAIT, SRV_OPEN, SRV_CLOSE, SRV_DUP, SRV_READ, SRV_WRITE,
+                              SRV_FSTAT, SRV_PIPE, SRV_LINK, SRV_UNLINK, SRV_MKDIR, SRV_MKNOD, SRV_CHDIR,
+                              0, -1, SRV_NOPS, 1000};
+    int n = 0;
+    for (int i = 0; i < 3000; i++) {
+        unsigned long r = fuzz_next();
+        volatile char *path = IPC->path[0];
+        for (int j = 0; j < 2 * SRV_MAXPATH; j++) {
+            unsigned long b = fuzz_next();
+            path[j] = b % 5 == 0 ? '/' : b % 7 == 0 ? 0 : 'a' + (char)(b % 3); // short names, often absent
+        }
+        if (r % 4 == 0) path[2 * SRV_MAXPATH - 1] = 'x'; // and no NUL at all
+        for (int j = 0; j < 64; j++) IPC_DATA[j] = (uchar)fuzz_next();
+        int op = ops[(r >> 8) % (sizeof ops / sizeof ops[0])];
+        exo_u64 out[6];
+        srv(op, fuzz_arg(), fuzz_arg(), fuzz_arg(), out);
+        n++;
+    }
+    for (int fd = 3; fd < LIBOS_NOFILE; fd++) close(fd);
+    chdir("/");
+    printf("srvfuzz: %d calls, each came back\n", n);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     static const struct {
         const char *name;
@@ -303,10 +434,12 @@ int main(int argc, char **argv) {
     } attacks[] = {
         {"pipeforge", pipeforge_main}, {"forkabort", forkabort_main}, {"exitlive", exitlive_main},
         {"embryorun", embryorun_main}, {"readrace", readrace_main}, {"cowpeek", cowpeek_main},
+        {"cowwrite", cowwrite_main}, {"srvfuzz", srvfuzz_main},
+        {"capfull", capfull_main},
     };
     for (unsigned i = 0; argc == 2 && i < sizeof attacks / sizeof attacks[0]; i++) {
         if (lo_strcmp(argv[1], attacks[i].name) == 0) return attacks[i].run();
     }
-    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek\n");
+    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek|cowwrite|srvfuzz|capfull\n");
     exit(1);
 }

@@ -50,6 +50,7 @@ final class Capabilities {
             case CAP_CPU -> {
                 if ((rights & CAP_X) != 0) {
                     owner.cpus.add(c);
+                    owner.cpusChanged();
                     k.sched.recount(owner); // if it is its first, its thread's turns come from it now
                     if (owner.caller != null) k.sched.recount(owner.root()); // or those of the chain it serves (Env.threadCap)
                     k.sched.kick();
@@ -93,7 +94,9 @@ final class Capabilities {
             }
             case CAP_CPU -> {
                 Cap ran = owner.runCap();
-                if (owner.cpus.remove(c) && ran == c) { // its thread's turns come from the next it got, if any
+                boolean had = owner.cpus.remove(c);
+                if (had) owner.cpusChanged();
+                if (had && ran == c) { // its thread's turns come from the next it got, if any
                     k.sched.recount(owner);
                     Env root = owner.root(); // (or the chain's it serves: Env.threadCap)
                     if (root != owner) k.sched.recount(root);

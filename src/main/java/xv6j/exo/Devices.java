@@ -3,6 +3,7 @@ package xv6j.exo;
 import static xv6j.exo.ExoAbi.*;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import xv6j.machine.Console;
@@ -83,8 +84,17 @@ final class Devices {
      */
     private void outsideLock(Runnable work) {
         Cpu c = k.sched.currentCpu();
-        if (c != null) c.deviceWork = work;
-        else work.run();
+        if (c == null) {
+            work.run();
+        } else if (c.deviceWork == null) {
+            c.deviceWork = work;
+        } else { // (a kernel line came first: out in order)
+            Runnable before = c.deviceWork;
+            c.deviceWork = () -> {
+                before.run();
+                work.run();
+            };
+        }
     }
 
     /** Starts recording every block transfer, for {@link Invariants} (tests). */
@@ -93,7 +103,58 @@ final class Devices {
         auditBase = k.machine.disk().reads() + k.machine.disk().writes();
     }
 
-    /** A line of the kernel's own on the console. */
+    /**
+     * The kernel's own lines about the environments it destroyed (why), waiting to go out,
+     * and how many were left out because too many waited. One CPU at a time writes them,
+     * in order, without the lock, as a program's write goes out: a maker of environments
+     * that fault at once makes such lines as fast as it likes, and on a slow console every
+     * hart's kernel waited for each one, and then, written outside the lock by the CPU the
+     * death was on, every hart wrote them (user/exo/deathlines.c).
+     */
+    private final ArrayDeque<String> kernelLines = new ArrayDeque<>();
+    private int linesLeftOut;
+    private boolean writingKernelLines;
+    static final int KERNEL_LINES_MAX = 64;
+
+    /** Queues one of the kernel's lines (lock held); on one hart it is out before anything else runs. */
+    void kernelLine(String line) {
+        if (messages != null) messages.add(line.strip());
+        if (kernelLines.size() >= KERNEL_LINES_MAX) {
+            linesLeftOut++;
+            return;
+        }
+        kernelLines.add(line + System.lineSeparator());
+        if (writingKernelLines) return; // the CPU writing them writes this one too
+        writingKernelLines = true;
+        outsideLock(this::writeKernelLines);
+    }
+
+    /** Writes the kernel's lines until none waits, taking the lock only to take each. */
+    private void writeKernelLines() {
+        for (;;) {
+            String line;
+            k.lock.lock();
+            try {
+                line = kernelLines.poll();
+                if (line == null && linesLeftOut > 0) {
+                    line = String.format("kernel-exo: %d more lines about destroyed environments left out%n", linesLeftOut);
+                    linesLeftOut = 0;
+                }
+                if (line == null) {
+                    writingKernelLines = false;
+                    return;
+                }
+            } finally {
+                k.lock.unlock();
+            }
+            byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
+            Console c = k.machine.console();
+            c.write(b, 0, b.length);
+            c.flush();
+        }
+    }
+
+    /** A line of the kernel's written at once, with the lock held: the machine halting. */
     void printf(String format, Object... args) {
         String s = String.format(format, args);
         if (messages != null) messages.add(s.strip());

@@ -202,7 +202,7 @@ final class Environments {
     }
 
     private void destroyNow(Env e, int status, String msg) {
-        if (msg != null) k.devices.printf("%s%n", msg);
+        if (msg != null) k.devices.kernelLine(msg);
         k.trace.exit(e, status, msg);
         k.sched.steal(e.root().innermost());
         k.pct.leave(e);

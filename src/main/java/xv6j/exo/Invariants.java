@@ -334,6 +334,15 @@ public final class Invariants {
                 if (x.chainRoot != e) bad.add(x + ": takes " + x.chainRoot + " for its chain's root, not " + e);
             }
             if (e.chainInner != x) bad.add(e + ": takes " + e.chainInner + " for its chain's innermost, not " + x);
+            List<Env> chain = new ArrayList<>();
+            BitSet withCpu = new BitSet();
+            for (Env y = e; y != null && chain.size() <= 10_000; y = y.callee) {
+                if (!y.cpus.isEmpty()) withCpu.set(chain.size());
+                if (y.depth != chain.size()) bad.add(y + ": takes its place in " + e + "'s chain for " + y.depth + ", not " + chain.size());
+                chain.add(y);
+            }
+            if (!chain.equals(e.members)) bad.add(e + ": keeps " + e.members + " as its chain's members, not " + chain);
+            if (!withCpu.equals(e.withCpu)) bad.add(e + ": keeps " + e.withCpu + " as the places in its chain with CPU, not " + withCpu);
             Set<Env> waited = new HashSet<>();
             Env y = e;
             for (int n = 0; y != null && n <= 10_000; n++, y = y.callee) if (!y.waiters.isEmpty()) waited.add(y);
@@ -342,6 +351,7 @@ public final class Invariants {
         } else if (!e.waitedInChain.isEmpty()) {
             bad.add(e + ": not a chain's root, yet keeps members callers wait for: " + e.waitedInChain);
         }
+        if (e.caller != null && !(e.members.isEmpty() && e.withCpu.isEmpty())) bad.add(e + ": not a chain's root, yet keeps members");
         if (e.caller != null && (e.caller.callee != e || e.caller.exited)) bad.add(e + ": its caller does not call it");
         if (e.caller != null && e.own == null) bad.add(e + ": serves a call without its own activation saved");
         if (e.own != null && e.own.calling != null) bad.add(e + ": its saved activation is in a call");

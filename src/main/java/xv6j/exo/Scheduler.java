@@ -4,7 +4,9 @@ import static xv6j.exo.ExoAbi.*;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import xv6j.machine.Clock;
@@ -487,6 +489,7 @@ final class Scheduler {
                     if ((e.upcallMask & UPCALL_NOTICE) != 0 && !e.notices.isEmpty()) {
                         k.upcalls.upcall(e, UPCALL_NOTICE, 0, e.notices.peek());
                         k.endOfOperation();
+                        if (c.deviceWork != null) deviceWork(c); // (the line of its death, if its stack failed it)
                         continue;
                     }
                 }
@@ -507,6 +510,11 @@ final class Scheduler {
                 if (turns != null && c.root != null && workForAnIdleCpu()) passTurn(c);
             }
         } finally {
+            if (c.deviceWork != null) { // (a line the machine's end overtook)
+                Runnable w = c.deviceWork;
+                c.deviceWork = null;
+                w.run();
+            }
             hold(c, null);
             work.signalAll();
             if (turns != null) turns.stop();
@@ -679,6 +687,34 @@ final class Scheduler {
         return !e.exited && !(e.stopped && !e.serving()) && root.innermost() == e && root.threadCap() != null;
     }
 
+    /** How many of those asleep for ever a halt names; the rest it counts. */
+    private static final int STUCK_NAMED = 20;
+
+    /**
+     * Those asleep whose thread would run once woken, as " env 7 (waiting on the word at
+     * pa 0x80123000), env 9 (blocked on events 0x10)" ("" if none): with nothing able to
+     * run and no one waiting for a key or a tick, they wait for ever. One that waits for
+     * EV_CHILD while a child of its own lives waits as a parent does (an /init waiting for
+     * its children), and is named only through the children that are stuck. Lock held.
+     */
+    private String stuck() {
+        Set<Integer> parents = new HashSet<>();
+        for (Env e : k.envs.values()) if (!e.exited) parents.add(e.parentId);
+        StringBuilder sb = new StringBuilder();
+        int named = 0;
+        for (Env e : k.envs.values()) {
+            Activation a = e.cur;
+            if (!a.blocked() || !wouldRun(e)) continue;
+            if ((a.blockMask & EV_CHILD) != 0 && parents.contains(e.id)) continue;
+            if (++named > STUCK_NAMED) continue; // (one line, however many)
+            sb.append(sb.isEmpty() ? " " : ", ").append(e);
+            if (a.waitPa != -1) sb.append(String.format(" (waiting on the word at pa 0x%x)", a.waitPa));
+            else sb.append(String.format(" (blocked on events 0x%x)", a.blockMask));
+        }
+        if (named > STUCK_NAMED) sb.append(String.format(" and %d more", named - STUCK_NAMED));
+        return sb.toString();
+    }
+
     /**
      * Every environment is blocked, stopped or exited. What can wake one: console input, or
      * time. With a batch console, a line of the script is "typed" when an environment waits
@@ -707,7 +743,12 @@ final class Scheduler {
                 return;
             }
             if (!timer) {
-                k.stop(0);
+                // With an environment waiting for input, the script ends as a terminal
+                // closing would. Without one, those asleep wait for what no one will ever
+                // do: a lost wake-up in some protocol. Say who, and do not call it a clean end.
+                String stuck = reader ? "" : stuck();
+                if (!stuck.isEmpty()) k.devices.printf("kernel-exo: the script is done and nothing can wake%s%n", stuck);
+                k.stop(stuck.isEmpty() ? 0 : 1);
                 return;
             }
         }

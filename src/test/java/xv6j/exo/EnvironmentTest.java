@@ -189,6 +189,51 @@ class EnvironmentTest {
         assertEquals(E_INVAL, f.call(server, SYS_pct_return), "no call to return from");
     }
 
+    /**
+     * A chain of calls whose root has no CPU capability runs on the first one down the
+     * chain (Env.threadCap), which its root keeps (Env.members, withCpu: the checker
+     * proves them against the chain after every call) as CPU capabilities come and go,
+     * calls begin and end, and a destruction cuts the chain.
+     */
+    @Test
+    void aChainWhoseRootHasNoCpuRunsOnTheFirstCpuCapabilityDownTheChain() {
+        int n = 5;
+        Env[] c = new Env[n];
+        long[] h = new long[n], hh = new long[1];
+        for (int i = 0; i < n; i++) {
+            c[i] = f.child(boot, hh);
+            h[i] = hh[0];
+            assertEquals(0, f.call(c[i], SYS_pct_register, 0x2000, 0x8000, PCT_ANY));
+        }
+        long share = f.call(boot, SYS_capgrant, EXO_BOOT_CPU, EXO_SELF, CAP_ALL, 0, 0, 0);
+        long cpu0 = f.call(boot, SYS_capgrant, share, h[0], CAP_X, 0, 0, 0);
+        long cpu2 = f.call(boot, SYS_capgrant, EXO_BOOT_CPU, h[2], CAP_X, 0, 0, 0);
+        long cpu4 = f.call(boot, SYS_capgrant, EXO_BOOT_CPU, h[4], CAP_X, 0, 0, 0);
+        for (int i = 0; i + 1 < n; i++) {
+            long x = f.call(boot, SYS_capgrant, h[i + 1], h[i], CAP_X, 0, 0, 0);
+            f.call(c[i], SYS_pct_call, x, 0, 0, 0, 0, 0, 0);
+            assertTrue(c[i + 1].caller == c[i]);
+        }
+        Env root = c[0];
+        assertTrue(root.threadCap() == c[0].caps.get(cpu0), "the root's own");
+        assertEquals(1, f.call(boot, SYS_caprevoke, share));
+        assertTrue(root.threadCap() == c[2].caps.get(cpu2), "the first down the chain");
+        long cpu1 = f.call(boot, SYS_capgrant, EXO_BOOT_CPU, h[1], CAP_X, 0, 0, 0);
+        assertTrue(root.threadCap() == c[1].caps.get(cpu1), "one given to a member above");
+        assertEquals(0, f.call(c[1], SYS_capfree, cpu1));
+        assertEquals(0, f.call(c[2], SYS_capfree, cpu2));
+        assertTrue(root.threadCap() == c[4].caps.get(cpu4), "the innermost's, the others' gone");
+        f.call(c[4], SYS_pct_return);
+        assertTrue(c[3].callee == null);
+        assertNull(root.threadCap(), "the innermost returned with its CPU");
+        long cpu3 = f.call(boot, SYS_capgrant, EXO_BOOT_CPU, h[3], CAP_X, 0, 0, 0);
+        assertTrue(root.threadCap() == c[3].caps.get(cpu3));
+        f.call(boot, SYS_env_ctl, h[1], ENV_DESTROY, -1); // cuts the chain: c2 -> c3 goes on, a root of its own
+        assertTrue(c[2].caller == null && c[2].callee == c[3]);
+        assertNull(root.threadCap());
+        assertTrue(c[2].threadCap() == c[3].caps.get(cpu3), "the rest of the chain runs on its own member's");
+    }
+
     @Test
     void callersWaitInOrderAndACalleesDeathFailsTheCallWithDead() {
         long[] hs = new long[1], h1 = new long[1], h2 = new long[1];

@@ -25,7 +25,11 @@ class ExoAttackTest {
     Path dir;
 
     private ExoRun.Result run(String program, ExoRun.Options o) throws Exception {
-        ExoRun.Result r = ExoRun.run(dir, program, "", o);
+        return run(program, "", o);
+    }
+
+    private ExoRun.Result run(String program, String script, ExoRun.Options o) throws Exception {
+        ExoRun.Result r = ExoRun.run(dir, program, script, o);
         assertEquals(0, r.status(), r.toString());
         assertFalse(r.output().contains("FAIL"), r.toString());
         assertFalse(r.output().contains("panic"), r.toString());
@@ -341,6 +345,22 @@ class ExoAttackTest {
     }
 
     /**
+     * The kernel's own lines (why it destroyed an environment) go out without the lock, one
+     * CPU at a time: a maker of environments that fault at once makes them as fast as it
+     * likes. Written under the lock on a console taking 20 ms a write, they took a victim on
+     * the other hart from 78193 yields in 3 ticks to 4376 (12 deaths meanwhile, its longest
+     * wait 46 ms); written outside it by the CPU each death was on, to 26..1905 (both harts
+     * writing); now 14599..129328, as alone (8684..97301; wall clock, a loaded host). The
+     * test counts the writes made under the lock: 12 before.
+     */
+    @Test
+    void theKernelsLinesAboutDeathsHoldUpNoOtherHart() throws Exception {
+        ExoRun.Result r = run("deathlines", harts(2).checkEvery(20_000).slowMillis(20));
+        assertTrue(r.output().contains("deathlines: the victim yielded"), r.toString());
+        assertEquals(0, r.consoleWritesUnderLock(), "console writes made with the kernel's lock held; " + r);
+    }
+
+    /**
      * A chain of calls costs its maker, not everyone: 1500 environments each call the next,
      * and the innermost yields in a loop, beside a victim on a share of its own. The kernel
      * walked the chain with the lock held: at every entry of its thread (to its root and its
@@ -357,9 +377,27 @@ class ExoAttackTest {
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
     void aChainOfCallsCostsOnlyItsOwnThread(int harts) throws Exception {
-        ExoRun.Result r = run("pctchain", harts(harts).memMiB(128).checkEvery(harts > 1 ? 0 : 20_000));
+        ExoRun.Result r = run("pctchain", "\n", harts(harts).memMiB(128).checkEvery(harts > 1 ? 0 : 20_000));
         assertTrue(r.output().contains("beside a chain of 1500 calls"), r.toString());
         assertTrue(r.longestSpread() < 100, "an update of who helps whom looked at " + r.longestSpread() + " members; " + r);
+    }
+
+    /**
+     * The same chain, its root's CPU revoked once it is built and every member's but the
+     * innermost's freed, the innermost calling a leaf in a loop: the thread runs on the
+     * innermost's CPU (Env.threadCap), which the kernel found by walking the chain, 1500
+     * members, with the lock held, at each call's start and end (on the wall clock on two
+     * harts the innermost made 3428..4290 calls in 3 ticks; 43365..70534 now, the victim
+     * unmoved both times). Each root now keeps its members and the places of those with
+     * CPU (Env.members, withCpu), which the checker proves against the chain; here it runs
+     * every 20000 entries on one hart, and the chain must unwind when the root gets a CPU
+     * again.
+     */
+    @Test
+    void aChainWhoseRootLostItsCpuRunsOnTheFirstCpuDownTheChain() throws Exception {
+        ExoRun.Result r = run("pctchain", "cpuless\n", harts(1).memMiB(128).checkEvery(20_000));
+        Matcher m = Pattern.compile("beside a chain of 1500 calls under a root without CPU \\(whose innermost called a leaf (\\d+) times\\)").matcher(r.output());
+        assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, r.toString());
     }
 
     /**

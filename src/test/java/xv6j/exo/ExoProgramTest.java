@@ -109,6 +109,22 @@ class ExoProgramTest {
         assertFalse(r.output().contains("read past the end"), r.toString());
     }
 
+    /**
+     * A lost wake-up is not a clean halt: /init's child sleeps on a word no one will wake,
+     * /init waits for it, and the script runs out. The machine halted with status 0, as
+     * if the run had ended well; now it names the sleeper, not /init (which waits for its
+     * child, as a parent does), and halts with status 1. Woken, the same run ends cleanly.
+     */
+    @Test
+    void theScriptEndingWithAnEnvironmentAsleepForEverIsNotACleanHalt() throws Exception {
+        ExoRun.Result r = ExoRun.run(dir, "lostwake", "sleep\n");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.output().matches("(?s).*kernel-exo: the script is done and nothing can wake env 2 \\(waiting on the word at pa 0x[0-9a-f]+\\)\n"), r.toString());
+        ExoRun.Result woken = ExoRun.run(java.nio.file.Files.createDirectories(dir.resolve("woken")), "lostwake", "wake\n");
+        assertEquals(0, woken.status(), woken.toString());
+        assertLine(woken, "lostwake: the child ended with 7");
+    }
+
     @Test
     void aProtectedControlTransferCarriesSixArgumentsAndSixResults() throws Exception {
         ExoRun.Result r = run("pct", "");
