@@ -25,6 +25,7 @@
 #include "countfree.h"
 
 #define MAXCHAINS 8
+#define MAXOPS 1000000      // calls a chain may be asked for
 #define WORKEROPS 250       // calls one worker makes
 #define PATIENCE 100        // ticks a worker may take before it is killed
 #define MAXKIDS 3           // children a worker has at once
@@ -733,6 +734,7 @@ static void fswork(void) {
 }
 
 // Removes every name the workers could have made, deepest first.
+// (Before fswork: raids cut short by the deadline may have left the disk full, or no inode free.)
 static void cleanup(void) {
     char p[64];
     for (int i = 0; i < RAIDNAMES; i++) {
@@ -744,11 +746,11 @@ static void cleanup(void) {
         strcpy(p + strlen(p), names[i]);
         unlink(p);
     }
-    if (unlink(base) != 0) fail("cannot remove its directory at the end");
 }
 
 static void usage(void) {
-    printf("usage: sysfuzz [-n OPS] [-w CHAINS] SEED\n");
+    printf("usage: sysfuzz [-n OPS] [-w CHAINS] SEED   (OPS up to %d, CHAINS 1 to %d, SEED up to 9 digits)\n", MAXOPS,
+           MAXCHAINS);
     exit(1);
 }
 
@@ -759,12 +761,13 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) ops = atoi(argv[++i]);
         else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc) nworkers = atoi(argv[++i]);
-        else if (argv[i][0] >= '0' && argv[i][0] <= '9' && !haveseed) {
+        else if (argv[i][0] >= '0' && argv[i][0] <= '9' && strlen(argv[i]) <= 9 && !haveseed) {
             s = atoi(argv[i]);
             haveseed = 1;
         } else usage();
     }
-    if (!haveseed || ops < 0 || nworkers < 1 || nworkers > MAXCHAINS) usage();
+    // (Bounds that keep the counts in an int: ops * chains * 10 is computed.)
+    if (!haveseed || ops < 0 || ops > MAXOPS || nworkers < 1 || nworkers > MAXCHAINS) usage();
 
     // /fzSEED, its own directory, so that several runs never meet.
     strcpy(base, "/fz");
@@ -888,8 +891,9 @@ int main(int argc, char **argv) {
         failures++;
     }
     chdir("/");
-    fswork();
     cleanup();
+    fswork();
+    if (unlink(base) != 0) fail("cannot remove its directory at the end");
 
     if (failures) {
         printf("sysfuzz %d: FAILED\n", (int)s);
