@@ -41,6 +41,14 @@ MEM ?= 128
 CPUS ?= 3
 DET ?= 0
 
+# Switches are 0 or 1: anything else is a typo, not a quiet "off".
+ifneq ($(filter-out 0 1,$(DET)),)
+$(error DET=$(DET): say DET=1 for deterministic virtual time, or DET=0)
+endif
+ifneq ($(filter-out 0 1,$(EXO)),)
+$(error EXO=$(EXO): say EXO=1 for kernel-exo, or EXO=0 for the xv6 kernel)
+endif
+
 ifeq ($(EXO),1)
 KERNEL = scripts/kernel-exo
 IMG = fs-exo.img

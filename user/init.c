@@ -1,7 +1,14 @@
 // The first user process. It gives itself the console as fds 0, 1 and 2 (which every
 // process it starts inherits), then keeps a shell running: when the shell exits, a new
 // one starts. As the parent of every orphan, it also reaps orphans as they exit.
+//
+// A shell that cannot be run at all (a corrupt image) is not tried again for ever, which
+// would fill the screen and never halt a batch run: init says so and exits, which stops
+// the kernel (panic: init exiting).
 #include "user.h"
+
+// The status of a child that could not exec the shell (the shell itself never exits so).
+#define NOSHELL 127
 
 static char *sh_argv[] = {"sh", 0};
 
@@ -24,11 +31,16 @@ int main(void) {
         if (pid == 0) {
             exec("sh", sh_argv);
             printf("init: exec sh failed\n");
-            exit(1);
+            exit(NOSHELL);
         }
         // Wait for the shell, burying any orphans that exit first.
         for (;;) {
-            int w = wait(0);
+            int status;
+            int w = wait(&status);
+            if (w == pid && status == NOSHELL) {
+                printf("init: cannot run sh: the image may be corrupt (scripts/fsck checks it)\n");
+                exit(1);
+            }
             if (w == pid) break;
             if (w < 0) {
                 printf("init: wait returned an error\n");

@@ -31,6 +31,12 @@ static void ls(const char *path) {
         close(fd);
         return;
     }
+    if (st.type != T_DIR && path[strlen(path) - 1] == '/') {
+        // xv6's namei skips trailing slashes; a file named so would print with no name.
+        fprintf(2, "ls: %s: not a directory\n", path);
+        close(fd);
+        return;
+    }
     if (st.type != T_DIR) {
         show(path, &st);
         close(fd);

@@ -11,6 +11,11 @@
 // memory was lost and that it can still create, write, read and remove a file, and
 // removes everything it made.
 //
+// Some calls are whole raids on a resource, run while the others go on: filling the
+// disk, taking every free inode, every process slot, or the file table; and exec of a
+// copy of /echo cut short or with a header field made hostile (which must fail, or run,
+// or die: never hurt anyone else).
+//
 //   sysfuzz [-n OPS] [-w CHAINS] SEED      OPS calls per chain (default 2000), 4 chains
 //
 // The same seed makes the same calls; with one hart and virtual time (make qemu DET=1),
@@ -20,6 +25,7 @@
 #include "countfree.h"
 
 #define MAXCHAINS 8
+#define MAXOPS 1000000      // calls a chain may be asked for
 #define WORKEROPS 250       // calls one worker makes
 #define PATIENCE 100        // ticks a worker may take before it is killed
 #define MAXKIDS 3           // children a worker has at once
@@ -66,6 +72,10 @@ static void report(const char *what, long a) {
 // ---- Arguments ------------------------------------------------------------------------
 
 static char buf[2 * PGSIZE];
+// /echo, read once by main: what the ELF cases mangle.
+#define ECHOMAX (64 * 1024)
+static char echo[ECHOMAX];
+static int echolen;
 static char longpath[MAXPATH + 40];
 
 // Addresses no call may accept: the kernel's, the top of the address space, beyond it.
@@ -197,6 +207,141 @@ static char *path(void) {
     return p;
 }
 
+// ---- Raids on resources ---------------------------------------------------------------
+
+// base/iN: the names the inode raid creates (cleanup removes what a killed raid left).
+#define RAIDNAMES 220
+static void raidname(char *p, int i) {
+    strcpy(p, base);
+    int n = strlen(p);
+    p[n++] = '/';
+    p[n++] = 'i';
+    if (i >= 100) p[n++] = '0' + i / 100;
+    if (i >= 10) p[n++] = '0' + i / 10 % 10;
+    p[n++] = '0' + i % 10;
+    p[n] = 0;
+}
+
+static void raid(void) {
+    char p[48];
+    switch (pick(4)) {
+    case 0: {
+        // The disk: grow one of the names until a write fails (the file's or the disk's
+        // limit), then give it back, mostly.
+        int fd = open(path(), O_CREATE | O_WRONLY | O_TRUNC);
+        if (fd < 0) break;
+        int w = 0;
+        for (int i = 0; i < 200 && (w = write(fd, buf, sizeof buf)) == sizeof buf; i++) {}
+        struct stat st;
+        if (w != sizeof buf && fstat(fd, &st) == 0 && st.size < MAXFILE * BSIZE) write(reportfd, "D", 1);
+        close(fd);
+        break;
+    }
+    case 1: {
+        // The inodes: create files until that fails, then remove them.
+        int made = 0;
+        if (nfds >= NOFILE - 3) {
+            close(fds[0]);
+            dropfd(fds[0]);
+        }
+        for (int i = 0; i < RAIDNAMES; i++) {
+            raidname(p, i);
+            int fd = open(p, O_CREATE | O_RDWR);
+            if (fd < 0) {
+                write(reportfd, "I", 1);
+                break;
+            }
+            close(fd);
+            made = i + 1;
+        }
+        for (int i = 0; i < made; i++) {
+            raidname(p, i);
+            unlink(p);
+        }
+        break;
+    }
+    case 2: {
+        // The process table: children that wait to be killed, until fork fails.
+        int pids[NPROC], n = 0;
+        while (n < NPROC) {
+            int pid = fork();
+            if (pid < 0) {
+                write(reportfd, "P", 1);
+                break;
+            }
+            if (pid == 0) {
+                sleep(PATIENCE);
+                exit(0);
+            }
+            pids[n++] = pid;
+        }
+        for (int i = 0; i < n; i++) kill(pids[i]);
+        for (int i = 0; i < n; i++) wait(0);
+        break;
+    }
+    default: {
+        // The file table: children that each open all they can, until their parent says.
+        int go[2];
+        if (pipe(go) != 0) break;
+        int pids[8], n = 0;
+        for (; n < 8; n++) {
+            int pid = fork();
+            if (pid < 0) break;
+            if (pid == 0) {
+                close(go[1]);
+                while (open(base, O_RDONLY) >= 0) {}
+                char c;
+                read(go[0], &c, 1);
+                exit(0);
+            }
+            pids[n] = pid;
+        }
+        close(go[0]);
+        sleep(2);
+        close(go[1]);
+        for (int i = 0; i < n; i++) wait(0);
+        break;
+    }
+    }
+}
+
+// exec of /echo cut short, or with a field of its ELF header or of one of its first
+// program headers set to a hostile value. It must fail, or run echo (which exits), or
+// start something that dies, or spins until the watchdog kills it.
+static void badelf(void) {
+    struct field { short off, width; };
+    static const struct field elf[] = {{4, 1}, {5, 1}, {16, 2}, {18, 2}, {24, 8}, {32, 8}, {54, 2}, {56, 2}};
+    static const struct field ph[] = {{0, 4}, {4, 4}, {8, 8}, {16, 8}, {32, 8}, {40, 8}};
+    static const uint64 values[] = {0, 1, 0xfff, 0x1000, 0x7fffffff, 0x80000000UL, 0xffffffffUL,
+                                    0x3fffffe000UL, 0xfffffffffffff000UL, 0xffffffffffffffffUL};
+    enum { HEAD = 64 + 56 * 4 };                    // the headers mangled, near the front
+    if (echolen < HEAD) return;
+    int n = echolen;
+    memmove(buf, echo, HEAD);
+    if (pick(2)) {
+        n = 1 + pick(echolen - 1);                  // cut short
+    } else {
+        uint64 phoff = 0;
+        for (int i = 0; i < 8; i++) phoff |= (uint64)(uchar)echo[32 + i] << (8 * i);
+        struct field f = elf[pick(sizeof elf / sizeof elf[0])];
+        if (pick(2) && phoff + 56 * 4 <= HEAD) {
+            f = ph[pick(sizeof ph / sizeof ph[0])];
+            f.off += (short)(phoff + 56 * pick(4));
+        }
+        uint64 v = values[pick(sizeof values / sizeof values[0])];
+        for (int i = 0; i < f.width; i++) buf[f.off + i] = (char)(v >> (8 * i));
+    }
+    char *p = path();
+    int fd = open(p, O_CREATE | O_WRONLY | O_TRUNC);
+    if (fd < 0) return;
+    int head = n < HEAD ? n : HEAD;
+    write(fd, buf, head);
+    if (n > head) write(fd, echo + head, n - head);
+    close(fd);
+    char *argv[] = {"echo", 0};
+    exec(p, argv);
+}
+
 // ---- The calls ------------------------------------------------------------------------
 
 // Pids up to this one are sysfuzz's own (itself, its deadline, the chains) or older (the
@@ -227,7 +372,7 @@ static void kid(void) {
 // One random call. A worker may fork and may wait for good; a worker's child does neither.
 static void fuzzcall(int worker) {
     int r;
-    switch (pick(27)) {
+    switch (pick(30)) {
     case 0:
     case 1: {
         static const int flags[] = {O_RDONLY, O_WRONLY, O_RDWR, O_CREATE | O_RDWR, O_CREATE | O_WRONLY | O_TRUNC,
@@ -410,6 +555,25 @@ static void fuzzcall(int worker) {
         expect(link(p, path()) == -1, "link from a bad path succeeded", 0);
         break;
     }
+    case 27:
+        // A directory is never open for writing.
+        expect(open(base, pick(2) ? O_RDWR : O_WRONLY) == -1, "a directory opened for writing", 0);
+        expect(open("/", O_CREATE | O_RDWR) == -1, "/ opened for writing", 0);
+        break;
+    case 28:
+        if (worker && pick(3) == 0) raid();
+        break;
+    case 29:
+        // In a child of the worker's, killed with its others: a mangled echo may spin.
+        if (worker && nkids < MAXKIDS) {
+            int pid = fork();
+            if (pid == 0) {
+                badelf();
+                exit(0);
+            }
+            if (pid > 0) kids[nkids++] = pid;
+        }
+        break;
     case 26: {
         // Descriptors running out: open until it fails, then close a few.
         int fd;
@@ -463,6 +627,10 @@ static void bounded(void (*fn)(int), int arg, int ticks) {
     if (pid < 0) return;
     if (pid == 0) fn(arg);
     int dog = watchdog(pid, ticks);
+    for (int tries = 0; dog < 0 && tries < 100; tries++) {
+        sleep(1);
+        dog = watchdog(pid, ticks);
+    }
     int w;
     while ((w = wait(0)) >= 0) {
         if (w == pid) {
@@ -470,6 +638,11 @@ static void bounded(void (*fn)(int), int arg, int ticks) {
             if (dog > 0) kill(dog);
         } else if (w == dog) {
             dog = pid > 0 ? watchdog(pid, ticks) : -1;
+        }
+        // A raid may have taken every process slot: a worker must not go unwatched.
+        for (int tries = 0; pid > 0 && dog < 0 && tries < 100; tries++) {
+            sleep(1);
+            dog = watchdog(pid, ticks);
         }
     }
 }
@@ -561,18 +734,23 @@ static void fswork(void) {
 }
 
 // Removes every name the workers could have made, deepest first.
+// (Before fswork: raids cut short by the deadline may have left the disk full, or no inode free.)
 static void cleanup(void) {
     char p[64];
+    for (int i = 0; i < RAIDNAMES; i++) {
+        raidname(p, i);
+        unlink(p);
+    }
     for (int i = 0; i < NNAMES; i++) {
         strcpy(p, base);
         strcpy(p + strlen(p), names[i]);
         unlink(p);
     }
-    if (unlink(base) != 0) fail("cannot remove its directory at the end");
 }
 
 static void usage(void) {
-    printf("usage: sysfuzz [-n OPS] [-w CHAINS] SEED\n");
+    printf("usage: sysfuzz [-n OPS] [-w CHAINS] SEED   (OPS up to %d, CHAINS 1 to %d, SEED up to 9 digits)\n", MAXOPS,
+           MAXCHAINS);
     exit(1);
 }
 
@@ -583,12 +761,13 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) ops = atoi(argv[++i]);
         else if (strcmp(argv[i], "-w") == 0 && i + 1 < argc) nworkers = atoi(argv[++i]);
-        else if (argv[i][0] >= '0' && argv[i][0] <= '9' && !haveseed) {
+        else if (argv[i][0] >= '0' && argv[i][0] <= '9' && strlen(argv[i]) <= 9 && !haveseed) {
             s = atoi(argv[i]);
             haveseed = 1;
         } else usage();
     }
-    if (!haveseed || ops < 0 || nworkers < 1 || nworkers > MAXCHAINS) usage();
+    // (Bounds that keep the counts in an int: ops * chains * 10 is computed.)
+    if (!haveseed || ops < 0 || ops > MAXOPS || nworkers < 1 || nworkers > MAXCHAINS) usage();
 
     // /fzSEED, its own directory, so that several runs never meet.
     strcpy(base, "/fz");
@@ -603,6 +782,13 @@ int main(int argc, char **argv) {
     if (mkdir(base) != 0) {
         printf("sysfuzz: cannot make %s (left from an earlier run?)\n", base);
         exit(1);
+    }
+
+    int efd = open("/echo", O_RDONLY);
+    if (efd >= 0) {
+        int m;
+        while (echolen < ECHOMAX && (m = read(efd, echo + echolen, ECHOMAX - echolen)) > 0) echolen += m;
+        close(efd);
     }
 
     int reports[2];
@@ -675,11 +861,14 @@ int main(int argc, char **argv) {
 
     // What the workers reported: a dot for every hundred calls made, and complaints.
     char msg[128];
-    int m, made = 0, complaints = 0;
+    int m, made = 0, complaints = 0, diskfull = 0, noinode = 0, noproc = 0;
     while ((m = read(reports[0], msg, sizeof msg - 1)) > 0) {
         int k = 0;
         for (int i = 0; i < m; i++) {
             if (msg[i] == '.') made += 100;
+            else if (msg[i] == 'D') diskfull++;
+            else if (msg[i] == 'I') noinode++;
+            else if (msg[i] == 'P') noproc++;
             else msg[k++] = msg[i];
         }
         msg[k] = 0;
@@ -702,8 +891,9 @@ int main(int argc, char **argv) {
         failures++;
     }
     chdir("/");
-    fswork();
     cleanup();
+    fswork();
+    if (unlink(base) != 0) fail("cannot remove its directory at the end");
 
     if (failures) {
         printf("sysfuzz %d: FAILED\n", (int)s);
@@ -711,7 +901,8 @@ int main(int argc, char **argv) {
     }
     // (made counts whole hundreds of a worker's calls: what workers killed part way made
     // is partly left out.)
-    printf("sysfuzz %d: %d of %d calls made, in %d chains of workers, in %d ticks; the system works\n", (int)s,
-           made, ops * nworkers, nworkers, uptime() - t0);
+    printf("sysfuzz %d: %d of %d calls made, in %d chains of workers, in %d ticks (the disk filled %d times, "
+           "creation refused %d, fork %d); the system works\n",
+           (int)s, made, ops * nworkers, nworkers, uptime() - t0, diskfull, noinode, noproc);
     exit(0);
 }

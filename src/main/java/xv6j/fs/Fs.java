@@ -50,6 +50,12 @@ public final class Fs {
     public static final int LOGSIZE = MAXOPBLOCKS * 3;
     /** Default image size in blocks. */
     public static final int FSSIZE = 2000;
+    /**
+     * The largest image, in blocks, that mkfs makes and fsck and the kernels take (2 GiB):
+     * fsck keeps a word per block, and a sparse image file of any size costs nothing to
+     * make, so a superblock or a --size of 2^31 blocks must be refused, not tried.
+     */
+    public static final int MAXFSSIZE = 1 << 21;
     /** Default number of inodes mkfs makes. */
     public static final int NINODES = 200;
     /** Device major numbers are below this (xv6's devsw table size). */

@@ -71,6 +71,8 @@ public record SuperBlock(int magic, int size, int nblocks, int ninodes, int nlog
             return p;
         }
         if (size <= 0) p.add("superblock: size " + size + " is not positive");
+        else if (size > Fs.MAXFSSIZE)
+            p.add("superblock: size " + size + " blocks is more than an xv6j file system may have (" + Fs.MAXFSSIZE + ")");
         else if (size > imageBlocks)
             p.add("superblock: size " + size + " blocks is larger than the image (" + imageBlocks + " blocks)");
         if (ninodes <= Fs.ROOTINO)

@@ -97,7 +97,9 @@ final class ConsoleDevice implements Device {
     public int write(Proc p, long src, int n) {
         byte[] b = new byte[Math.min(n, 4096)];
         int i = 0;
-        while (i < n) {
+        // A kill (^C) is looked for between chunks: one write of a huge buffer would
+        // otherwise hold the process on the console until the last byte was out.
+        while (i < n && !k.procs.killed(p)) {
             int m = Math.min(n - i, b.length);
             if (!k.vm.copyIn(p.pagetable, b, 0, src + i, m)) break;
             console.write(b, 0, m);

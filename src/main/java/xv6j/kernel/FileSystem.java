@@ -21,6 +21,8 @@ final class FileSystem {
 
     /** Reads and checks the superblock, then recovers the log. Runs in the first process, p. */
     void init(Proc p) {
+        int blocks = k.disk().blocks();
+        if (blocks < 2) throw new KernelPanic("fsinit: a disk of " + blocks + " block" + (blocks == 1 ? "" : "s") + " has no superblock (not an xv6 image?)");
         Buf b = k.bio.bread(p, Param.ROOTDEV, 1);
         SuperBlock s = SuperBlock.decode(b.data);
         k.bio.brelse(p, b);
@@ -30,15 +32,15 @@ final class FileSystem {
         k.log.init(p, Param.ROOTDEV, sb);
     }
 
-    /** Why a superblock cannot be used with a disk of diskBlocks blocks, or null if it can. */
+    /**
+     * Why a superblock cannot be used with a disk of diskBlocks blocks, or null if it can:
+     * fsck's checks of it (xv6j.fs.SuperBlock), whose arithmetic cannot overflow. (The
+     * kernel's own, in ints, let a bitmap start of 2^31-1 through, and balloc read past
+     * the disk.)
+     */
     static String check(SuperBlock s, int diskBlocks) {
-        if (s.magic() != Fs.FSMAGIC) return String.format("bad superblock magic 0x%x (not an xv6 image?)", s.magic());
-        if (s.size() <= 0 || s.size() > diskBlocks) return "superblock size " + s.size() + " does not fit the disk of " + diskBlocks + " blocks";
-        if (s.logstart() != 2 || s.nlog() < 2 || s.inodestart() != s.logstart() + s.nlog()
-                || s.ninodes() < 2 || s.bmapstart() < s.inodestart() + (s.ninodes() + Fs.IPB - 1) / Fs.IPB
-                || s.datastart() < s.bmapstart() + (s.size() + Fs.BPB - 1) / Fs.BPB || s.nblocks() <= 0)
-            return "superblock regions are inconsistent: " + s;
-        return null;
+        java.util.List<String> problems = s.problems(diskBlocks);
+        return problems.isEmpty() ? null : String.join("; ", problems);
     }
 
     /** Zeroes a block (in the log). */

@@ -118,6 +118,11 @@ final class Itable {
         if (ip == null || ip.ref < 1) throw new KernelPanic("ilock");
         ip.lock.acquire(p);
         if (!ip.valid) {
+            // A directory entry of a corrupt image may name any number up to 65535.
+            int ninodes = k.fs.sb().ninodes();
+            if (ip.inum < 1 || ip.inum >= ninodes)
+                throw new KernelPanic(String.format("inode %d is outside the inode table (1..%d): the file system is corrupt (run fsck)",
+                        ip.inum, ninodes - 1));
             Buf bp = k.bio.bread(p, ip.dev, Fs.iblock(ip.inum, k.fs.sb()));
             DInode d = DInode.decode(bp.data, (ip.inum % Fs.IPB) * Fs.DINODE_SIZE);
             k.bio.brelse(p, bp);
@@ -128,7 +133,7 @@ final class Itable {
             ip.size = d.size();
             for (int i = 0; i <= Fs.NDIRECT; i++) ip.addrs[i] = d.addr(i);
             ip.valid = true;
-            if (ip.type == 0) throw new KernelPanic("ilock: no type (inode " + ip.inum + ")");
+            if (ip.type == 0) throw new KernelPanic("ilock: inode " + ip.inum + " is free (no type): the file system is corrupt (run fsck)");
         }
     }
 
@@ -181,11 +186,17 @@ final class Itable {
         iput(p, ip);
     }
 
-    /** The disk block holding the bn'th block of ip, allocated if absent; 0 if the disk is full. */
-    private int bmap(Proc p, Inode ip, int bn) {
+    /**
+     * The disk block holding the bn'th block of ip, allocated if absent and alloc; 0 if
+     * the disk is full, or if absent and not alloc. Only writes allocate: a read runs
+     * outside any transaction, and would otherwise allocate a block for a hole in a
+     * corrupt image's file (xv6 panics "log_write outside of trans"), or, inside one (a
+     * directory lookup), quietly mark it used on the disk.
+     */
+    private int bmap(Proc p, Inode ip, int bn, boolean alloc) {
         if (bn < Fs.NDIRECT) {
             int addr = inData(ip, ip.addrs[bn]);
-            if (addr == 0) {
+            if (addr == 0 && alloc) {
                 addr = k.fs.balloc(p, ip.dev);
                 if (addr == 0) return 0;
                 ip.addrs[bn] = addr;
@@ -195,6 +206,7 @@ final class Itable {
         bn -= Fs.NDIRECT;
         if (bn < Fs.NINDIRECT) {
             int ind = inData(ip, ip.addrs[Fs.NDIRECT]);
+            if (ind == 0 && !alloc) return 0;
             if (ind == 0) {
                 ind = k.fs.balloc(p, ip.dev);
                 if (ind == 0) return 0;
@@ -202,7 +214,7 @@ final class Itable {
             }
             Buf bp = k.bio.bread(p, ip.dev, ind);
             int addr = bp.getInt(4 * bn);
-            if (addr == 0) {
+            if (addr == 0 && alloc) {
                 addr = k.fs.balloc(p, ip.dev);
                 if (addr != 0) {
                     bp.putInt(4 * bn, addr);
@@ -266,8 +278,11 @@ final class Itable {
         if (off + n > size) n = (int) (size - off);
         int tot = 0;
         while (tot < n) {
-            int addr = bmap(p, ip, (int) (off / Fs.BSIZE));
-            if (addr == 0) break;
+            int addr = bmap(p, ip, (int) (off / Fs.BSIZE), false);
+            // xv6 never leaves a hole below a file's size: only a corrupt image has one.
+            if (addr == 0)
+                throw new KernelPanic(String.format("inode %d: block %d is missing below its size %d: the file system is corrupt (run fsck)",
+                        ip.inum, off / Fs.BSIZE, size));
             Buf bp = k.bio.bread(p, ip.dev, addr);
             int m = (int) Math.min(n - tot, Fs.BSIZE - off % Fs.BSIZE);
             boolean ok = dst.copyOut(k.vm, tot, bp.data, (int) (off % Fs.BSIZE), m);
@@ -296,7 +311,7 @@ final class Itable {
         while (tot < n) {
             int m = (int) Math.min(n - tot, Fs.BSIZE - off % Fs.BSIZE);
             if (!src.copyIn(k.vm, tot, piece, 0, m)) break;
-            int addr = bmap(p, ip, (int) (off / Fs.BSIZE));
+            int addr = bmap(p, ip, (int) (off / Fs.BSIZE), true);
             if (addr == 0) break;
             Buf bp = k.bio.bread(p, ip.dev, addr);
             System.arraycopy(piece, 0, bp.data, (int) (off % Fs.BSIZE), m);

@@ -572,6 +572,12 @@ public final class ProcTable {
      * a key or the next tick. Lock held.
      */
     private void machineIdle() throws InterruptedException {
+        String deadlock = deadlock();
+        if (!deadlock.isEmpty()) {
+            // Not even a halt could end it: a halt waits for the log to be quiet.
+            k.panic(new KernelPanic("deadlock:" + deadlock));
+            return;
+        }
         boolean reader = false;
         boolean timer = false;
         for (Proc p : proc) {
@@ -634,6 +640,30 @@ public final class ProcTable {
             if (p.state != SLEEPING || p.chan == p || p.chan == k.consoleDevice.readChannel()) continue;
             sb.append(sb.isEmpty() ? " " : ", ").append("pid ").append(p.pid).append(" (").append(p.name)
                     .append(") waiting for ").append(Snapshot.waitsOn(k, p));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * With every process asleep, the sleepers on a sleep-lock, as " pid 7 (ls) waiting for
+     * sleeplock inode held by pid 6 (rm), ..." ("" if none). Disk I/O is synchronous, so a
+     * sleep-lock is only ever held for a while by a process that runs: at idle its holder
+     * is asleep too, and neither will ever run again (a deadlock in the kernel, a bug). So
+     * is the log's holder: a process in a transaction sleeps only on a sleep-lock, so
+     * those waiting for the log are named too, when one of them is there. Lock held.
+     */
+    private String deadlock() {
+        StringBuilder sb = new StringBuilder();
+        for (Proc p : proc) {
+            if (p.state != SLEEPING || !(p.chan instanceof SleepLock s)) continue;
+            Proc h = s.holder();
+            sb.append(sb.isEmpty() ? " " : ", ").append("pid ").append(p.pid).append(" (").append(p.name)
+                    .append(") waiting for ").append(s).append(" held by ")
+                    .append(h == null || h.state == UNUSED ? "no process" : "pid " + h.pid + " (" + h.name + ")");
+        }
+        if (sb.isEmpty()) return "";
+        for (Proc p : proc) {
+            if (p.state == SLEEPING && p.chan == k.log) sb.append(", pid ").append(p.pid).append(" (").append(p.name).append(") waiting for the log");
         }
         return sb.toString();
     }

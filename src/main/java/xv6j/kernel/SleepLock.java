@@ -12,7 +12,7 @@ public final class SleepLock {
     private final ReentrantLock lk = new ReentrantLock();
     private final String name;
     private boolean locked;
-    private Proc holder;
+    private volatile Proc holder;
 
     SleepLock(ProcTable procs, String name) {
         this.procs = procs;
@@ -48,6 +48,14 @@ public final class SleepLock {
         } finally {
             lk.unlock();
         }
+    }
+
+    /**
+     * The process holding it, or null, for a deadlock's report. Read without lk: the
+     * reporter holds the process table's lock, which sleep takes while holding lk.
+     */
+    Proc holder() {
+        return holder;
     }
 
     @Override

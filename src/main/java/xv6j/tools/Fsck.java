@@ -41,6 +41,9 @@ public final class Fsck {
     /** Checks the image file at path, read-only. */
     public static FsckReport check(Path image) throws IOException {
         long bytes = Files.size(image);
+        // An empty file is an image with no superblock, as a one-block one is (not a file
+        // fsck could not read, which the disk's own check would call it).
+        if (bytes == 0) return failed("the image is empty (0 bytes): it has no superblock");
         if (bytes % Fs.BSIZE != 0)
             return failed("the image's " + bytes + " bytes are not a whole number of " + Fs.BSIZE + "-byte blocks");
         try (Disk disk = Disk.open(image, true)) {

@@ -73,8 +73,10 @@ public final class Mkfs {
      * its store there).
      */
     public static Built build(Path out, List<Path> files, int size, int ninodes, int extra) throws IOException {
-        if (extra < 0 || (long) size + extra > Integer.MAX_VALUE)
-            throw new IOException("extra blocks must be 0.." + (Integer.MAX_VALUE - size) + ", not " + extra);
+        if (size > Fs.MAXFSSIZE) throw new IOException("size must be at most " + Fs.MAXFSSIZE + " blocks (2 GiB), not " + size);
+        if (extra < 0 || (long) size + extra > Fs.MAXFSSIZE)
+            throw new IOException("extra blocks must be 0.." + (Fs.MAXFSSIZE - size) + " (an image of at most " + Fs.MAXFSSIZE
+                    + " blocks), not " + extra);
         if (ninodes < 2 || ninodes > 0x10000)
             throw new IOException("inodes must be 2..65536 (a directory entry names an inode in 16 bits), not " + ninodes);
         if (size <= 0) throw new IOException("size must be a positive number of blocks, not " + size);
@@ -127,6 +129,8 @@ public final class Mkfs {
      * whole new one, never half of one.
      */
     private static void replace(Path target, int blocks, java.util.function.Consumer<Disk> fill) throws IOException {
+        // (Else the rename would fail naming the part file, which the user never named.)
+        if (Files.isDirectory(target)) throw new IOException(target + ": is a directory, not an image");
         Path tmp = partFile(target);
         boolean done = false;
         try {

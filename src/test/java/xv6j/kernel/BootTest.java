@@ -54,7 +54,7 @@ class BootTest {
         Files.write(img, new byte[1024 * 100]);
         XvRun.Result r = XvRun.boot(img, "");
         assertEquals(1, r.status());
-        assertTrue(r.output().contains("panic: fsinit: bad superblock magic 0x0"), r.output());
+        assertTrue(r.output().contains("panic: fsinit: superblock: bad magic 0x00000000"), r.output());
         assertFalse(r.output().contains("Exception"), r.output());
     }
 }

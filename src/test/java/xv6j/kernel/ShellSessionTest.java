@@ -37,6 +37,13 @@ class ShellSessionTest {
         assertTrue(out.matches("(?s).*\\nconsole +3 \\d+ 0\\n.*"), out);
     }
 
+    /** A file named with a trailing slash: before, ls printed its line with no name at all. */
+    @Test
+    void lsOfAFileWithATrailingSlashSaysItIsNotADirectory() throws Exception {
+        String out = session("ls README/\n").output();
+        assertTrue(out.contains("$ ls README/\nls: README/: not a directory\n"), out);
+    }
+
     @Test
     void echoRedirectedToAFileIsReadBackByCat() throws Exception {
         String out = session("echo hi there > f\ncat f\n").output();

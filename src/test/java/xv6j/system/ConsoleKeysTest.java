@@ -225,6 +225,33 @@ class ConsoleKeysTest {
     }
 
     /**
+     * ^C ends a program in the middle of one long write to the console: the kill is seen
+     * between the pieces the kernel copies, not after the last of 32 MiB (eight seconds on
+     * this slow terminal; minutes on a real one). Before, the whole buffer went out first.
+     * (Half of it may go out after the ^C is typed: room for a loaded host to be slow.)
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void ctrlCStopsOneLongWriteToTheConsolePartWay(Flavour system) throws Exception {
+        Path img = system.freshImage(dir);
+        try (TerminalSession t = TerminalSession.slow(system, img)) {
+            int at = t.waitFor("$ ");
+            t.type("floodcons 32\n");
+            at = t.waitFor("floodcons: 33554432 bytes in one write\n", at);
+            at = t.waitFor("........", at);
+            t.type(CTRL_C);
+            at = t.waitFor("^C", at);
+            at = t.waitFor("$ ", at);
+            t.type("echo after\n");
+            t.waitFor("after\n$ ", at);
+            String screen = t.screen();
+            long dots = screen.chars().filter(c -> c == '.').count();
+            assertTrue(dots < 16 << 20, dots + " of the 32 MiB went out, ^C or not");
+            assertFalse(screen.contains("floodcons: wrote"), "floodcons was killed in its write");
+        }
+    }
+
+    /**
      * ^P's listing, typed at the prompt at from, with echo mark after it to find its end: the
      * screen up to the marker's output (its typed echo may be interleaved with the listing).
      */

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import xv6j.fs.DirEnt;
 import xv6j.fs.Fs;
+import xv6j.fs.ImageEdit;
 import xv6j.fs.SuperBlock;
 
 /**
@@ -60,5 +62,91 @@ class CorruptImageTest {
         assertTrue(first.matches("kernel(-exo)?: warning: .* is corrupt: inode 1: addrs\\[0\\] = 999999 is outside the data region"
                 + " \\(\\d+\\.\\.\\d+\\)( \\(and \\d+ more errors?\\))?; scripts/fsck .* lists them"), out);
         assertFalse(out.contains("at xv6j.") || out.contains("Exception"), out);
+    }
+
+    /** A disk of one block (no superblock at all): one line that says so, never a stack trace. */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aDiskTooSmallForASuperblockStopsTheSystemWithOneClearLine(Flavour system) throws Exception {
+        Path img = dir.resolve("tiny.img");
+        Files.write(img, new byte[Fs.BSIZE]);
+        Flavour.Run r = system.boot(img, "ls\n");
+        assertNotEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("has no superblock"), r.output());
+        assertFalse(r.output().contains("at xv6j.") || r.output().contains("Exception"), r.output());
+    }
+
+    /** A fresh image with the root directory's entry for name changed to (inum, newName). */
+    private Path withRootEntry(Flavour system, String name, int inum, String newName) throws Exception {
+        Path img = system.freshImage(dir);
+        ImageEdit e = new ImageEdit(Files.readAllBytes(img));
+        e.putDirEnt(Fs.ROOTINO, e.slotOf(Fs.ROOTINO, name), new DirEnt(inum, newName));
+        Files.write(img, e.img);
+        return img;
+    }
+
+    /**
+     * A directory entry naming an inode past the inode table (65535, with 200 inodes):
+     * one line that says so. Before, the xv6 kernel read past the end of the disk and
+     * printed a Java stack trace. (kernel-exo's file server keeps its own layout.)
+     */
+    @org.junit.jupiter.api.Test
+    void anEntryNamingAnInodePastTheTableStopsTheXv6KernelWithOneClearLine() throws Exception {
+        Path img = withRootEntry(Flavour.KERNEL, "README", 65535, "README");
+        Flavour.Run r = Flavour.KERNEL.boot(img, "cat README\n");
+        assertNotEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("65535"), r.output());
+        assertFalse(r.output().contains("at xv6j.") || r.output().contains("Exception"), r.output());
+    }
+
+    /**
+     * An image whose shell cannot be run: init says so once and the system stops. Before,
+     * init started a shell again and again, for ever, and a batch run never ended.
+     */
+    @org.junit.jupiter.api.Test
+    void anImageWithoutAShellStopsTheXv6KernelWithOneLineFromInit() throws Exception {
+        Path img = withRootEntry(Flavour.KERNEL, "sh", 0, "sh");
+        Flavour.Run r = Flavour.KERNEL.boot(img, "ls\n");
+        assertEquals(1, r.status(), r.output());
+        assertEquals(1, r.output().split("init: exec sh failed", -1).length - 1, r.output());
+        assertTrue(r.output().contains("init: cannot run sh: the image may be corrupt"), r.output());
+    }
+
+    /**
+     * A file whose size runs past its blocks (a hole xv6 never makes): reading it panics
+     * naming the inode and the missing block. Before, the read allocated a block for the
+     * hole outside any transaction: "panic: log_write outside of trans" (and inside one,
+     * a directory lookup's, it would have marked the block used on the disk unseen).
+     */
+    @org.junit.jupiter.api.Test
+    void aHoleBelowAFilesSizeIsNamedWhenReadNotFilledIn() throws Exception {
+        Path img = Flavour.KERNEL.freshImage(dir);
+        ImageEdit e = new ImageEdit(Files.readAllBytes(img));
+        int readme = e.dirEnt(Fs.ROOTINO, e.slotOf(Fs.ROOTINO, "README")).inum();
+        e.setSize(readme, 5 * Fs.BSIZE);
+        Files.write(img, e.img);
+        Flavour.Run r = Flavour.KERNEL.boot(img, "cat README\n");
+        assertEquals(1, r.status(), r.output());
+        assertTrue(r.output().contains("panic: inode " + readme + ": block 1 is missing below its size 5120: the file system is corrupt"),
+                r.output());
+    }
+
+    /**
+     * A superblock whose bitmap starts at block 2^31-1: refused at boot. Before, the xv6
+     * kernel's check added it up in ints, which overflowed, let it through, and the first
+     * block allocation read past the disk: a Java stack trace.
+     */
+    @org.junit.jupiter.api.Test
+    void aSuperblockWhoseSumsOverflowIsRefusedAtBoot() throws Exception {
+        Path img = Flavour.KERNEL.freshImage(dir);
+        ImageEdit e = new ImageEdit(Files.readAllBytes(img));
+        SuperBlock sb = e.sb;
+        e.putSuperBlock(new SuperBlock(sb.magic(), sb.size(), sb.nblocks(), sb.ninodes(), sb.nlog(), sb.logstart(),
+                sb.inodestart(), Integer.MAX_VALUE));
+        Files.write(img, e.img);
+        Flavour.Run r = Flavour.KERNEL.boot(img, "echo hi > x\n");
+        assertEquals(1, r.status(), r.output());
+        assertTrue(r.output().contains("panic: fsinit: superblock: data starts at"), r.output());
+        assertFalse(r.output().contains("at xv6j.") || r.output().contains("Exception"), r.output());
     }
 }

@@ -21,11 +21,35 @@ import xv6j.machine.Machine;
  */
 final class TerminalSession implements AutoCloseable {
     private final PipedOutputStream keys = new PipedOutputStream();
-    private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream screen;
     private final Disk disk;
     private final CompletableFuture<Integer> run;
 
     TerminalSession(Flavour system, Path image) throws IOException {
+        this(system, image, new ByteArrayOutputStream());
+    }
+
+    /**
+     * A terminal on a slow line: each write the machine makes to it takes a millisecond
+     * (4 MB/s for the kernel's 4 KiB pieces), so a long output lasts long enough for the
+     * user to interrupt it.
+     */
+    static TerminalSession slow(Flavour system, Path image) throws IOException {
+        return new TerminalSession(system, image, new ByteArrayOutputStream() {
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                super.write(b, off, len);
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+    }
+
+    private TerminalSession(Flavour system, Path image, ByteArrayOutputStream screen) throws IOException {
+        this.screen = screen;
         Console console = new Console(new PipedInputStream(keys, 1 << 16), screen, true, () -> {});
         disk = Disk.open(image, false);
         Machine m = Machine.create(128L << 20, 1, disk, console, new Clock.Wall());

@@ -130,6 +130,35 @@ class FsckTest {
         assertOneError("size 2005 blocks is larger than the image (2000 blocks)");
     }
 
+    /**
+     * A sparse image file of two billion blocks (it costs nothing to make) whose superblock
+     * says so: one error. Before, fsck (and the kernel's check before boot) ran out of heap
+     * making a word per block, with a Java stack trace.
+     */
+    @Test
+    void aSuperblockOfTwoBillionBlocksIsRefusedNotTried() throws IOException {
+        int size = 2_000_000_000;
+        e.putSuperBlock(SuperBlock.layout(size, e.sb.ninodes(), Fs.LOGSIZE));
+        Path img = dir.resolve("huge.img");
+        try (var f = new java.io.RandomAccessFile(img.toFile(), "rw")) {
+            f.write(e.img);
+            f.setLength((long) size * Fs.BSIZE);
+        }
+        FsckReport r = Fsck.check(img);
+        assertEquals(1, r.errors().size(), r.toString());
+        assertTrue(r.errors().get(0).message().contains("size 2000000000 blocks is more than an xv6j file system may have"), r.toString());
+    }
+
+    /** An empty file is a corrupt image (status 1, as for one of 1 byte), not an unreadable file (2). */
+    @Test
+    void anEmptyFileIsAnImageWithoutASuperblock() throws IOException {
+        Path img = Files.createFile(dir.resolve("empty.img"));
+        var out = new java.io.ByteArrayOutputStream();
+        var ps = new java.io.PrintStream(out, true, StandardCharsets.UTF_8);
+        assertEquals(1, Fsck.run(new String[] {img.toString()}, ps, ps), out.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("error: the image is empty (0 bytes)"), out.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void blockReferencedTwice() {
         e.setAddr(small, 1, e.inode(big).addr(3));

@@ -221,6 +221,22 @@ class MkfsTest {
         assertFailsWith("image too small", "--size", "40", img());
     }
 
+    /** Before, --size 2000000000 made a 2 TB sparse image that fsck and the kernel ran out of heap on. */
+    @Test
+    void anImageLargerThanMaxfssizeFails() throws IOException {
+        assertFailsWith("size must be at most " + Fs.MAXFSSIZE, "--size", "2000000000", img());
+        assertFailsWith("extra blocks must be 0..", "--extra", "99999999", img());
+    }
+
+    /** Before, the error named the part file beside it ("fs.img.123.0.part: Is a directory"). */
+    @Test
+    void anOutputThatIsADirectoryFailsNamingIt() throws IOException {
+        Files.createDirectories(dir.resolve("fs.img"));
+        Result r = mkfs(img(), file("a", 1).toString());
+        assertEquals(1, r.status(), r.err());
+        assertEquals("mkfs: " + img() + ": is a directory, not an image\n", r.err());
+    }
+
     @Test
     void tooManyFilesForTheInodesFails() throws IOException {
         assertFailsWith("too many files", "--inodes", "3", img(), file("a", 1).toString(), file("b", 1).toString());
