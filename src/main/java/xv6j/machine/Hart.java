@@ -321,13 +321,22 @@ public final class Hart {
                         int chunk = (int) Math.min(budget - n, JIT_CHUNK);
                         int left = chunk;
                         int at = slot; // where r starts: slot (marked d), or one of its blocks after a chunk
+                        boolean stuck = false;
                         while (true) {
                             int calls = r.calls++;
                             if ((calls & Region.PRIME_EVERY - 1) == 0) { // see Region.calls
                                 for (int i = calls == 0 ? Region.PRIME_FIRST : 1; i > 0; i--) r.run(this, pageVa, page, at, 0);
                             }
+                            int before = left;
                             pc = r.run(this, pageVa, page, at, left);
                             left = pageLeft;
+                            // A call that retired nothing and jumped must not be chained into again,
+                            // or a region that cannot start at a marked slot would be called there
+                            // for ever: the interpreter runs one instruction instead.
+                            if (jitExit == Region.JUMP && left == before) {
+                                stuck = true;
+                                break;
+                            }
                             if (jitExit == Region.BUDGET) {
                                 // The chunk ran out, not the run's budget: on in the same region, from
                                 // the block it stopped before, once interrupts are looked at. (Leaving
@@ -352,7 +361,7 @@ public final class Hart {
                         jit.ran(page, n - from);
                         // The interpreter does what compiled code left: the instruction at
                         // pc (STEP), or the rest of a budget too short for the next block.
-                        if (jitExit == Region.STEP) interpretTo = n + 1;
+                        if (jitExit == Region.STEP || stuck) interpretTo = n + 1;
                         else if (jitExit == Region.BUDGET) interpretTo = n + pageLeft;
                         continue;
                     }

@@ -387,6 +387,20 @@ public final class Translator {
     /** Regions in the JVM-wide cache, and the bytes of their class files. */
     public static long[] codeCacheSize() { return new long[] {CodeCache.size(), CodeCache.bytes()}; }
 
+    /**
+     * Marks slot of page (whose decoded words are words) to enter r, a region not made by
+     * this translator: for tests of how {@link xv6j.machine.Hart#run} copes with a region
+     * that misbehaves (one that cannot start where it is marked, say).
+     */
+    public synchronized void markForTesting(int page, long[] words, int slot, Region r) {
+        PageCode p = pages[page];
+        if (p == null || p.words != words) pages[page] = p = new PageCode(page, words, ram);
+        long original = p.word(slot);
+        r.code = new long[] {slot, slot | 1 << 16, original};
+        r.entry = slot;
+        p.words[slot] = mark(original, p.add(r));
+    }
+
     /** A copy of the figures so far. */
     public synchronized Stats stats() {
         Stats s = new Stats();
