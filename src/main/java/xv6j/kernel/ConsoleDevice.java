@@ -67,7 +67,7 @@ final class ConsoleDevice implements Device {
             for (int i = 0; i < shells.size(); i++) {
                 if (shells.get(i).p() == p && shells.get(i).pid() == pid) {
                     shells.subList(i + 1, shells.size()).clear();
-                    p.listenedAt = k.ticks();
+                    p.listenedAt = p.ticksRun;
                     return 0;
                 }
             }
@@ -75,7 +75,7 @@ final class ConsoleDevice implements Device {
             boolean may = top == null ? k.procs.forkedByInit(p) : k.procs.descends(p, pid, top.p(), top.pid());
             if (!may) return -1;
             shells.add(new Shell(p, pid));
-            p.listenedAt = k.ticks();
+            p.listenedAt = p.ticksRun;
             return 0;
         }
     }
@@ -131,7 +131,7 @@ final class ConsoleDevice implements Device {
         } finally {
             lock.unlock();
         }
-        p.listenedAt = k.ticks();
+        p.listenedAt = p.ticksRun;
         if (got > 0 && !k.vm.copyOut(p.pagetable, dst, line, 0, got)) return -1;
         return got;
     }

@@ -23,8 +23,15 @@ public final class Proc {
     /** The pid of the process that forked this one; unlike parent, orphaning keeps it. */
     int forker;
     /**
-     * The tick it last claimed the console, took a line from it or saw a child end: what a
-     * shell does between commands (ConsoleDevice tells a shell from a deaf program by it).
+     * Ticks this process has run into: slices it ended because the clock ticked while it
+     * had a CPU. A process waiting for a CPU, or on a host thread the host is not running,
+     * gains none, so this is its own time, where the machine's ticks are everyone's.
+     */
+    volatile long ticksRun;
+    /**
+     * ticksRun when it last claimed the console, took a line from it or saw a child end:
+     * what a shell does between commands (ConsoleDevice tells a shell from a deaf program
+     * by it, and a shell starved of its CPU must not look deaf).
      */
     volatile long listenedAt;
 

@@ -293,7 +293,7 @@ public final class ProcTable {
                         int pid = pp.pid;
                         if (addr != 0 && !copyOutInt(p, addr, pp.xstate)) return -1;
                         freeProc(pp);
-                        p.listenedAt = k.ticks();
+                        p.listenedAt = p.ticksRun;
                         return pid;
                     }
                 }
@@ -763,7 +763,7 @@ public final class ProcTable {
         try {
             if (p.pid != pid) return false;
             if (p.state == SLEEPING && (p.chan == readChan || p.chan == p)) return true;
-            return k.ticks() - p.listenedAt <= grace;
+            return p.ticksRun - p.listenedAt <= grace;
         } finally {
             lock.unlock();
         }

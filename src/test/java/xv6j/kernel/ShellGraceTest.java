@@ -1,0 +1,50 @@
+package xv6j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import xv6j.machine.Clock;
+import xv6j.machine.Console;
+import xv6j.machine.Disk;
+import xv6j.machine.Machine;
+
+/**
+ * ^C takes a nested shell that has neither read the console nor waited for a child for
+ * longer than a grace for a deaf program, and kills it. The grace is the shell's own
+ * time: with several harts the clock runs on while a shell waits for a CPU (or its host
+ * thread waits for the host), and a ^C typed then killed it.
+ */
+class ShellGraceTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(30)
+    void aShellKeptFromItsCpuDoesNotAgeIntoADeafProgramButOneThatRunsDoes() throws Exception {
+        try (Disk disk = Disk.create(dir.resolve("blank.img"), 100)) {
+            Console console = Console.batch(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream());
+            Clock.Virtual clock = new Clock.Virtual();
+            Kernel k = new Kernel(Machine.create(4L << 20, 1, disk, console, clock));
+            Proc p = new Proc(0);
+            p.pid = 42;
+            p.state = ProcState.RUNNABLE; // it claimed the console, then waited for a CPU
+            p.listenedAt = p.ticksRun;
+            Object readChan = new Object();
+
+            clock.retired(10 * Clock.Virtual.INSTRUCTIONS_PER_TICK); // others ran ten ticks
+            k.clockIntr();
+            assertTrue(k.procs.readsOrWaits(p, 42, readChan, ConsoleDevice.LISTEN_GRACE),
+                    "ten ticks of others' time made a waiting shell deaf");
+
+            p.ticksRun += ConsoleDevice.LISTEN_GRACE + 1; // it ran, past the grace, and never listened
+            assertFalse(k.procs.readsOrWaits(p, 42, readChan, ConsoleDevice.LISTEN_GRACE),
+                    "a program that ran past the grace without reading or waiting is no shell");
+        }
+    }
+}
