@@ -510,11 +510,7 @@ final class Scheduler {
                 if (turns != null && c.root != null && workForAnIdleCpu()) passTurn(c);
             }
         } finally {
-            if (c.deviceWork != null) { // (a line the machine's end overtook)
-                Runnable w = c.deviceWork;
-                c.deviceWork = null;
-                w.run();
-            }
+            if (c.deviceWork != null) deviceWork(c); // (a line the machine's end overtook)
             hold(c, null);
             work.signalAll();
             if (turns != null) turns.stop();

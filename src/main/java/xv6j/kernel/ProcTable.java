@@ -638,10 +638,14 @@ public final class ProcTable {
         StringBuilder sb = new StringBuilder();
         for (Proc p : proc) {
             if (p.state != SLEEPING || p.chan == p || p.chan == k.consoleDevice.readChannel()) continue;
-            sb.append(sb.isEmpty() ? " " : ", ").append("pid ").append(p.pid).append(" (").append(p.name)
-                    .append(") waiting for ").append(Snapshot.waitsOn(k, p));
+            waiter(sb, p, Snapshot.waitsOn(k, p));
         }
         return sb.toString();
+    }
+
+    /** Adds " pid 7 (ls) waiting for what" to a list of sleepers (", " after the first). */
+    private static void waiter(StringBuilder sb, Proc p, String what) {
+        sb.append(sb.isEmpty() ? " " : ", ").append("pid ").append(p.pid).append(" (").append(p.name).append(") waiting for ").append(what);
     }
 
     /**
@@ -657,13 +661,11 @@ public final class ProcTable {
         for (Proc p : proc) {
             if (p.state != SLEEPING || !(p.chan instanceof SleepLock s)) continue;
             Proc h = s.holder();
-            sb.append(sb.isEmpty() ? " " : ", ").append("pid ").append(p.pid).append(" (").append(p.name)
-                    .append(") waiting for ").append(s).append(" held by ")
-                    .append(h == null || h.state == UNUSED ? "no process" : "pid " + h.pid + " (" + h.name + ")");
+            waiter(sb, p, s + " held by " + (h == null || h.state == UNUSED ? "no process" : "pid " + h.pid + " (" + h.name + ")"));
         }
         if (sb.isEmpty()) return "";
         for (Proc p : proc) {
-            if (p.state == SLEEPING && p.chan == k.log) sb.append(", pid ").append(p.pid).append(" (").append(p.name).append(") waiting for the log");
+            if (p.state == SLEEPING && p.chan == k.log) waiter(sb, p, "the log");
         }
         return sb.toString();
     }

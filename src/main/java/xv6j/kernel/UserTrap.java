@@ -62,7 +62,8 @@ final class UserTrap {
         // another reason: a process making system calls in a tight loop never uses up a
         // whole budget, so the timer alone would never preempt it.
         k.clockIntr();
-        if (k.ticks() != p.sliceStart) p.ticksRun++; // it ran into another tick
-        if (k.ticks() != p.sliceStart || (timer && k.halting())) k.procs.yield(p); // the slice is over
+        boolean ticked = k.ticks() != p.sliceStart;
+        if (ticked) p.ticksRun++; // it ran into another tick: one of its own time
+        if (ticked || (timer && k.halting())) k.procs.yield(p); // the slice is over
     }
 }
