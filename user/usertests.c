@@ -503,6 +503,83 @@ static void sbrkall(char *s) {
     mustdie(releaseall, 0, "running after sbrk released everything");
 }
 
+#ifdef XV6J_KERNEL
+// Shrinking by more than the whole process leaves it as it is and succeeds, returning
+// the break (as xv6: its usertests' lazy_copy counts on this).
+static void sbrkunder(char *s) {
+    char *old = sbrk(0);
+    char *r = sbrk(-(int)((uint64)old + 1));
+    check(r == old, "sbrk(-(break + 1)) returned %p, not the break %p", r, old);
+    check(sbrk(0) == old, "sbrk(-(break + 1)) moved the break to %p", sbrk(0));
+    old[-1] = 1;    // still this process's memory
+}
+
+static void touchlazy(uint64 a) {
+    *(volatile char *)a = 1;
+}
+
+// sbrklazy (xv6-riscv's sbrk(n, SBRK_LAZY)) moves the break at once and gives each page
+// memory when it is first touched, by the program or by a system call.
+static void sbrklazy1(char *s) {
+    enum { REGION = 1 << 30 };  // 1 GiB: more than the machine's memory
+    pagealign();
+    char *a = sbrklazy(REGION);
+    check(a != (char *)-1, "sbrklazy(1 GiB) failed");
+    check(sbrk(0) == a + REGION, "sbrklazy did not move the break");
+    // Every 64th page, written then read: 4096 pages of memory, not 262144.
+    for (char *p = a; p < a + REGION; p += 64 * PGSIZE) *(char **)p = p;
+    for (char *p = a; p < a + REGION; p += 64 * PGSIZE)
+        check(*(char **)p == p, "lazy page at %p lost what was written", p);
+    check(a[PGSIZE + 5] == 0, "an untouched lazy page does not read as zero");
+
+    // System calls take untouched lazy pages as buffers, both ways, and as paths.
+    char *w = a + 3 * PGSIZE, *r = a + 5 * PGSIZE;
+    memset(w, 'z', 100);
+    strcpy(a + 7 * PGSIZE, "sbrklazy1");
+    int fd = xopen(a + 7 * PGSIZE, O_CREATE | O_RDWR);
+    check(write(fd, w, 2 * PGSIZE) == 2 * PGSIZE, "write from lazy pages failed");
+    xclose(fd);
+    fd = xopen("sbrklazy1", O_RDONLY);
+    check(read(fd, r, 2 * PGSIZE) == 2 * PGSIZE, "read into lazy pages failed");
+    check(r[99] == 'z' && r[100] == 0, "read into lazy pages got the wrong bytes");
+    xclose(fd);
+    xunlink("sbrklazy1");
+    int fds[2];
+    check(pipe((int *)(a + 9 * PGSIZE)) == 0, "pipe into a lazy page failed");
+    memcpy(fds, a + 9 * PGSIZE, sizeof fds);
+    xclose(fds[0]);
+    xclose(fds[1]);
+
+    // A child has the parent's touched pages and lazy ones of its own.
+    int pid = xfork();
+    if (pid == 0) {
+        check(*(char **)a == a, "child lost a touched lazy page");
+        a[11 * PGSIZE] = 7;
+        exit(0);
+    }
+    waitok(pid);
+    check(a[11 * PGSIZE] == 0, "a child's touch reached the parent's lazy page");
+
+    // Shrunk away, the pages are gone; past the break they still fault.
+    check(sbrk(-REGION) == a + REGION, "shrinking the lazy region failed");
+    mustdie(touchlazy, (uint64)a, "write to a released lazy page");
+    mustdie(touchlazy, (uint64)a + REGION, "write above the break");
+}
+
+// Touching lazy pages with no memory left kills the process, and its pages come back.
+static void lazyhog(uint64 unused) {
+    char *a = sbrklazy(1 << 30);
+    for (char *p = a; ; p += PGSIZE) *p = 1;
+}
+
+static void sbrklazyoom(char *s) {
+    mustdie(lazyhog, 0, "touching lazy pages past the machine's memory");
+    char *p = sbrk(10 * PGSIZE);
+    check(p != (char *)-1, "no memory after a lazy hog died");
+    sbrk(-10 * PGSIZE);
+}
+#endif
+
 // sbrk'd memory is as good as any other as a system call's buffer.
 static void sbrkarg(char *s) {
     char *a = sbrk(PGSIZE);
@@ -2450,6 +2527,11 @@ static struct test tests[] = {
     {sbrkhuge, "sbrkhuge", 0},
     {sbrkall, "sbrkall", 0},
     {sbrkarg, "sbrkarg", 0},
+#ifdef XV6J_KERNEL
+    {sbrkunder, "sbrkunder", 0},
+    {sbrklazy1, "sbrklazy", 0},
+    {sbrklazyoom, "sbrklazyoom", 0},
+#endif
     {memexhaust, "memexhaust", 0},
     {mallocall, "mallocall", 0},
     {stackguard, "stackguard", 0},

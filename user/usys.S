@@ -26,7 +26,23 @@
         syscall chdir,   9
         syscall dup,    10
         syscall getpid, 11
-        syscall sbrk,   12
+        # sbrk(n) and sbrklazy(n) are xv6-riscv's sys_sbrk(n, SBRK_EAGER) and
+        # sys_sbrk(n, SBRK_LAZY): system call 12 with its type in a1.
+        .macro sbrkcall name, type
+        .section .text.\name, "ax", @progbits
+        .globl \name
+        .type \name, @function
+        .p2align 2
+\name:
+        li      a1, \type
+        li      a7, 12
+        ecall
+        ret
+        .size \name, . - \name
+        .endm
+
+        sbrkcall sbrk, 1
+        sbrkcall sbrklazy, 2
         syscall sleep,  13
         syscall uptime, 14
         syscall open,   15

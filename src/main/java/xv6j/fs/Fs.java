@@ -46,8 +46,15 @@ public final class Fs {
     // xv6-riscv's kernel/param.h values that fix the image layout.
     /** Blocks one file-system operation may write. */
     public static final int MAXOPBLOCKS = 10;
-    /** Blocks of the on-disk log region, its header block included (xv6: nlog = LOGSIZE). */
+    /** Blocks one transaction may log: the most the log header names (xv6's LOGBLOCKS). */
     public static final int LOGSIZE = MAXOPBLOCKS * 3;
+    /**
+     * Blocks of the log region mkfs makes: the header and LOGSIZE blocks after it, as
+     * xv6-riscv's mkfs (nlog = LOGBLOCKS + 1). Older xv6 made LOGSIZE blocks, header
+     * included, which holds one block less than three operations may reserve; the kernels
+     * take either, and any nlog of 2 or more, using min(LOGSIZE, nlog - 1) of it.
+     */
+    public static final int NLOG = LOGSIZE + 1;
     /** Default image size in blocks. */
     public static final int FSSIZE = 2000;
     /**

@@ -101,7 +101,7 @@ final class ConsoleDevice implements Device {
         // otherwise hold the process on the console until the last byte was out.
         while (i < n && !k.procs.killed(p)) {
             int m = Math.min(n - i, b.length);
-            if (!k.vm.copyIn(p.pagetable, b, 0, src + i, m)) break;
+            if (!k.vm.copyIn(p, b, 0, src + i, m)) break;
             console.write(b, 0, m);
             i += m;
         }
@@ -132,7 +132,7 @@ final class ConsoleDevice implements Device {
             lock.unlock();
         }
         p.listenedAt = p.ticksRun;
-        if (got > 0 && !k.vm.copyOut(p.pagetable, dst, line, 0, got)) return -1;
+        if (got > 0 && !k.vm.copyOut(p, dst, line, 0, got)) return -1;
         return got;
     }
 

@@ -1,5 +1,6 @@
 package xv6j.kernel;
 
+import xv6j.fs.DInode;
 import xv6j.fs.Fs;
 import xv6j.fs.SuperBlock;
 
@@ -19,7 +20,10 @@ final class FileSystem {
         return sb;
     }
 
-    /** Reads and checks the superblock, then recovers the log. Runs in the first process, p. */
+    /**
+     * Reads and checks the superblock, recovers the log, then frees the orphans. Runs in
+     * the first process, p.
+     */
     void init(Proc p) {
         int blocks = k.disk().blocks();
         if (blocks < 2) throw new KernelPanic("fsinit: a disk of " + blocks + " block" + (blocks == 1 ? "" : "s") + " has no superblock (not an xv6 image?)");
@@ -30,6 +34,28 @@ final class FileSystem {
         if (bad != null) throw new KernelPanic("fsinit: " + bad);
         sb = s;
         k.log.init(p, Param.ROOTDEV, sb);
+        ireclaim(p);
+    }
+
+    /**
+     * Frees each inode left allocated with no links, as xv6's ireclaim: a file unlinked
+     * while a process still had it open when the machine stopped, whose last iput never
+     * came. This is that iput, at boot.
+     */
+    private void ireclaim(Proc p) {
+        for (int inum = 1; inum < sb.ninodes(); inum++) {
+            Buf b = k.bio.bread(p, Param.ROOTDEV, Fs.iblock(inum, sb));
+            DInode d = DInode.decode(b.data, (inum % Fs.IPB) * Fs.DINODE_SIZE);
+            k.bio.brelse(p, b);
+            if (d.type() == Fs.T_FREE || d.nlink() != 0) continue;
+            k.printf("ireclaim: orphaned inode %d%n", inum);
+            Inode ip = k.itable.iget(Param.ROOTDEV, inum);
+            k.log.beginOp(p);
+            k.itable.ilock(p, ip);
+            k.itable.iunlock(p, ip);
+            k.itable.iput(p, ip);
+            k.log.endOp(p);
+        }
     }
 
     /**

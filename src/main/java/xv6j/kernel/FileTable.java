@@ -91,7 +91,7 @@ final class FileTable {
             k.itable.ilock(p, f.ip);
             Stat st = k.itable.stati(f.ip);
             k.itable.iunlock(p, f.ip);
-            return k.vm.copyOut(p.pagetable, addr, st.encode(), 0, Stat.BYTES) ? 0 : -1;
+            return k.vm.copyOut(p, addr, st.encode(), 0, Stat.BYTES) ? 0 : -1;
         }
         return -1;
     }
@@ -107,7 +107,7 @@ final class FileTable {
             }
             case INODE -> {
                 k.itable.ilock(p, f.ip);
-                int r = k.itable.readi(p, f.ip, new IoBuf.User(p.pagetable, addr), f.off, n);
+                int r = k.itable.readi(p, f.ip, new IoBuf.User(p, addr), f.off, n);
                 if (r > 0) f.off += r;
                 k.itable.iunlock(p, f.ip);
                 yield r;
@@ -142,7 +142,7 @@ final class FileTable {
             int n1 = Math.min(n - i, max);
             k.log.beginOp(p);
             k.itable.ilock(p, f.ip);
-            int r = k.itable.writei(p, f.ip, new IoBuf.User(p.pagetable, addr + i), f.off, n1);
+            int r = k.itable.writei(p, f.ip, new IoBuf.User(p, addr + i), f.off, n1);
             if (r > 0) f.off += r;
             k.itable.iunlock(p, f.ip);
             k.log.endOp(p);

@@ -12,15 +12,16 @@ sealed interface IoBuf {
     /** Copies n bytes from this buffer at offset at into dst[doff..]. False on a bad user address. */
     boolean copyIn(Vm vm, long at, byte[] dst, int doff, int n);
 
-    record User(long pagetable, long va) implements IoBuf {
+    /** Process p's memory at va (its lazily grown pages get memory as they are copied). */
+    record User(Proc p, long va) implements IoBuf {
         @Override
         public boolean copyOut(Vm vm, long at, byte[] src, int soff, int n) {
-            return vm.copyOut(pagetable, va + at, src, soff, n);
+            return vm.copyOut(p, va + at, src, soff, n);
         }
 
         @Override
         public boolean copyIn(Vm vm, long at, byte[] dst, int doff, int n) {
-            return vm.copyIn(pagetable, dst, doff, va + at, n);
+            return vm.copyIn(p, dst, doff, va + at, n);
         }
     }
 

@@ -41,7 +41,9 @@ final class Log {
         this.dev = dev;
         this.start = sb.logstart();
         this.size = sb.nlog();
-        if (size < 2 || size > Param.LOGSIZE)
+        // A longer log than ours is fine, as in xv6: a transaction uses at most LOGSIZE
+        // of its blocks (xv6-riscv's own mkfs makes nlog = LOGBLOCKS + 1 = 31).
+        if (size < 2)
             throw new KernelPanic("initlog: log size " + size + " in the superblock is not usable");
         recover(p);
     }
@@ -61,7 +63,7 @@ final class Log {
 
     private void readHead(Proc p) {
         Buf buf = k.bio.bread(p, dev, start);
-        LogHeader lh = LogHeader.decode(buf.data, Math.min(Param.LOGSIZE, size - 1));
+        LogHeader lh = LogHeader.decode(buf.data, capacity());
         k.bio.brelse(p, buf);
         if (lh == null) throw new KernelPanic("initlog: corrupt log header");
         n = lh.n();
@@ -94,6 +96,15 @@ final class Log {
         k.bio.force();
     }
 
+    /**
+     * Blocks one transaction may hold: the region less its header, and no more than the
+     * header can name. An image whose region is LOGSIZE blocks (older xv6's mkfs) holds
+     * one less than LOGSIZE, so admission must count this, not LOGSIZE.
+     */
+    private int capacity() {
+        return Math.min(Param.LOGSIZE, size - 1);
+    }
+
     /** Starts a file-system call's transaction; waits while the log is busy or could overflow. */
     void beginOp(Proc p) {
         lock.lock();
@@ -101,7 +112,7 @@ final class Log {
             for (;;) {
                 if (committing || closed) {
                     k.procs.sleep(p, this, lock);
-                } else if (n + (outstanding + 1) * Param.MAXOPBLOCKS > Param.LOGSIZE) {
+                } else if (n + (outstanding + 1) * Param.MAXOPBLOCKS > capacity()) {
                     // this call might exhaust log space; wait for the commit
                     k.procs.sleep(p, this, lock);
                 } else {
@@ -181,7 +192,7 @@ final class Log {
     void logWrite(Buf b) {
         lock.lock();
         try {
-            if (n >= Param.LOGSIZE || n >= size - 1) throw new KernelPanic("too big a transaction");
+            if (n >= capacity()) throw new KernelPanic("too big a transaction");
             if (outstanding < 1) throw new KernelPanic("log_write outside of trans");
             int i;
             for (i = 0; i < n; i++) {

@@ -84,7 +84,7 @@ final class Pipe {
                     int at = (int) (nwrite % PIPESIZE);
                     int m = Math.min(Math.min(n - i, room), PIPESIZE - at);
                     if (chunk.length < m) chunk = new byte[m];
-                    if (!k.vm.copyIn(p.pagetable, chunk, 0, addr + i, m)) break;
+                    if (!k.vm.copyIn(p, chunk, 0, addr + i, m)) break;
                     System.arraycopy(chunk, 0, data, at, m);
                     nwrite += m;
                     i += m;
@@ -108,7 +108,7 @@ final class Pipe {
             while (i < n && nread != nwrite) {
                 int at = (int) (nread % PIPESIZE);
                 int m = (int) Math.min(Math.min(n - i, nwrite - nread), PIPESIZE - at);
-                if (!k.vm.copyOut(p.pagetable, addr + i, data, at, m)) {
+                if (!k.vm.copyOut(p, addr + i, data, at, m)) {
                     if (i == 0) i = -1;
                     break;
                 }

@@ -28,7 +28,7 @@ final class SysFile {
 
     /** A path argument, or null if the address is bad or the path too long. */
     private String argPath(Proc p, int n) {
-        return k.vm.copyInStr(p.pagetable, Syscall.argAddr(p, n), Param.MAXPATH);
+        return k.vm.copyInStr(p, Syscall.argAddr(p, n), Param.MAXPATH);
     }
 
     /** Gives f a file descriptor of p; -1 if all are in use. */
@@ -334,10 +334,10 @@ final class SysFile {
         int argc = 0;
         for (;; argc++) {
             if (argc >= Param.MAXARG) return -1;
-            Long uarg = k.vm.copyIn64(p.pagetable, uargv + 8L * argc);
+            Long uarg = k.vm.copyIn64(p, uargv + 8L * argc);
             if (uarg == null) return -1;
             if (uarg == 0) break;
-            argv[argc] = k.vm.copyInStr(p.pagetable, uarg, Riscv.PGSIZE);
+            argv[argc] = k.vm.copyInStr(p, uarg, Riscv.PGSIZE);
             if (argv[argc] == null) return -1;
         }
         return k.exec.exec(p, path, java.util.Arrays.copyOf(argv, argc));
@@ -357,7 +357,7 @@ final class SysFile {
         }
         byte[] out = {(byte) fd0, (byte) (fd0 >> 8), (byte) (fd0 >> 16), (byte) (fd0 >> 24),
                 (byte) fd1, (byte) (fd1 >> 8), (byte) (fd1 >> 16), (byte) (fd1 >> 24)};
-        if (!k.vm.copyOut(p.pagetable, fdarray, out, 0, 8)) {
+        if (!k.vm.copyOut(p, fdarray, out, 0, 8)) {
             p.ofile[fd0] = null;
             p.ofile[fd1] = null;
             k.files.fileClose(p, ends[0]);

@@ -21,10 +21,27 @@ final class SysProc {
         return k.procs.waitChild(p, Syscall.argAddr(p, 0));
     }
 
+    /** sbrk's second argument (xv6-riscv's kernel/vm.h): pages now, or on first use. */
+    static final int SBRK_EAGER = 1;
+    static final int SBRK_LAZY = 2;
+
+    /**
+     * sbrk(n, type): moves the break by n and returns the old one. SBRK_LAZY growth only
+     * moves the break; each page gets memory when first touched (UserTrap, Vm.vmFault),
+     * and a touch with no memory left kills the process. Any other type is eager, as
+     * before the second argument existed, so a program whose stub leaves a1 unset still
+     * learns at sbrk that memory ran out (xv6-riscv takes every type but SBRK_EAGER as lazy).
+     */
     long sbrk(Proc p) {
         int n = Syscall.argInt(p, 0);
+        int type = Syscall.argInt(p, 1);
         long addr = p.sz;
-        if (!k.procs.growProc(p, n)) return -1;
+        if (type == SBRK_LAZY && n > 0) {
+            if (addr + n > Riscv.MAXVA) return -1;
+            p.sz = addr + n;
+        } else if (!k.procs.growProc(p, n)) {
+            return -1;
+        }
         return addr;
     }
 

@@ -41,6 +41,10 @@ final class UserTrap {
         return t;
     }
 
+    private static boolean isLoadOrStore(Trap.Cause c) {
+        return c == Trap.Cause.LOAD_PAGE_FAULT || c == Trap.Cause.STORE_PAGE_FAULT;
+    }
+
     /** Handles a trap from user mode (xv6's usertrap). */
     private void userTrap(Proc p, Trap t) {
         boolean timer = false;
@@ -52,6 +56,8 @@ final class UserTrap {
             }
             case TIMER_INTERRUPT -> timer = true;
             default -> {
+                // A lazily grown page (sbrk(n, SBRK_LAZY)) now has memory: run the access again.
+                if (isLoadOrStore(t.cause()) && k.vm.vmFault(p.pagetable, p.sz, t.tval()) != 0) break;
                 k.printf("pid %d %s: %s at pc 0x%x, address 0x%x: killed%n",
                         p.pid, p.name, t.cause().describe(), t.pc(), t.tval());
                 k.procs.setKilled(p);

@@ -81,14 +81,18 @@ public final class Vm {
         }
     }
 
-    /** Removes npages of mappings from va (page-aligned; they must exist), freeing the pages if doFree. */
+    /**
+     * Removes npages of mappings from va (page-aligned), freeing the pages if doFree. A page
+     * that was never mapped is passed over: below a lazy break (sbrk(n, SBRK_LAZY)) only the
+     * pages a process touched have memory.
+     */
     public void uvmUnmap(long pagetable, long va, long npages, boolean doFree) {
         if (va % PGSIZE != 0) throw new KernelPanic("uvmunmap: not aligned");
         for (long a = va; a < va + npages * PGSIZE; a += PGSIZE) {
             long ptePa = walk(pagetable, a, false);
-            if (ptePa == 0) throw new KernelPanic("uvmunmap: walk");
+            if (ptePa == 0) continue;
             long pte = mem.load64(ptePa);
-            if ((pte & PTE_V) == 0) throw new KernelPanic(String.format("uvmunmap: not mapped 0x%x", a));
+            if ((pte & PTE_V) == 0) continue;
             if (pteFlags(pte) == PTE_V) throw new KernelPanic("uvmunmap: not a leaf");
             if (doFree) kalloc.kfree(pte2pa(pte));
             mem.store64(ptePa, 0);
@@ -160,9 +164,8 @@ public final class Vm {
     public boolean uvmCopy(long old, long nu, long sz) {
         for (long i = 0; i < sz; i += PGSIZE) {
             long ptePa = walk(old, i, false);
-            if (ptePa == 0) throw new KernelPanic("uvmcopy: pte should exist");
-            long pte = mem.load64(ptePa);
-            if ((pte & PTE_V) == 0) throw new KernelPanic("uvmcopy: page not present");
+            long pte = ptePa == 0 ? 0 : mem.load64(ptePa);
+            if ((pte & PTE_V) == 0) continue; // lazily grown, never touched: the child's is lazy too
             long page = kalloc.kalloc();
             if (page == 0) {
                 uvmUnmap(nu, 0, i / PGSIZE, true);
@@ -180,6 +183,26 @@ public final class Vm {
         return true;
     }
 
+    /**
+     * Gives a lazily grown page (sbrk(n, SBRK_LAZY)) its memory on first use, as xv6's
+     * vmfault: a zeroed page mapped R|W|U, if va is below the process's size sz and its
+     * page has no mapping at all (a guard page is mapped, and stays a fault). Returns the
+     * page's physical address, or 0: not such a page, or no memory for it.
+     */
+    public long vmFault(long pagetable, long sz, long va) {
+        if (va < 0 || va >= sz || va >= MAXVA) return 0;
+        va = pgRoundDown(va);
+        long ptePa = walk(pagetable, va, false);
+        if (ptePa != 0 && (mem.load64(ptePa) & PTE_V) != 0) return 0;
+        long page = kalloc.kalloc();
+        if (page == 0) return 0;
+        if (!mapPages(pagetable, va, PGSIZE, page, PTE_R | PTE_W | PTE_U)) {
+            kalloc.kfree(page);
+            return 0;
+        }
+        return page;
+    }
+
     /** Makes a page inaccessible to user mode (exec's stack guard page). */
     public void uvmClear(long pagetable, long va) {
         long ptePa = walk(pagetable, va, false);
@@ -189,10 +212,22 @@ public final class Vm {
 
     /** Copies len bytes from src[off..] to user address dstva. Returns false on a bad address. */
     public boolean copyOut(long pagetable, long dstva, byte[] src, int off, int len) {
+        return copyOut(pagetable, 0, dstva, src, off, len);
+    }
+
+    /** As {@link #copyOut(long, long, byte[], int, int)} into p's memory, lazy pages included. */
+    public boolean copyOut(Proc p, long dstva, byte[] src, int off, int len) {
+        return copyOut(p.pagetable, p.sz, dstva, src, off, len);
+    }
+
+    /** The copies' common part: a page below lazySz without a mapping is given one (vmFault). */
+    private boolean copyOut(long pagetable, long lazySz, long dstva, byte[] src, int off, int len) {
         while (len > 0) {
             long va0 = pgRoundDown(dstva);
             if (va0 < 0 || va0 >= MAXVA) return false;
             long ptePa = walk(pagetable, va0, false);
+            if ((ptePa == 0 || (mem.load64(ptePa) & PTE_V) == 0) && vmFault(pagetable, lazySz, va0) != 0)
+                ptePa = walk(pagetable, va0, false);
             if (ptePa == 0) return false;
             long pte = mem.load64(ptePa);
             if ((pte & PTE_V) == 0 || (pte & PTE_U) == 0 || (pte & PTE_W) == 0) return false;
@@ -207,9 +242,19 @@ public final class Vm {
 
     /** Copies len bytes from user address srcva into dst[off..]. Returns false on a bad address. */
     public boolean copyIn(long pagetable, byte[] dst, int off, long srcva, int len) {
+        return copyIn(pagetable, 0, dst, off, srcva, len);
+    }
+
+    /** As {@link #copyIn(long, byte[], int, long, int)} from p's memory, lazy pages included. */
+    public boolean copyIn(Proc p, byte[] dst, int off, long srcva, int len) {
+        return copyIn(p.pagetable, p.sz, dst, off, srcva, len);
+    }
+
+    private boolean copyIn(long pagetable, long lazySz, byte[] dst, int off, long srcva, int len) {
         while (len > 0) {
             long va0 = pgRoundDown(srcva);
             long pa0 = walkAddr(pagetable, va0);
+            if (pa0 == 0) pa0 = vmFault(pagetable, lazySz, va0);
             if (pa0 == 0) return false;
             int n = (int) Math.min(PGSIZE - (srcva - va0), len);
             mem.read(pa0 + (srcva - va0), dst, off, n);
@@ -220,10 +265,10 @@ public final class Vm {
         return true;
     }
 
-    /** Reads a 64-bit value from user memory; null if the address is bad. */
-    public Long copyIn64(long pagetable, long va) {
+    /** Reads a 64-bit value from p's memory; null if the address is bad. */
+    public Long copyIn64(Proc p, long va) {
         byte[] b = new byte[8];
-        if (!copyIn(pagetable, b, 0, va, 8)) return null;
+        if (!copyIn(p, b, 0, va, 8)) return null;
         long v = 0;
         for (int i = 7; i >= 0; i--) v = (v << 8) | (b[i] & 0xff);
         return v;
@@ -240,12 +285,13 @@ public final class Vm {
      * Copies a NUL-terminated string of at most max bytes (the NUL included) from user
      * memory. Returns null if the address is bad or no NUL is found within max bytes.
      */
-    public String copyInStr(long pagetable, long srcva, int max) {
+    public String copyInStr(Proc p, long srcva, int max) {
         byte[] buf = new byte[max];
         int n = 0;
         while (n < max) {
             long va0 = pgRoundDown(srcva);
-            long pa0 = walkAddr(pagetable, va0);
+            long pa0 = walkAddr(p.pagetable, va0);
+            if (pa0 == 0) pa0 = vmFault(p.pagetable, p.sz, va0);
             if (pa0 == 0) return null;
             long pa = pa0 + (srcva - va0);
             int chunk = (int) Math.min(PGSIZE - (srcva - va0), max - n);

@@ -31,7 +31,7 @@ import xv6j.machine.ImageLock;
  * </pre>
  *
  * The image has the standard layout ({@link SuperBlock#layout}) with a log of
- * {@link Fs#LOGSIZE} blocks, a root directory (inode 1) holding "." and "..", and every
+ * {@link Fs#NLOG} blocks, a root directory (inode 1) holding "." and "..", and every
  * FILE copied into the root under its last path component, less a leading '_' (xv6's
  * Makefile names its programs _cat, _ls, ...). Data blocks are handed out in order from
  * the first data block; the bitmap marks every block below the first free one, metadata
@@ -80,7 +80,7 @@ public final class Mkfs {
         if (ninodes < 2 || ninodes > 0x10000)
             throw new IOException("inodes must be 2..65536 (a directory entry names an inode in 16 bits), not " + ninodes);
         if (size <= 0) throw new IOException("size must be a positive number of blocks, not " + size);
-        SuperBlock sb = SuperBlock.layout(size, ninodes, Fs.LOGSIZE);
+        SuperBlock sb = SuperBlock.layout(size, ninodes, Fs.NLOG);
         if (sb.nblocks() <= 0)
             throw new IOException("image too small: " + size + " blocks hold only the " + sb.datastart()
                     + " metadata blocks");

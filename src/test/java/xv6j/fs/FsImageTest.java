@@ -50,7 +50,7 @@ class FsImageTest {
 
     @Test
     void superblockIsXv6sStandardLayout() throws Exception {
-        assertEquals(SuperBlock.layout(Fs.FSSIZE, Fs.NINODES, Fs.LOGSIZE), image(fresh).superBlock());
+        assertEquals(SuperBlock.layout(Fs.FSSIZE, Fs.NINODES, Fs.NLOG), image(fresh).superBlock());
     }
 
     @Test
@@ -263,9 +263,9 @@ class FsImageTest {
 
     @Test
     void logHeaderWithNBeyondTheLogIsCorrupt() {
-        fresh.putInt(fresh.sb.logstart(), 0, Fs.LOGSIZE);
+        fresh.putInt(fresh.sb.logstart(), 0, Fs.LOGSIZE + 1);
         CorruptImageException e = assertThrows(CorruptImageException.class, () -> image(fresh).logHeader());
-        assertTrue(e.getMessage().contains("log header: n = 30 is outside 0..29"), e.getMessage());
+        assertTrue(e.getMessage().contains("log header: n = 31 is outside 0..30"), e.getMessage());
     }
 
     @Test

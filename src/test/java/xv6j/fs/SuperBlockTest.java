@@ -11,14 +11,20 @@ class SuperBlockTest {
 
     @Test
     void defaultLayoutMatchesXv6MkfsFigures() {
-        // xv6-riscv's mkfs prints: nmeta 46 (boot, super, log blocks 30 inode blocks 13,
-        // bitmap blocks 1) blocks 1954 total 2000
+        // xv6-riscv's own mkfs, built and run on the host (docs/xv6-compat.md), prints:
+        // nmeta 47 (boot, super, log blocks 31 inode blocks 13, bitmap blocks 1) blocks 1953 total 2000
+        SuperBlock sb = SuperBlock.layout(Fs.FSSIZE, Fs.NINODES, Fs.NLOG);
+        assertEquals(new SuperBlock(Fs.FSMAGIC, 2000, 1953, 200, 31, 2, 33, 46), sb);
+        assertEquals(47, sb.datastart());
+    }
+
+    @Test
+    void olderXv6LayoutHadALogOfThirtyBlocksHeaderIncluded() {
+        // Before xv6-riscv's log took LOGBLOCKS + 1 blocks, its mkfs printed:
+        // nmeta 46 (boot, super, log blocks 30 inode blocks 13, bitmap blocks 1) blocks 1954 total 2000
         SuperBlock sb = SuperBlock.layout(Fs.FSSIZE, Fs.NINODES, Fs.LOGSIZE);
-        assertEquals(2, sb.logstart());
-        assertEquals(32, sb.inodestart());
-        assertEquals(45, sb.bmapstart());
-        assertEquals(46, sb.datastart());
-        assertEquals(1954, sb.nblocks());
+        assertEquals(new SuperBlock(Fs.FSMAGIC, 2000, 1954, 200, 30, 2, 32, 45), sb);
+        assertTrue(sb.problems(2000).isEmpty(), "the older layout is still a good image");
     }
 
     @Test

@@ -119,7 +119,7 @@ class FsckTest {
         SuperBlock sb = e.sb;
         e.putSuperBlock(new SuperBlock(sb.magic(), sb.size(), sb.nblocks(), sb.ninodes(), sb.nlog(), sb.logstart(),
                 sb.inodestart(), sb.inodestart() + 2));
-        assertError("bitmap starts at 34, inside the 200 inodes");
+        assertError("bitmap starts at 35, inside the 200 inodes");
     }
 
     @Test
@@ -138,7 +138,7 @@ class FsckTest {
     @Test
     void aSuperblockOfTwoBillionBlocksIsRefusedNotTried() throws IOException {
         int size = 2_000_000_000;
-        e.putSuperBlock(SuperBlock.layout(size, e.sb.ninodes(), Fs.LOGSIZE));
+        e.putSuperBlock(SuperBlock.layout(size, e.sb.ninodes(), Fs.NLOG));
         Path img = dir.resolve("huge.img");
         try (var f = new java.io.RandomAccessFile(img.toFile(), "rw")) {
             f.write(e.img);
@@ -185,7 +185,7 @@ class FsckTest {
     @Test
     void metadataBlockNotMarked() {
         e.mark(e.sb.inodestart() + 1, false);
-        assertOneError("bitmap: metadata block 33 not marked in use");
+        assertOneError("bitmap: metadata block 34 not marked in use");
     }
 
     @Test
@@ -291,7 +291,7 @@ class FsckTest {
     @Test
     void directBlockInTheInodeRegion() {
         e.setAddr(small, 0, e.sb.inodestart());
-        assertError("inode " + small + ": addrs[0] = 32 is outside the data region (46..1999)");
+        assertError("inode " + small + ": addrs[0] = 33 is outside the data region (47..1999)");
     }
 
     @Test
@@ -404,7 +404,7 @@ class FsckTest {
     @Test
     void logHeaderWithNTooLarge() {
         e.putInt(e.sb.logstart(), 0, 1000);
-        assertOneError("log header: n = 1000 is outside 0..29");
+        assertOneError("log header: n = 1000 is outside 0..30");
     }
 
     @Test

@@ -126,12 +126,29 @@ class MkfsTest {
         for (int b = 0; b < sb.size(); b++) assertEquals(b < used, img.isMarked(b), "block " + b);
     }
 
+    /**
+     * The image is laid out block for block as xv6-riscv's own mkfs lays it out (built on
+     * the host and compared, docs/xv6-compat.md): a log of 31 blocks (header and
+     * LOGBLOCKS), inodes at 33, the bitmap at 46, the root's block first at 47, then each
+     * file's blocks in order. Before, the log had 30 blocks and everything sat one lower.
+     */
+    @Test
+    void imageHasTheLayoutOfXv6RiscvsMkfs() throws IOException {
+        assertEquals(0, mkfs(img(), file("a", 10).toString(), file("b", 3000).toString()).status());
+        FsImage img = read();
+        assertEquals(new SuperBlock(Fs.FSMAGIC, 2000, 1953, 200, 31, 2, 33, 46), img.superBlock());
+        assertEquals(47, img.inode(Fs.ROOTINO).addr(0));
+        assertEquals(48, img.inode(2).addr(0));
+        assertEquals(List.of(49, 50, 51), List.of(img.inode(3).addr(0), img.inode(3).addr(1), img.inode(3).addr(2)));
+        for (int b = 0; b < 60; b++) assertEquals(b <= 51, img.isMarked(b), "block " + b);
+    }
+
     @Test
     void sizeAndInodesOptionsMakeABiggerImage() throws IOException {
         Result r = mkfs("--size", "10000", "--inodes", "1000", img(), file("a", 1).toString());
         assertEquals(0, r.status(), r.err());
         assertEquals(10000L * Fs.BSIZE, Files.size(dir.resolve("fs.img")));
-        assertEquals(SuperBlock.layout(10000, 1000, Fs.LOGSIZE), read().superBlock());
+        assertEquals(SuperBlock.layout(10000, 1000, Fs.NLOG), read().superBlock());
         assertTrue(Fsck.check(dir.resolve("fs.img")).clean());
     }
 
