@@ -247,6 +247,9 @@ struct exo_envinfo {
     int parent;      // its creator's id
     int state;       // ENV_STATE_*
     int status;      // exit status, once EXITED
+    exo_u64 ticks;   // its own time: the ticks since it was made that it did not spend
+                     // waiting for a CPU (it ran, slept in EXOSCHED_BLOCK/WAIT, or was
+                     // stopped); a program kept from its CPU by others does not age
 };
 
 long env_ctl(int env, int op, void *arg);

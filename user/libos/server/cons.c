@@ -78,15 +78,16 @@ int cons_on_stack(int slot) {
 
 // Whether slot's process lives as a shell does: reading the console or waiting for a
 // child that still runs, or on its way between the two, having claimed the console, read
-// it or waited within LISTEN_GRACE ticks (printing its prompt; parsing a line and starting
-// its command; its LibOS waking each tick to ask again). caller is the process whose call
+// it or waited within LISTEN_GRACE ticks of its own time (printing its prompt; parsing a
+// line and starting its command; its LibOS waking each tick to ask again): the ticks it
+// waited for a CPU do not count, or a shell on a busy machine would look deaf. caller is the process whose call
 // to us took the keys in (it is in that call, so its own word holds); anyone else must be
 // blocked in the exokernel, as the LibOS leaves it between tries. A child it waits for
 // must live (when the last ended, it was woken to reap it). A deaf program that claimed
 // the console, or asked once, and spins is heard LISTEN_GRACE ticks later.
 static int reads_or_waits(int slot, int caller) {
     struct sproc *p = &procs[slot];
-    if (exo_ticks(SRV_CLOCK) - p->listen_tick <= LISTEN_GRACE) return 1;
+    if (proc_ticks(slot) - p->listen_tick <= LISTEN_GRACE) return 1;
     if (p->idle == 0) return 0;
     if (slot != caller) {
         struct exo_envinfo info;

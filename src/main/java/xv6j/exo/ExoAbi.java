@@ -79,7 +79,7 @@ public final class ExoAbi {
     /** struct exo_frame: regs, kind, cause, tval. */
     public static final int FRAME_SIZE = REGS_SIZE + 3 * 8;
     /** struct exo_envinfo: int id, parent, state, status. */
-    public static final int ENVINFO_SIZE = 16;
+    public static final int ENVINFO_SIZE = 24;
 
     // ---- system-call numbers (a7) ----
     public static final int SYS_capalloc = 0x100, SYS_capfree = 0x101, SYS_capgrant = 0x102, SYS_caprevoke = 0x103,

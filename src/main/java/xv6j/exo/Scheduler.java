@@ -231,9 +231,18 @@ final class Scheduler {
      * a step per helper, paid by whoever runs next).
      */
     private void hold(Cpu c, Env root) {
+        helps(c, null);
         Env was = c.root;
         if (was == root) return;
         c.root = root;
+        if (was != null) {
+            was.onCpus--;
+            readyChanged(was);
+        }
+        if (root != null) {
+            root.onCpus++;
+            readyChanged(root);
+        }
         if (k.cpus.length == 1) return;
         settle();
         if (was != null && --was.held == 0) heldChanged(was);
@@ -247,9 +256,45 @@ final class Scheduler {
         spread();
     }
 
+    /**
+     * c's turn goes to helper's thread, which spends it on the chain it waits for (null:
+     * none). A helper is not waiting for a CPU meanwhile: its turns run, on its behalf, the
+     * call it waits for, and counting them as waits kept a program that waits for a busy
+     * callee for ever from ageing (Env.ownTicks).
+     */
+    private void helps(Cpu c, Env helper) {
+        Env was = c.helper;
+        if (was == helper) return;
+        c.helper = helper;
+        if (was != null) {
+            was.onCpus--;
+            readyChanged(was);
+        }
+        if (helper != null) {
+            helper.onCpus++;
+            readyChanged(helper);
+        }
+    }
+
     private void setRunsNow(Env r, boolean now) {
         r.runsNow = now;
         recount(r);
+        readyChanged(r);
+    }
+
+    /**
+     * Root r's thread began or ended a wait for a CPU (it can run now and no CPU holds it):
+     * the ticks of such waits are not its own (Env.ownTicks). Both ends are places that
+     * already change r, so the count costs a tick nothing.
+     */
+    private void readyChanged(Env r) {
+        boolean ready = r.runsNow && r.onCpus == 0;
+        if (ready && r.readySince < 0) {
+            r.readySince = ticks;
+        } else if (!ready && r.readySince >= 0) {
+            r.readyTicks += ticks - r.readySince;
+            r.readySince = -1;
+        }
     }
 
     /**
@@ -482,6 +527,7 @@ final class Scheduler {
                     }
                     root.sliceGrace = grace;
                     hold(c, root);
+                    if (c.helping) helps(c, turnOf);
                 }
                 Env e = root.innermost();
                 if (e.noticeUpcallDue && !e.cur.inHandler) { // (in a handler, it waits for exo_resume)
