@@ -250,7 +250,15 @@ struct exo_envinfo {
     exo_u64 ticks;   // its own time: the ticks since it was made that it did not spend
                      // waiting for a CPU (it ran, slept in EXOSCHED_BLOCK/WAIT, or was
                      // stopped); a program kept from its CPU by others does not age
+    int waits;       // ENV_WAITS_*: what it is blocked in (whether or not it is stopped too)
+    int on;          // ENV_WAITS_EVENTS: the events it waits for; ENV_WAITS_CALLEE: the
+                     // callee's id; else 0
 };
+
+#define ENV_WAITS_NONE 0    // not blocked
+#define ENV_WAITS_EVENTS 1  // in EXOSCHED_BLOCK
+#define ENV_WAITS_WORD 2    // in EXOSCHED_WAIT
+#define ENV_WAITS_CALLEE 3  // in the queue of a callee busy with another call
 
 long env_ctl(int env, int op, void *arg);
 

@@ -8,7 +8,7 @@
 // A victim spins beside six spinners, each on a share of /init's CPU, for 21 ticks of the
 // machine: it runs a seventh of them on one hart, two sevenths on two, and its own time
 // must say so. Then it sleeps 10 ticks, and stopped 10 more: its own time, as its parent
-// reads it, counts those whole.
+// reads it, counts those whole; and ENV_INFO says what it sleeps on.
 #include "rt.h"
 
 #define SHARED 0x30000000UL
@@ -49,7 +49,7 @@ static long victim(long unused) {
     S->slept_own = own_ticks(EXO_SELF) - o1;
     S->slept_machine = exo_ticks(EXO_BOOT_CLOCK) - t1;
     S->done = 1;
-    for (;;) exosched(EXOSCHED_BLOCK, EV_TICK, 0); // (stopped here by /init, then destroyed)
+    for (;;) exosched(EXOSCHED_BLOCK, EV_CHILD, 0); // (it has none: stopped here by /init, then destroyed)
     return 0;
 }
 
@@ -63,6 +63,12 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     for (int i = 0; i <= NSPIN; i++) env_ctl((int)env[i], ENV_START, 0);
     while (!S->done) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
     for (int i = 1; i <= NSPIN; i++) wait_child((int)env[i]);
+    // What it is blocked in, as ENV_INFO says: an event that will not come.
+    struct exo_envinfo info;
+    EXPECT(env_ctl((int)env[0], ENV_INFO, &info), 0);
+    EXPECT(info.state, ENV_STATE_BLOCKED);
+    EXPECT(info.waits, ENV_WAITS_EVENTS);
+    EXPECT(info.on, EV_CHILD);
     // Stopped (it was blocked: now it could not run even if woken) for 10 ticks.
     EXPECT(env_ctl((int)env[0], ENV_STOP, 0), 0);
     long o = own_ticks((int)env[0]), t = exo_ticks(EXO_BOOT_CLOCK);

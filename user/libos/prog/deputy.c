@@ -10,6 +10,7 @@
 //   deputy readrace    reads the console from the window between "again" and the block
 //   deputy cowpeek     keeps a page shared copy-on-write after fork, to read its parent's writes
 //   deputy forkkeep    keeps every right on the pages it forks with, and uses them after its child execs
+//   deputy deafread    claims the console, asks it for a line once, and sleeps on the clock for good
 //
 // (One program, not six: every program carries the whole LibOS, and the image is xv6's
 // 2000 blocks.)
@@ -443,6 +444,21 @@ static int execvictim_main(void) {
     exit(0);
 }
 
+// deafread: a program that claims the console as a shell would, asks it for a line once
+// (none: "again", which leaves it a reader in the server's eyes), and goes to sleep for
+// good on the clock, not on the console. The server took any process left a reader and
+// blocked for one waiting for its line, whatever it blocked on, so ^C never found it deaf:
+// it killed nothing, and the shell below waited for ever (ConsoleDeafReaderTest).
+static int deafread_main(void) {
+    if (interactive() != 0) {
+        printf("deafread: FAIL the console refused our claim\n");
+        exit(1);
+    }
+    long r = srv(SRV_CONSREAD, 0, 64, 0, 0);
+    printf("deafread: the console is ours; asleep%s\n", r == SRV_AGAIN ? "" : ": FAIL a line was waiting");
+    for (;;) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
+}
+
 // capfull: a process that fills its own capability table (grants of one of its pages to
 // itself) before it asks the server for what the server must grant into that table: a
 // pipe's page, a child's environment. Each must fail cleanly, with nothing half-made
@@ -538,10 +554,11 @@ int main(int argc, char **argv) {
         {"embryorun", embryorun_main}, {"readrace", readrace_main}, {"cowpeek", cowpeek_main},
         {"cowwrite", cowwrite_main}, {"srvfuzz", srvfuzz_main},
         {"capfull", capfull_main}, {"forkkeep", forkkeep_main}, {"execvictim", execvictim_main},
+        {"deafread", deafread_main},
     };
     for (unsigned i = 0; argc == 2 && i < sizeof attacks / sizeof attacks[0]; i++) {
         if (lo_strcmp(argv[1], attacks[i].name) == 0) return attacks[i].run();
     }
-    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek|cowwrite|srvfuzz|capfull|forkkeep\n");
+    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek|cowwrite|srvfuzz|capfull|forkkeep|deafread\n");
     exit(1);
 }

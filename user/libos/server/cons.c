@@ -92,6 +92,11 @@ static int reads_or_waits(int slot, int caller) {
     if (slot != caller) {
         struct exo_envinfo info;
         if (p->env < 0 || env_ctl(p->env, ENV_INFO, &info) < 0 || info.state != ENV_STATE_BLOCKED) return 0;
+        // A reader waits for keys (console.c), or is back in our queue to ask again. One
+        // blocked on anything else asked once and went to sleep: deaf, and it was taken for
+        // a reader for as long as it liked (deputy deafread).
+        int mine = info.waits == ENV_WAITS_CALLEE && info.on == srv_envid;
+        if (p->idle == IDLE_READ && !mine && !(info.waits == ENV_WAITS_EVENTS && (info.on & EV_CONSOLE))) return 0;
     }
     if (p->idle == IDLE_READ) return 1;
     for (int i = 0; i < NPROC; i++)

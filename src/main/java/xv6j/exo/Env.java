@@ -312,6 +312,23 @@ final class Env {
         return now - bornTick - readyTicks - (readySince >= 0 ? now - readySince : 0);
     }
 
+    /** ENV_WAITS_* as ENV_INFO reports it: what its thread is blocked in. */
+    int waits() {
+        if (exited) return ExoAbi.ENV_WAITS_NONE;
+        if (cur.blockMask != 0) return ExoAbi.ENV_WAITS_EVENTS;
+        if (cur.waitPa != -1) return ExoAbi.ENV_WAITS_WORD;
+        return waitingOn != null ? ExoAbi.ENV_WAITS_CALLEE : ExoAbi.ENV_WAITS_NONE;
+    }
+
+    /** ENV_INFO's on: the events it blocks for, or the callee whose queue it is in. */
+    int waitsOn() {
+        return switch (waits()) {
+            case ExoAbi.ENV_WAITS_EVENTS -> cur.blockMask;
+            case ExoAbi.ENV_WAITS_CALLEE -> waitingOn.id;
+            default -> 0;
+        };
+    }
+
     /** ENV_STATE_* as ENV_INFO reports it. */
     int state() {
         if (exited) return ExoAbi.ENV_STATE_EXITED;
