@@ -247,9 +247,9 @@ struct exo_envinfo {
     int parent;      // its creator's id
     int state;       // ENV_STATE_*
     int status;      // exit status, once EXITED
-    exo_u64 ticks;   // its own time: the ticks since it was made that it did not spend
-                     // waiting for a CPU (it ran, slept in EXOSCHED_BLOCK/WAIT, or was
-                     // stopped); a program kept from its CPU by others does not age
+    exo_u64 ticks;   // its own time: the ticks its thread ran into (a run of its code, or
+                     // of a call it helps along, during which the clock passed a tick
+                     // counts one); not those it waited for a CPU, slept or was stopped
     int waits;       // ENV_WAITS_*: what it is blocked in (whether or not it is stopped too)
     int on;          // ENV_WAITS_EVENTS: the events it waits for; ENV_WAITS_CALLEE: the
                      // callee's id; else 0

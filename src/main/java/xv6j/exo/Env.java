@@ -140,14 +140,12 @@ final class Env {
     int held;
     /** The CPU capability whose round counts its thread (Cap.members): its threadCap() while runsNow, else null. */
     Cap countedIn;
-    /** As a root: how many CPUs hold its thread now (Cpu.root), on any number of harts. */
-    int onCpus;
     /**
-     * Its own time (ENV_INFO's ticks): the tick it was made, the ticks its thread has since
-     * waited for a CPU (it could run now and none held it), and the tick that wait began
-     * (-1: not waiting). Scheduler.readyChanged keeps them where runsNow or onCpus moves.
+     * As a root: the ticks its thread ran into (ENV_INFO's ticks), in its own turns or
+     * helping another's call: a run of its code during which the clock passed a tick
+     * counts one. Not those it waited for a CPU, slept or was stopped.
      */
-    long bornTick, readyTicks, readySince = -1;
+    long ticksRun;
     /** It waits in Scheduler's list of threads to settle; and whether those waiting for its chain must be looked at too. */
     boolean unsettled, regrouped;
     /** The last walk of the scheduler's that passed it (finding rings of threads waiting for each other). */
@@ -300,16 +298,6 @@ final class Env {
     /** The environment that executes for this chain: the innermost callee. */
     Env innermost() {
         return chainRoot.chainInner;
-    }
-
-    /**
-     * ENV_INFO's ticks at tick now: those since it was made that it did not spend waiting
-     * for a CPU. It ran them, slept them by its own choice or was stopped; a program that
-     * is kept from its CPU (other harts and programs busy, its host thread descheduled)
-     * does not age meanwhile.
-     */
-    long ownTicks(long now) {
-        return now - bornTick - readyTicks - (readySince >= 0 ? now - readySince : 0);
     }
 
     /** ENV_WAITS_* as ENV_INFO reports it: what its thread is blocked in. */

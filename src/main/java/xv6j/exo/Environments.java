@@ -90,7 +90,6 @@ final class Environments {
         if (asid != SHARED_ASID) asids.set(asid);
         Env e = new Env(id, parentId, payer == null, payer, q, root, record, asid, k.cpus.length);
         e.tickSeen = k.sched.ticks; // (EV_TICK comes with the next tick)
-        e.bornTick = k.sched.ticks;
         e.pt = new PageTable(k.mem, () -> {
             long pa = kernelPage(e.id, e.payer, true);
             if (pa != 0) e.ptPages++;

@@ -396,12 +396,6 @@ public final class Invariants {
             Cap want = now ? e.threadCap() : null;
             if (e.countedIn != want) bad.add(e + ": its thread is counted in the round of " + e.countedIn + ", not " + want);
             if (e.unsettled) bad.add(e + ": changed, and not settled after the operation");
-            int on = 0; // (Scheduler.hold and helps: the CPUs running its thread, or its turn helping another)
-            for (Cpu c : k.cpus) on += (c.root == e ? 1 : 0) + (c.helper == e ? 1 : 0);
-            if (e.onCpus != on) bad.add(e + ": on " + e.onCpus + " CPUs by its count, " + on + " by theirs");
-            if ((e.readySince >= 0) != (e.runsNow && on == 0))
-                bad.add(e + ": " + (e.readySince >= 0 ? "counted as waiting for a CPU, but is not" : "waits for a CPU, not counted so"));
-            if (e.ownTicks(k.sched.ticks) < 0 || e.readySince > k.sched.ticks) bad.add(e + ": its own time is off");
         }
         Map<Cap, Integer> threadsOn = new IdentityHashMap<>(); // the threads counted as each one's holder's (Env.threadCap)
         for (Env t : canRun) if (t.threadCap() != null) threadsOn.merge(t.threadCap(), 1, Integer::sum);

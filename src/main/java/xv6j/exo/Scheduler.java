@@ -231,18 +231,10 @@ final class Scheduler {
      * a step per helper, paid by whoever runs next).
      */
     private void hold(Cpu c, Env root) {
-        helps(c, null);
+        c.helper = null;
         Env was = c.root;
         if (was == root) return;
         c.root = root;
-        if (was != null) {
-            was.onCpus--;
-            readyChanged(was);
-        }
-        if (root != null) {
-            root.onCpus++;
-            readyChanged(root);
-        }
         if (k.cpus.length == 1) return;
         settle();
         if (was != null && --was.held == 0) heldChanged(was);
@@ -256,45 +248,9 @@ final class Scheduler {
         spread();
     }
 
-    /**
-     * c's turn goes to helper's thread, which spends it on the chain it waits for (null:
-     * none). A helper is not waiting for a CPU meanwhile: its turns run, on its behalf, the
-     * call it waits for, and counting them as waits kept a program that waits for a busy
-     * callee for ever from ageing (Env.ownTicks).
-     */
-    private void helps(Cpu c, Env helper) {
-        Env was = c.helper;
-        if (was == helper) return;
-        c.helper = helper;
-        if (was != null) {
-            was.onCpus--;
-            readyChanged(was);
-        }
-        if (helper != null) {
-            helper.onCpus++;
-            readyChanged(helper);
-        }
-    }
-
     private void setRunsNow(Env r, boolean now) {
         r.runsNow = now;
         recount(r);
-        readyChanged(r);
-    }
-
-    /**
-     * Root r's thread began or ended a wait for a CPU (it can run now and no CPU holds it):
-     * the ticks of such waits are not its own (Env.ownTicks). Both ends are places that
-     * already change r, so the count costs a tick nothing.
-     */
-    private void readyChanged(Env r) {
-        boolean ready = r.runsNow && r.onCpus == 0;
-        if (ready && r.readySince < 0) {
-            r.readySince = ticks;
-        } else if (!ready && r.readySince >= 0) {
-            r.readyTicks += ticks - r.readySince;
-            r.readySince = -1;
-        }
     }
 
     /**
@@ -527,7 +483,7 @@ final class Scheduler {
                     }
                     root.sliceGrace = grace;
                     hold(c, root);
-                    if (c.helping) helps(c, turnOf);
+                    if (c.helping) c.helper = turnOf;
                 }
                 Env e = root.innermost();
                 if (e.noticeUpcallDue && !e.cur.inHandler) { // (in a handler, it waits for exo_resume)
@@ -539,8 +495,15 @@ final class Scheduler {
                         continue;
                     }
                 }
+                long before = k.machine.clock().ticks();
                 Trap t = runUser(c, e);
                 if (t == null) continue; // taken off the hart by another CPU
+                // It ran into another tick: one of its own time (ENV_INFO's ticks), and of the
+                // thread whose turn it helps. One a run, however long its host thread waited.
+                if (c.clockTicks > before) {
+                    root.ticksRun++;
+                    if (c.helper != null) c.helper.ticksRun++;
+                }
                 // The clock first, whatever the trap: a program that traps often must not stop time.
                 if (c.clockTicks > ticks) tick(c.clockTicks);
                 switch (t.cause()) {

@@ -78,9 +78,9 @@ class ExoAttackTest {
     /**
      * ENV_INFO's ticks are the environment's own time: a victim beside six spinners on
      * shares of their own runs a seventh of the machine's ticks (two on two harts), and its
-     * own time says so; asleep or stopped, it counts every tick. The standard LibOS's
-     * console gives a shell its grace in this time (LibosAttackTest). Before, there was
-     * no such count: the field read as -1.
+     * own time says so; asleep or stopped, it does not age. The standard LibOS's console
+     * gives a shell its grace in this time. Before, there was no such count: the field
+     * read as -1.
      */
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
