@@ -68,8 +68,8 @@ static int env_exited(int h, int *status) {
     return info.state == ENV_STATE_EXITED;
 }
 
-// The process's own time in ticks (exo.h's ENV_INFO ticks): those its environment ran,
-// slept or was stopped, not those it waited for a CPU. The console's grace for a shell is
+// The process's own time in ticks (exo.h's ENV_INFO ticks): those its environment's
+// thread ran into, not those it waited for a CPU. The console's grace for a shell is
 // counted so: counted in the machine's ticks, a nested shell kept from its CPU on a busy
 // machine for a few ticks between reading a line and waiting for its command looked
 // deaf, and ^C killed it. 0 for a process without an environment.

@@ -49,7 +49,7 @@ static inline uchar *proc_data(int slot) {
 }
 
 int proc_by_envid(int envid);
-long proc_ticks(int slot);              // its own time: ticks it did not spend waiting for a CPU
+long proc_ticks(int slot);              // its own time: the ticks it ran into
 int proc_init_pid(void);                // init's pid (1)
 void proc_wake(int slot);
 void proc_wake_waiters(void);
