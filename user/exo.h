@@ -247,7 +247,18 @@ struct exo_envinfo {
     int parent;      // its creator's id
     int state;       // ENV_STATE_*
     int status;      // exit status, once EXITED
+    exo_u64 ticks;   // its own time: the ticks its thread ran into (a run of its code, or
+                     // of a call it helps along, during which the clock passed a tick
+                     // counts one); not those it waited for a CPU, slept or was stopped
+    int waits;       // ENV_WAITS_*: what it is blocked in (whether or not it is stopped too)
+    int on;          // ENV_WAITS_EVENTS: the events it waits for; ENV_WAITS_CALLEE: the
+                     // callee's id; else 0
 };
+
+#define ENV_WAITS_NONE 0    // not blocked
+#define ENV_WAITS_EVENTS 1  // in EXOSCHED_BLOCK
+#define ENV_WAITS_WORD 2    // in EXOSCHED_WAIT
+#define ENV_WAITS_CALLEE 3  // in the queue of a callee busy with another call
 
 long env_ctl(int env, int op, void *arg);
 

@@ -9,6 +9,8 @@
 //   deputy embryorun   starts the child it builds itself, and has it call the server
 //   deputy readrace    reads the console from the window between "again" and the block
 //   deputy cowpeek     keeps a page shared copy-on-write after fork, to read its parent's writes
+//   deputy forkkeep    keeps every right on the pages it forks with, and uses them after its child execs
+//   deputy deafread    claims the console, asks it for a line once, and sleeps on the clock for good
 //
 // (One program, not six: every program carries the whole LibOS, and the image is xv6's
 // 2000 blocks.)
@@ -341,6 +343,122 @@ static int cowwrite_main(void) {
     return 0;
 }
 
+// forkkeep: a parent hostile from the start keeps, before it forks, a capability with
+// every right (CAP_W, CAP_REVOKE) for each page it has, so the standard fork's letting go
+// of CAP_W leaves it what it kept. Until its child execs, the child runs in memory the
+// parent holds so, and the parent writes into what the child reads: that is inherent
+// (docs/exo.md, "A child until it execs"), and shown here, not failed. After the child
+// execs (deputy execvictim), the program runs in memory its process's own quota paid for,
+// built by the LibOS's exec: the parent writes through every capability it kept, revokes
+// them, then revokes its own memory capability. The exec'd program must read only what it
+// wrote, and run on.
+#define KEEPSECRET "the parent was here"
+#define KEEP_VA 0x2000000000UL  // where the parent maps what it kept (no LibOS area)
+#define KEEPMAX 256
+
+static char keeparea[2 * PG];
+static long kept[KEEPMAX];
+static uint64 keptva[KEEPMAX];
+
+static int forkkeep_main(void) {
+    char *page = (char *)PGROUNDUP((uint64)keeparea);
+    lo_strlcpy(page, "as it was at the fork", PG);
+    int up[2], down[2];
+    if (pipe(up) < 0 || pipe(down) < 0 || up[1] != 4 || down[0] != 5) {
+        printf("forkkeep: FAIL no pipes at fds 3..6\n");
+        exit(1);
+    }
+    int n = 0;
+    for (uint64 va = 0; va < UPROC->sz && n < KEEPMAX; va += PG) {
+        vpte_t e = vpt_get(va);
+        if (e == 0 || !(VP_FLAGS(e) & VP_CAPW)) continue;
+        long h = capgrant(VP_HANDLE(e), EXO_SELF, CAP_ALL, 0, 0, 0);
+        if (h >= 0) {
+            kept[n] = h;
+            keptva[n++] = va;
+        }
+    }
+    int pid = fork();
+    if (pid == 0) {
+        char c = 0;
+        write(up[1], "u", 1);
+        read(down[0], &c, 1);
+        printf("forkkeep: before exec, the child reads \"%s\"%s\n", page,
+               lo_strcmp(page, KEEPSECRET) == 0 ? " (its parent's write: a parent is trusted until exec)" : "");
+        char *argv[] = {"deputy", "execvictim", 0};
+        exec("deputy", argv);
+        printf("forkkeep: FAIL exec\n");
+        exit(1);
+    }
+    char c = 0;
+    read(up[0], &c, 1);
+    // Before exec: write through what we kept of the page the child reads.
+    for (int i = 0; i < n; i++) {
+        if (keptva[i] != (uint64)page) continue;
+        if (exo_map(EXO_SELF, KEEP_VA, (int)kept[i], MAP_R | MAP_W) < 0) continue;
+        lo_strlcpy((char *)KEEP_VA, KEEPSECRET, PG);
+        exo_unmap(EXO_SELF, KEEP_VA);
+    }
+    write(down[1], "w", 1);
+    read(up[0], &c, 1); // the exec'd program has written its memory and waits
+    // Every page we kept that we still share copy-on-write (all our writable ones: our
+    // stack page is the one fork copied for the child, and our text and constants we run)
+    // we copy for ourselves first, by writing it, so that what we write through what we
+    // kept lands only where the child, or what it became, might be.
+    int wrote = 0;
+    for (int i = 0; i < n; i++) {
+        if (!(VP_FLAGS(vpt_get(keptva[i])) & VP_COW)) continue;
+        volatile char *own = (volatile char *)keptva[i];
+        *own = *own;
+        if (exo_map(EXO_SELF, KEEP_VA, (int)kept[i], MAP_R | MAP_W) < 0) continue;
+        lo_memset((void *)KEEP_VA, 0x5a, PG);
+        exo_unmap(EXO_SELF, KEEP_VA);
+        wrote++;
+    }
+    for (int i = 0; i < n; i++) caprevoke((int)kept[i]);
+    printf("forkkeep: after exec, the parent wrote through the %d pages it kept that it shared, and revoked all %d\n", wrote, n);
+    // And the memory capability our pages since our own exec came from (what we just
+    // copied among them): everything derived from it goes, whoever holds it.
+    long r = caprevoke(UPROC->h_mem);
+    write(down[1], "w", 1);
+    exit(r < 0 ? 1 : 0);
+}
+
+// The program forkkeep's child execs: writes its own memory, tells the parent, and once the
+// parent has done its worst, checks it.
+static char victimarea[2 * PG];
+static const char victimro[] = "the victim's constants";
+
+static int execvictim_main(void) {
+    char *page = (char *)PGROUNDUP((uint64)victimarea);
+    lo_strlcpy(page, "the exec'd program's own", PG);
+    char *heap = sbrk(PG);
+    lo_strlcpy(heap, "its own heap", PG);
+    char c = 0;
+    write(4, "e", 1);
+    read(5, &c, 1);
+    sleep(3); // (on another hart the parent is revoking its memory meanwhile)
+    int ok = lo_strcmp(page, "the exec'd program's own") == 0 && lo_strcmp(heap, "its own heap") == 0 &&
+             lo_strcmp(victimro, "the victim's constants") == 0;
+    printf("forkkeep: after exec, %s\n", ok ? "the program reads only what it wrote" : "FAIL its parent reached its memory");
+    exit(0);
+}
+
+// deafread: a program that claims the console as a shell would, asks it for a line once
+// (none: "again", which leaves it a reader in the server's eyes), and goes to sleep for
+// good on the clock, not on the console. The server took any process left a reader and
+// blocked for one waiting for its line, whatever it blocked on, so ^C never found it deaf:
+// it killed nothing, and the shell below waited for ever (ConsoleDeafReaderTest).
+static int deafread_main(void) {
+    if (interactive() != 0) {
+        printf("deafread: FAIL the console refused our claim\n");
+        exit(1);
+    }
+    long r = srv(SRV_CONSREAD, 0, 64, 0, 0);
+    printf("deafread: the console is ours; asleep%s\n", r == SRV_AGAIN ? "" : ": FAIL a line was waiting");
+    for (;;) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
+}
+
 // capfull: a process that fills its own capability table (grants of one of its pages to
 // itself) before it asks the server for what the server must grant into that table: a
 // pipe's page, a child's environment. Each must fail cleanly, with nothing half-made
@@ -435,11 +553,12 @@ int main(int argc, char **argv) {
         {"pipeforge", pipeforge_main}, {"forkabort", forkabort_main}, {"exitlive", exitlive_main},
         {"embryorun", embryorun_main}, {"readrace", readrace_main}, {"cowpeek", cowpeek_main},
         {"cowwrite", cowwrite_main}, {"srvfuzz", srvfuzz_main},
-        {"capfull", capfull_main},
+        {"capfull", capfull_main}, {"forkkeep", forkkeep_main}, {"execvictim", execvictim_main},
+        {"deafread", deafread_main},
     };
     for (unsigned i = 0; argc == 2 && i < sizeof attacks / sizeof attacks[0]; i++) {
         if (lo_strcmp(argv[1], attacks[i].name) == 0) return attacks[i].run();
     }
-    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek|cowwrite|srvfuzz|capfull\n");
+    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek|cowwrite|srvfuzz|capfull|forkkeep|deafread\n");
     exit(1);
 }

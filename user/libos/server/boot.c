@@ -28,6 +28,7 @@ void proc_wake_waiters(void);   // sproc.h, which this file cannot include (fs.h
 int proc_deaths_unreaped(void);
 
 int srv_self = -1;
+int srv_envid = -1;
 int srv_user = -1;
 int srv_token = -1;
 volatile int srv_child_events;
@@ -129,6 +130,7 @@ static void start_init(void) {
 static void serve(void) __attribute__((noreturn));
 static void serve(void) {
     srv_self = UPROC->h_srv;
+    srv_envid = (int)exo_envid();
     const char *why = 0;
     if (srv_disk_init(1, &why) < 0) srv_halt("fsserver: cannot mount the file system: %s\n", why);
     storage_init();

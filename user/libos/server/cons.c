@@ -76,26 +76,41 @@ int cons_on_stack(int slot) {
     return 0;
 }
 
-// Whether slot's process lives as a shell does: reading the console or waiting for a
-// child that still runs, or on its way between the two, having claimed the console, read
-// it or waited within LISTEN_GRACE ticks (printing its prompt; parsing a line and starting
-// its command; its LibOS waking each tick to ask again). caller is the process whose call
-// to us took the keys in (it is in that call, so its own word holds); anyone else must be
-// blocked in the exokernel, as the LibOS leaves it between tries. A child it waits for
-// must live (when the last ended, it was woken to reap it). A deaf program that claimed
-// the console, or asked once, and spins is heard LISTEN_GRACE ticks later.
-static int reads_or_waits(int slot, int caller) {
-    struct sproc *p = &procs[slot];
-    if (exo_ticks(SRV_CLOCK) - p->listen_tick <= LISTEN_GRACE) return 1;
-    if (p->idle == 0) return 0;
-    if (slot != caller) {
-        struct exo_envinfo info;
-        if (p->env < 0 || env_ctl(p->env, ENV_INFO, &info) < 0 || info.state != ENV_STATE_BLOCKED) return 0;
-    }
-    if (p->idle == IDLE_READ) return 1;
+// Whether slot's process has a child it may wait for.
+static int has_child(int slot) {
     for (int i = 0; i < NPROC; i++)
         if (procs[i].parent == slot && (procs[i].state == P_LIVE || procs[i].state == P_EMBRYO)) return 1;
     return 0;
+}
+
+// Whether slot's process lives as a shell does: blocked reading the console or waiting for
+// a child that still runs, or on its way between the two, within LISTEN_GRACE ticks of its
+// own time since it claimed the console, read it or waited (printing its prompt; parsing a
+// line and starting its command; woken by keys or by its word, to ask again). Its own time
+// (exo.h's ENV_INFO ticks) leaves out what it waited for a CPU: counted in the machine's
+// ticks, a shell kept from its CPU on a busy machine looked deaf. caller is the process
+// whose call to us took the keys in (it is in that call, so its own word holds). A child
+// it waits for must live (when the last ended, it was woken to reap it).
+//
+// Blocked (other than in our queue, to call us), a shell waits only for keys, after a read
+// told "again" (console.c), or on its word, after a wait told "again" (proc.c). Blocked on
+// anything else (or stopped), it claimed the console, or asked it once, and went to sleep:
+// a deaf program, which was taken for a reader for as long as it liked (deputy deafread).
+// One that spins is heard LISTEN_GRACE ticks of its time later.
+static int reads_or_waits(int slot, int caller) {
+    struct sproc *p = &procs[slot];
+    if (slot == caller) {
+        if (p->idle == IDLE_READ || (p->idle == IDLE_WAIT && has_child(slot))) return 1;
+    } else {
+        struct exo_envinfo info;
+        if (p->env < 0 || env_ctl(p->env, ENV_INFO, &info) < 0 || info.state == ENV_STATE_STOPPED) return 0;
+        if (info.state == ENV_STATE_BLOCKED && !(info.waits == ENV_WAITS_CALLEE && info.on == srv_envid)) {
+            if (p->idle == IDLE_READ) return info.waits == ENV_WAITS_EVENTS && (info.on & EV_CONSOLE) != 0;
+            if (p->idle == IDLE_WAIT) return info.waits == ENV_WAITS_WORD && has_child(slot);
+            return 0;
+        }
+    }
+    return proc_ticks(slot) - p->listen_tick <= LISTEN_GRACE;
 }
 
 // Kills what the interactive shell waits for; returns how many processes that was. A shell

@@ -68,6 +68,17 @@ static int env_exited(int h, int *status) {
     return info.state == ENV_STATE_EXITED;
 }
 
+// The process's own time in ticks (exo.h's ENV_INFO ticks): those its environment's
+// thread ran into, not those it waited for a CPU. The console's grace for a shell is
+// counted so: counted in the machine's ticks, a nested shell kept from its CPU on a busy
+// machine for a few ticks between reading a line and waiting for its command looked
+// deaf, and ^C killed it. 0 for a process without an environment.
+long proc_ticks(int slot) {
+    struct exo_envinfo info;
+    if (procs[slot].env < 0 || env_ctl(procs[slot].env, ENV_INFO, &info) < 0) return 0;
+    return (long)info.ticks;
+}
+
 // Destroys an environment we made and lets go of it. (Destroying one in the middle of a
 // call it made to us is safe: the call goes on; exo.h.)
 static void env_drop(int h) {
@@ -399,6 +410,7 @@ int proc_exec_commit(int slot, const char *name) {
     p->exec_ip = 0;
     p->exec_storage = -1;
     lo_strlcpy(p->name, name, sizeof p->name);
+    p->listen_tick = proc_ticks(slot); // (its own time starts again with its new environment)
     if (old >= 0) env_drop(old);
     // If it cannot start, it is dead already: proc_reap_dead will find it so.
     env_ctl(h, ENV_START, 0);

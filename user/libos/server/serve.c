@@ -41,7 +41,7 @@ static char *path_arg(int slot, int i, char *buf) {
 // told "again", and it listened now, as a shell does (cons.c tells shells by it).
 static long listened(struct sproc *p, int kind, long r) {
     p->idle = r == SRV_AGAIN ? kind : 0;
-    p->listen_tick = exo_ticks(SRV_CLOCK);
+    p->listen_tick = proc_ticks((int)(p - procs));
     return r;
 }
 
@@ -115,7 +115,7 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
         return listened(p, IDLE_READ, cons_read(slot, (int)a1, (int)a2));
     case SRV_INTERACTIVE: {
         long r = cons_interactive(slot);
-        if (r == 0) p->listen_tick = exo_ticks(SRV_CLOCK);
+        if (r == 0) p->listen_tick = proc_ticks(slot);
         return r;
     }
     default: return -1;

@@ -30,6 +30,7 @@
 
 // The server's capabilities (boot.c, disk.c).
 extern int srv_self;        // a CAP_ENV naming the server, with CAP_X: clients call through it
+extern int srv_envid;       // the server's environment id
 extern int srv_user;        // memory for all processes: the server's, less SRV_RESERVE
 extern int srv_extra;       // the blocks after the file system, which /storage deals out (-1: none)
 extern int srv_token;       // a page no one maps: each process's kill token derives from it

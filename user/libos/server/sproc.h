@@ -34,7 +34,7 @@ struct sproc {
     char name[16];
     int acct;               // its account of the server's tables (acct.c), or -1
     int idle;               // what its last call left it waiting for: 0, IDLE_READ or IDLE_WAIT
-    long listen_tick;       // the tick it last claimed the console, read it or waited (cons.c)
+    long listen_tick;       // its own time (proc_ticks) when it last claimed the console, read it or waited (cons.c)
     struct fsproc fs;       // fs.acct: the same, once the slot is set up, for the files it opens
 };
 
@@ -49,6 +49,7 @@ static inline uchar *proc_data(int slot) {
 }
 
 int proc_by_envid(int envid);
+long proc_ticks(int slot);              // its own time: the ticks it ran into
 int proc_init_pid(void);                // init's pid (1)
 void proc_wake(int slot);
 void proc_wake_waiters(void);

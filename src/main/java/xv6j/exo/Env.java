@@ -140,6 +140,12 @@ final class Env {
     int held;
     /** The CPU capability whose round counts its thread (Cap.members): its threadCap() while runsNow, else null. */
     Cap countedIn;
+    /**
+     * As a root: the ticks its thread ran into (ENV_INFO's ticks), in its own turns or
+     * helping another's call: a run of its code during which the clock passed a tick
+     * counts one. Not those it waited for a CPU, slept or was stopped.
+     */
+    long ticksRun;
     /** It waits in Scheduler's list of threads to settle; and whether those waiting for its chain must be looked at too. */
     boolean unsettled, regrouped;
     /** The last walk of the scheduler's that passed it (finding rings of threads waiting for each other). */
@@ -292,6 +298,23 @@ final class Env {
     /** The environment that executes for this chain: the innermost callee. */
     Env innermost() {
         return chainRoot.chainInner;
+    }
+
+    /** ENV_WAITS_* as ENV_INFO reports it: what its thread is blocked in. */
+    int waits() {
+        if (exited) return ExoAbi.ENV_WAITS_NONE;
+        if (cur.blockMask != 0) return ExoAbi.ENV_WAITS_EVENTS;
+        if (cur.waitPa != -1) return ExoAbi.ENV_WAITS_WORD;
+        return waitingOn != null ? ExoAbi.ENV_WAITS_CALLEE : ExoAbi.ENV_WAITS_NONE;
+    }
+
+    /** ENV_INFO's on: the events it blocks for, or the callee whose queue it is in. */
+    int waitsOn() {
+        return switch (waits()) {
+            case ExoAbi.ENV_WAITS_EVENTS -> cur.blockMask;
+            case ExoAbi.ENV_WAITS_CALLEE -> waitingOn.id;
+            default -> 0;
+        };
     }
 
     /** ENV_STATE_* as ENV_INFO reports it. */

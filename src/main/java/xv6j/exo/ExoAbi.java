@@ -59,6 +59,7 @@ public final class ExoAbi {
             ENV_INFO = 5;
     public static final int ENV_STATE_STOPPED = 0, ENV_STATE_RUNNABLE = 1, ENV_STATE_BLOCKED = 2,
             ENV_STATE_EXITED = 3;
+    public static final int ENV_WAITS_NONE = 0, ENV_WAITS_EVENTS = 1, ENV_WAITS_WORD = 2, ENV_WAITS_CALLEE = 3;
 
     // ---- secure bindings ----
     public static final int MAP_R = 0x1, MAP_W = 0x2, MAP_X = 0x4;
@@ -78,8 +79,8 @@ public final class ExoAbi {
     public static final int REGS_SIZE = 66 * 8;
     /** struct exo_frame: regs, kind, cause, tval. */
     public static final int FRAME_SIZE = REGS_SIZE + 3 * 8;
-    /** struct exo_envinfo: int id, parent, state, status. */
-    public static final int ENVINFO_SIZE = 16;
+    /** struct exo_envinfo: int id, parent, state, status; u64 ticks; int waits, on. */
+    public static final int ENVINFO_SIZE = 32;
 
     // ---- system-call numbers (a7) ----
     public static final int SYS_capalloc = 0x100, SYS_capfree = 0x101, SYS_capgrant = 0x102, SYS_caprevoke = 0x103,

@@ -231,6 +231,7 @@ final class Scheduler {
      * a step per helper, paid by whoever runs next).
      */
     private void hold(Cpu c, Env root) {
+        c.helper = null;
         Env was = c.root;
         if (was == root) return;
         c.root = root;
@@ -482,6 +483,7 @@ final class Scheduler {
                     }
                     root.sliceGrace = grace;
                     hold(c, root);
+                    if (c.helping) c.helper = turnOf;
                 }
                 Env e = root.innermost();
                 if (e.noticeUpcallDue && !e.cur.inHandler) { // (in a handler, it waits for exo_resume)
@@ -493,8 +495,15 @@ final class Scheduler {
                         continue;
                     }
                 }
+                long before = k.machine.clock().ticks();
                 Trap t = runUser(c, e);
                 if (t == null) continue; // taken off the hart by another CPU
+                // It ran into another tick: one of its own time (ENV_INFO's ticks), and of the
+                // thread whose turn it helps. One a run, however long its host thread waited.
+                if (c.clockTicks > before) {
+                    root.ticksRun++;
+                    if (c.helper != null) c.helper.ticksRun++;
+                }
                 // The clock first, whatever the trap: a program that traps often must not stop time.
                 if (c.clockTicks > ticks) tick(c.clockTicks);
                 switch (t.cause()) {

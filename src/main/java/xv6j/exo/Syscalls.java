@@ -281,7 +281,8 @@ final class Syscalls {
         Env t = env(e, envh, op == ENV_INFO ? CAP_R : CAP_W);
         if (op == ENV_INFO) {
             ByteBuffer b = ByteBuffer.allocate(ENVINFO_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-            b.putInt(t.id).putInt(t.parentId).putInt(t.state()).putInt(t.status);
+            b.putInt(t.id).putInt(t.parentId).putInt(t.state()).putInt(t.status).putLong(t.ticksRun)
+                    .putInt(t.waits()).putInt(t.waitsOn());
             if (!k.umem.copyOut(e, arg, b.array())) throw fail(E_FAULT);
             return 0;
         }

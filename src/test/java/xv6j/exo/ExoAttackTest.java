@@ -76,6 +76,20 @@ class ExoAttackTest {
     }
 
     /**
+     * ENV_INFO's ticks are the environment's own time: a victim beside six spinners on
+     * shares of their own runs a seventh of the machine's ticks (two on two harts), and its
+     * own time says so; asleep or stopped, it does not age. The standard LibOS's console
+     * gives a shell its grace in this time. Before, there was no such count: the field
+     * read as -1.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void anEnvironmentsOwnTimeLeavesOutItsWaitsForACpu(int harts) throws Exception {
+        ExoRun.Result r = run("owntime", harts(harts));
+        assertTrue(r.output().contains("owntime: a wait for a CPU is not the environment's own time"), r.toString());
+    }
+
+    /**
      * CPU capabilities no thread runs on cost no one's turn: /init derives 50000 from a share
      * of its own into its own table (none is anyone's run capability) while a victim on
      * another share yields. A pick walked every member of a round, so each of the victim's

@@ -107,6 +107,23 @@ class LibosDeputyTest {
     }
 
     /**
+     * A parent hostile from the start keeps every right on each page it forks with (so the
+     * standard fork's letting go of CAP_W leaves it those). Until the child execs, it is
+     * trusted: the child runs the parent's code in the parent's memory, and reads what the
+     * parent writes (docs/exo.md says why that is inherent). After the exec, the parent
+     * writes through all it kept, revokes it, then revokes its own memory capability: the
+     * exec'd program reads only what it wrote and runs to its end.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aParentThatKeptEveryRightOnItsPagesReachesNothingOfItsChildAfterExec(int harts) throws Exception {
+        String out = run("deputy forkkeep\necho after\n", harts);
+        assertTrue(out.matches("(?s).*forkkeep: after exec, the parent wrote through the [1-9]\\d* pages it kept that it shared, and revoked all \\d+\n.*"), out);
+        assertTrue(out.contains("forkkeep: after exec, the program reads only what it wrote\n"), out);
+        assertTrue(out.contains("$ echo after\nafter\n"), out);
+    }
+
+    /**
      * A client that calls the server directly with absurd arguments and garbage in its IPC
      * page (paths without their NUL), 3000 times, every operation that leaves it a process:
      * each call comes back, the shell's next command runs, and the image is fsck-clean.
