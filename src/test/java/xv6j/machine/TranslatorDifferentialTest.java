@@ -143,10 +143,14 @@ class TranslatorDifferentialTest {
                     PageTable pt = new PageTable(mem, PhysicalMemory.BASE + 0x20_0000);
                     long rwxu = Mmu.PTE_R | Mmu.PTE_W | Mmu.PTE_X | Mmu.PTE_U;
                     for (long va = at.code() & ~0xfffL; va < at.code() + code.length + 8; va += 4096) pt.map(va, pt.allocPage(), rwxu);
+                    // Data pages in reverse physical order: pages next to each other in va are
+                    // not in pa, so a translation reused past its page's end gives other data.
+                    long[] frames = new long[DATA_PAGES];
+                    for (int p = 0; p < DATA_PAGES; p++) frames[p] = pt.allocPage();
                     for (int p = 0; p < DATA_PAGES; p++) {
                         if (p == UNMAPPED_PAGE) continue;
                         long perm = p == READ_ONLY_PAGE ? Mmu.PTE_R | Mmu.PTE_U : Mmu.PTE_R | Mmu.PTE_W | Mmu.PTE_U;
-                        pt.map(at.data() + 4096L * p, pt.allocPage(), perm);
+                        pt.map(at.data() + 4096L * p, frames[DATA_PAGES - 1 - p], perm);
                     }
                     for (int i = 0; i < code.length; i++) mem.store8(pt.walk(at.code() + i), code[i]);
                     for (int p = 0; p < DATA_PAGES; p++)
