@@ -86,6 +86,39 @@ class TranslatorDifferentialTest {
             assertTrue(ms[e].mem.translator.stats().regions > 0, engines[e].flag() + " compiled nothing");
     }
 
+    /**
+     * A store through a base register that a load of the same block used, on a read-only
+     * page whose load TLB entry is warm, faults under every engine: compiled code reuses
+     * a load's translation for a later load of its block, never for a store (round 11's
+     * chained accesses, docs/design.md), which must find the store TLB's entry or leave.
+     */
+    @Test
+    void aStoreAfterALoadOfTheSameReadOnlyPageFaultsUnderEveryEngine() {
+        Layout at = new Layout(0x10000, 0x40000);
+        int[] program = {
+            ld(6, 12, 0),     // loop: a load from the read-only page, 3000 times
+            addi(5, 5, 1),
+            blt(5, 9, -8),
+            ld(7, 12, 16),    // then a load and a store through the same base, on that page
+            sd(7, 12, 24),
+            jal(0, 0),
+        };
+        long[] xs = new long[32];
+        xs[9] = 3000;
+        xs[12] = at.data() + 4096L * READ_ONLY_PAGE;
+        byte[] data = new byte[DATA_PAGES * 4096];
+        Engine[] engines = {Engine.INTERPRETER, Engine.EAGER, Engine.TRANSLATOR};
+        Machine[] ms = new Machine[engines.length];
+        for (int e = 0; e < engines.length; e++) ms[e] = new Machine(engines[e], true, at, program, data, xs, new long[32], 0);
+        Trap want = ms[0].hart.run(100_000);
+        assertEquals(Trap.Cause.STORE_PAGE_FAULT, want.cause());
+        for (int e = 1; e < engines.length; e++) {
+            assertEquals(want, ms[e].hart.run(100_000), engines[e].flag() + ": trap");
+            ms[0].assertSameState(ms[e], engines[e].flag() + " against the interpreter");
+        }
+        assertTrue(ms[1].mem.translator.stats().regions > 0, "eager compiled nothing");
+    }
+
     public static void main(String[] args) {
         long seed = args.length > 0 ? Long.parseLong(args[0]) : SEED;
         int n = args.length > 1 ? Integer.parseInt(args[1]) : PROGRAMS;
