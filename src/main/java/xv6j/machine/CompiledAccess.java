@@ -46,8 +46,8 @@ public final class CompiledAccess {
     }
 
     /**
-     * The probe of a load chained to an earlier one through the same base register
-     * (unchanged since, in the same block of a region): base is that load's ram index and
+     * The probe of a load or store chained to an earlier access through the same base
+     * register (unchanged since, in the same block of a region): base is that one's ram index and
      * delta the difference of their offsets. If base + delta is on the same page, it is
      * this load's index (the same TLB entry maps it, the region's TLB and address space
      * being fixed during a call), read from no TLB entry; else the probe of va, whose tag

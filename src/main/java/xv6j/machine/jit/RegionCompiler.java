@@ -3,6 +3,7 @@ package xv6j.machine.jit;
 import static org.objectweb.asm.Opcodes.*;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
@@ -24,10 +25,11 @@ import xv6j.machine.jit.RegionPlan.Kind;
  * <li>each block takes its length off the budget ({@link xv6j.machine.CompiledAccess#charge}),
  * which throws to one handler when the budget does not cover it: the region leaves
  * before the block, for the interpreter to finish the budget exactly;</li>
- * <li>loads and stores probe the hart's TLB inline and access {@code ram} with array
- * bytecodes; one that misses (or would fault) leaves the region before the access, for
- * the interpreter to make (and raise its trap); a store that drops the region's own
- * page's code leaves after it;</li>
+ * <li>loads and stores probe the hart's TLB inline (or, after an access of the same
+ * block through the same base register, reuse its translation while they stay on its
+ * page) and access {@code ram} with array bytecodes; one that misses (or would fault)
+ * leaves the region before the access, for the interpreter to make (and raise its trap);
+ * a store that drops the region's own page's code leaves after it;</li>
  * <li>everything a region does not compile ({@link Kind#STEP}) is an exit before it.</li>
  * </ul>
  * The slow paths are emitted after the main line, so the hot code is straight.
@@ -62,10 +64,10 @@ final class RegionCompiler {
     private final Label[] labels = new Label[Decoded.PAGE_WORDS];
     private final int[] local = new int[32];
     /**
-     * Loads chained to an earlier one through the same base register in the same block
-     * (see {@link #load}): the int local holding the ram index of that register's last
-     * load in this block, whether it is valid here, the offset that load had, and the
-     * alignment its index is known to have.
+     * Accesses chained to an earlier one through the same base register in the same block
+     * (see {@link #accessProbe}), per base register: the int local holding the ram index
+     * of its last access in this block, whether that is valid here, the offset that access
+     * had, and the alignment its index is known to have.
      */
     private final int[] chainLocal = new int[32];
     private final boolean[] chained = new boolean[32];
@@ -73,7 +75,7 @@ final class RegionCompiler {
     private final int[] chainAlign = new int[32];
     /** Whether that index came from the store TLB (so a store may chain to it too). */
     private final boolean[] chainStores = new boolean[32];
-    /** Whether loads chain (-Dxv6j.jit.chain=false: each load probes the TLB, as before round 11). */
+    /** Whether accesses chain (-Dxv6j.jit.chain=false: each probes the TLB, as before round 11). */
     static final boolean CHAIN = !"false".equals(System.getProperty("xv6j.jit.chain"));
     private final boolean[] written = new boolean[32];
     private final List<Runnable> outOfLine = new ArrayList<>();
@@ -179,7 +181,7 @@ final class RegionCompiler {
             if (plan.leader[s]) {
                 if (falls == Fall.EMPTY) carry(); // a block is entered with the budget on the stack
                 mv.visitLabel(label(s));
-                java.util.Arrays.fill(chained, false); // a block may be entered from anywhere
+                Arrays.fill(chained, false); // a block may be entered from anywhere
                 blockLength = plan.blockLength[s];
                 inBlock = 0;
                 if (blockLength > 0) budgetCheck(s);
