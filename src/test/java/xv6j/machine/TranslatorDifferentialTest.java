@@ -119,6 +119,44 @@ class TranslatorDifferentialTest {
         assertTrue(ms[1].mem.translator.stats().regions > 0, "eager compiled nothing");
     }
 
+    /**
+     * Loops that walk memory a byte at a time through pointers they bump, across page
+     * edges (the data pages lie in reverse physical order), end the same under every
+     * engine. Round 11 tried carrying an access's translation around such a loop, offset
+     * by the bump (docs/design.md); this test caught a version that forgot the offset.
+     */
+    @Test
+    void loopsWalkingBumpedPointersAcrossPagesEndTheSameUnderEveryEngine() {
+        Layout at = new Layout(0x10000, 0x40000);
+        int[] program = {
+            lbu(6, 11, 0),    // loop: x7 += *x11++; *x10++ = x7; x5--
+            add(7, 7, 6),
+            sb(7, 10, 1),
+            addi(11, 11, 1),
+            addi(10, 10, 1),
+            addi(5, 5, -1),
+            bne(5, 0, -24),
+            lbu(8, 11, -1),   // then the last byte read again, through the moved pointer
+            jal(0, 0),
+        };
+        long[] xs = new long[32];
+        xs[5] = 3000;
+        xs[11] = at.data() + 4096L * 2 - 100;
+        xs[10] = at.data() + 4096L * 4 - 7;
+        byte[] data = new byte[DATA_PAGES * 4096];
+        new Random(11).nextBytes(data);
+        Engine[] engines = {Engine.INTERPRETER, Engine.EAGER, Engine.TRANSLATOR};
+        Machine[] ms = new Machine[engines.length];
+        for (int e = 0; e < engines.length; e++) ms[e] = new Machine(engines[e], true, at, program, data, xs, new long[32], 0);
+        Trap want = ms[0].hart.run(100_000);
+        assertEquals(Trap.Cause.TIMER_INTERRUPT, want.cause());
+        for (int e = 1; e < engines.length; e++) {
+            assertEquals(want, ms[e].hart.run(100_000), engines[e].flag() + ": trap");
+            ms[0].assertSameState(ms[e], engines[e].flag() + " against the interpreter");
+            assertTrue(ms[e].mem.translator.stats().regions > 0, engines[e].flag() + " compiled nothing");
+        }
+    }
+
     public static void main(String[] args) {
         long seed = args.length > 0 ? Long.parseLong(args[0]) : SEED;
         int n = args.length > 1 ? Integer.parseInt(args[1]) : PROGRAMS;
