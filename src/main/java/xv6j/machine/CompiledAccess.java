@@ -45,6 +45,20 @@ public final class CompiledAccess {
         return left - len;
     }
 
+    /**
+     * The probe of a load or store chained to an earlier access through the same base
+     * register (unchanged since, in the same block of a region): base is that one's ram index and
+     * delta the difference of their offsets. If base + delta is on the same page, it is
+     * this load's index (the same TLB entry maps it, the region's TLB and address space
+     * being fixed during a call), read from no TLB entry; else the probe of va, whose tag
+     * is (va & tagMask) | ctx. Small enough to inline, and C2 places the probe's work
+     * where it is used, on the slow branch.
+     */
+    public static int near(int base, int delta, long va, long tagMask, long ctx, long[] tlb) {
+        if (((base & 0xfff) + delta) >>> 12 == 0) return base + delta;
+        return probe(va, va & tagMask | ctx, tlb);
+    }
+
     /** What {@link #codeWritten} returns when a store wrote the region's own page. */
     public static final int OWN_PAGE = 1;
 

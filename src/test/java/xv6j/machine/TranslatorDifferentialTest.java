@@ -86,6 +86,77 @@ class TranslatorDifferentialTest {
             assertTrue(ms[e].mem.translator.stats().regions > 0, engines[e].flag() + " compiled nothing");
     }
 
+    /**
+     * A store through a base register that a load of the same block used, on a read-only
+     * page whose load TLB entry is warm, faults under every engine: compiled code reuses
+     * a load's translation for a later load of its block, never for a store (round 11's
+     * chained accesses, docs/design.md), which must find the store TLB's entry or leave.
+     */
+    @Test
+    void aStoreAfterALoadOfTheSameReadOnlyPageFaultsUnderEveryEngine() {
+        Layout at = new Layout(0x10000, 0x40000);
+        int[] program = {
+            ld(6, 12, 0),     // loop: a load from the read-only page, 3000 times
+            addi(5, 5, 1),
+            blt(5, 9, -8),
+            ld(7, 12, 16),    // then a load and a store through the same base, on that page
+            sd(7, 12, 24),
+            jal(0, 0),
+        };
+        long[] xs = new long[32];
+        xs[9] = 3000;
+        xs[12] = at.data() + 4096L * READ_ONLY_PAGE;
+        byte[] data = new byte[DATA_PAGES * 4096];
+        Engine[] engines = {Engine.INTERPRETER, Engine.EAGER, Engine.TRANSLATOR};
+        Machine[] ms = new Machine[engines.length];
+        for (int e = 0; e < engines.length; e++) ms[e] = new Machine(engines[e], true, at, program, data, xs, new long[32], 0);
+        Trap want = ms[0].hart.run(100_000);
+        assertEquals(Trap.Cause.STORE_PAGE_FAULT, want.cause());
+        for (int e = 1; e < engines.length; e++) {
+            assertEquals(want, ms[e].hart.run(100_000), engines[e].flag() + ": trap");
+            ms[0].assertSameState(ms[e], engines[e].flag() + " against the interpreter");
+        }
+        assertTrue(ms[1].mem.translator.stats().regions > 0, "eager compiled nothing");
+    }
+
+    /**
+     * Loops that walk memory a byte at a time through pointers they bump, across page
+     * edges (the data pages lie in reverse physical order), end the same under every
+     * engine. Round 11 tried carrying an access's translation around such a loop, offset
+     * by the bump (docs/design.md); this test caught a version that forgot the offset.
+     */
+    @Test
+    void loopsWalkingBumpedPointersAcrossPagesEndTheSameUnderEveryEngine() {
+        Layout at = new Layout(0x10000, 0x40000);
+        int[] program = {
+            lbu(6, 11, 0),    // loop: x7 += *x11++; *x10++ = x7; x5--
+            add(7, 7, 6),
+            sb(7, 10, 1),
+            addi(11, 11, 1),
+            addi(10, 10, 1),
+            addi(5, 5, -1),
+            bne(5, 0, -24),
+            lbu(8, 11, -1),   // then the last byte read again, through the moved pointer
+            jal(0, 0),
+        };
+        long[] xs = new long[32];
+        xs[5] = 3000;
+        xs[11] = at.data() + 4096L * 2 - 100;
+        xs[10] = at.data() + 4096L * 4 - 7;
+        byte[] data = new byte[DATA_PAGES * 4096];
+        new Random(11).nextBytes(data);
+        Engine[] engines = {Engine.INTERPRETER, Engine.EAGER, Engine.TRANSLATOR};
+        Machine[] ms = new Machine[engines.length];
+        for (int e = 0; e < engines.length; e++) ms[e] = new Machine(engines[e], true, at, program, data, xs, new long[32], 0);
+        Trap want = ms[0].hart.run(100_000);
+        assertEquals(Trap.Cause.TIMER_INTERRUPT, want.cause());
+        for (int e = 1; e < engines.length; e++) {
+            assertEquals(want, ms[e].hart.run(100_000), engines[e].flag() + ": trap");
+            ms[0].assertSameState(ms[e], engines[e].flag() + " against the interpreter");
+            assertTrue(ms[e].mem.translator.stats().regions > 0, engines[e].flag() + " compiled nothing");
+        }
+    }
+
     public static void main(String[] args) {
         long seed = args.length > 0 ? Long.parseLong(args[0]) : SEED;
         int n = args.length > 1 ? Integer.parseInt(args[1]) : PROGRAMS;
@@ -143,10 +214,14 @@ class TranslatorDifferentialTest {
                     PageTable pt = new PageTable(mem, PhysicalMemory.BASE + 0x20_0000);
                     long rwxu = Mmu.PTE_R | Mmu.PTE_W | Mmu.PTE_X | Mmu.PTE_U;
                     for (long va = at.code() & ~0xfffL; va < at.code() + code.length + 8; va += 4096) pt.map(va, pt.allocPage(), rwxu);
+                    // Data pages in reverse physical order: pages next to each other in va are
+                    // not in pa, so a translation reused past its page's end gives other data.
+                    long[] frames = new long[DATA_PAGES];
+                    for (int p = 0; p < DATA_PAGES; p++) frames[p] = pt.allocPage();
                     for (int p = 0; p < DATA_PAGES; p++) {
                         if (p == UNMAPPED_PAGE) continue;
                         long perm = p == READ_ONLY_PAGE ? Mmu.PTE_R | Mmu.PTE_U : Mmu.PTE_R | Mmu.PTE_W | Mmu.PTE_U;
-                        pt.map(at.data() + 4096L * p, pt.allocPage(), perm);
+                        pt.map(at.data() + 4096L * p, frames[DATA_PAGES - 1 - p], perm);
                     }
                     for (int i = 0; i < code.length; i++) mem.store8(pt.walk(at.code() + i), code[i]);
                     for (int p = 0; p < DATA_PAGES; p++)

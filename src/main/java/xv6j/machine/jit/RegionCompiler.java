@@ -3,6 +3,7 @@ package xv6j.machine.jit;
 import static org.objectweb.asm.Opcodes.*;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
@@ -24,10 +25,11 @@ import xv6j.machine.jit.RegionPlan.Kind;
  * <li>each block takes its length off the budget ({@link xv6j.machine.CompiledAccess#charge}),
  * which throws to one handler when the budget does not cover it: the region leaves
  * before the block, for the interpreter to finish the budget exactly;</li>
- * <li>loads and stores probe the hart's TLB inline and access {@code ram} with array
- * bytecodes; one that misses (or would fault) leaves the region before the access, for
- * the interpreter to make (and raise its trap); a store that drops the region's own
- * page's code leaves after it;</li>
+ * <li>loads and stores probe the hart's TLB inline (or, after an access of the same
+ * block through the same base register, reuse its translation while they stay on its
+ * page) and access {@code ram} with array bytecodes; one that misses (or would fault)
+ * leaves the region before the access, for the interpreter to make (and raise its trap);
+ * a store that drops the region's own page's code leaves after it;</li>
  * <li>everything a region does not compile ({@link Kind#STEP}) is an exit before it.</li>
  * </ul>
  * The slow paths are emitted after the main line, so the hot code is straight.
@@ -61,6 +63,20 @@ final class RegionCompiler {
     private final MethodVisitor mv;
     private final Label[] labels = new Label[Decoded.PAGE_WORDS];
     private final int[] local = new int[32];
+    /**
+     * Accesses chained to an earlier one through the same base register in the same block
+     * (see {@link #accessProbe}), per base register: the int local holding the ram index
+     * of its last access in this block, whether that is valid here, the offset that access
+     * had, and the alignment its index is known to have.
+     */
+    private final int[] chainLocal = new int[32];
+    private final boolean[] chained = new boolean[32];
+    private final long[] chainImm = new long[32];
+    private final int[] chainAlign = new int[32];
+    /** Whether that index came from the store TLB (so a store may chain to it too). */
+    private final boolean[] chainStores = new boolean[32];
+    /** Whether accesses chain (-Dxv6j.jit.chain=false: each probes the TLB, as before round 11). */
+    static final boolean CHAIN = !"false".equals(System.getProperty("xv6j.jit.chain"));
     private final boolean[] written = new boolean[32];
     private final List<Runnable> outOfLine = new ArrayList<>();
     private final Label exitJump = new Label(), exitStep = new Label(), exitBudget = new Label(), exit = new Label(),
@@ -165,6 +181,7 @@ final class RegionCompiler {
             if (plan.leader[s]) {
                 if (falls == Fall.EMPTY) carry(); // a block is entered with the budget on the stack
                 mv.visitLabel(label(s));
+                Arrays.fill(chained, false); // a block may be entered from anywhere
                 blockLength = plan.blockLength[s];
                 inBlock = 0;
                 if (blockLength > 0) budgetCheck(s);
@@ -220,6 +237,7 @@ final class RegionCompiler {
             local[r] = next;
             next += 2;
         }
+        for (int r = 0; r < 32; r++) if (used[r]) chainLocal[r] = next++;
         written[0] = false;
     }
 
@@ -582,24 +600,69 @@ final class RegionCompiler {
      * else to miss. The tag to match, (va & tagMask) | ctx, is made here so the probe
      * itself stays small enough for HotSpot to inline at every site.
      */
-    private void probe(int tlb, int rs1, long imm, int size, Label miss) {
+    private void probe(int tlb, int rs1, long imm, int size, Label miss, int idx) {
         address(rs1, imm);
         mv.visitInsn(DUP2);
-        push(~(0xfffL & (-1L << Integer.numberOfTrailingZeros(size))));
+        push(tagMask(size));
         mv.visitInsn(LAND);
         mv.visitVarInsn(LLOAD, CTX);
         mv.visitInsn(LOR);
         mv.visitVarInsn(ALOAD, tlb);
         mv.visitMethodInsn(INVOKESTATIC, ACCESS, "probe", "(JJ[J)I", false);
         mv.visitInsn(DUP);
-        mv.visitVarInsn(ISTORE, IDX);
+        mv.visitVarInsn(ISTORE, idx);
         mv.visitJumpInsn(IFLT, miss);
     }
 
-    /** Pushes ram[idx >>> 3], the doubleword holding the access. */
-    private void doubleword() {
+    /** The bits of a va its TLB tag keeps for an aligned access of size bytes (see {@link Mmu}). */
+    private static long tagMask(int size) {
+        return ~(0xfffL & (-1L << Integer.numberOfTrailingZeros(size)));
+    }
+
+    /**
+     * A load's or store's probe (tlb: LOAD_TLB or STORE_TLB), chained when it can be: when
+     * an earlier access of this block went through the same base register, unchanged
+     * since, by a delta that keeps this one aligned, its index plus the delta is this
+     * one's, if that stays on the page ({@link xv6j.machine.CompiledAccess#near}), with no
+     * TLB entry read; else the TLB is probed. A load may chain to a load or a store (a
+     * page the store TLB maps is readable, and its walk set the accessed bit), a store
+     * only to a store. The TLBs do not change during a call: a shootdown waits for the
+     * hart to finish it (see {@link xv6j.machine.Reservations}). The index is left in
+     * the base register's chain local, which is returned.
+     */
+    private int accessProbe(int tlb, int rs1, long imm, int size, Label miss) {
+        if (!CHAIN) {
+            probe(tlb, rs1, imm, size, miss, IDX);
+            return IDX;
+        }
+        int idx = chainLocal[rs1];
+        long delta = imm - chainImm[rs1];
+        boolean store = tlb == STORE_TLB;
+        if (chained[rs1] && size <= chainAlign[rs1] && delta % size == 0 && (!store || chainStores[rs1])) {
+            mv.visitVarInsn(ILOAD, idx);
+            push((int) delta);
+            address(rs1, imm);
+            push(tagMask(size));
+            mv.visitVarInsn(LLOAD, CTX);
+            mv.visitVarInsn(ALOAD, tlb);
+            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "near", "(IIJJJ[J)I", false);
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ISTORE, idx);
+            mv.visitJumpInsn(IFLT, miss);
+        } else {
+            probe(tlb, rs1, imm, size, miss, idx);
+        }
+        chained[rs1] = true;
+        chainImm[rs1] = imm;
+        chainAlign[rs1] = size; // either way the index is aligned for size
+        chainStores[rs1] = store; // a load's slow path probed the load TLB
+        return idx;
+    }
+
+    /** Pushes ram[idx >>> 3], the doubleword holding the access (its ram index in the local idx). */
+    private void doubleword(int idx) {
         mv.visitVarInsn(ALOAD, RAM);
-        mv.visitVarInsn(ILOAD, IDX);
+        mv.visitVarInsn(ILOAD, idx);
         mv.visitInsn(ICONST_3);
         mv.visitInsn(IUSHR);
     }
@@ -607,7 +670,7 @@ final class RegionCompiler {
     private void load(int s, int op, int rd, int rs1, int rs2, long imm) {
         int size = loadSize(op, rs2);
         Label miss = new Label();
-        probe(LOAD_TLB, rs1, imm, size, miss);
+        int idx = accessProbe(LOAD_TLB, rs1, imm, size, miss);
         // A miss (not in the TLB, misaligned, or a fault) leaves before the load, for the
         // interpreter to make it: no call on the slow path, so the region's method stays
         // small and C2 keeps no spill code at every access.
@@ -617,10 +680,10 @@ final class RegionCompiler {
             leave(s, len - k, exitStep);
         });
         if (op == Op.LOAD_X0) return;
-        doubleword();
+        doubleword(idx);
         mv.visitInsn(LALOAD);
         if (size < 8) { // shifted down by its offset in the doubleword (a long shifts by the count's low 6 bits)
-            mv.visitVarInsn(ILOAD, IDX);
+            mv.visitVarInsn(ILOAD, idx);
             mv.visitInsn(ICONST_3);
             mv.visitInsn(ISHL);
             mv.visitInsn(LUSHR);
@@ -656,26 +719,26 @@ final class RegionCompiler {
         };
         boolean fp = op == Op.FSW || op == Op.FSD;
         Label miss = new Label(), stored = new Label(), shared = new Label(), code = new Label(), done = new Label();
-        probe(STORE_TLB, rs1, imm, size, miss);
+        int idx = accessProbe(STORE_TLB, rs1, imm, size, miss);
         // The slow paths below come back here and to done by backward jumps: with a value
         // on the stack, as a block's, so that HotSpot does not make an on-stack replacement there.
         carry();
         if (size == 8) {
-            doubleword();
+            doubleword(idx);
             storeValue(fp, rs2);
             mv.visitInsn(LASTORE);
         } else {
             mv.visitVarInsn(ILOAD, SHARED);
             mv.visitJumpInsn(IFNE, shared);
             mv.visitVarInsn(ALOAD, RAM);
-            mv.visitVarInsn(ILOAD, IDX);
+            mv.visitVarInsn(ILOAD, idx);
             storeValue(fp, rs2);
             mv.visitMethodInsn(INVOKESTATIC, PHYS, size == 1 ? "put8" : size == 2 ? "put16" : "put32", "([JIJ)V", false);
         }
         mv.visitLabel(stored);
         // A page with decoded code loses it; the region's own page: leave after the store.
         mv.visitVarInsn(ALOAD, DECODED);
-        mv.visitVarInsn(ILOAD, IDX);
+        mv.visitVarInsn(ILOAD, idx);
         push(12);
         mv.visitInsn(IUSHR);
         mv.visitInsn(AALOAD);
@@ -687,7 +750,7 @@ final class RegionCompiler {
             if (size < 8) {
                 mv.visitLabel(shared);
                 mv.visitVarInsn(ALOAD, RAM);
-                mv.visitVarInsn(ILOAD, IDX);
+                mv.visitVarInsn(ILOAD, idx);
                 push(size);
                 storeValue(fp, rs2);
                 mv.visitMethodInsn(INVOKESTATIC, PHYS, "putShared", "([JIIJ)V", false);
@@ -695,7 +758,7 @@ final class RegionCompiler {
             }
             mv.visitLabel(code);
             mv.visitVarInsn(ALOAD, DECODED);
-            mv.visitVarInsn(ILOAD, IDX);
+            mv.visitVarInsn(ILOAD, idx);
             push(12);
             mv.visitInsn(IUSHR);
             mv.visitVarInsn(ILOAD, PAGE);
@@ -747,6 +810,7 @@ final class RegionCompiler {
             push(rd);
             mv.visitInsn(LALOAD);
             mv.visitVarInsn(LSTORE, local[rd]);
+            chained[rd] = false;
         }
         int k = inBlock, len = blockLength;
         outOfLine.add(() -> {
@@ -791,6 +855,7 @@ final class RegionCompiler {
     }
 
     private void set(int r) {
+        chained[r] = false;
         if (r == 0) mv.visitInsn(POP2);
         else mv.visitVarInsn(LSTORE, local[r]);
     }
