@@ -566,14 +566,16 @@ static void sbrklazy1(char *s) {
     // which a terminal does not show.
     check(write(1, a + 13 * PGSIZE, 1) == 1, "console write from a lazy page failed");
 
-    // A child has the parent's touched pages and lazy ones of its own.
+    // A child has the parent's touched pages, copy-on-write, and lazy ones of its own.
     int pid = xfork();
     if (pid == 0) {
         check(*(char **)a == a, "child lost a touched lazy page");
+        *(char **)a = 0;
         a[11 * PGSIZE] = 7;
         exit(0);
     }
     waitok(pid);
+    check(*(char **)a == a, "a child's write reached the parent's touched lazy page");
     check(a[11 * PGSIZE] == 0, "a child's touch reached the parent's lazy page");
 
     // Shrunk away, the pages are gone; past the break they still fault.
