@@ -117,7 +117,7 @@ int lazy_fill(uint64 va) {
 void lazy_touch(const void *p, long n) {
     if (n <= 0) return;
     for (uint64 va = PGROUNDDOWN((uint64)p); va < (uint64)p + (uint64)n; va += PG) {
-        if (page_lazy(va) && lazy_fill(va) < 0) return;
+        if (lazy_fill(va) == -2) return;
     }
 }
 
@@ -134,13 +134,15 @@ static void pages_drop(uint64 from, uint64 to) {
     }
 }
 
-static char *grow(int n, int lazy) {
+// xv6's growproc: moves the break by n, eagerly or lazily; returns the old break or -1.
+static char *growproc(int n, int lazy) {
     libos_enter();
     uint64 old = UPROC->sz;
     uint64 sz = old + (long)n;
     if (n > 0) {
         if (sz > USERTOP || sz < old) return (char *)libos_leave(-1);
-        for (uint64 va = PGROUNDUP(old); va < sz && !lazy; va += PG) {
+        // (sbrklazy maps nothing: its pages come when touched, lazy_fill.)
+        for (uint64 va = PGROUNDUP(old); !lazy && va < sz; va += PG) {
             if (page_new(va, VP_R | VP_W) < 0) {
                 // Out of memory: give back what this call took.
                 pages_drop(PGROUNDUP(old), va);
@@ -161,9 +163,9 @@ static char *grow(int n, int lazy) {
 }
 
 char *sbrk(int n) {
-    return grow(n, 0);
+    return growproc(n, 0);
 }
 
 char *sbrklazy(int n) {
-    return grow(n, 1);
+    return growproc(n, 1);
 }
