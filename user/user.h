@@ -86,10 +86,8 @@ int chdir(const char *path);
 int dup(int fd);
 int getpid(void);
 char *sbrk(int n);              // returns the old break, or (char *)-1
-#ifdef XV6J_KERNEL
 char *sbrklazy(int n);          // as sbrk, but pages get memory when first touched (and a
-                                // touch with none left kills the process); xv6 kernel only
-#endif
+                                // touch with none left kills the process)
 int sleep(int ticks);
 int uptime(void);               // ticks since boot
 int interactive(void);          // the caller reads commands from the console (the shell): from

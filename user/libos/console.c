@@ -10,7 +10,9 @@
 int console_write(const char *buf, int n) {
     int done = 0;
     while (done < n) {
-        long r = exo_cons_write(UPROC->h_cons, buf + done, n - done);
+        long m = n - done < EXO_CONS_MAX ? n - done : EXO_CONS_MAX;
+        lazy_touch(buf + done, m);
+        long r = exo_cons_write(UPROC->h_cons, buf + done, m);
         if (r < 0) return done > 0 ? done : -1;
         done += (int)r;
         if (UPROC->h_srv >= 0 && IPC->killed && done < n) break;
@@ -20,6 +22,7 @@ int console_write(const char *buf, int n) {
 
 // Running bare there is no server: read raw input as it comes.
 static int bare_read(char *buf, int n) {
+    lazy_touch(buf, n);
     for (;;) {
         long r = exo_cons_read(UPROC->h_cons, buf, n);
         if (r != E_AGAIN) return r < 0 ? -1 : (int)r;

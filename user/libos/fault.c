@@ -1,4 +1,5 @@
-// Upcalls: what kernel-exo hands back to the environment itself. A fault may be a write
+// Upcalls: what kernel-exo hands back to the environment itself. A fault may be the
+// first touch of a lazy heap page (sbrklazy: it gets its memory now, mem.c), a write
 // to a page shared copy-on-write since a fork (copy it, or take it back if nobody else
 // maps it any more), a bad address inside a checked copy (that copy returns -1), or a
 // real fault: then the process dies with status -1 and a one-line message, as on xv6.
@@ -81,6 +82,18 @@ void libos_upcall(struct exo_frame *f) {
     if (f->kind != UPCALL_FAULT) exo_resume(f);     // a revocation notice: nothing of ours
 
     uint64 pc = f->regs.pc;
+    int in_copy = pc >= (uint64)copy_checked_begin && pc < (uint64)copy_checked_end;
+    if (f->cause == 13 || f->cause == 15) {
+        // A load or store in a page sbrklazy left without memory: it gets a page now, and
+        // the access runs again. With no memory left, a copy fails (as xv6's copyout)
+        // and the program's own touch kills it; exit gives back every page it had.
+        int r = lazy_fill(f->tval);
+        if (r == 0) exo_resume(f);
+        if (r == -2 && !in_copy) {
+            libos_say("pid %d %s: out of memory for a lazy page at 0x%lx: killed\n", u->pid, u->name, f->tval);
+            exit(-1);
+        }
+    }
     if (f->cause == 15) {
         int r = cow(f->tval);
         if (r == 0) exo_resume(f);
@@ -90,7 +103,7 @@ void libos_upcall(struct exo_frame *f) {
             exit(-1);
         }
     }
-    if (pc >= (uint64)copy_checked_begin && pc < (uint64)copy_checked_end) {
+    if (in_copy) {
         f->regs.pc = (uint64)copy_checked_fault;
         exo_resume(f);
     }

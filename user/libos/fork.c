@@ -114,6 +114,7 @@ static int fork_build(int env, int pid, const struct forkregs *r) {
     if (build_begin(env, UPROC->h_mem, &process_handles, pid) < 0) return -1;
     struct uproc *cu = CHILD;
     cu->sz = UPROC->sz;
+    cu->heap = UPROC->heap;     // untouched lazy pages have no entry: they stay lazy in the child
     cu->fork_sp = r->sp;
     for (int i = 0; i < LIBOS_NOFILE; i++) cu->fd[i] = UPROC->fd[i];
     lo_strlcpy(cu->name, UPROC->name, LIBOS_NAMELEN);

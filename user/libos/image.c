@@ -131,6 +131,7 @@ int image_build(int env, int mem, const struct handles *h, struct image_src *src
 
     struct uproc *u = CHILD;
     u->sz = stack + PG;
+    u->heap = u->sz;
     for (int i = 0; i < LIBOS_NOFILE; i++) u->fd[i] = fd[i];
     lo_strlcpy(u->name, name, LIBOS_NAMELEN);
     if (build_finish(env) < 0) goto bad;

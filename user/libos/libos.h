@@ -52,6 +52,12 @@ void page_drop(uint64 va);
 long page_private(uint64 va);
 // The same, from the memory capability mem (the file server's, before it has a uproc).
 long page_from(int mem, uint64 va);
+// Is va in a page of the heap that sbrklazy gave no memory yet?
+int page_lazy(uint64 va);
+// Gives that page its memory: 0, -1 if va is not lazy, -2 if memory ran out.
+int lazy_fill(uint64 va);
+// Fills the lazy pages of [p, p + n) before kernel-exo itself reads or writes there.
+void lazy_touch(const void *p, long n);
 
 // ---- faults and time slices (fault.c) ----
 void libos_upcalls(void);

@@ -101,6 +101,7 @@ __attribute__((weak)) void libos_boot(int argc, char **argv, struct exo_bootinfo
     u->h_storage = -1;
     for (int i = 0; i < UPROC_PAGES; i++) u->h_uproc[i] = (int)h[i];
     u->sz = BARE_HEAP;
+    u->heap = BARE_HEAP;
     for (int fd = 0; fd < 3; fd++) {
         u->fd[fd].type = FD_DEVICE;
         u->fd[fd].readable = u->fd[fd].writable = 1;

@@ -79,6 +79,8 @@ struct uproc {
     uint64 fork_sp;                 // fork's child: the stack pointer fork returns on
     struct fdinfo fd[LIBOS_NOFILE];
     char name[LIBOS_NAMELEN];
+    uint64 heap;                    // where the heap starts: a page in [heap, sz) with no
+                                    // software page table entry is lazy (sbrklazy, mem.c)
 
     // ---- this environment's own run-time state ----
     int envid;                      // this environment's id (exo_envid)

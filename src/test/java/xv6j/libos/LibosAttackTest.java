@@ -57,6 +57,24 @@ class LibosAttackTest {
     }
 
     /**
+     * sbrklazy on the LibOS: lazy heap pages get memory from the process's own memory
+     * capability when first touched, by the program or by the LibOS's own copies (read()
+     * into one, pipe() into one), stay lazy in a fork's child, and a process that touches
+     * more than there is dies alone, with a message: afterwards every page is back.
+     */
+    @Test
+    void lazyPagesComeOnFirstTouchAndAnOutOfMemoryTouchKillsOnlyItsProcessAndGivesEveryPageBack() throws Exception {
+        String out = run("memhog measure\nusertests sbrkunder sbrklazy sbrklazyoom\nmemhog measure 30\n", 1, 50_000);
+        assertTrue(out.contains("ALL TESTS PASSED"), out);
+        assertTrue(out.contains("out of memory for a lazy page"), "the hog was killed at a touch: " + out);
+        Matcher m = Pattern.compile("memhog: could take (\\d+) pages\n").matcher(out);
+        assertTrue(m.find(), out);
+        String before = m.group(1);
+        assertTrue(m.find(), out);
+        assertEquals(before, m.group(1), "every page came back: " + out);
+    }
+
+    /**
      * A program that takes all it can of the file server's tables (process slots, open
      * files, pipes, in-memory inodes) gets its account's share: meanwhile the shell runs a
      * command and a pipeline, and afterwards everything is back.
