@@ -47,4 +47,42 @@ class ShellGraceTest {
                     "a program that ran past the grace without reading or waiting is no shell");
         }
     }
+
+    /**
+     * Asleep, a process gains no time of its own, so the grace cannot age a sleeper: where
+     * it sleeps decides. On the console or in wait it is a shell; in another sleep a kill
+     * ends (sleep(n), a pipe) it is not, however recently it listened (before, it was, for
+     * as long as it slept); in one of the kernel's short waits (a sleep-lock) it has the grace.
+     */
+    @Test
+    @Timeout(30)
+    void aSleeperIsAShellOnlyOnTheConsoleInWaitOrInTheKernelsShortWaits() throws Exception {
+        try (Disk disk = Disk.create(dir.resolve("blank.img"), 100)) {
+            Console console = Console.batch(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream());
+            ProcTable procs = new Kernel(Machine.create(4L << 20, 1, disk, console, new Clock.Virtual())).procs;
+            assertSleepers(procs);
+        }
+    }
+
+    private static void assertSleepers(ProcTable procs) {
+        Proc p = new Proc(0);
+        p.pid = 42;
+        p.state = ProcState.SLEEPING;
+        p.listenedAt = p.ticksRun; // it just read a line
+        Object readChan = new Object(), clock = new Object(), sleepLock = new Object();
+        p.chan = readChan;
+        p.untilKilled = true;
+        assertTrue(procs.readsOrWaits(p, 42, readChan, ConsoleDevice.LISTEN_GRACE), "a reader of the console");
+        p.chan = p;
+        p.untilKilled = false;
+        assertTrue(procs.readsOrWaits(p, 42, readChan, ConsoleDevice.LISTEN_GRACE), "waiting for a child");
+        p.chan = clock;
+        p.untilKilled = true;
+        assertFalse(procs.readsOrWaits(p, 42, readChan, ConsoleDevice.LISTEN_GRACE), "asleep on the clock");
+        p.chan = sleepLock;
+        p.untilKilled = false;
+        assertTrue(procs.readsOrWaits(p, 42, readChan, ConsoleDevice.LISTEN_GRACE), "on a sleep-lock, within the grace");
+        p.ticksRun += ConsoleDevice.LISTEN_GRACE + 1;
+        assertFalse(procs.readsOrWaits(p, 42, readChan, ConsoleDevice.LISTEN_GRACE), "on a sleep-lock, past the grace");
+    }
 }
