@@ -69,20 +69,20 @@ class ShellGraceTest {
         p.pid = 42;
         p.state = ProcState.SLEEPING;
         p.listenedAt = p.ticksRun; // it just read a line
-        Object readChan = new Object(), clock = new Object(), sleepLock = new Object();
-        p.chan = readChan;
-        p.untilKilled = true;
-        assertTrue(procs.readsOrWaits(p, 42, readChan, ConsoleDevice.LISTEN_GRACE), "a reader of the console");
-        p.chan = p;
-        p.untilKilled = false;
-        assertTrue(procs.readsOrWaits(p, 42, readChan, ConsoleDevice.LISTEN_GRACE), "waiting for a child");
-        p.chan = clock;
-        p.untilKilled = true;
-        assertFalse(procs.readsOrWaits(p, 42, readChan, ConsoleDevice.LISTEN_GRACE), "asleep on the clock");
-        p.chan = sleepLock;
-        p.untilKilled = false;
-        assertTrue(procs.readsOrWaits(p, 42, readChan, ConsoleDevice.LISTEN_GRACE), "on a sleep-lock, within the grace");
+        Object readChan = new Object();
+        assertTrue(judged(procs, p, readChan, readChan, true), "a reader of the console");
+        assertTrue(judged(procs, p, readChan, p, false), "waiting for a child");
+        assertFalse(judged(procs, p, readChan, new Object(), true), "asleep on the clock or a pipe");
+        Object sleepLock = new Object();
+        assertTrue(judged(procs, p, readChan, sleepLock, false), "on a sleep-lock, within the grace");
         p.ticksRun += ConsoleDevice.LISTEN_GRACE + 1;
-        assertFalse(procs.readsOrWaits(p, 42, readChan, ConsoleDevice.LISTEN_GRACE), "on a sleep-lock, past the grace");
+        assertFalse(judged(procs, p, readChan, sleepLock, false), "on a sleep-lock, past the grace");
+    }
+
+    /** Whether p, asleep on chan (in a sleep a kill ends or not), counts as a shell. */
+    private static boolean judged(ProcTable procs, Proc p, Object readChan, Object chan, boolean untilKilled) {
+        p.chan = chan;
+        p.untilKilled = untilKilled;
+        return procs.readsOrWaits(p, p.pid, readChan, ConsoleDevice.LISTEN_GRACE);
     }
 }

@@ -184,14 +184,7 @@ class ConsoleKeysTest {
                 t.type("echo after" + args.trim() + "\n");
                 at = t.waitFor("after" + args.trim() + "\n$ ", at);
             }
-            // Killed processes die at their next trap (the LibOS's, within a few ticks).
-            String list = "";
-            for (int i = 0; i < 50; i++) {
-                list = processes(t, at, "m" + i);
-                at += list.length();
-                if (count(list, "ctrlcdeaf") == 0) break;
-                Thread.sleep(200);
-            }
+            String list = listingWithout(t, at, "ctrlcdeaf");
             assertEquals(0, count(list, "ctrlcdeaf"), "^C killed both programs and the child: " + list);
             assertEquals(1, count(list, "sh"), list);
         }
@@ -223,13 +216,7 @@ class ConsoleKeysTest {
                 t.type("echo after " + mode + "\n");
                 at = t.waitFor("after " + mode + "\n$ ", at);
             }
-            String list = "";
-            for (int i = 0; i < 50; i++) {
-                list = processes(t, at, "m" + i);
-                at += list.length();
-                if (count(list, "ctrlcdeaf") == 0) break;
-                Thread.sleep(200);
-            }
+            String list = listingWithout(t, at, "ctrlcdeaf");
             assertEquals(0, count(list, "ctrlcdeaf"), "^C killed both sleepers: " + list);
             assertEquals(1, count(list, "sh"), list);
         }
@@ -265,19 +252,10 @@ class ConsoleKeysTest {
             Thread.sleep(1000);
             t.type(CTRL_C);
             at = t.waitFor("^C\n$ ", at);
-            String list = "";
-            for (int i = 0; i < 50; i++) {
-                list = processes(t, at, "m" + i);
-                at += list.length();
-                if (count(list, "ctrlcdeaf") + count(list, "cat") == 0) break;
-                Thread.sleep(200);
-            }
+            String list = listingWithout(t, at, "ctrlcdeaf", "cat");
             assertEquals(2, count(list, "sh"), "no ^C killed the inner shell: " + list);
             assertEquals(0, count(list, "ctrlcdeaf") + count(list, "cat"), list);
-            at = t.waitFor("$ ", at);
-            t.type("\u0004");
-            at = t.waitFor("$ ", at);
-            t.type("echo outer\n");
+            t.type("\u0004echo outer\n"); // ^D ends the inner shell; the outer one runs the line
             t.waitFor("outer\n$ ", at);
         }
         assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
@@ -345,6 +323,23 @@ class ConsoleKeysTest {
         t.type("\u0010echo " + mark + "\n");
         int end = t.waitFor("\n" + mark + "\n", from);
         return t.screen().substring(from, end);
+    }
+
+    /**
+     * ^P's listing, typed at the prompt at from, again every 200 ms until it shows no
+     * process with any of names (a killed process dies at its next trap: the LibOS's,
+     * within a few ticks), or for ten seconds; the last one.
+     */
+    private static String listingWithout(TerminalSession t, int from, String... names) throws Exception {
+        String list = "";
+        for (int i = 0; i < 50; i++) {
+            list = processes(t, from, "m" + i);
+            from += list.length();
+            String l = list;
+            if (java.util.Arrays.stream(names).allMatch(n -> count(l, n) == 0)) break;
+            Thread.sleep(200);
+        }
+        return list;
     }
 
     /** How many processes named name a ^P listing shows. */
