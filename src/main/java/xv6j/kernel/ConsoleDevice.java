@@ -202,10 +202,11 @@ final class ConsoleDevice implements Device {
     /**
      * Kills what the interactive shell waits for; returns how many processes that was. A
      * shell above the bottom one that is neither reading the console nor waiting for a
-     * child, and has not for LISTEN_GRACE ticks, is no shell at all but a program that
-     * claimed the console to be deaf to ^C: it goes too, and ^C falls through to the shell
-     * below it. (A real shell is between the two only while it prints its prompt, or
-     * parses a line and starts its command: well within the grace.)
+     * child, and has not for LISTEN_GRACE ticks of its own time, or that sleeps on
+     * anything else a program may sleep on for good (the clock, a pipe), is no shell at
+     * all but a program that claimed the console to be deaf to ^C: it goes too, and ^C
+     * falls through to the shell below it. (A real shell is between the two only while it
+     * prints its prompt, or parses a line and starts its command: well within the grace.)
      */
     private int interruptForeground() {
         Shell sh;

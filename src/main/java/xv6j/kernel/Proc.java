@@ -7,7 +7,7 @@ import java.util.concurrent.Semaphore;
  * (xv6's kernel stack), which holds a hart only between being scheduled and giving it
  * back: {@link #baton} is how the scheduler hands it the CPU (xv6's swtch).
  *
- * <p>state, chan, killed, xstate, pid, parent and forker are protected by the process table's lock.
+ * <p>state, chan, untilKilled, killed, xstate, pid, parent and forker are protected by the process table's lock.
  */
 public final class Proc {
     final int slot;
@@ -15,6 +15,12 @@ public final class Proc {
     ProcState state = ProcState.UNUSED;
     /** What it sleeps on, if SLEEPING. */
     Object chan;
+    /**
+     * If SLEEPING: whether in a sleep a kill ends (the console, a pipe, sleep(n)), which
+     * lasts as long as the program likes, rather than in one of the kernel's own short
+     * waits (a sleep-lock, the log).
+     */
+    boolean untilKilled;
     boolean killed;
     /** Exit status for the parent's wait. */
     int xstate;

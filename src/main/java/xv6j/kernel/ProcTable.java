@@ -452,6 +452,7 @@ public final class ProcTable {
         boolean slept = !(unlessKilled && p.killed);
         if (slept) {
             p.chan = chan;
+            p.untilKilled = unlessKilled;
             p.state = SLEEPING;
             sched(p);
             p.chan = null;
@@ -759,14 +760,20 @@ public final class ProcTable {
     /**
      * Whether p (with pid, still that process) lives as a shell does: asleep reading the
      * console (on chan readChan) or waiting for a child (wait sleeps on the process
-     * itself), or on its way between the two, having claimed the console, taken a line or
-     * seen a child end within the last grace ticks.
+     * itself, and only while a child lives), or on its way between the two, having
+     * claimed the console, taken a line or seen a child end within the last grace ticks of
+     * its own time. A process asleep in any other wait that only a kill ends (sleep(n), a
+     * pipe) is no shell, however recently it listened: asleep it gains no time of its own,
+     * so the grace alone would keep it a shell for as long as it sleeps. One in the
+     * kernel's own short waits (a sleep-lock, the log) is judged by the grace, as a shell
+     * running its cd may be there.
      */
     boolean readsOrWaits(Proc p, int pid, Object readChan, long grace) {
         lock.lock();
         try {
             if (p.pid != pid) return false;
             if (p.state == SLEEPING && (p.chan == readChan || p.chan == p)) return true;
+            if (p.state == SLEEPING && p.untilKilled) return false;
             return p.ticksRun - p.listenedAt <= grace;
         } finally {
             lock.unlock();

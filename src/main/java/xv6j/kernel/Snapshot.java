@@ -41,7 +41,17 @@ public record Snapshot(long ticks, List<Process> procs, List<HartRun> harts, Bit
      * @param tables  physical addresses of its page-table pages, the root first
      */
     public record Process(int pid, int parent, String name, ProcState state, boolean killed, long sz, String waitsOn,
-                          int cpu, List<OpenFile> files, List<Run> memory, List<Long> tables) {}
+                          int cpu, List<OpenFile> files, List<Run> memory, List<Long> tables) {
+        /**
+         * The pages of memory its page table maps: what it holds, where sz/PGSIZE is what it
+         * may use (since sbrk(n, SBRK_LAZY), a page gets memory only when first touched).
+         */
+        public long userPages() {
+            long n = 0;
+            for (Run r : memory) n += r.n();
+            return n;
+        }
+    }
 
     /** An open file: the descriptor, what it is ("console", "pipe", "inode 12"), and how it is open. */
     public record OpenFile(int fd, String what, int inum, boolean readable, boolean writable, long offset) {}

@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Optional;
 import xv6j.fs.FsImage;
 import xv6j.machine.KernelView;
-import xv6j.machine.PhysicalMemory;
 
 /**
  * The xv6 kernel as the console's monitor sees it (Ctrl-A c): the process table and the
- * harts from a {@link Snapshot} (taken under the process table's lock); free pages; the
- * disk's bitmap as the log last left it. Changes nothing.
+ * harts from a {@link Snapshot} (taken under the process table's lock), a process's memory
+ * as the pages its page table maps (not its size: lazily grown memory is not there
+ * until touched); free pages; the disk's bitmap as the log last left it. Changes nothing.
  */
 final class View implements KernelView {
     private final Kernel k;
@@ -35,9 +35,8 @@ final class View implements KernelView {
         for (Snapshot.Process p : k.snapshot().procs()) {
             int files = p.files().size();
             String more = files + " open file" + (files == 1 ? "" : "s") + (p.killed() ? ", killed" : "");
-            long pages = (p.sz() + PhysicalMemory.PAGE_SIZE - 1) / PhysicalMemory.PAGE_SIZE;
             tasks.add(new Task(p.pid(), p.parent() == 0 ? -1 : p.parent(), p.name(),
-                    p.state().name().toLowerCase(java.util.Locale.ROOT), pages, more));
+                    p.state().name().toLowerCase(java.util.Locale.ROOT), p.userPages(), more));
         }
         return tasks;
     }

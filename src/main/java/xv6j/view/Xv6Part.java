@@ -44,12 +44,10 @@ final class Xv6Part implements KernelPart {
         j.name("xv6").beginObject().field("ticks", s.ticks());
         j.name("procs").beginArray();
         for (Snapshot.Process p : s.procs()) {
-            long pages = 0;
-            for (Snapshot.Run r : p.memory()) pages += r.n();
             j.beginObject().field("pid", p.pid()).field("parent", p.parent()).field("name", p.name())
                     .field("state", p.state().name().toLowerCase(Locale.ROOT)).field("killed", p.killed())
                     .field("sz", p.sz()).field("waitsOn", p.waitsOn()).field("cpu", p.cpu())
-                    .field("pages", pages).field("tablePages", p.tables().size());
+                    .field("pages", p.userPages()).field("tablePages", p.tables().size());
             j.name("files").beginArray();
             for (Snapshot.OpenFile f : p.files()) {
                 j.beginObject().field("fd", f.fd()).field("what", f.what()).field("inum", f.inum())

@@ -47,4 +47,42 @@ class ShellGraceTest {
                     "a program that ran past the grace without reading or waiting is no shell");
         }
     }
+
+    /**
+     * Asleep, a process gains no time of its own, so the grace cannot age a sleeper: where
+     * it sleeps decides. On the console or in wait it is a shell; in another sleep a kill
+     * ends (sleep(n), a pipe) it is not, however recently it listened (before, it was, for
+     * as long as it slept); in one of the kernel's short waits (a sleep-lock) it has the grace.
+     */
+    @Test
+    @Timeout(30)
+    void aSleeperIsAShellOnlyOnTheConsoleInWaitOrInTheKernelsShortWaits() throws Exception {
+        try (Disk disk = Disk.create(dir.resolve("blank.img"), 100)) {
+            Console console = Console.batch(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream());
+            ProcTable procs = new Kernel(Machine.create(4L << 20, 1, disk, console, new Clock.Virtual())).procs;
+            assertSleepers(procs);
+        }
+    }
+
+    private static void assertSleepers(ProcTable procs) {
+        Proc p = new Proc(0);
+        p.pid = 42;
+        p.state = ProcState.SLEEPING;
+        p.listenedAt = p.ticksRun; // it just read a line
+        Object readChan = new Object();
+        assertTrue(judged(procs, p, readChan, readChan, true), "a reader of the console");
+        assertTrue(judged(procs, p, readChan, p, false), "waiting for a child");
+        assertFalse(judged(procs, p, readChan, new Object(), true), "asleep on the clock or a pipe");
+        Object sleepLock = new Object();
+        assertTrue(judged(procs, p, readChan, sleepLock, false), "on a sleep-lock, within the grace");
+        p.ticksRun += ConsoleDevice.LISTEN_GRACE + 1;
+        assertFalse(judged(procs, p, readChan, sleepLock, false), "on a sleep-lock, past the grace");
+    }
+
+    /** Whether p, asleep on chan (in a sleep a kill ends or not), counts as a shell. */
+    private static boolean judged(ProcTable procs, Proc p, Object readChan, Object chan, boolean untilKilled) {
+        p.chan = chan;
+        p.untilKilled = untilKilled;
+        return procs.readsOrWaits(p, p.pid, readChan, ConsoleDevice.LISTEN_GRACE);
+    }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import xv6j.tools.Fsck;
 
 /**
@@ -183,16 +184,79 @@ class ConsoleKeysTest {
                 t.type("echo after" + args.trim() + "\n");
                 at = t.waitFor("after" + args.trim() + "\n$ ", at);
             }
-            // Killed processes die at their next trap (the LibOS's, within a few ticks).
-            String list = "";
-            for (int i = 0; i < 50; i++) {
-                list = processes(t, at, "m" + i);
-                at += list.length();
-                if (count(list, "ctrlcdeaf") == 0) break;
-                Thread.sleep(200);
-            }
+            String list = listingWithout(t, at, "ctrlcdeaf");
             assertEquals(0, count(list, "ctrlcdeaf"), "^C killed both programs and the child: " + list);
             assertEquals(1, count(list, "sh"), list);
+        }
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
+
+    /**
+     * A program that claims the console, reads a line as a shell at its prompt would and
+     * then sleeps for good, on the clock or on a pipe, never runs again: its own time never
+     * passes the grace, so only where it sleeps tells it from a shell. The xv6 kernel took
+     * any sleep but the console's and a child's for a shell between prompt and command:
+     * ^C killed nothing, and the shell below waited for ever. (kernel-exo's LibOS has its
+     * own test of the clock's case, ConsoleDeafReaderTest.)
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void ctrlCKillsAProgramThatClaimedTheConsoleReadALineAndSleepsOnTheClockOrAPipe(int harts) throws Exception {
+        Path img = Flavour.KERNEL.freshImage(dir);
+        try (TerminalSession t = new TerminalSession(Flavour.KERNEL, img, harts)) {
+            int at = t.waitFor("$ ");
+            for (String mode : new String[] {"sleep", "pipe"}) {
+                t.type("ctrlcdeaf " + mode + "\n");
+                at = t.waitFor("ctrlcdeaf: the console is ours; a line?\n", at);
+                t.type("hello\n");
+                at = t.waitFor("ctrlcdeaf: read 6 bytes; asleep on the ", at);
+                Thread.sleep(1000);     // past the grace a shell has between reading and waiting (3 ticks)
+                t.type(CTRL_C);
+                at = t.waitFor("^C\n$ ", at);
+                t.type("echo after " + mode + "\n");
+                at = t.waitFor("after " + mode + "\n$ ", at);
+            }
+            String list = listingWithout(t, at, "ctrlcdeaf");
+            assertEquals(0, count(list, "ctrlcdeaf"), "^C killed both sleepers: " + list);
+            assertEquals(1, count(list, "sh"), list);
+        }
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
+
+    /**
+     * What tells a deaf sleeper from a shell keeps a real one: a shell started from the
+     * shell survives ^C at its prompt, while it waits for a deaf sleeper of its own (which
+     * ^C kills, and the inner shell prompts), and while it waits for cat, on one hart and
+     * on three.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void aNestedShellSurvivesCtrlCThatKillsTheDeafSleeperItRan(int harts) throws Exception {
+        Path img = Flavour.KERNEL.freshImage(dir);
+        try (TerminalSession t = new TerminalSession(Flavour.KERNEL, img, harts)) {
+            int at = t.waitFor("$ ");
+            t.type("sh\n");
+            at = t.waitFor("sh\n$ ", at);
+            Thread.sleep(1000);     // the inner shell at its prompt, long past the grace
+            t.type(CTRL_C);
+            at = t.waitFor("^C\n$ ", at);
+            t.type("ctrlcdeaf sleep\n");
+            at = t.waitFor("ctrlcdeaf: the console is ours; a line?\n", at);
+            t.type("hello\n");
+            at = t.waitFor("asleep on the clock\n", at);
+            Thread.sleep(1000);
+            t.type(CTRL_C);
+            at = t.waitFor("^C\n$ ", at);
+            t.type("cat\nabc\n");
+            at = t.waitFor("abc\nabc\n", at);
+            Thread.sleep(1000);
+            t.type(CTRL_C);
+            at = t.waitFor("^C\n$ ", at);
+            String list = listingWithout(t, at, "ctrlcdeaf", "cat");
+            assertEquals(2, count(list, "sh"), "no ^C killed the inner shell: " + list);
+            assertEquals(0, count(list, "ctrlcdeaf") + count(list, "cat"), list);
+            t.type("\u0004echo outer\n"); // ^D ends the inner shell; the outer one runs the line
+            t.waitFor("outer\n$ ", at);
         }
         assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
     }
@@ -259,6 +323,23 @@ class ConsoleKeysTest {
         t.type("\u0010echo " + mark + "\n");
         int end = t.waitFor("\n" + mark + "\n", from);
         return t.screen().substring(from, end);
+    }
+
+    /**
+     * ^P's listing, typed at the prompt at from, again every 200 ms until it shows no
+     * process with any of names (a killed process dies at its next trap: the LibOS's,
+     * within a few ticks), or for ten seconds; the last one.
+     */
+    private static String listingWithout(TerminalSession t, int from, String... names) throws Exception {
+        String list = "";
+        for (int i = 0; i < 50; i++) {
+            list = processes(t, from, "m" + i);
+            from += list.length();
+            String l = list;
+            if (java.util.Arrays.stream(names).allMatch(n -> count(l, n) == 0)) break;
+            Thread.sleep(200);
+        }
+        return list;
     }
 
     /** How many processes named name a ^P listing shows. */

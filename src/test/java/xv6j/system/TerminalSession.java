@@ -26,7 +26,12 @@ final class TerminalSession implements AutoCloseable {
     private final CompletableFuture<Integer> run;
 
     TerminalSession(Flavour system, Path image) throws IOException {
-        this(system, image, new ByteArrayOutputStream());
+        this(system, image, 1, new ByteArrayOutputStream());
+    }
+
+    /** The same on several harts, which run at once. */
+    TerminalSession(Flavour system, Path image, int harts) throws IOException {
+        this(system, image, harts, new ByteArrayOutputStream());
     }
 
     /**
@@ -35,7 +40,7 @@ final class TerminalSession implements AutoCloseable {
      * user to interrupt it.
      */
     static TerminalSession slow(Flavour system, Path image) throws IOException {
-        return new TerminalSession(system, image, new ByteArrayOutputStream() {
+        return new TerminalSession(system, image, 1, new ByteArrayOutputStream() {
             @Override
             public synchronized void write(byte[] b, int off, int len) {
                 super.write(b, off, len);
@@ -48,11 +53,11 @@ final class TerminalSession implements AutoCloseable {
         });
     }
 
-    private TerminalSession(Flavour system, Path image, ByteArrayOutputStream screen) throws IOException {
+    private TerminalSession(Flavour system, Path image, int harts, ByteArrayOutputStream screen) throws IOException {
         this.screen = screen;
         Console console = new Console(new PipedInputStream(keys, 1 << 16), screen, true, () -> {});
         disk = Disk.open(image, false);
-        Machine m = Machine.create(128L << 20, 1, disk, console, new Clock.Wall());
+        Machine m = Machine.create(128L << 20, harts, disk, console, new Clock.Wall());
         run = CompletableFuture.supplyAsync(() -> {
             try {
                 return system.run(m);
