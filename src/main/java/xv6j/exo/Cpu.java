@@ -33,8 +33,8 @@ final class Cpu {
     Env root;
     /** The thread runs in another's turn, helping the call that thread waits for. */
     boolean helping;
-    /** While helping: the thread whose turn it is (it runs, on its behalf: Env.ticksRun counts for it too). */
-    Env helper;
+    /** While helping: the thread whose turn it is, whose call this CPU runs (Env.ticksRun counts the run for it too). */
+    Env helped;
     /** The CPU capability whose turn it is, and the tick the turn began (Scheduler charges it at its end). */
     Cap turn;
     long turnStart;

@@ -231,7 +231,7 @@ final class Scheduler {
      * a step per helper, paid by whoever runs next).
      */
     private void hold(Cpu c, Env root) {
-        c.helper = null;
+        c.helped = null;
         Env was = c.root;
         if (was == root) return;
         c.root = root;
@@ -483,7 +483,7 @@ final class Scheduler {
                     }
                     root.sliceGrace = grace;
                     hold(c, root);
-                    if (c.helping) c.helper = turnOf;
+                    if (c.helping) c.helped = turnOf;
                 }
                 Env e = root.innermost();
                 if (e.noticeUpcallDue && !e.cur.inHandler) { // (in a handler, it waits for exo_resume)
@@ -502,7 +502,7 @@ final class Scheduler {
                 // thread whose turn it helps. One a run, however long its host thread waited.
                 if (c.clockTicks > before) {
                     root.ticksRun++;
-                    if (c.helper != null) c.helper.ticksRun++;
+                    if (c.helped != null) c.helped.ticksRun++;
                 }
                 // The clock first, whatever the trap: a program that traps often must not stop time.
                 if (c.clockTicks > ticks) tick(c.clockTicks);
