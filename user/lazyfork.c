@@ -1,7 +1,8 @@
-// lazyfork: can a process whose lazy break (sbrklazy) reaches the top of user memory,
+// lazyfork [N]: can a process whose lazy break (sbrklazy) reaches the top of user memory,
 // with only two pages of memory behind it, fork and exit as quickly as a small one? It
 // grows its break lazily to MAXVA (256 GiB), touches one page at the bottom of the
-// heap and the last one, forks a child that checks both and exits, and waits for it.
+// heap and the last one, then N times (1 by default) forks a child that checks both and
+// exits, and waits for it; it prints the ticks all that took.
 // A kernel that walks such a break page by page (2^26 pages) in fork and exit takes
 // seconds to do it; one that passes over missing page-table pages takes no time.
 #include "user.h"
@@ -9,7 +10,12 @@
 #define MAXVA (1L << 38)
 #define STEP (1 << 30)
 
-int main(void) {
+int main(int argc, char *argv[]) {
+    int rounds = argc > 1 ? atoi(argv[1]) : 1;
+    if (rounds <= 0) {
+        printf("usage: lazyfork [N]\n");
+        exit(1);
+    }
     char *base = sbrk(0);
     while ((long) sbrk(0) < MAXVA) {
         long left = MAXVA - (long) sbrk(0);
@@ -23,19 +29,21 @@ int main(void) {
     base[0] = 'a';
     top[-1] = 'z';
     int t0 = uptime();
-    int pid = fork();
-    if (pid < 0) {
-        printf("lazyfork: fork failed\n");
-        exit(1);
+    for (int i = 0; i < rounds; i++) {
+        int pid = fork();
+        if (pid < 0) {
+            printf("lazyfork: fork failed\n");
+            exit(1);
+        }
+        if (pid == 0) exit(base[0] == 'a' && top[-1] == 'z' ? 0 : 1);
+        int status = -1;
+        wait(&status);
+        if (status != 0) {
+            printf("lazyfork: the child did not see its parent's pages\n");
+            exit(1);
+        }
     }
-    if (pid == 0) exit(base[0] == 'a' && top[-1] == 'z' ? 0 : 1);
-    int status = -1;
-    wait(&status);
     int t1 = uptime();
-    if (status != 0) {
-        printf("lazyfork: the child did not see its parent's pages\n");
-        exit(1);
-    }
-    printf("lazyfork: a break of %d MiB, fork and exit in %d ticks\n", (int) ((top - base) >> 20), t1 - t0);
+    printf("lazyfork: a break of %d MiB, %d forks and exits in %d ticks\n", (int) ((top - base) >> 20), rounds, t1 - t0);
     exit(0);
 }

@@ -32,7 +32,7 @@ class LazyBreakTest {
         Kernel[] booted = new Kernel[1];
         XvRun.Result r = XvRun.boot(XvRun.freshImage(dir), "lazyfork\n", k -> booted[0] = k);
         assertEquals(0, r.status(), r.output());
-        assertTrue(r.output().contains("lazyfork: a break of 262143 MiB, fork and exit in"), r.output());
+        assertTrue(r.output().contains("lazyfork: a break of 262143 MiB, 1 forks and exits in"), r.output());
         // Page by page, the fork, the child's exit and the parent's came to 3 * 2^26 steps.
         long steps = booted[0].vm.rangeSteps.sum();
         assertTrue(steps < 100_000, steps + " steps over ranges of user memory in the whole boot");
