@@ -92,22 +92,41 @@ public final class Vm {
      */
     public void uvmUnmap(long pagetable, long va, long npages, boolean doFree, long mappedBelow) {
         if (va % PGSIZE != 0) throw new KernelPanic("uvmunmap: not aligned");
-        long end = va + npages * PGSIZE;
-        for (long a = va; a < end; ) {
+        forEachPage(pagetable, va, va + npages * PGSIZE, mappedBelow, "uvmunmap", (a, ptePa, pte) -> {
+            if (pteFlags(pte) == PTE_V) throw new KernelPanic("uvmunmap: not a leaf");
+            if (doFree) kalloc.kfree(pte2pa(pte));
+            mem.store64(ptePa, 0);
+            return true;
+        });
+    }
+
+    /** What {@link #forEachPage} does with a mapped page: va, its PTE's address and value. */
+    private interface PageVisitor {
+        /** Returns false to stop the walk. */
+        boolean page(long va, long ptePa, long pte);
+    }
+
+    /**
+     * Calls v for each mapped page of [from, to), in order; panics, naming who, at a page
+     * below mappedBelow that is not mapped (see {@link #uvmUnmap}), and passes over the
+     * rest of the missing ones, a missing page-table page at a time. Returns false if v
+     * stopped the walk.
+     */
+    private boolean forEachPage(long pagetable, long from, long to, long mappedBelow, String who, PageVisitor v) {
+        for (long a = from; a < to; ) {
             rangeSteps.increment();
             long hole = holeEnd(pagetable, a);
             long ptePa = hole == a ? walk(pagetable, a, false) : 0;
             long pte = ptePa == 0 ? 0 : mem.load64(ptePa);
             if ((pte & PTE_V) == 0) {
-                if (a < mappedBelow) throw new KernelPanic(String.format("uvmunmap: not mapped 0x%x", a));
+                if (a < mappedBelow) throw new KernelPanic(String.format("%s: page 0x%x not mapped", who, a));
                 a = hole == a ? a + PGSIZE : hole;
                 continue;
             }
-            if (pteFlags(pte) == PTE_V) throw new KernelPanic("uvmunmap: not a leaf");
-            if (doFree) kalloc.kfree(pte2pa(pte));
-            mem.store64(ptePa, 0);
+            if (!v.page(a, ptePa, pte)) return false;
             a += PGSIZE;
         }
+        return true;
     }
 
     /**
@@ -208,32 +227,21 @@ public final class Vm {
      * passed over whole. Returns false (having freed what it allocated) if memory ran out.
      */
     public boolean uvmCopy(long old, long nu, long sz, long mappedBelow) {
-        for (long i = 0; i < sz; ) {
-            rangeSteps.increment();
-            long hole = holeEnd(old, i);
-            long ptePa = hole == i ? walk(old, i, false) : 0;
-            long pte = ptePa == 0 ? 0 : mem.load64(ptePa);
-            if ((pte & PTE_V) == 0) {
-                if (i < mappedBelow) throw new KernelPanic(String.format("uvmcopy: page 0x%x not present", i));
-                i = hole == i ? i + PGSIZE : hole;
-                continue;
-            }
+        boolean copied = forEachPage(old, 0, sz, mappedBelow, "uvmcopy", (va, ptePa, pte) -> {
             long page = kalloc.kalloc();
-            if (page == 0) {
-                uvmUnmap(nu, 0, i / PGSIZE, true, mappedBelow);
-                return false;
-            }
+            if (page == 0) return false;
             mem.copy(page, pte2pa(pte), PGSIZE);
             // The hardware's accessed/dirty bits belong to the parent's history, not the child's.
             long flags = pteFlags(pte) & (PTE_R | PTE_W | PTE_X | PTE_U);
-            if (!mapPages(nu, i, PGSIZE, page, flags)) {
+            if (!mapPages(nu, va, PGSIZE, page, flags)) {
                 kalloc.kfree(page);
-                uvmUnmap(nu, 0, i / PGSIZE, true, mappedBelow);
                 return false;
             }
-            i += PGSIZE;
-        }
-        return true;
+            return true;
+        });
+        // Out of memory: the child's pages so far go (it has holes where the parent has).
+        if (!copied) uvmUnmap(nu, 0, pgRoundUp(sz) / PGSIZE, true, 0);
+        return copied;
     }
 
     /**

@@ -4,16 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import xv6j.machine.Clock;
-import xv6j.machine.Console;
-import xv6j.machine.Disk;
-import xv6j.machine.Machine;
 
 /**
  * A lazy break (sbrk(n, SBRK_LAZY)) may reach MAXVA with almost nothing behind it. Fork
@@ -41,10 +35,10 @@ class LazyBreakTest {
     @Test
     @Timeout(30)
     void shrinkingPastALazyPartFreesWhatWasTouchedAndPassesOverTheRest() throws Exception {
-        withFirstProcess((k, p) -> {
+        withFirstProcess((k, p, first) -> {
             int free0 = k.freePages();
-            growEagerly(k, p, 2);
-            long lazyBase = sbrk(k, p, 1 << 30, SysProc.SBRK_LAZY);
+            first.sbrk(Riscv.PGSIZE * 2, SysProc.SBRK_EAGER);
+            long lazyBase = first.sbrk(1 << 30, SysProc.SBRK_LAZY);
             assertTrue(k.vm.vmFault(p.pagetable, p.sz, lazyBase + (1 << 29)) != 0);
             long steps0 = k.vm.rangeSteps.sum();
             assertTrue(k.procs.growProc(p, -p.sz));
@@ -58,59 +52,57 @@ class LazyBreakTest {
     @Test
     @Timeout(30)
     void aMissingPageTheKernelMappedItselfPanicsInExitAndFork() throws Exception {
-        withFirstProcess((k, p) -> {
-            growEagerly(k, p, 4);
-            sbrk(k, p, 1 << 20, SysProc.SBRK_LAZY);   // holes above here are fine
+        withFirstProcess((k, p, first) -> {
+            first.sbrk(Riscv.PGSIZE * 4, SysProc.SBRK_EAGER);
+            first.sbrk(1 << 20, SysProc.SBRK_LAZY);   // holes above here are fine
             unmapBehindTheKernelsBack(k, p, Riscv.PGSIZE);
             KernelPanic copy = assertThrows(KernelPanic.class, () -> k.vm.uvmCopy(p.pagetable, k.vm.uvmCreate(), p.sz, p.lazyFrom));
-            assertTrue(copy.getMessage().contains("uvmcopy: page 0x1000 not present"), copy.getMessage());
+            assertTrue(copy.getMessage().contains("uvmcopy: page 0x1000 not mapped"), copy.getMessage());
             KernelPanic free = assertThrows(KernelPanic.class, () -> k.procs.growProc(p, -p.sz));
-            assertTrue(free.getMessage().contains("uvmunmap: not mapped 0x1000"), free.getMessage());
+            assertTrue(free.getMessage().contains("uvmunmap: page 0x1000 not mapped"), free.getMessage());
         });
     }
 
     @Test
     @Timeout(30)
     void eagerGrowthAfterTheLazyPartIsShrunkAwayIsCheckedAgain() throws Exception {
-        withFirstProcess((k, p) -> {
-            growEagerly(k, p, 1);
-            sbrk(k, p, 1 << 20, SysProc.SBRK_LAZY);
+        withFirstProcess((k, p, first) -> {
+            first.sbrk(Riscv.PGSIZE, SysProc.SBRK_EAGER);
+            first.sbrk(1 << 20, SysProc.SBRK_LAZY);
             assertTrue(k.procs.growProc(p, -(1 << 20)));
-            growEagerly(k, p, 3);
+            first.sbrk(Riscv.PGSIZE * 3, SysProc.SBRK_EAGER);
             unmapBehindTheKernelsBack(k, p, 2 * Riscv.PGSIZE);
             assertThrows(KernelPanic.class, () -> k.procs.growProc(p, -p.sz));
         });
     }
 
+    @Test
+    @Timeout(30)
+    void aForkThatRunsOutOfMemoryHalfWayThroughALazyProcessGivesBackEveryPage() throws Exception {
+        withFirstProcess((k, p, first) -> {
+            first.sbrk(Riscv.PGSIZE * 2, SysProc.SBRK_EAGER);
+            long lazy = first.sbrk(1 << 30, SysProc.SBRK_LAZY);
+            for (long va = lazy; va < p.sz; va += 64L << 20) assertTrue(k.vm.vmFault(p.pagetable, p.sz, va) != 0);
+            // Leave memory for about half the copy.
+            java.util.List<Long> taken = new java.util.ArrayList<>();
+            while (k.freePages() > 12) taken.add(k.kalloc.kalloc());
+            int before = k.freePages();
+            long child = k.vm.uvmCreate();
+            assertTrue(!k.vm.uvmCopy(p.pagetable, child, p.sz, p.lazyFrom), "the copy ran out of memory");
+            k.vm.uvmFree(child, 0, 0);
+            assertEquals(before, k.freePages(), "every page of the half-made child came back");
+            taken.forEach(k.kalloc::kfree);
+        });
+    }
+
     private interface WithProcess {
-        void run(Kernel k, Proc p) throws Exception;
+        void run(Kernel k, Proc p, FirstProcess first) throws Exception;
     }
 
-    /** A kernel on 8 MiB whose first process, with no memory yet, the test drives by hand. */
     private void withFirstProcess(WithProcess body) throws Exception {
-        try (Disk disk = Disk.create(dir.resolve("blank.img"), 100)) {
-            Console console = Console.batch(new ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream());
-            Kernel k = new Kernel(Machine.create(8L << 20, 1, disk, console, new Clock.Virtual()));
-            k.procs.userInit();
-            Proc p = k.procs.proc[0];
-            p.cpu = k.cpu(0);
-            body.run(k, p);
+        try (FirstProcess first = new FirstProcess(dir, 8L << 20)) {
+            body.run(first.k, first.p, first);
         }
-    }
-
-    private static void growEagerly(Kernel k, Proc p, int pages) {
-        sbrk(k, p, (long) pages * Riscv.PGSIZE, SysProc.SBRK_EAGER);
-    }
-
-    /** sbrk(n, type), as the process would call it. */
-    private static long sbrk(Kernel k, Proc p, long n, int type) {
-        p.trapframe.x[TrapFrame.A7] = Syscall.SYS_SBRK;
-        p.trapframe.x[TrapFrame.A0] = n;
-        p.trapframe.x[TrapFrame.A1] = type;
-        k.syscalls.syscall(p);
-        long r = p.trapframe.x[TrapFrame.A0];
-        assertTrue(r >= 0, "sbrk failed");
-        return r;
     }
 
     /** A bug the check is there to catch: a page the kernel mapped is gone from the table. */
