@@ -42,7 +42,7 @@ public final class Proc {
     volatile long listenedAt;
 
     // Private to the process; no lock needed.
-    /** Size of process memory in bytes: [0, sz) is mapped. */
+    /** Size of process memory in bytes: [0, sz) is the process's (mapped, or lazy above lazyFrom). */
     long sz;
     /**
      * Where pages without memory may begin: the lowest old break sbrk(n, SBRK_LAZY) grew
