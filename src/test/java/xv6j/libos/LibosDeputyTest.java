@@ -39,6 +39,34 @@ class LibosDeputyTest {
     }
 
     /**
+     * A pipe's read end only takes bytes out, as on xv6: a process holding the read end
+     * alone that stores into the pipe's ring around its LibOS is killed for it, and a
+     * reader of the pipe gets only what the writer wrote. (Every holder of an end mapped
+     * the one page of a pipe writable, and the reader got "forged real".)
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aProcessHoldingOnlyTheReadEndCannotWriteIntoThePipe(int harts) throws Exception {
+        String out = run("deputy pipeinject\necho after\n", harts);
+        assertTrue(out.contains("store page fault"), out);
+        assertTrue(out.contains("pipeinject: the reader got: real\n$ echo after\nafter\n"), out);
+    }
+
+    /**
+     * A holder of a pipe's read end cannot hold up its writers: the lock it can take is
+     * the readers' own, and a write that fits goes in at once. (One lock served both ends,
+     * a word in the page every holder wrote, and the writer waited the 30 ticks the
+     * reader held it.)
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aProcessHoldingOnlyTheReadEndCannotHoldUpTheWriter(int harts) throws Exception {
+        String out = run("deputy pipegrip\necho after\n", harts);
+        assertTrue(out.contains("pipegrip: the write of 5 bytes took few ticks\n"), out);
+        assertTrue(out.contains("pipegrip: the reader got 5 bytes\n$ echo after\nafter\n"), out);
+    }
+
+    /**
      * SRV_FORK_ABORT undoes only a fork still being built: a running child cannot be made to
      * vanish from the process table, leaving its children a freed slot as their parent for
      * the next process in that slot to adopt.
