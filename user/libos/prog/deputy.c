@@ -98,8 +98,9 @@ static void pipe_grip(int pipe, int ticks) {
 // pipeinject: a process that holds only a pipe's read end writes bytes into the ring
 // itself, as if a writer had, for another reader of the pipe to take for the writer's.
 // On xv6 a read end only takes bytes out. The child here keeps the read end alone and
-// stores into the pipe's page around its LibOS; the parent writes the real message,
-// closes its write end and reads to the end of file.
+// stores into the pipe's page around its LibOS; the parent writes the real message; a
+// second child, with the write end alone, moves the reader's index past two of its bytes;
+// the parent closes its write end and reads to the end of file.
 // It prints what the reader got; "pipeinject: the reader got: real" when the forgery failed.
 static int pipeinject_main(void) {
     int fds[2];
@@ -116,6 +117,15 @@ static int pipeinject_main(void) {
     }
     wait(0);                    // the forger is done (or was killed for trying)
     write(fds[1], "real", 4);
+    c = fork();
+    if (c == 0) {
+        close(fds[0]);          // the write end alone: nor can it skip bytes the reader has not read
+        struct piperpage *r = (struct piperpage *)(PIPE_VA(fdget(fds[1])->pipe) + PG);
+        r->nread += 2;
+        printf("pipeinject: FAIL a write end moved the reader's index\n");
+        exit(0);
+    }
+    wait(0);
     close(fds[1]);
     char buf[64];
     int n = 0, r;
