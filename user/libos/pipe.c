@@ -19,14 +19,22 @@ static int event_now(struct pipepage *p) {
 }
 
 // With p locked: sleep until its event word moves from ev, read before we looked at the
-// ring, unlocking meanwhile.
+// ring, unlocking meanwhile. The process is asleep on a pipe until the read or write
+// returns (awake), even while a tick has it up to look again: a program that claimed the
+// console and waits so is no shell, whenever ^C catches it (server/cons.c).
 static void wait_event(struct pipepage *p, int pipe, int ev) {
     __atomic_add_fetch(&p->waiters, 1, __ATOMIC_RELAXED);
     pipe_unlock(p);
+    IPC->asleep = 1;
     IPC->wait_pipe = pipe + 1;
     exosched(EXOSCHED_WAIT, (long)&p->event, ev);
     IPC->wait_pipe = 0;
     __atomic_fetch_sub(&p->waiters, 1, __ATOMIC_RELAXED);
+}
+
+static int awake(int r) {
+    IPC->asleep = 0;
+    return r;
 }
 
 static void wake_waiters(struct pipepage *p, int waiters) {
@@ -43,7 +51,7 @@ int pipe_read(int pipe, char *buf, int n) {
         if (r == PIPE_WAIT) {
             if (IPC->killed) {
                 pipe_unlock(p);
-                return -1;
+                return awake(-1);
             }
             wait_event(p, pipe, ev);
             continue;
@@ -51,7 +59,7 @@ int pipe_read(int pipe, char *buf, int n) {
         int waiters = p->waiters;
         pipe_unlock(p);
         if (r > 0) wake_waiters(p, waiters);
-        return r == PIPE_FAULT ? -1 : r;
+        return awake(r == PIPE_FAULT ? -1 : r);
     }
 }
 
@@ -67,17 +75,17 @@ int pipe_write(int pipe, const char *buf, int n) {
         if (r == PIPE_WAIT) {
             if (IPC->killed) {
                 pipe_unlock(p);
-                return -1;
+                return awake(-1);
             }
             wait_event(p, pipe, ev);
             continue;
         }
         int waiters = p->waiters;
         pipe_unlock(p);
-        if (r == -1) return -1;
+        if (r == -1) return awake(-1);
         if (r == PIPE_FAULT) break;
         wake_waiters(p, waiters);
         done += r;
     }
-    return done;
+    return awake(done);
 }

@@ -98,7 +98,11 @@ static int has_child(int slot) {
 // told "again" (console.c), or on its word, after a wait told "again" (proc.c). Blocked on
 // anything else (or stopped), it claimed the console, or asked it once, and went to sleep:
 // a deaf program, which was taken for a reader for as long as it liked (deputy deafread).
-// One that spins is heard LISTEN_GRACE ticks of its time later.
+// One that spins is heard LISTEN_GRACE ticks of its time later. One that sleeps in its
+// LibOS, on the clock or a pipe, is up for a moment at every tick (each tick ends every
+// EXOSCHED_WAIT, and sleep looks at the time): its IPC page says it is asleep, else a ^C
+// that caught it up took it for a shell within its grace, which it never leaves
+// (ConsoleKeysTest's nested shell on kernel-exo, now and then).
 static int reads_or_waits(int slot, int caller) {
     struct sproc *p = &procs[slot];
     if (slot == caller) {
@@ -106,6 +110,7 @@ static int reads_or_waits(int slot, int caller) {
     } else {
         struct exo_envinfo info;
         if (p->env < 0 || env_ctl(p->env, ENV_INFO, &info) < 0 || info.state == ENV_STATE_STOPPED) return 0;
+        if (proc_ipc(slot)->asleep) return 0;
         if (info.state == ENV_STATE_BLOCKED && !(info.waits == ENV_WAITS_CALLEE && info.on == srv_envid)) {
             if (p->idle == IDLE_READ) return info.waits == ENV_WAITS_EVENTS && (info.on & EV_CONSOLE) != 0;
             if (p->idle == IDLE_WAIT) return info.waits == ENV_WAITS_WORD && has_child(slot);
