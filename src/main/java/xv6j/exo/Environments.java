@@ -90,6 +90,7 @@ final class Environments {
         if (asid != SHARED_ASID) asids.set(asid);
         Env e = new Env(id, parentId, payer == null, payer, q, root, record, asid, k.cpus.length);
         e.tickSeen = k.sched.ticks; // (EV_TICK comes with the next tick)
+        e.keySeen = k.events.keysTyped(); // (and EV_KEY with the next key)
         e.pt = new PageTable(k.mem, () -> {
             long pa = kernelPage(e.id, e.payer, true);
             if (pa != 0) e.ptPages++;
