@@ -18,7 +18,8 @@
 //     SCRATCH_FAULT     a window where the fault handler copies a copy-on-write page
 //     SCRATCH_WORK      a window where fork, exec and the loader fill pages
 //     CHILD_UPROC_VA    a new environment's struct uproc while fork or exec builds it
-//     PIPE_BASE         pipe i's page at PIPE_BASE + i*PGSIZE (mapped by the file server)
+//     PIPE_BASE         pipe i's two pages at PIPE_BASE + 2*i*PGSIZE, its writers' then its
+//                       readers' (mapped by the file server, lib/pipering.h)
 //     VPT_VA            the software page table: one 32-bit entry per page below USERTOP
 //     CHILD_VPT_VA      a new environment's software page table while it is built
 //     OWN_VPT_VA        exec's record of its own handles for the pages it builds
@@ -48,7 +49,7 @@
 #define CHILD_UPROC_VA (LIBOS_BASE + 0x40000UL)
 #define PIPE_BASE (LIBOS_BASE + 0x1000000UL)
 #define NPIPE 64
-#define PIPE_VA(i) (PIPE_BASE + (uint64)(i) * PG)
+#define PIPE_VA(i) (PIPE_BASE + (uint64)(i) * 2 * PG)  // the writers' page; the readers' follows
 #define VPT_VA (LIBOS_BASE + 0x10000000UL)
 #define CHILD_VPT_VA (LIBOS_BASE + 0x20000000UL)
 #define OWN_VPT_VA (LIBOS_BASE + 0x30000000UL)
@@ -61,8 +62,8 @@
 #define SRV_STACK_PAGES 8
 #define SRV_BCACHE (SRV_BASE + 0x100000UL)
 #define SRV_IPC (SRV_BASE + 0x200000UL)             // process slot i's IPC pages at SRV_IPC + i*IPC_PAGES*PG
-#define SRV_PIPES (SRV_BASE + 0x400000UL)           // pipe i at SRV_PIPES + i*PG
+#define SRV_PIPES (SRV_BASE + 0x400000UL)           // pipe i's two pages at SRV_PIPES + 2*i*PG
 
-#if SRV_PIPES + NPIPE * PG > EXO_UTOP
+#if SRV_PIPES + NPIPE * 2 * PG > EXO_UTOP || PIPE_BASE + NPIPE * 2 * PG > VPT_VA
 #error "the LibOS layout does not fit below EXO_UTOP"
 #endif

@@ -1,7 +1,8 @@
-// Pipes, the client's side: bytes move through the pipe's page (lib/pipering.c), mapped
-// here by the file server at PIPE_VA(pipe), with no call to the server. A reader of an
-// empty pipe or a writer to a full one waits on the page's event word; it records which
-// pipe it waits on in the IPC page, so that a kill can wake it at once.
+// Pipes, the client's side: bytes move through the pipe's two pages (lib/pipering.c),
+// mapped here by the file server at PIPE_VA(pipe), with no call to the server; the page
+// of an end we hold writable, the other read-only. A reader of an empty pipe or a writer
+// to a full one waits on the other end's event word; it records which pipe it waits on
+// in the IPC page, so that a kill can wake it at once.
 #include "libos.h"
 #include "lib/pipering.h"
 
@@ -9,48 +10,43 @@ void pipe_lock_spin(void) {
     exosched(EXOSCHED_YIELD, 0, 0);
 }
 
-static struct pipepage *page_of(int pipe) {
-    return (struct pipepage *)PIPE_VA(pipe);
+static struct pipe pipe_of(int pipe) {
+    return (struct pipe){(struct pipewpage *)PIPE_VA(pipe), (struct piperpage *)(PIPE_VA(pipe) + PG)};
 }
 
-// What p's event word says before we look at the ring (pipering.h): with p locked.
-static int event_now(struct pipepage *p) {
-    return __atomic_load_n(&p->event, __ATOMIC_ACQUIRE);
-}
-
-// With p locked: sleep until its event word moves from ev, read before we looked at the
-// ring, unlocking meanwhile.
-static void wait_event(struct pipepage *p, int pipe, int ev) {
-    __atomic_add_fetch(&p->waiters, 1, __ATOMIC_RELAXED);
-    pipe_unlock(p);
+// With our end (mine) locked: sleep until the other end's event word (theirs) moves from
+// ev, read before we looked at the ring, unlocking meanwhile.
+static void wait_event(struct pipeside *mine, struct pipeside *theirs, int pipe, int ev) {
+    __atomic_add_fetch(&mine->waiters, 1, __ATOMIC_SEQ_CST);
+    pipe_unlock(mine);
     IPC->wait_pipe = pipe + 1;
-    exosched(EXOSCHED_WAIT, (long)&p->event, ev);
+    exosched(EXOSCHED_WAIT, (long)&theirs->event, ev);
     IPC->wait_pipe = 0;
-    __atomic_fetch_sub(&p->waiters, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_sub(&mine->waiters, 1, __ATOMIC_RELAXED);
 }
 
-static void wake_waiters(struct pipepage *p, int waiters) {
-    if (waiters > 0) exosched(EXOSCHED_WAKE, (long)&p->event, 0);
+// After our end moved the ring (its event bumped): wakes the other end's waiters, if any.
+static void wake_waiters(struct pipeside *mine, struct pipeside *theirs) {
+    if (__atomic_load_n(&theirs->waiters, __ATOMIC_SEQ_CST) > 0) exosched(EXOSCHED_WAKE, (long)&mine->event, 0);
 }
 
 int pipe_read(int pipe, char *buf, int n) {
-    struct pipepage *p = page_of(pipe);
+    struct pipe p = pipe_of(pipe);
     if (n == 0) return 0;
     for (;;) {
-        pipe_lock(p, UPROC->envid);
-        int ev = event_now(p);
+        pipe_lock(&p.r->s, UPROC->envid);
+        int ev = __atomic_load_n(&p.w->s.event, __ATOMIC_SEQ_CST); // before looking (pipering.h)
         int r = pipe_get(p, (uchar *)buf, n, copy_checked);
         if (r == PIPE_WAIT) {
             if (IPC->killed) {
-                pipe_unlock(p);
+                pipe_unlock(&p.r->s);
                 return -1;
             }
-            wait_event(p, pipe, ev);
+            wait_event(&p.r->s, &p.w->s, pipe, ev);
             continue;
         }
-        int waiters = p->waiters;
-        pipe_unlock(p);
-        if (r > 0) wake_waiters(p, waiters);
+        pipe_unlock(&p.r->s);
+        if (r > 0) wake_waiters(&p.r->s, &p.w->s);
         return r == PIPE_FAULT ? -1 : r;
     }
 }
@@ -58,25 +54,24 @@ int pipe_read(int pipe, char *buf, int n) {
 // As xv6's pipewrite: waits for room as often as it takes; -1 if the readers are gone
 // (even after part was written) or the writer is killed; stops short at a bad address.
 int pipe_write(int pipe, const char *buf, int n) {
-    struct pipepage *p = page_of(pipe);
+    struct pipe p = pipe_of(pipe);
     int done = 0;
     while (done < n) {
-        pipe_lock(p, UPROC->envid);
-        int ev = event_now(p);
+        pipe_lock(&p.w->s, UPROC->envid);
+        int ev = __atomic_load_n(&p.r->s.event, __ATOMIC_SEQ_CST); // before looking (pipering.h)
         int r = pipe_put(p, (const uchar *)buf + done, n - done, copy_checked);
         if (r == PIPE_WAIT) {
             if (IPC->killed) {
-                pipe_unlock(p);
+                pipe_unlock(&p.w->s);
                 return -1;
             }
-            wait_event(p, pipe, ev);
+            wait_event(&p.w->s, &p.r->s, pipe, ev);
             continue;
         }
-        int waiters = p->waiters;
-        pipe_unlock(p);
+        pipe_unlock(&p.w->s);
         if (r == -1) return -1;
         if (r == PIPE_FAULT) break;
-        wake_waiters(p, waiters);
+        wake_waiters(&p.w->s, &p.r->s);
         done += r;
     }
     return done;

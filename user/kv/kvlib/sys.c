@@ -29,23 +29,25 @@ static long copy(void *dst, const void *src, uint64 n) {
 }
 
 static int pipe_io(int pipe, char *buf, int n, int writing) {
-    struct pipepage *p = (struct pipepage *)PIPE_VA(pipe);
+    struct pipe p = {(struct pipewpage *)PIPE_VA(pipe), (struct piperpage *)(PIPE_VA(pipe) + PG)};
+    // Our end's lock, and the other end's event word, which says it moved (lib/pipering.h).
+    struct pipeside *mine = writing ? &p.w->s : &p.r->s, *theirs = writing ? &p.r->s : &p.w->s;
     int done = 0;
     while (done < n) {
-        pipe_lock(p, UPROC->envid);
-        int ev = __atomic_load_n(&p->event, __ATOMIC_ACQUIRE); // before looking: see lib/pipering.h
+        pipe_lock(mine, UPROC->envid);
+        int ev = __atomic_load_n(&theirs->event, __ATOMIC_SEQ_CST); // before looking: see lib/pipering.h
         int r = writing ? pipe_put(p, (uchar *)buf + done, n - done, copy) : pipe_get(p, (uchar *)buf, n, copy);
         if (r == PIPE_WAIT) {
             if (IPC->killed) kv_exit(-1);
-            __atomic_add_fetch(&p->waiters, 1, __ATOMIC_RELAXED);
-            pipe_unlock(p);
-            exosched(EXOSCHED_WAIT, (long)&p->event, ev);
-            __atomic_fetch_sub(&p->waiters, 1, __ATOMIC_RELAXED);
+            __atomic_add_fetch(&mine->waiters, 1, __ATOMIC_SEQ_CST);
+            pipe_unlock(mine);
+            exosched(EXOSCHED_WAIT, (long)&theirs->event, ev);
+            __atomic_fetch_sub(&mine->waiters, 1, __ATOMIC_RELAXED);
             continue;
         }
-        int waiters = p->waiters;
-        pipe_unlock(p);
-        if (r > 0 && waiters > 0) exosched(EXOSCHED_WAKE, (long)&p->event, 0);
+        pipe_unlock(mine);
+        if (r > 0 && __atomic_load_n(&theirs->waiters, __ATOMIC_SEQ_CST) > 0)
+            exosched(EXOSCHED_WAKE, (long)&mine->event, 0);
         if (r <= 0) return r == 0 ? done : -1;
         if (!writing) return r;
         done += r;

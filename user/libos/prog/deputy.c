@@ -11,6 +11,8 @@
 //   deputy cowpeek     keeps a page shared copy-on-write after fork, to read its parent's writes
 //   deputy forkkeep    keeps every right on the pages it forks with, and uses them after its child execs
 //   deputy deafread    claims the console, asks it for a line once, and sleeps on the clock for good
+//   deputy pipeinject  writes into a pipe's ring through the read end it holds
+//   deputy pipegrip    holds a pipe's lock through the read end it holds, to hold up the writer
 //
 // (One program, not six: every program carries the whole LibOS, and the image is xv6's
 // 2000 blocks.)
@@ -56,8 +58,8 @@ static int pipeforge_main(void) {
         printf("pipeforge: FAIL no pipe\n");
         exit(1);
     }
-    struct pipepage *pp = (struct pipepage *)PIPE_VA(fdget(fds[0])->pipe);
-    pp->readopen = 0;           // the lie: "nobody reads this pipe any more"
+    struct pipewpage *pw = (struct pipewpage *)PIPE_VA(fdget(fds[0])->pipe);
+    pw->s.otheropen = 0;        // the lie: "nobody reads this pipe any more"
     close(fds[1]);              // the last writer: would both ends now be closed?
     sleep(6);                   // the victim makes its pipe meanwhile
     int g = fork();             // fork maps every pipe our descriptors name into the child
@@ -74,6 +76,92 @@ static int pipeforge_main(void) {
     // Only a server that is still alive answers this.
     int fd = open("/deputy", O_RDONLY);
     printf("pipeforge: %s\n", fd >= 0 ? "the server kept its own count" : "FAIL the server is gone");
+    exit(0);
+}
+
+// The forgery and the grip, around the LibOS, on the pipe's pages as the server maps them
+// to a holder of the read end alone (lib/pipering.h): the ring is in the writers' page;
+// the lock it can take is the readers'.
+static void pipe_forge(int pipe, const char *text) {
+    struct pipewpage *w = (struct pipewpage *)PIPE_VA(pipe);
+    for (int i = 0; text[i]; i++) w->data[(w->nwrite + i) % PIPESIZE] = (uchar)text[i];
+    w->nwrite += lo_strlen(text);
+}
+
+static void pipe_grip(int pipe, int ticks) {
+    struct pipeside *lock = (struct pipeside *)(PIPE_VA(pipe) + PG);   // the readers' page
+    pipe_lock(lock, UPROC->envid);
+    sleep(ticks);
+    pipe_unlock(lock);
+}
+
+// pipeinject: a process that holds only a pipe's read end writes bytes into the ring
+// itself, as if a writer had, for another reader of the pipe to take for the writer's.
+// On xv6 a read end only takes bytes out. The child here keeps the read end alone and
+// stores into the pipe's page around its LibOS; the parent writes the real message; a
+// second child, with the write end alone, moves the reader's index past two of its bytes;
+// the parent closes its write end and reads to the end of file.
+// It prints what the reader got; "pipeinject: the reader got: real" when the forgery failed.
+static int pipeinject_main(void) {
+    int fds[2];
+    if (pipe(fds) < 0) {
+        printf("pipeinject: FAIL no pipe\n");
+        exit(1);
+    }
+    int c = fork();
+    if (c == 0) {
+        close(fds[1]);          // the read end alone
+        pipe_forge(fdget(fds[0])->pipe, "forged ");
+        printf("pipeinject: FAIL a read end wrote into the ring\n");
+        exit(0);
+    }
+    wait(0);                    // the forger is done (or was killed for trying)
+    write(fds[1], "real", 4);
+    c = fork();
+    if (c == 0) {
+        close(fds[0]);          // the write end alone: nor can it skip bytes the reader has not read
+        struct piperpage *r = (struct piperpage *)(PIPE_VA(fdget(fds[1])->pipe) + PG);
+        r->nread += 2;
+        printf("pipeinject: FAIL a write end moved the reader's index\n");
+        exit(0);
+    }
+    wait(0);
+    close(fds[1]);
+    char buf[64];
+    int n = 0, r;
+    while (n < (int)sizeof buf - 1 && (r = read(fds[0], buf + n, sizeof buf - 1 - n)) > 0) n += r;
+    buf[n] = 0;
+    printf("pipeinject: the reader got: %s%s\n", buf, lo_strcmp(buf, "real") == 0 ? "" : " (FAIL forged)");
+    exit(0);
+}
+
+// pipegrip: a process that holds only a pipe's read end takes the lock a writer needs and
+// keeps it. On xv6 no holder of an end can hold up the other end's calls: a writer to a
+// pipe with room writes at once. The child holds the lock for 30 ticks; the parent writes
+// a few bytes, which fit, and says how many ticks its write took.
+// It prints "pipegrip: the write took N ticks" (FAIL when the lock held it up).
+static int pipegrip_main(void) {
+    int fds[2];
+    if (pipe(fds) < 0) {
+        printf("pipegrip: FAIL no pipe\n");
+        exit(1);
+    }
+    int c = fork();
+    if (c == 0) {
+        close(fds[1]);
+        pipe_grip(fdget(fds[0])->pipe, 30);
+        exit(0);
+    }
+    sleep(2);                   // the child has the lock by now
+    int t0 = uptime();
+    int w = write(fds[1], "hello", 5);
+    int t = uptime() - t0;
+    printf("pipegrip: the write of %d bytes took %s ticks\n", w, t < 10 ? "few" : "FAIL 10 or more");
+    wait(0);
+    close(fds[1]);
+    char buf[8];
+    int n = read(fds[0], buf, sizeof buf);
+    printf("pipegrip: the reader got %d bytes\n", n);
     exit(0);
 }
 
@@ -554,11 +642,11 @@ int main(int argc, char **argv) {
         {"embryorun", embryorun_main}, {"readrace", readrace_main}, {"cowpeek", cowpeek_main},
         {"cowwrite", cowwrite_main}, {"srvfuzz", srvfuzz_main},
         {"capfull", capfull_main}, {"forkkeep", forkkeep_main}, {"execvictim", execvictim_main},
-        {"deafread", deafread_main},
+        {"deafread", deafread_main}, {"pipeinject", pipeinject_main}, {"pipegrip", pipegrip_main},
     };
     for (unsigned i = 0; argc == 2 && i < sizeof attacks / sizeof attacks[0]; i++) {
         if (lo_strcmp(argv[1], attacks[i].name) == 0) return attacks[i].run();
     }
-    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek|cowwrite|srvfuzz|capfull|forkkeep|deafread\n");
+    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek|cowwrite|srvfuzz|capfull|forkkeep|deafread|pipeinject|pipegrip\n");
     exit(1);
 }

@@ -226,7 +226,7 @@ static int proc_alloc(int parent) {
     p->forker = parent >= 0 ? procs[parent].pid : 0;
     p->exe_inum = 0;
     p->name[0] = 0;
-    for (int i = 0; i < NPIPE; i++) p->pipevia[i] = -1;
+    for (int i = 0; i < NPIPE; i++) p->pipevia[i][0] = p->pipevia[i][1] = -1;
     for (int i = 0; i < IPC_PAGES; i++) p->ipc[i] = -1;
     // Its slot is charged to its account, derived from its parent's: a process tree holds
     // no more slots, open files or pipes than its account allows (acct.c).
@@ -267,7 +267,7 @@ int proc_first(void) {
         p->env = p->next_env = p->token = p->mem = p->cpu = p->acct = -1;
         p->fs.acct = -1;
         for (int k = 0; k < IPC_PAGES; k++) p->ipc[k] = -1;
-        for (int k = 0; k < NPIPE; k++) p->pipevia[k] = -1;
+        for (int k = 0; k < NPIPE; k++) p->pipevia[k][0] = p->pipevia[k][1] = -1;
     }
     int slot = proc_alloc(-1);
     if (slot < 0) return -1;

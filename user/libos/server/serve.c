@@ -88,7 +88,7 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
         if (f == 0) return -1;
         int pipe = f->type == F_PIPE ? f->pipe : -1;
         fs_close(&p->fs, (int)a1);
-        if (pipe >= 0) pipe_unmap_unused(slot, pipe);
+        if (pipe >= 0) pipe_ends_changed(slot, pipe);
         return 0;
     }
     case SRV_DUP: return fs_dup(&p->fs, (int)a1);

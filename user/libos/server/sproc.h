@@ -30,7 +30,8 @@ struct sproc {
     uint exe_inum;          // the inode of the program it runs
     int ipc[IPC_PAGES];     // the server's handles on the IPC pages (-1: none)
     int token;              // ours, derived from srv_token; the process holds one from it
-    int pipevia[NPIPE];     // per pipe: ours, derived for this process's mappings of it (-1)
+    int pipevia[NPIPE][2];  // per pipe and page: ours, derived for this process's mappings of it (-1)
+    uchar pipeends[NPIPE];  // per pipe: the ends it held when they were mapped (END_READ | END_WRITE)
     char name[16];
     int acct;               // its account of the server's tables (acct.c), or -1
     int idle;               // what its last call left it waiting for: 0, IDLE_READ or IDLE_WAIT
@@ -88,7 +89,7 @@ int pipe_create(int slot, exo_u64 *out);
 void pipe_forget(int slot);     // the slot is being freed: let go of its pipe capabilities
 // Maps every pipe slot's process holds into env (at fork and exec). 0, or -1.
 int pipe_map_all(int slot, int env);
-void pipe_unmap_unused(int slot, int pipe);
+void pipe_ends_changed(int slot, int pipe); // it closed a descriptor of the pipe
 void pipe_wake(int pipe);
 void pipe_release(int envid);   // lets go of the pipe locks a dead environment held
 

@@ -1,5 +1,6 @@
 package xv6j.libos;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -36,6 +37,35 @@ class LibosDeputyTest {
         assertTrue(out.contains("pipeforge: our read end still reads our own pipe: end of file\n"), out);
         assertTrue(out.contains("pipeforge: the victim reads back 20 bytes\n"), out);
         assertTrue(out.contains("pipeforge: the server kept its own count\n$ echo after\nafter\n"), out);
+    }
+
+    /**
+     * A pipe's read end only takes bytes out, and its write end only puts them in, as on
+     * xv6: a process holding the read end alone that stores into the pipe's ring around its
+     * LibOS is killed for it, so is one holding the write end alone that moves the reader's
+     * index, and a reader of the pipe gets what the writer wrote. (Every holder of an end mapped
+     * the one page of a pipe writable, and the reader got "forged real".)
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aProcessHoldingOnlyTheReadEndCannotWriteIntoThePipe(int harts) throws Exception {
+        String out = run("deputy pipeinject\necho after\n", harts);
+        assertEquals(2, out.split("store page fault", -1).length - 1, out); // the forger and the skipper
+        assertTrue(out.contains("pipeinject: the reader got: real\n$ echo after\nafter\n"), out);
+    }
+
+    /**
+     * A holder of a pipe's read end cannot hold up its writers: the lock it can take is
+     * the readers' own, and a write that fits goes in at once. (One lock served both ends,
+     * a word in the page every holder wrote, and the writer waited the 30 ticks the
+     * reader held it.)
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aProcessHoldingOnlyTheReadEndCannotHoldUpTheWriter(int harts) throws Exception {
+        String out = run("deputy pipegrip\necho after\n", harts);
+        assertTrue(out.contains("pipegrip: the write of 5 bytes took few ticks\n"), out);
+        assertTrue(out.contains("pipegrip: the reader got 5 bytes\n$ echo after\nafter\n"), out);
     }
 
     /**
