@@ -26,7 +26,7 @@ import xv6j.fs.FsImage;
 class ImageRoomTest {
     /** usertests' writebig: a file of MAXFILE blocks and its indirect block. */
     static final int USERTESTS_LARGEST = Fs.MAXFILE + 1;
-    /** Room for ten programs of a user's own of 32 KiB each (a LibOS program is 15-40 KiB). */
+    /** Room for ten programs of a user's own of 32 KiB each (most LibOS programs are 6-20 KiB). */
     static final int USER_PROGRAMS = 10 * 32;
     /** The free data blocks each image must have as built: 269 + 320 = 589. */
     static final int ROOM = USERTESTS_LARGEST + USER_PROGRAMS;
