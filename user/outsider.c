@@ -58,6 +58,18 @@ int main(int argc, char **argv) {
     big[sizeof big - 1] = 0;
     show("exec 8191-byte arg", execchild("/echo", one));
 
+    // argv filling the stack: 31 arguments of 100 bytes fit in xv6's one page, of 127 not
+    static char longarg[128];
+    memset(longarg, 'e', sizeof longarg);
+    longarg[100] = 0;
+    for (int i = 1; i < MAXARG - 1; i++) av[i] = longarg;
+    av[0] = "echo";
+    av[MAXARG - 1] = 0;
+    show("exec 31 args of 100 bytes", execchild("/echo", av));
+    longarg[100] = 'e';
+    longarg[127] = 0;
+    show("exec 31 args of 127 bytes", execchild("/echo", av));
+
     // an argument running into unmapped memory
     char *p = sbrk(PGSIZE);
     memset(p, 'b', PGSIZE);

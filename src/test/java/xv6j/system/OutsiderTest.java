@@ -53,7 +53,7 @@ class OutsiderTest {
             "exec argv off the end: 77", "unlink /..: -1", "cwd after /.. is inode: 1",
             "create in removed cwd: -1", "open major 2: 1", "write major 2: -1", "read into text: -1",
             "pipe with one fd: -1", "pipe after: 1", "file max size: 274432", "write at max: -1",
-            "write 10 at max-5: -1", "write 5 at max-5: 5", "size truncated: 0",
+            "exec 31 args of 100 bytes: 0", "exec 31 args of 127 bytes: 77", "write 10 at max-5: -1", "write 5 at max-5: 5", "size truncated: 0",
             "ghost nlink: 0", "unlink /ot: 0"}) {
             assertTrue(xv6.contains("\n" + line + "\n"), line + " in:\n" + xv6);
         }
