@@ -4,11 +4,17 @@
 //
 // A shell that cannot be run at all (a corrupt image) is not tried again for ever, which
 // would fill the screen and never halt a batch run: init says so and exits, which stops
-// the kernel (panic: init exiting).
+// the kernel (panic: init exiting). Nor is one that runs but ends at once, time after
+// time (an image whose sh is some other program, or garbage that exits): a user's ^D
+// ends a shell too, and gets a new one, but nobody types ^D at ten prompts in a row,
+// each within a second of its appearing.
 #include "user.h"
 
 // The status of a child that could not exec the shell (the shell itself never exits so).
 #define NOSHELL 127
+// Shells in a row that each ended within BRIEF ticks of starting, after which init stops.
+#define BRIEFRUNS 10
+#define BRIEF 10
 
 static char *sh_argv[] = {"sh", 0};
 
@@ -21,8 +27,10 @@ int main(void) {
     dup(0);     // stdout
     dup(0);     // stderr
 
+    int brief = 0;      // shells in a row that ended within BRIEF ticks
     for (;;) {
         printf("init: starting sh\n");
+        int started = uptime();
         int pid = fork();
         if (pid < 0) {
             printf("init: fork failed\n");
@@ -41,11 +49,19 @@ int main(void) {
                 printf("init: cannot run sh: the image may be corrupt (scripts/fsck checks it)\n");
                 exit(1);
             }
-            if (w == pid) break;
+            if (w == pid) {
+                brief = uptime() - started < BRIEF ? brief + 1 : 0;
+                break;
+            }
             if (w < 0) {
                 printf("init: wait returned an error\n");
                 exit(1);
             }
+        }
+        if (brief == BRIEFRUNS) {
+            printf("init: sh ended at once %d times in a row: the image may be corrupt (scripts/fsck checks it)\n",
+                   BRIEFRUNS);
+            exit(1);
         }
     }
 }

@@ -599,6 +599,42 @@ static void sbrklazyoom(char *s) {
     sbrk(-10 * PGSIZE);
 }
 
+// Lazy and eager pages mixed: eager growth above a lazy region, a child with both, an
+// exec argument that runs from a touched lazy page into an untouched one (whose NUL
+// exec must find there), and a shrink past both. (The xv6 kernel checks the pages it
+// mapped eagerly and lets lazy ones be holes: it must tell them apart here.)
+static int runecho(char **argv, const char *path);
+
+static void sbrklazymix(char *s) {
+    pagealign();
+    char *a = sbrklazy(16 * PGSIZE);
+    check(a != (char *)-1, "sbrklazy failed");
+    char *b = sbrk(2 * PGSIZE);
+    check(b == a + 16 * PGSIZE, "eager sbrk above a lazy region began at %p, not the break %p", b, a + 16 * PGSIZE);
+    b[0] = 'e';
+    b[2 * PGSIZE - 1] = 'f';
+    char *arg = a + 2 * PGSIZE - 4;   // its last four bytes; the page after it untouched
+    memcpy(arg, "lazy", 4);
+    char **argv = (char **)(a + 5 * PGSIZE);
+    argv[0] = "echo";
+    argv[1] = arg;
+    argv[2] = 0;
+    int pid = xfork();
+    if (pid == 0) {
+        check(b[0] == 'e' && b[2 * PGSIZE - 1] == 'f', "a child lost the eager pages above the lazy ones");
+        check(a[10 * PGSIZE] == 0, "a child's untouched lazy page is not zero");
+        exit(0);
+    }
+    waitok(pid);
+    check(runecho(argv, "sbrklazymix1") == 0, "echo with an argument in lazy pages failed");
+    char got[16];
+    int n = slurp("sbrklazymix1", got, sizeof got);
+    check(n == 5 && memcmp(got, "lazy\n", 5) == 0, "echo of an argument in lazy pages wrote %d bytes", n);
+    xunlink("sbrklazymix1");
+    check(sbrk(-18 * PGSIZE) == b + 2 * PGSIZE, "shrinking past eager and lazy pages failed");
+    mustdie(touchlazy, (uint64)b, "write to a released eager page");
+}
+
 // sbrk'd memory is as good as any other as a system call's buffer.
 static void sbrkarg(char *s) {
     char *a = sbrk(PGSIZE);
@@ -2549,6 +2585,7 @@ static struct test tests[] = {
     {sbrkunder, "sbrkunder", 0},
     {sbrklazy1, "sbrklazy", 0},
     {sbrklazyoom, "sbrklazyoom", 0},
+    {sbrklazymix, "sbrklazymix", 0},
     {memexhaust, "memexhaust", 0},
     {mallocall, "mallocall", 0},
     {stackguard, "stackguard", 0},

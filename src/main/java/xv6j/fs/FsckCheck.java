@@ -52,6 +52,8 @@ public final class FsckCheck {
     /** Directory entries naming each inode, counted as xv6 counts nlink. */
     private final int[] refs;
     private final boolean[] reachable;
+    /** The orphans (nlink 0), each with why the xv6 kernel's boot leaves it alone ("" if it frees it). */
+    private final java.util.Map<Integer, String> orphanProblem = new java.util.HashMap<>();
 
     private FsckCheck(FsImage img, List<Finding> findings) {
         this.img = img;
@@ -127,6 +129,7 @@ public final class FsckCheck {
     }
 
     private void run() {
+        for (Orphans.Orphan o : Orphans.find(sb, img::block)) orphanProblem.put(o.inum(), o.reclaimable() ? "" : o.problem());
         for (int inum = 0; inum < sb.ninodes(); inum++) checkInode(inum);
         if (walkTree()) checkLinks();
         checkBitmap();
@@ -155,7 +158,8 @@ public final class FsckCheck {
             }
             case Fs.T_DIR, Fs.T_FILE, Fs.T_DEVICE -> inodes[inum] = d;
             default -> {
-                error("inode " + inum + " has invalid type " + d.type());
+                error("inode " + inum + " has invalid type " + d.type()
+                        + (orphanProblem.containsKey(inum) ? " and nlink 0 (an orphan the xv6 kernel's boot leaves alone)" : ""));
                 return;
             }
         }
@@ -353,8 +357,12 @@ public final class FsckCheck {
                             + (d.type() == Fs.T_DIR ? " (counting subdirectories' '..', not its own '.', as xv6 does)"
                                     : ""));
             } else if (d.nlink() == 0) {
+                String problem = orphanProblem.getOrDefault(inum, "");
                 warning(what + " is allocated with nlink 0 and in no directory: unlinked while open when the system"
-                        + " stopped; its " + Integer.toUnsignedLong(d.size()) + " bytes stay allocated");
+                        + " stopped; " + (problem.isEmpty()
+                                ? "the xv6 kernel frees it and its " + Integer.toUnsignedLong(d.size()) + " bytes at boot"
+                                        + " (kernel-exo does not)"
+                                : "it is corrupt (" + problem + "), so the xv6 kernel's boot leaves it alone"));
             } else {
                 error(what + " has nlink " + d.nlink() + " but no path from the root reaches it");
             }

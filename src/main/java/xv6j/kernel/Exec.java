@@ -96,7 +96,7 @@ final class Exec {
             k.log.endOp(p);
             ip = null;
 
-            long oldsz = p.sz;
+            long oldsz = p.sz, oldLazyFrom = p.lazyFrom;
 
             // A guard page, inaccessible to user mode, then the stack.
             sz = Riscv.pgRoundUp(sz);
@@ -140,11 +140,12 @@ final class Exec {
             p.pagetable = pagetable;
             p.addressSpace = k.newAddressSpace();
             p.sz = sz;
+            p.lazyFrom = Riscv.MAXVA;   // exec mapped every page of the new image
             p.trapframe.pc = elf.entry();
             p.trapframe.x[TrapFrame.SP] = sp;
             java.util.Arrays.fill(p.trapframe.f, 0);
             p.trapframe.fcsr = 0;
-            k.vm.uvmFree(oldPagetable, oldsz);
+            k.vm.uvmFree(oldPagetable, oldsz, oldLazyFrom);
             return argv.length;
         } catch (RuntimeException e) {
             if (ip != null) {
@@ -156,7 +157,7 @@ final class Exec {
     }
 
     private int fail(Proc p, Inode ip, long pagetable, long sz) {
-        if (pagetable != 0) k.vm.uvmFree(pagetable, sz);
+        if (pagetable != 0) k.vm.uvmFree(pagetable, sz, Riscv.MAXVA);   // exec mapped all of it
         if (ip != null) {
             k.itable.iunlockput(p, ip);
             k.log.endOp(p);

@@ -1,7 +1,7 @@
 package xv6j.kernel;
 
-import xv6j.fs.DInode;
 import xv6j.fs.Fs;
+import xv6j.fs.Orphans;
 import xv6j.fs.SuperBlock;
 
 /**
@@ -40,16 +40,23 @@ final class FileSystem {
     /**
      * Frees each inode left allocated with no links, as xv6's ireclaim: a file unlinked
      * while a process still had it open when the machine stopped, whose last iput never
-     * came. This is that iput, at boot.
+     * came. This is that iput, at boot. An orphan's type and blocks come from the disk:
+     * one that is corrupt (xv6j.fs.Orphans says how) is left alone with a line on the
+     * console, since freeing it could free metadata or a live file's blocks; fsck reports it.
      */
     private void ireclaim(Proc p) {
-        for (int inum = 1; inum < sb.ninodes(); inum++) {
-            Buf b = k.bio.bread(p, Param.ROOTDEV, Fs.iblock(inum, sb));
-            DInode d = DInode.decode(b.data, (inum % Fs.IPB) * Fs.DINODE_SIZE);
+        for (Orphans.Orphan o : Orphans.find(sb, bno -> {
+            Buf b = k.bio.bread(p, Param.ROOTDEV, bno);
+            byte[] copy = b.data.clone();
             k.bio.brelse(p, b);
-            if (d.type() == Fs.T_FREE || d.nlink() != 0) continue;
-            k.printf("ireclaim: orphaned inode %d%n", inum);
-            Inode ip = k.itable.iget(Param.ROOTDEV, inum);
+            return copy;
+        })) {
+            if (!o.reclaimable()) {
+                k.printf("ireclaim: orphaned inode %d is corrupt (%s): left for fsck%n", o.inum(), o.problem());
+                continue;
+            }
+            k.printf("ireclaim: orphaned inode %d%n", o.inum());
+            Inode ip = k.itable.iget(Param.ROOTDEV, o.inum());
             k.log.beginOp(p);
             k.itable.ilock(p, ip);
             k.itable.iunlock(p, ip);

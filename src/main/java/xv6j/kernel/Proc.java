@@ -42,8 +42,17 @@ public final class Proc {
     volatile long listenedAt;
 
     // Private to the process; no lock needed.
-    /** Size of process memory in bytes: [0, sz) is mapped. */
+    /** Size of process memory in bytes: [0, sz) is the process's (mapped, or lazy above lazyFrom). */
     long sz;
+    /**
+     * Where pages without memory may begin: the lowest old break sbrk(n, SBRK_LAZY) grew
+     * from (page-rounded), or MAXVA if the process has grown lazily into no page it still
+     * has. The kernel mapped every page below it itself (exec's image and stack, eager
+     * sbrk), so uvmUnmap and uvmCopy panic if one is missing there, as xv6's did before
+     * lazy sbrk. One address, not a list of lazy ranges: eager growth above a lazy part
+     * goes unchecked until a shrink takes the lazy part away.
+     */
+    long lazyFrom = Riscv.MAXVA;
     /** Physical address of the root page-table page. */
     long pagetable;
     /**

@@ -106,9 +106,10 @@ public final class ProcTable {
 
     /** Frees a process slot and everything it holds in memory. */
     private void freeProc(Proc p) {
-        if (p.pagetable != 0) k.vm.uvmFree(p.pagetable, p.sz);
+        if (p.pagetable != 0) k.vm.uvmFree(p.pagetable, p.sz, p.lazyFrom);
         p.pagetable = 0;
         p.sz = 0;
+        p.lazyFrom = Riscv.MAXVA;
         p.pid = 0;
         p.parent = null;
         p.forker = 0;
@@ -188,7 +189,8 @@ public final class ProcTable {
             // Shrinking below 0 leaves the size as it is and succeeds, as in xv6 (whose
             // uvmdealloc gets a wrapped, larger new size); its usertests count on it.
             if (sz + n < 0) return true;
-            sz = k.vm.uvmDealloc(p.pagetable, sz, sz + n);
+            sz = k.vm.uvmDealloc(p.pagetable, sz, sz + n, p.lazyFrom);
+            if (Riscv.pgRoundUp(sz) <= p.lazyFrom) p.lazyFrom = Riscv.MAXVA;   // no lazy page left
             // Mappings are gone: every hart that ran p may still hold them in its TLB, not
             // only this one, so p's page table becomes a new address space, which every
             // hart flushes for before running it.
@@ -202,7 +204,7 @@ public final class ProcTable {
     int fork(Proc p) {
         Proc np = allocProc();
         if (np == null) return -1;
-        if (!k.vm.uvmCopy(p.pagetable, np.pagetable, p.sz)) {
+        if (!k.vm.uvmCopy(p.pagetable, np.pagetable, p.sz, p.lazyFrom)) {
             lock.lock();
             try {
                 freeProc(np);
@@ -212,6 +214,7 @@ public final class ProcTable {
             return -1;
         }
         np.sz = p.sz;
+        np.lazyFrom = p.lazyFrom;
         np.trapframe.copyFrom(p.trapframe);
         np.trapframe.x[TrapFrame.A0] = 0; // fork returns 0 in the child
         for (int i = 0; i < Param.NOFILE; i++) {

@@ -38,6 +38,7 @@ final class SysProc {
         long addr = p.sz;
         if (type == SBRK_LAZY && n > 0) {
             if (addr + n > Riscv.MAXVA) return -1;
+            p.lazyFrom = Math.min(p.lazyFrom, Riscv.pgRoundUp(addr));
             p.sz = addr + n;
         } else if (!k.procs.growProc(p, n)) {
             return -1;

@@ -14,6 +14,7 @@ import static xv6j.kernel.Riscv.pte2pa;
 import static xv6j.kernel.Riscv.pteFlags;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.LongAdder;
 import xv6j.machine.PageTable;
 import xv6j.machine.PhysicalMemory;
 
@@ -82,22 +83,78 @@ public final class Vm {
     }
 
     /**
-     * Removes npages of mappings from va (page-aligned), freeing the pages if doFree. A page
-     * that was never mapped is passed over: below a lazy break (sbrk(n, SBRK_LAZY)) only the
-     * pages a process touched have memory.
+     * Removes npages of mappings from va (page-aligned), freeing the pages if doFree.
+     * Every page below mappedBelow must be mapped: the kernel mapped those itself (exec's
+     * image and stack, eager sbrk), so one missing is its own bookkeeping gone wrong, and
+     * panics, as xv6's uvmunmap always did. From mappedBelow up a page may never have been
+     * touched (sbrk(n, SBRK_LAZY)) and is passed over, a missing page-table page's whole
+     * 2 MiB or 1 GiB at a time: a lazy break may reach MAXVA with nothing behind it.
      */
-    public void uvmUnmap(long pagetable, long va, long npages, boolean doFree) {
+    public void uvmUnmap(long pagetable, long va, long npages, boolean doFree, long mappedBelow) {
         if (va % PGSIZE != 0) throw new KernelPanic("uvmunmap: not aligned");
-        for (long a = va; a < va + npages * PGSIZE; a += PGSIZE) {
-            long ptePa = walk(pagetable, a, false);
-            if (ptePa == 0) continue;
-            long pte = mem.load64(ptePa);
-            if ((pte & PTE_V) == 0) continue;
+        forEachPage(pagetable, va, va + npages * PGSIZE, mappedBelow, "uvmunmap", (a, ptePa, pte) -> {
             if (pteFlags(pte) == PTE_V) throw new KernelPanic("uvmunmap: not a leaf");
             if (doFree) kalloc.kfree(pte2pa(pte));
             mem.store64(ptePa, 0);
-        }
+            return true;
+        });
     }
+
+    /** What {@link #forEachPage} does with a mapped page: va, its PTE's address and value. */
+    private interface PageVisitor {
+        /** Returns false to stop the walk. */
+        boolean page(long va, long ptePa, long pte);
+    }
+
+    /**
+     * Calls v for each mapped page of [from, to), in order; panics, naming who, at a page
+     * below mappedBelow that is not mapped (see {@link #uvmUnmap}), and passes over the
+     * rest of the missing ones, a missing page-table page at a time. Returns false if v
+     * stopped the walk.
+     */
+    private boolean forEachPage(long pagetable, long from, long to, long mappedBelow, String who, PageVisitor v) {
+        for (long a = from; a < to; ) {
+            rangeSteps.increment();
+            long hole = holeEnd(pagetable, a);
+            long ptePa = hole == a ? walk(pagetable, a, false) : 0;
+            long pte = ptePa == 0 ? 0 : mem.load64(ptePa);
+            if ((pte & PTE_V) == 0) {
+                if (a < mappedBelow) throw new KernelPanic(String.format("%s: page 0x%x not mapped", who, a));
+                a = hole == a ? a + PGSIZE : hole;
+                continue;
+            }
+            if (!v.page(a, ptePa, pte)) return false;
+            a += PGSIZE;
+        }
+        return true;
+    }
+
+    /**
+     * Where the hole va is in ends, if a page-table page on va's way is missing: a missing
+     * level-1 table leaves the 1 GiB around va unmapped, a missing level-0 table 2 MiB.
+     * Returns va itself if its level-0 table is there. Fork and exit pass over a lazy
+     * break so, instead of looking at each of its pages (2^26 of them up to MAXVA).
+     */
+    private long holeEnd(long pagetable, long va) {
+        long table = pagetable;
+        for (int level = 2; level > 0; level--) {
+            long pte = mem.load64(table + 8L * PageTable.px(level, va));
+            if ((pte & PTE_V) == 0) {
+                long span = 1L << (PageTable.PGSHIFT + 9 * level);
+                return (va & -span) + span;
+            }
+            table = pte2pa(pte);
+        }
+        return va;
+    }
+
+    /**
+     * Steps the loops over a range of user memory have taken (fork's copy, exit's, exec's
+     * and sbrk's unmapping): a page looked at, or a hole of a missing page-table page
+     * passed over. The kernel's own work, which the virtual clock does not see; tests
+     * bound it.
+     */
+    final LongAdder rangeSteps = new LongAdder();
 
     /** An empty user page table, or 0 if out of memory. */
     public long uvmCreate() {
@@ -115,24 +172,27 @@ public final class Vm {
         for (long a = oldsz; a < newsz; a += PGSIZE) {
             long page = kalloc.kalloc();
             if (page == 0) {
-                uvmDealloc(pagetable, a, oldsz);
+                uvmDealloc(pagetable, a, oldsz, MAXVA);   // every page of it was just mapped
                 return 0;
             }
             if (!mapPages(pagetable, a, PGSIZE, page, PTE_R | PTE_U | xperm)) {
                 kalloc.kfree(page);
-                uvmDealloc(pagetable, a, oldsz);
+                uvmDealloc(pagetable, a, oldsz, MAXVA);   // every page of it was just mapped
                 return 0;
             }
         }
         return newsz;
     }
 
-    /** Shrinks a process from oldsz to newsz, freeing pages. Returns the new size. */
-    public long uvmDealloc(long pagetable, long oldsz, long newsz) {
+    /**
+     * Shrinks a process from oldsz to newsz, freeing pages; those below mappedBelow must be
+     * there (see {@link #uvmUnmap}). Returns the new size.
+     */
+    public long uvmDealloc(long pagetable, long oldsz, long newsz, long mappedBelow) {
         if (newsz >= oldsz) return oldsz;
         if (pgRoundUp(newsz) < pgRoundUp(oldsz)) {
             long npages = (pgRoundUp(oldsz) - pgRoundUp(newsz)) / PGSIZE;
-            uvmUnmap(pagetable, pgRoundUp(newsz), npages, true);
+            uvmUnmap(pagetable, pgRoundUp(newsz), npages, true, mappedBelow);
         }
         return newsz;
     }
@@ -151,36 +211,37 @@ public final class Vm {
         kalloc.kfree(pagetable);
     }
 
-    /** Frees user memory [0, sz) and then the page-table pages. */
-    public void uvmFree(long pagetable, long sz) {
-        if (sz > 0) uvmUnmap(pagetable, 0, pgRoundUp(sz) / PGSIZE, true);
+    /**
+     * Frees user memory [0, sz), whose pages below mappedBelow must be there (see {@link
+     * #uvmUnmap}), and then the page-table pages.
+     */
+    public void uvmFree(long pagetable, long sz, long mappedBelow) {
+        if (sz > 0) uvmUnmap(pagetable, 0, pgRoundUp(sz) / PGSIZE, true, mappedBelow);
         freeWalk(pagetable);
     }
 
     /**
      * Copies a parent's memory [0, sz) into a child's page table (fork), page contents and
-     * flags. Returns false (having freed what it allocated) if memory ran out.
+     * flags. A page below mappedBelow must be there (see {@link #uvmUnmap}); above it, a
+     * page never touched stays lazy in the child too, and a missing page-table page is
+     * passed over whole. Returns false (having freed what it allocated) if memory ran out.
      */
-    public boolean uvmCopy(long old, long nu, long sz) {
-        for (long i = 0; i < sz; i += PGSIZE) {
-            long ptePa = walk(old, i, false);
-            long pte = ptePa == 0 ? 0 : mem.load64(ptePa);
-            if ((pte & PTE_V) == 0) continue; // lazily grown, never touched: the child's is lazy too
+    public boolean uvmCopy(long old, long nu, long sz, long mappedBelow) {
+        boolean copied = forEachPage(old, 0, sz, mappedBelow, "uvmcopy", (va, ptePa, pte) -> {
             long page = kalloc.kalloc();
-            if (page == 0) {
-                uvmUnmap(nu, 0, i / PGSIZE, true);
-                return false;
-            }
+            if (page == 0) return false;
             mem.copy(page, pte2pa(pte), PGSIZE);
             // The hardware's accessed/dirty bits belong to the parent's history, not the child's.
             long flags = pteFlags(pte) & (PTE_R | PTE_W | PTE_X | PTE_U);
-            if (!mapPages(nu, i, PGSIZE, page, flags)) {
+            if (!mapPages(nu, va, PGSIZE, page, flags)) {
                 kalloc.kfree(page);
-                uvmUnmap(nu, 0, i / PGSIZE, true);
                 return false;
             }
-        }
-        return true;
+            return true;
+        });
+        // Out of memory: the child's pages so far go (it has holes where the parent has).
+        if (!copied) uvmUnmap(nu, 0, pgRoundUp(sz) / PGSIZE, true, 0);
+        return copied;
     }
 
     /**

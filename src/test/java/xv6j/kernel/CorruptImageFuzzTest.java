@@ -29,7 +29,7 @@ import xv6j.tools.Mkfs;
 
 /**
  * Images with random corruptions of their metadata (superblock fields, the log header,
- * the root's and README's inodes, the bitmap, the root directory's entries), each made
+ * the root's, README's and an orphan's inodes, the bitmap, the root directory's entries), each made
  * from a fixed seed, given to fsck, fsck --replay, mkfs --update and the xv6 kernel
  * running a few commands on them: each says what is wrong or gets on with it, and none
  * prints a Java stack trace or hangs. Program files are left alone: a corrupt program
@@ -58,7 +58,7 @@ class CorruptImageFuzzTest {
     }
 
     /** img with 1 to 12 of its metadata's fields or bytes changed, chosen by r. */
-    private static byte[] corrupt(byte[] img, int readme, Random r) {
+    private static byte[] corrupt(byte[] img, int readme, int orphan, Random r) {
         byte[] b = img.clone();
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         SuperBlock sb = SuperBlock.decode(java.util.Arrays.copyOfRange(b, Fs.BSIZE, 2 * Fs.BSIZE));
@@ -72,7 +72,7 @@ class CorruptImageFuzzTest {
                 case 0 -> bb.putInt(Fs.BSIZE + 4 * r.nextInt(8), v);                          // a superblock field
                 case 1 -> bb.putInt(sb.logstart() * Fs.BSIZE + 4 * r.nextInt(4), v);           // the log header
                 case 2, 3 -> {                                                                 // an inode's field
-                    int inum = r.nextBoolean() ? Fs.ROOTINO : readme;
+                    int inum = new int[] {Fs.ROOTINO, readme, orphan}[r.nextInt(3)];
                     int off = sb.inodestart() * Fs.BSIZE + inum * Fs.DINODE_SIZE;
                     int field = r.nextInt(16);   // type..nlink as shorts, then size and addrs as ints
                     if (field < 4) bb.putShort(off + 2 * field, (short) v);
@@ -104,13 +104,16 @@ class CorruptImageFuzzTest {
     @Test
     void corruptImagesGetAClearWordFromFsckMkfsAndTheKernelNeverAStackTraceOrAHang() throws Exception {
         Path fresh = XvRun.freshImage(Files.createDirectory(dir.resolve("fresh")));
-        byte[] img = Files.readAllBytes(fresh);
-        ImageEdit e = new ImageEdit(img.clone());
+        ImageEdit e = new ImageEdit(Files.readAllBytes(fresh));
         int readme = e.dirEnt(Fs.ROOTINO, e.slotOf(Fs.ROOTINO, "README")).inum();
+        // An orphan (unlinked while open), which boot frees unless its inode is corrupt.
+        int orphan = e.create(Fs.ROOTINO, "orphan", new byte[14 * Fs.BSIZE]);
+        e.unlinkKeepOpen(Fs.ROOTINO, "orphan");
+        byte[] img = e.img.clone();
         Path file = Files.writeString(dir.resolve("note"), "a file to put in\n");
         Path p = dir.resolve("c.img");
         for (int seed = 0; seed < SEEDS; seed++) {
-            byte[] c = corrupt(img, readme, new Random(seed));
+            byte[] c = corrupt(img, readme, orphan, new Random(seed));
             String at = "seed " + seed;
             Files.write(p, c);
             assertNoStackTrace(at + ", fsck", tool(false, p.toString()));

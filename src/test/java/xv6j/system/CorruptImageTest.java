@@ -113,6 +113,37 @@ class CorruptImageTest {
     }
 
     /**
+     * An image whose sh is another program that ends at once (echo here): init starts it
+     * ten times, then says why it stops, and the system halts. Before, init started it
+     * again for ever, and a batch run never ended.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aShellThatEndsAtOnceTenTimesInARowStopsInitWithOneLine(Flavour system) throws Exception {
+        Path img = system.freshImage(dir);
+        ImageEdit e = new ImageEdit(Files.readAllBytes(img));
+        int echo = e.dirEnt(Fs.ROOTINO, e.slotOf(Fs.ROOTINO, "echo")).inum();
+        e.putDirEnt(Fs.ROOTINO, e.slotOf(Fs.ROOTINO, "sh"), new DirEnt(echo, "sh"));
+        Files.write(img, e.img);
+        Flavour.Run r = system.boot(img, "ls\n");
+        // (kernel-exo's file server ends every process when init exits, and halts with 0.)
+        if (system == Flavour.KERNEL) assertEquals(1, r.status(), r.output());
+        assertEquals(10, r.output().split("init: starting sh", -1).length - 1, r.output());
+        assertTrue(r.output().contains("init: sh ended at once 10 times in a row: the image may be corrupt"), r.output());
+        assertFalse(r.output().contains("at xv6j.") || r.output().contains("Exception"), r.output());
+    }
+
+    /** ^D at a prompt ends that shell, and init starts another, which runs the next line. */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aShellEndedByCtrlDIsStartedAgain(Flavour system) throws Exception {
+        Path img = system.freshImage(dir);
+        Flavour.Run r = system.boot(img, "echo one\n\u0004\u0004\u0004echo two\n");
+        assertTrue(r.output().contains("one\n") && r.output().contains("two\n"), r.output());
+        assertEquals(4, r.output().split("init: starting sh", -1).length - 1, r.output());
+    }
+
+    /**
      * A file whose size runs past its blocks (a hole xv6 never makes): reading it panics
      * naming the inode and the missing block. Before, the read allocated a block for the
      * hole outside any transaction: "panic: log_write outside of trans" (and inside one,
