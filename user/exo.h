@@ -191,7 +191,8 @@ long capinfo(int handle, struct exo_capinfo *info);
                              //     EXOSCHED_WAKE on the same physical word (in any address
                              //     space) or the next tick; returns 0 (a futex on physical names).
                              //     Waiting here does not keep an idle machine going: only
-                             //     EXOSCHED_BLOCK on EV_TICK does
+                             //     EXOSCHED_BLOCK on EV_TICK does (and at a terminal, on
+                             //     EV_CONSOLE or EV_KEY: the machine waits for a key)
 #define EXOSCHED_WAKE     5  // a = user address: wake every environment waiting on that
                              //     physical word; returns how many
 
@@ -199,12 +200,19 @@ long capinfo(int handle, struct exo_capinfo *info);
 // BLOCK that includes it, so none is lost between checking and blocking; BLOCK returns
 // the events it consumed. EV_CONSOLE is the exception: it is pending exactly while
 // console input waits to be read.
+//
+// Two events for keys: EV_CONSOLE is a reader's, EV_KEY a listener's (one that reacts to
+// keys another reads, as a server taking ^C in). An idle machine tells them apart: a batch
+// run types its script's next line when someone blocks on EV_CONSOLE, and a terminal waits
+// for a key while someone blocks on either. A script's lines are not typed keys: they
+// raise no EV_KEY, so a listener neither brings them early nor keeps a batch run going.
 #define EV_PCT     0x01  // a protected control transfer into us has completed (a call runs at
                          // once whatever we were doing; this lets a server do deferred work)
 #define EV_CHILD   0x02  // an environment the caller created has exited
 #define EV_CONSOLE 0x04  // console input is available
 #define EV_TICK    0x08  // the clock ticked
 #define EV_NOTICE  0x10  // a revocation notice arrived
+#define EV_KEY     0x20  // a key was typed at the terminal (since the caller last consumed EV_KEY)
 
 long exosched(int op, long a, long b);
 

@@ -15,14 +15,23 @@ static struct pipe pipe_of(int pipe) {
 }
 
 // With our end (mine) locked: sleep until the other end's event word (theirs) moves from
-// ev, read before we looked at the ring, unlocking meanwhile.
+// ev, read before we looked at the ring, unlocking meanwhile. The process is asleep on a
+// pipe until the read or write returns (awake), even while a tick has it up to look
+// again: a program that claimed the console and waits so is no shell, whenever ^C catches
+// it (server/cons.c).
 static void wait_event(struct pipeside *mine, struct pipeside *theirs, int pipe, int ev) {
     __atomic_add_fetch(&mine->waiters, 1, __ATOMIC_SEQ_CST);
     pipe_unlock(mine);
+    IPC->asleep = 1;
     IPC->wait_pipe = pipe + 1;
     exosched(EXOSCHED_WAIT, (long)&theirs->event, ev);
     IPC->wait_pipe = 0;
     __atomic_fetch_sub(&mine->waiters, 1, __ATOMIC_RELAXED);
+}
+
+static int awake(int r) {
+    IPC->asleep = 0;
+    return r;
 }
 
 // After our end moved the ring (its event bumped): wakes the other end's waiters, if any.
@@ -40,14 +49,14 @@ int pipe_read(int pipe, char *buf, int n) {
         if (r == PIPE_WAIT) {
             if (IPC->killed) {
                 pipe_unlock(&p.r->s);
-                return -1;
+                return awake(-1);
             }
             wait_event(&p.r->s, &p.w->s, pipe, ev);
             continue;
         }
         pipe_unlock(&p.r->s);
         if (r > 0) wake_waiters(&p.r->s, &p.w->s);
-        return r == PIPE_FAULT ? -1 : r;
+        return awake(r == PIPE_FAULT ? -1 : r);
     }
 }
 
@@ -63,16 +72,16 @@ int pipe_write(int pipe, const char *buf, int n) {
         if (r == PIPE_WAIT) {
             if (IPC->killed) {
                 pipe_unlock(&p.w->s);
-                return -1;
+                return awake(-1);
             }
             wait_event(&p.w->s, &p.r->s, pipe, ev);
             continue;
         }
         pipe_unlock(&p.w->s);
-        if (r == -1) return -1;
+        if (r == -1) return awake(-1);
         if (r == PIPE_FAULT) break;
         wake_waiters(&p.w->s, &p.r->s);
         done += r;
     }
-    return done;
+    return awake(done);
 }

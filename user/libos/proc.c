@@ -55,9 +55,16 @@ int uptime(void) {
 int sleep(int n) {
     libos_enter();
     long t0 = exo_ticks(UPROC->h_clock);
+    // Asleep until it returns, though each tick has it up to look at the time (pipe.c).
+    IPC->asleep = 1;
+    int r = 0;
     while (exo_ticks(UPROC->h_clock) - t0 < n) {
-        if (IPC->killed) return libos_leave(-1);
+        if (IPC->killed) {
+            r = -1;
+            break;
+        }
         exosched(EXOSCHED_BLOCK, EV_TICK | EV_NOTICE, 0);
     }
-    return libos_leave(0);
+    IPC->asleep = 0;
+    return libos_leave(r);
 }

@@ -64,7 +64,9 @@ struct ipc {
                                 // the server revokes the token it gave the process)
     volatile int wait_pipe;     // client -> server: 1 + the pipe this process waits on, or 0,
                                 // so that kill can wake it
-    int pad;
+    volatile int asleep;        // client -> server: in a wait no shell makes (sleep, a pipe),
+                                // until it returns, awake or not (cons.c's ^C; it can only
+                                // make the process itself killable)
     char path[2][SRV_MAXPATH];  // client -> server
     uchar st[24];               // server -> client: a struct stat, xv6's layout
 };

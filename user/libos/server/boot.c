@@ -20,12 +20,16 @@
 // and starts /init once more, as the process with pid 1. Its own thread then only counts
 // the deaths of environments it made (EV_CHILD), which calls check for (proc_reap_dead),
 // and wakes every process waiting for news: the one whose child died calls again, and that
-// call reaps the dead. (The thread may not touch the process table: a call may be running.)
+// call reaps the dead; and it wakes the shells when keys are typed (EV_KEY), for their
+// calls to take them in. (The thread may not touch the process table or the console's
+// line: a call may be running.)
 #include "../libos.h"
 #include "server.h"
 
 void proc_wake_waiters(void);   // sproc.h, which this file cannot include (fs.h and user.h clash)
 int proc_deaths_unreaped(void);
+void cons_keys_typed(void);
+int cons_keys_untaken(void);
 
 int srv_self = -1;
 int srv_envid = -1;
@@ -157,16 +161,20 @@ static void serve(void) {
     // killed process has yet to end, or a death it counted has yet to be reaped by a call,
     // wakes waiters every tick, so that calls come and one of them ends it
     // (proc_force_kills) or reaps it (a waiter may have slept through the first wake-up:
-    // proc_wake_waiters).
+    // proc_wake_waiters). It listens for typed keys too (EV_KEY), and wakes the shells,
+    // whose calls take them in; until one has, it ticks (cons.c). Listening so, it is what
+    // keeps a machine at a terminal waiting for ^C when every process sleeps for good: the
+    // shell on its word, the program it runs on a pipe (kernel-exo halted then).
     for (;;) {
-        int ticking = srv_kills_pending || proc_deaths_unreaped();
-        long ev = exosched(EXOSCHED_BLOCK, EV_CHILD | (ticking ? EV_TICK : 0), 0);
+        int ticking = srv_kills_pending || proc_deaths_unreaped() || cons_keys_untaken();
+        long ev = exosched(EXOSCHED_BLOCK, EV_CHILD | EV_KEY | (ticking ? EV_TICK : 0), 0);
         if (ev < 0) {
             exosched(EXOSCHED_YIELD, 0, 0);
             continue;
         }
         if (ev & EV_CHILD) __atomic_add_fetch(&srv_child_events, 1, __ATOMIC_SEQ_CST);
         if (ev & (EV_CHILD | EV_TICK)) proc_wake_waiters();
+        if (ev & EV_KEY) cons_keys_typed();
     }
 }
 

@@ -1,9 +1,11 @@
 // The console's input, shared by every process: one line discipline (lib/linedisc.c),
 // fed from the exokernel's raw console. The server's own thread may not touch it (a call
 // may be running), so keys are taken in during calls: when a process reads the console,
-// and each time the interactive shell asks after its children (SRV_WAIT, which a waiting
-// shell's LibOS repeats at least every tick). So typed keys are echoed at once while the
-// shell is at its prompt, and within a tick while it runs a command.
+// and each time a shell on the stack below asks after its children (SRV_WAIT, which a
+// waiting shell's LibOS repeats whenever its word is woken, and at least every tick). The
+// server's thread listens for typed keys (EV_KEY) and wakes those shells (cons_keys_typed),
+// so typed keys are echoed at once, whether the shell is at its prompt or runs a command,
+// and ^C is heard even when nothing else could ever run (ctrlcdeaf pipe).
 //
 // ^C interrupts the foreground: the processes the interactive shell waits for, its
 // descendants, are killed (never the shell, never init; but see interrupt_foreground for a
@@ -96,7 +98,11 @@ static int has_child(int slot) {
 // told "again" (console.c), or on its word, after a wait told "again" (proc.c). Blocked on
 // anything else (or stopped), it claimed the console, or asked it once, and went to sleep:
 // a deaf program, which was taken for a reader for as long as it liked (deputy deafread).
-// One that spins is heard LISTEN_GRACE ticks of its time later.
+// One that spins is heard LISTEN_GRACE ticks of its time later. One that sleeps in its
+// LibOS, on the clock or a pipe, is up for a moment at every tick (each tick ends every
+// EXOSCHED_WAIT, and sleep looks at the time): its IPC page says it is asleep, else a ^C
+// that caught it up took it for a shell within its grace, which it never leaves
+// (ConsoleKeysTest's nested shell on kernel-exo, now and then).
 static int reads_or_waits(int slot, int caller) {
     struct sproc *p = &procs[slot];
     if (slot == caller) {
@@ -104,6 +110,7 @@ static int reads_or_waits(int slot, int caller) {
     } else {
         struct exo_envinfo info;
         if (p->env < 0 || env_ctl(p->env, ENV_INFO, &info) < 0 || info.state == ENV_STATE_STOPPED) return 0;
+        if (proc_ipc(slot)->asleep) return 0;
         if (info.state == ENV_STATE_BLOCKED && !(info.waits == ENV_WAITS_CALLEE && info.on == srv_envid)) {
             if (p->idle == IDLE_READ) return info.waits == ENV_WAITS_EVENTS && (info.on & EV_CONSOLE) != 0;
             if (p->idle == IDLE_WAIT) return info.waits == ENV_WAITS_WORD && has_child(slot);
@@ -163,6 +170,30 @@ static void wake_readers(int caller) {
     }
 }
 
+// Keys the server's thread heard typed (EV_KEY), and how many of those a call had heard of
+// when it last took keys in. A shell woken for a key may have asked just before the key
+// came and be on its way to sleep on its word: the wake-up misses it. So while a call has
+// yet to take in keys heard of, the thread ticks (cons_keys_untaken): each tick ends every
+// EXOSCHED_WAIT, the shell asks again, and on the virtual clock a tick comes only when
+// someone blocks on EV_TICK. A call that read keys_heard before taking keys in took every
+// key the thread had heard of by then.
+static volatile uint keys_heard, keys_taken;
+
+// From the server's thread, like proc_wake_waiters: the stack is read racily, and a wake-up
+// of a word no one sleeps on is lost harmlessly (the tick above makes up for it).
+void cons_keys_typed(void) {
+    __atomic_add_fetch(&keys_heard, 1, __ATOMIC_SEQ_CST);
+    int n = __atomic_load_n(&depth, __ATOMIC_RELAXED);
+    for (int i = 0; i < n && i < NPROC; i++) {
+        int slot = __atomic_load_n(&stack_slot[i], __ATOMIC_RELAXED);
+        if (procs[slot].state == P_LIVE) exosched(EXOSCHED_WAKE, (long)&proc_ipc(slot)->wake, 0);
+    }
+}
+
+int cons_keys_untaken(void) {
+    return __atomic_load_n(&keys_taken, __ATOMIC_SEQ_CST) != __atomic_load_n(&keys_heard, __ATOMIC_SEQ_CST);
+}
+
 static void take_keys(int caller);
 
 void cons_poll(int caller) {
@@ -171,6 +202,7 @@ void cons_poll(int caller) {
 }
 
 static void take_keys(int caller) {
+    uint heard = __atomic_load_n(&keys_heard, __ATOMIC_SEQ_CST);
     while (pending_r != pending_w && !ld_full(&ld)) feed(pending[pending_r++ % PENDING], caller);
     char keys[64];
     long k;
@@ -182,6 +214,8 @@ static void take_keys(int caller) {
             else feed(c, caller);
         }
     }
+    // (Keys left in the kernel's buffer, with ours full, wait for readers, whom EV_CONSOLE wakes.)
+    __atomic_store_n(&keys_taken, heard, __ATOMIC_SEQ_CST);
 }
 
 long cons_read(int slot, int fd, int n) {

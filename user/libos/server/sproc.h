@@ -98,6 +98,8 @@ long cons_read(int slot, int fd, int n);
 void cons_poll(int caller);             // takes in the keys typed so far (echo, ^C, ^P), in caller's call
 int cons_interactive(int slot);         // slot's process is the console's interactive shell (0), or may not be (-1)
 int cons_on_stack(int slot);            // slot's process is one of the interactive shells
+void cons_keys_typed(void);             // the server's thread: keys were typed (EV_KEY); wakes the shells
+int cons_keys_untaken(void);            // the server's thread: no call has taken in keys it heard of
 #define IDLE_READ 1                     // sproc.idle: reading the console, no line yet
 #define IDLE_WAIT 2                     // sproc.idle: waiting for a child, none ended yet
 #define LISTEN_GRACE 3                  // ticks a shell may be busy between reading and waiting

@@ -164,9 +164,15 @@ final class Devices {
         c.flush();
     }
 
-    /** Bytes typed (or a line of the batch script): raw, for exo_cons_read; readers wake. */
+    /** A line of the batch script: raw, for exo_cons_read; readers wake. (Nobody typed it: no EV_KEY.) */
     void consoleInput(byte[] b) {
         for (byte x : b) input.add(x);
-        k.events.keys();
+        k.events.input();
+    }
+
+    /** A key typed at the terminal: raw, for exo_cons_read; readers and listeners (EV_KEY) wake. */
+    void keyTyped(byte b) {
+        input.add(b);
+        k.events.keyTyped();
     }
 }

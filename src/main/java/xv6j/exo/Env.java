@@ -94,10 +94,12 @@ final class Env {
     /**
      * Pending events (EV_*), kept until a BLOCK consumes them. EV_CONSOLE is not kept here:
      * it is level-triggered; nor EV_TICK, pending while a tick came after tickSeen, the tick
-     * it last consumed one (or was made in): see Events.pending.
+     * it last consumed one (or was made in); nor EV_KEY, pending while a key was typed
+     * after the keySeen'th: see Events.pending.
      */
     int events;
     long tickSeen;
+    long keySeen;
 
     /** CAP_ENV capabilities (anywhere) naming it: it is forgotten when it has exited and this is 0. */
     int refs;

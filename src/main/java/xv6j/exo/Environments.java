@@ -90,6 +90,7 @@ final class Environments {
         if (asid != SHARED_ASID) asids.set(asid);
         Env e = new Env(id, parentId, payer == null, payer, q, root, record, asid, k.cpus.length);
         e.tickSeen = k.sched.ticks; // (EV_TICK comes with the next tick)
+        e.keySeen = k.events.keysTyped(); // (and EV_KEY with the next key)
         e.pt = new PageTable(k.mem, () -> {
             long pa = kernelPage(e.id, e.payer, true);
             if (pa != 0) e.ptPages++;
@@ -229,6 +230,15 @@ final class Environments {
         Env parent = envs.get(e.parentId);
         if (parent != null && !parent.exited) k.events.raise(parent, EV_CHILD);
         maybeForget(e);
+        // The first environment's end is the machine's, and so is its status: a batch run
+        // must tell init's failure (or a test program's) from a clean end, as xv6's
+        // "panic: init exiting" does.
+        // At a terminal the user is told why the machine stopped, as machineIdle's halt does.
+        if (e.first) {
+            if (k.machine.console().interactive())
+                k.devices.printf("%nkernel-exo: the first environment ended (status %d): the machine halted%n", status);
+            k.stop(status == 0 ? 0 : 1);
+        }
         k.sched.kick();
     }
 

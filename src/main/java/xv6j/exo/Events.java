@@ -13,10 +13,19 @@ import java.util.LinkedHashSet;
  * on physical names, so two address spaces sharing a page can meet on it).
  *
  * <p>A tick and a key cost what they wake, not what exists: EV_TICK is pending for an
- * environment while a tick has come since it last consumed one (Env.tickSeen), so a tick
- * sets nothing anywhere, and only the environments blocked on EV_TICK, or on EV_CONSOLE
- * for a key, are looked at (each walked every environment: 12000 inert ones would have
- * made every tick and every key walk 12000).
+ * environment while a tick has come since it last consumed one (Env.tickSeen), EV_KEY
+ * while a key was typed since (Env.keySeen), so neither sets anything anywhere, and only
+ * the environments blocked on EV_TICK, or on EV_CONSOLE or EV_KEY for a key, are looked at
+ * (each walked every environment: 12000 inert ones would have made every tick and every
+ * key walk 12000).
+ *
+ * <p>Two events for keys, because an idle machine must tell two waits apart. EV_CONSOLE
+ * (level: input waits) is a reader's: a batch run types its next script line only when
+ * someone waits so. EV_KEY (edge: a key was typed at the terminal since) is a listener's,
+ * one that reacts to keys it does not read, as the LibOS's file server does to ^C for a
+ * shell waiting for its command: at a terminal the machine waits for a key while one
+ * listens, but a batch run, where nobody types, never raises it, so a listener there
+ * neither brings a line early nor keeps the machine going (Scheduler.machineIdle).
  */
 final class Events {
     private final Exokernel k;
@@ -25,9 +34,16 @@ final class Events {
         this.k = k;
     }
 
-    /** e's pending events: its own bits, and EV_TICK if a tick came since it last consumed one. */
+    /** Keys typed at the terminal so far (EV_KEY is pending for e while more than e.keySeen). */
+    private long keysTyped;
+
+    long keysTyped() {
+        return keysTyped;
+    }
+
+    /** e's pending events: its own bits, EV_TICK if a tick came since it last consumed one, EV_KEY if a key did. */
     int pending(Env e) {
-        return e.events | (k.sched.ticks > e.tickSeen ? EV_TICK : 0);
+        return e.events | (k.sched.ticks > e.tickSeen ? EV_TICK : 0) | (keysTyped > e.keySeen ? EV_KEY : 0);
     }
 
     /** An event for e: kept pending, and wakes e's current activation if it waits for it. */
@@ -46,7 +62,7 @@ final class Events {
         k.sched.changed(e);
         if (tryWake(e, e.cur)) return;
         if ((mask & EV_TICK) != 0) tickWaiters.add(e);
-        if ((mask & EV_CONSOLE) != 0) keyWaiters.add(e);
+        if ((mask & (EV_CONSOLE | EV_KEY)) != 0) keyWaiters.add(e);
     }
 
     /** Wakes a BLOCKed activation of e if an event it waits for is pending; returns true if so. */
@@ -57,6 +73,7 @@ final class Events {
         if (got == 0) return false;
         e.events &= ~got;
         if ((got & EV_TICK) != 0) e.tickSeen = k.sched.ticks;
+        if ((got & EV_KEY) != 0) e.keySeen = keysTyped;
         a.regs.x[A0] = got;
         a.blockMask = 0;
         k.sched.changed(e);
@@ -66,7 +83,7 @@ final class Events {
 
     /**
      * Environments one of whose activations (current, or saved while it serves a call) may
-     * be blocked on EV_TICK, and on EV_CONSOLE: what a tick or a key looks at. Stale entries
+     * be blocked on EV_TICK, and on EV_CONSOLE or EV_KEY: what a tick or a key looks at. Stale entries
      * (woken since, or exited) go when found. Insertion-ordered, so runs repeat exactly.
      */
     private final LinkedHashSet<Env> tickWaiters = new LinkedHashSet<>(), keyWaiters = new LinkedHashSet<>();
@@ -76,7 +93,7 @@ final class Events {
         return tickWaiters;
     }
 
-    /** Environments that may be blocked on EV_CONSOLE (is anyone waiting for a key?). */
+    /** Environments that may be blocked on EV_CONSOLE or EV_KEY (is anyone waiting for a key?). */
     Iterable<Env> keyWaiters() {
         return keyWaiters;
     }
@@ -98,8 +115,14 @@ final class Events {
     }
 
     /** Input arrived on the console: those blocked on EV_CONSOLE wake (it is pending while input waits). */
-    void keys() {
-        wakeListed(keyWaiters, EV_CONSOLE);
+    void input() {
+        wakeListed(keyWaiters, EV_CONSOLE | EV_KEY);
+    }
+
+    /** A key was typed at the terminal (after it joined the input): EV_KEY for all, and those blocked on either wake. */
+    void keyTyped() {
+        keysTyped++;
+        input();
     }
 
     /**
@@ -126,9 +149,9 @@ final class Events {
         return false;
     }
 
-    /** True if a, blocked on EV_TICK or EV_CONSOLE, is where a tick or a key finds it (the checker asks). */
+    /** True if a, blocked on EV_TICK, EV_CONSOLE or EV_KEY, is where a tick or a key finds it (the checker asks). */
     boolean listedForEvents(Env e, Activation a) {
-        return ((a.blockMask & EV_TICK) == 0 || tickWaiters.contains(e)) && ((a.blockMask & EV_CONSOLE) == 0 || keyWaiters.contains(e));
+        return ((a.blockMask & EV_TICK) == 0 || tickWaiters.contains(e)) && ((a.blockMask & (EV_CONSOLE | EV_KEY)) == 0 || keyWaiters.contains(e));
     }
 
     /** Wakes the activations sleeping on physical word pa; returns how many. */

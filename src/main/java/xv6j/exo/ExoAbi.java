@@ -51,7 +51,7 @@ public final class ExoAbi {
     public static final int EXOSCHED_YIELD = 0, EXOSCHED_YIELD_TO = 1, EXOSCHED_SLICE = 2, EXOSCHED_BLOCK = 3,
             EXOSCHED_WAIT = 4, EXOSCHED_WAKE = 5;
     public static final int EV_PCT = 0x01, EV_CHILD = 0x02, EV_CONSOLE = 0x04, EV_TICK = 0x08, EV_NOTICE = 0x10,
-            EV_ALL = 0x1f;
+            EV_KEY = 0x20, EV_ALL = 0x3f;
     public static final int SLICE_MAX = 100;
 
     // ---- env_ctl ----

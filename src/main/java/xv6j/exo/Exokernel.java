@@ -112,7 +112,7 @@ public final class Exokernel {
                 lock.lock();
                 try {
                     if (ch < 0) halt(0); // the terminal went away
-                    else devices.consoleInput(new byte[] {(byte) ch});
+                    else devices.keyTyped((byte) ch);
                 } finally {
                     lock.unlock();
                 }

@@ -96,8 +96,8 @@ public final class Invariants {
                 if (other != null) bad.add(e + ": shares an activation with " + other);
                 if (a.env != e) bad.add(e + ": holds an activation of " + a.env);
                 if (a.waitPa != -1 && !k.events.listed(a)) bad.add(e + ": sleeps on a word no wake of it would find");
-                if (!e.exited && !k.events.listedForEvents(e, a)) bad.add(e + ": blocked on EV_TICK or EV_CONSOLE where no tick or key would find it");
-                if ((e.events & (EV_TICK | EV_CONSOLE)) != 0) bad.add(e + ": EV_TICK or EV_CONSOLE kept as a pending bit");
+                if (!e.exited && !k.events.listedForEvents(e, a)) bad.add(e + ": blocked on EV_TICK, EV_CONSOLE or EV_KEY where no tick or key would find it");
+                if ((e.events & (EV_TICK | EV_CONSOLE | EV_KEY)) != 0) bad.add(e + ": EV_TICK, EV_CONSOLE or EV_KEY kept as a pending bit");
             }
             for (Env w : e.waiters) {
                 Env other = queuedOn.put(w, e);

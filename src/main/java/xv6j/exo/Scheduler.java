@@ -723,15 +723,24 @@ final class Scheduler {
     /**
      * Every environment is blocked, stopped or exited. What can wake one: console input, or
      * time. With a batch console, a line of the script is "typed" when an environment waits
-     * for input (so runs are deterministic); otherwise time moves to the next tick if an
-     * environment waits for one; otherwise nothing can ever happen again and the machine
-     * halts. At a terminal, the same, but a key is waited for (the clock ticking on
-     * meanwhile), and a halt is said on the console. Lock held.
+     * for input, EV_CONSOLE (so runs are deterministic); otherwise time moves to the next
+     * tick if an environment waits for one; otherwise nothing can ever happen again and the
+     * machine halts. At a terminal, a key is waited for (the clock ticking on meanwhile)
+     * while an environment waits for input or listens for keys (EV_KEY: the LibOS's file
+     * server, which takes ^C in for a shell waiting on its word); with neither, and no one
+     * waiting for time, nothing a key could do would wake anyone, and the machine halts and
+     * says so. A batch run asks only for readers: a listener would have it type its next
+     * line before anyone asked for one. Lock held.
      */
     private void machineIdle() throws InterruptedException {
         boolean reader = false;
+        boolean listener = false;
         boolean timer = false;
-        for (Env e : k.events.keyWaiters()) reader |= wouldRun(e) && (e.cur.blockMask & EV_CONSOLE) != 0;
+        for (Env e : k.events.keyWaiters()) {
+            if (!wouldRun(e)) continue;
+            reader |= (e.cur.blockMask & EV_CONSOLE) != 0;
+            listener |= (e.cur.blockMask & EV_KEY) != 0;
+        }
         for (Env e : k.events.tickWaiters()) timer |= wouldRun(e) && (e.cur.blockMask & EV_TICK) != 0;
         Console console = k.machine.console();
         Clock clock = k.machine.clock();
@@ -757,7 +766,7 @@ final class Scheduler {
                 return;
             }
         }
-        if (console.interactive() && !reader && !timer) {
+        if (console.interactive() && !reader && !listener && !timer) {
             k.devices.printf("%nkernel-exo: no environment can run, and none waits for a key or for time: the machine halted%n");
             k.stop(0);
             return;

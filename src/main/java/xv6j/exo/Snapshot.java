@@ -183,9 +183,9 @@ public record Snapshot(long ticks, List<Environment> envs, List<Capability> caps
         return "";
     }
 
-    /** EV_* bits as names: "pct,child,console,tick,notice". */
+    /** EV_* bits as names: "pct,child,console,tick,notice,key". */
     public static String eventNames(int mask) {
-        String[] names = {"pct", "child", "console", "tick", "notice"};
+        String[] names = {"pct", "child", "console", "tick", "notice", "key"};
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < names.length; i++) {
             if ((mask & (1 << i)) == 0) continue;

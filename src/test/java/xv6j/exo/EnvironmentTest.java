@@ -105,7 +105,7 @@ class EnvironmentTest {
         long[] h = new long[1];
         Env c = f.child(boot, h);
         assertEquals(E_INVAL, f.call(boot, SYS_exosched, EXOSCHED_BLOCK, 0, 0));
-        assertEquals(E_INVAL, f.call(boot, SYS_exosched, EXOSCHED_BLOCK, 0x20, 0));
+        assertEquals(E_INVAL, f.call(boot, SYS_exosched, EXOSCHED_BLOCK, 0x40, 0));
         f.call(boot, SYS_exosched, EXOSCHED_BLOCK, EV_CHILD, 0);
         assertEquals(ENV_STATE_BLOCKED, boot.state());
         f.k.lock.lock();
@@ -139,6 +139,45 @@ class EnvironmentTest {
         assertEquals(EXO_CONS_MAX, f.call(boot, SYS_exo_cons_write, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH, 8192),
                 "at most EXO_CONS_MAX bytes a call");
         assertEquals(E_INVAL, f.call(boot, SYS_exo_cons_write, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH, -1));
+    }
+
+    /**
+     * EV_KEY is a listener's: pending once a key was typed since the environment last
+     * consumed it (however many), and never for a batch script's line, which is input
+     * nobody typed; EV_CONSOLE, a reader's, is pending for both while input waits.
+     */
+    @Test
+    void evKeyComesWithEachTypedKeyOnceAndNotWithAScriptLine() {
+        f.k.lock.lock();
+        try {
+            f.k.devices.consoleInput("line\n".getBytes());
+        } finally {
+            f.k.lock.unlock();
+        }
+        assertEquals(EV_CONSOLE, f.call(boot, SYS_exosched, EXOSCHED_BLOCK, EV_CONSOLE | EV_KEY, 0), "a script's line: input, no key");
+        assertEquals(5, f.call(boot, SYS_exo_cons_read, EXO_BOOT_CONSOLE, ExoFixture.SCRATCH, 10));
+        f.k.lock.lock();
+        try {
+            f.k.devices.keyTyped((byte) 'a');
+            f.k.devices.keyTyped((byte) 'b');
+        } finally {
+            f.k.lock.unlock();
+        }
+        assertEquals(EV_KEY, f.call(boot, SYS_exosched, EXOSCHED_BLOCK, EV_KEY, 0), "two keys typed: EV_KEY pending");
+        f.call(boot, SYS_exosched, EXOSCHED_BLOCK, EV_KEY | EV_CHILD, 0);
+        assertEquals(ENV_STATE_BLOCKED, boot.state(), "consumed once for both keys, though they wait unread");
+        assertTrue(f.k.events.listedForEvents(boot, boot.cur), "where a key finds it");
+        f.k.lock.lock();
+        try {
+            f.k.devices.keyTyped((byte) 'c');
+        } finally {
+            f.k.lock.unlock();
+        }
+        assertEquals(ENV_STATE_RUNNABLE, boot.state(), "the next key wakes it");
+        assertEquals(EV_KEY, boot.cur.regs.x[A0]);
+        long[] h = new long[1];
+        Env c = f.child(boot, h);
+        assertEquals(0, f.k.events.pending(c) & EV_KEY, "an environment made after the keys has not missed them");
     }
 
     @Test

@@ -111,14 +111,31 @@ class ExoMachineTest {
         awaitOutput(out, "consticks: waiting for a key\n");
         Thread.sleep(1200);
         type(keys, "k");
-        // Issue 12, point 10: /init exits at a terminal; nothing can run, nothing waits for a
-        // key: the machine halts by itself, and says so.
+        // Issue 12, point 10: /init exits at a terminal; its end is the machine's: the
+        // machine halts by itself, with /init's status, and says so.
         ExoRun.Result r = run.get(60, TimeUnit.SECONDS);
         assertEquals(0, r.status(), r.toString());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("consticks: a key after (\\d+) ticks\n").matcher(r.output());
         assertTrue(m.find(), r.toString());
         assertTrue(Integer.parseInt(m.group(1)) >= 10, "about 12 ticks passed: " + r);
-        assertTrue(r.output().endsWith("the machine halted\n"), r.toString());
+        assertTrue(r.output().endsWith("kernel-exo: the first environment ended (status 0): the machine halted\n"), r.toString());
+        keys.close();
+    }
+
+    /**
+     * At a terminal, when no environment can run and none waits for a key or for time
+     * (here a lost wake-up: /init waits for a child asleep on a word no one wakes), nothing
+     * can ever happen again: the machine halts by itself and says why.
+     */
+    @Test
+    void atATerminalAMachineWhereNothingCanEverRunHaltsAndSaysSo() throws Exception {
+        AtTerminal t = atTerminal("lostwake", ExoRun.Options.defaults().wallClock());
+        PipedOutputStream keys = t.keys();
+        CompletableFuture<ExoRun.Result> run = t.run();
+        type(keys, "sleep\n");
+        ExoRun.Result r = run.get(60, TimeUnit.SECONDS);
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.output().endsWith("kernel-exo: no environment can run, and none waits for a key or for time: the machine halted\n"), r.toString());
         keys.close();
     }
 

@@ -62,7 +62,7 @@ class FuzzTest {
                     try {
                         f.machine.clock().advanceTo(f.k.sched.ticks + 1);
                         f.k.sched.clockIntr();
-                        f.k.devices.consoleInput(new byte[] {'x'});
+                        f.k.devices.keyTyped((byte) 'x'); // (a key: EV_CONSOLE and EV_KEY)
                     } finally {
                         f.k.lock.unlock();
                     }

@@ -80,6 +80,12 @@ class SnapshotTest {
     }
 
     @Test
+    void everyEventHasAName() {
+        assertEquals("pct,child,console,tick,notice,key", Snapshot.eventNames(EV_ALL));
+        assertEquals("child,key", Snapshot.eventNames(EV_CHILD | EV_KEY));
+    }
+
+    @Test
     void theMonitorsViewListsEnvironmentsAndCapabilities() {
         long[] h = new long[1];
         Env child = f.child(boot, h);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import xv6j.tools.Fsck;
@@ -196,14 +197,18 @@ class ConsoleKeysTest {
      * then sleeps for good, on the clock or on a pipe, never runs again: its own time never
      * passes the grace, so only where it sleeps tells it from a shell. The xv6 kernel took
      * any sleep but the console's and a child's for a shell between prompt and command:
-     * ^C killed nothing, and the shell below waited for ever. (kernel-exo's LibOS has its
-     * own test of the clock's case, ConsoleDeafReaderTest.)
+     * ^C killed nothing, and the shell below waited for ever. kernel-exo, with the program
+     * asleep on the pipe, had nothing left that could run, tick or read a key (the shell
+     * waits on its word, the LibOS takes keys in only during calls): the machine halted,
+     * and the ^C typed next found no machine. Now the file server's thread listens for
+     * typed keys (EV_KEY) and wakes the shells, whose wait takes ^C in. On each kernel, on
+     * one hart and on three.
      */
     @ParameterizedTest
-    @ValueSource(ints = {1, 3})
-    void ctrlCKillsAProgramThatClaimedTheConsoleReadALineAndSleepsOnTheClockOrAPipe(int harts) throws Exception {
-        Path img = Flavour.KERNEL.freshImage(dir);
-        try (TerminalSession t = new TerminalSession(Flavour.KERNEL, img, harts)) {
+    @CsvSource({"KERNEL, 1", "KERNEL, 3", "EXO, 1", "EXO, 3"})
+    void ctrlCKillsAProgramThatClaimedTheConsoleReadALineAndSleepsOnTheClockOrAPipe(Flavour system, int harts) throws Exception {
+        Path img = system.freshImage(dir);
+        try (TerminalSession t = new TerminalSession(system, img, harts)) {
             int at = t.waitFor("$ ");
             for (String mode : new String[] {"sleep", "pipe"}) {
                 t.type("ctrlcdeaf " + mode + "\n");
@@ -224,26 +229,54 @@ class ConsoleKeysTest {
     }
 
     /**
+     * The same on the virtual clock (make qemu DET=1), where an idle machine ticks only
+     * for someone waiting for a tick: kernel-exo's file server listens for the key and
+     * wakes the shell, and ticks until a call has taken the key in (a shell that asked
+     * just before the key came sleeps through the wake-up, and only a tick ends its wait).
+     */
+    @ParameterizedTest
+    @CsvSource({"KERNEL, 1", "EXO, 1", "EXO, 3"})
+    void onTheVirtualClockCtrlCKillsAProgramThatClaimedTheConsoleReadALineAndSleepsOnAPipe(Flavour system, int harts) throws Exception {
+        Path img = system.freshImage(dir);
+        try (TerminalSession t = TerminalSession.virtualClock(system, img, harts)) {
+            int at = t.waitFor("$ ");
+            t.type("ctrlcdeaf pipe\n");
+            at = t.waitFor("ctrlcdeaf: the console is ours; a line?\n", at);
+            t.type("hello\n");
+            at = t.waitFor("ctrlcdeaf: read 6 bytes; asleep on the pipe\n", at);
+            Thread.sleep(300);
+            t.type(CTRL_C);
+            at = t.waitFor("^C\n$ ", at);
+            t.type("echo after\n");
+            at = t.waitFor("after\n$ ", at);
+            String list = listingWithout(t, at, "ctrlcdeaf");
+            assertEquals(0, count(list, "ctrlcdeaf"), "^C killed the sleeper: " + list);
+        }
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
+
+    /**
      * What tells a deaf sleeper from a shell keeps a real one: a shell started from the
      * shell survives ^C at its prompt, while it waits for a deaf sleeper of its own (which
      * ^C kills, and the inner shell prompts), and while it waits for cat, on one hart and
-     * on three.
+     * on three. On kernel-exo the sleeper sleeps on a pipe, so that nothing but the key
+     * can wake the two shells waiting on their words.
      */
     @ParameterizedTest
-    @ValueSource(ints = {1, 3})
-    void aNestedShellSurvivesCtrlCThatKillsTheDeafSleeperItRan(int harts) throws Exception {
-        Path img = Flavour.KERNEL.freshImage(dir);
-        try (TerminalSession t = new TerminalSession(Flavour.KERNEL, img, harts)) {
+    @CsvSource({"KERNEL, 1, sleep", "KERNEL, 3, sleep", "EXO, 1, pipe", "EXO, 3, pipe"})
+    void aNestedShellSurvivesCtrlCThatKillsTheDeafSleeperItRan(Flavour system, int harts, String mode) throws Exception {
+        Path img = system.freshImage(dir);
+        try (TerminalSession t = new TerminalSession(system, img, harts)) {
             int at = t.waitFor("$ ");
             t.type("sh\n");
             at = t.waitFor("sh\n$ ", at);
             Thread.sleep(1000);     // the inner shell at its prompt, long past the grace
             t.type(CTRL_C);
             at = t.waitFor("^C\n$ ", at);
-            t.type("ctrlcdeaf sleep\n");
+            t.type("ctrlcdeaf " + mode + "\n");
             at = t.waitFor("ctrlcdeaf: the console is ours; a line?\n", at);
             t.type("hello\n");
-            at = t.waitFor("asleep on the clock\n", at);
+            at = t.waitFor("asleep on the " + (mode.equals("sleep") ? "clock" : "pipe") + "\n", at);
             Thread.sleep(1000);
             t.type(CTRL_C);
             at = t.waitFor("^C\n$ ", at);

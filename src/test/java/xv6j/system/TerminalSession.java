@@ -16,7 +16,7 @@ import xv6j.machine.Machine;
 /**
  * A system booted in this JVM as at a terminal: keys reach the kernel the moment they are
  * typed (an interactive console, as HostTerminal makes in raw mode), the clock is the wall
- * clock, and the test reads the screen as it grows. Closing it types Ctrl-A x and expects a
+ * clock (or, as with make qemu DET=1, the virtual one), and the test reads the screen as it grows. Closing it types Ctrl-A x and expects a
  * clean halt.
  */
 final class TerminalSession implements AutoCloseable {
@@ -32,6 +32,11 @@ final class TerminalSession implements AutoCloseable {
     /** The same on several harts, which run at once. */
     TerminalSession(Flavour system, Path image, int harts) throws IOException {
         this(system, image, harts, new ByteArrayOutputStream());
+    }
+
+    /** On the virtual clock (make qemu DET=1): time is instructions run, and an idle machine has no tick unless someone waits for one. */
+    static TerminalSession virtualClock(Flavour system, Path image, int harts) throws IOException {
+        return new TerminalSession(system, image, harts, new ByteArrayOutputStream(), new Clock.Virtual());
     }
 
     /**
@@ -54,10 +59,14 @@ final class TerminalSession implements AutoCloseable {
     }
 
     private TerminalSession(Flavour system, Path image, int harts, ByteArrayOutputStream screen) throws IOException {
+        this(system, image, harts, screen, new Clock.Wall());
+    }
+
+    private TerminalSession(Flavour system, Path image, int harts, ByteArrayOutputStream screen, Clock clock) throws IOException {
         this.screen = screen;
         Console console = new Console(new PipedInputStream(keys, 1 << 16), screen, true, () -> {});
         disk = Disk.open(image, false);
-        Machine m = Machine.create(128L << 20, harts, disk, console, new Clock.Wall());
+        Machine m = Machine.create(128L << 20, harts, disk, console, clock);
         run = CompletableFuture.supplyAsync(() -> {
             try {
                 return system.run(m);
