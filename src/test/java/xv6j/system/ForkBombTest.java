@@ -12,12 +12,12 @@ import xv6j.tools.Fsck;
 
 /**
  * The first thing an outsider tries, on three harts at a terminal: a fork bomb
- * (user/forkbomb) fills the process table, and one ^C ends every process of it, with the
+ * ({@code forktest bomb}) fills the process table, and one ^C ends every process of it, with the
  * table full (every process spinning in a fork that fails) and with slots coming free all
  * the time (half the children exit at once, so some fork is always under way); the shell
  * then runs commands again and the image is clean. A ^C that killed the bomb's processes
  * one by one, or missed a child being forked, would leave a survivor forking for ever.
- * (A bomb whose processes leave their parents, `forkbomb orphans`, is init's as a
+ * (A bomb whose processes leave their parents, {@code forktest bomb orphans}, is init's as a
  * background command is, and ^C does not reach it: docs/design.md.)
  */
 @Timeout(180)
@@ -43,8 +43,8 @@ class ForkBombTest {
         try (TerminalSession t = new TerminalSession(system, img, 3)) {
             int at = t.waitFor("$ ");
             for (String args : new String[] {"", " churn"}) {
-                t.type("forkbomb" + args + "\n");
-                at = t.waitFor("forkbomb: forking\n", at);
+                t.type("forktest bomb" + args + "\n");
+                at = t.waitFor("fork bomb\n", at);
                 Thread.sleep(2000);     // the table fills within a few ticks
                 t.type("\u0003");
                 at = t.waitFor("^C\n$ ", at);
@@ -54,10 +54,10 @@ class ForkBombTest {
                 for (int i = 0; i < 50; i++) {
                     list = listing(t, at, "m" + args.trim() + i);
                     at += list.length();
-                    if (count(list, "forkbomb") == 0) break;
+                    if (count(list, "forktest") == 0) break;
                     Thread.sleep(200);
                 }
-                assertEquals(0, count(list, "forkbomb"), "forkbomb" + args + " survived ^C:\n" + list);
+                assertEquals(0, count(list, "forktest"), "forktest bomb" + args + " survived ^C:\n" + list);
                 t.type("echo after" + args.trim() + "\n");
                 at = t.waitFor("after" + args.trim() + "\n$ ", at);
             }
