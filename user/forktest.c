@@ -1,11 +1,45 @@
 // forktest: fork until the process table is full, then wait for every child.
 // The kernel must refuse a fork before it runs out of its NPROC slots, and wait must
 // then account for exactly the children that were made.
+//
+// forktest bomb [churn|orphans]: a fork bomb, what an outsider tries first, never ending
+// by itself. Every process forks for ever, and so does every child, until the table is
+// full; one ^C at the shell ends them all (ForkBombTest).
+//   churn    half the children exit at once (their parents reap them when the table is
+//            full), so slots keep coming free and some fork is always under way
+//   orphans  every process forks twice (trying until each fork succeeds) and exits, so
+//            each of its children is init's by the time it forks in turn: shaped as a
+//            background command is, it is out of ^C's reach, and with the table full the
+//            shell cannot start `kill` (docs/design.md, ^C)
 #include "user.h"
 
 #define N 1000
 
-int main(void) {
+static void bomb(char *how) {
+    int churn = how && strcmp(how, "churn") == 0;
+    int orphans = how && strcmp(how, "orphans") == 0;
+    printf("fork bomb\n");
+    for (;;) {
+        int pid;
+        if (orphans) {
+            while ((pid = fork()) < 0)
+                ;
+            if (pid == 0) continue;     // the child starts over
+            while ((pid = fork()) < 0)
+                ;
+            if (pid == 0) continue;
+            exit(0);
+        }
+        pid = fork();
+        if (churn) {
+            if (pid == 0 && getpid() % 2) exit(0);
+            if (pid < 0) wait(0);
+        }
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "bomb") == 0) bomb(argv[2]);
     printf("fork test\n");
     int n;
     for (n = 0; n < N; n++) {
