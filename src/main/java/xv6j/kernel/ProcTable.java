@@ -227,6 +227,11 @@ public final class ProcTable {
         try {
             np.parent = p;
             np.forker = p.pid;
+            // A kill that reached p while it forked reaches the child too: until now the
+            // child had no parent, so ^C's walk over p's descendants could not find it, and
+            // it would have outlived its parent as init's (a fork bomb's survivor). From
+            // here on, the walk finds it.
+            if (p.killed) np.killed = true;
             np.state = RUNNABLE;
             work.signalAll();
         } finally {
