@@ -46,8 +46,20 @@ import java.util.stream.Stream;
  * </pre>
  *
  * Each folder bin/ has a sibling debug/ with the same executables linked with their
- * debugging information (DWARF, from -g), for gdb ({@code make qemu-gdb}); the images get
- * bin/'s, whose loaded segments are the same bytes.
+ * debugging information (DWARF, from -g) and symbols, for gdb ({@code make qemu-gdb}); the
+ * images get bin/'s, whose loaded segments are the same bytes. Nothing at run time reads
+ * an image's symbols (exec, the LibOS's loader and the boot loader read only the program
+ * headers; gdb and the monitor name programs from debug/), so bin/'s carry none.
+ *
+ * <p>The programs that go into images (kernel, exo) are packed: their segments follow one
+ * another in the file, not each at a page boundary of the file as they are in memory
+ * (lld's --nmagic). exec reads a segment from any file offset; only its address must be
+ * page-aligned, and the linker script still puts each there. Packing and dropping the
+ * symbols make a LibOS program (the LibOS linked into each) about 19 KiB instead of 42, so
+ * the images have room for usertests and a user's own programs (docs/design.md, "Room on
+ * the images"). The harness's and the benchmarks' programs keep page-aligned offsets:
+ * qemu-riscv64 maps their segments from the file, which needs offset and address to agree
+ * modulo the page size.
  *
  * <p>Two programs that would land in one folder under one name are refused. Only what
  * changed is rebuilt: an object is recompiled when its source or any header clang listed
@@ -61,6 +73,9 @@ public final class UserBuild {
             "-ffreestanding", "-nostdlib", "-fno-common", "-fno-builtin", "-fno-stack-protector",
             "-ffunction-sections", "-fdata-sections",
             "-O2", "-g", "-Wall", "-Werror", "-Wno-unused-function");
+
+    /** The flavours whose programs go into disk images, linked packed (see above). */
+    static final Set<String> IMAGE_FLAVOURS = Set.of("kernel", "exo");
 
     /** Library sources of user/ that are not programs (xv6's ULIB). */
     static final Set<String> ULIB = Set.of("ulib.c", "printf.c", "umalloc.c");
@@ -247,8 +262,9 @@ public final class UserBuild {
             List<Path> objs = new ArrayList<>(rtObjs);
             for (Path s : f.extras().getOrDefault(name, List.of())) objs.add(objectFor(objDir, s));
             objs.add(objectFor(objDir, p));
-            links.add(pool.submit(() -> link(objs, binDir.resolve(name), f.script(), true)));
-            links.add(pool.submit(() -> link(objs, debugDir.resolve(name), f.script(), false)));
+            boolean packed = IMAGE_FLAVOURS.contains(f.name());
+            links.add(pool.submit(() -> link(objs, binDir.resolve(name), f.script(), true, packed)));
+            links.add(pool.submit(() -> link(objs, debugDir.resolve(name), f.script(), false, packed)));
         }
         return (int) collect(links).stream().filter(s -> !s.isEmpty() && !s.startsWith(debugDir.toString())).count();
     }
@@ -306,16 +322,18 @@ public final class UserBuild {
 
     /**
      * Links one executable. Each program is linked twice from the same objects: stripped of
-     * debugging information for the images (bin/), and with it for gdb (debug/). Debugging
-     * sections are not loaded, so the two have the same segments byte for byte
-     * (UserBuildTest checks it): what runs is the same code either way.
+     * debugging information and symbols for the images (bin/), and with both for gdb
+     * (debug/). Neither is loaded, so the two have the same segments byte for byte
+     * (UserBuildTest checks it): what runs is the same code either way. packed: segments
+     * one after another in the file rather than at page-aligned offsets (--nmagic).
      */
-    private String link(List<Path> objects, Path exe, Path script, boolean strip) throws Exception {
+    private String link(List<Path> objects, Path exe, Path script, boolean strip, boolean packed) throws Exception {
         List<Path> inputs = new ArrayList<>(objects);
         inputs.add(script);
         List<String> cmd = new ArrayList<>(List.of(tc.lld().toString(), "-flavor", "gnu",
                 "-L", src.toString(), "-T", script.toString(), "--gc-sections"));
-        if (strip) cmd.add("--strip-debug");
+        if (packed) cmd.add("--nmagic");
+        if (strip) cmd.add("--strip-all");
         // A function --gc-sections dropped keeps its DWARF, at address 0 by default: gdb then
         // finds two owners for pc 0 (where _start is) and warns. All ones is the marker it skips.
         else cmd.addAll(List.of("-z", "dead-reloc-in-nonalloc=.debug_addr=0xffffffffffffffff"));

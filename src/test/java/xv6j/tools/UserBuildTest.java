@@ -70,6 +70,53 @@ class UserBuildTest {
         assertTrue(checked > 50, "only " + checked + " programs found under " + user);
     }
 
+    /**
+     * What goes into the images carries only what runs: no symbols (nothing at run time
+     * reads them; gdb reads debug/) and no padding between segments (exec reads a segment
+     * from any file offset). A program's file is its loaded bytes and less than a block of
+     * headers; before, the LibOS's programs were about twice as large (ImageRoomTest: the room).
+     */
+    @Test
+    void theImagesProgramsAreTheirLoadedBytesWithoutSymbolsOrPadding() throws Exception {
+        Path user = Path.of(System.getProperty("xv6j.user", "target/user"));
+        int checked = 0;
+        for (String flavour : UserBuild.IMAGE_FLAVOURS) {
+            try (Stream<Path> s = Files.list(user.resolve(flavour).resolve("bin"))) {
+                for (Path image : s.sorted().toList()) {
+                    byte[] b = Files.readAllBytes(image);
+                    if (b.length < 4 || b[0] != 0x7f || b[1] != 'E') continue; // (exo/bin/storage is a text file)
+                    assertTrue(!contains(b, ".symtab") && !contains(b, ".strtab"), image + " carries symbols");
+                    // Each segment starts where the one before ends, rounded up only to the
+                    // alignment its sections ask for (a page-aligned array asks for a page).
+                    long align = largestSectionAlignment(b);
+                    long end = 0;
+                    for (ProgramHeader ph : Elf.parse(b).loadSegments()) {
+                        long at = (end + align - 1) / align * align;
+                        assertTrue(ph.offset() <= Math.max(at, 1024),
+                                image + ": a segment at offset " + ph.offset() + " where " + at + " would do (padding)");
+                        end = ph.offset() + ph.filesz();
+                    }
+                    assertTrue(b.length - end < 1024, image + " is " + b.length + " bytes, its segments end at " + end);
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 50, "only " + checked + " programs found under " + user);
+    }
+
+    /** The largest sh_addralign of the ELF64 file's loaded (SHF_ALLOC) sections. */
+    private static long largestSectionAlignment(byte[] elf) {
+        var le = java.nio.ByteBuffer.wrap(elf).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long shoff = le.getLong(0x28);
+        int shentsize = le.getShort(0x3a) & 0xffff, shnum = le.getShort(0x3c) & 0xffff;
+        long largest = 1;
+        for (int i = 0; i < shnum; i++) {
+            int sh = (int) (shoff + (long) i * shentsize);
+            if ((le.getLong(sh + 0x08) & 2) != 0) largest = Math.max(largest, le.getLong(sh + 0x30));
+        }
+        return largest;
+    }
+
     private static boolean contains(byte[] hay, String needle) {
         byte[] n = needle.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         outer:
