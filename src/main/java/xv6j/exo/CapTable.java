@@ -18,9 +18,9 @@ final class CapTable {
     private static final int CHUNK_BITS = 6;
     static final int CHUNK = 1 << CHUNK_BITS;
 
-    /** The chunks of slots (null: none of its handles in use), and how many each holds. */
+    /** The chunks of slots (null: none of its handles in use), and which slots of each are in use (bit j: slot j). */
     private Cap[][] chunks = new Cap[1][];
-    private int[] held = new int[1];
+    private long[] used = new long[1];
     private int size;
 
     /** The live capability under handle h, or null (any long, however absurd, is safe to ask). */
@@ -33,10 +33,7 @@ final class CapTable {
     /** The handle the next insert will use, or -1 if the table is full. */
     int nextHandle() {
         for (int i = 0; i < chunks.length; i++) {
-            if (chunks[i] == null) return i * CHUNK;
-            if (held[i] < CHUNK) {
-                for (int j = 0; j < CHUNK; j++) if (chunks[i][j] == null) return i * CHUNK + j;
-            }
+            if (used[i] != -1L) return i * CHUNK + Long.numberOfTrailingZeros(~used[i]);
         }
         int h = chunks.length * CHUNK;
         return h < ExoAbi.EXO_NCAP ? h : -1;
@@ -51,22 +48,24 @@ final class CapTable {
         if (i >= chunks.length) {
             int n = Math.max(chunks.length * 2, i + 1);
             chunks = Arrays.copyOf(chunks, n);
-            held = Arrays.copyOf(held, n);
+            used = Arrays.copyOf(used, n);
         }
         if (chunks[i] == null) chunks[i] = new Cap[CHUNK];
         int j = c.handle & (CHUNK - 1);
         if (chunks[i][j] != null) throw new IllegalStateException("handle " + c.handle + " in use");
         chunks[i][j] = c;
-        held[i]++;
+        used[i] |= 1L << j;
         size++;
     }
 
     void remove(Cap c) {
         if (get(c.handle) != c) throw new IllegalStateException("capability not in its table: " + c);
         int i = c.handle >>> CHUNK_BITS;
-        chunks[i][c.handle & (CHUNK - 1)] = null;
+        int j = c.handle & (CHUNK - 1);
+        chunks[i][j] = null;
+        used[i] &= ~(1L << j);
         size--;
-        if (--held[i] > 0) return;
+        if (used[i] != 0) return;
         chunks[i] = null;
         // The index of chunks shrinks too, to twice what is in use once three quarters of it
         // are not (so a table growing and shrinking round one size does not copy each time).
@@ -75,7 +74,7 @@ final class CapTable {
         while (n > 1 && top <= n / 4) n /= 2;
         if (n != chunks.length) {
             chunks = Arrays.copyOf(chunks, n);
-            held = Arrays.copyOf(held, n);
+            used = Arrays.copyOf(used, n);
         }
     }
 
