@@ -2,7 +2,6 @@ package xv6j.exo;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A capability: a typed name for a resource with rights, held in one environment's table
@@ -40,9 +39,10 @@ final class Cap {
      * PAGE: the mappings made through it, removed with it (null while none); in the order
      * they were made. A set, so that one unmap costs the same however many mappings the page
      * has: a list made each unmap of a page mapped at 200000 addresses scan them (50 us a
-     * call, with every hart's kernel waiting).
+     * call, with every hart's kernel waiting). A RecordSet, so that its memory follows the
+     * mappings it holds, each a record its environment pays for.
      */
-    Set<Mapping> mappings;
+    RecordSet<Mapping> mappings;
     /** MEMORY: the environments whose kernel memory it pays for, destroyed with it (null while none). */
     List<Env> pays;
     /**

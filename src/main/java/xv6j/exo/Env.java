@@ -3,7 +3,6 @@ package xv6j.exo;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -106,11 +105,16 @@ final class Env {
     /**
      * Its CAP_CPU capabilities with CAP_X, in the order it got them: it runs only while it has
      * one, in the turns of the first (its run capability; see Scheduler). A linked set: a
-     * revocation that takes thousands of them from one table removes each in constant time.
+     * revocation that takes thousands of them from one table removes each in constant time;
+     * a RecordSet, whose memory follows the capabilities it holds.
      */
-    final java.util.LinkedHashSet<Cap> cpus = new java.util.LinkedHashSet<>();
-    /** How many of its CAP_ENV capabilities name each environment (PCT_KNOWN asks). */
-    final Map<Env, Integer> envCaps = new HashMap<>();
+    final RecordSet<Cap> cpus = new RecordSet<>();
+    /**
+     * How many of its CAP_ENV capabilities name each environment (PCT_KNOWN asks). A tree
+     * by id (an environment named is not forgotten, so no other has its id): its memory
+     * follows what it holds, where a hash table kept the size it grew to.
+     */
+    final Map<Env, Integer> envCaps = new TreeMap<>(java.util.Comparator.comparingInt((Env x) -> x.id));
 
     long upcallHandler;
     long upcallStack;

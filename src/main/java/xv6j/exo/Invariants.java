@@ -288,7 +288,7 @@ public final class Invariants {
             if ((p.type == CAP_MEMORY || p.type == CAP_BLOCKS) && !p.covers(c.first, c.count))
                 bad.add(at.get() + ": range outside its parent's");
             if (c.type == p.type && (c.type == CAP_PAGE || c.type == CAP_ENV)
-                    && (c.first != p.first || p.live && c.target != p.target))
+                    && (c.first != p.first || c.live && p.live && c.target != p.target)) // (a placeholder names nothing)
                 bad.add(at.get() + ": names something else than its parent");
         }
         for (Cap ch = c.firstChild; ch != null; ch = ch.nextSibling) if (ch.parent != c) bad.add(at.get() + ": child does not point back");

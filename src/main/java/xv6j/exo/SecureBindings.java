@@ -70,7 +70,7 @@ final class SecureBindings {
         mem.store64(ptePa, PageTable.pa2pte(Pages.pa(page.first)) | flags);
         Mapping m = new Mapping(target, va, page);
         target.mappings.put(va, m);
-        if (page.mappings == null) page.mappings = new LinkedHashSet<>();
+        if (page.mappings == null) page.mappings = new RecordSet<>();
         page.mappings.add(m);
         k.pages.mapRefs[k.pages.index(page.first)]++;
         // Only now that the entry holds the new translation: a CPU that enters target after

@@ -1,6 +1,7 @@
 package xv6j.exo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static xv6j.exo.ExoAbi.*;
@@ -118,5 +119,27 @@ class RevocationTest {
         assertNull(second.waitingOn);
         assertEquals(E_BADCAP, second.cur.regs.x[A0], "the waiting call fails");
         assertTrue(server.caller == first, "a call in progress completes");
+    }
+
+    /**
+     * A name of an environment, granted on and then freed by its holder, stays in the tree
+     * for the two names derived from it, and a revocation above reaches them. (The checker,
+     * which every call here runs, took the freed one for naming another environment than
+     * its parent: red team 11's fuzzing of grant chains.)
+     */
+    @Test
+    void aFreedEnvironmentNameWithTwoDerivedStaysTheirPlaceholderAndRevocationReachesThem() {
+        long[] ht = new long[1], hb = new long[1];
+        Env target = f.child(boot, ht);
+        Env b = f.child(boot, hb);
+        long name = f.call(boot, SYS_capgrant, ht[0], hb[0], CAP_ALL, 0, 0);
+        long one = f.call(b, SYS_capgrant, name, EXO_SELF, CAP_R, 0, 0);
+        long two = f.call(b, SYS_capgrant, name, EXO_SELF, CAP_X, 0, 0);
+        assertEquals(0, f.call(b, SYS_capfree, name));
+        assertEquals(target.id, b.caps.get(one).target.id);
+        assertEquals(2, f.call(boot, SYS_caprevoke, ht[0]));
+        assertNull(b.caps.get(one));
+        assertNull(b.caps.get(two));
+        assertFalse(target.exited, "its maker still names it");
     }
 }
