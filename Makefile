@@ -63,8 +63,11 @@ UBIN = target/user/kernel/bin
 UDEBUG = target/user/kernel/debug
 MKFSFLAGS =
 endif
-QEMUFLAGS = -m $(MEM) -c $(CPUS) $(if $(filter 1,$(DET)),-d) $(if $(ENGINE),-e $(ENGINE)) \
-	$(if $(filter-out 0,$(VIEW)),$(if $(filter 1,$(VIEW)),--view,--view=$(VIEW)))
+# Quoted, so that MEM= is told as MEM's mistake, not taken for the next option's.
+QEMUFLAGS = -m '$(MEM)' -c '$(CPUS)' $(if $(filter 1,$(DET)),-d) $(if $(ENGINE),-e '$(ENGINE)') \
+	$(if $(filter-out 0,$(VIEW)),$(if $(filter 1,$(VIEW)),--view,--view='$(VIEW)'))
+# The launcher tells a bad value (CPUS=0) as this command's variable, in one line.
+LAUNCH = XV6J_MAKE="make $(if $(filter 1,$(EXO)),EXO=1 )$@" $(KERNEL)
 
 .PHONY: all build qemu qemu-gdb test bench fsck clean $(IMG)
 
@@ -89,13 +92,13 @@ $(IMG): $(BUILT)
 		scripts/mkfs --update $(MKFSFLAGS) $@ README.md $(UBIN)/*; fi
 
 qemu: $(IMG)
-	@$(KERNEL) $(QEMUFLAGS) $(IMG)
+	@$(LAUNCH) $(QEMUFLAGS) $(IMG)
 
 # As xv6's: the GDB stub listens on a free port of 127.0.0.1 (printed, and written into
 # .gdbinit with the programs' symbols), and the machine waits, before its first user
 # instruction, for gdb to connect and continue. README: "Debugging with gdb".
 qemu-gdb: $(IMG)
-	@$(KERNEL) $(QEMUFLAGS) --gdb --gdbinit .gdbinit --symbols $(UDEBUG) $(IMG)
+	@$(LAUNCH) $(QEMUFLAGS) --gdb --gdbinit .gdbinit --symbols $(UDEBUG) $(IMG)
 
 fsck:
 	@scripts/fsck $(IMG)

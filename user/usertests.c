@@ -2402,6 +2402,15 @@ static void itabname(char *name, int k, int i) {
 // fail, nothing breaks, and every call works again once the holders are gone.
 static void inodetable(char *s) {
     char name[16];
+    // A run stopped in here (^C, Ctrl-A x) left its files in the image: start without them.
+    for (int k = 0; k < ITAB_KIDS; k++) {
+        for (int i = 0; i < ITAB_FILES; i++) {
+            itabname(name, k, i);
+            unlink(name);
+        }
+        name[5] = 0;
+        unlink(name);
+    }
     for (int k = 0; k < ITAB_KIDS; k++) {
         itabname(name, k, 0);
         name[5] = 0;

@@ -208,7 +208,10 @@ int main(int argc, char **argv) {
             if (c == '\n') break;
         }
         line[n] = 0;
-        if (n == 0) break;      // end of input
+        if (n == 0) {           // end of input (^D): the shell's prompt on a line of its own
+            kv_printf(1, "\n");
+            break;
+        }
         // Group commit: the commands of a line are made durable together, with one flush.
         int quit = 0;
         for (char *cmd = line, *end; cmd && !quit; cmd = end) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import xv6j.machine.Console;
+import xv6j.machine.Disk;
 import xv6j.machine.Hart;
 import xv6j.machine.Machine;
 import xv6j.machine.PhysicalMemory;
@@ -154,9 +155,13 @@ public final class Exokernel {
 
     /** A broken kernel invariant: message and machine state on the console, status 1. */
     private void panic(Throwable t) {
-        StringBuilder sb = new StringBuilder("\nexo panic: ").append(t).append('\n');
-        for (StackTraceElement el : t.getStackTrace()) {
-            if (el.getClassName().startsWith("xv6j.")) sb.append("    at ").append(el).append('\n');
+        // The host failing the disk is not a broken invariant: its message says all.
+        boolean disk = t instanceof Disk.Failure;
+        StringBuilder sb = new StringBuilder("\nexo panic: ").append(disk ? "disk: " + t.getMessage() : t).append('\n');
+        if (!disk) {
+            for (StackTraceElement el : t.getStackTrace()) {
+                if (el.getClassName().startsWith("xv6j.")) sb.append("    at ").append(el).append('\n');
+            }
         }
         for (Cpu c : cpus) {
             sb.append(String.format("cpu%d: pc=0x%x", c.id, c.hart.pc));

@@ -127,9 +127,12 @@ public final class Kernel {
      * stop the machine with status 1. The disk is left as the log left it.
      */
     void panic(Throwable t) {
-        String msg = t instanceof KernelPanic ? t.getMessage() : t.toString();
+        // A broken invariant of this kernel gets its Java frames; a message that says all
+        // (a panic of xv6's, the host failing the disk) stands alone.
+        boolean said = t instanceof KernelPanic || t instanceof Disk.Failure;
+        String msg = t instanceof KernelPanic ? t.getMessage() : t instanceof Disk.Failure ? "disk: " + t.getMessage() : t.toString();
         StringBuilder sb = new StringBuilder("\npanic: ").append(msg).append('\n');
-        if (!(t instanceof KernelPanic)) {
+        if (!said) {
             for (StackTraceElement e : t.getStackTrace()) {
                 if (!e.getClassName().startsWith("xv6j.")) continue;
                 sb.append("    at ").append(e).append('\n');

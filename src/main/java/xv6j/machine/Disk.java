@@ -51,6 +51,19 @@ public final class Disk implements AutoCloseable {
         void forced();
     }
 
+    /**
+     * The host failed a read, write or flush of the image (a full host disk, the image
+     * truncated under the machine): the machine's disk failed, not a kernel's invariant,
+     * so a kernel reports it as its message alone, with no Java frames.
+     */
+    public static final class Failure extends UncheckedIOException {
+        private static final long serialVersionUID = 1L;
+
+        Failure(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
     private Disk(Path path, FileChannel channel, int blocks, boolean readOnly) {
         this.path = path;
         this.channel = channel;
@@ -107,10 +120,12 @@ public final class Disk implements AutoCloseable {
         try {
             while (b.hasRemaining()) {
                 int n = channel.read(b, pos + b.position());
-                if (n < 0) throw new IOException("unexpected end of image");
+                // The image was cut short while the machine ran (it was whole when opened).
+                if (n < 0) throw new IOException("the image ends at block " + channel.size() / BLOCK_SIZE
+                        + " (it was truncated while the machine ran)");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(path + ": read of block " + blockno + " failed: " + e.getMessage(), e);
+            throw new Failure(path + ": read of block " + blockno + " failed: " + e.getMessage(), e);
         }
         synchronized (this) { reads++; }
     }
@@ -136,7 +151,7 @@ public final class Disk implements AutoCloseable {
         try {
             while (b.hasRemaining()) channel.write(b, pos + b.position());
         } catch (IOException e) {
-            throw new UncheckedIOException(path + ": write of block " + blockno + " failed: " + e.getMessage(), e);
+            throw new Failure(path + ": write of block " + blockno + " failed: " + e.getMessage(), e);
         }
         synchronized (this) { writes++; }
     }
@@ -170,7 +185,7 @@ public final class Disk implements AutoCloseable {
         try {
             channel.force(false);
         } catch (IOException e) {
-            throw new UncheckedIOException(path + ": flush failed: " + e.getMessage(), e);
+            throw new Failure(path + ": flush failed: " + e.getMessage(), e);
         }
     }
 

@@ -31,10 +31,25 @@ public final class Launcher {
      * @param name the program's name in messages and its launcher's, scripts/NAME: "kernel"
      */
     public static int run(String name, String[] args, PrintStream err, Kernel kernel) {
+        return run(name, args, err, kernel, System.getenv(MAKE_TARGET));
+    }
+
+    /**
+     * Set by the Makefile to the make command that runs the launcher ("make qemu"): a
+     * mistake in one of its variables (CPUS=0) is then told in make's words, in one line.
+     */
+    static final String MAKE_TARGET = "XV6J_MAKE";
+
+    /** As run, for a launcher started by makeTarget ("make qemu"), or by hand (null). */
+    static int run(String name, String[] args, PrintStream err, Kernel kernel, String makeTarget) {
         MachineOptions opts;
         try {
             opts = MachineOptions.parse(args);
         } catch (MachineOptions.UsageException e) {
+            if (makeTarget != null && e.inMakeTerms() != null) {
+                err.println(makeTarget + ": " + e.inMakeTerms());
+                return 2;
+            }
             err.println(name + ": " + e.getMessage());
             err.println(MachineOptions.usage(name));
             return 2;

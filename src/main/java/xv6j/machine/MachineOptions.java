@@ -29,9 +29,33 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, E
     /** A command-line mistake, reported as one line plus the usage. */
     public static final class UsageException extends Exception {
         private static final long serialVersionUID = 1L;
+        /** For a bad value: the option as typed, the value, what is wrong with it; else null. */
+        private final String option, value, problem;
 
         public UsageException(String message) {
+            this(message, null, null, null);
+        }
+
+        UsageException(String message, String option, String value, String problem) {
             super(message);
+            this.option = option;
+            this.value = value;
+            this.problem = problem;
+        }
+
+        /**
+         * The mistake as make's variable that made it ({@code make qemu CPUS=0}: "CPUS=0: must
+         * be between 1 and 64"), or null if no variable of make qemu's makes this option.
+         */
+        public String inMakeTerms() {
+            String var = option == null ? null : switch (option) {
+                case "-m" -> "MEM";
+                case "-c" -> "CPUS";
+                case "-e" -> "ENGINE";
+                case "--view" -> "VIEW";
+                default -> null;
+            };
+            return var == null ? null : var + "=" + value + ": " + problem;
         }
     }
 
@@ -82,7 +106,9 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, E
                 case "-e", "--engine" -> {
                     String v = value(args, ++i, a);
                     engine = Engine.parse(v);
-                    if (engine == null) throw new UsageException(a + ": not an engine: " + v + " (" + Engine.names() + ")");
+                    if (engine == null)
+                        throw new UsageException(a + ": not an engine: " + v + " (" + Engine.names() + ")", a, v,
+                                "not an engine (" + Engine.names() + ")");
                 }
                 case "--view" -> view = DEFAULT_VIEW_PORT;
                 case "--gdb" -> gdbPort = 0;
@@ -120,9 +146,11 @@ public record MachineOptions(long memoryMiB, int harts, boolean deterministic, E
         try {
             n = Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw new UsageException(opt + ": not a number: " + v);
+            throw new UsageException(opt + ": not a number: " + v, opt, v, "not a number");
         }
-        if (n < min || n > max) throw new UsageException(opt + " must be between " + min + " and " + max + ", not " + n);
+        if (n < min || n > max)
+            throw new UsageException(opt + " must be between " + min + " and " + max + ", not " + n, opt, v,
+                    "must be between " + min + " and " + max);
         return n;
     }
 

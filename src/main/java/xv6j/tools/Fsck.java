@@ -16,6 +16,7 @@ import xv6j.fs.FsckReport;
 import xv6j.fs.LogHeader;
 import xv6j.fs.SuperBlock;
 import xv6j.machine.Disk;
+import xv6j.machine.ImageLock;
 import xv6j.fs.FsckReport.Finding;
 import xv6j.fs.FsckReport.Severity;
 
@@ -149,10 +150,18 @@ public final class Fsck {
                     return 1;
                 }
             }
-            FsckReport report = check(path);
-            for (Finding f : report.findings()) out.println(f);
-            out.println(image + ": " + report.summary());
-            return report.clean() ? 0 : 1;
+            // A machine running on the image changes it as fsck reads, and its half-done work
+            // would be reported as the image's errors: fsck takes the image's lock (ImageLock)
+            // first, which names the machine, and holds it while it checks.
+            try (ImageLock.Locked held = Files.isWritable(path) ? ImageLock.open(path) : null) {
+                FsckReport report = check(path);
+                for (Finding f : report.findings()) out.println(f);
+                out.println(image + ": " + report.summary());
+                return report.clean() ? 0 : 1;
+            }
+        } catch (ImageLock.InUseException e) {
+            err.println("fsck: " + e.getMessage() + " (fsck checks it once that program has ended)");
+            return 2;
         } catch (IOException e) {
             err.println("fsck: " + Cli.describe(e));
             return 2;

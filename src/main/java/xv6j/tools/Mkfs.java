@@ -100,6 +100,10 @@ public final class Mkfs {
 
         Path target = out.toAbsolutePath();
         if (!Files.isDirectory(target.getParent())) throw new IOException(target.getParent() + ": no such directory");
+        // mkfs replaces an image, never another file named first by mistake (mkfs README.md ...).
+        if (Files.isRegularFile(target) && Files.size(target) > 0 && !isImage(target))
+            throw new IOException(out + " is not an xv6 image (no superblock); mkfs replaces only an image: name another"
+                    + " OUT.img, or remove this file first");
         // A machine writing the old image would go on writing a file no longer there, and
         // lose its session: an image in use is not replaced (ImageLock).
         ImageLock.Locked held = Files.isRegularFile(target) ? ImageLock.open(target) : null;
@@ -110,6 +114,15 @@ public final class Mkfs {
         } finally {
             if (held != null) held.close();
         }
+    }
+
+    /** True if the file's block 1 starts with the superblock's magic number. */
+    private static boolean isImage(Path file) throws IOException {
+        ByteBuffer magic = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        try (var ch = java.nio.channels.FileChannel.open(file)) {
+            while (magic.hasRemaining() && ch.read(magic, Fs.BSIZE + magic.position()) > 0) { }
+        }
+        return !magic.hasRemaining() && magic.getInt(0) == Fs.FSMAGIC;
     }
 
     /** Replaces target (whose lock the caller holds, if it exists) with an image of these bytes. */

@@ -27,6 +27,33 @@ class MachineOptionsTest {
         assertThrows(MachineOptions.UsageException.class, () -> MachineOptions.parse(new String[] {"fs.img", "-e"}));
     }
 
+    /** What the launcher prints for args, started by makeTarget (null: by hand); the kernel must never boot. */
+    private static String launch(String makeTarget, String... args) {
+        var err = new java.io.ByteArrayOutputStream();
+        int status = Launcher.run("kernel", args, new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8),
+                (m, o, e) -> { throw new AssertionError("booted"); }, makeTarget);
+        assertEquals(2, status);
+        return err.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * make qemu CPUS=0 (MEM=, ENGINE=foo, VIEW=x): one line naming the variable the user
+     * typed, not the launcher's option and its seventeen lines of usage. By hand, the
+     * option and the usage, as before.
+     */
+    @Test
+    void aBadValueFromMakeIsToldAsMakesVariableInOneLine() {
+        assertEquals("make qemu: CPUS=0: must be between 1 and 64\n", launch("make qemu", "-m", "128", "-c", "0", "fs.img"));
+        assertEquals("make qemu: MEM=: not a number\n", launch("make qemu", "-m", "", "-c", "3", "fs.img"));
+        assertEquals("make EXO=1 qemu: ENGINE=foo: not an engine (interpreter, translator or eager)\n",
+                launch("make EXO=1 qemu", "-m", "128", "-e", "foo", "fs.img"));
+        assertEquals("make qemu-gdb: VIEW=x: not a number\n", launch("make qemu-gdb", "--view=x", "--gdb", "fs.img"));
+        String byHand = launch(null, "-c", "0", "fs.img");
+        assertTrue(byHand.startsWith("kernel: -c must be between 1 and 64, not 0\nusage: scripts/kernel"), byHand);
+        // A mistake no variable of make's makes keeps the launcher's words.
+        assertTrue(launch("make qemu", "-x", "fs.img").startsWith("kernel: unknown option -x\n"));
+    }
+
     @Test
     void deterministicModeTakesAnyNumberOfHarts() throws Exception {
         MachineOptions o = MachineOptions.parse(new String[] {"-d", "-c", "3", "fs.img"});

@@ -59,6 +59,22 @@ class ConsoleKeysTest {
         assertFalse(out.contains("aecho next"), "the next line was not joined to a cut one: " + out);
     }
 
+    /** ^D at kv's prompt (kernel-exo): kv ends its line as it leaves. Before, the shell's "$ " followed "kv> ". */
+    @org.junit.jupiter.api.Test
+    void ctrlDAtKvsPromptLeavesTheShellsPromptOnALineOfItsOwn() throws Exception {
+        try (TerminalSession t = new TerminalSession(Flavour.EXO, Flavour.EXO.freshImage(dir))) {
+            int at = t.waitFor("$ ");
+            t.type("kv\n");
+            at = t.waitFor("kv> ", at);
+            t.type("put a 1\n");
+            at = t.waitFor("kv> ", at);
+            t.type("\u0004");
+            // The LibOS echoes ^D as xv6 does, its own byte, which a terminal does not show.
+            int end = t.waitFor("$ ", at);
+            assertEquals("\n$ ", t.screen().substring(at, end).replace("\u0004", ""), t.screen());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Flavour.class)
     void upAndDownBringBackEarlierLines(Flavour system) throws Exception {

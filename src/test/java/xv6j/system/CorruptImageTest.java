@@ -76,6 +76,30 @@ class CorruptImageTest {
         assertFalse(r.output().contains("at xv6j.") || r.output().contains("Exception"), r.output());
     }
 
+    /**
+     * The image cut short while the machine runs (a user's truncate, a tool gone wrong): the
+     * next read past its end stops the system with one line naming the image and the block,
+     * never a Java stack trace. Before, both kernels printed the exception and its frames.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void anImageTruncatedUnderTheMachineStopsItWithOneLine(Flavour system) throws Exception {
+        Path img = system.freshImage(dir);
+        try (Flavour.Running m = system.start(img)) {
+            m.waitFor("$ ");
+            // Past the metadata only: usertests' blocks, not yet read, are gone.
+            try (var ch = java.nio.channels.FileChannel.open(img, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(60L * Fs.BSIZE);
+            }
+            m.type("wc usertests\n");
+            m.waitFor("(it was truncated while the machine ran)");
+            assertTrue(m.output().matches("(?s).*panic: disk: .*: read of block \\d+ failed: the image ends at block 60 "
+                    + "\\(it was truncated while the machine ran\\)\n.*"), m.output());
+            assertFalse(m.output().contains("at xv6j.") || m.output().contains("Exception"), m.output());
+            assertEquals(1, m.haltStatus(), m.output());
+        }
+    }
+
     /** A fresh image with the root directory's entry for name changed to (inum, newName). */
     private Path withRootEntry(Flavour system, String name, int inum, String newName) throws Exception {
         Path img = system.freshImage(dir);

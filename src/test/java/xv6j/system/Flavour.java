@@ -113,6 +113,7 @@ public enum Flavour {
         private final Process process;
         private final StringBuffer output = new StringBuffer();
         private final Thread reader;
+        private boolean halted;
 
         Running(Process process) {
             this.process = process;
@@ -146,10 +147,22 @@ public enum Flavour {
             return output.toString();
         }
 
-        /** Ends the input and waits for the machine to halt; fails unless it halted cleanly. */
+        /**
+         * Waits (up to 60 s) for the machine to halt by itself, input still open, and returns
+         * its status; close then only cleans up.
+         */
+        public int haltStatus() throws InterruptedException {
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) throw new AssertionError("did not halt:\n" + output);
+            reader.join();
+            halted = true;
+            return process.exitValue();
+        }
+
+        /** Ends the input and waits for the machine to halt; fails unless it halted cleanly (or {@link #haltStatus} took the status). */
         @Override
         public void close() throws Exception {
             try {
+                if (halted) return;
                 process.getOutputStream().close();
                 if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) throw new AssertionError("did not halt:\n" + output);
                 reader.join();

@@ -430,6 +430,24 @@ class FsckTest {
         return Files.write(dir.resolve("fs.img"), e.img).toString();
     }
 
+    /**
+     * make fsck while make qemu runs on the image: fsck would read the machine's half-done
+     * work and report it as errors (it did: "no path from the root reaches it"). It says
+     * the image is in use instead, and checks nothing.
+     */
+    @Test
+    void anImageAMachineHoldsIsNotCheckedUnderIt() throws IOException {
+        String img = save();
+        try (var machine = xv6j.machine.ImageLock.open(Path.of(img))) {
+            Result r = fsck(img);
+            assertEquals(2, r.status(), r.out() + r.err());
+            assertEquals("", r.out());
+            assertTrue(r.err().startsWith("fsck: " + img + " is in use by ") && r.err().endsWith(
+                    " (fsck checks it once that program has ended)\n"), r.err());
+        }
+        assertEquals(0, fsck(img).status());
+    }
+
     @Test
     void cleanImageExitsZero() throws IOException {
         String img = save();

@@ -44,10 +44,10 @@ class MakeOptionsTest {
     void detOneAsksTheLauncherForDeterministicTimeAndZeroDoesNot() throws Exception {
         Made on = make("DET=1");
         assertEquals(0, on.status(), on.out());
-        assertTrue(on.out().contains("scripts/kernel -m 128 -c 3 -d "), on.out());
+        assertTrue(on.out().contains("XV6J_MAKE=\"make qemu\" scripts/kernel -m '128' -c '3' -d "), on.out());
         Made off = make("DET=0", "EXO=1");
         assertEquals(0, off.status(), off.out());
-        assertTrue(off.out().contains("scripts/kernel-exo -m 128 -c 3 "), off.out());
+        assertTrue(off.out().contains("XV6J_MAKE=\"make EXO=1 qemu\" scripts/kernel-exo -m '128' -c '3' "), off.out());
         assertTrue(!off.out().contains(" -d "), off.out());
     }
 }

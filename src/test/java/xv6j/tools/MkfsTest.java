@@ -196,6 +196,25 @@ class MkfsTest {
         assertNoImageLeft();
     }
 
+    /**
+     * A file that is not an image, named first by mistake (scripts/mkfs README.md user/...),
+     * is left as it was: before, mkfs replaced it with an empty file system.
+     */
+    @Test
+    void aFileThatIsNotAnImageIsNeverReplaced() throws IOException {
+        Path notes = file("notes.md", 3000);
+        byte[] before = Files.readAllBytes(notes);
+        Result r = mkfs(notes.toString(), file("a", 10).toString());
+        assertEquals(1, r.status(), r.out() + r.err());
+        assertEquals(List.of("mkfs: " + notes + " is not an xv6 image (no superblock); mkfs replaces only an image:"
+                + " name another OUT.img, or remove this file first"), r.errLines());
+        assertArrayEquals(before, Files.readAllBytes(notes));
+        // An image, though, is replaced, as mkfs always has: a fresh one each time.
+        assertEquals(0, mkfs(img(), file("b", 10).toString()).status());
+        assertEquals(0, mkfs(img(), file("c", 10).toString()).status());
+        assertTrue(read().lookup("/c").isPresent() && read().lookup("/b").isEmpty());
+    }
+
     @Test
     void missingInputFileFails() throws IOException {
         assertFailsWith("nothere: no such file", img(), dir.resolve("nothere").toString());
