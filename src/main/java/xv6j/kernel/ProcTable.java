@@ -763,8 +763,7 @@ public final class ProcTable {
     int setpgid(Proc caller, int pid, int pgid) {
         lock.lock();
         try {
-            Proc t = pid == 0 ? caller : null;
-            for (Proc q : proc) if (t == null && q.pid == pid && q.state != UNUSED && q.state != ZOMBIE) t = q;
+            Proc t = pid == 0 ? caller : live(pid);
             if (t == null || (t != caller && t.parent != caller) || t == initProc || pgid < 0) return -1;
             if (pgid == 0) pgid = t.pid;
             if (pgid != t.pid && !groupExists(pgid)) return -1;
@@ -773,6 +772,12 @@ public final class ProcTable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The live process pid, or null. Lock held. */
+    private Proc live(int pid) {
+        for (Proc q : proc) if (q.pid == pid && q.state != UNUSED && q.state != ZOMBIE) return q;
+        return null;
     }
 
     /** Whether a live process is in group pgid. Lock held. */
