@@ -9,8 +9,9 @@
 //            full), so slots keep coming free and some fork is always under way
 //   orphans  every process forks twice (trying until each fork succeeds) and exits, so
 //            each of its children is init's by the time it forks in turn: shaped as a
-//            background command is, it is out of ^C's reach, and with the table full the
-//            shell cannot start `kill` (docs/design.md, ^C)
+//            background command is, and with the table full the shell cannot start
+//            `kill`; only the shell's process group, which every process inherits, lets
+//            ^C reach it (docs/design.md, ^C)
 #include "user.h"
 
 #define N 1000

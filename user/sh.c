@@ -445,9 +445,16 @@ static void runlist(struct cmd *list) {
         if (pid < 0) return;
         if (pid == 0) {
             if (c->background) {
-                // Start the command in a grandchild and leave it to init.
+                // Start the command in a grandchild and leave it to init, in a process
+                // group of its own: ^C kills the shell's group, orphans and all. Both
+                // set it, so it is set before either goes on (before the grandchild runs
+                // the command, and before it is init's).
                 int bg = fork1();
-                if (bg == 0) run(c);
+                if (bg == 0) {
+                    setpgid(0, 0);
+                    run(c);
+                }
+                if (bg > 0) setpgid(bg, bg);
                 exit(bg < 0);
             }
             run(c);
@@ -497,8 +504,12 @@ int main(int argc, char **argv) {
 
     // Reading the console, the shell is the interactive one: ^C kills what it runs. Said
     // before every prompt, so it is this shell again when one started from it has ended.
+    // It leads a process group, which its commands inherit, orphans too: ^C kills that
+    // group, so a command whose processes leave their parents (forktest bomb orphans) is
+    // still ended, and what the shell below it left behind is not.
     struct stat st;
     int console = prompt && fstat(0, &st) == 0 && st.type == T_DEVICE;
+    if (console && interactive() == 0) setpgid(0, 0);
 
     static char line[MAXLINE];
     for (;;) {

@@ -96,6 +96,11 @@ int interactive(void);          // the caller reads commands from the console (t
                                 // -1 unless init forked the caller, it is an interactive shell
                                 // already, or it descends from the one now (a shell started
                                 // from it); a background command cannot take ^C
+int setpgid(int pid, int pgid); // puts pid (0: the caller; else a child of it) in group pgid
+                                // (0: pid's own, a new group; else one a live process is in):
+                                // ^C kills the interactive shell's group, so the shell puts
+                                // a background command in one of its own. 0, or -1
+int getpgrp(void);              // the caller's process group: its forker's, unless it moved
 
 // ---- ulib.c ------------------------------------------------------------------------
 int stat(const char *path, struct stat *st);

@@ -53,3 +53,5 @@
         syscall mkdir,  20
         syscall close,  21
         syscall interactive, 22
+        syscall setpgid, 23
+        syscall getpgrp, 24

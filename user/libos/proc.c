@@ -1,4 +1,4 @@
-// Processes: exit, wait, kill, getpid, and time. The file server keeps the process table
+// Processes: exit, wait, kill, getpid, process groups, and time. The file server keeps the process table
 // (pids, parents, exit statuses, who was killed), because it must outlive every process
 // in it; the LibOS asks it, and waits for news on its IPC page's wake word.
 #include "libos.h"
@@ -40,6 +40,16 @@ int kill(int pid) {
 int interactive(void) {
     libos_enter();
     return libos_leave(srv(SRV_INTERACTIVE, 0, 0, 0, 0));
+}
+
+int setpgid(int pid, int pgid) {
+    libos_enter();
+    return libos_leave(srv(SRV_SETPGID, pid, pgid, 0, 0));
+}
+
+int getpgrp(void) {
+    libos_enter();
+    return libos_leave(srv(SRV_GETPGRP, 0, 0, 0, 0));
 }
 
 int getpid(void) {

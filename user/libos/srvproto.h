@@ -51,6 +51,8 @@ enum srv_op {
     SRV_CHDIR,          // path[0]
     SRV_CONSREAD,       // a1 = fd, a2 = n: one line (at most n bytes) of console input, in data -> bytes or SRV_AGAIN
     SRV_INTERACTIVE,    // the caller reads commands from the console: ^C kills what it waits for
+    SRV_SETPGID,        // a1 = pid (0: the caller), a2 = pgid (0: pid's own) -> 0 or -1
+    SRV_GETPGRP,        // -> the caller's process group
     SRV_NOPS
 };
 

@@ -8,8 +8,10 @@
 // and ^C is heard even when nothing else could ever run (ctrlcdeaf pipe).
 //
 // ^C interrupts the foreground: the processes the interactive shell waits for, its
-// descendants, are killed (never the shell, never init; but see interrupt_foreground for a
-// program that only claims to be one). A shell becomes the interactive
+// descendants, and the rest of its process group (what its commands left behind, orphans
+// included) are killed (never the shell, the shells below it or init; but see
+// interrupt_foreground for a program that only claims to be one). The shell leads a group
+// of its own and puts a background command in another (setpgid). A shell becomes the interactive
 // one with SRV_INTERACTIVE (user.h's interactive()) before each prompt, so one started
 // from another takes over until it exits. xv6j's kernel does the same in its console
 // driver (xv6j.kernel.ConsoleDevice).
@@ -34,11 +36,7 @@ static void echo(void *arg, const char *s, int n) {
 
 // True if slot's process descends from ancestor's, in the process table.
 static int descends(int slot, int ancestor) {
-    int hops = 0;
-    for (int a = procs[slot].parent; a >= 0 && hops < NPROC; a = procs[a].parent, hops++) {
-        if (a == ancestor) return 1;
-    }
-    return 0;
+    return proc_ancestor(ancestor, slot);
 }
 
 // The console's interactive shell (a slot), or -1: the top of the stack, once the entries
@@ -120,7 +118,9 @@ static int reads_or_waits(int slot, int caller) {
     return proc_ticks(slot) - p->listen_tick <= LISTEN_GRACE;
 }
 
-// Kills what the interactive shell waits for; returns how many processes that was. A shell
+// Kills what the interactive shell waits for, its descendants, and the rest of its group
+// (never the shell's ancestors, the shells below it); returns how many it waited for (0: it
+// is at its prompt, which ^C then renews, whatever orphans of its group went). A shell
 // above the bottom one that neither reads the console nor waits for a child is no shell but
 // a program that claimed the console to be deaf to ^C: it goes too, and ^C falls through to
 // the shell below. (A real shell busy between the two, printing its prompt or starting its
@@ -131,13 +131,12 @@ static int interrupt_foreground(int caller) {
     int n = 0;
     if (depth > 1 && !reads_or_waits(shell, caller) && proc_kill(procs[shell].pid) == 0) n++;
     for (int i = 0; i < NPROC; i++) {
-        if (procs[i].state != P_LIVE && procs[i].state != P_EMBRYO) continue;
-        for (int a = procs[i].parent; a >= 0; a = procs[a].parent) {
-            if (a == shell) {
-                proc_kill(procs[i].pid);    // refuses init; killing twice is harmless
-                n++;
-                break;
-            }
+        if (i == shell || (procs[i].state != P_LIVE && procs[i].state != P_EMBRYO)) continue;
+        if (descends(i, shell)) {
+            proc_kill(procs[i].pid);        // refuses init; killing twice is harmless
+            n++;
+        } else if (procs[i].pgid == procs[shell].pgid && !descends(shell, i)) {
+            proc_kill(procs[i].pid);
         }
     }
     return n;

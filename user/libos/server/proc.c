@@ -255,6 +255,7 @@ static int proc_alloc(int parent) {
         p->ipc[i] = (int)h;
     }
     p->pid = lo_pid_alloc(&nextpid, pid_in_use, 0);
+    p->pgid = parent >= 0 ? procs[parent].pgid : p->pid;   // init's is the first group
     p->state = P_EMBRYO;
     return slot;
 }
@@ -553,6 +554,33 @@ int proc_kill(int pid) {
         return 0;
     }
     return -1;
+}
+
+int proc_ancestor(int a, int slot) {
+    int hops = 0;
+    for (int q = procs[slot].parent; q >= 0 && hops < NPROC; q = procs[q].parent, hops++) {
+        if (q == a) return 1;
+    }
+    return 0;
+}
+
+// setpgid, as the xv6 kernel's (xv6j.kernel.ProcTable.setpgid): puts pid (0: the caller),
+// the caller or a child of it, in group pgid (0: pid's own), which is pid itself (a new
+// group) or one a live process is in. init stays in its group.
+int proc_setpgid(int slot, int pid, int pgid) {
+    int t = pid == 0 ? slot : -1;
+    for (int i = 0; i < NPROC && t < 0; i++) {
+        if ((procs[i].state == P_LIVE || procs[i].state == P_EMBRYO) && procs[i].pid == pid) t = i;
+    }
+    if (t < 0 || (t != slot && procs[t].parent != slot) || t == initslot || pgid < 0) return -1;
+    if (pgid == 0) pgid = procs[t].pid;
+    int exists = pgid == procs[t].pid;
+    for (int i = 0; i < NPROC && !exists; i++) {
+        exists = (procs[i].state == P_LIVE || procs[i].state == P_EMBRYO) && procs[i].pgid == pgid;
+    }
+    if (!exists) return -1;
+    procs[t].pgid = pgid;
+    return 0;
 }
 
 // Ends the EXOSCHED_BLOCK slot's process may be in, with nothing else: the revocation of

@@ -118,6 +118,8 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
         if (r == 0) p->listen_tick = proc_ticks(slot);
         return r;
     }
+    case SRV_SETPGID: return proc_setpgid(slot, (int)a1, (int)a2);
+    case SRV_GETPGRP: return p->pgid;
     default: return -1;
     }
 }

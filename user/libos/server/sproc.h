@@ -18,6 +18,7 @@ struct sproc {
     int pid;
     int parent;             // slot of the parent; -1 for init
     int forker;             // pid of the process that forked it (0 for init): unlike parent, never changes
+    int pgid;               // its process group: its forker's at fork, until setpgid moves it (cons.c's ^C)
     int xstatus;
     int killed;             // 0, or the tick it was killed at + 1
     int mem;                // ours: the process's memory, with its quota; it pays for its environments
@@ -62,6 +63,8 @@ int proc_fork_abort(int slot, int pid);
 void proc_exit(int slot, int status);
 long proc_wait(int slot, exo_u64 *out);
 int proc_kill(int pid);
+int proc_setpgid(int slot, int pid, int pgid);
+int proc_ancestor(int a, int slot);     // a is one of slot's ancestors (by the parents of now)
 void proc_ring(int slot);               // ends the block slot's process waits in (a notice)
 void proc_dump(void);
 void proc_force_kills(void);

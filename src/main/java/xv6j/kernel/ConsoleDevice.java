@@ -11,10 +11,12 @@ import xv6j.machine.Console;
  * Delete and a history); a read returns at most one line.
  *
  * <p>^C interrupts the foreground: the processes the console's interactive shell waits
- * for (its descendants), which are killed; the shell itself and init never are. A shell
- * says it is the interactive one with the {@code interactive} system call before each
- * prompt, so a shell started from another one takes over until it exits. xv6 has no
- * process groups; this is the least of them that makes ^C do what a user expects.
+ * for (its descendants) and the rest of its process group (what its commands left
+ * behind, orphans included), which are killed; the shell itself, the shells below it and
+ * init never are. The shell leads a group of its own and puts each background command in
+ * another ({@code setpgid}). A shell says it is the interactive one with the
+ * {@code interactive} system call before each prompt, so a shell started from another
+ * one takes over until it exits.
  *
  * <p>Not every process may say so, or a background program could take ^C from the
  * shell's command. The interactive shells form a stack: at its bottom a shell init
@@ -200,7 +202,8 @@ final class ConsoleDevice implements Device {
     }
 
     /**
-     * Kills what the interactive shell waits for; returns how many processes that was. A
+     * Kills what the interactive shell waits for and the rest of its group; returns how
+     * many processes it waited for (0: it is at its prompt, which ^C then renews). A
      * shell above the bottom one that is neither reading the console nor waiting for a
      * child, and has not for LISTEN_GRACE ticks of its own time, or that sleeps on
      * anything else a program may sleep on for good (the clock, a pipe), is no shell at
@@ -218,7 +221,7 @@ final class ConsoleDevice implements Device {
             bottom = shells.size() == 1;
         }
         boolean deaf = !bottom && !k.procs.readsOrWaits(sh.p(), sh.pid(), readChan, LISTEN_GRACE);
-        int n = k.procs.killDescendants(sh.p(), sh.pid());
+        int n = k.procs.interrupt(sh.p(), sh.pid());
         if (deaf && k.procs.kill(sh.pid()) == 0) n++;
         return n;
     }

@@ -7,7 +7,7 @@ import java.util.concurrent.Semaphore;
  * (xv6's kernel stack), which holds a hart only between being scheduled and giving it
  * back: {@link #baton} is how the scheduler hands it the CPU (xv6's swtch).
  *
- * <p>state, chan, untilKilled, killed, xstate, pid, parent and forker are protected by the process table's lock.
+ * <p>state, chan, untilKilled, killed, xstate, pid, pgid, parent and forker are protected by the process table's lock.
  */
 public final class Proc {
     final int slot;
@@ -28,6 +28,11 @@ public final class Proc {
     Proc parent;
     /** The pid of the process that forked this one; unlike parent, orphaning keeps it. */
     int forker;
+    /**
+     * Its process group (Unix's pgid): its forker's at fork, whatever becomes of the
+     * forker, until setpgid moves it. ^C kills the interactive shell's group (ConsoleDevice).
+     */
+    int pgid;
     /**
      * Ticks this process has run into: slices it ended because the clock ticked while it
      * had a CPU. A process waiting for a CPU, or on a host thread the host is not running,

@@ -113,6 +113,7 @@ public final class ProcTable {
         p.pid = 0;
         p.parent = null;
         p.forker = 0;
+        p.pgid = 0;
         p.name = "";
         p.chan = null;
         p.killed = false;
@@ -137,6 +138,7 @@ public final class ProcTable {
         Proc p = allocProc();
         if (p == null) throw new KernelPanic("userinit: no memory");
         initProc = p;
+        p.pgid = p.pid; // the first group; every process is in it until one leaves
         p.name = "initcode";
         lock.lock();
         try {
@@ -227,6 +229,7 @@ public final class ProcTable {
         try {
             np.parent = p;
             np.forker = p.pid;
+            np.pgid = p.pgid;
             // A kill that reached p while it forked reaches the child too: until now the
             // child had no parent, so ^C's walk over p's descendants could not find it, and
             // it would have outlived its parent as init's (a fork bomb's survivor). From
@@ -714,27 +717,80 @@ public final class ProcTable {
     }
 
     /**
-     * ^C at the console: kills every live descendant of the process with this pid in slot
-     * p (never p itself, never init), at once, so none can fork a survivor meanwhile.
-     * Returns how many live descendants p has (those killed before included): 0 when p
-     * has gone, or waits for nothing.
+     * ^C at the console: kills the foreground of the process with this pid in slot p: every
+     * live descendant of p, and every other live process in p's group (an orphan of the
+     * command p ran: `forktest bomb orphans`), never p itself, its ancestors (the shells
+     * below it) or init. All at once, under the lock, so none can fork a survivor
+     * meanwhile (a child being forked gets its parent's kill, see fork). Returns how many
+     * live descendants p has (those killed before included): 0 when p has gone, or waits
+     * for nothing, as a shell at its prompt does, whatever orphans of its group it had.
      */
-    int killDescendants(Proc p, int pid) {
+    int interrupt(Proc p, int pid) {
         lock.lock();
         try {
             if (p.pid != pid || p.state == UNUSED || p.state == ZOMBIE) return 0;
             java.util.List<Integer> pids = new java.util.ArrayList<>();
+            int descendants = 0;
             for (Proc q : proc) {
-                if (q.state == UNUSED || q.state == ZOMBIE || q == initProc) continue;
-                for (Proc a = q.parent; a != null; a = a.parent) {
-                    if (a == p) {
-                        pids.add(q.pid);
-                        break;
-                    }
+                if (q.state == UNUSED || q.state == ZOMBIE || q == initProc || q == p) continue;
+                if (ancestor(p, q)) {
+                    pids.add(q.pid);
+                    descendants++;
+                } else if (q.pgid == p.pgid && !ancestor(q, p)) {
+                    pids.add(q.pid);
                 }
             }
             for (int d : pids) kill(d); // the lock is reentrant; killing twice is harmless
-            return pids.size();
+            return descendants;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a is one of q's ancestors, by the parents of now. Lock held. */
+    private static boolean ancestor(Proc a, Proc q) {
+        for (Proc b = q.parent; b != null; b = b.parent) if (b == a) return true;
+        return false;
+    }
+
+    /**
+     * setpgid(pid, pgid), as Unix's without sessions: puts the process pid (0: the caller),
+     * which must be the caller or one of its children, in the group pgid (0: pid's own),
+     * which must be pid itself (a new group, led by it) or a group a live process is in.
+     * init stays in its group. 0, or -1. (Unix also refuses a child that has exec'd; this
+     * does not: the shell and its child both set the child's group, so either may be first.)
+     */
+    int setpgid(Proc caller, int pid, int pgid) {
+        lock.lock();
+        try {
+            Proc t = pid == 0 ? caller : live(pid);
+            if (t == null || (t != caller && t.parent != caller) || t == initProc || pgid < 0) return -1;
+            if (pgid == 0) pgid = t.pid;
+            if (pgid != t.pid && !groupExists(pgid)) return -1;
+            t.pgid = pgid;
+            return 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The live process pid, or null. Lock held. */
+    private Proc live(int pid) {
+        for (Proc q : proc) if (q.pid == pid && q.state != UNUSED && q.state != ZOMBIE) return q;
+        return null;
+    }
+
+    /** Whether a live process is in group pgid. Lock held. */
+    private boolean groupExists(int pgid) {
+        for (Proc q : proc) if (q.state != UNUSED && q.state != ZOMBIE && q.pgid == pgid) return true;
+        return false;
+    }
+
+    /** getpgrp(): the caller's group. */
+    int getpgrp(Proc p) {
+        lock.lock();
+        try {
+            return p.pgid;
         } finally {
             lock.unlock();
         }
@@ -747,9 +803,7 @@ public final class ProcTable {
     boolean descends(Proc a, int aPid, Proc b, int bPid) {
         lock.lock();
         try {
-            if (!alive(a, aPid) || !alive(b, bPid)) return false;
-            for (Proc q = a.parent; q != null; q = q.parent) if (q == b) return true;
-            return false;
+            return alive(a, aPid) && alive(b, bPid) && ancestor(b, a);
         } finally {
             lock.unlock();
         }

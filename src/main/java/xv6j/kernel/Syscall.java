@@ -3,7 +3,7 @@ package xv6j.kernel;
 /**
  * System-call dispatch, as xv6's syscall.c: the number is in a7, arguments in a0..a5, the
  * result goes back in a0. The numbers are xv6-riscv's, so its binaries run unchanged;
- * 22 is xv6j's own.
+ * 22 to 24 are xv6j's own.
  */
 final class Syscall {
     static final int SYS_FORK = 1;
@@ -29,6 +29,9 @@ final class Syscall {
     static final int SYS_CLOSE = 21;
     /** xv6j's own: the caller is the console's interactive shell (see ConsoleDevice). */
     static final int SYS_INTERACTIVE = 22;
+    /** xv6j's own, Unix's: setpgid(pid, pgid) and getpgrp() (see ProcTable.setpgid). */
+    static final int SYS_SETPGID = 23;
+    static final int SYS_GETPGRP = 24;
 
     /** Numbers counted one by one for the live view (others count as 0). */
     static final int NSYSCALL = 32;
@@ -77,6 +80,8 @@ final class Syscall {
             case SYS_MKDIR -> sysFile.mkdir(p);
             case SYS_CLOSE -> sysFile.close(p);
             case SYS_INTERACTIVE -> k.consoleDevice.setShell(p);
+            case SYS_SETPGID -> k.procs.setpgid(p, argInt(p, 0), argInt(p, 1));
+            case SYS_GETPGRP -> k.procs.getpgrp(p);
             default -> unknown(p, num);
         };
         p.trapframe.x[TrapFrame.A0] = r;
@@ -114,6 +119,8 @@ final class Syscall {
             case SYS_MKDIR -> "mkdir";
             case SYS_CLOSE -> "close";
             case SYS_INTERACTIVE -> "interactive";
+            case SYS_SETPGID -> "setpgid";
+            case SYS_GETPGRP -> "getpgrp";
             default -> null;
         };
     }
