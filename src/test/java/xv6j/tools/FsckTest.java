@@ -316,6 +316,25 @@ class FsckTest {
         assertOneError("inode 150 has invalid type 7");
     }
 
+    /** Before, its blocks were listed a second time as leaked: one corruption, two errors. */
+    @Test
+    void orphanWithAnInvalidTypeIsOneErrorNamingItsBlocks() throws Exception {
+        int[] blocks = FsImage.of(e.img).blockMap(big);
+        e.unlinkKeepOpen(Fs.ROOTINO, "big");
+        e.setType(big, 7);
+        assertOneError("inode " + big + " has invalid type 7 and nlink 0");
+        String message = check().errors().get(0).message();
+        assertTrue(message.contains("block" + (blocks.length == 1 ? " " : "s ")), message);
+        assertTrue(message.contains(Integer.toString(blocks[0])), message);
+        assertTrue(check().warnings().isEmpty(), check().toString());
+    }
+
+    @Test
+    void linkedFileWithAnInvalidTypeIsOneError() {
+        e.setType(big, 7);
+        assertOneError("inode " + big + " has invalid type 7");
+    }
+
     @Test
     void freeInodeWithLeftovers() {
         e.putInode(150, new DInode(Fs.T_FREE, (short) 0, (short) 0, (short) 1, 0, new int[Fs.NDIRECT + 1]));
