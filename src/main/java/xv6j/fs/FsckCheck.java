@@ -117,8 +117,11 @@ public final class FsckCheck {
     private static void checkRegions(FsImage img, List<Finding> findings) {
         SuperBlock sb = img.superBlock();
         gap(findings, "the log", sb.logstart() + sb.nlog(), "the inodes", sb.inodestart());
-        gap(findings, "the inodes", sb.inodestart() + sb.inodeBlocksNeeded(), "the bitmap", sb.bmapstart());
-        gap(findings, "the bitmap", sb.bmapstart() + sb.bitmapBlocksNeeded(), "the data", sb.datastart());
+        // A region may be as large as xv6's mkfs makes it, a block more than it needs.
+        gap(findings, "the inodes", sb.inodestart() + Math.max(sb.inodeBlocksNeeded(),
+                SuperBlock.inodeBlocksMade(sb.ninodes())), "the bitmap", sb.bmapstart());
+        gap(findings, "the bitmap", sb.bmapstart() + Math.max(sb.bitmapBlocksNeeded(),
+                SuperBlock.bitmapBlocksMade(sb.size())), "the data", sb.datastart());
         if (img.imageBlocks() > sb.size())
             findings.add(new Finding(Severity.NOTE, "the image has " + img.imageBlocks() + " blocks; the file system"
                     + " uses the first " + sb.size()));
