@@ -16,8 +16,6 @@ import xv6j.fs.Fs;
 import xv6j.fs.FsImage;
 import xv6j.fs.FsckReport;
 import xv6j.fs.ImageEdit;
-import xv6j.kernel.XvRun;
-import xv6j.libos.LibosRun;
 import xv6j.tools.Fsck;
 import xv6j.tools.ImageUpdate;
 import xv6j.tools.ImageUpdate.Outcome;
@@ -33,23 +31,15 @@ class ImageUpdateBootTest {
     @TempDir
     Path dir;
 
-    private static List<Path> programs(Flavour system) {
-        return system == Flavour.EXO ? LibosRun.programs() : XvRun.programs();
-    }
-
-    private static int extra(Flavour system) {
-        return system == Flavour.EXO ? LibosRun.KV_BLOCKS : 0;
-    }
-
     private static Path program(Flavour system, String name) {
-        return programs(system).stream().filter(p -> p.getFileName().toString().equals(name)).findFirst().orElseThrow();
+        return system.programs().stream().filter(p -> p.getFileName().toString().equals(name)).findFirst().orElseThrow();
     }
 
     /** The programs, with echo changed (now wc's code) and a new one, hello (cat's code). */
     private List<Path> changedPrograms(Flavour system) throws Exception {
         Path in = Files.createDirectories(dir.resolve("new"));
         List<Path> files = new ArrayList<>();
-        for (Path p : programs(system)) if (!p.getFileName().toString().equals("echo")) files.add(p);
+        for (Path p : system.programs()) if (!p.getFileName().toString().equals("echo")) files.add(p);
         files.add(Files.copy(program(system, "wc"), in.resolve("echo")));
         files.add(Files.copy(program(system, "cat"), in.resolve("hello")));
         return files;
@@ -63,7 +53,7 @@ class ImageUpdateBootTest {
         Flavour.Run before = system.boot(img, "mkdir d\necho mine > d/f\necho top > mine\n" + kv);
         assertEquals(0, before.status(), before.output());
 
-        ImageUpdate.Result u = ImageUpdate.update(img, changedPrograms(system), Fs.FSSIZE, Fs.NINODES, extra(system));
+        ImageUpdate.Result u = ImageUpdate.update(img, changedPrograms(system), Fs.FSSIZE, Fs.NINODES, system.extraBlocks());
         assertEquals(Outcome.UPDATED, u.outcome());
         assertEquals(List.of("echo"), u.replaced());
         assertEquals(List.of("hello"), u.added());
@@ -90,7 +80,7 @@ class ImageUpdateBootTest {
         e.setNlink(FsImage.of(e.img).lookup("/mine").orElseThrow(), 5);
         Files.write(img, e.img);
 
-        ImageUpdate.Result u = ImageUpdate.update(img, changedPrograms(system), Fs.FSSIZE, Fs.NINODES, extra(system));
+        ImageUpdate.Result u = ImageUpdate.update(img, changedPrograms(system), Fs.FSSIZE, Fs.NINODES, system.extraBlocks());
         assertEquals(Outcome.REMADE, u.outcome());
         assertTrue(u.why().startsWith("fsck finds 1 error"), u.why());
         assertArrayEquals(e.img, Files.readAllBytes(u.kept()), "the old image is kept as it was");
@@ -113,7 +103,7 @@ class ImageUpdateBootTest {
         List<Path> files = changedPrograms(system);
         Path bigger = dir.resolve("new").resolve("echo");
         Files.write(bigger, new byte[(int) Files.size(bigger) + 4 * Fs.BSIZE], java.nio.file.StandardOpenOption.APPEND);
-        ImageUpdate.Result u = ImageUpdate.update(img, files, Fs.FSSIZE, Fs.NINODES, extra(system));
+        ImageUpdate.Result u = ImageUpdate.update(img, files, Fs.FSSIZE, Fs.NINODES, system.extraBlocks());
         assertEquals(Outcome.REMADE, u.outcome());
         assertTrue(u.why().startsWith("the new files do not fit"), u.why());
         assertArrayEquals(e.img, Files.readAllBytes(u.kept()), "the old image is kept as it was");

@@ -16,8 +16,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import xv6j.fs.Fs;
 import xv6j.fs.FsImage;
 import xv6j.fs.FsckReport;
-import xv6j.kernel.XvRun;
-import xv6j.libos.LibosRun;
 import xv6j.tools.Fsck;
 import xv6j.tools.Mkfs;
 
@@ -32,14 +30,6 @@ class LargeImageTest {
     @TempDir
     Path dir;
 
-    private static List<Path> programs(Flavour system) {
-        return system == Flavour.EXO ? LibosRun.programs() : XvRun.programs();
-    }
-
-    private static int extra(Flavour system) {
-        return system == Flavour.EXO ? LibosRun.KV_BLOCKS : 0;
-    }
-
     private static byte[] filler(int i) {
         byte[] b = new byte[Fs.MAXFILE * Fs.BSIZE];
         Arrays.fill(b, (byte) ('a' + i % 26));
@@ -50,25 +40,19 @@ class LargeImageTest {
     @EnumSource(Flavour.class)
     void anImageOfThreeBitmapBlocksFillsToItsLastBlockAndKeepsWhatWasWritten(Flavour system) throws Exception {
         int size = 20000;
-        Mkfs.Built plain = Mkfs.build(dir.resolve("plain.img"), programs(system), size, Fs.NINODES, extra(system));
+        Mkfs.Built plain = Mkfs.build(dir.resolve("plain.img"), system.programs(), size, Fs.NINODES, system.extraBlocks());
         int fillers = (plain.superBlock().nblocks() - plain.usedBlocks() - 400) / (Fs.MAXFILE + 1);
-        List<Path> files = new ArrayList<>(programs(system));
+        List<Path> files = new ArrayList<>(system.programs());
         Path in = Files.createDirectories(dir.resolve("fillers"));
         for (int i = 0; i < fillers; i++) files.add(Files.write(in.resolve("filler" + i), filler(i)));
         Path img = dir.resolve("large.img");
-        Mkfs.build(img, files, size, Fs.NINODES, extra(system));
+        Mkfs.build(img, files, size, Fs.NINODES, system.extraBlocks());
         // mkfs hands out blocks in order: every free block is in the third bitmap block's share.
         int free = FsImage.of(Files.readAllBytes(img)).freeBlocks();
         assertTrue(free > Fs.MAXFILE + 1 && free < size - 2 * Fs.BPB, free + " blocks free");
 
-        Flavour.Run r = system.boot(img, "usertests diskfull maxfile\nls filler0\n");
-        String out = r.output();
-        assertEquals(0, r.status(), out);
-        assertTrue(out.contains("ALL TESTS PASSED"), out);
+        String out = bootCleanly(system, img, "usertests diskfull maxfile\nls filler0\n");
         assertTrue(out.contains("\nfiller0        2 "), out);
-
-        FsckReport report = Fsck.check(img);
-        assertTrue(report.clean() && report.warnings().isEmpty(), report.findings().toString());
         FsImage fs = FsImage.of(Files.readAllBytes(img));
         assertEquals(free, fs.freeBlocks(), "every block diskfull took is free again");
         for (int i : new int[] {0, fillers - 1})
@@ -80,14 +64,19 @@ class LargeImageTest {
     void theLargestImageBootsAndTakesFiles(Flavour system) throws Exception {
         // 2 GiB, 257 bitmap blocks; sparse, so it costs the temporary folder little.
         Path img = dir.resolve("largest.img");
-        Mkfs.build(img, programs(system), Fs.MAXFSSIZE - extra(system), Fs.NINODES, extra(system));
+        Mkfs.build(img, system.programs(), Fs.MAXFSSIZE - system.extraBlocks(), Fs.NINODES, system.extraBlocks());
 
-        Flavour.Run r = system.boot(img, "echo hello > f\nmkdir d\ncat f\nusertests bigfile fileio\n");
-        String out = r.output();
-        assertEquals(0, r.status(), out);
+        String out = bootCleanly(system, img, "echo hello > f\nmkdir d\ncat f\nusertests bigfile fileio\n");
         assertTrue(out.contains("$ cat f\nhello\n"), out);
-        assertTrue(out.contains("ALL TESTS PASSED"), out);
+    }
+
+    /** Boots img with script, which runs usertests: they pass, and fsck finds nothing after. */
+    private static String bootCleanly(Flavour system, Path img, String script) throws Exception {
+        Flavour.Run r = system.boot(img, script);
+        assertEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("ALL TESTS PASSED"), r.output());
         FsckReport report = Fsck.check(img);
         assertTrue(report.clean() && report.warnings().isEmpty(), report.findings().toString());
+        return r.output();
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,8 +11,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import xv6j.fs.Fs;
 import xv6j.fs.FsckReport;
 import xv6j.fs.SuperBlock;
-import xv6j.kernel.XvRun;
-import xv6j.libos.LibosRun;
 import xv6j.tools.Fsck;
 import xv6j.tools.Mkfs;
 
@@ -31,10 +28,8 @@ class OlderXv6LayoutTest {
     @ParameterizedTest
     @EnumSource(Flavour.class)
     void aThirtyBlockLogImageBootsAndItsTransactionsFit(Flavour system) throws Exception {
-        List<Path> programs = system == Flavour.EXO ? LibosRun.programs() : XvRun.programs();
         Path img = dir.resolve("old.img");
-        Mkfs.Built b = Mkfs.build(img, programs, Fs.FSSIZE, Fs.NINODES,
-                system == Flavour.EXO ? LibosRun.KV_BLOCKS : 0, Fs.LOGSIZE);
+        Mkfs.Built b = Mkfs.build(img, system.programs(), Fs.FSSIZE, Fs.NINODES, system.extraBlocks(), Fs.LOGSIZE);
         // Older xv6's mkfs printed: nmeta 46 (boot, super, log blocks 30 inode blocks 13, bitmap blocks 1) blocks 1954 total 2000
         assertEquals(new SuperBlock(Fs.FSMAGIC, 2000, 1954, 200, 30, 2, 32, 45), b.superBlock());
 
