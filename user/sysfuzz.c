@@ -226,15 +226,26 @@ static void raid(void) {
     char p[48];
     switch (pick(4)) {
     case 0: {
-        // The disk: grow one of the names until a write fails (the file's or the disk's
-        // limit), then give it back, mostly.
-        int fd = open(path(), O_CREATE | O_WRONLY | O_TRUNC);
-        if (fd < 0) break;
-        int w = 0;
-        for (int i = 0; i < 200 && (w = write(fd, buf, sizeof buf)) == sizeof buf; i++) {}
-        struct stat st;
-        if (w != sizeof buf && fstat(fd, &st) == 0 && st.size < MAXFILE * BSIZE) write(reportfd, "D", 1);
-        close(fd);
+        // The disk: grow files until a write fails for want of blocks, then give them
+        // back. One file alone stops at MAXFILE blocks (its write fails too, with the
+        // file at the limit: not counted), and the disk holds several. The files take
+        // the inode raid's last names, so cleanup removes what a killed raid left.
+        int n = 0, full = 0;
+        for (; n < 10 && !full; n++) {
+            raidname(p, RAIDNAMES - 1 - n);
+            int fd = open(p, O_CREATE | O_WRONLY | O_TRUNC);
+            if (fd < 0) break;
+            int w = 0;
+            for (int i = 0; i < 200 && (w = write(fd, buf, sizeof buf)) == sizeof buf; i++) {}
+            struct stat st;
+            full = w != sizeof buf && fstat(fd, &st) == 0 && st.size < MAXFILE * BSIZE;
+            close(fd);
+        }
+        if (full) write(reportfd, "D", 1);
+        for (int i = 0; i < n; i++) {
+            raidname(p, RAIDNAMES - 1 - i);
+            unlink(p);
+        }
         break;
     }
     case 1: {

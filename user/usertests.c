@@ -1479,16 +1479,25 @@ static void bigfile(char *s) {
     xunlink("bigfile1");
 }
 
-// Up to MAXFILE blocks a file grows; one byte more is refused.
+// Up to MAXFILE blocks a file grows; one byte more is refused. A write that crosses the
+// limit writes all of itself that fits and returns -1 (on both kernels, however each
+// cuts a long write into pieces: xv6 would refuse the whole 3-block piece that crosses).
 static void maxfile(char *s) {
     int fd = xopen("maxfile1", O_CREATE | O_RDWR | O_TRUNC);
-    for (int b = 0; b < MAXFILE; b++) {
+    const int last = 6;     // blocks written by the one write that crosses
+    for (int b = 0; b < MAXFILE - last + 1; b++) {
         memset(buf, b * 7, BSIZE);
         int r = write(fd, buf, BSIZE);
         check(r == BSIZE, "write of block %d returned %d", b, r);
     }
-    int r = write(fd, "x", 1);
-    check(r <= 0, "write past MAXFILE blocks returned %d", r);
+    for (int b = MAXFILE - last + 1; b < MAXFILE + 1; b++) memset(buf + (b - (MAXFILE - last + 1)) * BSIZE, b * 7, BSIZE);
+    int r = write(fd, buf, last * BSIZE);
+    check(r == -1, "a write crossing MAXFILE blocks returned %d", r);
+    struct stat st;
+    check(fstat(fd, &st) == 0 && st.size == (uint64)MAXFILE * BSIZE,
+          "a write crossing MAXFILE left the file at %d bytes, not %d", (int)st.size, MAXFILE * BSIZE);
+    r = write(fd, "x", 1);
+    check(r == -1, "write past MAXFILE blocks returned %d", r);
     xclose(fd);
     check(xstat("maxfile1").size == (uint64)MAXFILE * BSIZE, "size is not MAXFILE blocks");
     fd = xopen("maxfile1", O_RDONLY);
@@ -2274,28 +2283,59 @@ static void fsleak(char *s) {
     check(blocks2 == blocks, "%d free blocks before, %d after", blocks, blocks2);
 }
 
-// Fill the disk: writes stop, cleanly, and once files are removed everything works.
+// The byte block b of diskfull's file f is filled with.
+static char diskbyte(int f, int b) {
+    return (char)('A' + (f * 7 + b) % 50);
+}
+
+// Fill the disk: writes stop with -1, every byte written before stays, and once files
+// are removed everything works. As many files as the disk takes (not a fixed number: a
+// larger image takes more), unless the inodes run out first.
 static void diskfull(char *s) {
     xmkdir("diskfull1");
     xchdir("diskfull1");
-    char name[] = "big0";
-    int files = 0, full = 0;
-    memset(buf, 'f', BSIZE);
-    for (; files < 10 && !full; files++) {
-        name[3] = '0' + files;
+    char name[] = "big000";
+    int files = 0, full = 0, noinode = 0, lastblocks = 0;
+    for (; files < 1000 && !full; files++) {
+        name[3] = '0' + files / 100;
+        name[4] = '0' + files / 10 % 10;
+        name[5] = '0' + files % 10;
         int fd = open(name, O_CREATE | O_WRONLY);
-        if (fd < 0) break;
-        for (int b = 0; b < MAXFILE; b++) {
+        if (fd < 0) {
+            noinode = 1;
+            break;
+        }
+        int b = 0;
+        for (; b < MAXFILE; b++) {
+            memset(buf, diskbyte(files, b), BSIZE);
             int r = write(fd, buf, BSIZE);
             if (r != BSIZE) {
-                check(r <= BSIZE, "write returned %d", r);
+                check(r == -1, "write on a full disk returned %d, not -1", r);
                 full = 1;
                 break;
             }
         }
+        lastblocks = b;
         close(fd);
     }
-    check(full, "the disk never filled");
+    // Only the inodes can stop it short: 1000 files of MAXFILE blocks are more than the
+    // largest disk's inodes and blocks (200 inodes by default) hold.
+    check(full || noinode, "the disk never filled, and %d files did not use every inode", files);
+    // What was written before the disk filled is all there, and nothing more.
+    for (int f = 0; f < files; f++) {
+        name[3] = '0' + f / 100;
+        name[4] = '0' + f / 10 % 10;
+        name[5] = '0' + f % 10;
+        int fd = xopen(name, O_RDONLY);
+        int blocks = f == files - 1 ? lastblocks : MAXFILE;
+        for (int b = 0; b < blocks; b++) {
+            check(read(fd, buf, BSIZE) == BSIZE, "%s: short read of block %d", name, b);
+            char want = diskbyte(f, b);
+            check(buf[0] == want && buf[BSIZE - 1] == want, "%s: block %d is not what was written", name, b);
+        }
+        check(read(fd, buf, 1) == 0, "%s is longer than its %d blocks written", name, blocks);
+        xclose(fd);
+    }
     // More small things fail or succeed, but the kernel survives them all.
     char small[] = "small00";
     for (int i = 0; i < 20; i++) {
@@ -2314,7 +2354,9 @@ static void diskfull(char *s) {
         unlink(small);
     }
     for (int i = 0; i < files; i++) {
-        name[3] = '0' + i;
+        name[3] = '0' + i / 100;
+        name[4] = '0' + i / 10 % 10;
+        name[5] = '0' + i % 10;
         xunlink(name);
     }
     // Space is back.

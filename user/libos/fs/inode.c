@@ -273,11 +273,13 @@ int readi(struct inode *ip, uchar *dst, uint off, uint n) {
 }
 
 // Writes n bytes from src at off, growing the file. Returns the count written (less if the
-// disk filled), or -1 if off is past the end or the file would pass MAXFILE blocks. Caller
-// holds ip locked, in an operation.
+// disk filled or the file reached MAXFILE blocks), or -1 if off is past the end. Caller
+// holds ip locked, in an operation. Up to MAXFILE all that fits is written, as the xv6
+// kernel's writei does: where a long write stops does not depend on how it was cut.
 int writei(struct inode *ip, const uchar *src, uint off, uint n) {
     if (off > ip->size || off + n < off) return -1;
-    if ((uint64)off + n > (uint64)MAXFILE * BSIZE) return -1;
+    if (off > MAXFILE * BSIZE) return -1;
+    if (n > MAXFILE * BSIZE - off) n = MAXFILE * BSIZE - off;
     uint tot = 0;
     while (tot < n) {
         uint addr = bmap(ip, off / BSIZE);

@@ -54,6 +54,8 @@ public final class FsckCheck {
     private final boolean[] reachable;
     /** The orphans (nlink 0), each with why the xv6 kernel's boot leaves it alone ("" if it frees it). */
     private final java.util.Map<Integer, String> orphanProblem = new java.util.HashMap<>();
+    /** Inodes of an invalid type, reported once each after the valid ones have claimed their blocks. */
+    private final List<Integer> invalidType = new ArrayList<>();
 
     private FsckCheck(FsImage img, List<Finding> findings) {
         this.img = img;
@@ -115,8 +117,11 @@ public final class FsckCheck {
     private static void checkRegions(FsImage img, List<Finding> findings) {
         SuperBlock sb = img.superBlock();
         gap(findings, "the log", sb.logstart() + sb.nlog(), "the inodes", sb.inodestart());
-        gap(findings, "the inodes", sb.inodestart() + sb.inodeBlocksNeeded(), "the bitmap", sb.bmapstart());
-        gap(findings, "the bitmap", sb.bmapstart() + sb.bitmapBlocksNeeded(), "the data", sb.datastart());
+        // A region may be as large as xv6's mkfs makes it, a block more than it needs.
+        gap(findings, "the inodes", sb.inodestart() + Math.max(sb.inodeBlocksNeeded(),
+                SuperBlock.inodeBlocksMade(sb.ninodes())), "the bitmap", sb.bmapstart());
+        gap(findings, "the bitmap", sb.bmapstart() + Math.max(sb.bitmapBlocksNeeded(),
+                SuperBlock.bitmapBlocksMade(sb.size())), "the data", sb.datastart());
         if (img.imageBlocks() > sb.size())
             findings.add(new Finding(Severity.NOTE, "the image has " + img.imageBlocks() + " blocks; the file system"
                     + " uses the first " + sb.size()));
@@ -131,6 +136,7 @@ public final class FsckCheck {
     private void run() {
         for (Orphans.Orphan o : Orphans.find(sb, img::block)) orphanProblem.put(o.inum(), o.reclaimable() ? "" : o.problem());
         for (int inum = 0; inum < sb.ninodes(); inum++) checkInode(inum);
+        for (int inum : invalidType) reportInvalidType(inum);
         if (walkTree()) checkLinks();
         checkBitmap();
     }
@@ -158,8 +164,7 @@ public final class FsckCheck {
             }
             case Fs.T_DIR, Fs.T_FILE, Fs.T_DEVICE -> inodes[inum] = d;
             default -> {
-                error("inode " + inum + " has invalid type " + d.type()
-                        + (orphanProblem.containsKey(inum) ? " and nlink 0 (an orphan the xv6 kernel's boot leaves alone)" : ""));
+                invalidType.add(inum);
                 return;
             }
         }
@@ -211,6 +216,41 @@ public final class FsckCheck {
                         + " data");
         }
         if (d.type() == Fs.T_DIR) dirBlocks[inum] = Arrays.copyOf(fileBlocks, needed);
+    }
+
+    /**
+     * One error for an inode of an invalid type, naming the blocks it still holds: data
+     * blocks marked in use that no valid inode names. Those are its blocks (a file's type
+     * overwritten, most likely) and are said to be here rather than again as leaked; its
+     * addresses are otherwise not trusted: none is reported as out of range or shared.
+     */
+    private void reportInvalidType(int inum) {
+        DInode d = img.inode(inum);
+        List<Integer> held = new ArrayList<>();
+        for (int i = 0; i <= Fs.NDIRECT; i++) hold(inum, d.addr(i), held);
+        int ind = d.addr(Fs.NDIRECT);
+        if (held.contains(ind)) {
+            ByteBuffer b = ByteBuffer.wrap(img.block(ind)).order(ByteOrder.LITTLE_ENDIAN);
+            for (int j = 0; j < Fs.NINDIRECT; j++) hold(inum, b.getInt(4 * j), held);
+        }
+        held.sort(null);
+        error("inode " + inum + " has invalid type " + d.type()
+                + (orphanProblem.containsKey(inum) ? " and nlink 0 (an orphan the xv6 kernel's boot leaves alone)" : "")
+                + (held.isEmpty() ? "" : "; its addresses hold block" + s(held) + ranges(held)
+                        + ", marked in use and named by no other inode (not counted again as leaked)"));
+    }
+
+    private void hold(int inum, int a, List<Integer> held) {
+        if (img.isDataBlock(Integer.toUnsignedLong(a)) && owner[a] == 0 && marked(a)) {
+            owner[a] = inum + 1;
+            held.add(a);
+        }
+    }
+
+    private boolean marked(int b) {
+        byte[] bm = img.block(Fs.bblock(b, sb));
+        int bi = b % Fs.BPB;
+        return (bm[bi / 8] & (1 << (bi % 8))) != 0;
     }
 
     /**

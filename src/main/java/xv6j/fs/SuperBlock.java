@@ -33,18 +33,30 @@ public record SuperBlock(int magic, int size, int nblocks, int ninodes, int nlog
      * and a log region of {@code nlog} blocks (header included), as xv6's mkfs computes it.
      */
     public static SuperBlock layout(int size, int ninodes, int nlog) {
-        int ninodeblocks = ninodes / Fs.IPB + 1;
-        int nbitmap = size / Fs.BPB + 1;
         int logstart = 2;
         int inodestart = logstart + nlog;
-        int bmapstart = inodestart + ninodeblocks;
-        int nmeta = bmapstart + nbitmap;
+        int bmapstart = inodestart + inodeBlocksMade(ninodes);
+        int nmeta = bmapstart + bitmapBlocksMade(size);
         return new SuperBlock(Fs.FSMAGIC, size, size - nmeta, ninodes, nlog, logstart, inodestart, bmapstart);
     }
 
     /** First data block: everything before it is metadata. */
     public int datastart() {
         return size - nblocks;
+    }
+
+    /**
+     * Inode blocks xv6's mkfs makes for ninodes inodes: ninodes / IPB + 1, one more than
+     * they fill when ninodes is a multiple of IPB (and inode 0 is never used). The spare
+     * block is part of the format as xv6 makes it, not a gap.
+     */
+    public static int inodeBlocksMade(int ninodes) {
+        return ninodes / Fs.IPB + 1;
+    }
+
+    /** Bitmap blocks xv6's mkfs makes: size / BPB + 1, one spare when size is a multiple of BPB. */
+    public static int bitmapBlocksMade(int size) {
+        return size / Fs.BPB + 1;
     }
 
     /** Inode blocks a kernel reaches: inode ninodes-1 is the last one ialloc hands out. */

@@ -295,13 +295,18 @@ final class Itable {
     }
 
     /**
-     * Writes n bytes from src at offset off of ip, growing it. Returns the bytes written
-     * (fewer if the disk filled or src went bad part way), or -1 if off is beyond the end
-     * or the write would pass MAXFILE. Caller holds ip's lock, in a transaction.
+     * Writes n bytes from src at offset off of ip, growing it. Returns the bytes written:
+     * fewer if the disk filled, src went bad part way, or the file reached MAXFILE blocks;
+     * -1 if off is beyond the end. Caller holds ip's lock, in a transaction.
      */
     int writei(Proc p, Inode ip, IoBuf src, long off, int n) {
         if (off > (ip.size & 0xffffffffL) || off + n < off || n < 0) return -1;
-        if (off + n > (long) Fs.MAXFILE * Fs.BSIZE) return -1;
+        // xv6 refuses the whole of a piece that would pass MAXFILE, so where a long write
+        // stops depends on how filewrite cut it (the LibOS cuts it otherwise). Writing up
+        // to the limit, as when the disk fills, ends every such write at the same byte.
+        long max = (long) Fs.MAXFILE * Fs.BSIZE;
+        if (off > max) return -1;
+        n = (int) Math.min(n, max - off);
         // Each piece is copied in whole before the block is touched: a source that goes bad
         // part way through a piece would otherwise leave bytes in the cached block that no
         // transaction logged, bytes that reads would see though the write says it did not

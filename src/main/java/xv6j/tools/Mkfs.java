@@ -73,6 +73,16 @@ public final class Mkfs {
      * its store there).
      */
     public static Built build(Path out, List<Path> files, int size, int ninodes, int extra) throws IOException {
+        return build(out, files, size, ninodes, extra, Fs.NLOG);
+    }
+
+    /**
+     * As {@link #build(Path, List, int, int, int)}, with a log region of nlog blocks,
+     * header included: older xv6's mkfs made LOGSIZE (30), and the kernels take any
+     * nlog of 2 or more.
+     */
+    public static Built build(Path out, List<Path> files, int size, int ninodes, int extra, int nlog) throws IOException {
+        if (nlog < 2) throw new IOException("a log needs its header and a block, not " + nlog + " blocks");
         if (size > Fs.MAXFSSIZE) throw new IOException("size must be at most " + Fs.MAXFSSIZE + " blocks (2 GiB), not " + size);
         if (extra < 0 || (long) size + extra > Fs.MAXFSSIZE)
             throw new IOException("extra blocks must be 0.." + (Fs.MAXFSSIZE - size) + " (an image of at most " + Fs.MAXFSSIZE
@@ -80,7 +90,7 @@ public final class Mkfs {
         if (ninodes < 2 || ninodes > 0x10000)
             throw new IOException("inodes must be 2..65536 (a directory entry names an inode in 16 bits), not " + ninodes);
         if (size <= 0) throw new IOException("size must be a positive number of blocks, not " + size);
-        SuperBlock sb = SuperBlock.layout(size, ninodes, Fs.NLOG);
+        SuperBlock sb = SuperBlock.layout(size, ninodes, nlog);
         if (sb.nblocks() <= 0)
             throw new IOException("image too small: " + size + " blocks hold only the " + sb.datastart()
                     + " metadata blocks");

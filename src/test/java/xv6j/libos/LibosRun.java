@@ -28,7 +28,7 @@ import xv6j.tools.Mkfs;
  */
 public final class LibosRun {
     /** Blocks after the file system, for kv (the second LibOS). */
-    static final int KV_BLOCKS = 1000;
+    public static final int KV_BLOCKS = 1000;
 
     /** What one boot printed, and the instructions all harts retired and each hart's share. */
     public record Result(int status, String output, long instructions, List<Long> hartInstructions) {

@@ -176,6 +176,16 @@ public enum Flavour {
     /** Boots the system on m and runs it until it halts; returns the halt status. */
     abstract int run(Machine m) throws InterruptedException;
 
+    /** The programs the build made for this system (target/user/kernel/bin or exo/bin). */
+    public List<Path> programs() {
+        return this == EXO ? LibosRun.programs() : XvRun.programs();
+    }
+
+    /** The blocks make puts after this system's file system (kv's, on kernel-exo's image). */
+    public int extraBlocks() {
+        return this == EXO ? LibosRun.KV_BLOCKS : 0;
+    }
+
     /** A fresh image in dir with every program built for this system, as make builds it. */
     public Path freshImage(Path dir) throws Exception {
         return freshImage(dir, xv6j.fs.Fs.FSSIZE);

@@ -69,6 +69,21 @@ class FsckTest {
 
     // ---- clean images ---------------------------------------------------------------------------
 
+    /**
+     * xv6's mkfs gives a size that is a multiple of BPB a spare bitmap block, and ninodes
+     * a multiple of IPB a spare inode block; fsck warned of a gap on such images before.
+     */
+    @Test
+    void mkfsImagesWithSpareRegionBlocksHaveNoFindings() throws Exception {
+        Path in = Files.writeString(dir.resolve("f"), "x");
+        for (int[] shape : new int[][] {{8192, 200}, {16384, 208}, {2000, 1024}}) {
+            Path img = dir.resolve("spare" + shape[0] + "-" + shape[1] + ".img");
+            Mkfs.build(img, List.of(in), shape[0], shape[1]);
+            FsckReport r = Fsck.check(img);
+            assertEquals(List.of(), r.findings(), shape[0] + " blocks, " + shape[1] + " inodes: " + r);
+        }
+    }
+
     @Test
     void freshImageIsClean() {
         FsckReport r = check();
@@ -314,6 +329,25 @@ class FsckTest {
     void invalidInodeType() {
         e.setType(150, 7);
         assertOneError("inode 150 has invalid type 7");
+    }
+
+    /** Before, its blocks were listed a second time as leaked: one corruption, two errors. */
+    @Test
+    void orphanWithAnInvalidTypeIsOneErrorNamingItsBlocks() throws Exception {
+        int[] blocks = FsImage.of(e.img).blockMap(big);
+        e.unlinkKeepOpen(Fs.ROOTINO, "big");
+        e.setType(big, 7);
+        assertOneError("inode " + big + " has invalid type 7 and nlink 0");
+        String message = check().errors().get(0).message();
+        assertTrue(message.contains("block" + (blocks.length == 1 ? " " : "s ")), message);
+        assertTrue(message.contains(Integer.toString(blocks[0])), message);
+        assertTrue(check().warnings().isEmpty(), check().toString());
+    }
+
+    @Test
+    void linkedFileWithAnInvalidTypeIsOneError() {
+        e.setType(big, 7);
+        assertOneError("inode " + big + " has invalid type 7");
     }
 
     @Test
