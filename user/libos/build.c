@@ -22,8 +22,8 @@ static void release_uproc(void) {
 void build_release(void) {
     struct build *b = BUILD;
     release_uproc();
-    for (int i = next_nonzero((uint *)b->own_vpt, 0, VPT_PAGES); i < VPT_PAGES;
-         i = next_nonzero((uint *)b->own_vpt, i + 1, VPT_PAGES)) {
+    for (int i = lo_next_nonzero((uint *)b->own_vpt, 0, VPT_PAGES); i < VPT_PAGES;
+         i = lo_next_nonzero((uint *)b->own_vpt, i + 1, VPT_PAGES)) {
         exo_unmap(EXO_SELF, CHILD_VPT_VA + (uint64)i * PG);
         capfree(b->own_vpt[i] - 1);
         b->own_vpt[i] = 0;
@@ -79,8 +79,8 @@ int build_finish(int env) {
     for (int i = 0; i < UPROC_PAGES; i++) {
         if (exo_map(env, UPROC_VA + i * PG, u->h_uproc[i], MAP_R | MAP_W) < 0) return -1;
     }
-    for (int i = next_nonzero((uint *)u->vptdir, 0, VPT_PAGES); i < VPT_PAGES;
-         i = next_nonzero((uint *)u->vptdir, i + 1, VPT_PAGES)) {
+    for (int i = lo_next_nonzero((uint *)u->vptdir, 0, VPT_PAGES); i < VPT_PAGES;
+         i = lo_next_nonzero((uint *)u->vptdir, i + 1, VPT_PAGES)) {
         if (exo_map(env, VPT_VA + (uint64)i * PG, u->vptdir[i] - 1, MAP_R | MAP_W) < 0) return -1;
     }
     return 0;

@@ -39,8 +39,6 @@ void vpt_set(uint64 va, vpte_t e);
 // In a page of a software page table, the first entry at or after j that is not empty,
 // or VPT_PER_PAGE if there is none: for (j = vpt_next(p, 0); j < VPT_PER_PAGE; j = vpt_next(p, j + 1)).
 int vpt_next(const volatile vpte_t *page, int j);
-// The index of the first nonzero entry of a[j..n), or n: how a mostly empty table is walked.
-int next_nonzero(const volatile uint *a, int j, int n);
 // Makes sure the page of the software page table covering va exists. 0 or -1.
 int vpt_make(uint64 va);
 // The mapping permissions (MAP_*) of an entry.
