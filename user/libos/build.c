@@ -22,8 +22,8 @@ static void release_uproc(void) {
 void build_release(void) {
     struct build *b = BUILD;
     release_uproc();
-    for (int i = 0; i < VPT_PAGES; i++) {
-        if (b->own_vpt[i] == 0) continue;
+    for (int i = lo_next_nonzero((uint *)b->own_vpt, 0, VPT_PAGES); i < VPT_PAGES;
+         i = lo_next_nonzero((uint *)b->own_vpt, i + 1, VPT_PAGES)) {
         exo_unmap(EXO_SELF, CHILD_VPT_VA + (uint64)i * PG);
         capfree(b->own_vpt[i] - 1);
         b->own_vpt[i] = 0;
@@ -34,7 +34,8 @@ int build_begin(int env, int mem, const struct handles *h, int pid) {
     struct build *b = BUILD;
     b->mem = mem;
     for (int i = 0; i < UPROC_PAGES; i++) b->own_uproc[i] = -1;
-    for (int i = 0; i < VPT_PAGES; i++) b->own_vpt[i] = b->own_own[i] = 0;
+    lo_memset(b->own_vpt, 0, sizeof b->own_vpt);
+    lo_memset(b->own_own, 0, sizeof b->own_own);
     for (int i = 0; i < UPROC_PAGES; i++) {
         long ph = page_from(mem, CHILD_UPROC_VA + i * PG);
         if (ph < 0) goto bad;
@@ -78,8 +79,8 @@ int build_finish(int env) {
     for (int i = 0; i < UPROC_PAGES; i++) {
         if (exo_map(env, UPROC_VA + i * PG, u->h_uproc[i], MAP_R | MAP_W) < 0) return -1;
     }
-    for (int i = 0; i < VPT_PAGES; i++) {
-        if (u->vptdir[i] == 0) continue;
+    for (int i = lo_next_nonzero((uint *)u->vptdir, 0, VPT_PAGES); i < VPT_PAGES;
+         i = lo_next_nonzero((uint *)u->vptdir, i + 1, VPT_PAGES)) {
         if (exo_map(env, VPT_VA + (uint64)i * PG, u->vptdir[i] - 1, MAP_R | MAP_W) < 0) return -1;
     }
     return 0;

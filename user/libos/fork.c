@@ -119,8 +119,8 @@ static int fork_build(int env, int pid, const struct forkregs *r) {
     for (int i = 0; i < LIBOS_NOFILE; i++) cu->fd[i] = UPROC->fd[i];
     lo_strlcpy(cu->name, UPROC->name, LIBOS_NAMELEN);
     uint64 stackpage = PGROUNDDOWN(r->sp);
-    for (int i = 0; i < VPT_PAGES; i++) {
-        if (UPROC->vptdir[i] == 0) continue;
+    for (int i = lo_next_nonzero((uint *)UPROC->vptdir, 0, VPT_PAGES); i < VPT_PAGES;
+         i = lo_next_nonzero((uint *)UPROC->vptdir, i + 1, VPT_PAGES)) {
         const volatile vpte_t *page = &VPT[i * VPT_PER_PAGE];
         for (int j = vpt_next(page, 0); j < VPT_PER_PAGE; j = vpt_next(page, j + 1)) {
             uint64 va = ((uint64)i * VPT_PER_PAGE + j) * PG;

@@ -82,8 +82,8 @@ static int push_args(uint64 stack, char **argv, uint64 *spp) {
 
 void image_release(void) {
     struct build *b = BUILD;
-    for (int i = 0; i < VPT_PAGES; i++) {
-        if (b->own_own[i] == 0) continue;
+    for (int i = lo_next_nonzero((uint *)b->own_own, 0, VPT_PAGES); i < VPT_PAGES;
+         i = lo_next_nonzero((uint *)b->own_own, i + 1, VPT_PAGES)) {
         const volatile vpte_t *page = &OWN_VPT[i * VPT_PER_PAGE];
         for (int j = vpt_next(page, 0); j < VPT_PER_PAGE; j = vpt_next(page, j + 1)) capfree(VP_HANDLE(page[j]));
         exo_unmap(EXO_SELF, OWN_VPT_VA + (uint64)i * PG);

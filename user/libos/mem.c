@@ -28,17 +28,7 @@ void vpt_set(uint64 va, vpte_t e) {
 }
 
 int vpt_next(const volatile vpte_t *page, int j) {
-    // Most of a page is empty: two entries at a time (a page of the table is page-aligned).
-    const volatile uint64 *pair = (const volatile uint64 *)page;
-    while (j < VPT_PER_PAGE) {
-        if ((j & 1) == 0) {
-            while (j < VPT_PER_PAGE && pair[j / 2] == 0) j += 2;
-            if (j == VPT_PER_PAGE) break;
-        }
-        if (page[j] != 0) return j;
-        j++;
-    }
-    return VPT_PER_PAGE;
+    return lo_next_nonzero(page, j, VPT_PER_PAGE);
 }
 
 long page_private(uint64 va) {

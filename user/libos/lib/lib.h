@@ -15,6 +15,8 @@ typedef __builtin_va_list lo_va_list;
 void *lo_memmove(void *dst, const void *src, uint64 n);
 void *lo_memset(void *dst, int c, uint64 n);
 int lo_memcmp(const void *a, const void *b, uint64 n);
+// The index of the first nonzero entry of a[j..n), or n: how a mostly empty table is walked.
+int lo_next_nonzero(const volatile uint *a, int j, int n);
 uint64 lo_strlen(const char *s);
 int lo_strcmp(const char *a, const char *b);
 // Copies at most n-1 bytes of src and a NUL into dst (n > 0). Returns dst.

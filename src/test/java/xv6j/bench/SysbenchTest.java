@@ -38,7 +38,7 @@ class SysbenchTest {
             assertEquals(3, m.iterations(), m.toString());
             assertEquals("ns/op", m.unit(), m.toString());
         }
-        assertTrue(s.output().contains("$ sysbench nosuch\nusage: sysbench [-n N] [NAME ...]\n"), s.output());
+        assertTrue(s.output().contains("$ sysbench nosuch\nusage: sysbench [-i] [-n N] [NAME ...]\n"), s.output());
         assertEquals(3, s.prompts().size(), "a prompt before each command and one after the last: " + s.output());
         assertTrue(Fsck.check(img).clean(), "fsck after sysbench: " + Fsck.check(img).summary());
     }
