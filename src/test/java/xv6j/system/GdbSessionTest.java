@@ -32,7 +32,7 @@ import xv6j.machine.gdb.GdbServer;
  * make qemu-gdb as a learner uses it, with a real gdb-multiarch in batch mode: the machine
  * boots stopped, gdb reads the .gdbinit the machine wrote (architecture, init's symbols,
  * the connection), follows user/debugme.c, and breaks, steps (next, stepi, finish, step,
- * and nexti over a call, found with gdb's Python, which Debian's gdb-multiarch has),
+ * and nexti over a call, found by its opcode with plain gdb commands: no gdb Python),
  * watches, reads and writes registers and memory, and breaks in a function of the
  * run-time (xv6's usys.S stub for write; kernel-exo: the LibOS's write, in C); then the
  * program runs to the end and prints what it prints without gdb. On both kernels.
@@ -80,19 +80,22 @@ class GdbSessionTest {
             set var calls = 12345
             x/dw &calls
             set var calls = $before
-            python
-            # nexti over the next call (jal or jalr): one instruction, the whole callee run.
-            for i in range(100):
-                pc = int(gdb.parse_and_eval("$pc"))
-                insn = gdb.selected_frame().architecture().disassemble(pc)[0]
-                if insn["asm"].split()[0] in ("jal", "jalr"):
-                    break
-                gdb.execute("stepi", to_string=True)
-            before = int(gdb.parse_and_eval("calls"))
-            gdb.execute("nexti", to_string=True)
-            print("nexti over a %s: pc %+d, calls %+d" % (insn["asm"].split()[0], int(gdb.parse_and_eval("$pc")) - pc,
-                  int(gdb.parse_and_eval("calls")) - before))
+            # nexti over the next call, told by its bits (jal or jalr with rd != 0, c.jalr with
+            # rs1 != 0): one instruction, the whole callee run. Plain gdb commands: no Python.
+            set $i = 0
+            set $call = 0
+            while $i < 100 && !$call
+              set $w = *(unsigned int *)$pc
+              set $call = (($w & 0x7f) == 0x6f || ($w & 0x7f) == 0x67) && ($w & 0xf80) != 0 || ($w & 0xf07f) == 0x9002 && ($w & 0xf80) != 0
+              if !$call
+                stepi
+              end
+              set $i = $i + 1
             end
+            set $before = calls
+            set $at = $pc
+            nexti
+            printf "nexti over a call: pc %+d, calls %+d\\n", $pc - $at, calls - $before
             break write
             continue
             bt
@@ -113,6 +116,10 @@ class GdbSessionTest {
     }
 
     private Session session(Flavour system, String input, String script, During during) throws Exception {
+        return session(system, 1, input, script, during);
+    }
+
+    private Session session(Flavour system, int harts, String input, String script, During during) throws Exception {
         Path symbols = symbols(system);
         Path gdbinit = dir.resolve(".gdbinit");
         ByteArrayOutputStream banner = new ByteArrayOutputStream();
@@ -122,7 +129,7 @@ class GdbSessionTest {
         // What the launcher does for make qemu-gdb: the port, the .gdbinit, the banner; then the machine.
         try (Disk disk = Disk.open(image, false);
              GdbServer gdb = GdbServer.open(new MachineOptions.Gdb(0, gdbinit, symbols), new PrintStream(banner, true))) {
-            Machine m = Machine.create(128L << 20, 1, disk, console, new Clock.Virtual());
+            Machine m = Machine.create(128L << 20, harts, disk, console, new Clock.Virtual());
             gdb.start(m, symbols);
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -168,7 +175,7 @@ class GdbSessionTest {
                 "\\$\\d+ = 0x1234",
                 "fcsr +0x0\\s.*\\nft0 +\\{float = 0, double = 0\\}",
                 "<calls>:\\s+12345",
-                "nexti over a jalr?: pc \\+[24], calls \\+41\\n", // from fib(8): over fib(7), its 41 calls
+                "nexti over a call: pc \\+[24], calls \\+41\\n", // from fib(8): over fib(7), its 41 calls
                 "Breakpoint \\d+, write \\(.*\\) at .*" + Pattern.quote(runtime) + ":\\d+",
                 "#\\d+ +0x[0-9a-f]+ in printf \\(fmt=0x[0-9a-f]+ \"fib\\(10\\) = 55 after 286 calls; .*\\n#\\d+ +0x[0-9a-f]+ in main",
                 "\\[Inferior 1 \\(Remote target\\) exited normally\\]");
@@ -248,6 +255,55 @@ class GdbSessionTest {
                 "\\* 1 +Thread 1 (\"[a-z]+\" \\(hart 0, |\\(hart 0, in the kernel or idle; last ran )",
                 "\\[Inferior 1 \\(Remote target\\) killed\\]");
         assertFalse(out.contains("Disconnected"), out);
+    }
+
+    /**
+     * README's "Debugging with gdb" session, word for word: its (gdb) commands typed into
+     * gdb against a machine booted as make qemu-gdb boots it (3 harts, the default CPUS),
+     * and every line README shows gdb printing found, whole, in that order, in what gdb
+     * printed. Only what README itself says it shortens is forgiven: the full path of a
+     * source file, and which hart (Thread N) ran debugme, with the [Switching to Thread N]
+     * gdb prints only when that is not the hart it last stopped on; and "Continuing.",
+     * which gdb prints only to a terminal, not in batch mode.
+     */
+    @org.junit.jupiter.api.Test
+    void readmesGdbSessionIsWhatGdbPrints() throws Exception {
+        Assumptions.assumeTrue(gdbInstalled, "gdb-multiarch is not installed");
+        List<String> commands = new java.util.ArrayList<>();
+        List<String> shown = new java.util.ArrayList<>();
+        readmeSession(commands, shown);
+        Session r = session(Flavour.KERNEL, 3, "debugme\n", String.join("\n", commands) + "\n", (screen, gdb) -> { });
+        String[] printed = r.gdb().lines().map(GdbSessionTest::plain).toArray(String[]::new);
+        int at = 0;
+        for (String line : shown) {
+            int from = at;
+            while (at < printed.length && !printed[at].equals(line)) at++;
+            assertTrue(at < printed.length, "README shows a line gdb never printed (after its line " + from + "):\n  "
+                    + line + "\n---- gdb:\n" + r.gdb());
+            at++;
+        }
+        assertTrue(r.screen().contains("$ debugme\nfib(10) = 55 after 286 calls;"), r.screen());
+    }
+
+    /** The (gdb) commands and the lines of gdb's output in README's session, without comments or blank lines. */
+    private static void readmeSession(List<String> commands, List<String> shown) throws java.io.IOException {
+        List<String> readme = Files.readAllLines(Path.of("README.md"));
+        int start = readme.indexOf("    $ gdb-multiarch");
+        assertTrue(start >= 0, "README has no '    $ gdb-multiarch' session");
+        for (String line : readme.subList(start + 1, readme.size())) {
+            if (!line.isEmpty() && !line.startsWith("    ")) break;
+            String text = line.strip().replaceFirst("\\s{2,}#.*$", "");
+            if (text.startsWith("#") && !text.matches("#\\d.*")) continue; // a comment of README's own
+            if (text.startsWith("(gdb) ")) commands.add(text.substring(6).strip());
+            else if (!text.isEmpty() && !text.startsWith("[Switching to Thread") && !text.equals("Continuing."))
+                shown.add(plain(text));
+        }
+        assertTrue(commands.size() > 5 && shown.size() > 5, "README's session was not found whole: " + commands);
+    }
+
+    /** A line as README shows it: sources by their path in the repository, any hart, spaces collapsed. */
+    private static String plain(String line) {
+        return line.replaceAll("/\\S*/(user/)", "$1").replaceAll("Thread \\d+", "Thread N").replaceAll("\\s+", " ").strip();
     }
 
     /** Each pattern must be found in out, in this order. */
