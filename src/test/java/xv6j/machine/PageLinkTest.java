@@ -12,79 +12,90 @@ import xv6j.machine.jit.Region;
 
 /**
  * A loop split over two regions of one page hops between them in compiled code, through
- * the page's link (round 16), and ends exactly where the interpreter alone would: every
- * instruction retired once, the budget's chunks resumed in the region that ran out.
+ * the page's link (docs/design.md, round 16), and ends exactly where the interpreter alone
+ * would: every instruction retired once, and a chunk of the budget that ran out inside the
+ * second region's second block resumed there, in that region.
  */
 class PageLinkTest {
-    static final int A = 2, B = 4; // slots of the loop's two instructions
+    // The loop: A = slot 2, a0 -= 1; B = slots 4-10, a1 += 3 in two blocks (4, 6 and 8, 10),
+    // the second ending in bne a0, zero, A; the ecall at slot 12.
+    static final int A = 2, B = 4, B2 = 8, ECALL = 12;
 
-    /** Runs one instruction of the loop, as compiled code would, entered only at its own slot. */
-    abstract static class Half extends Region {
-        final int at;
-        /** Calls that ran the instruction; of every 64th, how many came from a link. */
+    /** A region as the translator would make it, checking where it is entered and from what. */
+    abstract static class Fake extends Region {
+        /** Calls that ran something; of every 64th, how many came from a link. */
         int calls, sampled, fromLink;
 
-        Half(int at) { this.at = at; }
-
-        /** The instruction; returns the slot it goes to. */
-        abstract int execute(Hart h);
+        /** Runs from slot with budget; sets h.pageLeft and h.jitExit and returns pc. */
+        abstract long execute(Hart h, long pageVa, int slot, int budget);
 
         @Override
         public long run(Hart h, long pageVa, int page, int slot, int budget) {
-            if (slot != at) throw new AssertionError("entered at slot " + slot + ", not " + at);
-            h.pageLeft = budget;
-            if (budget < 1) {
-                h.jitExit = Region.BUDGET;
-                return pageVa + ((long) slot << 1);
+            if (budget > 0 && (calls++ & 63) == 0) {
+                sampled++;
+                if (StackWalker.getInstance(StackWalker.Option.SHOW_HIDDEN_FRAMES).walk(s -> s.skip(1).findFirst())
+                        .map(f -> f.getClassName().startsWith("xv6j.machine.CompiledLink")).orElse(false)) fromLink++;
             }
-            if ((calls++ & 63) == 0 && sampled++ >= 0 && StackWalker.getInstance(StackWalker.Option.SHOW_HIDDEN_FRAMES).walk(s -> s.skip(1).findFirst())
-                    .map(f -> f.getClassName().startsWith("xv6j.machine.CompiledLink")).orElse(false)) fromLink++;
-            h.pageLeft = budget - 1;
-            h.jitExit = Region.JUMP;
-            return pageVa + ((long) execute(h) << 1);
+            return execute(h, pageVa, slot, budget);
+        }
+
+        static long stop(Hart h, long pageVa, int slot, int left, int why) {
+            h.pageLeft = left;
+            h.jitExit = why;
+            return pageVa + ((long) slot << 1);
         }
     }
 
-    /** addi a0, a0, -1 at slot A, on to B. */
-    static final class Decrement extends Half {
-        Decrement() { super(A); }
-
-        @Override int execute(Hart h) {
+    /** addi a0, a0, -1; on to B. */
+    static final class Decrement extends Fake {
+        @Override long execute(Hart h, long pageVa, int slot, int budget) {
+            if (slot != A) throw new AssertionError("A entered at slot " + slot);
+            if (budget < 1) return stop(h, pageVa, A, budget, BUDGET);
             h.x[10]--;
-            return B;
+            return stop(h, pageVa, B, budget - 1, JUMP);
         }
     }
 
-    /** bne a0, zero, A at slot B, else on to the ecall. */
-    static final class Branch extends Half {
-        Branch() { super(B); }
-
-        @Override int execute(Hart h) { return h.x[10] != 0 ? A : B + 2; }
+    /** Two blocks of two: a1 += 1 twice; a1 += 1, bne a0, zero, A. Entered at either. */
+    static final class Count extends Fake {
+        @Override long execute(Hart h, long pageVa, int slot, int budget) {
+            if (slot != B && slot != B2) throw new AssertionError("B entered at slot " + slot);
+            if (slot == B) {
+                if (budget < 2) return stop(h, pageVa, B, budget, BUDGET);
+                h.x[11] += 2;
+                budget -= 2;
+            }
+            if (budget < 2) return stop(h, pageVa, B2, budget, BUDGET);
+            h.x[11]++;
+            return stop(h, pageVa, h.x[10] != 0 ? A : ECALL, budget - 2, JUMP);
+        }
     }
 
     @Test
     void aLoopOverTwoRegionsOfAPageHopsInCompiledCodeAndEndsExactly() {
-        int n = 100_000; // 200,000 hops: the link is made after 65,536 taken by Hart.run, and chunks of 16384 run out
+        int n = 100_000; // 200,000 hops, 500,000 instructions, over chunks of 16384 = 5 * 3276 + 4
         TestMachine m = new TestMachine();
-        // a0 += 0; loop: a0 -= 1; bne a0, zero, loop; ecall. The interpreter runs two of
-        // these instructions: the page never turns hot, so only the two regions below run.
-        m.load(addi(10, 10, 0), addi(10, 10, -1), bne(10, 0, -4), ecall());
-        m.hart.setEngine(Engine.TRANSLATOR);
+        // Run from the loop's head: the two regions below run the loop, the interpreter
+        // the ecall. Engine.EAGER links a page after 3 hops Hart.run took there; the
+        // translator only with -Dxv6j.jit.link=true.
+        m.load(addi(10, 10, 0), addi(10, 10, -1), addi(11, 11, 1), addi(11, 11, 1), addi(11, 11, 1),
+                bne(10, 0, -16), ecall());
+        m.hart.setEngine(Engine.EAGER);
+        m.hart.pc = TestMachine.CODE + 2 * A;
         int page = (int) ((TestMachine.CODE - PhysicalMemory.BASE) >>> 12);
         long[] words = m.mem.newDecoded(page);
         Decrement a = new Decrement();
-        Branch b = new Branch();
+        Count b = new Count();
         m.mem.translator.markForTesting(page, words, A, a);
         m.mem.translator.markForTesting(page, words, B, b);
         m.x[10] = n;
 
         Trap t = m.hart.run(10_000_000);
 
-        assertEquals(new Trap(Trap.Cause.ECALL, TestMachine.CODE + 6 * 2, 0), t);
+        assertEquals(new Trap(Trap.Cause.ECALL, TestMachine.CODE + 2 * ECALL, 0), t);
         assertEquals(0, m.x[10]);
-        assertEquals(1 + 2L * n, m.hart.instret, "every instruction retired once");
-        assertEquals(n, a.calls);
-        assertEquals(n, b.calls);
+        assertEquals(3L * n, m.x[11]);
+        assertEquals(5L * n, m.hart.instret, "every instruction retired once");
         assertTrue(m.mem.translator.stats().links >= 1, "a link was made");
         assertTrue(a.fromLink > a.sampled / 2 && b.fromLink > b.sampled / 2, "most hops were taken in the page's link, not by Hart.run: "
                 + a.fromLink + " of " + a.sampled + ", " + b.fromLink + " of " + b.sampled + " calls sampled");

@@ -63,6 +63,15 @@ final class LinkCompiler {
         return end.getOffset() > MAX_CODE_BYTES ? null : cw.toByteArray();
     }
 
+    /** Pushes region, h, pageVa, page and slot: the first arguments of its run and of Region.prime. */
+    private static void regionAt(MethodVisitor mv, ConstantDynamic region) {
+        mv.visitLdcInsn(region);
+        mv.visitVarInsn(ALOAD, H);
+        mv.visitVarInsn(LLOAD, PAGE_VA);
+        mv.visitVarInsn(ILOAD, PAGE);
+        mv.visitVarInsn(ILOAD, SLOT);
+    }
+
     private static void emit(MethodVisitor mv, long[] marks) {
         // The regions marked, and a case for each.
         int keys = 0, regions = 0;
@@ -111,19 +120,11 @@ final class LinkCompiler {
             mv.visitLabel(regionCase[k]);
             mv.visitLdcInsn(region);
             mv.visitVarInsn(ASTORE, R);
-            mv.visitLdcInsn(region);
-            mv.visitVarInsn(ALOAD, H);
-            mv.visitVarInsn(LLOAD, PAGE_VA);
-            mv.visitVarInsn(ILOAD, PAGE);
-            mv.visitVarInsn(ILOAD, SLOT);
+            regionAt(mv, region);
             mv.visitMethodInsn(INVOKESTATIC, REGION, "prime", "(L" + REGION + ";L" + HART + ";JII)V", false);
             mv.visitVarInsn(ILOAD, LEFT);
             mv.visitVarInsn(ISTORE, BEFORE);
-            mv.visitLdcInsn(region); // a constant receiver: a direct call
-            mv.visitVarInsn(ALOAD, H);
-            mv.visitVarInsn(LLOAD, PAGE_VA);
-            mv.visitVarInsn(ILOAD, PAGE);
-            mv.visitVarInsn(ILOAD, SLOT);
+            regionAt(mv, region); // a constant receiver: a direct call
             mv.visitVarInsn(ILOAD, LEFT);
             mv.visitMethodInsn(INVOKEVIRTUAL, REGION, "run", RUN_DESC, false);
             mv.visitVarInsn(LSTORE, PC);

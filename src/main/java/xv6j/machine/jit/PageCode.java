@@ -49,8 +49,10 @@ final class PageCode {
 
     /** The hops between its regions in compiled code, as its marks were when made; null before. */
     volatile PageLink link;
-    /** Hops {@code Hart.run} took itself since link was made (racy: a hint). */
+    /** Hops {@code Hart.run} took itself since link was last considered (racy: a hint). */
     int unlinked;
+    /** The translator's count of instructions compiled code ran on the page then. */
+    long ranAtLink;
 
     PageCode(int page, long[] words, long[] ram) {
         this.page = page;

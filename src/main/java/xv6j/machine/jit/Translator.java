@@ -72,13 +72,22 @@ public final class Translator {
     static final int MAX_STRIKES = 10;
     /**
      * Whether hops between a page's regions are taken in compiled code, by its
-     * {@link PageLink} (round 16); false: by {@code Hart.run}, as before.
+     * {@link PageLink}, under {@link Engine#TRANSLATOR} (-Dxv6j.jit.link=true); else by
+     * {@code Hart.run}. Off: it gained 3-8% where hops are dense, but not on the
+     * headline beyond the noise (docs/design.md, round 16). {@link Engine#EAGER}, which
+     * is there to test the translator, always links, so every test under it runs links.
      */
-    public static final boolean LINK = Boolean.parseBoolean(System.getProperty("xv6j.jit.link", "true"));
+    public static final boolean LINK = Boolean.getBoolean("xv6j.jit.link");
     /** Hops {@code Hart.run} takes itself on a page before its link is made again from its marks now. */
     static final int LINK_HOPS = Integer.getInteger("xv6j.jit.linkhops", 65_536);
     /** The same in {@link Engine#EAGER} mode. */
     static final int EAGER_LINK_HOPS = 3;
+    /**
+     * Instructions compiled code ran on a page a hop {@code Hart.run} took there, past
+     * which the page gets no link: its hops cost too little of its time for a link to pay
+     * for its class (matrix, at about 550, ran slower by the JVM's CPU with one).
+     */
+    static final int LINK_SPARSE = Integer.getInteger("xv6j.jit.linksparse", 128);
     /** Regions on one version of a page at most. */
     static final int MAX_PAGE_REGIONS = 128;
     /** Regions marked on pages at most: past it every mark goes (with the decoded words). */
@@ -273,8 +282,12 @@ public final class Translator {
      */
     public void unlinked(int page, long[] words, boolean eager) {
         PageCode p = pages[page];
-        if (!LINK || p == null || p.words != words) return;
-        if (++p.unlinked >= (eager ? EAGER_LINK_HOPS : LINK_HOPS)) relink(p);
+        if (!(LINK || eager) || p == null || p.words != words) return;
+        if (++p.unlinked < (eager ? EAGER_LINK_HOPS : LINK_HOPS)) return;
+        long ran = this.ran[page] - p.ranAtLink;
+        p.ranAtLink = this.ran[page];
+        if (eager || ran < (long) LINK_SPARSE * p.unlinked) relink(p);
+        else p.unlinked = 0;
     }
 
     private synchronized void relink(PageCode p) {
