@@ -2,7 +2,6 @@ package xv6j.machine.jit;
 
 import static org.objectweb.asm.Opcodes.*;
 
-import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.ConstantDynamic;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
@@ -27,7 +26,6 @@ final class LinkCompiler {
 
     private static final String HART = "xv6j/machine/Hart", REGION = "xv6j/machine/jit/Region",
             LINK = "xv6j/machine/jit/PageLink";
-    private static final String RUN_DESC = "(L" + HART + ";JIII)J";
     private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles", "classDataAt",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)Ljava/lang/Object;", false);
 
@@ -43,24 +41,7 @@ final class LinkCompiler {
      * an index into the class data's regions; null if its method would be too large.
      */
     static byte[] compile(long[] marks) {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
-        cw.visit(V21, ACC_FINAL | ACC_SUPER, "xv6j/machine/CompiledLink", null, LINK, null);
-        MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
-        init.visitCode();
-        init.visitVarInsn(ALOAD, 0);
-        init.visitMethodInsn(INVOKESPECIAL, LINK, "<init>", "()V", false);
-        init.visitInsn(RETURN);
-        init.visitMaxs(0, 0);
-        init.visitEnd();
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", RUN_DESC, null, null);
-        mv.visitCode();
-        Label end = new Label();
-        emit(mv, marks);
-        mv.visitLabel(end);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-        cw.visitEnd();
-        return end.getOffset() > MAX_CODE_BYTES ? null : cw.toByteArray();
+        return RegionCompiler.classOf("xv6j/machine/CompiledLink", LINK, mv -> emit(mv, marks), MAX_CODE_BYTES).classFile();
     }
 
     /** Pushes region, h, pageVa, page and slot: the first arguments of its run and of Region.prime. */
@@ -126,7 +107,7 @@ final class LinkCompiler {
             mv.visitVarInsn(ISTORE, BEFORE);
             regionAt(mv, region); // a constant receiver: a direct call
             mv.visitVarInsn(ILOAD, LEFT);
-            mv.visitMethodInsn(INVOKEVIRTUAL, REGION, "run", RUN_DESC, false);
+            mv.visitMethodInsn(INVOKEVIRTUAL, REGION, "run", RegionCompiler.RUN_DESC, false);
             mv.visitVarInsn(LSTORE, PC);
             mv.visitJumpInsn(GOTO, after);
         }
