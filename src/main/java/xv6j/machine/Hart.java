@@ -230,6 +230,7 @@ public final class Hart {
     void linkHop(int page, long[] words, int slot, int to) {
         translator.hopped(page, words, words[slot], slot, to, engine == Engine.EAGER);
     }
+
     /**
      * The memory's count of fence.i just after this hart's last one: a decoded page made
      * before it is made afresh before this hart runs it. Every store drops the decoded
