@@ -4,6 +4,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.function.LongUnaryOperator;
 import xv6j.machine.jit.Engine;
+import xv6j.machine.jit.PageLink;
 import xv6j.machine.jit.Region;
 import xv6j.machine.jit.Translator;
 
@@ -221,6 +222,15 @@ public final class Hart {
      */
     int pageLeft;
     int jitExit;
+    /** Set by a {@link PageLink} when it returns: the region that ran last, and the slot it was entered at. */
+    Region jitRegion;
+    int jitSlot;
+
+    /** A {@link PageLink} took a hop from the region entered at slot to slot to: counted as {@link #run} counts its own. */
+    void linkHop(int page, long[] words, int slot, int to) {
+        translator.hopped(page, words, words[slot], slot, to, engine == Engine.EAGER);
+    }
+
     /**
      * The memory's count of fence.i just after this hart's last one: a decoded page made
      * before it is made afresh before this hart runs it. Every store drops the decoded
@@ -323,12 +333,19 @@ public final class Hart {
                         int at = slot; // where r starts: slot (marked d), or one of its blocks after a chunk
                         boolean stuck = false;
                         while (true) {
-                            int calls = r.calls++;
-                            if ((calls & Region.PRIME_EVERY - 1) == 0) { // see Region.calls
-                                for (int i = calls == 0 ? Region.PRIME_FIRST : 1; i > 0; i--) r.run(this, pageVa, page, at, 0);
-                            }
                             int before = left;
-                            pc = r.run(this, pageVa, page, at, left);
+                            PageLink link = at == slot ? jit.link(page, code) : null;
+                            if (link != null && link.marks[slot] == d) {
+                                // The page's link takes the hops it can in compiled code, and says
+                                // which region ran last, entered where (see PageLink).
+                                pc = link.run(this, pageVa, page, slot, left);
+                                r = jitRegion;
+                                slot = jitSlot;
+                                d = code[slot];
+                            } else {
+                                Region.prime(r, this, pageVa, page, at);
+                                pc = r.run(this, pageVa, page, at, left);
+                            }
                             left = pageLeft;
                             // A call that retired nothing and jumped must not be chained into again,
                             // or a region that cannot start at a marked slot would be called there
@@ -351,6 +368,7 @@ public final class Hart {
                             if (jitExit != Region.JUMP || (pc & ~0xfffL) != pageVa) break;
                             int to = (int) (pc & 0xfff) >>> 1;
                             jit.hopped(page, code, d, slot, to, eager);
+                            jit.unlinked(page, code, eager);
                             // Elsewhere on the same page, still the same code: straight into the
                             // region marked there, within the same chunk of the budget.
                             if (left == 0 || decoded[page] != code || Decoded.op(d = code[to]) != Op.ENTER

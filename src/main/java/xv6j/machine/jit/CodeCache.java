@@ -12,11 +12,17 @@ import java.util.function.Function;
  * benchmarks) finds its regions compiled, and HotSpot's native code for them warm.
  * It holds code, never machine state.
  *
- * <p>Bounded: past {@link #MAX_REGIONS} it is emptied; regions still in use stay alive
- * through the pages that use them, and the rest are collected with their hidden classes.
+ * <p>It keeps the {@link PageLink}s made over those regions too, by the marks they were
+ * made over and the regions those name.
+ *
+ * <p>Bounded: past {@link #MAX_REGIONS} regions or {@link #MAX_LINKS} links it is emptied;
+ * regions still in use stay alive through the pages that use them, and the rest are
+ * collected with their hidden classes.
  */
 final class CodeCache {
     static final int MAX_REGIONS = 20_000;
+    /** Links at most (each holds a mark per slot of its page, 16 KiB). */
+    static final int MAX_LINKS = 1024;
 
     private CodeCache() {}
 
@@ -58,8 +64,48 @@ final class CodeCache {
     static Region get(Key key, Function<Key, Region> compile) {
         Region r = regions.get(key);
         if (r != null) return r;
-        if (regions.size() >= MAX_REGIONS) regions.clear();
+        if (regions.size() >= MAX_REGIONS) {
+            regions.clear();
+            links.clear(); // they hold regions
+        }
         return regions.computeIfAbsent(key, compile);
+    }
+
+    /**
+     * A {@link PageLink}'s key: the marks it was made over and the regions they name, by
+     * identity (a machine that runs the same program makes the same regions, found here,
+     * in the same order).
+     */
+    static final class LinkKey {
+        final long[] marks;
+        final Region[] regions;
+        private final int hash;
+
+        LinkKey(long[] marks, Region[] regions) {
+            this.marks = marks;
+            this.regions = regions;
+            int h = Arrays.hashCode(marks);
+            for (Region r : regions) h = h * 31 + System.identityHashCode(r);
+            this.hash = h;
+        }
+
+        @Override public boolean equals(Object o) {
+            if (!(o instanceof LinkKey k) || k.hash != hash || !Arrays.equals(k.marks, marks) || k.regions.length != regions.length) return false;
+            for (int i = 0; i < regions.length; i++) if (k.regions[i] != regions[i]) return false;
+            return true;
+        }
+
+        @Override public int hashCode() { return hash; }
+    }
+
+    private static final ConcurrentHashMap<LinkKey, PageLink> links = new ConcurrentHashMap<>();
+
+    /** The link for key, made by make (which may return null) if no machine has it yet. */
+    static PageLink link(LinkKey key, Function<LinkKey, PageLink> make) {
+        PageLink l = links.get(key);
+        if (l != null) return l;
+        if (links.size() >= MAX_LINKS) links.clear();
+        return links.computeIfAbsent(key, make);
     }
 
     static int size() { return regions.size(); }
@@ -69,5 +115,6 @@ final class CodeCache {
     static void clear() {
         regions.clear();
         tooLarge.clear();
+        links.clear();
     }
 }

@@ -47,6 +47,13 @@ final class PageCode {
     /** Regions of it that were compiled for it, not found in the {@link CodeCache} (under the lock). */
     int classesMade;
 
+    /** The hops between its regions in compiled code, as its marks were when made; null before. */
+    volatile PageLink link;
+    /** Hops {@code Hart.run} took itself since link was last considered (racy: a hint). */
+    int unlinked;
+    /** The translator's count of instructions compiled code ran on the page then. */
+    long ranAtLink;
+
     PageCode(int page, long[] words, long[] ram) {
         this.page = page;
         this.words = words;
@@ -59,6 +66,9 @@ final class PageCode {
     }
 
     int count() { return regions.length; }
+
+    /** Every region, by index (a snapshot). */
+    Region[] regions() { return regions; }
 
     /** Per slot, how often a region jumped there from elsewhere on the page; made on the first hop. */
     private int[] hopsTo;

@@ -53,6 +53,16 @@ public abstract class Region {
 
     protected Region() {}
 
+    /**
+     * Counts a call of r at slot and, on the calls {@link #calls} says, primes it first
+     * (see there): for {@link xv6j.machine.Hart#run} and {@link PageLink}s alike.
+     */
+    public static void prime(Region r, Hart h, long pageVa, int page, int slot) {
+        int calls = r.calls++;
+        if ((calls & PRIME_EVERY - 1) != 0) return;
+        for (int i = calls == 0 ? PRIME_FIRST : 1; i > 0; i--) r.run(h, pageVa, page, slot, 0);
+    }
+
     /** The decoded word of the instruction at slot, which a mark for this region replaced. */
     long original(int slot) {
         for (int i = 1; i < code.length; i += 2) if ((code[i] & 0xffff) == slot) return code[i + 1];

@@ -52,7 +52,7 @@ final class RegionCompiler {
     private static final String HART = "xv6j/machine/Hart", REGION = "xv6j/machine/jit/Region",
             MMU = "xv6j/machine/Mmu", PHYS = "xv6j/machine/PhysicalMemory", FLOAT_UNIT = "xv6j/machine/FloatUnit",
             ALU = "xv6j/machine/jit/Alu", ACCESS = "xv6j/machine/CompiledAccess", VARHANDLE = "java/lang/invoke/VarHandle";
-    private static final String RUN_DESC = "(L" + HART + ";JIII)J";
+    static final String RUN_DESC = "(L" + HART + ";JIII)J";
 
     // Locals of run.
     private static final int THIS = 0, H = 1, PAGE_VA = 2, PAGE = 4, SLOT = 5, LEFT = 6, X = 7, RAM = 8, LOAD_TLB = 9,
@@ -126,19 +126,29 @@ final class RegionCompiler {
 
     /** The class file, or none (null) if its method would be too large for HotSpot to compile. */
     static Result compile(RegionPlan plan, int maxCodeBytes) {
+        return classOf("xv6j/machine/CompiledRegion", REGION, mv -> new RegionCompiler(plan, mv).emit(), maxCodeBytes);
+    }
+
+    /**
+     * The class file of a final class name extending superName (a class with a public
+     * constructor of no arguments), with that constructor and one method,
+     * {@code run(Hart, long, int, int, int)}, whose code body writes: no class file
+     * (null) if the code is past maxCodeBytes.
+     */
+    static Result classOf(String name, String superName, java.util.function.Consumer<MethodVisitor> body, int maxCodeBytes) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
-        cw.visit(V21, ACC_FINAL | ACC_SUPER, "xv6j/machine/CompiledRegion", null, REGION, null);
+        cw.visit(V21, ACC_FINAL | ACC_SUPER, name, null, superName, null);
         MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
         init.visitCode();
         init.visitVarInsn(ALOAD, 0);
-        init.visitMethodInsn(INVOKESPECIAL, REGION, "<init>", "()V", false);
+        init.visitMethodInsn(INVOKESPECIAL, superName, "<init>", "()V", false);
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
         init.visitEnd();
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", RUN_DESC, null, null);
         mv.visitCode();
         Label end = new Label();
-        new RegionCompiler(plan, mv).emit();
+        body.accept(mv);
         mv.visitLabel(end);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

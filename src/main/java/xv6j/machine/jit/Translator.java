@@ -70,6 +70,24 @@ public final class Translator {
     static final long YOUNG_CACHED = 100_000;
     /** Strikes a page may have: then it waits HOT << 10 (2 million) interpreted instructions. */
     static final int MAX_STRIKES = 10;
+    /**
+     * Whether hops between a page's regions are taken in compiled code, by its
+     * {@link PageLink}, under {@link Engine#TRANSLATOR} (-Dxv6j.jit.link=true); else by
+     * {@code Hart.run}. Off: it gained 3-8% where hops are dense, but not on the
+     * headline beyond the noise (docs/design.md, round 16). {@link Engine#EAGER}, which
+     * is there to test the translator, always links, so every test under it runs links.
+     */
+    public static final boolean LINK = Boolean.getBoolean("xv6j.jit.link");
+    /** Hops {@code Hart.run} takes itself on a page before its link is made again from its marks now. */
+    static final int LINK_HOPS = Integer.getInteger("xv6j.jit.linkhops", 65_536);
+    /** The same in {@link Engine#EAGER} mode. */
+    static final int EAGER_LINK_HOPS = 3;
+    /**
+     * Instructions compiled code ran on a page a hop {@code Hart.run} took there, past
+     * which the page gets no link: its hops cost too little of its time for a link to pay
+     * for its class (matrix, at about 550, ran slower by the JVM's CPU with one).
+     */
+    static final int LINK_SPARSE = Integer.getInteger("xv6j.jit.linksparse", 128);
     /** Regions on one version of a page at most. */
     static final int MAX_PAGE_REGIONS = 128;
     /** Regions marked on pages at most: past it every mark goes (with the decoded words). */
@@ -96,6 +114,8 @@ public final class Translator {
         public long regions, instructions, classes, bytecodeBytes, nanos, flushes, firstRegionNanos = -1;
         /** Versions of pages written before their code paid for its classes (see {@link #YOUNG}). */
         public long youngVersions;
+        /** {@link PageLink} classes made. */
+        public long links;
         /** Regions the translator failed to make (a bug: the interpreter ran that code). */
         public long failures;
         private final long created = System.nanoTime();
@@ -250,6 +270,58 @@ public final class Translator {
         }
     }
 
+    /** The link of the page whose decoded words are words, if it has one. */
+    public PageLink link(int page, long[] words) {
+        PageCode p = pages[page];
+        return p != null && p.words == words ? p.link : null;
+    }
+
+    /**
+     * {@code Hart.run} took a hop on page itself (after {@link #hopped}): its link is
+     * missing or older than its marks. Often enough, it is made again from them.
+     */
+    public void unlinked(int page, long[] words, boolean eager) {
+        PageCode p = pages[page];
+        if (!(LINK || eager) || p == null || p.words != words) return;
+        if (++p.unlinked < (eager ? EAGER_LINK_HOPS : LINK_HOPS)) return;
+        long ran = this.ran[page] - p.ranAtLink;
+        p.ranAtLink = this.ran[page];
+        if (eager || ran < (long) LINK_SPARSE * p.unlinked) relink(p);
+        else p.unlinked = 0;
+    }
+
+    private synchronized void relink(PageCode p) {
+        p.unlinked = 0;
+        if (decoded[p.page] != p.words || pages[p.page] != p) return;
+        long[] marks = new long[Decoded.PAGE_SLOTS];
+        int last = -1;
+        for (int s = 0; s < marks.length; s++) {
+            long w = p.words[s];
+            if (Decoded.op(w) != Op.ENTER || p.region(Decoded.imm(w)) == null) continue;
+            marks[s] = w;
+            last = Math.max(last, Decoded.imm(w));
+        }
+        PageLink was = p.link;
+        if (last < 0 || was != null && Arrays.equals(was.marks, marks)) return;
+        Region[] regions = Arrays.copyOf(p.regions(), last + 1);
+        try {
+            PageLink l = CodeCache.link(new CodeCache.LinkKey(marks, regions), this::makeLink);
+            if (l != null) p.link = l;
+        } catch (RuntimeException | LinkageError e) {
+            stats.failures++;
+            if (stats.failures == 1) System.err.println("xv6j: the translator could not link a page's regions (" + e + ")");
+        }
+    }
+
+    private PageLink makeLink(CodeCache.LinkKey key) {
+        byte[] classFile = LinkCompiler.compile(key.marks);
+        if (classFile == null) return null;
+        PageLink l = (PageLink) define(classFile, java.util.List.of(key.regions));
+        l.marks = key.marks;
+        stats.links++;
+        return l;
+    }
+
     private synchronized void unitHop(PageCode p, int target, boolean eager) {
         if (decoded[p.page] != p.words || pages[p.page] != p || p.unitFull || live >= MAX_REGIONS) return;
         Region unit = p.region(p.unit);
@@ -352,7 +424,7 @@ public final class Translator {
             CodeCache.wasTooLarge(key, c.codeBytes());
             return null;
         }
-        Region r = define(c.classFile());
+        Region r = (Region) define(c.classFile(), null);
         r.code = key.code;
         r.classBytes = c.classFile().length;
         r.entry = plan.entry;
@@ -369,10 +441,12 @@ public final class Translator {
         stats.flushes++;
     }
 
-    private Region define(byte[] classFile) {
+    /** An instance of the hidden class of classFile, with classData (a list, or null: none). */
+    private Object define(byte[] classFile, Object classData) {
         try {
-            MethodHandles.Lookup l = lookup.defineHiddenClass(classFile, true);
-            return (Region) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
+            MethodHandles.Lookup l = classData == null ? lookup.defineHiddenClass(classFile, true)
+                    : lookup.defineHiddenClassWithClassData(classFile, classData, true);
+            return l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
         } catch (Throwable e) {
             throw new IllegalStateException("the translator made a class the JVM refused", e);
         }
@@ -413,6 +487,7 @@ public final class Translator {
         s.firstRegionNanos = stats.firstRegionNanos;
         s.failures = stats.failures;
         s.youngVersions = stats.youngVersions;
+        s.links = stats.links;
         return s;
     }
 }
