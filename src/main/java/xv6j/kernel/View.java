@@ -72,6 +72,9 @@ final class View implements KernelView {
     public String kill(long id) {
         int pid = pid(id, "process");
         if (k.procs.isInit(pid)) throw new IllegalArgumentException("init (pid " + pid + ") cannot be killed: it reaps every orphan");
+        for (Snapshot.Process p : k.snapshot().procs())
+            if (p.pid() == pid && p.state() == ProcState.ZOMBIE)
+                throw new IllegalArgumentException("process " + pid + " has exited: a zombie until its parent waits for it");
         if (k.procs.kill(pid) < 0) throw new IllegalArgumentException("no process " + id);
         return "killed process " + pid + "\n";
     }

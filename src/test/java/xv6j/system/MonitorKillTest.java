@@ -26,17 +26,6 @@ class MonitorKillTest {
     @TempDir
     Path dir;
 
-    /** ^P's listing of the processes, typed at the prompt at from. */
-    private static String listing(TerminalSession t, int from, String mark) throws Exception {
-        t.type("\u0010echo " + mark + "\n");
-        int end = t.waitFor("\n" + mark + "\n", from);
-        return t.screen().substring(from, end);
-    }
-
-    private static long count(String list, String name) {
-        return list.lines().filter(l -> l.matches("\\d+ \\S+ +" + name) || l.matches(" *\\d+ +\\S+ +" + name + " .*")).count();
-    }
-
     /**
      * Runs a monitor command (Ctrl-A c, the command, Ctrl-A c back to the console); returns
      * what the screen shows after from up to the monitor's next prompt, which ends it.
@@ -68,7 +57,7 @@ class MonitorKillTest {
             // The monitor's ps, which needs no free slot (the shell cannot start a command).
             String ps = monitor(t, at, "ps");
             at += ps.length();
-            long left = exo ? Long.parseLong(ps.replaceAll("(?s).*\n(\\d+) environments\n.*", "$1")) : count(ps, "forktest");
+            long left = exo ? Long.parseLong(ps.replaceAll("(?s).*\n(\\d+) environments\n.*", "$1")) : TerminalSession.countNamed(ps, "forktest");
             assertTrue(left > 10, "the bomb must be out of ^C's reach for this test to mean anything:\n" + ps);
             String reply = monitor(t, at, "killall");
             at += reply.length();
@@ -79,12 +68,12 @@ class MonitorKillTest {
             // destroyed environments), and init reaps the orphaned zombies: up to ten seconds.
             String list = "";
             for (int i = 0; i < 50; i++) {
-                list = listing(t, at, "m" + i);
+                list = t.processList(at, "m" + i);
                 at += list.length();
-                if (count(list, "forktest") == 0) break;
+                if (TerminalSession.countNamed(list, "forktest") == 0) break;
                 Thread.sleep(200);
             }
-            assertEquals(0, count(list, "forktest"), "forktest bomb daemons survived killall:\n" + list);
+            assertEquals(0, TerminalSession.countNamed(list, "forktest"), "forktest bomb daemons survived killall:\n" + list);
             t.type("echo after\n");
             at = t.waitFor("after\n$ ", at);
         }
