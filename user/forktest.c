@@ -2,7 +2,7 @@
 // The kernel must refuse a fork before it runs out of its NPROC slots, and wait must
 // then account for exactly the children that were made.
 //
-// forktest bomb [churn|orphans]: a fork bomb, what an outsider tries first, never ending
+// forktest bomb [churn|orphans|daemons]: a fork bomb, what an outsider tries first, never ending
 // by itself. Every process forks for ever, and so does every child, until the table is
 // full; one ^C at the shell ends them all (ForkBombTest).
 //   churn    half the children exit at once (their parents reap them when the table is
@@ -12,16 +12,21 @@
 //            background command is, and with the table full the shell cannot start
 //            `kill`; only the shell's process group, which every process inherits, lets
 //            ^C reach it (docs/design.md, ^C)
+//   daemons  as orphans, but every process first leaves for a group of its own
+//            (setpgid(0,0)), as a Unix daemon does: out of ^C's reach on both kernels;
+//            only the console monitor's killall ends it (MonitorKillTest)
 #include "user.h"
 
 #define N 1000
 
 static void bomb(char *how) {
     int churn = how && strcmp(how, "churn") == 0;
-    int orphans = how && strcmp(how, "orphans") == 0;
+    int daemons = how && strcmp(how, "daemons") == 0;
+    int orphans = daemons || (how && strcmp(how, "orphans") == 0);
     printf("fork bomb\n");
     for (;;) {
         int pid;
+        if (daemons) setpgid(0, 0);
         if (orphans) {
             while ((pid = fork()) < 0)
                 ;

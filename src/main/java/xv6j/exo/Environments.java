@@ -242,6 +242,46 @@ final class Environments {
         k.sched.kick();
     }
 
+    // ---- the console's way out (the monitor's kill and killall) ----
+
+    /**
+     * Why the monitor's kills spare e, or null: the boot chain, from which every library
+     * OS grows. The first environment (its end is the machine's), the environments it made
+     * (a LibOS's server: the file server, which keeps the process table and kv's blocks),
+     * and the oldest live environment each of those made (the LibOS's first process, init,
+     * which reaps orphans and starts the shell). kernel-exo knows no processes: this is
+     * the one structure it can tell them by. Lock held.
+     */
+    String spared(Env e) {
+        if (e.first) return "the first environment: its end is the machine's";
+        Env parent = envs.get(e.parentId);
+        if (parent == null || parent.exited) return null;
+        if (parent.first) return "a library OS's server, which every process of it calls";
+        Env grand = envs.get(parent.parentId);
+        if (grand == null || !grand.first) return null;
+        for (Env c : envs.values()) // in id order: the oldest first
+            if (c.parentId == parent.id && !c.exited && !c.dying) return c == e ? "its LibOS's init, which reaps every orphan" : null;
+        return null;
+    }
+
+    /**
+     * Destroys every live environment that {@link #spared} does not keep, all under the
+     * lock: a process being forked has its environment already, so it goes too, and one
+     * whose fork call outlives it makes a child its server never starts (ENV_START on a
+     * destroyed environment fails). Returns how many. Lock held.
+     */
+    int destroyAllButSpared() {
+        List<Env> doomedNow = new ArrayList<>();
+        for (Env e : envs.values()) if (!e.exited && !e.dying && spared(e) == null) doomedNow.add(e);
+        hold();
+        try {
+            for (Env e : doomedNow) destroy(e, -1, null);
+        } finally {
+            release();
+        }
+        return doomedNow.size();
+    }
+
     /** Forgets an exited environment once no capability names it; its record goes back. */
     void maybeForget(Env e) {
         if (e.exited && e.refs == 0 && envs.remove(e.id) == e) k.pages.freeKernel(e.recordPa);

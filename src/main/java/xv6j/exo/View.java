@@ -10,7 +10,10 @@ import xv6j.machine.KernelView;
 
 /**
  * kernel-exo as the console's monitor sees it (Ctrl-A c): each question answered from a
- * {@link Snapshot}, taken under the kernel's lock. Changes nothing.
+ * {@link Snapshot}, taken under the kernel's lock. Its kills destroy environments, under
+ * that lock: kernel-exo's own power over every environment, which no capability limits;
+ * the LibOS's server, their exokernel parent, hears of each death (EV_CHILD) and ends the
+ * process as for any other (docs/exo.md, "The console's way out").
  */
 final class View implements KernelView {
     private final Exokernel k;
@@ -96,5 +99,37 @@ final class View implements KernelView {
     @Override
     public Blocks blocks() {
         return FsImage.blockUse(k.machine.disk());
+    }
+
+    @Override
+    public String kill(long id) {
+        k.lock.lock();
+        try {
+            Env e = id == (int) id ? k.envs.get((int) id) : null;
+            if (e == null || e.exited || e.dying) throw new IllegalArgumentException("no environment " + id);
+            String why = k.envs.spared(e);
+            if (why != null) throw new IllegalArgumentException("env " + id + " is " + why + "; killall spares it too");
+            k.envs.destroy(e, -1, null);
+            return "destroyed env " + id + "\n";
+        } finally {
+            k.lock.unlock();
+        }
+    }
+
+    @Override
+    public String killGroup(long pgid) {
+        throw new IllegalArgumentException("process groups are the LibOS's, not kernel-exo's: kill ENV, or killall");
+    }
+
+    @Override
+    public String killAll() {
+        k.lock.lock();
+        try {
+            int n = k.envs.destroyAllButSpared();
+            return "destroyed " + n + " environment" + (n == 1 ? "" : "s")
+                    + " (all but the file server's and init, which starts a new shell)\n";
+        } finally {
+            k.lock.unlock();
+        }
     }
 }

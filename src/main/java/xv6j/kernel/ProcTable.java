@@ -747,6 +747,39 @@ public final class ProcTable {
         }
     }
 
+    /**
+     * The console's way out (the monitor's kill -g and killall, as Linux's SysRq e): kills
+     * every live process but init whose group is pgid, or every live process but init when
+     * pgid is 0, all under the lock, so none forks a survivor meanwhile (a child being
+     * forked gets its parent's kill). No program escapes it: setpgid and orphaning change
+     * the group and the parent, neither of which killall looks at. init then reaps the
+     * orphans and, when the shell was among them, starts a new one. Returns how many.
+     */
+    int killGroup(int pgid) {
+        lock.lock();
+        try {
+            int n = 0;
+            for (Proc q : proc) {
+                if (q.state == UNUSED || q.state == ZOMBIE || q == initProc || (pgid != 0 && q.pgid != pgid)) continue;
+                kill(q.pid);
+                n++;
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether pid is init's (which no kill reaches). */
+    boolean isInit(int pid) {
+        lock.lock();
+        try {
+            return initProc != null && initProc.pid == pid;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether a is one of q's ancestors, by the parents of now. Lock held. */
     private static boolean ancestor(Proc a, Proc q) {
         for (Proc b = q.parent; b != null; b = b.parent) if (b == a) return true;

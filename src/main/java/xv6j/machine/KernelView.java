@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /**
  * What the console's monitor (Ctrl-A c, {@link Monitor}) may ask of the kernel running on
- * the machine: read-only snapshots, each taken consistently under the kernel's own lock.
+ * the machine: read-only snapshots, each taken consistently under the kernel's own lock,
+ * and the console's way out of a program that escapes ^C (kill, killall), which the
+ * kernel carries out under that lock; the monitor never reaches into it.
  * Both kernels implement it (xv6j.kernel.View, xv6j.exo.View); the machine knows nothing
  * else of them.
  */
@@ -49,4 +51,20 @@ public interface KernelView {
     Memory memory();
 
     Blocks blocks();
+
+    /**
+     * Kills the task id (the kernel's id, as tasks() gives it), as kill(2) would but from
+     * above every program. Returns a line saying what was done; fails, with the reason,
+     * for no such task or one the kernel keeps (init, kernel-exo's file server).
+     */
+    String kill(long id) throws IllegalArgumentException;
+
+    /** Kills every task of process group pgid but init; fails for no such group or a kernel without groups. */
+    String killGroup(long pgid) throws IllegalArgumentException;
+
+    /**
+     * Kills every task but init and the kernel's own, at once, so that none can make a
+     * survivor meanwhile; init then starts a new shell. Returns a line saying how many.
+     */
+    String killAll();
 }

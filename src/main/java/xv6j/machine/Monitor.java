@@ -7,14 +7,20 @@ import java.util.Optional;
 /**
  * The console's monitor, after QEMU's: Ctrl-A c leaves the machine's console for a prompt
  * that looks at the machine and its kernel while they run, and Ctrl-A c (or cont) goes
- * back. What it shows comes from the kernel's {@link KernelView}; the monitor changes
- * nothing, but for quit (which the console does, as for Ctrl-A x).
+ * back. What it shows comes from the kernel's {@link KernelView}. It changes nothing but by
+ * kill and killall, the console's way out of a program that escapes ^C (Linux's SysRq e,
+ * a secure attention key): no program can read or block the keys that reach the monitor,
+ * and the kernel carries the kill out under its own lock. And quit, which the console does,
+ * as for Ctrl-A x.
  *
  * <pre>
  *   ps        processes (xv6) or environments (kernel-exo): state, memory, parent
  *   harts     each hart: what it runs, its pc, instructions retired
  *   caps ID   the capabilities of environment ID (kernel-exo)
  *   free      free physical pages and free disk blocks
+ *   kill ID   kill a process (kernel-exo: destroy an environment); kill -g PGID a group (xv6)
+ *   killall   kill every process but init (kernel-exo: every environment but the file
+ *             server's and init); init then starts a new shell
  *   cont      back to the console (so does Ctrl-A c)
  *   quit      stop the machine cleanly, as Ctrl-A x
  * </pre>
@@ -33,6 +39,9 @@ public final class Monitor {
             harts     what each hart runs
             caps ID   the capabilities of an environment (kernel-exo)
             free      free physical pages and disk blocks
+            kill ID   kill a process (kernel-exo: destroy an environment)
+            kill -g G kill every process of group G (xv6)
+            killall   kill all but init (and kernel-exo's file server); init starts a new shell
             cont      back to the console (Ctrl-A c does the same)
             quit      stop the machine cleanly (Ctrl-A x does the same)
             """;
@@ -74,6 +83,8 @@ public final class Monitor {
                 case "harts" -> stay(harts());
                 case "caps" -> stay(caps(w));
                 case "free" -> stay(free());
+                case "kill" -> stay(kill(w));
+                case "killall" -> stay(w.length == 1 ? view.killAll() : "usage: killall (no arguments)\n");
                 default -> stay("unknown command " + cmd + "; help lists them\n");
             };
         } catch (RuntimeException e) {
@@ -132,6 +143,24 @@ public final class Monitor {
             b.append(String.format(Locale.ROOT, "%6d  %-8s %-6s %s%n", c.handle(), c.type(), c.rights(), c.names()));
         b.append(caps.get().size()).append(" capabilit").append(caps.get().size() == 1 ? "y" : "ies").append('\n');
         return b.toString();
+    }
+
+    private String kill(String[] w) {
+        boolean group = w.length == 3 && w[1].equals("-g");
+        if (w.length != 2 && !group)
+            return "usage: kill ID (an " + view.taskNoun() + "'s id, as ps shows it), or kill -g PGID\n";
+        String arg = w[w.length - 1];
+        long id;
+        try {
+            id = Long.parseLong(arg);
+        } catch (NumberFormatException e) {
+            return "kill: not a number: " + arg + "\n";
+        }
+        try {
+            return group ? view.killGroup(id) : view.kill(id);
+        } catch (IllegalArgumentException e) {
+            return "kill: " + e.getMessage() + "\n";
+        }
     }
 
     private String free() {

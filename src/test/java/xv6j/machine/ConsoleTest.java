@@ -108,7 +108,29 @@ class ConsoleTest {
         }
         public Memory memory() { return new Memory(10, 100); }
         public Blocks blocks() { return new Blocks(5, 50, 1000); }
+        public String kill(long id) {
+            if (id != 7) throw new IllegalArgumentException("no environment " + id);
+            return "destroyed env 7\n";
+        }
+        public String killGroup(long pgid) { throw new IllegalArgumentException("no groups here"); }
+        public String killAll() { return "destroyed 1 environment\n"; }
     };
+
+    @Test
+    void theMonitorsKillsAnswerAWrongIdOrUsageInOneLine() {
+        Monitor m = new Monitor(ONE_TASK);
+        assertEquals("destroyed env 7\n", m.run("kill 7").text());
+        assertEquals("kill: no environment 8\n", m.run("kill 8").text());
+        assertEquals("kill: not a number: seven\n", m.run("kill seven").text());
+        assertEquals("kill: not a number: x\n", m.run("kill -g x").text());
+        assertEquals("kill: no groups here\n", m.run("kill -g 3").text());
+        assertEquals("usage: kill ID (an environment's id, as ps shows it), or kill -g PGID\n", m.run("kill").text());
+        assertEquals("usage: kill ID (an environment's id, as ps shows it), or kill -g PGID\n", m.run("kill 1 2").text());
+        assertEquals("usage: killall (no arguments)\n", m.run("killall 3").text());
+        assertEquals("destroyed 1 environment\n", m.run("killall").text());
+        assertEquals("no kernel is running\n", new Monitor(null).run("killall").text());
+        assertTrue(Monitor.HELP.contains("killall") && Monitor.HELP.contains("kill ID"), Monitor.HELP);
+    }
 
     @Test
     void theMonitorAnswersAndHoldsTheMachinesOutputUntilTheConsoleIsBack() throws Exception {

@@ -28,17 +28,6 @@ class ForkBombTest {
     @TempDir
     Path dir;
 
-    /** ^P's listing of the processes, typed at the prompt at from. */
-    private static String listing(TerminalSession t, int from, String mark) throws Exception {
-        t.type("\u0010echo " + mark + "\n");
-        int end = t.waitFor("\n" + mark + "\n", from);
-        return t.screen().substring(from, end);
-    }
-
-    private static long count(String list, String name) {
-        return list.lines().filter(l -> l.matches("\\d+ \\S+ +" + name)).count();
-    }
-
     static Stream<Arguments> systemsAndHarts() {
         return Stream.of(Flavour.values()).flatMap(f -> Stream.of(1, 3).map(h -> Arguments.of(f, h)));
     }
@@ -59,12 +48,12 @@ class ForkBombTest {
                 // zombies: give them up to ten seconds.
                 String list = "";
                 for (int i = 0; i < 50; i++) {
-                    list = listing(t, at, "m" + args.trim() + i);
+                    list = t.processList(at, "m" + args.trim() + i);
                     at += list.length();
-                    if (count(list, "forktest") == 0) break;
+                    if (TerminalSession.countNamed(list, "forktest") == 0) break;
                     Thread.sleep(200);
                 }
-                assertEquals(0, count(list, "forktest"), "forktest bomb" + args + " survived ^C:\n" + list);
+                assertEquals(0, TerminalSession.countNamed(list, "forktest"), "forktest bomb" + args + " survived ^C:\n" + list);
                 t.type("echo after" + args.trim() + "\n");
                 at = t.waitFor("after" + args.trim() + "\n$ ", at);
             }

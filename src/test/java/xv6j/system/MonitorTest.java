@@ -11,8 +11,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Ctrl-A h lists the console's keys; Ctrl-A c opens the monitor on the running system
  * (its processes or environments, harts, memory, disk, capabilities) and Ctrl-A c goes
- * back to the shell, which has kept running. Each kernel answers through its own
- * xv6j.machine.KernelView.
+ * back to the shell, which has kept running; the monitor's kill answers a wrong id or group
+ * in one line and kills a right one (the shell: init starts a new one). Each kernel
+ * answers through its own xv6j.machine.KernelView.
  */
 @Timeout(120)
 class MonitorTest {
@@ -21,7 +22,7 @@ class MonitorTest {
 
     @ParameterizedTest
     @EnumSource(Flavour.class)
-    void theMonitorShowsTheRunningSystemAndGoesBackToTheShell(Flavour system) throws Exception {
+    void theMonitorShowsTheRunningSystemKillsWhatItIsToldAndGoesBackToTheShell(Flavour system) throws Exception {
         boolean exo = system == Flavour.EXO;
         try (TerminalSession t = new TerminalSession(system, system.freshImage(dir))) {
             int at = t.waitFor("$ ");
@@ -48,7 +49,33 @@ class MonitorTest {
             if (exo) assertTrue(s.matches("(?s).*\\n +\\d+ +blocks +RW.*\\n\\d+ capabilities\\n.*"), "the file server holds disk blocks: " + s);
             else assertTrue(s.contains("xv6 has no capabilities"), s);
             t.type("\u0001cecho back\n");
-            t.waitFor("back\n$ ", at);
+            at = t.waitFor("back\n$ ", at);
+
+            // The monitor's kills: a wrong id or group gets one line; a right one is carried out.
+            t.type("\u0001ckill 1\nkill 9999\nkill -g 9999\nkill 2\n");
+            from = at;
+            at = t.waitFor("(monitor) kill 2\n", at);
+            at = t.waitFor("\n(monitor) ", at);
+            s = t.screen().substring(from, at);
+            if (exo) {
+                assertTrue(s.contains("kill 1\nkill: env 1 is the first environment: its end is the machine's; killall spares it too\n"), s);
+                assertTrue(s.contains("kill 9999\nkill: no environment 9999\n"), s);
+                assertTrue(s.contains("kill -g 9999\nkill: process groups are the LibOS's, not kernel-exo's: kill ENV, or killall\n"), s);
+                assertTrue(s.contains("kill 2\nkill: env 2 is a library OS's server, which every process of it calls; killall spares it too\n"), s);
+                // The shell is the newest environment: ps lists them oldest first.
+                int sh = Integer.parseInt(ps.replaceAll("(?s).*\n +(\\d+) +\\d+ +env \\d+ [^\n]*\n\\d+ environments\n.*", "$1"));
+                t.type("kill " + sh + "\n");
+                at = t.waitFor("destroyed env " + sh + "\n(monitor) ", at);
+            } else {
+                assertTrue(s.contains("kill 1\nkill: init (pid 1) cannot be killed: it reaps every orphan\n"), s);
+                assertTrue(s.contains("kill 9999\nkill: no process 9999\n"), s);
+                assertTrue(s.contains("kill -g 9999\nkill: no process but init is in group 9999\n"), s);
+                assertTrue(s.contains("kill 2\nkilled process 2\n"), "the shell: " + s);
+            }
+            t.type("\u0001c");
+            at = t.waitFor("init: starting sh\n$ ", at);
+            t.type("echo again\n");
+            t.waitFor("again\n$ ", at);
         }
     }
 }

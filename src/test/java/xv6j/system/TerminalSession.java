@@ -101,6 +101,22 @@ final class TerminalSession implements AutoCloseable {
         return waitFor(text, 0);
     }
 
+    /**
+     * ^P's listing of the processes, typed at the prompt after from and ended by echo mark
+     * (whose output may follow a prompt: a shell can have an empty line to read first, the
+     * one a ^C its killed predecessor never read left it).
+     */
+    String processList(int from, String mark) throws Exception {
+        type("\u0010echo " + mark + "\n");
+        int end = waitFor(mark + "\n", waitFor("echo " + mark + "\n", from));
+        return screen().substring(from, end);
+    }
+
+    /** How many lines of a ^P listing, or of the monitor's ps, are a process called name. */
+    static long countNamed(String list, String name) {
+        return list.lines().filter(l -> l.matches("\\d+ \\S+ +" + name) || l.matches(" *\\d+ +\\S+ +" + name + " .*")).count();
+    }
+
     /** Ctrl-A x; fails unless the machine halts with status 0. */
     @Override
     public void close() throws Exception {

@@ -1,0 +1,82 @@
+package xv6j.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import xv6j.tools.Fsck;
+
+/**
+ * The console's way out, on both kernels, on one hart and on three: a fork bomb whose every
+ * process leaves for a group of its own and then its parent ({@code forktest bomb daemons})
+ * is out of ^C's reach, as a Unix daemon is; it fills the process table, so the shell
+ * cannot start kill. The monitor's killall (Ctrl-A c) ends it: the kernel kills every
+ * process but init (kernel-exo: destroys every environment but the file server's and
+ * init) under its own lock, init starts a new shell, the shell runs commands, and the
+ * image is clean. And the monitor's kills answer a wrong id in one line.
+ */
+@Timeout(240)
+class MonitorKillTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * Runs a monitor command (Ctrl-A c, the command, Ctrl-A c back to the console); returns
+     * what the screen shows after from up to the monitor's next prompt, which ends it.
+     */
+    private static String monitor(TerminalSession t, int from, String command) throws Exception {
+        t.type("\u0001c" + command + "\n");
+        int end = t.waitFor("\n(monitor) ", t.waitFor("(monitor) " + command + "\n", from));
+        t.type("\u0001c");
+        return t.screen().substring(from, end);
+    }
+
+    static Stream<Arguments> systemsAndHarts() {
+        return Stream.of(Flavour.values()).flatMap(f -> Stream.of(1, 3).map(h -> Arguments.of(f, h)));
+    }
+
+    @ParameterizedTest(name = "{0} on {1} harts")
+    @MethodSource("systemsAndHarts")
+    void killallInTheMonitorEndsAForkBombOfDaemonsThatCtrlCCannotReach(Flavour system, int harts) throws Exception {
+        boolean exo = system == Flavour.EXO;
+        Path img = system.freshImage(dir);
+        try (TerminalSession t = new TerminalSession(system, img, harts)) {
+            int at = t.waitFor("$ ");
+            t.type("forktest bomb daemons\n");
+            at = t.waitFor("fork bomb\n", at);
+            Thread.sleep(2000);     // the table fills within a few ticks
+            t.type("\u0003");
+            at = t.waitFor("^C", at);
+            Thread.sleep(1000);
+            // The monitor's ps, which needs no free slot (the shell cannot start a command).
+            String ps = monitor(t, at, "ps");
+            at += ps.length();
+            long left = exo ? Long.parseLong(ps.replaceAll("(?s).*\n(\\d+) environments\n.*", "$1")) : TerminalSession.countNamed(ps, "forktest");
+            assertTrue(left > 10, "the bomb must be out of ^C's reach for this test to mean anything:\n" + ps);
+            String reply = monitor(t, at, "killall");
+            at += reply.length();
+            assertTrue(reply.matches(exo ? "(?s).*\\(monitor\\) killall\ndestroyed \\d+ environments \\(all but the file server's and init.*"
+                    : "(?s).*\\(monitor\\) killall\nkilled \\d+ processes \\(all but init.*"), reply);
+            at = t.waitFor("init: starting sh\n$ ", at);
+            // Killed processes die at their next trap (kernel-exo: their server reaps their
+            // destroyed environments), and init reaps the orphaned zombies: up to ten seconds.
+            String list = "";
+            for (int i = 0; i < 50; i++) {
+                list = t.processList(at, "m" + i);
+                at += list.length();
+                if (TerminalSession.countNamed(list, "forktest") == 0) break;
+                Thread.sleep(200);
+            }
+            assertEquals(0, TerminalSession.countNamed(list, "forktest"), "forktest bomb daemons survived killall:\n" + list);
+            t.type("echo after\n");
+            at = t.waitFor("after\n$ ", at);
+        }
+        assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
+    }
+}
