@@ -4,6 +4,7 @@ import static xv6j.exo.ExoAbi.*;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
@@ -47,6 +48,8 @@ public final class Exokernel {
     private long checkEvery;
     private long entries;
     private volatile boolean halted;
+    /** Set by the first panic: the machine's state printed once, however many harts fail. */
+    private final AtomicBoolean panicked = new AtomicBoolean();
     private int status;
 
     public Exokernel(Machine machine) {
@@ -155,6 +158,10 @@ public final class Exokernel {
 
     /** A broken kernel invariant: message and machine state on the console, status 1. */
     private void panic(Throwable t) {
+        // The first panic is the one to read: a hart that fails after it (its own read of
+        // the same truncated image, say) only echoes it while the machine stops. The
+        // first sets the status and halts.
+        if (!panicked.compareAndSet(false, true)) return;
         // The host failing the disk is not a broken invariant: its message says all.
         boolean disk = t instanceof Disk.Failure;
         StringBuilder sb = new StringBuilder("\nexo panic: ").append(disk ? "disk: " + t.getMessage() : t).append('\n');

@@ -1,5 +1,6 @@
 package xv6j.kernel;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import xv6j.machine.Clock;
@@ -43,6 +44,8 @@ public final class Kernel {
     private final AtomicLong addressSpaces = new AtomicLong();
 
     private final Object haltLock = new Object();
+    /** Set by the first panic: the machine's state printed once, however many harts fail. */
+    private final AtomicBoolean panicked = new AtomicBoolean();
     private volatile boolean halting;
     private volatile boolean halted;
     private int status;
@@ -127,6 +130,19 @@ public final class Kernel {
      * stop the machine with status 1. The disk is left as the log left it.
      */
     void panic(Throwable t) {
+        // The first panic is the one to read: a hart that fails after it (another write
+        // behind to the same truncated image, say) only echoes it while the machine stops.
+        if (panicked.compareAndSet(false, true)) say(t);
+        synchronized (haltLock) {
+            status = 1;
+            halting = true;
+            halted = true;
+        }
+        procs.kick();
+    }
+
+    /** A panic's message and the machine's state, on the console. */
+    private void say(Throwable t) {
         // A broken invariant of this kernel gets its Java frames; a message that says all
         // (a panic of xv6's, the host failing the disk) stands alone.
         boolean said = t instanceof KernelPanic || t instanceof Disk.Failure;
@@ -146,12 +162,6 @@ public final class Kernel {
         }
         machine.console().write(sb.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, sb.length());
         machine.console().flush();
-        synchronized (haltLock) {
-            status = 1;
-            halting = true;
-            halted = true;
-        }
-        procs.kick();
     }
 
     // ---- time ----

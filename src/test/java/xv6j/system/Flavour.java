@@ -96,14 +96,17 @@ public enum Flavour {
      * kept open: lines typed into it run as a script does, and the machine waits for more
      * until {@link Running#close} ends the input (and it halts).
      */
-    public Running start(Path image) throws Exception {
-        return new Running(process(image));
+    public Running start(Path image, String... options) throws Exception {
+        return new Running(process(image, options));
     }
 
-    /** The system's jar (its main class, on this JVM's class path) on image, output and errors merged. */
-    private Process process(Path image) throws java.io.IOException {
+    /** The system's jar (its main class, on this JVM's class path) on image with options, output and errors merged. */
+    private Process process(Path image, String... options) throws java.io.IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"), main, image.toString()))
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), main));
+        cmd.addAll(List.of(options));
+        cmd.add(image.toString());
+        return new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .start();
     }
