@@ -125,6 +125,7 @@ public final class Exokernel {
             console.startLines();
         }
         for (Thread t : threads) t.join();
+        console.stopInput();
         machine.disk().force();
         console.flush();
         lock.lock();

@@ -93,6 +93,7 @@ public final class Kernel {
         else console.startLines();
 
         for (Thread t : schedulers) t.join();
+        console.stopInput();
         machine.disk().force();
         console.flush();
         synchronized (haltLock) {

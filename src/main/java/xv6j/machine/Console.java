@@ -35,6 +35,8 @@ public final class Console implements AutoCloseable {
     /** Lines (batch) read ahead by the reader thread; an empty array marks the end. */
     private final BlockingQueue<byte[]> lines = new LinkedBlockingQueue<>();
     private volatile boolean ended;
+    /** Set by {@link #stopInput}: the machine halted, and the reader thread lets go. */
+    private volatile boolean stopped;
     private volatile Runnable quitHandler = () -> {};
     /** Run before quitHandler: a part of the machine that must let go first (a debugger holding harts). */
     private volatile Runnable beforeQuit = () -> {};
@@ -173,7 +175,7 @@ public final class Console implements AutoCloseable {
             boolean sawCtrlA = false;
             try {
                 int c;
-                while ((c = in.read()) >= 0) {
+                while ((c = in.read()) >= 0 && !stopped) {
                     if (sawCtrlA) {
                         sawCtrlA = false;
                         switch (Character.toLowerCase(c)) {
@@ -194,11 +196,23 @@ public final class Console implements AutoCloseable {
                     }
                 }
             } catch (IOException e) {
-                // input closed
+                // input closed, or the read interrupted by stopInput
             }
+            if (stopped) return;
             ended = true;
             handler.input(-1);
         });
+    }
+
+    /**
+     * The machine halted: the reader thread stops reading. It refers to the kernel (its
+     * interrupt handler); left blocked in a read from a keyboard that stays open (a pipe, a
+     * test's keys) it kept the halted machine, and its memory, for as long as the JVM ran.
+     * A read an interrupt cannot end (a terminal's file descriptor) ends with the JVM.
+     */
+    public synchronized void stopInput() {
+        stopped = true;
+        if (reader != null) reader.interrupt();
     }
 
     // ---- the console's own output: key list and monitor ----
@@ -296,7 +310,7 @@ public final class Console implements AutoCloseable {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             try {
                 int c;
-                while ((c = in.read()) >= 0) {
+                while ((c = in.read()) >= 0 && !stopped) {
                     line.write(c);
                     if (c == '\n') {
                         lines.add(line.toByteArray());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +105,7 @@ class GdbSessionTest {
             """;
 
     /** A machine booted as make qemu-gdb boots it, with input typed in, and gdb run against it. */
-    private record Session(String gdb, String screen, int status) {}
+    private record Session(String gdb, String screen, int status, WeakReference<Machine> machine) {}
 
     /** What a test does while gdb runs: type, wait for the screen, press Ctrl-C. */
     private interface During {
@@ -143,7 +144,7 @@ class GdbSessionTest {
             assertTrue(banner.toString().contains("*** Now run 'gdb-multiarch' in another window."), banner.toString());
             String out = GdbTool.run(dir, gdbinit, script, gdbProcess -> during.run(screen, gdbProcess));
             int status = run.get(60, TimeUnit.SECONDS);
-            return new Session(out, screen.toString(StandardCharsets.ISO_8859_1), status);
+            return new Session(out, screen.toString(StandardCharsets.ISO_8859_1), status, new WeakReference<>(m));
         }
     }
 
@@ -179,6 +180,8 @@ class GdbSessionTest {
                 "Breakpoint \\d+, write \\(.*\\) at .*" + Pattern.quote(runtime) + ":\\d+",
                 "#\\d+ +0x[0-9a-f]+ in printf \\(fmt=0x[0-9a-f]+ \"fib\\(10\\) = 55 after 286 calls; .*\\n#\\d+ +0x[0-9a-f]+ in main",
                 "\\[Inferior 1 \\(Remote target\\) exited normally\\]");
+        // gdb waited for a stop when the machine halted: its session ends, and lets the machine go.
+        HaltedMachineIsCollectedTest.assertCollected(r.machine());
         assertTrue(r.screen().contains("$ debugme\nfib(10) = 55 after 286 calls; fib(10) / fib(9) = 1617/1000\n"
                 + "debugme: the child exited with status 0\n"), r.screen() + "\n---- gdb:\n" + out);
     }

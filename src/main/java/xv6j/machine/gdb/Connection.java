@@ -125,10 +125,16 @@ final class Connection implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
-        try {
-            events.put(new Closed()); // after what came before it (a kill, say), never instead
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // close() interrupts this thread as it closes the socket, before or after the read
+        // ends: the interrupt must not lose the end, or a session still waiting for a stop
+        // (the machine halted under gdb) polled for ever, and kept the machine.
+        while (true) {
+            try {
+                events.put(new Closed()); // after what came before it (a kill, say), never instead
+                return;
+            } catch (InterruptedException e) {
+                // close(): deliver it all the same
+            }
         }
     }
 
