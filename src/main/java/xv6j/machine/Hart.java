@@ -294,6 +294,8 @@ public final class Hart {
         final Engine engine = this.engine;
         final Translator jit = engine == Engine.INTERPRETER ? null : translator;
         final boolean eager = engine == Engine.EAGER;
+        // Whether a page's link takes hops (Translator.LINK is a constant: off, this is eager).
+        final boolean linking = Translator.LINK || eager;
         x[0] = 0;
         long pc = this.pc;
         long n = 0;
@@ -334,7 +336,7 @@ public final class Hart {
                         boolean stuck = false;
                         while (true) {
                             int before = left;
-                            PageLink link = at == slot ? jit.link(page, code) : null;
+                            PageLink link = linking && at == slot ? jit.link(page, code) : null;
                             if (link != null && link.marks[slot] == d) {
                                 // The page's link takes the hops it can in compiled code, and says
                                 // which region ran last, entered where (see PageLink).
@@ -368,7 +370,7 @@ public final class Hart {
                             if (jitExit != Region.JUMP || (pc & ~0xfffL) != pageVa) break;
                             int to = (int) (pc & 0xfff) >>> 1;
                             jit.hopped(page, code, d, slot, to, eager);
-                            jit.unlinked(page, code, eager);
+                            if (linking) jit.unlinked(page, code, eager);
                             // Elsewhere on the same page, still the same code: straight into the
                             // region marked there, within the same chunk of the budget.
                             if (left == 0 || decoded[page] != code || Decoded.op(d = code[to]) != Op.ENTER

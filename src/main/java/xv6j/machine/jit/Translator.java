@@ -278,11 +278,12 @@ public final class Translator {
 
     /**
      * {@code Hart.run} took a hop on page itself (after {@link #hopped}): its link is
-     * missing or older than its marks. Often enough, it is made again from them.
+     * missing or older than its marks. Often enough, it is made again from them. Called
+     * only where pages link ({@link #LINK}, or eager).
      */
     public void unlinked(int page, long[] words, boolean eager) {
         PageCode p = pages[page];
-        if (!(LINK || eager) || p == null || p.words != words) return;
+        if (p == null || p.words != words) return;
         if (++p.unlinked < (eager ? EAGER_LINK_HOPS : LINK_HOPS)) return;
         long ran = this.ran[page] - p.ranAtLink;
         p.ranAtLink = this.ran[page];
