@@ -189,7 +189,8 @@ long capinfo(int handle, struct exo_capinfo *info);
 #define EXOSCHED_BLOCK    3  // a = event mask (EV_*): sleep until one happens; returns the events seen
 #define EXOSCHED_WAIT     4  // a = user address of an int, b = value: if *a == b, sleep until
                              //     EXOSCHED_WAKE on the same physical word (in any address
-                             //     space) or the next tick; returns 0 (a futex on physical names).
+                             //     space), the next tick, or a mapping of the caller's of
+                             //     that page goes; returns 0 (a futex on physical names).
                              //     Waiting here does not keep an idle machine going: only
                              //     EXOSCHED_BLOCK on EV_TICK does (and at a terminal, on
                              //     EV_CONSOLE or EV_KEY: the machine waits for a key)

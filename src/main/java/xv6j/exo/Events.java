@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import xv6j.machine.PageTable;
 
 /**
  * What an environment can wait for: events (EV_*), pending per environment until a
@@ -174,6 +175,21 @@ final class Events {
         int n = wakeWord(pa, on);
         if (n > 0) k.sched.kick();
         return n;
+    }
+
+    /**
+     * e lost a mapping of the page at pagePa: a sleep of its on a word there ends now, as
+     * at a tick (EXOSCHED_WAIT's caller looks again, through what it maps now). Left
+     * listed, the sleeper would wake at a wake by the page's next holder, who would count
+     * it among its own waiters: futexpeek.
+     */
+    void pageLeft(Env e, long pagePa) {
+        for (Activation a : new Activation[] {e.cur, e.own}) {
+            if (a == null || a.waitPa == -1 || (a.waitPa & -PageTable.PGSIZE) != pagePa) continue;
+            a.waitPa = -1; // (its entry in the index is stale now: skipped, dropped at the next tick or wake)
+            k.sched.changed(e);
+            k.sched.kick();
+        }
     }
 
     /** A new tick (Scheduler.ticks has moved): those blocked on EV_TICK wake, and every EXOSCHED_WAIT ends. */

@@ -96,6 +96,7 @@ public final class Invariants {
                 if (other != null) bad.add(e + ": shares an activation with " + other);
                 if (a.env != e) bad.add(e + ": holds an activation of " + a.env);
                 if (a.waitPa != -1 && !k.events.listed(a)) bad.add(e + ": sleeps on a word no wake of it would find");
+                if (a.waitPa != -1 && !mapsPageOf(e, a.waitPa)) bad.add(e + ": sleeps on a word of a page it does not map");
                 if (!e.exited && !k.events.listedForEvents(e, a)) bad.add(e + ": blocked on EV_TICK, EV_CONSOLE or EV_KEY where no tick or key would find it");
                 if ((e.events & (EV_TICK | EV_CONSOLE | EV_KEY)) != 0) bad.add(e + ": EV_TICK, EV_CONSOLE or EV_KEY kept as a pending bit");
             }
@@ -155,6 +156,12 @@ public final class Invariants {
     }
 
     /** e's record page and the pages of its records are its own, and in use. */
+    /** Whether some mapping of e's is of the page holding physical address pa. */
+    private static boolean mapsPageOf(Env e, long pa) {
+        for (Mapping m : e.mappings.values()) if (Pages.pa(m.cap().first) == (pa & -PageTable.PGSIZE)) return true;
+        return false;
+    }
+
     private static void checkRecordPages(Exokernel k, Env e, int[] recSeen, List<String> bad) {
         List<Long> all = new ArrayList<>(e.recordPages);
         all.add(e.recordPa);

@@ -108,10 +108,16 @@ final class SecureBindings {
         shoot(m.env(), m.va());
     }
 
-    /** A mapping's record goes (not its entry, nor its place in its capability's list). */
+    /**
+     * A mapping's record goes (not its entry, nor its place in its capability's list), and
+     * with it a sleep of its environment on a word of the page: it waited there through
+     * this mapping, and must not stay listed under a page it may no longer reach, to be
+     * woken by (and counted by) the page's next holder.
+     */
     private void drop(Mapping m) {
         m.env().mappings.remove(m.va());
         k.pages.mapRefs[k.pages.index(m.cap().first)]--;
+        k.events.pageLeft(m.env(), Pages.pa(m.cap().first));
     }
 
     /**

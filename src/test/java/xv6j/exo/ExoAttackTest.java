@@ -276,6 +276,35 @@ class ExoAttackTest {
         assertTrue(r.output().contains("codeshoot: ok\n"), r.toString());
     }
     /**
+     * A page revoked while workers on other harts load and store it in compiled loops
+     * that reuse one access's translation for the next (and, under the eager engine, hop
+     * between regions without leaving compiled code), then freed and taken again by
+     * another holder who writes a secret into it: no worker reads the secret or writes
+     * into the new holder's page after caprevoke returns (user/exo/revokehot.c).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"3 interpreter", "2 translator", "3 translator", "2 eager", "3 eager"})
+    void aPageRevokedFromHotCompiledLoopsIsOutOfTheirReachWhenTheCallReturns(String how) throws Exception {
+        String[] w = how.split(" ");
+        ExoRun.Result r = run("revokehot", harts(Integer.parseInt(w[0])).engine(xv6j.machine.jit.Engine.parse(w[1])));
+        assertTrue(r.output().contains("revokehot: ok\n"), r.toString());
+        assertTrue(r.output().contains("the page taken again in 6, 12 of 12 faulted, 0 secrets read, 0 marks in the victim's page\n"), r.toString());
+    }
+
+    /**
+     * A sleep on a physical word ends when the sleeper loses the word's page (revoked,
+     * unmapped, mapped over, or freed and taken again by another): a wake by the page's
+     * next holder, in the same tick, finds nobody (user/exo/futexpeek.c). Before, the
+     * sleeper stayed listed until the next tick, woke at the new holder's wake, and was
+     * counted among its waiters.
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2})
+    void aSleepOnAWordEndsWhenTheSleeperLosesItsPage(int harts) throws Exception {
+        ExoRun.Result r = run("futexpeek", harts(harts));
+        assertTrue(r.output().contains("futexpeek: ok\n"), r.toString());
+    }
+    /**
      * A call into an environment in its upcall handler waits until the handler resumes: an
      * upcall of the call went to the same upcall stack, over the frame and the stack of the
      * handler it interrupted, which then resumed the call's registers on its own thread.

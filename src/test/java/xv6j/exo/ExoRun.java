@@ -14,6 +14,7 @@ import xv6j.machine.Console;
 import xv6j.machine.Disk;
 import xv6j.machine.Hart;
 import xv6j.machine.Machine;
+import xv6j.machine.jit.Engine;
 import xv6j.tools.Mkfs;
 
 /**
@@ -47,37 +48,42 @@ final class ExoRun {
      * each disk flush and console write also takes that long on the host, as a slow disk's
      * or terminal's may (this host's flushes take about a tenth of a millisecond).
      */
-    record Options(int harts, boolean deterministic, int memMiB, long checkEvery, long timeoutMillis, int asids, int slowMillis) {
+    record Options(int harts, boolean deterministic, int memMiB, long checkEvery, long timeoutMillis, int asids, int slowMillis, Engine engine) {
         static Options defaults() {
-            return new Options(1, true, 8, 1, 60_000, 0, 0);
+            return new Options(1, true, 8, 1, 60_000, 0, 0, Engine.fromSystemProperty());
         }
 
         Options harts(int n) {
-            return new Options(n, n == 1 && deterministic, memMiB, checkEvery, timeoutMillis, asids, slowMillis);
+            return new Options(n, n == 1 && deterministic, memMiB, checkEvery, timeoutMillis, asids, slowMillis, engine);
         }
 
         Options unchecked() {
-            return new Options(harts, deterministic, memMiB, 0, timeoutMillis, asids, slowMillis);
+            return new Options(harts, deterministic, memMiB, 0, timeoutMillis, asids, slowMillis, engine);
         }
 
         Options checkEvery(long n) {
-            return new Options(harts, deterministic, memMiB, n, timeoutMillis, asids, slowMillis);
+            return new Options(harts, deterministic, memMiB, n, timeoutMillis, asids, slowMillis, engine);
         }
 
         Options memMiB(int mib) {
-            return new Options(harts, deterministic, mib, checkEvery, timeoutMillis, asids, slowMillis);
+            return new Options(harts, deterministic, mib, checkEvery, timeoutMillis, asids, slowMillis, engine);
         }
 
         Options wallClock() {
-            return new Options(harts, false, memMiB, checkEvery, timeoutMillis, asids, slowMillis);
+            return new Options(harts, false, memMiB, checkEvery, timeoutMillis, asids, slowMillis, engine);
         }
 
         Options slowMillis(int ms) {
-            return new Options(harts, deterministic, memMiB, checkEvery, timeoutMillis, asids, ms);
+            return new Options(harts, deterministic, memMiB, checkEvery, timeoutMillis, asids, ms, engine);
+        }
+
+        /** How the harts run user code (Hart.setEngine); unless told, as Engine.fromSystemProperty says. */
+        Options engine(Engine e) {
+            return new Options(harts, deterministic, memMiB, checkEvery, timeoutMillis, asids, slowMillis, e);
         }
 
         Options asids(int n) {
-            return new Options(harts, deterministic, memMiB, checkEvery, timeoutMillis, n, slowMillis);
+            return new Options(harts, deterministic, memMiB, checkEvery, timeoutMillis, n, slowMillis, engine);
         }
     }
 
@@ -125,6 +131,7 @@ final class ExoRun {
         try (Disk disk = Disk.open(image, false)) {
             Clock clock = o.deterministic() ? new Clock.Virtual() : new Clock.Wall();
             Machine m = Machine.create((long) o.memMiB() << 20, o.harts(), disk, console, clock);
+            for (Hart h : m.harts()) h.setEngine(o.engine());
             Exokernel k;
             try {
                 k = Boot.load(m);
