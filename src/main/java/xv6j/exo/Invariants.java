@@ -155,13 +155,13 @@ public final class Invariants {
         return bad;
     }
 
-    /** e's record page and the pages of its records are its own, and in use. */
     /** Whether some mapping of e's is of the page holding physical address pa. */
     private static boolean mapsPageOf(Env e, long pa) {
         for (Mapping m : e.mappings.values()) if (Pages.pa(m.cap().first) == (pa & -PageTable.PGSIZE)) return true;
         return false;
     }
 
+    /** e's record page and the pages of its records are its own, and in use. */
     private static void checkRecordPages(Exokernel k, Env e, int[] recSeen, List<String> bad) {
         List<Long> all = new ArrayList<>(e.recordPages);
         all.add(e.recordPa);
