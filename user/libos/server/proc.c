@@ -556,6 +556,9 @@ int proc_kill(int pid) {
         proc_wake(i);
         if (pipe >= 0 && pipe < NPIPE) pipe_wake(pipe);
         caprevoke(p->token);
+        // Our own thread must tick until the process has ended (proc_force_kills); asleep
+        // without ticks since before this call, it learns so only if rung (boot.c).
+        srv_ring_thread();
         return 0;
     }
     return -1;

@@ -28,8 +28,9 @@ class LibosKillTest {
      * the server's thread asleep without ticks), and kill, exit and wait take far less
      * than a tick's million instructions: so a kill that wakes the child at once is done
      * within the tick it came in. Before pipe.c said its pipe before its last look at
-     * killed, that round's child slept through the kill until the next tick, or for good
-     * when the server's thread was not ticking (the halt of usertests' killblocked).
+     * killed, that round's child slept through the kill until the next tick, or, before
+     * the server's thread was rung for kills, for good (the halt of usertests' killblocked,
+     * which this reproduced).
      */
     @Test
     void killWakesAChildOnItsWayToSleepOnAPipeWithinTheTickOnTwoHarts() throws Exception {
@@ -38,5 +39,20 @@ class LibosKillTest {
         assertEquals(0, r.status(), r.output());
         assertTrue(r.output().contains("killpipe: 1700 rounds: every child killed on its way to sleep on a pipe exited with -1, "
                 + "the slowest 0 ticks after its kill\n"), r.output());
+    }
+
+    /**
+     * A child asleep on a word of its own, which kill cannot wake, is ended by the server's
+     * forced kill once its grace is over, though every process sleeps on a word meanwhile:
+     * the kill rings the server's thread, which then waits for ticks. Before, the thread,
+     * blocked since before the kill without ticks, never looked again, and the machine
+     * halted with the child and its parent asleep.
+     */
+    @Test
+    void killEndsAChildAsleepWhereNoWakeReachesItWhenItsGraceIsOver() throws Exception {
+        Path img = LibosRun.freshImage(dir);
+        LibosRun.Result r = LibosRun.boot(img, "killword\n");
+        assertEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("killword: the child asleep on its own word was killed, and exited with -1: passed\n"), r.output());
     }
 }
