@@ -26,7 +26,8 @@ static struct pipe pipe_of(int pipe) {
 // and the load: so either we see killed here, or kill sees our pipe and bumps its event
 // words, after we read ev, and our wait ends at once. Looked at first and said second, a
 // kill could fall between the two, find no pipe, and leave us asleep until a tick; for good
-// when nothing waited for one (killblocked, two harts: docs/exo.md, "Blocking in the standard LibOS").
+// when nothing waited for one (killblocked, two harts; docs/exo.md, "Blocking in the
+// standard LibOS").
 static int wait_event(struct pipeside *mine, struct pipeside *theirs, int pipe, int ev) {
     IPC->wait_pipe = pipe + 1;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);

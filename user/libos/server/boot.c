@@ -45,8 +45,9 @@ static int srv_bell = -1;
 // From a call: the server's own thread is to look again at what it waits for. It decides
 // whether to wait for ticks before it blocks, so what a call changes after that (a kill
 // pending) it would not see until some other event came: with every process asleep on a
-// word, none would, and the killed process's grace never ran out (docs/exo.md, "Blocking in the standard LibOS").
-// The notice is pending when the thread blocks next, or wakes it now if it is blocked.
+// word, none would, and the killed process's grace never ran out (docs/exo.md, "Blocking
+// in the standard LibOS"). The notice is pending when the thread blocks next, or wakes it
+// now if it is blocked.
 void srv_ring_thread(void) {
     if (srv_bell < 0) return;
     caprevoke(srv_bell);
