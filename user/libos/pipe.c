@@ -14,19 +14,34 @@ static struct pipe pipe_of(int pipe) {
     return (struct pipe){(struct pipewpage *)PIPE_VA(pipe), (struct piperpage *)(PIPE_VA(pipe) + PG)};
 }
 
-// With our end (mine) locked: sleep until the other end's event word (theirs) moves from
-// ev, read before we looked at the ring, unlocking meanwhile. The process is asleep on a
-// pipe until the read or write returns (awake), even while a tick has it up to look
-// again: a program that claimed the console and waits so is no shell, whenever ^C catches
-// it (server/cons.c).
-static void wait_event(struct pipeside *mine, struct pipeside *theirs, int pipe, int ev) {
+// With our end (mine) locked, the ring found empty (full): sleeps until the other end's
+// event word (theirs) moves from ev, read before we looked at the ring, unlocking
+// meanwhile; or, if the process was killed, returns -1 at once, still locked. The process
+// is asleep on a pipe until the read or write returns (awake), even while a tick has it up
+// to look again: a program that claimed the console and waits so is no shell, whenever ^C
+// catches it (server/cons.c).
+//
+// Which pipe we wait on is said before the last look at killed, and kill (server/proc.c)
+// marks killed before it reads which pipe to wake, a full fence in each between the store
+// and the load: so either we see killed here, or kill sees our pipe and bumps its event
+// words, after we read ev, and our wait ends at once. Looked at first and said second, a
+// kill could fall between the two, find no pipe, and leave us asleep until a tick; for good
+// when nothing waited for one (killblocked, two harts; docs/exo.md, "Blocking in the
+// standard LibOS").
+static int wait_event(struct pipeside *mine, struct pipeside *theirs, int pipe, int ev) {
+    IPC->wait_pipe = pipe + 1;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (IPC->killed) {
+        IPC->wait_pipe = 0;
+        return -1;
+    }
     __atomic_add_fetch(&mine->waiters, 1, __ATOMIC_SEQ_CST);
     pipe_unlock(mine);
     IPC->asleep = 1;
-    IPC->wait_pipe = pipe + 1;
     exosched(EXOSCHED_WAIT, (long)&theirs->event, ev);
     IPC->wait_pipe = 0;
     __atomic_fetch_sub(&mine->waiters, 1, __ATOMIC_RELAXED);
+    return 0;
 }
 
 static int awake(int r) {
@@ -47,11 +62,10 @@ int pipe_read(int pipe, char *buf, int n) {
         int ev = __atomic_load_n(&p.w->s.event, __ATOMIC_SEQ_CST); // before looking (pipering.h)
         int r = pipe_get(p, (uchar *)buf, n, copy_checked);
         if (r == PIPE_WAIT) {
-            if (IPC->killed) {
+            if (wait_event(&p.r->s, &p.w->s, pipe, ev) < 0) {
                 pipe_unlock(&p.r->s);
                 return awake(-1);
             }
-            wait_event(&p.r->s, &p.w->s, pipe, ev);
             continue;
         }
         pipe_unlock(&p.r->s);
@@ -70,11 +84,10 @@ int pipe_write(int pipe, const char *buf, int n) {
         int ev = __atomic_load_n(&p.r->s.event, __ATOMIC_SEQ_CST); // before looking (pipering.h)
         int r = pipe_put(p, (const uchar *)buf + done, n - done, copy_checked);
         if (r == PIPE_WAIT) {
-            if (IPC->killed) {
+            if (wait_event(&p.w->s, &p.r->s, pipe, ev) < 0) {
                 pipe_unlock(&p.w->s);
                 return awake(-1);
             }
-            wait_event(&p.w->s, &p.r->s, pipe, ev);
             continue;
         }
         pipe_unlock(&p.w->s);

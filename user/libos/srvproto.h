@@ -65,7 +65,8 @@ struct ipc {
                                 // EXOSCHED_BLOCK learns of a kill from a revocation notice:
                                 // the server revokes the token it gave the process)
     volatile int wait_pipe;     // client -> server: 1 + the pipe this process waits on, or 0,
-                                // so that kill can wake it
+                                // so that kill can wake it; set before the client's last
+                                // look at killed, read after kill sets it (pipe.c)
     volatile int asleep;        // client -> server: in a wait no shell makes (sleep, a pipe),
                                 // until it returns, awake or not (cons.c's ^C; it can only
                                 // make the process itself killable)

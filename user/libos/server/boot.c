@@ -37,6 +37,22 @@ int srv_user = -1;
 int srv_token = -1;
 volatile int srv_child_events;
 volatile int srv_kills_pending;
+// The server's own thread's doorbell: a copy of the kill token's page that we hold, and
+// the capability it derives from. Revoking the copy sends us a notice (EV_NOTICE), pending
+// until the thread next blocks.
+static int srv_bell = -1;
+
+// From a call: the server's own thread is to look again at what it waits for. It decides
+// whether to wait for ticks before it blocks, so what a call changes after that (a kill
+// pending) it would not see until some other event came: with every process asleep on a
+// word, none would, and the killed process's grace never ran out (docs/exo.md, "Blocking
+// in the standard LibOS"). The notice is pending when the thread blocks next, or wakes it
+// now if it is blocked.
+void srv_ring_thread(void) {
+    if (srv_bell < 0) return;
+    caprevoke(srv_bell);
+    capgrant(srv_bell, EXO_SELF, CAP_R, 0, 0, 0);
+}
 
 long srv_page(uint64 va) {
     return page_from(SRV_MEM, va);
@@ -141,6 +157,9 @@ static void serve(void) {
     long t = capalloc(CAP_PAGE, -1, SRV_MEM, 0);
     if (t < 0) srv_halt("fsserver: no memory\n");
     srv_token = (int)t;
+    long bell = capgrant(srv_token, EXO_SELF, CAP_R | CAP_GRANT | CAP_REVOKE, 0, 0, 0);
+    if (bell < 0 || capgrant((int)bell, EXO_SELF, CAP_R, 0, 0, 0) < 0) srv_halt("fsserver: no room for its doorbell\n");
+    srv_bell = (int)bell;
     // All processes' memory: what there is, less what we keep for ourselves.
     struct exo_capinfo mem;
     if (capinfo(SRV_MEM, &mem) < 0) srv_halt("fsserver: no memory capability\n");
@@ -164,10 +183,12 @@ static void serve(void) {
     // proc_wake_waiters). It listens for typed keys too (EV_KEY), and wakes the shells,
     // whose calls take them in; until one has, it ticks (cons.c). Listening so, it is what
     // keeps a machine at a terminal waiting for ^C when every process sleeps for good: the
-    // shell on its word, the program it runs on a pipe (kernel-exo halted then).
+    // shell on its word, the program it runs on a pipe (kernel-exo halted then). A call that
+    // makes it want ticks it did not want when it blocked rings it (EV_NOTICE:
+    // srv_ring_thread).
     for (;;) {
         int ticking = srv_kills_pending || proc_deaths_unreaped() || cons_keys_untaken();
-        long ev = exosched(EXOSCHED_BLOCK, EV_CHILD | EV_KEY | (ticking ? EV_TICK : 0), 0);
+        long ev = exosched(EXOSCHED_BLOCK, EV_CHILD | EV_KEY | EV_NOTICE | (ticking ? EV_TICK : 0), 0);
         if (ev < 0) {
             exosched(EXOSCHED_YIELD, 0, 0);
             continue;

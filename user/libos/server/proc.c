@@ -546,11 +546,19 @@ int proc_kill(int pid) {
         srv_kills_pending = 1;
         struct ipc *ipc = proc_ipc(i);
         ipc->killed = 1;
+        // Killed first, then which pipe it waits on, with a full fence between: the LibOS
+        // says its pipe, fences, then looks at killed (pipe.c's wait_event), so one of us
+        // sees the other's store, and a process on its way to sleep on a pipe cannot miss
+        // both the mark and the pipe's wake-up.
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        int pipe = ipc->wait_pipe - 1;
         // Wake it wherever it waits: for a child, a pipe, a line of input or time.
         proc_wake(i);
-        int pipe = ipc->wait_pipe - 1;
         if (pipe >= 0 && pipe < NPIPE) pipe_wake(pipe);
         caprevoke(p->token);
+        // Our own thread must tick until the process has ended (proc_force_kills); asleep
+        // without ticks since before this call, it learns so only if rung (boot.c).
+        srv_ring_thread();
         return 0;
     }
     return -1;

@@ -69,6 +69,11 @@ final class ExoRun {
             return new Options(harts, deterministic, mib, checkEvery, timeoutMillis, asids, slowMillis, engine);
         }
 
+        /** Deterministic time on any number of harts: they take turns (HartTurns), and the host's load changes nothing. */
+        Options virtualTime() {
+            return new Options(harts, true, memMiB, checkEvery, timeoutMillis, asids, slowMillis);
+        }
+
         Options wallClock() {
             return new Options(harts, false, memMiB, checkEvery, timeoutMillis, asids, slowMillis, engine);
         }

@@ -1,0 +1,58 @@
+package xv6j.libos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill reaches a process of the standard LibOS wherever it sleeps, however the kill falls
+ * against its way to sleep: the protocols of docs/exo.md's "Blocking in the standard
+ * LibOS". A kill that is lost leaves the process, and its parent waiting for it, asleep on
+ * words with nothing to wake them, and kernel-exo halts saying so (status 1).
+ */
+@Timeout(300)
+class LibosKillTest {
+    @TempDir
+    Path dir;
+
+    /**
+     * Round after round the child's way to sleep on an empty pipe slides, a few
+     * instructions a round, across the parent's kill, on two harts taking turns of 10,000
+     * instructions: one round (near round 300 when this was written) has the child's turn
+     * end between its last look at killed and its sleep, and the parent's kill run in the
+     * next turn. Each round starts on a tick (the parent sleeps first, which also leaves
+     * the server's thread asleep without ticks), and kill, exit and wait take far less
+     * than a tick's million instructions: so a kill that wakes the child at once is done
+     * within the tick it came in. Before pipe.c said its pipe before its last look at
+     * killed, that round's child slept through the kill until the next tick, or, before
+     * the server's thread was rung for kills, for good (the halt of usertests' killblocked,
+     * which this reproduced).
+     */
+    @Test
+    void killWakesAChildOnItsWayToSleepOnAPipeWithinTheTickOnTwoHarts() throws Exception {
+        Path img = LibosRun.freshImage(dir);
+        LibosRun.Result r = LibosRun.boot(img, "killpipe 1700 3 0 3000\n", 2, true);
+        assertEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("killpipe: 1700 rounds: every child killed on its way to sleep on a pipe exited with -1, "
+                + "the slowest 0 ticks after its kill\n"), r.output());
+    }
+
+    /**
+     * A child asleep on a word of its own, which kill cannot wake, is ended by the server's
+     * forced kill once its grace is over, though every process sleeps on a word meanwhile:
+     * the kill rings the server's thread, which then waits for ticks. Before, the thread,
+     * blocked since before the kill without ticks, never looked again, and the machine
+     * halted with the child and its parent asleep.
+     */
+    @Test
+    void killEndsAChildAsleepWhereNoWakeReachesItWhenItsGraceIsOver() throws Exception {
+        Path img = LibosRun.freshImage(dir);
+        LibosRun.Result r = LibosRun.boot(img, "killword\n");
+        assertEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("killword: the child asleep on its own word was killed, and exited with -1: passed\n"), r.output());
+    }
+}
