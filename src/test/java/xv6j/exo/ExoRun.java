@@ -71,7 +71,7 @@ final class ExoRun {
 
         /** Deterministic time on any number of harts: they take turns (HartTurns), and the host's load changes nothing. */
         Options virtualTime() {
-            return new Options(harts, true, memMiB, checkEvery, timeoutMillis, asids, slowMillis);
+            return new Options(harts, true, memMiB, checkEvery, timeoutMillis, asids, slowMillis, engine);
         }
 
         Options wallClock() {
