@@ -71,18 +71,11 @@ public abstract class Region {
 
     /** Whether a call may start at slot: one of its blocks, and not an instruction it leaves to the interpreter. */
     boolean enters(int slot) {
-        for (int i = 1; i < code.length; i += 2) if ((code[i] & 0xffff) == slot) return entersAt(i);
+        for (int i = 1; i < code.length; i += 2) {
+            if ((code[i] & 0xffff) != slot) continue;
+            return (code[i] & 1 << 16) != 0 && RegionPlan.kind(Decoded.op(code[i + 1])) != RegionPlan.Kind.STEP;
+        }
         return false;
-    }
-
-    /** Sets at[slot] for every slot a call may start at (see {@link #enters}). */
-    void entries(boolean[] at) {
-        for (int i = 1; i < code.length; i += 2) if (entersAt(i)) at[(int) (code[i] & 0xffff)] = true;
-    }
-
-    /** Whether the instruction at code[i] (its slot; code[i + 1] its word) starts a block a call may start at. */
-    private boolean entersAt(int i) {
-        return (code[i] & 1 << 16) != 0 && RegionPlan.kind(Decoded.op(code[i + 1])) != RegionPlan.Kind.STEP;
     }
 
     /**

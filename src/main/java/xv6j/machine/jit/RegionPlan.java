@@ -111,21 +111,14 @@ final class RegionPlan {
     }
 
     /** The same, with the order of the entry's code found already (by {@link #order}), for trying several sizes. */
-    static RegionPlan of(PageCode page, Order o, int[] roots, int max) { return of(page, o, roots, max, null); }
-
-    /**
-     * The same, stopping at the slots stop names (but the entry): control that reaches
-     * one leaves the region there, for the region entered at it (a partition of the
-     * page's code, each instruction compiled once: {@link Translator#PARTITION}).
-     */
-    static RegionPlan of(PageCode page, Order o, int[] roots, int max, boolean[] stop) {
+    static RegionPlan of(PageCode page, Order o, int[] roots, int max) {
         int entry = o.entry;
         long[] words = new long[Decoded.PAGE_WORDS];
         int size = 0;
         // The entry's code, innermost loop first; each instruction once one before it is in.
         for (int s : o.slots) {
             if (size >= max) break;
-            if (s != entry && (!o.fromTaken(s, words) || stop != null && stop[s])) continue;
+            if (s != entry && !o.fromTaken(s, words)) continue;
             long d = page.word(s);
             words[s] = d;
             if (kind(Decoded.op(d)) != Kind.STEP) size++;
@@ -139,7 +132,7 @@ final class RegionPlan {
                 todo.add(roots[nextRoot++]);
             }
             int s = todo.poll();
-            if (s < 0 || s >= Decoded.PAGE_SLOTS || words[s] != 0 || s != entry && stop != null && stop[s]) continue;
+            if (s < 0 || s >= Decoded.PAGE_SLOTS || words[s] != 0) continue;
             long d = page.word(s);
             words[s] = d;
             Kind k = kind(Decoded.op(d));

@@ -88,15 +88,6 @@ public final class Translator {
      * for its class (matrix, at about 550, ran slower by the JVM's CPU with one).
      */
     static final int LINK_SPARSE = Integer.getInteger("xv6j.jit.linksparse", 128);
-    /**
-     * Whether a page's code is partitioned (-Dxv6j.jit.partition=true): a region made after
-     * the page's unit stops at every block another region of the page can be entered at
-     * (a hop there, its slot marked for that region), and an entry at such a block enters
-     * that region instead of getting one of its own; each hot instruction is then
-     * compiled about once instead of in every region that reaches it (docs/design.md,
-     * rounds 14 and 17).
-     */
-    static final boolean PARTITION = Boolean.getBoolean("xv6j.jit.partition");
     /** Regions on one version of a page at most. */
     static final int MAX_PAGE_REGIONS = 128;
     /** Regions marked on pages at most: past it every mark goes (with the decoded words). */
@@ -201,7 +192,7 @@ public final class Translator {
             pages[page] = p = new PageCode(page, words, ram);
             ran[page] = 0;
         }
-        if (!UNITS || p.unitFull) return own(p, slot);
+        if (!UNITS || p.unitFull) return install(p, slot, new int[0]);
         Region unit = p.region(p.unit);
         if (unit == null) return buildUnit(p, new int[] {slot}, null);
         return intoUnit(p, unit, slot, eager);
@@ -218,7 +209,7 @@ public final class Translator {
             p.words[slot] = mark(unit.original(slot), p.unit);
             return true;
         }
-        for (int r : p.unitRoots) if (r == slot) return own(p, slot); // a root it could not hold
+        for (int r : p.unitRoots) if (r == slot) return install(p, slot, new int[0]); // a root it could not hold
         if (!contains(p.pending, slot)) p.pending = append(p.pending, slot);
         // Built k times, the unit waits for 2^k new entries (or entries again) before the next.
         if (!eager && ++p.unitEvents < 1 << Math.min(20, p.unitBuilds)) return false;
@@ -228,37 +219,7 @@ public final class Translator {
         // It cannot take in more and keep all it has: from now on this page's entries get
         // regions of their own, as before units.
         p.unitFull = true;
-        return own(p, slot);
-    }
-
-    /**
-     * slot gets a region of its own; partitioned, it enters the region of the page that
-     * has a block there, if one has.
-     */
-    private boolean own(PageCode p, int slot) {
-        int there = PARTITION ? enteredBy(p, slot) : -1;
-        if (there < 0) return install(p, slot, new int[0]);
-        p.words[slot] = mark(p.region(there).original(slot), there);
-        return true;
-    }
-
-    /** The region of p a call may start at slot in: the unit if it can, else the latest that can; -1 if none. */
-    private static int enteredBy(PageCode p, int slot) {
-        Region unit = p.region(p.unit);
-        if (unit != null && unit.enters(slot)) return p.unit;
-        Region[] all = p.regions();
-        for (int i = all.length - 1; i >= 0; i--) if (all[i].enters(slot)) return i;
-        return -1;
-    }
-
-    /**
-     * The slots of p at which a call of one of its regions but the one a merge replaces
-     * may start: where a partitioned region stops.
-     */
-    private static boolean[] entries(PageCode p, Region replaced) {
-        boolean[] at = new boolean[Decoded.PAGE_SLOTS];
-        for (Region r : p.regions()) if (r != replaced) r.entries(at);
-        return at;
+        return install(p, slot, new int[0]);
     }
 
     /**
@@ -268,7 +229,7 @@ public final class Translator {
     private boolean buildUnit(PageCode p, int[] roots, Region replaced) {
         long t0 = System.nanoTime();
         Placed u = place(p, roots[0], Arrays.copyOfRange(roots, 1, roots.length), replaced,
-                MAX_INSTRUCTIONS, RegionCompiler.MAX_CODE_BYTES, null);
+                MAX_INSTRUCTIONS, RegionCompiler.MAX_CODE_BYTES);
         if (u == null) return false;
         p.unit = u.index;
         p.unitRoots = roots;
@@ -381,12 +342,10 @@ public final class Translator {
         // loop the old one held would leave it on every pass.
         long was = p.words[slot];
         Region replaced = merged && Decoded.op(was) == Op.ENTER ? p.region(Decoded.imm(was)) : null;
-        boolean[] stop = PARTITION ? entries(p, replaced) : null;
-        Placed u = merged ? place(p, slot, roots, replaced, MERGED_MAX_INSTRUCTIONS, RegionCompiler.MERGED_MAX_CODE_BYTES, stop)
-                : place(p, slot, roots, null, MAX_INSTRUCTIONS, RegionCompiler.MAX_CODE_BYTES, stop);
+        Placed u = merged ? place(p, slot, roots, replaced, MERGED_MAX_INSTRUCTIONS, RegionCompiler.MERGED_MAX_CODE_BYTES)
+                : place(p, slot, roots, null, MAX_INSTRUCTIONS, RegionCompiler.MAX_CODE_BYTES);
         if (u == null) return false;
         p.words[slot] = mark(u, slot);
-        if (stop != null) markStops(p, u.plan, stop);
         // The other roots it took in lead to it too, unless the region marked there has
         // code this one lacks (a root may be in it only as the last instruction its size
         // allowed: entering there would leave again at once).
@@ -401,21 +360,6 @@ public final class Translator {
         return true;
     }
 
-    /**
-     * Partitioned: marks each slot where plan leaves for a region of p that has a block
-     * there (one of stop) to enter that region, so the hop finds it.
-     */
-    private static void markStops(PageCode p, RegionPlan plan, boolean[] stop) {
-        for (int s = 0; s < Decoded.PAGE_SLOTS; s++) {
-            if (!plan.contains(s)) continue;
-            for (int t : RegionPlan.successors(s, plan.words[s])) {
-                if (t < 0 || t >= Decoded.PAGE_SLOTS || plan.contains(t) || !stop[t] || Decoded.op(p.words[t]) == Op.ENTER) continue;
-                int there = enteredBy(p, t);
-                if (there >= 0) p.words[t] = mark(p.region(there).original(t), there);
-            }
-        }
-    }
-
     /** A region placed on its page: added to it as index, not yet marked anywhere. */
     private record Placed(Region region, RegionPlan plan, int index) {}
 
@@ -424,7 +368,7 @@ public final class Translator {
      * compiles it (or finds it in the {@link CodeCache}) and adds it to p; null if it
      * cannot be made, or would not hold all of replaced.
      */
-    private Placed place(PageCode p, int entry, int[] roots, Region replaced, int maxInstructions, int maxBytes, boolean[] stop) {
+    private Placed place(PageCode p, int entry, int[] roots, Region replaced, int maxInstructions, int maxBytes) {
         if (p.count() >= MAX_PAGE_REGIONS) return null;
         RegionPlan.Order order = RegionPlan.order(p, entry);
         if (order == null) return null;
@@ -433,7 +377,7 @@ public final class Translator {
         long classes = stats.classes;
         // Too large a method: a tenth fewer instructions, until it fits.
         for (int max = maxInstructions; r == null && max >= 4; max -= Math.max(1, max / 10)) {
-            plan = RegionPlan.of(p, order, roots, max, stop);
+            plan = RegionPlan.of(p, order, roots, max);
             if (plan == null || replaced != null && !plan.containsAll(replaced)) return null;
             RegionPlan planned = plan;
             CodeCache.Key key = plan.key();
