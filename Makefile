@@ -17,9 +17,10 @@
 # VIEW=1 (a live view of the machine on http://127.0.0.1:6828/; VIEW=PORT for another port)
 
 # Only the JDK's home and version, read from its release file: no JVM starts here.
-JDK_FOUND := $(shell scripts/find-jdk -v)
+JDK_FOUND := $(shell scripts/find-jdk -v 2>/dev/null)
 ifeq ($(JDK_FOUND),)
-$(error no JDK 21 or newer found; set JAVA_HOME to one)
+# find-jdk's own line: which JDK it needs, and the newest it found.
+$(error $(shell scripts/find-jdk 2>&1))
 endif
 export JAVA_HOME := $(word 1,$(JDK_FOUND))
 JDK_MAJOR := $(word 2,$(JDK_FOUND))

@@ -1,19 +1,19 @@
 // pgattack: setpgid as a hostile program calls it, on either kernel (red team 12). Every
 // argument setpgid should refuse (absurd pids and groups, init, its own parent, a
-// grandchild, a zombie child, a group only a zombie is in), each refusal leaving the
-// caller's group as it was; and races, on several harts, between a parent moving its
-// children from group to group and those children exec'ing, exiting and being killed,
-// after which nothing is left over and the moves of a gone child are refused. Prints
-// "pgattack OK" when all holds.
+// grandchild, a zombie child, a group only a zombie is in, init's group, a sibling's),
+// each refusal leaving the caller's group as it was; and races, on several harts, between
+// a parent moving its children from group to group and those children exec'ing, exiting
+// and being killed, after which nothing is left over and the moves of a gone child are
+// refused. Prints "pgattack OK" when all holds.
 //
 // pgattack nop: exits at once (the program the racing children exec).
 //
-// pgattack ctrlc: a foreground command that moves itself, a child and an orphan of its
-// own into init's group and claims the console (it may: it descends from the interactive
-// shell), so that ^C, which kills the interactive process's group, would kill init's: it
-// prints "pgattack: claimed" and echoes the lines it reads ("pgattack: read LINE") until
-// "quit". ^C kills its child and its orphan and spares init, the shells and itself (it
-// reads the console, as a shell does).
+// pgattack ctrlc: a foreground command that tries to move itself, a child and an orphan
+// of its own into init's group (each refused: "pgattack: init's group refused") and claims
+// the console (it may: it descends from the interactive shell), so that ^C would kill
+// init's group had the moves been let through: it prints "pgattack: claimed" and echoes
+// the lines it reads ("pgattack: read LINE") until "quit". ^C kills its child and its
+// orphan and spares init, the shells and itself (it reads the console, as a shell does).
 #include "user.h"
 
 #define ROUNDS 40
@@ -65,9 +65,9 @@ static void race(int mine) {
     }
 }
 
-// Sleeps for good, in init's group.
+// Tries to join init's group, then sleeps for good.
 static void in_inits_group(void) {
-    printf(setpgid(0, 1) == 0 ? "pgattack: in init's group\n" : "pgattack: FAIL joining init's group\n");
+    printf(setpgid(0, 1) < 0 && getpgrp() != 1 ? "pgattack: init's group refused\n" : "pgattack: FAIL joined init's group\n");
     for (;;) sleep(100);
 }
 
@@ -79,8 +79,8 @@ static void ctrlc(void) {
         exit(0);
     }
     wait(0);
-    if (setpgid(0, 1) < 0 || getpgrp() != 1 || interactive() < 0) {
-        printf("pgattack: FAIL claiming in init's group\n");
+    if (setpgid(0, 1) == 0 || getpgrp() == 1 || interactive() < 0) {
+        printf("pgattack: FAIL joined init's group, or the claim failed\n");
         exit(1);
     }
     printf("pgattack: claimed\n");
@@ -147,6 +147,38 @@ int main(int argc, char **argv) {
     check(setpgid(0, z) < 0, "a group only a zombie is in cannot be joined");
     wait(0);
     check(getpgrp() == mine, "still in the group it started in");
+
+    // Groups one may join: the caller's own and its children's (a pipeline's, put by its
+    // shell in its first process's), never init's or a sibling's.
+    check(setpgid(0, 1) < 0, "joining init's group refused");
+    int q[2];
+    pipe(q);
+    int a = fork();
+    if (a == 0) {
+        setpgid(0, 0);
+        char c;
+        read(q[0], &c, 1);
+        exit(0);
+    }
+    setpgid(a, a); // as a shell does: both, so it is led before either goes on
+    int b = fork();
+    if (b == 0) exit(setpgid(0, a) < 0 && getpgrp() == mine ? 0 : 1);
+    status = -1;
+    check(wait(&status) == b && status == 0, "a sibling's group cannot be joined");
+    int c = fork();
+    if (c == 0) {
+        char x;
+        read(q[0], &x, 1);
+        exit(0);
+    }
+    check(setpgid(c, a) == 0, "a parent puts a child in another child's group");
+    check(setpgid(c, mine) == 0, "and back in its own");
+    write(q[1], "xy", 2);
+    wait(0);
+    wait(0);
+    close(q[0]);
+    close(q[1]);
+    check(getpgrp() == mine, "still in its group after the joins");
 
     race(mine);
     check(getpgrp() == mine, "the group after the race");

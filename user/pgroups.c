@@ -1,7 +1,8 @@
 // pgroups: what setpgid and getpgrp promise, on either kernel. A process is in its
 // forker's group, kept when its parent exits (so ^C, which kills the interactive
 // shell's group, reaches an orphan); setpgid moves the caller or a child of it into a
-// new group it leads or into one a live process is in, and refuses anything else.
+// new group it leads or into one the caller or a child of it is in (never init's), and
+// refuses anything else.
 // Prints "pgroups OK" when all holds.
 //
 // pgroups where: says whether this process leads its group, as a background command
@@ -76,7 +77,8 @@ int main(int argc, char **argv) {
     check(setpgid(0, 0) == 0 && getpgrp() == getpid(), "setpgid(0, 0) makes the caller lead a group");
     check(childs_group() == getpid(), "a child is in the new group");
 
-    // A child moved by its parent, into a group of its own and back into a live one.
+    // A child moved by its parent, into a group of its own and back into the parent's; not
+    // into the shell's, which the parent has left and no child of it is in.
     int p[2];
     pipe(p);
     int pid = fork();
@@ -88,12 +90,13 @@ int main(int argc, char **argv) {
     }
     close(p[0]);
     check(setpgid(pid, pid) == 0, "setpgid of a child into a group of its own");
-    check(setpgid(pid, mine) == 0, "setpgid of a child into a group a live process is in");
+    check(setpgid(pid, mine) < 0, "setpgid of a child into a group neither the caller nor a child of it is in refused");
+    check(setpgid(pid, getpid()) == 0, "setpgid of a child into its parent's group");
     write(p[1], "x", 1);
     close(p[1]);
     int status = -1;
     wait(&status);
-    check(status == mine, "the child is where its parent put it");
+    check(status == getpid(), "the child is where its parent put it");
     check(setpgid(pid, 0) < 0, "setpgid of a child that has gone refused");
 
     if (failures == 0) printf("pgroups OK\n");

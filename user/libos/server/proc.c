@@ -200,10 +200,12 @@ static void proc_free(int slot) {
     p->state = P_FREE;
 }
 
-// True if a process (a zombie's included) has this pid.
+// True if a process (a zombie's included) has this pid, or is in a group it names: a
+// group outlives its leader, and a new process with the leader's pid would lead the
+// orphans left in it (Unix's rule; the xv6 kernel's ProcTable.newPid too).
 static int pid_in_use(int pid, void *unused) {
     for (int i = 0; i < NPROC; i++)
-        if (procs[i].state != P_FREE && procs[i].pid == pid) return 1;
+        if (procs[i].state != P_FREE && (procs[i].pid == pid || procs[i].pgid == pid)) return 1;
     return 0;
 }
 
@@ -572,9 +574,22 @@ int proc_ancestor(int a, int slot) {
     return 0;
 }
 
+// Whether slot may put itself or a child in group pgid: not init's, and slot or a live
+// child of it is in it.
+static int may_join(int slot, int pgid) {
+    if (initslot >= 0 && pgid == procs[initslot].pgid) return 0;
+    for (int i = 0; i < NPROC; i++) {
+        if ((procs[i].state == P_LIVE || procs[i].state == P_EMBRYO) && procs[i].pgid == pgid
+            && (i == slot || procs[i].parent == slot))
+            return 1;
+    }
+    return 0;
+}
+
 // setpgid, as the xv6 kernel's (xv6j.kernel.ProcTable.setpgid): puts pid (0: the caller),
 // the caller or a child of it, in group pgid (0: pid's own), which is pid itself (a new
-// group) or one a live process is in. init stays in its group.
+// group), the one it is in, or one the caller or a live child of the caller is in, never
+// init's (the caller's family stands for Unix's session). init stays in its group.
 int proc_setpgid(int slot, int pid, int pgid) {
     int t = pid == 0 ? slot : -1;
     for (int i = 0; i < NPROC && t < 0; i++) {
@@ -582,11 +597,7 @@ int proc_setpgid(int slot, int pid, int pgid) {
     }
     if (t < 0 || (t != slot && procs[t].parent != slot) || t == initslot || pgid < 0) return -1;
     if (pgid == 0) pgid = procs[t].pid;
-    int exists = pgid == procs[t].pid;
-    for (int i = 0; i < NPROC && !exists; i++) {
-        exists = (procs[i].state == P_LIVE || procs[i].state == P_EMBRYO) && procs[i].pgid == pgid;
-    }
-    if (!exists) return -1;
+    if (pgid != procs[t].pid && pgid != procs[t].pgid && !may_join(slot, pgid)) return -1;
     procs[t].pgid = pgid;
     return 0;
 }

@@ -76,7 +76,7 @@ public final class Boot {
         try {
             BootLoader.load(k, k.createBootEnv(), init, new String[] {"init"});
         } catch (BootLoader.LoadException e) {
-            throw new BootException("cannot boot /init: " + e.getMessage());
+            throw new BootException("cannot boot /init: " + e.getMessage() + "; " + Disk.remake(m.disk().path()));
         }
         return k;
     }
@@ -85,11 +85,12 @@ public final class Boot {
         try {
             FsImage fs = FsImage.open(disk).replayed();
             OptionalInt inum = fs.lookup("/init");
-            if (inum.isEmpty()) throw new BootException("the image has no /init");
-            if (fs.inode(inum.getAsInt()).type() != Fs.T_FILE) throw new BootException("/init is not a file");
+            if (inum.isEmpty()) throw new BootException(disk.path() + " has no /init; " + Disk.remake(disk.path()));
+            if (fs.inode(inum.getAsInt()).type() != Fs.T_FILE)
+                throw new BootException(disk.path() + ": /init is not a file; " + Disk.remake(disk.path()));
             return fs.readFile(inum.getAsInt());
         } catch (CorruptImageException e) {
-            throw new BootException("not an xv6 file-system image: " + e.getMessage());
+            throw new BootException(FsckCheck.notAnImage(disk, e));
         }
     }
 }

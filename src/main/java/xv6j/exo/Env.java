@@ -29,6 +29,11 @@ final class Env {
     final int parentId;
     /** The first environment, which no one names and whose end is the machine's. */
     final boolean first;
+    /**
+     * Its place in the order of creation (Environments' births, which never wrap): what
+     * "oldest" means to killall, since ids are given again once they wrap.
+     */
+    long born;
     /** The CAP_MEMORY capability that pays for its kernel memory (null for the first), and its quota. */
     final Cap payer;
     final Quota quota;

@@ -40,6 +40,8 @@ final class Environments {
     private final TreeMap<Integer, Env> envs = new TreeMap<>();
     /** The id the next environment gets, unless one still known has it (see {@link #newId}). */
     int nextId = 1;
+    /** Environments made so far: each one's {@link Env#born}. */
+    private long births;
     /** ASIDs of live environments, SHARED_ASID apart. */
     final BitSet asids = new BitSet();
     /** Dedicated ASIDs are 1 .. asidLimit-1 (tests lower it to share SHARED_ASID on a small machine). */
@@ -89,6 +91,7 @@ final class Environments {
         if (asid >= asidLimit) asid = SHARED_ASID;
         if (asid != SHARED_ASID) asids.set(asid);
         Env e = new Env(id, parentId, payer == null, payer, q, root, record, asid, k.cpus.length);
+        e.born = ++births;
         e.tickSeen = k.sched.ticks; // (EV_TICK comes with the next tick)
         e.keySeen = k.events.keysTyped(); // (and EV_KEY with the next key)
         e.pt = new PageTable(k.mem, () -> {
@@ -250,7 +253,9 @@ final class Environments {
      * (a LibOS's server: the file server, which keeps the process table and kv's blocks),
      * and the oldest live environment each of those made (the LibOS's first process, init,
      * which reaps orphans and starts the shell). kernel-exo knows no processes: this is
-     * the one structure it can tell them by. Lock held.
+     * the one structure it can tell them by. Oldest by birth, not by id: ids are given
+     * again after they wrap. Why the oldest child is init: docs/exo.md, decision 18.
+     * Lock held.
      */
     String spared(Env e) {
         if (e.first) return "the first environment: its end is the machine's";
@@ -259,9 +264,10 @@ final class Environments {
         if (parent.first) return "a library OS's server, which every process of it calls";
         Env grand = envs.get(parent.parentId);
         if (grand == null || !grand.first) return null;
-        for (Env c : envs.values()) // in id order: the oldest first
-            if (c.parentId == parent.id && !c.exited && !c.dying) return c == e ? "its LibOS's init, which reaps every orphan" : null;
-        return null;
+        Env oldest = null;
+        for (Env c : envs.values())
+            if (c.parentId == parent.id && !c.exited && !c.dying && (oldest == null || c.born < oldest.born)) oldest = c;
+        return oldest == e ? "its LibOS's init, which reaps every orphan" : null;
     }
 
     /**

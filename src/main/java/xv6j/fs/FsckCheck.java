@@ -70,6 +70,26 @@ public final class FsckCheck {
 
     /** Checks an image as stored; a committed log is checked as replayed. */
     /**
+     * Why a kernel's launcher refuses to boot disk, in one line with what to do: its
+     * superblock describes no xv6 file system that fits in it (an image cut short, or no
+     * image at all); null if it does. The xv6 kernel would panic on it in its first
+     * moment, in words that say what broke but not what to do.
+     */
+    public static String bootRefusal(xv6j.machine.Disk disk) {
+        try {
+            FsImage.open(disk);
+            return null;
+        } catch (CorruptImageException e) {
+            return notAnImage(disk, e);
+        }
+    }
+
+    /** The one line for an image that is no file system: why, and what to do. */
+    public static String notAnImage(xv6j.machine.Disk disk, CorruptImageException e) {
+        return disk.path() + ": not an xv6 file-system image: " + e.getMessage() + "; " + xv6j.machine.Disk.remake(disk.path());
+    }
+
+    /**
      * What a kernel's launcher tells the user before it boots an image fsck finds errors
      * in: one line, the first error and how many there are, and fsckCommand (what the user
      * types to list them all); null for a clean image, and for one that is no file system

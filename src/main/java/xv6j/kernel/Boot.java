@@ -19,6 +19,11 @@ public final class Boot {
 
     static int run(String[] args, PrintStream err) {
         return Launcher.run("kernel", args, err, (m, opts, e) -> {
+            String refusal = FsckCheck.bootRefusal(m.disk());
+            if (refusal != null) {
+                e.println("kernel: " + refusal);
+                return 1;
+            }
             String warning = FsckCheck.bootWarning(m.disk(), Launcher.toolCommand("fsck", m.disk().path().toString()));
             if (warning != null) e.println("kernel: " + warning);
             Kernel k = new Kernel(m);

@@ -87,10 +87,13 @@ public final class ProcTable {
     }
 
     /**
-     * A pid no process has (a zombie's included): positive, from 1 up to Integer.MAX_VALUE
-     * and round again. It was a count, which after 2^31 forks went negative, and after
-     * 2^32 reached 0, which fork returns to the child: the parent would have taken itself
-     * for its child. NPROC slots, so at most NPROC steps. Lock held.
+     * A pid no process has (a zombie's included) and no group is named by: positive, from
+     * 1 up to Integer.MAX_VALUE and round again. It was a count, which after 2^31 forks
+     * went negative, and after 2^32 reached 0, which fork returns to the child: the parent
+     * would have taken itself for its child. A group outlives its leader's pid; a new
+     * process given that pid would lead the group of the orphans left in it, and its ^C
+     * or kill -g would reach them (Unix's rule, the same). NPROC slots, each naming at
+     * most a pid and a group, so at most 2 * NPROC steps. Lock held.
      */
     private int newPid() {
         int pid = nextPid;
@@ -100,7 +103,7 @@ public final class ProcTable {
     }
 
     private boolean pidInUse(int pid) {
-        for (Proc q : proc) if (q.state != UNUSED && q.pid == pid) return true;
+        for (Proc q : proc) if (q.state != UNUSED && (q.pid == pid || q.pgid == pid)) return true;
         return false;
     }
 
@@ -789,9 +792,14 @@ public final class ProcTable {
     /**
      * setpgid(pid, pgid), as Unix's without sessions: puts the process pid (0: the caller),
      * which must be the caller or one of its children, in the group pgid (0: pid's own),
-     * which must be pid itself (a new group, led by it) or a group a live process is in.
-     * init stays in its group. 0, or -1. (Unix also refuses a child that has exec'd; this
-     * does not: the shell and its child both set the child's group, so either may be first.)
+     * which must be pid itself (a new group, led by it), the group it is in already, or a
+     * group the caller or a live child of the caller is in, never init's. Unix confines the
+     * groups one may join to the caller's session; here the caller's family stands for it:
+     * a shell leads a group, starts a command in a group of its own, and (with job control)
+     * puts a pipeline's later processes in its first one's, and needs nothing else. init's
+     * group holds whatever left no group of its own. init stays in its group. 0, or -1.
+     * (Unix also refuses a child that has exec'd; this does not: the shell and its child
+     * both set the child's group, so either may be first.)
      */
     int setpgid(Proc caller, int pid, int pgid) {
         lock.lock();
@@ -799,7 +807,7 @@ public final class ProcTable {
             Proc t = pid == 0 ? caller : live(pid);
             if (t == null || (t != caller && t.parent != caller) || t == initProc || pgid < 0) return -1;
             if (pgid == 0) pgid = t.pid;
-            if (pgid != t.pid && !groupExists(pgid)) return -1;
+            if (pgid != t.pid && pgid != t.pgid && !mayJoin(caller, pgid)) return -1;
             t.pgid = pgid;
             return 0;
         } finally {
@@ -813,9 +821,11 @@ public final class ProcTable {
         return null;
     }
 
-    /** Whether a live process is in group pgid. Lock held. */
-    private boolean groupExists(int pgid) {
-        for (Proc q : proc) if (q.state != UNUSED && q.state != ZOMBIE && q.pgid == pgid) return true;
+    /** Whether caller may put itself or a child in group pgid: not init's, and the caller or a live child of it is in it. Lock held. */
+    private boolean mayJoin(Proc caller, int pgid) {
+        if (initProc != null && pgid == initProc.pgid) return false;
+        for (Proc q : proc)
+            if (q.state != UNUSED && q.state != ZOMBIE && q.pgid == pgid && (q == caller || q.parent == caller)) return true;
         return false;
     }
 

@@ -53,6 +53,16 @@ public final class Console implements AutoCloseable {
     private final ByteArrayOutputStream held = new ByteArrayOutputStream();
     private long dropped;
     static final int HELD_MAX = 1 << 20;
+    /**
+     * What the machine wrote since its last newline: the shell's prompt and the line being
+     * typed, as echoed (edits included). The console's own text (the monitor, the key list)
+     * leaves the terminal on a line of its own; this line is then drawn again, so the user
+     * sees where they were. Bytes, escapes and all: replayed from the line's start they draw
+     * what they drew. Guarded by out; a line longer than LINE_MAX is not kept.
+     */
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private boolean lineTooLong;
+    static final int LINE_MAX = 4096;
 
     /**
      * @param in          where typed bytes come from
@@ -141,10 +151,42 @@ public final class Console implements AutoCloseable {
                 }
                 out.write(b, off, len);
                 if (len > 0) lastOut = b[off + len - 1];
+                keepLine(b, off, len);
             }
         } catch (IOException e) {
             // The host terminal went away; output has nowhere to go. Keep running.
         }
+    }
+
+    /** Keeps the part of b[off..off+len) after its last newline in line (the whole, without one). Out held. */
+    private void keepLine(byte[] b, int off, int len) {
+        int from = off;
+        for (int i = off + len - 1; i >= off; i--) {
+            if (b[i] == '\n') {
+                line.reset();
+                lineTooLong = false;
+                from = i + 1;
+                break;
+            }
+        }
+        int n = off + len - from;
+        if (lineTooLong || line.size() + n > LINE_MAX) {
+            lineTooLong = true;
+            line.reset();
+            return;
+        }
+        line.write(b, from, n);
+    }
+
+    /**
+     * After the console's own text, which ended on a line of its own: the machine's line
+     * (a prompt, what was typed) drawn again. Out held.
+     */
+    private void redrawLine() throws IOException {
+        if (line.size() == 0) return;
+        line.writeTo(out);
+        lastOut = line.toByteArray()[line.size() - 1];
+        out.flush();
     }
 
     public void putc(int c) {
@@ -180,7 +222,7 @@ public final class Console implements AutoCloseable {
                         sawCtrlA = false;
                         switch (Character.toLowerCase(c)) {
                             case 'x' -> quit();
-                            case 'h' -> say("\n" + KEYS);
+                            case 'h' -> sayThenRedraw("\n" + KEYS);
                             case 'c' -> toggleMonitor();
                             case CTRL_A -> {
                                 if (!monitoring()) handler.input(CTRL_A);
@@ -233,6 +275,19 @@ public final class Console implements AutoCloseable {
         }
     }
 
+    /** The console's own text on lines of its own, then the machine's line as it was (not while the monitor has the terminal). */
+    private void sayThenRedraw(String text) {
+        synchronized (out) {
+            say(text);
+            if (monitor != null) return;
+            try {
+                redrawLine();
+            } catch (IOException e) {
+                // the terminal went away
+            }
+        }
+    }
+
     private boolean monitoring() {
         synchronized (out) {
             return monitor != null;
@@ -251,11 +306,15 @@ public final class Console implements AutoCloseable {
         }
     }
 
-    /** Back to the console: what the machine printed meanwhile comes out now. */
+    /**
+     * Back to the console: the line the user left (the prompt, what they had typed) is
+     * drawn again, and what the machine printed meanwhile comes out after it, as it would
+     * have had the monitor never been there.
+     */
     private void leaveMonitor() {
         synchronized (out) {
             monitor = null;
-            say("\n");
+            sayThenRedraw("\n");
             byte[] b = held.toByteArray();
             held.reset();
             write(b, 0, b.length);

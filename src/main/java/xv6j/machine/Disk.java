@@ -76,14 +76,15 @@ public final class Disk implements AutoCloseable {
      * is missing, unreadable, or not a whole number of blocks.
      */
     public static Disk open(Path path, boolean readOnly) throws IOException {
-        if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "no such disk image");
+        if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "no such disk image; " + make(path));
         if (!Files.isRegularFile(path)) throw new IOException(path + ": not a regular file");
         // A writer takes the image's lock: one machine or tool at a time (ImageLock).
         FileChannel ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ) : ImageLock.open(path).channel();
         long size = ch.size();
         if (size == 0 || size % BLOCK_SIZE != 0 || size / BLOCK_SIZE > Integer.MAX_VALUE) {
             ch.close();
-            throw new IOException(path + ": size " + size + " is not a whole number of " + BLOCK_SIZE + "-byte blocks");
+            throw new IOException(path + ": size " + size + " is not a whole number of " + BLOCK_SIZE + "-byte blocks; "
+                    + remake(path));
         }
         return new Disk(path, ch, (int) (size / BLOCK_SIZE), readOnly);
     }
@@ -106,6 +107,37 @@ public final class Disk implements AutoCloseable {
         return new Disk(path, ch, blocks, false);
     }
 
+    /**
+     * What a user does about an image no kernel can use (cut short, not a file system, no
+     * /init): make a new one, as make makes the two it knows, or with mkfs. A clause, to
+     * follow the reason after "; ".
+     */
+    public static String remake(Path image) {
+        String make = makeCommand(image);
+        if (make != null) return "make a new one: rm " + image + ", then " + make;
+        return "make a new one with " + Launcher.toolCommand("mkfs") + " (--help says how)";
+    }
+
+    /** What a user does about an image that is not there: as {@link #remake}. */
+    public static String make(Path image) {
+        String make = makeCommand(image);
+        return make != null ? make + " makes it" : Launcher.toolCommand("mkfs") + " makes one (--help says how)";
+    }
+
+    /**
+     * The make command that makes image and boots it, if image is one of the two make
+     * makes (fs.img, fs-exo.img of the repository this code was built in); else null.
+     */
+    private static String makeCommand(Path image) {
+        Path root = Launcher.repository();
+        if (root == null) return null;
+        Path abs = image.toAbsolutePath().normalize();
+        String exo = abs.equals(root.resolve("fs.img")) ? "" : abs.equals(root.resolve("fs-exo.img")) ? "EXO=1 " : null;
+        if (exo == null) return null;
+        String in = root.equals(Path.of("").toAbsolutePath()) ? "" : "-C " + root + " ";
+        return "make " + in + exo + "qemu";
+    }
+
     public Path path() { return path; }
     public int blocks() { return blocks; }
     public boolean readOnly() { return readOnly; }
@@ -122,7 +154,7 @@ public final class Disk implements AutoCloseable {
                 int n = channel.read(b, pos + b.position());
                 // The image was cut short while the machine ran (it was whole when opened).
                 if (n < 0) throw new IOException("the image ends at block " + channel.size() / BLOCK_SIZE
-                        + " (it was truncated while the machine ran)");
+                        + " (it was truncated while the machine ran); " + remake(path));
             }
         } catch (IOException e) {
             throw new Failure(path + ": read of block " + blockno + " failed: " + e.getMessage(), e);

@@ -90,7 +90,7 @@ public final class Launcher {
 
     /** An I/O error as a user should read it, naming the image once. */
     static String describe(Path image, IOException e) {
-        if (e instanceof NoSuchFileException) return image + ": no such disk image";
+        if (e instanceof NoSuchFileException) return image + ": no such disk image; " + Disk.make(image);
         if (e instanceof AccessDeniedException) return image + ": permission denied";
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return m.startsWith(image.toString()) ? m : image + ": " + m;
@@ -111,7 +111,7 @@ public final class Launcher {
     public static String toolCommand(String tool, String... args) {
         String cmd;
         Path here = codeLocation();
-        Path root = here == null ? null : here.getParent().getParent(); // <root>/target/{kernel.jar,classes}
+        Path root = repository();
         if (root != null && Files.isExecutable(root.resolve("scripts").resolve(tool))) {
             Path script = root.resolve("scripts").resolve(tool);
             Path cwd = Path.of("").toAbsolutePath();
@@ -121,6 +121,16 @@ public final class Launcher {
             cmd = Path.of(System.getProperty("java.home"), "bin", "java") + " -jar " + jar;
         }
         return args.length == 0 ? cmd : cmd + " " + String.join(" ", args);
+    }
+
+    /**
+     * The repository this code was built in (it runs from its target/, and scripts/ is
+     * beside that), or null: a jar copied elsewhere.
+     */
+    static Path repository() {
+        Path here = codeLocation();
+        Path root = here == null ? null : here.getParent().getParent(); // <root>/target/{kernel.jar,classes}
+        return root != null && Files.isDirectory(root.resolve("scripts")) ? root : null;
     }
 
     /** The jar or classes folder this code was loaded from, or null if unknown. */

@@ -381,4 +381,27 @@ class EnvironmentTest {
         assertEquals(boot, f.k.envs.get(boot.id));
         assertEquals(kept, f.k.envs.get(kept.id));
     }
+
+    /**
+     * The monitor's killall after ids wrap: the server's oldest child (its LibOS's init)
+     * is the one spared, though a child made after the wrap has a smaller id. Before, the
+     * smallest id was taken for the oldest: the shell was spared and init destroyed.
+     */
+    @Test
+    void killallSparesTheServersOldestChildEvenAfterIdsWrap() {
+        long[] h = new long[1];
+        Env server = f.child(boot, h);
+        long mem = f.giveMemory(boot, h[0]);
+        f.k.envs.nextId = Integer.MAX_VALUE;
+        Env init = server.caps.get(f.call(server, SYS_capalloc, CAP_ENV, 0, mem, 0)).target;
+        Env shell = server.caps.get(f.call(server, SYS_capalloc, CAP_ENV, 0, mem, 0)).target;
+        assertTrue(shell.id < init.id, "the ids wrapped: " + init.id + ", then " + shell.id);
+        f.k.lock.lock();
+        try {
+            assertEquals("its LibOS's init, which reaps every orphan", f.k.envs.spared(init));
+            assertNull(f.k.envs.spared(shell));
+        } finally {
+            f.k.lock.unlock();
+        }
+    }
 }

@@ -35,21 +35,23 @@ class LauncherTest {
     @Test
     void aMissingImageIsNamedInOneLine() {
         Run r = boot(dir.resolve("nope.img").toString());
-        assertOneLine(r, dir.resolve("nope.img") + ": no such disk image");
+        assertOneLine(r, dir.resolve("nope.img") + ": no such disk image; scripts/mkfs makes one (--help says how)");
     }
 
     @Test
     void anImageWithoutInitSaysSo() throws Exception {
         Path readme = Files.writeString(dir.resolve("README"), "no init here\n");
         Mkfs.build(dir.resolve("fs-exo.img"), List.of(readme));
-        assertOneLine(boot(dir.resolve("fs-exo.img").toString()), "the image has no /init");
+        assertOneLine(boot(dir.resolve("fs-exo.img").toString()),
+                dir.resolve("fs-exo.img") + " has no /init; make a new one with scripts/mkfs (--help says how)");
     }
 
     @Test
     void anInitThatIsNotAnElfFileSaysSo() throws Exception {
         Path init = Files.writeString(dir.resolve("init"), "#!/bin/sh\necho not a program\n");
         Mkfs.build(dir.resolve("fs-exo.img"), List.of(init));
-        assertOneLine(boot(dir.resolve("fs-exo.img").toString()), "cannot boot /init: not an ELF file (bad magic)");
+        assertOneLine(boot(dir.resolve("fs-exo.img").toString()),
+                "cannot boot /init: not an ELF file (bad magic); make a new one with scripts/mkfs (--help says how)");
     }
 
     @Test
@@ -57,7 +59,8 @@ class LauncherTest {
         Path img = Files.write(dir.resolve("zero.img"), new byte[1024 * 100]);
         Run r = boot(img.toString());
         assertEquals(1, r.status(), r.err());
-        assertTrue(r.err().startsWith("kernel-exo: not an xv6 file-system image: superblock: bad magic 0x00000000"), r.err());
+        assertTrue(r.err().startsWith("kernel-exo: " + img + ": not an xv6 file-system image: superblock: bad magic 0x00000000"), r.err());
+        assertTrue(r.err().endsWith("; make a new one with scripts/mkfs (--help says how)\n"), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
     }
 

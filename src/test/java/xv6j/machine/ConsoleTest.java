@@ -94,6 +94,7 @@ class ConsoleTest {
         assertTrue(end.await(5, TimeUnit.SECONDS));
         String s = out.toString(StandardCharsets.UTF_8);
         assertTrue(s.startsWith("$ \nThe console's keys:\n") && s.contains("Ctrl-A c") && s.contains("^C interrupts"), s);
+        assertTrue(s.endsWith("^P lists the processes.\n$ "), "the prompt drawn again after the list: " + s);
     }
 
     /** A kernel as a monitor would see it, with one task. */
@@ -158,6 +159,32 @@ class ConsoleTest {
         keys.write("\u0001cquit\n".getBytes());
         keys.flush();
         assertTrue(quit.await(5, TimeUnit.SECONDS), "quit in the monitor stops the machine as Ctrl-A x does");
+    }
+
+    /**
+     * Ctrl-A c, a command, Ctrl-A c: the user is back where they were, the prompt and the
+     * half-typed line drawn again (edits included) and what the machine printed meanwhile
+     * after it. Before, the console came back on a blank line.
+     */
+    @Test
+    void leavingTheMonitorDrawsThePromptAndTheHalfTypedLineAgain() throws Exception {
+        java.io.PipedOutputStream keys = new java.io.PipedOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Console c = new Console(new java.io.PipedInputStream(keys), out, true, () -> {});
+        c.attach(ONE_TASK);
+        c.startInterrupts(ch -> { });
+        // A finished line, then the prompt and "ecx" typed, x rubbed out (as an echo does it).
+        byte[] typed = "done\n$ ecx\b \b".getBytes(StandardCharsets.UTF_8);
+        c.write(typed, 0, typed.length);
+        keys.write("\u0001cps\n".getBytes());
+        keys.flush();
+        waitFor(out, "1 environment\n(monitor) ");
+        c.write("ho".getBytes(), 0, 2); // echoed while the monitor has the terminal: held
+        keys.write("\u0001c".getBytes());
+        keys.flush();
+        waitFor(out, "(monitor) \n$ ecx\b \bho");
+        String s = out.toString(StandardCharsets.UTF_8);
+        assertTrue(s.endsWith("(monitor) \n$ ecx\b \bho"), s);
     }
 
     private static void waitFor(ByteArrayOutputStream out, String text) throws InterruptedException {

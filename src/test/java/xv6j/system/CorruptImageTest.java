@@ -94,10 +94,43 @@ class CorruptImageTest {
             m.type("wc usertests\n");
             m.waitFor("(it was truncated while the machine ran)");
             assertTrue(m.output().matches("(?s).*panic: disk: .*: read of block \\d+ failed: the image ends at block 60 "
-                    + "\\(it was truncated while the machine ran\\)\n.*"), m.output());
+                    + "\\(it was truncated while the machine ran\\); make a new one with scripts/mkfs \\(--help says how\\)\n.*"),
+                    m.output());
             assertFalse(m.output().contains("at xv6j.") || m.output().contains("Exception"), m.output());
             assertEquals(1, m.haltStatus(), m.output());
         }
+    }
+
+    /**
+     * An image cut short before the machine starts (to 100 blocks; to a size that is no
+     * whole number of blocks): the jar refuses it in one line that says what is wrong and
+     * what to do, and boots nothing. Before, the xv6 kernel panicked in two lines (the
+     * panic and a hart's state) that said neither, and kernel-exo's line did not say
+     * what to do.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void anImageCutShortBeforeBootIsRefusedInOneLineThatSaysWhatToDo(Flavour system) throws Exception {
+        Path img = system.freshImage(dir);
+        String name = system == Flavour.KERNEL ? "kernel" : "kernel-exo";
+        String remedy = "; make a new one with scripts/mkfs (--help says how)";
+        try (var ch = java.nio.channels.FileChannel.open(img, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(100L * Fs.BSIZE);
+        }
+        Flavour.Run r = system.runJar(img, "ls\n");
+        assertEquals(1, r.status(), r.output());
+        String out = r.output().lines().filter(l -> !l.startsWith("WARNING")).reduce("", (a, l) -> a + l + "\n");
+        assertTrue(out.matches(name + ": " + java.util.regex.Pattern.quote(img.toString()) + ": not an xv6 file-system image: "
+                + "superblock: size \\d+ blocks is larger than the image \\(100 blocks\\)" + java.util.regex.Pattern.quote(remedy) + "\n"),
+                r.output());
+        try (var ch = java.nio.channels.FileChannel.open(img, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(50L * Fs.BSIZE + 5);
+        }
+        r = system.runJar(img, "ls\n");
+        assertEquals(1, r.status(), r.output());
+        out = r.output().lines().filter(l -> !l.startsWith("WARNING")).reduce("", (a, l) -> a + l + "\n");
+        assertEquals(name + ": " + img + ": size " + (50 * Fs.BSIZE + 5) + " is not a whole number of 1024-byte blocks" + remedy + "\n",
+                out, r.output());
     }
 
     /** A fresh image with the root directory's entry for name changed to (inum, newName). */

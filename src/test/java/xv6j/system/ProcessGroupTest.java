@@ -11,8 +11,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * setpgid and getpgrp on both kernels ({@code user/pgroups.c}): a child is in its forker's
- * group and an orphan keeps it, setpgid makes a new group or joins a live one for the
- * caller or a child and refuses the rest; and the shell puts a foreground command in its
+ * group and an orphan keeps it, setpgid puts the caller or a child in a new group or one
+ * the caller or a child of it is in (never init's) and refuses the rest; and the shell
+ * puts a foreground command in its
  * own group (not init's) and a background one in a group the command leads, which is
  * what lets ^C kill the one and spare the other (ForkBombTest, ConsoleKeysTest).
  */

@@ -362,8 +362,20 @@ class GdbStubTest {
                 String threads = gdb.ask("qXfer:threads:read::0,fff");
                 assertTrue(threads.matches("(?s)l<\\?xml.*<thread id=\"1\" core=\"0\".*<thread id=\"2\" core=\"1\".*"), threads);
                 assertTrue(threads.contains("process 1"), threads); // init, on the hart that stopped first
-                assertEquals("OK", gdb.ask("Hg2"));
-                assertEquals(65 * 16 + 3 * 8, gdb.ask("g").length());
+                // The hart that stopped runs init; the other has nothing to run: it says it is
+                // idle, and has no registers to show (all "x": unavailable), where it showed
+                // those it last left user code with, which gdb decoded as a frame of the
+                // program it follows.
+                int user = stop.startsWith("T05thread:1;") ? 1 : 2, idle = 3 - user;
+                assertEquals("OK", gdb.ask("Hg" + user));
+                assertTrue(gdb.ask("g").matches("[0-9a-f]{" + (65 * 16 + 3 * 8) + "}"));
+                assertEquals("OK", gdb.ask("Hg" + idle));
+                assertEquals("x".repeat(65 * 16 + 3 * 8), gdb.ask("g"));
+                assertEquals("x".repeat(16), gdb.ask("p20")); // pc
+                assertTrue(threads.contains("<thread id=\"" + idle + "\" core=\"" + (idle - 1) + "\" name=\"idle\">hart "
+                        + (idle - 1) + ", idle in the kernel"), threads);
+                String extra = gdb.ask("qThreadExtraInfo," + idle);
+                assertTrue(new String(java.util.HexFormat.of().parseHex(extra)).startsWith("hart " + (idle - 1) + ", idle in the kernel"), extra);
                 assertTrue(gdb.monitor("ps").contains("init"));
                 assertEquals("W00", gdb.ask("vCont;c")); // the script runs, and the machine halts
             }
