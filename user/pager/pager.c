@@ -41,7 +41,7 @@ int main(int argc, char **argv) {
     int npages = number(argc > 2 ? argv[2] : 0, 48), nframes = number(argc > 3 ? argv[3] : 0, 16);
     int scans = number(argc > 4 ? argv[4] : 0, 4);
     if (policy == 0 || argc > 5 || npages < 0 || nframes < 0 || scans < 0) {
-        pg_printf(2, "usage: pager fifo|scan [pages [frames [scans]]]\n");
+        kv_printf(2, "usage: pager fifo|scan [pages [frames [scans]]]\n");
         return 1;
     }
     uint64 *region = pg_init(npages, nframes, policy);
@@ -56,9 +56,9 @@ int main(int argc, char **argv) {
     for (long p = 0; p < npages; p++)
         for (long i = 0; i < (long)WORDS; i++) wrong += region[p * WORDS + i]++ != word(p, i);
 
-    pg_printf(1, "pager: %d pages in %d frames, policy %s: written, read %d times, updated: %s\n", npages, nframes,
+    kv_printf(1, "pager: %d pages in %d frames, policy %s: written, read %d times, updated: %s\n", npages, nframes,
               argv[1], scans, wrong ? "WRONG" : "ok");
-    pg_printf(1, "pager: %ld faults: %ld zero-filled, %ld read, %ld written back\n", pg_stats.faults,
+    kv_printf(1, "pager: %ld faults: %ld zero-filled, %ld read, %ld written back\n", pg_stats.faults,
               pg_stats.zerofills, pg_stats.reads, pg_stats.writes);
     return wrong != 0;
 }

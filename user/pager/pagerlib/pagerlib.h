@@ -19,21 +19,12 @@
 //  - the disk: the block range the file server gives /pager (its /storage), as for kv;
 //    writes go to the disk's write cache and are never flushed: paged-out data is scratch,
 //    as swap is, and dies with the process.
-//  - processes: none of its own. pager is a process of the standard world (start.c,
-//    sys.c), so the shell starts it, waits for it, kills it and pipes its output.
+//  - processes: none of its own. pager is a process of the standard world, as kv is, with
+//    kvlib's process layer (proc.c): the shell starts it, waits for it, kills it and pipes
+//    its output, and it prints with kv_printf and ends with kv_exit.
 #pragma once
 
-#include "exo.h"
-#include "libos/uproc.h"
-#include "libos/srvproto.h"
-#include "libos/lib/lib.h"
-
-// ---- the process (sys.c) ----
-void pg_exit(int status) __attribute__((noreturn));
-long pg_srv(int op, long a1, long a2, exo_u64 *out);
-int pg_read(int fd, char *buf, int n);
-int pg_write(int fd, const char *buf, int n);
-void pg_printf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#include "kv/kvlib/kvlib.h"
 
 // ---- the paged region (vm.c) ----
 #define PG_REGION 0x2000000000UL    // far from the program (below 1 GiB) and the LibOS's pages
@@ -62,10 +53,7 @@ struct pg_stats {
 extern struct pg_stats pg_stats;
 
 // Sets up a region of npages pages in nframes frames, paged to the program's blocks by
-// policy. Returns the region's address, or 0 with a message on standard error (no
+// policy, and puts the pager's fault handler in front of kvlib's. Returns the region's address, or 0 with a message on standard error (no
 // blocks of our own, too few for npages, too many pages or frames, out of memory).
 void *pg_init(int npages, int nframes, pg_policy policy);
 
-// The fault upcall's part: 1 if the fault was in the region and is resolved (resume the
-// faulting instruction), 0 if it is not ours.
-int pg_fault(struct exo_frame *f);

@@ -26,24 +26,26 @@ int pg_fifo(const struct pg_frame *frames, int n) {
     return v;
 }
 
+void pg_upcall_entry(struct exo_frame *f);    // below
+
 void *pg_init(int npages, int nframes, pg_policy policy) {
     struct exo_capinfo ci;
     if (UPROC->h_storage < 0 || capinfo(UPROC->h_storage, &ci) < 0) {
-        pg_printf(2, "pager: no disk blocks of my own: /storage needs a line for /pager\n");
+        kv_printf(2, "pager: no disk blocks of my own: /storage needs a line for /pager\n");
         return 0;
     }
     if (npages < 1 || npages > PG_MAXPAGES || nframes < 1 || nframes > PG_MAXFRAMES) {
-        pg_printf(2, "pager: 1 to %d pages in 1 to %d frames\n", PG_MAXPAGES, PG_MAXFRAMES);
+        kv_printf(2, "pager: 1 to %d pages in 1 to %d frames\n", PG_MAXPAGES, PG_MAXFRAMES);
         return 0;
     }
     if ((long)npages * PG_BLOCKS > (long)ci.count) {
-        pg_printf(2, "pager: %d pages need %ld blocks; mine are %ld\n", npages, (long)npages * PG_BLOCKS, (long)ci.count);
+        kv_printf(2, "pager: %d pages need %ld blocks; mine are %ld\n", npages, (long)npages * PG_BLOCKS, (long)ci.count);
         return 0;
     }
     for (int i = 0; i < nframes; i++) {
         long h = capalloc(CAP_PAGE, -1, UPROC->h_mem, 0);
         if (h < 0) {
-            pg_printf(2, "pager: no memory for %d frames (error %ld)\n", nframes, h);
+            kv_printf(2, "pager: no memory for %d frames (error %ld)\n", nframes, h);
             return 0;
         }
         vm.handle[i] = (int)h;
@@ -55,6 +57,7 @@ void *pg_init(int npages, int nframes, pg_policy policy) {
     vm.policy = policy;
     vm.disk = UPROC->h_storage;
     vm.first = (long)ci.first;
+    exo_upcall(pg_upcall_entry, UPCALL_STACK_TOP, UPCALL_FAULT | UPCALL_SLICE);
     return (void *)PG_REGION;
 }
 
@@ -62,7 +65,7 @@ static void die(const char *what, long page, long err) {
     char buf[96];
     int n = lo_snprintf(buf, sizeof buf, "pager: %s of page %ld failed (error %ld)\n", what, page, err);
     exo_cons_write(UPROC->h_cons, buf, n);
-    pg_exit(1);
+    kv_exit(1);
 }
 
 // The page's PG_BLOCKS blocks to or from frame f (its capability: it need not be mapped).
@@ -93,7 +96,9 @@ static int frame_for(void) {
     return f;
 }
 
-int pg_fault(struct exo_frame *fr) {
+// 1 if the fault was in the region and is resolved (resume the faulting instruction), 0
+// if it is not ours.
+static int fault(struct exo_frame *fr) {
     uint64 va = fr->tval;
     int store = fr->cause == SCAUSE_STORE_PAGE_FAULT;
     if (va < PG_REGION || va >= PG_REGION + (uint64)vm.npages * PG) return 0;
@@ -127,3 +132,19 @@ int pg_fault(struct exo_frame *fr) {
     vm.frame[page] = (short)f;
     return 1;
 }
+
+// The upcall: a fault of the region is ours; the rest (a time slice's end, where a kill
+// reaches us, and any other fault, which ends the process with a line) is kvlib's.
+void kv_upcall(struct exo_frame *f);   // kvlib's (sys.c)
+void pg_upcall(struct exo_frame *f);
+void pg_upcall(struct exo_frame *f) {
+    if (f->kind == UPCALL_FAULT && fault(f)) exo_resume(f);
+    kv_upcall(f);
+}
+
+__asm__(".section .text.pg_upcall_entry,\"ax\",@progbits\n"
+        ".globl pg_upcall_entry\n"
+        "pg_upcall_entry:\n"
+        "  andi sp, sp, -16\n"
+        "  call pg_upcall\n"
+        "1: j 1b\n");
