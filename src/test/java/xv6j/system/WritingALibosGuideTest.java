@@ -155,6 +155,16 @@ class WritingALibosGuideTest {
     }
 
     @Test
+    void section5PagersSessionIsWhatItPrintsInFsExoImgAsMakeBuildsIt() throws Exception {
+        String shown = block("section5-session");
+        StringBuilder script = new StringBuilder();
+        for (String l : shown.split("\n")) if (l.startsWith("$ ")) script.append(l.substring(2)).append('\n');
+        LibosRun.Result r = LibosRun.boot(LibosRun.freshImage(dir), script.toString());
+        assertEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains(shown), r.output());
+    }
+
+    @Test
     void section3AProgramPutInUserRunsInTheShell() throws Exception {
         Path src = dir.resolve("user");
         for (String f : List.of("user.ld", "user.h", "ulib.c", "printf.c", "umalloc.c", "usys.S"))
