@@ -3,8 +3,8 @@
 //
 //     pager POLICY [PAGES [FRAMES [SCANS]]]
 //
-// fills a region of PAGES pages (48) held in FRAMES frames (16), reads it through SCANS
-// times (4), then adds one to every word (a read, then a write, of each page), checking
+// fills a region of PAGES pages (48) held in FRAMES frames (16), adds one to every word
+// (a read, then a write, of each page), then reads it through SCANS times (4), checking
 // every word it reads, and prints what the paging cost. POLICY is fifo
 // (evict the page loaded first: about what a kernel's LRU does here) or scan, this
 // program's own: a cyclic scan next needs the page it used longest ago, so evict the one
@@ -50,13 +50,14 @@ int main(int argc, char **argv) {
     for (long p = 0; p < npages; p++)
         for (long i = 0; i < (long)WORDS; i++) region[p * WORDS + i] = word(p, i);
     long wrong = 0;
-    for (int s = 0; s < scans; s++)
-        for (long p = 0; p < npages; p++)
-            for (long i = 0; i < (long)WORDS; i++) wrong += region[p * WORDS + i] != word(p, i);
     for (long p = 0; p < npages; p++)
         for (long i = 0; i < (long)WORDS; i++) wrong += region[p * WORDS + i]++ != word(p, i);
+    // A write the pager lost (a dirty page taken for clean) shows here.
+    for (int s = 0; s < scans; s++)
+        for (long p = 0; p < npages; p++)
+            for (long i = 0; i < (long)WORDS; i++) wrong += region[p * WORDS + i] != word(p, i) + 1;
 
-    kv_printf(1, "pager: %d pages in %d frames, policy %s: written, read %d times, updated: %s\n", npages, nframes,
+    kv_printf(1, "pager: %d pages in %d frames, policy %s: written, updated, read %d times: %s\n", npages, nframes,
               argv[1], scans, wrong ? "WRONG" : "ok");
     kv_printf(1, "pager: %ld faults: %ld zero-filled, %ld read, %ld written back\n", pg_stats.faults,
               pg_stats.zerofills, pg_stats.reads, pg_stats.writes);
