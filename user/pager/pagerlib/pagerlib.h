@@ -52,6 +52,11 @@ struct pg_stats {
 };
 extern struct pg_stats pg_stats;
 
+// Only the program's own loads and stores page: a system call given an address in the
+// region that is not resident fails (E_FAULT) rather than fault, so touch what you hand
+// the kernel first (kv_write through a pipe or the file server copies in user code, and
+// pages as it goes). A policy runs in the fault handler: it must not touch the region.
+//
 // Sets up a region of npages pages in nframes frames, paged to the program's blocks by
 // policy, and puts the pager's fault handler in front of kvlib's. Returns the region's address, or 0 with a message on standard error (no
 // blocks of our own, too few for npages, too many pages or frames, out of memory).
