@@ -55,8 +55,9 @@ KERNEL = scripts/kernel-exo
 IMG = fs-exo.img
 UBIN = target/user/exo/bin
 UDEBUG = target/user/exo/debug
-# After the file system, blocks of its own for kv, the second LibOS's key-value store.
-MKFSFLAGS = --extra 1000
+# After the file system, blocks for the LibOSes of their own: /storage deals them out
+# (user/libos/root/storage: kv's 1000, pager's 256).
+MKFSFLAGS = --extra 1256
 else
 KERNEL = scripts/kernel
 IMG = fs.img

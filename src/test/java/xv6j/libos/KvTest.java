@@ -72,7 +72,7 @@ class KvTest {
         }
         files.add(java.nio.file.Files.writeString(bin.resolve("storage"), "/kv 0 500\n/kv2 500 400\n/nothing 900 10\n/kv 400 200\n"));
         Path img = dir.resolve("fs-exo.img");
-        xv6j.tools.Mkfs.build(img, files, xv6j.fs.Fs.FSSIZE, xv6j.fs.Fs.NINODES, LibosRun.KV_BLOCKS);
+        xv6j.tools.Mkfs.build(img, files, xv6j.fs.Fs.FSSIZE, xv6j.fs.Fs.NINODES, LibosRun.EXTRA_BLOCKS);
         String out = LibosRun.boot(img, "kv put a one\nkv2 put a two\nkv get a\nkv2 get a\nkv2 check\n").output();
         assertTrue(out.contains("fsserver: /storage, line 3: no such program: ignored\n"), out);
         assertTrue(out.contains("fsserver: /storage, line 4: overlaps an earlier line: ignored\n"), out);

@@ -27,8 +27,11 @@ import xv6j.tools.Mkfs;
  * deterministic time by default. Returns what the console printed.
  */
 public final class LibosRun {
-    /** Blocks after the file system, for kv (the second LibOS). */
-    public static final int KV_BLOCKS = 1000;
+    /**
+     * Blocks after the file system, as the Makefile's MKFSFLAGS puts them there for the
+     * LibOSes of their own (user/libos/root/storage: kv's 1000, then pager's 256).
+     */
+    public static final int EXTRA_BLOCKS = 1256;
 
     /** What one boot printed, and the instructions all harts retired and each hart's share. */
     public record Result(int status, String output, long instructions, List<Long> hartInstructions) {
@@ -50,7 +53,7 @@ public final class LibosRun {
         }
     }
 
-    /** A fresh fs-exo.img in dir: every program, then KV_BLOCKS free blocks after the file system. */
+    /** A fresh fs-exo.img in dir: every program, then EXTRA_BLOCKS free blocks after the file system. */
     public static Path freshImage(Path dir) throws IOException {
         return freshImage(dir, Fs.FSSIZE);
     }
@@ -58,7 +61,7 @@ public final class LibosRun {
     /** As {@link #freshImage(Path)}, with a file system of {@code blocks} blocks. */
     public static Path freshImage(Path dir, int blocks) throws IOException {
         Path img = dir.resolve("fs-exo.img");
-        Mkfs.build(img, programs(), blocks, Fs.NINODES, KV_BLOCKS);
+        Mkfs.build(img, programs(), blocks, Fs.NINODES, EXTRA_BLOCKS);
         return img;
     }
 

@@ -184,9 +184,9 @@ public enum Flavour {
         return this == EXO ? LibosRun.programs() : XvRun.programs();
     }
 
-    /** The blocks make puts after this system's file system (kv's, on kernel-exo's image). */
+    /** The blocks make puts after this system's file system (kv's and pager's, on kernel-exo's image). */
     public int extraBlocks() {
-        return this == EXO ? LibosRun.KV_BLOCKS : 0;
+        return this == EXO ? LibosRun.EXTRA_BLOCKS : 0;
     }
 
     /** A fresh image in dir with every program built for this system, as make builds it. */

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -101,14 +102,42 @@ class WritingALibosGuideTest {
         assertTrue(session(block("section2-session")).matcher(r.output()).matches(), r.output());
         assertTrue(!r.output().contains("blocks of my own"), r.output());
 
+        // The guide's two lines give hello2 the blocks after the last line of /storage as the
+        // repository has it, and the Makefile room for them.
         String guide = Files.readString(GUIDE);
-        assertTrue(guide.contains("`MKFSFLAGS = --extra 1100`") && guide.contains("the line: `/hello2 1000 100`"));
-        assertTrue(Files.readString(Path.of("Makefile")).contains("MKFSFLAGS = --extra 1000"), "the line the guide changes");
-        LibosRun.Result s = LibosRun.boot(exoImage("storage", hello2, 1100, "/hello2 1000 100\n"), "hello2\n");
+        Matcher extra = Pattern.compile("`MKFSFLAGS = --extra (\\d+)`").matcher(guide);
+        Matcher line = Pattern.compile("the line: `/hello2 (\\d+) (\\d+)`").matcher(guide);
+        assertTrue(extra.find() && line.find(), "the guide's two lines of configuration");
+        int blocks = Integer.parseInt(extra.group(1)), first = Integer.parseInt(line.group(1)), count = Integer.parseInt(line.group(2));
+        assertEquals(storageEnd(), first, "hello2's blocks start where /storage's last line ends");
+        assertEquals(first + count, blocks, "the guide's --extra makes room for hello2's blocks and no more");
+        LibosRun.Result s = LibosRun.boot(exoImage("storage", hello2, blocks, "/hello2 " + first + " " + count + "\n"), "hello2\n");
         assertEquals(0, s.status(), s.output());
         String shown = block("section2-storage-session");
-        assertTrue(session(shown.substring(0, shown.lastIndexOf("hello2: ")))
-                .matcher(s.output()).matches() && s.output().contains("hello2: 100 disk blocks of my own, from block 3000\n"), s.output());
+        String own = "hello2: " + count + " disk blocks of my own, from block " + (Fs.FSSIZE + first) + "\n";
+        assertTrue(shown.contains(own), "the guide shows " + own + "in\n" + shown);
+        assertTrue(session(shown.substring(0, shown.lastIndexOf("hello2: "))).matcher(s.output()).matches()
+                && s.output().contains(own), s.output());
+    }
+
+    /**
+     * The blocks after the file system that /storage deals out (the end of its last range),
+     * which must be what the Makefile puts there and what the tests' images have.
+     */
+    static int storageEnd() throws IOException {
+        int end = 0;
+        for (String l : Files.readAllLines(USER.resolve("libos/root/storage"))) {
+            String[] f = l.trim().split("\\s+");
+            if (f.length == 3 && !f[0].startsWith("#")) end = Math.max(end, Integer.parseInt(f[1]) + Integer.parseInt(f[2]));
+        }
+        return end;
+    }
+
+    @Test
+    void theMakefilesExtraBlocksHoldEveryLineOfStorageAsTheTestsImagesDo() throws Exception {
+        int end = storageEnd();
+        assertTrue(Files.readString(Path.of("Makefile")).contains("MKFSFLAGS = --extra " + end + "\n"), "the Makefile's --extra is " + end);
+        assertEquals(end, LibosRun.EXTRA_BLOCKS);
     }
 
     /** fs-exo.img as make EXO=1 builds it, with hello2 added, extra blocks after it and more lines in /storage. */
@@ -123,6 +152,16 @@ class WritingALibosGuideTest {
         Path img = d.resolve("fs-exo.img");
         Mkfs.build(img, files, Fs.FSSIZE, Fs.NINODES, extra);
         return img;
+    }
+
+    @Test
+    void section5PagersSessionIsWhatItPrintsInFsExoImgAsMakeBuildsIt() throws Exception {
+        String shown = block("section5-session");
+        StringBuilder script = new StringBuilder();
+        for (String l : shown.split("\n")) if (l.startsWith("$ ")) script.append(l.substring(2)).append('\n');
+        LibosRun.Result r = LibosRun.boot(LibosRun.freshImage(dir), script.toString());
+        assertEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains(shown), r.output());
     }
 
     @Test
