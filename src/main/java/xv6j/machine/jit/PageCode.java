@@ -80,11 +80,11 @@ final class PageCode {
         return ++to[target];
     }
 
-    /** Counts a hop of region index to slot target; returns the region's count. */
+    /** Counts a hop of region index to slot target; returns the region's count (0: no such region). */
     int hop(int index, int target) {
         hopsTo(target);
         int[] h = hops;
-        return index < h.length ? ++h[index] : 0;
+        return index >= 0 && index < h.length ? ++h[index] : 0;
     }
 
     /** The slots regions jumped to on this page, the most frequent first, without but. */

@@ -265,7 +265,10 @@ public final class Translator {
         int hops = eager ? EAGER_MERGE_HOPS : MERGE_HOPS;
         if (UNITS && !p.unitFull) {
             if (p.hopsTo(target) == hops) unitHop(p, target, eager);
-        } else if (p.hop(Decoded.imm(mark), target) == hops) {
+        } else if (Decoded.op(mark) == Op.ENTER && p.hop(Decoded.imm(mark), target) == hops) {
+            // (A link reports the slot its last region was entered at, whose mark another
+            // hart may have taken away meanwhile: the word there is then an instruction, and
+            // its imm no region's index. The count is a hint; that hop goes uncounted.)
             merge(p, entry);
         }
     }
