@@ -65,49 +65,75 @@ __asm__(".section .text.fork,\"ax\",@progbits\n"
         "  addi sp, sp, 240\n"
         "  ret\n");
 
-// Gives the child page va (our entry e): copied, shared copy-on-write, or shared read-only.
-static int give_page(int env, uint64 va, vpte_t e, int copy) {
-    int h = VP_HANDLE(e);
-    int f = VP_FLAGS(e);
-    long hc;
-    if (copy) {
-        long nh = capalloc(CAP_PAGE, -1, UPROC->h_mem, 0);
-        if (nh < 0) return -1;
-        if (exo_map(EXO_SELF, SCRATCH_WORK, (int)nh, MAP_R | MAP_W) < 0) {
-            capfree((int)nh);
-            return -1;
-        }
-        lo_memmove((void *)SCRATCH_WORK, (void *)va, PG);
-        exo_unmap(EXO_SELF, SCRATCH_WORK);
-        hc = capgrant((int)nh, env, CAP_ALL, 0, 0, 0); // its own page, until it shares it
-        capfree((int)nh);   // the child's capability keeps the page alive
-        if (hc < 0) return -1;
-        CHILD_VPT[va / PG] = VP_MAKE(hc, (f & ~VP_COW) | VP_CAPW);
-    } else {
-        if (f & VP_CAPW) {
-            // Our own page, shared from now on. We keep no CAP_W on it: with it a parent
-            // that went around its LibOS mapped the page writable again and wrote into what
-            // its child reads, its data or its code (deputy cowwrite). So our hold becomes
-            // one without, in place of the one with; a writable page is copy-on-write from
-            // now on, and whoever writes it first copies (fault.c).
-            long hr = capgrant(h, EXO_SELF, CAP_R | CAP_X | CAP_GRANT, 0, 0, 0);
-            if (hr < 0) return -1;
-            vpte_t ne = VP_MAKE(hr, (f & VP_W ? f | VP_COW : f) & ~VP_CAPW);
-            if (exo_map(EXO_SELF, va, (int)hr, vp_perm(ne)) < 0) {
-                capfree((int)hr);
-                return -1;
-            }
-            vpt_set(va, ne);
-            capfree(h); // (the page stays: what derives from it holds it)
-            h = (int)hr;
-            f = VP_FLAGS(ne);
-        }
-        hc = capgrant(h, env, CAP_R | CAP_X | CAP_GRANT, 0, 0, 0);
-        if (hc < 0) return -1;
-        CHILD_VPT[va / PG] = VP_MAKE(hc, f);
+// The flags a page has once shared: a writable page of ours becomes copy-on-write, and
+// neither side keeps CAP_W on it.
+static int shared_flags(int f) {
+    if (!(f & VP_CAPW)) return f;
+    return (f & VP_W ? f | VP_COW : f) & ~VP_CAPW;
+}
+
+// Gives the child a copy of page va (the one fork runs on).
+static int give_copy(int env, uint64 va, vpte_t e) {
+    long nh = capalloc(CAP_PAGE, -1, UPROC->h_mem, 0);
+    if (nh < 0) return -1;
+    if (exo_map(EXO_SELF, SCRATCH_WORK, (int)nh, MAP_R | MAP_W) < 0) {
+        capfree((int)nh);
+        return -1;
     }
-    vpte_t ce = CHILD_VPT[va / PG];
-    return exo_map(env, va, (int)hc, vp_perm(ce)) < 0 ? -1 : 0;
+    lo_memmove((void *)SCRATCH_WORK, (void *)va, PG);
+    exo_unmap(EXO_SELF, SCRATCH_WORK);
+    int f = (VP_FLAGS(e) & ~VP_COW) | VP_CAPW;
+    long hc = exo_grantmap((int)nh, env, CAP_ALL, va, vp_perm(VP_MAKE(0, f))); // its own page, until it shares it
+    capfree((int)nh); // the child's capability keeps the page alive
+    if (hc < 0) return -1;
+    CHILD_VPT[va / PG] = VP_MAKE(hc, f);
+    return 0;
+}
+
+// A page whose calls are queued in the batch: where it is, our entry, and its first call.
+struct give {
+    uint64 va;
+    vpte_t e;
+    int call;
+};
+
+// Queues the calls that share page va (our entry e) with the child: a capability for the
+// child, without CAP_W, mapped (exo_grantmap); and if ours has CAP_W, ours is replaced by
+// one without (a new handle, mapped in its place, then the old one freed). With CAP_W a
+// parent that went around its LibOS mapped the page writable again and wrote into what
+// its child reads, its data or its code (deputy cowwrite); so a writable page is
+// copy-on-write from now on, and whoever writes it first copies (fault.c). The child's
+// capability derives from ours as it was: freeing that one leaves the page to the two.
+static void give_queue(int env, uint64 va, vpte_t e, struct give *g) {
+    int h = VP_HANDLE(e);
+    int perm = vp_perm(VP_MAKE(0, shared_flags(VP_FLAGS(e))));
+    g->va = va;
+    g->e = e;
+    g->call = batch_add(SYS_exo_grantmap, h, env, CAP_R | CAP_X | CAP_GRANT, (long)va, perm);
+    if (VP_FLAGS(e) & VP_CAPW) {
+        batch_add(SYS_exo_grantmap, h, EXO_SELF, CAP_R | CAP_X | CAP_GRANT, (long)va, perm);
+        batch_add(SYS_capfree, h, 0, 0, 0, 0);
+    }
+}
+
+// Runs the queued calls for pages g[0..n) and records in both software page tables what
+// they did, whether all of them ran or the batch stopped at a failure: a page whose
+// handle was replaced is entered as such (and its old handle freed if the batch stopped
+// before doing so), so our table matches the kernel's. 0, or -1 if any failed.
+static int give_run(struct give *g, int n) {
+    struct exo_call *c = BUILD->batch;
+    long queued = BUILD->nbatch;
+    long done = batch_run();
+    for (int i = 0; i < n; i++) {
+        int k = g[i].call;
+        int f = shared_flags(VP_FLAGS(g[i].e));
+        if (k < done) CHILD_VPT[g[i].va / PG] = VP_MAKE(c[k].ret, f);
+        if ((VP_FLAGS(g[i].e) & VP_CAPW) && k + 1 < done) {
+            vpt_set(g[i].va, VP_MAKE(c[k + 1].ret, f));
+            if (k + 2 >= done) capfree(VP_HANDLE(g[i].e));
+        }
+    }
+    return done == queued ? 0 : -1;
 }
 
 static int fork_build(int env, int pid, const struct forkregs *r) {
@@ -119,16 +145,28 @@ static int fork_build(int env, int pid, const struct forkregs *r) {
     for (int i = 0; i < LIBOS_NOFILE; i++) cu->fd[i] = UPROC->fd[i];
     lo_strlcpy(cu->name, UPROC->name, LIBOS_NAMELEN);
     uint64 stackpage = PGROUNDDOWN(r->sp);
+    struct give given[BATCH_MAX]; // the pages queued: up to three calls each, in batches
+    int ng = 0;
     for (int i = lo_next_nonzero((uint *)UPROC->vptdir, 0, VPT_PAGES); i < VPT_PAGES;
          i = lo_next_nonzero((uint *)UPROC->vptdir, i + 1, VPT_PAGES)) {
         const volatile vpte_t *page = &VPT[i * VPT_PER_PAGE];
         for (int j = vpt_next(page, 0); j < VPT_PER_PAGE; j = vpt_next(page, j + 1)) {
             uint64 va = ((uint64)i * VPT_PER_PAGE + j) * PG;
             vpte_t e = page[j];
-            if (build_vpt(env, va) < 0 || give_page(env, va, e, va == stackpage) < 0) return -1;
+            if (build_vpt(env, va) < 0) return -1;
+            if (va == stackpage) {
+                if (give_copy(env, va, e) < 0) return -1;
+                continue;
+            }
+            if (batch_room() < 3) {
+                int ok = give_run(given, ng) == 0;
+                ng = 0;
+                if (!ok) return -1;
+            }
+            give_queue(env, va, e, &given[ng++]);
         }
     }
-    if (build_finish(env) < 0) return -1;
+    if (give_run(given, ng) < 0) return -1;
 
     struct exo_regs *g = &BUILD->regs;
     lo_memset(g, 0, sizeof *g);

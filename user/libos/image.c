@@ -5,9 +5,9 @@
 // a2 = EXEC_MAGIC, a3 = UPROC_VA, where its uproc says who it is.
 //
 // The builder allocates every page itself, fills it through its own handle (kept in
-// OWN_VPT until image_release), and grants the newcomer all rights on it: the page is the
-// newcomer's alone. The newcomer's handles are in its software page table (CHILD_VPT),
-// and its pages are mapped through them.
+// OWN_VPT until image_release), and grants the newcomer all rights on it, mapped at once
+// (exo_grantmap): the page is the newcomer's alone. The newcomer's handles are in its
+// software page table (CHILD_VPT).
 #include "libos.h"
 #include "lib/elf.h"
 
@@ -24,7 +24,8 @@ static int image_page(int env, uint64 va, int flags) {
     long h = capalloc(CAP_PAGE, -1, b->mem, 0);
     if (h < 0) return -1;
     OWN_VPT[va / PG] = VP_MAKE(h, flags);
-    long hc = capgrant((int)h, env, CAP_ALL, 0, 0, 0); // its own page, until it shares it (fork.c)
+    vpte_t ce = VP_MAKE(0, flags | VP_CAPW);
+    long hc = exo_grantmap((int)h, env, CAP_ALL, va, vp_perm(ce)); // its own page, until it shares it (fork.c)
     if (hc < 0) return -1;
     CHILD_VPT[va / PG] = VP_MAKE(hc, flags | VP_CAPW);
     return 0;
@@ -85,11 +86,13 @@ void image_release(void) {
     for (int i = lo_next_nonzero((uint *)b->own_own, 0, VPT_PAGES); i < VPT_PAGES;
          i = lo_next_nonzero((uint *)b->own_own, i + 1, VPT_PAGES)) {
         const volatile vpte_t *page = &OWN_VPT[i * VPT_PER_PAGE];
-        for (int j = vpt_next(page, 0); j < VPT_PER_PAGE; j = vpt_next(page, j + 1)) capfree(VP_HANDLE(page[j]));
-        exo_unmap(EXO_SELF, OWN_VPT_VA + (uint64)i * PG);
-        capfree(b->own_own[i] - 1);
+        for (int j = vpt_next(page, 0); j < VPT_PER_PAGE; j = vpt_next(page, j + 1))
+            release_add(SYS_capfree, VP_HANDLE(page[j]), 0);
+        release_add(SYS_exo_unmap, EXO_SELF, (long)(OWN_VPT_VA + (uint64)i * PG));
+        release_add(SYS_capfree, b->own_own[i] - 1, 0);
         b->own_own[i] = 0;
     }
+    release_run();
 }
 
 int image_build(int env, int mem, const struct handles *h, struct image_src *src, char **argv, int pid,
@@ -134,12 +137,6 @@ int image_build(int env, int mem, const struct handles *h, struct image_src *src
     u->heap = u->sz;
     for (int i = 0; i < LIBOS_NOFILE; i++) u->fd[i] = fd[i];
     lo_strlcpy(u->name, name, LIBOS_NAMELEN);
-    if (build_finish(env) < 0) goto bad;
-    for (uint64 va = 0; va < u->sz; va += PG) {
-        if (BUILD->own_own[va / PG / VPT_PER_PAGE] == 0) continue;
-        vpte_t e = CHILD_VPT[va / PG];
-        if (e != 0 && exo_map(env, va, VP_HANDLE(e), vp_perm(e)) < 0) goto bad;
-    }
     struct exo_regs *r = &BUILD->regs;
     lo_memset(r, 0, sizeof *r);
     r->pc = info.entry;
