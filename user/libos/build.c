@@ -61,7 +61,6 @@ void release_run(void) {
 
 void build_release(void) {
     struct build *b = BUILD;
-    b->nbatch = 0;
     for (int i = 0; i < UPROC_PAGES; i++) {
         if (b->own_uproc[i] < 0) continue;
         release_page(CHILD_UPROC_VA + i * PG, b->own_uproc[i]);

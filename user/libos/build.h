@@ -54,7 +54,8 @@ int batch_room(void);
 // and run in batches; release_run runs what is queued, going on past any that fails.
 void release_add(long num, long a0, long a1);
 void release_run(void);
-// Releases what build_* gave us: the windows on the child's pages and our handles.
+// Releases what build_* gave us: the windows on the child's pages and our handles, with
+// whatever release calls were queued before it (release_add), in as few crossings as fit.
 void build_release(void);
 
 // Loads the program at src into env, as exec: segments, the stack with argv (a user
@@ -62,6 +63,7 @@ void build_release(void);
 // every page from our memory capability mem. 0 or -1.
 int image_build(int env, int mem, const struct handles *h, struct image_src *src, char **argv, int pid,
                 const struct fdinfo *fd, const char *name);
-// Our handles on the image's pages (the child holds its own): freed after image_build.
+// Our handles on the image's pages (the child holds its own): freed after image_build, by
+// the build_release that must follow (image_release queues the calls; it runs them).
 void image_release(void);
 

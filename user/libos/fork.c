@@ -153,9 +153,9 @@ static int fork_build(int env, int pid, const struct forkregs *r) {
         for (int j = vpt_next(page, 0); j < VPT_PER_PAGE; j = vpt_next(page, j + 1)) {
             uint64 va = ((uint64)i * VPT_PER_PAGE + j) * PG;
             vpte_t e = page[j];
-            if (build_vpt(env, va) < 0) return -1;
+            if (build_vpt(env, va) < 0) goto fail;
             if (va == stackpage) {
-                if (give_copy(env, va, e) < 0) return -1;
+                if (give_copy(env, va, e) < 0) goto fail;
                 continue;
             }
             if (batch_room() < 3) {
@@ -183,6 +183,9 @@ static int fork_build(int env, int pid, const struct forkregs *r) {
     for (int k = 2; k < 12; k++) g->f[16 + k] = r->fs[k];     // fs2..fs11 are f18..f27
     g->fcsr = r->fcsr;
     return env_ctl(env, ENV_SETREGS, g) < 0 ? -1 : 0;
+fail:
+    give_run(given, ng); // what is queued runs and is recorded: our table must say what we hold
+    return -1;
 }
 
 int fork_c(struct forkregs *r) {
@@ -195,8 +198,8 @@ int fork_c(struct forkregs *r) {
     // The child holds its own capabilities for everything it maps: our side can go. (Our
     // handle on its environment would go anyway: the server takes it back when it starts
     // the child.)
+    release_add(SYS_capfree, env, 0);
     build_release();
-    capfree(env);
     ok = ok && srv(SRV_FORK_START, pid, 0, 0, 0) == 0;
     if (!ok) {
         srv(SRV_FORK_ABORT, pid, 0, 0, 0);

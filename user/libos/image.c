@@ -92,7 +92,7 @@ void image_release(void) {
         release_add(SYS_capfree, b->own_own[i] - 1, 0);
         b->own_own[i] = 0;
     }
-    release_run();
+    // (Queued: the build_release that follows runs them with its own.)
 }
 
 int image_build(int env, int mem, const struct handles *h, struct image_src *src, char **argv, int pid,
