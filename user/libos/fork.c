@@ -5,11 +5,17 @@
 // capability to build it. We give the child a capability for each of our pages and map
 // the page into it through that capability: writable pages are shared copy-on-write (we
 // lose our own write access to them too until the fault handler copies the page),
-// read-only pages are simply shared, and neither side keeps CAP_W on a shared page. The page we are running fork on is copied
-// at once: we write it again the moment fork returns, so sharing it would only cost a
-// fault, and copying it now means fork, not a later write, is what fails when memory is
-// short. The child starts at fork_child_entry with our callee-saved registers, registers
+// read-only pages are simply shared, and neither side keeps CAP_W on a shared page. The
+// page we are running fork on is copied at once: we write it again the moment fork
+// returns, so sharing it would only cost a fault, and copying it now means fork, not a
+// later write, is what fails when memory is short. The child starts at fork_child_entry with our callee-saved registers, registers
 // its upcalls and returns 0 from fork on our stack as it was when fork was called.
+//
+// A system call costs more than most of the work it does, so the calls for the shared
+// pages, whose arguments are all known before any runs, go to the kernel in batches
+// (exo_batch), three at most a page: a grant mapped into the child (exo_grantmap) and, if
+// we held the page with CAP_W, a weaker hold for us mapped in place of it, and the free of
+// the old one.
 #include "libos.h"
 
 void fork_child_entry(void);
