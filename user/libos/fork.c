@@ -8,14 +8,14 @@
 // read-only pages are simply shared, and neither side keeps CAP_W on a shared page. The
 // page we are running fork on is copied at once: we write it again the moment fork
 // returns, so sharing it would only cost a fault, and copying it now means fork, not a
-// later write, is what fails when memory is short. The child starts at fork_child_entry with our callee-saved registers, registers
-// its upcalls and returns 0 from fork on our stack as it was when fork was called.
+// later write, is what fails when memory is short. The child starts at fork_child_entry
+// with our callee-saved registers, registers its upcalls and returns 0 from fork on our
+// stack as it was when fork was called.
 //
 // A system call costs more than most of the work it does, so the calls for the shared
-// pages, whose arguments are all known before any runs, go to the kernel in batches
-// (exo_batch), three at most a page: a grant mapped into the child (exo_grantmap) and, if
-// we held the page with CAP_W, a weaker hold for us mapped in place of it, and the free of
-// the old one.
+// pages go to the kernel in batches (exo_batch), eight pages at a time: first, for those
+// we held with CAP_W, a weaker hold for us mapped in place of it and the free of the old
+// one; then a grant of each, mapped into the child (exo_grantmap).
 #include "libos.h"
 
 void fork_child_entry(void);
@@ -96,50 +96,50 @@ static int give_copy(int env, uint64 va, vpte_t e) {
     return 0;
 }
 
-// A page whose calls are queued in the batch: where it is, our entry, and its first call.
+// A page to share with the child: where it is, and our entry for it.
 struct give {
     uint64 va;
     vpte_t e;
-    int call;
 };
+#define GIVE_MAX (BATCH_MAX / 2)
 
-// Queues the calls that share page va (our entry e) with the child: a capability for the
-// child, without CAP_W, mapped (exo_grantmap); and if ours has CAP_W, ours is replaced by
-// one without (a new handle, mapped in its place, then the old one freed). With CAP_W a
-// parent that went around its LibOS mapped the page writable again and wrote into what
-// its child reads, its data or its code (deputy cowwrite); so a writable page is
-// copy-on-write from now on, and whoever writes it first copies (fault.c). The child's
-// capability derives from ours as it was: freeing that one leaves the page to the two.
-static void give_queue(int env, uint64 va, vpte_t e, struct give *g) {
-    int h = VP_HANDLE(e);
-    int perm = vp_perm(VP_MAKE(0, shared_flags(VP_FLAGS(e))));
-    g->va = va;
-    g->e = e;
-    g->call = batch_add(SYS_exo_grantmap, h, env, CAP_R | CAP_X | CAP_GRANT, (long)va, perm);
-    if (VP_FLAGS(e) & VP_CAPW) {
-        batch_add(SYS_exo_grantmap, h, EXO_SELF, CAP_R | CAP_X | CAP_GRANT, (long)va, perm);
+// Shares pages g[0..n) with the child, in two batches. First, our holds with CAP_W: each
+// is replaced by one without, derived from it and mapped in its place, and freed. With
+// CAP_W a parent that went around its LibOS mapped the page writable again and wrote
+// into what its child reads, its data or its code (deputy cowwrite); so a writable page
+// is copy-on-write from now on, and whoever writes it first copies (fault.c). Then the
+// child's, each derived from our hold as it is now (a revocation of ours reaches the
+// child's, as before batches) and mapped into the child (exo_grantmap). After each batch
+// both software page tables record what it did, also when it stopped part way: a page
+// whose hold was replaced is entered so, and its old handle freed if the batch stopped
+// before doing that. 0, or -1 if any call failed.
+static int give_pages(int env, struct give *g, int n) {
+    struct exo_call *c = BUILD->batch;
+    int call[GIVE_MAX];
+    for (int i = 0; i < n; i++) {
+        call[i] = -1;
+        if (!(VP_FLAGS(g[i].e) & VP_CAPW)) continue;
+        int h = VP_HANDLE(g[i].e);
+        vpte_t ne = VP_MAKE(0, shared_flags(VP_FLAGS(g[i].e)));
+        call[i] = batch_add(SYS_exo_grantmap, h, EXO_SELF, CAP_R | CAP_X | CAP_GRANT, (long)g[i].va, vp_perm(ne));
         batch_add(SYS_capfree, h, 0, 0, 0, 0);
     }
-}
-
-// Runs the queued calls for pages g[0..n) and records in both software page tables what
-// they did, whether all of them ran or the batch stopped at a failure: a page whose
-// handle was replaced is entered as such (and its old handle freed if the batch stopped
-// before doing so), so our table matches the kernel's. 0, or -1 if any failed.
-static int give_run(struct give *g, int n) {
-    struct exo_call *c = BUILD->batch;
     long queued = BUILD->nbatch;
     long done = batch_run();
     for (int i = 0; i < n; i++) {
-        int k = g[i].call;
-        int f = shared_flags(VP_FLAGS(g[i].e));
-        if (k < done) CHILD_VPT[g[i].va / PG] = VP_MAKE(c[k].ret, f);
-        if ((VP_FLAGS(g[i].e) & VP_CAPW) && k + 1 < done) {
-            vpt_set(g[i].va, VP_MAKE(c[k + 1].ret, f));
-            if (k + 2 >= done) capfree(VP_HANDLE(g[i].e));
-        }
+        int k = call[i];
+        if (k < 0 || k >= done) continue;
+        int old = VP_HANDLE(g[i].e);
+        g[i].e = VP_MAKE(c[k].ret, shared_flags(VP_FLAGS(g[i].e)));
+        vpt_set(g[i].va, g[i].e);
+        if (k + 1 >= done) capfree(old);
     }
-    return done == queued ? 0 : -1;
+    if (done != queued) return -1;
+    for (int i = 0; i < n; i++)
+        batch_add(SYS_exo_grantmap, VP_HANDLE(g[i].e), env, CAP_R | CAP_X | CAP_GRANT, (long)g[i].va, vp_perm(g[i].e));
+    done = batch_run();
+    for (int i = 0; i < done; i++) CHILD_VPT[g[i].va / PG] = VP_MAKE(c[i].ret, VP_FLAGS(g[i].e));
+    return done == n ? 0 : -1;
 }
 
 static int fork_build(int env, int pid, const struct forkregs *r) {
@@ -151,7 +151,7 @@ static int fork_build(int env, int pid, const struct forkregs *r) {
     for (int i = 0; i < LIBOS_NOFILE; i++) cu->fd[i] = UPROC->fd[i];
     lo_strlcpy(cu->name, UPROC->name, LIBOS_NAMELEN);
     uint64 stackpage = PGROUNDDOWN(r->sp);
-    struct give given[BATCH_MAX]; // the pages queued: up to three calls each, in batches
+    struct give given[GIVE_MAX]; // pages to share, given in batches
     int ng = 0;
     for (int i = lo_next_nonzero((uint *)UPROC->vptdir, 0, VPT_PAGES); i < VPT_PAGES;
          i = lo_next_nonzero((uint *)UPROC->vptdir, i + 1, VPT_PAGES)) {
@@ -159,20 +159,20 @@ static int fork_build(int env, int pid, const struct forkregs *r) {
         for (int j = vpt_next(page, 0); j < VPT_PER_PAGE; j = vpt_next(page, j + 1)) {
             uint64 va = ((uint64)i * VPT_PER_PAGE + j) * PG;
             vpte_t e = page[j];
-            if (build_vpt(env, va) < 0) goto fail;
+            if (build_vpt(env, va) < 0) return -1;
             if (va == stackpage) {
-                if (give_copy(env, va, e) < 0) goto fail;
+                if (give_copy(env, va, e) < 0) return -1;
                 continue;
             }
-            if (batch_room() < 3) {
-                int ok = give_run(given, ng) == 0;
+            if (ng == GIVE_MAX) {
+                int ok = give_pages(env, given, ng) == 0;
                 ng = 0;
                 if (!ok) return -1;
             }
-            give_queue(env, va, e, &given[ng++]);
+            given[ng++] = (struct give){va, e};
         }
     }
-    if (give_run(given, ng) < 0) return -1;
+    if (give_pages(env, given, ng) < 0) return -1;
 
     struct exo_regs *g = &BUILD->regs;
     lo_memset(g, 0, sizeof *g);
@@ -189,9 +189,6 @@ static int fork_build(int env, int pid, const struct forkregs *r) {
     for (int k = 2; k < 12; k++) g->f[16 + k] = r->fs[k];     // fs2..fs11 are f18..f27
     g->fcsr = r->fcsr;
     return env_ctl(env, ENV_SETREGS, g) < 0 ? -1 : 0;
-fail:
-    give_run(given, ng); // what is queued runs and is recorded: our table must say what we hold
-    return -1;
 }
 
 int fork_c(struct forkregs *r) {
