@@ -289,6 +289,35 @@ long exo_map(int env, exo_u64 va, int page, int perm);
 // Removes the mapping at va (no error if there is none).
 long exo_unmap(int env, exo_u64 va);
 
+// capgrant and exo_map in one call, for the pair a builder makes for every page it gives
+// (fork, exec): derives a CAP_PAGE capability for env (EXO_SELF, or a CAP_ENV handle with
+// CAP_W) from page (CAP_GRANT needed) with rights (a subset of page's, else E_RIGHTS), and
+// maps the new handle at va in env's address space with perm, as exo_map would (perm a
+// subset of rights, else E_RIGHTS; perm 0: grant only, va ignored). Everything is checked
+// before anything changes; if the mapping cannot be paid (E_NOMEM) the new capability
+// goes too. Returns the new handle, in env's table. Errors as capgrant's and exo_map's.
+long exo_grantmap(int page, int env, int rights, exo_u64 va, int perm);
+
+// A batch: up to EXO_BATCH_MAX calls in one crossing of the kernel boundary. Each element
+// names a call (num: SYS_capalloc, SYS_capfree, SYS_capgrant, SYS_exo_map, SYS_exo_unmap or
+// SYS_exo_grantmap; any other is E_INVAL, as that element's result) and its arguments, and
+// runs exactly as that call would alone: the same checks, the same quotas. They run in
+// order; each one's result is stored in its ret as soon as it has run, and the first that
+// fails ends the batch. Returns how many succeeded: n if all did; k < n if calls[k] failed
+// (its error in calls[k].ret), so calls[0..k-1] took effect, calls[k] changed nothing,
+// and calls[k+1..] did not run (their ret untouched): the caller can undo or finish. A
+// call cannot use an earlier one's result (a handle): batch what is known, then the rest.
+// E_INVAL for n < 0 or n > EXO_BATCH_MAX, E_FAULT unless the whole array is mapped
+// readable and writable: then nothing ran. (A call that takes the array from the caller,
+// unmapping its page, ends the batch after it; the rets after are not written.)
+#define EXO_BATCH_MAX 64
+struct exo_call {
+    exo_u64 num;      // SYS_*
+    exo_u64 a[6];     // the call's arguments, in the order of its C prototype
+    long ret;         // set by the kernel: the call's result
+};
+long exo_batch(struct exo_call *calls, long n);
+
 // Disk I/O, one block: op EXO_DISK_READ reads block blockno, which must lie in the
 // CAP_BLOCKS capability's range (CAP_R; else E_RANGE), into the page (CAP_PAGE, needs
 // CAP_W) at byte offset off (a multiple of EXO_BSIZE, below EXO_PGSIZE). EXO_DISK_WRITE

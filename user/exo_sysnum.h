@@ -23,3 +23,5 @@
 #define SYS_pct_call     0x112
 #define SYS_pct_return   0x113
 #define SYS_exo_envid    0x114
+#define SYS_exo_grantmap 0x115
+#define SYS_exo_batch    0x116

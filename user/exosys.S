@@ -42,6 +42,8 @@
         exocall exo_notices,    SYS_exo_notices
         exocall pct_register,   SYS_pct_register
         exocall exo_envid,      SYS_exo_envid
+        exocall exo_grantmap,   SYS_exo_grantmap
+        exocall exo_batch,      SYS_exo_batch
 
 # long pct_call(int env, const exo_u64 args[6], exo_u64 out[6])
 # The ecall takes a0 = env, a1..a6 = args[0..5]; it gives back a0 = 0 and a1..a6 = the

@@ -20,14 +20,18 @@ struct image_src {
 
 // The builder's page: what fork and exec keep while they prepare a child.
 #define LIBOS_MAXARG 32
+#define BATCH_MAX 16            // calls queued for one exo_batch (what fits in the page)
 struct build {
     int mem;                    // our memory capability the child's pages come from
     int own_vpt[VPT_PAGES];     // our handle + 1 on each page of the child's software page table
     int own_own[VPT_PAGES];     // our handle + 1 on each page of OWN_VPT
     int own_uproc[UPROC_PAGES]; // our handles on the child's uproc region (-1: none)
+    int nbatch;                 // calls queued in batch
     uint64 argv[LIBOS_MAXARG];
     struct exo_regs regs;
+    struct exo_call batch[BATCH_MAX];
 };
+_Static_assert(sizeof(struct build) <= PG, "struct build must fit its page");
 #define BUILD ((struct build *)BUILD_VA)
 #define CHILD ((struct uproc *)CHILD_UPROC_VA)
 #define CHILD_VPT ((volatile vpte_t *)CHILD_VPT_VA)
@@ -38,9 +42,20 @@ struct build {
 int build_begin(int env, int mem, const struct handles *h, int pid);
 // A page of the child's software page table covering va, in CHILD_VPT. 0 or -1.
 int build_vpt(int env, uint64 va);
-// Maps the child's uproc region and software page table into it, through its handles. 0 or -1.
-int build_finish(int env);
-// Releases what build_* gave us: the windows on the child's pages and our handles.
+// Queues a call for the next batch_run (which the caller must make before BATCH_MAX);
+// returns its index in BUILD->batch, where its result will be.
+int batch_add(long num, long a0, long a1, long a2, long a3, long a4);
+// Runs the queued calls in one crossing (exo_batch) and empties the queue. Returns how many
+// succeeded: the first that failed, if any, has its error in its ret; those after it did not run.
+long batch_run(void);
+// Room left in the queue.
+int batch_room(void);
+// A release: calls that each undo something and may fail alone (changing nothing), queued
+// and run in batches; release_run runs what is queued, going on past any that fails.
+void release_add(long num, long a0, long a1);
+void release_run(void);
+// Releases what build_* gave us: the windows on the child's pages and our handles, with
+// whatever release calls were queued before it (release_add), in as few crossings as fit.
 void build_release(void);
 
 // Loads the program at src into env, as exec: segments, the stack with argv (a user
@@ -48,6 +63,7 @@ void build_release(void);
 // every page from our memory capability mem. 0 or -1.
 int image_build(int env, int mem, const struct handles *h, struct image_src *src, char **argv, int pid,
                 const struct fdinfo *fd, const char *name);
-// Our handles on the image's pages (the child holds its own): freed after image_build.
+// Our handles on the image's pages (the child holds its own): freed after image_build, by
+// the build_release that must follow (image_release queues the calls; it runs them).
 void image_release(void);
 

@@ -5,11 +5,17 @@
 // capability to build it. We give the child a capability for each of our pages and map
 // the page into it through that capability: writable pages are shared copy-on-write (we
 // lose our own write access to them too until the fault handler copies the page),
-// read-only pages are simply shared, and neither side keeps CAP_W on a shared page. The page we are running fork on is copied
-// at once: we write it again the moment fork returns, so sharing it would only cost a
-// fault, and copying it now means fork, not a later write, is what fails when memory is
-// short. The child starts at fork_child_entry with our callee-saved registers, registers
-// its upcalls and returns 0 from fork on our stack as it was when fork was called.
+// read-only pages are simply shared, and neither side keeps CAP_W on a shared page. The
+// page we are running fork on is copied at once: we write it again the moment fork
+// returns, so sharing it would only cost a fault, and copying it now means fork, not a
+// later write, is what fails when memory is short. The child starts at fork_child_entry
+// with our callee-saved registers, registers its upcalls and returns 0 from fork on our
+// stack as it was when fork was called.
+//
+// A system call costs more than most of the work it does, so the calls for the shared
+// pages go to the kernel in batches (exo_batch), eight pages at a time: first, for those
+// we held with CAP_W, a weaker hold for us mapped in place of it and the free of the old
+// one; then a grant of each, mapped into the child (exo_grantmap).
 #include "libos.h"
 
 void fork_child_entry(void);
@@ -65,49 +71,75 @@ __asm__(".section .text.fork,\"ax\",@progbits\n"
         "  addi sp, sp, 240\n"
         "  ret\n");
 
-// Gives the child page va (our entry e): copied, shared copy-on-write, or shared read-only.
-static int give_page(int env, uint64 va, vpte_t e, int copy) {
-    int h = VP_HANDLE(e);
-    int f = VP_FLAGS(e);
-    long hc;
-    if (copy) {
-        long nh = capalloc(CAP_PAGE, -1, UPROC->h_mem, 0);
-        if (nh < 0) return -1;
-        if (exo_map(EXO_SELF, SCRATCH_WORK, (int)nh, MAP_R | MAP_W) < 0) {
-            capfree((int)nh);
-            return -1;
-        }
-        lo_memmove((void *)SCRATCH_WORK, (void *)va, PG);
-        exo_unmap(EXO_SELF, SCRATCH_WORK);
-        hc = capgrant((int)nh, env, CAP_ALL, 0, 0, 0); // its own page, until it shares it
-        capfree((int)nh);   // the child's capability keeps the page alive
-        if (hc < 0) return -1;
-        CHILD_VPT[va / PG] = VP_MAKE(hc, (f & ~VP_COW) | VP_CAPW);
-    } else {
-        if (f & VP_CAPW) {
-            // Our own page, shared from now on. We keep no CAP_W on it: with it a parent
-            // that went around its LibOS mapped the page writable again and wrote into what
-            // its child reads, its data or its code (deputy cowwrite). So our hold becomes
-            // one without, in place of the one with; a writable page is copy-on-write from
-            // now on, and whoever writes it first copies (fault.c).
-            long hr = capgrant(h, EXO_SELF, CAP_R | CAP_X | CAP_GRANT, 0, 0, 0);
-            if (hr < 0) return -1;
-            vpte_t ne = VP_MAKE(hr, (f & VP_W ? f | VP_COW : f) & ~VP_CAPW);
-            if (exo_map(EXO_SELF, va, (int)hr, vp_perm(ne)) < 0) {
-                capfree((int)hr);
-                return -1;
-            }
-            vpt_set(va, ne);
-            capfree(h); // (the page stays: what derives from it holds it)
-            h = (int)hr;
-            f = VP_FLAGS(ne);
-        }
-        hc = capgrant(h, env, CAP_R | CAP_X | CAP_GRANT, 0, 0, 0);
-        if (hc < 0) return -1;
-        CHILD_VPT[va / PG] = VP_MAKE(hc, f);
+// The flags a page has once shared: a writable page of ours becomes copy-on-write, and
+// neither side keeps CAP_W on it.
+static int shared_flags(int f) {
+    if (!(f & VP_CAPW)) return f;
+    return (f & VP_W ? f | VP_COW : f) & ~VP_CAPW;
+}
+
+// Gives the child a copy of page va (the one fork runs on).
+static int give_copy(int env, uint64 va, vpte_t e) {
+    long nh = capalloc(CAP_PAGE, -1, UPROC->h_mem, 0);
+    if (nh < 0) return -1;
+    if (exo_map(EXO_SELF, SCRATCH_WORK, (int)nh, MAP_R | MAP_W) < 0) {
+        capfree((int)nh);
+        return -1;
     }
-    vpte_t ce = CHILD_VPT[va / PG];
-    return exo_map(env, va, (int)hc, vp_perm(ce)) < 0 ? -1 : 0;
+    lo_memmove((void *)SCRATCH_WORK, (void *)va, PG);
+    exo_unmap(EXO_SELF, SCRATCH_WORK);
+    int f = (VP_FLAGS(e) & ~VP_COW) | VP_CAPW;
+    long hc = exo_grantmap((int)nh, env, CAP_ALL, va, vp_perm(VP_MAKE(0, f))); // its own page, until it shares it
+    capfree((int)nh); // the child's capability keeps the page alive
+    if (hc < 0) return -1;
+    CHILD_VPT[va / PG] = VP_MAKE(hc, f);
+    return 0;
+}
+
+// A page to share with the child: where it is, and our entry for it.
+struct give {
+    uint64 va;
+    vpte_t e;
+};
+#define GIVE_MAX (BATCH_MAX / 2)
+
+// Shares pages g[0..n) with the child, in two batches. First, our holds with CAP_W: each
+// is replaced by one without, derived from it and mapped in its place, and freed. With
+// CAP_W a parent that went around its LibOS mapped the page writable again and wrote
+// into what its child reads, its data or its code (deputy cowwrite); so a writable page
+// is copy-on-write from now on, and whoever writes it first copies (fault.c). Then the
+// child's, each derived from our hold as it is now (a revocation of ours reaches the
+// child's, as before batches) and mapped into the child (exo_grantmap). After each batch
+// both software page tables record what it did, also when it stopped part way: a page
+// whose hold was replaced is entered so, and its old handle freed if the batch stopped
+// before doing that. 0, or -1 if any call failed.
+static int give_pages(int env, struct give *g, int n) {
+    struct exo_call *c = BUILD->batch;
+    int call[GIVE_MAX];
+    for (int i = 0; i < n; i++) {
+        call[i] = -1;
+        if (!(VP_FLAGS(g[i].e) & VP_CAPW)) continue;
+        int h = VP_HANDLE(g[i].e);
+        vpte_t ne = VP_MAKE(0, shared_flags(VP_FLAGS(g[i].e)));
+        call[i] = batch_add(SYS_exo_grantmap, h, EXO_SELF, CAP_R | CAP_X | CAP_GRANT, (long)g[i].va, vp_perm(ne));
+        batch_add(SYS_capfree, h, 0, 0, 0, 0);
+    }
+    long queued = BUILD->nbatch;
+    long done = batch_run();
+    for (int i = 0; i < n; i++) {
+        int k = call[i];
+        if (k < 0 || k >= done) continue;
+        int old = VP_HANDLE(g[i].e);
+        g[i].e = VP_MAKE(c[k].ret, shared_flags(VP_FLAGS(g[i].e)));
+        vpt_set(g[i].va, g[i].e);
+        if (k + 1 >= done) capfree(old);
+    }
+    if (done != queued) return -1;
+    for (int i = 0; i < n; i++)
+        batch_add(SYS_exo_grantmap, VP_HANDLE(g[i].e), env, CAP_R | CAP_X | CAP_GRANT, (long)g[i].va, vp_perm(g[i].e));
+    done = batch_run();
+    for (int i = 0; i < done; i++) CHILD_VPT[g[i].va / PG] = VP_MAKE(c[i].ret, VP_FLAGS(g[i].e));
+    return done == n ? 0 : -1;
 }
 
 static int fork_build(int env, int pid, const struct forkregs *r) {
@@ -119,16 +151,28 @@ static int fork_build(int env, int pid, const struct forkregs *r) {
     for (int i = 0; i < LIBOS_NOFILE; i++) cu->fd[i] = UPROC->fd[i];
     lo_strlcpy(cu->name, UPROC->name, LIBOS_NAMELEN);
     uint64 stackpage = PGROUNDDOWN(r->sp);
+    struct give given[GIVE_MAX]; // pages to share, given in batches
+    int ng = 0;
     for (int i = lo_next_nonzero((uint *)UPROC->vptdir, 0, VPT_PAGES); i < VPT_PAGES;
          i = lo_next_nonzero((uint *)UPROC->vptdir, i + 1, VPT_PAGES)) {
         const volatile vpte_t *page = &VPT[i * VPT_PER_PAGE];
         for (int j = vpt_next(page, 0); j < VPT_PER_PAGE; j = vpt_next(page, j + 1)) {
             uint64 va = ((uint64)i * VPT_PER_PAGE + j) * PG;
             vpte_t e = page[j];
-            if (build_vpt(env, va) < 0 || give_page(env, va, e, va == stackpage) < 0) return -1;
+            if (build_vpt(env, va) < 0) return -1;
+            if (va == stackpage) {
+                if (give_copy(env, va, e) < 0) return -1;
+                continue;
+            }
+            if (ng == GIVE_MAX) {
+                int ok = give_pages(env, given, ng) == 0;
+                ng = 0;
+                if (!ok) return -1;
+            }
+            given[ng++] = (struct give){va, e};
         }
     }
-    if (build_finish(env) < 0) return -1;
+    if (give_pages(env, given, ng) < 0) return -1;
 
     struct exo_regs *g = &BUILD->regs;
     lo_memset(g, 0, sizeof *g);
@@ -157,8 +201,8 @@ int fork_c(struct forkregs *r) {
     // The child holds its own capabilities for everything it maps: our side can go. (Our
     // handle on its environment would go anyway: the server takes it back when it starts
     // the child.)
+    release_add(SYS_capfree, env, 0);
     build_release();
-    capfree(env);
     ok = ok && srv(SRV_FORK_START, pid, 0, 0, 0) == 0;
     if (!ok) {
         srv(SRV_FORK_ABORT, pid, 0, 0, 0);

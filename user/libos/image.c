@@ -5,28 +5,51 @@
 // a2 = EXEC_MAGIC, a3 = UPROC_VA, where its uproc says who it is.
 //
 // The builder allocates every page itself, fills it through its own handle (kept in
-// OWN_VPT until image_release), and grants the newcomer all rights on it: the page is the
-// newcomer's alone. The newcomer's handles are in its software page table (CHILD_VPT),
-// and its pages are mapped through them.
+// OWN_VPT until image_release), and grants the newcomer all rights on it, mapped at once
+// (exo_grantmap): the page is the newcomer's alone. The newcomer's handles are in its
+// software page table (CHILD_VPT).
 #include "libos.h"
 #include "lib/elf.h"
 
-// A fresh page of the image at va, with the flags of its segment.
-static int image_page(int env, uint64 va, int flags) {
+// Makes the page of OWN_VPT that covers va, if it is not there yet. 0 or -1.
+static int own_vpt(uint64 va) {
     struct build *b = BUILD;
-    if (build_vpt(env, va) < 0) return -1;
     int i = (int)(va / PG / VPT_PER_PAGE);
-    if (b->own_own[i] == 0) {
-        long h = page_from(b->mem, OWN_VPT_VA + (uint64)i * PG);
-        if (h < 0) return -1;
-        b->own_own[i] = (int)h + 1;
-    }
-    long h = capalloc(CAP_PAGE, -1, b->mem, 0);
+    if (b->own_own[i] != 0) return 0;
+    long h = page_from(b->mem, OWN_VPT_VA + (uint64)i * PG);
     if (h < 0) return -1;
-    OWN_VPT[va / PG] = VP_MAKE(h, flags);
-    long hc = capgrant((int)h, env, CAP_ALL, 0, 0, 0); // its own page, until it shares it (fork.c)
-    if (hc < 0) return -1;
-    CHILD_VPT[va / PG] = VP_MAKE(hc, flags | VP_CAPW);
+    b->own_own[i] = (int)h + 1;
+    return 0;
+}
+
+// Fresh pages of the image in [from, to), with the flags of their segment: BATCH_MAX at a
+// time, allocated in one crossing, then granted into the newcomer and mapped there in a
+// second (the grants need the handles the first returns).
+static int image_pages(int env, uint64 from, uint64 to, int flags) {
+    struct exo_call *c = BUILD->batch;
+    vpte_t ce = VP_MAKE(0, flags | VP_CAPW);
+    for (uint64 va = from; va < to;) {
+        uint64 first = va;
+        long n = 0;
+        for (; va < to && n < BATCH_MAX; va += PG, n++) {
+            if (build_vpt(env, va) < 0 || own_vpt(va) < 0) {
+                BUILD->nbatch = 0;
+                return -1;
+            }
+            batch_add(SYS_capalloc, CAP_PAGE, -1, BUILD->mem, 0, 0);
+        }
+        long done = batch_run();
+        for (long k = 0; k < done; k++) OWN_VPT[first / PG + k] = VP_MAKE(c[k].ret, flags); // (image_release frees them)
+        if (done != n) return -1;
+        for (long k = 0; k < n; k++) {
+            // Its own page, until it shares it (fork.c).
+            batch_add(SYS_exo_grantmap, VP_HANDLE(OWN_VPT[first / PG + k]), env, CAP_ALL, (long)(first + k * PG),
+                      vp_perm(ce));
+        }
+        done = batch_run();
+        for (long k = 0; k < done; k++) CHILD_VPT[first / PG + k] = VP_MAKE(c[k].ret, flags | VP_CAPW);
+        if (done != n) return -1;
+    }
     return 0;
 }
 
@@ -85,11 +108,13 @@ void image_release(void) {
     for (int i = lo_next_nonzero((uint *)b->own_own, 0, VPT_PAGES); i < VPT_PAGES;
          i = lo_next_nonzero((uint *)b->own_own, i + 1, VPT_PAGES)) {
         const volatile vpte_t *page = &OWN_VPT[i * VPT_PER_PAGE];
-        for (int j = vpt_next(page, 0); j < VPT_PER_PAGE; j = vpt_next(page, j + 1)) capfree(VP_HANDLE(page[j]));
-        exo_unmap(EXO_SELF, OWN_VPT_VA + (uint64)i * PG);
-        capfree(b->own_own[i] - 1);
+        for (int j = vpt_next(page, 0); j < VPT_PER_PAGE; j = vpt_next(page, j + 1))
+            release_add(SYS_capfree, VP_HANDLE(page[j]), 0);
+        release_add(SYS_exo_unmap, EXO_SELF, (long)(OWN_VPT_VA + (uint64)i * PG));
+        release_add(SYS_capfree, b->own_own[i] - 1, 0);
         b->own_own[i] = 0;
     }
+    // (Queued: the build_release that follows runs them with its own.)
 }
 
 int image_build(int env, int mem, const struct handles *h, struct image_src *src, char **argv, int pid,
@@ -114,16 +139,14 @@ int image_build(int env, int mem, const struct handles *h, struct image_src *src
         // As xv6: the pages from the end of what is there up to the segment's end get the
         // segment's rights; the segment must not start below what is there.
         if (seg.vaddr < PGROUNDDOWN(sz)) goto bad;
-        for (uint64 va = PGROUNDUP(sz); va < seg.vaddr + seg.memsz; va += PG) {
-            if (image_page(env, va, flags) < 0) goto bad;
-        }
+        if (image_pages(env, PGROUNDUP(sz), seg.vaddr + seg.memsz, flags) < 0) goto bad;
         if (load(src, &seg) < 0) goto bad;
         if (seg.vaddr + seg.memsz > sz) sz = seg.vaddr + seg.memsz;
     }
 
     // The guard page (left unmapped) and the stack.
     uint64 stack = PGROUNDUP(sz) + PG;
-    if (image_page(env, stack, VP_R | VP_W) < 0 || window(stack) < 0) goto bad;
+    if (image_pages(env, stack, stack + PG, VP_R | VP_W) < 0 || window(stack) < 0) goto bad;
     uint64 sp = 0;
     int argc = push_args(stack, argv, &sp);
     exo_unmap(EXO_SELF, SCRATCH_WORK);
@@ -134,12 +157,6 @@ int image_build(int env, int mem, const struct handles *h, struct image_src *src
     u->heap = u->sz;
     for (int i = 0; i < LIBOS_NOFILE; i++) u->fd[i] = fd[i];
     lo_strlcpy(u->name, name, LIBOS_NAMELEN);
-    if (build_finish(env) < 0) goto bad;
-    for (uint64 va = 0; va < u->sz; va += PG) {
-        if (BUILD->own_own[va / PG / VPT_PER_PAGE] == 0) continue;
-        vpte_t e = CHILD_VPT[va / PG];
-        if (e != 0 && exo_map(env, va, VP_HANDLE(e), vp_perm(e)) < 0) goto bad;
-    }
     struct exo_regs *r = &BUILD->regs;
     lo_memset(r, 0, sizeof *r);
     r->pc = info.entry;

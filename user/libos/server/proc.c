@@ -86,30 +86,27 @@ static void env_drop(int h) {
     capfree(h);
 }
 
-// Grants env our capability h with rights, expecting handle want in its table; maps the
-// new handle at va if perm is not 0.
-static int give(int env, int h, int rights, int want, uint64 va, int perm) {
-    long g = capgrant(h, env, rights, 0, 0, 0);
-    if (g != want) return -1;
-    return perm == 0 || exo_map(env, va, (int)g, perm) >= 0 ? 0 : -1;
-}
-
 // A new environment for slot's process, paid from its quota, holding the handles of
 // uproc.h's LH_* (least privilege: each with the rights the LibOS needs, no more), its IPC
-// pages mapped.
+// pages mapped: the environment, then its handles in one crossing (exo_batch). Its table
+// is new, so each lands at the lowest free handle, which is its LH_* number.
 static long env_new(int slot) {
     struct sproc *p = &procs[slot];
     long h = capalloc(CAP_ENV, 0, p->mem, 0);
     if (h < 0) return -1;
     int e = (int)h;
-    int ok = give(e, p->mem, CAP_R | CAP_W | CAP_X | CAP_GRANT | CAP_REVOKE, LH_MEM, 0, 0) == 0 &&
-             give(e, p->cpu, CAP_X, LH_CPU, 0, 0) == 0 &&
-             give(e, srv_self, CAP_X, LH_SRV, 0, 0) == 0 &&
-             give(e, SRV_CONS, CAP_W, LH_CONS, 0, 0) == 0 &&
-             give(e, SRV_CLOCK, CAP_R, LH_CLOCK, 0, 0) == 0 &&
-             give(e, p->token, CAP_R, LH_TOKEN, 0, 0) == 0;
-    for (int i = 0; i < IPC_PAGES && ok; i++)
-        ok = give(e, p->ipc[i], CAP_R | CAP_W, LH_IPC + i, IPC_VA + i * PG, MAP_R | MAP_W) == 0;
+    struct exo_call c[6 + IPC_PAGES];
+    int want[6 + IPC_PAGES] = {LH_MEM, LH_CPU, LH_SRV, LH_CONS, LH_CLOCK, LH_TOKEN};
+    int from[6] = {p->mem, p->cpu, srv_self, SRV_CONS, SRV_CLOCK, p->token};
+    int rights[6] = {CAP_R | CAP_W | CAP_X | CAP_GRANT | CAP_REVOKE, CAP_X, CAP_X, CAP_W, CAP_R, CAP_R};
+    int n = 0;
+    for (; n < 6; n++) c[n] = (struct exo_call){SYS_capgrant, {from[n], e, rights[n], 0, 0, 0}, 0};
+    for (int i = 0; i < IPC_PAGES; i++, n++) {
+        c[n] = (struct exo_call){SYS_exo_grantmap, {p->ipc[i], e, CAP_R | CAP_W, IPC_VA + i * PG, MAP_R | MAP_W, 0}, 0};
+        want[n] = LH_IPC + i;
+    }
+    int ok = exo_batch(c, n) == n;
+    for (int i = 0; i < n && ok; i++) ok = c[i].ret == want[i];
     if (!ok) {
         env_drop(e);
         return -1;

@@ -79,6 +79,10 @@ public final class ExoAbi {
     public static final int REGS_SIZE = 66 * 8;
     /** struct exo_frame: regs, kind, cause, tval. */
     public static final int FRAME_SIZE = REGS_SIZE + 3 * 8;
+    /** struct exo_call (exo_batch's element): u64 num, u64 a[6], i64 ret. */
+    public static final int CALL_SIZE = 64;
+    /** The most calls one exo_batch runs. */
+    public static final int EXO_BATCH_MAX = 64;
     /** struct exo_envinfo: int id, parent, state, status; u64 ticks; int waits, on. */
     public static final int ENVINFO_SIZE = 32;
 
@@ -88,8 +92,8 @@ public final class ExoAbi {
             SYS_exo_unmap = 0x108, SYS_exo_disk = 0x109, SYS_exo_pagerefs = 0x10a, SYS_exo_cons_write = 0x10b,
             SYS_exo_cons_read = 0x10c, SYS_exo_ticks = 0x10d, SYS_exo_upcall = 0x10e, SYS_exo_resume = 0x10f,
             SYS_exo_notices = 0x110, SYS_pct_register = 0x111, SYS_pct_call = 0x112, SYS_pct_return = 0x113,
-            SYS_exo_envid = 0x114;
-    public static final int SYS_FIRST = SYS_capalloc, SYS_LAST = SYS_exo_envid;
+            SYS_exo_envid = 0x114, SYS_exo_grantmap = 0x115, SYS_exo_batch = 0x116;
+    public static final int SYS_FIRST = SYS_capalloc, SYS_LAST = SYS_exo_batch;
 
     /** Register numbers the kernel uses by name. */
     public static final int RA = 1, SP = 2, A0 = 10, A1 = 11, A2 = 12, A6 = 16, A7 = 17;

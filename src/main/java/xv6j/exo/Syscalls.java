@@ -90,6 +90,8 @@ final class Syscalls {
                 case SYS_pct_call -> pctCall(e, a0);
                 case SYS_pct_return -> pctReturn(e);
                 case SYS_exo_envid -> e.id;
+                case SYS_exo_grantmap -> grantMap(e, a0, a1, a2, a3, a4);
+                case SYS_exo_batch -> batch(e, a0, a1);
                 default -> throw new IllegalStateException("unreachable");
             };
         } catch (Fail f) {
@@ -97,6 +99,58 @@ final class Syscalls {
             if (!e.exited) k.envs.trimRecords(e); // room it reserved for a record it did not make
         }
         if (result != NO_RESULT) r.x[A0] = result;
+    }
+
+    // ---- batches ----
+
+    /**
+     * exo_batch: runs calls[0..n) in order in one crossing, each exactly as its own ecall
+     * would (the same checks, the same quota), and stops at the first that fails. Each
+     * element's result goes into its ret field as soon as it has run; the batch returns how
+     * many succeeded, so on an error the caller knows which calls took effect (0..k-1),
+     * which failed (k, its error in ret) and which never ran, and can undo or finish them.
+     * Only calls that never block or switch activations may be batched (the rest: E_INVAL,
+     * as that element's result): what a batch does is then all done when it returns.
+     */
+    private long batch(Env e, long ptr, long n) {
+        if (n < 0 || n > EXO_BATCH_MAX) throw fail(E_INVAL);
+        if (n == 0) return 0;
+        int len = (int) n * CALL_SIZE;
+        // The whole array, readable and writable, before any element runs.
+        if (!k.umem.accessible(e, ptr, len, PageTable.PTE_W)) throw fail(E_FAULT);
+        byte[] in = k.umem.copyIn(e, ptr, len);
+        if (in == null) throw fail(E_FAULT);
+        ByteBuffer b = ByteBuffer.wrap(in).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] ret = new byte[8];
+        ByteBuffer rb = ByteBuffer.wrap(ret).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            int o = i * CALL_SIZE;
+            long num = b.getLong(o);
+            long a0 = b.getLong(o + 8), a1 = b.getLong(o + 16), a2 = b.getLong(o + 24), a3 = b.getLong(o + 32),
+                    a4 = b.getLong(o + 40), a5 = b.getLong(o + 48);
+            long r;
+            try {
+                r = switch (num == (int) num ? (int) num : -1) {
+                    case SYS_capalloc -> capalloc(e, a0, a1, a2, a3);
+                    case SYS_capfree -> capfree(e, a0);
+                    case SYS_capgrant -> capgrant(e, a0, a1, a2, a3, a4, a5);
+                    case SYS_exo_map -> exoMap(e, a0, a1, a2, a3);
+                    case SYS_exo_unmap -> exoUnmap(e, a0, a1);
+                    case SYS_exo_grantmap -> grantMap(e, a0, a1, a2, a3, a4);
+                    default -> throw fail(E_INVAL);
+                };
+            } catch (Fail f) {
+                r = f.code;
+                if (!e.exited) k.envs.trimRecords(e);
+            }
+            // An element may end the caller (it freed the memory that pays for it) or take
+            // the array from it (unmapped it): the batch ends there, counting that element.
+            if (e.exited) return NO_RESULT;
+            rb.putLong(0, r);
+            if (!k.umem.copyOut(e, ptr + o + CALL_SIZE - 8, ret)) return r < 0 ? i : i + 1;
+            if (r < 0) return i;
+        }
+        return n;
     }
 
     // ---- argument checks ----
@@ -131,6 +185,12 @@ final class Syscalls {
 
     private static void userVa(long va) {
         if (va < 0 || va >= EXO_UTOP || (va & (EXO_PGSIZE - 1)) != 0) throw fail(E_INVAL);
+    }
+
+    /** A mapping's permissions: a non-empty subset of MAP_R|MAP_W|MAP_X, MAP_W only with MAP_R. */
+    private static void mapPerm(long perm) {
+        if (perm <= 0 || (perm & ~(MAP_R | MAP_W | MAP_X)) != 0 || (perm & (MAP_R | MAP_W)) == MAP_W)
+            throw fail(E_INVAL);
     }
 
     // ---- capabilities ----
@@ -207,6 +267,35 @@ final class Syscalls {
         if (t.caps.full()) throw fail(E_FULL);
         room(t, 1);
         return k.caps.insert(t, s.type, (int) rights, f, n, s.target, q, s).handle;
+    }
+
+    /**
+     * exo_grantmap: capgrant of a page into env's table and exo_map of the new handle at va
+     * there, in one call (perm 0: no mapping). All is checked first; if the mapping cannot
+     * be paid, the new capability goes too, and nothing has changed.
+     */
+    private long grantMap(Env e, long h, long envh, long rights, long va, long perm) {
+        Cap s = cap(e, h, CAP_PAGE, CAP_GRANT);
+        Env t = live(env(e, envh, CAP_W));
+        if ((rights & ~CAP_ALL) != 0) throw fail(E_INVAL);
+        if ((rights & ~s.rights) != 0) throw fail(E_RIGHTS);
+        if (perm != 0) {
+            userVa(va);
+            mapPerm(perm);
+            if ((perm & ~rights) != 0) throw fail(E_RIGHTS); // MAP_R/W/X are CAP_R/W/X
+        }
+        if (t.caps.full()) throw fail(E_FULL);
+        room(t, 1);
+        Cap c = k.caps.insert(t, CAP_PAGE, (int) rights, s.first, s.count, null, s.quota, s);
+        if (perm != 0) {
+            long r = k.bindings.map(t, va, c, (int) perm);
+            if (r < 0) {
+                k.caps.free(c);
+                k.envs.trimRecords(t);
+                throw fail(r);
+            }
+        }
+        return c.handle;
     }
 
     private long caprevoke(Env e, long h) {
@@ -325,8 +414,7 @@ final class Syscalls {
     private long exoMap(Env e, long envh, long va, long page, long perm) {
         Env t = live(env(e, envh, CAP_W));
         userVa(va);
-        if (perm <= 0 || (perm & ~(MAP_R | MAP_W | MAP_X)) != 0 || (perm & (MAP_R | MAP_W)) == MAP_W)
-            throw fail(E_INVAL);
+        mapPerm(perm);
         Cap p = cap(t, page, CAP_PAGE, (int) perm); // MAP_R/W/X are CAP_R/W/X
         long r = k.bindings.map(t, va, p, (int) perm);
         if (r < 0) throw fail(r);

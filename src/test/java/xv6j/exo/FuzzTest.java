@@ -105,6 +105,13 @@ class FuzzTest {
                     if (!envCaps.isEmpty()) args[0] = envCaps.get(rnd.nextInt(envCaps.size())).handle;
                     if (num == SYS_env_ctl) args[1] = new long[] {ENV_DESTROY, ENV_STOP, ENV_START, ENV_GETREGS, ENV_INFO}[rnd.nextInt(5)];
                 }
+                if (num == SYS_exo_grantmap && rnd.nextBoolean()) args[0] = someCap(e, CAP_PAGE, rnd, args[0]);
+                if (num == SYS_exo_batch && rnd.nextInt(4) != 0) {
+                    // A real array of calls a good part of the time: what the single calls do, in one crossing.
+                    args[0] = ExoFixture.SCRATCH + 0x800;
+                    args[1] = 1 + rnd.nextInt(6);
+                    writeBatch(f, e, args[0], (int) args[1], rnd);
+                }
                 if (num == SYS_env_ctl && args[1] == ENV_SETREGS) args[1] = ENV_GETREGS; // keep pcs sane for the trace
                 if (num == SYS_pct_call) pctCalls++;
                 if (num == SYS_env_ctl && args[1] == ENV_DESTROY) destroys++;
@@ -139,6 +146,41 @@ class FuzzTest {
                 long[] other = kids.get(rnd.nextInt(kids.size()));
                 if (other != k) f.call(keeper, SYS_capgrant, other[0], k[0], CAP_ALL, 0, 0, 0);
             }
+        }
+    }
+
+    /** The handle of one of e's capabilities of the type, at random, or dflt if it has none. */
+    private static long someCap(Env e, int type, Random rnd, long dflt) {
+        List<Cap> of = new ArrayList<>();
+        for (Cap c : e.caps.all()) if (c.type == type) of.add(c);
+        return of.isEmpty() ? dflt : of.get(rnd.nextInt(of.size())).handle;
+    }
+
+    /** Writes n random calls for exo_batch at va in e, if e can still write there (it may have unmapped it). */
+    private static void writeBatch(ExoFixture f, Env e, long va, int n, Random rnd) {
+        int[] batchable = {SYS_capalloc, SYS_capfree, SYS_capgrant, SYS_exo_map, SYS_exo_unmap, SYS_exo_grantmap};
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n * CALL_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            int num = rnd.nextInt(8) == 0 ? SYS_FIRST + rnd.nextInt(SYS_LAST - SYS_FIRST + 1) : batchable[rnd.nextInt(batchable.length)];
+            b.putLong(num);
+            long[] a = new long[6];
+            for (int j = 0; j < 6; j++) a[j] = arg(rnd);
+            if (num == SYS_capalloc) {
+                a[0] = CAP_PAGE;
+                a[1] = -1;
+            }
+            if ((num == SYS_exo_grantmap || num == SYS_exo_map) && rnd.nextBoolean()) {
+                int page = num == SYS_exo_map ? 2 : 0;
+                a[page] = someCap(e, CAP_PAGE, rnd, a[page]);
+            }
+            for (long x : a) b.putLong(x);
+            b.putLong(0);
+        }
+        f.k.lock.lock();
+        try {
+            f.k.umem.copyOut(e, va, b.array());
+        } finally {
+            f.k.lock.unlock();
         }
     }
 

@@ -22,6 +22,7 @@ class HostileTest {
     long victimH;
     long hostileH;
     long victimPage;
+    long hostileMem;
 
     @BeforeEach
     void setUp() {
@@ -36,8 +37,8 @@ class HostileTest {
         f.write(victim, 0x5000, "precious".getBytes());
         hostile = f.child(boot, h);
         hostileH = h[0];
-        long hm = f.giveMemory(boot, hostileH);
-        f.mapPage(hostile, hm, ExoFixture.SCRATCH);
+        hostileMem = f.giveMemory(boot, hostileH);
+        f.mapPage(hostile, hostileMem, ExoFixture.SCRATCH);
     }
 
     @AfterEach
@@ -131,6 +132,52 @@ class HostileTest {
                 assertEquals(before, victimState(), what + " changed the victim");
             }
         }
+        assertFalse(victim.exited);
+    }
+
+    @Test
+    void batchesOfAbsurdCallsFailAsTheSingleCallsDoAndLeaveTheVictimAlone() {
+        String before = victimState();
+        long[] absurd = {-1, -2, -4096, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 40, 0x7ffffff, EXO_UTOP, EXO_MAXVA, 3, 4097,
+                victimH, victimPage, 65535, 65536, 0x5000, ExoFixture.SCRATCH};
+        long array = ExoFixture.SCRATCH + 0x400;
+        java.util.Random rnd = new java.util.Random(5);
+        int someRan = 0;
+        for (int trial = 0; trial < 400; trial++) {
+            int n = 1 + rnd.nextInt(EXO_BATCH_MAX);
+            if (array + (long) n * CALL_SIZE > ExoFixture.SCRATCH + EXO_PGSIZE) n = (int) ((ExoFixture.SCRATCH + EXO_PGSIZE - array) / CALL_SIZE);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(n * CALL_SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                // Among the absurd calls, some that succeed on the hostile's own things, so
+                // batches run on past their first elements.
+                long[] own = switch (rnd.nextInt(6)) {
+                    case 0 -> new long[] {SYS_exo_unmap, EXO_SELF, 0x20000};
+                    case 1 -> new long[] {SYS_capgrant, hostileMem, EXO_SELF, CAP_R, 0, 0, 0};
+                    default -> null;
+                };
+                b.putLong(own != null ? own[0] : rnd.nextInt(4) == 0 ? absurd[rnd.nextInt(absurd.length)]
+                        : SYS_FIRST + rnd.nextInt(SYS_LAST - SYS_FIRST + 1));
+                for (int j = 0; j < 6; j++) b.putLong(own != null ? (j + 1 < own.length ? own[j + 1] : 0) : absurd[rnd.nextInt(absurd.length)]);
+                b.putLong(0);
+            }
+            if (hostile.exited) fail("hostile died");
+            if (hostile.mappings.get(ExoFixture.SCRATCH) == null) f.mapPage(hostile, hostileMem, ExoFixture.SCRATCH); // it unmapped it
+            f.write(hostile, array, b.array());
+            Mapping held = hostile.mappings.get(ExoFixture.SCRATCH);
+            long r = f.call(hostile, SYS_exo_batch, array, n);
+            if (r > 0) someRan++;
+            String what = "batch " + trial + " of " + n + " -> " + r;
+            assertTrue(r >= E_AGAIN && r <= n, what);
+            assertEquals(before, victimState(), what + " changed the victim");
+            // The kernel's results: every ret up to the one that failed is written, each an
+            // error or a success (unless a call took the array away: then the batch ended).
+            if (hostile.mappings.get(ExoFixture.SCRATCH) != held || r < 0) continue;
+            for (int i = 0; i < Math.min(r + 1, n); i++) {
+                long ret = f.readLong(hostile, array + (long) i * CALL_SIZE + CALL_SIZE - 8);
+                assertTrue(i < r ? ret >= 0 : ret < 0 && ret >= E_AGAIN, what + ": ret " + i + " = " + ret);
+            }
+        }
+        assertTrue(someRan > 10, "batches whose first calls succeeded (on the hostile's own things): " + someRan);
         assertFalse(victim.exited);
     }
 
