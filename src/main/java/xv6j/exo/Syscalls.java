@@ -143,6 +143,11 @@ final class Syscalls {
                 r = f.code;
                 if (!e.exited) k.envs.trimRecords(e);
             }
+            // As at the end of its own ecall: other harts drop what this element unmapped
+            // before the next runs. Else a page unmapped from one environment, freed and
+            // allocated again later in the batch could be granted to another and written
+            // while a hart still held the first's stale translation of it.
+            k.bindings.shootdown();
             // An element may end the caller (it freed the memory that pays for it) or take
             // the array from it (unmapped it): the batch ends there, counting that element.
             if (e.exited) return NO_RESULT;
