@@ -2,14 +2,12 @@ package xv6j.exo;
 
 import static xv6j.exo.ExoAbi.*;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import xv6j.machine.Console;
-import xv6j.machine.Disk;
 import xv6j.machine.Hart;
 import xv6j.machine.Machine;
+import xv6j.machine.PanicReport;
 import xv6j.machine.PhysicalMemory;
 
 /**
@@ -48,8 +46,8 @@ public final class Exokernel {
     private long checkEvery;
     private long entries;
     private volatile boolean halted;
-    /** Set by the first panic: the machine's state printed once, however many harts fail. */
-    private final AtomicBoolean panicked = new AtomicBoolean();
+    /** Prints the first panic: the machine's state printed once, however many harts fail. */
+    private final PanicReport panicReport;
     private int status;
 
     public Exokernel(Machine machine) {
@@ -71,6 +69,10 @@ public final class Exokernel {
         this.upcalls = new Upcalls(this);
         this.sys = new Syscalls(this);
         this.trace = new Trace(this);
+        this.panicReport = new PanicReport("exo panic", machine, i -> {
+            Env root = cpus[i].root;
+            return root == null ? "" : " thread of env " + root.id;
+        });
     }
 
     /**
@@ -157,28 +159,13 @@ public final class Exokernel {
         return halted;
     }
 
-    /** A broken kernel invariant: message and machine state on the console, status 1. */
+    /**
+     * A broken kernel invariant: message and machine state on the console (the first
+     * panic's only: {@link PanicReport}), status 1. Every panic halts the machine.
+     */
     private void panic(Throwable t) {
-        // The first panic is the one to read: a hart that fails after it (its own read of
-        // the same truncated image, say) only echoes it while the machine stops. The
-        // first sets the status and halts.
-        if (!panicked.compareAndSet(false, true)) return;
-        // The host failing the disk is not a broken invariant: its message says all.
-        boolean disk = t instanceof Disk.Failure;
-        StringBuilder sb = new StringBuilder("\nexo panic: ").append(disk ? "disk: " + t.getMessage() : t).append('\n');
-        if (!disk) {
-            for (StackTraceElement el : t.getStackTrace()) {
-                if (el.getClassName().startsWith("xv6j.")) sb.append("    at ").append(el).append('\n');
-            }
-        }
-        for (Cpu c : cpus) {
-            sb.append(String.format("cpu%d: pc=0x%x", c.id, c.hart.pc));
-            if (c.root != null) sb.append(" thread of env ").append(c.root.id);
-            sb.append('\n');
-        }
-        byte[] b = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
-        machine.console().write(b, 0, b.length);
-        machine.console().flush();
+        // Nothing kernel-exo says in a message of its own stands alone: every panic gets its frames.
+        panicReport.report(t, false);
         lock.lock();
         try {
             status = 1;

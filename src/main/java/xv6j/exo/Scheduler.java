@@ -13,6 +13,7 @@ import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Hart;
 import xv6j.machine.HartTurns;
+import xv6j.machine.HartsAbreast;
 import xv6j.machine.Trap;
 
 /**
@@ -43,7 +44,11 @@ import xv6j.machine.Trap;
  * <p>In deterministic time on several harts the harts take turns ({@link HartTurns}): a
  * CPU gives the turn up at the top of its loop once its quantum is spent, or when it finds
  * nothing to run, and waits for it holding no lock; so one CPU at a time does anything,
- * in an order the machine's state decides, and runs repeat exactly.
+ * in an order the machine's state decides, and runs repeat exactly. In the host's time
+ * on several harts they are kept abreast ({@link HartsAbreast}), as xv6's are: a CPU
+ * holding a thread is busy, and one that has got ahead of the slowest busy CPU waits,
+ * holding the thread but not the lock, before it runs user code again; so a LibOS server
+ * or init on a hart the host has stopped does not fall behind its clients.
  */
 final class Scheduler {
     private final Exokernel k;
@@ -64,11 +69,15 @@ final class Scheduler {
     private Cap turnCap;
     /** The harts' turns, in deterministic time on several harts; else null. */
     private final HartTurns turns;
+    /** The harts kept abreast, in the host's time on several harts; else null. */
+    private final HartsAbreast abreast;
 
     Scheduler(Exokernel k) {
         this.k = k;
         this.work = k.lock.newCondition();
-        this.turns = k.machine.clock().deterministic() && k.cpus.length > 1 ? new HartTurns(k.cpus.length) : null;
+        boolean several = k.cpus.length > 1, deterministic = k.machine.clock().deterministic();
+        this.turns = several && deterministic ? new HartTurns(k.cpus.length) : null;
+        this.abreast = several && !deterministic ? new HartsAbreast(k.cpus.length, k::halted) : null;
     }
 
     /** The CPU handling the current system call, or null (tests); its thread may be told to yield. */
@@ -495,6 +504,13 @@ final class Scheduler {
                         continue;
                     }
                 }
+                if (abreast != null) {
+                    abreast.busy(c.id); // (if it was idle, or waited for a device)
+                    if (abreast.ahead(c.id)) {
+                        keepAbreast(c);
+                        continue; // (its thread may have stopped or blocked meanwhile)
+                    }
+                }
                 long before = k.machine.clock().ticks();
                 Trap t = runUser(c, e);
                 if (t == null) continue; // taken off the hart by another CPU
@@ -523,6 +539,7 @@ final class Scheduler {
             hold(c, null);
             work.signalAll();
             if (turns != null) turns.stop();
+            if (abreast != null) abreast.idle(c.id);
             k.lock.unlock();
         }
     }
@@ -552,9 +569,23 @@ final class Scheduler {
     private void deviceWork(Cpu c) {
         Runnable work = c.deviceWork;
         c.deviceWork = null;
+        if (abreast != null) abreast.idle(c.id); // (a CPU waiting for a device holds nobody back)
         k.lock.unlock();
         try {
             work.run();
+        } finally {
+            k.lock.lock();
+        }
+    }
+
+    /**
+     * c got ahead of the slowest busy CPU: it waits, keeping its thread (c.root) as it does
+     * for a device, without the lock, so the laggard can take it.
+     */
+    private void keepAbreast(Cpu c) {
+        k.lock.unlock();
+        try {
+            abreast.keepAbreast(c.id);
         } finally {
             k.lock.lock();
         }
@@ -618,9 +649,10 @@ final class Scheduler {
             h.clearReservation();
             long before = h.instret;
             long budget = k.machine.clock().budget();
-            t = h.run(turns != null ? turns.budget(c.id, budget) : budget);
+            t = h.run(turns != null ? turns.budget(c.id, budget) : abreast != null ? abreast.budget(budget) : budget);
             c.clockTicks = k.machine.clock().retired(h.instret - before);
             if (turns != null) turns.retired(c.id, h.instret - before, t);
+            if (abreast != null) abreast.afterUser(c.id, t);
             regs.save(h);
         } finally {
             c.userPhase = false;
@@ -674,6 +706,7 @@ final class Scheduler {
      * with the lock held.
      */
     private void idle(Cpu c) throws InterruptedException {
+        if (abreast != null) abreast.idle(c.id);
         idleCpus++;
         try {
             if (turns != null) {

@@ -13,8 +13,6 @@ final class Cpu {
     final Semaphore baton = new Semaphore(0);
     /** Where the round-robin search for the next process starts. Protected by the process table's lock. */
     int nextSlot;
-    /** What this CPU has done, for the {@link Abreast} pacer: host CPU time and traps, in nanoseconds. */
-    volatile long progress;
     /** Address space whose translations the hart's TLB may hold. */
     long loadedAddressSpace = -1;
 

@@ -1,11 +1,11 @@
 package xv6j.kernel;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
+import xv6j.machine.PanicReport;
 import xv6j.machine.Hart;
 import xv6j.machine.Machine;
 
@@ -44,8 +44,8 @@ public final class Kernel {
     private final AtomicLong addressSpaces = new AtomicLong();
 
     private final Object haltLock = new Object();
-    /** Set by the first panic: the machine's state printed once, however many harts fail. */
-    private final AtomicBoolean panicked = new AtomicBoolean();
+    /** Prints the first panic: the machine's state printed once, however many harts fail. */
+    private final PanicReport panicReport;
     private volatile boolean halting;
     private volatile boolean halted;
     private int status;
@@ -71,6 +71,10 @@ public final class Kernel {
         this.cpus = new Cpu[harts.length];
         for (int i = 0; i < harts.length; i++) cpus[i] = new Cpu(i, harts[i]);
         this.pacer = Pacer.of(this, cpus, machine.clock().deterministic());
+        this.panicReport = new PanicReport("panic", machine, i -> {
+            Proc p = cpus[i].proc;
+            return p == null ? "" : String.format(" pid %d (%s) sz=0x%x", p.pid, p.name, p.sz);
+        });
     }
 
     /** Boots, runs until the machine halts, and returns the exit status (0 for a clean halt). */
@@ -131,38 +135,14 @@ public final class Kernel {
      * stop the machine with status 1. The disk is left as the log left it.
      */
     void panic(Throwable t) {
-        // The first panic is the one to read: a hart that fails after it (another write
-        // behind to the same truncated image, say) only echoes it while the machine stops.
-        if (panicked.compareAndSet(false, true)) say(t);
+        // A panic of xv6's says all in its message; anything else gets its Java frames.
+        panicReport.report(t, t instanceof KernelPanic);
         synchronized (haltLock) {
             status = 1;
             halting = true;
             halted = true;
         }
         procs.kick();
-    }
-
-    /** A panic's message and the machine's state, on the console. */
-    private void say(Throwable t) {
-        // A broken invariant of this kernel gets its Java frames; a message that says all
-        // (a panic of xv6's, the host failing the disk) stands alone.
-        boolean said = t instanceof KernelPanic || t instanceof Disk.Failure;
-        String msg = t instanceof KernelPanic ? t.getMessage() : t instanceof Disk.Failure ? "disk: " + t.getMessage() : t.toString();
-        StringBuilder sb = new StringBuilder("\npanic: ").append(msg).append('\n');
-        if (!said) {
-            for (StackTraceElement e : t.getStackTrace()) {
-                if (!e.getClassName().startsWith("xv6j.")) continue;
-                sb.append("    at ").append(e).append('\n');
-            }
-        }
-        for (Cpu c : cpus) {
-            Proc p = c.proc;
-            sb.append(String.format("cpu%d: pc=0x%x", c.id, c.hart.pc));
-            if (p != null) sb.append(String.format(" pid %d (%s) sz=0x%x", p.pid, p.name, p.sz));
-            sb.append('\n');
-        }
-        machine.console().write(sb.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, sb.length());
-        machine.console().flush();
     }
 
     // ---- time ----

@@ -152,7 +152,10 @@ public final class Vm {
      * Steps the loops over a range of user memory have taken (fork's copy, exit's, exec's
      * and sbrk's unmapping): a page looked at, or a hole of a missing page-table page
      * passed over. The kernel's own work, which the virtual clock does not see; tests
-     * bound it.
+     * bound it (LazyBreakTest). Only the kernel can count it: a walk that passes over a
+     * hole and one that looks at each of its 2^26 pages retire no instruction, read or
+     * make nothing a user could see, and end in the same state; only the host's time
+     * tells them apart, and tests are not timed.
      */
     final LongAdder rangeSteps = new LongAdder();
 
