@@ -15,6 +15,11 @@
 // instruction) and then B's whole word (whose low bits say 16-bit) is neither: an illegal
 // instruction (opcode 0x09), which faults.
 //
+// Then an instruction that straddles the page's end: its low half the last halfword of the
+// victim's page, its upper half on the next page, which /init holds and the victim does
+// not (or holds readable only): the victim's fetch faults, and it never runs what it
+// does not hold.
+//
 // In the second half of its calls the victim executes fence.i before each (it must then
 // see every store made before it, and still never a mix).
 #include "rt.h"
@@ -58,6 +63,40 @@ static long victim(long unused) {
     return 0;
 }
 
+// Calls the instruction that straddles the end of CODE's page.
+static long straddler(long unused) {
+    struct mbox *m = (struct mbox *)MBOX;
+    if (page_map(STACK) < 0 || exo_upcall(on_fault, STACK + EXO_PGSIZE, UPCALL_FAULT) < 0) return -1;
+    m->others = ((long (*)(void))(CODE + EXO_PGSIZE - 2))();
+    return 0;
+}
+
+// The straddling instruction is addi a0, zero, 3 again, then ret (c.jr ra) on the next page.
+static void straddle(int p, int mh) {
+    long q = page_map(CODE + EXO_PGSIZE);
+    EXPECT(q >= 0, 1);
+    ((volatile unsigned short *)CODE)[EXO_PGSIZE / 2 - 1] = INSN_A & 0xffff;
+    ((volatile unsigned short *)(CODE + EXO_PGSIZE))[0] = INSN_A >> 16;
+    ((volatile unsigned short *)(CODE + EXO_PGSIZE))[1] = 0x8082;
+    __asm__ volatile("fence.i" ::: "memory");
+    struct mbox *m = (struct mbox *)MBOX;
+    int before = rt_failures();
+    for (int round = 0; round < 2; round++) {
+        m->cause = m->tval = m->others = -1;
+        long r = spawn(straddler, 0, SPAWN_STOPPED);
+        EXPECT(give_page(mh, (int)r, MBOX, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
+        EXPECT(give_page(p, (int)r, CODE, CAP_R | CAP_X, MAP_R | MAP_X) >= 0, 1);
+        if (round == 1) EXPECT(give_page((int)q, (int)r, CODE + EXO_PGSIZE, CAP_R, MAP_R) >= 0, 1);
+        env_ctl((int)r, ENV_START, 0);
+        EXPECT(wait_child((int)r), 1);
+        EXPECT(m->others, -1);              // it never returned
+        EXPECT(m->cause, 12);               // an instruction page fault
+        EXPECT(m->tval, (long)(CODE + EXO_PGSIZE));
+    }
+    if (rt_failures() == before)
+        printf("codetear: an instruction straddling into a page not held, or not executable, faulted\n");
+}
+
 int main(int argc, char **argv, struct exo_bootinfo *boot) {
     struct mbox *m = (struct mbox *)MBOX;
     long mh = page_map(MBOX);
@@ -92,6 +131,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     EXPECT(m->threes > 0 && m->twos > 0, 1); // both versions ran: the stores reached the victim
     printf("codetear: %ld calls, %ld saw A and %ld saw B, %ld neither; %s stores\n", m->calls, m->threes, m->twos,
            m->others, stores > 1000 ? "over 1000" : "under 1000");
+    straddle((int)p, (int)mh);
     printf("codetear: %s\n", rt_failures() ? "FAILED" : "ok");
     return 0;
 }
