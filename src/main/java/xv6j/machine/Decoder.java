@@ -16,12 +16,16 @@ public final class Decoder {
      * Decodes the instruction starting at ram[i]. If it is 32 bits wide and starts in the
      * last halfword of its page, its upper half is on another page (perhaps not mapped):
      * the result is {@link Op#CROSS} and the interpreter fetches the rest itself.
+     *
+     * <p>The width and the instruction come from one read: another hart may store into
+     * the word meanwhile, and a width read before its store with bits read after it made
+     * an instruction neither version holds (user/exo/codetear.c).
      */
     public static long decodeAt(long[] ram, int i, boolean lastSlotOfPage) {
-        int low = (int) PhysicalMemory.read(ram, i, 2);
-        if ((low & 3) != 3) return decode16(low);
-        if (lastSlotOfPage) return pack(Op.CROSS, 2, 0, 0, 0, low);
-        return decode32((int) PhysicalMemory.read(ram, i, 4));
+        int bits = (int) PhysicalMemory.read(ram, i, lastSlotOfPage ? 2 : 4);
+        if ((bits & 3) != 3) return decode16(bits & 0xffff);
+        if (lastSlotOfPage) return pack(Op.CROSS, 2, 0, 0, 0, bits);
+        return decode32(bits);
     }
 
     /** Decodes one instruction given its bits (16 or 32 by its two low bits). */

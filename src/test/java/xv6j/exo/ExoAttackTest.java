@@ -284,6 +284,24 @@ class ExoAttackTest {
         assertTrue(r.output().contains("codeshoot: ok\n"), r.toString());
     }
     /**
+     * A code page granted read-only to a victim that calls into it, while its granter
+     * rewrites the first word on another hart, by turns one 32-bit instruction and two
+     * 16-bit ones: every call runs the old or the new, never a mix within one instruction
+     * (user/exo/codetear.c). Before, the decoder read a slot's low half to learn its
+     * width and then read the whole word again: a store between the two gave the new
+     * word decoded as 32-bit, an illegal instruction neither version holds. And an
+     * instruction whose upper half lies on a page the victim does not hold, or holds
+     * readable only, faults at its fetch.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"1 interpreter", "2 interpreter", "3 interpreter", "2 translator"})
+    void aCodePageRewrittenUnderItsRunnerOnAnotherHartRunsOldOrNewInstructionsNeverAMix(String how) throws Exception {
+        String[] w = how.split(" ");
+        ExoRun.Result r = run("codetear", harts(Integer.parseInt(w[0])).engine(xv6j.machine.jit.Engine.parse(w[1])));
+        assertTrue(r.output().contains("codetear: an instruction straddling into a page not held, or not executable, faulted\ncodetear: ok\n"), r.toString());
+    }
+
+    /**
      * A page revoked while workers on other harts load and store it in compiled loops
      * that reuse one access's translation for the next (and, under the eager engine, hop
      * between regions without leaving compiled code), then freed and taken again by
