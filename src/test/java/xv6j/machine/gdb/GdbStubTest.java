@@ -264,7 +264,8 @@ class GdbStubTest {
     /**
      * gdb's Ctrl-C (a 0x03 byte while the machine runs) stops it, as SIGINT. The machine,
      * once going, waits before its next slice until the byte is on its way, then goes on
-     * slowly: it is running when the byte comes however slow the host. (Before, a 20 ms
+     * slowly until gdb has its reply: it is running when the byte comes however slow the
+     * host. (Before, a 20 ms
      * pause here could outlast the whole run on a loaded host: the stub had told of the
      * exit and closed the port, and the byte met a broken pipe.)
      */
@@ -272,6 +273,7 @@ class GdbStubTest {
     void ctrlCStopsARunningMachine() throws Exception {
         var going = new java.util.concurrent.CountDownLatch(1);
         var sent = new java.util.concurrent.CountDownLatch(1);
+        var replied = new AtomicBoolean();
         java.util.function.Consumer<Hart> heldUntilSent = h -> {
             if (h.instret == 0) return;
             going.countDown();
@@ -280,7 +282,7 @@ class GdbStubTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            pauseOnceGoing(h);
+            if (!replied.get()) pauseOnceGoing(h);
         };
         try (Run run = new Run("sorthash", Engine.DEFAULT, null, heldUntilSent); GdbClient gdb = run.connect()) {
             gdb.ask("?");
@@ -290,6 +292,7 @@ class GdbStubTest {
             gdb.raw("\u0003");
             sent.countDown();
             String stop = gdb.reply();
+            replied.set(true);
             assertTrue(stop.startsWith("T02thread:1;") || stop.equals("W00"), stop);
             if (stop.startsWith("T02")) {
                 Hart h = run.harness.hart();
