@@ -21,6 +21,13 @@ public final class Proc {
      * waits (a sleep-lock, the log).
      */
     boolean untilKilled;
+    /**
+     * In sleep(n) until it returns: asleep on the clock, though each tick wakes it for a
+     * moment to look at the time. A ^C in that moment must find it asleep still (no shell
+     * sleeps so), else it took the sleeper for a shell within its grace, which a sleeper
+     * never leaves (ConsoleDevice). Written by its own CPU, read under the table's lock.
+     */
+    volatile boolean inSleepCall;
     boolean killed;
     /** Exit status for the parent's wait. */
     int xstate;

@@ -869,7 +869,8 @@ public final class ProcTable {
      * claimed the console, taken a line or seen a child end within the last grace ticks of
      * its own time. A process asleep in any other wait that only a kill ends (sleep(n), a
      * pipe) is no shell, however recently it listened: asleep it gains no time of its own,
-     * so the grace alone would keep it a shell for as long as it sleeps. One in the
+     * so the grace alone would keep it a shell for as long as it sleeps (nor is one in
+     * sleep(n) that a tick has up for a moment to look at the time). One in the
      * kernel's own short waits (a sleep-lock, the log) is judged by the grace, as a shell
      * running its cd may be there.
      */
@@ -879,6 +880,7 @@ public final class ProcTable {
             if (p.pid != pid) return false;
             if (p.state == SLEEPING && (p.chan == readChan || p.chan == p)) return true;
             if (p.state == SLEEPING && p.untilKilled) return false;
+            if (p.inSleepCall) return false; // woken by a tick, about to sleep again
             return p.ticksRun - p.listenedAt <= grace;
         } finally {
             lock.unlock();

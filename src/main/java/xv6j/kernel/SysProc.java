@@ -50,6 +50,7 @@ final class SysProc {
         int n = Math.max(0, Syscall.argInt(p, 0));
         Object chan = k.ticksChannel();
         var lk = k.ticksLock();
+        p.inSleepCall = true;
         lk.lock();
         try {
             long ticks0 = k.ticks();
@@ -58,6 +59,7 @@ final class SysProc {
             }
         } finally {
             lk.unlock();
+            p.inSleepCall = false;
         }
         return 0;
     }

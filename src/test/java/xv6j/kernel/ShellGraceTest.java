@@ -52,7 +52,8 @@ class ShellGraceTest {
      * Asleep, a process gains no time of its own, so the grace cannot age a sleeper: where
      * it sleeps decides. On the console or in wait it is a shell; in another sleep a kill
      * ends (sleep(n), a pipe) it is not, however recently it listened (before, it was, for
-     * as long as it slept); in one of the kernel's short waits (a sleep-lock) it has the grace.
+     * as long as it slept), nor in sleep(n) while a tick has it up (before, a ^C then found
+     * it within its grace); in one of the kernel's short waits (a sleep-lock) it has the grace.
      */
     @Test
     @Timeout(30)
@@ -73,6 +74,11 @@ class ShellGraceTest {
         assertTrue(judged(procs, p, readChan, readChan, true), "a reader of the console");
         assertTrue(judged(procs, p, readChan, p, false), "waiting for a child");
         assertFalse(judged(procs, p, readChan, new Object(), true), "asleep on the clock or a pipe");
+        p.state = ProcState.RUNNABLE; // in sleep(n), woken by a tick to look at the time
+        p.inSleepCall = true;
+        assertFalse(judged(procs, p, readChan, null, false), "in sleep(n), up for a moment at a tick");
+        p.inSleepCall = false;
+        p.state = ProcState.SLEEPING;
         Object sleepLock = new Object();
         assertTrue(judged(procs, p, readChan, sleepLock, false), "on a sleep-lock, within the grace");
         p.ticksRun += ConsoleDevice.LISTEN_GRACE + 1;

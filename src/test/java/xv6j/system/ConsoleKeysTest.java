@@ -195,9 +195,7 @@ class ConsoleKeysTest {
             for (String args : new String[] {"", " fork"}) {
                 t.type("ctrlcdeaf" + args + "\n");
                 at = t.waitFor("ctrlcdeaf: the console is ours; spinning\n", at);
-                Thread.sleep(1000);     // past the grace a shell has between reading and waiting (3 ticks)
-                t.type(CTRL_C);
-                at = t.waitFor("^C\n$ ", at);
+                at = interruptUntilThePromptComesBack(t, at);
                 t.type("echo after" + args.trim() + "\n");
                 at = t.waitFor("after" + args.trim() + "\n$ ", at);
             }
@@ -230,8 +228,7 @@ class ConsoleKeysTest {
                 t.type("ctrlcdeaf " + mode + "\n");
                 at = t.waitFor("ctrlcdeaf: the console is ours; a line?\n", at);
                 t.type("hello\n");
-                at = t.waitFor("ctrlcdeaf: read 6 bytes; asleep on the ", at);
-                Thread.sleep(1000);     // past the grace a shell has between reading and waiting (3 ticks)
+                at = asleep(t, t.waitFor("ctrlcdeaf: read 6 bytes; asleep on the ", at), "ctrlcdeaf");
                 t.type(CTRL_C);
                 at = t.waitFor("^C\n$ ", at);
                 t.type("echo after " + mode + "\n");
@@ -251,15 +248,15 @@ class ConsoleKeysTest {
      * just before the key came sleeps through the wake-up, and only a tick ends its wait).
      */
     @ParameterizedTest
-    @CsvSource({"KERNEL, 1", "EXO, 1", "EXO, 3"})
-    void onTheVirtualClockCtrlCKillsAProgramThatClaimedTheConsoleReadALineAndSleepsOnAPipe(Flavour system, int harts) throws Exception {
+    @CsvSource({"KERNEL, 1, pipe", "KERNEL, 1, sleep", "EXO, 1, pipe", "EXO, 3, pipe"})
+    void onTheVirtualClockCtrlCKillsAProgramThatClaimedTheConsoleReadALineAndSleepsOnAPipeOrTheClock(Flavour system, int harts, String mode) throws Exception {
         Path img = system.freshImage(dir);
         try (TerminalSession t = TerminalSession.virtualClock(system, img, harts)) {
             int at = t.waitFor("$ ");
-            t.type("ctrlcdeaf pipe\n");
+            t.type("ctrlcdeaf " + mode + "\n");
             at = t.waitFor("ctrlcdeaf: the console is ours; a line?\n", at);
             t.type("hello\n");
-            at = t.waitFor("ctrlcdeaf: read 6 bytes; asleep on the pipe\n", at);
+            at = t.waitFor("ctrlcdeaf: read 6 bytes; asleep on the " + (mode.equals("sleep") ? "clock" : "pipe") + "\n", at);
             Thread.sleep(300);
             t.type(CTRL_C);
             at = t.waitFor("^C\n$ ", at);
@@ -292,8 +289,7 @@ class ConsoleKeysTest {
             t.type("ctrlcdeaf " + mode + "\n");
             at = t.waitFor("ctrlcdeaf: the console is ours; a line?\n", at);
             t.type("hello\n");
-            at = t.waitFor("asleep on the " + (mode.equals("sleep") ? "clock" : "pipe") + "\n", at);
-            Thread.sleep(1000);
+            at = asleep(t, t.waitFor("asleep on the " + (mode.equals("sleep") ? "clock" : "pipe") + "\n", at), "ctrlcdeaf");
             t.type(CTRL_C);
             at = t.waitFor("^C\n$ ", at);
             t.type("cat\nabc\n");
@@ -362,6 +358,46 @@ class ConsoleKeysTest {
             assertTrue(dots < 16 << 20, dots + " of the 32 MiB went out, ^C or not");
             assertFalse(screen.contains("floodcons: wrote"), "floodcons was killed in its write");
         }
+    }
+
+    /**
+     * ^C, typed again each second until the shell below prompts, for a program that spins
+     * after claiming the console: it is taken for a shell busy between reading and waiting
+     * until it has run LISTEN_GRACE ticks of its own time, which the test cannot see, and
+     * which a loaded host stretches without bound in wall-clock time (a ^C typed a second
+     * after it started found it within its grace now and then). A ^C too early kills
+     * only its children and prints ^C. Twenty tries: a program ^C never takes for deaf
+     * still fails the test. Returns where the prompt ends.
+     */
+    private static int interruptUntilThePromptComesBack(TerminalSession t, int from) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            t.type(CTRL_C);
+            int echo = t.waitFor("^C\n", from) - "^C\n".length();
+            for (int j = 0; j < 100; j++) {
+                int at = t.screen().indexOf("^C\n$ ", echo);
+                if (at >= 0) return at + "^C\n$ ".length();
+                Thread.sleep(10);
+            }
+            from = echo + "^C\n".length();
+        }
+        throw new AssertionError("twenty ^C never brought the prompt back:\n" + t.screen());
+    }
+
+    /**
+     * Waits, typing ^P every 200 ms, until a listing after from shows the process called
+     * name asleep (not merely past the line it printed before going to sleep: a ^C before
+     * it sleeps finds it within a shell's grace, on a loaded host even a second later);
+     * returns where that listing line ends.
+     */
+    private static int asleep(TerminalSession t, int from, String name) throws Exception {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("\n\\d+ sleep +" + name + "\n");
+        for (int i = 0; i < 150; i++) {
+            t.type("\u0010");
+            Thread.sleep(200);
+            java.util.regex.Matcher m = line.matcher(t.screen());
+            if (m.find(from)) return m.end();
+        }
+        throw new AssertionError("^P never listed " + name + " asleep:\n" + t.screen());
     }
 
     /**

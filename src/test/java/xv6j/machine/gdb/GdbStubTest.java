@@ -261,16 +261,38 @@ class GdbStubTest {
         }
     }
 
-    /** gdb's Ctrl-C (a 0x03 byte while the machine runs) stops it, as SIGINT. */
+    /**
+     * gdb's Ctrl-C (a 0x03 byte while the machine runs) stops it, as SIGINT. The machine,
+     * once going, waits before its next slice until the byte is on its way, then goes on
+     * slowly until gdb has its reply: it is running when the byte comes however slow the
+     * host. (Before, a 20 ms
+     * pause here could outlast the whole run on a loaded host: the stub had told of the
+     * exit and closed the port, and the byte met a broken pipe.)
+     */
     @Test
     void ctrlCStopsARunningMachine() throws Exception {
-        try (Run run = new Run("sorthash", Engine.DEFAULT, null, h -> { }); GdbClient gdb = run.connect()) {
+        var going = new java.util.concurrent.CountDownLatch(1);
+        var sent = new java.util.concurrent.CountDownLatch(1);
+        var replied = new AtomicBoolean();
+        java.util.function.Consumer<Hart> heldUntilSent = h -> {
+            if (h.instret == 0) return;
+            going.countDown();
+            try {
+                sent.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!replied.get()) pauseOnceGoing(h);
+        };
+        try (Run run = new Run("sorthash", Engine.DEFAULT, null, heldUntilSent); GdbClient gdb = run.connect()) {
             gdb.ask("?");
             gdb.send("vCont;c");
             assertEquals('+', gdb.ack());
-            Thread.sleep(20);
+            assertTrue(going.await(30, TimeUnit.SECONDS), "the machine never went on");
             gdb.raw("\u0003");
+            sent.countDown();
             String stop = gdb.reply();
+            replied.set(true);
             assertTrue(stop.startsWith("T02thread:1;") || stop.equals("W00"), stop);
             if (stop.startsWith("T02")) {
                 Hart h = run.harness.hart();
