@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import xv6j.fs.FsckReport.Finding;
 import xv6j.fs.FsckReport.Severity;
+import xv6j.machine.Disk;
 
 /**
  * fsck's checks of one image whose superblock is usable. Each check reports every
@@ -68,14 +69,13 @@ public final class FsckCheck {
         this.reachable = new boolean[sb.ninodes()];
     }
 
-    /** Checks an image as stored; a committed log is checked as replayed. */
     /**
      * Why a kernel's launcher refuses to boot disk, in one line with what to do: its
      * superblock describes no xv6 file system that fits in it (an image cut short, or no
      * image at all); null if it does. The xv6 kernel would panic on it in its first
      * moment, in words that say what broke but not what to do.
      */
-    public static String bootRefusal(xv6j.machine.Disk disk) {
+    public static String bootRefusal(Disk disk) {
         try {
             FsImage.open(disk);
             return null;
@@ -85,8 +85,8 @@ public final class FsckCheck {
     }
 
     /** The one line for an image that is no file system: why, and what to do. */
-    public static String notAnImage(xv6j.machine.Disk disk, CorruptImageException e) {
-        return disk.path() + ": not an xv6 file-system image: " + e.getMessage() + "; " + xv6j.machine.Disk.remake(disk.path());
+    public static String notAnImage(Disk disk, CorruptImageException e) {
+        return disk.path() + ": not an xv6 file-system image: " + e.getMessage() + "; " + Disk.remake(disk.path());
     }
 
     /**
@@ -96,7 +96,7 @@ public final class FsckCheck {
      * at all, which the boot itself refuses. (The kernel boots it anyway, as xv6 would;
      * what goes wrong then is the image's doing.)
      */
-    public static String bootWarning(xv6j.machine.Disk disk, String fsckCommand) {
+    public static String bootWarning(Disk disk, String fsckCommand) {
         FsckReport r;
         try {
             r = check(FsImage.open(disk));
@@ -110,6 +110,7 @@ public final class FsckCheck {
                 + "; " + fsckCommand + " lists them";
     }
 
+    /** Checks an image as stored; a committed log is checked as replayed. */
     public static FsckReport check(FsImage stored) {
         List<Finding> findings = new ArrayList<>();
         checkRegions(stored, findings);

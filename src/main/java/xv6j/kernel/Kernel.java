@@ -5,9 +5,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
-import xv6j.machine.PanicReport;
 import xv6j.machine.Hart;
 import xv6j.machine.Machine;
+import xv6j.machine.PanicReport;
 
 /**
  * The xv6 kernel: all its subsystems, wired to one machine. What xv6 keeps in global

@@ -22,12 +22,12 @@ public final class JarMain {
     private JarMain() {}
 
     public static void main(String[] args) {
+        String tool = tool();
         String found = System.getProperty("java.specification.version");
         if (major(found) < NEED) {
-            System.err.println(refusal(tool(), found, System.getProperty("java.home")));
+            System.err.println(refusal(tool, found, System.getProperty("java.home")));
             System.exit(1);
         }
-        String tool = tool();
         if (tool == null) {
             System.err.println("xv6j: run a jar of target/ (kernel, kernel-exo, mkfs, fsck): this one names no tool");
             System.exit(2);
