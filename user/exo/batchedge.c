@@ -325,6 +325,21 @@ static void targets(int p) {
     capfree((int)fill[--nf]);
     EXPECT(exo_grantmap(p, (int)ch, CAP_R, FAR, MAP_R), b + 1); // now it can pay
     EXPECT(caprevoke(p), 3); // a, b and the last: no copy of a failed one anywhere
+    // The quota full again, grants with no mapping until the child's page of records is
+    // full and another cannot be paid: E_NOMEM, alone and batched, and no copy of it left.
+    while (nf < QUOTA) {
+        long f = capalloc(CAP_PAGE, -1, (int)m, 0);
+        if (f < 0) break;
+        fill[nf++] = f;
+    }
+    long k = 0, g;
+    while ((g = exo_grantmap(p, (int)ch, CAP_R, 0, 0)) >= 0 && k < EXO_RECORDS_PER_PAGE) k++;
+    EXPECT(g, E_NOMEM);
+    EXPECT(k > 0, 1);
+    set(&c[0], SYS_exo_grantmap, p, ch, CAP_R, 0, 0, 0);
+    EXPECT(exo_batch(c, 1), 0);
+    EXPECT(c[0].ret, E_NOMEM);
+    EXPECT(caprevoke(p), k);
     EXPECT(env_ctl((int)ch, ENV_DESTROY, 0), 0);
     capfree((int)ch);
     while (nf > 0) capfree((int)fill[--nf]);
