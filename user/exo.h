@@ -308,8 +308,9 @@ long exo_grantmap(int page, int env, int rights, exo_u64 va, int perm);
 // and calls[k+1..] did not run (their ret untouched): the caller can undo or finish. A
 // call cannot use an earlier one's result (a handle): batch what is known, then the rest.
 // E_INVAL for n < 0 or n > EXO_BATCH_MAX, E_FAULT unless the whole array is mapped
-// readable and writable: then nothing ran. (A call that takes the array from the caller,
-// unmapping its page, ends the batch after it; the rets after are not written.)
+// readable and writable: then nothing ran. (A call that takes any page of the array from
+// the caller, unmapping it or mapping another over it, ends the batch after it, counted as
+// run; its ret is written only if its own slot is still writable, and nothing after runs.)
 #define EXO_BATCH_MAX 64
 struct exo_call {
     exo_u64 num;      // SYS_*

@@ -128,6 +128,7 @@ final class Syscalls {
             long num = b.getLong(o);
             long a0 = b.getLong(o + 8), a1 = b.getLong(o + 16), a2 = b.getLong(o + 24), a3 = b.getLong(o + 32),
                     a4 = b.getLong(o + 40), a5 = b.getLong(o + 48);
+            long gen = e.gen;
             long r;
             try {
                 r = switch (num == (int) num ? (int) num : -1) {
@@ -149,11 +150,14 @@ final class Syscalls {
             // while a hart still held the first's stale translation of it.
             k.bindings.shootdown();
             // An element may end the caller (it freed the memory that pays for it) or take
-            // the array from it (unmapped it): the batch ends there, counting that element.
+            // the array from it (unmapped or weakened any page of it: e's generation moved):
+            // the batch ends there, counting that element. Else, with an array across two
+            // pages, the elements on the page taken would run with their results lost.
             if (e.exited) return NO_RESULT;
             rb.putLong(0, r);
             if (!k.umem.copyOut(e, ptr + o + CALL_SIZE - 8, ret)) return r < 0 ? i : i + 1;
             if (r < 0) return i;
+            if (e.gen != gen && !k.umem.accessible(e, ptr, len, PageTable.PTE_W)) return i + 1;
         }
         return n;
     }
