@@ -15,6 +15,36 @@ struct sproc procs[NPROC];
 static int nextpid = 1; // where the search for the next pid starts (lo_pid_alloc)
 static int initslot = -1;
 static int seen_child_events;
+// The ends of environments we made that we know of: those we caused (an ENV_DESTROY that
+// returned 0 ended a live one) and, as of the last look, every other (proc_reap_dead).
+// The kernel counts every end (ENV_INFO's ended on ourselves), each once: while the two
+// agree, no environment of ours ended behind our back, and there is nothing to look for.
+// Only calls change it (the server's thread reads it).
+static volatile long deaths_known;
+
+// ENV_DESTROY of an environment we made, counting the end if it was live. (One that has
+// ended already is E_DEAD, its status kept.)
+static long env_destroy(int h, long status) {
+    long r = env_ctl(h, ENV_DESTROY, (void *)status);
+    if (r == 0) __atomic_add_fetch(&deaths_known, 1, __ATOMIC_SEQ_CST);
+    return r;
+}
+
+// How many environments we made have ended (the kernel's count), or -1.
+static long deaths_counted(void) {
+    struct exo_envinfo self;
+    return env_ctl(EXO_SELF, ENV_INFO, &self) < 0 ? -1 : (long)self.ended;
+}
+
+// For the server's thread: whether some environment of ours ended that no call caused,
+// so that someone must look for it. Ours first, the kernel's after: a call may end one
+// between the two reads, and then the kernel's count is ahead of what we read (a look for
+// nothing), never behind it (read the other way, that call's end made up for one no call
+// caused, and a parent waited for good for a child no one reaped).
+int proc_deaths_unexplained(void) {
+    long known = deaths_known;
+    return deaths_counted() != known;
+}
 
 // The live process whose environment is envid, or -1. Not a child still being built: its
 // parent holds its environment until FORK_START takes that back, so a parent that started
@@ -80,9 +110,10 @@ long proc_ticks(int slot) {
 }
 
 // Destroys an environment we made and lets go of it. (Destroying one in the middle of a
-// call it made to us is safe: the call goes on; exo.h.)
+// call it made to us is safe: the call goes on; exo.h.) No need to ask first whether it
+// ended: that is E_DEAD.
 static void env_drop(int h) {
-    if (!env_exited(h, 0)) env_ctl(h, ENV_DESTROY, (void *)-1L);
+    env_destroy(h, -1);
     capfree(h);
 }
 
@@ -178,7 +209,11 @@ static void proc_free(int slot) {
         acct_drop(p->acct);
     }
     p->acct = p->fs.acct = -1;
-    if (p->env >= 0) env_drop(p->env);
+    if (p->env >= 0) {
+        // A zombie's environment ended in proc_exit: only our capability is left to drop.
+        if (p->state == P_ZOMBIE) capfree(p->env);
+        else env_drop(p->env);
+    }
     if (p->next_env >= 0) env_drop(p->next_env);
     pipe_forget(slot);
     if (p->token >= 0) capfree(p->token);
@@ -504,8 +539,9 @@ void proc_exit(int slot, int status) {
     // Its environment ends here, whoever asked: a process that said it exits and ran on
     // would be a zombie that runs, out of kill's reach (a zombie cannot be killed), with its
     // memory and its pipes, until its parent waited (exitlive). If it is the caller of this
-    // call, the call runs to its end without it (exo.h).
-    if (p->env >= 0 && !env_exited(p->env, 0)) env_ctl(p->env, ENV_DESTROY, (void *)(long)status);
+    // call, the call runs to its end without it (exo.h). (One that ended already is E_DEAD
+    // and keeps its status.)
+    if (p->env >= 0) env_destroy(p->env, status);
     // Orphans go to init; a child still being built (its parent died in the middle of
     // fork) goes with its parent.
     proc_orphan(slot);
@@ -623,18 +659,24 @@ void proc_force_kills(void) {
             pending = 1;
             continue;
         }
-        if (p->env >= 0) env_ctl(p->env, ENV_DESTROY, (void *)-1L);
+        if (p->env >= 0) env_destroy(p->env, -1);
         proc_exit(i, -1);
     }
     srv_kills_pending = pending;
 }
 
 // Processes whose environment died without telling us: checked when the server's own
-// thread has seen an environment end.
+// thread has seen an end that no call caused (proc_deaths_unexplained). One look at the
+// kernel's count first: an end caused meanwhile needs no look at every process.
 void proc_reap_dead(void) {
     int events = srv_child_events;
     if (events == seen_child_events) return;
     seen_child_events = events;
+    long counted = deaths_counted();    // (calls come one at a time: no end of ours meanwhile)
+    if (counted == deaths_known) return;
+    // Every end counted so far is found below (an end after the count is counted again, and
+    // looked for at the next event).
+    if (counted >= 0) deaths_known = counted;
     for (int i = 0; i < NPROC; i++) {
         int status;
         if (procs[i].state == P_LIVE && env_exited(procs[i].env, &status)) proc_exit(i, status);
