@@ -158,25 +158,38 @@ static int keeps_reserve(int slot) {
 // against its share, so it buys no more time, but it would still freeze the shell).
 #define PROC_SLICE 1
 
-// The quota and the share of time of a new process: derived from its parent's (init's from
-// the memory and time of all processes), the quota the parent's own, less its reserve.
-static int proc_resources(struct sproc *p, int parent) {
+// What we hold for a new process: its quota and its share of time, derived from its
+// parent's (init's from the memory and time of all processes), the quota the parent's own
+// less its reserve; its kill token (revoking it sends the process a notice, which ends any
+// EXOSCHED_BLOCK); and its IPC pages, made from its quota and mapped here. Three crossings
+// besides capinfo (the grants; the pages, which need the new quota; their mappings, which
+// need the pages), where there were eight. What a batch did before it stopped is recorded
+// in the slot, for proc_free to undo.
+static int proc_resources(int slot, int parent) {
+    struct sproc *p = &procs[slot];
     int pmem = parent < 0 ? srv_user : procs[parent].mem;
     int pcpu = parent < 0 ? SRV_CPU : procs[parent].cpu;
     struct exo_capinfo ci;
     if (capinfo(pmem, &ci) < 0) return -1;
     long quota = (long)ci.quota;
     if (parent >= 0 && keeps_reserve(parent)) quota -= quota / 4 < SHELL_RESERVE ? quota / 4 : SHELL_RESERVE;
-    long m = capgrant(pmem, EXO_SELF, CAP_ALL, 0, 0, quota);
-    if (m < 0) return -1;
-    long c = capgrant(pcpu, EXO_SELF, CAP_X | CAP_GRANT | CAP_REVOKE, 0, PROC_SLICE, 0);
-    if (c < 0) {
-        capfree((int)m);
-        return -1;
-    }
-    p->mem = (int)m;
-    p->cpu = (int)c;
-    return 0;
+    struct exo_call *c = BUILD->batch;
+    int km = batch_add(SYS_capgrant, pmem, EXO_SELF, CAP_ALL, 0, 0);
+    c[km].a[5] = quota;
+    int kc = batch_add(SYS_capgrant, pcpu, EXO_SELF, CAP_X | CAP_GRANT | CAP_REVOKE, 0, PROC_SLICE);
+    int kt = batch_add(SYS_capgrant, srv_token, EXO_SELF, CAP_R | CAP_GRANT | CAP_REVOKE, 0, 0);
+    long done = batch_run();
+    if (done > km) p->mem = (int)c[km].ret;
+    if (done > kc) p->cpu = (int)c[kc].ret;
+    if (done > kt) p->token = (int)c[kt].ret;
+    if (done != 3) return -1;
+    for (int i = 0; i < IPC_PAGES; i++) batch_add(SYS_capalloc, CAP_PAGE, -1, p->mem, 0, 0);
+    done = batch_run();
+    for (int i = 0; i < done; i++) p->ipc[i] = (int)c[i].ret;
+    if (done != IPC_PAGES) return -1;
+    for (int i = 0; i < IPC_PAGES; i++)
+        batch_add(SYS_exo_map, EXO_SELF, (long)((uint64)proc_ipc(slot) + i * PG), p->ipc[i], MAP_R | MAP_W, 0);
+    return batch_run() == IPC_PAGES ? 0 : -1; // (an unmap of one not mapped fails alone, in proc_free)
 }
 
 static void proc_free(int slot);
@@ -209,25 +222,27 @@ static void proc_free(int slot) {
         acct_drop(p->acct);
     }
     p->acct = p->fs.acct = -1;
-    if (p->env >= 0) {
-        // A zombie's environment ended in proc_exit: only our capability is left to drop.
-        if (p->state == P_ZOMBIE) capfree(p->env);
-        else env_drop(p->env);
-    }
-    if (p->next_env >= 0) env_drop(p->next_env);
+    // Its environments end now (a zombie's ended in proc_exit); our handles on them, and
+    // the rest of what we held for it, go after, in one crossing (a release batch: each
+    // goes whether or not another could).
+    if (p->env >= 0 && p->state != P_ZOMBIE) env_destroy(p->env, -1);
+    if (p->next_env >= 0) env_destroy(p->next_env, -1);
     pipe_forget(slot);
-    if (p->token >= 0) capfree(p->token);
+    if (p->env >= 0) release_add(SYS_capfree, p->env, 0);
+    if (p->next_env >= 0) release_add(SYS_capfree, p->next_env, 0);
+    if (p->token >= 0) release_add(SYS_capfree, p->token, 0);
     p->token = -1;
     for (int i = 0; i < IPC_PAGES; i++) {
         if (p->ipc[i] < 0) continue;
-        exo_unmap(EXO_SELF, (uint64)proc_ipc(slot) + i * PG);
-        capfree(p->ipc[i]);
+        release_add(SYS_exo_unmap, EXO_SELF, (long)((uint64)proc_ipc(slot) + i * PG));
+        release_add(SYS_capfree, p->ipc[i], 0);
         p->ipc[i] = -1;
     }
     // Pages it shared with processes still alive (fork's copy-on-write) stay theirs: their
     // capabilities hang from our parent's now. Its quota's charges for them stay too.
-    if (p->mem >= 0) capfree(p->mem);
-    if (p->cpu >= 0) capfree(p->cpu);
+    if (p->mem >= 0) release_add(SYS_capfree, p->mem, 0);
+    if (p->cpu >= 0) release_add(SYS_capfree, p->cpu, 0);
+    release_run();
     p->env = p->next_env = p->mem = p->cpu = -1;
     p->state = P_FREE;
 }
@@ -269,24 +284,9 @@ static int proc_alloc(int parent) {
         acct_drop(p->acct);
         p->acct = p->fs.acct = -1;
     }
-    if (p->acct < 0 || proc_resources(p, parent) < 0) {
+    if (p->acct < 0 || proc_resources(slot, parent) < 0) {
         proc_free(slot);
         return -1;
-    }
-    // The kill token: revoking it sends the process a notice, which ends any EXOSCHED_BLOCK.
-    long t = capgrant(srv_token, EXO_SELF, CAP_R | CAP_GRANT | CAP_REVOKE, 0, 0, 0);
-    p->token = (int)t;
-    if (t < 0) {
-        proc_free(slot);
-        return -1;
-    }
-    for (int i = 0; i < IPC_PAGES; i++) {
-        long h = page_from(p->mem, (uint64)proc_ipc(slot) + i * PG);
-        if (h < 0) {
-            proc_free(slot);
-            return -1;
-        }
-        p->ipc[i] = (int)h;
     }
     p->pid = lo_pid_alloc(&nextpid, pid_in_use, 0);
     p->pgid = parent >= 0 ? procs[parent].pgid : p->pid;   // init's is the first group
