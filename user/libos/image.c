@@ -119,15 +119,21 @@ void image_release(void) {
 
 // The file's first bytes, read at once: the ELF header and the program headers the linker
 // puts right after it (4 of them, 288 bytes, for every program here). Each read is a call
-// to the file server, so this is one call where there were five. Not on the stack: a
-// process's stack is one page. (The builder is one per address space anyway: BUILD.)
+// to the file server, so this is one call where there were five. They go to the bottom
+// page of the newcomer's upcall stack, which build_begin made and which nothing uses
+// before the newcomer runs: not to the stack (a process's is one page), nor to a static
+// buffer, which a forked child shares copy-on-write with its parent: writing it needed a
+// free page, and a child that had taken all its memory could no longer exec (usertests'
+// execout).
 #define HEADERS 512
-static uchar headers[HEADERS];
+#define HEADERS_VA (CHILD_UPROC_VA + (UPROC_PAGES - 3) * PG)
+_Static_assert(UPCALL_STACK_TOP - 3 * PG == UPROC_VA + (UPROC_PAGES - 3) * PG, "the upcall stack is uproc's last three pages");
 
 int image_build(int env, int mem, const struct handles *h, struct image_src *src, char **argv, int pid,
                 const struct fdinfo *fd, const char *name) {
     if (build_begin(env, mem, h, pid) < 0) return -1;
     struct elf_info info;
+    uchar *headers = (uchar *)HEADERS_VA;
     long got = src->read(src->ctx, 0, headers, HEADERS); // less for a shorter file
     if (got < ELF_EHDR_SIZE || got > HEADERS || elf_header(headers, got, &info) < 0) goto bad;
 
