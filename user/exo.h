@@ -262,6 +262,10 @@ struct exo_envinfo {
     int waits;       // ENV_WAITS_*: what it is blocked in (whether or not it is stopped too)
     int on;          // ENV_WAITS_EVENTS: the events it waits for; ENV_WAITS_CALLEE: the
                      // callee's id; else 0
+    exo_u64 ended;   // how many environments it created have ended (each once, however it
+                     // ended): a parent that counts the ends it caused itself (ENV_DESTROY
+                     // returning 0) learns from one ENV_INFO on EXO_SELF whether any other
+                     // came, instead of asking about each child
 };
 
 #define ENV_WAITS_NONE 0    // not blocked

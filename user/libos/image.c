@@ -117,20 +117,38 @@ void image_release(void) {
     // (Queued: the build_release that follows runs them with its own.)
 }
 
+// The file's first bytes, read at once: the ELF header and the program headers the linker
+// puts right after it (4 of them, 288 bytes, for every program here). Each read is a call
+// to the file server, so this is one call where there were five. They go to the bottom
+// page of the newcomer's upcall stack, which build_begin made and which nothing uses
+// before the newcomer runs: not to the stack (a process's is one page), nor to a static
+// buffer, which a forked child shares copy-on-write with its parent: writing it needed a
+// free page, and a child that had taken all its memory could no longer exec (usertests'
+// execout).
+#define HEADERS 512
+#define HEADERS_VA (CHILD_UPROC_VA + (UPROC_PAGES - 3) * PG)
+_Static_assert(UPCALL_STACK_TOP - 3 * PG == UPROC_VA + (UPROC_PAGES - 3) * PG, "the upcall stack is uproc's last three pages");
+
 int image_build(int env, int mem, const struct handles *h, struct image_src *src, char **argv, int pid,
                 const struct fdinfo *fd, const char *name) {
     if (build_begin(env, mem, h, pid) < 0) return -1;
     struct elf_info info;
-    uchar buf[ELF_EHDR_SIZE];
-    if (src->read(src->ctx, 0, buf, ELF_EHDR_SIZE) != ELF_EHDR_SIZE || elf_header(buf, ELF_EHDR_SIZE, &info) < 0)
-        goto bad;
+    uchar *headers = (uchar *)HEADERS_VA;
+    long got = src->read(src->ctx, 0, headers, HEADERS); // less for a shorter file
+    if (got < ELF_EHDR_SIZE || got > HEADERS || elf_header(headers, got, &info) < 0) goto bad;
 
     // The segments. The guard and stack pages must fit above them.
     uint64 sz = 0;
+    uchar buf[ELF_PHDR_SIZE];
     for (int i = 0; i < info.phnum; i++) {
         struct elf_seg seg;
-        if (src->read(src->ctx, info.phoff + (uint64)i * ELF_PHDR_SIZE, buf, ELF_PHDR_SIZE) != ELF_PHDR_SIZE) goto bad;
-        int k = elf_phdr(buf, USERTOP - 2 * PG, &seg);
+        uint64 at = info.phoff + (uint64)i * ELF_PHDR_SIZE;
+        const uchar *ph = headers + at;
+        if (at + ELF_PHDR_SIZE > (uint64)got) { // beyond what the first read brought: its own read
+            if (src->read(src->ctx, at, buf, ELF_PHDR_SIZE) != ELF_PHDR_SIZE) goto bad;
+            ph = buf;
+        }
+        int k = elf_phdr(ph, USERTOP - 2 * PG, &seg);
         if (k < 0) goto bad;
         if (k == 0) continue;
         int flags = VP_R;

@@ -28,6 +28,7 @@
 
 void proc_wake_waiters(void);   // sproc.h, which this file cannot include (fs.h and user.h clash)
 int proc_deaths_unreaped(void);
+int proc_deaths_unexplained(void);
 void cons_keys_typed(void);
 int cons_keys_untaken(void);
 
@@ -193,8 +194,11 @@ static void serve(void) {
             exosched(EXOSCHED_YIELD, 0, 0);
             continue;
         }
-        if (ev & EV_CHILD) __atomic_add_fetch(&srv_child_events, 1, __ATOMIC_SEQ_CST);
-        if (ev & (EV_CHILD | EV_TICK)) proc_wake_waiters();
+        // An end a call caused (exit, exec, a forced kill) was dealt with by that call, which
+        // woke whom it concerned; only one no call caused has to be looked for.
+        int death = (ev & EV_CHILD) && proc_deaths_unexplained();
+        if (death) __atomic_add_fetch(&srv_child_events, 1, __ATOMIC_SEQ_CST);
+        if (death || (ev & EV_TICK)) proc_wake_waiters();
         if (ev & EV_KEY) cons_keys_typed();
     }
 }

@@ -15,6 +15,36 @@ struct sproc procs[NPROC];
 static int nextpid = 1; // where the search for the next pid starts (lo_pid_alloc)
 static int initslot = -1;
 static int seen_child_events;
+// The ends of environments we made that we know of: those we caused (an ENV_DESTROY that
+// returned 0 ended a live one) and, as of the last look, every other (proc_reap_dead).
+// The kernel counts every end (ENV_INFO's ended on ourselves), each once: while the two
+// agree, no environment of ours ended behind our back, and there is nothing to look for.
+// Only calls change it (the server's thread reads it).
+static volatile long deaths_known;
+
+// ENV_DESTROY of an environment we made, counting the end if it was live. (One that has
+// ended already is E_DEAD, its status kept.)
+static long env_destroy(int h, long status) {
+    long r = env_ctl(h, ENV_DESTROY, (void *)status);
+    if (r == 0) __atomic_add_fetch(&deaths_known, 1, __ATOMIC_SEQ_CST);
+    return r;
+}
+
+// How many environments we made have ended (the kernel's count), or -1.
+static long deaths_counted(void) {
+    struct exo_envinfo self;
+    return env_ctl(EXO_SELF, ENV_INFO, &self) < 0 ? -1 : (long)self.ended;
+}
+
+// For the server's thread: whether some environment of ours ended that no call caused,
+// so that someone must look for it. Ours first, the kernel's after: a call may end one
+// between the two reads, and then the kernel's count is ahead of what we read (a look for
+// nothing), never behind it (read the other way, that call's end made up for one no call
+// caused, and a parent waited for good for a child no one reaped).
+int proc_deaths_unexplained(void) {
+    long known = deaths_known;
+    return deaths_counted() != known;
+}
 
 // The live process whose environment is envid, or -1. Not a child still being built: its
 // parent holds its environment until FORK_START takes that back, so a parent that started
@@ -80,9 +110,10 @@ long proc_ticks(int slot) {
 }
 
 // Destroys an environment we made and lets go of it. (Destroying one in the middle of a
-// call it made to us is safe: the call goes on; exo.h.)
+// call it made to us is safe: the call goes on; exo.h.) No need to ask first whether it
+// ended: that is E_DEAD.
 static void env_drop(int h) {
-    if (!env_exited(h, 0)) env_ctl(h, ENV_DESTROY, (void *)-1L);
+    env_destroy(h, -1);
     capfree(h);
 }
 
@@ -127,25 +158,38 @@ static int keeps_reserve(int slot) {
 // against its share, so it buys no more time, but it would still freeze the shell).
 #define PROC_SLICE 1
 
-// The quota and the share of time of a new process: derived from its parent's (init's from
-// the memory and time of all processes), the quota the parent's own, less its reserve.
-static int proc_resources(struct sproc *p, int parent) {
+// What we hold for a new process: its quota and its share of time, derived from its
+// parent's (init's from the memory and time of all processes), the quota the parent's own
+// less its reserve; its kill token (revoking it sends the process a notice, which ends any
+// EXOSCHED_BLOCK); and its IPC pages, made from its quota and mapped here. Three crossings
+// besides capinfo (the grants; the pages, which need the new quota; their mappings, which
+// need the pages), where there were eight. What a batch did before it stopped is recorded
+// in the slot, for proc_free to undo.
+static int proc_resources(int slot, int parent) {
+    struct sproc *p = &procs[slot];
     int pmem = parent < 0 ? srv_user : procs[parent].mem;
     int pcpu = parent < 0 ? SRV_CPU : procs[parent].cpu;
     struct exo_capinfo ci;
     if (capinfo(pmem, &ci) < 0) return -1;
     long quota = (long)ci.quota;
     if (parent >= 0 && keeps_reserve(parent)) quota -= quota / 4 < SHELL_RESERVE ? quota / 4 : SHELL_RESERVE;
-    long m = capgrant(pmem, EXO_SELF, CAP_ALL, 0, 0, quota);
-    if (m < 0) return -1;
-    long c = capgrant(pcpu, EXO_SELF, CAP_X | CAP_GRANT | CAP_REVOKE, 0, PROC_SLICE, 0);
-    if (c < 0) {
-        capfree((int)m);
-        return -1;
-    }
-    p->mem = (int)m;
-    p->cpu = (int)c;
-    return 0;
+    struct exo_call *c = BUILD->batch;
+    int km = batch_add(SYS_capgrant, pmem, EXO_SELF, CAP_ALL, 0, 0);
+    c[km].a[5] = quota;
+    int kc = batch_add(SYS_capgrant, pcpu, EXO_SELF, CAP_X | CAP_GRANT | CAP_REVOKE, 0, PROC_SLICE);
+    int kt = batch_add(SYS_capgrant, srv_token, EXO_SELF, CAP_R | CAP_GRANT | CAP_REVOKE, 0, 0);
+    long done = batch_run();
+    if (done > km) p->mem = (int)c[km].ret;
+    if (done > kc) p->cpu = (int)c[kc].ret;
+    if (done > kt) p->token = (int)c[kt].ret;
+    if (done != 3) return -1;
+    for (int i = 0; i < IPC_PAGES; i++) batch_add(SYS_capalloc, CAP_PAGE, -1, p->mem, 0, 0);
+    done = batch_run();
+    for (int i = 0; i < done; i++) p->ipc[i] = (int)c[i].ret;
+    if (done != IPC_PAGES) return -1;
+    for (int i = 0; i < IPC_PAGES; i++)
+        batch_add(SYS_exo_map, EXO_SELF, (long)((uint64)proc_ipc(slot) + i * PG), p->ipc[i], MAP_R | MAP_W, 0);
+    return batch_run() == IPC_PAGES ? 0 : -1; // (an unmap of one not mapped fails alone, in proc_free)
 }
 
 static void proc_free(int slot);
@@ -178,21 +222,27 @@ static void proc_free(int slot) {
         acct_drop(p->acct);
     }
     p->acct = p->fs.acct = -1;
-    if (p->env >= 0) env_drop(p->env);
-    if (p->next_env >= 0) env_drop(p->next_env);
+    // Its environments end now (a zombie's ended in proc_exit); our handles on them, and
+    // the rest of what we held for it, go after, in one crossing (a release batch: each
+    // goes whether or not another could).
+    if (p->env >= 0 && p->state != P_ZOMBIE) env_destroy(p->env, -1);
+    if (p->next_env >= 0) env_destroy(p->next_env, -1);
     pipe_forget(slot);
-    if (p->token >= 0) capfree(p->token);
+    if (p->env >= 0) release_add(SYS_capfree, p->env, 0);
+    if (p->next_env >= 0) release_add(SYS_capfree, p->next_env, 0);
+    if (p->token >= 0) release_add(SYS_capfree, p->token, 0);
     p->token = -1;
     for (int i = 0; i < IPC_PAGES; i++) {
         if (p->ipc[i] < 0) continue;
-        exo_unmap(EXO_SELF, (uint64)proc_ipc(slot) + i * PG);
-        capfree(p->ipc[i]);
+        release_add(SYS_exo_unmap, EXO_SELF, (long)((uint64)proc_ipc(slot) + i * PG));
+        release_add(SYS_capfree, p->ipc[i], 0);
         p->ipc[i] = -1;
     }
     // Pages it shared with processes still alive (fork's copy-on-write) stay theirs: their
     // capabilities hang from our parent's now. Its quota's charges for them stay too.
-    if (p->mem >= 0) capfree(p->mem);
-    if (p->cpu >= 0) capfree(p->cpu);
+    if (p->mem >= 0) release_add(SYS_capfree, p->mem, 0);
+    if (p->cpu >= 0) release_add(SYS_capfree, p->cpu, 0);
+    release_run();
     p->env = p->next_env = p->mem = p->cpu = -1;
     p->state = P_FREE;
 }
@@ -234,24 +284,9 @@ static int proc_alloc(int parent) {
         acct_drop(p->acct);
         p->acct = p->fs.acct = -1;
     }
-    if (p->acct < 0 || proc_resources(p, parent) < 0) {
+    if (p->acct < 0 || proc_resources(slot, parent) < 0) {
         proc_free(slot);
         return -1;
-    }
-    // The kill token: revoking it sends the process a notice, which ends any EXOSCHED_BLOCK.
-    long t = capgrant(srv_token, EXO_SELF, CAP_R | CAP_GRANT | CAP_REVOKE, 0, 0, 0);
-    p->token = (int)t;
-    if (t < 0) {
-        proc_free(slot);
-        return -1;
-    }
-    for (int i = 0; i < IPC_PAGES; i++) {
-        long h = page_from(p->mem, (uint64)proc_ipc(slot) + i * PG);
-        if (h < 0) {
-            proc_free(slot);
-            return -1;
-        }
-        p->ipc[i] = (int)h;
     }
     p->pid = lo_pid_alloc(&nextpid, pid_in_use, 0);
     p->pgid = parent >= 0 ? procs[parent].pgid : p->pid;   // init's is the first group
@@ -504,8 +539,9 @@ void proc_exit(int slot, int status) {
     // Its environment ends here, whoever asked: a process that said it exits and ran on
     // would be a zombie that runs, out of kill's reach (a zombie cannot be killed), with its
     // memory and its pipes, until its parent waited (exitlive). If it is the caller of this
-    // call, the call runs to its end without it (exo.h).
-    if (p->env >= 0 && !env_exited(p->env, 0)) env_ctl(p->env, ENV_DESTROY, (void *)(long)status);
+    // call, the call runs to its end without it (exo.h). (One that ended already is E_DEAD
+    // and keeps its status.)
+    if (p->env >= 0) env_destroy(p->env, status);
     // Orphans go to init; a child still being built (its parent died in the middle of
     // fork) goes with its parent.
     proc_orphan(slot);
@@ -623,18 +659,24 @@ void proc_force_kills(void) {
             pending = 1;
             continue;
         }
-        if (p->env >= 0) env_ctl(p->env, ENV_DESTROY, (void *)-1L);
+        if (p->env >= 0) env_destroy(p->env, -1);
         proc_exit(i, -1);
     }
     srv_kills_pending = pending;
 }
 
 // Processes whose environment died without telling us: checked when the server's own
-// thread has seen an environment end.
+// thread has seen an end that no call caused (proc_deaths_unexplained). One look at the
+// kernel's count first: an end caused meanwhile needs no look at every process.
 void proc_reap_dead(void) {
     int events = srv_child_events;
     if (events == seen_child_events) return;
     seen_child_events = events;
+    long counted = deaths_counted();    // (calls come one at a time: no end of ours meanwhile)
+    if (counted == deaths_known) return;
+    // Every end counted so far is found below (an end after the count is counted again, and
+    // looked for at the next event).
+    if (counted >= 0) deaths_known = counted;
     for (int i = 0; i < NPROC; i++) {
         int status;
         if (procs[i].state == P_LIVE && env_exited(procs[i].env, &status)) proc_exit(i, status);

@@ -157,6 +157,8 @@ final class Env {
      * counts one. Not those it waited for a CPU, slept or was stopped.
      */
     long ticksRun;
+    /** Environments it created that have ended (ENV_INFO's ended). */
+    long childrenEnded;
     /** It waits in Scheduler's list of threads to settle; and whether those waiting for its chain must be looked at too. */
     boolean unsettled, regrouped;
     /** The last walk of the scheduler's that passed it (finding rings of threads waiting for each other). */

@@ -231,7 +231,10 @@ final class Environments {
         e.notices.clear();
         if (e.payer != null && e.payer.pays != null) e.payer.pays.remove(e);
         Env parent = envs.get(e.parentId);
-        if (parent != null && !parent.exited) k.events.raise(parent, EV_CHILD);
+        if (parent != null && !parent.exited) {
+            parent.childrenEnded++;
+            k.events.raise(parent, EV_CHILD);
+        }
         maybeForget(e);
         // The first environment's end is the machine's, and so is its status: a batch run
         // must tell init's failure (or a test program's) from a clean end, as xv6's

@@ -272,6 +272,19 @@ public final class Exokernel {
         }
     }
 
+    /**
+     * Kernel crossings so far, by system call number (exo_sysnum.h; a batch counts once):
+     * how many times user code trapped into the kernel for each call (tests, measurements).
+     */
+    public long[] crossings() {
+        lock.lock();
+        try {
+            return sys.crossings.clone();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Free physical pages (tests). */
     public int freePages() {
         lock.lock();

@@ -40,6 +40,8 @@ final class Syscalls {
     }
 
     private final Exokernel k;
+    /** Kernel crossings by system call number (a batch is one): what a LibOS path costs, counted. */
+    final long[] crossings = new long[SYS_LAST + 1];
 
     Syscalls(Exokernel k) {
         this.k = k;
@@ -62,6 +64,7 @@ final class Syscalls {
             k.envs.destroy(e, -1, String.format("exo: env %d: %s (pc 0x%x): destroyed", e.id, why, r.pc - 4));
             return;
         }
+        crossings[(int) num]++;
         long a0 = x[A0], a1 = x[A1], a2 = x[A2], a3 = x[A0 + 3], a4 = x[A0 + 4], a5 = x[A0 + 5];
         long result;
         try {
@@ -380,7 +383,7 @@ final class Syscalls {
         if (op == ENV_INFO) {
             ByteBuffer b = ByteBuffer.allocate(ENVINFO_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             b.putInt(t.id).putInt(t.parentId).putInt(t.state()).putInt(t.status).putLong(t.ticksRun)
-                    .putInt(t.waits()).putInt(t.waitsOn());
+                    .putInt(t.waits()).putInt(t.waitsOn()).putLong(t.childrenEnded);
             if (!k.umem.copyOut(e, arg, b.array())) throw fail(E_FAULT);
             return 0;
         }

@@ -114,6 +114,21 @@ public final class LibosRun {
         }
     }
 
+    /** What one boot printed, and the kernel crossings it made by system call number (Exokernel.crossings). */
+    public record Counted(int status, String output, long[] crossings) {}
+
+    /** Boots image on one hart in virtual time, as {@link #boot(Path, String)}, counting the kernel's crossings. */
+    public static Counted bootCounting(Path image, String script) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Console console = Console.batch(new ByteArrayInputStream(script.getBytes(StandardCharsets.ISO_8859_1)), out);
+        try (Disk disk = Disk.open(image, false)) {
+            Machine m = Machine.create(128L << 20, 1, disk, console, new Clock.Virtual());
+            xv6j.exo.Exokernel k = Boot.load(m);
+            int status = k.run();
+            return new Counted(status, out.toString(StandardCharsets.ISO_8859_1), k.crossings());
+        }
+    }
+
     /**
      * Runs script on a fresh image in dir with the invariant checker after every checkEvery
      * kernel entries (deterministic time on one hart), as the attack tests do, and checks
