@@ -68,8 +68,11 @@ class ExoAttackTest {
      * environment traps in a tight loop and another computes. The clock was read only at a
      * timer interrupt, which a program trapping every few instructions never reaches on
      * the wall clock, so time stopped and the looper ran to its limit. On the wall clock
-     * (in virtual time a run ends at the next tick, and the old kernel passed), so the
-     * program waits for events, not ticks, before it looks: for both to have run.
+     * (in virtual time a run ends at the next tick, and a kernel reading the clock only at
+     * timer interrupts passed), so the program waits for events, not ticks, before it
+     * looks: for both to have run. That kernel fails the case on one hart (twice in two:
+     * the looper at its limit, or the wait for the spinner never ending); on two, the
+     * spinner's hart moves time for both, and it passed.
      */
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
