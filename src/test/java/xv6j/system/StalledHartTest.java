@@ -31,6 +31,8 @@ import xv6j.machine.gdb.ProgramOnHart;
  * {@link #STOPPED_MS} before each of init's runs there, as a descheduled thread is.
  * Before kernel-exo's harts were kept abreast, 2 of 3 rounds of {@code orphans 200 3}
  * failed (44 to 80 forks of 400) in each of two runs; the xv6 kernel's were already.
+ * With init known by what it is, and kernel-exo's pacing switched off in a scratch
+ * build, 2 of 3 rounds failed in 2 of 3 runs (20 to 86 forks of 400; host load 25-40).
  */
 @Timeout(300)
 class StalledHartTest {
