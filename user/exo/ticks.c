@@ -34,12 +34,16 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     give_page((int)page, (int)p, SHARED, CAP_R | CAP_W, MAP_R | MAP_W);
     env_ctl((int)l, ENV_START, 0);
     env_ctl((int)p, ENV_START, 0);
+    // Both running first, however long a loaded host keeps their harts' threads: then a
+    // looper at its limit means time stopped, not a slow host. (On one hart the spinner
+    // runs only if the looper's slices end on the clock.)
+    while (S->calls == 0 || S->spins == 0) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
     long t0 = exo_ticks(EXO_BOOT_CLOCK);
     while (exo_ticks(EXO_BOOT_CLOCK) - t0 < 3) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
     long calls = S->calls, spins = S->spins;
     S->stop = 1;
-    EXPECT(calls > 0 && calls < LIMIT, 1);  // woke while the looper was looping
-    EXPECT(spins > 0, 1);                   // and the spinner had its slices too
+    EXPECT(calls < LIMIT, 1);               // woke while the looper was looping
+    EXPECT(spins > 0, 1);                   // and the spinner had had its slices
     wait_child((int)l);
     wait_child((int)p);
     printf("ticks: %s\n", rt_failures() ? "FAILED" : "woke after 3 ticks; the looper and the spinner both ran");

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static xv6j.exo.ExoAbi.*;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,6 +63,17 @@ class ExoAttackTest {
         assertTrue(r.output().contains("pctdeath: ok\n"), r.toString());
     }
 
+    /**
+     * Time is the kernel's: /init, asleep until three ticks have passed, wakes while an
+     * environment traps in a tight loop and another computes. The clock was read only at a
+     * timer interrupt, which a program trapping every few instructions never reaches on
+     * the wall clock, so time stopped and the looper ran to its limit. On the wall clock
+     * (in virtual time a run ends at the next tick, and a kernel reading the clock only at
+     * timer interrupts passed), so the program waits for events, not ticks, before it
+     * looks: for both to have run. That kernel fails the case on one hart (twice in two:
+     * the looper at its limit, or the wait for the spinner never ending); on two, the
+     * spinner's hart moves time for both, and it passed.
+     */
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
     void ticksAdvanceAndSlicesEndWhileAProgramTrapsInALoop(int harts) throws Exception {
@@ -156,7 +169,7 @@ class ExoAttackTest {
      * One unmap costs the same however many other mappings the page has: the capability's
      * mappings were a list, and each unmap scanned it (a page mapped at 50000 addresses made
      * an exo_map + exo_unmap 410 us against 0.5 us, every hart's kernel waiting meanwhile;
-     * make bench's unmap_crowded). A ratio of two loops in one run: before, about 100 here.
+     * make bench's unmap_crowded). A ratio of two loops' CPU time in one run: before, about 100 here.
      */
     @Test
     void anUnmapCostsNoMoreForAPageMappedAtManyAddresses() throws Exception {
@@ -182,7 +195,7 @@ class ExoAttackTest {
      * above still reaches every one. Freeing used to hang each derived capability on the
      * freed one's parent: 520000 of them under a chain of 50, freed bottom up, held the
      * kernel 60 ms a call (quadratic: the chain's length times theirs). A ratio of two
-     * loops in one run: a chain freed above 20000 derived capabilities, and above one.
+     * loops' CPU time in one run: a chain freed above 20000 derived capabilities, and above one.
      */
     @Test
     void freeingACapabilityCostsNoMoreForManyDerivedAndRevocationStillReachesThem() throws Exception {
@@ -197,7 +210,7 @@ class ExoAttackTest {
     /**
      * Grants a chain of 100 console capabilities, derives n from its end, frees the chain
      * from the bottom up (timed), then revokes the chain's first: every derived one must
-     * go. Returns the nanoseconds the frees took.
+     * go. Returns the CPU nanoseconds the frees took.
      */
     private static long freeChainNanos(ExoFixture f, int n) {
         long top = f.call(f.boot, SYS_capgrant, EXO_BOOT_CONSOLE, EXO_SELF, CAP_ALL, 0, 0, 0);
@@ -206,9 +219,9 @@ class ExoAttackTest {
         for (int i = 1; i < chain.length; i++) chain[i] = f.k.invoke(f.boot, SYS_capgrant, chain[i - 1], EXO_SELF, CAP_ALL, 0, 0, 0);
         for (int i = 0; i < n; i++) f.k.invoke(f.boot, SYS_capgrant, chain[chain.length - 1], EXO_SELF, CAP_W, 0, 0, 0);
         f.check();
-        long t0 = System.nanoTime();
+        long t0 = cpuNanos();
         for (int i = chain.length - 1; i >= 1; i--) f.k.invoke(f.boot, SYS_capfree, chain[i]);
-        long nanos = System.nanoTime() - t0;
+        long nanos = cpuNanos() - t0;
         f.check();
         assertEquals(n, f.call(f.boot, SYS_caprevoke, top), "the revocation reached every derived capability");
         f.call(f.boot, SYS_capfree, top);
@@ -218,7 +231,7 @@ class ExoAttackTest {
     /**
      * A futex wake costs the same however many environments exist: it walked them all (12000
      * environments, made with 96 MB of quota, took an EXOSCHED_WAKE from 5 us to 600 us, and
-     * every pipe's wake-up, the file server's too, with it). A ratio of two loops in one run.
+     * every pipe's wake-up, the file server's too, with it). A ratio of two loops' CPU time in one run.
      */
     @Test
     void aWakeCostsNoMoreWithManyEnvironments() throws Exception {
@@ -233,21 +246,34 @@ class ExoAttackTest {
         }
     }
 
-    /** Nanoseconds for 2000 wakes of a word no one waits on. */
-    private static long wakeNanos(ExoFixture f) {
-        long t0 = System.nanoTime();
-        for (int i = 0; i < 2000; i++) f.k.invoke(f.boot, SYS_exosched, EXOSCHED_WAKE, ExoFixture.SCRATCH, 0);
-        return System.nanoTime() - t0;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /**
+     * The calling thread's CPU time, in nanoseconds: what the kernel calls it made cost,
+     * however busy the host. The cost cases compare loops by it, not by the wall clock,
+     * which also counts whatever the host gave other threads and processes meanwhile: a
+     * loop of a millisecond that the host stops for one of its time slices (several ms)
+     * would count several times its cost.
+     */
+    private static long cpuNanos() {
+        return THREADS.getCurrentThreadCpuTime();
     }
 
-    /** Nanoseconds for 1000 maps and unmaps of page at one address. */
+    /** CPU nanoseconds for 2000 wakes of a word no one waits on. */
+    private static long wakeNanos(ExoFixture f) {
+        long t0 = cpuNanos();
+        for (int i = 0; i < 2000; i++) f.k.invoke(f.boot, SYS_exosched, EXOSCHED_WAKE, ExoFixture.SCRATCH, 0);
+        return cpuNanos() - t0;
+    }
+
+    /** CPU nanoseconds for 1000 maps and unmaps of page at one address. */
     private static long mapUnmapNanos(ExoFixture f, long page) {
-        long t0 = System.nanoTime();
+        long t0 = cpuNanos();
         for (int i = 0; i < 1000; i++) {
             f.k.invoke(f.boot, SYS_exo_map, EXO_SELF, ExoFixture.SCRATCH, page, MAP_R | MAP_W);
             f.k.invoke(f.boot, SYS_exo_unmap, EXO_SELF, ExoFixture.SCRATCH);
         }
-        return System.nanoTime() - t0;
+        return cpuNanos() - t0;
     }
 
     @ParameterizedTest(name = "{0} hart(s)")
@@ -370,7 +396,8 @@ class ExoAttackTest {
      * the victim's every system call waited for a flush: on a disk whose flushes take 50 ms
      * (as a slow disk's may), 3 yields in 3 ticks beside EXO_DISK_FLUSH against 61827
      * alone, its longest wait 228 ms (wall clock). Checked where it happens: no host flush
-     * may run under the lock.
+     * may run under the lock, in rounds that each begin once the flusher has flushed (a
+     * round that merely lasted 3 ticks could pass beside no flush on a loaded host).
      */
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
@@ -494,7 +521,10 @@ class ExoAttackTest {
      * them, their last name or their CPU in the middle (user/exo/revrace.c): none uses the
      * page after the call that took it returned, each that should end ends, and the
      * checker holds after every kernel entry. An attack that held (on one, two and three
-     * harts, under each engine), kept on two harts as a regression test: 2-3 s.
+     * harts, under each engine), kept on two harts as a regression test: 2-3 s. On the wall
+     * clock, for real concurrency, so /init waits on events, never on ticks: for the worker
+     * to be busy, and for it to end (a worker that must end and never does is a run that
+     * does not halt) or, if it never used the page, to go on.
      */
     @Test
     void whatIsRevokedWhileInUseOnAnotherHartIsGoneWhenTheCallReturns() throws Exception {

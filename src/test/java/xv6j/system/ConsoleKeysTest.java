@@ -119,7 +119,7 @@ class ConsoleKeysTest {
             // The workers were killed with grind; each dies at its next step, soon. ^P lists
             // the processes until none is left.
             String list = "";
-            for (int i = 0; i < 50; i++) {
+            for (int i = 0; i < 300; i++) { // (a minute: a bound for a kernel that never kills them)
                 list = processes(t, at, "m" + i);
                 at += list.length();
                 if (!list.matches("(?s).*\\n\\d+ (run|runble|sleep|used) +grind\\n.*")) break;
@@ -184,7 +184,12 @@ class ConsoleKeysTest {
      * the shell), but one that then neither reads the console nor waits for a child (for
      * longer than a shell takes between the two) is no shell: ^C kills it with its
      * children, and the shell below goes on. Before, it was deaf to ^C for good, its
-     * spinning child too.
+     * spinning child too. One ^C, typed once the program says it has run past the grace
+     * in its own time (which the test cannot see, and a loaded host stretches without
+     * bound on the wall clock): a grown grace that the key arrives within fails the case
+     * (with LISTEN_GRACE 4, the xv6 kernel's never prompted again; kernel-exo's ran a
+     * tick more before the key reached its console server, and passed). Before, ^C was
+     * typed again each second until the prompt came back, which no grace could fail.
      */
     @ParameterizedTest
     @EnumSource(Flavour.class)
@@ -194,8 +199,9 @@ class ConsoleKeysTest {
             int at = t.waitFor("$ ");
             for (String args : new String[] {"", " fork"}) {
                 t.type("ctrlcdeaf" + args + "\n");
-                at = t.waitFor("ctrlcdeaf: the console is ours; spinning\n", at);
-                at = interruptUntilThePromptComesBack(t, at);
+                at = t.waitFor("ctrlcdeaf: past a shell's grace; spinning\n", at);
+                t.type(CTRL_C);
+                at = t.waitFor("^C\n$ ", at);
                 t.type("echo after" + args.trim() + "\n");
                 at = t.waitFor("after" + args.trim() + "\n$ ", at);
             }
@@ -361,29 +367,6 @@ class ConsoleKeysTest {
     }
 
     /**
-     * ^C, typed again each second until the shell below prompts, for a program that spins
-     * after claiming the console: it is taken for a shell busy between reading and waiting
-     * until it has run LISTEN_GRACE ticks of its own time, which the test cannot see, and
-     * which a loaded host stretches without bound in wall-clock time (a ^C typed a second
-     * after it started found it within its grace now and then). A ^C too early kills
-     * only its children and prints ^C. Twenty tries: a program ^C never takes for deaf
-     * still fails the test. Returns where the prompt ends.
-     */
-    private static int interruptUntilThePromptComesBack(TerminalSession t, int from) throws Exception {
-        for (int i = 0; i < 20; i++) {
-            t.type(CTRL_C);
-            int echo = t.waitFor("^C\n", from) - "^C\n".length();
-            for (int j = 0; j < 100; j++) {
-                int at = t.screen().indexOf("^C\n$ ", echo);
-                if (at >= 0) return at + "^C\n$ ".length();
-                Thread.sleep(10);
-            }
-            from = echo + "^C\n".length();
-        }
-        throw new AssertionError("twenty ^C never brought the prompt back:\n" + t.screen());
-    }
-
-    /**
      * Waits, typing ^P every 200 ms, until a listing after from shows the process called
      * name asleep (not merely past the line it printed before going to sleep: a ^C before
      * it sleeps finds it within a shell's grace, on a loaded host even a second later);
@@ -413,11 +396,11 @@ class ConsoleKeysTest {
     /**
      * ^P's listing, typed at the prompt at from, again every 200 ms until it shows no
      * process with any of names (a killed process dies at its next trap: the LibOS's,
-     * within a few ticks), or for ten seconds; the last one.
+     * within a few ticks, which a loaded host stretches), or for a minute; the last one.
      */
     private static String listingWithout(TerminalSession t, int from, String... names) throws Exception {
         String list = "";
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < 300; i++) {
             list = processes(t, from, "m" + i);
             from += list.length();
             String l = list;

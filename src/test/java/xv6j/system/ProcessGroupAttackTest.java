@@ -64,7 +64,7 @@ class ProcessGroupAttackTest {
             int start = at;
             at = t.waitFor("pgattack: claimed\n", at);
             // The child and the orphan say so in their own time, before or after the claim.
-            for (int i = 0; i < 100 && moved(t.screen().substring(start)) < 2; i++) Thread.sleep(100);
+            for (int i = 0; i < 600 && moved(t.screen().substring(start)) < 2; i++) Thread.sleep(100); // (a minute at most)
             assertEquals(2, moved(t.screen().substring(start)), t.screen());
             at = t.screen().length();
             String list = listing(t, at, "before");
@@ -72,7 +72,7 @@ class ProcessGroupAttackTest {
             assertEquals(3, count(list, "pgattack"), list);
             t.type("\u0003");
             at = t.waitFor("^C\n", at);
-            for (int i = 0; i < 50; i++) {
+            for (int i = 0; i < 300; i++) { // (a minute: a bound for a kernel that never kills them)
                 list = listing(t, at, "after" + i);
                 at += list.length();
                 if (count(list, "pgattack") == 1) break;

@@ -21,6 +21,7 @@ import xv6j.machine.Machine;
  */
 final class TerminalSession implements AutoCloseable {
     private final PipedOutputStream keys = new PipedOutputStream();
+    private final Flavour system;
     private final ByteArrayOutputStream screen;
     private final Disk disk;
     private final CompletableFuture<Integer> run;
@@ -63,6 +64,7 @@ final class TerminalSession implements AutoCloseable {
     }
 
     private TerminalSession(Flavour system, Path image, int harts, ByteArrayOutputStream screen, Clock clock) throws IOException {
+        this.system = system;
         this.screen = screen;
         Console console = new Console(new PipedInputStream(keys, 1 << 16), screen, true, () -> {});
         disk = Disk.open(image, false);
@@ -110,6 +112,41 @@ final class TerminalSession implements AutoCloseable {
         type("\u0010echo " + mark + "\n");
         int end = waitFor(mark + "\n", waitFor("echo " + mark + "\n", from));
         return screen().substring(from, end);
+    }
+
+    /**
+     * Runs a monitor command (Ctrl-A c, the command, Ctrl-A c back to the console); returns
+     * what the screen shows after from up to the monitor's next prompt, which ends it.
+     */
+    String monitor(int from, String command) throws Exception {
+        type("\u0001c" + command + "\n");
+        int end = waitFor("\n(monitor) ", waitFor("(monitor) " + command + "\n", from));
+        type("\u0001c");
+        return screen().substring(from, end);
+    }
+
+    /**
+     * Waits until the monitor's ps, asked after from every 200 ms, shows more than n tasks
+     * called name (on kernel-exo, whose tasks are environments without names, more than n
+     * environments); returns where the last ps ends. A program's spread is seen so, not
+     * guessed from the wall clock, which a loaded host stretches without bound. Fails
+     * after 60 s.
+     */
+    int waitForTasks(int from, String name, long n) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            String ps = monitor(from, "ps");
+            from += ps.length();
+            if (tasks(ps, name) > n) return from;
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the monitor's ps never showed more than " + n + " " + name + ":\n" + screen());
+    }
+
+    /** How many tasks called name the monitor's ps shows (on kernel-exo, how many environments). */
+    long tasks(String ps, String name) {
+        if (system != Flavour.EXO) return countNamed(ps, name);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\n(\\d+) environments\n").matcher(ps);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     /** How many lines of a ^P listing, or of the monitor's ps, are a process called name. */
