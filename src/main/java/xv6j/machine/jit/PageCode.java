@@ -47,6 +47,9 @@ final class PageCode {
     /** Regions of it that were compiled for it, not found in the {@link CodeCache} (under the lock). */
     int classesMade;
 
+    /** Its nest's index in regions (see {@link NestPlan}); -1 before it, -2 if it has none. */
+    int nest = -1;
+
     /** The hops between its regions in compiled code, as its marks were when made; null before. */
     volatile PageLink link;
     /** Hops {@code Hart.run} took itself since link was last considered (racy: a hint). */
@@ -72,6 +75,12 @@ final class PageCode {
 
     /** Per slot, how often a region jumped there from elsewhere on the page; made on the first hop. */
     private int[] hopsTo;
+
+    /** How many hops went to slot. */
+    int hopsAt(int slot) {
+        int[] to = hopsTo;
+        return to == null ? 0 : to[slot];
+    }
 
     /** Counts a hop to slot target; returns how many there have been. */
     int hopsTo(int target) {

@@ -146,6 +146,21 @@ final class RegionPlan {
         return p;
     }
 
+    /**
+     * The plan of exactly the instructions in words (a slot's decoded word, 0 outside),
+     * entered at entry, with a block starting at each of roots it holds: a page's nest
+     * ({@link NestPlan}), made of code other plans found.
+     */
+    static RegionPlan of(int entry, long[] words, int[] roots) {
+        int size = 0;
+        for (long d : words) if (d != 0 && kind(Decoded.op(d)) != Kind.STEP) size++;
+        RegionPlan p = new RegionPlan(entry, size);
+        System.arraycopy(words, 0, p.words, 0, words.length);
+        for (int r : roots) if (p.contains(r)) p.leader[r] = true;
+        p.findBlocks();
+        return p;
+    }
+
     /** The order a region entered at entry takes the code it reaches; null if the instruction there is one compiled code leaves to the interpreter. */
     static Order order(PageCode page, int entry) {
         if (entry >= Decoded.PAGE_SLOTS || kind(Decoded.op(page.word(entry))) == Kind.STEP) return null;

@@ -77,7 +77,27 @@ public final class Translator {
      * headline beyond the noise (docs/design.md, round 16). {@link Engine#EAGER}, which
      * is there to test the translator, always links, so every test under it runs links.
      */
-    public static final boolean LINK = Boolean.getBoolean("xv6j.jit.link");
+    static final boolean LINKS = Boolean.getBoolean("xv6j.jit.link");
+    /**
+     * Whether a page whose regions hop densely gets a nest, its hot code as one region
+     * (see {@link NestPlan}), under {@link Engine#TRANSLATOR} (-Dxv6j.jit.nest=true; round
+     * 20). {@link Engine#EAGER} always nests (before it links), so every test under it
+     * runs nests.
+     */
+    static final boolean NEST = Boolean.getBoolean("xv6j.jit.nest");
+    /** Whether {@code Hart.run} reports its hops ({@link #unlinked}) for a link or a nest. */
+    public static final boolean LINK = LINKS || NEST;
+    /**
+     * Bytecode a nest's method may have: under HotSpot's 8000 (HugeMethodLimit), past
+     * which it compiles nothing (docs/design.md, round 20).
+     */
+    static final int NEST_BYTES = Integer.getInteger("xv6j.jit.nestbytes", 7900);
+    /**
+     * Whether a nest must hold the code of all its page's regions, or is none
+     * (-Dxv6j.jit.nestwhole=false: as many of them as fit, the hottest first). A part
+     * of tokens' and sort's hot code as one method ran sort 13% slower (round 20).
+     */
+    static final boolean NEST_WHOLE = !"false".equals(System.getProperty("xv6j.jit.nestwhole"));
     /** Hops {@code Hart.run} takes itself on a page before its link is made again from its marks now. */
     static final int LINK_HOPS = Integer.getInteger("xv6j.jit.linkhops", 65_536);
     /** The same in {@link Engine#EAGER} mode. */
@@ -116,6 +136,10 @@ public final class Translator {
         public long youngVersions;
         /** {@link PageLink} classes made. */
         public long links;
+        /** Nests made (see {@link NestPlan}). */
+        public long nests;
+        /** Hops from a region to another of its page, taken by {@code Hart.run} or a link (racy: a hint). */
+        public long hops;
         /** Regions the translator failed to make (a bug: the interpreter ran that code). */
         public long failures;
         private final long created = System.nanoTime();
@@ -192,7 +216,11 @@ public final class Translator {
             pages[page] = p = new PageCode(page, words, ram);
             ran[page] = 0;
         }
-        if (!UNITS || p.unitFull) return install(p, slot, new int[0]);
+        if (p.nest >= 0 && p.region(p.nest).enters(slot)) {
+            p.words[slot] = mark(p.region(p.nest).original(slot), p.nest);
+            return true;
+        }
+        if (!UNITS || p.unitFull || p.nest >= 0) return install(p, slot, new int[0]);
         Region unit = p.region(p.unit);
         if (unit == null) return buildUnit(p, new int[] {slot}, null);
         return intoUnit(p, unit, slot, eager);
@@ -260,8 +288,9 @@ public final class Translator {
      * jumped to on the page as roots too, the most frequent first (a merge).
      */
     public void hopped(int page, long[] words, long mark, int entry, int target, boolean eager) {
+        stats.hops++;
         PageCode p = pages[page];
-        if (p == null || p.words != words) return;
+        if (p == null || p.words != words || p.nest >= 0) return;
         int hops = eager ? EAGER_MERGE_HOPS : MERGE_HOPS;
         if (UNITS && !p.unitFull) {
             if (p.hopsTo(target) == hops) unitHop(p, target, eager);
@@ -290,8 +319,51 @@ public final class Translator {
         if (++p.unlinked < (eager ? EAGER_LINK_HOPS : LINK_HOPS)) return;
         long ran = this.ran[page] - p.ranAtLink;
         p.ranAtLink = this.ran[page];
-        if (eager || ran < (long) LINK_SPARSE * p.unlinked) relink(p);
+        if (!(eager || ran < (long) LINK_SPARSE * p.unlinked)) p.unlinked = 0;
+        else if ((NEST || eager) && p.nest == -1) nest(p);
+        else if (LINKS || eager) relink(p);
         else p.unlinked = 0;
+    }
+
+    /**
+     * Compiles page p's nest (see {@link NestPlan}) and marks every slot marked on the page
+     * that it can be entered at to enter it; from then on the page's units and merges are
+     * not built again, and its new entries get regions of their own.
+     */
+    private synchronized void nest(PageCode p) {
+        p.unlinked = 0;
+        if (decoded[p.page] != p.words || pages[p.page] != p || p.nest != -1 || p.count() >= MAX_PAGE_REGIONS
+                || live >= MAX_REGIONS) return;
+        p.nest = -2; // until it is made: a version's nest is tried once
+        long t0 = System.nanoTime();
+        NestPlan.Nest nest;
+        try {
+            nest = NestPlan.of(p, NEST_WHOLE, plan -> {
+                CodeCache.Key key = plan.key();
+                return CodeCache.tooLarge(key, NEST_BYTES) ? null : CodeCache.get(key, k -> build(plan, k, NEST_BYTES));
+            });
+        } catch (RuntimeException | LinkageError e) {
+            stats.failures++;
+            if (stats.failures == 1) System.err.println("xv6j: the translator could not compile a page's nest (" + e + ")");
+            return;
+        }
+        if (nest == null) return; // fewer than two regions' code fits
+        Region r = nest.region();
+        RegionPlan plan = nest.plan();
+        int index = p.add(r);
+        live++;
+        VarHandle.releaseFence(); // the nest is complete before a mark can lead to it
+        // A slot whose region has code the nest lacks keeps it: entered there, the nest
+        // would leave where that region goes on.
+        for (int s = 0; s < Decoded.PAGE_SLOTS; s++) {
+            long w = p.words[s];
+            Region there = Decoded.op(w) == Op.ENTER ? p.region(Decoded.imm(w)) : null;
+            if (there == null || !r.enters(s) || !plan.containsAll(there)) continue;
+            p.words[s] = mark(there.original(s), index);
+        }
+        p.nest = index;
+        stats.nests++;
+        counted(plan, t0);
     }
 
     private synchronized void relink(PageCode p) {
@@ -492,6 +564,8 @@ public final class Translator {
         s.failures = stats.failures;
         s.youngVersions = stats.youngVersions;
         s.links = stats.links;
+        s.nests = stats.nests;
+        s.hops = stats.hops;
         return s;
     }
 }
