@@ -19,7 +19,11 @@ public final class Decoder {
      *
      * <p>The width and the instruction come from one read: another hart may store into
      * the word meanwhile, and a width read before its store with bits read after it made
-     * an instruction neither version holds (user/exo/codetear.c).
+     * an instruction neither version holds (user/exo/codetear.c). One read of a long, that
+     * is: a 32-bit instruction at byte 6 of a doubleword is read from two, and may pair an
+     * old half with a new one. Only a misaligned store changes both halves at once, and the
+     * ISA does not make a misaligned store atomic (unprivileged spec, "Load and Store
+     * Instructions"), so a tear there is one hardware may show too.
      */
     public static long decodeAt(long[] ram, int i, boolean lastSlotOfPage) {
         int bits = (int) PhysicalMemory.read(ram, i, lastSlotOfPage ? 2 : 4);
