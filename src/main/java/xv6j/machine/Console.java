@@ -398,6 +398,31 @@ public final class Console implements AutoCloseable {
         return l;
     }
 
+    /**
+     * The next line of the script if the host has provided it already, else null (and null
+     * once the script is used up). For a machine that must not wait on the host: one that
+     * runs on the wall clock, with work to do.
+     */
+    public byte[] pollLine() {
+        if (ended) return null;
+        byte[] l = lines.poll();
+        if (l != null && l.length == 0) {
+            ended = true;
+            return null;
+        }
+        return l;
+    }
+
+    /**
+     * A script's reader is given its next line while other work runs once it has waited
+     * this long, in instructions the harts retired meanwhile (half a second of a busy hart's
+     * work, or five ticks of virtual time): long enough for what a command started to get
+     * going (a program's forks, a job's set-up), so what a script prints does not depend on
+     * a background job's speed, and short of any wait a user would notice. Instructions,
+     * not the host's time: a loaded host changes nothing.
+     */
+    public static final long SCRIPT_PATIENCE = 5_000_000L;
+
     /** True once all input has been delivered. */
     public boolean ended() {
         return ended;
