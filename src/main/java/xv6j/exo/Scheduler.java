@@ -698,37 +698,22 @@ final class Scheduler {
         scriptTick();
     }
 
-    /** The instructions retired when a reader of the script was first seen waiting at a tick; -1: none waits. */
-    private long readerSince = -1;
-
     /**
      * A tick, with a batch console: the script's next line is also typed, while other
-     * environments run, for a reader (EV_CONSOLE) that has waited for it
-     * Console.SCRIPT_PATIENCE instructions, as a user types at the prompt while a background
-     * job computes (before, `spin &` held the script's next line until it ended). In
-     * virtual time the line comes at the same point on every run, and may wait for the host;
-     * on the wall clock it is taken only if the host has sent it. Lock held.
+     * environments run, for a reader (EV_CONSOLE) that has waited for it long enough
+     * (Console.lineForWaitingReader), as a user types at the prompt while a background job
+     * computes (before, `spin &` held the script's next line until it ended). Lock held.
      */
     private void scriptTick() {
         Console console = k.machine.console();
         if (console.interactive() || console.ended()) return;
         boolean reader = false;
         for (Env e : k.events.keyWaiters()) reader |= wouldRun(e) && e.cur.blocked() && (e.cur.blockMask & EV_CONSOLE) != 0;
-        long now = k.machine.instructionsRetired();
-        if (!reader) readerSince = -1;
-        else if (readerSince < 0) readerSince = now;
-        else if (now - readerSince >= Console.SCRIPT_PATIENCE) {
-            byte[] line;
-            try {
-                line = k.machine.clock().deterministic() ? console.nextLine() : console.pollLine();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (line != null) {
-                k.devices.consoleInput(line);
-                readerSince = -1;
-            }
+        try {
+            byte[] line = console.lineForWaitingReader(reader, k.machine.instructionsRetired(), k.machine.clock().deterministic());
+            if (line != null) k.devices.consoleInput(line);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -820,7 +805,6 @@ final class Scheduler {
             } finally {
                 k.lock.lock();
             }
-            readerSince = -1;
             if (line != null) {
                 k.devices.consoleInput(line);
                 return;

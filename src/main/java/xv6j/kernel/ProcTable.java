@@ -610,7 +610,6 @@ public final class ProcTable {
                 synchronized (script) {
                     line = k.console().nextLine();
                     if (line != null) k.consoleDevice.intr(line);
-                    readerSince = -1;
                 }
             } finally {
                 lock.lock();
@@ -652,16 +651,12 @@ public final class ProcTable {
 
     /** Held while a line of the script is taken and typed, so that two never cross. */
     private final Object script = new Object();
-    /** The instructions retired when a reader of the script was first seen waiting at a tick; -1: none waits. Guarded by script. */
-    private long readerSince = -1;
 
     /**
      * A tick, with a batch console: the script's next line is also typed, while other
-     * processes run, for a process that has waited for it Console.SCRIPT_PATIENCE
-     * instructions, as a user types at the prompt while a background job computes (before,
-     * `spin &` held the script's next line until it ended). In virtual time the ticks and the
-     * instructions are the run's own, so the line comes at the same point on every run, and
-     * may wait for the host; on the wall clock it is taken only if the host has sent it.
+     * processes run, for a process that has waited for it long enough
+     * (Console.lineForWaitingReader), as a user types at the prompt while a background job
+     * computes (before, `spin &` held the script's next line until it ended).
      */
     void scriptTick() {
         Console c = k.console();
@@ -674,21 +669,11 @@ public final class ProcTable {
             } finally {
                 lock.unlock();
             }
-            long now = k.machine().instructionsRetired();
-            if (!reader) readerSince = -1;
-            else if (readerSince < 0) readerSince = now;
-            else if (now - readerSince >= Console.SCRIPT_PATIENCE) {
-                byte[] line;
-                try {
-                    line = k.clock().deterministic() ? c.nextLine() : c.pollLine();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                if (line != null) {
-                    k.consoleDevice.intr(line);
-                    readerSince = -1;
-                }
+            try {
+                byte[] line = c.lineForWaitingReader(reader, k.machine().instructionsRetired(), k.clock().deterministic());
+                if (line != null) k.consoleDevice.intr(line);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
