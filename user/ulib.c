@@ -5,10 +5,15 @@
 
 int main(int argc, char **argv);
 
-// Where exec starts a program: a0 = argc, a1 = argv. Returning from main is exit(status).
-// Weak, so a LibOS that must set itself up before main can bring its own _start.
-__attribute__((weak, section(".text.start"))) void _start(int argc, char **argv) {
-    exit(main(argc, argv));
+// Where exec starts a program: a0 = argc, a1 = argv, as main takes them. Returning from
+// main is exit(status). Weak, so a LibOS that must set itself up before main can bring its
+// own _start. Naked, so that its first instruction can say that no frame lies above it (ra
+// undefined): gdb stops there first (make qemu-gdb), and its backtrace would otherwise go
+// on to the return address 0, this very function, and call the stack corrupt.
+__attribute__((weak, naked, section(".text.start"))) void _start(void) {
+    __asm__(".cfi_undefined ra\n"
+            "  call main\n"
+            "  call exit\n");
 }
 
 // Word-sized accesses that the compiler may not assume about aliasing.

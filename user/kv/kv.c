@@ -161,7 +161,15 @@ static int run(int argc, char **argv) {
         for (const char *d = argc == 2 ? argv[1] : ""; *d >= '0' && *d <= '9' && keys < 1000; d++) keys = keys * 10 + *d - '0';
         return kvw_run(keys);
     }
-    kv_printf(2, "kv: usage: put KEY VALUE | get KEY | del KEY | list | stats | check | format | bench [KEYS] | quit\n");
+    // Say what was wrong with this command, then what would have been right.
+    static const char *const known[] = {"put", "get", "del", "list", "stats", "check", "bench"};
+    const char *why = "no such command";
+    for (int i = 0; i < (int)(sizeof known / sizeof known[0]); i++)
+        if (lo_strcmp(cmd, known[i]) == 0) why = "wrong number of words";
+    if (lo_strcmp(cmd, "format") == 0) why = "only as 'kv format', from the shell";
+    if (lo_strcmp(cmd, "quit") == 0) why = "only at the kv> prompt";
+    kv_printf(2, "kv: %s: %s; usage: put KEY VALUE | get KEY | del KEY | list | stats | check | format | bench [KEYS] | quit\n",
+              cmd, why);
     return 1;
 }
 

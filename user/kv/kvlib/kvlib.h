@@ -32,6 +32,12 @@ long kv_srv(int op, long a1, long a2, exo_u64 *out);
 int kv_read(int fd, char *buf, int n);
 int kv_write(int fd, const char *buf, int n);
 void kv_printf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+// The upcalls: kv_upcalls registers kv_upcall for time slices (where a kill reaches the
+// process) and faults (the process ends with a line naming itself). A LibOS built on
+// kvlib that handles faults of its own (pager) puts its handler in front and passes
+// kvlib's upcall what it does not take.
+void kv_upcalls(void);
+void kv_upcall(struct exo_frame *f);
 
 // ---- memory (mem.c) ----
 #define KV_HEAP 0x3F40000000UL      // kv_pages allocates from here up

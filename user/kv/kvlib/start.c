@@ -9,29 +9,28 @@ int main(int argc, char **argv);
 #define STR1(x) #x
 #define STR(x) STR1(x)
 
-__asm__(".section .text.start,\"ax\",@progbits\n"
-        ".globl _start\n"
-        "_start:\n"
-        ".option push\n"
-        ".option norelax\n"
-        "  lla gp, __global_pointer$\n"
-        ".option pop\n"
-        "  li t0, " STR(EXEC_MAGIC) "\n"
-        "  bne a2, t0, 1f\n"
-        "  mv s1, a0\n"
-        "  mv s2, a1\n"
-        "  li sp, " STR(START_STACK_TOP) "\n"
-        "  call kv_start\n"
-        "  mv a0, s1\n"
-        "  mv a1, s2\n"
-        "  mv sp, s2\n"
-        "  call main\n"
-        "  call kv_exit\n"
-        "1:\n"
-        "  call kv_booted\n"
-        "2: j 2b\n");
-
-void kv_upcalls(void);
+// A naked function, not file-scope asm: gdb gets a line for it, and no frame above it.
+__attribute__((naked, section(".text.start"))) void _start(void) {
+    __asm__(".cfi_undefined ra\n"
+            ".option push\n"
+            ".option norelax\n"
+            "  lla gp, __global_pointer$\n"
+            ".option pop\n"
+            "  li t0, " STR(EXEC_MAGIC) "\n"
+            "  bne a2, t0, 1f\n"
+            "  mv s1, a0\n"
+            "  mv s2, a1\n"
+            "  li sp, " STR(START_STACK_TOP) "\n"
+            "  call kv_start\n"
+            "  mv a0, s1\n"
+            "  mv a1, s2\n"
+            "  mv sp, s2\n"
+            "  call main\n"
+            "  call kv_exit\n"
+            "1:\n"
+            "  call kv_booted\n"
+            "2: j 2b\n");
+}
 
 void kv_start(void);
 void kv_start(void) {
@@ -40,10 +39,13 @@ void kv_start(void) {
     kv_upcalls();
 }
 
-// Started by the boot loader: there is no file server, so no block range to be had.
-void kv_booted(void);
-void kv_booted(void) {
-    static const char msg[] = "kv: start kv from the shell: it needs the file server\n";
-    exo_cons_write(EXO_BOOT_CONSOLE, msg, sizeof msg - 1);
+// Started by the boot loader: there is no file server, so no block range to be had. The
+// message names the program, for kvlib serves other LibOSes than kv's (pager's).
+void kv_booted(int argc, char **argv);
+void kv_booted(int argc, char **argv) {
+    const char *name = argc > 0 ? argv[0] : "this program";
+    char msg[128];
+    int n = lo_snprintf(msg, sizeof msg, "%s: needs the file server: run it from the shell, not as the first program\n", name);
+    exo_cons_write(EXO_BOOT_CONSOLE, msg, n);
     env_ctl(EXO_SELF, ENV_DESTROY, (void *)1L);
 }

@@ -105,8 +105,6 @@ void kv_printf(int fd, const char *fmt, ...) {
 
 // ---- upcalls ----
 
-void kv_upcall(struct exo_frame *f);
-
 __asm__(".section .text.kv_upcall_entry,\"ax\",@progbits\n"
         ".globl kv_upcall_entry\n"
         "kv_upcall_entry:\n"
@@ -124,8 +122,8 @@ void kv_upcall(struct exo_frame *f) {
     }
     if (f->kind == UPCALL_FAULT) {
         char buf[128];
-        int n = lo_snprintf(buf, sizeof buf, "pid %d kv: fault (scause %ld) at pc 0x%lx, address 0x%lx: killed\n",
-                            UPROC->pid, (long)f->cause, f->regs.pc, f->tval);
+        int n = lo_snprintf(buf, sizeof buf, "pid %d %s: fault (scause %ld) at pc 0x%lx, address 0x%lx: killed\n",
+                            UPROC->pid, UPROC->name, (long)f->cause, f->regs.pc, f->tval);
         exo_cons_write(UPROC->h_cons, buf, n);
         kv_exit(-1);
     }

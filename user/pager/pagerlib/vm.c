@@ -135,7 +135,6 @@ static int fault(struct exo_frame *fr) {
 
 // The upcall: a fault of the region is ours; the rest (a time slice's end, where a kill
 // reaches us, and any other fault, which ends the process with a line) is kvlib's.
-void kv_upcall(struct exo_frame *f);   // kvlib's (sys.c)
 void pg_upcall(struct exo_frame *f);
 void pg_upcall(struct exo_frame *f) {
     if (f->kind == UPCALL_FAULT && fault(f)) exo_resume(f);

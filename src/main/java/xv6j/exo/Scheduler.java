@@ -695,6 +695,26 @@ final class Scheduler {
     private void tick(long now) {
         ticks = now;
         k.events.tick();
+        scriptTick();
+    }
+
+    /**
+     * A tick, with a batch console: the script's next line is also typed, while other
+     * environments run, for a reader (EV_CONSOLE) that has waited for it long enough
+     * (Console.lineForWaitingReader), as a user types at the prompt while a background job
+     * computes (before, `spin &` held the script's next line until it ended). Lock held.
+     */
+    private void scriptTick() {
+        Console console = k.machine.console();
+        if (console.interactive() || console.ended()) return;
+        boolean reader = false;
+        for (Env e : k.events.keyWaiters()) reader |= wouldRun(e) && e.cur.blocked() && (e.cur.blockMask & EV_CONSOLE) != 0;
+        try {
+            byte[] line = console.lineForWaitingReader(reader, k.machine.instructionsRetired(), k.machine.clock().deterministic());
+            if (line != null) k.devices.consoleInput(line);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---- idling ----

@@ -163,15 +163,18 @@ public final class Kernel {
     void clockIntr() {
         long now = machine.clock().ticks();
         if (now == ticks) return;
+        boolean moved = false;
         ticksLock.lock();
         try {
             if (now > ticks) {
                 ticks = now;
                 procs.wakeup(ticksChan);
+                moved = true;
             }
         } finally {
             ticksLock.unlock();
         }
+        if (moved) procs.scriptTick();
     }
 
     // ---- odds and ends ----

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import xv6j.machine.Console;
 
 /**
  * The process table and the scheduler, as xv6's proc.c.
@@ -606,8 +607,10 @@ public final class ProcTable {
             byte[] line;
             lock.unlock();
             try {
-                line = k.console().nextLine();
-                if (line != null) k.consoleDevice.intr(line);
+                synchronized (script) {
+                    line = k.console().nextLine();
+                    if (line != null) k.consoleDevice.intr(line);
+                }
             } finally {
                 lock.lock();
             }
@@ -644,6 +647,35 @@ public final class ProcTable {
             return;
         }
         work.await(100, TimeUnit.MILLISECONDS); // a terminal: wait for a key
+    }
+
+    /** Held while a line of the script is taken and typed, so that two never cross. */
+    private final Object script = new Object();
+
+    /**
+     * A tick, with a batch console: the script's next line is also typed, while other
+     * processes run, for a process that has waited for it long enough
+     * (Console.lineForWaitingReader), as a user types at the prompt while a background job
+     * computes (before, `spin &` held the script's next line until it ended).
+     */
+    void scriptTick() {
+        Console c = k.console();
+        if (c.interactive() || c.ended()) return;
+        synchronized (script) {
+            boolean reader = false;
+            lock.lock();
+            try {
+                for (Proc p : proc) reader |= p.state == SLEEPING && p.chan == k.consoleDevice.readChannel();
+            } finally {
+                lock.unlock();
+            }
+            try {
+                byte[] line = c.lineForWaitingReader(reader, k.machine().instructionsRetired(), k.clock().deterministic());
+                if (line != null) k.consoleDevice.intr(line);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

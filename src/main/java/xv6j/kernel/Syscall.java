@@ -127,7 +127,10 @@ final class Syscall {
 
     private long unknown(Proc p, int num) {
         if (num >= 0x100 && num < 0x200) {
-            k.printf("%d %s: system call %d is kernel-exo's: this program was built for the exokernel%n", p.pid, p.name, num);
+            // Such a program can never work here, and its LibOS would retry for ever (init
+            // on fs-exo.img printed this line millions of times): end it, as a bad trap would.
+            k.printf("pid %d %s: system call %d is kernel-exo's: this program was built for kernel-exo, not the xv6 kernel: killed%n", p.pid, p.name, num);
+            k.procs.setKilled(p);
         } else {
             k.printf("%d %s: unknown sys call %d%n", p.pid, p.name, num);
         }

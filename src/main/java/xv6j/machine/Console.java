@@ -17,7 +17,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * handler as soon as it is typed ({@link #startInterrupts}).</li>
  * <li>Batch (a pipe, a file, a test): the input is a script. The kernel takes one line at a
  * time ({@link #nextLine}) when the machine is idle, as if a user typed each line when the
- * shell asked for it. This keeps runs deterministic.</li>
+ * shell asked for it, or when a reader has waited {@link #SCRIPT_PATIENCE} while others
+ * ran. This keeps runs deterministic.</li>
  * </ul>
  *
  * <p>At a terminal, Ctrl-A starts a key for the console itself, as in QEMU: Ctrl-A x asks
@@ -389,6 +390,9 @@ public final class Console implements AutoCloseable {
      * Returns null once the script is used up.
      */
     public byte[] nextLine() throws InterruptedException {
+        synchronized (patience) {
+            readerSince = -1; // (a line comes now: the next reader's wait starts afresh)
+        }
         if (ended) return null;
         byte[] l = lines.take();
         if (l.length == 0) {
@@ -396,6 +400,57 @@ public final class Console implements AutoCloseable {
             return null;
         }
         return l;
+    }
+
+    /**
+     * The next line of the script if the host has provided it already, else null (and null
+     * once the script is used up). For a machine that must not wait on the host: one that
+     * runs on the wall clock, with work to do.
+     */
+    public byte[] pollLine() {
+        if (ended) return null;
+        byte[] l = lines.poll();
+        if (l != null && l.length == 0) {
+            ended = true;
+            return null;
+        }
+        return l;
+    }
+
+    /**
+     * A script's reader is given its next line while other work runs once it has waited
+     * this long, in instructions the harts retired meanwhile (half a second of a busy hart's
+     * work, or five ticks of virtual time): long enough for what a command started to get
+     * going (a program's forks, a job's set-up), so what a script prints does not depend on
+     * a background job's speed, and short of any wait a user would notice. Instructions,
+     * not the host's time: a loaded host changes nothing.
+     */
+    public static final long SCRIPT_PATIENCE = 5_000_000L;
+
+    /** The instructions retired when a reader was first seen waiting at a tick; -1: none waits. Guarded by patience. */
+    private long readerSince = -1;
+    private final Object patience = new Object();
+
+    /**
+     * A tick of a machine reading a script: the next line, or null. reader: whether a program
+     * waits to read the console; retired: the instructions all harts have retired. A line
+     * comes once a reader has waited {@link #SCRIPT_PATIENCE} of them (as a user types at the
+     * prompt while a background job computes). In virtual time (wait) the host is waited
+     * for, so the line comes at the same point on every run; on the wall clock it is taken
+     * only if the host has sent it already.
+     */
+    public byte[] lineForWaitingReader(boolean reader, long retired, boolean wait) throws InterruptedException {
+        synchronized (patience) {
+            if (interactive || ended || !reader) {
+                readerSince = -1;
+                return null;
+            }
+            if (readerSince < 0) readerSince = retired;
+            if (retired - readerSince < SCRIPT_PATIENCE) return null;
+            byte[] l = wait ? nextLine() : pollLine();
+            if (l != null) readerSince = -1;
+            return l;
+        }
     }
 
     /** True once all input has been delivered. */

@@ -31,4 +31,11 @@ public record Machine(PhysicalMemory mem, Hart[] harts, Disk disk, Console conso
         disk.onForce(() -> clock.charge(DISK_FLUSH_INSTRUCTIONS));
         return new Machine(mem, harts, disk, console, clock);
     }
+
+    /** Instructions all harts have retired (each hart's count as of its last trap). */
+    public long instructionsRetired() {
+        long n = 0;
+        for (Hart h : harts) n += h.instret;
+        return n;
+    }
 }

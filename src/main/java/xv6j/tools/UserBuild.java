@@ -336,7 +336,11 @@ public final class UserBuild {
         if (strip) cmd.add("--strip-all");
         // A function --gc-sections dropped keeps its DWARF, at address 0 by default: gdb then
         // finds two owners for pc 0 (where _start is) and warns. All ones is the marker it skips.
-        else cmd.addAll(List.of("-z", "dead-reloc-in-nonalloc=.debug_addr=0xffffffffffffffff"));
+        // So for its frame description: one at 0 could stand for _start's, and gdb, unwinding
+        // from the first instruction, would take ra for a return address and call the stack
+        // corrupt.
+        else cmd.addAll(List.of("-z", "dead-reloc-in-nonalloc=.debug_addr=0xffffffffffffffff",
+                "-z", "dead-reloc-in-nonalloc=.debug_frame=0xffffffffffffffff"));
         cmd.addAll(List.of("--discard-locals", "-z", "noexecstack", "-o", exe.toString()));
         for (Path o : objects) cmd.add(o.toString());
         // The recorded command catches what mtimes cannot: an input removed or added.

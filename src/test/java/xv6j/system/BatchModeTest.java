@@ -33,6 +33,24 @@ class BatchModeTest {
     }
 
     /**
+     * A CPU-bound background job does not hold the script: the shell, waiting at its
+     * prompt, gets the next line while the job computes, as a user would type it. Before,
+     * a line was typed only when every process slept, so `echo hi` waited for spin's end
+     * (and for ever behind a job that never ends). In virtual time, so the point where the
+     * line comes is the same on every run.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aBusyBackgroundJobDoesNotHoldTheScriptsNextLine(Flavour system) throws Exception {
+        Flavour.Run r = system.boot(system.freshImage(dir), "spin 30 &\necho hi\n");
+        String out = r.output();
+        assertEquals(0, r.status(), out);
+        int hi = out.indexOf("echo hi\nhi\n"), done = out.indexOf("spin: 30 ticks done\n");
+        assertTrue(hi >= 0 && done >= 0, out);
+        assertTrue(hi < done, "echo hi ran while spin computed: " + out);
+    }
+
+    /**
      * A command that waits for something no process will ever do, with nobody waiting for
      * input, is no finished script: the xv6 kernel names the sleeper and what it waits for,
      * and halts with status 1, so a deadlock (a lost wake-up in the kernel, or a program's

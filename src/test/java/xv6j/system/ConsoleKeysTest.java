@@ -59,6 +59,23 @@ class ConsoleKeysTest {
         assertFalse(out.contains("aecho next"), "the next line was not joined to a cut one: " + out);
     }
 
+    /**
+     * At a terminal, ^D at the first shell's prompt ends that shell, and init starts
+     * another, as xv6's init does: on both kernels the session goes on, and only Ctrl-A x
+     * (close) ends it, with a clean halt. (With a script, both halt once it is used up.)
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void ctrlDAtTheFirstShellStartsAnotherAndOnlyCtrlAXEndsTheSession(Flavour system) throws Exception {
+        try (TerminalSession t = new TerminalSession(system, system.freshImage(dir))) {
+            int at = t.waitFor("init: starting sh\n$ ");
+            t.type("\u0004");
+            at = t.waitFor("init: starting sh\n$ ", at);
+            t.type("echo still here\n");
+            t.waitFor("still here\n$ ", at);
+        }
+    }
+
     /** ^D at kv's prompt (kernel-exo): kv ends its line as it leaves. Before, the shell's "$ " followed "kv> ". */
     @org.junit.jupiter.api.Test
     void ctrlDAtKvsPromptLeavesTheShellsPromptOnALineOfItsOwn() throws Exception {

@@ -187,6 +187,28 @@ class GdbSessionTest {
     }
 
     /**
+     * The first stop, before init's first instruction, is on a line of source, and the
+     * backtrace from it is that one frame. kernel-exo's LibOS entry was file-scope asm,
+     * with no line (gdb said "0x0000000000000000 in _start ()"); on both kernels bt went on
+     * to the return address 0, _start again, and called the stack corrupt.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void theFirstStopIsOnASourceLineWithAWholeBacktrace(Flavour system) throws Exception {
+        Assumptions.assumeTrue(gdbInstalled, "gdb-multiarch is not installed");
+        Session r = session(system, "", """
+                bt
+                kill
+                """);
+        String out = r.gdb();
+        assertEquals(0, r.status(), out);
+        String start = system == Flavour.KERNEL ? "user/ulib.c" : "user/libos/start.c";
+        expect(out, "#0  _start \\(.*\\) at .*" + Pattern.quote(start) + ":\\d+\\n");
+        assertFalse(out.contains("corrupt stack"), out);
+        assertFalse(out.contains("#1 "), out);
+    }
+
+    /**
      * Every program starts at address 0. With debugme followed, a breakpoint there lets
      * echo (and the shell's child, before its exec) run through it, stops debugme's first
      * instruction, and was never written into memory: gdb reads the program's own bytes
