@@ -322,8 +322,13 @@ int proc_mem(int slot) {
 
 // ---- fork ----
 
+// A killed process forks no more, as under xv6, which looks at killed before every system
+// call. Its LibOS looks too, on the way in, but a call can wait in our queue behind the one
+// that kills it (^C's, from a shell): the child that made would start unkilled, outlive its
+// parent as init's, and fork on in the group the ^C had just ended (ForkBombTest, killfork).
 long proc_fork(int slot, exo_u64 *out) {
     struct sproc *parent = &procs[slot];
+    if (parent->killed) return -1;
     int c = proc_alloc(slot);
     if (c < 0) return -1;
     struct sproc *p = &procs[c];

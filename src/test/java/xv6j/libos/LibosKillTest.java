@@ -1,6 +1,7 @@
 package xv6j.libos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -54,5 +55,21 @@ class LibosKillTest {
         LibosRun.Result r = LibosRun.boot(img, "killword\n");
         assertEquals(0, r.status(), r.output());
         assertTrue(r.output().contains("killword: the child asleep on its own word was killed, and exited with -1: passed\n"), r.output());
+    }
+
+    /**
+     * A process killed while its fork waits in the file server's queue, behind the call that
+     * killed it (^C's group kill), gets no child: the server refuses a killed process's
+     * fork, as xv6 runs no system call of a killed process. Before, the child started
+     * unkilled and outlived its killed parent (ForkBombTest's bomb, now and then).
+     */
+    @Test
+    void aProcessKilledWhileItsForkWaitsForTheServerGetsNoChild() throws Exception {
+        Path img = LibosRun.freshImage(dir);
+        LibosRun.Result r = LibosRun.boot(img, "killfork\n");
+        assertEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("killfork: the killed process's fork returned -1: refused\n"), r.output());
+        assertTrue(r.output().contains("killfork: the killed process exited with -1: passed\n"), r.output());
+        assertFalse(r.output().contains("FAILED"), r.output());
     }
 }
