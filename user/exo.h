@@ -310,7 +310,9 @@ long exo_grantmap(int page, int env, int rights, exo_u64 va, int perm);
 // fails ends the batch. Returns how many succeeded: n if all did; k < n if calls[k] failed
 // (its error in calls[k].ret), so calls[0..k-1] took effect, calls[k] changed nothing,
 // and calls[k+1..] did not run (their ret untouched): the caller can undo or finish. A
-// call cannot use an earlier one's result (a handle): batch what is known, then the rest.
+// call's arguments are fixed before any runs, so it cannot be given an earlier one's
+// result (a handle) unless the caller predicts it (handles are lowest-free): batch what is
+// known, then the rest. A predicted handle is checked as any other, so it grants nothing.
 // E_INVAL for n < 0 or n > EXO_BATCH_MAX, E_FAULT unless the whole array is mapped
 // readable and writable: then nothing ran. (A call that takes any page of the array from
 // the caller, unmapping it or mapping another over it, ends the batch after it, counted as

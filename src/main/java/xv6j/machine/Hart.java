@@ -294,7 +294,8 @@ public final class Hart {
         final Engine engine = this.engine;
         final Translator jit = engine == Engine.INTERPRETER ? null : translator;
         final boolean eager = engine == Engine.EAGER;
-        // Whether a page's link takes hops (Translator.LINK is a constant: off, this is eager).
+        // Whether Hart.run reports its hops for a page's link or nest (Translator.LINK, a
+        // constant, is on when either flag is; off, only eager reports them).
         final boolean linking = Translator.LINK || eager;
         x[0] = 0;
         long pc = this.pc;
