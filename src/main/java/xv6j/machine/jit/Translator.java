@@ -138,7 +138,7 @@ public final class Translator {
         public long links;
         /** Nests made (see {@link NestPlan}). */
         public long nests;
-        /** Hops from a region to another of its page, taken by {@code Hart.run} or a link (racy: a hint). */
+        /** Hops from a region to another of its page, taken by {@code Hart.run} or a link, with links or nests on (racy: a hint). */
         public long hops;
         /** Regions the translator failed to make (a bug: the interpreter ran that code). */
         public long failures;
@@ -288,7 +288,9 @@ public final class Translator {
      * jumped to on the page as roots too, the most frequent first (a merge).
      */
     public void hopped(int page, long[] words, long mark, int entry, int target, boolean eager) {
-        stats.hops++;
+        // Counted only where links or nests are tried (their tests read it): one field all
+        // harts write would otherwise be on every hop of the default engine.
+        if (LINK || eager) stats.hops++;
         PageCode p = pages[page];
         if (p == null || p.words != words || p.nest >= 0) return;
         int hops = eager ? EAGER_MERGE_HOPS : MERGE_HOPS;
