@@ -1,0 +1,164 @@
+// ghost: a process the file server could lose track of, one way per argument
+// (LibosKillTest). Each line is prefixed with the way's name; a line with "FAIL" is a
+// process that outlived what should have ended it, or that no one could reap.
+//
+//   ghost killed    kills its child while it is still being built, then starts it: the
+//                   child's code spins in its first instruction and never enters a LibOS
+//   ghost deadexec  a child that destroys the environment its exec builds, lets the
+//                   server's thread count that end, and then commits the exec
+//   ghost killexec  a child that kills itself and then execs `ghost spin`, which turns its
+//                   upcalls off, clears the kill mark its LibOS reads, and spins
+//
+// The parent reaps without sleeping in wait (a raw SRV_WAIT each tick), so that a child
+// no one ends is reported, then killed again so that the run ends.
+#include "libos/libos.h"
+
+#define CHILD_CODE 0x10000UL
+#define CHILD_MBOX 0x20000UL
+#define REAP_TICKS 30   // several times the server's grace for a killed process (KILL_GRACE)
+
+// Reaps pid within ticks: 1 and its status, or 0 if it has not ended by then.
+static int reap_within(int pid, int ticks, int *status) {
+    for (int t = 0; t <= ticks; t++) {
+        exo_u64 out[6];
+        long r = srv(SRV_WAIT, 0, 0, 0, out);
+        if (r == pid) {
+            *status = (int)out[1];
+            return 1;
+        }
+        if (r != SRV_AGAIN) return 0;
+        sleep(1);
+    }
+    return 0;
+}
+
+// Reaps pid, or says it could not and kills it again (a second kill reaches it) first.
+static void reap_or_fail(const char *way, int pid, const char *what) {
+    int status = 0;
+    if (reap_within(pid, REAP_TICKS, &status)) {
+        printf("%s: %s ended with status %d: passed\n", way, what, status);
+        return;
+    }
+    printf("%s: FAIL %s still runs, unreaped, %d ticks on\n", way, what, REAP_TICKS);
+    kill(pid);
+    int got = wait(&status);
+    printf("%s: killed again, it was reaped (%d, status %d)\n", way, got == pid, status);
+}
+
+// A page of our heap, granted to env with rights and mapped there at va. Returns ours.
+static volatile long *share(int env, uint64 va, int rights, int perm) {
+    char *p = sbrk(2 * PG);
+    if (p == (char *)-1) return 0;
+    uint64 page = PGROUNDUP((uint64)p);
+    long g = capgrant(VP_HANDLE(vpt_get(page)), env, rights, 0, 0, 0);
+    if (g < 0 || exo_map(env, va, (int)g, perm) < 0) return 0;
+    return (volatile long *)page;
+}
+
+// killed: the server's forced kill ends a killed process that never exits by itself, but
+// it looked only at processes already started, and cleared its "kills pending" once none
+// was left: a child killed while its parent built it, started after that, ran for good.
+// Its program, RV64 machine code: says it ran (t1 is the mailbox), then spins.
+static const uint spin_code[] = {
+    (1 << 20) | (7 << 7) | 0x13,                        // addi t2, x0, 1
+    (7 << 20) | (6 << 15) | (3 << 12) | 0x23,           // sd t2, 0(t1)
+    0x0000006f,                                         // j .
+};
+
+static int killed_main(void) {
+    exo_u64 out[6];
+    long pid = srv(SRV_FORK, 0, 0, 0, out);
+    if (pid < 0) {
+        printf("ghost killed: FAIL no fork\n");
+        exit(1);
+    }
+    int env = (int)out[1];
+    volatile long *text = share(env, CHILD_CODE, CAP_R | CAP_X, MAP_R | MAP_X);
+    volatile long *mbox = text ? share(env, CHILD_MBOX, CAP_R | CAP_W, MAP_R | MAP_W) : 0;
+    if (mbox == 0) {
+        printf("ghost killed: FAIL cannot fill the child\n");
+        exit(1);
+    }
+    lo_memmove((void *)text, spin_code, sizeof spin_code);
+    static struct exo_regs r;
+    r.pc = CHILD_CODE;
+    r.x[6] = CHILD_MBOX;
+    if (env_ctl(env, ENV_SETREGS, &r) < 0) {
+        printf("ghost killed: FAIL cannot set the child's registers\n");
+        exit(1);
+    }
+    int k = kill((int)pid);
+    sleep(8);   // past the grace: the server has looked for killed processes since
+    long s = srv(SRV_FORK_START, pid, 0, 0, 0);
+    printf("ghost killed: kill %d, start %ld\n", k, s);
+    if (s < 0) srv(SRV_FORK_ABORT, pid, 0, 0, 0);
+    else reap_or_fail("ghost killed", (int)pid, "the child killed before it started");
+    printf("ghost killed: the child %s\n", mbox[0] ? "ran" : "never ran");
+    exit(0);
+}
+
+// deadexec: exec's new environment is the caller's to build until the commit, and so to
+// destroy. The server's thread counts that end as one no call caused, and the next call
+// (the commit itself) looks for it among the processes, where it is no one's yet: had the
+// commit made the dead environment the process's, nothing would look again, and the
+// process would be alive in the table, with no code, for good (its parent's wait too).
+static int deadexec_main(void) {
+    int c = fork();
+    if (c == 0) {
+        lo_strlcpy(IPC->path[0], "/ghost", SRV_MAXPATH);
+        exo_u64 out[6];
+        if (srv(SRV_EXEC_OPEN, 0, 0, 0, 0) != 0 || srv(SRV_EXEC_ENV, 0, 0, 0, out) < 0) {
+            printf("ghost deadexec: FAIL cannot begin an exec\n");
+            exit(1);
+        }
+        env_ctl((int)out[1], ENV_DESTROY, (void *)7L);
+        sleep(2);   // the server's thread counts the end meanwhile
+        lo_strlcpy(IPC->path[0], "ghost", SRV_MAXPATH);
+        UPROC->exiting = 1;
+        long r = srv(SRV_EXEC_COMMIT, 0, 0, 0, 0);
+        // Only a refused commit returns (a done one ends this environment in the call).
+        UPROC->exiting = 0;
+        printf("ghost deadexec: the commit was refused (%ld)\n", r);
+        exit(5);
+    }
+    reap_or_fail("ghost deadexec", c, "the process whose exec's environment died before the commit");
+    exit(0);
+}
+
+// killexec: a killed process's exec is served (xv6 would not run it: the process exits
+// on its way into the call), and the program it starts ends, by force, when the grace is
+// over, whatever it does.
+static int killexec_main(void) {
+    int c = fork();
+    if (c == 0) {
+        srv(SRV_KILL, UPROC->pid, 0, 0, 0);
+        UPROC->exiting = 1;     // past its LibOS's look at killed, as if exiting
+        char *argv[] = {"ghost", "spin", 0};
+        exec("/ghost", argv);
+        printf("ghost killexec: the exec failed\n");
+        exit(5);
+    }
+    reap_or_fail("ghost killexec", c, "the killed process that exec'd a spinner");
+    exit(0);
+}
+
+static int spin_main(void) {
+    exo_upcall(0, 0, 0);        // no slice upcalls: our LibOS would notice the kill at one
+    IPC->killed = 0;            // and no mark for it to find
+    for (;;) {
+    }
+}
+
+int main(int argc, char **argv) {
+    static const struct {
+        const char *name;
+        int (*run)(void);
+    } ways[] = {
+        {"killed", killed_main}, {"deadexec", deadexec_main}, {"killexec", killexec_main}, {"spin", spin_main},
+    };
+    for (unsigned i = 0; argc == 2 && i < sizeof ways / sizeof ways[0]; i++) {
+        if (lo_strcmp(argv[1], ways[i].name) == 0) return ways[i].run();
+    }
+    printf("usage: ghost killed|deadexec|killexec\n");
+    exit(1);
+}
