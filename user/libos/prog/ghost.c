@@ -8,6 +8,9 @@
 //                   server's thread count that end, and then commits the exec
 //   ghost killexec  a child that kills itself and then execs `ghost spin`, which turns its
 //                   upcalls off, clears the kill mark its LibOS reads, and spins
+//   ghost spin      turns its upcalls off and clears its kill mark for ever (^C must end it)
+//   ghost ends      children that end every way at once while their parent waits, beside
+//                   a sibling that makes ends no call caused (it destroys children it builds)
 //
 // The parent reaps without sleeping in wait (a raw SRV_WAIT each tick), so that a child
 // no one ends is reported, then killed again so that the run ends.
@@ -142,11 +145,73 @@ static int killexec_main(void) {
     exit(0);
 }
 
-static int spin_main(void) {
-    exo_upcall(0, 0, 0);        // no slice upcalls: our LibOS would notice the kill at one
-    IPC->killed = 0;            // and no mark for it to find
-    for (;;) {
+// ends: the server's wait trusts the kernel's count of its environments' ends (ENV_INFO's
+// ended): while it matches the ends the server caused, nobody looks for others. Children
+// end by exit (a call), by destroying themselves (no call: the server must look) and by a
+// fault with no handler (the kernel ends them), on every hart, while their parent waits
+// and a sibling makes ends the server did not cause and no process had: it destroys the
+// environments of children it is building. Each child must be reaped once, by pid, with
+// its own status; a lost end leaves the parent asleep for good (kernel-exo halts, status 1).
+#define NENDS 24
+static int ends_main(void) {
+    int faker = fork();
+    if (faker == 0) {
+        int started = 0;
+        for (int i = 0; i < 3 * NENDS; i++) {
+            exo_u64 out[6];
+            long pid = srv(SRV_FORK, 0, 0, 0, out);
+            if (pid < 0) continue;
+            env_ctl((int)out[1], ENV_DESTROY, (void *)3L);
+            started += srv(SRV_FORK_START, pid, 0, 0, 0) == 0;
+            srv(SRV_FORK_ABORT, pid, 0, 0, 0);
+        }
+        if (started) printf("ghost ends: FAIL %d destroyed children started\n", started);
+        exit(0);
     }
+    static int pids[NENDS];
+    for (int i = 0; i < NENDS; i++) {
+        int c = fork();
+        if (c == 0) {
+            for (volatile int k = 0; k < (i % 5) * 3000; k++) {
+            }
+            if (i % 3 == 0) exit(10 + i);
+            if (i % 3 == 1) {
+                for (;;) env_ctl(EXO_SELF, ENV_DESTROY, (void *)(long)(10 + i));
+            }
+            exo_upcall(0, 0, 0);
+            *(volatile long *)8 = 0;    // no handler: the kernel ends us, status -1
+        }
+        pids[i] = c;
+    }
+    int bad = 0, reaped = 0, status = 0, pid;
+    static int seen[NENDS];
+    while ((pid = wait(&status)) >= 0) {
+        if (pid == faker) {
+            bad += status != 0;
+            continue;
+        }
+        int i = 0;
+        while (i < NENDS && pids[i] != pid) i++;
+        int want = i % 3 == 2 ? -1 : 10 + i;
+        if (i == NENDS || seen[i]++ || status != want) {
+            printf("ghost ends: FAIL reaped pid %d (child %d), status %d\n", pid, i, status);
+            bad++;
+        }
+        reaped++;
+    }
+    printf("ghost ends: %d of %d children reaped, each once with its status: %s\n", reaped, NENDS,
+           reaped == NENDS && !bad ? "passed" : "FAIL");
+    exit(0);
+}
+
+// spin: out of its LibOS's reach for good: no slice upcalls (the LibOS would notice a
+// kill at one), and the kill mark the LibOS reads cleared again and again. Only the
+// server's forced kill ends it (^C at a terminal: HostileSpinnerCtrlCTest).
+static int spin_main(void) {
+    exo_upcall(0, 0, 0);
+    IPC->killed = 0;            // (before the print: a killed exec's would exit at it)
+    printf("ghost spin: deaf from here on\n");
+    for (;;) IPC->killed = 0;
 }
 
 int main(int argc, char **argv) {
@@ -154,11 +219,12 @@ int main(int argc, char **argv) {
         const char *name;
         int (*run)(void);
     } ways[] = {
-        {"killed", killed_main}, {"deadexec", deadexec_main}, {"killexec", killexec_main}, {"spin", spin_main},
+        {"killed", killed_main}, {"deadexec", deadexec_main}, {"killexec", killexec_main}, {"ends", ends_main},
+        {"spin", spin_main},
     };
     for (unsigned i = 0; argc == 2 && i < sizeof ways / sizeof ways[0]; i++) {
         if (lo_strcmp(argv[1], ways[i].name) == 0) return ways[i].run();
     }
-    printf("usage: ghost killed|deadexec|killexec\n");
+    printf("usage: ghost killed|deadexec|killexec|ends\n");
     exit(1);
 }

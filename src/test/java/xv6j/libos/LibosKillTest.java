@@ -91,19 +91,6 @@ class LibosKillTest {
     }
 
     /**
-     * A process whose exec's new environment was destroyed by the process itself before the
-     * commit, its end counted by the server's thread in between, ends at the commit with
-     * that environment's status, and its parent reaps it. Before, the commit made the dead
-     * environment the process's, and no later look found it: a live process with no code,
-     * and a parent waiting for it for good (ghost deadexec).
-     */
-    @Test
-    void anExecWhoseNewEnvironmentDiedBeforeTheCommitEndsTheProcess() throws Exception {
-        String out = LibosRun.attack(dir, "ghost deadexec\n", 1, 1000);
-        assertTrue(out.contains("ghost deadexec: the process whose exec's environment died before the commit ended with status 7: passed\n"), out);
-    }
-
-    /**
      * A killed process's exec is served, and the program it starts ends by force when the
      * grace is over, though it turns its upcalls off and clears the kill mark its LibOS
      * reads: held on three harts.
