@@ -15,9 +15,8 @@
 // The parent reaps without sleeping in wait (a raw SRV_WAIT each tick), so that a child
 // no one ends is reported, then killed again so that the run ends.
 #include "libos/libos.h"
+#include "embryo.h"
 
-#define CHILD_CODE 0x10000UL
-#define CHILD_MBOX 0x20000UL
 #define REAP_TICKS 30   // several times the server's grace for a killed process (KILL_GRACE)
 
 // Reaps pid within ticks: 1 and its status, or 0 if it has not ended by then.
@@ -48,16 +47,6 @@ static void reap_or_fail(const char *way, int pid, const char *what) {
     printf("%s: killed again, it was reaped (%d, status %d)\n", way, got == pid, status);
 }
 
-// A page of our heap, granted to env with rights and mapped there at va. Returns ours.
-static volatile long *share(int env, uint64 va, int rights, int perm) {
-    char *p = sbrk(2 * PG);
-    if (p == (char *)-1) return 0;
-    uint64 page = PGROUNDUP((uint64)p);
-    long g = capgrant(VP_HANDLE(vpt_get(page)), env, rights, 0, 0, 0);
-    if (g < 0 || exo_map(env, va, (int)g, perm) < 0) return 0;
-    return (volatile long *)page;
-}
-
 // killed: the server's forced kill ends a killed process that never exits by itself, but
 // it looked only at processes already started, and cleared its "kills pending" once none
 // was left: a child killed while its parent built it, started after that, ran for good.
@@ -75,19 +64,10 @@ static int killed_main(void) {
         printf("ghost killed: FAIL no fork\n");
         exit(1);
     }
-    int env = (int)out[1];
-    volatile long *text = share(env, CHILD_CODE, CAP_R | CAP_X, MAP_R | MAP_X);
-    volatile long *mbox = text ? share(env, CHILD_MBOX, CAP_R | CAP_W, MAP_R | MAP_W) : 0;
+    static struct exo_regs r;
+    volatile long *mbox = embryo_fill((int)out[1], spin_code, sizeof spin_code, &r);
     if (mbox == 0) {
         printf("ghost killed: FAIL cannot fill the child\n");
-        exit(1);
-    }
-    lo_memmove((void *)text, spin_code, sizeof spin_code);
-    static struct exo_regs r;
-    r.pc = CHILD_CODE;
-    r.x[6] = CHILD_MBOX;
-    if (env_ctl(env, ENV_SETREGS, &r) < 0) {
-        printf("ghost killed: FAIL cannot set the child's registers\n");
         exit(1);
     }
     int k = kill((int)pid);
