@@ -18,6 +18,7 @@
 // 2000 blocks.)
 #include "libos/libos.h"
 #include "libos/lib/pipering.h"
+#include "embryo.h"
 
 // pipeforge: lies to the file server through a pipe's shared page. Every holder of a pipe
 // end maps the pipe's page writable (the ring is in it), and the page also carries the
@@ -249,9 +250,6 @@ static int exitlive_main(void) {
 // process held its environment (it could stop it, change its registers, fill its table),
 // which the LibOS promises never happens. The child calls SRV_DUP and reports what came
 // back; "embryorun: refused" when the server would not serve a child not yet started.
-#define CHILD_CODE 0x10000UL
-#define CHILD_MBOX 0x20000UL
-
 // The child's program, RV64 machine code: pct_call(LH_SRV, {SRV_DUP, 0}) with a0..a2 set
 // by the parent, then the transfer's status and the server's result into the mailbox
 // (t1), and a flag; then it spins.
@@ -265,16 +263,6 @@ static const uint code[] = {
     0x0000006f,                                         // j .
 };
 
-// A page of our heap, granted to env with rights and mapped there at va. Returns ours.
-static volatile long *share(int env, uint64 va, int rights, int perm) {
-    char *p = sbrk(2 * PG);
-    if (p == (char *)-1) return 0;
-    uint64 page = PGROUNDUP((uint64)p);
-    long g = capgrant(VP_HANDLE(vpt_get(page)), env, rights, 0, 0, 0);
-    if (g < 0 || exo_map(env, va, (int)g, perm) < 0) return 0;
-    return (volatile long *)page;
-}
-
 static int embryorun_main(void) {
     exo_u64 out[6];
     long pid = srv(SRV_FORK, 0, 0, 0, out);
@@ -283,20 +271,12 @@ static int embryorun_main(void) {
         exit(1);
     }
     int env = (int)out[1];
-    volatile long *text = share(env, CHILD_CODE, CAP_R | CAP_X, MAP_R | MAP_X);
-    volatile long *mbox = text ? share(env, CHILD_MBOX, CAP_R | CAP_W, MAP_R | MAP_W) : 0;
-    if (mbox == 0) {
-        printf("embryorun: FAIL cannot fill the child\n");
-        exit(1);
-    }
-    lo_memmove((void *)text, code, sizeof code);
     static struct exo_regs r;
-    r.pc = CHILD_CODE;
     r.x[10] = LH_SRV;
     r.x[11] = SRV_DUP;
     r.x[12] = 0;
-    r.x[6] = CHILD_MBOX;
-    if (env_ctl(env, ENV_SETREGS, &r) < 0 || env_ctl(env, ENV_START, 0) < 0) {
+    volatile long *mbox = embryo_fill(env, code, sizeof code, &r);
+    if (mbox == 0 || env_ctl(env, ENV_START, 0) < 0) {
         printf("embryorun: FAIL cannot start the child\n");
         exit(1);
     }

@@ -366,6 +366,14 @@ int proc_fork_start(int slot, int pid) {
     int c = child_slot(slot, pid);
     if (c < 0 || procs[c].state != P_EMBRYO) return -1;
     caprevoke(procs[c].env); // the parent's hold on the child's environment: no process controls another
+    // Killed while it was built: it ends now, never run, as xv6's child killed before it
+    // ran exits at its first trap. The forced kill looks only at processes that run, so one
+    // started killed after it last looked ran for good, out of ^C's and kill's reach
+    // (ghost killed).
+    if (procs[c].killed) {
+        proc_exit(c, -1);
+        return 0;
+    }
     // Live first: on another hart the child may call us the moment it starts.
     procs[c].state = P_LIVE;
     if (env_ctl(procs[c].env, ENV_START, 0) < 0) {
@@ -452,8 +460,14 @@ int proc_exec_commit(int slot, const char *name) {
     lo_strlcpy(p->name, name, sizeof p->name);
     p->listen_tick = proc_ticks(slot); // (its own time starts again with its new environment)
     if (old >= 0) env_drop(old);
-    // If it cannot start, it is dead already: proc_reap_dead will find it so.
-    env_ctl(h, ENV_START, 0);
+    // If it cannot start, it is dead already (its builder may destroy it), and it ends the
+    // process now: proc_reap_dead finds only ends the kernel counted after its last look,
+    // and this one may have been counted before, when it was no process's (ghost deadexec).
+    if (env_ctl(h, ENV_START, 0) < 0) {
+        int status = -1;
+        env_exited(h, &status);
+        proc_exit(slot, status);
+    }
     return 0;
 }
 

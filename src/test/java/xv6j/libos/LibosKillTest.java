@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -71,5 +72,32 @@ class LibosKillTest {
         assertTrue(r.output().contains("killfork: the killed process's fork returned -1: refused\n"), r.output());
         assertTrue(r.output().contains("killfork: the killed process exited with -1: passed\n"), r.output());
         assertFalse(r.output().contains("FAILED"), r.output());
+    }
+
+    /**
+     * A child killed while its parent builds it (kill by pid between SRV_FORK and
+     * SRV_FORK_START), whose code spins in its first instruction and never enters a LibOS,
+     * ends at its start, never run, and its parent reaps -1. Before, the server's forced
+     * kill looked only at started processes and, finding none, stopped looking: the child
+     * started killed and ran for good (ghost killed: "FAIL ... still runs").
+     */
+    @Test
+    void aChildKilledWhileBuiltEndsAtItsStartWithoutRunning() throws Exception {
+        for (int harts = 1; harts <= 2; harts++) {
+            String out = LibosRun.attack(Files.createDirectories(dir.resolve("h" + harts)), "ghost killed\n", harts, 1000);
+            assertTrue(out.contains("ghost killed: the child killed before it started ended with status -1: passed\n"), out);
+            assertTrue(out.contains("ghost killed: the child never ran\n"), out);
+        }
+    }
+
+    /**
+     * A killed process's exec is served, and the program it starts ends by force when the
+     * grace is over, though it turns its upcalls off and clears the kill mark its LibOS
+     * reads: held on three harts.
+     */
+    @Test
+    void aKilledProcessThatExecsASpinnerStillEnds() throws Exception {
+        String out = LibosRun.attack(dir, "ghost killexec\n", 3, 1000);
+        assertTrue(out.contains("ghost killexec: the killed process that exec'd a spinner ended with status -1: passed\n"), out);
     }
 }
