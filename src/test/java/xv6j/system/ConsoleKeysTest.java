@@ -384,6 +384,31 @@ class ConsoleKeysTest {
     }
 
     /**
+     * ^P at the prompt, while a background job computes on the other hart, lists the shell
+     * asleep (in its read, as xv6's procdump finds it) and the job running, in xv6's words.
+     * kernel-exo listed both as `runble`: the shell's environment is on a hart then, running
+     * the call that took the ^P in, and ENV_INFO did not say which runnable one had a hart.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void ctrlPListsTheShellAsleepAndABackgroundJobRunning(Flavour system) throws Exception {
+        try (TerminalSession t = new TerminalSession(system, system.freshImage(dir), 2)) {
+            int at = t.waitFor("$ ");
+            t.type("spin 1000 &\n");
+            at = t.waitFor("$ ", t.waitFor("spin 1000 &\n", at));
+            java.util.regex.Pattern running = java.util.regex.Pattern.compile("\n\\d+ run    spin\n");
+            for (int i = 0; i < 150 && !running.matcher(t.screen()).find(at); i++) {
+                t.type("\u0010");
+                Thread.sleep(200);
+            }
+            String listings = t.screen().substring(at);
+            assertTrue(running.matcher(listings).find(), "^P never listed spin running:\n" + listings);
+            assertTrue(listings.contains("\n2 sleep  sh\n"), listings);
+            assertFalse(listings.matches("(?s).*\n2 (?!sleep  sh\n).*"), "the shell (pid 2) was listed awake:\n" + listings);
+        }
+    }
+
+    /**
      * Waits, typing ^P every 200 ms, until a listing after from shows the process called
      * name asleep (not merely past the line it printed before going to sleep: a ^C before
      * it sleeps finds it within a shell's grace, on a loaded host even a second later);
