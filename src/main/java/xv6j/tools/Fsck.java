@@ -46,7 +46,7 @@ public final class Fsck {
         // fsck could not read, which the disk's own check would call it).
         if (bytes == 0) return failed("the image is empty (0 bytes): it has no superblock");
         if (bytes % Fs.BSIZE != 0)
-            return failed("the image's " + bytes + " bytes are not a whole number of " + Fs.BSIZE + "-byte blocks");
+            return failed("the image's size, " + Cli.count(bytes, "byte") + ", is not a whole number of " + Fs.BSIZE + "-byte blocks");
         try (Disk disk = Disk.open(image, true)) {
             return check(disk);
         }
