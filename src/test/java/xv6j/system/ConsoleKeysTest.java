@@ -396,13 +396,8 @@ class ConsoleKeysTest {
             int at = t.waitFor("$ ");
             t.type("spin 1000 &\n");
             at = t.waitFor("$ ", t.waitFor("spin 1000 &\n", at));
-            java.util.regex.Pattern running = java.util.regex.Pattern.compile("\n\\d+ run    spin\n");
-            for (int i = 0; i < 150 && !running.matcher(t.screen()).find(at); i++) {
-                t.type("\u0010");
-                Thread.sleep(200);
-            }
+            listed(t, at, "run   ", "spin");
             String listings = t.screen().substring(at);
-            assertTrue(running.matcher(listings).find(), "^P never listed spin running:\n" + listings);
             assertTrue(listings.contains("\n2 sleep  sh\n"), listings);
             assertFalse(listings.matches("(?s).*\n2 (?!sleep  sh\n).*"), "the shell (pid 2) was listed awake:\n" + listings);
         }
@@ -415,14 +410,19 @@ class ConsoleKeysTest {
      * returns where that listing line ends.
      */
     private static int asleep(TerminalSession t, int from, String name) throws Exception {
-        java.util.regex.Pattern line = java.util.regex.Pattern.compile("\n\\d+ sleep +" + name + "\n");
+        return listed(t, from, "sleep ", name);
+    }
+
+    /** As asleep, for a listing that shows the process called name in state (xv6's spelling). */
+    private static int listed(TerminalSession t, int from, String state, String name) throws Exception {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("\n\\d+ " + java.util.regex.Pattern.quote(state) + " " + name + "\n");
         for (int i = 0; i < 150; i++) {
             t.type("\u0010");
             Thread.sleep(200);
             java.util.regex.Matcher m = line.matcher(t.screen());
             if (m.find(from)) return m.end();
         }
-        throw new AssertionError("^P never listed " + name + " asleep:\n" + t.screen());
+        throw new AssertionError("^P never listed " + name + " in state '" + state.strip() + "':\n" + t.screen());
     }
 
     /**
