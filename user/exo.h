@@ -266,6 +266,9 @@ struct exo_envinfo {
                      // ended): a parent that counts the ends it caused itself (ENV_DESTROY
                      // returning 0) learns from one ENV_INFO on EXO_SELF whether any other
                      // came, instead of asking about each child
+    int cpu;         // the CPU (hart) its thread is on at this moment, or -1: RUNNABLE and
+                     // not on one waits for a CPU (^P's listing tells the two apart, as
+                     // xv6's procdump tells RUNNING from RUNNABLE)
 };
 
 #define ENV_WAITS_NONE 0    // not blocked

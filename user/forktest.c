@@ -45,7 +45,14 @@ static void bomb(char *how) {
 }
 
 int main(int argc, char **argv) {
-    if (argc > 1 && strcmp(argv[1], "bomb") == 0) bomb(argv[2]);
+    // A mistyped mode must not start a bomb of another kind (or the plain test) instead.
+    int bombing = argc > 1 && strcmp(argv[1], "bomb") == 0;
+    if ((argc > 1 && !bombing) || argc > 3 ||
+        (argc == 3 && strcmp(argv[2], "churn") != 0 && strcmp(argv[2], "orphans") != 0 && strcmp(argv[2], "daemons") != 0)) {
+        fprintf(2, "usage: forktest [bomb [churn|orphans|daemons]]\n");
+        exit(1);
+    }
+    if (bombing) bomb(argv[2]);
     printf("fork test\n");
     int n;
     for (n = 0; n < N; n++) {

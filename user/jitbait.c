@@ -259,6 +259,16 @@ static struct { const char *name; void (*run)(void); } cases[] = {
 int main(int argc, char **argv) {
     int ran = 0;
     if (argc == 2 && strcmp(argv[1], "storm") == 0) { storm(); exit(0); }
+    // A name that is no case says so (it ran nothing and printed "0 cases OK").
+    for (int a = 1; a < argc; a++) {
+        int known = 0;
+        for (int i = 0; i < NCASES; i++) known |= strcmp(argv[a], cases[i].name) == 0;
+        if (known) continue;
+        fprintf(2, "jitbait: no case %s; the cases:", argv[a]);
+        for (int i = 0; i < NCASES; i++) fprintf(2, " %s", cases[i].name);
+        fprintf(2, " (or storm, alone)\n");
+        exit(1);
+    }
     for (int i = 0; i < NCASES; i++) {
         int chosen = argc < 2;
         for (int a = 1; a < argc; a++) if (strcmp(argv[a], cases[i].name) == 0) chosen = 1;

@@ -206,7 +206,8 @@ int main(int argc, char **argv) {
         return status;
     }
     kv_printf(1, "kv: one command a line (or several, between ';', committed together): put KEY VALUE,"
-                 " get KEY, del KEY, list, stats, check, bench; quit (or ^D) to leave\n");
+                 " get KEY, del KEY, list, stats, check, bench [KEYS]; quit (or ^D) to leave;"
+                 " 'kv format', at the shell, makes the store new and empty\n");
     for (;;) {
         kv_printf(1, "kv> ");
         int n = 0;

@@ -151,7 +151,7 @@ static uint pending_r, pending_w;
 
 static void feed(int c, int caller) {
     int ev = ld_input(&ld, c, echo, 0);
-    if (ev == LD_PROCDUMP) proc_dump();
+    if (ev == LD_PROCDUMP) proc_dump(caller);
     else if (ev == LD_INTERRUPT) ld_interrupted(&ld, interrupt_foreground(caller) == 0, echo, 0);
 }
 

@@ -702,19 +702,25 @@ void proc_reap_dead(void) {
     }
 }
 
-// ^P: a listing of the processes, as xv6's procdump.
-void proc_dump(void) {
+// ^P: a listing of the processes, as xv6's procdump, with its states: sleep (blocked),
+// run (on a hart now), runble (waiting for one), zombie, used (being built, or stopped).
+// caller is the process whose call took the ^P in: it reads the console or waits for a
+// child, where xv6's would be asleep when the key came, so it is listed as asleep (its
+// environment is on a hart, running this call).
+void proc_dump(int caller) {
     srv_say("\n");
     for (int i = 0; i < NPROC; i++) {
         struct sproc *p = &procs[i];
         if (p->state == P_FREE) continue;
         const char *st = "used  ";
+        struct exo_envinfo info;
         if (p->state == P_ZOMBIE) {
             st = "zombie";
-        } else if (p->state == P_LIVE) {
-            struct exo_envinfo info;
-            if (env_ctl(p->env, ENV_INFO, &info) >= 0)
-                st = info.state == ENV_STATE_BLOCKED ? "sleep " : info.state == ENV_STATE_RUNNABLE ? "runble" : "used  ";
+        } else if (i == caller) {
+            st = "sleep ";
+        } else if (p->state == P_LIVE && env_ctl(p->env, ENV_INFO, &info) >= 0) {
+            if (info.state == ENV_STATE_BLOCKED) st = "sleep ";
+            else if (info.state == ENV_STATE_RUNNABLE) st = info.cpu >= 0 ? "run   " : "runble";
         }
         srv_say("%d %s %s\n", p->pid, st, p->name);
     }

@@ -66,7 +66,7 @@ int proc_kill(int pid);
 int proc_setpgid(int slot, int pid, int pgid);
 int proc_ancestor(int a, int slot);     // a is one of slot's ancestors (by the parents of now)
 void proc_ring(int slot);               // ends the block slot's process waits in (a notice)
-void proc_dump(void);
+void proc_dump(int caller);
 void proc_force_kills(void);
 #define KILL_GRACE 5            // ticks a killed process has to exit by itself
 

@@ -83,8 +83,8 @@ public final class ExoAbi {
     public static final int CALL_SIZE = 64;
     /** The most calls one exo_batch runs. */
     public static final int EXO_BATCH_MAX = 64;
-    /** struct exo_envinfo: int id, parent, state, status; u64 ticks; int waits, on. */
-    public static final int ENVINFO_SIZE = 40;
+    /** struct exo_envinfo: int id, parent, state, status; u64 ticks; int waits, on; u64 ended; int cpu (and padding). */
+    public static final int ENVINFO_SIZE = 48;
 
     // ---- system-call numbers (a7) ----
     public static final int SYS_capalloc = 0x100, SYS_capfree = 0x101, SYS_capgrant = 0x102, SYS_caprevoke = 0x103,

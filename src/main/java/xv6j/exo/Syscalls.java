@@ -383,7 +383,8 @@ final class Syscalls {
         if (op == ENV_INFO) {
             ByteBuffer b = ByteBuffer.allocate(ENVINFO_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             b.putInt(t.id).putInt(t.parentId).putInt(t.state()).putInt(t.status).putLong(t.ticksRun)
-                    .putInt(t.waits()).putInt(t.waitsOn()).putLong(t.childrenEnded);
+                    .putInt(t.waits()).putInt(t.waitsOn()).putLong(t.childrenEnded)
+                    .putInt(t.cpu != null ? t.cpu.id : -1);
             if (!k.umem.copyOut(e, arg, b.array())) throw fail(E_FAULT);
             return 0;
         }

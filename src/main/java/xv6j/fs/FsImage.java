@@ -53,13 +53,13 @@ public final class FsImage {
     /** A view of an image held in memory (not copied: later changes to it show). */
     public static FsImage of(byte[] image) throws CorruptImageException {
         if (image.length % Fs.BSIZE != 0)
-            throw new CorruptImageException("image of " + image.length + " bytes is not a whole number of "
+            throw new CorruptImageException("image of " + image.length + (image.length == 1 ? " byte" : " bytes") + " is not a whole number of "
                     + Fs.BSIZE + "-byte blocks");
         return open((b, buf) -> System.arraycopy(image, b * Fs.BSIZE, buf, 0, Fs.BSIZE), image.length / Fs.BSIZE);
     }
 
     private static FsImage open(BlockReader reader, long imageBlocks) throws CorruptImageException {
-        if (imageBlocks < 2) throw new CorruptImageException("image of " + imageBlocks + " blocks has no superblock");
+        if (imageBlocks < 2) throw new CorruptImageException("image of " + imageBlocks + (imageBlocks == 1 ? " block" : " blocks") + " has no superblock");
         byte[] buf = new byte[Fs.BSIZE];
         reader.read(1, buf);
         SuperBlock sb = SuperBlock.decode(buf);

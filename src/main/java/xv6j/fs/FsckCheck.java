@@ -122,7 +122,7 @@ public final class FsckCheck {
                 view = stored.replayed();
                 pending = true;
                 findings.add(new Finding(Severity.NOTE, "the log holds a committed transaction of " + lh.n()
-                        + " blocks (home blocks " + blockList(lh.blocks()) + "); checked the file system as it"
+                        + (lh.n() == 1 ? " block (home block " : " blocks (home blocks ") + blockList(lh.blocks()) + "); checked the file system as it"
                         + " will be after recovery installs it (fsck --replay does so now)"));
             }
         } catch (CorruptImageException e) {

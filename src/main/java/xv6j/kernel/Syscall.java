@@ -126,7 +126,15 @@ final class Syscall {
     }
 
     private long unknown(Proc p, int num) {
-        if (num >= 0x100 && num < 0x200) {
+        if (num >= 0x100 && num < 0x200 && k.procs.isInit(p.pid)) {
+            // init itself: the whole image is kernel-exo's (fs-exo.img). Say so in one line
+            // and halt with status 1; init, which no kill may end ("init exiting"), never
+            // runs again (a halting machine schedules no one).
+            k.printf("xv6: %s was made for kernel-exo (its init made kernel-exo's system call %d), not for the"
+                    + " xv6 kernel: boot it with make EXO=1 qemu, or scripts/kernel-exo%n", k.disk().path(), num);
+            k.halt(1);
+            k.procs.yield(p);
+        } else if (num >= 0x100 && num < 0x200) {
             // Such a program can never work here, and its LibOS would retry for ever (init
             // on fs-exo.img printed this line millions of times): end it, as a bad trap would.
             k.printf("pid %d %s: system call %d is kernel-exo's: this program was built for kernel-exo, not the xv6 kernel: killed%n", p.pid, p.name, num);

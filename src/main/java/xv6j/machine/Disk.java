@@ -83,8 +83,10 @@ public final class Disk implements AutoCloseable {
         long size = ch.size();
         if (size == 0 || size % BLOCK_SIZE != 0 || size / BLOCK_SIZE > Integer.MAX_VALUE) {
             ch.close();
-            throw new IOException(path + ": size " + size + " is not a whole number of " + BLOCK_SIZE + "-byte blocks; "
-                    + remake(path));
+            String why = size == 0 ? "is empty"
+                    : size % BLOCK_SIZE != 0 ? "size " + size + " is not a whole number of " + BLOCK_SIZE + "-byte blocks"
+                    : "size " + size + " is more blocks than a disk can have (" + Integer.MAX_VALUE + ")";
+            throw new IOException(path + ": " + why + "; " + remake(path));
         }
         return new Disk(path, ch, (int) (size / BLOCK_SIZE), readOnly);
     }

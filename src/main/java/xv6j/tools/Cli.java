@@ -27,6 +27,11 @@ public final class Cli {
         };
     }
 
+    /** n things, the noun agreeing: "1 file", "2 files". */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     static String describe(UncheckedIOException e) {
         return e.getMessage() != null ? e.getMessage() : describe(e.getCause());
     }

@@ -46,7 +46,7 @@ public final class Fsck {
         // fsck could not read, which the disk's own check would call it).
         if (bytes == 0) return failed("the image is empty (0 bytes): it has no superblock");
         if (bytes % Fs.BSIZE != 0)
-            return failed("the image's " + bytes + " bytes are not a whole number of " + Fs.BSIZE + "-byte blocks");
+            return failed("the image's size, " + Cli.count(bytes, "byte") + ", is not a whole number of " + Fs.BSIZE + "-byte blocks");
         try (Disk disk = Disk.open(image, true)) {
             return check(disk);
         }
@@ -107,7 +107,8 @@ public final class Fsck {
         return lh.n();
     }
 
-    static final String USAGE = "usage: fsck [--replay] IMAGE";
+    static final String USAGE = "usage: fsck [--replay] IMAGE\n"
+            + "  --replay   first install a committed transaction the log holds, as a kernel's boot does";
 
     /**
      * Runs fsck on command-line arguments; returns the exit status: 0 no error, 1 errors,
@@ -143,7 +144,7 @@ public final class Fsck {
                 try (Disk disk = Disk.open(path, false)) {
                     int n = replay(disk);
                     out.println(n == 0 ? "note: the log holds no committed transaction; nothing to replay"
-                            : "note: replayed the log: " + n + " block" + (n == 1 ? "" : "s") + " installed");
+                            : "note: replayed the log: " + Cli.count(n, "block") + " installed");
                 } catch (CorruptImageException e) {
                     for (String p : e.problems()) out.println("error: " + p);
                     out.println(image + ": not replayed");

@@ -111,7 +111,7 @@ public final class ImageUpdate {
     /** The updated image, made from a copy of old; old itself is not changed. */
     private static Changes apply(byte[] old, List<Mkfs.Input> inputs, int extra) throws CannotUpdate {
         if (old.length % Fs.BSIZE != 0)
-            throw new CannotUpdate("its " + old.length + " bytes are not a whole number of blocks");
+            throw new CannotUpdate("its size, " + Cli.count(old.length, "byte") + ", is not a whole number of blocks");
         byte[] bytes;
         SuperBlock sb;
         try {
@@ -124,7 +124,7 @@ public final class ImageUpdate {
         }
         FsckReport before = Fsck.check(bytes);
         if (!before.clean())
-            throw new CannotUpdate("fsck finds " + count(before.errors().size(), "error") + " in it, the first: "
+            throw new CannotUpdate("fsck finds " + Cli.count(before.errors().size(), "error") + " in it, the first: "
                     + before.errors().get(0).message());
 
         MutableImage m = new MutableImage(bytes);
@@ -195,10 +195,6 @@ public final class ImageUpdate {
             if (ch.read(b, b.position()) < 0) break;
         }
         return b.array();
-    }
-
-    static String count(int n, String what) {
-        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     /** The result as make qemu prints it: nothing when nothing changed. */

@@ -82,7 +82,7 @@ public final class Mkfs {
      * nlog of 2 or more.
      */
     public static Built build(Path out, List<Path> files, int size, int ninodes, int extra, int nlog) throws IOException {
-        if (nlog < 2) throw new IOException("a log needs its header and a block, not " + nlog + " blocks");
+        if (nlog < 2) throw new IOException("a log needs its header and a block, not " + Cli.count(nlog, "block"));
         if (size > Fs.MAXFSSIZE) throw new IOException("size must be at most " + Fs.MAXFSSIZE + " blocks (2 GiB), not " + size);
         if (extra < 0 || (long) size + extra > Fs.MAXFSSIZE)
             throw new IOException("extra blocks must be 0.." + (Fs.MAXFSSIZE - size) + " (an image of at most " + Fs.MAXFSSIZE
@@ -92,21 +92,21 @@ public final class Mkfs {
         if (size <= 0) throw new IOException("size must be a positive number of blocks, not " + size);
         SuperBlock sb = SuperBlock.layout(size, ninodes, nlog);
         if (sb.nblocks() <= 0)
-            throw new IOException("image too small: " + size + " blocks hold only the " + sb.datastart()
-                    + " metadata blocks");
+            throw new IOException("image too small: its metadata alone takes " + sb.datastart() + " blocks, and it has "
+                    + Cli.count(size, "block"));
 
         List<Input> inputs = readInputs(files);
         if (inputs.size() + 1 > ninodes - 1)
-            throw new IOException("too many files: " + inputs.size() + " files and the root need " + (inputs.size() + 1)
-                    + " inodes, the image has " + (ninodes - 1) + " (use --inodes)");
+            throw new IOException("too many files: " + Cli.count(inputs.size(), "file") + " and the root need "
+                    + (inputs.size() + 1) + " inodes, the image has " + (ninodes - 1) + " (use --inodes)");
         long rootBytes = (long) (inputs.size() + 2) * Fs.DIRENT_SIZE;
         if (rootBytes > (long) Fs.MAXFILE * Fs.BSIZE)
             throw new IOException("too many files: the root directory would exceed MAXFILE blocks");
         long needed = blocksFor(rootBytes);
         for (Input in : inputs) needed += blocksFor(in.data().length);
         if (needed > sb.nblocks())
-            throw new IOException("image too small: the files need " + needed + " data blocks, " + size
-                    + " blocks leave " + sb.nblocks() + " (use --size)");
+            throw new IOException("image too small: the files need " + Cli.count(needed, "data block") + ", an image of "
+                    + Cli.count(size, "block") + " has " + sb.nblocks() + " (use --size)");
 
         Path target = out.toAbsolutePath();
         if (!Files.isDirectory(target.getParent())) throw new IOException(target.getParent() + ": no such directory");
@@ -389,9 +389,12 @@ public final class Mkfs {
                 b = build(image, files, size, ninodes, extra);
             }
             SuperBlock sb = b.superBlock();
+            // The data blocks' use, not the image's: what is free is what a user can fill.
+            int dataUsed = b.usedBlocks() - sb.datastart();
             out.println(image + ": " + sb.size() + " blocks (" + sb.datastart() + " metadata, " + sb.nblocks()
-                    + " data, " + b.usedBlocks() + " in use), " + sb.ninodes() + " inodes (" + b.usedInodes()
-                    + " in use), " + files.size() + " files" + (extra > 0 ? ", then " + extra + " blocks outside it" : ""));
+                    + " data: " + dataUsed + " in use, " + (sb.nblocks() - dataUsed) + " free), " + sb.ninodes()
+                    + " inodes (" + b.usedInodes() + " in use), " + Cli.count(files.size(), "file")
+                    + (extra > 0 ? ", then " + Cli.count(extra, "block") + " outside it" : ""));
             return 0;
         } catch (IOException e) {
             err.println("mkfs: " + Cli.describe(e));

@@ -33,10 +33,14 @@ class KvTest {
         assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
     }
 
+    /** kv at its prompt; its opening line names every command, format too (it left format out). */
     @Test
     void kvReadsCommandsFromItsStandardInputThroughTheFileServersConsole() throws Exception {
         Path img = LibosRun.freshImage(dir);
         String out = LibosRun.boot(img, "kv\nput a 1\nget a\nquit\necho back\n").output();
+        assertTrue(out.contains("$ kv\nkv: one command a line (or several, between ';', committed together): put KEY VALUE,"
+                + " get KEY, del KEY, list, stats, check, bench [KEYS]; quit (or ^D) to leave;"
+                + " 'kv format', at the shell, makes the store new and empty\nkv> "), out);
         assertTrue(out.contains("kv> get a\n1\n"), out);
         assertTrue(out.contains("$ echo back\nback\n"), out);
     }

@@ -131,6 +131,14 @@ class CorruptImageTest {
         out = r.output().lines().filter(l -> !l.startsWith("WARNING")).reduce("", (a, l) -> a + l + "\n");
         assertEquals(name + ": " + img + ": size " + (50 * Fs.BSIZE + 5) + " is not a whole number of 1024-byte blocks" + remedy + "\n",
                 out, r.output());
+        // An empty file is said to be empty (it was "size 0 is not a whole number of blocks").
+        try (var ch = java.nio.channels.FileChannel.open(img, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        r = system.runJar(img, "ls\n");
+        assertEquals(1, r.status(), r.output());
+        out = r.output().lines().filter(l -> !l.startsWith("WARNING")).reduce("", (a, l) -> a + l + "\n");
+        assertEquals(name + ": " + img + ": is empty" + remedy + "\n", out, r.output());
     }
 
     /** A fresh image with the root directory's entry for name changed to (inum, newName). */

@@ -565,6 +565,14 @@ class FsckTest {
         assertTrue(r.err().contains("unknown option --fix"), r.err());
     }
 
+    /** --help says what its one option does (it printed the usage line alone). */
+    @Test
+    void helpSaysWhatReplayDoes() {
+        Result r = fsck("--help");
+        assertEquals(0, r.status());
+        assertTrue(r.out().startsWith("usage: fsck [--replay] IMAGE\n  --replay   first install a committed transaction"), r.out());
+    }
+
     // ---- robustness ---------------------------------------------------------------------------
 
     /** Random damage anywhere in the metadata never makes fsck throw, and is usually found. */

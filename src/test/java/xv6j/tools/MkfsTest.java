@@ -178,6 +178,21 @@ class MkfsTest {
         assertEquals(Fs.MAXFILE * Fs.BSIZE, read().readFile(2).length);
     }
 
+    /**
+     * The line mkfs ends with counts in words that agree ("1 file", not "1 files") and says
+     * how many data blocks are in use and free (it said "1953 data, 49 in use", the 49
+     * counting the 47 metadata blocks).
+     */
+    @Test
+    void theSummaryLineCountsTheDataBlocksInUseAndFreeInAgreeingWords() throws IOException {
+        Result r = mkfs("--extra", "1", img(), file("a", 1).toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(img() + ": 2000 blocks (47 metadata, 1953 data: 2 in use, 1951 free), 200 inodes (2 in use),"
+                + " 1 file, then 1 block outside it\n", r.out());
+        r = mkfs("--size", "1", img());
+        assertEquals("mkfs: image too small: its metadata alone takes 47 blocks, and it has 1 block\n", r.err());
+    }
+
     @Test
     void emptyFileListMakesARootOnly() throws IOException {
         assertEquals(0, mkfs(img()).status());
