@@ -94,7 +94,15 @@ public final class XvRun {
             Machine m = Machine.create((long) memMiB << 20, harts, disk, console, clock);
             Kernel k = new Kernel(m);
             setup.accept(k);
-            int status = k.run();
+            int status;
+            try {
+                status = k.run();
+            } catch (InterruptedException e) {
+                // A test's timeout: halt the machine, or its processes run on, in this JVM,
+                // on the carriers later tests' processes need.
+                k.halt(1);
+                throw e;
+            }
             List<Long> perHart = Stream.of(m.harts()).map(h -> h.instret).toList();
             long instret = perHart.stream().mapToLong(Long::longValue).sum();
             Held held = new Held(k.freePages(), k.procs.countUsed(), k.itable.inUse(), k.files.inUse());

@@ -29,8 +29,13 @@ class HartsAbreastTest {
     private final HartsAbreast pacer =
             new HartsAbreast(2, () -> false, () -> cpuTime.getOrDefault(Thread.currentThread(), 0L));
 
+    /** Each executor's one thread, to see when it waits. */
+    private final Map<ExecutorService, Thread> threads = new ConcurrentHashMap<>();
+
     @BeforeEach
     void twoBusyHarts() throws Exception {
+        threads.put(hart0, hart0.submit(Thread::currentThread).get());
+        threads.put(hart1, hart1.submit(Thread::currentThread).get());
         on(hart0, () -> pacer.busy(0)).get();
         on(hart1, () -> pacer.busy(1)).get();
     }
@@ -52,6 +57,17 @@ class HartsAbreastTest {
         return hart.submit(r);
     }
 
+    /**
+     * Waits until keepAbreast, running as back on hart's thread, either waits (the thread in
+     * the pacer's timed wait; an idle executor's thread waits untimed) or has returned; true
+     * if it returned. An event, where a pause would pass on a host that had not run it yet.
+     */
+    private boolean waitsOrReturns(ExecutorService hart, Future<?> back) throws Exception {
+        Thread t = threads.get(hart);
+        while (!back.isDone() && t.getState() != Thread.State.TIMED_WAITING) Thread.onSpinWait();
+        return back.isDone();
+    }
+
     @Test
     void aHartWhoseInstructionsCostMoreDoesNotHoldBackAFastOne() throws Exception {
         on(hart1, () -> run(1, 10)).get();  // slow: a thousand instructions in 10 ms
@@ -66,8 +82,7 @@ class HartsAbreastTest {
         on(hart1, () -> run(1, 0));             // stopped: no CPU time at all
         on(hart0, () -> run(0, 10)).get();
         Future<?> back = on(hart0, () -> pacer.keepAbreast(0));
-        Thread.sleep(200);
-        assertFalse(back.isDone(), "a hart 10 ms ahead of a stopped one went back to user mode");
+        assertFalse(waitsOrReturns(hart0, back), "a hart 10 ms ahead of a stopped one went back to user mode");
         on(hart1, () -> run(1, 10)).get();      // the host lets it run again
         back.get(10, TimeUnit.SECONDS);
     }
@@ -76,8 +91,7 @@ class HartsAbreastTest {
     void aHartThatGoesIdleHoldsNobodyBack() throws Exception {
         on(hart0, () -> run(0, 10)).get();
         Future<?> back = on(hart0, () -> pacer.keepAbreast(0));
-        Thread.sleep(100);
-        assertFalse(back.isDone(), "a hart 10 ms ahead of a busy one went back to user mode");
+        assertFalse(waitsOrReturns(hart0, back), "a hart 10 ms ahead of a busy one went back to user mode");
         on(hart1, () -> pacer.idle(1)).get();   // its work is done (or it waits for a device)
         back.get(10, TimeUnit.SECONDS);
     }

@@ -136,8 +136,12 @@ class ReservationAcrossHartsTest {
         assertTrue(!mem.reservations.kernelWriting(a, 8), "the page is not marked yet: the write goes unlocked");
         Thread t = runner(h0, traps, 0);
         t.start();
-        Thread.sleep(300);
+        // The LR has marked the page and parks between looks at the count (Reservations.await),
+        // or, not waiting, it has run on to say READY and end: either, however slow the host.
+        int page = PhysicalMemory.pageIndex(A);
+        while (!(mem.reservations.marked(page) && t.getState() == Thread.State.TIMED_WAITING) && t.isAlive()) Thread.onSpinWait();
         assertEquals(0L, mem.loadVolatile64(READY), "lr.d must wait for the kernel write under way");
+        assertTrue(t.isAlive(), "lr.d must wait for the kernel write under way");
         PhysicalMemory.write(mem.ram, a, 8, OTHER, true); // the write itself, landing late
         mem.reservations.kernelWrote(a, 8);
         t.join();

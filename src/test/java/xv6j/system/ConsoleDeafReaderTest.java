@@ -28,7 +28,9 @@ class ConsoleDeafReaderTest {
             int at = t.waitFor("$ ");
             t.type("deputy deafread\n");
             at = t.waitFor("deafread: the console is ours; asleep\n", at);
-            Thread.sleep(1000); // past the grace a shell has between reading and waiting (3 ticks)
+            // Asleep on the clock, as ^P shows it: no longer on its way from its read, where
+            // the grace a shell has between reading and waiting (3 ticks of its own) covers it.
+            at = t.waitForAsleep(at, "deputy", 1);
             t.type(ConsoleKeysTest.CTRL_C);
             at = t.waitFor("^C\n$ ", at);
             t.type("echo after\n");

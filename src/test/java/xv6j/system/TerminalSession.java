@@ -142,6 +142,53 @@ final class TerminalSession implements AutoCloseable {
         throw new AssertionError("the monitor's ps never showed more than " + n + " " + name + ":\n" + screen());
     }
 
+    /**
+     * Waits, typing ^P every 200 ms (no reader gets a character from it, though on kernel-exo
+     * it wakes those waiting on the console, to ask again), until one listing after from
+     * shows n processes called name asleep: not merely past the line a program printed
+     * before it goes to sleep, which a loaded host may keep it running after for a second
+     * or more. Returns where that listing's last such line ends. Fails after 30 s (a bound
+     * for a system whose process never sleeps).
+     */
+    int waitForAsleep(int from, String name, int n) throws Exception {
+        String one = "\\d+ sleep +" + java.util.regex.Pattern.quote(name) + "\n";
+        // One listing's lines follow each other; an empty line starts the next listing.
+        return waitForListing(from, java.util.regex.Pattern.compile(
+                "\n" + one + ("(?:\\d+ \\S+ +\\S+\n)*?" + one).repeat(n - 1)), n + " " + name + " asleep");
+    }
+
+    /** As waitForAsleep, for one process called name listed in state (xv6's spelling: run, runble, sleep, zombie). */
+    int waitForListed(int from, String state, String name) throws Exception {
+        return waitForListing(from, java.util.regex.Pattern.compile(
+                "\n\\d+ " + java.util.regex.Pattern.quote(state) + " +" + java.util.regex.Pattern.quote(name) + "\n"), name + " in state " + state);
+    }
+
+    /** Types ^P every 200 ms until a listing after from matches line; returns where the match ends; fails after 30 s. */
+    private int waitForListing(int from, java.util.regex.Pattern line, String what) throws Exception {
+        for (int i = 0; i < 150; i++) {
+            type("\u0010");
+            Thread.sleep(200);
+            java.util.regex.Matcher m = line.matcher(screen());
+            if (m.find(from)) return m.end();
+        }
+        throw new AssertionError("^P never listed " + what + ":\n" + screen());
+    }
+
+    /**
+     * Waits, typing ^P every 200 ms, until the screen shows text after from: for a program
+     * that acts when a key comes (kernel-exo's ctrlcsteal); no reader gets a character from ^P. Returns
+     * where text ends; fails after 30 s.
+     */
+    int waitForPressingCtrlP(String text, int from) throws Exception {
+        for (int i = 0; i < 150; i++) {
+            int at = screen().indexOf(text, from);
+            if (at >= 0) return at + text.length();
+            type("\u0010");
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the screen never showed " + text.replace("\n", "\\n") + " after " + from + ":\n" + screen());
+    }
+
     /** How many tasks called name the monitor's ps shows (on kernel-exo, how many environments). */
     long tasks(String ps, String name) {
         if (system != Flavour.EXO) return countNamed(ps, name);
