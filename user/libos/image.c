@@ -74,7 +74,9 @@ struct load {
 static int load_page(const void *ctx, uint64 va, void *window) {
     const struct load *l = ctx;
     uint64 end = l->seg->vaddr + l->seg->filesz;
-    if (va >= end) return 0; // (the rest is zero: fresh pages are)
+    // Below the segment (the pages from the end of what was there up to it, as xv6 makes
+    // them) and beyond its file bytes, a page stays zero, as fresh pages are.
+    if (va < l->seg->vaddr || va >= end) return 0;
     long n = end - va < PG ? (long)(end - va) : (long)PG;
     return l->src->read(l->src->ctx, l->seg->off + (va - l->seg->vaddr), window, n) == n ? 0 : -1;
 }
