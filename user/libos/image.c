@@ -22,16 +22,24 @@ static int own_vpt(uint64 va) {
     return 0;
 }
 
-// Fresh pages of the image in [from, to), with the flags of their segment: BATCH_MAX at a
-// time, allocated in one crossing, then granted into the newcomer and mapped there in a
-// second (the grants need the handles the first returns).
-static int image_pages(int env, uint64 from, uint64 to, int flags) {
+// Fresh pages of the image in [from, to), with the flags of their segment, LOAD_CHUNK at a
+// time: allocated in one crossing, then, in a second, granted into the newcomer and mapped
+// there (the grants need the handles the first returns), each beside a window of ours on
+// it: page k of the chunk at SCRATCH_LOAD's k-th page. Then fill(ctx, va, window) fills
+// each page of the chunk through its window, with calls and copies but no crossing. The
+// windows are not unmapped one by one: the next chunk's map over them, and the last go
+// with our handles (image_release frees them; a page's mappings go with its capability).
+#define LOAD_CHUNK (BATCH_MAX / 2)
+_Static_assert(LOAD_CHUNK <= SCRATCH_LOAD_PAGES, "a chunk's windows fit SCRATCH_LOAD");
+typedef int (*fill_fn)(const void *ctx, uint64 va, void *window);
+
+static int image_pages(int env, uint64 from, uint64 to, int flags, fill_fn fill, const void *ctx) {
     struct exo_call *c = BUILD->batch;
     vpte_t ce = VP_MAKE(0, flags | VP_CAPW);
     for (uint64 va = from; va < to;) {
         uint64 first = va;
         long n = 0;
-        for (; va < to && n < BATCH_MAX; va += PG, n++) {
+        for (; va < to && n < LOAD_CHUNK; va += PG, n++) {
             if (build_vpt(env, va) < 0 || own_vpt(va) < 0) {
                 BUILD->nbatch = 0;
                 return -1;
@@ -42,40 +50,55 @@ static int image_pages(int env, uint64 from, uint64 to, int flags) {
         for (long k = 0; k < done; k++) OWN_VPT[first / PG + k] = VP_MAKE(c[k].ret, flags); // (image_release frees them)
         if (done != n) return -1;
         for (long k = 0; k < n; k++) {
+            int own = VP_HANDLE(OWN_VPT[first / PG + k]);
             // Its own page, until it shares it (fork.c).
-            batch_add(SYS_exo_grantmap, VP_HANDLE(OWN_VPT[first / PG + k]), env, CAP_ALL, (long)(first + k * PG),
-                      vp_perm(ce));
+            batch_add(SYS_exo_grantmap, own, env, CAP_ALL, (long)(first + k * PG), vp_perm(ce));
+            batch_add(SYS_exo_map, EXO_SELF, (long)(SCRATCH_LOAD + k * PG), own, MAP_R | MAP_W, 0);
         }
         done = batch_run();
-        for (long k = 0; k < done; k++) CHILD_VPT[first / PG + k] = VP_MAKE(c[k].ret, flags | VP_CAPW);
-        if (done != n) return -1;
+        for (long k = 0; 2 * k < done; k++) CHILD_VPT[first / PG + k] = VP_MAKE(c[2 * k].ret, flags | VP_CAPW);
+        if (done != 2 * n) return -1;
+        for (long k = 0; k < n; k++) {
+            if (fill(ctx, first + k * PG, (void *)(SCRATCH_LOAD + k * PG)) < 0) return -1;
+        }
     }
     return 0;
 }
 
-// Maps our handle on the image's page at va into the work window.
-static int window(uint64 va) {
-    vpte_t e = OWN_VPT[va / PG];
-    return exo_map(EXO_SELF, SCRATCH_WORK, VP_HANDLE(e), MAP_R | MAP_W) < 0 ? -1 : 0;
+// A segment's file bytes in the page at va, read through window.
+struct load {
+    struct image_src *src;
+    const struct elf_seg *seg;
+};
+
+static int load_page(const void *ctx, uint64 va, void *window) {
+    const struct load *l = ctx;
+    uint64 end = l->seg->vaddr + l->seg->filesz;
+    // Below the segment (the pages from the end of what was there up to it, as xv6 makes
+    // them) and beyond its file bytes, a page stays zero, as fresh pages are.
+    if (va < l->seg->vaddr || va >= end) return 0;
+    long n = end - va < PG ? (long)(end - va) : (long)PG;
+    return l->src->read(l->src->ctx, l->seg->off + (va - l->seg->vaddr), window, n) == n ? 0 : -1;
 }
 
-// Reads a segment's file bytes into its pages.
-static int load(struct image_src *src, const struct elf_seg *s) {
-    for (uint64 done = 0; done < s->filesz; done += PG) {
-        long n = s->filesz - done < PG ? (long)(s->filesz - done) : (long)PG;
-        if (window(s->vaddr + done) < 0) return -1;
-        long r = src->read(src->ctx, s->off + done, (void *)SCRATCH_WORK, n);
-        exo_unmap(EXO_SELF, SCRATCH_WORK);
-        if (r != n) return -1;
-    }
+static int no_fill(const void *ctx, uint64 va, void *window) {
     return 0;
+}
+
+// A segment's page that an earlier one made (a segment may start in the page where the one
+// before it ended): its file bytes, through the work window.
+static int load_again(const struct load *l, uint64 va) {
+    if (exo_map(EXO_SELF, SCRATCH_WORK, VP_HANDLE(OWN_VPT[va / PG]), MAP_R | MAP_W) < 0) return -1;
+    int r = load_page(l, va, (void *)SCRATCH_WORK);
+    exo_unmap(EXO_SELF, SCRATCH_WORK);
+    return r;
 }
 
 // Copies argv (the caller's array, maybe a bad pointer) onto the stack page at stack.
 // Returns argc and sets *spp, or -1.
 static int push_args(uint64 stack, char **argv, uint64 *spp) {
     struct build *b = BUILD;
-    char *base = (char *)SCRATCH_WORK;      // the stack page, in our window
+    char *base = (char *)SCRATCH_LOAD;      // the stack page, in our window (image_pages)
     uint64 sp = stack + PG;
     int argc = 0;
     for (;; argc++) {
@@ -157,17 +180,17 @@ int image_build(int env, int mem, const struct handles *h, struct image_src *src
         // As xv6: the pages from the end of what is there up to the segment's end get the
         // segment's rights; the segment must not start below what is there.
         if (seg.vaddr < PGROUNDDOWN(sz)) goto bad;
-        if (image_pages(env, PGROUNDUP(sz), seg.vaddr + seg.memsz, flags) < 0) goto bad;
-        if (load(src, &seg) < 0) goto bad;
+        struct load l = {src, &seg};
+        if (seg.vaddr < PGROUNDUP(sz) && load_again(&l, seg.vaddr) < 0) goto bad;
+        if (image_pages(env, PGROUNDUP(sz), seg.vaddr + seg.memsz, flags, load_page, &l) < 0) goto bad;
         if (seg.vaddr + seg.memsz > sz) sz = seg.vaddr + seg.memsz;
     }
 
     // The guard page (left unmapped) and the stack.
     uint64 stack = PGROUNDUP(sz) + PG;
-    if (image_pages(env, stack, stack + PG, VP_R | VP_W) < 0 || window(stack) < 0) goto bad;
+    if (image_pages(env, stack, stack + PG, VP_R | VP_W, no_fill, 0) < 0) goto bad;
     uint64 sp = 0;
-    int argc = push_args(stack, argv, &sp);
-    exo_unmap(EXO_SELF, SCRATCH_WORK);
+    int argc = push_args(stack, argv, &sp); // (through its window, at SCRATCH_LOAD)
     if (argc < 0) goto bad;
 
     struct uproc *u = CHILD;

@@ -18,6 +18,7 @@
 //     SCRATCH_FAULT     a window where the fault handler copies a copy-on-write page
 //     SCRATCH_WORK      a window where fork, exec and the loader fill pages
 //     CHILD_UPROC_VA    a new environment's struct uproc while fork or exec builds it
+//     SCRATCH_LOAD      windows on the pages the loader (image.c) is filling, several at once
 //     PIPE_BASE         pipe i's two pages at PIPE_BASE + 2*i*PGSIZE, its writers' then its
 //                       readers' (mapped by the file server, lib/pipering.h)
 //     VPT_VA            the software page table: one 32-bit entry per page below USERTOP
@@ -47,6 +48,8 @@
 #define SCRATCH_FAULT (LIBOS_BASE + 0x30000UL)
 #define SCRATCH_WORK (LIBOS_BASE + 0x31000UL)
 #define CHILD_UPROC_VA (LIBOS_BASE + 0x40000UL)
+#define SCRATCH_LOAD (LIBOS_BASE + 0x50000UL)
+#define SCRATCH_LOAD_PAGES 16
 #define PIPE_BASE (LIBOS_BASE + 0x1000000UL)
 #define NPIPE 64
 #define PIPE_VA(i) (PIPE_BASE + (uint64)(i) * 2 * PG)  // the writers' page; the readers' follows

@@ -23,16 +23,17 @@ enum srv_op {
     SRV_FORK = 1,       // -> out[0] child pid or -1, out[1] CAP_ENV handle (R|W|GRANT) in the caller's table
     SRV_FORK_START,     // a1 = child pid: the child is complete; start it
     SRV_FORK_ABORT,     // a1 = child pid: undo SRV_FORK (only while the child is being built, not started)
-    SRV_EXEC_OPEN,      // path[0]: opens the program file for exec -> 0, or 1 if the server must load
-                        //     it itself (SRV_EXEC_SEALED: a program with disk storage), or -1
+    SRV_EXEC,           // path[0] = the program; data = argc (int), then the argument strings one
+                        //     after another, each ending in NUL: the server opens the program,
+                        //     builds the new environment from the file (giving it the program's
+                        //     storage, if any) and commits, as SRV_EXEC_COMMIT -> -1, or no return
+    // exec by hand, the new environment built by the caller (not for programs with storage)
+    SRV_EXEC_OPEN,      // path[0]: opens the program file for exec -> 0, or 1 if it has disk
+                        //     storage (SRV_EXEC_ENV then refuses: only SRV_EXEC loads it), or -1
     SRV_EXEC_READ,      // a1 = offset, a2 = n: reads the program file into data -> bytes
     SRV_EXEC_ENV,       // -> out[0] 0 or -1, out[1] CAP_ENV handle of the new environment
     SRV_EXEC_COMMIT,    // path[0] = program name: the new environment becomes the process and starts
     SRV_EXEC_ABORT,     // undo SRV_EXEC_OPEN and SRV_EXEC_ENV
-    SRV_EXEC_SEALED,    // data = argc (int), then the argument strings one after another, each
-                        //     ending in NUL; path[0] = program name: the server builds the new
-                        //     environment from the file opened, gives it the program's storage,
-                        //     and commits, as SRV_EXEC_COMMIT -> 0 or -1
     SRV_EXIT,           // a1 = status: the caller's environment ends, in this call
     SRV_WAIT,           // -> out[0] pid, -1 (no children) or SRV_AGAIN; out[1] status
     SRV_KILL,           // a1 = pid

@@ -10,20 +10,44 @@ int namecmp(const char *a, const char *b) {
     return 0;
 }
 
+// What a scan of a directory looks for.
+enum dirwant { DIR_NAMED, DIR_FREE, DIR_USED };
+
+// The offset of the first entry of directory dp (locked) at or after off that is what
+// want asks: the one named name, a free one, a used one; with its inode number in *inum.
+// dp->size if there is none. It reads the entries in place, a block at a time: reading
+// them one by one (readi of 16 bytes, a bread, a copy and a brelse each) was most of an
+// exec's path lookup, about 9,000 instructions in a root directory of 60 entries.
+static uint dirscan(struct inode *dp, uint off, enum dirwant want, const char *name, uint *inum) {
+    if (dp->type != T_DIR) fs_panic("dirscan: not a directory");
+    while (off < dp->size) {
+        struct buf *bp = iblock(dp, off);
+        if (bp == 0) fs_panic("dirscan: short read");
+        uint end = (off / BSIZE + 1) * BSIZE;
+        if (end > dp->size) end = dp->size;
+        for (; off < end; off += sizeof(struct dirent)) {
+            if (off + sizeof(struct dirent) > end) fs_panic("dirscan: short read");
+            const struct dirent *de = (const struct dirent *)(bp->data + off % BSIZE);
+            int hit = want == DIR_FREE ? de->inum == 0
+                                       : de->inum != 0 && (want == DIR_USED || namecmp(name, de->name) == 0);
+            if (hit) {
+                *inum = de->inum;
+                brelse(bp);
+                return off;
+            }
+        }
+        brelse(bp);
+    }
+    return dp->size;
+}
+
 // The inode number name has in directory dp (locked), and the entry's offset in *poff if
 // poff is not 0; or 0 if there is no such entry.
 static uint dirfind(struct inode *dp, const char *name, uint *poff) {
-    if (dp->type != T_DIR) fs_panic("dirlookup: not a directory");
-    struct dirent de;
-    for (uint off = 0; off < dp->size; off += sizeof de) {
-        if (readi(dp, (uchar *)&de, off, sizeof de) != sizeof de) fs_panic("dirlookup: short read");
-        if (de.inum == 0) continue;
-        if (namecmp(name, de.name) == 0) {
-            if (poff) *poff = off;
-            return de.inum;
-        }
-    }
-    return 0;
+    uint inum = 0;
+    uint off = dirscan(dp, 0, DIR_NAMED, name, &inum);
+    if (off < dp->size && poff) *poff = off;
+    return off < dp->size ? inum : 0;
 }
 
 // Looks name up in directory dp (locked). Returns its inode, referenced and unlocked,
@@ -41,11 +65,8 @@ int dirlink(struct inode *dp, const char *name, uint inum) {
     // inode table, or a full table would let a name in twice.
     if (dirfind(dp, name, 0) != 0) return -1;
     struct dirent de;
-    uint off;
-    for (off = 0; off < dp->size; off += sizeof de) {
-        if (readi(dp, (uchar *)&de, off, sizeof de) != sizeof de) fs_panic("dirlink: short read");
-        if (de.inum == 0) break;
-    }
+    uint unused;
+    uint off = dirscan(dp, 0, DIR_FREE, 0, &unused);
     int i = 0;
     for (; i < DIRSIZ && name[i]; i++) de.name[i] = name[i];
     for (; i < DIRSIZ; i++) de.name[i] = 0;
@@ -56,12 +77,8 @@ int dirlink(struct inode *dp, const char *name, uint inum) {
 
 // Is directory dp (locked) empty but for "." and ".."?
 int isdirempty(struct inode *dp) {
-    struct dirent de;
-    for (uint off = 2 * sizeof de; off < dp->size; off += sizeof de) {
-        if (readi(dp, (uchar *)&de, off, sizeof de) != sizeof de) fs_panic("isdirempty: short read");
-        if (de.inum != 0) return 0;
-    }
-    return 1;
+    uint inum;
+    return dirscan(dp, 2 * sizeof(struct dirent), DIR_USED, 0, &inum) >= dp->size;
 }
 
 // Copies the next element of path into name (at most DIRSIZ bytes, NUL-terminated when

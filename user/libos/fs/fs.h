@@ -158,6 +158,7 @@ void iupdate(struct inode *ip);
 void itrunc(struct inode *ip);
 void stati(struct inode *ip, struct stat *st);
 int readi(struct inode *ip, uchar *dst, uint off, uint n);
+struct buf *iblock(struct inode *ip, uint off);
 int writei(struct inode *ip, const uchar *src, uint off, uint n);
 uint balloc(void);
 void bfree(uint b);

@@ -253,6 +253,13 @@ void stati(struct inode *ip, struct stat *st) {
     st->size = ip->size;
 }
 
+// The buffer holding ip's byte off (held: the caller brelses it), for reading in place; 0
+// if the disk is full (bmap, as readi). Caller holds ip locked, off below its size.
+struct buf *iblock(struct inode *ip, uint off) {
+    uint addr = bmap(ip, off / BSIZE);
+    return addr == 0 ? 0 : bread(addr);
+}
+
 // Reads up to n bytes at off into dst; fewer at the end of the file. Caller holds ip locked.
 int readi(struct inode *ip, uchar *dst, uint off, uint n) {
     if (off > ip->size || off + n < off) return 0;

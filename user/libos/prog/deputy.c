@@ -567,7 +567,7 @@ static int capfull_main(void) {
 }
 
 // srvfuzz: a client that goes around its LibOS and calls the server with what it likes:
-// every operation that leaves the caller a process (not EXIT, EXEC_COMMIT, EXEC_SEALED),
+// every operation that leaves the caller a process (not EXIT, EXEC, EXEC_COMMIT),
 // KILL and the console's aside, with absurd arguments and garbage in its IPC page (paths
 // without their NUL, random data). Every call must come back; then the server must still
 // serve everyone (the shell's next command) and the file system be clean (fsck).

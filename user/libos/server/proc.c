@@ -491,12 +491,15 @@ static void fdinfos(struct sproc *p, struct fdinfo *fd) {
     }
 }
 
-// exec of a program with storage: we build its environment from the file, as for init,
-// with the arguments the client packed into args (argc, then the strings), give it the
-// program's blocks, and commit.
-int proc_exec_sealed(int slot, const uchar *args, const char *name) {
+// Builds the program opened (exec_ip) in a new environment, as for init, with the
+// arguments the client packed into args (argc, then the strings), gives it the program's
+// blocks if it has storage, and commits. image.c reads each page of the file from the
+// buffer cache straight into the page the program will own (read_exec into the
+// builder's window on it): one copy, where a client building its own image took two
+// (the file into the IPC page, then the IPC page into the image).
+static int proc_exec_build(int slot, const uchar *args, const char *name) {
     struct sproc *p = &procs[slot];
-    if (p->exec_ip == 0 || p->exec_storage < 0) return -1;
+    if (p->exec_ip == 0) return -1;
     static char strings[IPC_DATA_SIZE];
     static char *argv[LIBOS_MAXARG + 1];
     lo_memmove(strings, args, IPC_DATA_SIZE);
@@ -517,11 +520,31 @@ int proc_exec_sealed(int slot, const uchar *args, const char *name) {
     fdinfos(p, fd);
     struct image_src src = {read_exec, (void *)(long)slot};
     if (image_build((int)env, p->mem, &process_handles, &src, argv, p->pid, fd, name) < 0) return -1;
-    long storage = storage_grant(p->exec_storage, slot, (int)env);
-    CHILD->h_storage = storage < 0 ? -1 : (int)storage;
+    if (p->exec_storage >= 0) {
+        long storage = storage_grant(p->exec_storage, slot, (int)env);
+        CHILD->h_storage = storage < 0 ? -1 : (int)storage;
+    }
     image_release();
     build_release();
     return proc_exec_commit(slot, name);
+}
+
+// exec as the standard LibOS asks for it (SRV_EXEC): the program at path, built here from
+// the file, with the arguments in args. Every program, not only those with storage (which
+// no process may load itself: a process could load any code under their names): the
+// image is then the file's, whoever's code asked, and each page is copied once. On
+// failure nothing is left of the attempt.
+int proc_exec(int slot, const char *path, const uchar *args) {
+    if (proc_exec_open(slot, path) < 0) return -1;
+    const char *name = path; // the process's new name: the path's last element
+    for (const char *s = path; *s; s++) {
+        if (*s == '/') name = s + 1;
+    }
+    if (proc_exec_build(slot, args, name) < 0) {
+        proc_exec_abort(slot);
+        return -1;
+    }
+    return 0;
 }
 
 void proc_exec_abort(int slot) {

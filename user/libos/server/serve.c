@@ -66,7 +66,7 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
     }
     case SRV_EXEC_COMMIT: return proc_exec_commit(slot, path_arg(slot, 0, path));
     case SRV_EXEC_ABORT: proc_exec_abort(slot); return 0;
-    case SRV_EXEC_SEALED: return proc_exec_sealed(slot, data, path_arg(slot, 0, path));
+    case SRV_EXEC: return proc_exec(slot, path_arg(slot, 0, path), data);
     case SRV_EXIT: proc_exit(slot, (int)a1); return 0;
     case SRV_WAIT: {
         // A shell waiting for its command takes in the keys typed meanwhile: ^C among them.

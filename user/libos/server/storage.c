@@ -5,9 +5,10 @@
 //     /kv 0 1000          (program, first block, count: blocks sb.size+0 .. sb.size+999)
 //
 // A grant of disk blocks must go to code the server can vouch for. A process names the
-// program it execs, but it loads the image itself (exec.c): it could load any code under
-// that name. So the server loads a program with storage itself (proc_exec_sealed), from
-// the file, and gives the blocks to the environment it built, which no process controls;
+// program it execs, and a client of the raw protocol (EXEC_ENV) loads the image itself: it
+// could load any code under that name. So a program with storage is loaded only by the
+// server (proc_exec, as the standard LibOS's exec asks for every program), from the file,
+// and the blocks go to the environment it built, which no process controls;
 // and it seals the program's file and /storage (fs_seal: no process may write, truncate
 // or unlink them), so the code and the table stay what they were at boot. A program's
 // range has one holder at a time: while the process running it lives, another process

@@ -156,7 +156,12 @@ final class Environments {
 
     /** One record fewer; a page of them that is no longer needed goes back. */
     void dropRecord(Env e) {
-        e.records--;
+        dropRecords(e, 1);
+    }
+
+    /** n records fewer; pages of them no longer needed go back. */
+    void dropRecords(Env e, int n) {
+        e.records -= n;
         trimRecords(e);
     }
 
@@ -210,14 +215,13 @@ final class Environments {
         k.trace.exit(e, status, msg);
         k.sched.steal(e.root().innermost());
         k.pct.leave(e);
+        // Its bindings and page tables at once, then its capabilities, which have no
+        // mapping left to undo (freeing each took its mappings one by one, as for a live
+        // space: docs/exo.md, Costs).
+        k.bindings.unbindAll(e);
         for (Cap c : e.caps.all()) k.caps.free(c);
         if (!e.mappings.isEmpty() || e.records != 0)
             throw new IllegalStateException(e + " still has mappings or records after losing its capabilities");
-        List<Long> tables = new ArrayList<>();
-        e.pt.forEachTablePage(e.pagetable, tables::add);
-        for (long pa : tables) k.pages.freeKernel(pa);
-        e.ptPages = 0;
-        e.gen++;
         if (e.asid != SHARED_ASID) asids.clear(e.asid); // it never runs again; the next holder flushes it on each CPU
         e.exited = true;
         e.status = status;

@@ -100,6 +100,34 @@ final class SecureBindings {
     }
 
     /**
+     * Every binding of e goes at once, with its page tables, when e is destroyed: e runs on
+     * no hart (Scheduler.steal) and never will again, and its ASID goes back (whoever takes
+     * it next flushes it on every CPU before running: Scheduler.runUser), so no entry need
+     * be cleared, no table pruned as it empties and no translation shot down, one binding
+     * at a time, as {@link #unbind} does for a live space. Each binding's record and its
+     * place in its capability's set go as unbind's do; a wait of e's on a word of the page
+     * ends with e (Environments.destroyNow). Then e's capabilities can be freed with no
+     * mapping left to undo.
+     */
+    void unbindAll(Env e) {
+        for (Mapping m : e.mappings.values()) {
+            Cap c = m.cap();
+            c.mappings.remove(m);
+            k.pages.mapRefs[k.pages.index(c.first)]--;
+        }
+        k.envs.dropRecords(e, e.mappings.size());
+        e.mappings.clear();
+        List<Long> tables = new ArrayList<>();
+        e.pt.forEachTablePage(e.pagetable, tables::add);
+        for (long pa : tables) {
+            k.pages.entries[k.pages.indexOfPa(pa)] = 0;
+            k.pages.freeKernel(pa);
+        }
+        e.ptPages = 0;
+        e.gen++;
+    }
+
+    /**
      * A mapping's record goes and its translation leaves every TLB; its entry is the
      * caller's business, and must already be changed (see {@link #shoot}).
      */
