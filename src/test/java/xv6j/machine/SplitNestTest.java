@@ -1,6 +1,5 @@
 package xv6j.machine;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static xv6j.machine.Asm.*;
@@ -11,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import xv6j.machine.jit.Engine;
 
 /**
- * A page whose hot code is too large for one method (two inner loops of 107 instructions
+ * A page whose hot code is too large for one method (two inner loops of 187 instructions
  * each in an outer loop with a call) runs in its nest split along its loops
  * (docs/design.md, round 22): each inner loop whole in a method of its own, so that it
  * runs its passes without leaving, and the hops between the methods (the loops' entries
@@ -21,12 +20,12 @@ import xv6j.machine.jit.Engine;
 class SplitNestTest {
     static final int PASSES = 300, INNER = 10;
 
-    /** An inner loop of 105 instructions, its count (in x) and its branch back, counted from INNER. */
+    /** An inner loop of 185 instructions, its count (in x) and its branch back, counted from INNER. */
     private static void inner(List<Integer> p, int x, int salt) {
         int[] regs = {5, 6, 7, 8, 9, 11, 12, 13};
         p.add(addi(x, 0, INNER));
         int top = p.size();
-        for (int k = 0; k < 105; k++) {
+        for (int k = 0; k < 185; k++) {
             int r = regs[(k + salt) % 8];
             p.add(k % 10 == 9 ? sd(r, 14, 8 * (k % 16)) : k % 10 == 4 ? ld(r, 14, 8 * ((k + salt) % 16)) : xori(r, r, k + salt));
         }
@@ -51,29 +50,11 @@ class SplitNestTest {
         return p.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    static TestMachine machine(Engine engine) {
-        TestMachine m = new TestMachine().load(program());
-        m.hart.setEngine(engine);
-        m.x[10] = PASSES;
-        m.x[14] = TestMachine.DATA;
-        return m;
-    }
-
     @Test
     void twoLoopsTooLargeForOneMethodRunEachInAPieceOfTheirPagesNestAndEndAsTheInterpreterEnds() {
-        TestMachine want = machine(Engine.INTERPRETER), got = machine(Engine.EAGER);
-        long[] budgets = {3000, 3 * Hart.JIT_CHUNK + 17, 777, 5, Hart.JIT_CHUNK - 3, 100_000_000};
-        for (int i = 0; i < budgets.length; i++) {
-            Trap t = want.hart.run(budgets[i]);
-            assertEquals(t, got.hart.run(budgets[i]), "slice " + i + ": trap");
-            assertArrayEquals(want.x, got.x, "slice " + i + ": registers");
-            assertEquals(want.hart.pc, got.hart.pc, "slice " + i + ": pc");
-            assertEquals(want.hart.instret, got.hart.instret, "slice " + i + ": instret");
-            byte[] a = new byte[128], b = new byte[128];
-            want.mem.read(TestMachine.DATA, a, 0, a.length);
-            got.mem.read(TestMachine.DATA, b, 0, b.length);
-            assertArrayEquals(a, b, "slice " + i + ": memory");
-        }
+        TestMachine want = PageNestTest.machine(Engine.INTERPRETER, program(), PASSES);
+        TestMachine got = PageNestTest.machine(Engine.EAGER, program(), PASSES);
+        PageNestTest.runInSlices(want, got, 3000);
         assertEquals(Trap.Cause.ECALL, want.hart.run(10).cause(), "the loop ran to its end");
         var stats = got.mem.translator.stats();
         assertTrue(stats.nestPieces >= 2, "the nest was split: " + stats.nests + " nests, " + stats.nestPieces + " pieces");

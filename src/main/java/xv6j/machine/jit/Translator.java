@@ -323,7 +323,9 @@ public final class Translator {
         if (LINK || eager) stats.hops++;
         PageCode p = pages[page];
         if (p == null || p.words != words) return;
-        if ((NEST || eager) && entry >= 0 && entry < Decoded.PAGE_SLOTS) p.hopEdge(entry, target); // the loops a nest keeps whole
+        // Where hops go, for the loops a nest keeps whole: only while a nest is to be tried
+        // (a page that has one, or could not have one, hops millions of times a second).
+        if ((NEST || eager) && p.count() > p.nestedRegions && entry >= 0 && entry < Decoded.PAGE_SLOTS) p.hopEdge(entry, target);
         if (p.nest >= 0) return;
         int hops = eager ? EAGER_MERGE_HOPS : MERGE_HOPS;
         if (UNITS && !p.unitFull) {
