@@ -101,7 +101,8 @@ final class PageCode {
         int[] t = hopEdges;
         if (t == null) hopEdges = t = new int[4096];
         int key = entry * Decoded.PAGE_SLOTS + target + 1;
-        for (int i = (key * 0x9E3779B1) >>> 20; ; i = (i + 1) & (t.length - 1)) {
+        // Bounded: harts racing here may fill more than half (the count is racy too).
+        for (int n = 0, i = (key * 0x9E3779B1) >>> 20; n < t.length; n++, i = (i + 1) & (t.length - 1)) {
             if (t[i] == key) return;
             if (t[i] != 0) continue;
             if (hopEdgeCount >= t.length / 2) return;
