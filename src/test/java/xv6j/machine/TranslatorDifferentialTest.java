@@ -42,9 +42,27 @@ class TranslatorDifferentialTest {
     @Test
     void randomProgramsEndTheSameUnderEveryEngine() {
         long regions = 0;
-        for (int i = 0; i < PROGRAMS; i++) regions += check(SEED + i);
+        for (int i = 0; i < PROGRAMS; i++) regions += check(SEED + i, 0)[0];
         // The comparison means something only if compiled code ran.
         assertTrue(regions > PROGRAMS, "the eager engine compiled only " + regions + " regions in " + PROGRAMS + " programs");
+    }
+
+    /**
+     * The same with every nest the eager engine makes split along its loops into pieces
+     * of at most 12 instructions (round 22), so that programs of this size run split
+     * nests, their pieces' entries marked and their hops taken by the page's link. The
+     * programs jump back to their start where the others end, and run four times longer
+     * slices, so that their pages hop enough to be nested.
+     */
+    @Test
+    void randomProgramsEndTheSameWithNestsSplitAlongTheirLoops() {
+        long nests = 0, pieces = 0;
+        for (int i = 0; i < PROGRAMS / 4; i++) {
+            long[] made = check(SEED + i, Integer.getInteger("xv6j.difftest.piece", 12));
+            nests += made[1];
+            pieces += made[2];
+        }
+        assertTrue(pieces > PROGRAMS / 10, "the eager engine split " + nests + " nests into only " + pieces + " pieces in " + PROGRAMS / 4 + " programs");
     }
 
     /**
@@ -160,18 +178,22 @@ class TranslatorDifferentialTest {
     public static void main(String[] args) {
         long seed = args.length > 0 ? Long.parseLong(args[0]) : SEED;
         int n = args.length > 1 ? Integer.parseInt(args[1]) : PROGRAMS;
-        for (int i = 0; i < n; i++) check(seed + i);
+        for (int i = 0; i < n; i++) check(seed + i, 0);
         System.out.println(n + " programs from seed " + seed + ": every engine agreed");
     }
 
-    /** One program from seed, on three machines; fails naming the seed and the slice. Returns the regions the eager one compiled. */
-    static long check(long seed) {
+    /**
+     * One program from seed, on three machines; fails naming the seed and the slice.
+     * Returns the regions the eager one compiled, the nests it made and their pieces where split
+     * (pieces: if positive, it splits every nest into pieces of at most that many instructions).
+     */
+    static long[] check(long seed, int pieces) {
         Random rnd = new Random(seed);
         boolean paged = rnd.nextBoolean();
         Layout at = paged ? new Layout(0x10000 + (rnd.nextBoolean() ? 0 : 4096 - 4 * rnd.nextInt(150)), 0x40000)
                 : new Layout(PhysicalMemory.BASE + (rnd.nextBoolean() ? 0 : 4096 - 4 * rnd.nextInt(150)),
                         PhysicalMemory.BASE + 0x10_0000);
-        int[] program = program(rnd, at);
+        int[] program = program(rnd, at, pieces > 0);
         long[] xs = registers(rnd, at);
         long[] fs = new long[32];
         for (int i = 0; i < 32; i++) fs[i] = floatValue(rnd);
@@ -179,11 +201,12 @@ class TranslatorDifferentialTest {
         byte[] data = new byte[DATA_PAGES * 4096];
         rnd.nextBytes(data);
         long[] budgets = new long[8];
-        for (int i = 0; i < budgets.length; i++) budgets[i] = 1 + rnd.nextInt(rnd.nextBoolean() ? 50 : 3000);
+        for (int i = 0; i < budgets.length; i++) budgets[i] = 1 + rnd.nextInt(rnd.nextBoolean() ? 50 : 3000) * (pieces > 0 ? 4 : 1);
 
         Engine[] engines = {Engine.INTERPRETER, Engine.EAGER, Engine.TRANSLATOR};
         Machine[] ms = new Machine[engines.length];
         for (int e = 0; e < engines.length; e++) ms[e] = new Machine(engines[e], paged, at, program, data, xs, fs, fcsr);
+        if (pieces > 0) ms[1].mem.translator.splitNestsForTesting(pieces);
         for (int slice = 0; slice < budgets.length; slice++) {
             Trap want = ms[0].hart.run(budgets[slice]);
             for (int e = 1; e < engines.length; e++) {
@@ -197,7 +220,8 @@ class TranslatorDifferentialTest {
         }
         for (int e = 1; e < engines.length; e++)
             assertEquals(0, ms[e].mem.translator.stats().failures, "seed " + seed + ": the translator failed to compile a region");
-        return ms[1].mem.translator.stats().regions;
+        var stats = ms[1].mem.translator.stats();
+        return new long[] {stats.regions, stats.nests, stats.nestPieces};
     }
 
     /** A hart on its own memory with the program and data loaded. */
@@ -311,7 +335,8 @@ class TranslatorDifferentialTest {
     /** A branch or jump whose offset is known once every instruction's length is. */
     private record Jump(int kind, int rs1, int rs2, int target) {}
 
-    private static int[] program(Random rnd, Layout at) {
+    /** A random program; looping, it ends in a jump back to its start, not an ecall (so that it runs long enough to make nests). */
+    private static int[] program(Random rnd, Layout at, boolean looping) {
         int n = 20 + rnd.nextInt(180);
         List<Object> items = new ArrayList<>();
         for (int i = 0; i < n; i++) items.add(instruction(rnd, i, n));
@@ -339,7 +364,7 @@ class TranslatorDifferentialTest {
                 out[i] = (Integer) it;
             }
         }
-        out[n] = ecall();
+        out[n] = looping ? jal(0, -offsets[n]) : ecall();
         return out;
     }
 

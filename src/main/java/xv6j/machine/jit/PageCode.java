@@ -47,8 +47,12 @@ final class PageCode {
     /** Regions of it that were compiled for it, not found in the {@link CodeCache} (under the lock). */
     int classesMade;
 
-    /** Its nest's index in regions (see {@link NestPlan}); -1 before it, -2 if it has none. */
+    /** Its nest's index in regions (see {@link NestPlan}; a split nest's first piece); -1 before it, -2 if it has none. */
     int nest = -1;
+    /** The indices of its nest's methods: one, or the pieces of a nest split along its loops (round 22). */
+    int[] nests = new int[0];
+    /** Its regions when its nest was last tried (or made), -1 before: it is tried again only once it has more. */
+    int nestedRegions = -1;
 
     /** The hops between its regions in compiled code, as its marks were when made; null before. */
     volatile PageLink link;
@@ -80,6 +84,40 @@ final class PageCode {
     int hopsAt(int slot) {
         int[] to = hopsTo;
         return to == null ? 0 : to[slot];
+    }
+
+    /**
+     * The hops seen (while the page could still be nested), as (slot the region was
+     * entered at, slot it went to) pairs, open-addressed (entry * PAGE_SLOTS + target + 1;
+     * 0: empty); null before the first. Indirect jumps' edges, which {@link NestPlan#split}
+     * needs to find the loops they close (a dispatch through a table, a return to a
+     * caller on the page). Racy, as the counts are: a hint.
+     */
+    private int[] hopEdges;
+    private int hopEdgeCount;
+
+    /** Notes a hop from the region entered at entry to target (once per pair; at most half the table). */
+    void hopEdge(int entry, int target) {
+        int[] t = hopEdges;
+        if (t == null) hopEdges = t = new int[4096];
+        int key = entry * Decoded.PAGE_SLOTS + target + 1;
+        // Bounded: harts racing here may fill more than half (the count is racy too).
+        for (int n = 0, i = (key * 0x9E3779B1) >>> 20; n < t.length; n++, i = (i + 1) & (t.length - 1)) {
+            if (t[i] == key) return;
+            if (t[i] != 0) continue;
+            if (hopEdgeCount >= t.length / 2) return;
+            t[i] = key;
+            hopEdgeCount++;
+            return;
+        }
+    }
+
+    /** The hops noted by {@link #hopEdge}: per pair, {entry, target}. */
+    int[][] hopEdges() {
+        int[] t = hopEdges;
+        if (t == null) return new int[0][];
+        return java.util.Arrays.stream(t).filter(k -> k != 0)
+                .mapToObj(k -> new int[] {(k - 1) / Decoded.PAGE_SLOTS, (k - 1) % Decoded.PAGE_SLOTS}).toArray(int[][]::new);
     }
 
     /** Counts a hop to slot target; returns how many there have been. */

@@ -4,6 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
 import xv6j.machine.Decoded;
 import xv6j.machine.Op;
 import xv6j.machine.PhysicalMemory;
@@ -98,6 +100,24 @@ public final class Translator {
      * of tokens' and sort's hot code as one method ran sort 13% slower (round 20).
      */
     static final boolean NEST_WHOLE = !"false".equals(System.getProperty("xv6j.jit.nestwhole"));
+    /**
+     * Whether a page whose hot code does not fit one method of {@link #NEST_PIECE_BYTES}
+     * gets its nest split along its loops into several (see {@link NestPlan#split}),
+     * linked to one another by the page's {@link PageLink} (-Dxv6j.jit.nestsplit=false:
+     * a whole nest of up to {@link #NEST_BYTES} or none, round 20's rule; round 22).
+     */
+    static final boolean NEST_SPLIT = !"false".equals(System.getProperty("xv6j.jit.nestsplit"));
+    /**
+     * Instructions in one piece of a split nest at most (fewer if its method is too
+     * large): tokens' two hot loops are 188 and 158 instructions, and cut into pieces of
+     * 120 they hopped more than in regions (round 22).
+     */
+    static final int NEST_PIECE = Integer.getInteger("xv6j.jit.nestpiece", 200);
+    /**
+     * Bytecode a piece of a split nest (or a whole nest, where nests split) may have:
+     * C1 skipped tokens' whole nest of 7612 (round 20); its loops' pieces have about 5000.
+     */
+    static final int NEST_PIECE_BYTES = Integer.getInteger("xv6j.jit.nestpiecebytes", 6000);
     /** Hops {@code Hart.run} takes itself on a page before its link is made again from its marks now. */
     static final int LINK_HOPS = Integer.getInteger("xv6j.jit.linkhops", 65_536);
     /** The same in {@link Engine#EAGER} mode. */
@@ -127,6 +147,8 @@ public final class Translator {
     /** Regions on the pages' versions in {@link #pages} (those since written count until the page is compiled again). */
     private int live;
     private final Stats stats = new Stats();
+    /** If positive, every nest is split into pieces of at most this many instructions (a test's setting). */
+    private int piecesForTesting;
 
     /** What compiling has cost so far, for the benchmarks. */
     public static final class Stats {
@@ -136,8 +158,8 @@ public final class Translator {
         public long youngVersions;
         /** {@link PageLink} classes made. */
         public long links;
-        /** Nests made (see {@link NestPlan}). */
-        public long nests;
+        /** Nests made (see {@link NestPlan}); the methods of those split along their loops. */
+        public long nests, nestPieces;
         /** Hops from a region to another of its page, taken by {@code Hart.run} or a link, with links or nests on (racy: a hint). */
         public long hops;
         /** Regions the translator failed to make (a bug: the interpreter ran that code). */
@@ -194,6 +216,13 @@ public final class Translator {
      * @return whether a region now starts at slot
      */
     public synchronized boolean compile(int page, long[] words, int slot, boolean eager) {
+        boolean made = compileAt(page, words, slot, eager);
+        // A test's split nests: made at once from every new region, not after hops.
+        if (made && piecesForTesting > 0 && pages[page] != null) nest(pages[page]);
+        return made;
+    }
+
+    private boolean compileAt(int page, long[] words, int slot, boolean eager) {
         if (decoded[page] != words) return false; // written since the hart looked
         PageCode p = pages[page];
         if (p != null && p.words != words) { // the page was written: its regions went with its old words
@@ -216,8 +245,9 @@ public final class Translator {
             pages[page] = p = new PageCode(page, words, ram);
             ran[page] = 0;
         }
-        if (p.nest >= 0 && p.region(p.nest).enters(slot)) {
-            p.words[slot] = mark(p.region(p.nest).original(slot), p.nest);
+        for (int n : p.nests) {
+            if (!p.region(n).enters(slot)) continue;
+            p.words[slot] = mark(p.region(n).original(slot), n);
             return true;
         }
         if (!UNITS || p.unitFull || p.nest >= 0) return install(p, slot, new int[0]);
@@ -292,7 +322,11 @@ public final class Translator {
         // harts write would otherwise be on every hop of the default engine.
         if (LINK || eager) stats.hops++;
         PageCode p = pages[page];
-        if (p == null || p.words != words || p.nest >= 0) return;
+        if (p == null || p.words != words) return;
+        // Where hops go, for the loops a nest keeps whole: only while a nest is to be tried
+        // (a page that has one, or could not have one, hops millions of times a second).
+        if ((NEST || eager) && p.count() > p.nestedRegions && entry >= 0 && entry < Decoded.PAGE_SLOTS) p.hopEdge(entry, target);
+        if (p.nest >= 0) return;
         int hops = eager ? EAGER_MERGE_HOPS : MERGE_HOPS;
         if (UNITS && !p.unitFull) {
             if (p.hopsTo(target) == hops) unitHop(p, target, eager);
@@ -322,51 +356,89 @@ public final class Translator {
         long ran = this.ran[page] - p.ranAtLink;
         p.ranAtLink = this.ran[page];
         if (!(eager || ran < (long) LINK_SPARSE * p.unlinked)) p.unlinked = 0;
-        else if ((NEST || eager) && p.nest == -1) nest(p);
-        else if (LINKS || eager) relink(p);
+        else if ((NEST || eager) && p.count() > p.nestedRegions) nest(p); // regions made since it was last tried
+        else if (LINKS || eager || p.nests.length > 1) relink(p); // a split nest's pieces are linked
         else p.unlinked = 0;
     }
 
     /**
-     * Compiles page p's nest (see {@link NestPlan}) and marks every slot marked on the page
-     * that it can be entered at to enter it; from then on the page's units and merges are
-     * not built again, and its new entries get regions of their own.
+     * Compiles page p's nest (see {@link NestPlan}), or where its hot code does not fit
+     * one method, its nest split along its loops, and marks every slot it (a piece) can
+     * be entered at to enter it; from then on the page's units and merges are not built
+     * again, and its new entries get regions of their own. A split nest's pieces are
+     * linked at once (see {@link PageLink}), so that a hop between them stays in
+     * compiled code.
      */
     private synchronized void nest(PageCode p) {
         p.unlinked = 0;
-        if (decoded[p.page] != p.words || pages[p.page] != p || p.nest != -1 || p.count() >= MAX_PAGE_REGIONS
-                || live >= MAX_REGIONS) return;
-        p.nest = -2; // until it is made: a version's nest is tried once
+        if (decoded[p.page] != p.words || pages[p.page] != p || p.count() <= p.nestedRegions
+                || p.count() >= MAX_PAGE_REGIONS || live >= MAX_REGIONS) return;
+        // Tried again only once the page has regions it had not then (code found since).
+        p.nestedRegions = p.count();
+        if (p.nest == -1) p.nest = -2; // until it is made
         long t0 = System.nanoTime();
-        NestPlan.Nest nest;
+        List<NestPlan.Nest> made;
         try {
-            nest = NestPlan.of(p, NEST_WHOLE, plan -> {
-                CodeCache.Key key = plan.key();
-                return CodeCache.tooLarge(key, NEST_BYTES) ? null : CodeCache.get(key, k -> build(plan, k, NEST_BYTES));
-            });
+            NestPlan.Nest whole = piecesForTesting > 0 ? null
+                    : NestPlan.of(p, NEST_WHOLE, compiler(NEST_SPLIT ? NEST_PIECE_BYTES : NEST_BYTES));
+            made = whole != null ? List.of(whole)
+                    : NEST_SPLIT || piecesForTesting > 0
+                            ? NestPlan.split(p, piecesForTesting > 0 ? piecesForTesting : NEST_PIECE, piecesForTesting > 0,
+                                    compiler(NEST_PIECE_BYTES))
+                            : List.of();
         } catch (RuntimeException | LinkageError e) {
             stats.failures++;
             if (stats.failures == 1) System.err.println("xv6j: the translator could not compile a page's nest (" + e + ")");
             return;
         }
-        if (nest == null) return; // fewer than two regions' code fits
-        Region r = nest.region();
-        RegionPlan plan = nest.plan();
-        int index = p.add(r);
-        live++;
+        if (made.isEmpty() || live + made.size() > MAX_REGIONS || p.count() + made.size() > MAX_PAGE_REGIONS) return;
+        int[] indices = new int[made.size()];
+        for (int i = 0; i < indices.length; i++) indices[i] = p.add(made.get(i).region());
+        live += indices.length;
         VarHandle.releaseFence(); // the nest is complete before a mark can lead to it
-        // A slot whose region has code the nest lacks keeps it: entered there, the nest
-        // would leave where that region goes on.
-        for (int s = 0; s < Decoded.PAGE_SLOTS; s++) {
-            long w = p.words[s];
-            Region there = Decoded.op(w) == Op.ENTER ? p.region(Decoded.imm(w)) : null;
-            if (there == null || !r.enters(s) || !plan.containsAll(there)) continue;
-            p.words[s] = mark(there.original(s), index);
+        if (indices.length == 1) {
+            // A slot whose region has code the nest lacks keeps it: entered there, the nest
+            // would leave where that region goes on.
+            Region r = made.get(0).region();
+            RegionPlan plan = made.get(0).plan();
+            for (int s = 0; s < Decoded.PAGE_SLOTS; s++) {
+                long w = p.words[s];
+                Region there = Decoded.op(w) == Op.ENTER ? p.region(Decoded.imm(w)) : null;
+                if (there == null || !r.enters(s) || !plan.containsAll(there)) continue;
+                p.words[s] = mark(there.original(s), indices[0]);
+            }
+        } else {
+            // The pieces hold the page's hot code once each: every slot a piece is entered
+            // at (marked, gone to by an indirect jump, led to from another piece) enters it.
+            for (int i = 0; i < indices.length; i++) {
+                NestPlan.Nest piece = made.get(i);
+                for (int s : piece.entries()) if (piece.region().enters(s)) p.words[s] = mark(piece.plan().words[s], indices[i]);
+            }
         }
-        p.nest = index;
+        p.nest = indices[0];
+        p.nests = indices;
+        p.nestedRegions = p.count();
         stats.nests++;
-        counted(plan, t0);
+        if (indices.length > 1) stats.nestPieces += indices.length;
+        for (NestPlan.Nest n : made) counted(n.plan(), t0);
+        if (indices.length > 1) relink(p);
     }
+
+    /** Compiles a nest's plan (from the {@link CodeCache}); null if its method has more than maxBytes. */
+    private Function<RegionPlan, Region> compiler(int maxBytes) {
+        return plan -> {
+            CodeCache.Key key = plan.key();
+            return CodeCache.tooLarge(key, maxBytes) ? null : CodeCache.get(key, k -> build(plan, k, maxBytes));
+        };
+    }
+
+    /**
+     * From now on, every nest this translator makes is split along its loops into pieces
+     * of at most max instructions, even where it would fit one method, and even a page's
+     * one region, and made as soon as a page has a region it lacks, not after hops: so
+     * that tests can run split nests on programs of a test's size.
+     */
+    public synchronized void splitNestsForTesting(int max) { piecesForTesting = max; }
 
     private synchronized void relink(PageCode p) {
         p.unlinked = 0;
@@ -567,6 +639,7 @@ public final class Translator {
         s.youngVersions = stats.youngVersions;
         s.links = stats.links;
         s.nests = stats.nests;
+        s.nestPieces = stats.nestPieces;
         s.hops = stats.hops;
         return s;
     }
