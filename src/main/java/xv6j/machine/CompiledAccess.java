@@ -20,6 +20,9 @@ package xv6j.machine;
 public final class CompiledAccess {
     private CompiledAccess() {}
 
+    /** Whether regions compiled now try the linear windows first (see {@link LinearWindows#enabled}). */
+    public static boolean windows() { return LinearWindows.enabled(); }
+
     /**
      * Thrown by {@link #charge} when a region's budget does not cover its next block: one
      * instance, with no stack trace, caught by one handler in the region's method.
@@ -57,6 +60,43 @@ public final class CompiledAccess {
     public static int near(int base, int delta, long va, long tagMask, long ctx, long[] tlb) {
         if (((base & 0xfff) + delta) >>> 12 == 0) return base + delta;
         return probe(va, va & tagMask | ctx, tlb);
+    }
+
+    /**
+     * {@link #near} with windows: base + delta if that stays on base's page, else
+     * {@link #windowed}.
+     */
+    public static int nearWindow(int base, int delta, long va, long mask, LinearWindow first, LinearWindow second,
+                                 long tagMask, long ctx, long[] tlb) {
+        if (((base & 0xfff) + delta) >>> 12 == 0) return base + delta;
+        return windowed(va, mask, first, second, tagMask, ctx, tlb);
+    }
+
+    /**
+     * The ram index of va for an aligned access (mask: its size - 1) in one of the hart's
+     * linear windows (see {@link LinearWindows}), first tried first; else the TLB probe's
+     * ({@link #probe}, with the tag (va & tagMask) | ctx): -1 if neither has it.
+     */
+    public static int windowed(long va, long mask, LinearWindow first, LinearWindow second, long tagMask, long ctx, long[] tlb) {
+        int i = window(va, mask, first);
+        return i >= 0 ? i : beyond(va, mask, second, tagMask, ctx, tlb);
+    }
+
+    private static int beyond(long va, long mask, LinearWindow second, long tagMask, long ctx, long[] tlb) {
+        int i = window(va, mask, second);
+        return i >= 0 ? i : probe(va, va & tagMask | ctx, tlb);
+    }
+
+    /**
+     * va + w's addend if va is in w for an aligned access (mask: its size - 1), else -1.
+     * One unsigned compare (a signed one of both sides biased by 2^63: w.bound) tests the
+     * range and the alignment together: a misaligned address's low bits, moved up to bit
+     * 40, put it past any window (under 2^31 bytes). An empty window's bound holds nothing.
+     * Under 35 bytes of bytecode with no call, as {@link #probe} is.
+     */
+    static int window(long va, long mask, LinearWindow w) {
+        if (((va - w.lo) | (va & mask) << 40) + Long.MIN_VALUE < w.bound) return (int) (va + w.addend);
+        return -1;
     }
 
     /** What {@link #codeWritten} returns when a store wrote the region's own page. */

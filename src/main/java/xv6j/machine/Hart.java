@@ -116,6 +116,8 @@ public final class Hart {
     final long[] ram;
     final Object[] decoded;
     final long[] loadTlb, storeTlb;
+    /** The MMU's linear windows (see {@link LinearWindows}): compiled code's first try. */
+    final LinearWindow loadData, loadStack, storeData, storeStack;
 
     /** How this hart runs code; read once per {@link #run}. */
     private volatile Engine engine = Engine.fromSystemProperty();
@@ -132,6 +134,11 @@ public final class Hart {
         this.decoded = mem.decoded;
         this.loadTlb = mmu.loadTlb;
         this.storeTlb = mmu.storeTlb;
+        this.loadData = mmu.windows.loadData;
+        this.loadStack = mmu.windows.loadStack;
+        this.storeData = mmu.windows.storeData;
+        this.storeStack = mmu.windows.storeStack;
+        mmu.registers = x;
         this.translator = mem.translator;
         mem.attach(this);
         Arrays.fill(crossPage, Decoded.pack(Op.END, 0, 0, 0, 0, 0));

@@ -67,6 +67,10 @@ public final class Mmu {
      * the fast path stays free of that test.
      */
     private final Reservations reservations;
+    /** Runs of pages mapped to consecutive physical pages, for compiled code (see {@link LinearWindows}). */
+    final LinearWindows windows = new LinearWindows(MAX_CTX + 1);
+    /** The hart's integer registers: a window holding sp is the stack's (see {@link LinearWindows}). */
+    long[] registers;
 
     // Results of the last walk besides the address.
     private int walkLevel;
@@ -90,6 +94,7 @@ public final class Mmu {
         if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39)
             throw new IllegalArgumentException(String.format("satp mode %d is not supported (0 = Bare, 8 = Sv39)", mode));
         this.satp = satp;
+        int before = (int) (ctxKey >>> 3);
         int space = mode == SATP_MODE_BARE ? BARE_SPACE : (int) (satp >>> 44) & 0xffff;
         int ctx = ctxOfSpace[space];
         if (ctx == 0) {
@@ -103,6 +108,7 @@ public final class Mmu {
             spaceOfCtx[ctx] = space;
         }
         ctxKey = (long) ctx << 3;
+        windows.switchContext(before, ctx);
     }
 
     public long satp() { return satp; }
@@ -113,6 +119,7 @@ public final class Mmu {
         Arrays.fill(loadTlb, INVALID);
         Arrays.fill(storeTlb, INVALID);
         superpages = false;
+        windows.dropAll();
     }
 
     /** sfence.vma va, x0: forget translations of va in every address space, global ones too. */
@@ -126,6 +133,7 @@ public final class Mmu {
 
     /** who: -1 = va in all spaces; an ASID = all of that space; ASID | 1<<17 = va in that space. */
     private void flushMatching(long va, int who) {
+        windows.dropAll(); // coarse, and so always exact: a window is only a cache
         flushMatching(fetchTlb, fetchInfo, va, who);
         flushMatching(loadTlb, loadInfo, va, who);
         flushMatching(storeTlb, storeInfo, va, who);
@@ -209,6 +217,12 @@ public final class Mmu {
             tlb[2 * i + 1] = ramPage - pageVa;
             info[i] = (byte) (walkLevel | (walkGlobal ? 4 : 0));
             if (walkLevel > 0) superpages = true;
+            // A data page cached: the run of pages around it that could be cached so too
+            // becomes a window, if it is not in one already.
+            if (walkLevel == 0 && access != Access.FETCH && LinearWindows.enabled() && (satp >>> 60) == SATP_MODE_SV39) {
+                windows.filled(access == Access.STORE, va, (int) (ramPage >>> 12), registers == null ? 0 : registers[2],
+                        v -> cachedPage(v, access));
+            }
         }
         return pa;
     }
@@ -222,6 +236,35 @@ public final class Mmu {
             long t = storeTlb[2 * i];
             if (t != INVALID && reservations.marked((int) (((t & ~0xfffL) + storeTlb[2 * i + 1]) >>> 12))) storeTlb[2 * i] = INVALID;
         }
+        windows.dropMarked(reservations);
+    }
+
+    /**
+     * For a window ({@link LinearWindows#extend}): the ram page (ram index >> 12) va's page
+     * maps to, if a walk for access would find a user 4 KiB leaf in RAM granting it with
+     * nothing to write (A set, and D for a store) and put it in the TLB (for a store, a
+     * page not marked for LR/SC); else -1. Reads the page table, writes nothing.
+     */
+    private int cachedPage(long va, Access access) {
+        if ((va << 25) >> 25 != va) return -1;
+        long table = (satp & PPN_MASK) << 12;
+        for (int level = 2; level >= 0; level--) {
+            long pteAddr = table + (((va >>> (12 + 9 * level)) & 511) << 3);
+            if (!mem.contains(pteAddr, 8)) return -1;
+            long pte = mem.loadVolatile64(pteAddr);
+            if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W || (pte >>> 54) != 0) return -1;
+            long pa = ((pte >>> 10) & PPN_MASK) << 12;
+            if ((pte & (PTE_R | PTE_X)) == 0) {
+                if ((pte & (PTE_A | PTE_D | PTE_U)) != 0) return -1;
+                table = pa;
+                continue;
+            }
+            long need = PTE_U | PTE_A | (access == Access.STORE ? PTE_W | PTE_D : PTE_R);
+            if (level != 0 || (pte & need) != need || !mem.contains(pa, PhysicalMemory.PAGE_SIZE)) return -1;
+            int page = (int) ((pa - PhysicalMemory.BASE) >>> 12);
+            return access == Access.STORE && reservations.marked(page) ? -1 : page;
+        }
+        return -1;
     }
 
     /** The page-table walk of the privileged specification, for a user-mode access. */

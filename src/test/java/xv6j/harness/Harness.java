@@ -136,7 +136,9 @@ public final class Harness {
         } catch (ElfFormatException e) {
             throw new HarnessException("bad executable: " + e.getMessage());
         }
-        pt = new PageTable(mem, PhysicalMemory.BASE);
+        // Page tables at the top: the program's pages are then physically consecutive, and
+        // compiled code reaches them through the MMU's linear windows.
+        pt = new PageTable(mem, PhysicalMemory.BASE, mem.end());
         long top = 0;
         for (ProgramHeader ph : elf.loadSegments()) {
             if (ph.memsz() == 0) continue;

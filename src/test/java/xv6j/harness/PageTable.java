@@ -6,23 +6,45 @@ import xv6j.machine.PhysicalMemory;
 /**
  * Builds Sv39 page tables in physical memory, as a kernel's vm code does: a bump
  * allocator hands out zeroed pages, {@link #map} creates the intermediate tables, and
- * {@link #walk} translates in software (without touching A or D).
+ * {@link #walk} translates in software (without touching A or D). Given a place for them,
+ * page-table pages come from there down and the others from firstFree up, so that pages
+ * allocated one after another for consecutive virtual pages are physically consecutive:
+ * the runs the MMU's linear windows cover (see xv6j.machine.LinearWindows).
  */
 public final class PageTable {
     private final PhysicalMemory mem;
-    private long next;
+    private long next, nextTable;
     public final long root;
 
     /** Allocates page-table and data pages from physical address firstFree upwards. */
     public PageTable(PhysicalMemory mem, long firstFree) throws HarnessException {
+        this(mem, firstFree, 0);
+    }
+
+    /**
+     * Allocates data pages from firstFree upwards and page-table pages from tablesBelow
+     * downwards (0: from firstFree too).
+     */
+    public PageTable(PhysicalMemory mem, long firstFree, long tablesBelow) throws HarnessException {
         this.mem = mem;
         this.next = firstFree;
-        this.root = allocPage();
+        this.nextTable = tablesBelow;
+        this.root = allocTable();
+    }
+
+    /** A zeroed physical page for a page table. */
+    private long allocTable() throws HarnessException {
+        if (nextTable == 0) return allocPage();
+        if (nextTable - PhysicalMemory.PAGE_SIZE < next)
+            throw new HarnessException("out of physical memory (" + (mem.size() >> 20) + " MiB)");
+        nextTable -= PhysicalMemory.PAGE_SIZE;
+        mem.fill(nextTable, PhysicalMemory.PAGE_SIZE, (byte) 0);
+        return nextTable;
     }
 
     /** A zeroed physical page. */
     public long allocPage() throws HarnessException {
-        if (!mem.contains(next, PhysicalMemory.PAGE_SIZE))
+        if (!mem.contains(next, PhysicalMemory.PAGE_SIZE) || nextTable != 0 && next + PhysicalMemory.PAGE_SIZE > nextTable)
             throw new HarnessException("out of physical memory (" + (mem.size() >> 20) + " MiB)");
         long pa = next;
         next += PhysicalMemory.PAGE_SIZE;
@@ -42,7 +64,7 @@ public final class PageTable {
             long a = table + (((va >>> (12 + 9 * l)) & 511) << 3);
             long pte = mem.load64(a);
             if ((pte & Mmu.PTE_V) == 0) {
-                long page = allocPage();
+                long page = allocTable();
                 pte = (page >>> 12) << 10 | Mmu.PTE_V;
                 mem.store64(a, pte);
             } else if ((pte & (Mmu.PTE_R | Mmu.PTE_W | Mmu.PTE_X)) != 0) {

@@ -48,6 +48,32 @@ class TranslatorDifferentialTest {
     }
 
     /**
+     * The same with every program paged and its data pages physically consecutive in
+     * virtual order (the read-only and the unmapped page still among them), some with A
+     * and D already set: compiled loads and stores go through the MMU's linear windows
+     * (see {@link LinearWindows}), and end as the interpreter's, which has none.
+     */
+    @Test
+    void randomProgramsThroughLinearWindowsEndTheSameUnderEveryEngine() {
+        int windowed = 0;
+        boolean was = LinearWindows.enabled();
+        LinearWindows.enable(true);
+        xv6j.machine.jit.Translator.emptyCodeCache(); // no region compiled without them
+        try {
+            for (int i = 0; i < PROGRAMS / 2; i++) {
+                check(SEED + 1_000_000 + i, true);
+                if (lastHadWindow) windowed++;
+            }
+        } finally {
+            LinearWindows.enable(was);
+        }
+        assertTrue(windowed > PROGRAMS / 8, "only " + windowed + " programs made a window of several pages");
+    }
+
+    /** Whether the last linear check's eager machine ended with a window of more than a page. */
+    private static boolean lastHadWindow;
+
+    /**
      * A loop run for budgets of several of compiled code's chunks a call
      * ({@link Hart#JIT_CHUNK}), then short ones, ends each run the same under every engine:
      * where a chunk runs out, compiled code goes on in the same region from the block it
@@ -166,8 +192,13 @@ class TranslatorDifferentialTest {
 
     /** One program from seed, on three machines; fails naming the seed and the slice. Returns the regions the eager one compiled. */
     static long check(long seed) {
+        return check(seed, false);
+    }
+
+    /** The same; linear: paged, the data pages physically in order (see {@link Machine}). */
+    static long check(long seed, boolean linear) {
         Random rnd = new Random(seed);
-        boolean paged = rnd.nextBoolean();
+        boolean paged = rnd.nextBoolean() | linear;
         Layout at = paged ? new Layout(0x10000 + (rnd.nextBoolean() ? 0 : 4096 - 4 * rnd.nextInt(150)), 0x40000)
                 : new Layout(PhysicalMemory.BASE + (rnd.nextBoolean() ? 0 : 4096 - 4 * rnd.nextInt(150)),
                         PhysicalMemory.BASE + 0x10_0000);
@@ -183,7 +214,7 @@ class TranslatorDifferentialTest {
 
         Engine[] engines = {Engine.INTERPRETER, Engine.EAGER, Engine.TRANSLATOR};
         Machine[] ms = new Machine[engines.length];
-        for (int e = 0; e < engines.length; e++) ms[e] = new Machine(engines[e], paged, at, program, data, xs, fs, fcsr);
+        for (int e = 0; e < engines.length; e++) ms[e] = new Machine(engines[e], paged, linear ? seed : -1, at, program, data, xs, fs, fcsr);
         for (int slice = 0; slice < budgets.length; slice++) {
             Trap want = ms[0].hart.run(budgets[slice]);
             for (int e = 1; e < engines.length; e++) {
@@ -197,6 +228,8 @@ class TranslatorDifferentialTest {
         }
         for (int e = 1; e < engines.length; e++)
             assertEquals(0, ms[e].mem.translator.stats().failures, "seed " + seed + ": the translator failed to compile a region");
+        long[] w = ms[1].hart.mmu.windows.load;
+        lastHadWindow = w[LinearWindows.SIZE] > 4096 || w[3 + LinearWindows.SIZE] > 4096;
         return ms[1].mem.translator.stats().regions;
     }
 
@@ -206,22 +239,33 @@ class TranslatorDifferentialTest {
         final Hart hart = new Hart(0, mem);
 
         Machine(Engine engine, boolean paged, Layout at, int[] program, byte[] data, long[] xs, long[] fs, int fcsr) {
+            this(engine, paged, -1, at, program, data, xs, fs, fcsr);
+        }
+
+        /**
+         * linear: -1, or a seed choosing which data pages start with A and D set; then the
+         * data pages are physically in order, and the code pages just before them.
+         */
+        Machine(Engine engine, boolean paged, long linear, Layout at, int[] program, byte[] data, long[] xs, long[] fs, int fcsr) {
             hart.setEngine(engine);
             hart.setTimeSource(inRun -> 1_000_000 + 3 * (hart.instret + inRun));
             byte[] code = Asm.bytes(program);
             if (paged) {
                 try {
-                    PageTable pt = new PageTable(mem, PhysicalMemory.BASE + 0x20_0000);
+                    PageTable pt = linear < 0 ? new PageTable(mem, PhysicalMemory.BASE + 0x20_0000)
+                            : new PageTable(mem, PhysicalMemory.BASE + 0x20_0000, mem.end());
+                    Random ad = new Random(linear);
                     long rwxu = Mmu.PTE_R | Mmu.PTE_W | Mmu.PTE_X | Mmu.PTE_U;
                     for (long va = at.code() & ~0xfffL; va < at.code() + code.length + 8; va += 4096) pt.map(va, pt.allocPage(), rwxu);
-                    // Data pages in reverse physical order: pages next to each other in va are
-                    // not in pa, so a translation reused past its page's end gives other data.
+                    // Data pages in reverse physical order (unless linear): pages next to each other
+                    // in va are not in pa, so a translation reused past its page's end gives other data.
                     long[] frames = new long[DATA_PAGES];
                     for (int p = 0; p < DATA_PAGES; p++) frames[p] = pt.allocPage();
                     for (int p = 0; p < DATA_PAGES; p++) {
                         if (p == UNMAPPED_PAGE) continue;
                         long perm = p == READ_ONLY_PAGE ? Mmu.PTE_R | Mmu.PTE_U : Mmu.PTE_R | Mmu.PTE_W | Mmu.PTE_U;
-                        pt.map(at.data() + 4096L * p, frames[DATA_PAGES - 1 - p], perm);
+                        if (linear >= 0 && ad.nextBoolean()) perm |= Mmu.PTE_A | Mmu.PTE_D;
+                        pt.map(at.data() + 4096L * p, frames[linear < 0 ? DATA_PAGES - 1 - p : p], perm);
                     }
                     for (int i = 0; i < code.length; i++) mem.store8(pt.walk(at.code() + i), code[i]);
                     for (int p = 0; p < DATA_PAGES; p++)

@@ -51,13 +51,13 @@ final class RegionCompiler {
 
     private static final String HART = "xv6j/machine/Hart", REGION = "xv6j/machine/jit/Region",
             MMU = "xv6j/machine/Mmu", PHYS = "xv6j/machine/PhysicalMemory", FLOAT_UNIT = "xv6j/machine/FloatUnit",
-            ALU = "xv6j/machine/jit/Alu", ACCESS = "xv6j/machine/CompiledAccess", VARHANDLE = "java/lang/invoke/VarHandle";
+            ALU = "xv6j/machine/jit/Alu", ACCESS = "xv6j/machine/CompiledAccess", WINDOW = "xv6j/machine/LinearWindow", VARHANDLE = "java/lang/invoke/VarHandle";
     static final String RUN_DESC = "(L" + HART + ";JIII)J";
 
     // Locals of run.
     private static final int THIS = 0, H = 1, PAGE_VA = 2, PAGE = 4, SLOT = 5, LEFT = 6, X = 7, RAM = 8, LOAD_TLB = 9,
             STORE_TLB = 10, DECODED = 11, CTX = 12, EXIT_PC = 14, VA = 16, EXIT_SLOT = 18, TMP = 20, F = 22, IDX = 23,
-            SHARED = 24, FIRST_REG = 25;
+            SHARED = 24, LOAD_DATA = 25, LOAD_STACK = 26, STORE_DATA = 27, STORE_STACK = 28, FIRST_REG = 29;
 
     private final RegionPlan plan;
     private final MethodVisitor mv;
@@ -107,6 +107,8 @@ final class RegionCompiler {
     static final int WHOLE_FROM = Integer.getInteger("xv6j.jit.wholefrom", 50);
     /** Whether this region carries the budget on the stack into its blocks. */
     private final boolean whole;
+    /** Whether this region's accesses try the hart's linear windows before its TLB (-Dxv6j.window=true). */
+    private final boolean windows = xv6j.machine.CompiledAccess.windows();
 
     /** Pushes the budget for a block, in a region compiled only whole. */
     private void carry() {
@@ -280,6 +282,14 @@ final class RegionCompiler {
         mv.visitVarInsn(ALOAD, H);
         mv.visitFieldInsn(GETFIELD, HART, "storeTlb", "[J");
         mv.visitVarInsn(ASTORE, STORE_TLB);
+        // The windows, as the TLBs: they do not change during a call (see
+        // xv6j.machine.LinearWindows).
+        String[] windows = {"loadData", "loadStack", "storeData", "storeStack"};
+        for (int i = 0; i < 4; i++) {
+            mv.visitVarInsn(ALOAD, H);
+            mv.visitFieldInsn(GETFIELD, HART, windows[i], "L" + WINDOW + ";");
+            mv.visitVarInsn(ASTORE, LOAD_DATA + i);
+        }
         mv.visitVarInsn(ALOAD, H);
         mv.visitFieldInsn(GETFIELD, HART, "decoded", "[Ljava/lang/Object;");
         mv.visitVarInsn(ASTORE, DECODED);
@@ -624,6 +634,12 @@ final class RegionCompiler {
         mv.visitJumpInsn(IFLT, miss);
     }
 
+
+    /** The window local that goes with a TLB local. */
+    private static int windowOf(int tlb) {
+        return tlb == STORE_TLB ? STORE_DATA : LOAD_DATA;
+    }
+
     /** The bits of a va its TLB tag keeps for an aligned access of size bytes (see {@link Mmu}). */
     private static long tagMask(int size) {
         return ~(0xfffL & (-1L << Integer.numberOfTrailingZeros(size)));
@@ -641,6 +657,7 @@ final class RegionCompiler {
      * the base register's chain local, which is returned.
      */
     private int accessProbe(int tlb, int rs1, long imm, int size, Label miss) {
+        if (windows) return windowProbe(tlb, rs1, imm, size, miss);
         if (!CHAIN) {
             probe(tlb, rs1, imm, size, miss, IDX);
             return IDX;
@@ -666,6 +683,47 @@ final class RegionCompiler {
         chainImm[rs1] = imm;
         chainAlign[rs1] = size; // either way the index is aligned for size
         chainStores[rs1] = store; // a load's slow path probed the load TLB
+        return idx;
+    }
+
+    /**
+     * {@link #accessProbe} with the hart's linear windows (see xv6j.machine.LinearWindows):
+     * the chained index if it stays on its page, else the window the base register most
+     * likely points into (the stack's for sp and s0, the other's for the rest), else the
+     * other, else the TLB probe, else the miss. All of it forward, in one helper HotSpot
+     * inlines: a slow path that jumped back to the access made every access a loop head
+     * for C2, and cost calls a third of its speed.
+     */
+    private int windowProbe(int tlb, int rs1, long imm, int size, Label miss) {
+        int idx = CHAIN ? chainLocal[rs1] : IDX;
+        long delta = imm - chainImm[rs1];
+        boolean store = tlb == STORE_TLB;
+        int window = windowOf(tlb);
+        boolean near = CHAIN && chained[rs1] && size <= chainAlign[rs1] && delta % size == 0 && (!store || chainStores[rs1]);
+        if (near) {
+            mv.visitVarInsn(ILOAD, idx);
+            push((int) delta);
+        }
+        address(rs1, imm);
+        push((long) size - 1);
+        boolean stack = rs1 == 2 || rs1 == 8; // sp and s0 (the frame pointer): the stack's window first
+        mv.visitVarInsn(ALOAD, window + (stack ? 1 : 0));
+        mv.visitVarInsn(ALOAD, window + (stack ? 0 : 1));
+        push(tagMask(size));
+        mv.visitVarInsn(LLOAD, CTX);
+        mv.visitVarInsn(ALOAD, tlb);
+        String desc = "JL" + WINDOW + ";L" + WINDOW + ";JJ[J)I";
+        if (near) mv.visitMethodInsn(INVOKESTATIC, ACCESS, "nearWindow", "(IIJ" + desc, false);
+        else mv.visitMethodInsn(INVOKESTATIC, ACCESS, "windowed", "(J" + desc, false);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ISTORE, idx);
+        mv.visitJumpInsn(IFLT, miss);
+        if (CHAIN) {
+            chained[rs1] = true;
+            chainImm[rs1] = imm;
+            chainAlign[rs1] = size;
+            chainStores[rs1] = store;
+        }
         return idx;
     }
 
