@@ -21,7 +21,7 @@ import java.util.Arrays;
  * <p>Per kind, two windows: user memory has a guard page (no U) between the program and its
  * stack, so one run cannot cover both. Window 0 holds the largest run not holding the stack
  * pointer, window 1 the run that holds it, so that compiled code tries first the one its
- * base register points into (sp: window 1) and the other out of line. Each is three longs
+ * base register points into (sp and s0: window 1), then the other. Each is three longs
  * in {@link #load} or {@link #store}: lo (a page's va), size (bytes, a multiple of 4 KiB;
  * 0 when empty) and the addend (ram index = va + addend), published after every change to
  * the {@link LinearWindow} objects compiled code reads ({@link #loadData} ...). They change
@@ -43,6 +43,7 @@ final class LinearWindows {
 
     /** For tests: turns windows on or off for regions compiled and walks made from now on. */
     static void enable(boolean on) { enabled = on; }
+
     /** -Dxv6j.window.trace=true: each window made, on stderr. */
     private static final boolean TRACE = Boolean.getBoolean("xv6j.window.trace");
 
@@ -175,26 +176,5 @@ final class LinearWindows {
                 if (reservations.marked(p)) { w[at + LO] = 0; w[at + SIZE] = 0; w[at + ADDEND] = 0; break; }
             }
         }
-    }
-
-    /** Calls v with each page of each window, current and saved, with its context number. */
-    void forEach(int currentCtx, PageVisitor v) {
-        forEach(load, currentCtx, false, v);
-        forEach(store, currentCtx, true, v);
-        for (int c = 0; c < savedLoad.length; c++) {
-            if (savedLoad[c] != null) forEach(savedLoad[c], c, false, v);
-            if (savedStore[c] != null) forEach(savedStore[c], c, true, v);
-        }
-    }
-
-    private static void forEach(long[] w, int ctx, boolean store, PageVisitor v) {
-        for (int at = 0; at < WORDS; at += 3)
-            for (long off = 0; Long.compareUnsigned(off, w[at + SIZE]) < 0; off += 4096)
-                v.visit(store, ctx, w[at + LO] + off, w[at + LO] + off + w[at + ADDEND]);
-    }
-
-    @FunctionalInterface
-    interface PageVisitor {
-        void visit(boolean store, int ctx, long va, long ramIndex);
     }
 }

@@ -284,10 +284,10 @@ final class RegionCompiler {
         mv.visitVarInsn(ASTORE, STORE_TLB);
         // The windows, as the TLBs: they do not change during a call (see
         // xv6j.machine.LinearWindows).
-        String[] windows = {"loadData", "loadStack", "storeData", "storeStack"};
-        for (int i = 0; i < 4; i++) {
+        String[] names = {"loadData", "loadStack", "storeData", "storeStack"};
+        for (int i = 0; windows && i < 4; i++) {
             mv.visitVarInsn(ALOAD, H);
-            mv.visitFieldInsn(GETFIELD, HART, windows[i], "L" + WINDOW + ";");
+            mv.visitFieldInsn(GETFIELD, HART, names[i], "L" + WINDOW + ";");
             mv.visitVarInsn(ASTORE, LOAD_DATA + i);
         }
         mv.visitVarInsn(ALOAD, H);
