@@ -652,7 +652,7 @@ final class Scheduler {
             t = h.run(turns != null ? turns.budget(c.id, budget) : abreast != null ? abreast.budget(budget) : budget);
             c.clockTicks = k.machine.clock().retired(h.instret - before);
             if (turns != null) turns.retired(c.id, h.instret - before, t);
-            if (abreast != null) abreast.afterUser(c.id, t);
+            if (abreast != null) abreast.afterUser(c.id, h.instret - before, t);
             regs.save(h);
         } finally {
             c.userPhase = false;
