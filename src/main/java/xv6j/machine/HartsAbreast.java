@@ -28,13 +28,13 @@ import java.util.function.LongSupplier;
  * <p>A virtual thread has no CPU time the JVM will read (xv6's processes run on them):
  * its clock reads -1, and with that alone a hart running a loop counted nothing and was
  * never held back. The host CPU time that ran it is its carrier's, and Java 21 names no
- * virtual thread's carrier (nor reads the host thread's clock, but through its preview
- * foreign-function API). So such a thread's run of user code counts the host time it took, as its
- * carrier's clock would but for the carrier being stopped meanwhile, and no more than
- * {@link #DEAREST} for each instruction it retired: a run the host stopped in the middle
- * counts what its instructions could have cost, not the stop (init's runs between system
- * calls are a few hundred instructions: microseconds). Its kernel work counts as
- * {@link #TRAP} alone.
+ * virtual thread's carrier (nor reads a host thread's clock but through its preview
+ * foreign-function API). So such a thread's run of user code counts the host time it
+ * took, as its carrier's clock would unless the host stopped the carrier meanwhile, and
+ * no more than {@link #DEAREST} for each instruction it retired: a run the host stopped
+ * in the middle counts what its instructions could have cost, not the stop (init's runs
+ * between system calls are a few hundred instructions: microseconds). Its kernel work
+ * counts as {@link #TRAP} alone.
  *
  * <p>Progress was once instructions retired (and a charge per trap). But an instruction
  * costs the host very different times: interpreted or compiled, or on a page a program
@@ -46,9 +46,10 @@ import java.util.function.LongSupplier;
  * <p>A hart with nothing to run is not busy and holds nobody back; when it gets work it
  * starts level with the slowest busy hart. What "busy" means is the kernel's: for xv6 a
  * CPU with a process, for kernel-exo a CPU holding an environment's thread. Both kernels
- * use this class (xv6's {@code Abreast}, kernel-exo's {@code Scheduler}): each hart's
- * kernel calls {@link #busy} and {@link #idle} as a hart's work comes and goes, and each
- * hart's thread {@link #budget} and {@link #afterUser} around each run of user code, and
+ * use this class (xv6's {@code Abreast}, kernel-exo's {@code Scheduler}): the kernel
+ * calls {@link #busy} and {@link #idle} as a hart's work comes and goes (kernel-exo also
+ * when it wakes an idle CPU's thread to work, before that thread runs), and each hart's
+ * thread calls {@link #budget} and {@link #afterUser} around each run of user code, and
  * {@link #keepAbreast} before one, holding no lock.
  */
 public final class HartsAbreast {
