@@ -47,8 +47,8 @@ import java.util.function.LongSupplier;
  * starts level with the slowest busy hart. What "busy" means is the kernel's: for xv6 a
  * CPU with a process, for kernel-exo a CPU holding an environment's thread. Both kernels
  * use this class (xv6's {@code Abreast}, kernel-exo's {@code Scheduler}): the kernel
- * calls {@link #busy} and {@link #idle} as a hart's work comes and goes (kernel-exo also
- * when it wakes an idle CPU's thread to work, before that thread runs), and each hart's
+ * calls {@link #busy} and {@link #idle} as a hart's work comes and goes (busy as soon as
+ * it wakes an idle CPU to look for work, before that CPU's thread runs), and each hart's
  * thread calls {@link #budget} and {@link #afterUser} around each run of user code, and
  * {@link #keepAbreast} before one, holding no lock.
  */
