@@ -70,7 +70,9 @@ final class Scheduler {
     /** The harts' turns, in deterministic time on several harts; else null. */
     private final HartTurns turns;
     /** The harts kept abreast, in the host's time on several harts; else null. */
-    private final HartsAbreast abreast;
+    final HartsAbreast abreast;
+    /** Per CPU: its thread waits for work in {@link #idle}, where a {@link #kick} wakes it. */
+    private final boolean[] waitsForWork;
 
     Scheduler(Exokernel k) {
         this.k = k;
@@ -78,6 +80,7 @@ final class Scheduler {
         boolean several = k.cpus.length > 1, deterministic = k.machine.clock().deterministic();
         this.turns = several && deterministic ? new HartTurns(k.cpus.length) : null;
         this.abreast = several && !deterministic ? new HartsAbreast(k.cpus.length, k::halted) : null;
+        this.waitsForWork = new boolean[k.cpus.length];
     }
 
     /** The CPU handling the current system call, or null (tests); its thread may be told to yield. */
@@ -85,7 +88,14 @@ final class Scheduler {
         return currentCpu.get();
     }
 
+    /**
+     * Something may have become runnable: every CPU waiting for work looks. Each is busy
+     * from now, for the pacer, not from when its thread runs: the host may not run it for
+     * milliseconds, and a thread that wakes to init's turn must hold back a hart forking
+     * orphans meanwhile (issue 11). One that finds nothing goes idle again. Lock held.
+     */
     void kick() {
+        if (abreast != null) for (Cpu c : k.cpus) if (waitsForWork[c.id]) abreast.busy(c.id);
         work.signalAll();
     }
 
@@ -652,7 +662,7 @@ final class Scheduler {
             t = h.run(turns != null ? turns.budget(c.id, budget) : abreast != null ? abreast.budget(budget) : budget);
             c.clockTicks = k.machine.clock().retired(h.instret - before);
             if (turns != null) turns.retired(c.id, h.instret - before, t);
-            if (abreast != null) abreast.afterUser(c.id, t);
+            if (abreast != null) abreast.afterUser(c.id, h.instret - before, t);
             regs.save(h);
         } finally {
             c.userPhase = false;
@@ -728,6 +738,7 @@ final class Scheduler {
     private void idle(Cpu c) throws InterruptedException {
         if (abreast != null) abreast.idle(c.id);
         idleCpus++;
+        waitsForWork[c.id] = true;
         try {
             if (turns != null) {
                 if (anyRunnable()) passTurn(c);
@@ -735,6 +746,7 @@ final class Scheduler {
             } else if (c.id == 0 && idleCpus == k.cpus.length && !anyRunnable()) machineIdle();
             else work.await(20, TimeUnit.MILLISECONDS);
         } finally {
+            waitsForWork[c.id] = false;
             idleCpus--;
         }
     }

@@ -6,7 +6,8 @@ import xv6j.machine.Trap;
 /**
  * Several harts in the host's time: no busy CPU gets far ahead of the slowest busy one
  * ({@link HartsAbreast}, which kernel-exo's harts share). A CPU is busy while it has a
- * process; a process charges its CPU at every trap, from its own thread, and waits
+ * process; a process charges its CPU at every trap, from its own thread (a virtual
+ * thread, so with the host time of its run of user code: HartsAbreast says why), and waits
  * before it returns to user mode, when its CPU is ahead, holding no lock (a process
  * returning to user mode holds none).
  */
@@ -29,7 +30,7 @@ final class Abreast implements Pacer {
 
     @Override
     public void afterUser(Cpu c, long n, Trap t) {
-        harts.afterUser(c.id, t);
+        harts.afterUser(c.id, n, t);
     }
 
     @Override

@@ -36,10 +36,13 @@ sealed interface Pacer permits Pacer.Alone, Abreast, Turns {
     /** c's hart ran n instructions and stopped for t. */
     default void afterUser(Cpu c, long n, Trap t) {}
 
-    /** c, idle until now, got a process from its scheduler. */
+    /**
+     * c, idle until now, has work: its scheduler picked a process, or was woken to look for
+     * one (before its thread has run).
+     */
     default void busy(Cpu c) {}
 
-    /** c gave up its last process and is back in its scheduler. */
+    /** c has no process: it gave up its last, or its scheduler found none. */
     default void idle(Cpu c) {}
 
     /** The machine has halted: nobody waits for anybody any more. */

@@ -7,6 +7,8 @@ import static xv6j.kernel.ProcState.UNUSED;
 import static xv6j.kernel.ProcState.USED;
 import static xv6j.kernel.ProcState.ZOMBIE;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,8 @@ public final class ProcTable {
     final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a process becomes RUNNABLE or the machine should stop: wakes idle CPUs. */
     private final Condition work = lock.newCondition();
+    /** The CPUs whose schedulers wait for work in {@link #idle}, where {@link #wakeIdleCpus} wakes them. */
+    private final List<Cpu> waitingForWork = new ArrayList<>();
 
     private final Kernel k;
     final Proc[] proc = new Proc[Param.NPROC];
@@ -147,7 +151,7 @@ public final class ProcTable {
         lock.lock();
         try {
             p.state = RUNNABLE;
-            work.signalAll();
+            wakeIdleCpus();
         } finally {
             lock.unlock();
         }
@@ -240,7 +244,7 @@ public final class ProcTable {
             // here on, the walk finds it.
             if (p.killed) np.killed = true;
             np.state = RUNNABLE;
-            work.signalAll();
+            wakeIdleCpus();
         } finally {
             lock.unlock();
         }
@@ -340,7 +344,7 @@ public final class ProcTable {
                     p.killed = true;
                     if (p.state == SLEEPING) {
                         p.state = RUNNABLE;
-                        work.signalAll();
+                        wakeIdleCpus();
                     } else if (p.state == RUNNING && p.cpu != null) {
                         p.cpu.hart.requestInterrupt(); // make it notice now, not at the next tick
                     }
@@ -431,7 +435,7 @@ public final class ProcTable {
         lock.lock();
         try {
             p.state = RUNNABLE;
-            work.signalAll();
+            wakeIdleCpus();
             sched(p);
         } finally {
             lock.unlock();
@@ -498,7 +502,7 @@ public final class ProcTable {
                 any = true;
             }
         }
-        if (any) work.signalAll();
+        if (any) wakeIdleCpus();
     }
 
     // ---- the scheduler ----
@@ -540,7 +544,9 @@ public final class ProcTable {
      * with lock held.
      */
     private void idle(Cpu c) {
+        k.pacer.idle(c); // (it may have been woken for a process another CPU took)
         idleCpus++;
+        waitingForWork.add(c);
         try {
             if (k.pacer instanceof Turns turns) {
                 if (noneRunnable()) {
@@ -562,8 +568,20 @@ public final class ProcTable {
             Thread.currentThread().interrupt();
             k.halt(0);
         } finally {
+            waitingForWork.remove(c);
             idleCpus--;
         }
+    }
+
+    /**
+     * A process may have become runnable: every CPU waiting for work looks. Each is busy
+     * from now, for the pacer, not from when its scheduler's thread runs: the host may not
+     * run it for milliseconds, and a CPU woken for init must hold back a hart forking
+     * orphans meanwhile (issue 11). One that finds nothing goes idle again. Lock held.
+     */
+    private void wakeIdleCpus() {
+        for (Cpu c : waitingForWork) k.pacer.busy(c);
+        work.signalAll();
     }
 
     /** Whether some process waits for a CPU. */
@@ -723,7 +741,7 @@ public final class ProcTable {
     void kick() {
         lock.lock();
         try {
-            work.signalAll();
+            wakeIdleCpus();
         } finally {
             lock.unlock();
         }

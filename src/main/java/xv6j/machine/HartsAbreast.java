@@ -25,6 +25,17 @@ import java.util.function.LongSupplier;
  * waits for the laggard, and so gives the host's cores to it. It waits holding no lock,
  * so the slowest hart never waits and the harts cannot deadlock.
  *
+ * <p>A virtual thread has no CPU time the JVM will read (xv6's processes run on them):
+ * its clock reads -1, and with that alone a hart running a loop counted nothing and was
+ * never held back. The host CPU time that ran it is its carrier's, and Java 21 names no
+ * virtual thread's carrier (nor reads a host thread's clock but through its preview
+ * foreign-function API). So such a thread's run of user code counts the host time it
+ * took, as its carrier's clock would unless the host stopped the carrier meanwhile, and
+ * no more than {@link #DEAREST} for each instruction it retired: a run the host stopped
+ * in the middle counts what its instructions could have cost, not the stop (init's runs
+ * between system calls are a few hundred instructions: microseconds). Its kernel work
+ * counts as {@link #TRAP} alone.
+ *
  * <p>Progress was once instructions retired (and a charge per trap). But an instruction
  * costs the host very different times: interpreted or compiled, or on a page a program
  * keeps rewriting, which is planned and compiled again and again. Two harts rewriting
@@ -35,9 +46,10 @@ import java.util.function.LongSupplier;
  * <p>A hart with nothing to run is not busy and holds nobody back; when it gets work it
  * starts level with the slowest busy hart. What "busy" means is the kernel's: for xv6 a
  * CPU with a process, for kernel-exo a CPU holding an environment's thread. Both kernels
- * use this class (xv6's {@code Abreast}, kernel-exo's {@code Scheduler}): each hart's
- * thread calls {@link #busy} and {@link #idle} as its work comes and goes,
- * {@link #budget} and {@link #afterUser} around each run of user code, and
+ * use this class (xv6's {@code Abreast}, kernel-exo's {@code Scheduler}): the kernel
+ * calls {@link #busy} and {@link #idle} as a hart's work comes and goes (busy as soon as
+ * it wakes an idle CPU to look for work, before that CPU's thread runs), and each hart's
+ * thread calls {@link #budget} and {@link #afterUser} around each run of user code, and
  * {@link #keepAbreast} before one, holding no lock.
  */
 public final class HartsAbreast {
@@ -51,32 +63,57 @@ public final class HartsAbreast {
     public static final long TRAP = WINDOW / 20;
     /** The most instructions a hart runs at once, so it looks up often enough. */
     public static final long QUANTUM = 50_000;
+    /**
+     * The most host time, in nanoseconds, an instruction counts for on a thread without a
+     * CPU clock: twelve times what the interpreter takes (about 4 ns; decoding code on its
+     * first run and compiling it cost more, while a program warms up). A run of a whole
+     * {@link #QUANTUM} the host stopped counts 2.5 ms at most.
+     */
+    public static final long DEAREST = 50;
 
     /** Each hart's progress: host CPU time and traps, in nanoseconds. */
     private final AtomicLongArray progress;
     /** 1 for a busy hart (one with work), 0 for an idle one. */
     private final AtomicIntegerArray busy;
     private final BooleanSupplier halting;
-    /** The calling thread's host CPU time in nanoseconds (the JVM's, but for tests). */
+    /** The calling thread's host CPU time in nanoseconds, or -1 if it has none (the JVM's, but for tests). */
     private final LongSupplier threadCpuTime;
-    /** Per thread: its CPU time when it last charged a hart. */
-    private final ThreadLocal<long[]> chargedAt;
+    /** The host's time in nanoseconds (System.nanoTime, but for tests). */
+    private final LongSupplier hostTime;
+    /** Per thread: where its clocks stood. */
+    private final ThreadLocal<Clocks> clocks;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition moved = lock.newCondition();
     /** Harts waiting in {@link #keepAbreast}: others signal only when someone waits. */
     private volatile int waiting;
 
-    /** Paces harts harts; none waits once halting says the machine halts. */
-    public HartsAbreast(int harts, BooleanSupplier halting) {
-        this(harts, halting, ManagementFactory.getThreadMXBean()::getCurrentThreadCpuTime);
+    /**
+     * A thread's clocks: whether the JVM reads it CPU time, that time when it last charged
+     * a hart, and when its run of user code began (for a thread without).
+     */
+    private static final class Clocks {
+        final boolean cpuClock;
+        long cpuAt;
+        long runStart;
+
+        Clocks(long cpuNow) {
+            this.cpuClock = cpuNow >= 0;
+            this.cpuAt = cpuNow;
+        }
     }
 
-    public HartsAbreast(int harts, BooleanSupplier halting, LongSupplier threadCpuTime) {
+    /** Paces harts harts; none waits once halting says the machine halts. */
+    public HartsAbreast(int harts, BooleanSupplier halting) {
+        this(harts, halting, ManagementFactory.getThreadMXBean()::getCurrentThreadCpuTime, System::nanoTime);
+    }
+
+    public HartsAbreast(int harts, BooleanSupplier halting, LongSupplier threadCpuTime, LongSupplier hostTime) {
         this.progress = new AtomicLongArray(harts);
         this.busy = new AtomicIntegerArray(harts);
         this.halting = halting;
         this.threadCpuTime = threadCpuTime;
-        this.chargedAt = ThreadLocal.withInitial(() -> new long[] {threadCpuTime.getAsLong()});
+        this.hostTime = hostTime;
+        this.clocks = ThreadLocal.withInitial(() -> new Clocks(threadCpuTime.getAsLong()));
     }
 
     /** The progress of the slowest busy hart other than hart, or Long.MAX_VALUE if none is busy. */
@@ -102,23 +139,36 @@ public final class HartsAbreast {
         if (waiting > 0) signal();
     }
 
-    /** How many instructions a hart may run now, given the clock's budget. */
+    /**
+     * How many instructions a hart may run now, given the clock's budget. Asked by the
+     * hart's thread just before the run, whose time starts here (for a thread without a
+     * CPU clock).
+     */
     public long budget(long clockBudget) {
+        Clocks c = clocks.get();
+        if (!c.cpuClock) c.runStart = hostTime.getAsLong();
         return Math.min(clockBudget, QUANTUM);
     }
 
     /**
-     * hart's run of user code ended in trap t (null or an interrupt: no trap of its own).
-     * Adds to its progress the CPU time the calling thread spent since it last charged any
-     * hart: its time in user mode, and its kernel work since its run before (for xv6, whose
-     * processes each have a thread, that may have been on another CPU, if it slept there:
-     * little). One read of the thread's clock per run, about 0.2 µs.
+     * hart's run of user code retired instructions and ended in trap t (an interrupt, the
+     * slice's end among them, is no trap of its own; null counts as one). Adds to its progress, for a thread with a CPU clock,
+     * the CPU time it spent since it last charged any hart: its time in user mode, and its
+     * kernel work since its run before (for xv6, whose processes each have a thread, that
+     * may have been on another CPU, if it slept there: little); one read of the thread's
+     * clock per run, about 0.2 µs. For a thread without one, the run's host time, at most
+     * {@link #DEAREST} an instruction.
      */
-    public void afterUser(int hart, Trap t) {
-        long[] at = chargedAt.get();
-        long now = threadCpuTime.getAsLong();
-        long charge = now - at[0];
-        at[0] = now;
+    public void afterUser(int hart, long instructions, Trap t) {
+        Clocks c = clocks.get();
+        long charge;
+        if (c.cpuClock) {
+            long now = threadCpuTime.getAsLong();
+            charge = now - c.cpuAt;
+            c.cpuAt = now;
+        } else {
+            charge = Math.max(0, Math.min(hostTime.getAsLong() - c.runStart, instructions * DEAREST));
+        }
         if (t == null || !t.cause().isInterrupt()) charge += TRAP; // (the slice's end is none)
         progress.addAndGet(hart, charge);
         if (waiting > 0) signal();
@@ -126,7 +176,7 @@ public final class HartsAbreast {
 
     /** True if hart is more than the window ahead of the slowest busy hart: it should {@link #keepAbreast}. */
     public boolean ahead(int hart) {
-        chargedAt.get(); // (a thread's clock starts when it first runs user code)
+        clocks.get(); // (a thread's clock starts when it first runs user code)
         return progress.get(hart) - slowest(hart) > WINDOW;
     }
 
