@@ -59,6 +59,35 @@ public final class CompiledAccess {
         return probe(va, va & tagMask | ctx, tlb);
     }
 
+    /**
+     * Whether compiled code masks its array indices to the arrays' lengths
+     * (-Dxv6j.jit.mask=true): ram's, the TLB's and decoded's index i becomes i & (length - 1),
+     * which C2 recognises as in bounds (it turns the bounds check into length > 0, the same
+     * test for every access, which it does once). Exact only when every such length is a
+     * power of two, which the TLBs' are and {@link PhysicalMemory} then makes ram's and
+     * decoded's; and the index is in bounds anyway (a TLB entry maps only RAM), so the
+     * mask changes no value, only what C2 can prove.
+     */
+    public static final boolean MASKED = Boolean.getBoolean("xv6j.jit.mask");
+
+    /** {@link #near} with the TLB's indices masked (see {@link #MASKED}). */
+    public static int nearMasked(int base, int delta, long va, long tagMask, long ctx, long[] tlb, int tlbMask) {
+        if (((base & 0xfff) + delta) >>> 12 == 0) return base + delta;
+        return probeMasked(tlb, tlbMask, va, va & tagMask | ctx);
+    }
+
+    /**
+     * {@link #probe} with the entry's two indices masked by tlbMask, tlb.length - 1 (see
+     * {@link #MASKED}): the tag at an even index, its addend at the odd one after it,
+     * which (i | 1) & mask is, the mask being odd. 35 bytes of bytecode, HotSpot's limit
+     * for inlining a call it has no profile of (its arguments in this order for that).
+     */
+    public static int probeMasked(long[] tlb, int tlbMask, long va, long key) {
+        int i = (int) (va >>> 12) << 1;
+        if (tlb[i & tlbMask] != key) return -1;
+        return (int) (va + tlb[(i | 1) & tlbMask]);
+    }
+
     /** What {@link #codeWritten} returns when a store wrote the region's own page. */
     public static final int OWN_PAGE = 1;
 

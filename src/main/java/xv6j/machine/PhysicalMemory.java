@@ -94,8 +94,12 @@ public final class PhysicalMemory {
                     "memory size must be a multiple of 4 KiB between %d MiB and %d MiB, not %d bytes",
                     MIN_SIZE >> 20, MAX_SIZE >> 20, size));
         this.size = size;
-        this.ram = new long[(int) (size >>> 3)];
-        this.decoded = new Object[(int) (size >>> PAGE_SHIFT)];
+        // With masked indices (CompiledAccess.MASKED) compiled code indexes these arrays by
+        // i & (length - 1), which is i only when the length is a power of two: then a
+        // size that is not one gets arrays of the next, whose tail no address reaches.
+        long room = CompiledAccess.MASKED ? Long.highestOneBit(size - 1) << 1 : size;
+        this.ram = new long[(int) (room >>> 3)];
+        this.decoded = new Object[(int) (room >>> PAGE_SHIFT)];
         this.reservations = new Reservations(decoded.length);
         // Compiled code lives in this package, beside the hart whose fields it uses.
         this.translator = new Translator(MethodHandles.lookup(), ram, decoded);
@@ -108,7 +112,7 @@ public final class PhysicalMemory {
     }
 
     public long size() { return size; }
-    public int pages() { return decoded.length; }
+    public int pages() { return (int) (size >>> PAGE_SHIFT); }
     /** One past the last physical address. */
     public long end() { return BASE + size; }
 
@@ -196,6 +200,23 @@ public final class PhysicalMemory {
 
     static void put32(long[] ram, int a, long v) {
         ram[a >>> 3] ^= (ram[a >>> 3] ^ v << (a << 3)) & 0xffffffffL << (a << 3);
+    }
+
+    // The same with the doubleword's index masked to ram's length (a power of two: see the
+    // constructor), so that C2 proves it in bounds and tests nothing (CompiledAccess.MASKED).
+    static void put8(long[] ram, int a, long v, int mask) {
+        int e = (a >>> 3) & mask;
+        ram[e] ^= (ram[e] ^ v << (a << 3)) & 0xffL << (a << 3);
+    }
+
+    static void put16(long[] ram, int a, long v, int mask) {
+        int e = (a >>> 3) & mask;
+        ram[e] ^= (ram[e] ^ v << (a << 3)) & 0xffffL << (a << 3);
+    }
+
+    static void put32(long[] ram, int a, long v, int mask) {
+        int e = (a >>> 3) & mask;
+        ram[e] ^= (ram[e] ^ v << (a << 3)) & 0xffffffffL << (a << 3);
     }
 
     /** A narrow aligned store on memory several harts share: a compare-and-set of its doubleword. */

@@ -32,6 +32,8 @@ import xv6j.machine.jit.Engine;
 class TranslatorDifferentialTest {
     static final long SEED = Long.getLong("xv6j.difftest.seed", 20261206L);
     static final int PROGRAMS = Integer.getInteger("xv6j.difftest.programs", 400);
+    /** Each machine's memory in bytes (a multiple of 4 KiB, at least 3 MiB: the layout's). */
+    static final long MEMORY = Long.getLong("xv6j.difftest.memory", 4 << 20);
 
     /** Where the program and its data are, virtually. */
     private record Layout(long code, long data) {}
@@ -179,7 +181,8 @@ class TranslatorDifferentialTest {
         long seed = args.length > 0 ? Long.parseLong(args[0]) : SEED;
         int n = args.length > 1 ? Integer.parseInt(args[1]) : PROGRAMS;
         for (int i = 0; i < n; i++) check(seed + i, 0);
-        System.out.println(n + " programs from seed " + seed + ": every engine agreed");
+        System.out.println(n + " programs from seed " + seed + ": every engine agreed"
+                + (CompiledAccess.MASKED ? ", indices masked" : ""));
     }
 
     /**
@@ -226,7 +229,7 @@ class TranslatorDifferentialTest {
 
     /** A hart on its own memory with the program and data loaded. */
     private static final class Machine {
-        final PhysicalMemory mem = new PhysicalMemory(4 << 20);
+        final PhysicalMemory mem = new PhysicalMemory(MEMORY);
         final Hart hart = new Hart(0, mem);
 
         Machine(Engine engine, boolean paged, Layout at, int[] program, byte[] data, long[] xs, long[] fs, int fcsr) {

@@ -46,7 +46,7 @@ final class RegionCompiler {
     /** The same for a merged region (see {@link Translator#MERGED_MAX_INSTRUCTIONS}). */
     static final int MERGED_MAX_CODE_BYTES = Integer.getInteger("xv6j.jit.mergebytes", 2500);
 
-    /** The class file, or null if its method (codeBytes of bytecode) is too large. */
+    /** The class file, or null if its method (codeBytes of bytecode, as counted against the cap) is too large. */
     record Result(byte[] classFile, int codeBytes) {}
 
     private static final String HART = "xv6j/machine/Hart", REGION = "xv6j/machine/jit/Region",
@@ -57,7 +57,13 @@ final class RegionCompiler {
     // Locals of run.
     private static final int THIS = 0, H = 1, PAGE_VA = 2, PAGE = 4, SLOT = 5, LEFT = 6, X = 7, RAM = 8, LOAD_TLB = 9,
             STORE_TLB = 10, DECODED = 11, CTX = 12, EXIT_PC = 14, VA = 16, EXIT_SLOT = 18, TMP = 20, F = 22, IDX = 23,
-            SHARED = 24, FIRST_REG = 25;
+            SHARED = 24, RAM_MASK = 25, LOAD_TLB_MASK = 26, STORE_TLB_MASK = 27, DECODED_MASK = 28;
+    /** Whether indices are masked to their arrays' lengths (see {@link xv6j.machine.CompiledAccess#MASKED}). */
+    private static final boolean MASKED = xv6j.machine.CompiledAccess.MASKED;
+    /** The first guest register's local: after the masks' if there are any. */
+    private static final int FIRST_REG = MASKED ? DECODED_MASK + 1 : RAM_MASK;
+    /** Bytes of the method that masks take (see {@link #compile}). */
+    private int maskBytes;
 
     private final RegionPlan plan;
     private final MethodVisitor mv;
@@ -126,7 +132,14 @@ final class RegionCompiler {
 
     /** The class file, or none (null) if its method would be too large for HotSpot to compile. */
     static Result compile(RegionPlan plan, int maxCodeBytes) {
-        return classOf("xv6j/machine/CompiledRegion", REGION, mv -> new RegionCompiler(plan, mv).emit(), maxCodeBytes);
+        // A region's masks (MASKED) do not count against its size: it holds the code it
+        // would hold without them, so that the two are measured on the same regions.
+        int[] masks = new int[1];
+        return classOf("xv6j/machine/CompiledRegion", REGION, mv -> {
+            RegionCompiler c = new RegionCompiler(plan, mv);
+            c.emit();
+            masks[0] = c.maskBytes;
+        }, maxCodeBytes, masks);
     }
 
     /**
@@ -136,6 +149,12 @@ final class RegionCompiler {
      * (null) if the code is past maxCodeBytes.
      */
     static Result classOf(String name, String superName, java.util.function.Consumer<MethodVisitor> body, int maxCodeBytes) {
+        return classOf(name, superName, body, maxCodeBytes, new int[1]);
+    }
+
+    /** The same, with uncounted[0] bytes of the code (set by body) not counted against maxCodeBytes. */
+    static Result classOf(String name, String superName, java.util.function.Consumer<MethodVisitor> body, int maxCodeBytes,
+            int[] uncounted) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
         cw.visit(V21, ACC_FINAL | ACC_SUPER, name, null, superName, null);
         MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
@@ -153,8 +172,9 @@ final class RegionCompiler {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
-        if (end.getOffset() > maxCodeBytes) return new Result(null, end.getOffset());
-        return new Result(cw.toByteArray(), end.getOffset());
+        int counted = end.getOffset() - uncounted[0];
+        if (counted > maxCodeBytes) return new Result(null, counted);
+        return new Result(cw.toByteArray(), counted);
     }
 
     // ---- the method --------------------------------------------------------------------
@@ -287,6 +307,12 @@ final class RegionCompiler {
         mv.visitFieldInsn(GETFIELD, HART, "mmu", "L" + MMU + ";");
         mv.visitFieldInsn(GETFIELD, MMU, "ctxKey", "J");
         mv.visitVarInsn(LSTORE, CTX);
+        if (MASKED) { // each array's length - 1, which C2 sees an index masked by is in bounds
+            lengthMask(RAM, RAM_MASK);
+            lengthMask(LOAD_TLB, LOAD_TLB_MASK);
+            lengthMask(STORE_TLB, STORE_TLB_MASK);
+            lengthMask(DECODED, DECODED_MASK);
+        }
         // Scratch locals start defined, so every merge point agrees on their types.
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, EXIT_PC);
@@ -306,6 +332,18 @@ final class RegionCompiler {
             mv.visitVarInsn(LSTORE, local[r]);
         }
     }
+
+    private void lengthMask(int array, int mask) {
+        maskBytes += 7;
+        mv.visitVarInsn(ALOAD, array);
+        mv.visitInsn(ARRAYLENGTH);
+        mv.visitInsn(ICONST_M1);
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ISTORE, mask);
+    }
+
+    /** The int local holding tlb's length mask. */
+    private static int tlbMask(int tlb) { return tlb == LOAD_TLB ? LOAD_TLB_MASK : STORE_TLB_MASK; }
 
     /** The three ways out set the hart's jitExit; then the registers written go back to h.x. */
     private void epilogue() {
@@ -611,14 +649,23 @@ final class RegionCompiler {
      * itself stays small enough for HotSpot to inline at every site.
      */
     private void probe(int tlb, int rs1, long imm, int size, Label miss, int idx) {
+        if (MASKED) {
+            mv.visitVarInsn(ALOAD, tlb);
+            mv.visitVarInsn(ILOAD, tlbMask(tlb));
+            maskBytes += 2; // the mask's load; the array's moved here
+        }
         address(rs1, imm);
         mv.visitInsn(DUP2);
         push(tagMask(size));
         mv.visitInsn(LAND);
         mv.visitVarInsn(LLOAD, CTX);
         mv.visitInsn(LOR);
-        mv.visitVarInsn(ALOAD, tlb);
-        mv.visitMethodInsn(INVOKESTATIC, ACCESS, "probe", "(JJ[J)I", false);
+        if (MASKED) {
+            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "probeMasked", "([JIJJ)I", false);
+        } else {
+            mv.visitVarInsn(ALOAD, tlb);
+            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "probe", "(JJ[J)I", false);
+        }
         mv.visitInsn(DUP);
         mv.visitVarInsn(ISTORE, idx);
         mv.visitJumpInsn(IFLT, miss);
@@ -655,7 +702,13 @@ final class RegionCompiler {
             push(tagMask(size));
             mv.visitVarInsn(LLOAD, CTX);
             mv.visitVarInsn(ALOAD, tlb);
-            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "near", "(IIJJJ[J)I", false);
+            if (MASKED) {
+                mv.visitVarInsn(ILOAD, tlbMask(tlb));
+                maskBytes += 2;
+                mv.visitMethodInsn(INVOKESTATIC, ACCESS, "nearMasked", "(IIJJJ[JI)I", false);
+            } else {
+                mv.visitMethodInsn(INVOKESTATIC, ACCESS, "near", "(IIJJJ[J)I", false);
+            }
             mv.visitInsn(DUP);
             mv.visitVarInsn(ISTORE, idx);
             mv.visitJumpInsn(IFLT, miss);
@@ -675,6 +728,11 @@ final class RegionCompiler {
         mv.visitVarInsn(ILOAD, idx);
         mv.visitInsn(ICONST_3);
         mv.visitInsn(IUSHR);
+        if (MASKED) {
+            mv.visitVarInsn(ILOAD, RAM_MASK);
+            mv.visitInsn(IAND);
+            maskBytes += 3;
+        }
     }
 
     private void load(int s, int op, int rd, int rs1, int rs2, long imm) {
@@ -743,7 +801,12 @@ final class RegionCompiler {
             mv.visitVarInsn(ALOAD, RAM);
             mv.visitVarInsn(ILOAD, idx);
             storeValue(fp, rs2);
-            mv.visitMethodInsn(INVOKESTATIC, PHYS, size == 1 ? "put8" : size == 2 ? "put16" : "put32", "([JIJ)V", false);
+            if (MASKED) {
+                mv.visitVarInsn(ILOAD, RAM_MASK);
+                maskBytes += 2;
+            }
+            mv.visitMethodInsn(INVOKESTATIC, PHYS, size == 1 ? "put8" : size == 2 ? "put16" : "put32",
+                    MASKED ? "([JIJI)V" : "([JIJ)V", false);
         }
         mv.visitLabel(stored);
         // A page with decoded code loses it; the region's own page: leave after the store.
@@ -751,6 +814,11 @@ final class RegionCompiler {
         mv.visitVarInsn(ILOAD, idx);
         push(12);
         mv.visitInsn(IUSHR);
+        if (MASKED) {
+            mv.visitVarInsn(ILOAD, DECODED_MASK);
+            mv.visitInsn(IAND);
+            maskBytes += 3;
+        }
         mv.visitInsn(AALOAD);
         mv.visitJumpInsn(IFNONNULL, code);
         mv.visitLabel(done);
