@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import xv6j.harness.OwnThread;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
@@ -132,19 +133,21 @@ class GdbSessionTest {
              GdbServer gdb = GdbServer.open(new MachineOptions.Gdb(0, gdbinit, symbols), new PrintStream(banner, true))) {
             Machine m = Machine.create(128L << 20, harts, disk, console, new Clock.Virtual());
             gdb.start(m, symbols);
-            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> {
-                try {
-                    int status = system.run(m);
-                    gdb.halted(status);
-                    return status;
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
+            CompletableFuture<Integer> run = OwnThread.supply("machine (" + system + ", under gdb)", () -> {
+                int status = system.run(m);
+                gdb.halted(status);
+                return status;
             });
-            assertTrue(banner.toString().contains("*** Now run 'gdb-multiarch' in another window."), banner.toString());
-            String out = GdbTool.run(dir, gdbinit, script, gdbProcess -> during.run(screen, gdbProcess));
-            int status = run.get(60, TimeUnit.SECONDS);
-            return new Session(out, screen.toString(StandardCharsets.ISO_8859_1), status, new WeakReference<>(m));
+            try {
+                assertTrue(banner.toString().contains("*** Now run 'gdb-multiarch' in another window."), banner.toString());
+                String out = GdbTool.run(dir, gdbinit, script, gdbProcess -> during.run(screen, gdbProcess));
+                int status = run.get(60, TimeUnit.SECONDS);
+                return new Session(out, screen.toString(StandardCharsets.ISO_8859_1), status, new WeakReference<>(m));
+            } finally {
+                // A failed session's machine (grind runs for ever) is halted, not left to
+                // run beside the next test.
+                if (!run.isDone()) m.console().quit();
+            }
         }
     }
 
@@ -365,7 +368,7 @@ class GdbSessionTest {
             Process p = new ProcessBuilder(List.of("gdb-multiarch", "-batch", "-nx", "-x", gdbinit.toString(), "-x",
                     commands.toString())).directory(dir.toFile()).redirectErrorStream(true).start();
             p.getOutputStream().close();
-            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<String> out = OwnThread.supply("gdb's output", () -> {
                 try {
                     return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 } catch (java.io.IOException e) {
