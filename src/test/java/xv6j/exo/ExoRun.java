@@ -133,6 +133,12 @@ final class ExoRun {
 
     /** Boots on a console of the caller's (e.g. an interactive one fed from a pipe) that writes to out. */
     static Result boot(Path image, Console console, ByteArrayOutputStream out, Options o) throws Exception {
+        return boot(image, console, out, o, k -> { });
+    }
+
+    /** The same, handing the kernel to booted before it runs (a test that watches its state). */
+    static Result boot(Path image, Console console, ByteArrayOutputStream out, Options o,
+                       java.util.function.Consumer<Exokernel> booted) throws Exception {
         try (Disk disk = Disk.open(image, false)) {
             Clock clock = o.deterministic() ? new Clock.Virtual() : new Clock.Wall();
             Machine m = Machine.create((long) o.memMiB() << 20, o.harts(), disk, console, clock);
@@ -164,6 +170,7 @@ final class ExoRun {
                     // the run ended first
                 }
             });
+            booted.accept(k);
             int status = k.run();
             watchdog.interrupt();
             long instret = 0;

@@ -1,7 +1,6 @@
 package xv6j.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import xv6j.harness.Collected;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
@@ -40,10 +40,6 @@ class KernelLifetimeTest {
     @Test
     void aHaltedKernelsMachineCanBeCollected() throws Exception {
         WeakReference<Machine> machine = bootAndHalt(XvRun.freshImage(dir));
-        for (int i = 0; i < 10 && machine.get() != null; i++) {
-            System.gc();
-            Thread.sleep(100);
-        }
-        assertNull(machine.get(), "the machine is still reachable after the kernel halted");
+        Collected.await(machine, "the machine is still reachable after the kernel halted");
     }
 }

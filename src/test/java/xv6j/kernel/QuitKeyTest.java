@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import xv6j.harness.OwnThread;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
@@ -34,13 +35,7 @@ class QuitKeyTest {
         Console console = new Console(in, out, true, () -> {});
         try (Disk disk = Disk.open(img, false)) {
             Machine m = Machine.create(64L << 20, 1, disk, console, new Clock.Wall());
-            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new Kernel(m).run();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Integer> run = OwnThread.supply("machine (xv6)", () -> new Kernel(m).run());
             waitFor(out, "init: starting sh\n$ ");
             type(keys, "echo typed > f\n");
             waitFor(out, "$ echo typed > f\n$ ");

@@ -141,24 +141,31 @@ class ConsoleTest {
         c.attach(ONE_TASK);
         CountDownLatch quit = new CountDownLatch(1);
         c.onQuit(quit::countDown);
-        c.startInterrupts(ch -> { });
-        keys.write("\u0001cps\ncaps 7\ncaps 8\nfree\nharts\n".getBytes());
-        keys.flush();
-        waitFor(out, "(monitor) harts\nhart 0: env 7 (kv)");
-        c.write("while you looked\n".getBytes(), 0, 17);
-        String during = out.toString(StandardCharsets.UTF_8);
-        assertTrue(!during.contains("while you looked"), during);
-        assertTrue(during.contains("    7      -  kv             runnable    12 KiB"), during);
-        assertTrue(during.contains("     0  blocks   rw     blocks 2000..2999\n1 capability\n"), during);
-        assertTrue(during.contains("caps: no environment 8\n"), during);
-        assertTrue(during.contains("memory: 10 of 100 pages free (40 KiB of 400 KiB)\ndisk:   5 of 50 data blocks"
-                + " of the file system free; 1,000 blocks after it\n"), during);
-        keys.write("\u0001c".getBytes());
-        keys.flush();
-        waitFor(out, "while you looked\n");
-        keys.write("\u0001cquit\n".getBytes());
-        keys.flush();
-        assertTrue(quit.await(5, TimeUnit.SECONDS), "quit in the monitor stops the machine as Ctrl-A x does");
+        CountDownLatch end = new CountDownLatch(1);
+        c.startInterrupts(ch -> {
+            if (ch < 0) end.countDown();
+        });
+        try {
+            keys.write("\u0001cps\ncaps 7\ncaps 8\nfree\nharts\n".getBytes());
+            keys.flush();
+            waitFor(out, "(monitor) harts\nhart 0: env 7 (kv)");
+            c.write("while you looked\n".getBytes(), 0, 17);
+            String during = out.toString(StandardCharsets.UTF_8);
+            assertTrue(!during.contains("while you looked"), during);
+            assertTrue(during.contains("    7      -  kv             runnable    12 KiB"), during);
+            assertTrue(during.contains("     0  blocks   rw     blocks 2000..2999\n1 capability\n"), during);
+            assertTrue(during.contains("caps: no environment 8\n"), during);
+            assertTrue(during.contains("memory: 10 of 100 pages free (40 KiB of 400 KiB)\ndisk:   5 of 50 data blocks"
+                    + " of the file system free; 1,000 blocks after it\n"), during);
+            keys.write("\u0001c".getBytes());
+            keys.flush();
+            waitFor(out, "while you looked\n");
+            keys.write("\u0001cquit\n".getBytes());
+            keys.flush();
+            assertTrue(quit.await(5, TimeUnit.SECONDS), "quit in the monitor stops the machine as Ctrl-A x does");
+        } finally {
+            endInput(keys, end);
+        }
     }
 
     /**
@@ -172,19 +179,36 @@ class ConsoleTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Console c = new Console(new java.io.PipedInputStream(keys), out, true, () -> {});
         c.attach(ONE_TASK);
-        c.startInterrupts(ch -> { });
-        // A finished line, then the prompt and "ecx" typed, x rubbed out (as an echo does it).
-        byte[] typed = "done\n$ ecx\b \b".getBytes(StandardCharsets.UTF_8);
-        c.write(typed, 0, typed.length);
-        keys.write("\u0001cps\n".getBytes());
-        keys.flush();
-        waitFor(out, "1 environment\n(monitor) ");
-        c.write("ho".getBytes(), 0, 2); // echoed while the monitor has the terminal: held
-        keys.write("\u0001c".getBytes());
-        keys.flush();
-        waitFor(out, "(monitor) \n$ ecx\b \bho");
-        String s = out.toString(StandardCharsets.UTF_8);
-        assertTrue(s.endsWith("(monitor) \n$ ecx\b \bho"), s);
+        CountDownLatch end = new CountDownLatch(1);
+        c.startInterrupts(ch -> {
+            if (ch < 0) end.countDown();
+        });
+        try {
+            // A finished line, then the prompt and "ecx" typed, x rubbed out (as an echo does it).
+            byte[] typed = "done\n$ ecx\b \b".getBytes(StandardCharsets.UTF_8);
+            c.write(typed, 0, typed.length);
+            keys.write("\u0001cps\n".getBytes());
+            keys.flush();
+            waitFor(out, "1 environment\n(monitor) ");
+            c.write("ho".getBytes(), 0, 2); // echoed while the monitor has the terminal: held
+            keys.write("\u0001c".getBytes());
+            keys.flush();
+            waitFor(out, "(monitor) \n$ ecx\b \bho");
+            String s = out.toString(StandardCharsets.UTF_8);
+            assertTrue(s.endsWith("(monitor) \n$ ecx\b \bho"), s);
+        } finally {
+            endInput(keys, end);
+        }
+    }
+
+    /**
+     * Closes a test's keyboard and waits for the console's input thread to say so (-1, its
+     * last act): the thread ends with its test, not blocked in a read for as long as the
+     * JVM runs, holding the console.
+     */
+    private static void endInput(java.io.PipedOutputStream keys, CountDownLatch end) throws Exception {
+        keys.close();
+        assertTrue(end.await(5, TimeUnit.SECONDS), "the console's input thread outlived its keyboard");
     }
 
     private static void waitFor(ByteArrayOutputStream out, String text) throws InterruptedException {

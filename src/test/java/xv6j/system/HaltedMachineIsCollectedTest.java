@@ -1,7 +1,6 @@
 package xv6j.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +15,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import xv6j.harness.Collected;
+import xv6j.harness.OwnThread;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
@@ -80,13 +81,7 @@ class HaltedMachineIsCollectedTest {
                                                    int harts, Clock clock, User user) throws Exception {
         try (Disk disk = Disk.open(system.freshImage(dir), false)) {
             Machine m = Machine.create(128L << 20, harts, disk, console, clock);
-            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return system.run(m);
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Integer> run = OwnThread.supply("machine (" + system + ")", () -> system.run(m));
             user.act();
             assertEquals(0, run.get(60, TimeUnit.SECONDS), screen.toString(StandardCharsets.ISO_8859_1));
             return new WeakReference<>(m);
@@ -99,11 +94,6 @@ class HaltedMachineIsCollectedTest {
 
     /** Collects until the machine is gone, or fails: something still refers to it. */
     static void assertCollected(WeakReference<Machine> machine) throws InterruptedException {
-        // Up to 10 s: the last threads (a gdb session's) end soon after the halt, not at once.
-        for (int i = 0; i < 200 && machine.get() != null; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        assertNull(machine.get(), "the halted machine is still reachable (a thread or a static field keeps it)");
+        Collected.await(machine, "the halted machine is still reachable (a thread or a static field keeps it)");
     }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import xv6j.harness.OwnThread;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
@@ -69,13 +70,7 @@ final class TerminalSession implements AutoCloseable {
         Console console = new Console(new PipedInputStream(keys, 1 << 16), screen, true, () -> {});
         disk = Disk.open(image, false);
         Machine m = Machine.create(128L << 20, harts, disk, console, clock);
-        run = CompletableFuture.supplyAsync(() -> {
-            try {
-                return system.run(m);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        run = OwnThread.supply("machine (" + system + ", terminal)", () -> system.run(m));
     }
 
     void type(String s) throws IOException {

@@ -144,6 +144,15 @@ final class Debugger implements DebugHook {
     private Stop stop;
     /** gdb's Ctrl-C is waiting for a hart to park, to name it in the stop. */
     private boolean interruptPending;
+    /** When gdb's interrupt came (System.nanoTime), while interruptPending. */
+    private long interruptedAt;
+    /**
+     * How long an interrupt that finds no hart in user code waits for one to come back to
+     * it: a stop on a hart out of user code has no registers to show, and gdb, with no pc,
+     * fails the command that was waiting ("PC register is not available"; a script ends
+     * there, its kill never sent). A machine idle for longer is stopped all the same.
+     */
+    private static final long INTERRUPT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private volatile Step step;
     private volatile long[] breakpoints = new long[0];
@@ -511,6 +520,7 @@ final class Debugger implements DebugHook {
     void interrupt() {
         lock.lock();
         try {
+            if (!interruptPending) interruptedAt = System.nanoTime();
             interruptPending = true;
             for (PerHart p : per) p.stopped = true;
         } finally {
@@ -532,6 +542,10 @@ final class Debugger implements DebugHook {
                 if (per[i].inside && !per[i].parked && !force) return null;
                 if (per[i].parked && parked < 0) parked = i;
             }
+            // An interrupt waits a moment for a hart in the kernel to come back to user code
+            // and park there (grind's workers, making system calls, are in and out of it).
+            if (stop == null && parked < 0 && interruptPending && System.nanoTime() - interruptedAt < INTERRUPT_GRACE_NANOS)
+                return null;
             // No hart parked (none was in user code): the machine is stopped all the same.
             if (stop == null && (force || parked < 0))
                 stop = new Stop(Math.max(parked, 0), interruptPending ? Reason.INTERRUPTED : Reason.ATTACHED, 0);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import xv6j.harness.Harness;
+import xv6j.harness.OwnThread;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
@@ -56,14 +57,10 @@ class GdbStubTest {
             harness.beforeSlice(beforeSlice);
             gdb = GdbServer.listen(0);
             gdb.start(new Hart[] {h}, h.mem, null, () -> null, quit);
-            result = CompletableFuture.supplyAsync(() -> {
-                try {
-                    Harness.Result r = harness.run(BIN.resolve(program), List.of(program), 1L << 40);
-                    gdb.halted(r.exitCode());
-                    return r;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+            result = OwnThread.supply("harness (" + program + ")", () -> {
+                Harness.Result r = harness.run(BIN.resolve(program), List.of(program), 1L << 40);
+                gdb.halted(r.exitCode());
+                return r;
             });
         }
 
@@ -231,7 +228,7 @@ class GdbStubTest {
         try (Run run = new Run("sorthash", Engine.DEFAULT, null, h -> { })) {
             java.net.Socket flood = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), run.gdb.port());
             byte[] packets = GdbClient.frame("g").repeat(64 * 1024).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-            CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Long> sent = OwnThread.supply("flooding client", () -> {
                 long n = 0;
                 try {
                     for (int i = 0; i < 64; i++) { // 4M packets of registers (4 GB of replies) asked for
@@ -243,7 +240,14 @@ class GdbStubTest {
                 }
                 return n;
             });
-            Thread.sleep(500);
+            // Held back: the stub's reader waits for room in its full queue, reading no more,
+            // so TCP's windows fill and the client's writes wait. Were the queue unbounded,
+            // the stub would take all it is sent: the flood would end, every packet sent.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!sent.isDone() && !stubReaderWaitsForRoom()) {
+                assertTrue(System.nanoTime() < deadline, "the stub's reader never waited for room, and the flood goes on");
+                Thread.sleep(10);
+            }
             flood.setSoLinger(true, 0); // gone at once, replies unread
             flood.close();
             assertTrue(sent.get(30, TimeUnit.SECONDS) < 64L * packets.length, "TCP never held the client back");
@@ -305,6 +309,14 @@ class GdbStubTest {
         }
     }
 
+    /** Whether a stub's reader thread (Connection's) is parked in a put to its event queue: the queue is full. */
+    private static boolean stubReaderWaitsForRoom() {
+        return Thread.getAllStackTraces().entrySet().stream().anyMatch(t -> t.getKey().getName().equals("gdb-reader")
+                && t.getKey().getState() == Thread.State.WAITING
+                && java.util.Arrays.stream(t.getValue()).anyMatch(f -> f.getClassName().equals("java.util.concurrent.LinkedBlockingQueue")
+                        && f.getMethodName().equals("put")));
+    }
+
     /** kill runs no more user instructions, and asks the machine to halt (as Ctrl-A x). */
     @Test
     void killStopsUserCodeForGoodAndAsksTheMachineToHalt() throws Exception {
@@ -322,7 +334,7 @@ class GdbStubTest {
             assertTrue(gdb.closedByStub());
             assertTrue(quit.get());
             var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, run::finish);
-            assertEquals("halted", e.getCause().getCause().getMessage());
+            assertEquals("halted", e.getCause().getMessage());
             assertEquals(at, h.instret, "no user instruction ran after kill");
         }
     }
@@ -365,14 +377,10 @@ class GdbStubTest {
             Console console = Console.batch(new ByteArrayInputStream("echo hi\n".getBytes()), screen);
             Machine m = Machine.create(64L << 20, 2, disk, console, new Clock.Wall());
             server.start(m, null);
-            CompletableFuture<Integer> boot = CompletableFuture.supplyAsync(() -> {
-                try {
-                    int s = new xv6j.kernel.Kernel(m).run();
-                    server.halted(s);
-                    return s;
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
+            CompletableFuture<Integer> boot = OwnThread.supply("machine (xv6)", () -> {
+                int s = new xv6j.kernel.Kernel(m).run();
+                server.halted(s);
+                return s;
             });
             try (GdbClient gdb = new GdbClient(server.port())) {
                 String stop = gdb.ask("?");
