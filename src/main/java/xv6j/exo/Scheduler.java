@@ -85,6 +85,17 @@ final class Scheduler {
         return currentCpu.get();
     }
 
+    /** Runs r on this thread as c's thread (tests: device work c is left to do, done when the test says). */
+    void runAs(Cpu c, Runnable r) {
+        Cpu was = currentCpu.get();
+        currentCpu.set(c);
+        try {
+            r.run();
+        } finally {
+            currentCpu.set(was);
+        }
+    }
+
     void kick() {
         work.signalAll();
     }
