@@ -812,7 +812,7 @@ final class Scheduler {
             byte[] line;
             k.lock.unlock();
             try {
-                line = console.nextLine();
+                line = console.lineForIdleMachine(timer, clock.deterministic());
             } finally {
                 k.lock.lock();
             }

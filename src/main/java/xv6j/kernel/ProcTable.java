@@ -608,7 +608,7 @@ public final class ProcTable {
             lock.unlock();
             try {
                 synchronized (script) {
-                    line = k.console().nextLine();
+                    line = k.console().lineForIdleMachine(timer, k.clock().deterministic());
                     if (line != null) k.consoleDevice.intr(line);
                 }
             } finally {
