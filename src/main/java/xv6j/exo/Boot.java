@@ -76,7 +76,7 @@ public final class Boot {
         try {
             BootLoader.load(k, k.createBootEnv(), init, new String[] {"init"});
         } catch (BootLoader.LoadException e) {
-            throw new BootException("cannot boot /init: " + e.getMessage() + "; " + Disk.remake(m.disk().path()));
+            throw new BootException(m.disk().path() + " has an /init kernel-exo cannot load (" + e.getMessage() + "); " + Disk.remake(m.disk().path()));
         }
         return k;
     }

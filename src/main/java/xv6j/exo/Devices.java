@@ -67,13 +67,22 @@ final class Devices {
      * Writes bytes a system call copied out of the caller's memory (under the lock) to the
      * console, and returns when they are out: without the lock, like a flush, for a
      * console's output may be slow (a terminal, a pipe no one drains for a while), and
-     * with the lock held every hart's kernel waited for it (user/exo/conslock.c).
+     * with the lock held every hart's kernel waited for it (user/exo/conslock.c). The
+     * kernel's lines queued before this call go out first ({@link #kernelLine}).
      */
     void consoleWrite(byte[] b) {
         outsideLock(() -> {
-            Console con = k.machine.console();
-            con.write(b, 0, b.length);
-            con.flush();
+            synchronized (outOrder) {
+                int queued;
+                synchronized (kernelLines) {
+                    queued = kernelLines.size() + 1; // (+1: the line saying how many were left out)
+                }
+                // Those queued so far only: a maker of faulting environments does not hold this write up.
+                for (int i = 0; i < queued && writeOneKernelLine(); i++) {}
+                Console con = k.machine.console();
+                con.write(b, 0, b.length);
+                con.flush();
+            }
         });
     }
 
@@ -110,48 +119,61 @@ final class Devices {
      * that fault at once makes such lines as fast as it likes, and on a slow console every
      * hart's kernel waited for each one, and then, written outside the lock by the CPU the
      * death was on, every hart wrote them (user/exo/deathlines.c).
+     *
+     * <p>A line about an environment reaches the console before anything its parent
+     * writes after learning of its end: a program's write first writes the lines queued
+     * before it, and a line taken from the queue goes out before the next write starts
+     * (outOrder). Before, the parent's "test sbrkall: OK" could pass its child's death line,
+     * still on its way out on the CPU the child died on. Guarded by itself (never held while
+     * taking the kernel's lock: a call made outside any CPU writes at once, lock held).
      */
     private final ArrayDeque<String> kernelLines = new ArrayDeque<>();
     private int linesLeftOut;
     private boolean writingKernelLines;
     static final int KERNEL_LINES_MAX = 64;
+    /** Held while a line or a program's bytes go out, so that one taken from the queue is out before the next write. */
+    private final Object outOrder = new Object();
 
     /** Queues one of the kernel's lines (lock held); on one hart it is out before anything else runs. */
     void kernelLine(String line) {
         if (messages != null) messages.add(line.strip());
-        if (kernelLines.size() >= KERNEL_LINES_MAX) {
-            linesLeftOut++;
-            return;
+        synchronized (kernelLines) {
+            if (kernelLines.size() >= KERNEL_LINES_MAX) {
+                linesLeftOut++;
+                return;
+            }
+            kernelLines.add(line + System.lineSeparator());
+            if (writingKernelLines) return; // the CPU writing them writes this one too
+            writingKernelLines = true;
         }
-        kernelLines.add(line + System.lineSeparator());
-        if (writingKernelLines) return; // the CPU writing them writes this one too
-        writingKernelLines = true;
-        outsideLock(this::writeKernelLines);
+        outsideLock(() -> {
+            for (;;) {
+                synchronized (outOrder) { // (one at a time: a program's write may go out between two)
+                    if (!writeOneKernelLine()) return;
+                }
+            }
+        });
     }
 
-    /** Writes the kernel's lines until none waits, taking the lock only to take each. */
-    private void writeKernelLines() {
-        for (;;) {
-            String line;
-            k.lock.lock();
-            try {
-                line = kernelLines.poll();
-                if (line == null && linesLeftOut > 0) {
-                    line = String.format("kernel-exo: %d more lines about destroyed environments left out%n", linesLeftOut);
-                    linesLeftOut = 0;
-                }
-                if (line == null) {
-                    writingKernelLines = false;
-                    return;
-                }
-            } finally {
-                k.lock.unlock();
+    /** Writes the kernel's next waiting line, if any (outOrder held); false once none waits. */
+    private boolean writeOneKernelLine() {
+        String line;
+        synchronized (kernelLines) {
+            line = kernelLines.poll();
+            if (line == null && linesLeftOut > 0) {
+                line = String.format("kernel-exo: %d more lines about destroyed environments left out%n", linesLeftOut);
+                linesLeftOut = 0;
             }
-            byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
-            Console c = k.machine.console();
-            c.write(b, 0, b.length);
-            c.flush();
+            if (line == null) {
+                writingKernelLines = false;
+                return false;
+            }
         }
+        byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
+        Console c = k.machine.console();
+        c.write(b, 0, b.length);
+        c.flush();
+        return true;
     }
 
     /** A line of the kernel's written at once, with the lock held: the machine halting. */

@@ -245,7 +245,7 @@ final class Environments {
         // "panic: init exiting" does.
         // At a terminal the user is told why the machine stopped, as machineIdle's halt does.
         if (e.first) {
-            if (k.machine.console().interactive())
+            if (k.machine.console().interactive() && !k.halted())
                 k.devices.printf("%nkernel-exo: the first environment ended (status %d): the machine halted%n", status);
             k.stop(status == 0 ? 0 : 1);
         }

@@ -88,6 +88,17 @@ final class Scheduler {
         return currentCpu.get();
     }
 
+    /** Runs r on this thread as c's thread (tests: device work c is left to do, done when the test says). */
+    void runAs(Cpu c, Runnable r) {
+        Cpu was = currentCpu.get();
+        currentCpu.set(c);
+        try {
+            r.run();
+        } finally {
+            currentCpu.set(was);
+        }
+    }
+
     /**
      * Something may have become runnable: every CPU waiting for work looks. Each is busy
      * from now, for the pacer, not from when its thread runs: the host may not run it for
@@ -813,7 +824,7 @@ final class Scheduler {
             byte[] line;
             k.lock.unlock();
             try {
-                line = console.nextLine();
+                line = console.lineForIdleMachine(timer, clock.deterministic());
             } finally {
                 k.lock.lock();
             }

@@ -14,7 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import xv6j.fs.Fs;
 import xv6j.machine.Console;
+import xv6j.machine.Disk;
 
 /**
  * The process table and the scheduler, as xv6's proc.c.
@@ -183,9 +185,32 @@ public final class ProcTable {
             k.fs.init(p);
             p.cwd = k.namei.namei(p, "/");
             int argc = k.exec.exec(p, "/init", new String[] {"init"});
-            if (argc < 0) throw new KernelPanic("init: exec /init failed");
+            if (argc < 0) noInit(p);
             p.trapframe.x[TrapFrame.A0] = argc;
         }
+    }
+
+    /**
+     * /init cannot run: the image's fault, not the kernel's (a stale image make kept, one
+     * cut or overwritten, another system's). The user is told what to do in one line, and
+     * the machine halts with status 1; xv6's "panic: init: exec /init failed", with the
+     * harts' state, told a user nothing. The first process never runs again.
+     */
+    private void noInit(Proc p) {
+        k.log.beginOp(p);
+        Inode ip = k.namei.namei(p, "/init");
+        String why = "has no /init";
+        if (ip != null) {
+            k.itable.ilock(p, ip);
+            why = ip.type == Fs.T_FILE ? "has an /init the xv6 kernel cannot load (not a RISC-V program linked for it)"
+                    : "has an /init that is not a file";
+            k.itable.iunlockput(p, ip);
+        }
+        k.log.endOp(p);
+        k.printf("xv6: %s %s; %s%n", k.disk().path(), why, Disk.remake(k.disk().path()));
+        k.halt(1);
+        k.procs.yield(p);
+        throw new KernelPanic("init: exec /init failed"); // (never: a halting machine runs no one)
     }
 
     /** Grows or shrinks user memory by n bytes (sbrk). Returns false if out of memory. */
@@ -626,7 +651,7 @@ public final class ProcTable {
             lock.unlock();
             try {
                 synchronized (script) {
-                    line = k.console().nextLine();
+                    line = k.console().lineForIdleMachine(timer, k.clock().deterministic());
                     if (line != null) k.consoleDevice.intr(line);
                 }
             } finally {

@@ -403,6 +403,20 @@ public final class Console implements AutoCloseable {
     }
 
     /**
+     * The script's next line for a machine with nothing to run, or null. timer: someone
+     * sleeps on the clock. On the host's clock such a machine does not wait for the host:
+     * the line if it has come, else null, and the caller lets time move to the next tick
+     * (a line arriving meanwhile is taken then). Before, a script streamed from a slow
+     * writer stopped the clock until its next line came: `sleep 5 &` left behind by the
+     * shell slept until the user typed again. In virtual time (deterministic) the host is
+     * waited for, so the line comes at the same point of every run. Null with timer false:
+     * the script is used up.
+     */
+    public byte[] lineForIdleMachine(boolean timer, boolean deterministic) throws InterruptedException {
+        return timer && !deterministic ? pollLine() : nextLine();
+    }
+
+    /**
      * The next line of the script if the host has provided it already, else null (and null
      * once the script is used up). For a machine that must not wait on the host: one that
      * runs on the wall clock, with work to do.

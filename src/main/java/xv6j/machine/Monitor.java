@@ -147,7 +147,7 @@ public final class Monitor {
 
     private String kill(String[] w) {
         boolean group = w.length == 3 && w[1].equals("-g");
-        if (w.length != 2 && !group)
+        if (w.length != 2 && !group || w.length == 2 && w[1].equals("-g")) // ("kill -g" alone: no "not a number: -g")
             return "usage: kill ID (an " + view.taskNoun() + "'s id, as ps shows it), or kill -g PGID\n";
         String arg = w[w.length - 1];
         long id;

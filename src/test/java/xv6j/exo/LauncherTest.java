@@ -51,7 +51,8 @@ class LauncherTest {
         Path init = Files.writeString(dir.resolve("init"), "#!/bin/sh\necho not a program\n");
         Mkfs.build(dir.resolve("fs-exo.img"), List.of(init));
         assertOneLine(boot(dir.resolve("fs-exo.img").toString()),
-                "cannot boot /init: not an ELF file (bad magic); make a new one with scripts/mkfs (--help says how)");
+                dir.resolve("fs-exo.img") + " has an /init kernel-exo cannot load (not an ELF file (bad magic));"
+                        + " make a new one with scripts/mkfs (--help says how)");
     }
 
     @Test

@@ -127,6 +127,7 @@ class ConsoleTest {
         assertEquals("kill: no groups here\n", m.run("kill -g 3").text());
         assertEquals("usage: kill ID (an environment's id, as ps shows it), or kill -g PGID\n", m.run("kill").text());
         assertEquals("usage: kill ID (an environment's id, as ps shows it), or kill -g PGID\n", m.run("kill 1 2").text());
+        assertEquals("usage: kill ID (an environment's id, as ps shows it), or kill -g PGID\n", m.run("kill -g").text());
         assertEquals("usage: killall (no arguments)\n", m.run("killall 3").text());
         assertEquals("destroyed 1 environment\n", m.run("killall").text());
         assertEquals("no kernel is running\n", new Monitor(null).run("killall").text());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -162,6 +163,32 @@ class CorruptImageTest {
         assertNotEquals(0, r.status(), r.output());
         assertTrue(r.output().contains("65535"), r.output());
         assertFalse(r.output().contains("at xv6j.") || r.output().contains("Exception"), r.output());
+    }
+
+    /**
+     * An image whose /init is not a program (a stale or overwritten image make kept: here
+     * a text file under init's name), or that has none: one line that says so and what to
+     * do, and status 1. The xv6 kernel panicked "init: exec /init failed", with the harts'
+     * state, and told a user nothing.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void anImageWhoseInitCannotRunSaysWhatToDoInOneLine(Flavour system) throws Exception {
+        Path img = system.freshImage(dir);
+        ImageEdit e = new ImageEdit(Files.readAllBytes(img));
+        int text = e.create(Fs.ROOTINO, "notes", "not a program\n".getBytes(StandardCharsets.ISO_8859_1));
+        int slot = e.slotOf(Fs.ROOTINO, "init");
+        e.putDirEnt(Fs.ROOTINO, slot, new DirEnt(text, "init"));
+        Files.write(img, e.img);
+        Flavour.Run r = system.boot(img, "ls\n");
+        assertEquals(1, r.status(), r.output());
+        assertTrue(r.output().matches("\\S+: \\S*" + img.getFileName() + "\\S* .*/init.*; make a new one .*\n"), r.output());
+
+        e.putDirEnt(Fs.ROOTINO, slot, new DirEnt(text, "tini"));
+        Files.write(img, e.img);
+        r = system.boot(img, "ls\n");
+        assertEquals(1, r.status(), r.output());
+        assertTrue(r.output().matches("\\S+: \\S*" + img.getFileName() + "\\S* has no /init; make a new one .*\n"), r.output());
     }
 
     /**
