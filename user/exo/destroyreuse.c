@@ -65,10 +65,11 @@ static long newcomer(long unused) {
     }
 }
 
-// Waits up to 20 ticks for n reads (the counter at *c), yielding the hart.
+// Waits up to 100 ticks for n reads (the counter at *c), yielding the hart (a loaded
+// host may keep another hart from running for seconds).
 static void await_reads(volatile long *c, long n) {
     long t0 = exo_ticks(EXO_BOOT_CLOCK);
-    while (*c < n && exo_ticks(EXO_BOOT_CLOCK) < t0 + 20) exosched(EXOSCHED_YIELD, 0, 0);
+    while (*c < n && exo_ticks(EXO_BOOT_CLOCK) < t0 + 100) exosched(EXOSCHED_YIELD, 0, 0);
 }
 
 int main(int argc, char **argv, struct exo_bootinfo *boot) {
