@@ -613,6 +613,66 @@ static int srvfuzz_main(void) {
     return 0;
 }
 
+// execfuzz: SRV_EXEC (the server builds the program from the arguments the caller packed
+// into its data page: argc, then the strings) with what a client likes there: counts
+// negative, 0, at and past LIBOS_MAXARG, huge; strings without a NUL up to the page's end;
+// long ones that fill the page. Each try in a child of its own, of /echo, its output into
+// a scratch file. An argv that is whole (argc in 0..31, each string ended in the page) and
+// small must run; one that is not must be refused (the child goes on: status 77); none may
+// end otherwise. Then the server serves the shell's next command; fsck is clean.
+#define EXECFUZZ_TRIES 60
+
+static int execfuzz_main(void) {
+    int ran = 0, refused = 0, odd = 0;
+    for (int i = 0; i < EXECFUZZ_TRIES; i++) {
+        unsigned long r = fuzz_next();
+        static const int counts[] = {-1, 0, 1, 2, 3, LIBOS_MAXARG - 1, LIBOS_MAXARG, LIBOS_MAXARG + 1, 0x7fffffff,
+                                     (int)0x80000000};
+        int argc = counts[r % (sizeof counts / sizeof counts[0])];
+        int shape = (int)((r >> 8) % 4); // 0: short strings; 1: no NUL to the end; 2: one long; 3: random bytes
+        // Whole: the count is one a client could send, and every string ends in the page.
+        int whole = argc >= 0 && argc < LIBOS_MAXARG && (shape == 0 || (shape == 1 && argc == 0));
+        int pid = fork();
+        if (pid < 0) {
+            printf("execfuzz: FAIL fork\n");
+            return 1;
+        }
+        if (pid == 0) {
+            close(1);
+            if (open("xfz.out", O_CREATE | O_WRONLY | O_TRUNC) != 1) exit(76);
+            lo_strlcpy(IPC->path[0], "/echo", SRV_MAXPATH);
+            volatile uchar *d = IPC_DATA;
+            for (int j = 4; j < IPC_DATA_SIZE; j++) {
+                unsigned long b = fuzz_next();
+                d[j] = shape == 0 ? (b % 4 == 0 ? 0 : 'a' + (uchar)(b % 26))
+                     : shape == 1 ? 'x'
+                     : shape == 2 ? (j == IPC_DATA_SIZE - 1 ? 0 : 'y')
+                     : (uchar)b;
+            }
+            *(volatile int *)d = argc;
+            UPROC->exiting = 1;
+            srv(SRV_EXEC, 0, 0, 0, 0);
+            UPROC->exiting = 0;
+            exit(77);
+        }
+        int status = -2;
+        if (wait(&status) != pid) {
+            printf("execfuzz: FAIL wait\n");
+            return 1;
+        }
+        if (status == 0) ran++;
+        else if (status == 77) refused++;
+        else odd++;
+        if (whole && status != 0) printf("execfuzz: FAIL try %d (argc %d, shape %d) not run: status %d\n", i, argc, shape, status);
+        if (!whole && shape != 2 && shape != 3 && status == 0)
+            printf("execfuzz: FAIL try %d (argc %d, shape %d) ran\n", i, argc, shape);
+        if (status != 0 && status != 77) printf("execfuzz: FAIL try %d (argc %d, shape %d) ended with status %d\n", i, argc, shape, status);
+    }
+    unlink("xfz.out");
+    printf("execfuzz: %d tries, %d ran, %d refused, %d ended otherwise\n", EXECFUZZ_TRIES, ran, refused, odd);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     static const struct {
         const char *name;
@@ -623,10 +683,11 @@ int main(int argc, char **argv) {
         {"cowwrite", cowwrite_main}, {"srvfuzz", srvfuzz_main},
         {"capfull", capfull_main}, {"forkkeep", forkkeep_main}, {"execvictim", execvictim_main},
         {"deafread", deafread_main}, {"pipeinject", pipeinject_main}, {"pipegrip", pipegrip_main},
+        {"execfuzz", execfuzz_main},
     };
     for (unsigned i = 0; argc == 2 && i < sizeof attacks / sizeof attacks[0]; i++) {
         if (lo_strcmp(argv[1], attacks[i].name) == 0) return attacks[i].run();
     }
-    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek|cowwrite|srvfuzz|capfull|forkkeep|deafread|pipeinject|pipegrip\n");
+    printf("usage: deputy pipeforge|forkabort|exitlive|embryorun|readrace|cowpeek|cowwrite|srvfuzz|capfull|forkkeep|deafread|pipeinject|pipegrip|execfuzz\n");
     exit(1);
 }

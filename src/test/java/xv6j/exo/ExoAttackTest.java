@@ -310,6 +310,20 @@ class ExoAttackTest {
         assertTrue(r.output().contains("codeshoot: ok\n"), r.toString());
     }
     /**
+     * An environment destroyed while another hart runs it, its bindings and page tables
+     * dropped in bulk (SecureBindings.unbindAll, no shootdown per binding): it reads
+     * nothing written after its destruction returns; a newcomer made at once on the ASID it
+     * gave back reads only its own page at the same address; and an environment holding a
+     * grant of one of its pages faults at its next read (user/exo/destroyreuse.c).
+     */
+    @ParameterizedTest(name = "{0} hart(s)")
+    @ValueSource(ints = {1, 2, 3})
+    void anEnvironmentDestroyedOnAnotherHartLeavesNoTranslationToItsAsidsNextHolder(int harts) throws Exception {
+        ExoRun.Result r = run("destroyreuse", harts(harts));
+        assertTrue(r.output().contains("destroyreuse: ok\n"), r.toString());
+    }
+
+    /**
      * A code page granted read-only to a victim that calls into it, while its granter
      * rewrites the first word on another hart, by turns one 32-bit instruction and two
      * 16-bit ones: every call runs the old or the new, never a mix within one instruction

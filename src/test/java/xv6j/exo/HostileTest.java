@@ -197,6 +197,34 @@ class HostileTest {
         assertEquals(before, victimState());
     }
 
+    /**
+     * ENV_INFO writes its whole record or nothing (48 bytes since it says the hart, cpu): a
+     * buffer of the 44 bytes its fields fill, at the end of the last page mapped, is
+     * E_FAULT and keeps what it held; a whole one gets the victim's state and cpu -1 (on no
+     * hart), and the victim does not change; a name without CAP_R reads nothing.
+     */
+    @Test
+    void envInfoWritesItsWholeRecordOrNothingAndNeedsR() {
+        long toVictimR = f.call(boot, SYS_capgrant, victimH, hostileH, CAP_R, 0, 0);
+        long toVictimX = f.call(boot, SYS_capgrant, victimH, hostileH, CAP_X, 0, 0);
+        String before = victimState();
+        long end = ExoFixture.SCRATCH + EXO_PGSIZE;
+        byte[] marks = new byte[ENVINFO_SIZE];
+        Arrays.fill(marks, (byte) 0x5a);
+        f.write(hostile, end - ENVINFO_SIZE, marks);
+        assertEquals(E_FAULT, f.call(hostile, SYS_env_ctl, toVictimR, ENV_INFO, end - 44));
+        assertEquals(Arrays.toString(marks), Arrays.toString(f.read(hostile, end - ENVINFO_SIZE, ENVINFO_SIZE)));
+        assertEquals(E_RIGHTS, f.call(hostile, SYS_env_ctl, toVictimX, ENV_INFO, end - ENVINFO_SIZE));
+        assertEquals(Arrays.toString(marks), Arrays.toString(f.read(hostile, end - ENVINFO_SIZE, ENVINFO_SIZE)));
+        assertEquals(0, f.call(hostile, SYS_env_ctl, toVictimR, ENV_INFO, end - ENVINFO_SIZE));
+        java.nio.ByteBuffer info = java.nio.ByteBuffer.wrap(f.read(hostile, end - ENVINFO_SIZE, ENVINFO_SIZE))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(victim.id, info.getInt(0));
+        assertEquals(-1, info.getInt(40), "cpu: on no hart");
+        assertEquals(0, info.getInt(44), "the padding after cpu");
+        assertEquals(before, victimState());
+    }
+
     @Test
     void anXv6BinaryDiesWithAMessageSayingSo() {
         f.call(hostile, 16, 1, 0, 5); // xv6's write(1, 0, 5)

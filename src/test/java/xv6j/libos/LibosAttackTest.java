@@ -57,6 +57,21 @@ class LibosAttackTest {
     }
 
     /**
+     * An exec of a program whose bss reaches the top of what a program may use, far more
+     * than the machine's memory, which the file server builds from the caller's memory in
+     * one call (SRV_EXEC): refused once the memory runs out, with every page it took back
+     * (the free count the same before and after), the server and the shell working on.
+     */
+    @Test
+    void anExecLargerThanTheMemoryIsRefusedWithEveryPageBack() throws Exception {
+        String out = run("execflood 1\necho after\n", 1, 50_000);
+        Matcher m = Pattern.compile("execflood: 1 of 1 execs refused, .*memory free (\\d+) pages before, (\\d+) after\n").matcher(out);
+        assertTrue(m.find(), out);
+        assertEquals(m.group(1), m.group(2), out);
+        assertTrue(out.contains("$ echo after\nafter\n"), out);
+    }
+
+    /**
      * sbrklazy on the LibOS: lazy heap pages get memory from the process's own memory
      * capability when first touched, by the program or by the LibOS's own copies (read()
      * into one, pipe() into one), stay lazy in a fork's child, and a process that touches

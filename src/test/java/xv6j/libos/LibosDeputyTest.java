@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -163,6 +164,20 @@ class LibosDeputyTest {
     void aClientCallingTheServerWithGarbageHarmsNoOne(int harts) throws Exception {
         String out = run("deputy srvfuzz\necho after\n", harts);
         assertTrue(out.contains("srvfuzz: 3000 calls, each came back\n$ echo after\nafter\n"), out);
+    }
+
+    /**
+     * A client that packs what it likes as exec's arguments (SRV_EXEC: the server copies
+     * them from the data page and builds the program from them): counts negative, past
+     * LIBOS_MAXARG or huge, strings with no NUL to the page's end, one string the size of
+     * the page, random bytes. Each whole and small argv runs /echo, each that is not is
+     * refused and the caller goes on, and none ends its caller any other way; the shell's
+     * next command runs, and the image is fsck-clean.
+     */
+    @Test
+    void execArgumentsPackedByAHostileClientRunOrAreRefusedCleanly() throws Exception {
+        String out = run("deputy execfuzz\necho after\n", 1);
+        assertTrue(out.matches("(?s).*execfuzz: 60 tries, [1-9]\\d* ran, [1-9]\\d* refused, 0 ended otherwise\n\\$ echo after\nafter\n.*"), out);
     }
 
     /**
