@@ -119,6 +119,8 @@ static int store_put_group(int first, int n, int width, int v) {
 
 static char value[KV_VALMAX + 2];
 
+#define USAGE "put KEY VALUE | get KEY | del KEY | list | stats | check | format | bench [KEYS] | quit"
+
 // Runs one command; a change it makes is durable at the caller's kv_commit.
 static int run(int argc, char **argv) {
     if (argc == 0) return 0;
@@ -161,6 +163,10 @@ static int run(int argc, char **argv) {
         for (const char *d = argc == 2 ? argv[1] : ""; *d >= '0' && *d <= '9' && keys < 1000; d++) keys = keys * 10 + *d - '0';
         return kvw_run(keys);
     }
+    if (lo_strcmp(cmd, "help") == 0 && argc == 1) {
+        kv_printf(1, "usage: %s\n", USAGE);
+        return 0;
+    }
     // Say what was wrong with this command, then what would have been right.
     static const char *const known[] = {"put", "get", "del", "list", "stats", "check", "bench"};
     const char *why = "no such command";
@@ -168,8 +174,7 @@ static int run(int argc, char **argv) {
         if (lo_strcmp(cmd, known[i]) == 0) why = "wrong number of words";
     if (lo_strcmp(cmd, "format") == 0) why = "only as 'kv format', from the shell";
     if (lo_strcmp(cmd, "quit") == 0) why = "only at the kv> prompt";
-    kv_printf(2, "kv: %s: %s; usage: put KEY VALUE | get KEY | del KEY | list | stats | check | format | bench [KEYS] | quit\n",
-              cmd, why);
+    kv_printf(2, "kv: %s: %s; usage: %s\n", cmd, why, USAGE);
     return 1;
 }
 

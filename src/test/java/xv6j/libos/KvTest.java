@@ -45,16 +45,17 @@ class KvTest {
         assertTrue(out.contains("$ echo back\nback\n"), out);
     }
 
-    /** A command kv cannot run gets one line saying what was wrong with it, then the usage. */
+    /** A command kv cannot run gets one line saying what was wrong with it, then the usage; 'help' gets the usage alone. */
     @Test
     void kvSaysWhatWasWrongWithACommand() throws Exception {
         Path img = LibosRun.freshImage(dir);
-        String out = LibosRun.boot(img, "kv frob\nkv get\nkv\nformat\nquit\nkv quit\n").output();
+        String out = LibosRun.boot(img, "kv frob\nkv get\nkv\nformat\nquit\nkv quit\nkv help\n").output();
         String usage = "; usage: put KEY VALUE | get KEY | del KEY | list | stats | check | format | bench [KEYS] | quit\n";
         assertTrue(out.contains("$ kv frob\nkv: frob: no such command" + usage), out);
         assertTrue(out.contains("$ kv get\nkv: get: wrong number of words" + usage), out);
         assertTrue(out.contains("kv> format\nkv: format: only as 'kv format', from the shell" + usage), out);
         assertTrue(out.contains("$ kv quit\nkv: quit: only at the kv> prompt" + usage), out);
+        assertTrue(out.contains("$ kv help\nusage: put KEY VALUE"), out); // (help asked for is no error)
     }
 
     @Test
