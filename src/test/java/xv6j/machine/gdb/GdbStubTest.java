@@ -220,7 +220,8 @@ class GdbStubTest {
     /**
      * A client that sends packets as fast as it can and never reads a reply: TCP holds it
      * back once the stub's queue is full (it never grows without end), and when it goes,
-     * the machine goes on and the next gdb stops it again.
+     * the machine goes on and the next gdb stops it again. (The bound itself:
+     * theStubReadsNoMoreThanItsQueueHolds.)
      */
     @Test
     void aClientThatFloodsWithoutReadingIsHeldBackAndTheNextGdbWorks() throws Exception {
@@ -240,14 +241,11 @@ class GdbStubTest {
                 }
                 return n;
             });
-            // Held back: the stub's reader waits for room in its full queue, reading no more,
-            // so TCP's windows fill and the client's writes wait. Were the queue unbounded,
-            // the stub would take all it is sent: the flood would end, every packet sent.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!sent.isDone() && !stubReaderWaitsForRoom()) {
-                assertTrue(System.nanoTime() < deadline, "the stub's reader never waited for room, and the flood goes on");
-                Thread.sleep(10);
-            }
+            // Held back (the stub's queue is bounded: theStubReadsNoMoreThanItsQueueHolds): the
+            // reader waits for room, so TCP's windows fill and the client's writes wait. Here,
+            // what matters is what comes after: the flood goes, and the next gdb works.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!sent.isDone() && !stubReaderWaitsForRoom() && System.nanoTime() < deadline) Thread.sleep(10);
             flood.setSoLinger(true, 0); // gone at once, replies unread
             flood.close();
             assertTrue(sent.get(30, TimeUnit.SECONDS) < 64L * packets.length, "TCP never held the client back");
@@ -310,6 +308,42 @@ class GdbStubTest {
     }
 
     /** Whether a stub's reader thread (Connection's) is parked in a put to its event queue: the queue is full. */
+    /**
+     * The stub reads no more than its queue holds: with no session taking its events, the
+     * reader waits for room once the queue is full, and a client sending without end is
+     * held back by TCP. Were the queue unbounded, the reader would take the whole flood.
+     */
+    @Test
+    void theStubReadsNoMoreThanItsQueueHolds() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             java.net.Socket client = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.getLocalPort());
+             Connection conn = new Connection(server.accept())) {
+            conn.start();
+            byte[] packets = GdbClient.frame("g").repeat(64 * 1024).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            CompletableFuture<Long> sent = OwnThread.supply("flooding client", () -> {
+                long n = 0;
+                try {
+                    for (int i = 0; i < 64; i++) { // 4M packets, 20 MB
+                        client.getOutputStream().write(packets);
+                        n += packets.length;
+                    }
+                } catch (java.io.IOException e) {
+                    // closed under us, while TCP held us back
+                }
+                return n;
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // (it takes milliseconds)
+            while (!sent.isDone() && !stubReaderWaitsForRoom()) {
+                assertTrue(System.nanoTime() < deadline, "the reader neither took the flood nor waited for room");
+                Thread.sleep(10);
+            }
+            assertFalse(sent.isDone(), "the stub took the whole flood: its queue has no bound");
+            client.setSoLinger(true, 0);
+            client.close();
+            assertTrue(sent.get(30, TimeUnit.SECONDS) < 64L * packets.length, "TCP never held the client back");
+        }
+    }
+
     private static boolean stubReaderWaitsForRoom() {
         return Thread.getAllStackTraces().entrySet().stream().anyMatch(t -> t.getKey().getName().equals("gdb-reader")
                 && t.getKey().getState() == Thread.State.WAITING
