@@ -537,6 +537,12 @@ final class Debugger implements DebugHook {
         lock.lock();
         try {
             for (PerHart p : per) if (!p.stopped) return null;
+            // A hart that stopped at a breakpoint, a watchpoint or a step's end parks next,
+            // a few lines of Java on: wait for it even when forced. Until it parks gdb would
+            // be shown the registers it had when it last left user code (a breakpoint that
+            // "stopped" at an earlier run's last pc, under load, once the grace was spent).
+            if (stop != null && madeInUserCode(stop.reason()) && per[stop.hart()].inside && !per[stop.hart()].parked)
+                return null;
             int parked = -1;
             for (int i = 0; i < per.length; i++) {
                 if (per[i].inside && !per[i].parked && !force) return null;
@@ -553,6 +559,11 @@ final class Debugger implements DebugHook {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** True for the stops only a hart in user code makes ({@link #stopHere}), on its way to park. */
+    private static boolean madeInUserCode(Reason r) {
+        return r != Reason.ATTACHED && r != Reason.INTERRUPTED;
     }
 
     /**
