@@ -414,6 +414,74 @@ class GdbStubTest {
         }
     }
 
+    /**
+     * gdb's Ctrl-C with every hart idle in the kernel, the shell waiting for a key: after
+     * the grace (Debugger.settled) the stop names the hart that ran the shell last, with
+     * the shell's registers as it entered the kernel: pc at its read's ecall, a7 = read,
+     * its memory read through its page table. Before, the stop had no registers, and gdb
+     * failed the command that waited ("PC register is not available").
+     */
+    @Test
+    void ctrlCOnAnIdleMachineStopsInTheShellAtItsRead(@TempDir Path dir) throws Exception {
+        Path image = xv6j.kernel.XvRun.freshImage(dir);
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        var typed = new java.util.concurrent.CountDownLatch(1);
+        // One line, then no more keys until the test is done: the shell waits in read.
+        java.io.InputStream keys = new java.io.SequenceInputStream(new ByteArrayInputStream("echo ready\n".getBytes()),
+                new java.io.InputStream() {
+                    @Override
+                    public int read() throws java.io.IOException {
+                        try {
+                            typed.await();
+                        } catch (InterruptedException e) {
+                            throw new java.io.InterruptedIOException();
+                        }
+                        return -1;
+                    }
+                });
+        try (Disk disk = Disk.open(image, false); GdbServer server = GdbServer.listen(0)) {
+            Machine m = Machine.create(64L << 20, 2, disk, Console.batch(keys, screen), new Clock.Wall());
+            server.start(m, null);
+            CompletableFuture<Integer> boot = OwnThread.supply("machine (xv6)", () -> {
+                int s = new xv6j.kernel.Kernel(m).run();
+                server.halted(s);
+                return s;
+            });
+            try (GdbClient gdb = new GdbClient(server.port())) {
+                gdb.ask("?");
+                gdb.send("vCont;c");
+                assertEquals('+', gdb.ack());
+                // The prompt after "ready" is printed, and no hart runs a process: the shell is in read.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!screen.toString().contains("ready\n$ ") || gdb.monitor("harts").contains("pid ")) {
+                    assertTrue(System.nanoTime() < deadline, "the shell never waited for input:\n" + screen);
+                    Thread.sleep(20);
+                }
+                gdb.raw("\u0003");
+                String stop = gdb.reply();
+                assertTrue(stop.matches("T02thread:[12];20:[0-9a-f]{16};02:[0-9a-f]{16};"), stop);
+                long pc = GdbClient.stopRegister(stop, 0x20);
+                String thread = stop.substring("T02thread:".length(), stop.indexOf(';'));
+                assertEquals("OK", gdb.ask("Hg" + thread));
+                String g = gdb.ask("g");
+                assertTrue(g.matches("[0-9a-f]{" + (65 * 16 + 3 * 8) + "}"), g);
+                assertEquals(pc, Long.reverseBytes(Long.parseUnsignedLong(g.substring(32 * 16, 33 * 16), 16)));
+                assertEquals("0500000000000000", g.substring(17 * 16, 18 * 16), "a7: SYS_read");
+                assertEquals("73000000", gdb.ask("m" + Long.toHexString(pc) + ",4"), "ecall at pc");
+                String extra = new String(java.util.HexFormat.of().parseHex(gdb.ask("qThreadExtraInfo," + thread)));
+                assertTrue(extra.matches("hart [01], idle in the kernel; shows process \\d+ as it entered the kernel.*"), extra);
+                // The other hart has nothing of its own to show.
+                assertEquals("OK", gdb.ask("Hg" + (3 - Integer.parseInt(thread))));
+                assertEquals("x".repeat(16), gdb.ask("p20"));
+                gdb.send("k");
+                assertEquals('+', gdb.ack());
+            } finally {
+                typed.countDown();
+            }
+            assertEquals(0, boot.get(60, TimeUnit.SECONDS));
+        }
+    }
+
     @Test
     void theGdbOptionsAreParsedAndCheckedLikeTheOthers() throws Exception {
         var o = xv6j.machine.MachineOptions.parse(new String[] {"--gdb", "--gdbinit", ".gdbinit", "--symbols", "d", "fs.img"});
