@@ -313,20 +313,8 @@ class GdbSessionTest {
     @EnumSource(Flavour.class)
     void ctrlCInGdbOnAnIdleMachineStopsInTheWaitingShell(Flavour system) throws Exception {
         Assumptions.assumeTrue(gdbInstalled, "gdb-multiarch is not installed");
-        var done = new java.util.concurrent.CountDownLatch(1);
         // One line, then no more keys until gdb is done: the shell waits in read.
-        java.io.InputStream keys = new java.io.SequenceInputStream(
-                new ByteArrayInputStream("echo ready\n".getBytes(StandardCharsets.ISO_8859_1)), new java.io.InputStream() {
-                    @Override
-                    public int read() throws java.io.IOException {
-                        try {
-                            done.await();
-                        } catch (InterruptedException e) {
-                            throw new java.io.InterruptedIOException();
-                        }
-                        return -1;
-                    }
-                });
+        xv6j.harness.HeldKeys keys = new xv6j.harness.HeldKeys("echo ready\n");
         Session r;
         try {
             r = session(system, 2, keys, """
@@ -345,10 +333,10 @@ class GdbSessionTest {
                         }
                         Process kill = new ProcessBuilder("kill", "-INT", Long.toString(gdb.pid())).start();
                         assertEquals(0, kill.waitFor(), "kill -INT");
-                        gdb.onExit().thenRun(done::countDown); // (the console's reader lets go as the machine halts)
+                        gdb.onExit().thenRun(keys::release); // (the console's reader lets go as the machine halts)
                     });
         } finally {
-            done.countDown();
+            keys.release();
         }
         String out = r.gdb();
         assertEquals(0, r.status(), out);

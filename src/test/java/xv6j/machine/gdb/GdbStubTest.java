@@ -368,20 +368,24 @@ class GdbStubTest {
         }
     }
 
+    /** xv6 booted on 2 harts with the stub holding them, keys typed, on a thread of its own: its halt status. */
+    private static CompletableFuture<Integer> bootXv6(Disk disk, GdbServer server, java.io.InputStream keys, ByteArrayOutputStream screen) {
+        Machine m = Machine.create(64L << 20, 2, disk, Console.batch(keys, screen), new Clock.Wall());
+        server.start(m, null);
+        return OwnThread.supply("machine (xv6)", () -> {
+            int s = new xv6j.kernel.Kernel(m).run();
+            server.halted(s);
+            return s;
+        });
+    }
+
     /** One thread per hart, described by what it runs; a thread that is no hart is not alive. */
     @Test
     void everyHartIsAThread(@TempDir Path dir) throws Exception {
         Path image = xv6j.kernel.XvRun.freshImage(dir);
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         try (Disk disk = Disk.open(image, false); GdbServer server = GdbServer.listen(0)) {
-            Console console = Console.batch(new ByteArrayInputStream("echo hi\n".getBytes()), screen);
-            Machine m = Machine.create(64L << 20, 2, disk, console, new Clock.Wall());
-            server.start(m, null);
-            CompletableFuture<Integer> boot = OwnThread.supply("machine (xv6)", () -> {
-                int s = new xv6j.kernel.Kernel(m).run();
-                server.halted(s);
-                return s;
-            });
+            CompletableFuture<Integer> boot = bootXv6(disk, server, new ByteArrayInputStream("echo hi\n".getBytes()), screen);
             try (GdbClient gdb = new GdbClient(server.port())) {
                 String stop = gdb.ask("?");
                 assertTrue(stop.matches("T05thread:[12];.*"), stop);
@@ -425,28 +429,10 @@ class GdbStubTest {
     void ctrlCOnAnIdleMachineStopsInTheShellAtItsRead(@TempDir Path dir) throws Exception {
         Path image = xv6j.kernel.XvRun.freshImage(dir);
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
-        var typed = new java.util.concurrent.CountDownLatch(1);
         // One line, then no more keys until the test is done: the shell waits in read.
-        java.io.InputStream keys = new java.io.SequenceInputStream(new ByteArrayInputStream("echo ready\n".getBytes()),
-                new java.io.InputStream() {
-                    @Override
-                    public int read() throws java.io.IOException {
-                        try {
-                            typed.await();
-                        } catch (InterruptedException e) {
-                            throw new java.io.InterruptedIOException();
-                        }
-                        return -1;
-                    }
-                });
+        xv6j.harness.HeldKeys keys = new xv6j.harness.HeldKeys("echo ready\n");
         try (Disk disk = Disk.open(image, false); GdbServer server = GdbServer.listen(0)) {
-            Machine m = Machine.create(64L << 20, 2, disk, Console.batch(keys, screen), new Clock.Wall());
-            server.start(m, null);
-            CompletableFuture<Integer> boot = OwnThread.supply("machine (xv6)", () -> {
-                int s = new xv6j.kernel.Kernel(m).run();
-                server.halted(s);
-                return s;
-            });
+            CompletableFuture<Integer> boot = bootXv6(disk, server, keys, screen);
             try (GdbClient gdb = new GdbClient(server.port())) {
                 gdb.ask("?");
                 gdb.send("vCont;c");
@@ -476,7 +462,7 @@ class GdbStubTest {
                 gdb.send("k");
                 assertEquals('+', gdb.ack());
             } finally {
-                typed.countDown();
+                keys.release();
             }
             assertEquals(0, boot.get(60, TimeUnit.SECONDS));
         }
