@@ -122,16 +122,24 @@ class GdbSessionTest {
     }
 
     private Session session(Flavour system, int harts, String input, String script, During during) throws Exception {
+        return session(system, harts, new ByteArrayInputStream(input.getBytes(StandardCharsets.ISO_8859_1)), script, during);
+    }
+
+    /** The machine of the session under way (for a During to ask its kernel what it runs). */
+    private volatile Machine machine;
+
+    private Session session(Flavour system, int harts, java.io.InputStream input, String script, During during) throws Exception {
         Path symbols = symbols(system);
         Path gdbinit = dir.resolve(".gdbinit");
         ByteArrayOutputStream banner = new ByteArrayOutputStream();
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
-        Console console = Console.batch(new ByteArrayInputStream(input.getBytes(StandardCharsets.ISO_8859_1)), screen);
+        Console console = Console.batch(input, screen);
         Path image = system.freshImage(dir);
         // What the launcher does for make qemu-gdb: the port, the .gdbinit, the banner; then the machine.
         try (Disk disk = Disk.open(image, false);
              GdbServer gdb = GdbServer.open(new MachineOptions.Gdb(0, gdbinit, symbols), new PrintStream(banner, true))) {
             Machine m = Machine.create(128L << 20, harts, disk, console, new Clock.Virtual());
+            machine = m;
             gdb.start(m, symbols);
             CompletableFuture<Integer> run = OwnThread.supply("machine (" + system + ", under gdb)", () -> {
                 int status = system.run(m);
@@ -150,6 +158,7 @@ class GdbSessionTest {
                 }
                 return new Session(out, screen.toString(StandardCharsets.ISO_8859_1), status, new WeakReference<>(m));
             } finally {
+                machine = null; // (the tests check that a halted machine is collected)
                 // A failed session's machine (grind runs for ever) is halted, not left to
                 // run beside the next test.
                 if (!run.isDone()) m.console().quit();
@@ -292,6 +301,51 @@ class GdbSessionTest {
                 "\\* 1 +Thread 1 \"[a-z]+\" \\(hart 0, (process|environment) \\d+\\)",
                 "\\[Inferior 1 \\(Remote target\\) killed\\]");
         assertFalse(out.contains("Disconnected"), out);
+    }
+
+    /**
+     * Ctrl-C in gdb with every hart idle in the kernel, the shell waiting for a key: after
+     * two seconds gdb stops in the shell, at the system call it waits in, and shows where;
+     * the script goes on to kill, which halts the machine. Before, the stop had no pc, and
+     * gdb failed the continue ("PC register is not available") and ended the script there.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void ctrlCInGdbOnAnIdleMachineStopsInTheWaitingShell(Flavour system) throws Exception {
+        Assumptions.assumeTrue(gdbInstalled, "gdb-multiarch is not installed");
+        // One line, then no more keys until gdb is done: the shell waits in read.
+        xv6j.harness.HeldKeys keys = new xv6j.harness.HeldKeys("echo ready\n");
+        Session r;
+        try {
+            r = session(system, 2, keys, """
+                    follow sh
+                    continue
+                    info threads
+                    x/i $pc
+                    kill
+                    """, (screen, gdb) -> {
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                        // The prompt after "ready" is out, and every hart is idle: the shell is in read.
+                        while (!screen.toString(StandardCharsets.ISO_8859_1).contains("ready\n$ ")
+                                || !machine.console().view().harts().stream().allMatch(h -> h.running().startsWith("idle"))) {
+                            assertTrue(System.nanoTime() < deadline, "the shell never waited for input:\n" + screen);
+                            Thread.sleep(20);
+                        }
+                        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(gdb.pid())).start();
+                        assertEquals(0, kill.waitFor(), "kill -INT");
+                        gdb.onExit().thenRun(keys::release); // (the console's reader lets go as the machine halts)
+                    });
+        } finally {
+            keys.release();
+        }
+        String out = r.gdb();
+        assertEquals(0, r.status(), out);
+        expect(out,
+                "Thread \\d \"sh\" received signal SIGINT, Interrupt\\.",
+                "\\* \\d +Thread \\d \"sh\" \\(hart \\d, idle in the kernel; shows (process|environment) \\d+ as it entered the kernel",
+                "=> 0x[0-9a-f]+ <[^>]*>:\\s+ecall",
+                "\\[Inferior 1 \\(Remote target\\) killed\\]");
+        assertFalse(out.contains("PC register is not available"), out);
     }
 
     /**

@@ -2,6 +2,7 @@ package xv6j.machine.gdb;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongUnaryOperator;
@@ -106,6 +107,9 @@ final class Debugger implements DebugHook {
         }
     }
 
+    /** A task's user state as it left user code on hart, the leftAt'th run to end (see {@link #leaves}). */
+    record UserState(int hart, long leftAt, long[] x, long[] f, long pc, int fcsr, long satp, long scontext) {}
+
     /** What the debugger keeps for one hart. */
     static final class PerHart {
         /** Told to stop: parks at its next look. */
@@ -121,11 +125,10 @@ final class Debugger implements DebugHook {
         Engine engine;
         LongUnaryOperator time;
         final Program.Seen seen = new Program.Seen();
-        /** The registers when the hart last left user code (guarded by the lock). */
-        final long[] x = new long[32], f = new long[32];
-        long pc, satp, scontext;
-        int fcsr;
-        boolean ranUser;
+        /** Its task's registers when the hart last left user code, or null before it ran any (guarded by the lock). */
+        UserState last;
+        /** When it last left user code, by {@link Debugger#leaves}. */
+        volatile long leftAt;
     }
 
     private final Hart[] harts;
@@ -142,6 +145,22 @@ final class Debugger implements DebugHook {
     private volatile boolean frozen;
     // Guarded by lock:
     private Stop stop;
+    /** Counts runs ending, attached or not (see {@link PerHart#leftAt}). */
+    private final AtomicLong leaves = new AtomicLong();
+    /** How many tasks' last user states are kept, the latest (see {@link #lastStates}). */
+    private static final int STATES_KEPT = 64;
+    /** The tasks' user states as they last entered the kernel, by task (scontext); the latest kept. */
+    private final java.util.LinkedHashMap<Long, UserState> lastStates = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Long, UserState> eldest) {
+            return size() > STATES_KEPT;
+        }
+    };
+    /**
+     * What a stop made with no hart in user code shows on the hart it names: a task's state
+     * as it entered the kernel (see {@link #settled}); null if none.
+     */
+    private UserState shown;
     /** gdb's Ctrl-C is waiting for a hart to park, to name it in the stop. */
     private boolean interruptPending;
     /** When gdb's interrupt came (System.nanoTime), while interruptPending. */
@@ -192,6 +211,7 @@ final class Debugger implements DebugHook {
             if (attached) return;
             attached = true;
             stop = null;
+            shown = null;
             interruptPending = false;
             step = null;
             for (int i = 0; i < harts.length; i++) {
@@ -230,6 +250,8 @@ final class Debugger implements DebugHook {
             step = null;
             follow = new All();
             stop = null;
+            shown = null;
+            lastStates.clear(); // (no run is kept while detached: they would go stale)
             for (int i = 0; i < harts.length; i++) {
                 harts[i].setTimeSource(per[i].time);
                 harts[i].setEngine(per[i].engine);
@@ -284,6 +306,7 @@ final class Debugger implements DebugHook {
                 return h.execute(budget);
             } finally {
                 st.kernelWants = false; // (a request came back with this run's end)
+                st.leftAt = leaves.incrementAndGet();
                 st.inside = false;
                 if (attached) ranWhileAttaching();
             }
@@ -374,6 +397,7 @@ final class Debugger implements DebugHook {
             if (interpreting) h.setEngine(st.engine);
             lock.lock();
             try {
+                st.leftAt = leaves.incrementAndGet();
                 snapshot(h, st);
                 st.inside = false;
                 changed.signalAll();
@@ -384,14 +408,10 @@ final class Debugger implements DebugHook {
     }
 
     /** Keeps h's registers as it leaves user code, for gdb to see while it is elsewhere. Lock held. */
-    private static void snapshot(Hart h, PerHart st) {
-        st.ranUser = true;
-        System.arraycopy(h.x, 0, st.x, 0, 32);
-        System.arraycopy(h.f, 0, st.f, 0, 32);
-        st.pc = h.pc;
-        st.fcsr = h.fcsr;
-        st.satp = h.mmu.satp();
-        st.scontext = h.scontext;
+    private void snapshot(Hart h, PerHart st) {
+        st.last = new UserState(h.id, st.leftAt, h.x.clone(), h.f.clone(), h.pc, h.fcsr, h.mmu.satp(), h.scontext);
+        lastStates.remove(h.scontext); // (re-inserted: the eldest, dropped first, is the longest out of user code)
+        lastStates.put(h.scontext, st.last);
     }
 
     /** A run that passed through ended while gdb attached: the stop may have settled now. */
@@ -537,6 +557,12 @@ final class Debugger implements DebugHook {
         lock.lock();
         try {
             for (PerHart p : per) if (!p.stopped) return null;
+            // A hart that stopped at a breakpoint, a watchpoint or a step's end parks next,
+            // a few lines of Java on: wait for it even when forced. Until it parks gdb would
+            // be shown the registers it had when it last left user code (a breakpoint that
+            // "stopped" at an earlier run's last pc, under load, once the grace was spent).
+            if (stop != null && madeInUserCode(stop.reason()) && per[stop.hart()].inside && !per[stop.hart()].parked)
+                return null;
             int parked = -1;
             for (int i = 0; i < per.length; i++) {
                 if (per[i].inside && !per[i].parked && !force) return null;
@@ -547,12 +573,47 @@ final class Debugger implements DebugHook {
             if (stop == null && parked < 0 && interruptPending && System.nanoTime() - interruptedAt < INTERRUPT_GRACE_NANOS)
                 return null;
             // No hart parked (none was in user code): the machine is stopped all the same.
-            if (stop == null && (force || parked < 0))
-                stop = new Stop(Math.max(parked, 0), interruptPending ? Reason.INTERRUPTED : Reason.ATTACHED, 0);
+            if (stop == null && (force || parked < 0)) {
+                int hart = Math.max(parked, 0);
+                boolean anyInside = false;
+                for (PerHart p : per) anyInside |= p.inside;
+                if (!anyInside) {
+                    shown = waitingTask();
+                    if (shown != null) hart = shown.hart();
+                }
+                stop = new Stop(hart, interruptPending ? Reason.INTERRUPTED : Reason.ATTACHED, 0);
+            }
             return stop;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * With every hart idle, the task a stop shows: the one gdb follows that entered the
+     * kernel last, else the last to enter it; null if no task ran user code yet. gdb is
+     * shown it stopped at the system call it waits in (init in wait, the shell in read),
+     * as gdb on a Unix shows a process blocked in one, with the symbols of the program it
+     * follows; with no pc at all gdb failed the command that waited ("PC register is not
+     * available"). Lock held.
+     */
+    private UserState waitingTask() {
+        UserState latest = null, followed = null;
+        for (UserState u : lastStates.values()) {
+            if (latest == null || u.leftAt() > latest.leftAt()) latest = u;
+            boolean f = switch (follow) {
+                case All a -> true;
+                case Task t -> u.scontext() == t.id();
+                case Running r -> r.program().runsIn(new AddressSpace(mem, u.satp()), new Program.Seen());
+            };
+            if (f && (followed == null || u.leftAt() > followed.leftAt())) followed = u;
+        }
+        return followed != null ? followed : latest;
+    }
+
+    /** True for the stops only a hart in user code makes ({@link #stopHere}), on its way to park. */
+    private static boolean madeInUserCode(Reason r) {
+        return r != Reason.ATTACHED && r != Reason.INTERRUPTED;
     }
 
     /**
@@ -566,7 +627,7 @@ final class Debugger implements DebugHook {
         try {
             while (true) {
                 boolean seen = false;
-                for (PerHart p : per) seen |= p.ranUser || p.inside;
+                for (PerHart p : per) seen |= p.last != null || p.inside;
                 if (seen) {
                     Stop s = settled(false);
                     if (s != null) return s;
@@ -588,6 +649,7 @@ final class Debugger implements DebugHook {
         lock.lock();
         try {
             stop = null;
+            shown = null;
             interruptPending = false;
             step = null;
             for (int i = 0; i < per.length; i++) {
@@ -620,15 +682,16 @@ final class Debugger implements DebugHook {
     long[] registers(int i) {
         lock.lock();
         try {
-            PerHart p = per[i];
             Hart h = harts[i];
-            boolean live = p.parked;
+            boolean live = per[i].parked;
+            UserState u = live ? null : state(i);
             long[] r = new long[68];
-            System.arraycopy(live ? h.x : p.x, 0, r, 0, 32);
+            if (!live && u == null) return r; // (no user code ran yet)
+            System.arraycopy(live ? h.x : u.x(), 0, r, 0, 32);
             r[0] = 0;
-            r[32] = live ? h.pc : p.pc;
-            System.arraycopy(live ? h.f : p.f, 0, r, 33, 32);
-            int fcsr = live ? h.fcsr : p.fcsr;
+            r[32] = live ? h.pc : u.pc();
+            System.arraycopy(live ? h.f : u.f(), 0, r, 33, 32);
+            int fcsr = live ? h.fcsr : u.fcsr();
             r[65] = fcsr & 0x1f;
             r[66] = (fcsr >>> 5) & 7;
             r[67] = fcsr & 0xff;
@@ -660,7 +723,8 @@ final class Debugger implements DebugHook {
     AddressSpace space(int i) {
         lock.lock();
         try {
-            return new AddressSpace(mem, per[i].parked ? harts[i].mmu.satp() : per[i].satp);
+            UserState u = state(i);
+            return new AddressSpace(mem, per[i].parked || u == null ? harts[i].mmu.satp() : u.satp());
         } finally {
             lock.unlock();
         }
@@ -671,10 +735,30 @@ final class Debugger implements DebugHook {
         lock.lock();
         try {
             PerHart p = per[i];
-            return p.parked || p.inside ? harts[i].scontext : p.ranUser ? p.scontext : -1;
+            UserState u = state(i);
+            return p.parked || p.inside ? harts[i].scontext : u != null ? u.scontext() : -1;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * True if gdb is shown hart i's registers: it runs user code (parked there, when the
+     * machine is stopped), or it is the idle hart a stop names, showing the registers its
+     * task entered the kernel with ({@link #settled}).
+     */
+    boolean hasRegisters(int i) {
+        lock.lock();
+        try {
+            return per[i].inside || shown != null && shown.hart() == i;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The user state hart i shows when not parked: the stop's (shown) on its hart, else its own last. Lock held. */
+    private UserState state(int i) {
+        return shown != null && shown.hart() == i ? shown : per[i].last;
     }
 
     /** True if hart i runs user code now (parked there, when the machine is stopped). */

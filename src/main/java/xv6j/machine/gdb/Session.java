@@ -135,8 +135,9 @@ final class Session {
             case 'g' -> {
                 // A hart out of user code (idle, or in the kernel) has no user registers to
                 // show: the ones it last left user code with would be decoded as a frame of
-                // whatever program gdb follows. "xx" is the protocol's "unavailable".
-                boolean user = dbg.inUser(gHart);
+                // whatever program gdb follows. "xx" is the protocol's "unavailable". (But
+                // the idle hart a stop names shows a task's: Debugger.settled.)
+                boolean user = dbg.hasRegisters(gHart);
                 long[] r = dbg.registers(gHart);
                 StringBuilder b = new StringBuilder();
                 for (int i = 0; i < 65; i++) b.append(user ? Rsp.le(r[i], 8) : "xx".repeat(8));
@@ -150,7 +151,7 @@ final class Session {
                 int n = (int) Rsp.number(p.substring(1));
                 int i = registerIndex(n);
                 if (i < 0) return "E00";
-                if (!dbg.inUser(gHart)) return "xx".repeat(i < 65 ? 8 : 4);
+                if (!dbg.hasRegisters(gHart)) return "xx".repeat(i < 65 ? 8 : 4);
                 return Rsp.le(dbg.registers(gHart)[i], i < 65 ? 8 : 4);
             }
             case 'P' -> {
@@ -369,7 +370,7 @@ final class Session {
         gHart = cHart = s.hart();
         StringBuilder b = new StringBuilder(s.reason() == Debugger.Reason.INTERRUPTED ? "T02" : "T05");
         b.append("thread:").append(Long.toHexString(s.hart() + 1)).append(';');
-        if (dbg.inUser(s.hart())) { // (else no registers to show: see 'g')
+        if (dbg.hasRegisters(s.hart())) { // (else none to show: see 'g')
             long[] r = dbg.registers(s.hart());
             b.append("20:").append(Rsp.le(r[32], 8)).append(";02:").append(Rsp.le(r[2], 8)).append(';');
         }
@@ -386,12 +387,15 @@ final class Session {
     /**
      * What gdb shows for a thread: the process on the hart, and its program if known. A
      * hart out of user code when the machine stops (after the harts on their way there
-     * have parked: reportStopIfSettled) has nothing to run: it is idle in the kernel.
+     * have parked: reportStopIfSettled) has nothing to run: it is idle in the kernel; the
+     * one a stop names shows a task as that last entered the kernel (Debugger.settled).
      */
     String describe(int hart) {
         if (hart < 0) return "";
         long task = dbg.task(hart);
         String noun = commands.noun();
+        if (!dbg.inUser(hart) && dbg.hasRegisters(hart))
+            return "hart " + hart + ", idle in the kernel; shows " + noun + " " + task + " as it entered the kernel (waiting there)";
         if (!dbg.inUser(hart))
             return "hart " + hart + ", idle in the kernel (no user registers); "
                     + (task < 0 ? "no user code yet" : "last ran " + noun + " " + task);
@@ -401,7 +405,7 @@ final class Session {
     private String threadsXml() {
         StringBuilder b = new StringBuilder("<?xml version=\"1.0\"?>\n<threads>\n");
         for (int i = 0; i < dbg.harts(); i++) {
-            String name = dbg.inUser(i) ? programs.identify(dbg.space(i)) : "idle";
+            String name = dbg.hasRegisters(i) ? programs.identify(dbg.space(i)) : "idle";
             b.append("  <thread id=\"").append(Long.toHexString(i + 1)).append("\" core=\"").append(i).append('"');
             if (name != null) b.append(" name=\"").append(xml(name)).append('"');
             b.append('>').append(xml(describe(i))).append("</thread>\n");

@@ -402,20 +402,24 @@ class GdbStubTest {
         }
     }
 
+    /** xv6 booted on 2 harts with the stub holding them, keys typed, on a thread of its own: its halt status. */
+    private static CompletableFuture<Integer> bootXv6(Disk disk, GdbServer server, java.io.InputStream keys, ByteArrayOutputStream screen) {
+        Machine m = Machine.create(64L << 20, 2, disk, Console.batch(keys, screen), new Clock.Wall());
+        server.start(m, null);
+        return OwnThread.supply("machine (xv6)", () -> {
+            int s = new xv6j.kernel.Kernel(m).run();
+            server.halted(s);
+            return s;
+        });
+    }
+
     /** One thread per hart, described by what it runs; a thread that is no hart is not alive. */
     @Test
     void everyHartIsAThread(@TempDir Path dir) throws Exception {
         Path image = xv6j.kernel.XvRun.freshImage(dir);
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         try (Disk disk = Disk.open(image, false); GdbServer server = GdbServer.listen(0)) {
-            Console console = Console.batch(new ByteArrayInputStream("echo hi\n".getBytes()), screen);
-            Machine m = Machine.create(64L << 20, 2, disk, console, new Clock.Wall());
-            server.start(m, null);
-            CompletableFuture<Integer> boot = OwnThread.supply("machine (xv6)", () -> {
-                int s = new xv6j.kernel.Kernel(m).run();
-                server.halted(s);
-                return s;
-            });
+            CompletableFuture<Integer> boot = bootXv6(disk, server, new ByteArrayInputStream("echo hi\n".getBytes()), screen);
             try (GdbClient gdb = new GdbClient(server.port())) {
                 String stop = gdb.ask("?");
                 assertTrue(stop.matches("T05thread:[12];.*"), stop);
@@ -445,6 +449,56 @@ class GdbStubTest {
             }
             assertEquals(0, boot.get(60, TimeUnit.SECONDS));
             assertTrue(screen.toString().contains("$ echo hi\nhi\n"), screen.toString());
+        }
+    }
+
+    /**
+     * gdb's Ctrl-C with every hart idle in the kernel, the shell waiting for a key: after
+     * the grace (Debugger.settled) the stop names the hart that ran the shell last, with
+     * the shell's registers as it entered the kernel: pc at its read's ecall, a7 = read,
+     * its memory read through its page table. Before, the stop had no registers, and gdb
+     * failed the command that waited ("PC register is not available").
+     */
+    @Test
+    void ctrlCOnAnIdleMachineStopsInTheShellAtItsRead(@TempDir Path dir) throws Exception {
+        Path image = xv6j.kernel.XvRun.freshImage(dir);
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        // One line, then no more keys until the test is done: the shell waits in read.
+        xv6j.harness.HeldKeys keys = new xv6j.harness.HeldKeys("echo ready\n");
+        try (Disk disk = Disk.open(image, false); GdbServer server = GdbServer.listen(0)) {
+            CompletableFuture<Integer> boot = bootXv6(disk, server, keys, screen);
+            try (GdbClient gdb = new GdbClient(server.port())) {
+                gdb.ask("?");
+                gdb.send("vCont;c");
+                assertEquals('+', gdb.ack());
+                // The prompt after "ready" is printed, and no hart runs a process: the shell is in read.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!screen.toString().contains("ready\n$ ") || gdb.monitor("harts").contains("pid ")) {
+                    assertTrue(System.nanoTime() < deadline, "the shell never waited for input:\n" + screen);
+                    Thread.sleep(20);
+                }
+                gdb.raw("\u0003");
+                String stop = gdb.reply();
+                assertTrue(stop.matches("T02thread:[12];20:[0-9a-f]{16};02:[0-9a-f]{16};"), stop);
+                long pc = GdbClient.stopRegister(stop, 0x20);
+                String thread = stop.substring("T02thread:".length(), stop.indexOf(';'));
+                assertEquals("OK", gdb.ask("Hg" + thread));
+                String g = gdb.ask("g");
+                assertTrue(g.matches("[0-9a-f]{" + (65 * 16 + 3 * 8) + "}"), g);
+                assertEquals(pc, Long.reverseBytes(Long.parseUnsignedLong(g.substring(32 * 16, 33 * 16), 16)));
+                assertEquals("0500000000000000", g.substring(17 * 16, 18 * 16), "a7: SYS_read");
+                assertEquals("73000000", gdb.ask("m" + Long.toHexString(pc) + ",4"), "ecall at pc");
+                String extra = new String(java.util.HexFormat.of().parseHex(gdb.ask("qThreadExtraInfo," + thread)));
+                assertTrue(extra.matches("hart [01], idle in the kernel; shows process \\d+ as it entered the kernel.*"), extra);
+                // The other hart has nothing of its own to show.
+                assertEquals("OK", gdb.ask("Hg" + (3 - Integer.parseInt(thread))));
+                assertEquals("x".repeat(16), gdb.ask("p20"));
+                gdb.send("k");
+                assertEquals('+', gdb.ack());
+            } finally {
+                keys.release();
+            }
+            assertEquals(0, boot.get(60, TimeUnit.SECONDS));
         }
     }
 
