@@ -57,18 +57,19 @@ final class Syscalls {
         long num = r.x[A7];
         long[] x = r.x;
         r.pc += 4;
-        if (num >= 0 && num < SYS_FIRST && e.first) {
-            // The first environment itself: the whole image is the xv6 kernel's (fs.img).
-            // Say so in one line and halt with status 1, as the xv6 kernel does the other
-            // way round; the machine halting, its end adds nothing ("the first environment ended").
-            k.devices.printf("kernel-exo: %s was made for the xv6 kernel (its init made the xv6 kernel's system call %d),"
-                    + " not for kernel-exo: boot it with make qemu, or scripts/kernel%n", k.machine.disk().path(), num);
-            k.stop(1);
-            k.envs.destroy(e, -1, null);
-            return;
-        }
         if (num < SYS_FIRST || num > SYS_LAST) {
-            String why = num >= 0 && num < SYS_FIRST
+            boolean xv6s = num >= 0 && num < SYS_FIRST;
+            if (xv6s && e.first) {
+                // The first environment itself: the whole image is the xv6 kernel's (fs.img).
+                // Say so in one line and halt with status 1, as the xv6 kernel does the other
+                // way round; the machine halting, its end adds nothing ("the first environment ended").
+                k.devices.printf("kernel-exo: %s was made for the xv6 kernel (its init made the xv6 kernel's system call %d),"
+                        + " not for kernel-exo: boot it with make qemu, or scripts/kernel%n", k.machine.disk().path(), num);
+                k.stop(1);
+                k.envs.destroy(e, -1, null);
+                return;
+            }
+            String why = xv6s
                     ? String.format("system call %d is the xv6 kernel's: this program was built for the xv6 kernel, not kernel-exo", num)
                     : String.format("unknown system call 0x%x", num);
             k.envs.destroy(e, -1, String.format("exo: env %d: %s (pc 0x%x): destroyed", e.id, why, r.pc - 4));

@@ -152,12 +152,12 @@ public final class HartsAbreast {
 
     /**
      * hart's run of user code retired instructions and ended in trap t (an interrupt, the
-     * slice's end among them, is no trap of its own; null counts as one). Adds to its progress, for a thread with a CPU clock,
-     * the CPU time it spent since it last charged any hart: its time in user mode, and its
-     * kernel work since its run before (for xv6, whose processes each have a thread, that
-     * may have been on another CPU, if it slept there: little); one read of the thread's
-     * clock per run, about 0.2 µs. For a thread without one, the run's host time, at most
-     * {@link #DEAREST} an instruction.
+     * slice's end among them, is no trap of its own; null counts as one). Adds to its
+     * progress, for a thread with a CPU clock, the CPU time it spent since it last charged
+     * any hart: its time in user mode, and its kernel work since its run before (for xv6,
+     * whose processes each have a thread, that may have been on another CPU, if it slept
+     * there: little); one read of the thread's clock per run, about 0.2 µs. For a thread
+     * without one, the run's host time, at most {@link #DEAREST} an instruction.
      */
     public void afterUser(int hart, long instructions, Trap t) {
         Clocks c = clocks.get();
