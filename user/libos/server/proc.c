@@ -713,8 +713,8 @@ void proc_force_kills(void) {
 // such an end went unreaped while they called (a fork bomb at its limit, all its processes
 // asking to fork: ghost storm, MonitorKillTest). So a call looks in its place once
 // SRV_UNWATCHED_CALLS calls have come and gone with the thread not run: one ENV_INFO per
-// that many calls under such a storm, and none while the thread keeps up (every end of
-// an environment of ours wakes it).
+// that many calls in which it did not run (every end of an environment of ours wakes it,
+// so a busy fork and exit never pays).
 #define SRV_UNWATCHED_CALLS 64
 void proc_look_unwatched(void) {
     static int runs_seen, calls;
