@@ -8,6 +8,8 @@
 //                   server's thread count that end, and then commits the exec
 //   ghost killexec  a child that kills itself and then execs `ghost spin`, which turns its
 //                   upcalls off, clears the kill mark its LibOS reads, and spins
+//   ghost storm     a child that destroys itself while four siblings call the server
+//                   without a pause, so that the server is never without a caller
 //   ghost spin      turns its upcalls off and clears its kill mark for ever (^C must end it)
 //   ghost ends      children that end every way at once while their parent waits, beside
 //                   a sibling that makes ends no call caused (it destroys children it builds)
@@ -184,6 +186,34 @@ static int ends_main(void) {
     exit(0);
 }
 
+// storm: an end no call caused is looked for by the server's own thread (EV_CHILD), which
+// runs only between calls: the kernel starts a waiting caller's call the moment the one
+// before returns. Callers that keep the server's queue full kept that thread from ever
+// running, and a child that died without a call was reaped by no one while they called (a
+// fork bomb at its limit keeps the queue full so: its ends from the monitor's kill were
+// never reaped, MonitorKillTest). Each caller calls getpgrp for ever (one crossing, nothing
+// more); its kill ends it at its next call.
+#define NCALLERS 4
+static int storm_main(void) {
+    static int callers[NCALLERS];
+    for (int i = 0; i < NCALLERS; i++) {
+        if ((callers[i] = fork()) == 0) {
+            for (;;) getpgrp();
+        }
+    }
+    int c = fork();
+    if (c == 0) {
+        sleep(2);   // the callers are at it by then
+        for (;;) env_ctl(EXO_SELF, ENV_DESTROY, (void *)7L);
+    }
+    reap_or_fail("ghost storm", c, "the child that destroyed itself beside the callers");
+    for (int i = 0; i < NCALLERS; i++) kill(callers[i]);
+    int status, n = 0;
+    while (wait(&status) >= 0) n++;
+    printf("ghost storm: %d callers reaped\n", n);
+    exit(0);
+}
+
 // spin: out of its LibOS's reach for good: no slice upcalls (the LibOS would notice a
 // kill at one), and the kill mark the LibOS reads cleared again and again. Only the
 // server's forced kill ends it (^C at a terminal: HostileSpinnerCtrlCTest).
@@ -200,11 +230,11 @@ int main(int argc, char **argv) {
         int (*run)(void);
     } ways[] = {
         {"killed", killed_main}, {"deadexec", deadexec_main}, {"killexec", killexec_main}, {"ends", ends_main},
-        {"spin", spin_main},
+        {"storm", storm_main}, {"spin", spin_main},
     };
     for (unsigned i = 0; argc == 2 && i < sizeof ways / sizeof ways[0]; i++) {
         if (lo_strcmp(argv[1], ways[i].name) == 0) return ways[i].run();
     }
-    printf("usage: ghost killed|deadexec|killexec|ends\n");
+    printf("usage: ghost killed|deadexec|killexec|ends|storm\n");
     exit(1);
 }
