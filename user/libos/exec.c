@@ -38,8 +38,18 @@ int exec(const char *path, char **argv) {
     }
     *(int *)d = argc;
     UPROC->exiting = 1;
-    // If it succeeds, the server destroys this environment during the call: no return.
-    srv(SRV_EXEC, 0, 0, 0, 0);
+    // If it succeeds, the server destroys this environment during the call that builds the
+    // last piece: no return. Until then each call builds a piece (EXEC_GOING: the next at
+    // once), or finds another's build first (EXEC_QUEUED: ask again after a tick, or when
+    // the server's notice says it is our turn).
+    int going = 0;
+    for (;;) {
+        exo_u64 out[6];
+        long r = srv(SRV_EXEC, going, 0, 0, out);
+        if (r != SRV_AGAIN || IPC->killed) break;
+        going = out[1] == EXEC_GOING;
+        if (!going) exosched(EXOSCHED_BLOCK, EV_TICK | EV_NOTICE, 0);
+    }
     UPROC->exiting = 0;
     return libos_leave(-1);
 }

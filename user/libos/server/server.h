@@ -64,7 +64,8 @@ int proc_exec_open(int slot, const char *path);
 long proc_exec_read(int slot, uint64 off, void *dst, long n);
 long proc_exec_env(int slot);               // the server's handle on the new environment
 int proc_exec_commit(int slot, const char *name);
-int proc_exec(int slot, const char *path, const uchar *args);
+long proc_exec(int slot, int going, const char *path, const uchar *args, exo_u64 *out);
+void proc_exec_drop(int slot);              // slot's exec in pieces, if any, is given up
 void proc_exec_abort(int slot);
 
 // storage.c: disk storage for programs of other LibOSes, as /storage configures it.
