@@ -69,7 +69,7 @@ int image_build(int env, int mem, const struct handles *h, struct image_src *src
 // pages more of the segments (the stack's page beyond it) and returns 0 while there is
 // more, 1 once the image is complete (then as image_build's 0), -1 if it failed (everything
 // let go, as image_build's failure). One image at a time: the builder's page and windows
-// are one; src, argv and the build area must stay as they are until the last step, and a
+// are one; argv and the build area must stay as they are until the last step, and a
 // builder that gives up between steps lets go with image_release and build_release.
 int image_begin(int env, int mem, const struct handles *h, struct image_src *src, char **argv, int pid,
                 const struct fdinfo *fd, const char *name);

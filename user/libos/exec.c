@@ -11,8 +11,10 @@
 // survives its caller). Nothing of this environment's reaches the new one: it holds its
 // own capabilities for all it needs, and the image is the file's.
 //
-// One call (SRV_EXEC): the path in the IPC page, the arguments packed into the data page,
-// argc, then the strings one after another. (The LibOS built the image itself once, reading
+// SRV_EXEC: the path in the IPC page, the arguments packed into the data page, argc, then
+// the strings one after another; one call for a program of up to 64 pages, and for a
+// larger one a call per piece of it, the server serving others between them
+// (user/libos/server/proc.c). (The LibOS built the image itself once, reading
 // the file through the server: each page was copied twice, into the IPC page and from it,
 // and each read was a call. The protocol's EXEC_OPEN, EXEC_ENV, EXEC_READ and EXEC_COMMIT
 // still let a process build a program by hand.)

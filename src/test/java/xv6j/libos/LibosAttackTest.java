@@ -72,6 +72,43 @@ class LibosAttackTest {
     }
 
     /**
+     * Two hostile execs at once, each of an image larger than the memory, which the file
+     * server builds in pieces (SRV_EXEC says "again" after EXEC_PIECE pages): a process
+     * calling the server in a loop meanwhile is served between the pieces, each of its
+     * calls within 3 of the machine's ticks (one hart, virtual time: the hart's four
+     * runnable processes each have a one-tick slice, so a call waits its turn for the hart,
+     * not for a build). Built in one call, each build held every other call to the server
+     * for its whole length (6 and more ticks). Both builders get their turn with the one
+     * build area, both are refused, and every page comes back.
+     */
+    @Test
+    void anotherProcessesCallsAreServedWithinTicksWhileTwoHostileExecsAreBuilt() throws Exception {
+        String out = run("execflood 1 2\necho after\n", 1, 50_000);
+        Matcher m = Pattern.compile("execflood: 2 of 2 execs refused, the longest (\\d+) ticks; the looping process's longest call (\\d+) ticks"
+                + " .*memory free (\\d+) pages before, (\\d+) after\n").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(Integer.parseInt(m.group(2)) <= 3, "the looping process's call waited for a build: " + m.group(0));
+        assertEquals(m.group(3), m.group(4), out);
+        assertTrue(out.contains("$ echo after\nafter\n"), out);
+    }
+
+    /**
+     * Builders that give up in the middle of an exec built in pieces: one destroys its own
+     * environment, one is killed, one makes another call (its next piece is refused), one
+     * blocks for good beside an honest exec (which takes the build area from it and runs).
+     * Each build is dropped with every page it took, and the build area goes on serving.
+     */
+    @Test
+    void aBuilderDestroyedKilledOrGoneElsewhereMidExecLosesItsBuildWithEveryPageBack() throws Exception {
+        String out = run("execflood drop\necho after\n", 1, 50_000);
+        assertTrue(out.contains("execflood: an exec beside a blocked builder ran\n"), out);
+        Matcher m = Pattern.compile("execflood: drop: memory free (\\d+) pages before, (\\d+) after\n").matcher(out);
+        assertTrue(m.find(), out);
+        assertEquals(m.group(1), m.group(2), out);
+        assertTrue(out.contains("$ echo after\nafter\n"), out);
+    }
+
+    /**
      * sbrklazy on the LibOS: lazy heap pages get memory from the process's own memory
      * capability when first touched, by the program or by the LibOS's own copies (read()
      * into one, pipe() into one), stay lazy in a fork's child, and a process that touches
