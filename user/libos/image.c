@@ -187,7 +187,7 @@ int image_begin(int env, int mem, const struct handles *h, struct image_src *src
         return -1;
     }
     struct uproc *u = CHILD;
-    for (int i = 0; i < LIBOS_NOFILE; i++) u->fd[i] = fd[i];
+    for (int i = 0; fd != 0 && i < LIBOS_NOFILE; i++) u->fd[i] = fd[i];
     lo_strlcpy(u->name, name, LIBOS_NAMELEN);
     return 0;
 }

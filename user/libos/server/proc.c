@@ -518,6 +518,7 @@ static void fdinfos(struct sproc *p, struct fdinfo *fd) {
 static int builder = -1;        // the slot whose build holds the area, or -1
 static long builder_ticks;      // its own time at the end of its last piece
 static int tickets;             // the last place given in the queue
+static int queued;              // how many processes hold a place (none: no queue to look at)
 static char exec_name[SRV_MAXPATH];
 
 // Whether the holder of the area stopped coming back for its next piece.
@@ -532,6 +533,7 @@ static int builder_stalled(void) {
 // The area is free: the oldest queued builder that still asks hears at once that it is its
 // turn (a notice ends its wait).
 static void exec_handoff(void) {
+    if (queued == 0) return;
     int next = -1;
     for (int i = 0; i < NPROC; i++) {
         if (procs[i].state == P_LIVE && procs[i].exec_ticket
@@ -539,6 +541,11 @@ static void exec_handoff(void) {
             next = i;
     }
     if (next >= 0) proc_ring(next);
+}
+
+static void unqueue(struct sproc *p) {
+    if (p->exec_ticket) queued--;
+    p->exec_ticket = 0;
 }
 
 void proc_exec_drop(int slot) {
@@ -552,21 +559,24 @@ void proc_exec_drop(int slot) {
 // Whether slot may take the build area now; if not, it is queued (keeping its place).
 static int exec_may_build(int slot) {
     struct sproc *p = &procs[slot];
-    long now = exo_ticks(SRV_CLOCK);
+    long now = builder >= 0 || queued > 0 ? exo_ticks(SRV_CLOCK) : 0;
     if (builder >= 0 && builder != slot) {
         if (!builder_stalled()) goto queue;
         proc_exec_abort(builder);   // its next call finds its build gone
     }
-    for (int i = 0; i < NPROC; i++) {
+    for (int i = 0; i < NPROC && queued > 0; i++) {
         struct sproc *q = &procs[i];
         if (i == slot || q->state != P_LIVE || !q->exec_ticket) continue;
-        if (now - q->exec_asked > ASK_GRACE) q->exec_ticket = 0;   // it stopped asking: its place goes
+        if (now - q->exec_asked > ASK_GRACE) unqueue(q);   // it stopped asking: its place goes
         else if (!p->exec_ticket || q->exec_ticket < p->exec_ticket) goto queue;
     }
-    p->exec_ticket = 0;
+    unqueue(p);
     return 1;
 queue:
-    if (!p->exec_ticket) p->exec_ticket = ++tickets;
+    if (!p->exec_ticket) {
+        p->exec_ticket = ++tickets;
+        queued++;
+    }
     p->exec_asked = now;
     return 0;
 }
@@ -604,7 +614,6 @@ static long exec_start(int slot, const char *path, const uchar *args, exo_u64 *o
     struct sproc *p = &procs[slot];
     static char strings[IPC_DATA_SIZE];
     static char *argv[LIBOS_MAXARG + 1];
-    static struct fdinfo fd[LIBOS_NOFILE];
     if (!exec_may_build(slot)) {
         out[1] = EXEC_QUEUED;
         return SRV_AGAIN;
@@ -628,9 +637,9 @@ static long exec_start(int slot, const char *path, const uchar *args, exo_u64 *o
     long env = env_new(slot);
     if (env < 0) goto bad;
     p->next_env = (int)env;
-    fdinfos(p, fd);
     struct image_src src = {read_exec, (void *)(long)slot};
-    if (image_begin((int)env, p->mem, &process_handles, &src, argv, p->pid, fd, exec_name) < 0) goto bad;
+    // (Its descriptors go in at the end, as they are then.)
+    if (image_begin((int)env, p->mem, &process_handles, &src, argv, p->pid, 0, exec_name) < 0) goto bad;
     builder = slot;
     return exec_piece(slot, out);
 bad:
@@ -682,7 +691,7 @@ void proc_exit(int slot, int status) {
         for (;;) env_ctl(EXO_SELF, ENV_DESTROY, (void *)(long)status);
     }
     proc_exec_abort(slot);
-    p->exec_ticket = 0;
+    unqueue(p);
     // Its environment ends here, whoever asked: a process that said it exits and ran on
     // would be a zombie that runs, out of kill's reach (a zombie cannot be killed), with its
     // memory and its pipes, until its parent waited (exitlive). If it is the caller of this
