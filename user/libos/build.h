@@ -63,6 +63,18 @@ void build_release(void);
 // every page from our memory capability mem. 0 or -1.
 int image_build(int env, int mem, const struct handles *h, struct image_src *src, char **argv, int pid,
                 const struct fdinfo *fd, const char *name);
+// The same in steps, for a builder that does other work between them (the file server,
+// which serves other calls between the pieces of an exec): image_begin reads the headers
+// and makes the uproc (fd 0: the builder fills in the descriptors itself) (0, or -1 with
+// everything let go); each image_step makes at most max pages more of the segments (the
+// stack's page beyond it) and returns 0 while there is more, 1 once the image is complete
+// (then as image_build's 0), -1 if it failed (everything let go, as image_build's
+// failure). One image at a time: the builder's page and windows are one; argv and the
+// build area must stay as they are until the last step, and a builder that gives up
+// between steps lets go with image_release and build_release.
+int image_begin(int env, int mem, const struct handles *h, struct image_src *src, char **argv, int pid,
+                const struct fdinfo *fd, const char *name);
+int image_step(long max);
 // Our handles on the image's pages (the child holds its own): freed after image_build, by
 // the build_release that must follow (image_release queues the calls; it runs them).
 void image_release(void);

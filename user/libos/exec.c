@@ -11,8 +11,10 @@
 // survives its caller). Nothing of this environment's reaches the new one: it holds its
 // own capabilities for all it needs, and the image is the file's.
 //
-// One call (SRV_EXEC): the path in the IPC page, the arguments packed into the data page,
-// argc, then the strings one after another. (The LibOS built the image itself once, reading
+// SRV_EXEC: the path in the IPC page, the arguments packed into the data page, argc, then
+// the strings one after another; one call for a program of up to 64 pages, and for a
+// larger one a call per piece of it, the server serving others between them
+// (user/libos/server/proc.c). (The LibOS built the image itself once, reading
 // the file through the server: each page was copied twice, into the IPC page and from it,
 // and each read was a call. The protocol's EXEC_OPEN, EXEC_ENV, EXEC_READ and EXEC_COMMIT
 // still let a process build a program by hand.)
@@ -38,8 +40,18 @@ int exec(const char *path, char **argv) {
     }
     *(int *)d = argc;
     UPROC->exiting = 1;
-    // If it succeeds, the server destroys this environment during the call: no return.
-    srv(SRV_EXEC, 0, 0, 0, 0);
+    // If it succeeds, the server destroys this environment during the call that builds the
+    // last piece: no return. Until then each call builds a piece (EXEC_GOING: the next at
+    // once), or finds another's build first (EXEC_QUEUED: ask again after a tick, or when
+    // the server's notice says it is our turn).
+    int going = 0;
+    for (;;) {
+        exo_u64 out[6];
+        long r = srv(SRV_EXEC, going, 0, 0, out);
+        if (r != SRV_AGAIN || IPC->killed) break;
+        going = out[1] == EXEC_GOING;
+        if (!going) exosched(EXOSCHED_BLOCK, EV_TICK | EV_NOTICE, 0);
+    }
     UPROC->exiting = 0;
     return libos_leave(-1);
 }

@@ -22,8 +22,8 @@ static int own_vpt(uint64 va) {
     return 0;
 }
 
-// Fresh pages of the image in [from, to), with the flags of their segment, LOAD_CHUNK at a
-// time: allocated in one crossing, then, in a second, granted into the newcomer and mapped
+// Fresh pages of the image from *at up to to, at most max of them, with the flags of their
+// segment, *at moved past them; returns how many, or -1. LOAD_CHUNK at a time: allocated in one crossing, then, in a second, granted into the newcomer and mapped
 // there (the grants need the handles the first returns), each beside a window of ours on
 // it: page k of the chunk at SCRATCH_LOAD's k-th page. Then fill(ctx, va, window) fills
 // each page of the chunk through its window, with calls and copies but no crossing. The
@@ -33,13 +33,14 @@ static int own_vpt(uint64 va) {
 _Static_assert(LOAD_CHUNK <= SCRATCH_LOAD_PAGES, "a chunk's windows fit SCRATCH_LOAD");
 typedef int (*fill_fn)(const void *ctx, uint64 va, void *window);
 
-static int image_pages(int env, uint64 from, uint64 to, int flags, fill_fn fill, const void *ctx) {
+static long image_pages(int env, uint64 *at, uint64 to, int flags, fill_fn fill, const void *ctx, long max) {
     struct exo_call *c = BUILD->batch;
     vpte_t ce = VP_MAKE(0, flags | VP_CAPW);
-    for (uint64 va = from; va < to;) {
+    long total = 0;
+    for (uint64 va = *at; va < to && total < max; *at = va) {
         uint64 first = va;
         long n = 0;
-        for (; va < to && n < LOAD_CHUNK; va += PG, n++) {
+        for (; va < to && n < LOAD_CHUNK && total + n < max; va += PG, n++) {
             if (build_vpt(env, va) < 0 || own_vpt(va) < 0) {
                 BUILD->nbatch = 0;
                 return -1;
@@ -61,8 +62,9 @@ static int image_pages(int env, uint64 from, uint64 to, int flags, fill_fn fill,
         for (long k = 0; k < n; k++) {
             if (fill(ctx, first + k * PG, (void *)(SCRATCH_LOAD + k * PG)) < 0) return -1;
         }
+        total += n;
     }
-    return 0;
+    return total;
 }
 
 // A segment's file bytes in the page at va, read through window.
@@ -152,64 +154,120 @@ void image_release(void) {
 #define HEADERS_VA (CHILD_UPROC_VA + (UPROC_PAGES - 3) * PG)
 _Static_assert(UPCALL_STACK_TOP - 3 * PG == UPROC_VA + (UPROC_PAGES - 3) * PG, "the upcall stack is uproc's last three pages");
 
-int image_build(int env, int mem, const struct handles *h, struct image_src *src, char **argv, int pid,
+// The image being built (one at a time: the builder's page and windows are one), between
+// image_begin and the image_step that completes it or fails.
+static struct {
+    int env;
+    struct image_src src;
+    char **argv;
+    struct elf_info info;
+    long got;               // header bytes read
+    int ph;                 // the next program header to look at
+    int loading;            // 1 while seg's pages [va, its end) are being made
+    struct elf_seg seg;
+    int flags;
+    uint64 va;
+    uint64 sz;              // the end of what the segments so far made
+} job;
+
+int image_begin(int env, int mem, const struct handles *h, struct image_src *src, char **argv, int pid,
                 const struct fdinfo *fd, const char *name) {
     if (build_begin(env, mem, h, pid) < 0) return -1;
-    struct elf_info info;
+    job.env = env;
+    job.src = *src;
+    job.argv = argv;
+    job.ph = 0;
+    job.loading = 0;
+    job.sz = 0;
     uchar *headers = (uchar *)HEADERS_VA;
-    long got = src->read(src->ctx, 0, headers, HEADERS); // less for a shorter file
-    if (got < ELF_EHDR_SIZE || got > HEADERS || elf_header(headers, got, &info) < 0) goto bad;
+    job.got = src->read(src->ctx, 0, headers, HEADERS); // less for a shorter file
+    if (job.got < ELF_EHDR_SIZE || job.got > HEADERS || elf_header(headers, job.got, &job.info) < 0) {
+        image_release();
+        build_release();
+        return -1;
+    }
+    struct uproc *u = CHILD;
+    for (int i = 0; fd != 0 && i < LIBOS_NOFILE; i++) u->fd[i] = fd[i];
+    lo_strlcpy(u->name, name, LIBOS_NAMELEN);
+    return 0;
+}
 
-    // The segments. The guard and stack pages must fit above them.
-    uint64 sz = 0;
+// The next loadable segment, job.loading set, or none left (0); -1 for a bad one.
+static int next_segment(void) {
+    const uchar *headers = (const uchar *)HEADERS_VA;
     uchar buf[ELF_PHDR_SIZE];
-    for (int i = 0; i < info.phnum; i++) {
-        struct elf_seg seg;
-        uint64 at = info.phoff + (uint64)i * ELF_PHDR_SIZE;
+    while (job.ph < job.info.phnum) {
+        uint64 at = job.info.phoff + (uint64)job.ph++ * ELF_PHDR_SIZE;
         const uchar *ph = headers + at;
-        if (at + ELF_PHDR_SIZE > (uint64)got) { // beyond what the first read brought: its own read
-            if (src->read(src->ctx, at, buf, ELF_PHDR_SIZE) != ELF_PHDR_SIZE) goto bad;
+        if (at + ELF_PHDR_SIZE > (uint64)job.got) { // beyond what the first read brought: its own read
+            if (job.src.read(job.src.ctx, at, buf, ELF_PHDR_SIZE) != ELF_PHDR_SIZE) return -1;
             ph = buf;
         }
-        int k = elf_phdr(ph, USERTOP - 2 * PG, &seg);
-        if (k < 0) goto bad;
+        struct elf_seg *seg = &job.seg;
+        int k = elf_phdr(ph, USERTOP - 2 * PG, seg);
+        if (k < 0) return -1;
         if (k == 0) continue;
-        int flags = VP_R;
-        if (seg.flags & ELF_PF_W) flags |= VP_W;
-        if (seg.flags & ELF_PF_X) flags |= VP_X;
+        job.flags = VP_R;
+        if (seg->flags & ELF_PF_W) job.flags |= VP_W;
+        if (seg->flags & ELF_PF_X) job.flags |= VP_X;
         // As xv6: the pages from the end of what is there up to the segment's end get the
         // segment's rights; the segment must not start below what is there.
-        if (seg.vaddr < PGROUNDDOWN(sz)) goto bad;
-        struct load l = {src, &seg};
-        if (seg.vaddr < PGROUNDUP(sz) && load_again(&l, seg.vaddr) < 0) goto bad;
-        if (image_pages(env, PGROUNDUP(sz), seg.vaddr + seg.memsz, flags, load_page, &l) < 0) goto bad;
-        if (seg.vaddr + seg.memsz > sz) sz = seg.vaddr + seg.memsz;
+        if (seg->vaddr < PGROUNDDOWN(job.sz)) return -1;
+        struct load l = {&job.src, seg};
+        if (seg->vaddr < PGROUNDUP(job.sz) && load_again(&l, seg->vaddr) < 0) return -1;
+        job.va = PGROUNDUP(job.sz);
+        job.loading = 1;
+        return 1;
+    }
+    return 0;
+}
+
+int image_step(long max) {
+    long left = max;
+    for (;;) {
+        if (!job.loading) {
+            int k = next_segment();
+            if (k < 0) goto bad;
+            if (k == 0) break;
+        }
+        struct elf_seg *seg = &job.seg;
+        struct load l = {&job.src, seg};
+        long done = image_pages(job.env, &job.va, seg->vaddr + seg->memsz, job.flags, load_page, &l, left);
+        if (done < 0) goto bad;
+        left -= done;
+        if (job.va < seg->vaddr + seg->memsz) return 0;    // the rest in the next step
+        if (seg->vaddr + seg->memsz > job.sz) job.sz = seg->vaddr + seg->memsz;
+        job.loading = 0;
     }
 
     // The guard page (left unmapped) and the stack.
-    uint64 stack = PGROUNDUP(sz) + PG;
-    if (image_pages(env, stack, stack + PG, VP_R | VP_W, no_fill, 0) < 0) goto bad;
+    uint64 stack = PGROUNDUP(job.sz) + PG, at = stack;
+    if (image_pages(job.env, &at, stack + PG, VP_R | VP_W, no_fill, 0, 1) != 1) goto bad;
     uint64 sp = 0;
-    int argc = push_args(stack, argv, &sp); // (through its window, at SCRATCH_LOAD)
+    int argc = push_args(stack, job.argv, &sp); // (through its window, at SCRATCH_LOAD)
     if (argc < 0) goto bad;
 
     struct uproc *u = CHILD;
     u->sz = stack + PG;
     u->heap = u->sz;
-    for (int i = 0; i < LIBOS_NOFILE; i++) u->fd[i] = fd[i];
-    lo_strlcpy(u->name, name, LIBOS_NAMELEN);
     struct exo_regs *r = &BUILD->regs;
     lo_memset(r, 0, sizeof *r);
-    r->pc = info.entry;
+    r->pc = job.info.entry;
     r->x[2] = sp;
     r->x[10] = argc;
     r->x[11] = sp;
     r->x[12] = EXEC_MAGIC;
     r->x[13] = UPROC_VA;
-    if (env_ctl(env, ENV_SETREGS, r) < 0) goto bad;
-    return 0;
+    if (env_ctl(job.env, ENV_SETREGS, r) < 0) goto bad;
+    return 1;
 bad:
     image_release();
     build_release();
     return -1;
+}
+
+int image_build(int env, int mem, const struct handles *h, struct image_src *src, char **argv, int pid,
+                const struct fdinfo *fd, const char *name) {
+    if (image_begin(env, mem, h, src, argv, pid, fd, name) < 0) return -1;
+    return image_step(USERPAGES) < 0 ? -1 : 0;
 }

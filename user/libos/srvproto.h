@@ -17,16 +17,24 @@
 #define SRV_MAXPATH 128
 #define IPC_DATA_SIZE 4096
 #define SRV_AGAIN (-2)      // out[0] of WAIT and CONSREAD: nothing yet, block and ask again
+#define EXEC_GOING 0        // out[1] of SRV_EXEC's SRV_AGAIN: a piece is built, ask for the next at once
+#define EXEC_QUEUED 1       // ... another process's build goes first: ask again after a tick
 
 enum srv_op {
     // processes
     SRV_FORK = 1,       // -> out[0] child pid or -1, out[1] CAP_ENV handle (R|W|GRANT) in the caller's table
     SRV_FORK_START,     // a1 = child pid: the child is complete; start it
     SRV_FORK_ABORT,     // a1 = child pid: undo SRV_FORK (only while the child is being built, not started)
-    SRV_EXEC,           // path[0] = the program; data = argc (int), then the argument strings one
-                        //     after another, each ending in NUL: the server opens the program,
-                        //     builds the new environment from the file (giving it the program's
-                        //     storage, if any) and commits, as SRV_EXEC_COMMIT -> -1, or no return
+    SRV_EXEC,           // a1 = 0, path[0] = the program; data = argc (int), then the argument
+                        //     strings one after another, each ending in NUL: the server opens the
+                        //     program, builds the new environment from the file (giving it the
+                        //     program's storage, if any) and commits, as SRV_EXEC_COMMIT -> -1, or
+                        //     no return. Built in pieces, other calls served between them:
+                        //     SRV_AGAIN with out[1] = EXEC_GOING: call again with a1 = 1 (and no
+                        //     other call meanwhile, which gives the build up) for the next piece;
+                        //     with out[1] = EXEC_QUEUED: another's build holds the server's build
+                        //     area; wait a tick (or for a notice: it is your turn) and ask again
+                        //     with a1 = 0
     // exec by hand, the new environment built by the caller (not for programs with storage)
     SRV_EXEC_OPEN,      // path[0]: opens the program file for exec -> 0, or 1 if it has disk
                         //     storage (SRV_EXEC_ENV then refuses: only SRV_EXEC loads it), or -1

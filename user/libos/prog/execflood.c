@@ -1,17 +1,24 @@
 // execflood: an exec that makes the file server build as large an image as the ELF checks
 // let through, while another process calls the server in a loop and a third takes a page
-// and gives it back in a loop, without the server. SRV_EXEC builds the whole program in
-// one server call, from the caller's memory, and the server serves one call at a time:
-// every other process's call waits for the build. The program is /echo with its last
-// segment's bss grown to the top of what a program may use (USERTOP less the guard and
-// stack pages), far more than the machine's memory.
+// and gives it back in a loop, without the server. The server builds an exec in pieces,
+// serving other calls between them (user/libos/server/proc.c): the looping process's
+// calls must not wait for the whole build (with the build in one call they waited for it
+// all). The program is /echo with its last segment's bss grown to the top of what a
+// program may use (USERTOP less the guard and stack pages), far more than the machine's
+// memory.
 //
-//   execflood [ROUNDS]   ROUNDS such execs (3 if not given), then one line: the longest
-//                        an exec took and the longest the looping process's call waited,
-//                        in ticks, how often the taker found no page, and how much memory
-//                        all processes have, in pages, before and after (the same, or the
-//                        build leaked: a line with FAIL says so, and one says so if such
-//                        an image ran)
+//   execflood [ROUNDS [BUILDERS]]
+//                        ROUNDS rounds (3 if not given) of BUILDERS such execs at once (1 if
+//                        not given), then one line: the longest round took and the longest
+//                        the looping process's call waited, in ticks, how often the taker
+//                        found no page, and how much memory all processes have, in pages,
+//                        before and after (the same, or the build leaked: a line with FAIL
+//                        says so, and one says so if such an image ran)
+//   execflood drop       builders that give up in the middle of a build, by hand (SRV_EXEC's
+//                        pieces): one destroys its own environment, one is killed, one
+//                        makes another call (its next piece is refused), one blocks for good
+//                        while an honest exec waits (which must run); then one line with
+//                        the memory before and after, and FAIL for any that did not hold
 #include "libos/libos.h"
 
 #define MAXBYTES (32 * 1024)
@@ -75,9 +82,9 @@ static void taker(int fd, int ticks) {
     exit(0);
 }
 
-int main(int argc, char **argv) {
-    int rounds = argc > 1 ? atoi(argv[1]) : 3;
-    if (rounds < 1) die("usage: execflood [ROUNDS], ROUNDS at least 1");
+// The crafted program, written to path (and stop named, for the looping process), from
+// /echo: its last segment's bss to the top of what a program may use.
+static void craft(char *path, char *stop) {
     int fd = open("/echo", O_RDONLY);
     int n = fd < 0 ? -1 : read(fd, img, sizeof img);
     close(fd);
@@ -91,15 +98,99 @@ int main(int argc, char **argv) {
     }
     if (last == 0) die("no load segment in /echo");
     put(last + 40, 8, USERTOP - 2 * PG - get(last + 16, 8));
-    char path[16] = "xf", stop[16] = "xf";
+    lo_strlcpy(path, "xf", 16);
     int pid = getpid(), k = 2;
     for (int d = 100000; d > 0; d /= 10) if (pid >= d || d == 1) path[k++] = (char)('0' + pid / d % 10);
-    lo_strlcpy(stop, path, sizeof stop);
-    lo_strlcpy(path + k, ".elf", sizeof path - k);
-    lo_strlcpy(stop + k, ".end", sizeof stop - k);
+    path[k] = 0;
+    lo_strlcpy(stop, path, 16);
+    lo_strlcpy(path + k, ".elf", 16 - k);
+    lo_strlcpy(stop + k, ".end", 16 - k);
     fd = open(path, O_CREATE | O_WRONLY | O_TRUNC);
     if (fd < 0 || write(fd, img, n) != n) die("cannot write the crafted program");
     close(fd);
+}
+
+// The first piece of an exec of path, by hand: after it the server holds the build area
+// for us (SRV_AGAIN, EXEC_GOING). 0, or -1.
+static int first_piece(const char *path) {
+    lo_strlcpy(IPC->path[0], path, SRV_MAXPATH);
+    uchar *d = IPC_DATA;
+    *(int *)d = 1;
+    lo_strlcpy((char *)d + sizeof(int), path, IPC_DATA_SIZE - sizeof(int));
+    exo_u64 out[6];
+    long r = srv(SRV_EXEC, 0, 0, 0, out);
+    return r == SRV_AGAIN && out[1] == EXEC_GOING ? 0 : -1;
+}
+
+// A child that takes the build area for path, gives its build up as how says, and tells
+// the parent (a byte) once it has. Returns its pid.
+static int dropper(const char *path, const char *how) {
+    int p[2];
+    if (pipe(p) < 0) die("no pipe");
+    int pid = fork();
+    if (pid < 0) die("cannot fork");
+    if (pid == 0) {
+        close(p[0]);
+        char ok = first_piece(path) == 0 ? 'y' : 'n';
+        if (ok == 'y' && how[0] == 'c') { // another call: the build is given up, its next piece refused
+            int f = open("/", O_RDONLY);
+            close(f);
+            ok = srv(SRV_EXEC, 1, 0, 0, 0) == -1 ? 'y' : 'n';
+        }
+        write(p[1], &ok, 1);
+        if (how[0] == 'd') env_ctl(EXO_SELF, ENV_DESTROY, (void *)7L); // destroyed mid-build
+        if (how[0] == 's') for (;;) {}                                  // spins until killed
+        if (how[0] == 'b') for (;;) sleep(100);                         // blocked until killed
+        exit(0);
+    }
+    close(p[1]);
+    char ok = 'n';
+    if (read(p[0], &ok, 1) != 1 || ok != 'y') printf("execflood: FAIL %s: the build did not go as planned\n", how);
+    close(p[0]);
+    return pid;
+}
+
+static void reap(int pid) {
+    int status;
+    while (wait(&status) != pid) {}
+}
+
+static void drop(void) {
+    char path[16], stop[16];
+    craft(path, stop);
+    long before = free_pages();
+    reap(dropper(path, "destroyed"));
+    int pid = dropper(path, "spinning, then killed");
+    kill(pid);
+    reap(pid);
+    reap(dropper(path, "call"));
+    // A builder that blocks for good loses the area to an honest exec beside it.
+    pid = dropper(path, "blocked");
+    int e = fork();
+    if (e == 0) {
+        char *args[] = {"echo", "execflood: an exec beside a blocked builder ran", 0};
+        exec("/echo", args);
+        printf("execflood: FAIL the exec beside a blocked builder was refused\n");
+        exit(1);
+    }
+    reap(e);
+    kill(pid);
+    reap(pid);
+    unlink(path);
+    long after = free_pages();
+    printf("execflood: drop: memory free %ld pages before, %ld after\n", before, after);
+    if (after != before) printf("execflood: FAIL the dropped builds kept %ld pages\n", before - after);
+    exit(0);
+}
+
+int main(int argc, char **argv) {
+    if (argc > 1 && lo_strcmp(argv[1], "drop") == 0) drop();
+    int rounds = argc > 1 ? atoi(argv[1]) : 3;
+    int builders = argc > 2 ? atoi(argv[2]) : 1;
+    if (rounds < 1 || builders < 1 || builders > 8)
+        die("usage: execflood [ROUNDS [BUILDERS]], ROUNDS at least 1, BUILDERS 1-8");
+    char path[16], stop[16];
+    craft(path, stop);
 
     long before = free_pages();
     int p[2];
@@ -122,23 +213,29 @@ int main(int argc, char **argv) {
     int slowest = 0, refused = 0;
     for (int r = 0; r < rounds; r++) {
         int t0 = uptime();
-        int c = fork();
-        if (c == 0) {
-            char *args[] = {path, 0};
-            exec(path, args);
-            exit(77);
+        int c[8];
+        for (int b = 0; b < builders; b++) {
+            c[b] = fork();
+            if (c[b] == 0) {
+                char *args[] = {path, 0};
+                exec(path, args);
+                exit(77);
+            }
+            if (c[b] < 0) die("cannot fork");
         }
-        int status = 0;
-        if (c < 0) die("cannot fork");
-        int w;
-        while ((w = wait(&status)) != c) { // (the taker may end first)
+        for (int left = builders; left > 0;) {
+            int status = 0, w = wait(&status); // (the taker may end first)
             if (w < 0) die("cannot run the crafted program");
+            for (int b = 0; b < builders; b++) {
+                if (w != c[b]) continue;
+                left--;
+                refused += status == 77;
+            }
         }
         int d = uptime() - t0;
         if (d > slowest) slowest = d;
-        refused += status == 77;
     }
-    fd = open(stop, O_CREATE | O_WRONLY);
+    int fd = open(stop, O_CREATE | O_WRONLY);
     close(fd);
     int status, longest = -1, calls = -1;
     if (read(p[0], &longest, sizeof longest) != sizeof longest || read(p[0], &calls, sizeof calls) != sizeof calls)
@@ -152,8 +249,8 @@ int main(int argc, char **argv) {
     unlink(stop);
     long after = free_pages();
     printf("execflood: %d of %d execs refused, the longest %d ticks; the looping process's longest call %d ticks (%d calls), a process taking a page at a time refused %d times; memory free %ld pages before, %ld after\n",
-           refused, rounds, slowest, longest, calls, starved, before, after);
-    if (refused != rounds) printf("execflood: FAIL an image larger than the memory ran\n");
+           refused, rounds * builders, slowest, longest, calls, starved, before, after);
+    if (refused != rounds * builders) printf("execflood: FAIL an image larger than the memory ran\n");
     if (after != before) printf("execflood: FAIL the refused builds kept %ld pages\n", before - after);
     exit(0);
 }

@@ -268,6 +268,7 @@ static int proc_alloc(int parent) {
     p->env = p->next_env = p->mem = p->cpu = p->token = -1;
     p->exec_ip = 0;
     p->exec_storage = -1;
+    p->exec_ticket = 0;
     p->killed = 0;
     p->idle = 0;
     p->xstatus = 0;
@@ -491,64 +492,176 @@ static void fdinfos(struct sproc *p, struct fdinfo *fd) {
     }
 }
 
-// Builds the program opened (exec_ip) in a new environment, as for init, with the
-// arguments the client packed into args (argc, then the strings), gives it the program's
-// blocks if it has storage, and commits. image.c reads each page of the file from the
-// buffer cache straight into the page the program will own (read_exec into the
-// builder's window on it): one copy, where a client building its own image took two
-// (the file into the IPC page, then the IPC page into the image).
-static int proc_exec_build(int slot, const uchar *args, const char *name) {
-    struct sproc *p = &procs[slot];
-    if (p->exec_ip == 0) return -1;
-    static char strings[IPC_DATA_SIZE];
-    static char *argv[LIBOS_MAXARG + 1];
-    lo_memmove(strings, args, IPC_DATA_SIZE);
-    int argc = *(int *)strings;
-    if (argc < 0 || argc > LIBOS_MAXARG) return -1;
-    uint off = sizeof(int);
-    for (int i = 0; i < argc; i++) {
-        argv[i] = strings + off;
-        while (off < IPC_DATA_SIZE && strings[off] != 0) off++;
-        if (off++ >= IPC_DATA_SIZE) return -1;     // not terminated inside the page
-    }
-    argv[argc] = 0;
-    if (p->next_env >= 0) env_drop(p->next_env);
-    long env = env_new(slot);
-    if (env < 0) return -1;
-    p->next_env = (int)env;
-    static struct fdinfo fd[LIBOS_NOFILE];
-    fdinfos(p, fd);
-    struct image_src src = {read_exec, (void *)(long)slot};
-    if (image_build((int)env, p->mem, &process_handles, &src, argv, p->pid, fd, name) < 0) return -1;
-    if (p->exec_storage >= 0) {
-        long storage = storage_grant(p->exec_storage, slot, (int)env);
-        CHILD->h_storage = storage < 0 ? -1 : (int)storage;
-    }
-    image_release();
-    build_release();
-    return proc_exec_commit(slot, name);
-}
-
 // exec as the standard LibOS asks for it (SRV_EXEC): the program at path, built here from
 // the file, with the arguments in args. Every program, not only those with storage (which
 // no process may load itself: a process could load any code under their names): the
-// image is then the file's, whoever's code asked, and each page is copied once. On
-// failure nothing is left of the attempt.
-int proc_exec(int slot, const char *path, const uchar *args) {
-    if (proc_exec_open(slot, path) < 0) return -1;
-    const char *name = path; // the process's new name: the path's last element
-    for (const char *s = path; *s; s++) {
-        if (*s == '/') name = s + 1;
+// image is then the file's, whoever's code asked. image.c reads each page of the file from
+// the buffer cache straight into the page the program will own (read_exec into the
+// builder's window on it): one copy, where a client building its own image took two (the
+// file into the IPC page, then the IPC page into the image).
+//
+// In pieces: a call builds at most EXEC_PIECE pages and says "again", and the caller calls
+// again for the next, so the calls of every other process are served between the pieces
+// (the exokernel queues callers in order): an image as large as the caller's memory does
+// not hold the server for as long as it takes to build. The build area (BUILD, the
+// windows on the child's pages) is one: one build at a time, its holder the builder. The
+// others queue (EXEC_QUEUED) and ask again each tick; the oldest that still asks goes
+// next. A builder loses its build (its next call fails, as exec does) if it is killed,
+// makes any other call, or, while another waits, stops coming back: blocked, stopped, or
+// running EXEC_GRACE ticks of its own since its last piece. So no builder holds the area
+// for longer than its own build, however it behaves. On failure nothing is left of the
+// attempt.
+#define EXEC_PIECE 64
+#define EXEC_GRACE 3
+#define ASK_GRACE 3             // ticks a queued builder keeps its place without asking
+
+static int builder = -1;        // the slot whose build holds the area, or -1
+static long builder_ticks;      // its own time at the end of its last piece
+static int tickets;             // the last place given in the queue
+static int queued;              // how many processes hold a place (none: no queue to look at)
+static char exec_name[SRV_MAXPATH];
+
+// Whether the holder of the area stopped coming back for its next piece.
+static int builder_stalled(void) {
+    struct exo_envinfo info;
+    struct sproc *b = &procs[builder];
+    if (b->env < 0 || env_ctl(b->env, ENV_INFO, &info) < 0) return 1;
+    if (info.state == ENV_STATE_BLOCKED && info.waits == ENV_WAITS_CALLEE && info.on == srv_envid) return 0;
+    return info.state != ENV_STATE_RUNNABLE || (long)info.ticks - builder_ticks >= EXEC_GRACE;
+}
+
+// The area is free: the oldest queued builder that still asks hears at once that it is its
+// turn (a notice ends its wait).
+static void exec_handoff(void) {
+    if (queued == 0) return;
+    int next = -1;
+    for (int i = 0; i < NPROC; i++) {
+        if (procs[i].state == P_LIVE && procs[i].exec_ticket
+            && (next < 0 || procs[i].exec_ticket < procs[next].exec_ticket))
+            next = i;
     }
-    if (proc_exec_build(slot, args, name) < 0) {
+    if (next >= 0) proc_ring(next);
+}
+
+static void unqueue(struct sproc *p) {
+    if (p->exec_ticket) queued--;
+    p->exec_ticket = 0;
+}
+
+void proc_exec_drop(int slot) {
+    if (builder != slot) return;
+    image_release();
+    build_release();
+    builder = -1;
+    exec_handoff();
+}
+
+// Whether slot may take the build area now; if not, it is queued (keeping its place).
+static int exec_may_build(int slot) {
+    struct sproc *p = &procs[slot];
+    long now = builder >= 0 || queued > 0 ? exo_ticks(SRV_CLOCK) : 0;
+    if (builder >= 0 && builder != slot) {
+        if (!builder_stalled()) goto queue;
+        proc_exec_abort(builder);   // its next call finds its build gone
+    }
+    for (int i = 0; i < NPROC && queued > 0; i++) {
+        struct sproc *q = &procs[i];
+        if (i == slot || q->state != P_LIVE || !q->exec_ticket) continue;
+        if (now - q->exec_asked > ASK_GRACE) unqueue(q);   // it stopped asking: its place goes
+        else if (!p->exec_ticket || q->exec_ticket < p->exec_ticket) goto queue;
+    }
+    unqueue(p);
+    return 1;
+queue:
+    if (!p->exec_ticket) {
+        p->exec_ticket = ++tickets;
+        queued++;
+    }
+    p->exec_asked = now;
+    return 0;
+}
+
+// The next piece of slot's build; the commit after the last.
+static long exec_piece(int slot, exo_u64 *out) {
+    struct sproc *p = &procs[slot];
+    int r = image_step(EXEC_PIECE);
+    if (r == 0) {
+        builder_ticks = proc_ticks(slot);
+        out[1] = EXEC_GOING;
+        return SRV_AGAIN;
+    }
+    if (r < 0) {
+        builder = -1;   // (image_step let go of what it built)
+        exec_handoff();
+        proc_exec_abort(slot);
+        return -1;
+    }
+    if (p->exec_storage >= 0) {
+        long storage = storage_grant(p->exec_storage, slot, p->next_env);
+        CHILD->h_storage = storage < 0 ? -1 : (int)storage;
+    }
+    fdinfos(p, CHILD->fd);      // its descriptors as they are now
+    proc_exec_drop(slot);       // (our side of the build goes; the area is free)
+    if (proc_exec_commit(slot, exec_name) < 0) {
         proc_exec_abort(slot);
         return -1;
     }
     return 0;
 }
 
+// Opens the program, makes the environment, takes the area and builds the first piece.
+static long exec_start(int slot, const char *path, const uchar *args, exo_u64 *out) {
+    struct sproc *p = &procs[slot];
+    static char strings[IPC_DATA_SIZE];
+    static char *argv[LIBOS_MAXARG + 1];
+    if (!exec_may_build(slot)) {
+        out[1] = EXEC_QUEUED;
+        return SRV_AGAIN;
+    }
+    if (proc_exec_open(slot, path) < 0) return -1;
+    const char *name = path; // the process's new name: the path's last element
+    for (const char *s = path; *s; s++) {
+        if (*s == '/') name = s + 1;
+    }
+    lo_strlcpy(exec_name, name, sizeof exec_name);
+    lo_memmove(strings, args, IPC_DATA_SIZE);   // (the caller may write its page meanwhile)
+    int argc = *(int *)strings;
+    if (argc < 0 || argc > LIBOS_MAXARG) goto bad;
+    uint off = sizeof(int);
+    for (int i = 0; i < argc; i++) {
+        argv[i] = strings + off;
+        while (off < IPC_DATA_SIZE && strings[off] != 0) off++;
+        if (off++ >= IPC_DATA_SIZE) goto bad;     // not terminated inside the page
+    }
+    argv[argc] = 0;
+    long env = env_new(slot);
+    if (env < 0) goto bad;
+    p->next_env = (int)env;
+    struct image_src src = {read_exec, (void *)(long)slot};
+    // (Its descriptors go in at the end, as they are then.)
+    if (image_begin((int)env, p->mem, &process_handles, &src, argv, p->pid, 0, exec_name) < 0) goto bad;
+    builder = slot;
+    return exec_piece(slot, out);
+bad:
+    proc_exec_abort(slot);
+    return -1;
+}
+
+long proc_exec(int slot, int going, const char *path, const uchar *args, exo_u64 *out) {
+    struct sproc *p = &procs[slot];
+    // A killed process builds no more: it is on its way out (xv6 checks killed at every call).
+    if (p->killed) {
+        proc_exec_abort(slot);
+        return -1;
+    }
+    if (going) return builder == slot ? exec_piece(slot, out) : -1;
+    proc_exec_abort(slot);      // (a build of its own in progress is given up)
+    return exec_start(slot, path, args, out);
+}
+
 void proc_exec_abort(int slot) {
     struct sproc *p = &procs[slot];
+    proc_exec_drop(slot);
     if (p->next_env >= 0) env_drop(p->next_env);
     p->next_env = -1;
     if (p->exec_ip != 0) {
@@ -578,6 +691,7 @@ void proc_exit(int slot, int status) {
         for (;;) env_ctl(EXO_SELF, ENV_DESTROY, (void *)(long)status);
     }
     proc_exec_abort(slot);
+    unqueue(p);
     // Its environment ends here, whoever asked: a process that said it exits and ran on
     // would be a zombie that runs, out of kill's reach (a zombie cannot be killed), with its
     // memory and its pipes, until its parent waited (exitlive). If it is the caller of this
@@ -620,6 +734,7 @@ int proc_kill(int pid) {
         if (p->state == P_FREE || p->pid != pid) continue;
         if (i == initslot) return -1;
         if (!p->killed) p->killed = (int)exo_ticks(SRV_CLOCK) + 1;
+        proc_exec_abort(i);     // an exec it was building goes now, the build area with it
         srv_kills_pending = 1;
         struct ipc *ipc = proc_ipc(i);
         ipc->killed = 1;

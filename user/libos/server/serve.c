@@ -50,6 +50,9 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
     struct ipc *ipc = proc_ipc(slot);
     uchar *data = proc_data(slot);
     char path[SRV_MAXPATH], path2[SRV_MAXPATH];
+    // An exec being built in pieces is the builder's only business: any other call gives it
+    // up, and the build area goes to the next (proc.c).
+    if (op != SRV_EXEC) proc_exec_drop(slot);
     switch (op) {
     case SRV_FORK: return proc_fork(slot, out);
     case SRV_FORK_START: return proc_fork_start(slot, (int)a1);
@@ -66,7 +69,7 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
     }
     case SRV_EXEC_COMMIT: return proc_exec_commit(slot, path_arg(slot, 0, path));
     case SRV_EXEC_ABORT: proc_exec_abort(slot); return 0;
-    case SRV_EXEC: return proc_exec(slot, path_arg(slot, 0, path), data);
+    case SRV_EXEC: return proc_exec(slot, a1 != 0, path_arg(slot, 0, path), data, out);
     case SRV_EXIT: proc_exit(slot, (int)a1); return 0;
     case SRV_WAIT: {
         // A shell waiting for its command takes in the keys typed meanwhile: ^C among them.

@@ -6,10 +6,12 @@
 // server (pid 0) with the boot capabilities, and exits. The server then starts /init once
 // more, as an ordinary process with pid 1. Calls arrive by protected control transfer
 // (serve.c) and are served one at a time, to completion: nothing in the server ever waits
-// for anything but the disk, so no call can hold up the others for long, and none needs
-// a lock. Where a process must wait (for a child to exit, for a line of input) the server
+// for anything but the disk, and none needs a lock. No call may hold up the others for
+// long: where a process must wait (for a child to exit, for a line of input) the server
 // says "again" and the process waits in its own environment until the server, or the
-// exokernel, wakes it.
+// exokernel, wakes it; and where its work grows with what it asks (exec's image, as
+// large as its memory), the server does a bounded piece of it and says "again", and the
+// process calls for the next (proc.c).
 //
 // The server's own thread of control only counts environments' deaths (an atomic
 // increment): a call may run while it does.
@@ -65,7 +67,8 @@ int proc_exec_open(int slot, const char *path);
 long proc_exec_read(int slot, uint64 off, void *dst, long n);
 long proc_exec_env(int slot);               // the server's handle on the new environment
 int proc_exec_commit(int slot, const char *name);
-int proc_exec(int slot, const char *path, const uchar *args);
+long proc_exec(int slot, int going, const char *path, const uchar *args, exo_u64 *out);
+void proc_exec_drop(int slot);              // slot's exec in pieces, if any, is given up
 void proc_exec_abort(int slot);
 
 // storage.c: disk storage for programs of other LibOSes, as /storage configures it.

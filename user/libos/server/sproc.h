@@ -28,6 +28,8 @@ struct sproc {
     int next_env;           // exec: the environment being built, or -1
     struct inode *exec_ip;  // exec: the program being loaded, or 0
     int exec_storage;       // exec: its entry in /storage (the server loads it), or -1
+    int exec_ticket;        // exec: its place in the queue for the build area (0: none)
+    long exec_asked;        // exec: the tick it last asked for the build area at, while queued
     uint exe_inum;          // the inode of the program it runs
     int ipc[IPC_PAGES];     // the server's handles on the IPC pages (-1: none)
     int token;              // ours, derived from srv_token; the process holds one from it

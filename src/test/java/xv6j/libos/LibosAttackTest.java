@@ -65,10 +65,47 @@ class LibosAttackTest {
     @Test
     void anExecLargerThanTheMemoryIsRefusedWithEveryPageBack() throws Exception {
         String out = run("execflood 1\necho after\n", 1, 50_000);
-        Matcher m = Pattern.compile("execflood: 1 of 1 execs refused, .*memory free (\\d+) pages before, (\\d+) after\n").matcher(out);
+        assertEveryPageBackAndTheShellOn(Pattern.compile("execflood: 1 of 1 execs refused, .*memory free (\\d+) pages before, (\\d+) after\n").matcher(out), 1, out);
+    }
+
+    /** m finds its line, whose free counts in groups before and before + 1 are the same; the shell ran on. */
+    private static void assertEveryPageBackAndTheShellOn(Matcher m, int before, String out) {
         assertTrue(m.find(), out);
-        assertEquals(m.group(1), m.group(2), out);
+        assertEquals(m.group(before), m.group(before + 1), out);
         assertTrue(out.contains("$ echo after\nafter\n"), out);
+    }
+
+    /**
+     * Two hostile execs at once, each of an image larger than the memory, which the file server
+     * builds in pieces (SRV_EXEC says "again" after EXEC_PIECE pages): a process calling the
+     * server in a loop meanwhile is served between the pieces, each of its calls within 4 of the
+     * machine's ticks (one hart, virtual time: the three other runnable processes each have a
+     * one-tick slice, so a call may wait three slices for the hart, build or no build, and a
+     * tick more for its measure's rounding; 3 in this run). Built in one call, each build held
+     * every other call to the server for its whole length (9 ticks in this run before
+     * execpieces). Both builders take turns with the one build area, both are refused, and every
+     * page comes back.
+     */
+    @Test
+    void anotherProcessesCallsAreServedWithinTicksWhileTwoHostileExecsAreBuilt() throws Exception {
+        String out = run("execflood 1 2\necho after\n", 1, 50_000);
+        Matcher m = Pattern.compile("execflood: 2 of 2 execs refused, the longest (\\d+) ticks; the looping process's longest call (\\d+) ticks"
+                + " .*memory free (\\d+) pages before, (\\d+) after\n").matcher(out);
+        assertEveryPageBackAndTheShellOn(m, 3, out);
+        assertTrue(Integer.parseInt(m.group(2)) <= 4, "the looping process's call waited for a build: " + m.group(0));
+    }
+
+    /**
+     * Builders that give up in the middle of an exec built in pieces: one destroys its own
+     * environment, one is killed, one makes another call (its next piece is refused), one
+     * blocks for good beside an honest exec (which takes the build area from it and runs).
+     * Each build is dropped with every page it took, and the build area goes on serving.
+     */
+    @Test
+    void aBuilderDestroyedKilledOrGoneElsewhereMidExecLosesItsBuildWithEveryPageBack() throws Exception {
+        String out = run("execflood drop\necho after\n", 1, 50_000);
+        assertTrue(out.contains("execflood: an exec beside a blocked builder ran\n"), out);
+        assertEveryPageBackAndTheShellOn(Pattern.compile("execflood: drop: memory free (\\d+) pages before, (\\d+) after\n").matcher(out), 1, out);
     }
 
     /**
