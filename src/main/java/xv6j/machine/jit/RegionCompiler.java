@@ -78,6 +78,17 @@ final class RegionCompiler {
     /** Whether accesses chain (-Dxv6j.jit.chain=false: each probes the TLB, as before round 11). */
     static final boolean CHAIN = !"false".equals(System.getProperty("xv6j.jit.chain"));
     private final boolean[] written = new boolean[32];
+    /**
+     * Whether registers that no block takes from another are stored to h.x where they are
+     * written rather than at the exits (-Dxv6j.jit.through=true; see {@link #chooseThrough}).
+     */
+    static final boolean THROUGH = Boolean.getBoolean("xv6j.jit.through");
+    /** Registers stored to h.x where written, which the exits then leave alone. */
+    private final boolean[] through = new boolean[32];
+    /** Slots whose write of rd goes to h.x at once (rd is a through register whose value may reach an exit). */
+    private final boolean[] storeAt = new boolean[Decoded.PAGE_WORDS];
+    /** The slot of the instruction being emitted. */
+    private int current;
     private final List<Runnable> outOfLine = new ArrayList<>();
     private final Label exitJump = new Label(), exitStep = new Label(), exitBudget = new Label(), exit = new Label(),
             dispatch = new Label(), budgetHandler = new Label(), slotJump = new Label(), slotStep = new Label(), slotBudget = new Label();
@@ -161,6 +172,7 @@ final class RegionCompiler {
 
     private void emit() {
         allocateRegisters();
+        if (THROUGH) chooseThrough(includedSlots());
         prologue();
         int first = -1;
         for (int s = 0; s < Decoded.PAGE_SLOTS; s++) if (plan.contains(s)) { first = s; break; }
@@ -200,6 +212,7 @@ final class RegionCompiler {
                 throw new IllegalStateException("a branch falls into the middle of a block at slot " + s);
             }
             falls = Fall.EMPTY;
+            current = s;
             instruction(s, d, i + 1 < order.length ? order[i + 1] : -1);
             if (RegionPlan.kind(Decoded.op(d)) != Kind.STEP) inBlock++;
         }
@@ -249,6 +262,64 @@ final class RegionCompiler {
         }
         for (int r = 0; r < 32; r++) if (used[r]) chainLocal[r] = next++;
         written[0] = false;
+    }
+
+    /**
+     * Which written registers go to h.x where they are written: those no block reads
+     * before writing them itself, so that no value of theirs flows from one block to the
+     * next (crc32's loop: a3 and a4, a pass's temporaries). Kept to the exits, as the
+     * others are, each such value would stay live around a loop for the next pass's
+     * exits alone (every access's miss, the budget), which is what makes C2 spill the
+     * values the loop does carry (docs/design.md, rounds 23 and 24). A write is stored
+     * unless an instruction of the same straight run overwrites it with none that can
+     * leave in between (a pure integer operation: it has no exit), so h.x holds what the
+     * interpreter's would at every exit, and the exits write back only the other
+     * registers. Whether a register is chosen decides only the cost, never the values.
+     */
+    private void chooseThrough(int[] order) {
+        boolean[] exposed = new boolean[32], killed = new boolean[32];
+        for (int s : order) {
+            if (plan.leader[s]) Arrays.fill(killed, false);
+            long d = plan.words[s];
+            int op = Decoded.op(d);
+            if (RegionPlan.kind(op) == Kind.STEP) continue;
+            int rd = Decoded.rd(d);
+            exposed[Decoded.rs1(d)] |= !killed[Decoded.rs1(d)];
+            exposed[Decoded.rs2(d)] |= !killed[Decoded.rs2(d)];
+            if (op == Op.FP) exposed[rd] |= !killed[rd]; // spilled before FloatUnit runs it
+            if (writesX(op)) killed[rd] = true;
+        }
+        for (int r = 1; r < 32; r++) through[r] = written[r] && !exposed[r] && local[r] != 0;
+        for (int i = 0; i < order.length; i++) {
+            long d = plan.words[order[i]];
+            int rd = Decoded.rd(d);
+            if (through[rd] && writesX(Decoded.op(d))) storeAt[order[i]] = !overwrittenBeforeAnExit(order, i, rd);
+        }
+    }
+
+    /** Whether the instructions after order[i] in its straight run overwrite rd before any of them could leave. */
+    private boolean overwrittenBeforeAnExit(int[] order, int i, int rd) {
+        for (int j = i + 1; j < order.length; j++) {
+            int s = order[j];
+            long d = plan.words[s];
+            if (plan.leader[s] || RegionPlan.next(order[j - 1], plan.words[order[j - 1]]) != s || !pure(Decoded.op(d))) return false;
+            if (writesX(Decoded.op(d)) && Decoded.rd(d) == rd) return true;
+        }
+        return false;
+    }
+
+    /** Whether op is integer arithmetic, which compiled code runs with no way out of the region. */
+    private static boolean pure(int op) {
+        return switch (op) {
+            case Op.NOP, Op.LI, Op.LUI, Op.AUIPC,
+                 Op.ADDI, Op.SLTI, Op.SLTIU, Op.XORI, Op.ORI, Op.ANDI, Op.SLLI, Op.SRLI, Op.SRAI,
+                 Op.ADDIW, Op.SLLIW, Op.SRLIW, Op.SRAIW,
+                 Op.ADD, Op.SUB, Op.SLL, Op.SLT, Op.SLTU, Op.XOR, Op.SRL, Op.SRA, Op.OR, Op.AND,
+                 Op.ADDW, Op.SUBW, Op.SLLW, Op.SRLW, Op.SRAW,
+                 Op.MUL, Op.MULH, Op.MULHSU, Op.MULHU, Op.DIV, Op.DIVU, Op.REM, Op.REMU,
+                 Op.MULW, Op.DIVW, Op.DIVUW, Op.REMW, Op.REMUW -> true;
+            default -> false;
+        };
     }
 
     /** Whether op may write x[rd] (FP: fcvt to an integer, fmv.x, compares, fclass). */
@@ -321,7 +392,7 @@ final class RegionCompiler {
         exitStub(exitBudget, Region.BUDGET);
         mv.visitLabel(exit);
         for (int r = 1; r < 32; r++) {
-            if (!written[r] || local[r] == 0) continue;
+            if (!written[r] || local[r] == 0 || through[r]) continue;
             mv.visitVarInsn(ALOAD, X);
             push(r);
             mv.visitVarInsn(LLOAD, local[r]);
@@ -866,8 +937,12 @@ final class RegionCompiler {
 
     private void set(int r) {
         chained[r] = false;
-        if (r == 0) mv.visitInsn(POP2);
-        else mv.visitVarInsn(LSTORE, local[r]);
+        if (r == 0) {
+            mv.visitInsn(POP2);
+            return;
+        }
+        mv.visitVarInsn(LSTORE, local[r]);
+        if (through[r] && storeAt[current]) spill(r);
     }
 
     private void push(int v) {
