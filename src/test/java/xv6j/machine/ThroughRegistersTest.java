@@ -24,7 +24,7 @@ class ThroughRegistersTest {
         Process p = new ProcessBuilder(List.of(java, "-Xss8m", "-Xmx512m", "-XX:TieredStopAtLevel=1",
                 "-Dxv6j.jit.through=true",
                 "-cp", System.getProperty("java.class.path"),
-                TranslatorDifferentialTest.class.getName(), String.valueOf(TranslatorDifferentialTest.SEED), "120"))
+                TranslatorDifferentialTest.class.getName(), String.valueOf(TranslatorDifferentialTest.SEED), "60"))
                 .redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
