@@ -241,8 +241,7 @@ class TranslatorDifferentialTest {
         for (int i = 0; i < n; i++) check(seed + i, 0);
         crcLoop();
         System.out.println(n + " programs from seed " + seed + " and crc's loop: every engine agreed"
-                + (!"false".equals(System.getProperty("xv6j.jit.through", "false"))
-                        ? ", registers stored where written (" + System.getProperty("xv6j.jit.through") + ")" : ""));
+                + (Boolean.getBoolean("xv6j.jit.through") ? ", registers stored where written" : ""));
     }
 
     /**

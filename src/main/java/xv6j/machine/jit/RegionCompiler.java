@@ -2,7 +2,6 @@ package xv6j.machine.jit;
 
 import static org.objectweb.asm.Opcodes.*;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,11 +80,9 @@ final class RegionCompiler {
     private final boolean[] written = new boolean[32];
     /**
      * Whether registers that no block takes from another are stored to h.x where they are
-     * written rather than at the exits (-Dxv6j.jit.through=true; see {@link #chooseThrough}),
-     * or those the region's loops do not write (-Dxv6j.jit.through=outside).
+     * written rather than at the exits (-Dxv6j.jit.through=true; see {@link #chooseThrough}).
      */
-    static final String THROUGH_MODE = System.getProperty("xv6j.jit.through", "false");
-    static final boolean THROUGH = !"false".equals(THROUGH_MODE);
+    static final boolean THROUGH = Boolean.getBoolean("xv6j.jit.through");
     /** Registers stored to h.x where written, which the exits then leave alone. */
     private final boolean[] through = new boolean[32];
     /** Slots whose write of rd goes to h.x at once (rd is a through register whose value may reach an exit). */
@@ -292,68 +289,12 @@ final class RegionCompiler {
             if (op == Op.FP) exposed[rd] |= !killed[rd]; // spilled before FloatUnit runs it
             if (writesX(op)) killed[rd] = true;
         }
-        boolean[] inLoop = "outside".equals(THROUGH_MODE) ? writtenInLoops(order) : null;
-        for (int r = 1; r < 32; r++)
-            through[r] = written[r] && local[r] != 0 && (inLoop != null ? !inLoop[r] : !exposed[r]);
+        for (int r = 1; r < 32; r++) through[r] = written[r] && !exposed[r] && local[r] != 0;
         for (int i = 0; i < order.length; i++) {
             long d = plan.words[order[i]];
             int rd = Decoded.rd(d);
             if (through[rd] && writesX(Decoded.op(d))) storeAt[order[i]] = !overwrittenBeforeAnExit(order, i, rd);
         }
-    }
-
-    /**
-     * The registers some instruction on a cycle of the region's blocks writes (an indirect
-     * jump may go to any block). The others, written only on the way into or out of the
-     * region's loops, cost a store each outside them when stored where written, and are
-     * then held by no exit inside a loop.
-     */
-    private boolean[] writtenInLoops(int[] order) {
-        int n = order.length;
-        int[] blockOf = new int[Decoded.PAGE_SLOTS];
-        List<Integer> starts = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            if (plan.leader[order[i]] || i == 0) starts.add(i);
-            blockOf[order[i]] = starts.size() - 1;
-        }
-        int blocks = starts.size();
-        boolean[][] edge = new boolean[blocks][blocks];
-        for (int b = 0; b < blocks; b++) {
-            int last = b + 1 < blocks ? starts.get(b + 1) - 1 : n - 1;
-            for (int i = starts.get(b); i <= last; i++) { // any instruction may end the block's run
-                int s = order[i];
-                long d = plan.words[s];
-                int op = Decoded.op(d), next = RegionPlan.next(s, d);
-                switch (RegionPlan.kind(op)) {
-                    case BRANCH, JUMP -> {
-                        int t = RegionPlan.target(s, d);
-                        if (plan.contains(t)) edge[b][blockOf[t]] = true;
-                    }
-                    case INDIRECT -> Arrays.fill(edge[b], true);
-                    default -> { }
-                }
-                if (RegionPlan.kind(op) != Kind.JUMP && RegionPlan.kind(op) != Kind.INDIRECT && plan.contains(next))
-                    edge[b][blockOf[next]] = true;
-            }
-        }
-        boolean[] written = new boolean[32];
-        for (int b = 0; b < blocks; b++) {
-            // On a cycle: b reachable from its own successors.
-            boolean[] seen = new boolean[blocks];
-            ArrayDeque<Integer> work = new ArrayDeque<>();
-            for (int c = 0; c < blocks; c++) if (edge[b][c]) { seen[c] = true; work.add(c); }
-            while (!work.isEmpty() && !seen[b]) {
-                int c = work.poll();
-                for (int e = 0; e < blocks; e++) if (edge[c][e] && !seen[e]) { seen[e] = true; work.add(e); }
-            }
-            if (!seen[b]) continue;
-            int last = b + 1 < blocks ? starts.get(b + 1) - 1 : n - 1;
-            for (int i = starts.get(b); i <= last; i++) {
-                long d = plan.words[order[i]];
-                if (RegionPlan.kind(Decoded.op(d)) != Kind.STEP && writesX(Decoded.op(d))) written[Decoded.rd(d)] = true;
-            }
-        }
-        return written;
     }
 
     /** Whether the instructions after order[i] in its straight run overwrite rd before any of them could leave. */
