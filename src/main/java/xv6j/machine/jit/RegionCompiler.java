@@ -269,8 +269,9 @@ final class RegionCompiler {
      * before writing them itself, so that no value of theirs flows from one block to the
      * next (crc32's loop: a3 and a4, a pass's temporaries). Kept to the exits, as the
      * others are, each such value would stay live around a loop for the next pass's
-     * exits alone (every access's miss, the budget), which is what makes C2 spill the
-     * values the loop does carry (docs/design.md, rounds 23 and 24). A write is stored
+     * exits alone (every access's miss, the budget), which round 23 took for what makes
+     * C2 spill the values the loop does carry. Not the default: counted on crc32's loop,
+     * the stores cost more than they free (docs/design.md, round 24). A write is stored
      * unless an instruction of the same straight run overwrites it with none that can
      * leave in between (a pure integer operation: it has no exit), so h.x holds what the
      * interpreter's would at every exit, and the exits write back only the other
