@@ -120,6 +120,10 @@ static void clear(char *name) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 3 || (argc > 1 && !isnum(argv[1])) || (argc > 2 && (!isnum(argv[2]) || atoi(argv[2]) > 0x1ff))) {
+        fprintf(2, "usage: fsrace [ROUNDS [MASK]]   (bit i of MASK, up to 511, runs action i)\n");
+        exit(1);
+    }
     int rounds = argc > 1 ? atoi(argv[1]) : 300;
     if (argc > 2) mask = atoi(argv[2]);
     mkdir("fsrace.d");

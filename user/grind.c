@@ -268,7 +268,11 @@ static void worker(int id) {
     exit(0);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    if (argc > 1) {
+        fprintf(2, "usage: grind   (no arguments; it runs until ^C)\n");
+        exit(1);
+    }
     for (int round = 0;; round++) {
         if (round % 10 == 0) printf("grind: round %d\n", round);
         // Start each round from an almost empty directory, so the disk never fills.

@@ -41,7 +41,11 @@ static char at(int off) {
     return (char)(off * 13 + off / BSIZE);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+    if (argc > 1) {
+        fprintf(2, "usage: maxodd   (no arguments)\n");
+        exit(1);
+    }
     unlink("maxodd1");
     int fd = open("maxodd1", O_CREATE | O_RDWR);
     check(fd >= 0, "create");

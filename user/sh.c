@@ -342,6 +342,8 @@ static int iscd(struct cmd *c) {
     return c->kind == EXEC && strcmp(c->argv[0], "cd") == 0;
 }
 
+// cd alone goes home, as in any shell; with no HOME here that is the root, and there is
+// no pwd to ask either, so it says where it went.
 static int cd(struct cmd *c) {
     char *dir = c->argc > 1 ? c->argv[1] : "/";
     if (c->argc > 2) {
@@ -352,6 +354,7 @@ static int cd(struct cmd *c) {
         fprintf(2, "cannot cd %s\n", dir);
         return 1;
     }
+    if (c->argc == 1) fprintf(2, "cd: now in / (no HOME here)\n");
     return 0;
 }
 

@@ -4,9 +4,7 @@
 #include "user.h"
 
 int main(int argc, char **argv) {
-    int digits = argc == 2 && argv[1][0] != 0;
-    for (char *d = argc == 2 ? argv[1] : ""; *d; d++) digits &= *d >= '0' && *d <= '9';
-    if (argc > 2 || (argc == 2 && !digits)) {
+    if (argc > 2 || (argc == 2 && !isnum(argv[1]))) {
         fprintf(2, "usage: spin [TICKS]\n");     // ("spin x" spun for 0 ticks)
         exit(1);
     }

@@ -63,6 +63,16 @@ int atoi(const char *s) {
     return neg ? -n : n;
 }
 
+// Whether s is a count as programs take them: one or more decimal digits, nothing else
+// (atoi reads "x" as 0, so a program checks first and says how it is used).
+int isnum(const char *s) {
+    if (*s == 0) return 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return 0;
+    }
+    return 1;
+}
+
 // ---- Memory -----------------------------------------------------------------------------
 // A word at a time where both ends allow it: these run on an emulator, where every
 // instruction saved counts.

@@ -114,6 +114,7 @@ void *memmove(void *dst, const void *src, int n);
 void *memcpy(void *dst, const void *src, uint n);
 int memcmp(const void *a, const void *b, uint n);
 int atoi(const char *s);
+int isnum(const char *s);
 char *gets(char *buf, int max);
 
 // ---- printf.c ----------------------------------------------------------------------

@@ -4,6 +4,7 @@ import static xv6j.exo.ExoAbi.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import xv6j.fs.FsImage;
 import xv6j.machine.KernelView;
@@ -34,11 +35,17 @@ final class View implements KernelView {
 
     @Override
     public List<Task> tasks() {
-        Snapshot s = k.snapshot();
+        Snapshot s = k.snapshot(Uproc.VA, Uproc.LEN);
+        Map<Integer, Uproc> uprocs = Uproc.of(s);
         List<Task> tasks = new ArrayList<>();
         for (Snapshot.Environment e : s.envs()) {
+            // Named as xv6's ^P names processes: by program, from the LibOS's hand-off; with
+            // its pid, which the shell's kill takes (the boot environment and the file
+            // server are no processes: pid 0). One with no hand-off (exited) is "-".
+            Uproc u = uprocs.get(e.id());
             long pages = s.capabilitiesOf(e.id()).stream().filter(c -> c.type() == CAP_PAGE).count();
             StringBuilder more = new StringBuilder();
+            if (u != null && u.pid() > 0) more.append("pid ").append(u.pid()).append(", ");
             more.append(e.caps()).append(" capabilities, quota ").append(e.quotaUsed()).append('/').append(e.quotaLimit());
             if (e.cpus() == 0) more.append(", no CPU");
             if (e.pctEntry() != 0) more.append(", takes calls");
@@ -46,7 +53,7 @@ final class View implements KernelView {
             if (e.callee() != 0) more.append(", calling ").append(e.callee());
             if (e.waitingOn() != 0) more.append(", waiting for ").append(e.waitingOn());
             if (e.state().equals("exited")) more.append(", status ").append(e.status());
-            tasks.add(new Task(e.id(), e.parentId() == 0 ? -1 : e.parentId(), "env " + e.id(), e.state(), pages, more.toString()));
+            tasks.add(new Task(e.id(), e.parentId() == 0 ? -1 : e.parentId(), u != null ? u.name() : "-", e.state(), pages, more.toString()));
         }
         return tasks;
     }
@@ -54,8 +61,12 @@ final class View implements KernelView {
     @Override
     public List<HartState> harts() {
         List<HartState> harts = new ArrayList<>();
-        for (Snapshot.HartRun h : k.snapshot().harts()) {
-            String running = h.env() == 0 ? "idle" : "env " + h.env() + (h.threadOf() != h.env() ? " (in a call of env " + h.threadOf() + ")" : "");
+        Snapshot s = k.snapshot(Uproc.VA, Uproc.LEN);
+        Map<Integer, Uproc> uprocs = Uproc.of(s);
+        for (Snapshot.HartRun h : s.harts()) {
+            String running = h.env() == 0 ? "idle"
+                    : Uproc.label(h.env(), uprocs)
+                            + (h.threadOf() != h.env() ? " in a call of " + Uproc.label(h.threadOf(), uprocs) : "");
             harts.add(new HartState(h.hart(), running, h.pc(), h.instret()));
         }
         return harts;

@@ -2,14 +2,12 @@ package xv6j.view;
 
 import static xv6j.exo.ExoAbi.*;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import xv6j.exo.Exokernel;
 import xv6j.exo.Snapshot;
 import xv6j.exo.Trace;
+import xv6j.exo.Uproc;
 import xv6j.machine.PhysicalMemory;
 
 /**
@@ -23,22 +21,10 @@ import xv6j.machine.PhysicalMemory;
  * several environments; id is the one holding the capability all the others derive from
  * for it, which allocated it).
  *
- * <p>Names: the exokernel knows none. An environment the standard LibOS made carries the
- * LibOS's hand-off, struct uproc (user/libos/uproc.h), at UPROC_VA in its own memory; its
- * pid and name are read from there, as a debugger would read them, so the page can say
- * "env 7 (sh)".
+ * <p>Names: the exokernel knows none; an environment the standard LibOS made is named from
+ * its hand-off ({@link Uproc}), so the page can say "env 7 (sh)".
  */
 final class ExoPart implements KernelPart {
-    /**
-     * struct uproc's place and the offsets of what is read from it (user/libos/uproc.h and
-     * layout.h; uproc.h asserts the offsets, so the C build fails if they move).
-     */
-    static final long UPROC_VA = 0x3F00000000L;
-    static final long UPROC_MAGIC = 0x534f42494cL;
-    static final int UPROC_PID = 8;
-    static final int UPROC_NAME = 1232;
-    static final int LIBOS_NAMELEN = 16;
-
     private final Exokernel k;
 
     ExoPart(Exokernel k) {
@@ -51,33 +37,16 @@ final class ExoPart implements KernelPart {
         return "kernel-exo";
     }
 
-    /** What the LibOS's hand-off says of an environment: its pid and program name. */
-    record Libos(int pid, String name) {}
-
-    static Libos libos(byte[] uproc) {
-        if (uproc == null) return null;
-        ByteBuffer b = ByteBuffer.wrap(uproc).order(ByteOrder.LITTLE_ENDIAN);
-        if (b.getLong(0) != UPROC_MAGIC) return null;
-        int n = 0;
-        while (n < LIBOS_NAMELEN && uproc[UPROC_NAME + n] != 0) n++;
-        String name = new String(uproc, UPROC_NAME, n, StandardCharsets.ISO_8859_1);
-        return new Libos(b.getInt(UPROC_PID), name);
-    }
-
     @Override
     public void write(Json j) {
-        Snapshot s = k.snapshot(UPROC_VA, UPROC_NAME + LIBOS_NAMELEN);
-        Map<Integer, Libos> libos = new HashMap<>();
-        for (Snapshot.Environment e : s.envs()) {
-            Libos l = libos(e.peek());
-            if (l != null) libos.put(e.id(), l);
-        }
+        Snapshot s = k.snapshot(Uproc.VA, Uproc.LEN);
+        Map<Integer, Uproc> libos = Uproc.of(s);
 
         j.name("harts").beginArray();
         for (Snapshot.HartRun h : s.harts()) {
             j.beginObject().field("id", h.hart()).field("pc", h.pc()).field("instret", h.instret());
             if (h.env() != 0) {
-                j.field("env", h.env()).field("running", label(h.env(), libos)).field("mode", h.user() ? "user" : "kernel");
+                j.field("env", h.env()).field("running", Uproc.label(h.env(), libos)).field("mode", h.user() ? "user" : "kernel");
             } else {
                 j.field("running", "nothing (idle)");
             }
@@ -91,7 +60,7 @@ final class ExoPart implements KernelPart {
         j.name("exo").beginObject().field("ticks", s.ticks());
         j.name("envs").beginArray();
         for (Snapshot.Environment e : s.envs()) {
-            Libos l = libos.get(e.id());
+            Uproc l = libos.get(e.id());
             j.beginObject().field("id", e.id()).field("parent", e.parentId());
             if (l != null) j.field("name", l.name()).field("pid", l.pid());
             else j.name("name").nullValue().name("pid").nullValue();
@@ -148,27 +117,22 @@ final class ExoPart implements KernelPart {
         j.endObject();
     }
 
-    private static String label(int env, Map<Integer, Libos> libos) {
-        Libos l = libos.get(env);
-        return l == null ? "env " + env : "env " + env + " (" + l.name() + ")";
-    }
-
     /**
      * Every page's owner: free and page-table pages from the kernel's records; a page named
      * by capabilities belongs to the environment whose capability for it is the root of
      * the others (the one that allocated it), and is shared if capabilities of other
      * environments name it too.
      */
-    private static PageMap pageMap(Snapshot s, Map<Integer, Libos> libos) {
+    private static PageMap pageMap(Snapshot s, Map<Integer, Uproc> libos) {
         int n = s.tables().length;
         PageMap m = new PageMap(PhysicalMemory.BASE, n, "kernel", "the kernel (unaccounted)");
         int free = m.of("free", -1, "free");
         for (int i = s.free().nextSetBit(0); i >= 0; i = s.free().nextSetBit(i + 1)) m.set(i, free);
         for (int i = 0; i < n; i++) {
             int env = s.tables()[i];
-            if (env != 0) m.set(i, m.of("pagetable", env, "page table of " + label(env, libos)));
+            if (env != 0) m.set(i, m.of("pagetable", env, "page table of " + Uproc.label(env, libos)));
             env = s.records()[i];
-            if (env != 0) m.set(i, m.of("records", env, "kernel records of " + label(env, libos)));
+            if (env != 0) m.set(i, m.of("records", env, "kernel records of " + Uproc.label(env, libos)));
         }
         // Per page: the holder of the capability for it that derives from no page capability
         // (the allocator's), some holder, and whether several environments hold one.
@@ -189,7 +153,7 @@ final class ExoPart implements KernelPart {
         for (int i = 0; i < n; i++) {
             int env = top[i] != 0 ? top[i] : any[i];
             if (env == 0 || s.free().get(i)) continue;
-            String who = label(env, libos);
+            String who = Uproc.label(env, libos);
             m.set(i, shared[i] ? m.of("shared", env, who + ", shared") : m.of("page", env, who));
         }
         return m;

@@ -489,6 +489,7 @@ class ExoAttackTest {
      */
     @ParameterizedTest(name = "{0} hart(s)")
     @ValueSource(ints = {1, 2})
+    @Timeout(600) // a hung JVM's bound: on one hart the run's limit is its own ticks (18 s idle, past 60 under load)
     void aChainOfCallsCostsOnlyItsOwnThread(int harts) throws Exception {
         ExoRun.Result r = run("pctchain", "\n", harts(harts).memMiB(128).checkEvery(harts > 1 ? 0 : 20_000));
         assertTrue(r.output().contains("beside a chain of 1500 calls"), r.toString());
@@ -507,6 +508,7 @@ class ExoAttackTest {
      * again.
      */
     @Test
+    @Timeout(600) // as above
     void aChainWhoseRootLostItsCpuRunsOnTheFirstCpuDownTheChain() throws Exception {
         ExoRun.Result r = run("pctchain", "cpuless\n", harts(1).memMiB(128).checkEvery(20_000));
         Matcher m = Pattern.compile("beside a chain of 1500 calls under a root without CPU \\(whose innermost called a leaf (\\d+) times\\)").matcher(r.output());

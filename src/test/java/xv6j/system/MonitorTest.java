@@ -34,7 +34,10 @@ class MonitorTest {
             at = t.waitFor(exo ? " environments\n(monitor) " : " processes\n(monitor) ", at);
             String ps = t.screen().substring(psAt, at);
             if (exo) {
-                assertTrue(ps.matches("(?s) +ENV +PARENT +NAME +STATE +MEMORY.*\\n +2 +\\S+ +env 2 +\\w+ +\\d+ (KiB|MiB) +\\d+ capabilities.*"), ps);
+                // Named by program, as xv6's ^P names processes, with the LibOS's pid where there is one.
+                assertTrue(ps.matches("(?s) +ENV +PARENT +NAME +STATE +MEMORY.*\\n +2 +1 +fsserver +\\w+ +\\d+ (KiB|MiB) +\\d+ capabilities.*"), ps);
+                assertTrue(ps.matches("(?s).*\\n +\\d+ +2 +init +\\w+ +\\d+ KiB +pid 1, \\d+ capabilities.*"), ps);
+                assertTrue(ps.matches("(?s).*\\n +\\d+ +\\d+ +sh +\\w+ +\\d+ KiB +pid 2, \\d+ capabilities.*"), ps);
             } else {
                 assertTrue(ps.matches("(?s).*\\n +1 +- +init +sleeping +\\d+ KiB +3 open files\\n.*"), ps);
                 assertTrue(ps.matches("(?s).*\\n +2 +1 +sh +(sleeping|running|runnable) +\\d+ KiB .*"), ps);
@@ -62,8 +65,8 @@ class MonitorTest {
                 assertTrue(s.contains("kill 9999\nkill: no environment 9999\n"), s);
                 assertTrue(s.contains("kill -g 9999\nkill: process groups are the LibOS's, not kernel-exo's: kill ENV, or killall\n"), s);
                 assertTrue(s.contains("kill 2\nkill: env 2 is a library OS's server, which every process of it calls; killall spares it too\n"), s);
-                // The shell is the newest environment: ps lists them oldest first.
-                int sh = Integer.parseInt(ps.replaceAll("(?s).*\n +(\\d+) +\\d+ +env \\d+ [^\n]*\n\\d+ environments\n.*", "$1"));
+                // The shell, as ps names it.
+                int sh = Integer.parseInt(ps.replaceAll("(?s).*\n +(\\d+) +\\d+ +sh [^\n]*\n\\d+ environments\n.*", "$1"));
                 t.type("kill " + sh + "\n");
                 at = t.waitFor("destroyed env " + sh + "\n(monitor) ", at);
             } else {

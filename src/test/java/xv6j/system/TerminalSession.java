@@ -131,7 +131,7 @@ final class TerminalSession implements AutoCloseable {
         for (int i = 0; i < 300; i++) {
             String ps = monitor(from, "ps");
             from += ps.length();
-            if (tasks(ps, name) > n) return from;
+            if (countNamed(ps, name) > n) return from;
             Thread.sleep(200);
         }
         throw new AssertionError("the monitor's ps never showed more than " + n + " " + name + ":\n" + screen());
@@ -182,13 +182,6 @@ final class TerminalSession implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new AssertionError("the screen never showed " + text.replace("\n", "\\n") + " after " + from + ":\n" + screen());
-    }
-
-    /** How many tasks called name the monitor's ps shows (on kernel-exo, how many environments). */
-    long tasks(String ps, String name) {
-        if (system != Flavour.EXO) return countNamed(ps, name);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\n(\\d+) environments\n").matcher(ps);
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     /** How many lines of a ^P listing, or of the monitor's ps, are a process called name. */
