@@ -62,6 +62,7 @@ class DirectTlbTest {
         if (!Mmu.DIRECT) throw new IllegalStateException("run with -Dxv6j.jit.direct=true");
         for (Flush f : Flush.values()) new DirectTlbTest().aPageRemappedIsReadFromItsNewFrameAfter(f);
         new DirectTlbTest().aStoreToAPageMadeReadOnlyFaultsAfterSfenceVma();
+        new DirectTlbTest().aGlobalPageKeepsItsEntryThroughAnAsidFlushAsItsTlbEntryDoes();
         new DirectTlbTest().eachAddressSpaceReadsItsOwnFrameAcrossSatpSwitchesWithoutAFlush();
         new DirectTlbTest().aStoreToItsOwnCodeRunsTheNewCode();
         new DirectTlbTest().anotherHartsLrDropsAStoreEntrySoTheStoreBreaksTheReservation();
@@ -143,6 +144,22 @@ class DirectTlbTest {
         h.x[7] = 7;
         assertEquals(new Trap(Trap.Cause.STORE_PAGE_FAULT, CODE, PAGE1), runFrom(h, 0));
         assertEquals(6, mem.load64(pt.walk(PAGE1)), "a compiled store wrote a read-only page");
+    }
+
+    /**
+     * sfence.vma x0, asid spares global pages; the TLB keeps them, so the direct TLB must
+     * too, or compiled code would leave its region at that page on every access (exact, slow).
+     */
+    void aGlobalPageKeepsItsEntryThroughAnAsidFlushAsItsTlbEntryDoes() throws HarnessException {
+        pt.map(PAGE1, frames[1], RWU | AD | Mmu.PTE_G);
+        Hart h = hart(0, 0, ld(x6, x11, 0), ecall());
+        mem.store64(frames[1], 0x3333);
+        assertEcall(runFrom(h, 0));
+        assertTrue(mapped(h, PAGE1, false), "no direct entry for the global page");
+        h.mmu.flushAsid(ASID);
+        assertTrue(mapped(h, PAGE1, false), "an ASID flush dropped a global page's direct entry, which its TLB entry outlives");
+        assertEcall(runFrom(h, 0));
+        assertEquals(0x3333, h.x[6]);
     }
 
     void eachAddressSpaceReadsItsOwnFrameAcrossSatpSwitchesWithoutAFlush() throws HarnessException {
