@@ -68,6 +68,17 @@ public final class Mmu {
      */
     private final Reservations reservations;
 
+    /**
+     * Whether compiled code reads {@link DirectTlb}s (-Dxv6j.jit.direct=true): the MMU then
+     * keeps one per kind and address space beside the TLBs; off, it keeps none.
+     */
+    public static final boolean DIRECT = Boolean.getBoolean("xv6j.jit.direct");
+    /** Per context number, the load and store {@link DirectTlb}s (made when first used). */
+    private final DirectTlb[] loadDirectOf = DIRECT ? new DirectTlb[MAX_CTX + 1] : null,
+            storeDirectOf = DIRECT ? new DirectTlb[MAX_CTX + 1] : null;
+    /** The current address space's, which compiled code reads; null unless DIRECT. */
+    DirectTlb loadDirect, storeDirect;
+
     // Results of the last walk besides the address.
     private int walkLevel;
     private boolean walkGlobal;
@@ -103,6 +114,14 @@ public final class Mmu {
             spaceOfCtx[ctx] = space;
         }
         ctxKey = (long) ctx << 3;
+        if (DIRECT) {
+            if (loadDirectOf[ctx] == null) {
+                loadDirectOf[ctx] = new DirectTlb();
+                storeDirectOf[ctx] = new DirectTlb();
+            }
+            loadDirect = loadDirectOf[ctx];
+            storeDirect = storeDirectOf[ctx];
+        }
     }
 
     public long satp() { return satp; }
@@ -113,6 +132,11 @@ public final class Mmu {
         Arrays.fill(loadTlb, INVALID);
         Arrays.fill(storeTlb, INVALID);
         superpages = false;
+        if (DIRECT) for (int c = 1; c <= MAX_CTX; c++) {
+            if (loadDirectOf[c] == null) continue;
+            loadDirectOf[c].clear();
+            storeDirectOf[c].clear();
+        }
     }
 
     /** sfence.vma va, x0: forget translations of va in every address space, global ones too. */
@@ -129,6 +153,7 @@ public final class Mmu {
         flushMatching(fetchTlb, fetchInfo, va, who);
         flushMatching(loadTlb, loadInfo, va, who);
         flushMatching(storeTlb, storeInfo, va, who);
+        if (DIRECT) directFlush(va, who);
     }
 
     private void flushMatching(long[] tlb, byte[] info, long va, int who) {
@@ -152,6 +177,45 @@ public final class Mmu {
         }
     }
 
+    /**
+     * The direct TLBs' part of sfence.vma with a va or an ASID, after the TLBs' own: the
+     * entries it names go from the direct TLBs of the spaces it names (by va: that page,
+     * or with superpages cached the whole table; by ASID: the whole table), and then each
+     * entry the TLBs kept in those spaces (a global page, another page of the slot) is put
+     * back, so the direct TLBs hold every translation the TLBs hold, and nothing flushed.
+     */
+    private void directFlush(long va, int who) {
+        boolean byVa = who < 0 || (who >>> 17) != 0;
+        int only = who < 0 ? 0 : ctxOfSpace[who & 0xffff]; // 0: every space
+        if (who >= 0 && only == 0) return; // a space with no context number has no entries
+        for (int c = only == 0 ? 1 : only; c <= (only == 0 ? MAX_CTX : only); c++) {
+            if (loadDirectOf[c] == null) continue;
+            if (byVa && !superpages) {
+                loadDirectOf[c].clear(va);
+                storeDirectOf[c].clear(va);
+            } else {
+                loadDirectOf[c].clear();
+                storeDirectOf[c].clear();
+            }
+        }
+        int from = 0, to = TLB_SIZE;
+        if (byVa && !superpages) to = (from = (int) (va >>> 12) & TLB_MASK) + 1;
+        for (int i = from; i < to; i++) {
+            refill(loadTlb, loadDirectOf, i, only);
+            refill(storeTlb, storeDirectOf, i, only);
+        }
+    }
+
+    /** Puts TLB entry i back into its space's direct TLB, if it holds one and its space is only's (0: any). */
+    private static void refill(long[] tlb, DirectTlb[] directOf, int i, int only) {
+        long t = tlb[2 * i];
+        if (t == INVALID) return;
+        int c = (int) (t >>> 3) & 0x1ff;
+        if (only != 0 && c != only) return;
+        long pageVa = t & ~0xfffL;
+        directOf[c].fill(pageVa, (int) (pageVa + tlb[2 * i + 1]));
+    }
+
     private boolean spaceMatches(long tag, byte info, int asid) {
         return (info & 4) == 0 && spaceOfCtx[(int) (tag >>> 3) & 0x1ff] == asid;
     }
@@ -172,6 +236,13 @@ public final class Mmu {
         forEachCached(Access.FETCH, fetchTlb, v);
         forEachCached(Access.LOAD, loadTlb, v);
         forEachCached(Access.STORE, storeTlb, v);
+        if (DIRECT) for (int c = 1; c <= MAX_CTX; c++) {
+            if (loadDirectOf[c] == null) continue;
+            int space = spaceOfCtx[c];
+            int asid = space == BARE_SPACE ? -1 : space;
+            loadDirectOf[c].forEach((va, ram) -> v.visit(Access.LOAD, va, asid, PhysicalMemory.BASE + ram));
+            storeDirectOf[c].forEach((va, ram) -> v.visit(Access.STORE, va, asid, PhysicalMemory.BASE + ram));
+        }
     }
 
     private void forEachCached(Access access, long[] tlb, CachedVisitor v) {
@@ -209,6 +280,7 @@ public final class Mmu {
             tlb[2 * i + 1] = ramPage - pageVa;
             info[i] = (byte) (walkLevel | (walkGlobal ? 4 : 0));
             if (walkLevel > 0) superpages = true;
+            if (DIRECT && access != Access.FETCH) (access == Access.LOAD ? loadDirect : storeDirect).fill(pageVa, (int) ramPage);
         }
         return pa;
     }
@@ -222,6 +294,7 @@ public final class Mmu {
             long t = storeTlb[2 * i];
             if (t != INVALID && reservations.marked((int) (((t & ~0xfffL) + storeTlb[2 * i + 1]) >>> 12))) storeTlb[2 * i] = INVALID;
         }
+        if (DIRECT) for (int c = 1; c <= MAX_CTX; c++) if (storeDirectOf[c] != null) storeDirectOf[c].dropMarked(reservations);
     }
 
     /** The page-table walk of the privileged specification, for a user-mode access. */

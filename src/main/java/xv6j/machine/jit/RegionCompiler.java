@@ -51,7 +51,7 @@ final class RegionCompiler {
 
     private static final String HART = "xv6j/machine/Hart", REGION = "xv6j/machine/jit/Region",
             MMU = "xv6j/machine/Mmu", PHYS = "xv6j/machine/PhysicalMemory", FLOAT_UNIT = "xv6j/machine/FloatUnit",
-            ALU = "xv6j/machine/jit/Alu", ACCESS = "xv6j/machine/CompiledAccess", VARHANDLE = "java/lang/invoke/VarHandle";
+            ALU = "xv6j/machine/jit/Alu", DIRECT_TLB = "xv6j/machine/DirectTlb", ACCESS = "xv6j/machine/CompiledAccess", VARHANDLE = "java/lang/invoke/VarHandle";
     static final String RUN_DESC = "(L" + HART + ";JIII)J";
 
     // Locals of run.
@@ -274,12 +274,17 @@ final class RegionCompiler {
         mv.visitFieldInsn(GETFIELD, HART, "mem", "L" + PHYS + ";");
         mv.visitFieldInsn(GETFIELD, PHYS, "shared", "Z");
         mv.visitVarInsn(ISTORE, SHARED);
-        mv.visitVarInsn(ALOAD, H);
-        mv.visitFieldInsn(GETFIELD, HART, "loadTlb", "[J");
-        mv.visitVarInsn(ASTORE, LOAD_TLB);
-        mv.visitVarInsn(ALOAD, H);
-        mv.visitFieldInsn(GETFIELD, HART, "storeTlb", "[J");
-        mv.visitVarInsn(ASTORE, STORE_TLB);
+        if (Mmu.DIRECT) { // the address space's direct TLBs, in place of the hashed ones
+            directTable("loadDirect", LOAD_TLB);
+            directTable("storeDirect", STORE_TLB);
+        } else {
+            mv.visitVarInsn(ALOAD, H);
+            mv.visitFieldInsn(GETFIELD, HART, "loadTlb", "[J");
+            mv.visitVarInsn(ASTORE, LOAD_TLB);
+            mv.visitVarInsn(ALOAD, H);
+            mv.visitFieldInsn(GETFIELD, HART, "storeTlb", "[J");
+            mv.visitVarInsn(ASTORE, STORE_TLB);
+        }
         mv.visitVarInsn(ALOAD, H);
         mv.visitFieldInsn(GETFIELD, HART, "decoded", "[Ljava/lang/Object;");
         mv.visitVarInsn(ASTORE, DECODED);
@@ -305,6 +310,15 @@ final class RegionCompiler {
             mv.visitInsn(LALOAD);
             mv.visitVarInsn(LSTORE, local[r]);
         }
+    }
+
+    /** local = h.mmu.field.entries: a {@link xv6j.machine.DirectTlb}'s table, fixed during a call. */
+    private void directTable(String field, int local) {
+        mv.visitVarInsn(ALOAD, H);
+        mv.visitFieldInsn(GETFIELD, HART, "mmu", "L" + MMU + ";");
+        mv.visitFieldInsn(GETFIELD, MMU, field, "L" + DIRECT_TLB + ";");
+        mv.visitFieldInsn(GETFIELD, DIRECT_TLB, "entries", "[I");
+        mv.visitVarInsn(ASTORE, local);
     }
 
     /** The three ways out set the hart's jitExit; then the registers written go back to h.x. */
@@ -612,6 +626,15 @@ final class RegionCompiler {
      */
     private void probe(int tlb, int rs1, long imm, int size, Label miss, int idx) {
         address(rs1, imm);
+        if (Mmu.DIRECT) {
+            push(size - 1);
+            mv.visitVarInsn(ALOAD, tlb);
+            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "direct", "(JI[I)I", false);
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ISTORE, idx);
+            mv.visitJumpInsn(IFLT, miss);
+            return;
+        }
         mv.visitInsn(DUP2);
         push(tagMask(size));
         mv.visitInsn(LAND);
@@ -652,10 +675,16 @@ final class RegionCompiler {
             mv.visitVarInsn(ILOAD, idx);
             push((int) delta);
             address(rs1, imm);
-            push(tagMask(size));
-            mv.visitVarInsn(LLOAD, CTX);
-            mv.visitVarInsn(ALOAD, tlb);
-            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "near", "(IIJJJ[J)I", false);
+            if (Mmu.DIRECT) {
+                push(size - 1);
+                mv.visitVarInsn(ALOAD, tlb);
+                mv.visitMethodInsn(INVOKESTATIC, ACCESS, "nearDirect", "(IIJI[I)I", false);
+            } else {
+                push(tagMask(size));
+                mv.visitVarInsn(LLOAD, CTX);
+                mv.visitVarInsn(ALOAD, tlb);
+                mv.visitMethodInsn(INVOKESTATIC, ACCESS, "near", "(IIJJJ[J)I", false);
+            }
             mv.visitInsn(DUP);
             mv.visitVarInsn(ISTORE, idx);
             mv.visitJumpInsn(IFLT, miss);

@@ -1,0 +1,218 @@
+package xv6j.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static xv6j.machine.Asm.*;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import xv6j.harness.HarnessException;
+import xv6j.harness.PageTable;
+import xv6j.machine.jit.Engine;
+
+/**
+ * Compiled loads and stores through {@link DirectTlb}s (-Dxv6j.jit.direct=true) see what
+ * they would through the TLB: an entry goes with every form of sfence.vma (a page remapped
+ * or made read-only is seen at once), with the shootdown another hart's LR asks for (a
+ * store then breaks the reservation), each address space has its own (switching satp
+ * without a flush, as kernel-exo does, reads each space's frame), and a store to a page
+ * with compiled code drops that code; and the differential test's random programs end as
+ * under the interpreter. The flag is read once a JVM, so each test runs in a JVM of its
+ * own: {@link #main} is the scenarios' side.
+ */
+@Timeout(300)
+class DirectTlbTest {
+    private static final long CODE = 0x10000, DATA = 0x40000, PAGE1 = DATA + 0x1000;
+    private static final int PAGES = 4, ASID = 1;
+    private static final long AD = Mmu.PTE_A | Mmu.PTE_D, RWU = Mmu.PTE_R | Mmu.PTE_W | Mmu.PTE_U;
+
+    @Test
+    void compiledAccessesThroughDirectTlbsEndWhereTlbEntriesDo() throws Exception {
+        String out = inOwnJvm(DirectTlbTest.class.getName());
+        assertTrue(out.contains("every scenario held"), out);
+    }
+
+    @Test
+    void randomProgramsEndTheSameThroughDirectTlbsUnderEveryEngine() throws Exception {
+        String out = inOwnJvm(TranslatorDifferentialTest.class.getName(), String.valueOf(TranslatorDifferentialTest.SEED), "120");
+        assertTrue(out.contains("every engine agreed"), out);
+    }
+
+    private static String inOwnJvm(String main, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xss8m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Dxv6j.jit.direct=true",
+                "-cp", System.getProperty("java.class.path"), main));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
+
+    // ---- the scenarios, in a JVM with the flag on ----------------------------------------
+
+    public static void main(String[] args) throws HarnessException {
+        if (!Mmu.DIRECT) throw new IllegalStateException("run with -Dxv6j.jit.direct=true");
+        for (Flush f : Flush.values()) new DirectTlbTest().aPageRemappedIsReadFromItsNewFrameAfter(f);
+        new DirectTlbTest().aStoreToAPageMadeReadOnlyFaultsAfterSfenceVma();
+        new DirectTlbTest().aGlobalPageKeepsItsEntryThroughAnAsidFlushAsItsTlbEntryDoes();
+        new DirectTlbTest().eachAddressSpaceReadsItsOwnFrameAcrossSatpSwitchesWithoutAFlush();
+        new DirectTlbTest().aStoreToItsOwnCodeRunsTheNewCode();
+        new DirectTlbTest().anotherHartsLrDropsAStoreEntrySoTheStoreBreaksTheReservation();
+        System.out.println("every scenario held");
+    }
+
+    private final PhysicalMemory mem = new PhysicalMemory(4 << 20);
+    private final PageTable pt;
+    private final long[] frames = new long[PAGES];
+
+    private DirectTlbTest() throws HarnessException {
+        pt = new PageTable(mem, PhysicalMemory.BASE + 0x10_0000);
+        pt.map(CODE, pt.allocPage(), RWU | Mmu.PTE_X | AD);
+        for (int p = 0; p < PAGES; p++) pt.map(DATA + 4096L * p, frames[p] = pt.allocPage(), RWU | AD);
+    }
+
+    /** A hart in the address space, compiling every entry, its program at CODE + at, x11 = PAGE1, x13 = CODE. */
+    private Hart hart(int id, long at, int... program) {
+        Hart h = new Hart(id, mem);
+        h.setEngine(Engine.EAGER);
+        h.mmu.setSatp(pt.satp(ASID));
+        h.mmu.flush();
+        byte[] b = Asm.bytes(program);
+        for (int i = 0; i < b.length; i++) mem.store8(pt.walk(CODE + at + i), b[i]);
+        h.x[11] = PAGE1;
+        h.x[13] = CODE;
+        return h;
+    }
+
+    private static Trap runFrom(Hart h, long at) {
+        h.pc = CODE + at;
+        return h.run(10_000);
+    }
+
+    private static void assertEcall(Trap t) {
+        assertEquals(Trap.Cause.ECALL, t.cause(), () -> "stopped at " + t);
+    }
+
+    /** Whether the current address space's load (or store) direct TLB maps va's page. */
+    private static boolean mapped(Hart h, long va, boolean store) {
+        int[] e = (store ? h.mmu.storeDirect : h.mmu.loadDirect).entries;
+        return (va >>> 12) < e.length && e[(int) (va >>> 12)] != DirectTlb.MISS;
+    }
+
+    enum Flush {
+        ALL { void on(Mmu m) { m.flush(); } },
+        VA { void on(Mmu m) { m.flush(PAGE1); } },
+        ASID_ALL { void on(Mmu m) { m.flushAsid(ASID); } },
+        VA_IN_ASID { void on(Mmu m) { m.flush(PAGE1, ASID); } }; // what kernel-exo's unmap does (SecureBindings)
+
+        abstract void on(Mmu m);
+    }
+
+    void aPageRemappedIsReadFromItsNewFrameAfter(Flush flush) throws HarnessException {
+        Hart h = hart(0, 0, ld(x6, x11, 0), ecall());
+        mem.store64(pt.walk(PAGE1), 0x1111);
+        assertEcall(runFrom(h, 0)); // the walk fills the entry
+        assertTrue(mapped(h, PAGE1, false), "no direct entry for the data");
+        assertEcall(runFrom(h, 0)); // through it
+        assertEquals(0x1111, h.x[6]);
+        long other = pt.allocPage();
+        mem.store64(other, 0x2222);
+        pt.map(PAGE1, other, RWU | AD);
+        flush.on(h.mmu);
+        assertEcall(runFrom(h, 0));
+        assertEquals(0x2222, h.x[6], "a compiled load read the page's old frame after sfence.vma (" + flush + ")");
+    }
+
+    void aStoreToAPageMadeReadOnlyFaultsAfterSfenceVma() throws HarnessException {
+        Hart h = hart(0, 0, sd(x7, x11, 0), ecall());
+        h.x[7] = 5;
+        assertEcall(runFrom(h, 0));
+        assertTrue(mapped(h, PAGE1, true), "no direct store entry for the data");
+        h.x[7] = 6;
+        assertEcall(runFrom(h, 0));
+        assertEquals(6, mem.load64(pt.walk(PAGE1)));
+        pt.map(PAGE1, frames[1], Mmu.PTE_R | Mmu.PTE_U | AD);
+        h.mmu.flush(PAGE1);
+        h.x[7] = 7;
+        assertEquals(new Trap(Trap.Cause.STORE_PAGE_FAULT, CODE, PAGE1), runFrom(h, 0));
+        assertEquals(6, mem.load64(pt.walk(PAGE1)), "a compiled store wrote a read-only page");
+    }
+
+    /**
+     * sfence.vma x0, asid spares global pages; the TLB keeps them, so the direct TLB must
+     * too, or compiled code would leave its region at that page on every access (exact, slow).
+     */
+    void aGlobalPageKeepsItsEntryThroughAnAsidFlushAsItsTlbEntryDoes() throws HarnessException {
+        pt.map(PAGE1, frames[1], RWU | AD | Mmu.PTE_G);
+        Hart h = hart(0, 0, ld(x6, x11, 0), ecall());
+        mem.store64(frames[1], 0x3333);
+        assertEcall(runFrom(h, 0));
+        assertTrue(mapped(h, PAGE1, false), "no direct entry for the global page");
+        h.mmu.flushAsid(ASID);
+        assertTrue(mapped(h, PAGE1, false), "an ASID flush dropped a global page's direct entry, which its TLB entry outlives");
+        assertEcall(runFrom(h, 0));
+        assertEquals(0x3333, h.x[6]);
+    }
+
+    void eachAddressSpaceReadsItsOwnFrameAcrossSatpSwitchesWithoutAFlush() throws HarnessException {
+        PageTable pt2 = new PageTable(mem, PhysicalMemory.BASE + 0x20_0000);
+        long code2 = pt2.allocPage(), data2 = pt2.allocPage();
+        pt2.map(CODE, code2, RWU | Mmu.PTE_X | AD);
+        pt2.map(PAGE1, data2, RWU | AD);
+        Hart h = hart(0, 0, ld(x6, x11, 0), ecall());
+        for (int i = 0; i < 8; i++) mem.store8(code2 + i, mem.load8(pt.walk(CODE + i)));
+        mem.store64(pt.walk(PAGE1), 0x1111);
+        mem.store64(data2, 0x2222);
+        for (int round = 0; round < 3; round++) {
+            h.mmu.setSatp(pt.satp(ASID));
+            assertEcall(runFrom(h, 0));
+            assertEquals(0x1111, h.x[6], "the first space read another's frame");
+            h.mmu.setSatp(pt2.satp(ASID + 1));
+            assertEcall(runFrom(h, 0));
+            assertEquals(0x2222, h.x[6], "the second space read another's frame");
+        }
+        assertTrue(mapped(h, PAGE1, false), "no direct entry in the second space");
+    }
+
+    void aStoreToItsOwnCodeRunsTheNewCode() {
+        // sw x5, 8(x13) rewrites the addi at CODE + 8.
+        Hart h = hart(0, 0, sw(x5, x13, 8), addi(x0, x0, 0), addi(x6, x0, 1), ecall());
+        h.x[5] = addi(x6, x0, 7);
+        assertEcall(runFrom(h, 0));
+        assertEquals(7, h.x[6]);
+        assertTrue(mapped(h, CODE, true), "no direct store entry for the code");
+        h.x[5] = addi(x6, x0, 42);
+        assertEcall(runFrom(h, 0)); // compiled again, the store through the direct entry
+        assertEquals(42, h.x[6], "compiled code ran the instruction a store replaced");
+    }
+
+    void anotherHartsLrDropsAStoreEntrySoTheStoreBreaksTheReservation() {
+        Hart writer = hart(1, 0, sd(x7, x11, 0), ecall());
+        Hart reserver = hart(0, 0x100, lr_d(x6, x11), ecall());
+        hart(2, 0x200, sc_d(x8, x9, x11), ecall()); // (writes the SC's code; this hart does nothing)
+        writer.x[7] = 1;
+        assertEcall(runFrom(writer, 0));
+        assertTrue(mapped(writer, PAGE1, true), "no direct store entry for the data");
+        assertEcall(runFrom(writer, 0)); // through it
+        // execute, not run: the reservation outlives the ecall (as it does under a debugger).
+        reserver.pc = CODE + 0x100;
+        assertEcall(reserver.execute(10_000)); // LR marks the page: the writer is asked to drop its entries
+        assertEquals(1, reserver.x[6]);
+        writer.x[7] = 2;
+        assertEcall(runFrom(writer, 0)); // answers first, then stores: the slow path, which breaks the reservation
+        assertFalse(mapped(writer, PAGE1, true), "a direct store entry for a page marked for LR/SC outlived the shootdown");
+        reserver.x[9] = 3;
+        reserver.pc = CODE + 0x200;
+        assertEcall(reserver.execute(10_000));
+        assertNotEquals(0, reserver.x[8], "SC succeeded after another hart stored to its reservation");
+        assertEquals(2, mem.load64(pt.walk(PAGE1)));
+    }
+}
