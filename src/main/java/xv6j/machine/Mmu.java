@@ -69,10 +69,13 @@ public final class Mmu {
     private final Reservations reservations;
 
     /**
-     * Whether compiled code reads {@link DirectTlb}s (-Dxv6j.jit.direct=true): the MMU then
-     * keeps one per kind and address space beside the TLBs; off, it keeps none.
+     * Whether compiled code reads {@link DirectTlb}s (the default; -Dxv6j.jit.direct=false
+     * for round 23's hashed probe): the MMU then keeps one per kind and address space beside
+     * the TLBs; off, it keeps none.
      */
-    public static final boolean DIRECT = Boolean.getBoolean("xv6j.jit.direct");
+    public static final boolean DIRECT = !"false".equals(System.getProperty("xv6j.jit.direct"));
+    /** What this MMU's direct TLBs may hold between them. */
+    private final DirectTlb.Room directRoom = new DirectTlb.Room(DirectTlb.ROOM);
     /** Per context number, the load and store {@link DirectTlb}s (made when first used). */
     private final DirectTlb[] loadDirectOf = DIRECT ? new DirectTlb[MAX_CTX + 1] : null,
             storeDirectOf = DIRECT ? new DirectTlb[MAX_CTX + 1] : null;
@@ -116,8 +119,8 @@ public final class Mmu {
         ctxKey = (long) ctx << 3;
         if (DIRECT) {
             if (loadDirectOf[ctx] == null) {
-                loadDirectOf[ctx] = new DirectTlb();
-                storeDirectOf[ctx] = new DirectTlb();
+                loadDirectOf[ctx] = new DirectTlb(directRoom);
+                storeDirectOf[ctx] = new DirectTlb(directRoom);
             }
             loadDirect = loadDirectOf[ctx];
             storeDirect = storeDirectOf[ctx];
