@@ -9,7 +9,7 @@ import java.util.Arrays;
  * {@link CompiledAccess#direct}): the address space is the table, the page number its
  * index, and the array's length the range check.
  *
- * <p>The {@link Mmu} keeps it beside its hashed TLBs (by default; {@code -Dxv6j.jit.direct=false} turns it off)
+ * <p>The {@link Mmu} keeps it beside its hashed TLBs (with {@code -Dxv6j.jit.direct=true})
  * and keeps it no looser than they are: it fills an entry only where it fills a TLB entry
  * (after a walk that set A, and for a store D, and never for a page marked for LR), and
  * drops entries wherever TLB entries go (every form of sfence.vma, the context numbers'

@@ -69,11 +69,12 @@ public final class Mmu {
     private final Reservations reservations;
 
     /**
-     * Whether compiled code reads {@link DirectTlb}s (the default; -Dxv6j.jit.direct=false
-     * for round 23's hashed probe): the MMU then keeps one per kind and address space beside
-     * the TLBs; off, it keeps none.
+     * Whether compiled code reads {@link DirectTlb}s (-Dxv6j.jit.direct=true): the MMU then
+     * keeps one per kind and address space beside the TLBs; off, it keeps none. Not the
+     * default: the standard LibOS's own pages lie above a table's 4 GiB, and kernel-exo
+     * lost more there than the tables gained (docs/design.md, round 24 (the access)).
      */
-    public static final boolean DIRECT = !"false".equals(System.getProperty("xv6j.jit.direct"));
+    public static final boolean DIRECT = Boolean.getBoolean("xv6j.jit.direct");
     /** What this MMU's direct TLBs may hold between them. */
     private final DirectTlb.Room directRoom = new DirectTlb.Room(DirectTlb.ROOM);
     /** Per context number, the load and store {@link DirectTlb}s (made when first used). */

@@ -17,7 +17,7 @@ import xv6j.harness.PageTable;
 import xv6j.machine.jit.Engine;
 
 /**
- * Compiled loads and stores through {@link DirectTlb}s (the default) see what
+ * Compiled loads and stores through {@link DirectTlb}s (-Dxv6j.jit.direct=true) see what
  * they would through the TLB: an entry goes with every form of sfence.vma (a page remapped
  * or made read-only is seen at once), with the shootdown another hart's LR asks for (a
  * store then breaks the reservation), each address space has its own (switching satp
@@ -38,10 +38,9 @@ class DirectTlbTest {
         assertTrue(out.contains("every scenario held"), out);
     }
 
-    /** Direct TLBs are the default, so the suite's differential tests run through them; this runs them through the hashed probe they replaced (-Dxv6j.jit.direct=false), which stays. */
     @Test
-    void randomProgramsEndTheSameThroughTheHashedProbeUnderEveryEngine() throws Exception {
-        String out = inOwnJvm(false, TranslatorDifferentialTest.class.getName(), String.valueOf(TranslatorDifferentialTest.SEED), "120");
+    void randomProgramsEndTheSameThroughDirectTlbsUnderEveryEngine() throws Exception {
+        String out = inOwnJvm(true, TranslatorDifferentialTest.class.getName(), String.valueOf(TranslatorDifferentialTest.SEED), "120");
         assertTrue(out.contains("every engine agreed"), out);
     }
 
