@@ -23,9 +23,10 @@ static int own_vpt(uint64 va) {
 }
 
 // Fresh pages of the image from *at up to to, at most max of them, with the flags of their
-// segment, *at moved past them; returns how many, or -1. LOAD_CHUNK at a time: allocated in one crossing, then, in a second, granted into the newcomer and mapped
-// there (the grants need the handles the first returns), each beside a window of ours on
-// it: page k of the chunk at SCRATCH_LOAD's k-th page. Then fill(ctx, va, window) fills
+// segment, *at moved past them; returns how many, or -1. LOAD_CHUNK at a time: allocated
+// in one crossing, then, in a second, granted into the newcomer and mapped there (the
+// grants need the handles the first returns), each beside a window of ours on it: page k
+// of the chunk at SCRATCH_LOAD's k-th page. Then fill(ctx, va, window) fills
 // each page of the chunk through its window, with calls and copies but no crossing. The
 // windows are not unmapped one by one: the next chunk's map over them, and the last go
 // with our handles (image_release frees them; a page's mappings go with its capability).
