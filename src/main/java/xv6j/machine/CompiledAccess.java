@@ -86,6 +86,18 @@ public final class CompiledAccess {
         return table[(int) (va >>> 12)] + ((int) va & 0xfff) | -((int) va & align);
     }
 
+    /**
+     * The probe of the high window of {@link DirectTlb} (a LibOS's own pages), which a
+     * region calls only after {@link #direct} (or {@link #nearDirect}) missed: the ram
+     * index of va from the chunk of high that covers it, or a negative number as there.
+     * Out of line, so a program that never touches the window pays nothing for it.
+     */
+    public static int directHigh(long va, int align, int[][] high) {
+        long h = (va >>> 12) - DirectTlb.HIGH_VPN;
+        if (h >>> 20 != 0) return -1; // below the window (h negative) or above it
+        return high[(int) h >>> DirectTlb.CHUNK_BITS][(int) h & (DirectTlb.CHUNK - 1)] + ((int) va & 0xfff) | -((int) va & align);
+    }
+
     /** {@link #near} with {@link #direct}'s probe when base + delta leaves base's page. */
     public static int nearDirect(int base, int delta, long va, int align, int[] table) {
         if (((base & 0xfff) + delta) >>> 12 == 0) return base + delta;

@@ -9,6 +9,17 @@ import java.util.Arrays;
  * {@link CompiledAccess#direct}): the address space is the table, the page number its
  * index, and the array's length the range check.
  *
+ * <p>Two windows of the Sv39 space are covered. The low one, from virtual address 0 up to
+ * 4 GiB, is one flat array ({@link #entries}): a program's text, data, stack and heap,
+ * where compiled code spends its time, cost one load. The high one is the top 4 GiB of
+ * the user half (from {@link #HIGH_BASE} to 2^38), where a LibOS keeps its own pages
+ * (kernel-exo's: its uproc, IPC pages, pipes, software page tables, the file server's
+ * stacks), far apart: it is a directory of 2 MiB chunks ({@link #high}), each chunk a
+ * page table of 512 entries made when a page in it is first filled, so it costs what is
+ * filled, and compiled code reaches it only after the low window missed
+ * ({@link CompiledAccess#directHigh}). A page in neither window is left to the TLB: a
+ * compiled access to it leaves its region.
+ *
  * <p>The {@link Mmu} keeps it beside its hashed TLBs (with {@code -Dxv6j.jit.direct=true})
  * and keeps it no looser than they are: it fills an entry only where it fills a TLB entry
  * (after a walk that set A, and for a store D, and never for a page marked for LR), and
@@ -20,15 +31,30 @@ import java.util.Arrays;
 final class DirectTlb {
     /** An entry that maps nothing; also negative after a page offset is added to it. */
     static final int MISS = Integer.MIN_VALUE;
-    /** The pages a table may cover, from virtual address 0: 4 GiB (Bare mode's RAM starts at 2 GiB). */
+    /** The pages the low window may cover, from virtual address 0: 4 GiB (Bare mode's RAM starts at 2 GiB). */
     static final int MAX_PAGES = 1 << 20;
     private static final int[] NONE = {};
+
+    /** The high window's first page: 4 GiB below the top of Sv39's user half (2^38). */
+    static final long HIGH_BASE = (1L << 38) - (1L << 32);
+    static final long HIGH_VPN = HIGH_BASE >>> 12;
+    /** The high window's pages, and a chunk's: 2 MiB, a level-1 page table's span. */
+    static final int HIGH_PAGES = 1 << 20, CHUNK_BITS = 9, CHUNK = 1 << CHUNK_BITS;
+    /** The chunk of every slot not yet filled: all {@link #MISS}, shared, never written. */
+    private static final int[] EMPTY_CHUNK = new int[CHUNK];
+    /** The directory of a table with no high page yet: every chunk empty, shared, never written. */
+    private static final int[][] EMPTY_DIRECTORY = new int[HIGH_PAGES >>> CHUNK_BITS][];
+    static {
+        Arrays.fill(EMPTY_CHUNK, MISS);
+        Arrays.fill(EMPTY_DIRECTORY, EMPTY_CHUNK);
+    }
 
     /**
      * The entries all the tables of one MMU may hold between them (4 M, 16 MiB): a guest
      * that maps a page near 4 GiB in each of many address spaces would otherwise have the
      * host's memory (4 MiB a table, two tables a space, 510 spaces a hart). A table that
-     * cannot grow leaves the page to the TLB, as one past {@link #MAX_PAGES} is left.
+     * cannot grow, or make a chunk of its high window, leaves the page to the TLB, as a
+     * page outside both windows is left.
      */
     static final long ROOM = 1L << 22;
 
@@ -50,13 +76,24 @@ final class DirectTlb {
     int[] entries = NONE;
     /** The entries that may be filled lie in [lo, hi]: a clear costs what was used. */
     private int lo = Integer.MAX_VALUE, hi = -1;
+    /**
+     * The high window: chunk i holds pages HIGH_VPN + i * CHUNK on. Read by compiled code
+     * once per call, as entries is; a fill between calls may replace it or a chunk in it.
+     */
+    int[][] high = EMPTY_DIRECTORY;
+    /** The chunks of high made so far (their indexes), in the order made: what a clear visits. */
+    private int[] made = NONE;
+    private int madeCount;
 
     DirectTlb(Room room) { this.room = room; }
 
     /** Maps the page at pageVa to ram index ramPage (a page's start), if the table may cover it. */
     void fill(long pageVa, int ramPage) {
         long vpn = pageVa >>> 12;
-        if (vpn >= MAX_PAGES) return; // left to the TLB: compiled accesses there leave their region
+        if (vpn >= MAX_PAGES) {
+            fillHigh(vpn - HIGH_VPN, ramPage);
+            return;
+        }
         int v = (int) vpn;
         if (v >= entries.length && !grow(v)) return; // (so is one the room has no space for)
         entries[v] = ramPage;
@@ -73,17 +110,37 @@ final class DirectTlb {
         return true;
     }
 
+    /** Fills page h of the high window (h: its index there), making its chunk (and the directory) if the room allows. */
+    private void fillHigh(long h, int ramPage) {
+        if (h < 0 || h >= HIGH_PAGES) return; // in neither window: left to the TLB
+        int c = (int) h >>> CHUNK_BITS;
+        if (high[c] == EMPTY_CHUNK) {
+            boolean first = high == EMPTY_DIRECTORY;
+            if (!room.take(CHUNK + (first ? EMPTY_DIRECTORY.length : 0))) return;
+            if (first) high = EMPTY_DIRECTORY.clone();
+            int[] chunk = new int[CHUNK];
+            Arrays.fill(chunk, MISS);
+            high[c] = chunk;
+            if (madeCount == made.length) made = Arrays.copyOf(made, Math.max(8, 2 * madeCount));
+            made[madeCount++] = c;
+        }
+        high[c][(int) h & (CHUNK - 1)] = ramPage;
+    }
+
     /** Forgets every translation. */
     void clear() {
         if (hi >= lo) Arrays.fill(entries, lo, hi + 1, MISS);
         lo = Integer.MAX_VALUE;
         hi = -1;
+        for (int i = 0; i < madeCount; i++) Arrays.fill(high[made[i]], MISS); // kept: the space will likely fill them again
     }
 
     /** Forgets the translation of va's page. */
     void clear(long va) {
         long vpn = va >>> 12;
         if (vpn < entries.length) entries[(int) vpn] = MISS;
+        long h = vpn - HIGH_VPN;
+        if (h >= 0 && h < HIGH_PAGES && high[(int) h >>> CHUNK_BITS] != EMPTY_CHUNK) high[(int) h >>> CHUNK_BITS][(int) h & (CHUNK - 1)] = MISS;
     }
 
     /** Forgets the translations to pages (ram index >> 12) that reservations has marked. */
@@ -91,6 +148,10 @@ final class DirectTlb {
         for (int v = lo; v <= hi; v++) {
             int e = entries[v];
             if (e != MISS && reservations.marked(e >>> 12)) entries[v] = MISS;
+        }
+        for (int i = 0; i < madeCount; i++) {
+            int[] chunk = high[made[i]];
+            for (int j = 0; j < CHUNK; j++) if (chunk[j] != MISS && reservations.marked(chunk[j] >>> 12)) chunk[j] = MISS;
         }
     }
 
@@ -100,5 +161,10 @@ final class DirectTlb {
     /** Calls v with each translation held. */
     void forEach(Visitor v) {
         for (int i = lo; i <= hi; i++) if (entries[i] != MISS) v.visit((long) i << 12, entries[i]);
+        for (int i = 0; i < madeCount; i++) {
+            int[] chunk = high[made[i]];
+            long first = HIGH_BASE + ((long) made[i] << (CHUNK_BITS + 12));
+            for (int j = 0; j < CHUNK; j++) if (chunk[j] != MISS) v.visit(first + ((long) j << 12), chunk[j]);
+        }
     }
 }

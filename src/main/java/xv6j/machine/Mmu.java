@@ -71,8 +71,9 @@ public final class Mmu {
     /**
      * Whether compiled code reads {@link DirectTlb}s (-Dxv6j.jit.direct=true): the MMU then
      * keeps one per kind and address space beside the TLBs; off, it keeps none. Not the
-     * default: the standard LibOS's own pages lie above a table's 4 GiB, and kernel-exo
-     * lost more there than the tables gained (docs/design.md, round 24 (the access)).
+     * default: round 24's tables left the LibOS's pages (above 4 GiB) to the TLB, and
+     * round 25's high window serves them, but kernel-exo was not yet shown no slower
+     * with them (docs/design.md, rounds 24 and 25).
      */
     public static final boolean DIRECT = Boolean.getBoolean("xv6j.jit.direct");
     /** What this MMU's direct TLBs may hold between them. */

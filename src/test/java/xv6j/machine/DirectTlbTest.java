@@ -28,7 +28,13 @@ import xv6j.machine.jit.Engine;
  */
 @Timeout(300)
 class DirectTlbTest {
-    private static final long CODE = 0x10000, DATA = 0x40000, PAGE1 = DATA + 0x1000;
+    private static final long CODE = 0x10000;
+    /**
+     * Where the scenarios' data pages lie: in the low window, and in the high one, where
+     * kernel-exo's LibOS keeps its pages (user/libos/layout.h's IPC_VA), so both are held
+     * to the TLB's word.
+     */
+    private static final long[] DATA = {0x40000, 0x3F_0001_0000L};
     private static final int PAGES = 4, ASID = 1;
     private static final long AD = Mmu.PTE_A | Mmu.PTE_D, RWU = Mmu.PTE_R | Mmu.PTE_W | Mmu.PTE_U;
 
@@ -63,6 +69,41 @@ class DirectTlbTest {
         assertEquals(0, tables[3].entries.length);
     }
 
+    @Test
+    void theHighWindowHoldsTheTop4GibOfTheUserHalfAndNothingBesideIt() {
+        DirectTlb t = new DirectTlb(new DirectTlb.Room(DirectTlb.ROOM));
+        long top = 1L << 38;
+        for (long va : new long[] {DirectTlb.HIGH_BASE - 4096, top, -4096L, 0xFFFF_FFC0_0000_0000L}) t.fill(va, 0x7000);
+        List<Long> held = new ArrayList<>();
+        t.forEach((va, ram) -> held.add(va));
+        assertEquals(List.of(), held, "a page outside both windows was held");
+        for (long va : new long[] {DirectTlb.HIGH_BASE - 4096, top, -4096L, 0xFFFF_FFC0_0000_0000L})
+            assertTrue(CompiledAccess.directHigh(va, 0, t.high) < 0, Long.toHexString(va));
+        t.fill(DirectTlb.HIGH_BASE, 0x5000);
+        t.fill(top - 4096, 0x6000);
+        t.forEach((va, ram) -> held.add(va));
+        assertEquals(List.of(DirectTlb.HIGH_BASE, top - 4096), held);
+        assertEquals(0x5008, CompiledAccess.directHigh(DirectTlb.HIGH_BASE + 8, 7, t.high));
+        assertEquals(0x6ff8, CompiledAccess.directHigh(top - 8, 7, t.high));
+        assertTrue(CompiledAccess.directHigh(top - 12, 7, t.high) < 0, "a misaligned access hit");
+        t.clear(top - 4096);
+        assertTrue(CompiledAccess.directHigh(top - 8, 7, t.high) < 0, "sfence.vma va left a high page");
+        t.clear();
+        assertTrue(CompiledAccess.directHigh(DirectTlb.HIGH_BASE, 7, t.high) < 0, "sfence.vma left a high page");
+    }
+
+    @Test
+    void highWindowChunksAreMadeOnlyWithinTheMmusRoom() {
+        // The directory and one chunk fit; a second chunk (2 MiB further) does not, and its page is left to the TLB.
+        DirectTlb t = new DirectTlb(new DirectTlb.Room((DirectTlb.HIGH_PAGES >>> DirectTlb.CHUNK_BITS) + DirectTlb.CHUNK));
+        t.fill(DirectTlb.HIGH_BASE + 0x10000, 0x5000);
+        t.fill(DirectTlb.HIGH_BASE + 0x200000, 0x6000);
+        t.fill(DirectTlb.HIGH_BASE + 0x11000, 0x7000); // the first chunk's: still room
+        assertEquals(0x5000, CompiledAccess.directHigh(DirectTlb.HIGH_BASE + 0x10000, 0, t.high));
+        assertEquals(0x7000, CompiledAccess.directHigh(DirectTlb.HIGH_BASE + 0x11000, 0, t.high));
+        assertTrue(CompiledAccess.directHigh(DirectTlb.HIGH_BASE + 0x200000, 0, t.high) < 0, "a chunk was made past the room");
+    }
+
     private static String inOwnJvm(boolean direct, String main, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xss8m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Dxv6j.jit.direct=" + direct,
@@ -79,159 +120,169 @@ class DirectTlbTest {
 
     public static void main(String[] args) throws HarnessException {
         if (!Mmu.DIRECT) throw new IllegalStateException("run with -Dxv6j.jit.direct=true");
-        for (Flush f : Flush.values()) new DirectTlbTest().aPageRemappedIsReadFromItsNewFrameAfter(f);
-        new DirectTlbTest().aStoreToAPageMadeReadOnlyFaultsAfterSfenceVma();
-        new DirectTlbTest().aGlobalPageKeepsItsEntryThroughAnAsidFlushAsItsTlbEntryDoes();
-        new DirectTlbTest().eachAddressSpaceReadsItsOwnFrameAcrossSatpSwitchesWithoutAFlush();
-        new DirectTlbTest().aStoreToItsOwnCodeRunsTheNewCode();
-        new DirectTlbTest().anotherHartsLrDropsAStoreEntrySoTheStoreBreaksTheReservation();
+        for (long data : DATA) {
+            for (Scenarios.Flush f : Scenarios.Flush.values()) new Scenarios(data).aPageRemappedIsReadFromItsNewFrameAfter(f);
+            new Scenarios(data).aStoreToAPageMadeReadOnlyFaultsAfterSfenceVma();
+            new Scenarios(data).aGlobalPageKeepsItsEntryThroughAnAsidFlushAsItsTlbEntryDoes();
+            new Scenarios(data).eachAddressSpaceReadsItsOwnFrameAcrossSatpSwitchesWithoutAFlush();
+            new Scenarios(data).aStoreToItsOwnCodeRunsTheNewCode();
+            new Scenarios(data).anotherHartsLrDropsAStoreEntrySoTheStoreBreaksTheReservation();
+        }
         System.out.println("every scenario held");
     }
 
-    private final PhysicalMemory mem = new PhysicalMemory(4 << 20);
-    private final PageTable pt;
-    private final long[] frames = new long[PAGES];
+    /** One run of the scenarios, with the data pages at data. */
+    private static final class Scenarios {
+        private final PhysicalMemory mem = new PhysicalMemory(4 << 20);
+        private final PageTable pt;
+        private final long[] frames = new long[PAGES];
+        /** The data pages' first address, and the second page's, which the scenarios use. */
+        private final long data, page1;
 
-    private DirectTlbTest() throws HarnessException {
-        pt = new PageTable(mem, PhysicalMemory.BASE + 0x10_0000);
-        pt.map(CODE, pt.allocPage(), RWU | Mmu.PTE_X | AD);
-        for (int p = 0; p < PAGES; p++) pt.map(DATA + 4096L * p, frames[p] = pt.allocPage(), RWU | AD);
-    }
-
-    /** A hart in the address space, compiling every entry, its program at CODE + at, x11 = PAGE1, x13 = CODE. */
-    private Hart hart(int id, long at, int... program) {
-        Hart h = new Hart(id, mem);
-        h.setEngine(Engine.EAGER);
-        h.mmu.setSatp(pt.satp(ASID));
-        h.mmu.flush();
-        byte[] b = Asm.bytes(program);
-        for (int i = 0; i < b.length; i++) mem.store8(pt.walk(CODE + at + i), b[i]);
-        h.x[11] = PAGE1;
-        h.x[13] = CODE;
-        return h;
-    }
-
-    private static Trap runFrom(Hart h, long at) {
-        h.pc = CODE + at;
-        return h.run(10_000);
-    }
-
-    private static void assertEcall(Trap t) {
-        assertEquals(Trap.Cause.ECALL, t.cause(), () -> "stopped at " + t);
-    }
-
-    /** Whether the current address space's load (or store) direct TLB maps va's page. */
-    private static boolean mapped(Hart h, long va, boolean store) {
-        int[] e = (store ? h.mmu.storeDirect : h.mmu.loadDirect).entries;
-        return (va >>> 12) < e.length && e[(int) (va >>> 12)] != DirectTlb.MISS;
-    }
-
-    enum Flush {
-        ALL { void on(Mmu m) { m.flush(); } },
-        VA { void on(Mmu m) { m.flush(PAGE1); } },
-        ASID_ALL { void on(Mmu m) { m.flushAsid(ASID); } },
-        VA_IN_ASID { void on(Mmu m) { m.flush(PAGE1, ASID); } }; // what kernel-exo's unmap does (SecureBindings)
-
-        abstract void on(Mmu m);
-    }
-
-    void aPageRemappedIsReadFromItsNewFrameAfter(Flush flush) throws HarnessException {
-        Hart h = hart(0, 0, ld(x6, x11, 0), ecall());
-        mem.store64(pt.walk(PAGE1), 0x1111);
-        assertEcall(runFrom(h, 0)); // the walk fills the entry
-        assertTrue(mapped(h, PAGE1, false), "no direct entry for the data");
-        assertEcall(runFrom(h, 0)); // through it
-        assertEquals(0x1111, h.x[6]);
-        long other = pt.allocPage();
-        mem.store64(other, 0x2222);
-        pt.map(PAGE1, other, RWU | AD);
-        flush.on(h.mmu);
-        assertEcall(runFrom(h, 0));
-        assertEquals(0x2222, h.x[6], "a compiled load read the page's old frame after sfence.vma (" + flush + ")");
-    }
-
-    void aStoreToAPageMadeReadOnlyFaultsAfterSfenceVma() throws HarnessException {
-        Hart h = hart(0, 0, sd(x7, x11, 0), ecall());
-        h.x[7] = 5;
-        assertEcall(runFrom(h, 0));
-        assertTrue(mapped(h, PAGE1, true), "no direct store entry for the data");
-        h.x[7] = 6;
-        assertEcall(runFrom(h, 0));
-        assertEquals(6, mem.load64(pt.walk(PAGE1)));
-        pt.map(PAGE1, frames[1], Mmu.PTE_R | Mmu.PTE_U | AD);
-        h.mmu.flush(PAGE1);
-        h.x[7] = 7;
-        assertEquals(new Trap(Trap.Cause.STORE_PAGE_FAULT, CODE, PAGE1), runFrom(h, 0));
-        assertEquals(6, mem.load64(pt.walk(PAGE1)), "a compiled store wrote a read-only page");
-    }
-
-    /**
-     * sfence.vma x0, asid spares global pages; the TLB keeps them, so the direct TLB must
-     * too, or compiled code would leave its region at that page on every access (exact, slow).
-     */
-    void aGlobalPageKeepsItsEntryThroughAnAsidFlushAsItsTlbEntryDoes() throws HarnessException {
-        pt.map(PAGE1, frames[1], RWU | AD | Mmu.PTE_G);
-        Hart h = hart(0, 0, ld(x6, x11, 0), ecall());
-        mem.store64(frames[1], 0x3333);
-        assertEcall(runFrom(h, 0));
-        assertTrue(mapped(h, PAGE1, false), "no direct entry for the global page");
-        h.mmu.flushAsid(ASID);
-        assertTrue(mapped(h, PAGE1, false), "an ASID flush dropped a global page's direct entry, which its TLB entry outlives");
-        assertEcall(runFrom(h, 0));
-        assertEquals(0x3333, h.x[6]);
-    }
-
-    void eachAddressSpaceReadsItsOwnFrameAcrossSatpSwitchesWithoutAFlush() throws HarnessException {
-        PageTable pt2 = new PageTable(mem, PhysicalMemory.BASE + 0x20_0000);
-        long code2 = pt2.allocPage(), data2 = pt2.allocPage();
-        pt2.map(CODE, code2, RWU | Mmu.PTE_X | AD);
-        pt2.map(PAGE1, data2, RWU | AD);
-        Hart h = hart(0, 0, ld(x6, x11, 0), ecall());
-        for (int i = 0; i < 8; i++) mem.store8(code2 + i, mem.load8(pt.walk(CODE + i)));
-        mem.store64(pt.walk(PAGE1), 0x1111);
-        mem.store64(data2, 0x2222);
-        for (int round = 0; round < 3; round++) {
-            h.mmu.setSatp(pt.satp(ASID));
-            assertEcall(runFrom(h, 0));
-            assertEquals(0x1111, h.x[6], "the first space read another's frame");
-            h.mmu.setSatp(pt2.satp(ASID + 1));
-            assertEcall(runFrom(h, 0));
-            assertEquals(0x2222, h.x[6], "the second space read another's frame");
+        private Scenarios(long data) throws HarnessException {
+            this.data = data;
+            page1 = data + 0x1000;
+            pt = new PageTable(mem, PhysicalMemory.BASE + 0x10_0000);
+            pt.map(CODE, pt.allocPage(), RWU | Mmu.PTE_X | AD);
+            for (int p = 0; p < PAGES; p++) pt.map(data + 4096L * p, frames[p] = pt.allocPage(), RWU | AD);
         }
-        assertTrue(mapped(h, PAGE1, false), "no direct entry in the second space");
-    }
 
-    void aStoreToItsOwnCodeRunsTheNewCode() {
-        // sw x5, 8(x13) rewrites the addi at CODE + 8.
-        Hart h = hart(0, 0, sw(x5, x13, 8), addi(x0, x0, 0), addi(x6, x0, 1), ecall());
-        h.x[5] = addi(x6, x0, 7);
-        assertEcall(runFrom(h, 0));
-        assertEquals(7, h.x[6]);
-        assertTrue(mapped(h, CODE, true), "no direct store entry for the code");
-        h.x[5] = addi(x6, x0, 42);
-        assertEcall(runFrom(h, 0)); // compiled again, the store through the direct entry
-        assertEquals(42, h.x[6], "compiled code ran the instruction a store replaced");
-    }
+        /** A hart in the address space, compiling every entry, its program at CODE + at, x11 = page1, x13 = CODE. */
+        private Hart hart(int id, long at, int... program) {
+            Hart h = new Hart(id, mem);
+            h.setEngine(Engine.EAGER);
+            h.mmu.setSatp(pt.satp(ASID));
+            h.mmu.flush();
+            byte[] b = Asm.bytes(program);
+            for (int i = 0; i < b.length; i++) mem.store8(pt.walk(CODE + at + i), b[i]);
+            h.x[11] = page1;
+            h.x[13] = CODE;
+            return h;
+        }
 
-    void anotherHartsLrDropsAStoreEntrySoTheStoreBreaksTheReservation() {
-        Hart writer = hart(1, 0, sd(x7, x11, 0), ecall());
-        Hart reserver = hart(0, 0x100, lr_d(x6, x11), ecall());
-        hart(2, 0x200, sc_d(x8, x9, x11), ecall()); // (writes the SC's code; this hart does nothing)
-        writer.x[7] = 1;
-        assertEcall(runFrom(writer, 0));
-        assertTrue(mapped(writer, PAGE1, true), "no direct store entry for the data");
-        assertEcall(runFrom(writer, 0)); // through it
-        // execute, not run: the reservation outlives the ecall (as it does under a debugger).
-        reserver.pc = CODE + 0x100;
-        assertEcall(reserver.execute(10_000)); // LR marks the page: the writer is asked to drop its entries
-        assertEquals(1, reserver.x[6]);
-        writer.x[7] = 2;
-        assertEcall(runFrom(writer, 0)); // answers first, then stores: the slow path, which breaks the reservation
-        assertFalse(mapped(writer, PAGE1, true), "a direct store entry for a page marked for LR/SC outlived the shootdown");
-        reserver.x[9] = 3;
-        reserver.pc = CODE + 0x200;
-        assertEcall(reserver.execute(10_000));
-        assertNotEquals(0, reserver.x[8], "SC succeeded after another hart stored to its reservation");
-        assertEquals(2, mem.load64(pt.walk(PAGE1)));
+        private static Trap runFrom(Hart h, long at) {
+            h.pc = CODE + at;
+            return h.run(10_000);
+        }
+
+        private static void assertEcall(Trap t) {
+            assertEquals(Trap.Cause.ECALL, t.cause(), () -> "stopped at " + t);
+        }
+
+        /** Whether the current address space's load (or store) direct TLB maps va's page, in either window. */
+        private static boolean mapped(Hart h, long va, boolean store) {
+            DirectTlb t = store ? h.mmu.storeDirect : h.mmu.loadDirect;
+            return (va >>> 12) < t.entries.length ? t.entries[(int) (va >>> 12)] != DirectTlb.MISS
+                    : CompiledAccess.directHigh(va, 0, t.high) >= 0;
+        }
+
+        enum Flush {
+            ALL { void on(Mmu m, long va) { m.flush(); } },
+            VA { void on(Mmu m, long va) { m.flush(va); } },
+            ASID_ALL { void on(Mmu m, long va) { m.flushAsid(ASID); } },
+            VA_IN_ASID { void on(Mmu m, long va) { m.flush(va, ASID); } }; // what kernel-exo's unmap does (SecureBindings)
+
+            abstract void on(Mmu m, long va);
+        }
+
+        void aPageRemappedIsReadFromItsNewFrameAfter(Flush flush) throws HarnessException {
+            Hart h = hart(0, 0, ld(x6, x11, 0), ecall());
+            mem.store64(pt.walk(page1), 0x1111);
+            assertEcall(runFrom(h, 0)); // the walk fills the entry
+            assertTrue(mapped(h, page1, false), "no direct entry for the data");
+            assertEcall(runFrom(h, 0)); // through it
+            assertEquals(0x1111, h.x[6]);
+            long other = pt.allocPage();
+            mem.store64(other, 0x2222);
+            pt.map(page1, other, RWU | AD);
+            flush.on(h.mmu, page1);
+            assertEcall(runFrom(h, 0));
+            assertEquals(0x2222, h.x[6], "a compiled load of " + Long.toHexString(page1) + " read the page's old frame after sfence.vma (" + flush + ")");
+        }
+
+        void aStoreToAPageMadeReadOnlyFaultsAfterSfenceVma() throws HarnessException {
+            Hart h = hart(0, 0, sd(x7, x11, 0), ecall());
+            h.x[7] = 5;
+            assertEcall(runFrom(h, 0));
+            assertTrue(mapped(h, page1, true), "no direct store entry for the data");
+            h.x[7] = 6;
+            assertEcall(runFrom(h, 0));
+            assertEquals(6, mem.load64(pt.walk(page1)));
+            pt.map(page1, frames[1], Mmu.PTE_R | Mmu.PTE_U | AD);
+            h.mmu.flush(page1);
+            h.x[7] = 7;
+            assertEquals(new Trap(Trap.Cause.STORE_PAGE_FAULT, CODE, page1), runFrom(h, 0));
+            assertEquals(6, mem.load64(pt.walk(page1)), "a compiled store wrote a read-only page");
+        }
+
+        /**
+         * sfence.vma x0, asid spares global pages; the TLB keeps them, so the direct TLB must
+         * too, or compiled code would leave its region at that page on every access (exact, slow).
+         */
+        void aGlobalPageKeepsItsEntryThroughAnAsidFlushAsItsTlbEntryDoes() throws HarnessException {
+            pt.map(page1, frames[1], RWU | AD | Mmu.PTE_G);
+            Hart h = hart(0, 0, ld(x6, x11, 0), ecall());
+            mem.store64(frames[1], 0x3333);
+            assertEcall(runFrom(h, 0));
+            assertTrue(mapped(h, page1, false), "no direct entry for the global page");
+            h.mmu.flushAsid(ASID);
+            assertTrue(mapped(h, page1, false), "an ASID flush dropped a global page's direct entry, which its TLB entry outlives");
+            assertEcall(runFrom(h, 0));
+            assertEquals(0x3333, h.x[6]);
+        }
+
+        void eachAddressSpaceReadsItsOwnFrameAcrossSatpSwitchesWithoutAFlush() throws HarnessException {
+            PageTable pt2 = new PageTable(mem, PhysicalMemory.BASE + 0x20_0000);
+            long code2 = pt2.allocPage(), data2 = pt2.allocPage();
+            pt2.map(CODE, code2, RWU | Mmu.PTE_X | AD);
+            pt2.map(page1, data2, RWU | AD);
+            Hart h = hart(0, 0, ld(x6, x11, 0), ecall());
+            for (int i = 0; i < 8; i++) mem.store8(code2 + i, mem.load8(pt.walk(CODE + i)));
+            mem.store64(pt.walk(page1), 0x1111);
+            mem.store64(data2, 0x2222);
+            for (int round = 0; round < 3; round++) {
+                h.mmu.setSatp(pt.satp(ASID));
+                assertEcall(runFrom(h, 0));
+                assertEquals(0x1111, h.x[6], "the first space read another's frame");
+                h.mmu.setSatp(pt2.satp(ASID + 1));
+                assertEcall(runFrom(h, 0));
+                assertEquals(0x2222, h.x[6], "the second space read another's frame");
+            }
+            assertTrue(mapped(h, page1, false), "no direct entry in the second space");
+        }
+
+        void aStoreToItsOwnCodeRunsTheNewCode() {
+            // sw x5, 8(x13) rewrites the addi at CODE + 8.
+            Hart h = hart(0, 0, sw(x5, x13, 8), addi(x0, x0, 0), addi(x6, x0, 1), ecall());
+            h.x[5] = addi(x6, x0, 7);
+            assertEcall(runFrom(h, 0));
+            assertEquals(7, h.x[6]);
+            assertTrue(mapped(h, CODE, true), "no direct store entry for the code");
+            h.x[5] = addi(x6, x0, 42);
+            assertEcall(runFrom(h, 0)); // compiled again, the store through the direct entry
+            assertEquals(42, h.x[6], "compiled code ran the instruction a store replaced");
+        }
+
+        void anotherHartsLrDropsAStoreEntrySoTheStoreBreaksTheReservation() {
+            Hart writer = hart(1, 0, sd(x7, x11, 0), ecall());
+            Hart reserver = hart(0, 0x100, lr_d(x6, x11), ecall());
+            hart(2, 0x200, sc_d(x8, x9, x11), ecall()); // (writes the SC's code; this hart does nothing)
+            writer.x[7] = 1;
+            assertEcall(runFrom(writer, 0));
+            assertTrue(mapped(writer, page1, true), "no direct store entry for the data");
+            assertEcall(runFrom(writer, 0)); // through it
+            // execute, not run: the reservation outlives the ecall (as it does under a debugger).
+            reserver.pc = CODE + 0x100;
+            assertEcall(reserver.execute(10_000)); // LR marks the page: the writer is asked to drop its entries
+            assertEquals(1, reserver.x[6]);
+            writer.x[7] = 2;
+            assertEcall(runFrom(writer, 0)); // answers first, then stores: the slow path, which breaks the reservation
+            assertFalse(mapped(writer, page1, true), "a direct store entry for a page marked for LR/SC outlived the shootdown");
+            reserver.x[9] = 3;
+            reserver.pc = CODE + 0x200;
+            assertEcall(reserver.execute(10_000));
+            assertNotEquals(0, reserver.x[8], "SC succeeded after another hart stored to its reservation");
+            assertEquals(2, mem.load64(pt.walk(page1)));
+        }
     }
 }

@@ -57,7 +57,7 @@ final class RegionCompiler {
     // Locals of run.
     private static final int THIS = 0, H = 1, PAGE_VA = 2, PAGE = 4, SLOT = 5, LEFT = 6, X = 7, RAM = 8, LOAD_TLB = 9,
             STORE_TLB = 10, DECODED = 11, CTX = 12, EXIT_PC = 14, VA = 16, EXIT_SLOT = 18, TMP = 20, F = 22, IDX = 23,
-            SHARED = 24, FIRST_REG = 25;
+            SHARED = 24, LOAD_HIGH = 25, STORE_HIGH = 26, FIRST_REG = 27;
 
     private final RegionPlan plan;
     private final MethodVisitor mv;
@@ -79,6 +79,12 @@ final class RegionCompiler {
     static final boolean CHAIN = !"false".equals(System.getProperty("xv6j.jit.chain"));
     private final boolean[] written = new boolean[32];
     private final List<Runnable> outOfLine = new ArrayList<>();
+    /**
+     * The bytes of the high-window stubs ({@link #directMissed}): left out of the size
+     * limit, which is there for C2's work, since code that never reaches the window never
+     * runs them and C2 leaves them out; so the tables make no region smaller.
+     */
+    private int highStubBytes;
     private final Label exitJump = new Label(), exitStep = new Label(), exitBudget = new Label(), exit = new Label(),
             dispatch = new Label(), budgetHandler = new Label(), slotJump = new Label(), slotStep = new Label(), slotBudget = new Label();
 
@@ -133,9 +139,9 @@ final class RegionCompiler {
      * The class file of a final class name extending superName (a class with a public
      * constructor of no arguments), with that constructor and one method,
      * {@code run(Hart, long, int, int, int)}, whose code body writes: no class file
-     * (null) if the code is past maxCodeBytes.
+     * (null) if the code is past maxCodeBytes, less the bytes body says it need not count.
      */
-    static Result classOf(String name, String superName, java.util.function.Consumer<MethodVisitor> body, int maxCodeBytes) {
+    static Result classOf(String name, String superName, java.util.function.ToIntFunction<MethodVisitor> body, int maxCodeBytes) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
         cw.visit(V21, ACC_FINAL | ACC_SUPER, name, null, superName, null);
         MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
@@ -148,18 +154,19 @@ final class RegionCompiler {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", RUN_DESC, null, null);
         mv.visitCode();
         Label end = new Label();
-        body.accept(mv);
+        int uncounted = body.applyAsInt(mv);
         mv.visitLabel(end);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
-        if (end.getOffset() > maxCodeBytes) return new Result(null, end.getOffset());
+        if (end.getOffset() - uncounted > maxCodeBytes) return new Result(null, end.getOffset());
         return new Result(cw.toByteArray(), end.getOffset());
     }
 
     // ---- the method --------------------------------------------------------------------
 
-    private void emit() {
+    /** Writes the method; returns the bytes of its high-window stubs, which the size limit leaves out. */
+    private int emit() {
         allocateRegisters();
         prologue();
         int first = -1;
@@ -205,6 +212,7 @@ final class RegionCompiler {
         }
         for (int i = 0; i < outOfLine.size(); i++) outOfLine.get(i).run(); // may add more
         epilogue();
+        return highStubBytes;
     }
 
     /** exitPc = the entry's pc, then to its block by the indirect jumps' dispatch. */
@@ -275,8 +283,10 @@ final class RegionCompiler {
         mv.visitFieldInsn(GETFIELD, PHYS, "shared", "Z");
         mv.visitVarInsn(ISTORE, SHARED);
         if (Mmu.DIRECT) { // the address space's direct TLBs, in place of the hashed ones
-            directTable("loadDirect", LOAD_TLB);
-            directTable("storeDirect", STORE_TLB);
+            directTable("loadDirect", "entries", "[I", LOAD_TLB);
+            directTable("storeDirect", "entries", "[I", STORE_TLB);
+            directTable("loadDirect", "high", "[[I", LOAD_HIGH);
+            directTable("storeDirect", "high", "[[I", STORE_HIGH);
         } else {
             mv.visitVarInsn(ALOAD, H);
             mv.visitFieldInsn(GETFIELD, HART, "loadTlb", "[J");
@@ -312,13 +322,38 @@ final class RegionCompiler {
         }
     }
 
-    /** local = h.mmu.field.entries: a {@link xv6j.machine.DirectTlb}'s table, fixed during a call. */
-    private void directTable(String field, int local) {
+    /** local = h.mmu.field.part: a {@link xv6j.machine.DirectTlb}'s table or high directory, fixed during a call. */
+    private void directTable(String field, String part, String type, int local) {
         mv.visitVarInsn(ALOAD, H);
         mv.visitFieldInsn(GETFIELD, HART, "mmu", "L" + MMU + ";");
         mv.visitFieldInsn(GETFIELD, MMU, field, "L" + DIRECT_TLB + ";");
-        mv.visitFieldInsn(GETFIELD, DIRECT_TLB, "entries", "[I");
+        mv.visitFieldInsn(GETFIELD, DIRECT_TLB, part, type);
         mv.visitVarInsn(ASTORE, local);
+    }
+
+    /**
+     * After a direct probe left its index (or a negative number) on the stack and in idx:
+     * a negative one tries the high window out of line ({@link xv6j.machine.CompiledAccess#directHigh}),
+     * which goes on here with idx set or to miss.
+     */
+    private void directMissed(int tlb, int rs1, long imm, int size, Label miss, int idx) {
+        Label high = new Label(), hit = new Label();
+        mv.visitJumpInsn(IFLT, high);
+        mv.visitLabel(hit);
+        outOfLine.add(() -> {
+            mv.visitLabel(high);
+            address(rs1, imm);
+            push(size - 1);
+            mv.visitVarInsn(ALOAD, tlb == LOAD_TLB ? LOAD_HIGH : STORE_HIGH);
+            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "directHigh", "(JI[[I)I", false);
+            mv.visitInsn(DUP);
+            mv.visitVarInsn(ISTORE, idx);
+            mv.visitJumpInsn(IFLT, miss);
+            mv.visitJumpInsn(GOTO, hit);
+            Label end = new Label();
+            mv.visitLabel(end);
+            highStubBytes += end.getOffset() - high.getOffset();
+        });
     }
 
     /** The three ways out set the hart's jitExit; then the registers written go back to h.x. */
@@ -632,7 +667,7 @@ final class RegionCompiler {
             mv.visitMethodInsn(INVOKESTATIC, ACCESS, "direct", "(JI[I)I", false);
             mv.visitInsn(DUP);
             mv.visitVarInsn(ISTORE, idx);
-            mv.visitJumpInsn(IFLT, miss);
+            directMissed(tlb, rs1, imm, size, miss, idx);
             return;
         }
         mv.visitInsn(DUP2);
@@ -687,7 +722,8 @@ final class RegionCompiler {
             }
             mv.visitInsn(DUP);
             mv.visitVarInsn(ISTORE, idx);
-            mv.visitJumpInsn(IFLT, miss);
+            if (Mmu.DIRECT) directMissed(tlb, rs1, imm, size, miss, idx);
+            else mv.visitJumpInsn(IFLT, miss);
         } else {
             probe(tlb, rs1, imm, size, miss, idx);
         }
