@@ -32,7 +32,7 @@ static long sharer(long id) {
     if (page_map(VA) < 0) return -1;
     volatile long *p = (volatile long *)VA;
     *p = id;
-    while (!M->go) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL(M->go, exosched(EXOSCHED_YIELD, 0, 0));
     for (int i = 0; i < ROUNDS; i++) {
         if (*p != id) __atomic_add_fetch(&M->wrong, 1, __ATOMIC_SEQ_CST);
         *p = id;

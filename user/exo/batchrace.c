@@ -8,6 +8,12 @@
 // its batches' results), and when it returns no reader and no builder reaches the page:
 // /init frees it, takes the same physical page again as a fresh one of its own and writes
 // a secret there, which nobody may read. Each must fault at its next access.
+//
+// Every wait here has a bound (WAIT_UNTIL), and nothing it waits for hangs on a race's
+// luck: the builder's first batch of a round runs before the rewriter starts, so it
+// reaches every element and maps the page for the readers. (Started together, the
+// rewriter could spoil every batch the builder had: a batch reaches element 5 only if
+// c[0], c[1] and c[4] are all grantmaps, which no two consecutive rewrites leave.)
 #include "rt.h"
 
 #define VA 0x10500000UL     // the readers' view of the page (the builder's grantmaps)
@@ -27,7 +33,7 @@
 #define NEL 6
 
 struct mbox {
-    long page1, reader[NR], rewrite;             // the builder's handles, set by /init
+    long page1, reader[NR], rewrite;             // the builder's handles and the round's kind, set by /init
     volatile long batches, made, mapped2, bruns, bstale, bfault, odd;
     volatile long rruns[NR], rstale[NR], rfault[NR];
     volatile long wruns, stop;
@@ -95,6 +101,8 @@ static long builder(long unused) {
             if (r >= 5) m->mapped2 = 1;
             m->made += made;
             m->batches++;
+            // The first batch ran alone; the rest race the rewriter, once it runs.
+            if (n == 1 && m->rewrite) WAIT_UNTIL(m->wruns >= 1000, exosched(EXOSCHED_YIELD, 0, 0));
         } else {
             exosched(EXOSCHED_BLOCK, EV_TICK, 0); // (on one hart: let the readers get hot)
         }
@@ -112,15 +120,6 @@ static long rewriter(long unused) {
         m->wruns = n;
     }
     return 0;
-}
-
-static void wait_exit(int h, long t0, const char *who) {
-    while (env_state(h) != ENV_STATE_EXITED && exo_ticks(EXO_BOOT_CLOCK) < t0 + 5)
-        exosched(EXOSCHED_BLOCK, EV_CHILD | EV_TICK, 0);
-    if (env_state(h) != ENV_STATE_EXITED) {
-        printf("FAIL the %s still runs on the page after its revocation\n", who);
-        env_ctl(h, ENV_DESTROY, 0);
-    }
 }
 
 int main(int argc, char **argv, struct exo_bootinfo *boot) {
@@ -143,34 +142,44 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
         EXPECT(give_page((int)mh, (int)b, MBOX, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
         EXPECT(give_page((int)arr, (int)b, ARRAY, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
         m->page1 = give_page((int)p, (int)b, BVA, CAP_R | CAP_GRANT, MAP_R);
+        m->rewrite = rewrite;
         for (int i = 0; i < NR; i++) m->reader[i] = capgrant((int)r[i], (int)b, CAP_W, 0, 0, 0);
         EXPECT(m->page1 >= 0 && m->reader[0] >= 0 && m->reader[1] >= 0, 1);
+        // The builder's first batch, alone, maps the page for the readers; then the
+        // rewriter starts (the builder waits for it), and then the readers.
+        env_ctl((int)b, ENV_START, 0);
+        WAIT_UNTIL(m->mapped2 || env_state((int)b) == ENV_STATE_EXITED, exosched(EXOSCHED_YIELD, 0, 0));
+        if (!EXPECT(m->mapped2, 1)) exit(1); // (the builder faulted: the readers would too)
         if (rewrite) {
             w = spawn(rewriter, 0, SPAWN_STOPPED);
             EXPECT(give_page((int)mh, (int)w, MBOX, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
             EXPECT(give_page((int)arr, (int)w, ARRAY, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
             env_ctl((int)w, ENV_START, 0);
+            WAIT_UNTIL(m->wruns >= 1000, exosched(EXOSCHED_YIELD, 0, 0));
         }
-        env_ctl((int)b, ENV_START, 0);
-        // The readers start once the builder has mapped the page for them.
-        while (!m->mapped2 || (rewrite && m->wruns < 1000)) exosched(EXOSCHED_YIELD, 0, 0);
         for (int i = 0; i < NR; i++) env_ctl((int)r[i], ENV_START, 0);
-        for (int i = 0; i < NR; i++)
-            while (m->rruns[i] < HOT) exosched(EXOSCHED_YIELD, 0, 0);
+        for (int i = 0; i < NR; i++) {
+            WAIT_UNTIL(m->rruns[i] >= HOT || env_state((int)r[i]) == ENV_STATE_EXITED, exosched(EXOSCHED_YIELD, 0, 0));
+            if (m->rruns[i] < HOT) printf("FAIL round %d: reader %d faulted at 0x%lx before the revocation\n", round, i, m->rfault[i]);
+        }
         struct exo_capinfo before, after;
         EXPECT(capinfo((int)p, &before), 0);
         long n = caprevoke((int)p);
-        long t0 = exo_ticks(EXO_BOOT_CLOCK);
+        long bruns = m->bruns, rruns[NR];
+        for (int i = 0; i < NR; i++) rruns[i] = m->rruns[i];
         EXPECT(capfree((int)p), 0);
         long v = page_map(VICTIM);
         EXPECT(capinfo((int)v, &after), 0);
         again += after.first == before.first;
         volatile long *s = (volatile long *)VICTIM;
         for (int i = 0; i < 512; i++) s[i] = SECRET;
-        wait_exit((int)b, t0, "builder");
-        for (int i = 0; i < NR; i++) wait_exit((int)r[i], t0, "reader");
+        if (!ends_by_fault((int)b, &m->bruns, bruns)) printf("FAIL round %d: the builder still runs on the page after its revocation\n", round);
+        for (int i = 0; i < NR; i++)
+            if (!ends_by_fault((int)r[i], &m->rruns[i], rruns[i]))
+                printf("FAIL round %d: reader %d still runs on the page after its revocation\n", round, i);
         m->stop = 1;
         if (w >= 0) {
+            WAIT_UNTIL(env_state((int)w) == ENV_STATE_EXITED, exosched(EXOSCHED_BLOCK, EV_CHILD | EV_TICK, 0));
             EXPECT(wait_child((int)w), 0);
             rewritten += m->wruns > 0;
             capfree((int)w);

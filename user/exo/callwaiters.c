@@ -43,7 +43,7 @@ static long server(long unused) {
 static long waiter(long unused) {
     exo_u64 args[6] = {0, 0, 0, 0, 0, 0}, out[6];
     long r;
-    while ((r = pct_call((int)server_h, args, out)) == E_REFUSED) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL((r = pct_call((int)server_h, args, out)) != E_REFUSED, exosched(EXOSCHED_YIELD, 0, 0));
     return r;
 }
 

@@ -54,20 +54,15 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
         long g = give_page((int)p, (int)r, CODE, CAP_R | CAP_X, MAP_R | MAP_X);
         EXPECT(g >= 0, 1);
         env_ctl((int)r, ENV_START, 0);
-        while (m->runs < HOT) exosched(EXOSCHED_YIELD, 0, 0);
+        WAIT_UNTIL(m->runs >= HOT, exosched(EXOSCHED_YIELD, 0, 0));
         if (round % 2 == 0) EXPECT(caprevoke((int)p), 1);
         else EXPECT(exo_map((int)r, CODE, (int)g, MAP_R), 0);
         long at = m->runs;
         write_loop(8); // what the page holds now counts in m->stale
-        long t0 = exo_ticks(EXO_BOOT_CLOCK);
-        while (env_state((int)r) != ENV_STATE_EXITED && exo_ticks(EXO_BOOT_CLOCK) < t0 + 5)
-            exosched(EXOSCHED_BLOCK, EV_CHILD | EV_TICK, 0);
-        if (env_state((int)r) != ENV_STATE_EXITED) {
+        if (!ends_by_fault((int)r, &m->runs, at))
             printf("FAIL round %d: the runner still runs after its code page was revoked or made not executable (%ld more loops)\n",
                    round, m->runs - at);
-            env_ctl((int)r, ENV_DESTROY, 0);
-        }
-        EXPECT(wait_child((int)r), 0);
+        else EXPECT(wait_child((int)r), 0);
         moved += m->runs != at;
         stale += m->stale;
         if ((m->faulted & ~(EXO_PGSIZE - 1)) == (long)CODE && m->cause == 12) faulted++;

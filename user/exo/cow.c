@@ -62,7 +62,7 @@ static long child(long unused) {
     write_page(0, 7);
     write_page(2, 7);
     m->phase = 1;
-    while (m->phase != 2) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL(m->phase == 2, exosched(EXOSCHED_YIELD, 0, 0));
     bad += check_page(0, 7) + check_page(1, 0) + check_page(2, 7) + check_page(3, 0); // not the parent's writes
     return bad * 100 + cow_faults;
 }
@@ -87,7 +87,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     }
     long shared2 = handle[2], shared3 = handle[3];
     env_ctl((int)c, ENV_START, 0);
-    while (m->phase != 1) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL(m->phase == 1, exosched(EXOSCHED_YIELD, 0, 0));
 
     write_page(0, 5);
     write_page(1, 5);

@@ -23,7 +23,7 @@ static long maker(long unused) {
         if (capgrant(EXO_BOOT_CPU, (int)e, CAP_X, 0, 0, 0) < 0 || env_ctl((int)e, ENV_SETREGS, &regs) < 0 ||
             env_ctl((int)e, ENV_START, 0) < 0)
             return -1;
-        while (env_state((int)e) != ENV_STATE_EXITED) exosched(EXOSCHED_YIELD, 0, 0);
+        WAIT_UNTIL(env_state((int)e) == ENV_STATE_EXITED, exosched(EXOSCHED_YIELD, 0, 0));
         capfree((int)e);
         MS->deaths++;
     }

@@ -32,7 +32,7 @@ struct mbox {
 // Waits for the reader's page, then reads it for good.
 static long sibling(long unused) {
     struct mbox *m = (struct mbox *)MBOX;
-    while (m->gift == 0) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL(m->gift != 0, exosched(EXOSCHED_YIELD, 0, 0));
     for (;;) {
         if (*(volatile long *)GIFT != 5) m->gstale++;
         m->greads++;

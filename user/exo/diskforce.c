@@ -41,7 +41,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
         // The round begins once the flusher has flushed: a loaded host may keep its hart's
         // thread from running for longer than the victim's 3 ticks, and a round beside no
         // flush would prove nothing.
-        while (f >= 0 && *FLUSHES == 0 && env_state((int)f) != ENV_STATE_EXITED) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
+        WAIT_UNTIL(f < 0 || *FLUSHES != 0 || env_state((int)f) == ENV_STATE_EXITED, exosched(EXOSCHED_BLOCK, EV_TICK, 0));
         long beside = victim_round();
         EXPECT(env_state((int)f) != ENV_STATE_EXITED, 1); // it flushed all along
         EXPECT(env_ctl((int)f, ENV_DESTROY, 0), 0);

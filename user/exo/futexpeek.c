@@ -59,7 +59,7 @@ static int round_of(int kind) {
     long q = kind == 2 ? page_alloc() : -1;
     long gq = kind == 2 ? capgrant((int)q, (int)r, CAP_R | CAP_W, 0, 0, 0) : -1;
     env_ctl((int)r, ENV_START, 0);
-    while (!waits_on_word((int)r)) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL(waits_on_word((int)r), exosched(EXOSCHED_YIELD, 0, 0));
     long t0 = exo_ticks(EXO_BOOT_CLOCK);
     long woke, fresh = -1;
     long pa = ppn_of((int)p);

@@ -34,7 +34,7 @@ static void handler(struct exo_frame *f) {
     }
     if (f->tval != OWN_FAULT) exit(3);
     M->in_handler = 1;
-    while (!M->release) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
+    WAIT_UNTIL(M->release, exosched(EXOSCHED_BLOCK, EV_TICK, 0));
     if (f->tval != OWN_FAULT) {
         M->clobbered = (long)f->tval; // resuming this frame would run the call's code on our thread
         exit(4);
@@ -61,7 +61,7 @@ static long server(long unused) {
 }
 
 static long client(long unused) {
-    while (!M->in_handler) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
+    WAIT_UNTIL(M->in_handler, exosched(EXOSCHED_BLOCK, EV_TICK, 0));
     exo_u64 args[6] = {0, 0, 0, 0, 0, 0}, out[6];
     M->client_calling = 1;
     long r = pct_call((int)M->handle, args, out);

@@ -336,7 +336,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     EXPECT(give_page((int)mh, (int)v, MBOX, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
     for (int i = 0; i < 8; i++) m->victim_handles[i] = last - i;
     env_ctl((int)v, ENV_START, 0);
-    while (!m->victim_ready || env_state((int)v) != ENV_STATE_STOPPED) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL(m->victim_ready && env_state((int)v) == ENV_STATE_STOPPED, exosched(EXOSCHED_YIELD, 0, 0));
 
     // The refuser, and the attacker with its two environment handles.
     long r = spawn(refuser, 0, 0);

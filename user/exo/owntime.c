@@ -72,7 +72,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     for (int i = 1; i <= NSPIN; i++) env[i] = spawn(spin, i, SPAWN_STOPPED);
     for (int i = 0; i <= NSPIN; i++) give_page((int)page, (int)env[i], SHARED, CAP_R | CAP_W, MAP_R | MAP_W);
     for (int i = 0; i <= NSPIN; i++) env_ctl((int)env[i], ENV_START, 0);
-    while (!S->done) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
+    WAIT_UNTIL(S->done, exosched(EXOSCHED_BLOCK, EV_TICK, 0));
     for (int i = 1; i <= NSPIN; i++) wait_child((int)env[i]);
     // What it is blocked in, as ENV_INFO says: an event that will not come.
     struct exo_envinfo info;

@@ -54,7 +54,7 @@ static long env_id(int h) {
 // Calls until the server has registered its entry (E_REFUSED until then).
 static long call(int env, exo_u64 *args, exo_u64 *out) {
     long r;
-    while ((r = pct_call(env, args, out)) == E_REFUSED) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL((r = pct_call(env, args, out)) != E_REFUSED, exosched(EXOSCHED_YIELD, 0, 0));
     return r;
 }
 

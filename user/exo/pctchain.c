@@ -108,7 +108,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     for (int i = 0; i < DEPTH; i++) EXPECT(env_ctl((int)n[i], ENV_START, 0), 0);
     // Every node registered before the first call: on two harts the client could reach a
     // node not yet registered, the call was refused, and this waited for ever.
-    while (CS->ready < DEPTH + 1) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
+    WAIT_UNTIL(CS->ready >= DEPTH + 1, exosched(EXOSCHED_BLOCK, EV_TICK, 0));
     // The client runs on a share of ours, which we take back once the chain is built.
     long share = capgrant(EXO_BOOT_CPU, EXO_SELF, CAP_ALL, 0, 0, 0);
     int handles[5] = {EXO_BOOT_MEMORY, EXO_BOOT_DISK, EXO_BOOT_CONSOLE, EXO_BOOT_CLOCK, (int)share};
@@ -116,7 +116,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     EXPECT(give_page((int)page, (int)c, SHARED, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
     CS->first_h = capgrant((int)n[0], (int)c, CAP_X, 0, 0, 0);
     EXPECT(env_ctl((int)c, ENV_START, 0), 0);
-    while (!CS->reached) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
+    WAIT_UNTIL(CS->reached, exosched(EXOSCHED_BLOCK, EV_TICK, 0));
     if (CS->cpuless) EXPECT(caprevoke((int)share), 1);
     long y0 = CS->yields;
     long after = victim_round();

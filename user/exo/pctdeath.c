@@ -37,7 +37,7 @@ static void entry(long caller, long op, long a, long b, long c, long d, long e) 
     long call = ++S->calls;
     if (op == OP_SLOW) {
         S->in_call = 1;
-        while (!S->release) exosched(EXOSCHED_YIELD, 0, 0);
+        WAIT_UNTIL(S->release, exosched(EXOSCHED_YIELD, 0, 0));
         S->finished++;
     } else if (op == OP_GATE) {
         if (call > 1) {     // the call made on behalf of the dead caller's callee
@@ -45,7 +45,7 @@ static void entry(long caller, long op, long a, long b, long c, long d, long e) 
             for (int i = 0; i < 6; i++) S->got[i] = got[i];
         }
         S->gated = 1;
-        while (!S->gate) exosched(EXOSCHED_YIELD, 0, 0);
+        WAIT_UNTIL(S->gate, exosched(EXOSCHED_YIELD, 0, 0));
         r[0] = 7;
     } else if (op == OP_RELAY) {
         // Call on into the gated callee (handle a), which is busy: wait in its queue.
@@ -75,7 +75,7 @@ static long caller(long arg) {
     // A callee just started may not have registered its entry yet: that refusal is
     // not the one under test, so wait it out.
     long r;
-    while ((r = pct_call((int)S->handle[i], args, out)) == E_REFUSED) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL((r = pct_call((int)S->handle[i], args, out)) != E_REFUSED, exosched(EXOSCHED_YIELD, 0, 0));
     return r == 0 ? (long)out[0] : r;
 }
 
@@ -104,7 +104,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     exo_u64 args[6] = {OP_SLOW}, out[6];
     S->release = 1;
     long r;
-    while ((r = pct_call((int)s, args, out)) == E_REFUSED) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL((r = pct_call((int)s, args, out)) != E_REFUSED, exosched(EXOSCHED_YIELD, 0, 0));
     EXPECT(r, 0);
     EXPECT(S->finished, 1);
 

@@ -73,7 +73,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     EXPECT(give_page((int)mh, (int)a, MBOX, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
 
     env_ctl((int)a, ENV_START, 0);
-    while (m->maps == 0) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL(m->maps != 0, exosched(EXOSCHED_YIELD, 0, 0));
     EXPECT(m->mapErr, E_NOMEM);
     env_ctl((int)v, ENV_START, 0);
     EXPECT(wait_child((int)v), 0);

@@ -40,7 +40,7 @@ static long holder(long me) {
     if (page_map(STACK) < 0) return -2;
     // D takes its notice by upcall as well.
     exo_upcall(on_upcall, STACK + EXO_PGSIZE, me == 3 ? UPCALL_FAULT | UPCALL_NOTICE : UPCALL_FAULT);
-    while (m->stage != me - 1) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL(m->stage == me - 1, exosched(EXOSCHED_YIELD, 0, 0));
 
     long h = m->handle[me];
     EXPECT(exo_map(EXO_SELF, PAGE, (int)h, me == 3 ? MAP_R : MAP_R | MAP_W), 0);
@@ -89,7 +89,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     m->handle[1] = capgrant((int)page, (int)env[1], CAP_R | CAP_W | CAP_GRANT, 0, 0, 0);
     m->stage = 0;
     for (int i = 1; i <= 3; i++) env_ctl((int)env[i], ENV_START, 0);
-    while (m->stage != 3) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL(m->stage == 3, exosched(EXOSCHED_YIELD, 0, 0));
 
     long *p = (long *)PAGE;
     EXPECT(p[1] + p[2], 111 + 222);

@@ -62,26 +62,21 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
             EXPECT(give_page((int)p, (int)r[w], PAGE, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
             env_ctl((int)r[w], ENV_START, 0);
         }
-        for (int w = 0; w < workers; w++)
-            while (m->runs[w] < HOT) exosched(EXOSCHED_YIELD, 0, 0);
+        for (int w = 0; w < workers; w++) WAIT_UNTIL(m->runs[w] >= HOT, exosched(EXOSCHED_YIELD, 0, 0));
         struct exo_capinfo before, after;
         EXPECT(capinfo((int)p, &before), 0);
         EXPECT(caprevoke((int)p), workers);
+        long at[MAXW];
+        for (int w = 0; w < workers; w++) at[w] = m->runs[w];
         EXPECT(capfree((int)p), 0);
         long v = page_map(VICTIM);
         EXPECT(capinfo((int)v, &after), 0);
         again += after.first == before.first;
         volatile long *s = (volatile long *)VICTIM;
         for (int i = 0; i < 512; i += 2) s[i] = SECRET;
-        long t0 = exo_ticks(EXO_BOOT_CLOCK);
         for (int w = 0; w < workers; w++) {
-            while (env_state((int)r[w]) != ENV_STATE_EXITED && exo_ticks(EXO_BOOT_CLOCK) < t0 + 5)
-                exosched(EXOSCHED_BLOCK, EV_CHILD | EV_TICK, 0);
-            if (env_state((int)r[w]) != ENV_STATE_EXITED) {
-                printf("FAIL worker %d still runs on the page after its revocation\n", w);
-                env_ctl((int)r[w], ENV_DESTROY, 0);
-            }
-            EXPECT(wait_child((int)r[w]), 0);
+            if (!ends_by_fault((int)r[w], &m->runs[w], at[w])) printf("FAIL worker %d still runs on the page after its revocation\n", w);
+            else EXPECT(wait_child((int)r[w]), 0);
             stale += m->stale[w];
             faulted += m->faulted[w] == (long)PAGE + 8 * 64 * w || m->faulted[w] == (long)PAGE + 8 * (64 * w + 1)
                        || m->faulted[w] == (long)PAGE + 8 * (64 * w + 2);

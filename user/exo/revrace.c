@@ -48,7 +48,7 @@ static long worker(long kind) {
     struct mbox *m = (struct mbox *)MBOX;
     if (page_map(STACK) < 0 || exo_upcall(on_fault, STACK + EXO_PGSIZE, UPCALL_FAULT) < 0) return -1;
     if (kind == W_PAGE) {
-        while (m->page < 0) exosched(EXOSCHED_YIELD, 0, 0);
+        WAIT_UNTIL(m->page >= 0, exosched(EXOSCHED_YIELD, 0, 0));
         // A grant of the grant /init made, mapped: revoking /init's page reaches it too.
         long h = capgrant((int)m->page, EXO_SELF, CAP_R | CAP_W, 0, 0, 0);
         if (h < 0 || exo_map(EXO_SELF, PAGE, (int)h, MAP_R | MAP_W) < 0) return -2;
@@ -75,7 +75,7 @@ static long worker(long kind) {
 }
 
 static void wait_busy(struct mbox *m) {
-    while (m->rounds < 100) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL(m->rounds >= 100, exosched(EXOSCHED_YIELD, 0, 0));
 }
 
 int main(int argc, char **argv, struct exo_bootinfo *boot) {

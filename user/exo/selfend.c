@@ -43,7 +43,7 @@ static void ender_entry(long caller, long op) {
     exo_u64 r[6] = {42};
     S->calls++;
     S->in_call = 1;
-    while (!S->release) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL(S->release, exosched(EXOSCHED_YIELD, 0, 0));
     exit(9); // in the middle of the call, with callers queued
     pct_return(r);
 }
@@ -56,7 +56,7 @@ static long ender(long unused) {
 static long caller(long i) {
     exo_u64 args[6] = {0}, out[6] = {0};
     long r;
-    while ((r = pct_call((int)S->handle[i], args, out)) == E_REFUSED) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL((r = pct_call((int)S->handle[i], args, out)) != E_REFUSED, exosched(EXOSCHED_YIELD, 0, 0));
     return r == 0 ? (long)out[0] : r;
 }
 
@@ -104,7 +104,7 @@ static void victim_entry(long caller, long op) {
 
 static long victim(long unused) {
     if (page_map(STACK) < 0 || pct_register((void (*)(void))victim_entry, STACK + EXO_PGSIZE, PCT_ANY) < 0) return -1;
-    while (!S->victim_go) exosched(EXOSCHED_YIELD, 0, 0);
+    WAIT_UNTIL(S->victim_go, exosched(EXOSCHED_YIELD, 0, 0));
     if (S->round & 1) exit(7); // in its own thread
     for (;;) exosched(EXOSCHED_BLOCK, EV_NOTICE, 0);
 }
@@ -182,7 +182,7 @@ static void ends_under_attack(long page) {
         EXPECT(S->victim_h >= 0 && S->page_h >= 0, 1);
         EXPECT(env_ctl((int)a, ENV_START, 0), 0);
         EXPECT(wait_child((int)v), 7);
-        while (!S->attack_done) exosched(EXOSCHED_YIELD, 0, 0);
+        WAIT_UNTIL(S->attack_done, exosched(EXOSCHED_YIELD, 0, 0));
         EXPECT(S->attack_done, 1);
         // Nothing granted into the victim outlived it: only the attacker's copy is left.
         EXPECT(caprevoke((int)given), 1);

@@ -40,7 +40,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
         EXPECT(give_page((int)mh, (int)r, MBOX, CAP_R | CAP_W, MAP_R | MAP_W) >= 0, 1);
         EXPECT(give_page((int)p, (int)r, PAGE, CAP_R, MAP_R) >= 0, 1);
         env_ctl((int)r, ENV_START, 0);
-        while (m->reads < 1000) exosched(EXOSCHED_YIELD, 0, 0);
+        WAIT_UNTIL(m->reads >= 1000, exosched(EXOSCHED_YIELD, 0, 0));
         EXPECT(caprevoke((int)p), 1);
         *(volatile long *)PAGE = 2;
         // It faults at its next read; if it still reads after a few ticks, it reads stale translations.

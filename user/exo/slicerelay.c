@@ -65,7 +65,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     env_ctl((int)v, ENV_START, 0);
     env_ctl((int)a, ENV_START, 0);
     env_ctl((int)b, ENV_START, 0);
-    while (!S->victim_done) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
+    WAIT_UNTIL(S->victim_done, exosched(EXOSCHED_BLOCK, EV_TICK, 0));
     printf("slicerelay: the pair relayed %ld times; the victim yielded %ld times, the longest %ld ticks without running\n",
            S->relays[0] + S->relays[1], S->victim_yields, S->victim_gap);
     wait_child((int)a);

@@ -37,7 +37,7 @@ int main(int argc, char **argv, struct exo_bootinfo *boot) {
     // Both running first, however long a loaded host keeps their harts' threads: then a
     // looper at its limit means time stopped, not a slow host. (On one hart the spinner
     // runs only if the looper's slices end on the clock.)
-    while (S->calls == 0 || S->spins == 0) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
+    WAIT_UNTIL(S->calls != 0 && S->spins != 0, exosched(EXOSCHED_BLOCK, EV_TICK, 0));
     long t0 = exo_ticks(EXO_BOOT_CLOCK);
     while (exo_ticks(EXO_BOOT_CLOCK) - t0 < 3) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
     long calls = S->calls, spins = S->spins;

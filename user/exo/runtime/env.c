@@ -115,6 +115,13 @@ long wait_child(int envh) {
     }
 }
 
+int ends_by_fault(int h, volatile long *runs, long then) {
+    WAIT_UNTIL(env_state(h) == ENV_STATE_EXITED || *runs >= then + 2, exosched(EXOSCHED_BLOCK, EV_CHILD | EV_TICK, 0));
+    if (env_state(h) == ENV_STATE_EXITED) return 1;
+    env_ctl(h, ENV_DESTROY, 0);
+    return 0;
+}
+
 long spawn_sharing(long (*fn)(long), long arg, int flags, int page, exo_u64 va) {
     long e = spawn(fn, arg, SPAWN_STOPPED);
     if (e < 0) return e;

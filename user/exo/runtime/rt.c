@@ -167,3 +167,18 @@ int rt_expect(const char *what, long got, long want, int line) {
 int rt_failures(void) {
     return failures;
 }
+
+// ---- waiting ----
+
+exo_u64 rt_time(void) {
+    exo_u64 t;
+    asm volatile("rdtime %0" : "=r"(t));
+    return t;
+}
+
+void rt_wait_bound(exo_u64 since, const char *what, int line) {
+    exo_u64 waited = (rt_time() - since) / RT_TIME_PER_TICK;
+    if (waited < RT_WAIT_TICKS) return;
+    printf("FAIL waited %lu ticks for %s (line %d)\n", waited, what, line);
+    exit(1);
+}

@@ -74,3 +74,29 @@ long wait_child(int envh);
 
 // ENV_INFO of env handle h (EXO_SELF for ourselves): its state (ENV_STATE_*), or an error.
 long env_state(int h);
+
+// After taking from child h what its loop accesses (a page it reads, the code it runs),
+// waits for h to end by the fault its next access must take. *runs counts h's loops, each
+// counted after its accesses, and was then when the access was taken: then + 2 means h ran
+// a whole loop after (the one under way may have made its accesses before). Returns 1 if
+// h ended; else destroys it and returns 0 (the caller says what broke). No time limit
+// decides: a loaded host stretches time, not the count. (The wait has WAIT_UNTIL's bound.)
+int ends_by_fault(int h, volatile long *runs, long then);
+
+// ---- waiting for another environment ----
+// WAIT_UNTIL(cond, step): does step (a yield, a block for a tick) until cond holds. A wait
+// for what another environment promised (a flag, a count, its end) is bounded, so that a
+// broken promise ends the run with a line that says which, not a spin to the host's limit:
+// after RT_WAIT_TICKS ticks it prints "FAIL waited <n> ticks for <cond> (line N)" and
+// exits with status 1 (/init's exit ends the machine). The bound is far above what any
+// program here needs (the longest, pctchain, takes 124 ticks in all) and below the test
+// harness's limits (3000 ticks of virtual time; 60 s, 600 ticks, of the host's). Time is
+// rdtime's, read in user mode: a look costs no crossing, so a yield stays one crossing.
+#define RT_WAIT_TICKS 300
+#define WAIT_UNTIL(cond, step) \
+    for (exo_u64 rt_since_ = rt_time(); !(cond); (step)) rt_wait_bound(rt_since_, #cond, __LINE__)
+// The time CSR: 10 MHz, RT_TIME_PER_TICK to a tick of exo_ticks (a tenth of a second of
+// the host's time, or a million instructions of virtual time).
+#define RT_TIME_PER_TICK 1000000UL
+exo_u64 rt_time(void);
+void rt_wait_bound(exo_u64 since, const char *what, int line);

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import xv6j.machine.Clock;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
@@ -23,7 +25,8 @@ import xv6j.tools.Mkfs;
  * by default one hart, deterministic time and the invariant checker after every kernel
  * entry. Returns what the console printed. A run that does not halt within its time limit
  * is stopped and reported with status {@link #TIMED_OUT}: in the machine's own time when
- * it has one ({@link #TIMEOUT_TICKS}, deterministic runs), else in the host's.
+ * it has one ({@link #TIMEOUT_TICKS}, deterministic runs), else in the host's; its Result
+ * says where it stuck ({@link #whereItStuck}).
  */
 final class ExoRun {
     static final int TIMED_OUT = -99;
@@ -41,12 +44,15 @@ final class ExoRun {
      * (Scheduler.longestPick); longestSpread: the most one update of who helps whom took
      * (Scheduler.longestSpread); flushesUnderLock, consoleWritesUnderLock: host disk flushes
      * and console writes made with the kernel's lock held (every hart's kernel waited for
-     * them; the kernel's own lines, such as "destroyed", are written so).
+     * them; the kernel's own lines, such as "destroyed", are written so); stuck: where a
+     * run that timed out stood at its limit, else "".
      */
-    record Result(int status, String output, long instructions, long longestPick, long longestSpread, long flushesUnderLock, long consoleWritesUnderLock) {
+    record Result(int status, String output, long instructions, long longestPick, long longestSpread, long flushesUnderLock,
+                  long consoleWritesUnderLock, String stuck) {
         @Override
         public String toString() {
-            return "status " + status + ", " + instructions + " instructions, output:\n" + output;
+            return "status " + status + ", " + instructions + " instructions, output:\n" + output
+                    + (stuck.isEmpty() ? "" : "\n" + stuck);
         }
     }
 
@@ -132,13 +138,19 @@ final class ExoRun {
     }
 
     static Result run(Path dir, String name, String script, Options o) throws Exception {
-        return boot(image(dir, exoProgram(name)), script, o);
+        // The build keeps each program unstripped beside bin/, in debug/: its names.
+        Path unstripped = exoProgram(name).getParent().resolveSibling("debug").resolve(name);
+        return boot(image(dir, exoProgram(name)), script, o, FunctionNames.of(unstripped));
     }
 
     static Result boot(Path image, String script, Options o) throws Exception {
+        return boot(image, script, o, FunctionNames.NONE);
+    }
+
+    private static Result boot(Path image, String script, Options o, FunctionNames names) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Console console = Console.batch(new ByteArrayInputStream(script.getBytes(StandardCharsets.ISO_8859_1)), out);
-        return boot(image, console, out, o);
+        return boot(image, console, out, o, k -> { }, names);
     }
 
     /** Boots on a console of the caller's (e.g. an interactive one fed from a pipe) that writes to out. */
@@ -149,6 +161,12 @@ final class ExoRun {
     /** The same, handing the kernel to booted before it runs (a test that watches its state). */
     static Result boot(Path image, Console console, ByteArrayOutputStream out, Options o,
                        java.util.function.Consumer<Exokernel> booted) throws Exception {
+        return boot(image, console, out, o, booted, FunctionNames.NONE);
+    }
+
+    /** names: /init's functions, for the report of a run that times out. */
+    private static Result boot(Path image, Console console, ByteArrayOutputStream out, Options o,
+                               java.util.function.Consumer<Exokernel> booted, FunctionNames names) throws Exception {
         try (Disk disk = Disk.open(image, false)) {
             Clock clock = o.deterministic() ? new Clock.Virtual() : new Clock.Wall();
             Machine m = Machine.create((long) o.memMiB() << 20, o.harts(), disk, console, clock);
@@ -157,7 +175,7 @@ final class ExoRun {
             try {
                 k = Boot.load(m);
             } catch (Boot.BootException e) {
-                return new Result(1, "kernel-exo: " + e.getMessage() + "\n", 0, 0, 0, 0, 0);
+                return new Result(1, "kernel-exo: " + e.getMessage() + "\n", 0, 0, 0, 0, 0, "");
             }
             k.checkInvariantsEvery(o.checkEvery());
             AtomicLong flushesUnderLock = new AtomicLong();
@@ -172,6 +190,7 @@ final class ExoRun {
                 slow(o);
             });
             if (o.asids() != 0) k.envs.asidLimit = o.asids();
+            AtomicReference<String> stuck = new AtomicReference<>("");
             Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
                 try {
                     if (o.deterministic()) {
@@ -179,6 +198,7 @@ final class ExoRun {
                     } else {
                         Thread.sleep(o.timeoutMillis());
                     }
+                    stuck.set(whereItStuck(k, names));
                     k.halt(TIMED_OUT);
                 } catch (InterruptedException e) {
                     // the run ended first
@@ -198,7 +218,42 @@ final class ExoRun {
                 k.lock.unlock();
             }
             return new Result(status, out.toString(StandardCharsets.ISO_8859_1), instret, longestPick, longestSpread, flushesUnderLock.get(),
-                    writesUnderLock.get());
+                    writesUnderLock.get(), stuck.get());
+        }
+    }
+
+    /**
+     * A run at its time limit, in a few lines: each environment (its state, what it waits
+     * for, the pc and return address it last saved, the ticks it ran) and each hart (whose
+     * thread it runs, in user mode or the kernel, and its pc when it last trapped or
+     * resumed: compiled code keeps the live one to itself), functions named from /init's
+     * symbols where it can. A kernel that holds its lock for good says who holds it.
+     */
+    static String whereItStuck(Exokernel k, FunctionNames names) throws InterruptedException {
+        if (!k.lock.tryLock(5, TimeUnit.SECONDS)) return "stuck: the kernel's lock " + k.lock + " stayed taken for 5 s\n";
+        try {
+            Snapshot s = k.snapshot();
+            StringBuilder sb = new StringBuilder("stuck at tick " + s.ticks() + ":\n");
+            for (Snapshot.Environment e : s.envs()) {
+                Env env = k.envs.get(e.id());
+                sb.append(String.format("  env %d (of %d) %s", e.id(), e.parentId(), e.state()));
+                if (e.state().equals("exited")) {
+                    sb.append(" status ").append(e.status()).append('\n');
+                    continue;
+                }
+                if (!e.waitsFor().isEmpty()) sb.append(" for ").append(e.waitsFor());
+                if (e.hart() >= 0) sb.append(" on hart ").append(e.hart());
+                long pc = env.cur.regs.pc, ra = env.cur.regs.x[ExoAbi.RA];
+                sb.append(String.format(", pc 0x%x%s ra 0x%x%s, ran %d ticks%n", pc, names.at(pc), ra, names.at(ra), env.ticksRun));
+            }
+            for (Snapshot.HartRun h : s.harts()) {
+                sb.append(String.format("  hart %d: %s, %s, pc 0x%x%s, %d instructions%n", h.hart(),
+                        h.env() == 0 ? "idle" : "env " + h.env() + (h.threadOf() != h.env() ? " (thread of " + h.threadOf() + ")" : ""),
+                        h.user() ? "user" : "kernel", h.pc(), h.user() ? names.at(h.pc()) : "", h.instret()));
+            }
+            return sb.toString();
+        } finally {
+            k.lock.unlock();
         }
     }
 
