@@ -822,28 +822,6 @@ void proc_force_kills(void) {
     srv_kills_pending = pending;
 }
 
-// The server's own thread looks for ends no call caused (EV_CHILD), but it runs only
-// between calls: the kernel starts a waiting caller's call the moment the one before
-// returns, so callers that keep our queue full keep the thread from running at all, and
-// such an end went unreaped while they called (a fork bomb at its limit, all its processes
-// asking to fork: ghost storm, MonitorKillTest). So a call looks in its place once
-// SRV_UNWATCHED_CALLS calls have come and gone with the thread not run: one ENV_INFO per
-// that many calls in which it did not run (every end of an environment of ours wakes it,
-// so a busy fork and exit never pays).
-#define SRV_UNWATCHED_CALLS 64
-void proc_look_unwatched(void) {
-    static int runs_seen, calls;
-    int runs = srv_thread_runs;
-    if (runs != runs_seen) {
-        runs_seen = runs;
-        calls = 0;
-        return;
-    }
-    if (++calls < SRV_UNWATCHED_CALLS) return;
-    calls = 0;
-    if (proc_deaths_unexplained()) __atomic_add_fetch(&srv_child_events, 1, __ATOMIC_SEQ_CST);
-}
-
 // Processes whose environment died without telling us: checked when the server's own
 // thread has seen an end that no call caused (proc_deaths_unexplained). One look at the
 // kernel's count first: an end caused meanwhile needs no look at every process.
