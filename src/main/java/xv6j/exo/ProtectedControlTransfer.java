@@ -36,9 +36,10 @@ final class ProtectedControlTransfer {
 
     /**
      * True if s cannot take a call now: it rests (its own thread's turn comes first), serves
-     * one, makes one, or waits to make one, or its thread is in its upcall handler. A handler's frame and stack are on the one upcall
-     * stack, where an upcall of the call would go too, over them; the handler then resumed
-     * the call's registers on s's own thread (user/exo/handlercall.c).
+     * one, makes one, or waits to make one, or its thread is in its upcall handler. A
+     * handler's frame and stack are on the one upcall stack, where an upcall of the call
+     * would go too, over them; the handler then resumed the call's registers on s's own
+     * thread (user/exo/handlercall.c).
      */
     static boolean busy(Env s) {
         return s.resting || s.serving() || s.callee != null || s.waitingOn != null || s.cur.inHandler;
