@@ -417,7 +417,9 @@ long pct_register(void (*entry)(void), exo_u64 stack_top, int policy);
 // The call runs at once on the caller's CPU and time slice; the callee's own state is
 // saved and restored around it. A callee already serving a call, itself waiting to call,
 // or in its upcall handler (until exo_resume: the call's upcalls would use the same
-// stack) makes the caller wait. E_REFUSED if the callee has no entry or its policy refuses
+// stack) makes the caller wait; so does one whose own thread, able to run, calls have
+// kept from running for a tick: the call waits until that thread has had a turn (its
+// slice, or until it yields or blocks), which the waiting callers' turns run too. E_REFUSED if the callee has no entry or its policy refuses
 // the caller; E_BUSY if the callee is the caller or one of its callers (it would wait for
 // itself); E_DEAD if the callee has exited or dies during the call.
 //

@@ -17,7 +17,8 @@
 //   execflood drop       builders that give up in the middle of a build, by hand (SRV_EXEC's
 //                        pieces): one destroys its own environment, one is killed, one
 //                        makes another call (its next piece is refused), one blocks for good
-//                        while an honest exec waits (which must run); then one line with
+//                        while an honest exec waits (which must run), one yields for good
+//                        beside a spinner of its own (the same); then one line with
 //                        the memory before and after, and FAIL for any that did not hold
 #include "libos/libos.h"
 
@@ -122,6 +123,8 @@ static int first_piece(const char *path) {
     return r == SRV_AGAIN && out[1] == EXEC_GOING ? 0 : -1;
 }
 
+static int spinner_pid; // the yielding builder's spinner
+
 // A child that takes the build area for path, gives its build up as how says, and tells
 // the parent (a byte) once it has. Returns its pid.
 static int dropper(const char *path, const char *how) {
@@ -131,6 +134,10 @@ static int dropper(const char *path, const char *how) {
     if (pid < 0) die("cannot fork");
     if (pid == 0) {
         close(p[0]);
+        // (one that yields beside a spinner of its own, forked before its build: the ticks
+        // fall in the spinner's turns, so its own time stands still while it runs)
+        int spinner = how[0] == 'y' ? fork() : 0;
+        if (spinner == 0 && how[0] == 'y') for (;;) {}
         char ok = first_piece(path) == 0 ? 'y' : 'n';
         if (ok == 'y' && how[0] == 'c') { // another call: the build is given up, its next piece refused
             int f = open("/", O_RDONLY);
@@ -138,14 +145,17 @@ static int dropper(const char *path, const char *how) {
             ok = srv(SRV_EXEC, 1, 0, 0, 0) == -1 ? 'y' : 'n';
         }
         write(p[1], &ok, 1);
+        if (how[0] == 'y') write(p[1], &spinner, sizeof spinner);
         if (how[0] == 'd') env_ctl(EXO_SELF, ENV_DESTROY, (void *)7L); // destroyed mid-build
         if (how[0] == 's') for (;;) {}                                  // spins until killed
         if (how[0] == 'b') for (;;) sleep(100);                         // blocked until killed
+        if (how[0] == 'y') for (;;) exosched(EXOSCHED_YIELD, 0, 0);     // runs, never comes back
         exit(0);
     }
     close(p[1]);
     char ok = 'n';
     if (read(p[0], &ok, 1) != 1 || ok != 'y') printf("execflood: FAIL %s: the build did not go as planned\n", how);
+    if (how[0] == 'y' && read(p[0], &spinner_pid, sizeof spinner_pid) != sizeof spinner_pid) die("no word of the spinner");
     close(p[0]);
     return pid;
 }
@@ -176,8 +186,32 @@ static void drop(void) {
     reap(e);
     kill(pid);
     reap(pid);
+    // One that yields for good beside a spinner of its own: the same.
+    pid = dropper(path, "yielding");
+    e = fork();
+    if (e == 0) {
+        char *args[] = {"echo", "execflood: an exec beside a yielding builder ran", 0};
+        exec("/echo", args);
+        printf("execflood: FAIL the exec beside a yielding builder was refused\n");
+        exit(1);
+    }
+    int t;
+    for (t = 0; t < 60; t++) {
+        exo_u64 out[6];
+        long r = srv(SRV_WAIT, 0, 0, 0, out);
+        if (r == e) break;
+        sleep(1);
+    }
+    if (t == 60) printf("execflood: FAIL the exec beside a yielding builder still waits, 60 ticks on\n");
+    else printf("execflood: the exec beside a yielding builder ended %d ticks on\n", t);
+    kill(pid);
+    kill(spinner_pid);
+    reap(pid);
+    int status;
+    while (wait(&status) >= 0) {} // (the honest exec, if it still waited; the spinner, orphaned to init, is killed below)
     unlink(path);
     long after = free_pages();
+    for (int i = 0; i < 30 && after != before; i++, after = free_pages()) sleep(1); // (a killed spinner ends after the kill's grace)
     printf("execflood: drop: memory free %ld pages before, %ld after\n", before, after);
     if (after != before) printf("execflood: FAIL the dropped builds kept %ld pages\n", before - after);
     exit(0);

@@ -38,7 +38,6 @@ int srv_user = -1;
 int srv_token = -1;
 volatile int srv_child_events;
 volatile int srv_kills_pending;
-volatile int srv_thread_runs;
 // The server's own thread's doorbell: a copy of the kill token's page that we hold, and
 // the capability it derives from. Revoking the copy sends us a notice (EV_NOTICE), pending
 // until the thread next blocks.
@@ -191,7 +190,6 @@ static void serve(void) {
     for (;;) {
         int ticking = srv_kills_pending || proc_deaths_unreaped() || cons_keys_untaken();
         long ev = exosched(EXOSCHED_BLOCK, EV_CHILD | EV_KEY | EV_NOTICE | (ticking ? EV_TICK : 0), 0);
-        __atomic_add_fetch(&srv_thread_runs, 1, __ATOMIC_SEQ_CST);
         if (ev < 0) {
             exosched(EXOSCHED_YIELD, 0, 0);
             continue;

@@ -507,16 +507,23 @@ static void fdinfos(struct sproc *p, struct fdinfo *fd) {
 // windows on the child's pages) is one: one build at a time, its holder the builder. The
 // others queue (EXEC_QUEUED) and ask again each tick; the oldest that still asks goes
 // next. A builder loses its build (its next call fails, as exec does) if it is killed,
-// makes any other call, or, while another waits, stops coming back: blocked, stopped, or
-// running EXEC_GRACE ticks of its own since its last piece. So no builder holds the area
-// for longer than its own build, however it behaves. On failure nothing is left of the
-// attempt.
+// makes any other call, or, while another waits, stops coming back: blocked, stopped,
+// running EXEC_GRACE ticks of its own since its last piece, or EXEC_PATIENCE ticks of the
+// machine. Own time alone was not enough: a builder that yields for ever beside a spinner
+// of its own runs, but the ticks fall in the spinner's turns, and its own time stood still
+// while another's exec waited for good (execflood drop, LibosAttackTest). So no builder
+// holds the area for longer than its own build, however it behaves, and one that stalls
+// keeps another's exec waiting EXEC_PATIENCE ticks at most (an honest builder comes back at
+// once, so a turn of its within that long keeps its build). On failure nothing is left of
+// the attempt.
 #define EXEC_PIECE 64
 #define EXEC_GRACE 3
+#define EXEC_PATIENCE 30
 #define ASK_GRACE 3             // ticks a queued builder keeps its place without asking
 
 static int builder = -1;        // the slot whose build holds the area, or -1
 static long builder_ticks;      // its own time at the end of its last piece
+static long builder_at;         // the machine's tick at the end of its last piece
 static int tickets;             // the last place given in the queue
 static int queued;              // how many processes hold a place (none: no queue to look at)
 static char exec_name[SRV_MAXPATH];
@@ -527,7 +534,8 @@ static int builder_stalled(void) {
     struct sproc *b = &procs[builder];
     if (b->env < 0 || env_ctl(b->env, ENV_INFO, &info) < 0) return 1;
     if (info.state == ENV_STATE_BLOCKED && info.waits == ENV_WAITS_CALLEE && info.on == srv_envid) return 0;
-    return info.state != ENV_STATE_RUNNABLE || (long)info.ticks - builder_ticks >= EXEC_GRACE;
+    return info.state != ENV_STATE_RUNNABLE || (long)info.ticks - builder_ticks >= EXEC_GRACE
+        || exo_ticks(SRV_CLOCK) - builder_at >= EXEC_PATIENCE;
 }
 
 // The area is free: the oldest queued builder that still asks hears at once that it is its
@@ -587,6 +595,7 @@ static long exec_piece(int slot, exo_u64 *out) {
     int r = image_step(EXEC_PIECE);
     if (r == 0) {
         builder_ticks = proc_ticks(slot);
+        builder_at = exo_ticks(SRV_CLOCK);
         out[1] = EXEC_GOING;
         return SRV_AGAIN;
     }
@@ -820,28 +829,6 @@ void proc_force_kills(void) {
         proc_exit(i, -1);
     }
     srv_kills_pending = pending;
-}
-
-// The server's own thread looks for ends no call caused (EV_CHILD), but it runs only
-// between calls: the kernel starts a waiting caller's call the moment the one before
-// returns, so callers that keep our queue full keep the thread from running at all, and
-// such an end went unreaped while they called (a fork bomb at its limit, all its processes
-// asking to fork: ghost storm, MonitorKillTest). So a call looks in its place once
-// SRV_UNWATCHED_CALLS calls have come and gone with the thread not run: one ENV_INFO per
-// that many calls in which it did not run (every end of an environment of ours wakes it,
-// so a busy fork and exit never pays).
-#define SRV_UNWATCHED_CALLS 64
-void proc_look_unwatched(void) {
-    static int runs_seen, calls;
-    int runs = srv_thread_runs;
-    if (runs != runs_seen) {
-        runs_seen = runs;
-        calls = 0;
-        return;
-    }
-    if (++calls < SRV_UNWATCHED_CALLS) return;
-    calls = 0;
-    if (proc_deaths_unexplained()) __atomic_add_fetch(&srv_child_events, 1, __ATOMIC_SEQ_CST);
 }
 
 // Processes whose environment died without telling us: checked when the server's own

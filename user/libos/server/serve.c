@@ -129,7 +129,6 @@ static long serve(int slot, long op, long a1, long a2, long a3, exo_u64 *out) {
 
 void srv_dispatch(long envid, long op, long a1, long a2, long a3, long a4, long a5, exo_u64 *out) {
     for (int i = 0; i < 6; i++) out[i] = 0;
-    proc_look_unwatched();
     proc_reap_dead();
     int slot = proc_by_envid((int)envid);
     if (slot >= 0) procs[slot].idle = 0;

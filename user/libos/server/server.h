@@ -38,7 +38,6 @@ extern int srv_extra;       // the blocks after the file system, which /storage 
 extern int srv_token;       // a page no one maps: each process's kill token derives from it
 extern volatile int srv_child_events;   // environments the server made that have ended
 extern volatile int srv_kills_pending;  // a killed process has not ended yet (proc.c)
-extern volatile int srv_thread_runs;    // how often the server's own thread has woken (proc_look_unwatched)
 void srv_ring_thread(void);             // from a call: the server's own thread looks again (boot.c)
 
 #define SRV_MEM EXO_BOOT_MEMORY

@@ -59,7 +59,6 @@ void proc_wake(int slot);
 void proc_wake_waiters(void);
 int proc_deaths_unreaped(void);
 void proc_reap_dead(void);
-void proc_look_unwatched(void);
 long proc_fork(int slot, exo_u64 *out);
 int proc_fork_start(int slot, int pid);
 int proc_fork_abort(int slot, int pid);

@@ -81,6 +81,14 @@ final class Env {
     /** The environment whose call it serves, and the one it calls. */
     Env caller;
     Env callee;
+    /**
+     * Its own thread against the calls it serves (ProtectedControlTransfer.restFirst):
+     * keptSince is the tick at which a call first took its place while that thread could
+     * run, since the thread last ended a turn (-1: none has); resting, that this has lasted
+     * a tick, and calls wait until the thread has had one turn.
+     */
+    long keptSince = -1;
+    boolean resting;
     /** The callee whose queue it waits in to call (with the capability it calls through). */
     Env waitingOn;
     Cap waitCap;

@@ -372,6 +372,7 @@ public final class Invariants {
             bad.add(e + ": its activation is in a call that does not exist");
         for (Env w : e.waiters) if (w.exited) bad.add(e + ": an exited environment waits in its queue");
         if (!e.waiters.isEmpty() && !ProtectedControlTransfer.busy(e)) bad.add(e + ": callers wait in its queue, yet it could take a call");
+        if (e.resting && (e.exited || e.stopped || e.serving())) bad.add(e + ": it rests for its own thread's turn, which cannot come");
     }
 
     /** Every live CPU capability hangs from the root of the CPU's shares; round-robin cursors name children. */

@@ -11,6 +11,16 @@ import java.util.ArrayDeque;
  * A callee serves one call at a time; other callers wait in its queue, first come first
  * served.
  *
+ * <p>Calls do not take the callee's own thread's time for good. They run in their callers'
+ * turns, and the callee's own thread in the turns of its own CPU share; but a call starts
+ * in place of that thread, and each caller waiting starts the moment the call before
+ * returns, so callers calling by turns kept it from running at all (user/exo/ownstarve.c).
+ * So once calls have kept it, able to run, from running for a tick ({@link #REST_AFTER}),
+ * the callee rests: the next call waits until the thread has had a turn, ended by its slice,
+ * a yield, a block or a stop. The callers waiting meanwhile help it as they help a call
+ * in progress (their turns run it), so a call waits for a rest at most one slice of it,
+ * and the thread gets at least one turn in every tick and a call of being kept.
+ *
  * <p>A call survives its caller (exo.h): if the caller is destroyed, the callee is not
  * told and not unwound; it runs the call to its end, on its own CPU or on the time of
  * callers waiting for it, and its results are dropped. So a callee is only ever resumed
@@ -25,13 +35,14 @@ final class ProtectedControlTransfer {
     }
 
     /**
-     * True if s cannot take a call now: it serves one, makes one, or waits to make one, or
-     * its thread is in its upcall handler. A handler's frame and stack are on the one upcall
-     * stack, where an upcall of the call would go too, over them; the handler then resumed
-     * the call's registers on s's own thread (user/exo/handlercall.c).
+     * True if s cannot take a call now: it rests (its own thread's turn comes first), serves
+     * one, makes one, or waits to make one, or its thread is in its upcall handler. A
+     * handler's frame and stack are on the one upcall stack, where an upcall of the call
+     * would go too, over them; the handler then resumed the call's registers on s's own
+     * thread (user/exo/handlercall.c).
      */
     static boolean busy(Env s) {
-        return s.serving() || s.callee != null || s.waitingOn != null || s.cur.inHandler;
+        return s.resting || s.serving() || s.callee != null || s.waitingOn != null || s.cur.inHandler;
     }
 
     /** True if s accepts a protected control transfer from c. */
@@ -42,7 +53,7 @@ final class ProtectedControlTransfer {
     /** c calls s (through capability through, or null for EXO_SELF): now, or after those already waiting. */
     void call(Env c, Env s, Cap through) {
         c.cur.calling = s;
-        if (busy(s) || !s.waiters.isEmpty()) {
+        if (busy(s) || !s.waiters.isEmpty() || restFirst(s)) {
             c.waitingOn = s;
             c.waitCap = through;
             s.addWaiter(c);
@@ -52,8 +63,39 @@ final class ProtectedControlTransfer {
         startCall(c, s);
     }
 
+    /** Ticks of calls kept a callee's own thread, able to run, from running before it rests. */
+    static final int REST_AFTER = 1;
+
+    /** True if s's own activation would run in a turn of its own share, were no call in its place. */
+    private static boolean ownCanRun(Env s) {
+        return !s.stopped && !s.cur.blocked() && s.runCap() != null;
+    }
+
+    /**
+     * s is free and a call would start: true if its own thread is owed a turn first, and s
+     * now rests. Calls have kept that thread, able to run, from running for REST_AFTER ticks.
+     */
+    private boolean restFirst(Env s) {
+        if (s.keptSince < 0 || k.sched.ticks - s.keptSince < REST_AFTER || !ownCanRun(s)) return false;
+        s.resting = true;
+        return true;
+    }
+
+    /**
+     * s's own thread ended a turn (Scheduler: a CPU let go of it, not for a call), or can
+     * have none now (stopped): nothing keeps it, and calls kept back for it go on.
+     */
+    void ownTurnOver(Env s) {
+        s.keptSince = -1;
+        if (!s.resting) return;
+        s.resting = false;
+        serveWaiters(s);
+    }
+
     /** Starts c's call into s (which is free): s's own activation is saved, the call's begins at its entry. */
     private void startCall(Env c, Env s) {
+        if (!ownCanRun(s)) s.keptSince = -1;
+        else if (s.keptSince < 0) s.keptSince = k.sched.ticks; // the call keeps it from now
         k.sched.steal(s);
         Activation a = new Activation(s);
         a.regs.copyFrom(s.cur.regs);
@@ -147,6 +189,7 @@ final class ProtectedControlTransfer {
         }
         e.joinChain(e);
         e.chainInner = e;
+        e.resting = false;
         if (e.waitingOn != null) {
             e.waitingOn.removeWaiter(e);
             e.waitingOn = null;
@@ -169,7 +212,7 @@ final class ProtectedControlTransfer {
         free.add(s);
         while (!free.isEmpty()) {
             Env x = free.poll();
-            while (!x.exited && !x.dying && !busy(x) && !x.waiters.isEmpty()) {
+            while (!x.exited && !x.dying && !busy(x) && !x.waiters.isEmpty() && !restFirst(x)) {
                 Env w = x.pollWaiter();
                 w.waitingOn = null;
                 w.waitCap = null;

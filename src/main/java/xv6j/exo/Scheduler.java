@@ -494,6 +494,8 @@ final class Scheduler {
                     c.yield = false;
                     hold(c, null);
                     c.helping = false;
+                    // A turn of root's own thread is over (not taken by a call): calls kept back for it go on.
+                    if (root != null && !root.serving() && !root.exited) k.pct.ownTurnOver(root);
                     if (next != null && runnable(next)) {
                         root = next;
                         root.sliceEnd = rest; // directed yield: the rest of the donor's slice, in the donor's turn

@@ -412,6 +412,7 @@ final class Syscalls {
                 t.stopped = true;
                 k.sched.changed(t);
                 if (t.cpu != null) t.cpu.hart.requestInterrupt();
+                k.pct.ownTurnOver(t); // (its own thread has no turn to wait for now)
                 return 0;
             }
             case ENV_DESTROY -> {

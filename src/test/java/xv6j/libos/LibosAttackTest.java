@@ -98,13 +98,20 @@ class LibosAttackTest {
     /**
      * Builders that give up in the middle of an exec built in pieces: one destroys its own
      * environment, one is killed, one makes another call (its next piece is refused), one
-     * blocks for good beside an honest exec (which takes the build area from it and runs).
+     * blocks for good beside an honest exec (which takes the build area from it and runs),
+     * one yields for good beside a spinner of its own (the same, within the server's patience).
      * Each build is dropped with every page it took, and the build area goes on serving.
      */
     @Test
     void aBuilderDestroyedKilledOrGoneElsewhereMidExecLosesItsBuildWithEveryPageBack() throws Exception {
         String out = run("execflood drop\necho after\n", 1, 50_000);
         assertTrue(out.contains("execflood: an exec beside a blocked builder ran\n"), out);
+        // (red team 20) One that yields for good beside a spinner of its own runs, but its own
+        // time stands still: an exec beside it waited for good (still queued 60 ticks on);
+        // now the server's patience (EXEC_PATIENCE, 30 ticks of the machine) ends its hold.
+        Matcher m = Pattern.compile("execflood: the exec beside a yielding builder ended (\\d+) ticks on\n").matcher(out);
+        assertTrue(m.find() && Integer.parseInt(m.group(1)) <= 30 + 3, out);
+        assertTrue(out.contains("execflood: an exec beside a yielding builder ran\n"), out);
         assertEveryPageBackAndTheShellOn(Pattern.compile("execflood: drop: memory free (\\d+) pages before, (\\d+) after\n").matcher(out), 1, out);
     }
 
