@@ -1,26 +1,35 @@
-package xv6j.exo;
+package xv6j.libos;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import xv6j.exo.Snapshot;
 
 /**
  * What the standard LibOS says of a process it made: its pid and program name, read from
  * the LibOS's hand-off, struct uproc (user/libos/uproc.h), at {@link #VA} in the
- * environment's own memory, as a debugger would read them. The exokernel knows no names;
- * the console's monitor and the live view use this to say "sh" where the kernel knows
- * only "env 7". An environment no standard LibOS made (or one that has exited) has none.
+ * environment's own memory, as a debugger would read them. The console's monitor and the
+ * live view use this to say "sh" where the kernel knows only "env 7". An environment no
+ * standard LibOS made (or one that has exited) has none.
+ *
+ * <p>This is the LibOS's layout, not the kernel's: kernel-exo's own paths never read it
+ * (the monitor's {@code View} sits in xv6j.exo only to take the kernel's lock), nothing
+ * the kernel decides depends on it, and any other LibOS runs the same, unnamed. The
+ * bytes are whatever the environment wrote there: a name is what the program claims.
  *
  * @param pid  the LibOS's process id (what the shell's kill takes)
  * @param name the program's name, as exec gave it
  */
 public record Uproc(int pid, String name) {
-    /** struct uproc's place (layout.h UPROC_VA), and the offsets read (uproc.h asserts them). */
+    /**
+     * struct uproc's place (layout.h UPROC_VA), its magic (UPROC_MAGIC), and the offsets
+     * read (uproc.h asserts them). UprocLayoutTest reads them from the C headers.
+     */
     public static final long VA = 0x3F00000000L;
-    private static final long MAGIC = 0x534f42494cL;
-    private static final int PID = 8, NAME = 1232, NAMELEN = 16;
+    static final long MAGIC = 0x534f42494cL;
+    static final int PID = 8, NAME = 1232, NAMELEN = 16;
     /** How much of an environment's memory from {@link #VA} to read for this. */
     public static final int LEN = NAME + NAMELEN;
 
