@@ -14,10 +14,12 @@ import xv6j.exo.Snapshot;
  * live view use this to say "sh" where the kernel knows only "env 7". An environment no
  * standard LibOS made (or one that has exited) has none.
  *
- * <p>This is the LibOS's layout, not the kernel's: kernel-exo's own paths never read it
- * (the monitor's {@code View} sits in xv6j.exo only to take the kernel's lock), nothing
- * the kernel decides depends on it, and any other LibOS runs the same, unnamed. The
- * bytes are whatever the environment wrote there: a name is what the program claims.
+ * <p>This is the LibOS's layout, not the kernel's: nothing kernel-exo decides depends on
+ * it, and any other LibOS runs the same, unnamed. It is read only for what is printed for
+ * a person: the monitor (whose {@code View} sits in xv6j.exo to take the kernel's lock),
+ * the view, and kernel-exo's own words about environments (its events, the report of a
+ * script nothing can wake: {@code Environments.label}). The bytes are whatever the
+ * environment wrote there: a name is what the program claims.
  *
  * @param pid  the LibOS's process id (what the shell's kill takes)
  * @param name the program's name, as exec gave it
@@ -53,9 +55,18 @@ public record Uproc(int pid, String name) {
         return m;
     }
 
-    /** "env 7 (sh)", or "env 7" for one without a hand-off. */
+    /** {@link #label(int, Uproc)} of env, its hand-off looked up in uprocs. */
     public static String label(int env, Map<Integer, Uproc> uprocs) {
-        Uproc u = uprocs.get(env);
-        return u == null ? "env " + env : "env " + env + " (" + u.name() + ")";
+        return label(env, uprocs.get(env));
+    }
+
+    /**
+     * env as the monitor's ps names it: "env 7 (sh, pid 3)"; "env 2 (fsserver)" for one the
+     * LibOS made that is no process (pid 0); "env 7" without a hand-off (u null). The id
+     * stays first: it is the one name the kernel knows.
+     */
+    public static String label(int env, Uproc u) {
+        if (u == null) return "env " + env;
+        return "env " + env + " (" + u.name() + (u.pid() > 0 ? ", pid " + u.pid() : "") + ")";
     }
 }

@@ -66,4 +66,18 @@ class BatchModeTest {
         assertTrue(out.matches("(?s).*kernel: the script is done and nothing can wake pid \\d+ \\(pipewait\\) waiting for pipe read\n.*"), out);
         assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
     }
+
+    /**
+     * The same on kernel-exo, whose report names each environment as the monitor's ps does:
+     * its id (all the kernel knows), then the program and LibOS pid from its hand-off.
+     */
+    @org.junit.jupiter.api.Test
+    void onKernelExoTheReportNamesWhoWaitsByEnvironmentProgramAndPid() throws Exception {
+        Path img = Flavour.EXO.freshImage(dir);
+        Flavour.Run r = Flavour.EXO.boot(img, "echo start\npipewait\n", null);
+        String out = r.output();
+        assertEquals(1, r.status(), out);
+        assertTrue(out.matches("(?s).*kernel-exo: the script is done and nothing can wake [^\n]*"
+                + "env \\d+ \\(pipewait, pid \\d+\\) \\(waiting on the word at pa 0x[0-9a-f]+\\)\n.*"), out);
+    }
 }

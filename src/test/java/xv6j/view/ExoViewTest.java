@@ -144,6 +144,11 @@ class ExoViewTest {
                     .findFirst().orElseThrow(() -> new AssertionError("no revocation of the child's grant among the events"));
             String fsserver = String.valueOf(list(exo, "envs").stream().filter(e -> "fsserver".equals(e.get("name"))).findFirst().orElseThrow().get("id"));
             assertEquals(fsserver, String.valueOf(revoke.get("env")), "the file server revokes");
+            assertTrue(((String) revoke.get("text")).startsWith("env " + fsserver + " (fsserver) revokes handle "), revoke.toString());
+            // A call names its caller as the monitor's ps would: id, program, LibOS pid.
+            assertTrue(list(exo, "events").stream().anyMatch(e -> e.get("kind").equals("pct-call") && demo.contains(e.get("env"))
+                    && ((String) e.get("text")).matches("env " + e.get("env") + " \\(revokedemo, pid \\d+\\) calls env " + fsserver + " \\(fsserver\\)")),
+                    "revokedemo's calls to the file server among the events");
             assertTrue(((String) revoke.get("text")).contains("and 1 mappings"), revoke.toString());
 
             // The parent closes it too: the last branch goes and the page is free.
