@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import xv6j.exo.Snapshot;
+import xv6j.machine.Printable;
 
 /**
  * What the standard LibOS says of a process it made: its pid and program name, read from
@@ -22,7 +23,7 @@ import xv6j.exo.Snapshot;
  * environment wrote there: a name is what the program claims.
  *
  * @param pid  the LibOS's process id (what the shell's kill takes)
- * @param name the program's name, as exec gave it
+ * @param name the program's name, as exec gave it, {@link Printable}: shown to people only
  */
 public record Uproc(int pid, String name) {
     /**
@@ -42,7 +43,7 @@ public record Uproc(int pid, String name) {
         if (b.getLong(0) != MAGIC) return null;
         int n = 0;
         while (n < NAMELEN && uproc[NAME + n] != 0) n++;
-        return new Uproc(b.getInt(PID), new String(uproc, NAME, n, StandardCharsets.ISO_8859_1));
+        return new Uproc(b.getInt(PID), Printable.of(new String(uproc, NAME, n, StandardCharsets.ISO_8859_1)));
     }
 
     /** Every environment's hand-off in s (taken with [VA, VA+LEN) read), by environment id. */

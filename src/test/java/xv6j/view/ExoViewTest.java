@@ -121,6 +121,18 @@ class ExoViewTest {
         }
     }
 
+    /** A name holding ESC (user/escname) is in the snapshot as ^P and the monitor show it: e\x1b[7mx. */
+    @Test
+    void anEnvironmentsNameWithControlBytesIsShownEscaped() throws Exception {
+        try (Session s = Session.exo(dir)) {
+            s.type("escname\n");
+            List<Object> names = Xv6ViewTest.namesOnceListed(s, "exo", "envs");
+            assertTrue(names.stream().noneMatch(n -> String.valueOf(n).contains("\u001b")), names.toString());
+            s.type("bye\n");
+            s.prompt();
+        }
+    }
+
     @Test
     void aRevocationTakesTheSubtreeAndItsMappingsAndIsAmongTheEvents() throws Exception {
         try (Session s = Session.exo(dir)) {
