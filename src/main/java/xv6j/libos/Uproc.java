@@ -23,7 +23,7 @@ import xv6j.machine.Printable;
  * environment wrote there: a name is what the program claims.
  *
  * @param pid  the LibOS's process id (what the shell's kill takes)
- * @param name the program's name, as exec gave it, {@link Printable}: shown to people only
+ * @param name the program's name, as exec gave it, its control bytes escaped ({@link Printable})
  */
 public record Uproc(int pid, String name) {
     /**
