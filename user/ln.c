@@ -3,7 +3,7 @@
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(2, "Usage: ln old new\n");
+        fprintf(2, "usage: ln old new\n");
         exit(1);
     }
     if (link(argv[1], argv[2]) < 0) {

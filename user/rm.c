@@ -3,7 +3,7 @@
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(2, "Usage: rm files...\n");
+        fprintf(2, "usage: rm files...\n");
         exit(1);
     }
     for (int i = 1; i < argc; i++) {

@@ -10,36 +10,10 @@
 //    there is no file server yet. init carries one and starts it (server/boot.c defines
 //    libos_boot); any other program runs bare (below).
 #include "libos.h"
+#include "entry.h"
 
-int main(int argc, char **argv);
-
-#define STR1(x) #x
-#define STR(x) STR1(x)
-
-// A naked function rather than file-scope asm, so that the debugger has a line for the
-// first instruction (make EXO=1 qemu-gdb stops there) and knows, from ra being undefined,
-// that no frame lies above it.
-__attribute__((naked, section(".text.start"))) void _start(void) {
-    __asm__(".cfi_undefined ra\n"
-            ".option push\n"
-            ".option norelax\n"
-            "  lla gp, __global_pointer$\n"
-            ".option pop\n"
-            "  li t0, " STR(EXEC_MAGIC) "\n"
-            "  bne a2, t0, 1f\n"
-            "  mv s1, a0\n"                 // argc and argv survive libos_start (callee-saved)
-            "  mv s2, a1\n"
-            "  li sp, " STR(START_STACK_TOP) "\n"
-            "  call libos_start\n"         // returns only in a process, not in the server
-            "  mv a0, s1\n"
-            "  mv a1, s2\n"
-            "  mv sp, s2\n"                 // the program's stack: argv is at its bottom
-            "  call main\n"
-            "  call exit\n"
-            "1:\n"
-            "  call libos_boot\n"
-            "2: j 2b\n");
-}
+// _start (entry.h): exec'd, libos_start then main and exit; from the boot loader, libos_boot.
+LIBOS_ENTRY(libos_start, exit, libos_boot)
 
 // fork's child starts here: sp is the start-up stack, ra and the callee-saved registers are
 // the parent's at its call of fork; UPROC->fork_sp is the stack pointer of that call.

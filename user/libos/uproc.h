@@ -92,8 +92,8 @@ struct uproc {
 #define VPT ((volatile vpte_t *)VPT_VA)
 
 _Static_assert(sizeof(struct uproc) <= PG, "struct uproc must fit its page");
-// The console's monitor and the live view (xv6j.exo.Uproc) read a process's pid and name
+// The console's monitor and the live view (xv6j.libos.Uproc) read a process's pid and name
 // from its hand-off, as a debugger would, to name environments: moving either means
 // changing Uproc too.
 _Static_assert(__builtin_offsetof(struct uproc, pid) == 8 && __builtin_offsetof(struct uproc, name) == 1232,
-               "xv6j.exo.Uproc reads pid and name at these offsets");
+               "xv6j.libos.Uproc reads pid and name at these offsets");

@@ -3,36 +3,12 @@
 // the handles it gives (memory, the server, the console, the clock) and its upcall stack;
 // the software page table it ignores from here on: kvlib manages memory without one.
 #include "kvlib.h"
+#include "libos/entry.h"
 
-int main(int argc, char **argv);
+// _start, the standard LibOS's own (libos/entry.h): exec'd, kv_start then main and
+// kv_exit; from the boot loader, kv_booted.
+LIBOS_ENTRY(kv_start, kv_exit, kv_booted)
 
-#define STR1(x) #x
-#define STR(x) STR1(x)
-
-// A naked function, not file-scope asm: gdb gets a line for it, and no frame above it.
-__attribute__((naked, section(".text.start"))) void _start(void) {
-    __asm__(".cfi_undefined ra\n"
-            ".option push\n"
-            ".option norelax\n"
-            "  lla gp, __global_pointer$\n"
-            ".option pop\n"
-            "  li t0, " STR(EXEC_MAGIC) "\n"
-            "  bne a2, t0, 1f\n"
-            "  mv s1, a0\n"
-            "  mv s2, a1\n"
-            "  li sp, " STR(START_STACK_TOP) "\n"
-            "  call kv_start\n"
-            "  mv a0, s1\n"
-            "  mv a1, s2\n"
-            "  mv sp, s2\n"
-            "  call main\n"
-            "  call kv_exit\n"
-            "1:\n"
-            "  call kv_booted\n"
-            "2: j 2b\n");
-}
-
-void kv_start(void);
 void kv_start(void) {
     UPROC->envid = (int)exo_envid();
     UPROC->exiting = 0;

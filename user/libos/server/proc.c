@@ -849,6 +849,26 @@ void proc_reap_dead(void) {
     }
 }
 
+// A process's name as a person may be shown it: each byte outside printable ASCII as
+// \xHH, as the console's monitor shows names (xv6j.machine.Printable). xv6's procdump
+// prints the name raw; a name holding ESC sequences could then drive the user's terminal.
+// out has room for four bytes per byte of a name, and its NUL.
+static void printable_name(char *out, const char *name) {
+    static const char hex[] = "0123456789abcdef";
+    for (uint i = 0; i < sizeof procs[0].name && name[i]; i++) {
+        uchar c = name[i];
+        if (c >= 0x20 && c < 0x7f) {
+            *out++ = c;
+        } else {
+            *out++ = '\\';
+            *out++ = 'x';
+            *out++ = hex[c >> 4];
+            *out++ = hex[c & 15];
+        }
+    }
+    *out = 0;
+}
+
 // ^P: a listing of the processes, as xv6's procdump, with its states: sleep (blocked),
 // run (on a hart now), runble (waiting for one), zombie, used (being built, or stopped).
 // caller is the process whose call took the ^P in: it reads the console or waits for a
@@ -869,6 +889,8 @@ void proc_dump(int caller) {
             if (info.state == ENV_STATE_BLOCKED) st = "sleep ";
             else if (info.state == ENV_STATE_RUNNABLE) st = info.cpu >= 0 ? "run   " : "runble";
         }
-        srv_say("%d %s %s\n", p->pid, st, p->name);
+        char name[4 * sizeof p->name + 1];
+        printable_name(name, p->name);
+        srv_say("%d %s %s\n", p->pid, st, name);
     }
 }

@@ -8,6 +8,7 @@ import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeMap;
+import xv6j.libos.Uproc;
 import xv6j.machine.PageTable;
 
 /**
@@ -54,6 +55,18 @@ final class Environments {
 
     Environments(Exokernel k) {
         this.k = k;
+    }
+
+    /**
+     * Environment id as kernel-exo's messages name it (Trace's events, the report of a
+     * script nothing can wake): "env 7 (sh, pid 3)" when the standard LibOS made it, read
+     * from its hand-off as the monitor reads it ({@link Uproc}), else "env 7". For a person
+     * only: nothing is decided by it. Lock held.
+     */
+    String label(int id) {
+        Env e = envs.get(id);
+        if (e == null || e.exited) return "env " + id; // (its page tables are gone)
+        return Uproc.label(id, Uproc.of(k.umem.copyIn(e, Uproc.VA, Uproc.LEN)));
     }
 
     Env get(int id) {

@@ -790,7 +790,7 @@ final class Scheduler {
             if (!a.blocked() || !wouldRun(e)) continue;
             if ((a.blockMask & EV_CHILD) != 0 && parents.contains(e.id)) continue;
             if (++named > STUCK_NAMED) continue; // (one line, however many)
-            sb.append(sb.isEmpty() ? " " : ", ").append(e);
+            sb.append(sb.isEmpty() ? " " : ", ").append(k.envs.label(e.id));
             if (a.waitPa != -1) sb.append(String.format(" (waiting on the word at pa 0x%x)", a.waitPa));
             else sb.append(String.format(" (blocked on events 0x%x)", a.blockMask));
         }

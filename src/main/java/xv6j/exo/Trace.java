@@ -4,7 +4,10 @@ import static xv6j.exo.ExoAbi.*;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
 import xv6j.machine.Trap;
 
 /**
@@ -27,7 +30,8 @@ public final class Trace {
     /**
      * An event: its number (in the order they happened), the tick, its kind ("pct-call",
      * "pct-return", "upcall", "revoke", "yield", "create", "exit"), the environment that
-     * acted and the other one (0: none), and what happened, in words.
+     * acted and the other one (0: none), and what happened, in words (environments named as
+     * {@link Environments#label} names them; a revocation's list of what it took, by id).
      */
     public record Event(long seq, long tick, String kind, int env, int other, String text) {}
 
@@ -112,40 +116,47 @@ public final class Trace {
         if (on) record(EXIT, e.id, 0, status, 0, why);
     }
 
-    /** The last events, oldest first: at most {@link #SHOWN}. */
+    /**
+     * The last events, oldest first: at most {@link #SHOWN}. Their words name environments
+     * as they are now ({@link Environments#label}: an environment exec'd since is named by
+     * its new program, one gone by its id alone); each is read once per call. Lock held.
+     */
     List<Event> events() {
         List<Event> out = new ArrayList<>();
+        Map<Integer, String> labels = new HashMap<>();
+        IntFunction<String> who = id -> labels.computeIfAbsent(id, k.envs::label);
         for (int kind = 0; kind < KINDS.length; kind++) {
             long n = Math.min(counts[kind], PER_KIND);
             for (int j = 0; j < n; j++) {
                 out.add(new Event(seqs[kind][j], ticks[kind][j], KINDS[kind], envs[kind][j], others[kind][j],
-                        text(kind, j)));
+                        text(kind, j, who)));
             }
         }
         out.sort(Comparator.comparingLong(Event::seq));
         return List.copyOf(out.subList(Math.max(0, out.size() - SHOWN), out.size()));
     }
 
-    private String text(int kind, int j) {
+    /** Event j of kind in words, environments named by who. */
+    private String text(int kind, int j, IntFunction<String> who) {
         int env = envs[kind][j], other = others[kind][j];
         long a = as[kind][j], b = bs[kind][j];
         Object d = details[kind][j];
         return switch (kind) {
-            case PCT_CALL -> "env " + env + " calls env " + other;
-            case PCT_RETURN -> other == 0 ? "env " + env + " returns from a call whose caller is gone" : "env " + env + " returns to env " + other;
-            case UPCALL -> "upcall to env " + env + ": " + switch ((int) a) {
+            case PCT_CALL -> who.apply(env) + " calls " + who.apply(other);
+            case PCT_RETURN -> other == 0 ? who.apply(env) + " returns from a call whose caller is gone" : who.apply(env) + " returns to " + who.apply(other);
+            case UPCALL -> "upcall to " + who.apply(env) + ": " + switch ((int) a) {
                 case UPCALL_FAULT -> String.format("fault (%s) at 0x%x", cause(cs[kind][j]), b);
                 case UPCALL_SLICE -> "its time slice ended";
                 default -> "revocation notice for handle " + b;
             };
             case REVOKE -> {
                 Object[] r = (Object[]) d;
-                yield String.format("env %d revokes handle %d (%s): %d capabilities removed (%s), and %d mappings",
-                        env, a, typeName((Integer) r[2]), b, b == 0 ? "none" : r[1], (Integer) r[0]);
+                yield String.format("%s revokes handle %d (%s): %d capabilities removed (%s), and %d mappings",
+                        who.apply(env), a, typeName((Integer) r[2]), b, b == 0 ? "none" : r[1], (Integer) r[0]);
             }
-            case YIELD -> "env " + env + " yields to env " + other;
-            case CREATE -> "env " + env + " creates env " + other;
-            default -> d != null ? (String) d : "env " + env + " exits, status " + a;
+            case YIELD -> who.apply(env) + " yields to " + who.apply(other);
+            case CREATE -> who.apply(env) + " creates " + who.apply(other);
+            default -> d != null ? (String) d : who.apply(env) + " exits, status " + a;
         };
     }
 

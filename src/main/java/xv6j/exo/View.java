@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import xv6j.fs.FsImage;
+import xv6j.libos.Uproc;
 import xv6j.machine.KernelView;
 
 /**

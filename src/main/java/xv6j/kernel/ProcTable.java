@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import xv6j.fs.Fs;
 import xv6j.machine.Console;
 import xv6j.machine.Disk;
+import xv6j.machine.Printable;
 
 /**
  * The process table and the scheduler, as xv6's proc.c.
@@ -772,7 +773,11 @@ public final class ProcTable {
         }
     }
 
-    /** Prints a process listing to the console (^P), as xv6's procdump. */
+    /**
+     * Prints a process listing to the console (^P), as xv6's procdump, but with each name
+     * {@link Printable}: xv6 prints p->name raw, trusting a debugging aid's reader to
+     * cope; here a name holding ESC sequences could drive the user's terminal.
+     */
     void procDump(StringBuilder out) {
         lock.lock();
         try {
@@ -787,7 +792,7 @@ public final class ProcTable {
                     case ZOMBIE -> "zombie";
                     case UNUSED -> "unused";
                 };
-                out.append(p.pid).append(' ').append(st).append(' ').append(p.name).append('\n');
+                out.append(p.pid).append(' ').append(st).append(' ').append(Printable.of(p.name)).append('\n');
             }
         } finally {
             lock.unlock();

@@ -11,7 +11,8 @@ import java.util.Optional;
  * kill and killall, the console's way out of a program that escapes ^C (Linux's SysRq e,
  * a secure attention key): no program can read or block the keys that reach the monitor,
  * and the kernel carries the kill out under its own lock. And quit, which the console does,
- * as for Ctrl-A x.
+ * as for Ctrl-A x. What a program named itself is shown {@link Printable}: no program
+ * drives the terminal through the monitor either.
  *
  * <pre>
  *   ps        processes (xv6) or environments (kernel-exo): state, memory, parent
@@ -104,7 +105,8 @@ public final class Monitor {
         b.append(String.format(Locale.ROOT, "%6s %6s  %-14s %-9s %8s  %s%n", id, "PARENT", "NAME", "STATE", "MEMORY", ""));
         for (KernelView.Task t : tasks) {
             b.append(String.format(Locale.ROOT, "%6d %6s  %-14s %-9s %8s  %s%n", t.id(),
-                    t.parent() < 0 ? "-" : String.valueOf(t.parent()), t.name(), t.state(), kib(t.pages()), t.more()));
+                    t.parent() < 0 ? "-" : String.valueOf(t.parent()), Printable.of(t.name()), t.state(), kib(t.pages()),
+                    Printable.of(t.more())));
         }
         String noun = view.taskNoun();
         b.append(tasks.size()).append(' ').append(tasks.size() == 1 ? noun : noun.endsWith("s") ? noun + "es" : noun + "s").append('\n');
@@ -114,7 +116,7 @@ public final class Monitor {
     private String harts() {
         StringBuilder b = new StringBuilder();
         for (KernelView.HartState h : view.harts()) {
-            b.append(String.format(Locale.ROOT, "hart %d: %-24s pc 0x%x, %,d instructions%n", h.hart(), h.running(), h.pc(),
+            b.append(String.format(Locale.ROOT, "hart %d: %-24s pc 0x%x, %,d instructions%n", h.hart(), Printable.of(h.running()), h.pc(),
                     h.instructions()));
         }
         return b.toString();
@@ -140,7 +142,7 @@ public final class Monitor {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%6s  %-8s %-6s %s%n", "HANDLE", "TYPE", "RIGHTS", "NAMES"));
         for (KernelView.Capability c : caps.get())
-            b.append(String.format(Locale.ROOT, "%6d  %-8s %-6s %s%n", c.handle(), c.type(), c.rights(), c.names()));
+            b.append(String.format(Locale.ROOT, "%6d  %-8s %-6s %s%n", c.handle(), c.type(), c.rights(), Printable.of(c.names())));
         b.append(caps.get().size()).append(" capabilit").append(caps.get().size() == 1 ? "y" : "ies").append('\n');
         return b.toString();
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 import xv6j.exo.Exokernel;
 import xv6j.exo.Snapshot;
 import xv6j.exo.Trace;
-import xv6j.exo.Uproc;
+import xv6j.libos.Uproc;
 import xv6j.machine.PhysicalMemory;
 
 /**

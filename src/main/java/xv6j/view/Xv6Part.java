@@ -4,6 +4,7 @@ import java.util.Locale;
 import xv6j.kernel.Kernel;
 import xv6j.kernel.Snapshot;
 import xv6j.machine.PhysicalMemory;
+import xv6j.machine.Printable;
 
 /**
  * The xv6 kernel's part of the page: the harts, physical memory by owner, the process
@@ -12,6 +13,7 @@ import xv6j.machine.PhysicalMemory;
  * <p>Page owners: "free" (on the allocator's free list), "user" (a process's memory),
  * "pagetable" (a page of a process's page table), "kernel" (handed out by the allocator
  * and in no process's page table: on its way into one, as during fork or exec).
+ * Processes' names are shown {@link Printable}, as on the console.
  */
 final class Xv6Part implements KernelPart {
     private final Kernel k;
@@ -32,7 +34,7 @@ final class Xv6Part implements KernelPart {
         j.name("harts").beginArray();
         for (Snapshot.HartRun h : s.harts()) {
             j.beginObject().field("id", h.hart()).field("pc", h.pc()).field("instret", h.instret());
-            if (h.pid() > 0) j.field("pid", h.pid()).field("running", "pid " + h.pid() + " (" + s.nameOf(h.pid()) + ")");
+            if (h.pid() > 0) j.field("pid", h.pid()).field("running", "pid " + h.pid() + " (" + Printable.of(s.nameOf(h.pid())) + ")");
             else j.field("running", "the scheduler (idle)");
             j.endObject();
         }
@@ -44,7 +46,7 @@ final class Xv6Part implements KernelPart {
         j.name("xv6").beginObject().field("ticks", s.ticks());
         j.name("procs").beginArray();
         for (Snapshot.Process p : s.procs()) {
-            j.beginObject().field("pid", p.pid()).field("parent", p.parent()).field("name", p.name())
+            j.beginObject().field("pid", p.pid()).field("parent", p.parent()).field("name", Printable.of(p.name()))
                     .field("state", p.state().name().toLowerCase(Locale.ROOT)).field("killed", p.killed())
                     .field("sz", p.sz()).field("waitsOn", p.waitsOn()).field("cpu", p.cpu())
                     .field("pages", p.userPages()).field("tablePages", p.tables().size());
@@ -81,7 +83,7 @@ final class Xv6Part implements KernelPart {
         int free = m.of("free", -1, "free");
         for (int i = s.free().nextSetBit(0); i >= 0; i = s.free().nextSetBit(i + 1)) m.set(i, free);
         for (Snapshot.Process p : s.procs()) {
-            String who = "pid " + p.pid() + " (" + p.name() + ")";
+            String who = "pid " + p.pid() + " (" + Printable.of(p.name()) + ")";
             int user = m.of("user", p.pid(), who);
             int table = m.of("pagetable", p.pid(), "page table of " + who);
             for (Snapshot.Run r : p.memory()) {

@@ -32,14 +32,14 @@ class MessagesTest {
      * jitbait and badexec ran no case and said "0 cases OK", spin x spun for 0 ticks, and
      * forktest bombx ran the plain test (forktest bomb typo, a plain fork bomb); grind x
      * ground on, maxodd x ran, fsrace x raced for 0 rounds and fsrace 10 999 ran actions
-     * that do not exist.
+     * that do not exist. rm, mkdir and ln with too few arguments say so as the others do.
      */
     @ParameterizedTest
     @EnumSource(Flavour.class)
     void aMistypedArgumentGetsAUsageLineAndRunsNothing(Flavour system) throws Exception {
         Flavour.Run r = system.boot(system.freshImage(dir),
                 "jitbait entrys\nbadexec nosuch\nspin x\nforktest bombx\nforktest bomb typo\n"
-                        + "grind x\nmaxodd x\nfsrace x\nfsrace 10 999\nfsrace 1 2 3\nls fsrace.d\necho done\n");
+                        + "grind x\nmaxodd x\nfsrace x\nfsrace 10 999\nfsrace 1 2 3\nls fsrace.d\nrm\nmkdir\nln a\necho done\n");
         assertEquals(0, r.status(), r.output());
         String out = r.output();
         assertTrue(out.contains("$ jitbait entrys\njitbait: no case entrys; the cases: entries branches smc straight"
@@ -54,6 +54,8 @@ class MessagesTest {
         assertTrue(out.contains("$ fsrace x\n" + fsrace) && out.contains("$ fsrace 10 999\n" + fsrace)
                 && out.contains("$ fsrace 1 2 3\n" + fsrace), out);
         assertTrue(out.contains("$ ls fsrace.d\nls: cannot open fsrace.d\n$ "), "fsrace ran: " + out);
+        // xv6's rm, mkdir and ln said "Usage:"; every program here says "usage:".
+        assertTrue(out.contains("$ rm\nusage: rm files...\n$ mkdir\nusage: mkdir files...\n$ ln a\nusage: ln old new\n$ "), out);
         assertTrue(out.contains("$ echo done\ndone\n"), out);
     }
 

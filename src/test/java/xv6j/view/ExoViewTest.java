@@ -121,6 +121,18 @@ class ExoViewTest {
         }
     }
 
+    /** A name holding ESC (user/escname) is in the snapshot as ^P and the monitor show it: e\x1b[7mx. */
+    @Test
+    void anEnvironmentsNameWithControlBytesIsShownEscaped() throws Exception {
+        try (Session s = Session.exo(dir)) {
+            s.type("escname\n");
+            List<Object> names = Xv6ViewTest.namesOnceListed(s, "exo", "envs");
+            assertTrue(names.stream().noneMatch(n -> String.valueOf(n).contains("\u001b")), names.toString());
+            s.type("bye\n");
+            s.prompt();
+        }
+    }
+
     @Test
     void aRevocationTakesTheSubtreeAndItsMappingsAndIsAmongTheEvents() throws Exception {
         try (Session s = Session.exo(dir)) {
@@ -144,6 +156,11 @@ class ExoViewTest {
                     .findFirst().orElseThrow(() -> new AssertionError("no revocation of the child's grant among the events"));
             String fsserver = String.valueOf(list(exo, "envs").stream().filter(e -> "fsserver".equals(e.get("name"))).findFirst().orElseThrow().get("id"));
             assertEquals(fsserver, String.valueOf(revoke.get("env")), "the file server revokes");
+            assertTrue(((String) revoke.get("text")).startsWith("env " + fsserver + " (fsserver) revokes handle "), revoke.toString());
+            // A call names its caller as the monitor's ps would: id, program, LibOS pid.
+            assertTrue(list(exo, "events").stream().anyMatch(e -> e.get("kind").equals("pct-call") && demo.contains(e.get("env"))
+                    && ((String) e.get("text")).matches("env " + e.get("env") + " \\(revokedemo, pid \\d+\\) calls env " + fsserver + " \\(fsserver\\)")),
+                    "revokedemo's calls to the file server among the events");
             assertTrue(((String) revoke.get("text")).contains("and 1 mappings"), revoke.toString());
 
             // The parent closes it too: the last branch goes and the page is free.

@@ -60,6 +60,28 @@ class Xv6ViewTest {
         }
     }
 
+    /** A name holding ESC (user/escname) is in the snapshot as ^P shows it: e\x1b[7mx. */
+    @Test
+    void aProcessNameWithControlBytesIsShownEscaped() throws Exception {
+        try (Session s = Session.xv6(dir)) {
+            s.type("escname\n");
+            List<Object> names = namesOnceListed(s, "xv6", "procs");
+            assertTrue(names.stream().noneMatch(n -> String.valueOf(n).contains("\u001b")), names.toString());
+            s.type("bye\n");
+            s.prompt();
+        }
+    }
+
+    /** The names in snapshot[part][list] once one is escname's (within 30 s). */
+    static List<Object> namesOnceListed(Session s, String part, String list) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            List<Object> names = list(map(s.snapshot(), part), list).stream().map(p -> p.get("name")).toList();
+            if (names.contains("e\\x1b[7mx")) return names;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("escname never listed as e\\x1b[7mx");
+    }
+
     @Test
     void systemCallCountsGrowByWhatACommandMakes() throws Exception {
         try (Session s = Session.xv6(dir)) {
