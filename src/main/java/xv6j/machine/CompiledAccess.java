@@ -87,21 +87,36 @@ public final class CompiledAccess {
     }
 
     /**
-     * The probe of the high window of {@link DirectTlb} (a LibOS's own pages), which a
-     * region calls only after {@link #direct} (or {@link #nearDirect}) missed: the ram
-     * index of va from the chunk of high that covers it, or a negative number as there.
-     * Out of line, so a program that never touches the window pays nothing for it.
+     * The probe of a compiled load or store with {@link Mmu#DIRECT}, both windows of the
+     * address space's {@link DirectTlb}: {@link #direct} in the low table; if that missed
+     * and va lies past the low window's 4 GiB, the high window ({@link #directHigh}). One
+     * helper for every access, 33 bytes of bytecode, so HotSpot inlines it (and
+     * {@link #direct} in it) everywhere and a region carries no code of its own for the
+     * high window: a miss below 4 GiB costs one more compare, and the profile of the
+     * high branch is this method's, shared by every site (never taken, in a program that
+     * never touches the window, so C2 leaves the call out of every site).
      */
-    public static int directHigh(long va, int align, int[][] high) {
+    public static int direct2(long va, int align, int[] low, int[][] high) {
+        int i = direct(va, align, low);
+        if (i >= 0 || va >>> 32 == 0) return i;
+        return directHigh(va, align, high);
+    }
+
+    /**
+     * The probe of the high window of {@link DirectTlb} (a LibOS's own pages), which
+     * {@link #direct2} makes only after the low table missed: the ram index of va from the
+     * chunk of high that covers it, or a negative number as there.
+     */
+    static int directHigh(long va, int align, int[][] high) {
         long h = (va >>> 12) - DirectTlb.HIGH_VPN;
         if (h >>> 20 != 0) return -1; // below the window (h negative) or above it
         return high[(int) h >>> DirectTlb.CHUNK_BITS][(int) h & (DirectTlb.CHUNK - 1)] + ((int) va & 0xfff) | -((int) va & align);
     }
 
-    /** {@link #near} with {@link #direct}'s probe when base + delta leaves base's page. */
-    public static int nearDirect(int base, int delta, long va, int align, int[] table) {
+    /** {@link #near} with {@link #direct2}'s probe when base + delta leaves base's page. */
+    public static int nearDirect(int base, int delta, long va, int align, int[] low, int[][] high) {
         if (((base & 0xfff) + delta) >>> 12 == 0) return base + delta;
-        return direct(va, align, table);
+        return direct2(va, align, low, high);
     }
 
     /**

@@ -17,10 +17,10 @@ import java.util.Arrays;
  * stacks), far apart: it is a directory of 2 MiB chunks ({@link #high}), each chunk a
  * page table of 512 entries made when a page in it is first filled, so it costs what is
  * filled, and compiled code reaches it only after the low window missed
- * ({@link CompiledAccess#directHigh}). A page in neither window is left to the TLB: a
+ * ({@link CompiledAccess#direct2}). A page in neither window is left to the TLB: a
  * compiled access to it leaves its region.
  *
- * <p>The {@link Mmu} keeps it beside its hashed TLBs (with {@code -Dxv6j.jit.direct=true})
+ * <p>The {@link Mmu} keeps it beside its hashed TLBs (unless {@code -Dxv6j.jit.direct=false})
  * and keeps it no looser than they are: it fills an entry only where it fills a TLB entry
  * (after a walk that set A, and for a store D, and never for a page marked for LR), and
  * drops entries wherever TLB entries go (every form of sfence.vma, the context numbers'

@@ -69,13 +69,12 @@ public final class Mmu {
     private final Reservations reservations;
 
     /**
-     * Whether compiled code reads {@link DirectTlb}s (-Dxv6j.jit.direct=true): the MMU then
-     * keeps one per kind and address space beside the TLBs; off, it keeps none. Not the
-     * default: round 24's tables left the LibOS's pages (above 4 GiB) to the TLB, and
-     * round 25's high window serves them, but kernel-exo was not yet shown no slower
-     * with them (docs/design.md, rounds 24 and 25).
+     * Whether compiled code reads {@link DirectTlb}s (the default; -Dxv6j.jit.direct=false
+     * leaves them out): the MMU then keeps one per kind and address space beside the TLBs;
+     * off, it keeps none, and compiled code probes the hashed TLBs (docs/design.md,
+     * rounds 24 to 26).
      */
-    public static final boolean DIRECT = Boolean.getBoolean("xv6j.jit.direct");
+    public static final boolean DIRECT = !"false".equals(System.getProperty("xv6j.jit.direct"));
     /** What this MMU's direct TLBs may hold between them. */
     private final DirectTlb.Room directRoom = new DirectTlb.Room(DirectTlb.ROOM);
     /** Per context number, the load and store {@link DirectTlb}s (made when first used). */

@@ -78,18 +78,18 @@ class DirectTlbTest {
         t.forEach((va, ram) -> held.add(va));
         assertEquals(List.of(), held, "a page outside both windows was held");
         for (long va : new long[] {DirectTlb.HIGH_BASE - 4096, top, -4096L, 0xFFFF_FFC0_0000_0000L})
-            assertTrue(CompiledAccess.directHigh(va, 0, t.high) < 0, Long.toHexString(va));
+            assertTrue(CompiledAccess.direct2(va, 0, t.entries, t.high) < 0, Long.toHexString(va));
         t.fill(DirectTlb.HIGH_BASE, 0x5000);
         t.fill(top - 4096, 0x6000);
         t.forEach((va, ram) -> held.add(va));
         assertEquals(List.of(DirectTlb.HIGH_BASE, top - 4096), held);
-        assertEquals(0x5008, CompiledAccess.directHigh(DirectTlb.HIGH_BASE + 8, 7, t.high));
-        assertEquals(0x6ff8, CompiledAccess.directHigh(top - 8, 7, t.high));
-        assertTrue(CompiledAccess.directHigh(top - 12, 7, t.high) < 0, "a misaligned access hit");
+        assertEquals(0x5008, CompiledAccess.direct2(DirectTlb.HIGH_BASE + 8, 7, t.entries, t.high));
+        assertEquals(0x6ff8, CompiledAccess.direct2(top - 8, 7, t.entries, t.high));
+        assertTrue(CompiledAccess.direct2(top - 12, 7, t.entries, t.high) < 0, "a misaligned access hit");
         t.clear(top - 4096);
-        assertTrue(CompiledAccess.directHigh(top - 8, 7, t.high) < 0, "sfence.vma va left a high page");
+        assertTrue(CompiledAccess.direct2(top - 8, 7, t.entries, t.high) < 0, "sfence.vma va left a high page");
         t.clear();
-        assertTrue(CompiledAccess.directHigh(DirectTlb.HIGH_BASE, 7, t.high) < 0, "sfence.vma left a high page");
+        assertTrue(CompiledAccess.direct2(DirectTlb.HIGH_BASE, 7, t.entries, t.high) < 0, "sfence.vma left a high page");
     }
 
     @Test
@@ -99,9 +99,9 @@ class DirectTlbTest {
         t.fill(DirectTlb.HIGH_BASE + 0x10000, 0x5000);
         t.fill(DirectTlb.HIGH_BASE + 0x200000, 0x6000);
         t.fill(DirectTlb.HIGH_BASE + 0x11000, 0x7000); // the first chunk's: still room
-        assertEquals(0x5000, CompiledAccess.directHigh(DirectTlb.HIGH_BASE + 0x10000, 0, t.high));
-        assertEquals(0x7000, CompiledAccess.directHigh(DirectTlb.HIGH_BASE + 0x11000, 0, t.high));
-        assertTrue(CompiledAccess.directHigh(DirectTlb.HIGH_BASE + 0x200000, 0, t.high) < 0, "a chunk was made past the room");
+        assertEquals(0x5000, CompiledAccess.direct2(DirectTlb.HIGH_BASE + 0x10000, 0, t.entries, t.high));
+        assertEquals(0x7000, CompiledAccess.direct2(DirectTlb.HIGH_BASE + 0x11000, 0, t.entries, t.high));
+        assertTrue(CompiledAccess.direct2(DirectTlb.HIGH_BASE + 0x200000, 0, t.entries, t.high) < 0, "a chunk was made past the room");
     }
 
     private static String inOwnJvm(boolean direct, String main, String... args) throws Exception {
@@ -173,7 +173,7 @@ class DirectTlbTest {
         private static boolean mapped(Hart h, long va, boolean store) {
             DirectTlb t = store ? h.mmu.storeDirect : h.mmu.loadDirect;
             return (va >>> 12) < t.entries.length ? t.entries[(int) (va >>> 12)] != DirectTlb.MISS
-                    : CompiledAccess.directHigh(va, 0, t.high) >= 0;
+                    : CompiledAccess.direct2(va, 0, t.entries, t.high) >= 0;
         }
 
         enum Flush {

@@ -41,7 +41,7 @@ final class LinkCompiler {
      * an index into the class data's regions; null if its method would be too large.
      */
     static byte[] compile(long[] marks) {
-        return RegionCompiler.classOf("xv6j/machine/CompiledLink", LINK, mv -> { emit(mv, marks); return 0; }, MAX_CODE_BYTES).classFile();
+        return RegionCompiler.classOf("xv6j/machine/CompiledLink", LINK, mv -> emit(mv, marks), MAX_CODE_BYTES).classFile();
     }
 
     /** Pushes region, h, pageVa, page and slot: the first arguments of its run and of Region.prime. */

@@ -79,12 +79,6 @@ final class RegionCompiler {
     static final boolean CHAIN = !"false".equals(System.getProperty("xv6j.jit.chain"));
     private final boolean[] written = new boolean[32];
     private final List<Runnable> outOfLine = new ArrayList<>();
-    /**
-     * The bytes of the high-window stubs ({@link #directMissed}): left out of the size
-     * limit, which is there for C2's work, since code that never reaches the window never
-     * runs them and C2 leaves them out; so the tables make no region smaller.
-     */
-    private int highStubBytes;
     private final Label exitJump = new Label(), exitStep = new Label(), exitBudget = new Label(), exit = new Label(),
             dispatch = new Label(), budgetHandler = new Label(), slotJump = new Label(), slotStep = new Label(), slotBudget = new Label();
 
@@ -139,9 +133,9 @@ final class RegionCompiler {
      * The class file of a final class name extending superName (a class with a public
      * constructor of no arguments), with that constructor and one method,
      * {@code run(Hart, long, int, int, int)}, whose code body writes: no class file
-     * (null) if the code is past maxCodeBytes, less the bytes body says it need not count.
+     * (null) if the code is past maxCodeBytes.
      */
-    static Result classOf(String name, String superName, java.util.function.ToIntFunction<MethodVisitor> body, int maxCodeBytes) {
+    static Result classOf(String name, String superName, java.util.function.Consumer<MethodVisitor> body, int maxCodeBytes) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
         cw.visit(V21, ACC_FINAL | ACC_SUPER, name, null, superName, null);
         MethodVisitor init = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
@@ -154,19 +148,18 @@ final class RegionCompiler {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", RUN_DESC, null, null);
         mv.visitCode();
         Label end = new Label();
-        int uncounted = body.applyAsInt(mv);
+        body.accept(mv);
         mv.visitLabel(end);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
-        if (end.getOffset() - uncounted > maxCodeBytes) return new Result(null, end.getOffset());
+        if (end.getOffset() > maxCodeBytes) return new Result(null, end.getOffset());
         return new Result(cw.toByteArray(), end.getOffset());
     }
 
     // ---- the method --------------------------------------------------------------------
 
-    /** Writes the method; returns the bytes of its high-window stubs, which the size limit leaves out. */
-    private int emit() {
+    private void emit() {
         allocateRegisters();
         prologue();
         int first = -1;
@@ -212,7 +205,6 @@ final class RegionCompiler {
         }
         for (int i = 0; i < outOfLine.size(); i++) outOfLine.get(i).run(); // may add more
         epilogue();
-        return highStubBytes;
     }
 
     /** exitPc = the entry's pc, then to its block by the indirect jumps' dispatch. */
@@ -329,31 +321,6 @@ final class RegionCompiler {
         mv.visitFieldInsn(GETFIELD, MMU, field, "L" + DIRECT_TLB + ";");
         mv.visitFieldInsn(GETFIELD, DIRECT_TLB, part, type);
         mv.visitVarInsn(ASTORE, local);
-    }
-
-    /**
-     * After a direct probe left its index (or a negative number) on the stack and in idx:
-     * a negative one tries the high window out of line ({@link xv6j.machine.CompiledAccess#directHigh}),
-     * which goes on here with idx set or to miss.
-     */
-    private void directMissed(int tlb, int rs1, long imm, int size, Label miss, int idx) {
-        Label high = new Label(), hit = new Label();
-        mv.visitJumpInsn(IFLT, high);
-        mv.visitLabel(hit);
-        outOfLine.add(() -> {
-            mv.visitLabel(high);
-            address(rs1, imm);
-            push(size - 1);
-            mv.visitVarInsn(ALOAD, tlb == LOAD_TLB ? LOAD_HIGH : STORE_HIGH);
-            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "directHigh", "(JI[[I)I", false);
-            mv.visitInsn(DUP);
-            mv.visitVarInsn(ISTORE, idx);
-            mv.visitJumpInsn(IFLT, miss);
-            mv.visitJumpInsn(GOTO, hit);
-            Label end = new Label();
-            mv.visitLabel(end);
-            highStubBytes += end.getOffset() - high.getOffset();
-        });
     }
 
     /** The three ways out set the hart's jitExit; then the registers written go back to h.x. */
@@ -664,23 +631,24 @@ final class RegionCompiler {
         if (Mmu.DIRECT) {
             push(size - 1);
             mv.visitVarInsn(ALOAD, tlb);
-            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "direct", "(JI[I)I", false);
-            mv.visitInsn(DUP);
-            mv.visitVarInsn(ISTORE, idx);
-            directMissed(tlb, rs1, imm, size, miss, idx);
-            return;
+            mv.visitVarInsn(ALOAD, highOf(tlb));
+            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "direct2", "(JI[I[[I)I", false);
+        } else {
+            mv.visitInsn(DUP2);
+            push(tagMask(size));
+            mv.visitInsn(LAND);
+            mv.visitVarInsn(LLOAD, CTX);
+            mv.visitInsn(LOR);
+            mv.visitVarInsn(ALOAD, tlb);
+            mv.visitMethodInsn(INVOKESTATIC, ACCESS, "probe", "(JJ[J)I", false);
         }
-        mv.visitInsn(DUP2);
-        push(tagMask(size));
-        mv.visitInsn(LAND);
-        mv.visitVarInsn(LLOAD, CTX);
-        mv.visitInsn(LOR);
-        mv.visitVarInsn(ALOAD, tlb);
-        mv.visitMethodInsn(INVOKESTATIC, ACCESS, "probe", "(JJ[J)I", false);
         mv.visitInsn(DUP);
         mv.visitVarInsn(ISTORE, idx);
         mv.visitJumpInsn(IFLT, miss);
     }
+
+    /** The local holding the high window's directory beside the low table in local tlb. */
+    private static int highOf(int tlb) { return tlb == LOAD_TLB ? LOAD_HIGH : STORE_HIGH; }
 
     /** The bits of a va its TLB tag keeps for an aligned access of size bytes (see {@link Mmu}). */
     private static long tagMask(int size) {
@@ -713,7 +681,8 @@ final class RegionCompiler {
             if (Mmu.DIRECT) {
                 push(size - 1);
                 mv.visitVarInsn(ALOAD, tlb);
-                mv.visitMethodInsn(INVOKESTATIC, ACCESS, "nearDirect", "(IIJI[I)I", false);
+                mv.visitVarInsn(ALOAD, highOf(tlb));
+                mv.visitMethodInsn(INVOKESTATIC, ACCESS, "nearDirect", "(IIJI[I[[I)I", false);
             } else {
                 push(tagMask(size));
                 mv.visitVarInsn(LLOAD, CTX);
@@ -722,8 +691,7 @@ final class RegionCompiler {
             }
             mv.visitInsn(DUP);
             mv.visitVarInsn(ISTORE, idx);
-            if (Mmu.DIRECT) directMissed(tlb, rs1, imm, size, miss, idx);
-            else mv.visitJumpInsn(IFLT, miss);
+            mv.visitJumpInsn(IFLT, miss);
         } else {
             probe(tlb, rs1, imm, size, miss, idx);
         }
