@@ -99,16 +99,6 @@ static long spinner(long unused) {
     for (;;) S->spins++;
 }
 
-static long info_ticks(int h) {
-    struct exo_envinfo info;
-    return env_ctl(h, ENV_INFO, &info) < 0 ? -1 : (long)info.ticks;
-}
-
-static void sleep_ticks(long n) {
-    long t0 = exo_ticks(EXO_BOOT_CLOCK);
-    while (exo_ticks(EXO_BOOT_CLOCK) - t0 < n) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
-}
-
 static long page; // the shared page's handle
 
 // A child on a CPU share of its own (cpu: our handle for the share, so we can revoke it).
@@ -252,7 +242,7 @@ static void attack(int what, int round) {
 // WATCH ticks of calls with n servers: each server's own ticks and count, the calls, the longest round trip.
 static void watch(const char *what, struct cast *c, int n) {
     long own0[SERVERS], ticks0[SERVERS];
-    for (int j = 0; j < n; j++) own0[j] = S->own[j], ticks0[j] = info_ticks((int)c->server[j]);
+    for (int j = 0; j < n; j++) own0[j] = S->own[j], ticks0[j] = env_ticks((int)c->server[j]);
     long calls0 = calls_now(), t0 = exo_ticks(EXO_BOOT_CLOCK);
     S->longest = 0;
     S->watching = 1;
@@ -260,7 +250,7 @@ static void watch(const char *what, struct cast *c, int n) {
     S->watching = 0;
     printf("restattack: %s: over %ld ticks, %ld calls, the longest round trip %ld ticks; own ticks", what,
            exo_ticks(EXO_BOOT_CLOCK) - t0, calls_now() - calls0, S->longest);
-    for (int j = 0; j < n; j++) printf(" %ld", info_ticks((int)c->server[j]) - ticks0[j]);
+    for (int j = 0; j < n; j++) printf(" %ld", env_ticks((int)c->server[j]) - ticks0[j]);
     printf(", counted");
     for (int j = 0; j < n; j++) printf(" %ld", S->own[j] - own0[j]);
     printf("\n");
@@ -290,11 +280,11 @@ static void chain(void) {
     }
     for (int i = 0; i < CALLERS; i++) EXPECT(env_ctl((int)c.caller[i], ENV_START, 0), 0);
     for (int i = 0; i < CALLERS; i++) WAIT_UNTIL(S->calls[i] > 0, exosched(EXOSCHED_BLOCK, EV_TICK, 0));
-    long ct = info_ticks((int)cc), co = S->own[1];
+    long ct = env_ticks((int)cc), co = S->own[1];
     struct cast w = c;
     w.server[1] = cc;
     watch("chain (B's, C's)", &w, 2);
-    EXPECT(info_ticks((int)cc) - ct > 0 && S->own[1] > co, 1); // C's own thread ran, in the middle of the chain
+    EXPECT(env_ticks((int)cc) - ct > 0 && S->own[1] > co, 1); // C's own thread ran, in the middle of the chain
     EXPECT(env_ctl((int)cc, ENV_DESTROY, 0), 0); // C goes: B's calls into it fail, and B's callers learn it
     for (int i = 0; i < CALLERS; i++) WAIT_UNTIL(S->ends[i] == E_DEAD, exosched(EXOSCHED_BLOCK, EV_TICK, 0));
     wait_child((int)cc);
@@ -332,10 +322,10 @@ static void share(void) {
             start(&c, 1);
         }
         sleep_ticks(2);
-        long v0 = info_ticks((int)v), t0 = exo_ticks(EXO_BOOT_CLOCK);
-        long s0 = baseline ? 0 : info_ticks((int)c.server[0]);
+        long v0 = env_ticks((int)v), t0 = exo_ticks(EXO_BOOT_CLOCK);
+        long s0 = baseline ? 0 : env_ticks((int)c.server[0]);
         sleep_ticks(WATCH);
-        long vt = info_ticks((int)v) - v0, t = exo_ticks(EXO_BOOT_CLOCK) - t0;
+        long vt = env_ticks((int)v) - v0, t = exo_ticks(EXO_BOOT_CLOCK) - t0;
         if (baseline) {
             printf("restattack: share: over %ld ticks beside four spinners, V ran into %ld\n", t, vt);
             for (int i = 0; i < 1 + CALLERS; i++) {
@@ -346,7 +336,7 @@ static void share(void) {
             }
         } else {
             printf("restattack: share: over %ld ticks beside the server and %d callers, V ran into %ld, the server's own "
-                   "thread %ld\n", t, CALLERS, vt, info_ticks((int)c.server[0]) - s0);
+                   "thread %ld\n", t, CALLERS, vt, env_ticks((int)c.server[0]) - s0);
             finish(&c, 1);
         }
         env_ctl((int)v, ENV_DESTROY, 0);
