@@ -43,7 +43,6 @@ class RestAttackTest {
     @Test
     void noAttackOnARestingCalleeStrandsItsCallersAndALongSliceHoldsThemAtMostTwoTicks() throws Exception {
         ExoRun.Result r = ExoRun.run(dir, "restattack", "", ExoRun.Options.defaults().harts(2).virtualTime());
-        System.out.print(r.output());
         assertEquals(0, r.status(), r.toString());
         assertFalse(r.output().contains("FAIL"), r.toString());
         assertTrue(r.output().contains("restattack: ok\n"), r.toString());

@@ -95,7 +95,7 @@ class DirectTlbTest {
     @Test
     void anLrShootdownVisitsTheEntriesFilledNotTheRangeAnotherSpaceSpans() {
         // A raw environment's table with a page at 64 KiB and one just under 4 GiB, and a high
-        // page: every LR's shootdown scanned the whole range between (1,048,561 entries) and
+        // page: every LR's shootdown scanned the whole range between (1,048,560 entries) and
         // each chunk (512); now the three entries filled. The marked page's entries still go.
         PhysicalMemory mem = new PhysicalMemory(1 << 20);
         Hart h = new Hart(0, mem);
