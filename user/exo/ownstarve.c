@@ -68,27 +68,17 @@ static long caller(long i) {
     return 0;
 }
 
-static long info_ticks(int h) {
-    struct exo_envinfo info;
-    return env_ctl(h, ENV_INFO, &info) < 0 ? -1 : (long)info.ticks;
-}
-
-static void sleep_ticks(long n) {
-    long t0 = exo_ticks(EXO_BOOT_CLOCK);
-    while (exo_ticks(EXO_BOOT_CLOCK) - t0 < n) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
-}
-
 // WATCH ticks with every caller calling, the server's own slice being slice ticks.
 static void watch(int s, long slice) {
     S->slice = slice;
     long w0 = exo_ticks(EXO_BOOT_CLOCK); // (its own thread takes it when it runs: maybe never)
     while (S->slice_set != slice && exo_ticks(EXO_BOOT_CLOCK) - w0 < WATCH) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
-    long own0 = S->own, served0 = S->served, ticks0 = info_ticks(s), t0 = exo_ticks(EXO_BOOT_CLOCK);
+    long own0 = S->own, served0 = S->served, ticks0 = env_ticks(s), t0 = exo_ticks(EXO_BOOT_CLOCK);
     S->longest = 0;
     S->watching = 1;
     sleep_ticks(WATCH);
     S->watching = 0;
-    long own = S->own - own0, served = S->served - served0, ticks = info_ticks(s) - ticks0;
+    long own = S->own - own0, served = S->served - served0, ticks = env_ticks(s) - ticks0;
     long t = exo_ticks(EXO_BOOT_CLOCK) - t0;
     printf("ownstarve: over %ld ticks, %d callers calling, its slice %ld: the callee's own thread counted %ld, ran into "
            "%ld ticks; %ld calls served, the longest round trip %ld ticks\n",

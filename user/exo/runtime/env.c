@@ -105,6 +105,16 @@ long env_state(int h) {
     return r < 0 ? r : info.state;
 }
 
+long env_ticks(int h) {
+    struct exo_envinfo info;
+    return env_ctl(h, ENV_INFO, &info) < 0 ? -1 : (long)info.ticks;
+}
+
+void sleep_ticks(long n) {
+    long t0 = exo_ticks(EXO_BOOT_CLOCK);
+    while (exo_ticks(EXO_BOOT_CLOCK) - t0 < n) exosched(EXOSCHED_BLOCK, EV_TICK, 0);
+}
+
 long wait_child(int envh) {
     struct exo_envinfo info;
     for (;;) {

@@ -74,6 +74,10 @@ long wait_child(int envh);
 
 // ENV_INFO of env handle h (EXO_SELF for ourselves): its state (ENV_STATE_*), or an error.
 long env_state(int h);
+// The ticks env handle h's thread has run into (ENV_INFO's ticks), or -1.
+long env_ticks(int h);
+// Blocks until n ticks of the boot clock have passed.
+void sleep_ticks(long n);
 
 // After taking from child h what its loop accesses (a page it reads, the code it runs),
 // waits for h to end by the fault its next access must take. *runs counts h's loops, each

@@ -85,10 +85,12 @@ final class Env {
      * Its own thread against the calls it serves (ProtectedControlTransfer.restFirst):
      * keptSince is the tick at which a call first took its place while that thread could
      * run, since the thread last ended a turn (-1: none has); resting, that this has lasted
-     * a tick, and calls wait until the thread has had one turn.
+     * a tick, and calls wait until the thread has had one turn (or ran into
+     * ProtectedControlTransfer.REST_TICKS ticks: restRun is its ticksRun when the rest began).
      */
     long keptSince = -1;
     boolean resting;
+    long restRun;
     /** The callee whose queue it waits in to call (with the capability it calls through). */
     Env waitingOn;
     Cap waitCap;

@@ -78,7 +78,21 @@ final class ProtectedControlTransfer {
     private boolean restFirst(Env s) {
         if (s.keptSince < 0 || k.sched.ticks - s.keptSince < REST_AFTER || !ownCanRun(s)) return false;
         s.resting = true;
+        s.restRun = s.ticksRun;
         return true;
+    }
+
+    /**
+     * Ticks a resting callee's thread runs into before its rest is over, its turn or not:
+     * two, so a whole tick at least. A rest lasted the whole turn, and a thread on slices of
+     * SLICE_MAX ticks held its callers that long (on two harts its callers made no call in
+     * 12 ticks, user/exo/restattack.c slice).
+     */
+    static final int REST_TICKS = 2;
+
+    /** s's thread ran into another tick (Scheduler): if it rests, and has run enough, calls go on. */
+    void ranIntoTick(Env s) {
+        if (s.resting && s.ticksRun - s.restRun >= REST_TICKS) ownTurnOver(s);
     }
 
     /**

@@ -550,6 +550,8 @@ final class Scheduler {
                     case TIMER_INTERRUPT -> {}
                     default -> k.upcalls.fault(e, t);
                 }
+                // After the trap: a rest's end may start a call in root, in place of its activation.
+                if (c.clockTicks > before) k.pct.ranIntoTick(root);
                 if (c.root == root && !c.yield && ticks >= root.sliceEnd && canContinue(c, root))
                     sliceEnd(c, root, root.innermost());
                 k.endOfOperation();

@@ -85,7 +85,36 @@ final class DirectTlb {
     private int[] made = NONE;
     private int madeCount;
 
+    /**
+     * Where entries were filled since the last {@link #clear()}, for {@link #dropMarked}:
+     * a low page v as v, a high-window page h as ~h; a slot filled again after a clear of
+     * its page is listed again. An LR's shootdown scanned each table's whole filled range
+     * and every chunk made, so one raw environment that touched a page at 0 and one just
+     * under 4 GiB made every other LR's shootdown visit a million entries; now it visits
+     * what was filled. Past {@link #FILLED_MAX} fills the list stops, and the next
+     * shootdown clears the table instead (one flush, paid for by those fills).
+     */
+    private int[] filled = NONE;
+    private int filledCount;
+    private boolean filledOver;
+    static final int FILLED_MAX = 1 << 10;
+    /** Entries the last {@link #dropMarked} looked at (a test's figure). */
+    int dropVisited;
+
     DirectTlb(Room room) { this.room = room; }
+
+    /** Lists slot (v, or ~h for the high window) as filled, unless the list is full. */
+    private void filledAt(int slot) {
+        if (filledOver) return;
+        if (filledCount == filled.length) {
+            if (filledCount == FILLED_MAX) {
+                filledOver = true;
+                return;
+            }
+            filled = Arrays.copyOf(filled, Math.max(8, 2 * filledCount));
+        }
+        filled[filledCount++] = slot;
+    }
 
     /** Maps the page at pageVa to ram index ramPage (a page's start), if the table may cover it. */
     void fill(long pageVa, int ramPage) {
@@ -96,6 +125,7 @@ final class DirectTlb {
         }
         int v = (int) vpn;
         if (v >= entries.length && !grow(v)) return; // (so is one the room has no space for)
+        if (entries[v] == MISS) filledAt(v);
         entries[v] = ramPage;
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);
@@ -124,6 +154,7 @@ final class DirectTlb {
             if (madeCount == made.length) made = Arrays.copyOf(made, Math.max(8, 2 * madeCount));
             made[madeCount++] = c;
         }
+        if (high[c][(int) h & (CHUNK - 1)] == MISS) filledAt(~(int) h);
         high[c][(int) h & (CHUNK - 1)] = ramPage;
     }
 
@@ -133,6 +164,8 @@ final class DirectTlb {
         lo = Integer.MAX_VALUE;
         hi = -1;
         for (int i = 0; i < madeCount; i++) Arrays.fill(high[made[i]], MISS); // kept: the space will likely fill them again
+        filledCount = 0;
+        filledOver = false;
     }
 
     /** Forgets the translation of va's page. */
@@ -145,13 +178,18 @@ final class DirectTlb {
 
     /** Forgets the translations to pages (ram index >> 12) that reservations has marked. */
     void dropMarked(Reservations reservations) {
-        for (int v = lo; v <= hi; v++) {
-            int e = entries[v];
-            if (e != MISS && reservations.marked(e >>> 12)) entries[v] = MISS;
+        if (filledOver) { // (more fills than the list keeps: all go, at the cost of one clear)
+            dropVisited = Math.max(0, hi - lo + 1) + madeCount * CHUNK;
+            clear();
+            return;
         }
-        for (int i = 0; i < madeCount; i++) {
-            int[] chunk = high[made[i]];
-            for (int j = 0; j < CHUNK; j++) if (chunk[j] != MISS && reservations.marked(chunk[j] >>> 12)) chunk[j] = MISS;
+        dropVisited = filledCount;
+        for (int i = 0; i < filledCount; i++) {
+            int slot = filled[i];
+            int[] table = slot >= 0 ? entries : high[~slot >>> CHUNK_BITS];
+            int at = slot >= 0 ? slot : ~slot & (CHUNK - 1);
+            int e = table[at];
+            if (e != MISS && reservations.marked(e >>> 12)) table[at] = MISS;
         }
     }
 

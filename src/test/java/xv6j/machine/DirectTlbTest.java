@@ -93,6 +93,34 @@ class DirectTlbTest {
     }
 
     @Test
+    void anLrShootdownVisitsTheEntriesFilledNotTheRangeAnotherSpaceSpans() {
+        // A raw environment's table with a page at 64 KiB and one just under 4 GiB, and a high
+        // page: every LR's shootdown scanned the whole range between (1,048,560 entries) and
+        // each chunk (512); now the three entries filled. The marked page's entries still go.
+        PhysicalMemory mem = new PhysicalMemory(1 << 20);
+        Hart h = new Hart(0, mem);
+        DirectTlb t = new DirectTlb(new DirectTlb.Room(DirectTlb.ROOM));
+        t.fill(0x10000, 0x5000);
+        t.fill(0xFFFF_F000L, 0x6000);
+        t.fill(DirectTlb.HIGH_BASE + 0x3000, 0x6000);
+        mem.reservations.loadReserved(h, 0x6000, 8); // marks ram page 6
+        t.dropMarked(mem.reservations);
+        assertEquals(3, t.dropVisited, "entries an LR's shootdown looked at");
+        List<Long> held = new ArrayList<>();
+        t.forEach((va, ram) -> held.add(va));
+        assertEquals(List.of(0x10000L), held, "the marked page's entries outlived the shootdown, or another went");
+        // Past FILLED_MAX fills the list stops, and the next shootdown clears the table: once.
+        for (int i = 0; i <= DirectTlb.FILLED_MAX; i++) t.fill(0x10000L + 4096L * i, 0x5000);
+        t.dropMarked(mem.reservations);
+        held.clear();
+        t.forEach((va, ram) -> held.add(va));
+        assertEquals(List.of(), held, "a table past its list was not cleared");
+        t.fill(0xFFFF_F000L, 0x7000);
+        t.dropMarked(mem.reservations);
+        assertEquals(1, t.dropVisited, "after the clear, the fills since");
+    }
+
+    @Test
     void highWindowChunksAreMadeOnlyWithinTheMmusRoom() {
         // The directory and one chunk fit; a second chunk (2 MiB further) does not, and its page is left to the TLB.
         DirectTlb t = new DirectTlb(new DirectTlb.Room((DirectTlb.HIGH_PAGES >>> DirectTlb.CHUNK_BITS) + DirectTlb.CHUNK));
