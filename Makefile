@@ -6,7 +6,7 @@
 #   make EXO=1 qemu    the same with the exokernel, on fs-exo.img
 #   make qemu-gdb      the same, stopped before the first user instruction, waiting for
 #                      gdb-multiarch in another window (it reads the .gdbinit written here)
-#   make test          every test (what CI runs)
+#   make test          every test (what CI runs); TEST=SomeTest runs one class
 #   make bench         the benchmark tables (also written to target/bench.json);
 #                      BENCH=cpu, kernels or kv runs just those
 #   make fs.img        make the disk image, or put changed programs into it;
@@ -107,9 +107,10 @@ fsck:
 
 # The old reports go first: the summary counts every report it finds, and a test class
 # since deleted or renamed would otherwise be counted from its last run.
+# TEST=SomeTest (or SomeTest#someMethod, or A,B) runs just those, under every engine.
 test:
 	rm -rf target/surefire-reports
-	$(MAVEN) verify
+	$(MAVEN) verify $(if $(TEST),-Dtest='$(TEST)' -Dsurefire.failIfNoSpecifiedTests=false)
 	@touch $(BUILT)
 	@scripts/test-summary target/surefire-reports
 

@@ -4,7 +4,9 @@ import static xv6j.exo.ExoAbi.*;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import xv6j.machine.PageTable;
 
 /**
@@ -100,6 +102,17 @@ public record Snapshot(long ticks, List<Environment> envs, List<Capability> caps
     /** The capabilities environment env holds, by handle. */
     public List<Capability> capabilitiesOf(int env) {
         return caps.stream().filter(c -> c.env() == env).toList();
+    }
+
+    /**
+     * What was read of each environment's memory (peekVa, peekLen of {@link #take}), by
+     * environment id; environments not all of whose range was mapped readable are left out.
+     * Bytes only: what they mean is the reader's layout, not the kernel's.
+     */
+    public Map<Integer, byte[]> peeks() {
+        Map<Integer, byte[]> m = new HashMap<>();
+        for (Environment e : envs) if (e.peek() != null) m.put(e.id(), e.peek());
+        return m;
     }
 
     /** Physical pages of RAM, and how many are free. */

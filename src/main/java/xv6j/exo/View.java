@@ -37,7 +37,7 @@ final class View implements KernelView {
     @Override
     public List<Task> tasks() {
         Snapshot s = k.snapshot(Uproc.VA, Uproc.LEN);
-        Map<Integer, Uproc> uprocs = Uproc.of(s);
+        Map<Integer, Uproc> uprocs = Uproc.of(s.peeks());
         List<Task> tasks = new ArrayList<>();
         for (Snapshot.Environment e : s.envs()) {
             // Named as xv6's ^P names processes: by program, from the LibOS's hand-off; with
@@ -63,7 +63,7 @@ final class View implements KernelView {
     public List<HartState> harts() {
         List<HartState> harts = new ArrayList<>();
         Snapshot s = k.snapshot(Uproc.VA, Uproc.LEN);
-        Map<Integer, Uproc> uprocs = Uproc.of(s);
+        Map<Integer, Uproc> uprocs = Uproc.of(s.peeks());
         for (Snapshot.HartRun h : s.harts()) {
             String running = h.env() == 0 ? "idle"
                     : Uproc.label(h.env(), uprocs)

@@ -8,6 +8,7 @@ import xv6j.machine.Disk;
 import xv6j.machine.Hart;
 import xv6j.machine.Machine;
 import xv6j.machine.PanicReport;
+import xv6j.machine.Printable;
 
 /**
  * The xv6 kernel: all its subsystems, wired to one machine. What xv6 keeps in global
@@ -73,7 +74,7 @@ public final class Kernel {
         this.pacer = Pacer.of(this, cpus, machine.clock().deterministic());
         this.panicReport = new PanicReport("panic", machine, i -> {
             Proc p = cpus[i].proc;
-            return p == null ? "" : String.format(" pid %d (%s) sz=0x%x", p.pid, p.name, p.sz);
+            return p == null ? "" : String.format(" pid %d (%s) sz=0x%x", p.pid, Printable.of(p.name), p.sz);
         });
     }
 

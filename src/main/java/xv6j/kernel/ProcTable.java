@@ -738,7 +738,7 @@ public final class ProcTable {
 
     /** Adds " pid 7 (ls) waiting for what" to a list of sleepers (", " after the first). */
     private static void waiter(StringBuilder sb, Proc p, String what) {
-        sb.append(sb.isEmpty() ? " " : ", ").append("pid ").append(p.pid).append(" (").append(p.name).append(") waiting for ").append(what);
+        sb.append(sb.isEmpty() ? " " : ", ").append("pid ").append(p.pid).append(" (").append(Printable.of(p.name)).append(") waiting for ").append(what);
     }
 
     /**
@@ -754,7 +754,7 @@ public final class ProcTable {
         for (Proc p : proc) {
             if (p.state != SLEEPING || !(p.chan instanceof SleepLock s)) continue;
             Proc h = s.holder();
-            waiter(sb, p, s + " held by " + (h == null || h.state == UNUSED ? "no process" : "pid " + h.pid + " (" + h.name + ")"));
+            waiter(sb, p, s + " held by " + (h == null || h.state == UNUSED ? "no process" : "pid " + h.pid + " (" + Printable.of(h.name) + ")"));
         }
         if (sb.isEmpty()) return "";
         for (Proc p : proc) {

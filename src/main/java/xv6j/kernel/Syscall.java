@@ -1,5 +1,7 @@
 package xv6j.kernel;
 
+import xv6j.machine.Printable;
+
 /**
  * System-call dispatch, as xv6's syscall.c: the number is in a7, arguments in a0..a5, the
  * result goes back in a0. The numbers are xv6-riscv's, so its binaries run unchanged;
@@ -137,10 +139,10 @@ final class Syscall {
         } else if (num >= 0x100 && num < 0x200) {
             // Such a program can never work here, and its LibOS would retry for ever (init
             // on fs-exo.img printed this line millions of times): end it, as a bad trap would.
-            k.printf("pid %d %s: system call %d is kernel-exo's: this program was built for kernel-exo, not the xv6 kernel: killed%n", p.pid, p.name, num);
+            k.printf("pid %d %s: system call %d is kernel-exo's: this program was built for kernel-exo, not the xv6 kernel: killed%n", p.pid, Printable.of(p.name), num);
             k.procs.setKilled(p);
         } else {
-            k.printf("%d %s: unknown sys call %d%n", p.pid, p.name, num);
+            k.printf("%d %s: unknown sys call %d%n", p.pid, Printable.of(p.name), num);
         }
         return -1;
     }

@@ -1,6 +1,7 @@
 package xv6j.kernel;
 
 import xv6j.machine.Hart;
+import xv6j.machine.Printable;
 import xv6j.machine.Trap;
 
 /**
@@ -59,7 +60,7 @@ final class UserTrap {
                 // A lazily grown page (sbrk(n, SBRK_LAZY)) now has memory: run the access again.
                 if (isLoadOrStore(t.cause()) && k.vm.vmFault(p.pagetable, p.sz, t.tval()) != 0) break;
                 k.printf("pid %d %s: %s at pc 0x%x, address 0x%x: killed%n",
-                        p.pid, p.name, t.cause().describe(), t.pc(), t.tval());
+                        p.pid, Printable.of(p.name), t.cause().describe(), t.pc(), t.tval());
                 k.procs.setKilled(p);
             }
         }

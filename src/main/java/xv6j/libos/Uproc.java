@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import xv6j.exo.Snapshot;
 import xv6j.machine.Printable;
 
 /**
@@ -36,7 +35,7 @@ public record Uproc(int pid, String name) {
     /** How much of an environment's memory from {@link #VA} to read for this. */
     public static final int LEN = NAME + NAMELEN;
 
-    /** The hand-off in bytes read from {@link #VA} (a Snapshot's peek), or null if there is none. */
+    /** The hand-off in bytes read from {@link #VA} (one environment's), or null if there is none. */
     public static Uproc of(byte[] uproc) {
         if (uproc == null || uproc.length < LEN) return null;
         ByteBuffer b = ByteBuffer.wrap(uproc).order(ByteOrder.LITTLE_ENDIAN);
@@ -46,13 +45,17 @@ public record Uproc(int pid, String name) {
         return new Uproc(b.getInt(PID), Printable.of(new String(uproc, NAME, n, StandardCharsets.ISO_8859_1)));
     }
 
-    /** Every environment's hand-off in s (taken with [VA, VA+LEN) read), by environment id. */
-    public static Map<Integer, Uproc> of(Snapshot s) {
+    /**
+     * Every environment's hand-off, by environment id, from the bytes each environment
+     * holds at [VA, VA+LEN) (a kernel-exo Snapshot's peeks, taken with that range).
+     * Environments with none are left out.
+     */
+    public static Map<Integer, Uproc> of(Map<Integer, byte[]> peeks) {
         Map<Integer, Uproc> m = new HashMap<>();
-        for (Snapshot.Environment e : s.envs()) {
-            Uproc u = of(e.peek());
-            if (u != null) m.put(e.id(), u);
-        }
+        peeks.forEach((env, bytes) -> {
+            Uproc u = of(bytes);
+            if (u != null) m.put(env, u);
+        });
         return m;
     }
 

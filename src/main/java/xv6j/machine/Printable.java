@@ -4,8 +4,9 @@ package xv6j.machine;
  * Guest text made safe for the user's terminal. A program's name is whatever exec was
  * given, any bytes but NUL; printed raw, a name holding ESC sequences could clear the
  * screen, retitle the window or move the cursor over what the monitor or ^P shows. So
- * every name a person is shown (^P, the monitor's ps and harts, the live view, kernel-exo's
- * words about environments) passes through {@link #of}.
+ * every name a person is shown (^P, the monitor's ps and harts, the live view, the xv6
+ * kernel's fault, system-call, panic and "nothing can wake" lines, kernel-exo's words
+ * about environments) passes through {@link #of}.
  */
 public final class Printable {
     private Printable() {}

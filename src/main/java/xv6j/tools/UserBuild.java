@@ -290,7 +290,8 @@ public final class UserBuild {
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
                 if (c instanceof UncheckedIOException u) throw u.getCause();
-                errors.add(c.getMessage());
+                // A program is linked twice (bin/, debug/) from the same objects: one error, said once.
+                if (!errors.contains(c.getMessage())) errors.add(c.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new BuildFailure("interrupted");

@@ -40,7 +40,7 @@ final class ExoPart implements KernelPart {
     @Override
     public void write(Json j) {
         Snapshot s = k.snapshot(Uproc.VA, Uproc.LEN);
-        Map<Integer, Uproc> libos = Uproc.of(s);
+        Map<Integer, Uproc> libos = Uproc.of(s.peeks());
 
         j.name("harts").beginArray();
         for (Snapshot.HartRun h : s.harts()) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,9 @@ class UprocLayoutTest {
         b[0] ^= 1;
         assertNull(Uproc.of(b), "no magic, no hand-off");
         assertNull(Uproc.of(new byte[Uproc.LEN - 1]), "too short");
+        b[0] ^= 1;
+        assertEquals(Map.of(7, new Uproc(3, "sh")), Uproc.of(Map.of(7, b, 8, new byte[Uproc.LEN])),
+                "by environment, those without a hand-off left out");
     }
 
     /** The value of "#define NAME value" in a header, its comment dropped. */

@@ -1,9 +1,11 @@
 package xv6j.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,20 +58,28 @@ class BatchModeTest {
      * halts with status 1, so a deadlock (a lost wake-up in the kernel, or a program's own)
      * cannot pass for a clean end with its output cut short. kernel-exo names each
      * environment as the monitor's ps does: its id (all the kernel knows), then the program
-     * and LibOS pid from its hand-off.
+     * and LibOS pid from its hand-off. Each sleeper is named, a name's control bytes escaped
+     * (escname's "e ESC [7m x" as e\x1b[7mx): no ESC reaches the terminal.
      */
     @ParameterizedTest
     @EnumSource(Flavour.class)
     void aCommandThatCanNeverBeWokenEndsTheRunWithStatusOneAndSaysWhoWaitsForWhat(Flavour system) throws Exception {
         Path img = system.freshImage(dir);
-        Flavour.Run r = system.boot(img, "echo start\npipewait\n", null);
+        Flavour.Run r = system.boot(img, "echo start\npipewait &\nescname stuck\n", null);
         String out = r.output();
         assertEquals(1, r.status(), out);
         assertTrue(out.contains("start\n"), out);
-        String who = system == Flavour.KERNEL
-                ? "kernel: the script is done and nothing can wake pid \\d+ \\(pipewait\\) waiting for pipe read\n"
-                : "kernel-exo: the script is done and nothing can wake [^\n]*env \\d+ \\(pipewait, pid \\d+\\) \\(waiting on the word at pa 0x[0-9a-f]+\\)\n";
-        assertTrue(out.matches("(?s).*" + who + ".*"), out);
+        String line = (system == Flavour.KERNEL ? "kernel" : "kernel-exo") + ": the script is done and nothing can wake ";
+        int at = out.indexOf(line);
+        assertTrue(at >= 0, out);
+        String stuck = out.substring(at, out.indexOf('\n', at));
+        for (String name : new String[] {"pipewait", "e\\x1b[7mx"}) {
+            String who = system == Flavour.KERNEL
+                    ? "pid \\d+ \\(" + Pattern.quote(name) + "\\) waiting for pipe read"
+                    : "env \\d+ \\(" + Pattern.quote(name) + ", pid \\d+\\) \\(waiting on the word at pa 0x[0-9a-f]+\\)";
+            assertTrue(Pattern.compile(who).matcher(stuck).find(), stuck);
+        }
+        assertFalse(out.contains("\u001b"), "an ESC reached the terminal:\n" + out);
         assertTrue(Fsck.check(img).clean(), Fsck.check(img).summary());
     }
 }

@@ -29,6 +29,16 @@ class UserBuildTest {
         assertEquals("cat.c and mine/cat.c would both be exo/bin/cat: rename one", e.getMessage());
     }
 
+    /** Each program is linked twice (bin/ and debug/); a link error is still printed once. */
+    @Test
+    void aLinkErrorIsReportedOnce(@TempDir Path src) throws Exception {
+        Files.copy(Path.of("user/user.ld"), src.resolve("user.ld"));
+        Files.writeString(src.resolve("hello.c"), "void missing(void);\nvoid _start(void) { missing(); }\n");
+        UserBuild.BuildFailure e = assertThrows(UserBuild.BuildFailure.class, () -> UserBuild.build(src, src.resolve("out")));
+        assertEquals(1, e.getMessage().split("link hello failed", -1).length - 1, e.getMessage());
+        assertTrue(e.getMessage().contains("undefined symbol: missing"), e.getMessage());
+    }
+
     @Test
     void anExecutableWhoseSourceIsGoneIsRemovedSoNoImageCarriesIt() throws Exception {
         for (String name : new String[] {"cat", "ls", "oldtool"}) Files.writeString(bin.resolve(name), name);
