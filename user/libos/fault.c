@@ -72,6 +72,26 @@ static const char *cause_name(uint64 cause) {
     }
 }
 
+// The program's name as the kernels show names: a byte outside printable ASCII as \xHH,
+// so a name that exec was given with ESC sequences in it cannot drive the terminal.
+static const char *shown(const char *name, char out[4 * LIBOS_NAMELEN + 1]) {
+    static const char hex[] = "0123456789abcdef";
+    char *o = out;
+    for (int i = 0; i < LIBOS_NAMELEN && name[i]; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c >= 0x20 && c < 0x7f) {
+            *o++ = (char)c;
+        } else {
+            *o++ = '\\';
+            *o++ = 'x';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = 0;
+    return out;
+}
+
 void libos_upcall(struct exo_frame *f) {
     struct uproc *u = UPROC;
     if (f->kind == UPCALL_SLICE) {
@@ -82,6 +102,7 @@ void libos_upcall(struct exo_frame *f) {
     if (f->kind != UPCALL_FAULT) exo_resume(f);     // a revocation notice: nothing of ours
 
     uint64 pc = f->regs.pc;
+    char name[4 * LIBOS_NAMELEN + 1];
     int in_copy = pc >= (uint64)copy_checked_begin && pc < (uint64)copy_checked_end;
     if (f->cause == 13 || f->cause == 15) {
         // A load or store in a page sbrklazy left without memory: it gets a page now, and
@@ -90,7 +111,7 @@ void libos_upcall(struct exo_frame *f) {
         int r = lazy_fill(f->tval);
         if (r == 0) exo_resume(f);
         if (r == -2 && !in_copy) {
-            libos_say("pid %d %s: out of memory for a lazy page at 0x%lx: killed\n", u->pid, u->name, f->tval);
+            libos_say("pid %d %s: out of memory for a lazy page at 0x%lx: killed\n", u->pid, shown(u->name, name), f->tval);
             exit(-1);
         }
     }
@@ -98,7 +119,7 @@ void libos_upcall(struct exo_frame *f) {
         int r = cow(f->tval);
         if (r == 0) exo_resume(f);
         if (r == -2) {
-            libos_say("pid %d %s: out of memory for a copy-on-write page at 0x%lx: killed\n", u->pid, u->name,
+            libos_say("pid %d %s: out of memory for a copy-on-write page at 0x%lx: killed\n", u->pid, shown(u->name, name),
                       f->tval);
             exit(-1);
         }
@@ -107,7 +128,7 @@ void libos_upcall(struct exo_frame *f) {
         f->regs.pc = (uint64)copy_checked_fault;
         exo_resume(f);
     }
-    libos_say("pid %d %s: %s at pc 0x%lx, address 0x%lx: killed\n", u->pid, u->name, cause_name(f->cause), pc,
+    libos_say("pid %d %s: %s at pc 0x%lx, address 0x%lx: killed\n", u->pid, shown(u->name, name), cause_name(f->cause), pc,
               f->tval);
     exit(-1);
 }

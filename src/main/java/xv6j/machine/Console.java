@@ -380,7 +380,12 @@ public final class Console implements AutoCloseable {
             } catch (IOException e) {
                 // treat as end of input
             }
-            if (line.size() > 0) lines.add(line.toByteArray());
+            // A last line without its newline is typed with one, as a shell runs a script's
+            // last line: else the shell would wait for the rest of it and the machine halt.
+            if (line.size() > 0) {
+                line.write('\n');
+                lines.add(line.toByteArray());
+            }
             lines.add(new byte[0]);
         });
     }

@@ -122,8 +122,14 @@ public final class Monitor {
         return b.toString();
     }
 
+    /** "an environment" or "a process": the kernel's word for a task, with its article. */
+    private String aTask() {
+        String noun = view.taskNoun();
+        return (noun.matches("[aeiou].*") ? "an " : "a ") + noun;
+    }
+
     private String caps(String[] w) {
-        if (w.length != 2) return "usage: caps ID (an " + view.taskNoun() + "'s id, as ps shows it)\n";
+        if (w.length != 2) return "usage: caps ID (" + aTask() + "'s id, as ps shows it)\n";
         long id;
         try {
             id = Long.parseLong(w[1]);
@@ -150,7 +156,7 @@ public final class Monitor {
     private String kill(String[] w) {
         boolean group = w.length == 3 && w[1].equals("-g");
         if (w.length != 2 && !group || w.length == 2 && w[1].equals("-g")) // ("kill -g" alone: no "not a number: -g")
-            return "usage: kill ID (an " + view.taskNoun() + "'s id, as ps shows it), or kill -g PGID\n";
+            return "usage: kill ID (" + aTask() + "'s id, as ps shows it), or kill -g PGID\n";
         String arg = w[w.length - 1];
         long id;
         try {

@@ -28,7 +28,7 @@ class ConsoleTest {
         c.startLines();
         assertArrayEquals("ls\n".getBytes(), c.nextLine());
         assertArrayEquals("echo hi\n".getBytes(), c.nextLine());
-        assertArrayEquals("last".getBytes(), c.nextLine(), "a last line without newline still arrives");
+        assertArrayEquals("last\n".getBytes(), c.nextLine(), "a last line without newline arrives with one, so the shell runs it");
         assertNull(c.nextLine());
         assertTrue(c.ended());
         assertNull(c.nextLine(), "the end stays the end");
@@ -98,9 +98,13 @@ class ConsoleTest {
     }
 
     /** A kernel as a monitor would see it, with one task. */
-    private static final KernelView ONE_TASK = new KernelView() {
+    private static final KernelView ONE_TASK = oneTask("environment");
+
+    /** The same, its tasks called noun. */
+    private static KernelView oneTask(String noun) {
+        return new KernelView() {
         public String kernelName() { return "test"; }
-        public String taskNoun() { return "environment"; }
+        public String taskNoun() { return noun; }
         public List<Task> tasks() { return List.of(new Task(7, -1, "kv", "runnable", 3, "")); }
         public List<HartState> harts() { return List.of(new HartState(0, "env 7 (kv)", 0x1000, 42)); }
         public java.util.Optional<List<Capability>> capabilities(long task) {
@@ -115,7 +119,8 @@ class ConsoleTest {
         }
         public String killGroup(long pgid) { throw new IllegalArgumentException("no groups here"); }
         public String killAll() { return "destroyed 1 environment\n"; }
-    };
+        };
+    }
 
     @Test
     void theMonitorsKillsAnswerAWrongIdOrUsageInOneLine() {
@@ -128,6 +133,8 @@ class ConsoleTest {
         assertEquals("usage: kill ID (an environment's id, as ps shows it), or kill -g PGID\n", m.run("kill").text());
         assertEquals("usage: kill ID (an environment's id, as ps shows it), or kill -g PGID\n", m.run("kill 1 2").text());
         assertEquals("usage: kill ID (an environment's id, as ps shows it), or kill -g PGID\n", m.run("kill -g").text());
+        assertEquals("usage: kill ID (a process's id, as ps shows it), or kill -g PGID\n",
+                new Monitor(oneTask("process")).run("kill").text(), "xv6's noun takes its article");
         assertEquals("usage: killall (no arguments)\n", m.run("killall 3").text());
         assertEquals("destroyed 1 environment\n", m.run("killall").text());
         assertEquals("no kernel is running\n", new Monitor(null).run("killall").text());
