@@ -169,11 +169,14 @@ class DirectTlbTest {
             assertEquals(Trap.Cause.ECALL, t.cause(), () -> "stopped at " + t);
         }
 
-        /** Whether the current address space's load (or store) direct TLB maps va's page, in either window. */
+        /**
+         * Whether the current address space's load (or store) direct TLB maps va's page, in
+         * either window, as compiled code sees it: through the arrays the MMU publishes
+         * (Mmu.loadLow and its kind), which a region reads at its entry.
+         */
         private static boolean mapped(Hart h, long va, boolean store) {
-            DirectTlb t = store ? h.mmu.storeDirect : h.mmu.loadDirect;
-            return (va >>> 12) < t.entries.length ? t.entries[(int) (va >>> 12)] != DirectTlb.MISS
-                    : CompiledAccess.direct2(va, 0, t.entries, t.high) >= 0;
+            Mmu m = h.mmu;
+            return CompiledAccess.direct2(va, 0, store ? m.storeLow : m.loadLow, store ? m.storeHigh : m.loadHigh) >= 0;
         }
 
         enum Flush {

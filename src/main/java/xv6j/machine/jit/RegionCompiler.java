@@ -51,7 +51,7 @@ final class RegionCompiler {
 
     private static final String HART = "xv6j/machine/Hart", REGION = "xv6j/machine/jit/Region",
             MMU = "xv6j/machine/Mmu", PHYS = "xv6j/machine/PhysicalMemory", FLOAT_UNIT = "xv6j/machine/FloatUnit",
-            ALU = "xv6j/machine/jit/Alu", DIRECT_TLB = "xv6j/machine/DirectTlb", ACCESS = "xv6j/machine/CompiledAccess", VARHANDLE = "java/lang/invoke/VarHandle";
+            ALU = "xv6j/machine/jit/Alu", ACCESS = "xv6j/machine/CompiledAccess", VARHANDLE = "java/lang/invoke/VarHandle";
     static final String RUN_DESC = "(L" + HART + ";JIII)J";
 
     // Locals of run.
@@ -275,11 +275,15 @@ final class RegionCompiler {
         mv.visitFieldInsn(GETFIELD, PHYS, "shared", "Z");
         mv.visitVarInsn(ISTORE, SHARED);
         if (Mmu.DIRECT) { // the address space's direct TLBs, in place of the hashed ones
-            directTable("loadDirect", "entries", "[I", LOAD_TLB);
-            directTable("storeDirect", "entries", "[I", STORE_TLB);
-            directTable("loadDirect", "high", "[[I", LOAD_HIGH);
-            directTable("storeDirect", "high", "[[I", STORE_HIGH);
-        } else {
+            directTable("loadLow", "[I", LOAD_TLB);
+            directTable("storeLow", "[I", STORE_TLB);
+            directTable("loadHigh", "[[I", LOAD_HIGH);
+            directTable("storeHigh", "[[I", STORE_HIGH);
+        } else { // the hashed TLBs, and the context number their tags carry
+            mv.visitVarInsn(ALOAD, H);
+            mv.visitFieldInsn(GETFIELD, HART, "mmu", "L" + MMU + ";");
+            mv.visitFieldInsn(GETFIELD, MMU, "ctxKey", "J");
+            mv.visitVarInsn(LSTORE, CTX);
             mv.visitVarInsn(ALOAD, H);
             mv.visitFieldInsn(GETFIELD, HART, "loadTlb", "[J");
             mv.visitVarInsn(ASTORE, LOAD_TLB);
@@ -290,10 +294,6 @@ final class RegionCompiler {
         mv.visitVarInsn(ALOAD, H);
         mv.visitFieldInsn(GETFIELD, HART, "decoded", "[Ljava/lang/Object;");
         mv.visitVarInsn(ASTORE, DECODED);
-        mv.visitVarInsn(ALOAD, H);
-        mv.visitFieldInsn(GETFIELD, HART, "mmu", "L" + MMU + ";");
-        mv.visitFieldInsn(GETFIELD, MMU, "ctxKey", "J");
-        mv.visitVarInsn(LSTORE, CTX);
         // Scratch locals start defined, so every merge point agrees on their types.
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, EXIT_PC);
@@ -314,12 +314,14 @@ final class RegionCompiler {
         }
     }
 
-    /** local = h.mmu.field.part: a {@link xv6j.machine.DirectTlb}'s table or high directory, fixed during a call. */
-    private void directTable(String field, String part, String type, int local) {
+    /**
+     * local = h.mmu.field: the current space's direct TLB's low table or high directory,
+     * which the MMU keeps in its own fields (Mmu.loadLow), fixed during a call.
+     */
+    private void directTable(String field, String type, int local) {
         mv.visitVarInsn(ALOAD, H);
         mv.visitFieldInsn(GETFIELD, HART, "mmu", "L" + MMU + ";");
-        mv.visitFieldInsn(GETFIELD, MMU, field, "L" + DIRECT_TLB + ";");
-        mv.visitFieldInsn(GETFIELD, DIRECT_TLB, part, type);
+        mv.visitFieldInsn(GETFIELD, MMU, field, type);
         mv.visitVarInsn(ASTORE, local);
     }
 
