@@ -77,6 +77,13 @@ final class RegionCompiler {
     private final boolean[] chainStores = new boolean[32];
     /** Whether accesses chain (-Dxv6j.jit.chain=false: each probes the TLB, as before round 11). */
     static final boolean CHAIN = !"false".equals(System.getProperty("xv6j.jit.chain"));
+    /**
+     * Whether a chain of accesses keeps its first access as its origin (with direct TLBs):
+     * each later one is origin + its delta, tested on the origin's page, so that the
+     * origin's page offset is computed once and each test is a compare with a constant;
+     * -Dxv6j.jit.origin=false chains each access to the last (docs/design.md, round 27).
+     */
+    static final boolean ORIGIN = !"false".equals(System.getProperty("xv6j.jit.origin"));
     private final boolean[] written = new boolean[32];
     private final List<Runnable> outOfLine = new ArrayList<>();
     private final Label exitJump = new Label(), exitStep = new Label(), exitBudget = new Label(), exit = new Label(),
@@ -677,6 +684,21 @@ final class RegionCompiler {
         long delta = imm - chainImm[rs1];
         boolean store = tlb == STORE_TLB;
         if (chained[rs1] && size <= chainAlign[rs1] && delta % size == 0 && (!store || chainStores[rs1])) {
+            if (ORIGIN && Mmu.DIRECT) {
+                // From the chain's origin, which stays the chain's: every access of the
+                // chain tests the origin's page offset against a constant of its own.
+                mv.visitVarInsn(ILOAD, idx);
+                push((int) (delta >= 0 ? 4096 - delta : -delta));
+                address(rs1, imm);
+                push(size - 1);
+                mv.visitVarInsn(ALOAD, tlb);
+                mv.visitVarInsn(ALOAD, highOf(tlb));
+                mv.visitMethodInsn(INVOKESTATIC, ACCESS, delta >= 0 ? "nearUp" : "nearDown", "(IIJI[I[[I)I", false);
+                mv.visitInsn(DUP);
+                mv.visitVarInsn(ISTORE, IDX);
+                mv.visitJumpInsn(IFLT, miss);
+                return IDX;
+            }
             mv.visitVarInsn(ILOAD, idx);
             push((int) delta);
             address(rs1, imm);
