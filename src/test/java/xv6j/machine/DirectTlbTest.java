@@ -50,6 +50,14 @@ class DirectTlbTest {
         assertTrue(out.contains("every engine agreed"), out);
     }
 
+    /** Round 27's chains from their origin (-Dxv6j.jit.origin=true), which only direct TLBs have. */
+    @Test
+    void randomProgramsAndChainsToAPagesEdgeEndTheSameWithChainsFromTheirOrigin() throws Exception {
+        String out = inOwnJvm(List.of("-Dxv6j.jit.direct=true", "-Dxv6j.jit.origin=true"),
+                TranslatorDifferentialTest.class.getName(), String.valueOf(TranslatorDifferentialTest.SEED), "60");
+        assertTrue(out.contains("every engine agreed"), out);
+    }
+
     @Test
     void tablesOfManyAddressSpacesMappedHighTakeNoMoreThanTheirMmusRoom() {
         // A guest mapping one page just under 4 GiB in each of 510 spaces would have 4 MiB a
@@ -105,9 +113,14 @@ class DirectTlbTest {
     }
 
     private static String inOwnJvm(boolean direct, String main, String... args) throws Exception {
+        return inOwnJvm(List.of("-Dxv6j.jit.direct=" + direct), main, args);
+    }
+
+    private static String inOwnJvm(List<String> flags, String main, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xss8m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Dxv6j.jit.direct=" + direct,
-                "-cp", System.getProperty("java.class.path"), main));
+                "-Xss8m", "-Xmx512m", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(flags);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();

@@ -109,10 +109,16 @@ class TranslatorDifferentialTest {
      * page and down to it from the page above, fault where the interpreter's do under every
      * engine and sum the same values on the way: each chained load is on its origin's page
      * only while its own offset is (round 27's test of the origin's page offset against a
-     * constant, checked at both ends of the page).
+     * constant, -Dxv6j.jit.origin=true, checked at both ends of the page; off, each load's
+     * test on the last one's).
      */
     @Test
     void loadsChainedForwardAndBackFaultAtThePageEdgeUnderEveryEngine() {
+        chainsToThePageEdge();
+    }
+
+    /** The test above, for main as well (DirectTlbTest runs it with chains from their origin). */
+    static void chainsToThePageEdge() {
         Layout at = new Layout(0x10000, 0x40000);
         long below = at.data() + 4096L * (UNMAPPED_PAGE - 1), above = at.data() + 4096L * (UNMAPPED_PAGE + 1);
         for (int step : new int[] {8, -8}) {
@@ -279,7 +285,8 @@ class TranslatorDifferentialTest {
         int n = args.length > 1 ? Integer.parseInt(args[1]) : PROGRAMS;
         for (int i = 0; i < n; i++) check(seed + i, 0);
         crcLoop();
-        System.out.println(n + " programs from seed " + seed + " and crc's loop: every engine agreed");
+        chainsToThePageEdge();
+        System.out.println(n + " programs from seed " + seed + ", crc's loop and chains to a page's edge: every engine agreed");
     }
 
     /**

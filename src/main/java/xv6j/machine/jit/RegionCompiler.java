@@ -66,8 +66,9 @@ final class RegionCompiler {
     /**
      * Accesses chained to an earlier one through the same base register in the same block
      * (see {@link #accessProbe}), per base register: the int local holding the ram index
-     * of its last access in this block, whether that is valid here, the offset that access
-     * had, and the alignment its index is known to have.
+     * of its last access in this block (with {@link #ORIGIN}, of the last that probed),
+     * whether that is valid here, the offset that access had, and the alignment its index
+     * is known to have.
      */
     private final int[] chainLocal = new int[32];
     private final boolean[] chained = new boolean[32];
@@ -78,12 +79,13 @@ final class RegionCompiler {
     /** Whether accesses chain (-Dxv6j.jit.chain=false: each probes the TLB, as before round 11). */
     static final boolean CHAIN = !"false".equals(System.getProperty("xv6j.jit.chain"));
     /**
-     * Whether a chain of accesses keeps its first access as its origin (with direct TLBs):
-     * each later one is origin + its delta, tested on the origin's page, so that the
-     * origin's page offset is computed once and each test is a compare with a constant;
-     * -Dxv6j.jit.origin=false chains each access to the last (docs/design.md, round 27).
+     * Whether a chain of accesses keeps its first access as its origin (with direct TLBs;
+     * -Dxv6j.jit.origin=true): each later one is origin + its delta, tested on the origin's
+     * page, so that the origin's page offset is computed once and each test is a compare
+     * with a constant. 6% fewer x86 instructions on matrix, not faster beyond the noise of
+     * the host it was timed on (docs/design.md, round 27): off, each access chains to the last.
      */
-    static final boolean ORIGIN = !"false".equals(System.getProperty("xv6j.jit.origin"));
+    static final boolean ORIGIN = "true".equals(System.getProperty("xv6j.jit.origin"));
     private final boolean[] written = new boolean[32];
     private final List<Runnable> outOfLine = new ArrayList<>();
     private final Label exitJump = new Label(), exitStep = new Label(), exitBudget = new Label(), exit = new Label(),
