@@ -85,7 +85,7 @@ public final class Mmu {
     /**
      * What compiled code reads at a region's entry: the current address space's direct
      * TLBs' arrays (their low tables and high directories), one field load each from the
-     * MMU, where reaching them through {@link #loadDirect} took two more. A fill may
+     * MMU, where reaching them through {@link #loadDirect} took one more each. A fill may
      * replace an array (a table grows, a directory is made), so every fill and every
      * switch of space ends in {@link #publishDirect}, the one place they are set: a
      * region never sees a table the MMU has replaced or a space it has left.
