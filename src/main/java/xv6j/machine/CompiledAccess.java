@@ -120,6 +120,24 @@ public final class CompiledAccess {
     }
 
     /**
+     * {@link #nearDirect} for a delta of 4096 - limit, 0 to 4095 bytes on: base + delta if
+     * that is on base's page, else {@link #direct2}'s probe of va. The test is one compare
+     * of base's page offset with a constant (limit, pushed by the region), and base's page
+     * offset is the same for every access chained to one base, so C2 computes it once a
+     * block; {@link #nearDirect}'s test took an add, a shift and a test more an access.
+     */
+    public static int nearUp(int base, int limit, long va, int align, int[] low, int[][] high) {
+        if ((base & 0xfff) < limit) return base + 4096 - limit;
+        return direct2(va, align, low, high);
+    }
+
+    /** {@link #nearUp} for a delta of -lower, 1 to 4095 bytes back: base - lower if on base's page. */
+    public static int nearDown(int base, int lower, long va, int align, int[] low, int[][] high) {
+        if ((base & 0xfff) >= lower) return base - lower;
+        return direct2(va, align, low, high);
+    }
+
+    /**
      * After a compiled store wrote the page (ram index >> 12) written, which had decoded
      * code: it drops it; OWN_PAGE if that was the region's own page.
      */

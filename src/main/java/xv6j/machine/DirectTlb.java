@@ -72,13 +72,16 @@ final class DirectTlb {
     }
 
     private final Room room;
-    /** Read by compiled code once per call (a fill between calls may replace it). */
+    /**
+     * Read by compiled code once per call, through the {@link Mmu}'s copy ({@code
+     * Mmu.loadLow}), which the MMU sets again after every fill (a fill may replace it).
+     */
     int[] entries = NONE;
     /** The entries that may be filled lie in [lo, hi]: a clear costs what was used. */
     private int lo = Integer.MAX_VALUE, hi = -1;
     /**
      * The high window: chunk i holds pages HIGH_VPN + i * CHUNK on. Read by compiled code
-     * once per call, as entries is; a fill between calls may replace it or a chunk in it.
+     * once per call, as entries is (the MMU's copy); a fill may replace it or a chunk in it.
      */
     int[][] high = EMPTY_DIRECTORY;
     /** The chunks of high made so far (their indexes), in the order made: what a clear visits. */

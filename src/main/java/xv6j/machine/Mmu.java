@@ -80,8 +80,18 @@ public final class Mmu {
     /** Per context number, the load and store {@link DirectTlb}s (made when first used). */
     private final DirectTlb[] loadDirectOf = DIRECT ? new DirectTlb[MAX_CTX + 1] : null,
             storeDirectOf = DIRECT ? new DirectTlb[MAX_CTX + 1] : null;
-    /** The current address space's, which compiled code reads; null unless DIRECT. */
+    /** The current address space's; null unless DIRECT. */
     DirectTlb loadDirect, storeDirect;
+    /**
+     * What compiled code reads at a region's entry: the current address space's direct
+     * TLBs' arrays (their low tables and high directories), one field load each from the
+     * MMU, where reaching them through {@link #loadDirect} took one more each. A fill may
+     * replace an array (a table grows, a directory is made), so every fill and every
+     * switch of space ends in {@link #publishDirect}, the one place they are set: a
+     * region never sees a table the MMU has replaced or a space it has left.
+     */
+    int[] loadLow, storeLow;
+    int[][] loadHigh, storeHigh;
 
     // Results of the last walk besides the address.
     private int walkLevel;
@@ -125,7 +135,16 @@ public final class Mmu {
             }
             loadDirect = loadDirectOf[ctx];
             storeDirect = storeDirectOf[ctx];
+            publishDirect();
         }
+    }
+
+    /** Sets the arrays compiled code reads from the current space's direct TLBs (see {@link #loadLow}). */
+    private void publishDirect() {
+        loadLow = loadDirect.entries;
+        storeLow = storeDirect.entries;
+        loadHigh = loadDirect.high;
+        storeHigh = storeDirect.high;
     }
 
     public long satp() { return satp; }
@@ -208,6 +227,7 @@ public final class Mmu {
             refill(loadTlb, loadDirectOf, i, only);
             refill(storeTlb, storeDirectOf, i, only);
         }
+        publishDirect(); // a refill may have grown the current space's tables
     }
 
     /** Puts TLB entry i back into its space's direct TLB, if it holds one and its space is only's (0: any). */
@@ -284,7 +304,10 @@ public final class Mmu {
             tlb[2 * i + 1] = ramPage - pageVa;
             info[i] = (byte) (walkLevel | (walkGlobal ? 4 : 0));
             if (walkLevel > 0) superpages = true;
-            if (DIRECT && access != Access.FETCH) (access == Access.LOAD ? loadDirect : storeDirect).fill(pageVa, (int) ramPage);
+            if (DIRECT && access != Access.FETCH) {
+                (access == Access.LOAD ? loadDirect : storeDirect).fill(pageVa, (int) ramPage);
+                publishDirect(); // the fill may have grown the table or made the directory
+            }
         }
         return pa;
     }

@@ -105,6 +105,52 @@ class TranslatorDifferentialTest {
     }
 
     /**
+     * Loads chained to one base register, 16 bytes on and 8 back, walked up to the unmapped
+     * page and down to it from the page above, fault where the interpreter's do under every
+     * engine and sum the same values on the way: each chained load is on its origin's page
+     * only while its own offset is (round 27's test of the origin's page offset against a
+     * constant, -Dxv6j.jit.origin=true, checked at both ends of the page; off, each load's
+     * test on the last one's).
+     */
+    @Test
+    void loadsChainedForwardAndBackFaultAtThePageEdgeUnderEveryEngine() {
+        chainsToThePageEdge();
+    }
+
+    /** The test above, for main as well (DirectTlbTest runs it with chains from their origin). */
+    static void chainsToThePageEdge() {
+        Layout at = new Layout(0x10000, 0x40000);
+        long below = at.data() + 4096L * (UNMAPPED_PAGE - 1), above = at.data() + 4096L * (UNMAPPED_PAGE + 1);
+        for (int step : new int[] {8, -8}) {
+            int[] program = {
+                ld(6, 12, 0),     // loop: the chain's origin
+                ld(7, 12, 16),    // 16 bytes on
+                ld(8, 12, -8),    // 8 bytes back
+                add(9, 9, 6),
+                add(9, 9, 7),
+                add(9, 9, 8),
+                addi(12, 12, step),
+                jal(0, -28),      // to loop, until a load faults
+            };
+            long[] xs = new long[32];
+            xs[12] = step > 0 ? below + 8 : above + 4096 - 24;
+            byte[] data = new byte[DATA_PAGES * 4096];
+            new Random(step).nextBytes(data);
+            Engine[] engines = {Engine.INTERPRETER, Engine.EAGER, Engine.TRANSLATOR};
+            Machine[] ms = new Machine[engines.length];
+            for (int e = 0; e < engines.length; e++) ms[e] = new Machine(engines[e], true, at, program, data, xs, new long[32], 0);
+            Trap want = ms[0].hart.run(1_000_000);
+            assertEquals(Trap.Cause.LOAD_PAGE_FAULT, want.cause());
+            assertEquals(step > 0 ? below + 4096 - 16 : above, ms[0].hart.x[12], "where the interpreter's walk faulted");
+            for (int e = 1; e < engines.length; e++) {
+                assertEquals(want, ms[e].hart.run(1_000_000), "step " + step + ", " + engines[e].flag() + ": trap");
+                ms[0].assertSameState(ms[e], "step " + step + ", " + engines[e].flag() + " against the interpreter");
+            }
+            assertTrue(ms[1].mem.translator.stats().regions > 0, "eager compiled nothing");
+        }
+    }
+
+    /**
      * A store through a base register that a load of the same block used, on a read-only
      * page whose load TLB entry is warm, faults under every engine: compiled code reuses
      * a load's translation for a later load of its block, never for a store (round 11's
@@ -239,7 +285,8 @@ class TranslatorDifferentialTest {
         int n = args.length > 1 ? Integer.parseInt(args[1]) : PROGRAMS;
         for (int i = 0; i < n; i++) check(seed + i, 0);
         crcLoop();
-        System.out.println(n + " programs from seed " + seed + " and crc's loop: every engine agreed");
+        chainsToThePageEdge();
+        System.out.println(n + " programs from seed " + seed + ", crc's loop and chains to a page's edge: every engine agreed");
     }
 
     /**

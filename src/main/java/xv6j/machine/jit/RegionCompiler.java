@@ -51,7 +51,7 @@ final class RegionCompiler {
 
     private static final String HART = "xv6j/machine/Hart", REGION = "xv6j/machine/jit/Region",
             MMU = "xv6j/machine/Mmu", PHYS = "xv6j/machine/PhysicalMemory", FLOAT_UNIT = "xv6j/machine/FloatUnit",
-            ALU = "xv6j/machine/jit/Alu", DIRECT_TLB = "xv6j/machine/DirectTlb", ACCESS = "xv6j/machine/CompiledAccess", VARHANDLE = "java/lang/invoke/VarHandle";
+            ALU = "xv6j/machine/jit/Alu", ACCESS = "xv6j/machine/CompiledAccess", VARHANDLE = "java/lang/invoke/VarHandle";
     static final String RUN_DESC = "(L" + HART + ";JIII)J";
 
     // Locals of run.
@@ -66,8 +66,9 @@ final class RegionCompiler {
     /**
      * Accesses chained to an earlier one through the same base register in the same block
      * (see {@link #accessProbe}), per base register: the int local holding the ram index
-     * of its last access in this block, whether that is valid here, the offset that access
-     * had, and the alignment its index is known to have.
+     * of its last access in this block (with {@link #ORIGIN}, of the last that probed),
+     * whether that is valid here, the offset that access had, and the alignment its index
+     * is known to have.
      */
     private final int[] chainLocal = new int[32];
     private final boolean[] chained = new boolean[32];
@@ -77,6 +78,14 @@ final class RegionCompiler {
     private final boolean[] chainStores = new boolean[32];
     /** Whether accesses chain (-Dxv6j.jit.chain=false: each probes the TLB, as before round 11). */
     static final boolean CHAIN = !"false".equals(System.getProperty("xv6j.jit.chain"));
+    /**
+     * Whether a chain of accesses keeps its first access as its origin (with direct TLBs;
+     * -Dxv6j.jit.origin=true): each later one is origin + its delta, tested on the origin's
+     * page, so that the origin's page offset is computed once and each test is a compare
+     * with a constant. 6% fewer x86 instructions on matrix, not faster beyond the noise of
+     * the host it was timed on (docs/design.md, round 27): off, each access chains to the last.
+     */
+    static final boolean ORIGIN = "true".equals(System.getProperty("xv6j.jit.origin"));
     private final boolean[] written = new boolean[32];
     private final List<Runnable> outOfLine = new ArrayList<>();
     private final Label exitJump = new Label(), exitStep = new Label(), exitBudget = new Label(), exit = new Label(),
@@ -275,11 +284,15 @@ final class RegionCompiler {
         mv.visitFieldInsn(GETFIELD, PHYS, "shared", "Z");
         mv.visitVarInsn(ISTORE, SHARED);
         if (Mmu.DIRECT) { // the address space's direct TLBs, in place of the hashed ones
-            directTable("loadDirect", "entries", "[I", LOAD_TLB);
-            directTable("storeDirect", "entries", "[I", STORE_TLB);
-            directTable("loadDirect", "high", "[[I", LOAD_HIGH);
-            directTable("storeDirect", "high", "[[I", STORE_HIGH);
-        } else {
+            directTable("loadLow", "[I", LOAD_TLB);
+            directTable("storeLow", "[I", STORE_TLB);
+            directTable("loadHigh", "[[I", LOAD_HIGH);
+            directTable("storeHigh", "[[I", STORE_HIGH);
+        } else { // the hashed TLBs, and the context number their tags carry
+            mv.visitVarInsn(ALOAD, H);
+            mv.visitFieldInsn(GETFIELD, HART, "mmu", "L" + MMU + ";");
+            mv.visitFieldInsn(GETFIELD, MMU, "ctxKey", "J");
+            mv.visitVarInsn(LSTORE, CTX);
             mv.visitVarInsn(ALOAD, H);
             mv.visitFieldInsn(GETFIELD, HART, "loadTlb", "[J");
             mv.visitVarInsn(ASTORE, LOAD_TLB);
@@ -290,10 +303,6 @@ final class RegionCompiler {
         mv.visitVarInsn(ALOAD, H);
         mv.visitFieldInsn(GETFIELD, HART, "decoded", "[Ljava/lang/Object;");
         mv.visitVarInsn(ASTORE, DECODED);
-        mv.visitVarInsn(ALOAD, H);
-        mv.visitFieldInsn(GETFIELD, HART, "mmu", "L" + MMU + ";");
-        mv.visitFieldInsn(GETFIELD, MMU, "ctxKey", "J");
-        mv.visitVarInsn(LSTORE, CTX);
         // Scratch locals start defined, so every merge point agrees on their types.
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, EXIT_PC);
@@ -314,12 +323,14 @@ final class RegionCompiler {
         }
     }
 
-    /** local = h.mmu.field.part: a {@link xv6j.machine.DirectTlb}'s table or high directory, fixed during a call. */
-    private void directTable(String field, String part, String type, int local) {
+    /**
+     * local = h.mmu.field: the current space's direct TLB's low table or high directory,
+     * which the MMU keeps in its own fields (Mmu.loadLow), fixed during a call.
+     */
+    private void directTable(String field, String type, int local) {
         mv.visitVarInsn(ALOAD, H);
         mv.visitFieldInsn(GETFIELD, HART, "mmu", "L" + MMU + ";");
-        mv.visitFieldInsn(GETFIELD, MMU, field, "L" + DIRECT_TLB + ";");
-        mv.visitFieldInsn(GETFIELD, DIRECT_TLB, part, type);
+        mv.visitFieldInsn(GETFIELD, MMU, field, type);
         mv.visitVarInsn(ASTORE, local);
     }
 
@@ -675,6 +686,21 @@ final class RegionCompiler {
         long delta = imm - chainImm[rs1];
         boolean store = tlb == STORE_TLB;
         if (chained[rs1] && size <= chainAlign[rs1] && delta % size == 0 && (!store || chainStores[rs1])) {
+            if (ORIGIN && Mmu.DIRECT) {
+                // From the chain's origin, which stays the chain's: every access of the
+                // chain tests the origin's page offset against a constant of its own.
+                mv.visitVarInsn(ILOAD, idx);
+                push((int) (delta >= 0 ? 4096 - delta : -delta));
+                address(rs1, imm);
+                push(size - 1);
+                mv.visitVarInsn(ALOAD, tlb);
+                mv.visitVarInsn(ALOAD, highOf(tlb));
+                mv.visitMethodInsn(INVOKESTATIC, ACCESS, delta >= 0 ? "nearUp" : "nearDown", "(IIJI[I[[I)I", false);
+                mv.visitInsn(DUP);
+                mv.visitVarInsn(ISTORE, IDX);
+                mv.visitJumpInsn(IFLT, miss);
+                return IDX;
+            }
             mv.visitVarInsn(ILOAD, idx);
             push((int) delta);
             address(rs1, imm);
