@@ -104,11 +104,18 @@ final class DirectTlb {
     /** Entries the last {@link #dropMarked} looked at (a test's figure). */
     int dropVisited;
 
-    DirectTlb(Room room) { this.room = room; }
+    /** Whether this table keeps {@link #filled}: a store table's does (only those see {@link #dropMarked}). */
+    private final boolean listsFills;
+
+    /** A table drawing on room; forStores: one an LR's shootdown will visit ({@link #dropMarked}). */
+    DirectTlb(Room room, boolean forStores) {
+        this.room = room;
+        this.listsFills = forStores;
+    }
 
     /** Lists slot (v, or ~h for the high window) as filled, unless the list is full. */
     private void filledAt(int slot) {
-        if (filledOver) return;
+        if (!listsFills || filledOver) return;
         if (filledCount == filled.length) {
             if (filledCount == FILLED_MAX) {
                 filledOver = true;
@@ -181,6 +188,7 @@ final class DirectTlb {
 
     /** Forgets the translations to pages (ram index >> 12) that reservations has marked. */
     void dropMarked(Reservations reservations) {
+        if (!listsFills) throw new IllegalStateException("a load table keeps no list of its fills");
         if (filledOver) { // (more fills than the list keeps: all go, at the cost of one clear)
             dropVisited = Math.max(0, hi - lo + 1) + madeCount * CHUNK;
             clear();

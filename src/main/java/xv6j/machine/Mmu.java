@@ -130,8 +130,8 @@ public final class Mmu {
         ctxKey = (long) ctx << 3;
         if (DIRECT) {
             if (loadDirectOf[ctx] == null) {
-                loadDirectOf[ctx] = new DirectTlb(directRoom);
-                storeDirectOf[ctx] = new DirectTlb(directRoom);
+                loadDirectOf[ctx] = new DirectTlb(directRoom, false);
+                storeDirectOf[ctx] = new DirectTlb(directRoom, true);
             }
             loadDirect = loadDirectOf[ctx];
             storeDirect = storeDirectOf[ctx];

@@ -66,7 +66,7 @@ class DirectTlbTest {
         DirectTlb[] tables = new DirectTlb[8];
         long held = 0;
         for (int i = 0; i < tables.length; i++) {
-            tables[i] = new DirectTlb(room);
+            tables[i] = new DirectTlb(room, i % 2 == 1);
             tables[i].fill(0xFFFF_F000L, 0x5000);
             held += tables[i].entries.length;
         }
@@ -79,7 +79,7 @@ class DirectTlbTest {
 
     @Test
     void theHighWindowHoldsTheTop4GibOfTheUserHalfAndNothingBesideIt() {
-        DirectTlb t = new DirectTlb(new DirectTlb.Room(DirectTlb.ROOM));
+        DirectTlb t = new DirectTlb(new DirectTlb.Room(DirectTlb.ROOM), true);
         long top = 1L << 38;
         for (long va : new long[] {DirectTlb.HIGH_BASE - 4096, top, -4096L, 0xFFFF_FFC0_0000_0000L}) t.fill(va, 0x7000);
         List<Long> held = new ArrayList<>();
@@ -107,7 +107,7 @@ class DirectTlbTest {
         // each chunk (512); now the three entries filled. The marked page's entries still go.
         PhysicalMemory mem = new PhysicalMemory(1 << 20);
         Hart h = new Hart(0, mem);
-        DirectTlb t = new DirectTlb(new DirectTlb.Room(DirectTlb.ROOM));
+        DirectTlb t = new DirectTlb(new DirectTlb.Room(DirectTlb.ROOM), true);
         t.fill(0x10000, 0x5000);
         t.fill(0xFFFF_F000L, 0x6000);
         t.fill(DirectTlb.HIGH_BASE + 0x3000, 0x6000);
@@ -131,7 +131,7 @@ class DirectTlbTest {
     @Test
     void highWindowChunksAreMadeOnlyWithinTheMmusRoom() {
         // The directory and one chunk fit; a second chunk (2 MiB further) does not, and its page is left to the TLB.
-        DirectTlb t = new DirectTlb(new DirectTlb.Room((DirectTlb.HIGH_PAGES >>> DirectTlb.CHUNK_BITS) + DirectTlb.CHUNK));
+        DirectTlb t = new DirectTlb(new DirectTlb.Room((DirectTlb.HIGH_PAGES >>> DirectTlb.CHUNK_BITS) + DirectTlb.CHUNK), true);
         t.fill(DirectTlb.HIGH_BASE + 0x10000, 0x5000);
         t.fill(DirectTlb.HIGH_BASE + 0x200000, 0x6000);
         t.fill(DirectTlb.HIGH_BASE + 0x11000, 0x7000); // the first chunk's: still room
